@@ -1,0 +1,640 @@
+#!/usr/bin/env bash
+# lab.sh - throwaway test network for synack, built from Linux network namespaces.
+#
+#   client (c0 198.18.1.2) ─┐
+#                           ├─ br0 198.18.1.1 [router] r1 198.18.2.1 ── s0 198.18.2.2 (server: nginx, dnsmasq)
+#   peer   (p0 198.18.1.3) ─┘
+#
+# Everything lives in namespaces named sk-ID-{client,peer,router,server}; every veth is
+# created directly inside a namespace, so the host's own interfaces, routes and firewall
+# are never touched. There is no route out of 198.18.0.0/15. See lab/README.md.
+set -euo pipefail
+set -E
+umask 022
+export LC_ALL=C
+export PATH="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin${PATH:+:$PATH}"
+
+RUN_DIR=/run/synack
+LABS_DIR=$RUN_DIR/labs
+CURRENT_FILE=$RUN_DIR/current
+NETNS_DIR=/run/netns
+ROLES=(client peer router server)
+WAIT_SECS=${LAB_WAIT_SECS:-10}
+
+# Fixed addressing (all inside 198.18.0.0/15).
+CLIENT_IP=198.18.1.2
+PEER_IP=198.18.1.3
+GATEWAY_IP=198.18.1.1
+ROUTER_SERVER_IP=198.18.2.1
+SERVER_IP=198.18.2.2
+WEB_NAME=www.synack.test
+
+USAGE="usage: lab.sh up [--id ID] [--owner PID]
+       lab.sh down [--id ID]
+       lab.sh status [--id ID]
+       lab.sh env [--id ID]
+       lab.sh exec [--id ID] [client|peer|router|server] -- CMD [ARGS...]
+       lab.sh reap"
+
+# ---------------------------------------------------------------- helpers
+
+die() { local code=$1; shift; printf 'lab: %s\n' "$*" >&2; exit "$code"; }
+usage_error() { printf 'lab: %s\n%s\n' "$*" "$USAGE" >&2; exit 2; }
+log() { printf 'lab: %s\n' "$*" >&2; }
+
+need_root() { [[ ${EUID:-$(id -u)} -eq 0 ]] || die 3 "must be run as root"; }
+have() { command -v "$1" >/dev/null 2>&1; }
+
+valid_id() { [[ $1 =~ ^[A-Za-z0-9_]{1,16}$ ]]; }
+ns_of() { printf 'sk-%s-%s' "$1" "$2"; }
+ns_exists() { [[ -e $NETNS_DIR/$1 ]]; }
+pid_alive() { [[ $1 =~ ^[0-9]+$ ]] && [[ -d /proc/$1 ]] && kill -0 "$1" 2>/dev/null; }
+read_pid() { local f=$1 p=""; [[ -r $f ]] && read -r p <"$f" 2>/dev/null || true; printf '%s' "$p"; }
+nsx() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
+# nssysctl NS key value  (writes /proc/sys directly; no procps needed)
+nssysctl() { nsx "$1" sh -c 'echo "$2" > "/proc/sys/$1"' sh "${2//.//}" "$3"; }
+
+list_sk_ns() {
+    [[ -d $NETNS_DIR ]] || return 0
+    local f
+    for f in "$NETNS_DIR"/sk-*; do
+        [[ -e $f ]] || continue
+        f=${f##*/}
+        [[ $f =~ ^sk-([A-Za-z0-9_]+)-(client|peer|router|server)$ ]] && printf '%s\n' "$f"
+    done
+    return 0
+}
+
+any_ns_of() {
+    local r
+    for r in "${ROLES[@]}"; do ns_exists "$(ns_of "$1" "$r")" && return 0; done
+    return 1
+}
+
+all_ns_of() {
+    local r
+    for r in "${ROLES[@]}"; do ns_exists "$(ns_of "$1" "$r")" || return 1; done
+    return 0
+}
+
+current_id() {
+    local id=""
+    [[ -r $CURRENT_FILE ]] && read -r id <"$CURRENT_FILE" 2>/dev/null || true
+    valid_id "${id:-}" && printf '%s' "$id"
+    return 0
+}
+
+# resolve_id GIVEN -> prints the id (given or current); dies 1 if none.
+resolve_id() {
+    local id=$1
+    if [[ -z $id ]]; then
+        id=$(current_id)
+        [[ -n $id ]] || die 1 "no current lab (run: lab.sh up)"
+    fi
+    printf '%s' "$id"
+}
+
+# ---------------------------------------------------------------- teardown / reap
+
+# teardown ID: kill every process in the lab's namespaces, delete them, remove the lab dir.
+teardown() {
+    local id=$1 r ns p pids=() i
+    for r in "${ROLES[@]}"; do
+        ns=$(ns_of "$id" "$r")
+        ns_exists "$ns" || continue
+        for p in $(ip netns pids "$ns" 2>/dev/null || true); do
+            [[ $p == "$$" ]] || pids+=("$p")
+        done
+    done
+    if ((${#pids[@]})); then
+        kill -TERM "${pids[@]}" 2>/dev/null || true
+        for ((i = 0; i < 30; i++)); do
+            local left=0
+            for p in "${pids[@]}"; do pid_alive "$p" && left=1; done
+            ((left)) || break
+            sleep 0.1
+        done
+        kill -KILL "${pids[@]}" 2>/dev/null || true
+    fi
+    for r in "${ROLES[@]}"; do
+        ns=$(ns_of "$id" "$r")
+        ns_exists "$ns" && { ip netns del "$ns" 2>/dev/null || true; }
+    done
+    rm -rf -- "${LABS_DIR:?}/$id"
+    if [[ $(current_id) == "$id" ]]; then rm -f -- "$CURRENT_FILE"; fi
+    return 0
+}
+
+# is_stale ID: true if the lab is a leftover of a crashed or finished-owner run.
+is_stale() {
+    local id=$1 dir=$LABS_DIR/$1 p
+    [[ -d $dir ]] || return 0                       # namespaces without a lab dir
+    if [[ -e $dir/builder ]]; then                  # being built: stale only if builder died
+        p=$(read_pid "$dir/builder")
+        pid_alive "$p" && return 1
+        return 0
+    fi
+    if [[ -e $dir/owner ]]; then
+        p=$(read_pid "$dir/owner")
+        pid_alive "$p" || return 0
+    fi
+    # a finished lab whose namespaces are all gone (and is not brand new)
+    if ! any_ns_of "$id" && [[ -n $(find "$dir" -maxdepth 0 -mmin +1 2>/dev/null) ]]; then
+        return 0
+    fi
+    return 1
+}
+
+# reap: prints the ids it removed.
+reap() {
+    local ns id d
+    declare -A ids=()
+    while read -r ns; do
+        [[ -n $ns ]] || continue
+        [[ $ns =~ ^sk-([A-Za-z0-9_]+)-(client|peer|router|server)$ ]] && ids[${BASH_REMATCH[1]}]=1
+    done < <(list_sk_ns)
+    if [[ -d $LABS_DIR ]]; then
+        for d in "$LABS_DIR"/*/; do
+            [[ -d $d ]] || continue
+            d=${d%/}; d=${d##*/}
+            valid_id "$d" && ids[$d]=1
+        done
+    fi
+    for id in "${!ids[@]}"; do
+        if is_stale "$id"; then
+            teardown "$id"
+            printf '%s\n' "$id"
+        fi
+    done
+    return 0
+}
+
+# ---------------------------------------------------------------- tools
+
+apt_install() {
+    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -q "$@" >&2
+}
+
+ensure_tools() {
+    have ip || have apt-get || die 3 "ip (iproute2) not found and apt-get not available"
+    local missing=()
+    have ip || missing+=(iproute2)
+    have nginx || missing+=(nginx-light)
+    have dnsmasq || missing+=(dnsmasq-base)
+    have iptables || missing+=(iptables)
+    if ((${#missing[@]})); then
+        have apt-get || die 3 "missing packages (${missing[*]}) and apt-get not available"
+        log "installing nginx-light dnsmasq-base iproute2 iptables (missing: ${missing[*]})"
+        if ! apt_install nginx-light dnsmasq-base iproute2 iptables; then
+            DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 update -q >&2 || true
+            apt_install nginx-light dnsmasq-base iproute2 iptables ||
+                die 3 "cannot install nginx-light dnsmasq-base iproute2 iptables"
+        fi
+        local t
+        for t in ip nginx dnsmasq iptables; do have "$t" || die 3 "'$t' still missing after install"; done
+    fi
+    # Nice-to-have: ping for health checks, ethtool to turn veth offloads off.
+    # Best effort, tried once per boot.
+    local extra=()
+    have ping || extra+=(iputils-ping)
+    have ethtool || extra+=(ethtool)
+    if ((${#extra[@]})) && have apt-get && [[ ! -e $RUN_DIR/.extras-tried ]]; then
+        : >"$RUN_DIR/.extras-tried"
+        log "installing optional ${extra[*]} (best effort)"
+        apt_install "${extra[@]}" || log "could not install ${extra[*]} (continuing)"
+    fi
+    return 0
+}
+
+# ---------------------------------------------------------------- health
+
+# check_* ID: quiet checks used by up (wait) and status.
+check_ping() {
+    local c; c=$(ns_of "$1" client)
+    if have ping; then
+        nsx "$c" ping -c1 -W1 -q "$SERVER_IP" >/dev/null 2>&1
+    else   # no ping: a TCP connect to the server proves routing just as well
+        nsx "$c" timeout 2 bash -c "exec 3<>/dev/tcp/$SERVER_IP/80" >/dev/null 2>&1
+    fi
+}
+check_http() {
+    local c; c=$(ns_of "$1" client)
+    if have curl; then
+        [[ $(nsx "$c" curl -s -o /dev/null -m 2 -w '%{http_code}' "http://$SERVER_IP/" 2>/dev/null) == 200 ]]
+    else
+        nsx "$c" timeout 2 bash -c "exec 3<>/dev/tcp/$SERVER_IP/80" >/dev/null 2>&1
+    fi
+}
+check_dns() {
+    local c; c=$(ns_of "$1" client)
+    have dig || return 0
+    [[ $(nsx "$c" dig +short +time=1 +tries=1 "@$SERVER_IP" "$WEB_NAME" A 2>/dev/null) == "$SERVER_IP" ]]
+}
+nginx_alive() { pid_alive "$(read_pid "$LABS_DIR/$1/nginx.pid")"; }
+dnsmasq_alive() { pid_alive "$(read_pid "$LABS_DIR/$1/dnsmasq.pid")"; }
+
+healthy() {
+    local id=$1
+    [[ -r $LABS_DIR/$id/env && ! -e $LABS_DIR/$id/builder ]] || return 1
+    all_ns_of "$id" || return 1
+    nginx_alive "$id" && dnsmasq_alive "$id" || return 1
+    check_ping "$id" && check_http "$id" && check_dns "$id"
+}
+
+# ---------------------------------------------------------------- build
+
+write_env() {
+    local id=$1 dir=$LABS_DIR/$1
+    cat >"$dir/env.tmp" <<EOF
+LAB_ID=$id
+NS_CLIENT=$(ns_of "$id" client)
+NS_PEER=$(ns_of "$id" peer)
+NS_ROUTER=$(ns_of "$id" router)
+NS_SERVER=$(ns_of "$id" server)
+CLIENT_IF=c0
+CLIENT_IP=$CLIENT_IP
+PEER_IP=$PEER_IP
+GATEWAY_IP=$GATEWAY_IP
+ROUTER_SERVER_IP=$ROUTER_SERVER_IP
+SERVER_IP=$SERVER_IP
+DNS_IP=$SERVER_IP
+WEB_NAME=$WEB_NAME
+LAB_DIR=$dir
+EOF
+    mv -f "$dir/env.tmp" "$dir/env"
+}
+
+write_server_files() {
+    local id=$1 dir=$LABS_DIR/$1
+    mkdir -p "$dir/www" "$dir/tmp"
+    cat >"$dir/www/index.html" <<EOF
+<!DOCTYPE html>
+<html><head><title>synack lab</title></head>
+<body><h1>synack lab $id</h1>
+<p>Served by nginx on $SERVER_IP ($WEB_NAME).</p>
+</body></html>
+EOF
+    printf 'hello from the synack lab\n' >"$dir/www/hello.txt"
+
+    # Temp paths in the lab dir, only for modules this nginx build has.
+    local v temp="" m
+    v=$(nginx -V 2>&1 || true)
+    temp+="    client_body_temp_path $dir/tmp/body;"$'\n'
+    for m in proxy fastcgi uwsgi scgi; do
+        [[ $v == *"--without-http_${m}_module"* ]] || temp+="    ${m}_temp_path $dir/tmp/$m;"$'\n'
+    done
+    cat >"$dir/nginx.conf" <<EOF
+# synack lab $id - generated by lab.sh
+daemon on;
+master_process on;
+worker_processes 1;
+pid $dir/nginx.pid;
+error_log $dir/nginx-error.log warn;
+events { worker_connections 128; }
+http {
+    access_log $dir/nginx-access.log;
+$temp    types { text/html html htm; text/plain txt; }
+    default_type application/octet-stream;
+    keepalive_timeout 5;
+    server {
+        listen $SERVER_IP:80 default_server;
+        server_name $WEB_NAME _;
+        root $dir/www;
+        index index.html;
+    }
+}
+EOF
+
+    cat >"$dir/dnsmasq.conf" <<EOF
+# synack lab $id - generated by lab.sh
+port=53
+listen-address=$SERVER_IP
+bind-interfaces
+no-resolv
+no-hosts
+user=root
+group=root
+pid-file=$dir/dnsmasq.pid
+log-facility=$dir/dnsmasq.log
+log-queries
+local=/synack.test/
+local=/18.198.in-addr.arpa/
+local=/19.198.in-addr.arpa/
+host-record=www.synack.test,$SERVER_IP,2001:db8::2
+host-record=mail.synack.test,198.18.2.3
+cname=web.synack.test,www.synack.test
+mx-host=synack.test,mail.synack.test,10
+txt-record=synack.test,"v=synack lab"
+srv-host=_http._tcp.synack.test,www.synack.test,80,0,5
+ptr-record=2.2.18.198.in-addr.arpa,www.synack.test
+EOF
+}
+
+build_lab() {
+    local id=$1 dir=$LABS_DIR/$1
+    local C P R S ns
+    C=$(ns_of "$id" client); P=$(ns_of "$id" peer); R=$(ns_of "$id" router); S=$(ns_of "$id" server)
+
+    for ns in "$C" "$P" "$R" "$S"; do
+        ns_exists "$ns" && die 1 "namespace $ns already exists"
+        ip netns add "$ns"
+        CREATED_NS+=("$ns")
+        nssysctl "$ns" net.ipv6.conf.all.disable_ipv6 1
+        nssysctl "$ns" net.ipv6.conf.default.disable_ipv6 1
+        ip -n "$ns" link set lo up
+    done
+
+    # router: bridge for the lan, veths created inside namespaces only
+    ip -n "$R" link add br0 type bridge stp_state 0 forward_delay 0
+    ip -n "$R" link add rc0 type veth peer name c0 netns "$C"
+    ip -n "$R" link add rp0 type veth peer name p0 netns "$P"
+    ip -n "$R" link add r1 type veth peer name s0 netns "$S"
+    ip -n "$R" link set rc0 master br0
+    ip -n "$R" link set rp0 master br0
+    ip -n "$R" addr add "$GATEWAY_IP/24" dev br0
+    ip -n "$R" addr add "$ROUTER_SERVER_IP/24" dev r1
+    ip -n "$C" addr add "$CLIENT_IP/24" dev c0
+    ip -n "$P" addr add "$PEER_IP/24" dev p0
+    ip -n "$S" addr add "$SERVER_IP/24" dev s0
+
+    # IPv6 off on everything that now exists (the "all" write propagates, be explicit anyway)
+    for ns in "$C" "$P" "$R" "$S"; do
+        nssysctl "$ns" net.ipv6.conf.all.disable_ipv6 1
+    done
+
+    # Offloads off so raw captures see real, checksummed, MTU-sized packets.
+    if have ethtool; then
+        local pair
+        for pair in "$R rc0" "$R rp0" "$R r1" "$R br0" "$C c0" "$P p0" "$S s0"; do
+            set -- $pair
+            nsx "$1" ethtool -K "$2" tx off tso off gso off gro off >/dev/null 2>&1 || true
+        done
+    fi
+
+    ip -n "$R" link set br0 up
+    ip -n "$R" link set rc0 up
+    ip -n "$R" link set rp0 up
+    ip -n "$R" link set r1 up
+    ip -n "$C" link set c0 up
+    ip -n "$P" link set p0 up
+    ip -n "$S" link set s0 up
+
+    ip -n "$C" route add default via "$GATEWAY_IP"
+    ip -n "$P" route add default via "$GATEWAY_IP"
+    ip -n "$S" route add default via "$ROUTER_SERVER_IP"
+    nssysctl "$R" net.ipv4.ip_forward 1
+
+    # services on the server
+    write_server_files "$id"
+    local eopt=()
+    nginx -h 2>&1 | grep -q -- '-e filename' && eopt=(-e "$dir/nginx-error.log")
+    nsx "$S" nginx -p "$dir/" -c "$dir/nginx.conf" "${eopt[@]}" >&2 ||
+        die 1 "nginx failed to start (see $dir/nginx-error.log)"
+    nsx "$S" dnsmasq --conf-file="$dir/dnsmasq.conf" >&2 ||
+        die 1 "dnsmasq failed to start (see $dir/dnsmasq.log)"
+}
+
+wait_ready() {
+    local id=$1 deadline=$((SECONDS + WAIT_SECS)) what="ping"
+    while ((SECONDS <= deadline)); do
+        what="ping $SERVER_IP"
+        if check_ping "$id"; then
+            what="nginx"
+            if nginx_alive "$id" && check_http "$id"; then
+                what="dnsmasq"
+                if dnsmasq_alive "$id" && check_dns "$id"; then return 0; fi
+            fi
+        fi
+        sleep 0.2
+    done
+    die 1 "lab $id not ready after ${WAIT_SECS}s (failed: $what)"
+}
+
+# ---------------------------------------------------------------- commands
+
+BUILD_ID=""
+CREATED_NS=()
+on_up_exit() {
+    local rc=$?
+    if [[ -n $BUILD_ID ]]; then
+        [[ $rc -ne 0 ]] || rc=1
+        log "up failed (exit $rc${FAILED_CMD:+, at: $FAILED_CMD}); tearing down lab $BUILD_ID"
+        teardown "$BUILD_ID"
+        BUILD_ID=""
+    fi
+    exit "$rc"
+}
+
+cmd_up() {
+    local id="" owner=""
+    while (($#)); do
+        case $1 in
+        --id) [[ $# -ge 2 ]] || usage_error "--id needs a value"; id=$2; shift 2 ;;
+        --id=*) id=${1#--id=}; shift ;;
+        --owner) [[ $# -ge 2 ]] || usage_error "--owner needs a value"; owner=$2; shift 2 ;;
+        --owner=*) owner=${1#--owner=}; shift ;;
+        *) usage_error "up: unexpected argument '$1'" ;;
+        esac
+    done
+    [[ -z $id ]] || valid_id "$id" || usage_error "bad --id '$id' (1-16 of [A-Za-z0-9_])"
+    if [[ -n $owner ]]; then
+        [[ $owner =~ ^[0-9]+$ ]] || usage_error "bad --owner '$owner' (a pid)"
+        pid_alive "$owner" || die 2 "--owner pid $owner is not alive"
+    fi
+    need_root
+    mkdir -p "$LABS_DIR"
+    ensure_tools
+
+    if [[ -z $id ]] && have flock; then
+        # serialise "up without --id" so two callers agree on the current lab
+        exec 9>"$RUN_DIR/.current.lock"
+        flock -w 120 9 || die 1 "timed out waiting for another 'lab.sh up'"
+    fi
+
+    reap >/dev/null
+
+    local dir
+    if [[ -z $id ]]; then
+        local cur; cur=$(current_id)
+        if [[ -n $cur ]] && healthy "$cur"; then
+            cat "$LABS_DIR/$cur/env"
+            return 0
+        fi
+        local i
+        for ((i = 0; i < 50; i++)); do
+            id=$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')
+            any_ns_of "$id" && continue
+            mkdir "$LABS_DIR/$id" 2>/dev/null && break
+            id=""
+        done
+        [[ -n $id ]] || die 1 "could not allocate a unique lab id"
+    else
+        if [[ -d $LABS_DIR/$id ]] || any_ns_of "$id"; then
+            if healthy "$id"; then
+                cat "$LABS_DIR/$id/env"
+                return 0
+            fi
+            local b; b=$(read_pid "$LABS_DIR/$id/builder")
+            pid_alive "$b" && die 1 "lab $id is being built by pid $b"
+            log "lab $id exists but is not healthy; rebuilding"
+            teardown "$id"
+        fi
+        mkdir "$LABS_DIR/$id" 2>/dev/null || die 1 "lab $id is being created by another run"
+    fi
+    dir=$LABS_DIR/$id
+
+    # From here on, failure tears the lab down.
+    BUILD_ID=$id
+    trap on_up_exit EXIT
+    trap 'exit 130' INT
+    trap 'exit 143' TERM
+    trap 'FAILED_CMD=$BASH_COMMAND' ERR
+    printf '%s\n' "$$" >"$dir/.builder.tmp" && mv -f "$dir/.builder.tmp" "$dir/builder"
+    [[ -z $owner ]] || printf '%s\n' "$owner" >"$dir/owner"
+
+    build_lab "$id"
+    wait_ready "$id"
+    write_env "$id"
+
+    # start cold: no ARP entries anywhere
+    local r
+    for r in "${ROLES[@]}"; do ip -n "$(ns_of "$id" "$r")" neigh flush all 2>/dev/null || true; done
+
+    rm -f "$dir/builder"
+    BUILD_ID=""
+    trap - EXIT INT TERM ERR
+    if [[ -n ${UP_NO_ID:-} ]]; then
+        printf '%s\n' "$id" >"$CURRENT_FILE.tmp.$$" && mv -f "$CURRENT_FILE.tmp.$$" "$CURRENT_FILE"
+    fi
+    log "lab $id is up"
+    cat "$dir/env"
+}
+
+parse_id_only() {   # sets ID from --id; rejects anything else
+    ID=""
+    while (($#)); do
+        case $1 in
+        --id) [[ $# -ge 2 ]] || usage_error "--id needs a value"; ID=$2; shift 2 ;;
+        --id=*) ID=${1#--id=}; shift ;;
+        *) usage_error "$CMD: unexpected argument '$1'" ;;
+        esac
+    done
+    [[ -z $ID ]] || valid_id "$ID" || usage_error "bad --id '$ID'"
+}
+
+cmd_down() {
+    parse_id_only "$@"
+    need_root
+    have ip || die 3 "ip (iproute2) not found"
+    local id=$ID
+    if [[ -z $id ]]; then
+        id=$(current_id)
+        if [[ -z $id ]]; then log "no current lab; nothing to do"; return 0; fi
+    fi
+    teardown "$id"
+    log "lab $id is down"
+}
+
+cmd_env() {
+    parse_id_only "$@"
+    local id; id=$(resolve_id "$ID")
+    [[ -r $LABS_DIR/$id/env ]] && all_ns_of "$id" || die 1 "no such lab: $id"
+    cat "$LABS_DIR/$id/env"
+}
+
+cmd_status() {
+    parse_id_only "$@"
+    need_root
+    local id; id=$(resolve_id "$ID")
+    local dir=$LABS_DIR/$id ok=1 r ns p
+    echo "lab $id  (dir $dir$([[ -d $dir ]] || echo ', MISSING'))"
+    [[ -r $dir/env ]] || ok=0
+    if [[ -e $dir/builder ]]; then echo "  still being built by pid $(read_pid "$dir/builder")"; ok=0; fi
+    if [[ -e $dir/owner ]]; then
+        p=$(read_pid "$dir/owner")
+        echo "  owner pid $p $(pid_alive "$p" && echo alive || echo DEAD)"
+    fi
+    for r in "${ROLES[@]}"; do
+        ns=$(ns_of "$id" "$r")
+        if ns_exists "$ns"; then
+            local addrs rt
+            addrs=$(ip -n "$ns" -4 -o addr show scope global 2>/dev/null | awk '{printf "%s %s  ", $2, $4}')
+            rt=$(ip -n "$ns" route show default 2>/dev/null | awk '{print "default via " $3; exit}')
+            printf '  %-7s %-18s %s%s\n' "$r" "$ns" "${addrs:-no addresses  }" "${rt:-no default route}"
+        else
+            printf '  %-7s %-18s MISSING\n' "$r" "$ns"; ok=0
+        fi
+    done
+    if all_ns_of "$id"; then
+        p=$(read_pid "$dir/nginx.pid")
+        if nginx_alive "$id" && check_http "$id"; then
+            echo "  nginx   pid $p, http://$SERVER_IP/ answers"
+        else echo "  nginx   pid ${p:-?} NOT answering"; ok=0; fi
+        p=$(read_pid "$dir/dnsmasq.pid")
+        if dnsmasq_alive "$id" && check_dns "$id"; then
+            echo "  dnsmasq pid $p, $WEB_NAME @$SERVER_IP answers$(have dig || echo ' (dig missing: pid only)')"
+        else echo "  dnsmasq pid ${p:-?} NOT answering"; ok=0; fi
+        if check_ping "$id"; then echo "  client -> server $SERVER_IP reachable"
+        else echo "  client -> server $SERVER_IP UNREACHABLE"; ok=0; fi
+    else
+        ok=0
+    fi
+    if ((ok)); then echo "  status: up, healthy"; return 0; fi
+    echo "  status: NOT healthy"
+    return 1
+}
+
+cmd_exec() {
+    local id="" role="" cmd=()
+    while (($#)); do
+        case $1 in
+        --id) [[ $# -ge 2 ]] || usage_error "--id needs a value"; id=$2; shift 2 ;;
+        --id=*) id=${1#--id=}; shift ;;
+        client | peer | router | server)
+            [[ -z $role ]] || break
+            role=$1; shift ;;
+        --) shift; break ;;
+        -*) usage_error "exec: unexpected option '$1'" ;;
+        *) break ;;
+        esac
+    done
+    cmd=("$@")
+    ((${#cmd[@]})) || usage_error "exec: no command given"
+    [[ -z $id ]] || valid_id "$id" || usage_error "bad --id '$id'"
+    need_root
+    id=$(resolve_id "$id")
+    local ns; ns=$(ns_of "$id" "${role:-client}")
+    ns_exists "$ns" || die 1 "no such lab namespace: $ns"
+    exec ip netns exec "$ns" "${cmd[@]}"
+}
+
+cmd_reap() {
+    (($# == 0)) || usage_error "reap takes no arguments"
+    need_root
+    have ip || die 3 "ip (iproute2) not found"
+    local out
+    out=$(reap)
+    if [[ -n $out ]]; then
+        printf 'reaped %s\n' $out
+    else
+        echo "nothing to reap"
+    fi
+}
+
+# ---------------------------------------------------------------- main
+
+(($#)) || usage_error "missing command"
+CMD=$1; shift
+case $CMD in
+up)
+    UP_NO_ID=1
+    for a in "$@"; do case $a in --id | --id=*) UP_NO_ID="" ;; esac; done
+    cmd_up "$@" ;;
+down) cmd_down "$@" ;;
+status) cmd_status "$@" ;;
+env) cmd_env "$@" ;;
+exec) cmd_exec "$@" ;;
+reap) cmd_reap "$@" ;;
+-h | --help | help) printf '%s\n' "$USAGE"; exit 0 ;;
+*) usage_error "unknown command '$CMD'" ;;
+esac

@@ -1,0 +1,19 @@
+package synack.exchange;
+
+import synack.event.Event;
+import synack.link.ReceivedFrame;
+
+/** What an exchange may do to the world: send frames and tell events. The runner does the I/O. */
+public interface Output {
+    /** Sends a frame now; it is stamped, recorded and told as an outgoing frame event. */
+    void send(byte[] frame, String annotation, boolean routine);
+
+    default void send(byte[] frame, String annotation) {
+        send(frame, annotation, false);
+    }
+
+    /** Tells a received frame the exchange cares about, with its comment. */
+    void shown(ReceivedFrame frame, String annotation);
+
+    void emit(Event event);
+}

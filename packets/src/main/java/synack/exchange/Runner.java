@@ -1,0 +1,70 @@
+package synack.exchange;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.function.BooleanSupplier;
+import synack.event.Event;
+import synack.event.EventSink;
+import synack.link.Link;
+import synack.link.ReceivedFrame;
+
+/**
+ * Drives one exchange over one link: waits for a frame or the exchange's next deadline, feeds
+ * it, and turns the exchange's sends into stamped frame events. The only place with I/O.
+ */
+public final class Runner implements Output {
+    private final Link link;
+    private final Clock clock;
+    private final EventSink sink;
+
+    public Runner(Link link, Clock clock, EventSink sink) {
+        this.link = link;
+        this.clock = clock;
+        this.sink = sink;
+    }
+
+    /** Runs until the exchange is done, or until {@code stop} turns true (then the exchange is aborted). */
+    public void run(Exchange exchange, BooleanSupplier stop) {
+        exchange.start(clock.nowMicros(), this);
+        while (!exchange.isDone()) {
+            if (stop.getAsBoolean()) {
+                exchange.abort(clock.nowMicros(), this);
+                return;
+            }
+            // wake at least every 50 ms so that a stop request is seen promptly
+            long deadline = Math.min(exchange.nextDeadlineMicros(), clock.nowMicros() + 50_000);
+            ReceivedFrame frame;
+            try {
+                frame = link.receive(deadline);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            if (frame != null) {
+                exchange.onFrame(frame, this);
+            } else if (clock.nowMicros() >= exchange.nextDeadlineMicros()) {
+                exchange.onTimer(clock.nowMicros(), this);
+            }
+        }
+    }
+
+    @Override
+    public void send(byte[] frame, String annotation, boolean routine) {
+        long t = clock.nowMicros();
+        try {
+            link.send(frame);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        sink.accept(new Event.Frame(t, Event.Direction.OUT, frame, annotation, routine));
+    }
+
+    @Override
+    public void shown(ReceivedFrame frame, String annotation) {
+        sink.accept(new Event.Frame(frame.timeMicros(), Event.Direction.IN, frame.bytes(), annotation, false));
+    }
+
+    @Override
+    public void emit(Event event) {
+        sink.accept(event);
+    }
+}

@@ -1,0 +1,104 @@
+package synack.link;
+
+import java.io.IOException;
+import java.sql.Timestamp;
+import org.pcap4j.core.BpfProgram;
+import org.pcap4j.core.NotOpenException;
+import org.pcap4j.core.PcapHandle;
+import org.pcap4j.core.PcapNativeException;
+import org.pcap4j.core.PcapNetworkInterface;
+import synack.exchange.Clock;
+import synack.net.EnvironmentException;
+
+/**
+ * The live link: a libpcap handle on one interface through pcap4j. Immediate mode so a reply
+ * is handed over the moment it lands (not when a buffer fills); a snaplen that keeps a 64 KiB
+ * GSO frame whole; only inbound frames (our own sends are not echoed back); a BPF filter
+ * narrowed by the exchange so the JVM sees only frames that could matter.
+ */
+public final class PcapLink implements Link {
+    public static final int SNAPLEN = 262_144;
+    private static final int POLL_MILLIS = 2;
+
+    private final PcapHandle handle;
+    private final String interfaceName;
+
+    private PcapLink(PcapHandle handle, String interfaceName) {
+        this.handle = handle;
+        this.interfaceName = interfaceName;
+    }
+
+    public static PcapLink open(String interfaceName, String bpfFilter) {
+        PcapLibrary.ensureLoadable();
+        PcapHandle handle;
+        try {
+            handle = new PcapHandle.Builder(interfaceName)
+                    .snaplen(SNAPLEN)
+                    .promiscuousMode(PcapNetworkInterface.PromiscuousMode.NONPROMISCUOUS)
+                    .timeoutMillis(POLL_MILLIS)
+                    .immediateMode(true)
+                    .timestampPrecision(PcapHandle.TimestampPrecision.MICRO)
+                    .build();
+        } catch (PcapNativeException e) {
+            throw explain(interfaceName, e.getMessage());
+        }
+        try {
+            handle.setDirection(PcapHandle.PcapDirection.IN);
+            handle.setFilter(bpfFilter, BpfProgram.BpfCompileMode.OPTIMIZE);
+        } catch (PcapNativeException | NotOpenException e) {
+            handle.close();
+            throw new EnvironmentException("cannot set capture filter '" + bpfFilter + "' on " + interfaceName + ": " + e.getMessage(), e);
+        }
+        return new PcapLink(handle, interfaceName);
+    }
+
+    private static EnvironmentException explain(String interfaceName, String message) {
+        String m = message == null ? "" : message;
+        if (m.contains("not permitted") || m.contains("ermission")) {
+            return new EnvironmentException(Privileges.HOW_TO_FIX);
+        }
+        if (m.contains("No such device") || m.contains("doesn't exist")) {
+            return new EnvironmentException("no such interface: " + interfaceName + " (see: ip link)");
+        }
+        if (m.contains("not up")) {
+            return new EnvironmentException("interface " + interfaceName + " is down (ip link set " + interfaceName + " up)");
+        }
+        return new EnvironmentException("cannot capture on " + interfaceName + ": " + m);
+    }
+
+    @Override
+    public void send(byte[] frame) throws IOException {
+        try {
+            handle.sendPacket(frame);
+        } catch (PcapNativeException | NotOpenException e) {
+            throw new IOException("send on " + interfaceName + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public ReceivedFrame receive(long deadlineMicros) throws IOException {
+        while (true) {
+            byte[] raw;
+            try {
+                raw = handle.getNextRawPacket();
+            } catch (NotOpenException e) {
+                throw new IOException("capture on " + interfaceName + " closed", e);
+            }
+            if (raw != null) {
+                return new ReceivedFrame(raw, micros(handle.getTimestamp()));
+            }
+            if (Clock.SYSTEM.nowMicros() >= deadlineMicros || Thread.currentThread().isInterrupted()) {
+                return null;
+            }
+        }
+    }
+
+    private static long micros(Timestamp ts) {
+        return Math.floorDiv(ts.getTime(), 1000L) * 1_000_000L + ts.getNanos() / 1000;
+    }
+
+    @Override
+    public void close() {
+        handle.close();
+    }
+}

@@ -1,0 +1,41 @@
+package synack.wire;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Decodes a whole frame into its layers for the renderers. Never throws: what cannot be
+ * decoded becomes a final "malformed" layer saying why, so a bad frame is annotated, not fatal.
+ */
+public final class Dissector {
+    private Dissector() {}
+
+    public static List<Layer> dissect(byte[] frame) {
+        List<Layer> layers = new ArrayList<>(3);
+        try {
+            EthernetFrame eth = EthernetFrame.parse(frame);
+            layers.add(eth.describe());
+            switch (eth.etherType()) {
+                case EthernetFrame.TYPE_ARP -> layers.add(ArpPacket.parse(eth.payload()).describe());
+                case EthernetFrame.TYPE_IPV4 -> layers.add(Ipv4Packet.parse(eth.payload()).describe());
+                default -> { }
+            }
+        } catch (MalformedFrameException e) {
+            layers.add(malformed(e.getMessage()));
+        }
+        return layers;
+    }
+
+    public static Layer malformed(String why) {
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("error", why);
+        return new Layer("malformed", "malformed: " + why, f);
+    }
+
+    /** The summary of the innermost decoded layer: what a person wants on the frame's line. */
+    public static String summary(List<Layer> layers) {
+        return layers.get(layers.size() - 1).summary();
+    }
+}

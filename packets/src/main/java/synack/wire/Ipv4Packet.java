@@ -1,0 +1,63 @@
+package synack.wire;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The IPv4 header (RFC 791) and its payload. Options are kept as raw bytes. */
+public record Ipv4Packet(int tos, int totalLength, int identification, int flagsAndFragment, int ttl, int protocol,
+                         int headerChecksum, boolean checksumValid, int source, int destination, byte[] options,
+                         byte[] payload) {
+    public static final int MIN_HEADER = 20;
+    public static final int PROTO_ICMP = 1;
+    public static final int PROTO_TCP = 6;
+    public static final int PROTO_UDP = 17;
+
+    public static Ipv4Packet parse(byte[] p) throws MalformedFrameException {
+        if (p.length < MIN_HEADER) {
+            throw new MalformedFrameException("IPv4 packet of " + p.length + " bytes is shorter than its 20-byte header");
+        }
+        int version = (p[0] & 0xff) >>> 4;
+        int ihl = (p[0] & 0x0f) * 4;
+        if (version != 4) {
+            throw new MalformedFrameException("IP version " + version + " in an IPv4 frame");
+        }
+        if (ihl < MIN_HEADER || ihl > p.length) {
+            throw new MalformedFrameException("IPv4 header length " + ihl + " outside 20.." + p.length);
+        }
+        int total = u16(p, 2);
+        if (total < ihl || total > p.length) {
+            throw new MalformedFrameException("IPv4 total length " + total + " outside " + ihl + ".." + p.length);
+        }
+        boolean valid = Checksum.compute(p, 0, ihl) == 0;
+        return new Ipv4Packet(p[1] & 0xff, total, u16(p, 4), u16(p, 6), p[8] & 0xff, p[9] & 0xff, u16(p, 10), valid,
+                Ip4.read(p, 12), Ip4.read(p, 16), Arrays.copyOfRange(p, MIN_HEADER, ihl), Arrays.copyOfRange(p, ihl, total));
+    }
+
+    public static String protocolName(int protocol) {
+        return switch (protocol) {
+            case PROTO_ICMP -> "ICMP";
+            case PROTO_TCP -> "TCP";
+            case PROTO_UDP -> "UDP";
+            default -> "proto " + protocol;
+        };
+    }
+
+    public Layer describe() {
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("src", Ip4.toString(source));
+        f.put("dst", Ip4.toString(destination));
+        f.put("proto", protocolName(protocol));
+        f.put("ttl", ttl);
+        f.put("id", identification);
+        f.put("len", totalLength);
+        f.put("df", (flagsAndFragment & 0x4000) != 0);
+        f.put("checksum", String.format("0x%04x%s", headerChecksum, checksumValid ? "" : " (bad)"));
+        return new Layer("ip", Ip4.toString(source) + " → " + Ip4.toString(destination) + " " + protocolName(protocol)
+                + " ttl=" + ttl + (checksumValid ? "" : " (bad header checksum)"), f);
+    }
+
+    private static int u16(byte[] b, int o) {
+        return ((b[o] & 0xff) << 8) | (b[o + 1] & 0xff);
+    }
+}
