@@ -12,7 +12,7 @@ set -euo pipefail
 set -E
 umask 022
 export LC_ALL=C
-export PATH="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin${PATH:+:$PATH}"
+export PATH="${PATH:-/usr/bin:/bin}:/usr/local/sbin:/usr/sbin:/sbin"
 
 RUN_DIR=/run/synack
 LABS_DIR=$RUN_DIR/labs
@@ -39,7 +39,7 @@ USAGE="usage: lab.sh up [--id ID] [--owner PID]
 # ---------------------------------------------------------------- helpers
 
 die() { local code=$1; shift; printf 'lab: %s\n' "$*" >&2; exit "$code"; }
-usage_error() { printf 'lab: %s\n%s\n' "$*" "$USAGE" >&2; exit 2; }
+usage_error() { printf 'lab: %s (try: lab.sh --help)\n' "$*" >&2; exit 2; }
 log() { printf 'lab: %s\n' "$*" >&2; }
 
 need_root() { [[ ${EUID:-$(id -u)} -eq 0 ]] || die 3 "must be run as root"; }
@@ -317,6 +317,7 @@ group=root
 pid-file=$dir/dnsmasq.pid
 log-facility=$dir/dnsmasq.log
 log-queries
+local-ttl=60
 local=/synack.test/
 local=/18.198.in-addr.arpa/
 local=/19.198.in-addr.arpa/
@@ -328,6 +329,20 @@ txt-record=synack.test,"v=synack lab"
 srv-host=_http._tcp.synack.test,www.synack.test,80,0,5
 ptr-record=2.2.18.198.in-addr.arpa,www.synack.test
 EOF
+}
+
+# daemon_start LOG CMD...: run CMD (which daemonises) with stdio on LOG and every
+# other inherited fd closed, so a caller reading our output to EOF never hangs.
+daemon_start() {
+    local log=$1; shift
+    (
+        set +e
+        for fd in /proc/$BASHPID/fd/*; do
+            fd=${fd##*/}
+            if [[ $fd =~ ^[0-9]+$ ]] && ((fd > 2)); then eval "exec $fd>&-" 2>/dev/null; fi
+        done
+        exec "$@" </dev/null >>"$log" 2>&1
+    )
 }
 
 build_lab() {
@@ -387,11 +402,23 @@ build_lab() {
     # services on the server
     write_server_files "$id"
     local eopt=()
-    nginx -h 2>&1 | grep -q -- '-e filename' && eopt=(-e "$dir/nginx-error.log")
-    nsx "$S" nginx -p "$dir/" -c "$dir/nginx.conf" "${eopt[@]}" >&2 ||
+    [[ $(nginx -h 2>&1 || true) == *"-e filename"* ]] && eopt=(-e "$dir/nginx-error.log")
+    if ! daemon_start "$dir/start.log" ip netns exec "$S" \
+        nginx -p "$dir/" -c "$dir/nginx.conf" "${eopt[@]}"; then
+        cat "$dir/start.log" >&2 || true
         die 1 "nginx failed to start (see $dir/nginx-error.log)"
-    nsx "$S" dnsmasq --conf-file="$dir/dnsmasq.conf" >&2 ||
+    fi
+    if ! daemon_start "$dir/start.log" ip netns exec "$S" \
+        dnsmasq --conf-file="$dir/dnsmasq.conf"; then
+        cat "$dir/start.log" >&2 || true
         die 1 "dnsmasq failed to start (see $dir/dnsmasq.log)"
+    fi
+}
+
+# start cold: no ARP entries in any of the lab's namespaces
+flush_neigh() {
+    local r
+    for r in "${ROLES[@]}"; do ip -n "$(ns_of "$1" "$r")" neigh flush all 2>/dev/null || true; done
 }
 
 wait_ready() {
@@ -457,6 +484,7 @@ cmd_up() {
     if [[ -z $id ]]; then
         local cur; cur=$(current_id)
         if [[ -n $cur ]] && healthy "$cur"; then
+            flush_neigh "$cur"
             cat "$LABS_DIR/$cur/env"
             return 0
         fi
@@ -471,6 +499,7 @@ cmd_up() {
     else
         if [[ -d $LABS_DIR/$id ]] || any_ns_of "$id"; then
             if healthy "$id"; then
+                flush_neigh "$id"
                 cat "$LABS_DIR/$id/env"
                 return 0
             fi
@@ -496,9 +525,7 @@ cmd_up() {
     wait_ready "$id"
     write_env "$id"
 
-    # start cold: no ARP entries anywhere
-    local r
-    for r in "${ROLES[@]}"; do ip -n "$(ns_of "$id" "$r")" neigh flush all 2>/dev/null || true; done
+    flush_neigh "$id"
 
     rm -f "$dir/builder"
     BUILD_ID=""
@@ -549,7 +576,12 @@ cmd_status() {
     local dir=$LABS_DIR/$id ok=1 r ns p
     echo "lab $id  (dir $dir$([[ -d $dir ]] || echo ', MISSING'))"
     [[ -r $dir/env ]] || ok=0
-    if [[ -e $dir/builder ]]; then echo "  still being built by pid $(read_pid "$dir/builder")"; ok=0; fi
+    if [[ -e $dir/builder ]]; then
+        p=$(read_pid "$dir/builder")
+        if pid_alive "$p"; then echo "  still being built by pid $p"
+        else echo "  build by pid $p crashed (lab.sh reap removes it)"; fi
+        ok=0
+    fi
     if [[ -e $dir/owner ]]; then
         p=$(read_pid "$dir/owner")
         echo "  owner pid $p $(pid_alive "$p" && echo alive || echo DEAD)"

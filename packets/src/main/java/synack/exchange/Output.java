@@ -5,11 +5,14 @@ import synack.link.ReceivedFrame;
 
 /** What an exchange may do to the world: send frames and tell events. The runner does the I/O. */
 public interface Output {
-    /** Sends a frame now; it is stamped, recorded and told as an outgoing frame event. */
-    void send(byte[] frame, String annotation, boolean routine);
+    /**
+     * Sends a frame now; it is stamped, recorded and told as an outgoing frame event.
+     * Returns the stamp (taken just before the frame is handed to the link): the start of any RTT.
+     */
+    long send(byte[] frame, String annotation, boolean routine);
 
-    default void send(byte[] frame, String annotation) {
-        send(frame, annotation, false);
+    default long send(byte[] frame, String annotation) {
+        return send(frame, annotation, false);
     }
 
     /** Tells a received frame the exchange cares about, with its comment. */

@@ -48,7 +48,7 @@ public final class Runner implements Output {
     }
 
     @Override
-    public void send(byte[] frame, String annotation, boolean routine) {
+    public long send(byte[] frame, String annotation, boolean routine) {
         long t = clock.nowMicros();
         try {
             link.send(frame);
@@ -56,6 +56,7 @@ public final class Runner implements Output {
             throw new UncheckedIOException(e);
         }
         sink.accept(new Event.Frame(t, Event.Direction.OUT, frame, annotation, routine));
+        return t;
     }
 
     @Override

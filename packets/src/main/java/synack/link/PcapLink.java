@@ -18,14 +18,16 @@ import synack.net.EnvironmentException;
  */
 public final class PcapLink implements Link {
     public static final int SNAPLEN = 262_144;
-    private static final int POLL_MILLIS = 2;
+    private static final int POLL_MILLIS = 50;
 
     private final PcapHandle handle;
     private final String interfaceName;
+    private final PcapWaiter waiter;
 
-    private PcapLink(PcapHandle handle, String interfaceName) {
+    private PcapLink(PcapHandle handle, String interfaceName, PcapWaiter waiter) {
         this.handle = handle;
         this.interfaceName = interfaceName;
+        this.waiter = waiter;
     }
 
     public static PcapLink open(String interfaceName, String bpfFilter) {
@@ -45,11 +47,12 @@ public final class PcapLink implements Link {
         try {
             handle.setDirection(PcapHandle.PcapDirection.IN);
             handle.setFilter(bpfFilter, BpfProgram.BpfCompileMode.OPTIMIZE);
-        } catch (PcapNativeException | NotOpenException e) {
+            handle.setBlockingMode(PcapHandle.BlockingMode.NONBLOCKING);
+            return new PcapLink(handle, interfaceName, PcapWaiter.of(handle));
+        } catch (PcapNativeException | NotOpenException | IllegalStateException e) {
             handle.close();
-            throw new EnvironmentException("cannot set capture filter '" + bpfFilter + "' on " + interfaceName + ": " + e.getMessage(), e);
+            throw new EnvironmentException("cannot set up capture with filter '" + bpfFilter + "' on " + interfaceName + ": " + e.getMessage(), e);
         }
-        return new PcapLink(handle, interfaceName);
     }
 
     private static EnvironmentException explain(String interfaceName, String message) {
@@ -87,9 +90,11 @@ public final class PcapLink implements Link {
             if (raw != null) {
                 return new ReceivedFrame(raw, micros(handle.getTimestamp()));
             }
-            if (Clock.SYSTEM.nowMicros() >= deadlineMicros || Thread.currentThread().isInterrupted()) {
+            long remaining = deadlineMicros - Clock.SYSTEM.nowMicros();
+            if (remaining <= 0 || Thread.currentThread().isInterrupted()) {
                 return null;
             }
+            waiter.await((int) Math.min(POLL_MILLIS, (remaining + 999) / 1000));
         }
     }
 

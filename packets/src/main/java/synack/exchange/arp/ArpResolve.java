@@ -158,12 +158,11 @@ public final class ArpResolve implements Exchange {
 
     private void sendRequest(Entry e, long now, Output out) {
         e.requests++;
-        e.lastRequestAt = now;
         byte[] frame = ArpPacket.request(ourMac, ourIp, e.ip).toFrame(ourMac);
         String note = settings.count() > 1 ? "request " + e.requests + " of " + settings.count() : "";
-        out.send(frame, note, sweep);
+        e.lastRequestAt = out.send(frame, note, sweep);
         if (e.state == NeighbourState.NONE) {
-            transition(e, NeighbourState.INCOMPLETE, now, "who-has sent", WHY_INCOMPLETE, sweep, out);
+            transition(e, NeighbourState.INCOMPLETE, e.lastRequestAt, "who-has sent", WHY_INCOMPLETE, sweep, out);
         }
     }
 

@@ -1,0 +1,15 @@
+package synack.cli;
+
+/** The exit-code contract of OUTPUT.md, in one place. */
+public final class ExitCodes {
+    public static final int OK = 0;
+    public static final int NEGATIVE = 1;
+    public static final int USAGE = 2;
+    public static final int ENVIRONMENT = 3;
+    public static final int NO_ANSWER = 4;
+    /** Not in the contract's table: a bug in synack itself (EX_SOFTWARE); --debug shows the trace. */
+    public static final int INTERNAL = 70;
+    public static final int INTERRUPTED = 130;
+
+    private ExitCodes() {}
+}

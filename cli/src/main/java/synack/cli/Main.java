@@ -1,0 +1,72 @@
+package synack.cli;
+
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import synack.cli.commands.ArpResolveCommand;
+import synack.cli.commands.LabCommand;
+import synack.net.EnvironmentException;
+
+@Command(name = "synack", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = {"Builds every frame by hand (Ethernet, ARP, IPv4, TCP, UDP, DNS, HTTP), sends it with libpcap,",
+            "captures the replies and narrates each exchange as annotated state transitions."},
+        subcommands = {ArpResolveCommand.class, LabCommand.class, CommandLine.HelpCommand.class},
+        footer = {"", "Exit status: 0 ok, 1 negative answer, 2 usage, 3 environment (privilege, libpcap, interface, route),",
+            "4 no answer at all, 130 interrupted. See synack COMMAND --help."})
+public final class Main {
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    public static int run(String... args) {
+        boolean debug = Arrays.asList(args).contains("--debug");
+        CommandLine cli = new CommandLine(new Main());
+        cli.setParameterExceptionHandler((ex, a) -> {
+            PrintWriter err = ex.getCommandLine().getErr();
+            String name = ex.getCommandLine().getCommandSpec().qualifiedName();
+            err.println(name + ": " + ex.getMessage());
+            err.println("Try '" + name + " --help' for more information.");
+            err.flush();
+            return ExitCodes.USAGE;
+        });
+        cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            PrintWriter err = commandLine.getErr();
+            String name = commandLine.getCommandSpec().qualifiedName();
+            int code;
+            if (ex instanceof EnvironmentException) {
+                code = ExitCodes.ENVIRONMENT;
+                err.println(name + ": " + ex.getMessage());
+            } else if (ex instanceof UsageProblem || ex instanceof IllegalArgumentException) {
+                code = ExitCodes.USAGE;
+                err.println(name + ": " + ex.getMessage());
+            } else if (ex instanceof UncheckedIOException) {
+                code = ExitCodes.ENVIRONMENT;
+                err.println(name + ": " + ex.getCause().getMessage());
+            } else {
+                code = ExitCodes.INTERNAL;
+                err.println(name + ": internal error: " + ex + (debug ? "" : " (run with --debug for the stack trace)"));
+            }
+            if (debug) {
+                ex.printStackTrace(err);
+            }
+            err.flush();
+            return code;
+        });
+        if (args.length == 0) {
+            cli.usage(System.out);
+            return ExitCodes.OK;
+        }
+        return cli.execute(args);
+    }
+
+    /** The version from the jar's manifest, set by Maven. */
+    public static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"synack " + (v == null ? "dev" : v) + " (Java " + System.getProperty("java.version") + ")"};
+        }
+    }
+}

@@ -1,0 +1,182 @@
+package synack.cli.commands;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import synack.cli.DurationConverter;
+import synack.cli.LiveOptions;
+import synack.cli.LiveRun;
+import synack.cli.Narration;
+import synack.cli.UsageProblem;
+import synack.cli.render.Renderer;
+import synack.event.Durations;
+import synack.exchange.Clock;
+import synack.exchange.Exchange;
+import synack.exchange.arp.ArpAnnounce;
+import synack.exchange.arp.ArpProbe;
+import synack.exchange.arp.ArpResolve;
+import synack.net.Route;
+import synack.net.Routing;
+import synack.net.Targets;
+import synack.oui.OuiRegistry;
+import synack.wire.Ip4;
+
+@Command(name = "arp-resolve", sortOptions = false, mixinStandardHelpOptions = true,
+        description = {
+            "Ask the segment who has an IPv4 address (ARP who-has) and narrate the is-at reply,",
+            "the neighbour entry's states (NONE -> INCOMPLETE -> REACHABLE, or FAILED) and the RTT.",
+            "A CIDR block or range sweeps every address and lists the hosts that answer (like arp-scan)."},
+        footer = {"", "Exit status: 0 every target answered (a sweep: at least one host answered; --probe: the address is free),",
+            "1 some target did not answer (--probe: the address is in use), 2 usage, 3 environment, 130 interrupted.",
+            "", "Examples:", "  synack arp-resolve 198.18.1.1", "  synack arp-resolve -q 198.18.1.0/24",
+            "  synack arp-resolve --probe 198.18.1.9", "  synack arp-resolve --announce -i c0"})
+public final class ArpResolveCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "TARGET", arity = "0..*",
+            description = "IPv4 address, CIDR block (198.18.1.0/24) or range (198.18.1.10-20).")
+    List<String> targets = new ArrayList<>();
+
+    @Option(names = {"-c", "--count"}, paramLabel = "N", defaultValue = "3",
+            description = "Requests per target before it is FAILED (default: ${DEFAULT-VALUE}); announcements with --announce.")
+    int count;
+
+    @Option(names = "--interval", paramLabel = "DURATION", defaultValue = "1s", converter = DurationConverter.class,
+            description = "Time between rounds of requests (default: ${DEFAULT-VALUE}); with --probe, fixes the RFC 5227 random 1-2 s.")
+    long intervalMicros;
+
+    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "1s", converter = DurationConverter.class,
+            description = "How long to wait after the last request (default: ${DEFAULT-VALUE}; --probe: RFC 5227's 2s).")
+    Long timeoutMicros;
+
+    @Option(names = "--rate", paramLabel = "PPS", defaultValue = "2000",
+            description = "Frames per second at most, for sweeps (default: ${DEFAULT-VALUE}).")
+    int rate;
+
+    @Option(names = "--announce", description = "Send gratuitous ARP for our own address (-S or the interface's), nothing else.")
+    boolean announce;
+
+    @Option(names = "--probe", description = "RFC 5227 duplicate-address probe of TARGET: is the address free to use?")
+    boolean probe;
+
+    @Mixin
+    LiveOptions live;
+
+    @Override
+    public Integer call() {
+        validate();
+        long start = Clock.SYSTEM.nowMicros();
+        Renderer renderer = Narration.forOptions(live, "arp-resolve", start);
+        Routing routing = Routing.fromKernel();
+        if (announce) {
+            return announce(routing, renderer);
+        }
+        List<Integer> addresses;
+        try {
+            addresses = Targets.parse(targets);
+        } catch (IllegalArgumentException e) {
+            throw new UsageProblem(e.getMessage());
+        }
+        Route route = routing.resolve(addresses.get(0), live.interfaceName, live.source);
+        if (!route.onLink()) {
+            throw new UsageProblem(Ip4.toString(addresses.get(0)) + " is not on a directly attached network (" + route.how()
+                    + "): ARP reaches only the local segment; resolve the next hop instead: arp-resolve "
+                    + Ip4.toString(route.nextHop()));
+        }
+        boolean sweep = Targets.isSweep(targets);
+        Map<String, Object> headerFields = new LinkedHashMap<>();
+        headerFields.put("interface", route.via().name());
+        headerFields.put("source", Ip4.toString(route.source()));
+        headerFields.put("mac", route.via().mac().toString());
+        if (probe) {
+            return probe(route, renderer, addresses, headerFields);
+        }
+        String skipped = null;
+        if (sweep && addresses.remove((Integer) route.source())) {
+            skipped = Ip4.toString(route.source());
+        }
+        OuiRegistry oui = new OuiRegistry(OuiRegistry.DEFAULT_FILE);
+        long gap = sweep ? 1_000_000L / Math.max(1, rate) : 0;
+        ArpResolve exchange = new ArpResolve(route.via().mac(), route.source(), addresses,
+                new ArpResolve.Settings(count, intervalMicros, timeoutMicros, gap), oui::vendorOf, sweep);
+        String what = sweep ? "sweep of " + addresses.size() + " addresses (" + String.join(" ", targets) + ")"
+                + (skipped != null ? ", skipping our own " + skipped : "")
+                : String.join(" ", targets);
+        String plan = count == 1 ? "1 request, then wait " + Durations.human(timeoutMicros)
+                : "up to " + count + (sweep ? " rounds " : " requests ") + Durations.human(intervalMicros) + " apart, then wait "
+                + Durations.human(timeoutMicros);
+        String header = "arp-resolve " + what + " " + route.describe() + " — " + plan
+                + (sweep ? ", at most " + rate + " frames/s" : "");
+        return LiveRun.run(live, renderer, route.via(), "arp and ether dst " + route.via().mac(), header, headerFields, exchange);
+    }
+
+    private void validate() {
+        if (count < 1 || count > 1000) {
+            throw new UsageProblem("--count must be 1 to 1000, not " + count);
+        }
+        if (rate < 1 || rate > 1_000_000) {
+            throw new UsageProblem("--rate must be 1 to 1000000 frames per second, not " + rate);
+        }
+        if (announce && probe) {
+            throw new UsageProblem("choose one of --announce and --probe");
+        }
+        if (announce && !targets.isEmpty()) {
+            throw new UsageProblem("--announce takes no TARGET: it announces our own address (-S to choose it)");
+        }
+        if (!announce && targets.isEmpty()) {
+            throw new UsageProblem("missing TARGET: an IPv4 address, CIDR block or range");
+        }
+        if (probe && (targets.size() != 1 || Targets.isSweep(targets))) {
+            throw new UsageProblem("--probe takes exactly one address");
+        }
+    }
+
+    private int announce(Routing routing, Renderer renderer) {
+        if (live.interfaceName == null) {
+            throw new UsageProblem("--announce needs an interface: -i IFACE");
+        }
+        int any = live.source != null ? live.source : 0;
+        Route route = routing.resolve(any, live.interfaceName, live.source);
+        int n = countGiven() ? count : 2; // RFC 5227 ANNOUNCE_NUM
+        Exchange exchange = new ArpAnnounce(route.via().mac(), route.source(), n, intervalGiven() ? intervalMicros : 2_000_000);
+        String header = "arp-resolve --announce " + Ip4.toString(route.source()) + " is-at " + route.via().mac() + " on "
+                + route.via().name() + " — " + n + " gratuitous ARP";
+        return LiveRun.run(live, renderer, route.via(), "arp and ether dst " + route.via().mac(), header, Map.of(), exchange);
+    }
+
+    private int probe(Route route, Renderer renderer, List<Integer> addresses, Map<String, Object> headerFields) {
+        Random random = new Random();
+        int probes = countGiven() ? count : 3; // RFC 5227 PROBE_NUM
+        ArpProbe.Settings s = new ArpProbe.Settings(probes,
+                intervalGiven() ? () -> intervalMicros : () -> 1_000_000L + (long) (random.nextDouble() * 1_000_000L),
+                timeoutGiven() ? timeoutMicros : 2_000_000L);
+        String header = "arp-resolve --probe " + Ip4.toString(addresses.get(0)) + " via " + route.via().name() + " ("
+                + route.via().mac() + ") — " + probes + " RFC 5227 probes, then wait " + Durations.human(s.waitMicros());
+        return LiveRun.run(live, renderer, route.via(), "arp", header, headerFields,
+                new ArpProbe(route.via().mac(), addresses.get(0), s));
+    }
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    private boolean given(String option) {
+        return spec.commandLine().getParseResult().hasMatchedOption(option);
+    }
+
+    private boolean countGiven() {
+        return given("--count");
+    }
+
+    private boolean intervalGiven() {
+        return given("--interval");
+    }
+
+    private boolean timeoutGiven() {
+        return given("--timeout");
+    }
+}

@@ -1,0 +1,33 @@
+package synack.cli.commands;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+import synack.cli.Home;
+import synack.net.EnvironmentException;
+
+@Command(name = "lab", mixinStandardHelpOptions = true,
+        description = {"Build, inspect or remove the throwaway test network of Linux network namespaces",
+            "(client, a neighbour, a router, a server running nginx and dnsmasq; addresses in 198.18.0.0/15)."},
+        footer = {"", "Actions: up [--id ID] [--owner PID] | down [--id ID] | status | env | exec [client|peer|router|server] -- CMD | reap",
+            "", "Example:", "  sudo synack lab up && sudo synack lab exec -- synack arp-resolve 198.18.1.1"})
+public final class LabCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "ACTION", arity = "0..*", description = "up, down, status, env, exec, reap (default: status)")
+    List<String> args = new ArrayList<>();
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        Path script = Home.dir().resolve("lab/lab.sh");
+        if (!Files.isReadable(script)) {
+            throw new EnvironmentException("lab script not found at " + script + " (run synack from its checkout)");
+        }
+        List<String> cmd = new ArrayList<>(List.of("bash", script.toString()));
+        cmd.addAll(args.isEmpty() ? List.of("status") : args);
+        return new ProcessBuilder(cmd).inheritIO().start().waitFor();
+    }
+}

@@ -1,0 +1,62 @@
+package synack.cli.render;
+
+import java.io.PrintStream;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import synack.event.Event;
+import synack.wire.Dissector;
+import synack.wire.Layer;
+
+/** --json: one object per event per line, nothing else on stdout (OUTPUT.md). */
+public final class JsonRenderer extends Renderer {
+    private final PrintStream out;
+    private final String command;
+    private final long startMicros;
+
+    public JsonRenderer(PrintStream out, String command, long startMicros) {
+        this.out = out;
+        this.command = command;
+        this.startMicros = startMicros;
+    }
+
+    @Override
+    protected void render(Event event) {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("t", Math.max(0, event.timeMicros() - startMicros) / 1e6);
+        if (event instanceof Event.Frame f) {
+                o.put("event", "frame");
+                o.put("command", command);
+                o.put("dir", f.direction() == Event.Direction.OUT ? "out" : "in");
+                o.put("len", f.bytes().length);
+                if (!f.annotation().isEmpty()) {
+                    o.put("note", f.annotation());
+                }
+                for (Layer l : Dissector.dissect(f.bytes())) {
+                    o.put(l.name(), l.fields());
+                }
+        } else if (event instanceof Event.Transition t) {
+                o.put("event", "transition");
+                o.put("command", command);
+                o.put("subject", t.subject());
+                o.put("endpoint", t.endpoint() == Event.Endpoint.LOCAL ? "local" : "peer");
+                o.put("from", t.from());
+                o.put("to", t.to());
+                o.put("cause", t.cause());
+                o.put("inferred", t.inferred());
+        } else if (event instanceof Event.Note n) {
+                o.put("event", "note");
+                o.put("command", command);
+                o.put("kind", n.kind());
+                o.put("text", n.text());
+                o.putAll(n.fields());
+        } else if (event instanceof Event.Result r) {
+                o.put("event", "result");
+                o.put("command", command);
+                o.put("exit", r.exitCode());
+                o.putAll(r.fields());
+                o.putIfAbsent("ok", r.ok());
+        }
+        out.println(Json.write(o));
+        out.flush();
+    }
+}

@@ -1,0 +1,28 @@
+package synack.cli.render;
+
+import java.io.PrintStream;
+import synack.event.Event;
+
+/** -q: the result's answer lines only, for shell one-liners. Warnings still reach stderr. */
+public final class QuietRenderer extends Renderer {
+    private final PrintStream out;
+    private final PrintStream err;
+
+    public QuietRenderer(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    @Override
+    protected void render(Event event) {
+        if (event instanceof Event.Result r) {
+            r.lines().forEach(out::println);
+            if (r.lines().isEmpty() && r.summary() != null) {
+                out.println(r.summary());
+            }
+            out.flush();
+        } else if (event instanceof Event.Note n && n.kind().equals("warning")) {
+            err.println("warning: " + n.text());
+        }
+    }
+}

@@ -1,0 +1,120 @@
+package synack.cli.render;
+
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import synack.event.Event;
+import synack.wire.Dissector;
+import synack.wire.Layer;
+
+/**
+ * The human narration: a header, one block per frame in time order with the transitions it
+ * caused, and the result. -v shows routine frames and every field; -vv adds hex; --explain adds
+ * the RFC's reason under each transition.
+ */
+public final class TextRenderer extends Renderer {
+    private static final String INDENT = "               ";
+
+    private final PrintStream out;
+    private final Style style;
+    private long startMicros = -1; // the header's time: the narration counts from +0.000
+    private final int verbosity;
+    private final boolean explain;
+
+    public TextRenderer(PrintStream out, Style style, int verbosity, boolean explain) {
+        this.out = out;
+        this.style = style;
+        this.verbosity = verbosity;
+        this.explain = explain;
+    }
+
+    @Override
+    protected void render(Event event) {
+        if (startMicros < 0) {
+            startMicros = event.timeMicros();
+        }
+        if (event instanceof Event.Frame f) {
+            frame(f);
+        } else if (event instanceof Event.Transition t) {
+            transition(t);
+        } else if (event instanceof Event.Note n) {
+            note(n);
+        } else if (event instanceof Event.Result r) {
+            result(r);
+        }
+        out.flush();
+    }
+
+    private String time(long micros) {
+        return style.dim(String.format(Locale.ROOT, "%+9.3f ms", (micros - startMicros) / 1000.0));
+    }
+
+    private void frame(Event.Frame f) {
+        if (f.routine() && verbosity == 0) {
+            return;
+        }
+        List<Layer> layers = Dissector.dissect(f.bytes());
+        boolean outgoing = f.direction() == Event.Direction.OUT;
+        String arrow = outgoing ? style.out("→") : style.in("←");
+        String note = f.annotation().isEmpty() ? "" : "   " + style.dim(f.annotation());
+        out.println(time(f.timeMicros()) + "  " + arrow + "  " + Dissector.summary(layers) + note);
+        if (verbosity >= 1) {
+            for (Layer l : layers) {
+                out.println(INDENT + "   " + style.dim(String.format("%-5s", l.name())) + " " + fields(l.fields()));
+            }
+        }
+        if (verbosity >= 2) {
+            hex(f.bytes());
+        }
+    }
+
+    private static String fields(Map<String, Object> fields) {
+        StringBuilder sb = new StringBuilder();
+        fields.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : " ").append(k).append('=').append(v));
+        return sb.toString();
+    }
+
+    private void hex(byte[] b) {
+        for (int row = 0; row < b.length; row += 16) {
+            StringBuilder sb = new StringBuilder(INDENT).append("   ").append(String.format("%04x  ", row));
+            for (int i = row; i < row + 16; i++) {
+                sb.append(i < b.length ? String.format("%02x ", b[i] & 0xff) : "   ");
+                if (i == row + 7) {
+                    sb.append(' ');
+                }
+            }
+            out.println(style.dim(sb.toString()));
+        }
+    }
+
+    private void transition(Event.Transition t) {
+        if (t.routine() && verbosity == 0) {
+            return;
+        }
+        String who = t.endpoint() == Event.Endpoint.PEER ? "peer " + t.subject() : t.subject();
+        String tag = t.inferred() ? style.dim(" (inferred)") : "";
+        out.println(INDENT + who + "  " + style.state(t.from()) + " → " + style.state(t.to()) + "  "
+                + style.dim("(" + t.cause() + ")") + tag);
+        if (explain && t.why() != null && !t.why().isEmpty()) {
+            out.println(INDENT + "  " + style.dim("why: " + t.why()));
+        }
+    }
+
+    private void note(Event.Note n) {
+        switch (n.kind()) {
+            case "header" -> out.println(style.bold(n.text()));
+            case "warning" -> out.println(INDENT + style.warn("warning: " + n.text()));
+            default -> out.println(INDENT + style.dim(n.text()));
+        }
+    }
+
+    private void result(Event.Result r) {
+        for (String line : r.lines()) {
+            out.println(r.ok() ? line : style.bad(line));
+        }
+        if (r.summary() != null) {
+            out.println(r.summary());
+        }
+    }
+}

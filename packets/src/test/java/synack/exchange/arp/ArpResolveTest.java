@@ -1,0 +1,122 @@
+package synack.exchange.arp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import synack.event.Event;
+import synack.exchange.Runner;
+import synack.exchange.VirtualClock;
+import synack.link.FaultyLink;
+import synack.link.MemoryLink;
+import synack.wire.ArpPacket;
+import synack.wire.EthernetFrame;
+import synack.wire.Ip4;
+import synack.wire.MacAddress;
+import synack.wire.MalformedFrameException;
+
+class ArpResolveTest {
+    static final MacAddress US = MacAddress.parse("02:00:00:00:00:02");
+    static final MacAddress GW = MacAddress.parse("02:00:00:00:00:01");
+    static final MacAddress NB = MacAddress.parse("02:00:00:00:00:03");
+    static final int US_IP = Ip4.parse("198.18.1.2");
+    static final int GW_IP = Ip4.parse("198.18.1.1");
+    static final int NB_IP = Ip4.parse("198.18.1.3");
+    static final int NOBODY = Ip4.parse("198.18.1.77");
+    static final long START = 1_700_000_000_000_000L;
+
+    /** A segment where hosts answer who-has for their own address, as the kernel does. */
+    static List<byte[]> segment(byte[] frame, Set<Integer> answering) {
+        try {
+            EthernetFrame eth = EthernetFrame.parse(frame);
+            ArpPacket arp = ArpPacket.parse(eth.payload());
+            if (arp.operation() != ArpPacket.REQUEST || !answering.contains(arp.targetIp())) {
+                return List.of();
+            }
+            MacAddress mac = arp.targetIp() == GW_IP ? GW : NB;
+            return List.of(new ArpPacket(ArpPacket.REPLY, mac, arp.targetIp(), arp.senderMac(), arp.senderIp()).toFrame(mac));
+        } catch (MalformedFrameException e) {
+            return List.of();
+        }
+    }
+
+    record Run(List<Event> events, VirtualClock clock) {
+        Event.Result result() {
+            return (Event.Result) events.get(events.size() - 1);
+        }
+
+        List<String> transitions() {
+            List<String> out = new ArrayList<>();
+            for (Event e : events) {
+                if (e instanceof Event.Transition t) {
+                    out.add(t.subject() + " " + t.from() + "→" + t.to());
+                }
+            }
+            return out;
+        }
+
+        long framesOut() {
+            return events.stream().filter(e -> e instanceof Event.Frame f && f.direction() == Event.Direction.OUT).count();
+        }
+    }
+
+    static Run run(List<Integer> targets, ArpResolve.Settings settings, boolean sweep, Set<Integer> answering, double loss) {
+        VirtualClock clock = new VirtualClock(START);
+        MemoryLink[] wire = MemoryLink.pair(clock, 100);
+        wire[1].respondWith(f -> segment(f.bytes(), answering));
+        List<Event> events = new ArrayList<>();
+        var link = loss > 0 ? new FaultyLink(wire[0], 7).drop(loss) : wire[0];
+        ArpResolve exchange = new ArpResolve(US, US_IP, targets, settings, mac -> null, sweep);
+        new Runner(link, clock, events::add).run(exchange, () -> false);
+        return new Run(events, clock);
+    }
+
+    static final ArpResolve.Settings THREE = new ArpResolve.Settings(3, 1_000_000, 1_000_000, 0);
+
+    @Test
+    void reachableAfterOneRequestWithTheRoundTripTime() {
+        Run r = run(List.of(GW_IP), THREE, false, Set.of(GW_IP), 0);
+        assertEquals(List.of("198.18.1.1 NONE→INCOMPLETE", "198.18.1.1 INCOMPLETE→REACHABLE"), r.transitions());
+        assertEquals(0, r.result().exitCode());
+        assertEquals(1, r.framesOut());
+        assertEquals(List.of("198.18.1.1 is-at 02:00:00:00:00:01 RTT 0.200 ms"), r.result().lines());
+    }
+
+    @Test
+    void failedAfterEveryRequestWentUnanswered() {
+        Run r = run(List.of(NOBODY), THREE, false, Set.of(), 0);
+        assertEquals(List.of("198.18.1.77 NONE→INCOMPLETE", "198.18.1.77 INCOMPLETE→FAILED"), r.transitions());
+        assertEquals(3, r.framesOut());
+        assertEquals(1, r.result().exitCode());
+        // requests at 0, 1 s, 2 s, then the 1 s wait: FAILED at 3 s
+        assertEquals(START + 3_000_000, r.result().timeMicros());
+    }
+
+    @Test
+    void retriesRecoverALostRequest() {
+        Run r = run(List.of(GW_IP), THREE, false, Set.of(GW_IP), 0.5);
+        assertEquals(0, r.result().exitCode(), r.transitions().toString());
+    }
+
+    @Test
+    void sweepListsExactlyTheHostsThatAnswer() {
+        List<Integer> targets = List.of(GW_IP, NB_IP, NOBODY);
+        Run r = run(targets, new ArpResolve.Settings(2, 200_000, 300_000, 500), true, Set.of(GW_IP, NB_IP), 0);
+        assertEquals(0, r.result().exitCode());
+        assertEquals(2, r.result().lines().size());
+        assertTrue(r.result().lines().get(0).startsWith("198.18.1.1 is-at"));
+        assertTrue(r.result().lines().get(1).startsWith("198.18.1.3 is-at"));
+        // round 1 asks all three, round 2 only the silent one
+        assertEquals(4, r.framesOut());
+        assertTrue(r.transitions().contains("198.18.1.77 INCOMPLETE→FAILED"));
+    }
+
+    @Test
+    void sweepWithNoAnswerIsANegativeAnswer() {
+        Run r = run(List.of(NOBODY, NOBODY + 1), new ArpResolve.Settings(1, 0, 100_000, 500), true, Set.of(), 0);
+        assertEquals(1, r.result().exitCode());
+    }
+}
