@@ -1,0 +1,129 @@
+package synack.cli.lab;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The real network the lab tests run against: namespaces, veths, a router, nginx and dnsmasq,
+ * built by lab/lab.sh under a name no other run shares. Building it is not optional: when it
+ * cannot be built (not root, packages missing) the tests fail, loudly.
+ */
+public final class Lab implements AutoCloseable {
+    public record Result(int exit, String out, String err) {
+        @Override
+        public String toString() {
+            return "exit " + exit + "\n--- stdout\n" + out + "--- stderr\n" + err;
+        }
+    }
+
+    private final String id;
+    private final Map<String, String> env;
+
+    private Lab(String id, Map<String, String> env) {
+        this.id = id;
+        this.env = env;
+    }
+
+    public static Path home() {
+        return Path.of(System.getProperty("synack.home", "..")).toAbsolutePath().normalize();
+    }
+
+    public static String jar() {
+        return System.getProperty("synack.jar", home().resolve("cli/target/synack.jar").toString());
+    }
+
+    public static Lab up() {
+        if (!"root".equals(System.getProperty("user.name"))) {
+            fail("lab tests need root to build network namespaces: run the README's test command with sudo");
+        }
+        String id = "it" + Long.toHexString(System.nanoTime() & 0xffffff);
+        Result r = run(60, "bash", home().resolve("lab/lab.sh").toString(), "up", "--id", id,
+                "--owner", Long.toString(ProcessHandle.current().pid()));
+        if (r.exit() != 0) {
+            fail("could not build the lab (lab/lab.sh up):\n" + r);
+        }
+        Map<String, String> env = new HashMap<>();
+        for (String line : r.out().split("\n")) {
+            int eq = line.indexOf('=');
+            if (eq > 0) {
+                env.put(line.substring(0, eq), line.substring(eq + 1));
+            }
+        }
+        assertEquals(id, env.get("LAB_ID"), "lab env: " + r);
+        return new Lab(id, env);
+    }
+
+    public String get(String key) {
+        String v = env.get(key);
+        if (v == null) {
+            throw new IllegalStateException("lab env has no " + key + ": " + env);
+        }
+        return v;
+    }
+
+    /** Runs synack in the client namespace, as a user would: a fresh JVM from the built jar. */
+    public Result synack(String... args) {
+        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", get("NS_CLIENT"), "java", "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1", "-jar", jar()));
+        cmd.addAll(List.of(args));
+        return run(60, cmd.toArray(new String[0]));
+    }
+
+    /** Runs any command in one of the lab's namespaces: client, peer, router or server. */
+    public Result in(String role, String... args) {
+        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", get("NS_" + role.toUpperCase()), ""));
+        cmd.remove(cmd.size() - 1);
+        cmd.addAll(List.of(args));
+        return run(60, cmd.toArray(new String[0]));
+    }
+
+    /** The MAC of an interface in one of the namespaces, as the kernel reports it. */
+    public String mac(String role, String ifname) {
+        Result r = in(role, "cat", "/sys/class/net/" + ifname + "/address");
+        assertEquals(0, r.exit(), r.toString());
+        return r.out().trim();
+    }
+
+    public static Result run(int timeoutSeconds, String... cmd) {
+        try {
+            Process p = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            var out = p.getInputStream();
+            var err = p.getErrorStream();
+            var errText = new java.util.concurrent.CompletableFuture<String>();
+            Thread t = new Thread(() -> {
+                try {
+                    errText.complete(new String(err.readAllBytes(), StandardCharsets.UTF_8));
+                } catch (IOException e) {
+                    errText.complete("");
+                }
+            });
+            t.start();
+            String outText = new String(out.readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                fail("timed out after " + timeoutSeconds + " s: " + String.join(" ", cmd));
+            }
+            t.join();
+            return new Result(p.exitValue(), outText, errText.get());
+        } catch (IOException | InterruptedException | java.util.concurrent.ExecutionException e) {
+            throw new AssertionError("could not run " + String.join(" ", cmd) + ": " + e, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        Result r = run(60, "bash", home().resolve("lab/lab.sh").toString(), "down", "--id", id);
+        if (r.exit() != 0) {
+            fail("lab down failed: " + r);
+        }
+    }
+}
