@@ -27,9 +27,10 @@ fi
 bash lab/lab.sh reap || true
 
 log="$(mktemp)"
-status=0
-mvn -B -ntp verify 2>&1 | tee "$log" | grep -E "Tests run:|FAIL|ERROR|BUILD" || true
+set +e
+mvn -B -ntp verify 2>&1 | tee "$log" | grep --line-buffered -E "Tests run:|FAIL|ERROR|BUILD|T E S T S"
 status=${PIPESTATUS[0]}
+set -e
 echo
 echo "== unit tests (surefire) and lab tests (failsafe, *IT) =="
 grep -E "Tests run: [0-9]+, Failures" "$log" | grep -v " -- in " || true
