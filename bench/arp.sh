@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# bench/arp.sh - time `synack arp-resolve` against arping and arp-scan (issue 2), end to end.
+#
+#   sudo bench/arp.sh            # results in /tmp/synack-bench/results (override: OUT=DIR)
+#
+# All traffic stays inside the namespaces of a private lab (id BENCH_ID, default "benchsh"),
+# which is torn down on exit. synack runs from a private copy of the jar so that a rebuild
+# by the launcher (sources edited meanwhile) cannot land in the middle of a timing run.
+set -euo pipefail
+export LC_ALL=C
+
+home="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
+ID=${BENCH_ID:-benchsh}
+COPY=${BENCH_DIR:-/tmp/synack-bench}
+OUT=${OUT:-$COPY/results}
+RUNS_ONE=${RUNS_ONE:-20}
+RUNS_SWEEP=${RUNS_SWEEP:-10}
+RSS_RUNS=5
+
+[[ ${EUID:-$(id -u)} -eq 0 ]] || { echo "bench: must run as root (raw sockets, netns)" >&2; exit 3; }
+
+need() { # need CMD APT_PACKAGE
+  command -v "$1" >/dev/null 2>&1 && return 0
+  apt-get update -qq && apt-get install -y -qq "$2" >/dev/null
+}
+need hyperfine hyperfine
+need arping arping
+need arp-scan arp-scan
+need jq jq
+[[ -x /usr/bin/time ]] || { apt-get update -qq && apt-get install -y -qq time >/dev/null; }
+
+# 1. Build once through the launcher, then freeze a private copy (manifest Class-Path is lib/*.jar).
+"$home/synack" --version >/dev/null
+rm -rf "$COPY/lib" && mkdir -p "$COPY" "$OUT"
+cp "$home/cli/target/synack.jar" "$COPY/" && cp -r "$home/cli/target/lib" "$COPY/lib"
+SYNACK="java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto -jar $COPY/synack.jar"
+
+# 2. The lab, gone again however this script ends.
+trap '"$home/synack" lab down --id "$ID" >/dev/null 2>&1 || true' EXIT
+envfile="$OUT/lab.env"
+"$home/synack" lab up --id "$ID" --owner $$ >"$envfile"
+NS_CLIENT=$(sed -n 's/^NS_CLIENT=//p' "$envfile")
+CLIENT_IF=$(sed -n 's/^CLIENT_IF=//p' "$envfile")
+GATEWAY_IP=$(sed -n 's/^GATEWAY_IP=//p' "$envfile")
+PEER_IP=$(sed -n 's/^PEER_IP=//p' "$envfile")
+NET="${GATEWAY_IP%.*}.0/24"
+IN="ip netns exec $NS_CLIENT"
+
+# arping: Thomas Habets' waits out -w even after the reply unless -C 1; iputils' exits on the reply.
+if arping --help 2>&1 | grep -q Habets; then
+  ARPING="arping -q -c 1 -C 1 -w 1 -i $CLIENT_IF $GATEWAY_IP"
+else
+  ARPING="arping -q -c 1 -w 1 -I $CLIENT_IF $GATEWAY_IP"
+fi
+ONE="$SYNACK arp-resolve -q -c 1 $GATEWAY_IP"
+SWEEP="$SYNACK arp-resolve -q -c 2 --interval 500ms --timeout 500ms $NET"
+# arp-scan: 2 tries, 500 ms per-host timeout, no backoff (else the 2nd wait is 750 ms).
+SCAN="arp-scan -q -I $CLIENT_IF --retry=2 --timeout=500 --backoff=1 $NET"
+# Same, paced like synack's default --rate 2000 (arp-scan's default is 256 kbit/s, ~2 ms a frame).
+SCAN_FAST="arp-scan -q -I $CLIENT_IF --retry=2 --timeout=500 --backoff=1 --interval=500u $NET"
+
+# 3. Correctness: both sweeps find the same hosts, and those are the gateway and the peer.
+hosts_synack=$($IN $SWEEP | awk '/ is-at /{print $1}' | sort -V | tr '\n' ' ')
+hosts_scan=$($IN $SCAN | awk '$1 ~ /^[0-9.]+$/ {print $1}' | sort -V | tr '\n' ' ')
+echo "synack sweep found:   $hosts_synack"
+echo "arp-scan sweep found: $hosts_scan"
+[[ $hosts_synack == "$hosts_scan" && $hosts_synack == "$GATEWAY_IP $PEER_IP " ]] \
+  || { echo "bench: the sweeps disagree or missed a host" >&2; exit 1; }
+
+# 4. Timings: each comparison in one hyperfine run.
+hyperfine -N --warmup 2 --runs "$RUNS_ONE" \
+  --export-json "$OUT/one.json" --export-markdown "$OUT/one.md" \
+  -n "synack arp-resolve (1 target)" "$IN $ONE" \
+  -n "arping" "$IN $ARPING" \
+  -n "synack --version" "$SYNACK --version"
+hyperfine -N --warmup 2 --runs "$RUNS_SWEEP" \
+  --export-json "$OUT/sweep.json" --export-markdown "$OUT/sweep.md" \
+  -n "synack arp-resolve /24" "$IN $SWEEP" \
+  -n "arp-scan /24" "$IN $SCAN" \
+  -n "arp-scan /24 (2000 pps)" "$IN $SCAN_FAST"
+
+# 5. Peak RSS: median of RSS_RUNS runs of /usr/bin/time -v.
+rss() { # rss LABEL CMD...
+  local label=$1 i; shift
+  for ((i = 0; i < RSS_RUNS; i++)); do
+    $IN /usr/bin/time -v "$@" 2>&1 >/dev/null | awk -F': ' '/Maximum resident set size/{print $2}'
+  done | sort -n | awk -v l="$label" '{v[NR]=$1} END {printf "| %s | %.1f |\n", l, v[int((NR+1)/2)]/1024}'
+}
+{
+  echo "| command | peak RSS, MiB (median of $RSS_RUNS) |"
+  echo "|---|---:|"
+  rss "synack arp-resolve (1 target)" $ONE
+  rss "arping" $ARPING
+  rss "synack --version" $SYNACK --version
+  rss "synack arp-resolve /24" $SWEEP
+  rss "arp-scan /24" $SCAN
+  rss "arp-scan /24 (2000 pps)" $SCAN_FAST
+} >"$OUT/rss.md"
+
+# 6. Summary: median ± stddev, min/max (seconds -> ms).
+summary() {
+  jq -r '.results[] | "| \(.command) | \(.median*1000|.*10|round/10) ± \(.stddev*1000|.*10|round/10) | \(.min*1000|.*10|round/10) | \(.max*1000|.*10|round/10) |"' "$1"
+}
+{
+  echo "date: $(date -u '+%Y-%m-%d %H:%M UTC'); nproc $(nproc); kernel $(uname -r); $(java -version 2>&1 | head -1)"
+  echo
+  echo "| command | median ± σ, ms | min, ms | max, ms |"
+  echo "|---|---:|---:|---:|"
+  summary "$OUT/one.json"
+  summary "$OUT/sweep.json"
+  echo
+  cat "$OUT/rss.md"
+  echo
+  echo "commands (client namespace = $IN):"
+  printf '  %s\n' "$ONE" "$ARPING" "$SYNACK --version" "$SWEEP" "$SCAN" "$SCAN_FAST"
+} | tee "$OUT/summary.md"
