@@ -61,7 +61,7 @@ SCAN_FAST="arp-scan -q -I $CLIENT_IF --retry=2 --timeout=500 --backoff=1 --inter
 
 # 3. Correctness: both sweeps find the same hosts, and those are the gateway and the peer.
 hosts_synack=$($IN $SWEEP | awk '/ is-at /{print $1}' | sort -V | tr '\n' ' ')
-hosts_scan=$($IN $SCAN | awk '$1 ~ /^[0-9.]+$/ {print $1}' | sort -V | tr '\n' ' ')
+hosts_scan=$($IN $SCAN | awk '$1 ~ /^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$/ {print $1}' | sort -V | tr '\n' ' ')
 echo "synack sweep found:   $hosts_synack"
 echo "arp-scan sweep found: $hosts_scan"
 [[ $hosts_synack == "$hosts_scan" && $hosts_synack == "$GATEWAY_IP $PEER_IP " ]] \

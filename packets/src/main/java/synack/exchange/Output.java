@@ -15,6 +15,9 @@ public interface Output {
         return send(frame, annotation, false);
     }
 
+    /** Sends a frame now without telling it yet (the caller tells it later with {@link #emit}); returns the stamp. */
+    long transmit(byte[] frame);
+
     /** Tells a received frame the exchange cares about, with its comment. */
     void shown(ReceivedFrame frame, String annotation);
 

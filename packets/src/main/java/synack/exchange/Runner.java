@@ -49,13 +49,19 @@ public final class Runner implements Output {
 
     @Override
     public long send(byte[] frame, String annotation, boolean routine) {
+        long t = transmit(frame);
+        sink.accept(new Event.Frame(t, Event.Direction.OUT, frame, annotation, routine));
+        return t;
+    }
+
+    @Override
+    public long transmit(byte[] frame) {
         long t = clock.nowMicros();
         try {
             link.send(frame);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        sink.accept(new Event.Frame(t, Event.Direction.OUT, frame, annotation, routine));
         return t;
     }
 

@@ -19,7 +19,18 @@ public final class Dissector {
             layers.add(eth.describe());
             switch (eth.etherType()) {
                 case EthernetFrame.TYPE_ARP -> layers.add(ArpPacket.parse(eth.payload()).describe());
-                case EthernetFrame.TYPE_IPV4 -> layers.add(Ipv4Packet.parse(eth.payload()).describe());
+                case EthernetFrame.TYPE_IPV4 -> {
+                    Ipv4Packet ip = Ipv4Packet.parse(eth.payload());
+                    layers.add(ip.describe());
+                    if ((ip.flagsAndFragment() & 0x1fff) != 0) {
+                        break; // a later fragment: no transport header here
+                    }
+                    switch (ip.protocol()) {
+                        case Ipv4Packet.PROTO_TCP -> layers.add(TcpSegment.parse(ip.payload(), ip.source(), ip.destination()).describe());
+                        case Ipv4Packet.PROTO_ICMP -> layers.add(IcmpMessage.parse(ip.payload()).describe());
+                        default -> { }
+                    }
+                }
                 default -> { }
             }
         } catch (MalformedFrameException e) {

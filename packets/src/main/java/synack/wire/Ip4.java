@@ -18,7 +18,7 @@ public final class Ip4 {
         }
         int value = 0;
         for (String p : parts) {
-            if (p.isEmpty() || p.length() > 3 || !p.chars().allMatch(Character::isDigit)) {
+            if (p.isEmpty() || p.length() > 3 || !p.chars().allMatch(c -> c >= '0' && c <= '9')) {
                 throw new IllegalArgumentException("not an IPv4 address: " + text);
             }
             int octet = Integer.parseInt(p);

@@ -34,6 +34,27 @@ public record Ipv4Packet(int tos, int totalLength, int identification, int flags
                 Ip4.read(p, 12), Ip4.read(p, 16), Arrays.copyOfRange(p, MIN_HEADER, ihl), Arrays.copyOfRange(p, ihl, total));
     }
 
+    /** An IPv4 header (no options, DF set, checksum computed) followed by the payload. */
+    public static byte[] build(int source, int destination, int protocol, int identification, int ttl, byte[] payload) {
+        byte[] p = new byte[MIN_HEADER + payload.length];
+        p[0] = 0x45;
+        int total = p.length;
+        p[2] = (byte) (total >>> 8);
+        p[3] = (byte) total;
+        p[4] = (byte) (identification >>> 8);
+        p[5] = (byte) identification;
+        p[6] = 0x40; // DF: TCP does its own segmenting
+        p[8] = (byte) ttl;
+        p[9] = (byte) protocol;
+        Ip4.write(source, p, 12);
+        Ip4.write(destination, p, 16);
+        int sum = Checksum.compute(p, 0, MIN_HEADER);
+        p[10] = (byte) (sum >>> 8);
+        p[11] = (byte) sum;
+        System.arraycopy(payload, 0, p, MIN_HEADER, payload.length);
+        return p;
+    }
+
     public static String protocolName(int protocol) {
         return switch (protocol) {
             case PROTO_ICMP -> "ICMP";

@@ -26,6 +26,9 @@ public final class MacAddress {
 
     /** Parses aa:bb:cc:dd:ee:ff (or with dashes). */
     public static MacAddress parse(String text) {
+        if (!text.trim().matches("[0-9A-Fa-f]{1,2}([:-][0-9A-Fa-f]{1,2}){5}")) {
+            throw new IllegalArgumentException("not a MAC address: " + text);
+        }
         String[] parts = text.trim().split("[:-]");
         if (parts.length != 6) {
             throw new IllegalArgumentException("not a MAC address: " + text);

@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import synack.cli.DurationConverter;
 import synack.cli.LiveOptions;
-import synack.cli.LiveRun;
+import synack.cli.LiveSession;
 import synack.cli.Narration;
 import synack.cli.UsageProblem;
 import synack.cli.render.Renderer;
@@ -112,7 +112,7 @@ public final class ArpResolveCommand implements Callable<Integer> {
                 + Durations.human(timeoutMicros);
         String header = "arp-resolve " + what + " " + route.describe() + " — " + plan
                 + (sweep ? ", at most " + rate + " frames/s" : "");
-        return LiveRun.run(live, renderer, route.via(), "arp and ether dst " + route.via().mac(), header, headerFields, exchange);
+        return runLive(renderer, route.via(), "arp and ether dst " + route.via().mac(), header, headerFields, exchange);
     }
 
     private void validate() {
@@ -146,7 +146,7 @@ public final class ArpResolveCommand implements Callable<Integer> {
         Exchange exchange = new ArpAnnounce(route.via().mac(), route.source(), n, intervalGiven() ? intervalMicros : 2_000_000);
         String header = "arp-resolve --announce " + Ip4.toString(route.source()) + " is-at " + route.via().mac() + " on "
                 + route.via().name() + " — " + n + " gratuitous ARP";
-        return LiveRun.run(live, renderer, route.via(), "arp and ether dst " + route.via().mac(), header, Map.of(), exchange);
+        return runLive(renderer, route.via(), "arp and ether dst " + route.via().mac(), header, Map.of(), exchange);
     }
 
     private int probe(Route route, Renderer renderer, List<Integer> addresses, Map<String, Object> headerFields) {
@@ -157,8 +157,15 @@ public final class ArpResolveCommand implements Callable<Integer> {
                 timeoutGiven() ? timeoutMicros : 2_000_000L);
         String header = "arp-resolve --probe " + Ip4.toString(addresses.get(0)) + " via " + route.via().name() + " ("
                 + route.via().mac() + ") — " + probes + " RFC 5227 probes, then wait " + Durations.human(s.waitMicros());
-        return LiveRun.run(live, renderer, route.via(), "arp", header, headerFields,
-                new ArpProbe(route.via().mac(), addresses.get(0), s));
+        return runLive(renderer, route.via(), "arp", header, headerFields, new ArpProbe(route.via().mac(), addresses.get(0), s));
+    }
+
+    private int runLive(Renderer renderer, synack.net.LocalInterface via, String filter, String header,
+                        Map<String, Object> fields, Exchange exchange) {
+        try (LiveSession session = LiveSession.open(live, renderer, via, filter)) {
+            session.header(header, fields);
+            return session.run(exchange);
+        }
     }
 
     @picocli.CommandLine.Spec

@@ -22,7 +22,11 @@ public final class TextRenderer extends Renderer {
     private final int verbosity;
     private final boolean explain;
 
-    public TextRenderer(PrintStream out, Style style, int verbosity, boolean explain) {
+    private final boolean relative;
+    private final java.util.Map<String, Integer> isnByFlow = new java.util.HashMap<>();
+
+    public TextRenderer(PrintStream out, Style style, int verbosity, boolean explain, boolean relative) {
+        this.relative = relative;
         this.out = out;
         this.style = style;
         this.verbosity = verbosity;
@@ -58,7 +62,7 @@ public final class TextRenderer extends Renderer {
         boolean outgoing = f.direction() == Event.Direction.OUT;
         String arrow = outgoing ? style.out("→") : style.in("←");
         String note = f.annotation().isEmpty() ? "" : "   " + style.dim(f.annotation());
-        out.println(time(f.timeMicros()) + "  " + arrow + "  " + Dissector.summary(layers) + note);
+        out.println(time(f.timeMicros()) + "  " + arrow + "  " + summary(f.bytes(), layers) + note);
         if (verbosity >= 1) {
             for (Layer l : layers) {
                 out.println(INDENT + "   " + style.dim(String.format("%-5s", l.name())) + " " + fields(l.fields()));
@@ -66,6 +70,30 @@ public final class TextRenderer extends Renderer {
         }
         if (verbosity >= 2) {
             hex(f.bytes());
+        }
+    }
+
+    /** The innermost layer's line; with --relative, TCP numbers count from each side's ISN as Wireshark does. */
+    private String summary(byte[] frame, List<Layer> layers) {
+        if (!relative) {
+            return Dissector.summary(layers);
+        }
+        try {
+            synack.wire.Frames.Tcp t = synack.wire.Frames.parseTcp(frame);
+            if (t == null) {
+                return Dissector.summary(layers);
+            }
+            String fwd = t.ip().source() + ":" + t.segment().sourcePort() + ">" + t.ip().destination() + ":" + t.segment().destinationPort();
+            String rev = t.ip().destination() + ":" + t.segment().destinationPort() + ">" + t.ip().source() + ":" + t.segment().sourcePort();
+            if (t.segment().has(synack.wire.TcpSegment.SYN)) {
+                isnByFlow.put(fwd, t.segment().seq());
+            }
+            int seqBase = isnByFlow.getOrDefault(fwd, 0);
+            int ackBase = isnByFlow.getOrDefault(rev, 0);
+            return t.segment().sourcePort() + " → " + t.segment().destinationPort() + " "
+                    + t.segment().summary(Integer.toUnsignedLong(seqBase), Integer.toUnsignedLong(ackBase)) + " (relative)";
+        } catch (synack.wire.MalformedFrameException e) {
+            return Dissector.summary(layers);
         }
     }
 
@@ -92,7 +120,7 @@ public final class TextRenderer extends Renderer {
         if (t.routine() && verbosity == 0) {
             return;
         }
-        String who = t.endpoint() == Event.Endpoint.PEER ? "peer " + t.subject() : t.subject();
+        String who = t.subject();
         String tag = t.inferred() ? style.dim(" (inferred)") : "";
         out.println(INDENT + who + "  " + style.state(t.from()) + " → " + style.state(t.to()) + "  "
                 + style.dim("(" + t.cause() + ")") + tag);

@@ -1,0 +1,118 @@
+package synack.cli;
+
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Map;
+import synack.cli.render.Renderer;
+import synack.event.Event;
+import synack.event.EventSink;
+import synack.exchange.Clock;
+import synack.exchange.Exchange;
+import synack.exchange.Runner;
+import synack.link.Link;
+import synack.link.PcapFileWriter;
+import synack.link.PcapLink;
+import synack.link.Privileges;
+import synack.link.RecordingLink;
+import synack.net.LocalInterface;
+
+/**
+ * A live capture on one interface for the length of a command: checks privilege, opens pcap
+ * with a filter, records to -w, runs one or more exchanges (earlier ones as phases of the
+ * story), and on close — also on Ctrl-C — releases everything it was given to clean up.
+ */
+public final class LiveSession implements AutoCloseable {
+    private final Renderer renderer;
+    private final Link link;
+    private final Deque<AutoCloseable> cleanups = new ArrayDeque<>();
+    private boolean closed;
+
+    private LiveSession(Renderer renderer, Link link) {
+        this.renderer = renderer;
+        this.link = link;
+    }
+
+    public static LiveSession open(LiveOptions options, Renderer renderer, LocalInterface via, String bpfFilter) {
+        Privileges.requireRawSockets();
+        PcapFileWriter writer = null;
+        if (options.pcapFile != null) {
+            try {
+                writer = PcapFileWriter.open(options.pcapFile);
+            } catch (IOException e) {
+                throw new UsageProblem(e.getMessage());
+            }
+        }
+        Interrupts.install();
+        try {
+            Link link = PcapLink.open(via.name(), bpfFilter);
+            if (writer != null) {
+                link = new RecordingLink(link, writer, Clock.SYSTEM);
+            }
+            return new LiveSession(renderer, link);
+        } catch (RuntimeException e) {
+            if (writer != null) {
+                writer.close();
+            }
+            Interrupts.cleanedUp();
+            throw e;
+        }
+    }
+
+    /** Something to release when the session ends, last registered first released. */
+    public void onClose(AutoCloseable cleanup) {
+        cleanups.push(cleanup);
+    }
+
+    public void header(String text, Map<String, Object> fields) {
+        renderer.accept(new Event.Note(Clock.SYSTEM.nowMicros(), "header", text, fields));
+    }
+
+    /** Runs the command's main exchange; its result is the command's result. Returns the exit code. */
+    public int run(Exchange exchange) {
+        new Runner(link, Clock.SYSTEM, renderer).run(exchange, Interrupts::requested);
+        if (Interrupts.requested()) {
+            return ExitCodes.INTERRUPTED;
+        }
+        return renderer.exitCode() < 0 ? ExitCodes.NO_ANSWER : renderer.exitCode();
+    }
+
+    /**
+     * Runs an exchange as one phase of a longer story (e.g. ARP for the next hop before a
+     * handshake): its frames and transitions are told, its result becomes a phase note.
+     */
+    public Event.Result phase(Exchange exchange, String name) {
+        Event.Result[] result = new Event.Result[1];
+        EventSink sink = e -> {
+            if (e instanceof Event.Result r) {
+                result[0] = r;
+                String text = name + ": " + String.join("; ", r.lines()) + (r.summary() != null ? " " + r.summary() : "");
+                renderer.accept(new Event.Note(r.timeMicros(), "phase", text, Map.of("phase", name, "exit", r.exitCode())));
+            } else {
+                renderer.accept(e);
+            }
+        };
+        new Runner(link, Clock.SYSTEM, sink).run(exchange, Interrupts::requested);
+        return result[0];
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            while (!cleanups.isEmpty()) {
+                try {
+                    cleanups.pop().close();
+                } catch (Exception e) {
+                    System.err.println("synack: cleanup failed: " + e.getMessage());
+                }
+            }
+            link.close();
+        } finally {
+            Interrupts.cleanedUp();
+        }
+    }
+}

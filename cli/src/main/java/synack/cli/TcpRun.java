@@ -1,0 +1,111 @@
+package synack.cli;
+
+import java.security.SecureRandom;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import synack.cli.render.Renderer;
+import synack.event.Event;
+import synack.exchange.arp.ArpResolve;
+import synack.exchange.tcp.TcpConnection;
+import synack.exchange.tcp.TcpConversation;
+import synack.net.KernelRstFilter;
+import synack.net.Route;
+import synack.net.Routing;
+import synack.oui.OuiRegistry;
+import synack.wire.Ip4;
+import synack.wire.MacAddress;
+
+/**
+ * What every TCP command does before its own exchange: choose the route, ARP the next hop (a
+ * narrated phase), keep the kernel's RSTs off our port (or own the -S address), then run it.
+ */
+public final class TcpRun {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private TcpRun() {}
+
+    /** Everything known once the next hop answered. */
+    public record Prepared(Route route, MacAddress nextHopMac, boolean ownsSource, int sourcePort) {}
+
+    public static int randomSourcePort() {
+        return 61000 + RANDOM.nextInt(65536 - 61000);
+    }
+
+    public static int randomIsn() {
+        return RANDOM.nextInt();
+    }
+
+    public static LiveSession open(LiveOptions live, Renderer renderer, Route route, int peerIp, boolean ownsSource, String extraFilter) {
+        String filter = "(arp and ether dst " + route.via().mac() + ")"
+                + (ownsSource ? " or (arp and arp[24:4] = " + Integer.toUnsignedString(route.source()) + ")" : "")
+                + " or (" + extraFilter + ")"
+                + " or (icmp and dst host " + Ip4.toString(route.source()) + ")";
+        return LiveSession.open(live, renderer, route.via(), filter);
+    }
+
+    /** Routes to the peer; -S with an address no interface holds means we answer ARP for it ourselves. */
+    public static Route route(LiveOptions live, int peerIp) {
+        return Routing.fromKernel().resolve(peerIp, live.interfaceName, live.source);
+    }
+
+    public static boolean ownsSource(LiveOptions live, Route route) {
+        return live.source != null && !route.via().owns(live.source);
+    }
+
+    /** ARPs the next hop as the first phase; null (and a result) when it does not answer. */
+    public static MacAddress resolveNextHop(LiveSession session, Route route, Renderer renderer) {
+        ArpResolve arp = new ArpResolve(route.via().mac(), route.source(), List.of(route.nextHop()),
+                new ArpResolve.Settings(3, 1_000_000, 1_000_000, 0), new OuiRegistry(OuiRegistry.DEFAULT_FILE)::vendorOf, false);
+        Event.Result r = session.phase(arp, route.onLink() ? "ARP " + Ip4.toString(route.nextHop())
+                : "ARP next hop " + Ip4.toString(route.nextHop()) + " (gateway)");
+        if (r == null || r.exitCode() != 0) {
+            if (r != null && r.exitCode() != 130) {
+                Map<String, Object> f = new LinkedHashMap<>();
+                f.put("ok", false);
+                f.put("error", "next hop " + Ip4.toString(route.nextHop()) + " did not answer ARP");
+                renderer.accept(new Event.Result(r.timeMicros(), ExitCodes.NO_ANSWER,
+                        List.of("next hop " + Ip4.toString(route.nextHop()) + " did not answer ARP: nothing can be sent"), null, f));
+            }
+            return null;
+        }
+        return arp.entry(route.nextHop()).mac();
+    }
+
+    /** Keeps the kernel from resetting our hand-made connection, unless it does not know our address at all. */
+    public static void guardAgainstKernelRst(LiveSession session, boolean ownsSource, int sourcePort) {
+        if (!ownsSource) {
+            session.onClose(KernelRstFilter.install(sourcePort));
+        }
+    }
+
+    public static TcpConnection.Config config(TcpOptions o, int sourcePort, int peerPort) {
+        return TcpConnection.Config.defaults(sourcePort, peerPort, randomIsn()).withMsl(o.mslMicros).withRetries(o.retries)
+                .withInitialRto(o.initialRtoMicros);
+    }
+
+    public static String header(String command, Route route, int sourcePort, int peerIp, int peerPort) {
+        return command + " " + Ip4.toString(route.source()) + ":" + sourcePort + " → " + Ip4.toString(peerIp) + ":" + peerPort
+                + " " + route.describe();
+    }
+
+    public static int conversation(String command, LiveOptions live, TcpOptions tcp, Renderer renderer, int peerIp, int peerPort,
+                                   TcpConversation.Plan plan) {
+        Route route = route(live, peerIp);
+        boolean owns = ownsSource(live, route);
+        int sport = tcp.sourcePort != null ? TcpTarget.port(tcp.sourcePort, "--source-port") : randomSourcePort();
+        String filter = "tcp and src host " + Ip4.toString(peerIp) + " and src port " + peerPort + " and dst port " + sport;
+        try (LiveSession session = open(live, renderer, route, peerIp, owns, filter)) {
+            session.header(header(command, route, sport, peerIp, peerPort), Map.of("interface", route.via().name()));
+            MacAddress hop = resolveNextHop(session, route, renderer);
+            if (hop == null) {
+                return renderer.exitCode() < 0 ? ExitCodes.INTERRUPTED : renderer.exitCode();
+            }
+            guardAgainstKernelRst(session, owns, sport);
+            TcpConversation conv = new TcpConversation(
+                    new TcpConversation.Path(route.via().mac(), route.source(), hop, peerIp, owns),
+                    config(tcp, sport, peerPort), plan, RANDOM.nextInt(65536));
+            return session.run(conv);
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package synack.cli.commands;
+
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import synack.cli.DurationConverter;
+import synack.cli.LiveOptions;
+import synack.cli.Narration;
+import synack.cli.TcpOptions;
+import synack.cli.TcpRun;
+import synack.cli.TcpTarget;
+import synack.exchange.Clock;
+import synack.exchange.tcp.TcpConversation;
+
+@Command(name = "fin-teardown", sortOptions = false, mixinStandardHelpOptions = true,
+        description = {"Open a TCP connection and close it, narrating the close the wire shows: the active close",
+            "(FIN_WAIT_1 → FIN_WAIT_2 → TIME_WAIT → CLOSED), the peer's FIN riding on its ACK (FIN_WAIT_1 →",
+            "TIME_WAIT), a simultaneous close (CLOSING), or the passive close when the server closes first",
+            "(CLOSE_WAIT → LAST_ACK), e.g. after --send to a server that answers and closes."},
+        footer = {"", "Exit status: 0 closed cleanly, 1 refused or reset, 2 usage, 3 environment, 4 no answer, 130 interrupted.",
+            "", "Examples:", "  synack fin-teardown 198.18.2.2 80",
+            "  synack fin-teardown --send 'GET / HTTP/1.1\\r\\nHost: x\\r\\nConnection: close\\r\\n\\r\\n' 198.18.2.2 80"})
+public final class FinTeardownCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "HOST", description = "IPv4 address of the server.")
+    String host;
+
+    @Parameters(index = "1", paramLabel = "PORT", description = "TCP port of the server.")
+    int port;
+
+    @Option(names = "--send", paramLabel = "DATA",
+            description = "Send DATA once established (\\r \\n \\t and \\\\ are unescaped), then wait for the server.")
+    String send;
+
+    @Option(names = "--wait", paramLabel = "DURATION", defaultValue = "500ms", converter = DurationConverter.class,
+            description = "After the last data, how long the server may take to close first before we do (default: ${DEFAULT-VALUE}).")
+    long waitMicros;
+
+    @Mixin
+    TcpOptions tcp;
+
+    @Mixin
+    LiveOptions live;
+
+    @Override
+    public Integer call() {
+        int peer = TcpTarget.host(host);
+        TcpTarget.port(port, "PORT");
+        byte[] data = send == null ? new byte[0] : unescape(send).getBytes(StandardCharsets.UTF_8);
+        var renderer = Narration.forOptions(live, tcp.relative, "fin-teardown", Clock.SYSTEM.nowMicros());
+        return TcpRun.conversation("fin-teardown", live, tcp, renderer, peer, port,
+                new TcpConversation.Plan(data, TcpConversation.Ending.CLOSE, waitMicros, "fin-teardown"));
+    }
+
+    static String unescape(String s) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\\' && i + 1 < s.length()) {
+                char n = s.charAt(++i);
+                switch (n) {
+                    case 'r' -> sb.append('\r');
+                    case 'n' -> sb.append('\n');
+                    case 't' -> sb.append('\t');
+                    case '\\' -> sb.append('\\');
+                    default -> sb.append('\\').append(n);
+                }
+            } else {
+                sb.append(c);
+            }
+        }
+        return sb.toString();
+    }
+}

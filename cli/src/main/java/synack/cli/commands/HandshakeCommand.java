@@ -1,0 +1,46 @@
+package synack.cli.commands;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import synack.cli.LiveOptions;
+import synack.cli.Narration;
+import synack.cli.TcpOptions;
+import synack.cli.TcpRun;
+import synack.cli.TcpTarget;
+import synack.exchange.Clock;
+import synack.exchange.tcp.TcpConversation;
+
+@Command(name = "handshake", sortOptions = false, mixinStandardHelpOptions = true,
+        description = {"Open a TCP connection by hand — SYN, SYN,ACK, ACK — and narrate each segment with its",
+            "seq/ack arithmetic (ack = their seq + 1), window and options, our states as measured and the",
+            "server's as inferred (LISTEN → SYN_RECEIVED → ESTABLISHED). Then close politely (FIN), or --rst."},
+        footer = {"", "Exit status: 0 established, 1 refused (RST) or reset, 2 usage, 3 environment, 4 no answer, 130 interrupted.",
+            "", "Examples:", "  synack handshake 198.18.2.2 80", "  synack handshake --rst --relative 198.18.2.2 80"})
+public final class HandshakeCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "HOST", description = "IPv4 address of the server.")
+    String host;
+
+    @Parameters(index = "1", paramLabel = "PORT", description = "TCP port of the server.")
+    int port;
+
+    @Option(names = "--rst", description = "Abort with RST once established instead of the four-way close.")
+    boolean rst;
+
+    @Mixin
+    TcpOptions tcp;
+
+    @Mixin
+    LiveOptions live;
+
+    @Override
+    public Integer call() {
+        int peer = TcpTarget.host(host);
+        TcpTarget.port(port, "PORT");
+        var renderer = Narration.forOptions(live, tcp.relative, "handshake", Clock.SYSTEM.nowMicros());
+        return TcpRun.conversation("handshake", live, tcp, renderer, peer, port,
+                new TcpConversation.Plan(new byte[0], rst ? TcpConversation.Ending.RST : TcpConversation.Ending.CLOSE, 0, "handshake"));
+    }
+}

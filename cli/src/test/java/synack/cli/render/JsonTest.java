@@ -1,0 +1,73 @@
+package synack.cli.render;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class JsonTest {
+    @Test
+    void scalars() {
+        assertEquals("null", Json.write(null));
+        assertEquals("true", Json.write(true));
+        assertEquals("42", Json.write(42));
+        assertEquals("-7", Json.write(-7L));
+        assertEquals("1.0", Json.write(1.0));
+        assertEquals("0.25", Json.write(0.25));
+        assertEquals("0.2", Json.write(0.2));
+        assertEquals("null", Json.write(Double.NaN));
+        assertEquals("null", Json.write(Double.POSITIVE_INFINITY));
+        assertEquals("1.0E20", Json.write(1e20));
+        assertEquals("12", Json.write((short) 12));
+    }
+
+    @Test
+    void stringsAreEscaped() {
+        assertEquals("\"plain\"", Json.write("plain"));
+        assertEquals("\"say \\\"hi\\\"\"", Json.write("say \"hi\""));
+        assertEquals("\"C:\\\\tmp\"", Json.write("C:\\tmp"));
+        assertEquals("\"a\\nb\\rc\\td\"", Json.write("a\nb\rc\td"));
+        assertEquals("\"\\u0000\\u0001\\u001f\"", Json.write("\u0000\u0001\u001f"));
+        assertEquals("\"→ é\"", Json.write("→ é"), "non-ASCII passes through as UTF-8");
+        assertEquals("\"\"", Json.write(""));
+    }
+
+    @Test
+    void mapsKeepTheirOrderAndNest() {
+        Map<String, Object> inner = new LinkedHashMap<>();
+        inner.put("ip", "198.18.1.1");
+        inner.put("rtt_ms", 0.2);
+        inner.put("vendor", null);
+        Map<String, Object> outer = new LinkedHashMap<>();
+        outer.put("ok", true);
+        outer.put("answered", List.of(inner));
+        outer.put("failed", new ArrayList<>());
+        outer.put("targets", 2);
+        outer.put("nested", Map.of("list", Arrays.asList(1, "two", null, List.of())));
+        assertEquals("{\"ok\":true,\"answered\":[{\"ip\":\"198.18.1.1\",\"rtt_ms\":0.2,\"vendor\":null}],"
+                + "\"failed\":[],\"targets\":2,\"nested\":{\"list\":[1,\"two\",null,[]]}}", Json.write(outer));
+    }
+
+    @Test
+    void keysAreEscapedAndStringified() {
+        Map<Object, Object> m = new LinkedHashMap<>();
+        m.put("a\"b", 1);
+        m.put(7, "x");
+        assertEquals("{\"a\\\"b\":1,\"7\":\"x\"}", Json.write(m));
+        assertEquals("{}", Json.write(Map.of()));
+    }
+
+    @Test
+    void otherObjectsBecomeStrings() {
+        assertEquals("\"X\\\"Y\"", Json.write(new Object() {
+            @Override
+            public String toString() {
+                return "X\"Y";
+            }
+        }));
+    }
+}

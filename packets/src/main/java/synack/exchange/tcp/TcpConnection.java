@@ -1,0 +1,704 @@
+package synack.exchange.tcp;
+
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.Map;
+import java.util.TreeMap;
+import synack.wire.Seq;
+import synack.wire.TcpSegment;
+
+/**
+ * One TCP connection as the RFC 9293 state machine, pure: segments and time in, segments,
+ * timers and events out through a {@link TcpListener}. No I/O, no clock, no randomness (the
+ * ISN comes in the config). Our states are measured; the peer's are inferred from what the
+ * wire shows and reported as such.
+ */
+public final class TcpConnection {
+    /** Everything chosen before the first segment. Times in microseconds. */
+    public record Config(int localPort, int remotePort, int iss, int mss, int windowScale, boolean sackPermitted,
+                         boolean timestamps, int receiveWindow, long mslMicros, long initialRtoMicros,
+                         long minRtoMicros, long maxRtoMicros, int maxRetries) {
+        public static Config defaults(int localPort, int remotePort, int iss) {
+            return new Config(localPort, remotePort, iss, 1460, 7, true, true, 64240, 500_000, 1_000_000, 200_000,
+                    60_000_000, 5);
+        }
+
+        public Config withMsl(long micros) {
+            return new Config(localPort, remotePort, iss, mss, windowScale, sackPermitted, timestamps, receiveWindow,
+                    micros, initialRtoMicros, minRtoMicros, maxRtoMicros, maxRetries);
+        }
+
+        public Config withRetries(int retries) {
+            return new Config(localPort, remotePort, iss, mss, windowScale, sackPermitted, timestamps, receiveWindow,
+                    mslMicros, initialRtoMicros, minRtoMicros, maxRtoMicros, retries);
+        }
+
+        public Config withInitialRto(long micros) {
+            return new Config(localPort, remotePort, iss, mss, windowScale, sackPermitted, timestamps, receiveWindow,
+                    mslMicros, micros, minRtoMicros, maxRtoMicros, maxRetries);
+        }
+    }
+
+    /** A segment sent and not yet acknowledged, kept for retransmission. */
+    private static final class InFlight {
+        final int seq;
+        final int flags;
+        final byte[] data;
+        long sentAt;
+        boolean retransmitted;
+
+        InFlight(int seq, int flags, byte[] data, long sentAt) {
+            this.seq = seq;
+            this.flags = flags;
+            this.data = data;
+            this.sentAt = sentAt;
+        }
+
+        int end() {
+            return seq + data.length + ((flags & TcpSegment.SYN) != 0 ? 1 : 0) + ((flags & TcpSegment.FIN) != 0 ? 1 : 0);
+        }
+    }
+
+    static final String WHY_SYN_SENT = "the SYN carries our initial sequence number (ISN) and takes one sequence number itself;"
+            + " now we wait for the peer's SYN and its ACK of ours";
+    static final String WHY_ESTABLISHED = "both SYNs are acknowledged: each side knows the other's ISN, so data can flow"
+            + " (three segments are the fewest that let both sides confirm both ISNs)";
+    static final String WHY_FIN_WAIT_1 = "we have no more data: our FIN takes one sequence number and waits for its ACK";
+    static final String WHY_FIN_WAIT_2 = "our FIN is acknowledged; the peer may still send data until it sends its own FIN";
+    static final String WHY_TIME_WAIT = "both FINs are acknowledged; we wait 2MSL so that a lost last ACK can be sent again"
+            + " and old duplicates of this connection die out before its ports are reused";
+    static final String WHY_CLOSE_WAIT = "the peer has finished sending (its FIN takes one sequence number, so ack = seq + 1);"
+            + " we may still send, then close ourselves";
+    static final String WHY_LAST_ACK = "our FIN is out after the peer's: when its ACK arrives the connection is gone";
+    static final String WHY_CLOSING = "both sides sent FIN at the same time: each waits for the ACK of its own FIN";
+
+    private final Config config;
+    private final TcpListener out;
+
+    private TcpState state = TcpState.CLOSED;
+    private String peerState = "LISTEN";
+
+    private int sndUna;
+    private int sndNxt;
+    private int sndWnd;
+    private int irs;
+    private int rcvNxt;
+    private int peerMss = 536;
+    private int sndShift;
+    private int rcvShift;
+    private boolean timestampsOn;
+    private long tsRecent;
+    private boolean sackOn;
+    private int finSeq;
+    private boolean finSent;
+    private boolean closeRequested;
+
+    private final Deque<InFlight> inFlight = new ArrayDeque<>();
+    private final ByteArrayOutputStream sendBuffer = new ByteArrayOutputStream();
+    private final TreeMap<Integer, byte[]> outOfOrder = new TreeMap<>((a, b) -> Integer.compare(a - b, 0));
+    private final RetransmissionTimer rto;
+    private long retransmitAt = Long.MAX_VALUE;
+    private int retries;
+    private long timeWaitUntil = Long.MAX_VALUE;
+    private long received;
+    private String closedBecause = "";
+    private long lastRttMicros = -1;
+    private long establishedAt = -1;
+
+    public TcpConnection(Config config, TcpListener out) {
+        this.config = config;
+        this.out = out;
+        this.rto = new RetransmissionTimer(config.initialRtoMicros(), config.minRtoMicros(), config.maxRtoMicros());
+    }
+
+    // ------------------------------------------------------------------ user calls (RFC 9293 3.10.1-3.10.6)
+
+    /** Active OPEN: send SYN, CLOSED → SYN_SENT. */
+    public void connect(long now) {
+        require(TcpState.CLOSED, "connect");
+        sndUna = config.iss();
+        sndNxt = config.iss();
+        TcpSegment.Options o = new TcpSegment.Options(config.mss(), config.windowScale(), config.sackPermitted(),
+                config.timestamps() ? tsValue(now) : -1, config.timestamps() ? 0 : -1, java.util.List.of());
+        transmit(TcpSegment.SYN, new byte[0], o, now, "ISN " + Seq.str(config.iss()));
+        move(TcpState.SYN_SENT, "SYN sent", WHY_SYN_SENT);
+    }
+
+    /** Passive OPEN: CLOSED → LISTEN. */
+    public void listen() {
+        require(TcpState.CLOSED, "listen");
+        move(TcpState.LISTEN, "passive open", "waiting for a SYN from any peer");
+    }
+
+    /** SEND: queue data; it leaves as the window allows. */
+    public void send(byte[] data, long now) {
+        if (state != TcpState.ESTABLISHED && state != TcpState.CLOSE_WAIT) {
+            throw new IllegalStateException("cannot send in " + state);
+        }
+        sendBuffer.writeBytes(data);
+        pump(now);
+    }
+
+    /** CLOSE: send FIN once the queued data is out. */
+    public void close(long now) {
+        switch (state) {
+            case LISTEN, SYN_SENT -> {
+                inFlight.clear();
+                retransmitAt = Long.MAX_VALUE;
+                closedBecause = "closed before the handshake completed";
+                move(TcpState.CLOSED, "close", "nothing was synchronized, so nothing to tell the peer");
+            }
+            case SYN_RECEIVED, ESTABLISHED, CLOSE_WAIT -> {
+                closeRequested = true;
+                pump(now);
+            }
+            default -> { }
+        }
+    }
+
+    /** ABORT: send RST (if the peer knows us) and forget the connection. */
+    public void abort(long now, String why) {
+        if (state.synchronizedState() || state == TcpState.SYN_SENT) {
+            int seq = state == TcpState.SYN_SENT ? sndNxt : sndNxt;
+            boolean withAck = state != TcpState.SYN_SENT;
+            emit(TcpSegment.of(config.localPort(), config.remotePort(), seq, withAck ? rcvNxt : 0,
+                    TcpSegment.RST | (withAck ? TcpSegment.ACK : 0), 0, TcpSegment.Options.NONE, new byte[0]), now,
+                    "abort: " + why);
+            if (state.synchronizedState()) {
+                peer("CLOSED", "our RST", true, "a RST in the window makes the peer drop the connection at once");
+            }
+        }
+        inFlight.clear();
+        retransmitAt = Long.MAX_VALUE;
+        timeWaitUntil = Long.MAX_VALUE;
+        closedBecause = "aborted: " + why;
+        if (state != TcpState.CLOSED) {
+            move(TcpState.CLOSED, "RST sent", "an abort skips the close handshake; the peer learns from the RST");
+        }
+    }
+
+    // ------------------------------------------------------------------ timers
+
+    public long nextDeadline() {
+        return Math.min(retransmitAt, timeWaitUntil);
+    }
+
+    public void onTimer(long now) {
+        if (now >= timeWaitUntil) {
+            timeWaitUntil = Long.MAX_VALUE;
+            closedBecause = "TIME_WAIT over";
+            move(TcpState.CLOSED, "2MSL timer expired", "no lost ACK or old duplicate can still arrive; the ports may be reused");
+            return;
+        }
+        if (now >= retransmitAt && !inFlight.isEmpty()) {
+            if (retries >= config.maxRetries()) {
+                out.note("warning", "no acknowledgment after " + retries + " retransmissions: giving up");
+                retransmitAt = Long.MAX_VALUE;
+                abort(now, "retransmission limit reached");
+                closedBecause = "timed out";
+                return;
+            }
+            retries++;
+            rto.backOff();
+            InFlight oldest = inFlight.peekFirst();
+            oldest.retransmitted = true;
+            oldest.sentAt = emit(segmentFor(oldest.seq, oldest.flags, oldest.data, now), now,
+                    "retransmission " + retries + " of " + config.maxRetries() + ", RTO now " + rto.rto() / 1000 + " ms (doubled)");
+            retransmitAt = now + rto.rto();
+        }
+    }
+
+    // ------------------------------------------------------------------ segment arrival (RFC 9293 3.10.7)
+
+    /** Processes one arriving segment; returns a short comment on it for the narration. */
+    public String onSegment(TcpSegment seg, long now) {
+        if (!seg.checksumValid()) {
+            return "dropped: bad TCP checksum";
+        }
+        return switch (state) {
+            case CLOSED -> "ignored: no connection (CLOSED)";
+            case LISTEN -> inListen(seg, now);
+            case SYN_SENT -> inSynSent(seg, now);
+            default -> inSynchronized(seg, now);
+        };
+    }
+
+    private String inListen(TcpSegment seg, long now) {
+        if (seg.has(TcpSegment.RST)) {
+            return "ignored: RST in LISTEN";
+        }
+        if (seg.has(TcpSegment.ACK)) {
+            emit(TcpSegment.of(config.localPort(), config.remotePort(), seg.ack(), 0, TcpSegment.RST, 0,
+                    TcpSegment.Options.NONE, new byte[0]), now, "reset: an ACK to a listener acknowledges nothing");
+            return "unacceptable: ACK in LISTEN";
+        }
+        if (!seg.has(TcpSegment.SYN)) {
+            return "ignored: no SYN";
+        }
+        peerState = "SYN_SENT";
+        irs = seg.seq();
+        rcvNxt = irs + 1;
+        learnOptions(seg);
+        sndUna = config.iss();
+        sndNxt = config.iss();
+        TcpSegment.Options o = new TcpSegment.Options(config.mss(), seg.options().windowScale() >= 0 ? config.windowScale() : -1,
+                sackOn, timestampsOn ? tsValue(now) : -1, timestampsOn ? tsRecent : -1, java.util.List.of());
+        String note = "their ISN " + Seq.str(irs);
+        transmit(TcpSegment.SYN | TcpSegment.ACK, new byte[0], o, now,
+                "ack = " + Seq.str(irs) + " + 1 (their SYN takes one sequence number)");
+        move(TcpState.SYN_RECEIVED, "SYN received, SYN,ACK sent", "we answer the SYN with our own SYN and its ACK");
+        return note;
+    }
+
+    private String inSynSent(TcpSegment seg, long now) {
+        boolean ackOk = false;
+        if (seg.has(TcpSegment.ACK)) {
+            if (Seq.leq(seg.ack(), config.iss()) || Seq.gt(seg.ack(), sndNxt)) {
+                if (!seg.has(TcpSegment.RST)) {
+                    emit(TcpSegment.of(config.localPort(), config.remotePort(), seg.ack(), 0, TcpSegment.RST, 0,
+                            TcpSegment.Options.NONE, new byte[0]), now, "reset: that ACK is not for our SYN");
+                }
+                return "unacceptable: ack " + Seq.str(seg.ack()) + " is not ISN + 1 = " + Seq.str(config.iss() + 1) + " (dropped)";
+            }
+            ackOk = true;
+        }
+        if (seg.has(TcpSegment.RST)) {
+            if (!ackOk) {
+                return "ignored: RST without an acceptable ACK";
+            }
+            inFlight.clear();
+            retransmitAt = Long.MAX_VALUE;
+            closedBecause = "refused";
+            peer("CLOSED", "RST answered our SYN", true, "no socket listens on the port, so the kernel resets the SYN");
+            move(TcpState.CLOSED, "RST received: connection refused", "a RST that acknowledges our SYN means nobody listens there");
+            return "connection refused: ack = " + Seq.str(config.iss()) + " + 1";
+        }
+        if (!seg.has(TcpSegment.SYN)) {
+            return "ignored: neither SYN nor RST";
+        }
+        irs = seg.seq();
+        rcvNxt = irs + 1;
+        learnOptions(seg);
+        String note;
+        if (ackOk) {
+            note = "ack = " + Seq.str(config.iss()) + " + 1 (our SYN takes one sequence number)";
+            acknowledge(seg.ack(), now);
+            sndWnd = seg.window(); // a SYN's window is never scaled
+            peer("SYN_RECEIVED", "it answered our SYN with SYN,ACK", true, "the server's SYN,ACK shows it is in SYN_RECEIVED");
+            move(TcpState.ESTABLISHED, "SYN,ACK received, ACK sent", WHY_ESTABLISHED);
+            establishedAt = emit(ackSegment(now), now, "ack = " + Seq.str(irs) + " + 1 (their SYN takes one sequence number)");
+            peer("ESTABLISHED", "our ACK completes its handshake", true, "the ACK of its SYN moves it to ESTABLISHED on arrival");
+            pump(now);
+        } else {
+            note = "simultaneous open: SYN without ACK";
+            move(TcpState.SYN_RECEIVED, "SYN received (simultaneous open)", "both sides sent SYN; each now acknowledges the other's");
+            emit(segmentFor(config.iss(), TcpSegment.SYN | TcpSegment.ACK, new byte[0], now), now,
+                    "ack = " + Seq.str(irs) + " + 1");
+        }
+        return note;
+    }
+
+    private String inSynchronized(TcpSegment seg, long now) {
+        int len = seg.sequenceLength();
+        int window = Math.max(1, config.receiveWindow());
+        boolean acceptable = len == 0
+                ? Seq.inWindow(seg.seq(), rcvNxt, rcvNxt + window) || seg.seq() == rcvNxt
+                : Seq.inWindow(seg.seq(), rcvNxt, rcvNxt + window) || Seq.inWindow(seg.seq() + len - 1, rcvNxt, rcvNxt + window);
+        if (!acceptable) {
+            if (seg.has(TcpSegment.RST)) {
+                return "ignored: RST outside the window (seq " + Seq.str(seg.seq()) + ", expected " + Seq.str(rcvNxt) + ")";
+            }
+            if (state == TcpState.TIME_WAIT && seg.has(TcpSegment.FIN)) {
+                // the peer's FIN again: our last ACK was lost; send it again and restart 2MSL
+                emit(ackSegment(now), now, "the final ACK again: their FIN was retransmitted, so our ACK was lost");
+                timeWaitUntil = now + 2 * config.mslMicros();
+                return "retransmitted FIN (seq " + Seq.str(seg.seq()) + "): 2MSL restarted";
+            }
+            emit(ackSegment(now), now, "ACK telling the peer what we expect: seq " + Seq.str(rcvNxt));
+            return "unacceptable: seq " + Seq.str(seg.seq()) + " outside the window " + Seq.str(rcvNxt) + "+" + window + " (dropped)";
+        }
+        if (seg.has(TcpSegment.RST)) {
+            if (seg.seq() != rcvNxt) {
+                emit(ackSegment(now), now, "challenge ACK (RFC 5961): the RST's seq is in the window but not exact");
+                return "RST not at rcv.nxt " + Seq.str(rcvNxt) + ": answered with a challenge ACK";
+            }
+            inFlight.clear();
+            retransmitAt = Long.MAX_VALUE;
+            timeWaitUntil = Long.MAX_VALUE;
+            closedBecause = "reset by peer";
+            peer("CLOSED", "it sent RST", false, "the peer aborted the connection");
+            move(TcpState.CLOSED, "RST received", "a RST at exactly rcv.nxt aborts the connection at once");
+            return "connection reset by peer";
+        }
+        if (seg.has(TcpSegment.SYN)) {
+            emit(ackSegment(now), now, "challenge ACK (RFC 5961): a SYN in a synchronized connection");
+            return "unexpected SYN in " + state + ": answered with a challenge ACK";
+        }
+        if (!seg.has(TcpSegment.ACK)) {
+            return "ignored: no ACK flag";
+        }
+        if (seg.options().hasTimestamps() && Seq.leq(seg.seq(), rcvNxt)) {
+            tsRecent = seg.options().tsValue();
+        }
+        StringBuilder note = new StringBuilder();
+        // ---- the ACK field
+        if (state == TcpState.SYN_RECEIVED) {
+            if (Seq.lt(sndUna, seg.ack()) && Seq.leq(seg.ack(), sndNxt)) {
+                acknowledge(seg.ack(), now);
+                establishedAt = now;
+                peer("ESTABLISHED", "its ACK of our SYN", false, "");
+                move(TcpState.ESTABLISHED, "ACK of our SYN received", WHY_ESTABLISHED);
+            } else {
+                emit(TcpSegment.of(config.localPort(), config.remotePort(), seg.ack(), 0, TcpSegment.RST, 0,
+                        TcpSegment.Options.NONE, new byte[0]), now, "reset: that ACK is not for our SYN");
+                return "unacceptable ACK in SYN_RECEIVED";
+            }
+        } else if (Seq.gt(seg.ack(), sndNxt)) {
+            emit(ackSegment(now), now, "ACK: the peer acknowledged data we never sent");
+            return "unacceptable: ack " + Seq.str(seg.ack()) + " beyond snd.nxt " + Seq.str(sndNxt) + " (dropped)";
+        } else if (Seq.gt(seg.ack(), sndUna)) {
+            int before = sndUna;
+            boolean finAcked = finSent && Seq.gt(seg.ack(), finSeq);
+            acknowledge(seg.ack(), now);
+            note.append("ack = ").append(Seq.str(before)).append(" + ").append(seg.ack() - before)
+                    .append(finAcked ? " (our FIN takes one sequence number)" : " (bytes we sent)");
+            if (finAcked) {
+                switch (state) {
+                    case FIN_WAIT_1 -> {
+                        if (!finInOrder(seg)) {
+                            peer("CLOSE_WAIT", "it acknowledged our FIN", true, WHY_CLOSE_WAIT);
+                            move(TcpState.FIN_WAIT_2, "ACK of our FIN received", WHY_FIN_WAIT_2);
+                        }
+                        // with its FIN in the same segment we go straight to TIME_WAIT below
+                    }
+                    case CLOSING -> {
+                        peer("TIME_WAIT", "our ACK of its FIN reached it", true, WHY_TIME_WAIT);
+                        enterTimeWait(now, "ACK of our FIN received");
+                    }
+                    case LAST_ACK -> {
+                        peer("TIME_WAIT", "it acknowledged our FIN after sending its own", true, WHY_TIME_WAIT);
+                        closedBecause = "closed (passive close)";
+                        move(TcpState.CLOSED, "ACK of our FIN received", "the peer had closed first; with our FIN acknowledged nothing is left");
+                        return note.toString();
+                    }
+                    default -> { }
+                }
+            }
+        }
+        if (state == TcpState.ESTABLISHED || state == TcpState.CLOSE_WAIT || state == TcpState.FIN_WAIT_1
+                || state == TcpState.FIN_WAIT_2) {
+            sndWnd = seg.window() << sndShift;
+        }
+        // ---- the data
+        boolean needAck = false;
+        if (seg.data().length > 0 && (state == TcpState.ESTABLISHED || state == TcpState.FIN_WAIT_1
+                || state == TcpState.FIN_WAIT_2)) {
+            needAck = true;
+            if (seg.seq() == rcvNxt) {
+                deliver(seg.data());
+                drainOutOfOrder();
+                appendNote(note, "data " + seg.data().length + " bytes in order");
+            } else if (Seq.gt(seg.seq(), rcvNxt)) {
+                outOfOrder.put(seg.seq(), seg.data());
+                appendNote(note, "out of order: expected seq " + Seq.str(rcvNxt) + ", held for reassembly");
+            } else {
+                int skip = rcvNxt - seg.seq();
+                if (skip < seg.data().length) {
+                    deliver(Arrays.copyOfRange(seg.data(), skip, seg.data().length));
+                    drainOutOfOrder();
+                    appendNote(note, "partly duplicate: " + skip + " bytes already had");
+                } else {
+                    appendNote(note, "duplicate data (already acknowledged)");
+                }
+            }
+        }
+        // ---- the FIN
+        if (seg.has(TcpSegment.FIN)) {
+            int finAt = seg.seq() + seg.data().length;
+            if (finAt == rcvNxt) {
+                rcvNxt = rcvNxt + 1;
+                needAck = false;
+                String ackNote = "ack = " + Seq.str(finAt) + " + 1 (their FIN takes one sequence number)";
+                switch (state) {
+                    case SYN_RECEIVED, ESTABLISHED -> {
+                        peer("FIN_WAIT_1", "it sent FIN: it closes first", true, "the side that closes first goes to FIN_WAIT_1");
+                        move(TcpState.CLOSE_WAIT, "FIN received", WHY_CLOSE_WAIT);
+                        emit(ackSegment(now), now, ackNote);
+                        peer("FIN_WAIT_2", "our ACK of its FIN", true, WHY_FIN_WAIT_2);
+                        if (closeRequested) {
+                            pump(now);
+                        }
+                    }
+                    case FIN_WAIT_1 -> {
+                        if (finSent && Seq.gt(sndUna, finSeq)) {
+                            peer("CLOSE_WAIT", "its FIN came with the ACK of ours", true, WHY_CLOSE_WAIT);
+                            peer("LAST_ACK", "it sent its FIN at once", true, WHY_LAST_ACK);
+                            move(TcpState.TIME_WAIT, "FIN,ACK received: our FIN acknowledged and theirs in one segment", WHY_TIME_WAIT);
+                            startTimeWait(now);
+                            emit(ackSegment(now), now, ackNote);
+                            peer("CLOSED", "our final ACK", true, "the ACK of its FIN ends its LAST_ACK");
+                            break;
+                        }
+                        peer("CLOSING", "its FIN crossed ours", true, WHY_CLOSING);
+                        move(TcpState.CLOSING, "FIN received before the ACK of ours", WHY_CLOSING);
+                        emit(ackSegment(now), now, ackNote);
+                    }
+                    case FIN_WAIT_2 -> {
+                        if (peerState.equals("CLOSE_WAIT")) {
+                            peer("LAST_ACK", "it sent its FIN", true, WHY_LAST_ACK);
+                        } else {
+                            peer("CLOSE_WAIT", "its FIN came with the ACK of ours", true, WHY_CLOSE_WAIT);
+                            peer("LAST_ACK", "it sent its FIN at once", true, WHY_LAST_ACK);
+                        }
+                        enterTimeWait(now, "FIN received, ACK sent");
+                        emit(ackSegment(now), now, ackNote);
+                        peer("CLOSED", "our final ACK", true, "the ACK of its FIN ends its LAST_ACK");
+                    }
+                    default -> emit(ackSegment(now), now, ackNote);
+                }
+                appendNote(note, "FIN: the peer has no more data");
+            } else if (Seq.gt(finAt, rcvNxt)) {
+                appendNote(note, "FIN out of order: held until the data before it arrives");
+                needAck = true;
+            }
+        }
+        if (needAck) {
+            emit(ackSegment(now), now, "ack = " + Seq.str(seg.seq()) + " + " + (rcvNxt - seg.seq()));
+        }
+        pump(now);
+        return note.toString();
+    }
+
+    private static void appendNote(StringBuilder sb, String s) {
+        if (sb.length() > 0) {
+            sb.append("; ");
+        }
+        sb.append(s);
+    }
+
+    private boolean finInOrder(TcpSegment seg) {
+        return seg.has(TcpSegment.FIN) && seg.seq() + seg.data().length == rcvNxt;
+    }
+
+    private void enterTimeWait(long now, String cause) {
+        move(TcpState.TIME_WAIT, cause, WHY_TIME_WAIT);
+        startTimeWait(now);
+    }
+
+    private void startTimeWait(long now) {
+        timeWaitUntil = now + 2 * config.mslMicros();
+        out.note("info", "TIME_WAIT lasts 2MSL = " + (2 * config.mslMicros() / 1000) + " ms here"
+                + (config.mslMicros() < 30_000_000 ? " (shortened; RFC 9293 suggests MSL = 2 min, Linux waits 60 s; --msl sets it)" : ""));
+    }
+
+    // ------------------------------------------------------------------ sending
+
+    /** Sends what the buffer and window allow, then a FIN if a close was asked and the buffer is empty. */
+    private void pump(long now) {
+        if (state != TcpState.ESTABLISHED && state != TcpState.CLOSE_WAIT) {
+            return;
+        }
+        byte[] pending = sendBuffer.toByteArray();
+        int offset = 0;
+        int inFlightBytes = sndNxt - sndUna;
+        while (offset < pending.length) {
+            int room = Math.max(0, sndWnd - inFlightBytes);
+            int size = Math.min(Math.min(peerMss, room), pending.length - offset);
+            if (size <= 0) {
+                break;
+            }
+            byte[] chunk = Arrays.copyOfRange(pending, offset, offset + size);
+            transmit(TcpSegment.ACK | TcpSegment.PSH, chunk, null, now, "data " + size + " bytes, seq " + Seq.str(sndNxt)
+                    + " → next seq " + Seq.str(sndNxt + size));
+            offset += size;
+            inFlightBytes += size;
+        }
+        sendBuffer.reset();
+        sendBuffer.writeBytes(Arrays.copyOfRange(pending, offset, pending.length));
+        if (closeRequested && sendBuffer.size() == 0 && !finSent) {
+            finSeq = sndNxt;
+            finSent = true;
+            transmit(TcpSegment.FIN | TcpSegment.ACK, new byte[0], null, now, "FIN at seq " + Seq.str(finSeq)
+                    + ": it takes one sequence number");
+            if (state == TcpState.ESTABLISHED) {
+                move(TcpState.FIN_WAIT_1, "close: FIN sent", WHY_FIN_WAIT_1);
+            } else {
+                move(TcpState.LAST_ACK, "close: FIN sent", WHY_LAST_ACK);
+            }
+        }
+    }
+
+    /** Sends a segment that takes sequence space and keeps it for retransmission. */
+    private void transmit(int flags, byte[] data, TcpSegment.Options synOptions, long now, String annotation) {
+        TcpSegment seg = synOptions != null
+                ? TcpSegment.of(config.localPort(), config.remotePort(), sndNxt, (flags & TcpSegment.ACK) != 0 ? rcvNxt : 0,
+                        flags, Math.min(65535, config.receiveWindow()), synOptions, data)
+                : segmentFor(sndNxt, flags, data, now);
+        long sentAt = emit(seg, now, annotation);
+        InFlight f = new InFlight(sndNxt, flags, data, sentAt);
+        inFlight.addLast(f);
+        sndNxt = f.end();
+        if (retransmitAt == Long.MAX_VALUE) {
+            retransmitAt = now + rto.rto();
+        }
+    }
+
+    private TcpSegment segmentFor(int seq, int flags, byte[] data, long now) {
+        boolean syn = (flags & TcpSegment.SYN) != 0;
+        TcpSegment.Options o = syn
+                ? new TcpSegment.Options(config.mss(), config.windowScale(), config.sackPermitted(),
+                        config.timestamps() ? tsValue(now) : -1, config.timestamps() ? tsRecent : -1, java.util.List.of())
+                : timestampsOn ? TcpSegment.Options.NONE.withTimestamps(tsValue(now), tsRecent) : TcpSegment.Options.NONE;
+        int window = syn ? Math.min(65535, config.receiveWindow()) : Math.min(65535, config.receiveWindow() >> rcvShift);
+        int ack = (flags & TcpSegment.ACK) != 0 || state.synchronizedState() ? rcvNxt : 0;
+        int f = state.synchronizedState() || state == TcpState.SYN_SENT && (flags & TcpSegment.SYN) == 0 ? flags | TcpSegment.ACK : flags;
+        return TcpSegment.of(config.localPort(), config.remotePort(), seq, ack, f, window, o, data);
+    }
+
+    private TcpSegment ackSegment(long now) {
+        return segmentFor(sndNxt, TcpSegment.ACK, new byte[0], now);
+    }
+
+    private long emit(TcpSegment seg, long now, String annotation) {
+        return out.send(seg, annotation);
+    }
+
+    private void acknowledge(int ack, long now) {
+        sndUna = ack;
+        boolean sampled = false;
+        while (!inFlight.isEmpty() && Seq.leq(inFlight.peekFirst().end(), ack)) {
+            InFlight f = inFlight.removeFirst();
+            if (!f.retransmitted && !sampled) {
+                lastRttMicros = now - f.sentAt;
+                rto.sample(lastRttMicros);
+                sampled = true;
+            }
+        }
+        retries = 0;
+        retransmitAt = inFlight.isEmpty() ? Long.MAX_VALUE : now + rto.rto();
+    }
+
+    private void deliver(byte[] data) {
+        rcvNxt += data.length;
+        received += data.length;
+        out.delivered(data);
+    }
+
+    private void drainOutOfOrder() {
+        while (!outOfOrder.isEmpty()) {
+            Map.Entry<Integer, byte[]> first = outOfOrder.firstEntry();
+            int seq = first.getKey();
+            byte[] data = first.getValue();
+            if (Seq.gt(seq, rcvNxt)) {
+                return;
+            }
+            outOfOrder.pollFirstEntry();
+            int skip = rcvNxt - seq;
+            if (skip < data.length) {
+                deliver(Arrays.copyOfRange(data, skip, data.length));
+            }
+        }
+    }
+
+    private void learnOptions(TcpSegment seg) {
+        TcpSegment.Options o = seg.options();
+        if (o.mss() > 0) {
+            peerMss = Math.min(o.mss(), config.mss());
+        }
+        if (o.windowScale() >= 0 && config.windowScale() >= 0) {
+            sndShift = Math.min(14, o.windowScale());
+            rcvShift = config.windowScale();
+        }
+        timestampsOn = config.timestamps() && o.hasTimestamps();
+        if (timestampsOn) {
+            tsRecent = o.tsValue();
+        }
+        sackOn = config.sackPermitted() && o.sackPermitted();
+    }
+
+    private long tsValue(long now) {
+        return (now / 1000) & 0xffffffffL;
+    }
+
+    private void move(TcpState to, String cause, String why) {
+        TcpState from = state;
+        state = to;
+        out.transition(false, from.name(), to.name(), cause, false, why);
+    }
+
+    private void peer(String to, String cause, boolean inferred, String why) {
+        if (peerState.equals(to)) {
+            return;
+        }
+        String from = peerState;
+        peerState = to;
+        out.transition(true, from, to, cause, inferred, why);
+    }
+
+    private void require(TcpState s, String what) {
+        if (state != s) {
+            throw new IllegalStateException(what + " in " + state);
+        }
+    }
+
+    // ------------------------------------------------------------------ what the owner may read
+
+    public TcpState state() {
+        return state;
+    }
+
+    public String peerState() {
+        return peerState;
+    }
+
+    public int iss() {
+        return config.iss();
+    }
+
+    public int irs() {
+        return irs;
+    }
+
+    public int sndNxt() {
+        return sndNxt;
+    }
+
+    public int sndUna() {
+        return sndUna;
+    }
+
+    public int rcvNxt() {
+        return rcvNxt;
+    }
+
+    public long receivedBytes() {
+        return received;
+    }
+
+    /** When our side reached ESTABLISHED: the ACK of their SYN left (active open), or their ACK arrived. */
+    public long establishedAt() {
+        return establishedAt;
+    }
+
+    public long lastRttMicros() {
+        return lastRttMicros;
+    }
+
+    public long rtoMicros() {
+        return rto.rto();
+    }
+
+    public String closedBecause() {
+        return closedBecause;
+    }
+
+    public boolean hasUnsentOrUnacked() {
+        return sendBuffer.size() > 0 || !inFlight.isEmpty();
+    }
+
+    public Config config() {
+        return config;
+    }
+}

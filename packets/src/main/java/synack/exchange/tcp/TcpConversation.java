@@ -1,0 +1,308 @@
+package synack.exchange.tcp;
+
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import synack.event.Durations;
+import synack.event.Event;
+import synack.exchange.Exchange;
+import synack.exchange.Output;
+import synack.link.ReceivedFrame;
+import synack.wire.ArpPacket;
+import synack.wire.EthernetFrame;
+import synack.wire.Frames;
+import synack.wire.Ip4;
+import synack.wire.MacAddress;
+import synack.wire.MalformedFrameException;
+import synack.wire.Seq;
+import synack.wire.TcpSegment;
+
+/**
+ * One TCP connection from our side, framed onto Ethernet: open it, optionally send data, then
+ * close it the way the plan says (FIN, or RST), narrating every segment with its seq/ack
+ * arithmetic and both sides' states. Used by handshake and fin-teardown.
+ */
+public final class TcpConversation implements Exchange {
+    public enum Ending { CLOSE, RST }
+
+    /** Where the frames go: our MAC/IP, the next hop's MAC, the peer's IP; ownsSource = answer ARP for our IP. */
+    public record Path(MacAddress ourMac, int ourIp, MacAddress nextHopMac, int peerIp, boolean ownsSource) {}
+
+    /**
+     * @param send      data to send once established (may be empty)
+     * @param idleMicros how long to wait for the peer to close first after our data, before we close
+     */
+    public record Plan(byte[] send, Ending ending, long idleMicros, String command) {}
+
+    private final Path path;
+    private final Plan plan;
+    private final TcpConnection tcp;
+    private final ByteArrayOutputStream received = new ByteArrayOutputStream();
+    private Output out;
+    private final List<Event> pending = new ArrayList<>();
+    private boolean buffering;
+    private int ipId;
+    private long startedAt;
+    private long establishedAt = -1;
+    private long synSentAt = -1;
+    private long synAckRtt = -1;
+    private long idleUntil = Long.MAX_VALUE;
+    private boolean closing;
+    private boolean done;
+    private boolean everEstablished;
+    private long now;
+
+    public TcpConversation(Path path, TcpConnection.Config config, Plan plan, int firstIpId) {
+        this.path = path;
+        this.plan = plan;
+        this.ipId = firstIpId;
+        this.tcp = new TcpConnection(config, new Listener());
+    }
+
+    private final class Listener implements TcpListener {
+        @Override
+        public long send(TcpSegment segment, String annotation) {
+            byte[] frame = Frames.tcp(path.ourMac(), path.nextHopMac(), path.ourIp(), path.peerIp(), ipId++ & 0xffff, segment);
+            if (buffering) {
+                // an answer to the segment being processed: it leaves at once, and is told after that segment
+                long t = out.transmit(frame);
+                pending.add(new Event.Frame(t, Event.Direction.OUT, frame, annotation, false));
+                return t;
+            }
+            long t = out.send(frame, annotation);
+            if (segment.has(TcpSegment.SYN) && !segment.has(TcpSegment.ACK) && synSentAt < 0) {
+                synSentAt = t;
+            }
+            return t;
+        }
+
+        @Override
+        public void transition(boolean peer, String from, String to, String cause, boolean inferred, String why) {
+            Event e = new Event.Transition(now, peer ? "server" : "client", peer ? Event.Endpoint.PEER : Event.Endpoint.LOCAL,
+                    from, to, cause, inferred, why, false);
+            if (buffering) {
+                pending.add(e);
+            } else {
+                out.emit(e);
+            }
+        }
+
+        @Override
+        public void note(String kind, String text) {
+            Event e = new Event.Note(now, kind, text, Map.of());
+            if (buffering) {
+                pending.add(e);
+            } else {
+                out.emit(e);
+            }
+        }
+
+        @Override
+        public void delivered(byte[] data) {
+            received.writeBytes(data);
+        }
+    }
+
+    @Override
+    public void start(long nowMicros, Output output) {
+        this.out = output;
+        this.now = nowMicros;
+        startedAt = nowMicros;
+        out.emit(new Event.Note(nowMicros, "info", "server LISTEN (assumed: we expect a listener on port "
+                + tcp.config().remotePort() + ")", Map.of()));
+        tcp.connect(nowMicros);
+    }
+
+    @Override
+    public void onFrame(ReceivedFrame frame, Output output) {
+        now = frame.timeMicros();
+        Frames.Tcp parsed;
+        try {
+            if (answerArp(frame)) {
+                return;
+            }
+            parsed = Frames.parseTcp(frame.bytes());
+        } catch (MalformedFrameException e) {
+            out.shown(frame, "dropped: " + e.getMessage());
+            return;
+        }
+        if (parsed == null || parsed.ip().source() != path.peerIp() || parsed.ip().destination() != path.ourIp()
+                || parsed.segment().sourcePort() != tcp.config().remotePort()
+                || parsed.segment().destinationPort() != tcp.config().localPort()) {
+            return; // not this connection (the capture filter is narrow; this is a stray)
+        }
+        TcpState before = tcp.state();
+        buffering = true;
+        String note;
+        try {
+            note = tcp.onSegment(parsed.segment(), now);
+        } finally {
+            buffering = false;
+        }
+        if (before == TcpState.SYN_SENT && tcp.state() == TcpState.ESTABLISHED) {
+            synAckRtt = now - synSentAt;
+            note = note + ", RTT " + Durations.ms(synAckRtt);
+        }
+        out.shown(frame, note);
+        flushPending();
+        if (tcp.state() == TcpState.ESTABLISHED && establishedAt < 0) {
+            establishedAt = tcp.establishedAt();
+            everEstablished = true;
+            afterEstablished(now);
+        }
+        if (parsed.segment().data().length > 0 && !closing) {
+            idleUntil = now + plan.idleMicros();
+        }
+        if (tcp.state() == TcpState.CLOSE_WAIT && !closing) {
+            closing = true;
+            out.emit(new Event.Note(now, "info", "the server closed first: we answer with our own FIN (passive close)", Map.of()));
+            tcp.close(now);
+        }
+        checkDone(now);
+    }
+
+    /** Sends the buffered answers and events in the order they belong: after the segment that caused them. */
+    private void flushPending() {
+        for (Event e : pending) {
+            if (e instanceof Event.Frame) {
+                out.emit(e);
+            } else if (e instanceof Event.Transition t) {
+                out.emit(new Event.Transition(now, t.subject(), t.endpoint(), t.from(), t.to(), t.cause(), t.inferred(), t.why(), false));
+            } else {
+                out.emit(e);
+            }
+        }
+        pending.clear();
+    }
+
+    private void afterEstablished(long t) {
+        if (plan.ending() == Ending.RST && plan.send().length == 0) {
+            tcp.abort(t, "--rst: abort instead of closing");
+            return;
+        }
+        if (plan.send().length > 0) {
+            tcp.send(plan.send(), t);
+            idleUntil = t + plan.idleMicros();
+        } else {
+            closing = true;
+            tcp.close(t);
+        }
+    }
+
+    /** With -S ADDR that no interface holds, we answer ARP for it ourselves, or no reply could reach us. */
+    private boolean answerArp(ReceivedFrame frame) throws MalformedFrameException {
+        if (!path.ownsSource()) {
+            return false;
+        }
+        EthernetFrame eth = EthernetFrame.parse(frame.bytes());
+        if (eth.etherType() != EthernetFrame.TYPE_ARP) {
+            return false;
+        }
+        ArpPacket arp = ArpPacket.parse(eth.payload());
+        if (arp.operation() == ArpPacket.REQUEST && arp.targetIp() == path.ourIp() && !arp.isProbe()) {
+            out.shown(frame, "who-has for our own address " + Ip4.toString(path.ourIp()));
+            out.send(new ArpPacket(ArpPacket.REPLY, path.ourMac(), path.ourIp(), arp.senderMac(), arp.senderIp())
+                    .toFrame(path.ourMac()), "we own this address (-S): is-at our MAC");
+        }
+        return true;
+    }
+
+    @Override
+    public void onTimer(long nowMicros, Output output) {
+        now = nowMicros;
+        if (nowMicros >= idleUntil && !closing) {
+            idleUntil = Long.MAX_VALUE;
+            closing = true;
+            if (plan.ending() == Ending.RST) {
+                tcp.abort(nowMicros, "--rst");
+            } else {
+                out.emit(new Event.Note(nowMicros, "info", "the server kept the connection open for "
+                        + Durations.human(plan.idleMicros()) + ": we close first (active close)", Map.of()));
+                tcp.close(nowMicros);
+            }
+        }
+        if (nowMicros >= tcp.nextDeadline()) {
+            tcp.onTimer(nowMicros);
+        }
+        checkDone(nowMicros);
+    }
+
+    private void checkDone(long t) {
+        if (tcp.state() == TcpState.CLOSED && !done) {
+            done = true;
+            out.emit(result(t));
+        }
+    }
+
+    private Event.Result result(long t) {
+        Map<String, Object> f = new LinkedHashMap<>();
+        String why = tcp.closedBecause();
+        boolean refused = why.equals("refused");
+        boolean timedOut = why.equals("timed out") && !everEstablished;
+        boolean ok = everEstablished && !why.startsWith("reset") && !why.equals("timed out");
+        int exit = ok ? 0 : timedOut ? 4 : 1;
+        f.put("ok", ok);
+        f.put("peer", Ip4.toString(path.peerIp()) + ":" + tcp.config().remotePort());
+        f.put("local", Ip4.toString(path.ourIp()) + ":" + tcp.config().localPort());
+        f.put("established", everEstablished);
+        f.put("outcome", why);
+        f.put("isn", Integer.toUnsignedLong(tcp.iss()));
+        if (everEstablished) {
+            f.put("peer_isn", Integer.toUnsignedLong(tcp.irs()));
+            f.put("rtt_ms", Durations.msValue(synAckRtt));
+            f.put("established_ms", Durations.msValue(establishedAt - synSentAt));
+        }
+        f.put("bytes_received", received.size());
+        f.put("elapsed_ms", Durations.msValue(t - startedAt));
+        String line;
+        if (refused) {
+            line = Ip4.toString(path.peerIp()) + ":" + tcp.config().remotePort() + " refused the connection (RST)";
+        } else if (!everEstablished) {
+            line = "no answer from " + Ip4.toString(path.peerIp()) + ":" + tcp.config().remotePort() + " to "
+                    + (tcp.config().maxRetries() + 1) + " SYNs";
+        } else {
+            line = plan.command() + " " + Ip4.toString(path.peerIp()) + ":" + tcp.config().remotePort() + ": established in "
+                    + Durations.ms(establishedAt - synSentAt) + " (RTT " + Durations.ms(synAckRtt) + "), " + why
+                    + " after " + Durations.human(t - startedAt)
+                    + (received.size() > 0 ? ", " + received.size() + " bytes received" : "");
+        }
+        return new Event.Result(t, exit, List.of(line), null, f);
+    }
+
+    @Override
+    public void abort(long nowMicros, Output output) {
+        now = nowMicros;
+        if (!done) {
+            if (tcp.state() != TcpState.CLOSED) {
+                tcp.abort(nowMicros, "interrupted");
+            }
+            done = true;
+            Event.Result r = result(nowMicros);
+            out.emit(new Event.Result(nowMicros, 130, r.lines(), "interrupted: the connection was reset", r.fields()));
+        }
+    }
+
+    @Override
+    public long nextDeadlineMicros() {
+        return done ? Long.MAX_VALUE : Math.min(idleUntil, tcp.nextDeadline());
+    }
+
+    @Override
+    public boolean isDone() {
+        return done;
+    }
+
+    public TcpConnection connection() {
+        return tcp;
+    }
+
+    public byte[] received() {
+        return received.toByteArray();
+    }
+
+    static String seq(int s) {
+        return Seq.str(s);
+    }
+}

@@ -1,0 +1,95 @@
+package synack.net;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The host's kernel knows nothing of a connection synack builds by hand, so it answers the
+ * peer's SYN,ACK with a RST that would kill it. This installs a firewall rule dropping the
+ * kernel's outgoing RSTs from our source port only, tagged with our pid; it is removed on close
+ * (also on Ctrl-C), and a rule whose pid is dead (a crash) is removed at the next start.
+ */
+public final class KernelRstFilter implements AutoCloseable {
+    private static final String TAG = "synack-pid-";
+    private static final Pattern STALE = Pattern.compile("^-A (OUTPUT .*--comment \"?" + TAG + "(\\d+)\"? .*)$");
+
+    private final List<String> spec;
+    private boolean removed;
+
+    private KernelRstFilter(List<String> spec) {
+        this.spec = spec;
+    }
+
+    public static KernelRstFilter install(int localPort) {
+        removeStale();
+        List<String> spec = List.of("OUTPUT", "-p", "tcp", "--sport", Integer.toString(localPort), "--tcp-flags", "RST", "RST",
+                "-m", "comment", "--comment", TAG + ProcessHandle.current().pid(), "-j", "DROP");
+        List<String> cmd = new ArrayList<>(List.of("iptables", "-w", "-I"));
+        cmd.addAll(spec);
+        Run r = run(cmd);
+        if (r.exit != 0) {
+            throw new EnvironmentException("cannot add the firewall rule that keeps the kernel from resetting our connection ("
+                    + r.output.trim() + "): install iptables, or use -S with an address no interface holds");
+        }
+        return new KernelRstFilter(spec);
+    }
+
+    /** Rules left by a synack that died without cleaning up (kill -9, power loss). */
+    public static void removeStale() {
+        Run list = run(List.of("iptables", "-w", "-S", "OUTPUT"));
+        if (list.exit != 0) {
+            return;
+        }
+        for (String line : list.output.split("\n")) {
+            Matcher m = STALE.matcher(line.trim());
+            if (m.matches() && ProcessHandle.of(Long.parseLong(m.group(2))).map(ProcessHandle::isAlive).orElse(false) == false) {
+                List<String> cmd = new ArrayList<>(List.of("iptables", "-w", "-D"));
+                cmd.addAll(splitRule(m.group(1)));
+                run(cmd);
+            }
+        }
+    }
+
+    private static List<String> splitRule(String rule) {
+        List<String> out = new ArrayList<>();
+        Matcher m = Pattern.compile("\"([^\"]*)\"|(\\S+)").matcher(rule);
+        while (m.find()) {
+            out.add(m.group(1) != null ? m.group(1) : m.group(2));
+        }
+        return out;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (!removed) {
+            removed = true;
+            List<String> cmd = new ArrayList<>(List.of("iptables", "-w", "-D"));
+            cmd.addAll(spec);
+            run(cmd);
+        }
+    }
+
+    private record Run(int exit, String output) {}
+
+    private static Run run(List<String> cmd) {
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return new Run(-1, "iptables timed out");
+            }
+            return new Run(p.exitValue(), output);
+        } catch (IOException e) {
+            return new Run(-1, "iptables not found");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Run(-1, "interrupted");
+        }
+    }
+}
