@@ -34,6 +34,7 @@ USAGE="usage: lab.sh up [--id ID] [--owner PID]
        lab.sh status [--id ID]
        lab.sh env [--id ID]
        lab.sh exec [--id ID] [client|peer|router|server] -- CMD [ARGS...]
+       lab.sh loss [--id ID] PERCENT
        lab.sh reap"
 
 # ---------------------------------------------------------------- helpers
@@ -302,6 +303,14 @@ $temp    types { text/html html htm; text/plain txt; }
         root $dir/www;
         index index.html;
     }
+    # a server that closes first: no keep-alive, so nginx sends its FIN right after the response
+    server {
+        listen $SERVER_IP:8080;
+        server_name $WEB_NAME _;
+        root $dir/www;
+        index index.html;
+        keepalive_timeout 0;
+    }
 }
 EOF
 
@@ -398,6 +407,11 @@ build_lab() {
     ip -n "$P" route add default via "$GATEWAY_IP"
     ip -n "$S" route add default via "$ROUTER_SERVER_IP"
     nssysctl "$R" net.ipv4.ip_forward 1
+
+    # the server's port zoo for syn-probe: 80 and 8080 open (nginx), 81 closed (nothing
+    # listens: the kernel answers RST), 82 filtered by silence, 83 filtered with ICMP
+    nsx "$S" iptables -w -A INPUT -p tcp --dport 82 -j DROP
+    nsx "$S" iptables -w -A INPUT -p tcp --dport 83 -j REJECT --reject-with icmp-admin-prohibited
 
     # services on the server
     write_server_files "$id"
@@ -653,6 +667,30 @@ cmd_reap() {
     fi
 }
 
+# loss PERCENT: random loss in the router, both directions (iptables statistic); 0 removes it
+cmd_loss() {
+    local pct=""
+    while (($#)); do
+        case $1 in
+        --id) [[ $# -ge 2 ]] || usage_error "--id needs a value"; ID=$2; shift 2 ;;
+        *) [[ -z $pct ]] || usage_error "loss takes one PERCENT"; pct=$1; shift ;;
+        esac
+    done
+    [[ $pct =~ ^[0-9]{1,2}$ ]] || usage_error "loss takes a PERCENT from 0 to 99"
+    need_root
+    ID=$(resolve_id "${ID:-}")
+    local R; R=$(ns_of "$ID" router)
+    ns_exists "$R" || die 1 "no lab $ID"
+    nsx "$R" iptables -w -F FORWARD
+    if ((pct > 0)); then
+        nsx "$R" iptables -w -A FORWARD -m statistic --mode random --probability "0.$(printf '%02d' "$pct")" \
+            -m comment --comment "synack-lab-loss" -j DROP
+        echo "router drops ${pct}% of forwarded packets"
+    else
+        echo "router loss off"
+    fi
+}
+
 # ---------------------------------------------------------------- main
 
 (($#)) || usage_error "missing command"
@@ -667,6 +705,7 @@ status) cmd_status "$@" ;;
 env) cmd_env "$@" ;;
 exec) cmd_exec "$@" ;;
 reap) cmd_reap "$@" ;;
+loss) cmd_loss "$@" ;;
 -h | --help | help) printf '%s\n' "$USAGE"; exit 0 ;;
 *) usage_error "unknown command '$CMD'" ;;
 esac
