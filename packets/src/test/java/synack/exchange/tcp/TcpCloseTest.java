@@ -1,0 +1,245 @@
+package synack.exchange.tcp;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import synack.wire.TcpSegment;
+
+class TcpCloseTest {
+    static final long TWO_MSL = 2 * 500_000;
+
+    @Test
+    void activeCloseGoesThroughFinWait2AndTimeWaitForExactly2Msl() {
+        int issA = 0x1000_0000;
+        int issB = 0x2000_0000;
+        TcpPair p = new TcpPair(issA, issB);
+        p.handshake();
+        p.b.closeOnFin = true;
+        long t = p.now;
+        p.a.conn.close(t);
+        assertEquals(TcpState.FIN_WAIT_1, p.a.conn.state());
+        p.runUntilIdle(TcpPair.MINUTE);
+
+        assertEquals(List.of("CLOSED", "SYN_SENT", "ESTABLISHED", "FIN_WAIT_1", "FIN_WAIT_2", "TIME_WAIT", "CLOSED"),
+                p.a.states());
+        assertEquals(List.of("CLOSED", "LISTEN", "SYN_RECEIVED", "ESTABLISHED", "CLOSE_WAIT", "LAST_ACK", "CLOSED"),
+                p.b.states());
+        assertEquals(TWO_MSL, p.a.timeOf(TcpState.CLOSED) - p.a.timeOf(TcpState.TIME_WAIT), "TIME_WAIT lasts 2MSL");
+        assertEquals(t + 20_000, p.a.timeOf(TcpState.TIME_WAIT));
+        assertEquals(t + 30_000, p.b.timeOf(TcpState.CLOSED));
+        assertEquals("TIME_WAIT over", p.a.conn.closedBecause());
+        assertEquals("closed (passive close)", p.b.conn.closedBecause());
+
+        // seq/ack arithmetic: each FIN takes one sequence number
+        List<TcpPair.Sent> finsA = p.a.sentWith(TcpSegment.FIN);
+        List<TcpPair.Sent> finsB = p.b.sentWith(TcpSegment.FIN);
+        assertEquals(1, finsA.size());
+        assertEquals(1, finsB.size());
+        assertEquals(issA + 1, finsA.get(0).segment().seq());
+        assertEquals(TcpSegment.FIN | TcpSegment.ACK, finsA.get(0).segment().flags());
+        assertEquals(issB + 1, finsB.get(0).segment().seq());
+        TcpSegment finalAck = p.a.lastSent().segment();
+        assertEquals(TcpSegment.ACK, finalAck.flags());
+        assertEquals(issA + 2, finalAck.seq());
+        assertEquals(issB + 2, finalAck.ack());
+        assertEquals(issA + 2, p.a.conn.sndUna());
+        assertEquals(issB + 2, p.b.conn.sndUna());
+        assertTrue(p.a.notes.stream().anyMatch(n -> n.contains("2MSL = 1000 ms")), p.a.notes.toString());
+    }
+
+    @Test
+    void finWait2WaitsWithoutTimerWhileThePeerStillSends() {
+        TcpPair p = new TcpPair();
+        p.handshake();
+        p.a.conn.close(p.now);
+        p.runUntilIdle(TcpPair.MINUTE);
+        assertEquals(TcpState.FIN_WAIT_2, p.a.conn.state());
+        assertEquals(TcpState.CLOSE_WAIT, p.b.conn.state());
+        assertEquals(Long.MAX_VALUE, p.a.conn.nextDeadline());
+        // half-close: the peer may still send, and we still take it
+        byte[] data = TcpPair.pattern(2000, 3);
+        p.b.conn.send(data, p.now);
+        p.runUntilIdle(TcpPair.MINUTE);
+        assertArrayEquals(data, p.a.received.toByteArray());
+        assertEquals(TcpState.FIN_WAIT_2, p.a.conn.state());
+        p.b.conn.close(p.now);
+        p.runUntilIdle(TcpPair.MINUTE);
+        assertEquals(TcpState.CLOSED, p.a.conn.state());
+        assertEquals(TcpState.CLOSED, p.b.conn.state());
+        assertEquals(List.of("CLOSED", "LISTEN", "SYN_RECEIVED", "ESTABLISHED", "CLOSE_WAIT", "LAST_ACK", "CLOSED"),
+                p.b.states());
+    }
+
+    @Test
+    void finArrivingWithTheAckOfOursGoesStraightToTimeWait() {
+        TcpPair p = new TcpPair();
+        p.handshake();
+        p.a.conn.close(p.now);
+        p.clearWire();
+        p.dropRule = (from, seg) -> true; // nothing more reaches the peer
+        assertEquals(TcpState.FIN_WAIT_1, p.a.conn.state());
+        int finSeq = p.a.conn.sndNxt() - 1;
+
+        // the peer's FIN,ACK acknowledging our FIN, built by hand
+        TcpSegment finAck = p.a.segment(p.a.conn.rcvNxt(), finSeq + 1, TcpSegment.FIN | TcpSegment.ACK, new byte[0]);
+        int sentBefore = p.a.sent.size();
+        p.a.feed(finAck);
+
+        assertEquals(List.of("CLOSED", "SYN_SENT", "ESTABLISHED", "FIN_WAIT_1", "TIME_WAIT"), p.a.states());
+        assertEquals(sentBefore + 1, p.a.sent.size(), "exactly one segment: the ACK of their FIN");
+        TcpSegment ack = p.a.lastSent().segment();
+        assertEquals(TcpSegment.ACK, ack.flags());
+        assertEquals(finAck.seq() + 1, ack.ack());
+        assertEquals(finSeq + 1, ack.seq());
+        List<String> peer = p.a.peerStates();
+        assertEquals(List.of("ESTABLISHED", "CLOSE_WAIT", "LAST_ACK", "CLOSED"), peer.subList(peer.size() - 4, peer.size()));
+        long entered = p.now;
+        assertEquals(entered + TWO_MSL, p.a.conn.nextDeadline());
+
+        p.runUntilIdle(TcpPair.MINUTE);
+        assertEquals(TcpState.CLOSED, p.a.conn.state());
+        assertEquals(entered + TWO_MSL, p.a.timeOf(TcpState.CLOSED));
+    }
+
+    @Test
+    void lostAckOfOurFinMakesThePeersFinCarryItAndWeSkipFinWait2() {
+        TcpPair p = new TcpPair();
+        p.handshake();
+        p.b.closeOnFin = true;
+        // the passive side's bare ACK of our FIN is lost; its FIN,ACK that follows acknowledges ours too
+        p.dropOnce((from, seg) -> from == p.b && !seg.has(TcpSegment.FIN));
+        p.a.conn.close(p.now);
+        p.runUntilIdle(TcpPair.MINUTE);
+        assertEquals(List.of("CLOSED", "SYN_SENT", "ESTABLISHED", "FIN_WAIT_1", "TIME_WAIT", "CLOSED"), p.a.states());
+        assertEquals(List.of("CLOSED", "LISTEN", "SYN_RECEIVED", "ESTABLISHED", "CLOSE_WAIT", "LAST_ACK", "CLOSED"),
+                p.b.states());
+        assertEquals(1, p.a.sentWith(TcpSegment.FIN).size(), "no retransmission was needed");
+    }
+
+    @Test
+    void simultaneousCloseGoesThroughClosingOnBothSides() {
+        int issA = 0x1000_0000;
+        int issB = 0x2000_0000;
+        TcpPair p = new TcpPair(issA, issB);
+        p.handshake();
+        long t = p.now;
+        p.a.conn.close(t);
+        p.b.conn.close(t);
+        p.runUntilIdle(TcpPair.MINUTE);
+
+        assertEquals(List.of("CLOSED", "SYN_SENT", "ESTABLISHED", "FIN_WAIT_1", "CLOSING", "TIME_WAIT", "CLOSED"),
+                p.a.states());
+        assertEquals(List.of("CLOSED", "LISTEN", "SYN_RECEIVED", "ESTABLISHED", "FIN_WAIT_1", "CLOSING", "TIME_WAIT",
+                "CLOSED"), p.b.states());
+        for (TcpPair.End e : List.of(p.a, p.b)) {
+            assertEquals(t + 10_000, e.timeOf(TcpState.CLOSING), e.name);
+            assertEquals(t + 20_000, e.timeOf(TcpState.TIME_WAIT), e.name);
+            assertEquals(t + 20_000 + TWO_MSL, e.timeOf(TcpState.CLOSED), e.name);
+            assertEquals(1, e.sentWith(TcpSegment.FIN).size(), e.name);
+            assertEquals("TIME_WAIT over", e.conn.closedBecause());
+        }
+        assertEquals(issA + 2, p.a.conn.sndNxt());
+        assertEquals(issB + 2, p.a.conn.rcvNxt());
+        assertEquals(issB + 2, p.b.conn.sndNxt());
+        assertEquals(issA + 2, p.b.conn.rcvNxt());
+    }
+
+    @Test
+    void lostFinIsRetransmittedAfterOneRto() {
+        TcpPair p = new TcpPair();
+        p.handshake();
+        p.b.closeOnFin = true;
+        p.dropOnce((from, seg) -> from == p.a && seg.has(TcpSegment.FIN));
+        long rto = p.a.conn.rtoMicros();
+        assertEquals(200_000, rto, "RTT 20 ms: 3 x 20 ms, raised to the 200 ms minimum");
+        long t = p.now;
+        p.a.conn.close(t);
+        p.runUntilIdle(TcpPair.MINUTE);
+
+        List<TcpPair.Sent> fins = p.a.sentWith(TcpSegment.FIN);
+        assertEquals(2, fins.size());
+        assertEquals(fins.get(0).segment().seq(), fins.get(1).segment().seq(), "the same FIN again");
+        assertEquals(t, fins.get(0).at());
+        assertEquals(t + rto, fins.get(1).at());
+        assertTrue(fins.get(1).annotation().contains("retransmission 1"), fins.get(1).annotation());
+        assertEquals(List.of("CLOSED", "SYN_SENT", "ESTABLISHED", "FIN_WAIT_1", "FIN_WAIT_2", "TIME_WAIT", "CLOSED"),
+                p.a.states());
+        assertEquals(TcpState.CLOSED, p.b.conn.state());
+        assertEquals(t + rto + 20_000, p.a.timeOf(TcpState.TIME_WAIT));
+    }
+
+    @Test
+    void peerFinRetransmittedDuringTimeWaitGetsTheFinalAckAgainAndRestarts2Msl() {
+        int issB = 0x2000_0000;
+        TcpPair p = new TcpPair(0x1000_0000, issB);
+        p.handshake();
+        p.b.closeOnFin = true;
+        p.dropOnce((from, seg) -> from == p.a && p.a.conn.state() == TcpState.TIME_WAIT);
+        p.a.conn.close(p.now);
+        p.runUntilIdle(TcpPair.MINUTE);
+
+        List<TcpPair.Sent> finsB = p.b.sentWith(TcpSegment.FIN);
+        assertEquals(2, finsB.size(), "the peer retransmits its FIN once");
+        long rtoB = finsB.get(1).at() - finsB.get(0).at();
+        assertEquals(200_000, rtoB);
+        long secondFinArrives = finsB.get(1).at() + 10_000;
+
+        long timeWaitAt = p.a.timeOf(TcpState.TIME_WAIT);
+        assertEquals(finsB.get(0).at() + 10_000, timeWaitAt);
+        List<TcpPair.Sent> finalAcks = p.a.sent.stream().filter(s -> s.at() >= timeWaitAt).toList();
+        assertEquals(2, finalAcks.size(), "the final ACK, then the same again");
+        for (TcpPair.Sent s : finalAcks) {
+            assertEquals(TcpSegment.ACK, s.segment().flags());
+            assertEquals(issB + 2, s.segment().ack());
+        }
+        assertEquals(secondFinArrives, finalAcks.get(1).at());
+        assertTrue(p.a.comments.stream().anyMatch(c -> c.contains("2MSL restarted")), p.a.comments.toString());
+
+        assertEquals(List.of("CLOSED", "SYN_SENT", "ESTABLISHED", "FIN_WAIT_1", "FIN_WAIT_2", "TIME_WAIT", "CLOSED"),
+                p.a.states(), "one TIME_WAIT, restarted, not re-entered");
+        assertEquals(secondFinArrives + TWO_MSL, p.a.timeOf(TcpState.CLOSED), "2MSL counted from the second FIN");
+        assertEquals(secondFinArrives + 10_000, p.b.timeOf(TcpState.CLOSED));
+        assertEquals("closed (passive close)", p.b.conn.closedBecause());
+    }
+
+    @Test
+    void abortSendsRstWithAckAndThePeerDropsTheConnection() {
+        TcpPair p = new TcpPair();
+        p.handshake();
+        p.a.conn.send(new byte[100], p.now);
+        p.runUntilIdle(TcpPair.MINUTE);
+        int sndNxt = p.a.conn.sndNxt();
+        int rcvNxt = p.a.conn.rcvNxt();
+        p.a.conn.abort(p.now, "test");
+        assertEquals(TcpState.CLOSED, p.a.conn.state());
+        assertEquals(List.of("CLOSED", "SYN_SENT", "ESTABLISHED", "CLOSED"), p.a.states());
+        assertEquals("aborted: test", p.a.conn.closedBecause());
+        assertEquals(Long.MAX_VALUE, p.a.conn.nextDeadline());
+        TcpSegment rst = p.a.lastSent().segment();
+        assertEquals(TcpSegment.RST | TcpSegment.ACK, rst.flags());
+        assertEquals(sndNxt, rst.seq());
+        assertEquals(rcvNxt, rst.ack());
+        assertEquals(0, rst.data().length);
+
+        p.runUntilIdle(TcpPair.MINUTE);
+        assertEquals(List.of("CLOSED", "LISTEN", "SYN_RECEIVED", "ESTABLISHED", "CLOSED"), p.b.states());
+        assertEquals("reset by peer", p.b.conn.closedBecause());
+    }
+
+    @Test
+    void abortWithUnackedDataStopsRetransmissions() {
+        TcpPair p = new TcpPair();
+        p.handshake();
+        p.dropRule = (from, seg) -> from == p.a && seg.data().length > 0;
+        p.a.conn.send(new byte[500], p.now);
+        assertTrue(p.a.conn.hasUnsentOrUnacked());
+        p.a.conn.abort(p.now, "test");
+        assertEquals(Long.MAX_VALUE, p.a.conn.nextDeadline());
+        assertTrue(!p.a.conn.hasUnsentOrUnacked());
+        p.runUntilIdle(TcpPair.MINUTE);
+        assertEquals(TcpState.CLOSED, p.b.conn.state());
+    }
+}
