@@ -12,6 +12,12 @@ public final class Frames {
         return new EthernetFrame(to, from, EthernetFrame.TYPE_IPV4, ip).toBytes();
     }
 
+    public static byte[] udp(MacAddress from, MacAddress to, int sourceIp, int destinationIp, int ipId, UdpDatagram datagram) {
+        byte[] ip = Ipv4Packet.build(sourceIp, destinationIp, Ipv4Packet.PROTO_UDP, ipId, DEFAULT_TTL,
+                datagram.toBytes(sourceIp, destinationIp));
+        return new EthernetFrame(to, from, EthernetFrame.TYPE_IPV4, ip).toBytes();
+    }
+
     /** The IPv4 packet and TCP segment inside a frame, or null when the frame holds something else. */
     public static Tcp parseTcp(byte[] frame) throws MalformedFrameException {
         EthernetFrame eth = EthernetFrame.parse(frame);
