@@ -3,9 +3,12 @@
 #
 #   client (c0 198.18.1.2) ─┐
 #                           ├─ br0 198.18.1.1 [router] r1 198.18.2.1 ── s0 198.18.2.2 (server: nginx, dnsmasq)
-#   peer   (p0 198.18.1.3) ─┘
+#   peer   (p0 198.18.1.3) ─┘           br1 198.18.3.1
+#                                          ├─ n0 198.18.3.10 (root: nsd, zone ".")
+#                                          ├─ n0 198.18.3.11 (tld:  nsd, zone "test.")
+#                                          └─ n0 198.18.3.12 (auth: nsd, zone "synack.test.")
 #
-# Everything lives in namespaces named sk-ID-{client,peer,router,server}; every veth is
+# Everything lives in namespaces named sk-ID-{client,peer,router,server,root,tld,auth}; every veth is
 # created directly inside a namespace, so the host's own interfaces, routes and firewall
 # are never touched. There is no route out of 198.18.0.0/15. See lab/README.md.
 set -euo pipefail
@@ -18,7 +21,12 @@ RUN_DIR=/run/synack
 LABS_DIR=$RUN_DIR/labs
 CURRENT_FILE=$RUN_DIR/current
 NETNS_DIR=/run/netns
-ROLES=(client peer router server)
+BASE_ROLES=(client peer router server)
+DNS_ROLES=(root tld auth)
+ROLES=("${BASE_ROLES[@]}" "${DNS_ROLES[@]}")
+ROLE_RE='client|peer|router|server|root|tld|auth'
+NETNS_ETC=/etc/netns          # ip netns exec bind-mounts $NETNS_ETC/NS/* over /etc/*
+POLICY_RC=/usr/sbin/policy-rc.d
 WAIT_SECS=${LAB_WAIT_SECS:-10}
 
 # Fixed addressing (all inside 198.18.0.0/15).
@@ -28,12 +36,16 @@ GATEWAY_IP=198.18.1.1
 ROUTER_SERVER_IP=198.18.2.1
 SERVER_IP=198.18.2.2
 WEB_NAME=www.synack.test
+DNS_BRIDGE_IP=198.18.3.1
+ROOT_DNS_IP=198.18.3.10
+TLD_DNS_IP=198.18.3.11
+AUTH_DNS_IP=198.18.3.12
 
 USAGE="usage: lab.sh up [--id ID] [--owner PID]
        lab.sh down [--id ID]
        lab.sh status [--id ID]
        lab.sh env [--id ID]
-       lab.sh exec [--id ID] [client|peer|router|server] -- CMD [ARGS...]
+       lab.sh exec [--id ID] [client|peer|router|server|root|tld|auth] -- CMD [ARGS...]
        lab.sh loss [--id ID] PERCENT
        lab.sh reap"
 
@@ -61,7 +73,7 @@ list_sk_ns() {
     for f in "$NETNS_DIR"/sk-*; do
         [[ -e $f ]] || continue
         f=${f##*/}
-        [[ $f =~ ^sk-([A-Za-z0-9_]+)-(client|peer|router|server)$ ]] && printf '%s\n' "$f"
+        [[ $f =~ ^sk-([A-Za-z0-9_]+)-($ROLE_RE)$ ]] && printf '%s\n' "$f"
     done
     return 0
 }
@@ -72,10 +84,30 @@ any_ns_of() {
     return 1
 }
 
+# roles_of ID: the roles a lab has. A lab built before the DNS hierarchy existed (its env
+# has no NS_ROOT) has only the four base namespaces; it is listed, but not healthy.
+roles_of() {
+    local env=$LABS_DIR/$1/env
+    if [[ -r $env ]] && ! grep -q '^NS_ROOT=' "$env" 2>/dev/null; then
+        printf '%s\n' "${BASE_ROLES[@]}"
+    else
+        printf '%s\n' "${ROLES[@]}"
+    fi
+}
+
 all_ns_of() {
     local r
-    for r in "${ROLES[@]}"; do ns_exists "$(ns_of "$1" "$r")" || return 1; done
+    for r in $(roles_of "$1"); do ns_exists "$(ns_of "$1" "$r")" || return 1; done
     return 0
+}
+
+# the authoritative server address of a DNS role
+dns_ip_of() {
+    case $1 in
+    root) printf '%s' "$ROOT_DNS_IP" ;;
+    tld) printf '%s' "$TLD_DNS_IP" ;;
+    auth) printf '%s' "$AUTH_DNS_IP" ;;
+    esac
 }
 
 current_id() {
@@ -120,6 +152,8 @@ teardown() {
     for r in "${ROLES[@]}"; do
         ns=$(ns_of "$id" "$r")
         ns_exists "$ns" && { ip netns del "$ns" 2>/dev/null || true; }
+        # per-namespace /etc overrides (only this lab's own directories)
+        [[ -e $NETNS_ETC/$ns ]] && rm -rf -- "${NETNS_ETC:?}/$ns"
     done
     rm -rf -- "${LABS_DIR:?}/$id"
     if [[ $(current_id) == "$id" ]]; then rm -f -- "$CURRENT_FILE"; fi
@@ -152,8 +186,15 @@ reap() {
     declare -A ids=()
     while read -r ns; do
         [[ -n $ns ]] || continue
-        [[ $ns =~ ^sk-([A-Za-z0-9_]+)-(client|peer|router|server)$ ]] && ids[${BASH_REMATCH[1]}]=1
+        [[ $ns =~ ^sk-([A-Za-z0-9_]+)-($ROLE_RE)$ ]] && ids[${BASH_REMATCH[1]}]=1
     done < <(list_sk_ns)
+    if [[ -d $NETNS_ETC ]]; then                    # leftover /etc/netns/sk-ID-ROLE dirs
+        for d in "$NETNS_ETC"/sk-*; do
+            [[ -d $d ]] || continue
+            d=${d##*/}
+            [[ $d =~ ^sk-([A-Za-z0-9_]+)-($ROLE_RE)$ ]] && ids[${BASH_REMATCH[1]}]=1
+        done
+    fi
     if [[ -d $LABS_DIR ]]; then
         for d in "$LABS_DIR"/*/; do
             [[ -d $d ]] || continue
@@ -176,6 +217,53 @@ apt_install() {
     DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -q "$@" >&2
 }
 
+# no_service_start CMD...: run CMD (an apt-get install) so that package scripts start no
+# service in the host namespace. invoke-rc.d and deb-systemd-invoke ask policy-rc.d; if
+# there is none, a temporary one that answers 101 ("action forbidden") is put in place for
+# the duration of CMD only. An existing policy-rc.d is left alone.
+POLICY_RC_TMP=""
+drop_policy_rc() {
+    if [[ -n $POLICY_RC_TMP ]] && grep -q 'synack lab.sh' "$POLICY_RC" 2>/dev/null; then
+        rm -f -- "$POLICY_RC"
+    fi
+    POLICY_RC_TMP=""
+}
+no_service_start() {
+    local rc=0
+    if [[ ! -e $POLICY_RC ]]; then
+        printf '#!/bin/sh\n# temporary: synack lab.sh is installing packages; start no services\nexit 101\n' \
+            >"$POLICY_RC.synack.$$" && chmod 755 "$POLICY_RC.synack.$$" &&
+            mv -f "$POLICY_RC.synack.$$" "$POLICY_RC" && POLICY_RC_TMP=1
+        trap 'drop_policy_rc' EXIT
+        trap 'exit 130' INT
+        trap 'exit 143' TERM
+    fi
+    "$@" || rc=$?
+    if [[ -n $POLICY_RC_TMP ]]; then
+        drop_policy_rc
+        trap - EXIT INT TERM
+    fi
+    return "$rc"
+}
+
+# After nsd was installed: make sure the distribution's own nsd service is neither running
+# nor enabled in the host namespace (the lab runs its own nsd instances, one per namespace).
+disable_distro_nsd() {
+    if [[ -d /run/systemd/system ]] && have systemctl; then
+        systemctl disable --now nsd.service >/dev/null 2>&1 || true
+        return 0
+    fi
+    have update-rc.d && { update-rc.d nsd disable >/dev/null 2>&1 || true; }
+    # a distro nsd that did start: its pid from the distro pidfile, and only if it runs in
+    # this (the host's) network namespace - never a lab's nsd
+    local p; p=$(read_pid /run/nsd/nsd.pid)
+    if pid_alive "$p" && [[ $(cat "/proc/$p/comm" 2>/dev/null) == nsd &&
+        $(readlink "/proc/$p/ns/net" 2>/dev/null) == "$(readlink /proc/self/ns/net)" ]]; then
+        kill -TERM "$p" 2>/dev/null || true
+    fi
+    return 0
+}
+
 ensure_tools() {
     have ip || have apt-get || die 3 "ip (iproute2) not found and apt-get not available"
     local missing=()
@@ -183,16 +271,19 @@ ensure_tools() {
     have nginx || missing+=(nginx-light)
     have dnsmasq || missing+=(dnsmasq-base)
     have iptables || missing+=(iptables)
+    local had_nsd=1
+    have nsd || { missing+=(nsd); had_nsd=0; }
     if ((${#missing[@]})); then
         have apt-get || die 3 "missing packages (${missing[*]}) and apt-get not available"
-        log "installing nginx-light dnsmasq-base iproute2 iptables (missing: ${missing[*]})"
-        if ! apt_install nginx-light dnsmasq-base iproute2 iptables; then
+        local pkgs=(nginx-light dnsmasq-base iproute2 iptables nsd)
+        log "installing ${pkgs[*]} (missing: ${missing[*]})"
+        if ! no_service_start apt_install "${pkgs[@]}"; then
             DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 update -q >&2 || true
-            apt_install nginx-light dnsmasq-base iproute2 iptables ||
-                die 3 "cannot install nginx-light dnsmasq-base iproute2 iptables"
+            no_service_start apt_install "${pkgs[@]}" || die 3 "cannot install ${pkgs[*]}"
         fi
+        ((had_nsd)) || disable_distro_nsd
         local t
-        for t in ip nginx dnsmasq iptables; do have "$t" || die 3 "'$t' still missing after install"; done
+        for t in ip nginx dnsmasq iptables nsd; do have "$t" || die 3 "'$t' still missing after install"; done
     fi
     # Nice-to-have: ping for health checks, ethtool to turn veth offloads off.
     # Best effort, tried once per boot.
@@ -233,13 +324,34 @@ check_dns() {
 }
 nginx_alive() { pid_alive "$(read_pid "$LABS_DIR/$1/nginx.pid")"; }
 dnsmasq_alive() { pid_alive "$(read_pid "$LABS_DIR/$1/dnsmasq.pid")"; }
+nsd_alive() { pid_alive "$(read_pid "$LABS_DIR/$1/nsd-$2/nsd.pid")"; }
+
+# check_nsd ID ROLE: the role's nsd answers (asked from the client, without recursion):
+# root refers www.synack.test to test., tld refers it to synack.test., auth answers it.
+check_nsd() {
+    local c ip out; c=$(ns_of "$1" client); ip=$(dns_ip_of "$2")
+    have dig || return 0
+    case $2 in
+    auth)
+        [[ $(nsx "$c" dig +norec +short +time=1 +tries=1 "@$ip" "$WEB_NAME" A 2>/dev/null) == "$SERVER_IP" ]] ;;
+    root | tld)
+        local zone=test.; [[ $2 == tld ]] && zone=synack.test.
+        out=$(nsx "$c" dig +norec +noall +authority +time=1 +tries=1 "@$ip" "$WEB_NAME" A 2>/dev/null) || return 1
+        awk -v z="$zone" '$1 == z && $4 == "NS" { f = 1 } END { exit !f }' <<<"$out" ;;
+    esac
+}
+dns_tree_ok() {
+    local r
+    for r in "${DNS_ROLES[@]}"; do nsd_alive "$1" "$r" && check_nsd "$1" "$r" || return 1; done
+}
 
 healthy() {
     local id=$1
     [[ -r $LABS_DIR/$id/env && ! -e $LABS_DIR/$id/builder ]] || return 1
+    grep -q '^NS_ROOT=' "$LABS_DIR/$id/env" || return 1      # built before the DNS tree
     all_ns_of "$id" || return 1
     nginx_alive "$id" && dnsmasq_alive "$id" || return 1
-    check_ping "$id" && check_http "$id" && check_dns "$id"
+    check_ping "$id" && check_http "$id" && check_dns "$id" && dns_tree_ok "$id"
 }
 
 # ---------------------------------------------------------------- build
@@ -261,6 +373,13 @@ SERVER_IP=$SERVER_IP
 DNS_IP=$SERVER_IP
 WEB_NAME=$WEB_NAME
 LAB_DIR=$dir
+NS_ROOT=$(ns_of "$id" root)
+NS_TLD=$(ns_of "$id" tld)
+NS_AUTH=$(ns_of "$id" auth)
+ROOT_DNS_IP=$ROOT_DNS_IP
+TLD_DNS_IP=$TLD_DNS_IP
+AUTH_DNS_IP=$AUTH_DNS_IP
+ROOT_HINTS=$dir/root.hints
 EOF
     mv -f "$dir/env.tmp" "$dir/env"
 }
@@ -337,7 +456,123 @@ mx-host=synack.test,mail.synack.test,10
 txt-record=synack.test,"v=synack lab"
 srv-host=_http._tcp.synack.test,www.synack.test,80,0,5
 ptr-record=2.2.18.198.in-addr.arpa,www.synack.test
+cname=alias.synack.test,web.synack.test
+# the DNS tree's name server names: dig +trace looks up each NS name it is referred to
+# through the stub resolver (getaddrinfo, i.e. this dnsmasq), not through the glue
+host-record=a.root.test,$ROOT_DNS_IP
+host-record=ns.test,$TLD_DNS_IP
+host-record=ns.synack.test,$AUTH_DNS_IP
 EOF
+    # one txt-record line per string: several TXT records for one name, not one record
+    # with several strings. Without EDNS the answer does not fit 512 bytes: dnsmasq sets TC.
+    local t
+    while read -r t; do printf 'txt-record=big.synack.test,"%s"\n' "$t"; done < <(big_txt_strings) \
+        >>"$dir/dnsmasq.conf"
+    if dnsmasq_has_caa; then
+        printf 'caa-record=synack.test,0,issue,letsencrypt.org\n' >>"$dir/dnsmasq.conf"
+    fi
+}
+
+# --caa-record came with dnsmasq 2.86
+dnsmasq_has_caa() { [[ $(dnsmasq --help 2>/dev/null || true) == *--caa-record* ]]; }
+
+# the 30 distinct 40-character strings of big.synack.test TXT
+big_txt_strings() {
+    local i
+    for ((i = 1; i <= 30; i++)); do printf 'synack-lab-big-txt-record-%02d-abcdefghijk\n' "$i"; done
+}
+
+# write_dns_tree_files ID: root hints, and for each of root/tld/auth an nsd.conf and a zone
+# file in LAB_DIR/nsd-ROLE/ (nothing shared between instances or labs).
+write_dns_tree_files() {
+    local id=$1 dir=$LABS_DIR/$1 r d zone zfile
+    cat >"$dir/root.hints" <<EOF
+; synack lab $id - root hints (BIND format), generated by lab.sh
+.                        3600000      NS    a.root.test.
+a.root.test.             3600000      A     $ROOT_DNS_IP
+EOF
+    for r in "${DNS_ROLES[@]}"; do
+        d=$dir/nsd-$r
+        mkdir -p "$d"
+        case $r in
+        root) zone=. ;;
+        tld) zone=test. ;;
+        auth) zone=synack.test. ;;
+        esac
+        zfile=$r.zone
+        cat >"$d/nsd.conf" <<EOF
+# synack lab $id - nsd for the $r zone "$zone", generated by lab.sh
+server:
+    ip-address: $(dns_ip_of "$r")
+    port: 53
+    do-ip6: no
+    username: ""
+    chroot: ""
+    database: ""
+    zonesdir: "$d"
+    zonelistfile: "$d/zone.list"
+    xfrdfile: "$d/xfrd.state"
+    xfrdir: "$d"
+    pidfile: "$d/nsd.pid"
+    logfile: "$d/nsd.log"
+    verbosity: 1
+    server-count: 1
+    hide-version: no
+    identity: "synack-lab-$id-$r"
+remote-control:
+    control-enable: no
+zone:
+    name: "$zone"
+    zonefile: "$d/$zfile"
+EOF
+        {
+            printf '; synack lab %s - zone "%s", generated by lab.sh\n$TTL 60\n' "$id" "$zone"
+            case $r in
+            root)
+                cat <<EOF
+\$ORIGIN .
+.                   SOA   a.root.test. hostmaster.root.test. 1 3600 600 86400 60
+.                   NS    a.root.test.
+a.root.test.        A     $ROOT_DNS_IP
+; delegation of test.
+test.               NS    ns.test.
+ns.test.            A     $TLD_DNS_IP
+EOF
+                ;;
+            tld)
+                cat <<EOF
+\$ORIGIN test.
+@                   SOA   ns.test. hostmaster.test. 1 3600 600 86400 60
+@                   NS    ns.test.
+ns                  A     $TLD_DNS_IP
+a.root              A     $ROOT_DNS_IP
+; delegation of synack.test.
+synack              NS    ns.synack.test.
+ns.synack           A     $AUTH_DNS_IP
+EOF
+                ;;
+            auth)
+                cat <<EOF
+\$ORIGIN synack.test.
+@                   SOA   ns.synack.test. hostmaster.synack.test. 1 3600 600 86400 60
+@                   NS    ns.synack.test.
+ns                  A     $AUTH_DNS_IP
+www                 A     $SERVER_IP
+www                 AAAA  2001:db8::2
+web                 CNAME www
+alias               CNAME web.synack.test.
+@                   MX    10 mail
+mail                A     198.18.2.3
+@                   TXT   "v=synack lab"
+_http._tcp          SRV   0 5 80 www
+@                   CAA   0 issue "letsencrypt.org"
+EOF
+                local t
+                while read -r t; do printf 'big                 TXT   "%s"\n' "$t"; done < <(big_txt_strings)
+                ;;
+            esac
+        } >"$d/$zfile"
+    done
 }
 
 # daemon_start LOG CMD...: run CMD (which daemonises) with stdio on LOG and every
@@ -356,10 +591,12 @@ daemon_start() {
 
 build_lab() {
     local id=$1 dir=$LABS_DIR/$1
-    local C P R S ns
+    local C P R S ns r
     C=$(ns_of "$id" client); P=$(ns_of "$id" peer); R=$(ns_of "$id" router); S=$(ns_of "$id" server)
+    local DNS_NS=()
+    for r in "${DNS_ROLES[@]}"; do DNS_NS+=("$(ns_of "$id" "$r")"); done
 
-    for ns in "$C" "$P" "$R" "$S"; do
+    for ns in "$C" "$P" "$R" "$S" "${DNS_NS[@]}"; do
         ns_exists "$ns" && die 1 "namespace $ns already exists"
         ip netns add "$ns"
         CREATED_NS+=("$ns")
@@ -381,15 +618,27 @@ build_lab() {
     ip -n "$P" addr add "$PEER_IP/24" dev p0
     ip -n "$S" addr add "$SERVER_IP/24" dev s0
 
+    # router: second bridge for the DNS tree; each nsd namespace has its n0 on it
+    ip -n "$R" link add br1 type bridge stp_state 0 forward_delay 0
+    ip -n "$R" addr add "$DNS_BRIDGE_IP/24" dev br1
+    for r in "${DNS_ROLES[@]}"; do
+        ns=$(ns_of "$id" "$r")
+        ip -n "$R" link add "r$r" type veth peer name n0 netns "$ns"
+        ip -n "$R" link set "r$r" master br1
+        ip -n "$ns" addr add "$(dns_ip_of "$r")/24" dev n0
+    done
+
     # IPv6 off on everything that now exists (the "all" write propagates, be explicit anyway)
-    for ns in "$C" "$P" "$R" "$S"; do
+    for ns in "$C" "$P" "$R" "$S" "${DNS_NS[@]}"; do
         nssysctl "$ns" net.ipv6.conf.all.disable_ipv6 1
     done
 
     # Offloads off so raw captures see real, checksummed, MTU-sized packets.
     if have ethtool; then
         local pair
-        for pair in "$R rc0" "$R rp0" "$R r1" "$R br0" "$C c0" "$P p0" "$S s0"; do
+        local pairs=("$R rc0" "$R rp0" "$R r1" "$R br0" "$R br1" "$C c0" "$P p0" "$S s0")
+        for r in "${DNS_ROLES[@]}"; do pairs+=("$R r$r" "$(ns_of "$id" "$r") n0"); done
+        for pair in "${pairs[@]}"; do
             set -- $pair
             nsx "$1" ethtool -K "$2" tx off tso off gso off gro off >/dev/null 2>&1 || true
         done
@@ -402,11 +651,23 @@ build_lab() {
     ip -n "$C" link set c0 up
     ip -n "$P" link set p0 up
     ip -n "$S" link set s0 up
+    ip -n "$R" link set br1 up
+    for r in "${DNS_ROLES[@]}"; do
+        ip -n "$R" link set "r$r" up
+        ip -n "$(ns_of "$id" "$r")" link set n0 up
+    done
 
     ip -n "$C" route add default via "$GATEWAY_IP"
     ip -n "$P" route add default via "$GATEWAY_IP"
     ip -n "$S" route add default via "$ROUTER_SERVER_IP"
+    for ns in "${DNS_NS[@]}"; do ip -n "$ns" route add default via "$DNS_BRIDGE_IP"; done
     nssysctl "$R" net.ipv4.ip_forward 1
+
+    # the client's resolver: `ip netns exec NS` bind-mounts /etc/netns/NS/resolv.conf over
+    # /etc/resolv.conf (only for processes it starts; /etc/resolv.conf itself is untouched)
+    mkdir -p "$NETNS_ETC/$C"
+    printf '# synack lab %s - generated by lab.sh\nnameserver %s\nsearch synack.test\n' "$id" "$SERVER_IP" \
+        >"$NETNS_ETC/$C/resolv.conf"
 
     # the server's port zoo for syn-probe: 80 and 8080 open (nginx), 81 closed (nothing
     # listens: the kernel answers RST), 82 filtered by silence, 83 filtered with ICMP
@@ -427,6 +688,16 @@ build_lab() {
         cat "$dir/start.log" >&2 || true
         die 1 "dnsmasq failed to start (see $dir/dnsmasq.log)"
     fi
+
+    # the DNS tree: one nsd per namespace, each with its own config, zone and state
+    write_dns_tree_files "$id"
+    for r in "${DNS_ROLES[@]}"; do
+        if ! daemon_start "$dir/start.log" ip netns exec "$(ns_of "$id" "$r")" \
+            nsd -c "$dir/nsd-$r/nsd.conf"; then
+            cat "$dir/start.log" >&2 || true
+            die 1 "nsd ($r) failed to start (see $dir/nsd-$r/nsd.log)"
+        fi
+    done
 }
 
 # start cold: no ARP entries in any of the lab's namespaces
@@ -443,11 +714,22 @@ wait_ready() {
             what="nginx"
             if nginx_alive "$id" && check_http "$id"; then
                 what="dnsmasq"
-                if dnsmasq_alive "$id" && check_dns "$id"; then return 0; fi
+                if dnsmasq_alive "$id" && check_dns "$id"; then
+                    local r ok=1
+                    for r in "${DNS_ROLES[@]}"; do
+                        what="nsd $r $(dns_ip_of "$r")"
+                        nsd_alive "$id" "$r" && check_nsd "$id" "$r" || { ok=0; break; }
+                    done
+                    ((ok)) && return 0
+                fi
             fi
         fi
         sleep 0.2
     done
+    if [[ $what == nsd* ]]; then         # the lab dir goes with the teardown: show the log now
+        set -- $what
+        tail -n 5 "$LABS_DIR/$id/nsd-$2/nsd.log" >&2 2>/dev/null || true
+    fi
     die 1 "lab $id not ready after ${WAIT_SECS}s (failed: $what)"
 }
 
@@ -600,7 +882,7 @@ cmd_status() {
         p=$(read_pid "$dir/owner")
         echo "  owner pid $p $(pid_alive "$p" && echo alive || echo DEAD)"
     fi
-    for r in "${ROLES[@]}"; do
+    for r in $(roles_of "$id"); do
         ns=$(ns_of "$id" "$r")
         if ns_exists "$ns"; then
             local addrs rt
@@ -622,6 +904,23 @@ cmd_status() {
         else echo "  dnsmasq pid ${p:-?} NOT answering"; ok=0; fi
         if check_ping "$id"; then echo "  client -> server $SERVER_IP reachable"
         else echo "  client -> server $SERVER_IP UNREACHABLE"; ok=0; fi
+        local ip what
+        for r in "${DNS_ROLES[@]}"; do
+            ip=$(dns_ip_of "$r")
+            p=$(read_pid "$dir/nsd-$r/nsd.pid")
+            case $r in
+            root) what="refers $WEB_NAME to test." ;;
+            tld) what="refers $WEB_NAME to synack.test." ;;
+            auth) what="answers $WEB_NAME A $SERVER_IP" ;;
+            esac
+            if ! ns_exists "$(ns_of "$id" "$r")"; then
+                printf '  %-7s nsd MISSING (lab built before the DNS tree; rebuild it)\n' "$r"; ok=0
+            elif nsd_alive "$id" "$r" && check_nsd "$id" "$r"; then
+                printf '  %-7s nsd pid %s, @%s %s%s\n' "$r" "$p" "$ip" "$what" "$(have dig || echo ' (dig missing: pid only)')"
+            else
+                printf '  %-7s nsd pid %s NOT answering (see %s)\n' "$r" "${p:-?}" "$dir/nsd-$r/nsd.log"; ok=0
+            fi
+        done
     else
         ok=0
     fi
@@ -636,7 +935,7 @@ cmd_exec() {
         case $1 in
         --id) [[ $# -ge 2 ]] || usage_error "--id needs a value"; id=$2; shift 2 ;;
         --id=*) id=${1#--id=}; shift ;;
-        client | peer | router | server)
+        client | peer | router | server | root | tld | auth)
             [[ -z $role ]] || break
             role=$1; shift ;;
         --) shift; break ;;

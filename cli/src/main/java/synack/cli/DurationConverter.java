@@ -26,7 +26,7 @@ public final class DurationConverter implements CommandLine.ITypeConverter<Long>
             number = v;
         }
         double n;
-        if (!number.matches("\\d+(\\.\\d*)?|\\.\\d+")) {
+        if (!number.matches("-?\\d+(\\.\\d*)?|-?\\.\\d+")) {
             throw new CommandLine.TypeConversionException("'" + value + "' is not a duration (try 500ms, 2s)");
         }
         try {

@@ -102,6 +102,7 @@ public final class TcpRun {
                 return renderer.exitCode() < 0 ? ExitCodes.INTERRUPTED : renderer.exitCode();
             }
             guardAgainstKernelRst(session, owns, sport);
+            synack.exchange.tcp.TcpWarmup.run();
             TcpConversation conv = new TcpConversation(
                     new TcpConversation.Path(route.via().mac(), route.source(), hop, peerIp, owns),
                     config(tcp, sport, peerPort), plan, RANDOM.nextInt(65536));

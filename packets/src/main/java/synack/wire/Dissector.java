@@ -28,6 +28,13 @@ public final class Dissector {
                     switch (ip.protocol()) {
                         case Ipv4Packet.PROTO_TCP -> layers.add(TcpSegment.parse(ip.payload(), ip.source(), ip.destination()).describe());
                         case Ipv4Packet.PROTO_ICMP -> layers.add(IcmpMessage.parse(ip.payload()).describe());
+                        case Ipv4Packet.PROTO_UDP -> {
+                            UdpDatagram udp = UdpDatagram.parse(ip.payload(), ip.source(), ip.destination());
+                            layers.add(udp.describe());
+                            if (udp.sourcePort() == 53 || udp.destinationPort() == 53) {
+                                layers.add(DnsLayer.describe(udp.payload()));
+                            }
+                        }
                         default -> { }
                     }
                 }

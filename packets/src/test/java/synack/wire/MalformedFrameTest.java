@@ -23,6 +23,7 @@ class MalformedFrameTest {
         p[3] = 28;
         p[8] = 64;
         p[9] = 17;
+        p[25] = 8; // a UDP header with no payload (checksum 0: none)
         Ip4.write(Ip4.parse("198.18.1.2"), p, 12);
         Ip4.write(Ip4.parse("198.18.1.1"), p, 16);
         int c = Checksum.compute(p, 0, 20);
@@ -151,7 +152,7 @@ class MalformedFrameTest {
         byte[] arpFrame = ArpPacket.request(US, Ip4.parse("198.18.1.2"), Ip4.parse("198.18.1.1")).toFrame(US);
         assertEquals(List.of("eth", "arp"), Dissector.dissect(arpFrame).stream().map(Layer::name).toList());
         byte[] ipFrame = new EthernetFrame(MacAddress.BROADCAST, US, EthernetFrame.TYPE_IPV4, ipv4()).toBytes();
-        assertEquals(List.of("eth", "ip"), Dissector.dissect(ipFrame).stream().map(Layer::name).toList());
+        assertEquals(List.of("eth", "ip", "udp"), Dissector.dissect(ipFrame).stream().map(Layer::name).toList());
         byte[] other = new EthernetFrame(MacAddress.BROADCAST, US, EthernetFrame.TYPE_IPV6, new byte[40]).toBytes();
         assertEquals(List.of("eth"), Dissector.dissect(other).stream().map(Layer::name).toList());
     }

@@ -133,7 +133,11 @@ public final class TextRenderer extends Renderer {
         switch (n.kind()) {
             case "header" -> out.println(style.bold(n.text()));
             case "warning" -> out.println(INDENT + style.warn("warning: " + n.text()));
-            default -> out.println(INDENT + style.dim(n.text()));
+            default -> {
+                for (String line : n.text().split("\n")) {
+                    out.println(INDENT + style.dim(line));
+                }
+            }
         }
     }
 

@@ -106,6 +106,7 @@ public final class TcpConnection {
     private String closedBecause = "";
     private long lastRttMicros = -1;
     private long establishedAt = -1;
+    private TcpSegment.Options sentSynOptions; // a retransmitted SYN repeats exactly what the first offered (RFC 7323)
 
     public TcpConnection(Config config, TcpListener out) {
         this.config = config;
@@ -160,10 +161,11 @@ public final class TcpConnection {
 
     /** ABORT: send RST (if the peer knows us) and forget the connection. */
     public void abort(long now, String why) {
+        // RFC 9293 sends no RST from SYN_SENT; we do (seq = ISN + 1, no ACK) so that a server whose
+        // SYN,ACK is already on its way does not keep a half-open connection after our Ctrl-C
         if (state.synchronizedState() || state == TcpState.SYN_SENT) {
-            int seq = state == TcpState.SYN_SENT ? sndNxt : sndNxt;
             boolean withAck = state != TcpState.SYN_SENT;
-            emit(TcpSegment.of(config.localPort(), config.remotePort(), seq, withAck ? rcvNxt : 0,
+            emit(TcpSegment.of(config.localPort(), config.remotePort(), sndNxt, withAck ? rcvNxt : 0,
                     TcpSegment.RST | (withAck ? TcpSegment.ACK : 0), 0, TcpSegment.Options.NONE, new byte[0]), now,
                     "abort: " + why);
             if (state.synchronizedState()) {
@@ -536,6 +538,9 @@ public final class TcpConnection {
                 ? TcpSegment.of(config.localPort(), config.remotePort(), sndNxt, (flags & TcpSegment.ACK) != 0 ? rcvNxt : 0,
                         flags, Math.min(65535, config.receiveWindow()), synOptions, data)
                 : segmentFor(sndNxt, flags, data, now);
+        if (synOptions != null) {
+            sentSynOptions = synOptions;
+        }
         long sentAt = emit(seg, now, annotation);
         InFlight f = new InFlight(sndNxt, flags, data, sentAt);
         inFlight.addLast(f);
@@ -547,8 +552,9 @@ public final class TcpConnection {
 
     private TcpSegment segmentFor(int seq, int flags, byte[] data, long now) {
         boolean syn = (flags & TcpSegment.SYN) != 0;
-        TcpSegment.Options o = syn
-                ? new TcpSegment.Options(config.mss(), config.windowScale(), config.sackPermitted(),
+        TcpSegment.Options o = syn && sentSynOptions != null
+                ? (sentSynOptions.hasTimestamps() ? sentSynOptions.withTimestamps(tsValue(now), tsRecent) : sentSynOptions)
+                : syn ? new TcpSegment.Options(config.mss(), config.windowScale(), config.sackPermitted(),
                         config.timestamps() ? tsValue(now) : -1, config.timestamps() ? tsRecent : -1, java.util.List.of())
                 : timestampsOn ? TcpSegment.Options.NONE.withTimestamps(tsValue(now), tsRecent) : TcpSegment.Options.NONE;
         int window = syn ? Math.min(65535, config.receiveWindow()) : Math.min(65535, config.receiveWindow() >> rcvShift);

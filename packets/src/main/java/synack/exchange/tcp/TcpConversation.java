@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import synack.event.Durations;
 import synack.event.Event;
 import synack.exchange.Exchange;
@@ -31,10 +32,15 @@ public final class TcpConversation implements Exchange {
     public record Path(MacAddress ourMac, int ourIp, MacAddress nextHopMac, int peerIp, boolean ownsSource) {}
 
     /**
-     * @param send      data to send once established (may be empty)
+     * @param send       data to send once established (may be empty)
      * @param idleMicros how long to wait for the peer to close first after our data, before we close
+     * @param complete   when the bytes received so far make a whole answer, we close at once (null: wait)
      */
-    public record Plan(byte[] send, Ending ending, long idleMicros, String command) {}
+    public record Plan(byte[] send, Ending ending, long idleMicros, String command, Predicate<byte[]> complete) {
+        public Plan(byte[] send, Ending ending, long idleMicros, String command) {
+            this(send, ending, idleMicros, command, null);
+        }
+    }
 
     private final Path path;
     private final Plan plan;
@@ -154,6 +160,13 @@ public final class TcpConversation implements Exchange {
         }
         if (parsed.segment().data().length > 0 && !closing) {
             idleUntil = now + plan.idleMicros();
+            if (plan.complete() != null && plan.complete().test(received.toByteArray())
+                    && tcp.state() == TcpState.ESTABLISHED) {
+                closing = true;
+                idleUntil = Long.MAX_VALUE;
+                out.emit(new Event.Note(now, "info", "the whole answer is in: we close first (active close)", Map.of()));
+                tcp.close(now);
+            }
         }
         if (tcp.state() == TcpState.CLOSE_WAIT && !closing) {
             closing = true;

@@ -2,6 +2,7 @@ package synack.exchange.tcp;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -236,10 +237,19 @@ class TcpCloseTest {
         p.dropRule = (from, seg) -> from == p.a && seg.data().length > 0;
         p.a.conn.send(new byte[500], p.now);
         assertTrue(p.a.conn.hasUnsentOrUnacked());
+        int rcvNxtB = p.b.conn.rcvNxt();
         p.a.conn.abort(p.now, "test");
         assertEquals(Long.MAX_VALUE, p.a.conn.nextDeadline());
-        assertTrue(!p.a.conn.hasUnsentOrUnacked());
+        assertFalse(p.a.conn.hasUnsentOrUnacked());
+        TcpSegment rst = p.a.lastSent().segment();
+        assertEquals(rcvNxtB + 500, rst.seq(), "RST at snd.nxt, past the lost data");
+        int sentB = p.b.sent.size();
         p.runUntilIdle(TcpPair.MINUTE);
-        assertEquals(TcpState.CLOSED, p.b.conn.state());
+        // RFC 5961: in the window but not at rcv.nxt, so the peer answers with a challenge ACK and stays
+        assertEquals(TcpState.ESTABLISHED, p.b.conn.state());
+        assertEquals(sentB + 1, p.b.sent.size());
+        assertEquals(rcvNxtB, p.b.lastSent().segment().ack());
+        assertTrue(p.b.comments.get(p.b.comments.size() - 1).contains("challenge ACK"), p.b.comments.toString());
+        assertEquals(1, p.a.sent.stream().filter(s -> s.segment().data().length > 0).count(), "never retransmitted");
     }
 }

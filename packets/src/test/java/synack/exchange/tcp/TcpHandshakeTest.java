@@ -18,7 +18,7 @@ class TcpHandshakeTest {
         assertEquals(List.of("CLOSED", "LISTEN", "SYN_RECEIVED", "ESTABLISHED"), p.b.states());
         // what each side inferred about the other
         assertEquals(List.of("LISTEN", "SYN_RECEIVED", "ESTABLISHED"), p.a.peerStates());
-        assertEquals(List.of("LISTEN", "SYN_SENT", "ESTABLISHED"), p.b.peerStates());
+        assertEquals(List.of("SYN_SENT", "ESTABLISHED"), p.b.peerStates());
         // three segments, no more
         assertEquals(2, p.a.sent.size());
         assertEquals(1, p.b.sent.size());
@@ -145,5 +145,28 @@ class TcpHandshakeTest {
         // 3000 bytes at MSS 1460: 1460 + 1460 + 80
         List<Integer> sizes = p.a.sent.stream().map(s -> s.segment().data().length).filter(n -> n > 0).toList();
         assertEquals(List.of(1460, 1460, 80), sizes);
+    }
+
+    @Test
+    void simultaneousOpenGoesThroughSynReceivedOnBothSides() {
+        int issA = 0x1000_0000;
+        int issB = 0x2000_0000;
+        TcpPair p = new TcpPair(issA, issB);
+        p.a.conn.connect(p.now);
+        p.b.conn.connect(p.now);
+        p.runUntilIdle(TcpPair.MINUTE);
+        assertEquals(List.of("CLOSED", "SYN_SENT", "SYN_RECEIVED", "ESTABLISHED"), p.a.states());
+        assertEquals(List.of("CLOSED", "SYN_SENT", "SYN_RECEIVED", "ESTABLISHED"), p.b.states());
+        // each answers the bare SYN with SYN,ACK on its own ISN
+        TcpSegment synAckA = p.a.sent.get(1).segment();
+        assertEquals(TcpSegment.SYN | TcpSegment.ACK, synAckA.flags());
+        assertEquals(issA, synAckA.seq());
+        assertEquals(issB + 1, synAckA.ack());
+        assertEquals(issB + 1, p.a.conn.rcvNxt());
+        assertEquals(issA + 1, p.b.conn.rcvNxt());
+        assertEquals(issA + 1, p.a.conn.sndUna());
+        assertEquals(issB + 1, p.b.conn.sndUna());
+        assertEquals(Long.MAX_VALUE, p.a.conn.nextDeadline());
+        assertEquals(Long.MAX_VALUE, p.b.conn.nextDeadline());
     }
 }

@@ -1,0 +1,200 @@
+package synack.cli.commands;
+
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import synack.cli.DurationConverter;
+import synack.cli.LiveOptions;
+import synack.cli.LiveSession;
+import synack.cli.Narration;
+import synack.cli.TcpOptions;
+import synack.cli.TcpRun;
+import synack.cli.UsageProblem;
+import synack.exchange.Clock;
+import synack.exchange.dns.DnsExpectation;
+import synack.exchange.dns.DnsLookup;
+import synack.net.EnvironmentException;
+import synack.net.ResolvConf;
+import synack.net.Route;
+import synack.wire.DnsMessage;
+import synack.wire.DnsType;
+import synack.wire.Ip4;
+import synack.wire.MacAddress;
+
+@Command(name = "dns-resolve", sortOptions = false, mixinStandardHelpOptions = true,
+        description = {"Ask a DNS server a question with hand-built UDP frames, like dig: the query and the answer with",
+            "their header flags (QR AA TC RD RA), rcode and every section with TTLs, the transaction's states",
+            "(QUERY_SENT → ANSWERED, → RETRY, → TIMED_OUT). A truncated answer (TC) is asked again over synack's own TCP."},
+        footer = {"", "Arguments in any order, as dig takes them: NAME, TYPE (A AAAA CNAME MX NS TXT SOA SRV PTR CAA ANY), @SERVER.",
+            "Exit status: 0 answered (and every --expect held), 1 NXDOMAIN/SERVFAIL/REFUSED or an --expect unmet,",
+            "2 usage, 3 environment, 4 no answer after every retry, 130 interrupted.", "", "Examples:",
+            "  synack dns-resolve www.synack.test", "  synack dns-resolve @198.18.2.2 synack.test MX",
+            "  synack dns-resolve -x 198.18.2.2", "  synack dns-resolve -q big.synack.test TXT --no-edns",
+            "  synack dns-resolve www.synack.test --expect A=198.18.2.2"})
+public final class DnsResolveCommand implements Callable<Integer> {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    @Parameters(paramLabel = "ARG", arity = "0..*", description = "NAME, TYPE and @SERVER, in any order.")
+    List<String> args = new ArrayList<>();
+
+    @Option(names = "-x", paramLabel = "ADDR", description = "Reverse lookup: ask PTR of ADDR's in-addr.arpa name.")
+    String reverse;
+
+    @Option(names = {"-t", "--type"}, paramLabel = "TYPE", description = "Record type (default: A, or PTR with -x).")
+    String typeOption;
+
+    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "2s", converter = DurationConverter.class,
+            description = "Wait for each try (default: ${DEFAULT-VALUE}).")
+    long timeoutMicros;
+
+    @Option(names = "--retries", paramLabel = "N", defaultValue = "2", description = "Tries after the first (default: ${DEFAULT-VALUE}).")
+    int retries;
+
+    @Option(names = "--no-recurse", description = "Clear RD: ask the server only what it knows itself.")
+    boolean noRecurse;
+
+    @Option(names = "--no-edns", description = "No EDNS0 OPT record: answers are limited to 512 bytes over UDP.")
+    boolean noEdns;
+
+    @Option(names = "--bufsize", paramLabel = "BYTES", defaultValue = "1232",
+            description = "EDNS0 UDP payload size we advertise (default: ${DEFAULT-VALUE}, the DNS flag day 2020 value).")
+    int bufsize;
+
+    @Option(names = "--tcp", description = "Ask over TCP from the start.")
+    boolean tcp;
+
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "53", description = "The server's port (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--expect", paramLabel = "TYPE=VALUE",
+            description = "Exit 1 unless the answer holds this record (A=198.18.2.2, MX=10 mail.synack.test) or RCODE=NXDOMAIN. Repeatable.")
+    List<String> expect = new ArrayList<>();
+
+    @Mixin
+    LiveOptions live;
+
+    @Override
+    public Integer call() {
+        String name = null;
+        Integer type = null;
+        Integer server = null;
+        for (String a : args) {
+            if (a.startsWith("@")) {
+                if (!Ip4.isAddress(a.substring(1))) {
+                    throw new UsageProblem("@SERVER must be an IPv4 address, not '" + a.substring(1) + "'");
+                }
+                server = Ip4.parse(a.substring(1));
+            } else if (name != null && isType(a)) {
+                type = DnsType.parse(a);
+            } else if (name == null) {
+                name = a;
+            } else if (type == null) {
+                throw new UsageProblem("unknown record type: " + a + " (A AAAA CNAME MX NS TXT SOA SRV PTR CAA ANY)");
+            } else {
+                throw new UsageProblem("unexpected argument: " + a);
+            }
+        }
+        if (reverse != null) {
+            if (!Ip4.isAddress(reverse)) {
+                throw new UsageProblem("-x wants an IPv4 address, not '" + reverse + "'");
+            }
+            int ip = Ip4.parse(reverse);
+            name = (ip & 0xff) + "." + ((ip >>> 8) & 0xff) + "." + ((ip >>> 16) & 0xff) + "." + (ip >>> 24) + ".in-addr.arpa";
+            type = type == null ? DnsType.PTR : type;
+        }
+        if (typeOption != null) {
+            type = parseType(typeOption);
+        }
+        if (name == null) {
+            throw new UsageProblem("missing NAME (or -x ADDR)");
+        }
+        checkName(name);
+        if (retries < 0 || retries > 10) {
+            throw new UsageProblem("--retries must be 0 to 10, not " + retries);
+        }
+        if (bufsize < 512 || bufsize > 65535) {
+            throw new UsageProblem("--bufsize must be 512 to 65535, not " + bufsize);
+        }
+        List<DnsExpectation> expectations = new ArrayList<>();
+        for (String e : expect) {
+            try {
+                expectations.add(DnsExpectation.parse(e));
+            } catch (IllegalArgumentException ex) {
+                throw new UsageProblem(ex.getMessage());
+            }
+        }
+        if (server == null) {
+            server = ResolvConf.firstNameserver(Path.of("/etc/resolv.conf")).orElseThrow(() -> new EnvironmentException(
+                    "no IPv4 nameserver in /etc/resolv.conf: name a server with @ADDR"));
+        }
+        int qtype = type == null ? DnsType.A : type;
+        DnsMessage query = DnsMessage.query(RANDOM.nextInt(65536), name, qtype, !noRecurse, noEdns ? 0 : bufsize);
+        var renderer = Narration.forOptions(live, "dns-resolve", Clock.SYSTEM.nowMicros());
+        Route route = TcpRun.route(live, server);
+        boolean owns = TcpRun.ownsSource(live, route);
+        int udpPort = TcpRun.randomSourcePort();
+        int tcpPort = TcpRun.randomSourcePort();
+        String srv = Ip4.toString(server);
+        String filter = "(udp and src port " + port + " and dst host " + Ip4.toString(route.source()) + ")"
+                + " or (tcp and src host " + srv + " and src port " + port + " and dst port " + tcpPort + ")";
+        try (LiveSession session = TcpRun.open(live, renderer, route, server, owns, filter)) {
+            session.header("dns-resolve " + name + " " + DnsType.name(qtype) + " @" + srv + ":" + port + " from "
+                    + Ip4.toString(route.source()) + ":" + udpPort + " " + route.describe() + " — "
+                    + (noRecurse ? "no recursion" : "recursion desired") + (noEdns ? ", no EDNS" : ", EDNS0 udp=" + bufsize),
+                    Map.of("interface", route.via().name()));
+            MacAddress hop = TcpRun.resolveNextHop(session, route, renderer);
+            if (hop == null) {
+                return renderer.exitCode() < 0 ? 130 : renderer.exitCode();
+            }
+            TcpOptions tcpOptions = new TcpOptions();
+            tcpOptions.retries = 5;
+            tcpOptions.initialRtoMicros = 1_000_000;
+            tcpOptions.mslMicros = 100_000;
+            DnsLookup lookup = new DnsLookup(new DnsLookup.Path(route.via().mac(), hop, route.source(), server, port), query,
+                    new DnsLookup.Settings(retries, timeoutMicros, tcp, udpPort, TcpRun.config(tcpOptions, tcpPort, port),
+                            expectations, () -> TcpRun.guardAgainstKernelRst(session, owns, tcpPort), false),
+                    RANDOM.nextInt(65536));
+            return session.run(lookup);
+        }
+    }
+
+    private static boolean isType(String s) {
+        try {
+            DnsType.parse(s);
+            return !s.contains(".");
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private static int parseType(String s) {
+        try {
+            return DnsType.parse(s);
+        } catch (IllegalArgumentException e) {
+            throw new UsageProblem(e.getMessage());
+        }
+    }
+
+    private static void checkName(String name) {
+        String n = name.endsWith(".") && name.length() > 1 ? name.substring(0, name.length() - 1) : name;
+        if (n.isEmpty() || n.length() > 253 || n.startsWith(".") || n.contains("..")) {
+            throw new UsageProblem("not a domain name: '" + name + "'");
+        }
+        for (String label : n.split("\\.")) {
+            if (label.length() > 63) {
+                throw new UsageProblem("label '" + label + "' is longer than 63 characters");
+            }
+        }
+        if (!n.toLowerCase(Locale.ROOT).matches("[a-z0-9_*.-]+") && !n.equals(".")) {
+            throw new UsageProblem("not a domain name: '" + name + "' (letters, digits, '-', '_' and dots)");
+        }
+    }
+}

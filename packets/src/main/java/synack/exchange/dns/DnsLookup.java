@@ -1,0 +1,407 @@
+package synack.exchange.dns;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import synack.event.Durations;
+import synack.event.Event;
+import synack.exchange.Exchange;
+import synack.exchange.Output;
+import synack.exchange.tcp.TcpConnection;
+import synack.exchange.tcp.TcpConversation;
+import synack.link.ReceivedFrame;
+import synack.wire.DnsMessage;
+import synack.wire.DnsType;
+import synack.wire.EthernetFrame;
+import synack.wire.Frames;
+import synack.wire.Ip4;
+import synack.wire.Ipv4Packet;
+import synack.wire.MacAddress;
+import synack.wire.MalformedFrameException;
+import synack.wire.UdpDatagram;
+
+/**
+ * One DNS question to one server, as the stub resolver asks it: over UDP from a random port
+ * with a random ID, retried on silence; a reply counts only if its addresses, ports, ID and
+ * question all match (anything else is annotated and ignored). A truncated answer (TC) is asked
+ * again over TCP with synack's own TCP engine (RFC 7766), each message behind a two-byte length.
+ * The transaction: NONE → QUERY_SENT → (RETRY → QUERY_SENT)* → ANSWERED | TRUNCATED → ... | TIMED_OUT.
+ */
+public final class DnsLookup implements Exchange {
+    public record Path(MacAddress ourMac, MacAddress nextHopMac, int ourIp, int serverIp, int serverPort) {}
+
+    /**
+     * @param beforeTcp run once before the first TCP segment (the CLI keeps the kernel's RSTs off that port);
+     *                  the one side effect this exchange asks for, named so tests can see it
+     */
+    public record Settings(int retries, long timeoutMicros, boolean tcpOnly, int udpSourcePort, TcpConnection.Config tcp,
+                           List<DnsExpectation> expectations, Runnable beforeTcp, boolean quietPhase) {}
+
+    private final Path path;
+    private final Settings settings;
+    private final DnsMessage query;
+    private final String subject;
+    private String state = "NONE";
+    private int tries;
+    private long sentAt;
+    private long startedAt;
+    private long deadline = Long.MAX_VALUE;
+    private int ipId;
+    private boolean done;
+    private TcpConversation tcp;
+    private DnsMessage answer;
+    private String transport = "UDP";
+    private Output out;
+
+    public DnsLookup(Path path, DnsMessage query, Settings settings, int firstIpId) {
+        this.path = path;
+        this.query = query;
+        this.settings = settings;
+        this.ipId = firstIpId;
+        this.subject = String.format("query 0x%04x", query.id());
+    }
+
+    @Override
+    public void start(long now, Output output) {
+        this.out = output;
+        startedAt = now;
+        if (settings.tcpOnly()) {
+            startTcp(now, "--tcp: asking over TCP");
+        } else {
+            sendUdp(now);
+        }
+    }
+
+    private void sendUdp(long now) {
+        tries++;
+        UdpDatagram d = UdpDatagram.of(settings.udpSourcePort(), path.serverPort(), query.toBytes());
+        byte[] frame = Frames.udp(path.ourMac(), path.nextHopMac(), path.ourIp(), path.serverIp(), ipId++ & 0xffff, d);
+        sentAt = out.send(frame, "try " + tries + " of " + (settings.retries() + 1) + ", from port " + settings.udpSourcePort());
+        move(state.equals("RETRY") ? "RETRY" : "NONE", "QUERY_SENT", tries == 1 ? "query sent over UDP" : "query sent again",
+                "a stub resolver asks once over UDP and waits; UDP gives no delivery guarantee, so silence means ask again");
+        deadline = sentAt + settings.timeoutMicros();
+    }
+
+    private void move(String from, String to, String cause, String why) {
+        out.emit(new Event.Transition(Math.max(sentAt, startedAt), subject, Event.Endpoint.LOCAL, from, to, cause, false, why, false));
+        state = to;
+    }
+
+    @Override
+    public void onFrame(ReceivedFrame frame, Output output) {
+        if (done) {
+            return;
+        }
+        if (tcp != null) {
+            tcp.onFrame(frame, tcpOutput());
+            afterTcp(frame.timeMicros());
+            return;
+        }
+        try {
+            EthernetFrame eth = EthernetFrame.parse(frame.bytes());
+            if (eth.etherType() != EthernetFrame.TYPE_IPV4) {
+                return;
+            }
+            Ipv4Packet ip = Ipv4Packet.parse(eth.payload());
+            if (ip.protocol() != Ipv4Packet.PROTO_UDP || ip.destination() != path.ourIp()) {
+                return;
+            }
+            UdpDatagram udp = UdpDatagram.parse(ip.payload(), ip.source(), ip.destination());
+            if (udp.sourcePort() != path.serverPort()) {
+                return;
+            }
+            String mismatch = null;
+            if (ip.source() != path.serverIp()) {
+                mismatch = "from " + Ip4.toString(ip.source()) + ", but we asked " + Ip4.toString(path.serverIp());
+            } else if (udp.destinationPort() != settings.udpSourcePort()) {
+                mismatch = "to port " + udp.destinationPort() + ", but we asked from " + settings.udpSourcePort();
+            } else if (!udp.checksumValid()) {
+                mismatch = "bad UDP checksum";
+            }
+            if (mismatch != null) {
+                out.shown(frame, "ignored: " + mismatch);
+                return;
+            }
+            DnsMessage reply;
+            try {
+                reply = DnsMessage.parse(udp.payload());
+            } catch (MalformedFrameException e) {
+                out.shown(frame, "dropped: malformed DNS reply: " + e.getMessage());
+                return;
+            }
+            String wrong = mismatch(reply);
+            if (wrong != null) {
+                out.shown(frame, "ignored: " + wrong);
+                return;
+            }
+            long rtt = frame.timeMicros() - sentAt;
+            out.shown(frame, "ID, ports and question match; RTT " + Durations.ms(rtt));
+            if (reply.tc()) {
+                move("QUERY_SENT", "TRUNCATED", "TC set: the answer did not fit",
+                        "a UDP answer larger than the requester's buffer (512 bytes without EDNS) is cut and flagged TC");
+                tellSections(reply, frame.timeMicros());
+                startTcp(frame.timeMicros(), "TC: asking again over TCP, where the length is not limited (RFC 7766)");
+                return;
+            }
+            answered(reply, frame.timeMicros());
+        } catch (MalformedFrameException e) {
+            out.shown(frame, "dropped: " + e.getMessage());
+        }
+    }
+
+    /** Why a reply is not the answer to our question, or null when it is. */
+    private String mismatch(DnsMessage reply) {
+        if (!reply.qr()) {
+            return "a query, not a reply";
+        }
+        if (reply.id() != query.id()) {
+            return String.format("ID 0x%04x is not ours (0x%04x): a forged or stale reply", reply.id(), query.id());
+        }
+        DnsMessage.Question ours = query.questions().get(0);
+        if (reply.questions().size() != 1) {
+            return "the reply carries " + reply.questions().size() + " questions, not our one";
+        }
+        DnsMessage.Question theirs = reply.questions().get(0);
+        if (!theirs.name().equalsIgnoreCase(ours.name()) || theirs.type() != ours.type() || theirs.klass() != ours.klass()) {
+            return "question " + theirs.name() + " " + DnsType.name(theirs.type()) + " is not ours (" + ours.name() + " "
+                    + DnsType.name(ours.type()) + ")";
+        }
+        return null;
+    }
+
+    private void startTcp(long now, String why) {
+        transport = "TCP";
+        out.emit(new Event.Note(now, "info", why, Map.of()));
+        if (settings.beforeTcp() != null) {
+            settings.beforeTcp().run();
+        }
+        byte[] message = query.toBytes();
+        byte[] framed = new byte[message.length + 2];
+        framed[0] = (byte) (message.length >>> 8);
+        framed[1] = (byte) message.length;
+        System.arraycopy(message, 0, framed, 2, message.length);
+        tcp = new TcpConversation(new TcpConversation.Path(path.ourMac(), path.ourIp(), path.nextHopMac(), path.serverIp(), false),
+                settings.tcp(), new TcpConversation.Plan(framed, TcpConversation.Ending.CLOSE, 2_000_000, "dns-resolve",
+                        DnsLookup::wholeMessage), ipId);
+        tcp.start(now, tcpOutput());
+        state = "QUERY_SENT";
+        out.emit(new Event.Transition(now, subject, Event.Endpoint.LOCAL, "TRUNCATED".equals(stateBeforeTcp()) ? "TRUNCATED" : "NONE",
+                "QUERY_SENT", "query sent over TCP", false, "over TCP each DNS message is preceded by its length in two bytes",
+                false));
+        sentAt = now;
+    }
+
+    private String stateBeforeTcp() {
+        return settings.tcpOnly() ? "NONE" : "TRUNCATED";
+    }
+
+    /** A TCP stream holds a whole DNS message once it has the two length bytes and that many more. */
+    static boolean wholeMessage(byte[] stream) {
+        return stream.length >= 2 && stream.length >= 2 + (((stream[0] & 0xff) << 8) | (stream[1] & 0xff));
+    }
+
+    /** The TCP phase's events go out as they are, but its result is ours to give. */
+    private Output tcpOutput() {
+        return new Output() {
+            @Override
+            public long send(byte[] frame, String annotation, boolean routine) {
+                return out.send(frame, annotation, routine);
+            }
+
+            @Override
+            public long transmit(byte[] frame) {
+                return out.transmit(frame);
+            }
+
+            @Override
+            public void shown(ReceivedFrame frame, String annotation) {
+                out.shown(frame, annotation);
+            }
+
+            @Override
+            public void emit(Event event) {
+                if (!(event instanceof Event.Result)) {
+                    out.emit(event);
+                }
+            }
+        };
+    }
+
+    private void afterTcp(long now) {
+        if (!tcp.isDone()) {
+            return;
+        }
+        byte[] stream = tcp.received();
+        if (!wholeMessage(stream)) {
+            fail(now, tcp.connection().closedBecause().equals("refused") ? "the server refused DNS over TCP"
+                    : "the TCP connection ended before a whole answer arrived (" + stream.length + " bytes)", 4);
+            return;
+        }
+        int length = ((stream[0] & 0xff) << 8) | (stream[1] & 0xff);
+        try {
+            DnsMessage reply = DnsMessage.parse(Arrays.copyOfRange(stream, 2, 2 + length));
+            String wrong = mismatch(reply);
+            if (wrong != null) {
+                fail(now, "the answer over TCP does not match: " + wrong, 1);
+                return;
+            }
+            answered(reply, now);
+        } catch (MalformedFrameException e) {
+            fail(now, "malformed DNS answer over TCP: " + e.getMessage(), 1);
+        }
+    }
+
+    private void answered(DnsMessage reply, long now) {
+        answer = reply;
+        move("QUERY_SENT", "ANSWERED", reply.rcodeName() + ", " + reply.answers().size() + " answer"
+                + (reply.answers().size() == 1 ? "" : "s"), reply.aa()
+                ? "the server is authoritative for the name (AA): the answer comes from its own zone"
+                : "a recursive resolver answered (no AA): from its cache or after asking the authorities");
+        tellSections(reply, now);
+        finish(now);
+    }
+
+    private void tellSections(DnsMessage reply, long now) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format("status %s, id 0x%04x, flags: %s; question %d, answer %d, authority %d, additional %d",
+                reply.rcodeName(), reply.id(), reply.flagNames(), reply.questions().size(), reply.answers().size(),
+                reply.authority().size(), reply.additional().size()));
+        if (reply.ednsUdpSize() > 0) {
+            sb.append("; EDNS udp=").append(reply.ednsUdpSize());
+        }
+        section(sb, "ANSWER", reply.answers());
+        section(sb, "AUTHORITY", reply.authority());
+        section(sb, "ADDITIONAL", reply.additional().stream().filter(r -> r.type() != DnsType.OPT).toList());
+        out.emit(new Event.Note(now, "info", sb.toString(), Map.of()));
+    }
+
+    private static void section(StringBuilder sb, String name, List<DnsMessage.Record> records) {
+        if (records.isEmpty()) {
+            return;
+        }
+        sb.append('\n').append(name).append(':');
+        for (DnsMessage.Record r : records) {
+            sb.append('\n').append("  ").append(line(r));
+        }
+    }
+
+    static String line(DnsMessage.Record r) {
+        return String.format("%-24s %6d  IN  %-6s %s", r.name(), r.ttl(), DnsType.name(r.type()), r.rdataText());
+    }
+
+    @Override
+    public void onTimer(long now, Output output) {
+        if (done) {
+            return;
+        }
+        if (tcp != null) {
+            tcp.onTimer(now, tcpOutput());
+            afterTcp(now);
+            return;
+        }
+        if (now < deadline) {
+            return;
+        }
+        if (tries <= settings.retries()) {
+            move("QUERY_SENT", "RETRY", "no reply in " + Durations.human(settings.timeoutMicros()),
+                    "UDP may lose the query or the reply: ask again, same ID and port");
+            sendUdp(now);
+        } else {
+            move("QUERY_SENT", "TIMED_OUT", "no reply to " + tries + " queries", "every try went unanswered: the server is silent");
+            fail(now, "no reply from " + Ip4.toString(path.serverIp()) + " to " + tries + " queries", 4);
+        }
+    }
+
+    private void fail(long now, String why, int exit) {
+        done = true;
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("ok", false);
+        f.put("error", why);
+        f.put("server", Ip4.toString(path.serverIp()));
+        f.put("tries", tries);
+        f.put("elapsed_ms", Durations.msValue(now - startedAt));
+        out.emit(new Event.Result(now, exit, List.of(), why, f));
+    }
+
+    private void finish(long now) {
+        done = true;
+        List<String> unmet = new ArrayList<>();
+        for (DnsExpectation e : settings.expectations()) {
+            if (!e.heldBy(answer)) {
+                unmet.add(e.toString());
+            }
+        }
+        boolean negative = answer.rcode() != 0;
+        int exit = negative || !unmet.isEmpty() ? 1 : 0;
+        List<String> lines = new ArrayList<>();
+        for (DnsMessage.Record r : answer.answers()) {
+            lines.add(r.rdataText());
+        }
+        DnsMessage.Question q = query.questions().get(0);
+        String summary = q.name() + " " + DnsType.name(q.type()) + ": " + answer.rcodeName() + ", " + answer.answers().size()
+                + " answer" + (answer.answers().size() == 1 ? "" : "s") + " from " + Ip4.toString(path.serverIp()) + " over "
+                + transport + " in " + Durations.human(now - startedAt)
+                + (unmet.isEmpty() ? "" : "; expectation not met: " + String.join(", ", unmet));
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("ok", exit == 0);
+        f.put("name", q.name());
+        f.put("type", DnsType.name(q.type()));
+        f.put("server", Ip4.toString(path.serverIp()));
+        f.put("transport", transport.toLowerCase(Locale.ROOT));
+        f.put("rcode", answer.rcodeName());
+        f.put("flags", answer.flagNames());
+        f.put("answers", records(answer.answers()));
+        f.put("authority", records(answer.authority()));
+        f.put("additional", records(answer.additional().stream().filter(r -> r.type() != DnsType.OPT).toList()));
+        f.put("tries", tries);
+        f.put("elapsed_ms", Durations.msValue(now - startedAt));
+        if (!settings.expectations().isEmpty()) {
+            f.put("unmet", unmet);
+        }
+        out.emit(new Event.Result(now, exit, lines, summary, f));
+    }
+
+    static List<Map<String, Object>> records(List<DnsMessage.Record> records) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (DnsMessage.Record r : records) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", r.name());
+            m.put("type", DnsType.name(r.type()));
+            m.put("ttl", r.ttl());
+            m.put("data", r.rdataText());
+            out.add(m);
+        }
+        return out;
+    }
+
+    @Override
+    public void abort(long now, Output output) {
+        if (!done) {
+            if (tcp != null) {
+                tcp.abort(now, tcpOutput());
+            }
+            done = true;
+            out.emit(new Event.Result(now, 130, List.of(), "interrupted", Map.of("ok", false)));
+        }
+    }
+
+    @Override
+    public long nextDeadlineMicros() {
+        if (done) {
+            return Long.MAX_VALUE;
+        }
+        return tcp != null ? tcp.nextDeadlineMicros() : deadline;
+    }
+
+    @Override
+    public boolean isDone() {
+        return done;
+    }
+
+    public DnsMessage answer() {
+        return answer;
+    }
+}
