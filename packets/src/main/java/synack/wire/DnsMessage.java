@@ -8,6 +8,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * A DNS message (RFC 1035 section 4) with EDNS(0) (RFC 6891): header, questions and the three record sections.
@@ -50,7 +51,7 @@ public record DnsMessage(int id, int flags, List<Question> questions, List<Recor
         @Override
         public boolean equals(Object o) {
             return o instanceof Record r && r.type == type && r.klass == klass && r.ttl == ttl && r.name.equals(name)
-                    && Arrays.equals(r.rdata, rdata) && r.rdataText.equals(rdataText);
+                    && Arrays.equals(r.rdata, rdata) && Objects.equals(r.rdataText, rdataText);
         }
 
         @Override
@@ -801,11 +802,17 @@ public record DnsMessage(int id, int flags, List<Question> questions, List<Recor
             if (c == '.' || c == '\\' || c == '"' || c == ';' || c == '(' || c == ')' || c == '@' || c == '$') {
                 sb.append('\\').append((char) c);
             } else if (c <= 0x20 || c >= 0x7f) {
-                sb.append('\\').append(String.format("%03d", c));
+                decimal(sb, c);
             } else {
                 sb.append((char) c);
             }
         }
+    }
+
+    /** dig's \DDD: a backslash and the octet as exactly three decimal digits. */
+    private static void decimal(StringBuilder sb, int octet) {
+        sb.append('\\').append((char) ('0' + octet / 100)).append((char) ('0' + octet / 10 % 10))
+                .append((char) ('0' + octet % 10));
     }
 
     /** A character-string in double quotes, as dig writes TXT and CAA values. */
@@ -816,7 +823,7 @@ public record DnsMessage(int id, int flags, List<Question> questions, List<Recor
             if (c == '"' || c == '\\') {
                 sb.append('\\').append((char) c);
             } else if (c < 0x20 || c >= 0x7f) {
-                sb.append('\\').append(String.format("%03d", c));
+                decimal(sb, c);
             } else {
                 sb.append((char) c);
             }

@@ -78,6 +78,13 @@ public final class DnsResolveCommand implements Callable<Integer> {
             description = "Exit 1 unless the answer holds this record (A=198.18.2.2, MX=10 mail.synack.test) or RCODE=NXDOMAIN. Repeatable.")
     List<String> expect = new ArrayList<>();
 
+    @Option(names = "--trace", description = "Resolve iteratively from the root, like dig +trace: follow each referral and its glue, and CNAMEs.")
+    boolean trace;
+
+    @Option(names = "--root-hints", paramLabel = "FILE",
+            description = "Root servers for --trace, in zone-file form (default: /usr/share/dns/root.hints; the lab writes its own).")
+    Path rootHints;
+
     @Mixin
     LiveOptions live;
 
@@ -131,6 +138,9 @@ public final class DnsResolveCommand implements Callable<Integer> {
                 throw new UsageProblem(ex.getMessage());
             }
         }
+        if (trace) {
+            return trace(name, type == null ? DnsType.A : type, expectations);
+        }
         if (server == null) {
             server = ResolvConf.firstNameserver(Path.of("/etc/resolv.conf")).orElseThrow(() -> new EnvironmentException(
                     "no IPv4 nameserver in /etc/resolv.conf: name a server with @ADDR"));
@@ -163,6 +173,44 @@ public final class DnsResolveCommand implements Callable<Integer> {
                             expectations, () -> TcpRun.guardAgainstKernelRst(session, owns, tcpPort), false),
                     RANDOM.nextInt(65536));
             return session.run(lookup);
+        }
+    }
+
+    private int trace(String name, int qtype, List<DnsExpectation> expectations) {
+        Path hintsFile = rootHints != null ? rootHints : synack.exchange.dns.RootHints.DEBIAN;
+        synack.exchange.dns.RootHints hints;
+        try {
+            hints = synack.exchange.dns.RootHints.read(hintsFile);
+        } catch (java.io.IOException e) {
+            throw new UsageProblem("cannot read root hints " + hintsFile + ": " + e.getMessage()
+                    + (rootHints == null ? " (give --root-hints FILE)" : ""));
+        }
+        var renderer = Narration.forOptions(live, "dns-resolve", Clock.SYSTEM.nowMicros());
+        int firstRoot = hints.servers().get(0).ip();
+        Route route = TcpRun.route(live, firstRoot);
+        boolean owns = TcpRun.ownsSource(live, route);
+        int tcpPort = TcpRun.randomSourcePort();
+        String filter = "(udp and src port 53 and dst host " + Ip4.toString(route.source()) + ")"
+                + " or (tcp and src port 53 and dst port " + tcpPort + ")";
+        synack.net.Routing routing = synack.net.Routing.fromKernel();
+        try (LiveSession session = TcpRun.open(live, renderer, route, firstRoot, owns, filter)) {
+            session.header("dns-resolve --trace " + name + " " + DnsType.name(qtype) + " from the root ("
+                    + hints.servers().get(0).name() + " " + Ip4.toString(firstRoot) + ", " + hintsFile + ") "
+                    + route.describe(), Map.of("interface", route.via().name()));
+            MacAddress hop = TcpRun.resolveNextHop(session, route, renderer);
+            if (hop == null) {
+                return renderer.exitCode() < 0 ? 130 : renderer.exitCode();
+            }
+            TcpOptions tcpOptions = new TcpOptions();
+            tcpOptions.retries = 5;
+            tcpOptions.initialRtoMicros = 1_000_000;
+            tcpOptions.mslMicros = 100_000;
+            synack.exchange.dns.DnsTrace t = new synack.exchange.dns.DnsTrace(route.via().mac(), route.source(), name, qtype, hints,
+                    ip -> routing.resolve(ip, route.via().name(), route.source()).nextHop(), Map.of(route.nextHop(), hop),
+                    RANDOM, new synack.exchange.dns.DnsTrace.Settings(retries, timeoutMicros, noEdns ? 0 : bufsize,
+                            TcpRun.config(tcpOptions, tcpPort, 53), expectations,
+                            () -> TcpRun.guardAgainstKernelRst(session, owns, tcpPort)));
+            return session.run(t);
         }
     }
 

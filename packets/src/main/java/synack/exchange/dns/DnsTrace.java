@@ -1,0 +1,300 @@
+package synack.exchange.dns;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.IntUnaryOperator;
+import java.util.random.RandomGenerator;
+import synack.event.Durations;
+import synack.event.Event;
+import synack.exchange.Exchange;
+import synack.exchange.Output;
+import synack.exchange.PhaseOutput;
+import synack.exchange.arp.ArpResolve;
+import synack.exchange.tcp.TcpConnection;
+import synack.link.ReceivedFrame;
+import synack.wire.DnsMessage;
+import synack.wire.DnsType;
+import synack.wire.Ip4;
+import synack.wire.MacAddress;
+
+/**
+ * Iterative resolution, as dig +trace and a recursive resolver do it: ask a root server without
+ * recursion, follow its referral (NS records and their glue addresses) to the TLD's server, then
+ * to the zone's, until a server answers with authority; a CNAME restarts the walk from the root
+ * for its target. Each hop is a {@link DnsLookup} (with ARP first when a new next hop is needed).
+ */
+public final class DnsTrace implements Exchange {
+    public record Settings(int retries, long timeoutMicros, int ednsSize, TcpConnection.Config tcp,
+                           List<DnsExpectation> expectations, Runnable beforeTcp) {}
+
+    private static final int MAX_HOPS = 20;
+    private static final int MAX_CNAMES = 8;
+
+    private final MacAddress ourMac;
+    private final int ourIp;
+    private final String originalName;
+    private final int type;
+    private final RootHints roots;
+    private final IntUnaryOperator nextHopOf;
+    private final Map<Integer, MacAddress> neighbours;
+    private final RandomGenerator random;
+    private final Settings settings;
+
+    private String name;
+    private String zone = ".";
+    private List<RootHints.Server> servers;
+    private RootHints.Server server;
+    private int hops;
+    private int cnames;
+    private final List<String> chain = new ArrayList<>();
+    private final List<Map<String, Object>> hopLog = new ArrayList<>();
+    private Exchange current;
+    private PhaseOutput phase;
+    private boolean resolvingNextHop;
+    private long startedAt;
+    private boolean done;
+    private Output out;
+
+    public DnsTrace(MacAddress ourMac, int ourIp, String name, int type, RootHints roots, IntUnaryOperator nextHopOf,
+                    Map<Integer, MacAddress> knownNeighbours, RandomGenerator random, Settings settings) {
+        this.ourMac = ourMac;
+        this.ourIp = ourIp;
+        this.originalName = RootHints.absolute(name);
+        this.name = this.originalName;
+        this.type = type;
+        this.roots = roots;
+        this.nextHopOf = nextHopOf;
+        this.neighbours = new HashMap<>(knownNeighbours);
+        this.random = random;
+        this.settings = settings;
+    }
+
+    @Override
+    public void start(long now, Output output) {
+        out = output;
+        startedAt = now;
+        servers = roots.servers();
+        askNext(now);
+    }
+
+    private void askNext(long now) {
+        if (hops >= MAX_HOPS) {
+            fail(now, "more than " + MAX_HOPS + " hops: a referral loop?", 1);
+            return;
+        }
+        server = servers.get(0);
+        int hop = nextHopOf.applyAsInt(server.ip());
+        MacAddress mac = neighbours.get(hop);
+        phase = new PhaseOutput(out);
+        if (mac == null) {
+            resolvingNextHop = true;
+            current = new ArpResolve(ourMac, ourIp, List.of(hop), new ArpResolve.Settings(3, 1_000_000, 1_000_000, 0),
+                    m -> null, false);
+        } else {
+            resolvingNextHop = false;
+            hops++;
+            out.emit(new Event.Note(now, "info", "hop " + hops + ": ask " + server.name() + " (" + Ip4.toString(server.ip())
+                    + "), a server for " + zone + ", about " + name + " " + DnsType.name(type) + " without recursion", Map.of()));
+            DnsMessage query = DnsMessage.query(random.nextInt(65536), name, type, false, settings.ednsSize());
+            current = new DnsLookup(new DnsLookup.Path(ourMac, mac, ourIp, server.ip(), 53), query,
+                    new DnsLookup.Settings(settings.retries(), settings.timeoutMicros(), false, 61000 + random.nextInt(4536),
+                            settings.tcp(), List.of(), settings.beforeTcp(), true), random.nextInt(65536));
+        }
+        current.start(now, phase);
+        advance(now);
+    }
+
+    @Override
+    public void onFrame(ReceivedFrame frame, Output output) {
+        if (!done && current != null) {
+            current.onFrame(frame, phase);
+            advance(frame.timeMicros());
+        }
+    }
+
+    @Override
+    public void onTimer(long now, Output output) {
+        if (!done && current != null) {
+            current.onTimer(now, phase);
+            advance(now);
+        }
+    }
+
+    /** Acts on the finished hop: the next referral, a CNAME to follow, or the answer. */
+    private void advance(long now) {
+        if (done || current == null || !current.isDone()) {
+            return;
+        }
+        Event.Result r = phase.result();
+        if (resolvingNextHop) {
+            ArpResolve arp = (ArpResolve) current;
+            int hop = nextHopOf.applyAsInt(server.ip());
+            if (r == null || r.exitCode() != 0) {
+                fail(now, "next hop " + Ip4.toString(hop) + " did not answer ARP", 4);
+                return;
+            }
+            neighbours.put(hop, arp.entry(hop).mac());
+            askNext(now);
+            return;
+        }
+        DnsMessage answer = ((DnsLookup) current).answer();
+        if (answer == null) {
+            if (servers.size() > 1) {
+                out.emit(new Event.Note(now, "warning", server.name() + " did not answer; trying the next server for " + zone, Map.of()));
+                servers = servers.subList(1, servers.size());
+                askNext(now);
+                return;
+            }
+            fail(now, r != null && r.summary() != null ? r.summary() : "no answer from " + server.name(), r != null ? r.exitCode() : 4);
+            return;
+        }
+        Map<String, Object> h = new LinkedHashMap<>();
+        h.put("zone", zone);
+        h.put("server", server.name());
+        h.put("ip", Ip4.toString(server.ip()));
+        h.put("rcode", answer.rcodeName());
+        h.put("aa", answer.aa());
+        hopLog.add(h);
+        // an authoritative answer may carry a CNAME chain; links that stay inside this server's zone
+        // (in bailiwick) are trusted as they are, as a resolver would; a link leaving the zone restarts from the root
+        while (answer.aa() && type != DnsType.CNAME) {
+            DnsMessage.Record link = cnameOf(answer, name);
+            if (link == null || !isBelow(link.rdataText(), zone)) {
+                break;
+            }
+            if (++cnames > MAX_CNAMES) {
+                fail(now, "more than " + MAX_CNAMES + " CNAMEs in a chain", 1);
+                return;
+            }
+            chain.add(name + " → " + link.rdataText());
+            out.emit(new Event.Note(now, "info", name + " is an alias (CNAME) of " + link.rdataText() + ", inside " + zone
+                    + ": this server's answer already follows it", Map.of()));
+            name = RootHints.absolute(link.rdataText());
+        }
+        List<DnsMessage.Record> direct = answer.answers().stream()
+                .filter(x -> x.name().equalsIgnoreCase(name) && (x.type() == type || type == DnsType.ANY)).toList();
+        if (!direct.isEmpty() || answer.rcode() != 0) {
+            h.put("outcome", answer.rcode() != 0 ? answer.rcodeName() : "answer");
+            finish(now, answer);
+            return;
+        }
+        DnsMessage.Record cname = cnameOf(answer, name);
+        if (cname != null) {
+            if (++cnames > MAX_CNAMES) {
+                fail(now, "more than " + MAX_CNAMES + " CNAMEs in a chain", 1);
+                return;
+            }
+            chain.add(name + " → " + cname.rdataText());
+            h.put("outcome", "CNAME " + cname.rdataText());
+            out.emit(new Event.Note(now, "info", name + " is an alias (CNAME) of " + cname.rdataText()
+                    + ": start again from the root for the target", Map.of()));
+            name = RootHints.absolute(cname.rdataText());
+            zone = ".";
+            servers = roots.servers();
+            askNext(now);
+            return;
+        }
+        List<DnsMessage.Record> ns = answer.authority().stream().filter(x -> x.type() == DnsType.NS).toList();
+        if (ns.isEmpty() || answer.aa()) {
+            h.put("outcome", "no data");
+            finish(now, answer);
+            return;
+        }
+        String child = ns.get(0).name().toLowerCase(Locale.ROOT);
+        if (!isBelow(child, zone) || !isBelow(name.toLowerCase(Locale.ROOT), child)) {
+            fail(now, "lame referral from " + server.name() + ": " + child + " is not closer to " + name + " than " + zone, 1);
+            return;
+        }
+        List<RootHints.Server> next = new ArrayList<>();
+        for (DnsMessage.Record n : ns) {
+            String target = RootHints.absolute(n.rdataText());
+            answer.additional().stream().filter(a -> a.type() == DnsType.A && RootHints.absolute(a.name()).equals(target))
+                    .findFirst().ifPresent(a -> next.add(new RootHints.Server(target, Ip4.parse(a.rdataText()))));
+        }
+        if (next.isEmpty()) {
+            fail(now, "referral to " + child + " without glue addresses: synack's trace follows glue only", 1);
+            return;
+        }
+        h.put("outcome", "referral to " + child);
+        out.emit(new Event.Note(now, "info", "referral: " + child + " is delegated to " + next.get(0).name() + " ("
+                + Ip4.toString(next.get(0).ip()) + ")" + (next.size() > 1 ? " and " + (next.size() - 1) + " more" : "")
+                + " — the glue in ADDITIONAL gives the address", Map.of()));
+        zone = child;
+        servers = next;
+        askNext(now);
+    }
+
+    private static DnsMessage.Record cnameOf(DnsMessage answer, String owner) {
+        return answer.answers().stream().filter(x -> x.name().equalsIgnoreCase(owner) && x.type() == DnsType.CNAME)
+                .findFirst().orElse(null);
+    }
+
+    static boolean isBelow(String name, String zone) {
+        String n = RootHints.absolute(name);
+        String z = RootHints.absolute(zone);
+        return z.equals(".") || n.equals(z) || n.endsWith("." + z);
+    }
+
+    private void finish(long now, DnsMessage answer) {
+        done = true;
+        List<String> unmet = new ArrayList<>();
+        for (DnsExpectation e : settings.expectations()) {
+            if (!e.heldBy(answer)) {
+                unmet.add(e.toString());
+            }
+        }
+        int exit = answer.rcode() != 0 || !unmet.isEmpty() ? 1 : 0;
+        List<String> lines = new ArrayList<>();
+        answer.answers().forEach(r -> lines.add(r.rdataText()));
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("ok", exit == 0);
+        f.put("name", originalName);
+        f.put("type", DnsType.name(type));
+        f.put("rcode", answer.rcodeName());
+        f.put("answers", DnsLookup.records(answer.answers()));
+        f.put("cnames", chain);
+        f.put("hops", hopLog);
+        f.put("elapsed_ms", Durations.msValue(now - startedAt));
+        if (!settings.expectations().isEmpty()) {
+            f.put("unmet", unmet);
+        }
+        String summary = originalName + " " + DnsType.name(type) + ": " + answer.rcodeName() + " after " + hops + " hop"
+                + (hops == 1 ? "" : "s") + " from the root" + (chain.isEmpty() ? "" : " and " + chain.size() + " CNAME")
+                + ", in " + Durations.human(now - startedAt) + (unmet.isEmpty() ? "" : "; expectation not met: " + String.join(", ", unmet));
+        out.emit(new Event.Result(now, exit, lines, summary, f));
+    }
+
+    private void fail(long now, String why, int exit) {
+        done = true;
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("ok", false);
+        f.put("error", why);
+        f.put("hops", hopLog);
+        out.emit(new Event.Result(now, exit, List.of(), why, f));
+    }
+
+    @Override
+    public void abort(long now, Output output) {
+        if (!done) {
+            if (current != null) {
+                current.abort(now, phase);
+            }
+            done = true;
+            out.emit(new Event.Result(now, 130, List.of(), "interrupted", Map.of("ok", false)));
+        }
+    }
+
+    @Override
+    public long nextDeadlineMicros() {
+        return done || current == null ? Long.MAX_VALUE : current.nextDeadlineMicros();
+    }
+
+    @Override
+    public boolean isDone() {
+        return done;
+    }
+}
