@@ -85,6 +85,14 @@ public final class DnsResolveCommand implements Callable<Integer> {
             description = "Root servers for --trace, in zone-file form (default: /usr/share/dns/root.hints; the lab writes its own).")
     Path rootHints;
 
+    @Option(names = {"-f", "--file"}, paramLabel = "FILE",
+            description = "Resolve every name in FILE (one 'NAME [TYPE]' per line, - for stdin), answers as they arrive.")
+    String file;
+
+    @Option(names = "--in-flight", paramLabel = "N", defaultValue = "100",
+            description = "With -f: queries outstanding at once at most (default: ${DEFAULT-VALUE}).")
+    int inFlight;
+
     @Mixin
     LiveOptions live;
 
@@ -119,6 +127,9 @@ public final class DnsResolveCommand implements Callable<Integer> {
         }
         if (typeOption != null) {
             type = parseType(typeOption);
+        }
+        if (file != null) {
+            return bulk(server, type == null ? DnsType.A : type, name);
         }
         if (name == null) {
             throw new UsageProblem("missing NAME (or -x ADDR)");
@@ -173,6 +184,72 @@ public final class DnsResolveCommand implements Callable<Integer> {
                             expectations, () -> TcpRun.guardAgainstKernelRst(session, owns, tcpPort), false),
                     RANDOM.nextInt(65536));
             return session.run(lookup);
+        }
+    }
+
+    private int bulk(Integer server, int defaultType, String extraName) {
+        if (inFlight < 1 || inFlight > 10_000) {
+            throw new UsageProblem("--in-flight must be 1 to 10000, not " + inFlight);
+        }
+        List<String> lines;
+        try {
+            lines = file.equals("-") ? new java.io.BufferedReader(new java.io.InputStreamReader(System.in)).lines().toList()
+                    : java.nio.file.Files.readAllLines(Path.of(file));
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            throw new UsageProblem("cannot read " + file + ": " + e.getMessage());
+        }
+        List<synack.exchange.dns.DnsBulk.Question> questions = new ArrayList<>();
+        if (extraName != null) {
+            checkName(extraName);
+            questions.add(new synack.exchange.dns.DnsBulk.Question(extraName, defaultType));
+        }
+        int lineNo = 0;
+        for (String raw : lines) {
+            lineNo++;
+            String line = raw.replaceAll("#.*", "").trim();
+            if (line.isEmpty()) {
+                continue;
+            }
+            String[] f = line.split("\\s+");
+            try {
+                checkName(f[0]);
+            } catch (UsageProblem e) {
+                throw new UsageProblem(file + ":" + lineNo + ": " + e.getMessage());
+            }
+            int t = defaultType;
+            if (f.length > 1) {
+                try {
+                    t = DnsType.parse(f[1]);
+                } catch (IllegalArgumentException e) {
+                    throw new UsageProblem(file + ":" + lineNo + ": " + e.getMessage());
+                }
+            }
+            questions.add(new synack.exchange.dns.DnsBulk.Question(f[0], t));
+        }
+        if (questions.isEmpty()) {
+            throw new UsageProblem(file + " holds no names");
+        }
+        if (server == null) {
+            server = ResolvConf.firstNameserver(Path.of("/etc/resolv.conf")).orElseThrow(() -> new EnvironmentException(
+                    "no IPv4 nameserver in /etc/resolv.conf: name a server with @ADDR"));
+        }
+        var renderer = Narration.forOptions(live, "dns-resolve", Clock.SYSTEM.nowMicros());
+        Route route = TcpRun.route(live, server);
+        boolean owns = TcpRun.ownsSource(live, route);
+        int udpPort = TcpRun.randomSourcePort();
+        String filter = "udp and src port " + port + " and dst port " + udpPort;
+        try (LiveSession session = TcpRun.open(live, renderer, route, server, owns, filter)) {
+            session.header("dns-resolve -f " + file + ": " + questions.size() + " names @" + Ip4.toString(server) + ":" + port
+                    + " from port " + udpPort + ", at most " + inFlight + " in flight " + route.describe(),
+                    Map.of("interface", route.via().name()));
+            MacAddress hop = TcpRun.resolveNextHop(session, route, renderer);
+            if (hop == null) {
+                return renderer.exitCode() < 0 ? 130 : renderer.exitCode();
+            }
+            return session.run(new synack.exchange.dns.DnsBulk(
+                    new DnsLookup.Path(route.via().mac(), hop, route.source(), server, port), questions,
+                    new synack.exchange.dns.DnsBulk.Settings(inFlight, retries, timeoutMicros, !noRecurse, noEdns ? 0 : bufsize, udpPort),
+                    RANDOM));
         }
     }
 

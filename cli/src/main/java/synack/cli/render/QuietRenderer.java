@@ -21,6 +21,8 @@ public final class QuietRenderer extends Renderer {
                 out.println(r.summary());
             }
             out.flush();
+        } else if (event instanceof Event.Note n && n.kind().equals("answer")) {
+            out.println(n.text()); // bulk answers stream as they arrive
         } else if (event instanceof Event.Note n && n.kind().equals("warning")) {
             err.println("warning: " + n.text());
         }

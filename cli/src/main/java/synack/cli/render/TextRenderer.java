@@ -133,6 +133,7 @@ public final class TextRenderer extends Renderer {
         switch (n.kind()) {
             case "header" -> out.println(style.bold(n.text()));
             case "warning" -> out.println(INDENT + style.warn("warning: " + n.text()));
+            case "answer" -> out.println(n.text());
             default -> {
                 for (String line : n.text().split("\n")) {
                     out.println(INDENT + style.dim(line));
