@@ -10,7 +10,7 @@
 # The jar is built only if it is missing: the launcher is not used to run synack, because it
 # rebuilds whenever any source (tests included) is newer than the jar.
 set -euo pipefail
-export LC_ALL=C
+export LC_ALL=C NPROC=$(nproc)
 
 home="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 ID=${BENCH_ID:-benchtcp}
@@ -138,9 +138,11 @@ if $IN iptables -w -S OUTPUT | grep -q synack-pid-; then
   echo "bench: synack left a firewall rule behind" >&2; exit 1
 fi
 
-# 4. Timings: every command in one hyperfine run. The load average before and after goes into
-#    the summary: on a 2-vCPU machine a concurrent build (maven) doubles the JVM timings.
-LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+# 4. Timings: every command in one hyperfine run. On a 2-vCPU machine a concurrent build or
+#    test run inflates the JVM timings, so the summary says how much CPU the rest of the
+#    machine used meanwhile: all busy CPU time (/proc/stat) less what hyperfine measured for us.
+cpu_busy() { awk '/^cpu /{print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat; }
+BUSY0=$(cpu_busy); T0=$(date +%s.%N)
 hyperfine -N --warmup 2 --runs "$RUNS" \
   --export-json "$OUT/tcp.json" --export-markdown "$OUT/tcp.md" \
   -n "synack syn-probe" "$IN $PROBE" \
@@ -148,7 +150,11 @@ hyperfine -N --warmup 2 --runs "$RUNS" \
   -n "nping --tcp" "$IN $NPING" \
   -n "synack handshake --rst" "$IN $HAND" \
   -n "synack --version" "$IN $VERSION"
-LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
+BUSY1=$(cpu_busy); T1=$(date +%s.%N)
+OTHERS=$(jq -r --argjson b "$((BUSY1 - BUSY0))" --argjson t "$(awk -v a="$T0" -v b="$T1" 'BEGIN { printf "%.3f", b - a }')" --argjson hz "$(getconf CLK_TCK)" \
+  --argjson n "$((RUNS + 2))" '(([.results[] | (.user + .system) * $n] | add)) as $ours
+   | "\(($b / $hz - $ours) / $t * 100 | round / 100) CPUs of \($ENV.NPROC) busy with other processes (wall \($t * 10 | round / 10) s)"' \
+  "$OUT/tcp.json")
 
 # 5. Where synack's time goes: the iptables calls it makes (-S OUTPUT to reap stale rules,
 #    -I before the SYN, -D on exit), the classes it loads, the processes it starts, and the
@@ -211,7 +217,7 @@ hmed=$(jq '.results[] | select(.command == "hping3 -S") | .median' "$OUT/tcp.jso
 {
   echo "date: $(date -u '+%Y-%m-%d %H:%M UTC'); nproc $(nproc); $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); kernel $(uname -r); $(java -version 2>&1 | head -1)"
   echo "jar: built $JAR_INFO; $(hyperfine --version); $(hping3 --version 2>&1 | head -1 | cut -d'(' -f1); $(nping --version 2>&1 | grep -m1 -o 'Nping version [^ ]*'); $(tcpdump --version 2>&1 | head -1); $(iptables --version)"
-  echo "load average (1/5/15 min) before the timing run: $LOAD_BEFORE, after: $LOAD_AFTER"
+  echo "during the timing run: $OTHERS"
   echo
   echo "| command | median ± σ, ms | min, ms | max, ms | × hping3 | peak RSS, MiB (median of $RSS_RUNS) |"
   echo "|---|---:|---:|---:|---:|---:|"

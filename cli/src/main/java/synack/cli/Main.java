@@ -30,8 +30,8 @@ public final class Main {
         cli.setParameterExceptionHandler((ex, a) -> {
             PrintWriter err = ex.getCommandLine().getErr();
             String name = ex.getCommandLine().getCommandSpec().qualifiedName();
-            err.println(name + ": " + ex.getMessage());
-            err.println("Try '" + name + " --help' for more information.");
+            // one line: what is wrong, and where to read how to do it right
+            err.println(name + ": " + ex.getMessage() + " (see '" + name + " --help')");
             err.flush();
             return ExitCodes.USAGE;
         });

@@ -19,6 +19,8 @@ public final class QuietRenderer extends Renderer {
             r.lines().forEach(out::println);
             if (r.lines().isEmpty() && r.summary() != null) {
                 out.println(r.summary());
+            } else if (!r.ok() && r.summary() != null) {
+                err.println(r.summary()); // why the exit code is not 0, where a script's log will show it
             }
             out.flush();
         } else if (event instanceof Event.Note n && n.kind().equals("answer")) {

@@ -334,7 +334,9 @@ public final class DnsLookup implements Exchange {
                 unmet.add(e.toString());
             }
         }
-        boolean negative = answer.rcode() != 0;
+        // an RCODE expectation replaces the rule that any error rcode is a negative answer
+        boolean rcodeExpected = settings.expectations().stream().anyMatch(e -> e.type().equals("RCODE"));
+        boolean negative = answer.rcode() != 0 && !rcodeExpected;
         int exit = negative || !unmet.isEmpty() ? 1 : 0;
         List<String> lines = new ArrayList<>();
         for (DnsMessage.Record r : answer.answers()) {

@@ -247,7 +247,8 @@ public final class DnsTrace implements Exchange {
                 unmet.add(e.toString());
             }
         }
-        int exit = answer.rcode() != 0 || !unmet.isEmpty() ? 1 : 0;
+        boolean rcodeExpected = settings.expectations().stream().anyMatch(e -> e.type().equals("RCODE"));
+        int exit = (answer.rcode() != 0 && !rcodeExpected) || !unmet.isEmpty() ? 1 : 0;
         List<String> lines = new ArrayList<>();
         answer.answers().forEach(r -> lines.add(r.rdataText()));
         Map<String, Object> f = new LinkedHashMap<>();
