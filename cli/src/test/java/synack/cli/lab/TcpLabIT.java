@@ -188,7 +188,9 @@ class TcpLabIT {
 
     @Test
     void ctrlCDuringAnEstablishedConnectionResetsItOnTheServer() throws Exception {
-        Lab.Result r = interruptWhen("SYN_RECEIVED → ESTABLISHED", "fin-teardown", "198.18.2.2", "80", "--send", "x", "--wait", "20s");
+        // half a request: nginx waits for the rest of the headers, so the connection stays open until our Ctrl-C
+        Lab.Result r = interruptWhen("SYN_RECEIVED → ESTABLISHED", "fin-teardown", "198.18.2.2", "80", "--send",
+                "GET / HTTP/1.1\\r\\n", "--wait", "20s");
         assertEquals(130, r.exit(), r.toString());
         assertTrue(r.out().contains("abort: interrupted"), "we RST what we opened:\n" + r);
         int port = localPort(r.out());

@@ -1,6 +1,5 @@
 package synack.exchange.tcp;
 
-import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,12 +42,17 @@ public final class TcpConversation implements Exchange {
     }
 
     private final Path path;
-    private final Plan plan;
+    private final TcpApp app;
+    private final String command;
     private final TcpConnection tcp;
-    private final ByteArrayOutputStream received = new ByteArrayOutputStream();
+    private final Control control = new Control();
+    private final List<byte[]> arrived = new ArrayList<>();
+    private long receivedBytes;
+    private PlanApp planApp;
     private Output out;
     private final List<Event> pending = new ArrayList<>();
     private boolean buffering;
+    private boolean routineData;
     private int ipId;
     private long startedAt;
     private long establishedAt = -1;
@@ -61,23 +65,67 @@ public final class TcpConversation implements Exchange {
     private long now;
 
     public TcpConversation(Path path, TcpConnection.Config config, Plan plan, int firstIpId) {
+        this(path, config, new PlanApp(plan), plan.command(), firstIpId);
+        this.planApp = (PlanApp) app;
+    }
+
+    public TcpConversation(Path path, TcpConnection.Config config, TcpApp app, String command, int firstIpId) {
         this.path = path;
-        this.plan = plan;
+        this.app = app;
+        this.command = command;
         this.ipId = firstIpId;
         this.tcp = new TcpConnection(config, new Listener());
+    }
+
+    /** What an application may do with the connection. */
+    public final class Control {
+        public void send(byte[] data, long t) {
+            tcp.send(data, t);
+        }
+
+        public void close(long t) {
+            closing = true;
+            idleUntil = Long.MAX_VALUE;
+            tcp.close(t);
+        }
+
+        public void abort(long t, String why) {
+            closing = true;
+            idleUntil = Long.MAX_VALUE;
+            tcp.abort(t, why);
+        }
+
+        /** Calls the application's idle() after this long without data (again after each arrival). */
+        public void idleIn(long micros, long t) {
+            idleUntil = t + micros;
+        }
+
+        public void note(String text, long t) {
+            out.emit(new Event.Note(t, "info", text, Map.of()));
+        }
+
+        /** Bulk transfer: data segments and their ACKs are told only with -v. */
+        public void routineData(boolean on) {
+            routineData = on;
+        }
+
+        public TcpConnection connection() {
+            return tcp;
+        }
     }
 
     private final class Listener implements TcpListener {
         @Override
         public long send(TcpSegment segment, String annotation) {
             byte[] frame = Frames.tcp(path.ourMac(), path.nextHopMac(), path.ourIp(), path.peerIp(), ipId++ & 0xffff, segment);
+            boolean routine = routineData && isRoutine(segment);
             if (buffering) {
                 // an answer to the segment being processed: it leaves at once, and is told after that segment
                 long t = out.transmit(frame);
-                pending.add(new Event.Frame(t, Event.Direction.OUT, frame, annotation, false));
+                pending.add(new Event.Frame(t, Event.Direction.OUT, frame, annotation, routine));
                 return t;
             }
-            long t = out.send(frame, annotation);
+            long t = out.send(frame, annotation, routine);
             if (segment.has(TcpSegment.SYN) && !segment.has(TcpSegment.ACK) && synSentAt < 0) {
                 synSentAt = t;
             }
@@ -107,8 +155,13 @@ public final class TcpConversation implements Exchange {
 
         @Override
         public void delivered(byte[] data) {
-            received.writeBytes(data);
+            arrived.add(data);
         }
+    }
+
+    /** In bulk mode, segments that only carry data or acknowledge it are the routine of a transfer. */
+    private static boolean isRoutine(TcpSegment s) {
+        return (s.flags() & (TcpSegment.SYN | TcpSegment.FIN | TcpSegment.RST)) == 0;
     }
 
     @Override
@@ -151,27 +204,30 @@ public final class TcpConversation implements Exchange {
             synAckRtt = now - synSentAt;
             note = note + ", RTT " + Durations.ms(synAckRtt);
         }
-        out.shown(frame, note);
+        if (routineData && isRoutine(parsed.segment()) && !note.contains("out of order") && !note.contains("duplicate")) {
+            out.emit(new Event.Frame(frame.timeMicros(), Event.Direction.IN, frame.bytes(), note, true));
+        } else {
+            out.shown(frame, note);
+        }
         flushPending();
         if (tcp.state() == TcpState.ESTABLISHED && establishedAt < 0) {
             establishedAt = tcp.establishedAt();
             everEstablished = true;
-            afterEstablished(now);
+            app.established(control, now);
         }
-        if (parsed.segment().data().length > 0 && !closing) {
-            idleUntil = now + plan.idleMicros();
-            if (plan.complete() != null && plan.complete().test(received.toByteArray())
-                    && tcp.state() == TcpState.ESTABLISHED) {
-                closing = true;
-                idleUntil = Long.MAX_VALUE;
-                out.emit(new Event.Note(now, "info", "the whole answer is in: we close first (active close)", Map.of()));
-                tcp.close(now);
+        if (!arrived.isEmpty()) {
+            List<byte[]> batch = new ArrayList<>(arrived);
+            arrived.clear();
+            for (byte[] data : batch) {
+                receivedBytes += data.length;
+                if (!closing) {
+                    app.received(control, data, now);
+                }
             }
         }
         if (tcp.state() == TcpState.CLOSE_WAIT && !closing) {
             closing = true;
-            out.emit(new Event.Note(now, "info", "the server closed first: we answer with our own FIN (passive close)", Map.of()));
-            tcp.close(now);
+            app.peerFinished(control, now);
         }
         checkDone(now);
     }
@@ -179,29 +235,13 @@ public final class TcpConversation implements Exchange {
     /** Sends the buffered answers and events in the order they belong: after the segment that caused them. */
     private void flushPending() {
         for (Event e : pending) {
-            if (e instanceof Event.Frame) {
-                out.emit(e);
-            } else if (e instanceof Event.Transition t) {
+            if (e instanceof Event.Transition t) {
                 out.emit(new Event.Transition(now, t.subject(), t.endpoint(), t.from(), t.to(), t.cause(), t.inferred(), t.why(), false));
             } else {
                 out.emit(e);
             }
         }
         pending.clear();
-    }
-
-    private void afterEstablished(long t) {
-        if (plan.ending() == Ending.RST && plan.send().length == 0) {
-            tcp.abort(t, "--rst: abort instead of closing");
-            return;
-        }
-        if (plan.send().length > 0) {
-            tcp.send(plan.send(), t);
-            idleUntil = t + plan.idleMicros();
-        } else {
-            closing = true;
-            tcp.close(t);
-        }
     }
 
     /** With -S ADDR that no interface holds, we answer ARP for it ourselves, or no reply could reach us. */
@@ -227,14 +267,7 @@ public final class TcpConversation implements Exchange {
         now = nowMicros;
         if (nowMicros >= idleUntil && !closing) {
             idleUntil = Long.MAX_VALUE;
-            closing = true;
-            if (plan.ending() == Ending.RST) {
-                tcp.abort(nowMicros, "--rst");
-            } else {
-                out.emit(new Event.Note(nowMicros, "info", "the server kept the connection open for "
-                        + Durations.human(plan.idleMicros()) + ": we close first (active close)", Map.of()));
-                tcp.close(nowMicros);
-            }
+            app.idle(control, nowMicros);
         }
         if (nowMicros >= tcp.nextDeadline()) {
             tcp.onTimer(nowMicros);
@@ -254,7 +287,8 @@ public final class TcpConversation implements Exchange {
         String why = tcp.closedBecause();
         boolean refused = why.equals("refused");
         boolean timedOut = why.equals("timed out") && !everEstablished;
-        boolean ok = everEstablished && !why.startsWith("reset") && !why.equals("timed out");
+        boolean tcpOk = everEstablished && !why.startsWith("reset") && !why.equals("timed out");
+        boolean ok = tcpOk && app.satisfied();
         int exit = ok ? 0 : timedOut ? 4 : 1;
         f.put("ok", ok);
         f.put("peer", Ip4.toString(path.peerIp()) + ":" + tcp.config().remotePort());
@@ -267,7 +301,7 @@ public final class TcpConversation implements Exchange {
             f.put("rtt_ms", Durations.msValue(synAckRtt));
             f.put("established_ms", Durations.msValue(establishedAt - synSentAt));
         }
-        f.put("bytes_received", received.size());
+        f.put("bytes_received", receivedBytes);
         f.put("elapsed_ms", Durations.msValue(t - startedAt));
         String line;
         if (refused) {
@@ -276,12 +310,14 @@ public final class TcpConversation implements Exchange {
             line = "no answer from " + Ip4.toString(path.peerIp()) + ":" + tcp.config().remotePort() + " to "
                     + (tcp.config().maxRetries() + 1) + " SYNs";
         } else {
-            line = plan.command() + " " + Ip4.toString(path.peerIp()) + ":" + tcp.config().remotePort() + ": established in "
+            line = command + " " + Ip4.toString(path.peerIp()) + ":" + tcp.config().remotePort() + ": established in "
                     + Durations.ms(establishedAt - synSentAt) + " (RTT " + Durations.ms(synAckRtt) + "), " + why
                     + " after " + Durations.human(t - startedAt)
-                    + (received.size() > 0 ? ", " + received.size() + " bytes received" : "");
+                    + (receivedBytes > 0 ? ", " + receivedBytes + " bytes received" : "");
         }
-        return new Event.Result(t, exit, List.of(line), null, f);
+        List<String> lines = new ArrayList<>(List.of(line));
+        app.describe(f, lines);
+        return new Event.Result(t, exit, lines, null, f);
     }
 
     @Override
@@ -311,8 +347,9 @@ public final class TcpConversation implements Exchange {
         return tcp;
     }
 
+    /** What the simple plans received (DNS over TCP reads its answer here). */
     public byte[] received() {
-        return received.toByteArray();
+        return planApp != null ? planApp.received() : new byte[0];
     }
 
     static String seq(int s) {
