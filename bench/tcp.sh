@@ -86,15 +86,21 @@ capture_stop() {
   wait "$TCPDUMP_PID" 2>/dev/null || true
   TCPDUMP_PID=""
 }
-# count PCAP LABEL RUNS -> one table row; fields: SYN SYN,ACK ACK RST(tool) RST(kernel) ARP
+# count PCAP LABEL RUNS -> one table row: SYN, SYN,ACK, ACK, RST (tool), RST (kernel), ARP,
+# and the gap from the ARP reply to the SYN that follows it (synack's set-up after ARP).
 count() {
   tcpdump -n -tt -v -r "$1" 2>/dev/null | awk -v c="$CLIENT_IP" -v s="$SERVER_IP" -v l="$2" -v k="$3" '
+    function span(n, lo, hi, fmt) { return n ? sprintf(fmt "-" fmt " ms", lo, hi) : "-" }
     / ARP, / && /Request who-has/ && $0 ~ ("tell " c ",") { arp++; next }
+    / ARP, / && /Reply/ { areply = $1; next }
     /^[0-9]+\.[0-9]+ IP / { ts = $1; for (i = 1; i <= NF; i++) if ($i == "id") { id = $(i + 1); sub(",", "", id) }; next }
     /Flags \[/ {
       f = $0; sub(/.*Flags \[/, "", f); sub(/\].*/, "", f)
       if (index($1, c ".") == 1) {
-        if (f == "S") syn++
+        if (f == "S") {
+          syn++
+          if (areply) { d = (ts - areply) * 1000; g++; gmin = (g == 1 || d < gmin) ? d : gmin; gmax = (d > gmax) ? d : gmax; areply = 0 }
+        }
         else if (f == ".") ack++
         else if (f ~ /R/) {
           d = (ts - sa) * 1000
@@ -104,12 +110,13 @@ count() {
       } else if (index($1, s ".") == 1 && f == "S.") { sat++; sa = ts }
     }
     END {
-      printf "| %s | %d | %d | %d | %d | %d (%s) | %d (%s) | %d |\n", l, k, syn, sat, ack,
-        trst, trst ? sprintf("%.2f-%.2f ms", tmin, tmax) : "-", krst, krst ? sprintf("%.3f-%.3f ms", kmin, kmax) : "-", arp
+      printf "| %s | %d | %d | %d | %d | %d (%s) | %d (%s) | %d (%s) |\n", l, k, syn, sat, ack,
+        trst, span(trst, tmin, tmax, "%.2f"), krst, span(krst, kmin, kmax, "%.3f"), arp, span(g, gmin, gmax, "%.1f")
     }'
 }
 verify() { # verify TAG LABEL EXPECT(synack|kernel) CMD...
   local tag=$1 label=$2 expect=$3 i; shift 3
+  : >"$OUT/verify-$tag.out"
   capture_start "$OUT/verify-$tag.pcap"
   for ((i = 0; i < VERIFY_RUNS; i++)); do
     $IN "$@" >>"$OUT/verify-$tag.out" 2>&1 || { echo "bench: $label failed (see $OUT/verify-$tag.out)" >&2; exit 1; }
@@ -126,14 +133,16 @@ verify() { # verify TAG LABEL EXPECT(synack|kernel) CMD...
   ((ok)) || { echo "bench: $label: unexpected packets (see $OUT/verify-$tag.pcap)" >&2; exit 1; }
 }
 {
-  echo "| command ($VERIFY_RUNS runs) | runs | SYN sent | SYN,ACK | ACK sent | RST from the tool (SYN,ACK->RST) | RST from the kernel, IP id 0 (SYN,ACK->RST) | ARP who-has sent |"
-  echo "|---|---:|---:|---:|---:|---|---|---:|"
+  echo "| command ($VERIFY_RUNS runs) | runs | SYN sent | SYN,ACK | ACK sent | RST from the tool (SYN,ACK->RST) | RST from the kernel, IP id 0 (SYN,ACK->RST) | ARP who-has sent (ARP reply->SYN) |"
+  echo "|---|---:|---:|---:|---:|---|---|---|"
   verify probe "synack syn-probe" synack $PROBE
   verify hping "hping3 -S" kernel $HPING
   verify nping "nping --tcp" kernel $NPING
   verify hand "synack handshake --rst" synack $HAND
 } | tee "$OUT/verify.md"
-grep -q '1 packets received' "$OUT/verify-hping.out" || { echo "bench: hping3 got no reply" >&2; exit 1; }
+# ... and the peers themselves saw every reply before exiting (nping's --delay 0 is a race it must win).
+[[ $(grep -c '1 packets received' "$OUT/verify-hping.out") -eq $VERIFY_RUNS ]] || { echo "bench: hping3 missed a reply" >&2; exit 1; }
+[[ $(grep -c 'Rcvd: 1 ' "$OUT/verify-nping.out") -eq $VERIFY_RUNS ]] || { echo "bench: nping missed a reply" >&2; exit 1; }
 if $IN iptables -w -S OUTPUT | grep -q synack-pid-; then
   echo "bench: synack left a firewall rule behind" >&2; exit 1
 fi
@@ -188,9 +197,20 @@ gaps() { # over 5 verbose runs, from synack's own narration: ARP is-at -> SYN, S
   echo "syn-probe narration, median of 5 runs: ARP is-at at +$(awk '{print $1}' <<<"$runs" | median) ms;" \
     "ARP is-at -> SYN $(awk '{print $2}' <<<"$runs" | median) ms; SYN,ACK -> RST $(awk '{print $3}' <<<"$runs" | median) ms"
 }
+timeline() { # when (JVM uptime) the classes of each stage are first loaded, syn-probe -q
+  $IN java $JOPTS -Xlog:class+load:file="$OUT/timeline.txt":uptime -jar "$COPY/synack.jar" syn-probe -q "$SERVER_IP" -p 80 >/dev/null
+  local stage pat out=""
+  for stage in "picocli:picocli" "syn-probe command:SynProbeCommand" "JNA/pcap4j:(com\\.sun\\.jna|org\\.pcap4j)" \
+      "ARP exchange:synack\\.exchange\\.arp\\.ArpResolve " "iptables filter:KernelRstFilter " "SYN probe:synack\\.exchange\\.tcp\\.SynProbe "; do
+    pat=${stage#*:}
+    out+="${stage%%:*} $(grep -m1 -E "$pat" "$OUT/timeline.txt" | sed 's/^\[\([0-9.]*\)s\].*/\1/') s; "
+  done
+  echo "syn-probe -q class-load timeline (JVM uptime): ${out}last class $(tail -1 "$OUT/timeline.txt" | sed 's/^\[\([0-9.]*\)s\].*/\1/') s"
+}
 {
   echo "classes loaded: --version $(classes --version); syn-probe $(classes syn-probe -q "$SERVER_IP" -p 80); handshake $(classes handshake -q --rst "$SERVER_IP" 80)"
   gaps
+  timeline
   if command -v strace >/dev/null 2>&1; then
     $IN strace -f -qq -e trace=execve -e signal=none -o "$OUT/strace.txt" $PROBE >/dev/null
     echo "processes syn-probe starts (strace -f): $(grep -c 'jspawnhelper", \[' "$OUT/strace.txt") via jspawnhelper:" \

@@ -395,6 +395,11 @@ write_server_files() {
 </body></html>
 EOF
     printf 'hello from the synack lab\n' >"$dir/www/hello.txt"
+    # for http-get: big binary files (byte-exact checks, throughput) and a text that nginx gzips
+    # on the fly (so it comes gzip-encoded and chunked)
+    head -c 100M /dev/urandom >"$dir/www/big100m.bin"
+    head -c 20M "$dir/www/big100m.bin" >"$dir/www/big20m.bin"
+    for i in $(seq 1 2000); do printf 'line %d of a text that compresses well: synack lab\n' "$i"; done >"$dir/www/text.txt"
 
     # Temp paths in the lab dir, only for modules this nginx build has.
     local v temp="" m
@@ -421,6 +426,8 @@ $temp    types { text/html html htm; text/plain txt; }
         server_name $WEB_NAME _;
         root $dir/www;
         index index.html;
+        location = /old { return 301 /; }
+        location = /text.txt { gzip on; gzip_types text/plain; gzip_min_length 0; }
     }
     # a server that closes first: no keep-alive, so nginx sends its FIN right after the response
     server {

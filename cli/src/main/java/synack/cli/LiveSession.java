@@ -96,6 +96,39 @@ public final class LiveSession implements AutoCloseable {
         return result[0];
     }
 
+    /** Runs an exchange and hands back its result untold: the command composes the story's one result. */
+    public Event.Result capture(Exchange exchange) {
+        Event.Result[] result = new Event.Result[1];
+        EventSink sink = e -> {
+            if (e instanceof Event.Result r) {
+                result[0] = r;
+            } else {
+                renderer.accept(e);
+            }
+        };
+        new Runner(link, Clock.SYSTEM, sink).run(exchange, this::shouldStop);
+        return result[0];
+    }
+
+    private long deadlineMicros = Long.MAX_VALUE;
+
+    /** After this wall-clock time every exchange is stopped (--max-time). */
+    public void deadline(long micros) {
+        deadlineMicros = micros;
+    }
+
+    public boolean pastDeadline() {
+        return Clock.SYSTEM.nowMicros() >= deadlineMicros;
+    }
+
+    private boolean shouldStop() {
+        return Interrupts.requested() || pastDeadline();
+    }
+
+    public void tell(Event event) {
+        renderer.accept(event);
+    }
+
     @Override
     public void close() {
         if (closed) {

@@ -134,6 +134,7 @@ public final class TextRenderer extends Renderer {
             case "header" -> out.println(style.bold(n.text()));
             case "warning" -> out.println(INDENT + style.warn("warning: " + n.text()));
             case "answer" -> out.println(n.text());
+            case "section" -> out.println(style.bold("── " + n.text() + " ──"));
             default -> {
                 for (String line : n.text().split("\n")) {
                     out.println(INDENT + style.dim(line));

@@ -104,6 +104,11 @@ public final class TcpConversation implements Exchange {
             out.emit(new Event.Note(t, "info", text, Map.of()));
         }
 
+        /** A heading in the story: one per layer or phase (HTTP request, HTTP response, teardown). */
+        public void section(String title, long t) {
+            out.emit(new Event.Note(t, "section", title, Map.of()));
+        }
+
         /** Bulk transfer: data segments and their ACKs are told only with -v. */
         public void routineData(boolean on) {
             routineData = on;
@@ -118,7 +123,7 @@ public final class TcpConversation implements Exchange {
         @Override
         public long send(TcpSegment segment, String annotation) {
             byte[] frame = Frames.tcp(path.ourMac(), path.nextHopMac(), path.ourIp(), path.peerIp(), ipId++ & 0xffff, segment);
-            boolean routine = routineData && isRoutine(segment);
+            boolean routine = routineData && isRoutine(segment) && tcp.state() == TcpState.ESTABLISHED && !closing;
             if (buffering) {
                 // an answer to the segment being processed: it leaves at once, and is told after that segment
                 long t = out.transmit(frame);
@@ -204,7 +209,8 @@ public final class TcpConversation implements Exchange {
             synAckRtt = now - synSentAt;
             note = note + ", RTT " + Durations.ms(synAckRtt);
         }
-        if (routineData && isRoutine(parsed.segment()) && !note.contains("out of order") && !note.contains("duplicate")) {
+        if (routineData && isRoutine(parsed.segment()) && tcp.state() == TcpState.ESTABLISHED && !closing
+                && !note.contains("out of order") && !note.contains("duplicate")) {
             out.emit(new Event.Frame(frame.timeMicros(), Event.Direction.IN, frame.bytes(), note, true));
         } else {
             out.shown(frame, note);

@@ -1,0 +1,387 @@
+package synack.cli.commands;
+
+import java.io.BufferedOutputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import synack.cli.DurationConverter;
+import synack.cli.ExitCodes;
+import synack.cli.Interrupts;
+import synack.cli.LiveOptions;
+import synack.cli.LiveSession;
+import synack.cli.TcpOptions;
+import synack.cli.TcpRun;
+import synack.cli.UsageProblem;
+import synack.cli.render.JsonRenderer;
+import synack.cli.render.QuietRenderer;
+import synack.cli.render.Renderer;
+import synack.cli.render.Style;
+import synack.cli.render.TextRenderer;
+import synack.event.Durations;
+import synack.event.Event;
+import synack.exchange.Clock;
+import synack.exchange.arp.ArpResolve;
+import synack.exchange.dns.DnsLookup;
+import synack.exchange.http.HttpApp;
+import synack.exchange.http.HttpRequest;
+import synack.exchange.http.HttpUrl;
+import synack.exchange.tcp.TcpConversation;
+import synack.exchange.tcp.TcpWarmup;
+import synack.net.EnvironmentException;
+import synack.net.ResolvConf;
+import synack.net.Route;
+import synack.net.Routing;
+import synack.oui.OuiRegistry;
+import synack.wire.DnsMessage;
+import synack.wire.DnsType;
+import synack.wire.Ip4;
+import synack.wire.MacAddress;
+
+@Command(name = "http-get", sortOptions = false, mixinStandardHelpOptions = true,
+        description = {"The whole journey of a URL, by hand: resolve the name (DNS), ARP the next hop, the three-way",
+            "handshake, the HTTP/1.1 request, the response segment by segment with our ACKs, then the four-way close —",
+            "each phase told with its time, the messages with their parts labelled, and a curl-like timing summary."},
+        footer = {"", "Exit status: 0 every response arrived (status < 400, and every --expect held), 1 a status >= 400,",
+            "an --expect unmet, refused or reset, 2 usage (bad URL), 3 environment, 4 no answer / --max-time, 130 interrupted.",
+            "The body: -o FILE; -q prints just the body; when stdout is not a terminal the raw body goes to stdout",
+            "and the narration to stderr (as curl does). --json tells events only and hashes the body.", "", "Examples:",
+            "  synack http-get http://www.synack.test/", "  synack http-get -q http://198.18.2.2/hello.txt",
+            "  synack http-get -L --expect-status 200 http://www.synack.test/old"})
+public final class HttpGetCommand implements Callable<Integer> {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    @Parameters(paramLabel = "URL", arity = "1..*", description = "http:// URLs; several on one host share one keep-alive connection.")
+    List<String> urls = new ArrayList<>();
+
+    @Option(names = {"-H", "--header"}, paramLabel = "'NAME: VALUE'", description = "Add a request header (repeatable).")
+    List<String> headers = new ArrayList<>();
+
+    @Option(names = {"-I", "--head"}, description = "Send HEAD instead of GET: the response head only.")
+    boolean head;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the body to FILE.")
+    Path output;
+
+    @Option(names = "--compressed", description = "Ask for gzip/deflate (Accept-Encoding) and decode the body.")
+    boolean compressed;
+
+    @Option(names = {"-L", "--location"}, description = "Follow redirects (3xx with Location).")
+    boolean follow;
+
+    @Option(names = "--max-redirs", paramLabel = "N", defaultValue = "5", description = "Redirects followed at most (default: ${DEFAULT-VALUE}).")
+    int maxRedirects;
+
+    @Option(names = {"-m", "--max-time"}, paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Give up after this long in all (exit 4).")
+    Long maxTimeMicros;
+
+    @Option(names = "--expect-status", paramLabel = "CODE", description = "Exit 1 unless the (last) status is CODE, or in a class like 2xx.")
+    String expectStatus;
+
+    @Option(names = "--expect-body", paramLabel = "REGEX", description = "Exit 1 unless the (last) body matches REGEX (searched in its first 16 MB).")
+    String expectBody;
+
+    @Mixin
+    TcpOptions tcp;
+
+    @Mixin
+    LiveOptions live;
+
+    @Override
+    public Integer call() throws IOException {
+        List<HttpUrl> parsed = new ArrayList<>();
+        for (String u : urls) {
+            try {
+                parsed.add(HttpUrl.parse(u));
+            } catch (IllegalArgumentException e) {
+                throw new UsageProblem(e.getMessage());
+            }
+        }
+        Pattern bodyPattern = null;
+        if (expectBody != null) {
+            try {
+                bodyPattern = Pattern.compile(expectBody);
+            } catch (PatternSyntaxException e) {
+                throw new UsageProblem("--expect-body is not a regular expression: " + e.getDescription());
+            }
+        }
+        if (expectStatus != null && !expectStatus.matches("[1-5]([0-9]{2}|xx)")) {
+            throw new UsageProblem("--expect-status wants a code like 200 or a class like 2xx, not '" + expectStatus + "'");
+        }
+        for (HttpUrl u : parsed) {
+            if (!Ip4.isAddress(u.host()) && !u.host().matches("[a-z0-9_.-]+")) {
+                throw new UsageProblem("not a host name: " + u.host());
+            }
+        }
+        try {
+            HttpRequest.get(parsed.get(0), head, compressed, true, headers);
+        } catch (IllegalArgumentException e) {
+            throw new UsageProblem(e.getMessage());
+        }
+        boolean bodyToStdout = output == null && !live.json && (live.quiet || System.console() == null);
+        PrintStream narration = bodyToStdout ? System.err : System.out;
+        long start = Clock.SYSTEM.nowMicros();
+        Renderer renderer = live.json ? new JsonRenderer(System.out, "http-get", start)
+                : live.quiet ? new QuietRenderer(new PrintStream(OutputStream.nullOutputStream()), System.err)
+                : new TextRenderer(narration, new Style(Style.wanted(live.noColor) && !bodyToStdout), live.verbose.length, live.explain,
+                        tcp.relative);
+        OutputStream body = null;
+        try {
+            if (output != null) {
+                try {
+                    body = new BufferedOutputStream(new FileOutputStream(output.toFile()), 1 << 16);
+                } catch (IOException e) {
+                    throw new UsageProblem("cannot write " + output + ": " + e.getMessage());
+                }
+            } else if (bodyToStdout) {
+                body = new BufferedOutputStream(new FileOutputStream(java.io.FileDescriptor.out), 1 << 16);
+            }
+            return journey(parsed, renderer, body, bodyPattern, start);
+        } finally {
+            if (body != null) {
+                body.flush();
+                if (output != null) {
+                    body.close();
+                }
+            }
+        }
+    }
+
+    private int journey(List<HttpUrl> targets, Renderer renderer, OutputStream body, Pattern bodyPattern, long start) {
+        Routing routing = Routing.fromKernel();
+        HttpUrl first = targets.get(0);
+        Integer dnsServer = Ip4.isAddress(first.host()) ? null : ResolvConf.firstNameserver(Path.of("/etc/resolv.conf"))
+                .orElseThrow(() -> new EnvironmentException("no IPv4 nameserver in /etc/resolv.conf to resolve " + first.host()));
+        int firstHop = dnsServer != null ? dnsServer : Ip4.parse(first.host());
+        Route route = TcpRun.route(live, firstHop);
+        boolean owns = TcpRun.ownsSource(live, route);
+        int sport = TcpRun.randomSourcePort();
+        int dnsPort = TcpRun.randomSourcePort();
+        String filter = "(udp and src port 53 and dst port " + dnsPort + ") or (tcp and dst port " + sport + ")";
+        Map<Integer, MacAddress> neighbours = new HashMap<>();
+        Map<String, Integer> addresses = new HashMap<>();
+        long nameLookup = 0;
+        try (LiveSession session = TcpRun.open(live, renderer, route, firstHop, owns, filter)) {
+            if (maxTimeMicros != null) {
+                session.deadline(start + maxTimeMicros);
+            }
+            start = Clock.SYSTEM.nowMicros(); // the timings count from here, as curl's do from its start
+            session.header("http-get " + String.join(" ", urls) + " from " + Ip4.toString(route.source()) + " on " + route.via().name()
+                    + " (" + route.via().mac() + ")", Map.of("interface", route.via().name()));
+            HttpUrl url = first;
+            List<HttpUrl> batch = new ArrayList<>(targets);
+            int redirects = 0;
+            Event.Result tcpResult;
+            HttpApp app;
+            long connectStarted;
+            while (true) {
+                Integer ip = Ip4.isAddress(url.host()) ? Integer.valueOf(Ip4.parse(url.host())) : addresses.get(url.host());
+                if (ip == null) {
+                    long t0 = Clock.SYSTEM.nowMicros();
+                    section(session, "DNS: " + url.host() + " → ?");
+                    ip = resolve(session, routing, route, url.host(), dnsServer, dnsPort, neighbours, renderer);
+                    nameLookup += Clock.SYSTEM.nowMicros() - t0;
+                    if (ip == null) {
+                        return finish(session, renderer, null, null, "could not resolve " + url.host(), ExitCodes.NO_ANSWER, start, nameLookup, 0);
+                    }
+                    addresses.put(url.host(), ip);
+                }
+                Route to = routing.resolve(ip, route.via().name(), live.source);
+                MacAddress hop = neighbours.get(to.nextHop());
+                if (hop == null) {
+                    section(session, "ARP: " + (to.onLink() ? Ip4.toString(ip) : "next hop " + Ip4.toString(to.nextHop())));
+                    hop = arp(session, to);
+                    if (hop == null) {
+                        return finish(session, renderer, null, null, "next hop " + Ip4.toString(to.nextHop()) + " did not answer ARP",
+                                ExitCodes.NO_ANSWER, start, nameLookup, 0);
+                    }
+                    neighbours.put(to.nextHop(), hop);
+                }
+                HttpUrl here = url;
+                List<HttpRequest> requests = new ArrayList<>();
+                List<HttpUrl> sameHost = batch.stream().filter(u -> u.host().equals(here.host()) && u.port() == here.port()).toList();
+                for (int i = 0; i < sameHost.size(); i++) {
+                    requests.add(HttpRequest.get(sameHost.get(i), head, compressed, true, headers));
+                }
+                batch.removeAll(sameHost);
+                section(session, "TCP handshake with " + Ip4.toString(ip) + ":" + url.port());
+                TcpRun.guardAgainstKernelRst(session, owns, sport);
+                TcpWarmup.run();
+                app = new HttpApp(requests, compressed, body);
+                connectStarted = Clock.SYSTEM.nowMicros();
+                TcpConversation conv = new TcpConversation(new TcpConversation.Path(route.via().mac(), to.source(), hop, ip, owns),
+                        TcpRun.config(tcp, sport, url.port()), app, "http-get", RANDOM.nextInt(65536));
+                tcpResult = session.capture(conv);
+                if (Interrupts.requested() || session.pastDeadline() || tcpResult == null) {
+                    break;
+                }
+                HttpApp.Response last = app.responses().isEmpty() ? null : app.responses().get(app.responses().size() - 1);
+                String location = last == null ? null : last.header("Location");
+                if (follow && last != null && last.status() >= 300 && last.status() < 400 && location != null && batch.isEmpty()) {
+                    if (++redirects > maxRedirects) {
+                        return finish(session, renderer, tcpResult, app, "more than " + maxRedirects + " redirects", 1, start, nameLookup,
+                                connectStarted);
+                    }
+                    try {
+                        url = url.resolve(location);
+                    } catch (IllegalArgumentException e) {
+                        return finish(session, renderer, tcpResult, app, "cannot follow Location '" + location + "': " + e.getMessage(), 1,
+                                start, nameLookup, connectStarted);
+                    }
+                    section(session, "redirect " + redirects + ": " + last.status() + " → " + url);
+                    batch.add(url);
+                    sport = TcpRun.randomSourcePort(); // a new connection needs its own port (the old one is in TIME_WAIT)
+                    continue;
+                }
+                if (!batch.isEmpty()) {
+                    url = batch.get(0);
+                    sport = TcpRun.randomSourcePort();
+                    continue;
+                }
+                break;
+            }
+            if (session.pastDeadline()) {
+                return finish(session, renderer, tcpResult, app, "--max-time reached", ExitCodes.NO_ANSWER, start, nameLookup, connectStarted);
+            }
+            if (Interrupts.requested()) {
+                return ExitCodes.INTERRUPTED;
+            }
+            return finish(session, renderer, tcpResult, app, null, -1, start, nameLookup, connectStarted, bodyPattern);
+        }
+    }
+
+    private static void section(LiveSession session, String title) {
+        session.tell(new Event.Note(Clock.SYSTEM.nowMicros(), "section", title, Map.of()));
+    }
+
+    private Integer resolve(LiveSession session, Routing routing, Route route, String host, int server, int dnsPort,
+                            Map<Integer, MacAddress> neighbours, Renderer renderer) {
+        Route toServer = routing.resolve(server, route.via().name(), live.source);
+        MacAddress hop = neighbours.get(toServer.nextHop());
+        if (hop == null) {
+            hop = arp(session, toServer);
+            if (hop == null) {
+                return null;
+            }
+            neighbours.put(toServer.nextHop(), hop);
+        }
+        DnsMessage query = DnsMessage.query(RANDOM.nextInt(65536), host, DnsType.A, true, 1232);
+        TcpOptions dnsTcp = new TcpOptions();
+        dnsTcp.retries = 5;
+        dnsTcp.initialRtoMicros = 1_000_000;
+        dnsTcp.mslMicros = 100_000;
+        DnsLookup lookup = new DnsLookup(new DnsLookup.Path(route.via().mac(), hop, toServer.source(), server, 53), query,
+                new DnsLookup.Settings(2, 2_000_000, false, dnsPort, TcpRun.config(dnsTcp, dnsPort, 53), List.of(), null, true),
+                RANDOM.nextInt(65536));
+        Event.Result r = session.capture(lookup);
+        DnsMessage answer = lookup.answer();
+        if (r == null || answer == null) {
+            return null;
+        }
+        String name = answer.questions().get(0).name();
+        for (DnsMessage.Record rec : answer.answers()) {
+            if (rec.type() == DnsType.A) {
+                session.tell(new Event.Note(r.timeMicros(), "info", host + " is " + rec.rdataText()
+                        + (rec.name().equalsIgnoreCase(name) ? "" : " (via CNAME " + rec.name() + ")"), Map.of()));
+                return Ip4.parse(rec.rdataText());
+            }
+        }
+        session.tell(new Event.Note(r.timeMicros(), "warning", host + ": " + answer.rcodeName() + ", no A record", Map.of()));
+        return null;
+    }
+
+    private static MacAddress arp(LiveSession session, Route to) {
+        ArpResolve arp = new ArpResolve(to.via().mac(), to.source(), List.of(to.nextHop()),
+                new ArpResolve.Settings(3, 1_000_000, 1_000_000, 0), new OuiRegistry(OuiRegistry.DEFAULT_FILE)::vendorOf, false);
+        Event.Result r = session.capture(arp);
+        return r != null && r.exitCode() == 0 ? arp.entry(to.nextHop()).mac() : null;
+    }
+
+    private int finish(LiveSession session, Renderer renderer, Event.Result tcpResult, HttpApp app, String failure, int failureExit,
+                       long start, long nameLookup, long connectStarted) {
+        return finish(session, renderer, tcpResult, app, failure, failureExit, start, nameLookup, connectStarted, null);
+    }
+
+    private int finish(LiveSession session, Renderer renderer, Event.Result tcpResult, HttpApp app, String failure, int failureExit,
+                       long start, long nameLookup, long connectStarted, Pattern bodyPattern) {
+        long now = Clock.SYSTEM.nowMicros();
+        Map<String, Object> f = new LinkedHashMap<>();
+        List<String> lines = new ArrayList<>();
+        int exit;
+        String summary;
+        HttpApp.Response last = app == null || app.responses().isEmpty() ? null : app.responses().get(app.responses().size() - 1);
+        if (failure != null) {
+            exit = failureExit;
+            summary = failure;
+        } else if (last == null) {
+            exit = tcpResult == null ? ExitCodes.NO_ANSWER : tcpResult.exitCode() != 0 ? tcpResult.exitCode() : 1;
+            summary = tcpResult == null ? "no response" : String.join("; ", tcpResult.lines())
+                    + (app != null && app.error() != null ? "; " + app.error() : "");
+        } else {
+            List<String> unmet = new ArrayList<>();
+            if (expectStatus != null) {
+                String code = Integer.toString(last.status());
+                boolean held = expectStatus.endsWith("xx") ? code.charAt(0) == expectStatus.charAt(0) : code.equals(expectStatus);
+                if (!held) {
+                    unmet.add("status " + expectStatus + " (got " + last.status() + ")");
+                }
+            } else if (last.status() >= 400) {
+                unmet.add("a status below 400 (got " + last.status() + " " + last.reason() + ")");
+            }
+            if (bodyPattern != null && !bodyPattern.matcher(new String(last.preview(), StandardCharsets.UTF_8)).find()) {
+                unmet.add("body matching /" + bodyPattern.pattern() + "/");
+            }
+            boolean tcpOk = tcpResult != null && tcpResult.exitCode() == 0;
+            exit = !unmet.isEmpty() || !app.satisfied() ? 1 : tcpOk ? 0 : tcpResult == null ? ExitCodes.NO_ANSWER : tcpResult.exitCode();
+            long total = now - start;
+            long ttfb = last.firstByteAt() - start;
+            long connect = tcpResult != null && tcpResult.fields().get("established_ms") instanceof Double d ? (long) (d * 1000) : -1;
+            long bytes = app.responses().stream().mapToLong(HttpApp.Response::bodyBytes).sum();
+            double seconds = Math.max(1, last.completeAt() - last.sentAt()) / 1e6; // curl's speed: size over request to end
+            summary = String.format(Locale.ROOT, "%d %s  %s — %d bytes; name lookup %s, connect %s, first byte %s, total %s, %.1f MB/s",
+                    last.status(), last.reason(), last.url(), bytes, Durations.ms(nameLookup), connect >= 0 ? Durations.ms(connect) : "-",
+                    Durations.ms(ttfb), Durations.ms(total), last.bodyBytes() / seconds / 1e6)
+                    + (unmet.isEmpty() ? "" : "; expected " + String.join(", ", unmet))
+                    + (app.error() != null ? "; " + app.error() : "");
+            f.put("status", last.status());
+            f.put("reason", last.reason());
+            f.put("url", last.url().toString());
+            f.put("bytes", bytes);
+            f.put("sha256", last.sha256());
+            Map<String, Object> timing = new LinkedHashMap<>();
+            timing.put("namelookup_ms", Durations.msValue(nameLookup));
+            timing.put("connect_ms", connect >= 0 ? Durations.msValue(connect) : null);
+            timing.put("ttfb_ms", Durations.msValue(ttfb));
+            timing.put("total_ms", Durations.msValue(total));
+            timing.put("mb_per_s", Math.round(last.bodyBytes() / seconds / 1e4) / 100.0);
+            f.put("timing", timing);
+            if (!unmet.isEmpty()) {
+                f.put("unmet", unmet);
+            }
+            app.describe(f, lines);
+            if (tcpResult != null) {
+                f.put("tcp", tcpResult.fields().get("outcome"));
+            }
+        }
+        f.put("ok", exit == 0);
+        session.tell(new Event.Result(now, exit, List.of(), summary, f));
+        return exit;
+    }
+}

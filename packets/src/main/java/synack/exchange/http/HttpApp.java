@@ -1,0 +1,313 @@
+package synack.exchange.http;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.Inflater;
+import java.util.zip.InflaterInputStream;
+import synack.event.Durations;
+import synack.exchange.tcp.TcpApp;
+import synack.exchange.tcp.TcpConversation;
+
+/**
+ * HTTP/1.1 over one connection: sends each request in turn (keep-alive), reads each response as
+ * it arrives, hands the body to a sink (a file, stdout, or only counted and hashed), and closes
+ * after the last — or answers the server's close.
+ */
+public final class HttpApp implements TcpApp {
+    /** What one exchange gave; {@code preview} holds the first bytes of the (decoded) body. */
+    public record Response(HttpUrl url, String method, int status, String reason, List<String[]> headers, long wireBodyBytes,
+                           long bodyBytes, String sha256, String framing, int chunks, long sentAt, long firstByteAt,
+                           long completeAt, byte[] preview, String error) {
+        public String header(String name) {
+            for (String[] h : headers) {
+                if (h[0].equalsIgnoreCase(name)) {
+                    return h[1];
+                }
+            }
+            return null;
+        }
+    }
+
+    static final int PREVIEW = 16 * 1024 * 1024; // what --expect-body may search, and the start of the summary
+
+    private final List<HttpRequest> requests;
+    private final boolean decode;
+    private final OutputStream bodyOut;
+    private final List<Response> responses = new ArrayList<>();
+    private int index;
+    private HttpResponseParser parser;
+    private MessageDigest sha;
+    private ByteArrayOutputStream compressed;
+    private ByteArrayOutputStream preview;
+    private long decodedBytes;
+    private long sentAt;
+    private long firstByteAt = -1;
+    private boolean responseHeadTold;
+    private String error;
+
+    public HttpApp(List<HttpRequest> requests, boolean decodeContent, OutputStream bodyOut) {
+        this.requests = requests;
+        this.decode = decodeContent;
+        this.bodyOut = bodyOut;
+    }
+
+    @Override
+    public void established(TcpConversation.Control c, long now) {
+        sendNext(c, now);
+    }
+
+    private void sendNext(TcpConversation.Control c, long now) {
+        HttpRequest r = requests.get(index);
+        c.section("HTTP request" + (requests.size() > 1 ? " " + (index + 1) + " of " + requests.size() : ""), now);
+        c.note(r.describe(), now);
+        parser = new HttpResponseParser(r.method().equals("HEAD"), this::body);
+        sha = sha256();
+        compressed = null;
+        preview = new ByteArrayOutputStream();
+        decodedBytes = 0;
+        firstByteAt = -1;
+        responseHeadTold = false;
+        sentAt = now;
+        c.send(r.toBytes(), now);
+        c.idleIn(30_000_000, now);
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new AssertionError("every JDK has SHA-256", e);
+        }
+    }
+
+    @Override
+    public void received(TcpConversation.Control c, byte[] data, long now) {
+        if (parser == null || error != null) {
+            c.note("unexpected " + data.length + " bytes after the response: ignored", now);
+            return;
+        }
+        if (firstByteAt < 0) {
+            firstByteAt = now;
+            c.section("HTTP response", now);
+            c.note("first byte " + Durations.ms(now - sentAt) + " after the request (time to first byte)", now);
+            c.routineData(true); // the rest of the transfer: segments and ACKs shown with -v
+        }
+        try {
+            int used = parser.feed(data, 0, data.length);
+            if (parser.headersComplete() && !responseHeadTold) {
+                responseHeadTold = true;
+                c.note(describeHead(), now);
+            }
+            if (parser.complete()) {
+                if (used < data.length) {
+                    c.note((data.length - used) + " bytes beyond the response: ignored", now);
+                }
+                completed(c, now);
+            } else {
+                c.idleIn(30_000_000, now);
+            }
+        } catch (HttpResponseParser.ProtocolException e) {
+            fail(c, e.getMessage(), now);
+        }
+    }
+
+    private void body(byte[] data, int offset, int length) {
+        String encoding = parser.header("Content-Encoding");
+        if (decode && encoding != null && !encoding.equalsIgnoreCase("identity")) {
+            if (compressed == null) {
+                compressed = new ByteArrayOutputStream();
+            }
+            compressed.write(data, offset, length);
+            return;
+        }
+        consume(data, offset, length);
+    }
+
+    private void consume(byte[] data, int offset, int length) {
+        sha.update(data, offset, length);
+        decodedBytes += length;
+        if (preview.size() < PREVIEW) {
+            preview.write(data, offset, Math.min(length, PREVIEW - preview.size()));
+        }
+        if (bodyOut != null) {
+            try {
+                bodyOut.write(data, offset, length);
+            } catch (IOException e) {
+                error = "cannot write the body: " + e.getMessage();
+            }
+        }
+    }
+
+    private String describeHead() {
+        StringBuilder sb = new StringBuilder("HTTP response head, " + parser.headBytes() + " bytes:");
+        sb.append("\n  status line    ").append(parser.statusLineText()).append("   (version, status code, reason)");
+        for (String[] h : parser.headers()) {
+            sb.append("\n  header         ").append(h[0]).append(": ").append(h[1]);
+        }
+        sb.append("\n  blank line     (CRLF: the headers end here)");
+        sb.append("\n  body           ").append(switch (parser.framing()) {
+            case NONE -> "none (" + (parser.status() == 204 || parser.status() == 304 ? "status " + parser.status() : "HEAD") + ")";
+            case LENGTH -> parser.header("Content-Length") + " bytes, as Content-Length says";
+            case CHUNKED -> "chunked transfer coding: chunks each led by their size in hex, until a chunk of size 0";
+            case UNTIL_CLOSE -> "no length given: the body ends when the server closes the connection";
+        });
+        return sb.toString();
+    }
+
+    private void completed(TcpConversation.Control c, long now) {
+        if (compressed != null) {
+            decodeBody(c, now);
+        }
+        HttpRequest r = requests.get(index);
+        Response resp = new Response(r.url(), r.method(), parser.status(), parser.reason(), List.copyOf(parser.headers()),
+                parser.bodyBytes(), decodedBytes, HexFormat.of().formatHex(sha.digest()), parser.framing().name().toLowerCase(Locale.ROOT),
+                parser.chunks(), sentAt, firstByteAt, now, preview.toByteArray(), error);
+        responses.add(resp);
+        c.note(bodySummary(resp), now);
+        parser = null;
+        index++;
+        String connection = resp.header("Connection");
+        boolean serverCloses = connection != null && connection.equalsIgnoreCase("close");
+        if (index < requests.size() && !serverCloses) {
+            sendNext(c, now);
+        } else if (serverCloses) {
+            c.note("the server said Connection: close: it will close first", now);
+            c.idleIn(2_000_000, now);
+        } else {
+            c.section("teardown", now);
+            c.close(now);
+        }
+    }
+
+    private void decodeBody(TcpConversation.Control c, long now) {
+        String encoding = parser.header("Content-Encoding").toLowerCase(Locale.ROOT).trim();
+        byte[] raw = compressed.toByteArray();
+        try (InputStream in = switch (encoding) {
+            case "gzip", "x-gzip" -> new GZIPInputStream(new ByteArrayInputStream(raw));
+            case "deflate" -> deflateStream(raw);
+            default -> throw new IOException("unknown content coding '" + encoding + "'");
+        }) {
+            byte[] buf = new byte[65536];
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                consume(buf, 0, n);
+            }
+            c.note("Content-Encoding " + encoding + ": " + raw.length + " bytes on the wire decoded to " + decodedBytes, now);
+        } catch (IOException e) {
+            error = "cannot decode " + encoding + " content: " + e.getMessage();
+            c.note(error, now);
+        }
+    }
+
+    /** "deflate" is meant to be zlib-wrapped (RFC 9110); some servers send raw deflate: accept both. */
+    private static InputStream deflateStream(byte[] raw) {
+        boolean zlib = raw.length >= 2 && (raw[0] & 0x0f) == 8 && (((raw[0] & 0xff) << 8) | (raw[1] & 0xff)) % 31 == 0;
+        return new InflaterInputStream(new ByteArrayInputStream(raw), new Inflater(!zlib));
+    }
+
+    private static String bodySummary(Response r) {
+        StringBuilder sb = new StringBuilder("body: " + r.bodyBytes() + " bytes");
+        if (r.wireBodyBytes() != r.bodyBytes()) {
+            sb.append(" (").append(r.wireBodyBytes()).append(" on the wire)");
+        }
+        sb.append(switch (r.framing()) {
+            case "chunked" -> ", in " + (r.chunks() - 1) + " chunks";
+            case "until_close" -> ", until the server closed";
+            default -> "";
+        });
+        sb.append(", sha256 ").append(r.sha256(), 0, 16).append("…");
+        sb.append(", received in ").append(Durations.ms(r.completeAt() - r.firstByteAt()));
+        String type = r.header("Content-Type");
+        if (r.bodyBytes() > 0 && type != null && (type.startsWith("text/") || type.contains("json") || type.contains("xml"))) {
+            String text = new String(r.preview(), 0, Math.min(r.preview().length, 400), StandardCharsets.UTF_8);
+            String[] lines = text.split("\r?\n");
+            sb.append("\n  first lines:");
+            for (int i = 0; i < Math.min(4, lines.length); i++) {
+                sb.append("\n    ").append(lines[i].length() > 100 ? lines[i].substring(0, 100) + "…" : lines[i]);
+            }
+        }
+        if (r.error() != null) {
+            sb.append("\n  error: ").append(r.error());
+        }
+        return sb.toString();
+    }
+
+    private void fail(TcpConversation.Control c, String why, long now) {
+        error = why;
+        c.note("protocol error: " + why + " — aborting the connection", now);
+        c.abort(now, "HTTP protocol error");
+    }
+
+    @Override
+    public void peerFinished(TcpConversation.Control c, long now) {
+        if (parser != null) {
+            try {
+                parser.closed();
+                completed(c, now);
+            } catch (HttpResponseParser.ProtocolException e) {
+                error = e.getMessage();
+                c.note(e.getMessage(), now);
+            }
+        }
+        c.section("teardown", now);
+        c.note("the server closed first: we answer with our own FIN (passive close)", now);
+        c.close(now);
+    }
+
+    @Override
+    public void idle(TcpConversation.Control c, long now) {
+        if (parser != null) {
+            error = "no complete response within 30 s";
+            c.note(error, now);
+        }
+        c.section("teardown", now);
+        c.close(now);
+    }
+
+    @Override
+    public boolean satisfied() {
+        return error == null && responses.size() == requests.size();
+    }
+
+    public List<Response> responses() {
+        return responses;
+    }
+
+    public String error() {
+        return error;
+    }
+
+    @Override
+    public void describe(Map<String, Object> fields, List<String> lines) {
+        List<Map<String, Object>> list = new ArrayList<>();
+        for (Response r : responses) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("url", r.url().toString());
+            m.put("status", r.status());
+            m.put("reason", r.reason());
+            m.put("bytes", r.bodyBytes());
+            m.put("sha256", r.sha256());
+            m.put("content_type", r.header("Content-Type"));
+            m.put("framing", r.framing());
+            m.put("ttfb_ms", Durations.msValue(r.firstByteAt() - r.sentAt()));
+            list.add(m);
+        }
+        fields.put("responses", list);
+        if (error != null) {
+            fields.put("http_error", error);
+        }
+    }
+}
