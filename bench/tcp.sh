@@ -92,7 +92,7 @@ count() {
   tcpdump -n -tt -v -r "$1" 2>/dev/null | awk -v c="$CLIENT_IP" -v s="$SERVER_IP" -v l="$2" -v k="$3" '
     function span(n, lo, hi, fmt) { return n ? sprintf(fmt "-" fmt " ms", lo, hi) : "-" }
     / ARP, / && /Request who-has/ && $0 ~ ("tell " c ",") { arp++; next }
-    / ARP, / && /Reply/ { areply = $1; next }
+    / ARP, / && /Reply/ && $0 !~ ("Reply " c " ") { areply = $1; next }
     /^[0-9]+\.[0-9]+ IP / { ts = $1; for (i = 1; i <= NF; i++) if ($i == "id") { id = $(i + 1); sub(",", "", id) }; next }
     /Flags \[/ {
       f = $0; sub(/.*Flags \[/, "", f); sub(/\].*/, "", f)

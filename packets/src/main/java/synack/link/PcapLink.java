@@ -80,15 +80,13 @@ public final class PcapLink implements Link {
 
     @Override
     public ReceivedFrame receive(long deadlineMicros) throws IOException {
+        if (!handle.isOpen()) {
+            throw new IOException("capture on " + interfaceName + " closed");
+        }
         while (true) {
-            byte[] raw;
-            try {
-                raw = handle.getNextRawPacket();
-            } catch (NotOpenException e) {
-                throw new IOException("capture on " + interfaceName + " closed", e);
-            }
-            if (raw != null) {
-                return new ReceivedFrame(raw, micros(handle.getTimestamp()));
+            ReceivedFrame frame = waiter.next();
+            if (frame != null) {
+                return frame;
             }
             long remaining = deadlineMicros - Clock.SYSTEM.nowMicros();
             if (remaining <= 0 || Thread.currentThread().isInterrupted()) {

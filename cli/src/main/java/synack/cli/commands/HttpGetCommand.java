@@ -227,7 +227,7 @@ public final class HttpGetCommand implements Callable<Integer> {
                 app = new HttpApp(requests, compressed, body);
                 connectStarted = Clock.SYSTEM.nowMicros();
                 TcpConversation conv = new TcpConversation(new TcpConversation.Path(route.via().mac(), to.source(), hop, ip, owns),
-                        TcpRun.config(tcp, sport, url.port()), app, "http-get", RANDOM.nextInt(65536));
+                        TcpRun.config(tcp, sport, url.port()).withReceiveWindow(4 << 20), app, "http-get", RANDOM.nextInt(65536));
                 tcpResult = session.capture(conv);
                 if (Interrupts.requested() || session.pastDeadline() || tcpResult == null) {
                     break;

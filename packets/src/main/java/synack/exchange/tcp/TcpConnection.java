@@ -35,6 +35,12 @@ public final class TcpConnection {
                     mslMicros, initialRtoMicros, minRtoMicros, maxRtoMicros, retries);
         }
 
+        /** The receive buffer we advertise (scaled by our window scale once both sides agreed to scaling). */
+        public Config withReceiveWindow(int bytes) {
+            return new Config(localPort, remotePort, iss, mss, windowScale, sackPermitted, timestamps, bytes, mslMicros,
+                    initialRtoMicros, minRtoMicros, maxRtoMicros, maxRetries);
+        }
+
         public Config withInitialRto(long micros) {
             return new Config(localPort, remotePort, iss, mss, windowScale, sackPermitted, timestamps, receiveWindow,
                     mslMicros, micros, minRtoMicros, maxRtoMicros, maxRetries);
@@ -76,6 +82,10 @@ public final class TcpConnection {
 
     private final Config config;
     private final TcpListener out;
+    /** RFC 9293 3.8.6.3 / RFC 1122: acknowledge at least every second full segment, the rest after this delay (0: ACK every segment). */
+    private long delayedAckMicros;
+    private int segmentsUnacked;
+    private long delayedAckAt = Long.MAX_VALUE;
 
     private TcpState state = TcpState.CLOSED;
     private String peerState = "LISTEN";
@@ -184,10 +194,18 @@ public final class TcpConnection {
     // ------------------------------------------------------------------ timers
 
     public long nextDeadline() {
-        return Math.min(retransmitAt, timeWaitUntil);
+        return Math.min(Math.min(retransmitAt, timeWaitUntil), delayedAckAt);
+    }
+
+    /** Delayed ACKs for bulk receiving (http-get): fewer frames to send, as every modern receiver does. */
+    public void delayAcks(long micros) {
+        this.delayedAckMicros = micros;
     }
 
     public void onTimer(long now) {
+        if (now >= delayedAckAt) {
+            emit(ackSegment(now), now, "delayed ACK: ack = " + Seq.str(rcvNxt));
+        }
         if (now >= timeWaitUntil) {
             timeWaitUntil = Long.MAX_VALUE;
             closedBecause = "TIME_WAIT over";
@@ -467,7 +485,15 @@ public final class TcpConnection {
             }
         }
         if (needAck) {
-            emit(ackSegment(now), now, "ack = " + Seq.str(seg.seq()) + " + " + (rcvNxt - seg.seq()));
+            boolean inOrderData = seg.data().length > 0 && !seg.has(TcpSegment.FIN) && outOfOrder.isEmpty()
+                    && note.indexOf("in order") >= 0;
+            if (delayedAckMicros > 0 && inOrderData && ++segmentsUnacked < 2) {
+                if (delayedAckAt == Long.MAX_VALUE) {
+                    delayedAckAt = now + delayedAckMicros;
+                }
+            } else {
+                emit(ackSegment(now), now, "ack = " + Seq.str(seg.seq()) + " + " + (rcvNxt - seg.seq()));
+            }
         }
         pump(now);
         return note.toString();
@@ -568,6 +594,10 @@ public final class TcpConnection {
     }
 
     private long emit(TcpSegment seg, long now, String annotation) {
+        if (seg.has(TcpSegment.ACK)) {
+            segmentsUnacked = 0; // any segment we send carries the ACK of everything received so far
+            delayedAckAt = Long.MAX_VALUE;
+        }
         return out.send(seg, annotation);
     }
 

@@ -109,9 +109,10 @@ public final class TcpConversation implements Exchange {
             out.emit(new Event.Note(t, "section", title, Map.of()));
         }
 
-        /** Bulk transfer: data segments and their ACKs are told only with -v. */
+        /** Bulk transfer: data segments and their ACKs are told only with -v, and ACKs are delayed (every second segment). */
         public void routineData(boolean on) {
             routineData = on;
+            tcp.delayAcks(on ? 2_000 : 0);
         }
 
         public TcpConnection connection() {
