@@ -6,6 +6,7 @@ import java.util.Arrays;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import synack.cli.commands.ArpResolveCommand;
+import synack.cli.commands.DemoCommand;
 import synack.cli.commands.DnsResolveCommand;
 import synack.cli.commands.FinTeardownCommand;
 import synack.cli.commands.HandshakeCommand;
@@ -17,7 +18,7 @@ import synack.net.EnvironmentException;
 @Command(name = "synack", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = {"Builds every frame by hand (Ethernet, ARP, IPv4, TCP, UDP, DNS, HTTP), sends it with libpcap,",
             "captures the replies and narrates each exchange as annotated state transitions."},
-        subcommands = {ArpResolveCommand.class, DnsResolveCommand.class, HandshakeCommand.class, FinTeardownCommand.class, SynProbeCommand.class, HttpGetCommand.class, LabCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {ArpResolveCommand.class, DnsResolveCommand.class, HandshakeCommand.class, FinTeardownCommand.class, SynProbeCommand.class, HttpGetCommand.class, DemoCommand.class, LabCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit status: 0 ok, 1 negative answer, 2 usage, 3 environment (privilege, libpcap, interface, route),",
             "4 no answer at all, 130 interrupted. See synack COMMAND --help."})
 public final class Main {

@@ -23,16 +23,28 @@ public record TcpSegment(int sourcePort, int destinationPort, int seq, int ack, 
     public static final int ECE = 0x40;
     public static final int CWR = 0x80;
 
-    /** The options of one segment; absent ones are -1 (or false). */
-    public record Options(int mss, int windowScale, boolean sackPermitted, long tsValue, long tsEcho, List<String> other) {
+    /**
+     * The options of one segment; absent ones are -1 (or false). {@code sack} holds SACK blocks
+     * (RFC 2018) as {left edge, right edge} pairs: data held beyond a gap in the receiver's stream.
+     */
+    public record Options(int mss, int windowScale, boolean sackPermitted, long tsValue, long tsEcho, List<String> other,
+                          List<int[]> sack) {
         public static final Options NONE = new Options(-1, -1, false, -1, -1, List.of());
+
+        public Options(int mss, int windowScale, boolean sackPermitted, long tsValue, long tsEcho, List<String> other) {
+            this(mss, windowScale, sackPermitted, tsValue, tsEcho, other, List.of());
+        }
+
+        public Options withSack(List<int[]> blocks) {
+            return new Options(mss, windowScale, sackPermitted, tsValue, tsEcho, other, List.copyOf(blocks));
+        }
 
         public boolean hasTimestamps() {
             return tsValue >= 0;
         }
 
         public Options withTimestamps(long value, long echo) {
-            return new Options(mss, windowScale, sackPermitted, value, echo, other);
+            return new Options(mss, windowScale, sackPermitted, value, echo, other, sack);
         }
 
         byte[] toBytes() {
@@ -63,6 +75,16 @@ public record TcpSegment(int sourcePort, int destinationPort, int seq, int ack, 
                 o.write(3);
                 o.write(windowScale);
             }
+            if (!sack.isEmpty()) {
+                o.write(1);
+                o.write(1);
+                o.write(5);
+                o.write(2 + 8 * sack.size());
+                for (int[] block : sack) {
+                    writeInt(o, Integer.toUnsignedLong(block[0]));
+                    writeInt(o, Integer.toUnsignedLong(block[1]));
+                }
+            }
             while (o.size() % 4 != 0) {
                 o.write(0);
             }
@@ -83,6 +105,7 @@ public record TcpSegment(int sourcePort, int destinationPort, int seq, int ack, 
             long tsv = -1;
             long tse = -1;
             List<String> other = new ArrayList<>();
+            List<int[]> blocks = new ArrayList<>();
             int i = from;
             while (i < to) {
                 int kind = b[i] & 0xff;
@@ -104,7 +127,11 @@ public record TcpSegment(int sourcePort, int destinationPort, int seq, int ack, 
                     case 2 -> mss = len == 4 ? u16(b, i + 2) : mss;
                     case 3 -> ws = len == 3 ? b[i + 2] & 0xff : ws;
                     case 4 -> sack = true;
-                    case 5 -> other.add("sack");
+                    case 5 -> {
+                        for (int at = i + 2; at + 8 <= i + len; at += 8) {
+                            blocks.add(new int[] {(int) u32(b, at), (int) u32(b, at + 4)});
+                        }
+                    }
                     case 8 -> {
                         if (len == 10) {
                             tsv = u32(b, i + 2);
@@ -115,7 +142,7 @@ public record TcpSegment(int sourcePort, int destinationPort, int seq, int ack, 
                 }
                 i += len;
             }
-            return new Options(mss, ws, sack, tsv, tse, List.copyOf(other));
+            return new Options(mss, ws, sack, tsv, tse, List.copyOf(other), List.copyOf(blocks));
         }
 
         @Override
@@ -132,6 +159,9 @@ public record TcpSegment(int sourcePort, int destinationPort, int seq, int ack, 
             }
             if (windowScale >= 0) {
                 parts.add("wscale " + windowScale);
+            }
+            for (int[] block : sack) {
+                parts.add("sack " + Integer.toUnsignedString(block[0]) + "-" + Integer.toUnsignedString(block[1]));
             }
             parts.addAll(other);
             return parts.isEmpty() ? "" : "<" + String.join(",", parts) + ">";

@@ -67,6 +67,9 @@ import synack.wire.MacAddress;
 public final class HttpGetCommand implements Callable<Integer> {
     private static final SecureRandom RANDOM = new SecureRandom();
 
+    private String dnsFailure = "no answer from the name server";
+    private int dnsExit = ExitCodes.NO_ANSWER;
+
     @Parameters(paramLabel = "URL", arity = "1..*", description = "http:// URLs; several on one host share one keep-alive connection.")
     List<String> urls = new ArrayList<>();
 
@@ -172,7 +175,7 @@ public final class HttpGetCommand implements Callable<Integer> {
         int firstHop = dnsServer != null ? dnsServer : Ip4.parse(first.host());
         Route route = TcpRun.route(live, firstHop);
         boolean owns = TcpRun.ownsSource(live, route);
-        int sport = TcpRun.randomSourcePort();
+        final int sport = TcpRun.randomSourcePort();
         int dnsPort = TcpRun.randomSourcePort();
         String filter = "(udp and src port 53 and dst port " + dnsPort + ") or (tcp and dst port " + sport + ")";
         Map<Integer, MacAddress> neighbours = new HashMap<>();
@@ -188,6 +191,7 @@ public final class HttpGetCommand implements Callable<Integer> {
             HttpUrl url = first;
             List<HttpUrl> batch = new ArrayList<>(targets);
             int redirects = 0;
+            boolean guarded = false;
             Event.Result tcpResult;
             HttpApp app;
             long connectStarted;
@@ -195,11 +199,11 @@ public final class HttpGetCommand implements Callable<Integer> {
                 Integer ip = Ip4.isAddress(url.host()) ? Integer.valueOf(Ip4.parse(url.host())) : addresses.get(url.host());
                 if (ip == null) {
                     long t0 = Clock.SYSTEM.nowMicros();
-                    section(session, "DNS: " + url.host() + " → ?");
                     ip = resolve(session, routing, route, url.host(), dnsServer, dnsPort, neighbours, renderer);
                     nameLookup += Clock.SYSTEM.nowMicros() - t0;
                     if (ip == null) {
-                        return finish(session, renderer, null, null, "could not resolve " + url.host(), ExitCodes.NO_ANSWER, start, nameLookup, 0);
+                        return finish(session, renderer, null, null, "could not resolve " + url.host() + ": " + dnsFailure,
+                                dnsExit, start, nameLookup, 0);
                     }
                     addresses.put(url.host(), ip);
                 }
@@ -222,7 +226,11 @@ public final class HttpGetCommand implements Callable<Integer> {
                 }
                 batch.removeAll(sameHost);
                 section(session, "TCP handshake with " + Ip4.toString(ip) + ":" + url.port());
-                TcpRun.guardAgainstKernelRst(session, owns, sport);
+                if (!guarded) {
+                    // every connection of this run reuses our port: ours finished TIME_WAIT before the next one opens
+                    TcpRun.guardAgainstKernelRst(session, owns, sport);
+                    guarded = true;
+                }
                 TcpWarmup.run();
                 app = new HttpApp(requests, compressed, body);
                 connectStarted = Clock.SYSTEM.nowMicros();
@@ -247,12 +255,10 @@ public final class HttpGetCommand implements Callable<Integer> {
                     }
                     section(session, "redirect " + redirects + ": " + last.status() + " → " + url);
                     batch.add(url);
-                    sport = TcpRun.randomSourcePort(); // a new connection needs its own port (the old one is in TIME_WAIT)
                     continue;
                 }
                 if (!batch.isEmpty()) {
                     url = batch.get(0);
-                    sport = TcpRun.randomSourcePort();
                     continue;
                 }
                 break;
@@ -276,12 +282,15 @@ public final class HttpGetCommand implements Callable<Integer> {
         Route toServer = routing.resolve(server, route.via().name(), live.source);
         MacAddress hop = neighbours.get(toServer.nextHop());
         if (hop == null) {
+            section(session, "ARP: " + (toServer.onLink() ? "the name server " + Ip4.toString(server)
+                    : "next hop " + Ip4.toString(toServer.nextHop()) + ", to reach the name server"));
             hop = arp(session, toServer);
             if (hop == null) {
                 return null;
             }
             neighbours.put(toServer.nextHop(), hop);
         }
+        section(session, "DNS: " + host + " → ?");
         DnsMessage query = DnsMessage.query(RANDOM.nextInt(65536), host, DnsType.A, true, 1232);
         TcpOptions dnsTcp = new TcpOptions();
         dnsTcp.retries = 5;
@@ -293,6 +302,7 @@ public final class HttpGetCommand implements Callable<Integer> {
         Event.Result r = session.capture(lookup);
         DnsMessage answer = lookup.answer();
         if (r == null || answer == null) {
+            dnsFailure = r != null && r.summary() != null ? r.summary() : dnsFailure;
             return null;
         }
         String name = answer.questions().get(0).name();
@@ -303,7 +313,8 @@ public final class HttpGetCommand implements Callable<Integer> {
                 return Ip4.parse(rec.rdataText());
             }
         }
-        session.tell(new Event.Note(r.timeMicros(), "warning", host + ": " + answer.rcodeName() + ", no A record", Map.of()));
+        dnsFailure = answer.rcodeName() + ", no A record";
+        dnsExit = ExitCodes.NEGATIVE; // the name server answered: the name has no address
         return null;
     }
 

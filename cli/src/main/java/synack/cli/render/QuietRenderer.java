@@ -17,10 +17,9 @@ public final class QuietRenderer extends Renderer {
     protected void render(Event event) {
         if (event instanceof Event.Result r) {
             r.lines().forEach(out::println);
-            if (r.lines().isEmpty() && r.summary() != null) {
-                out.println(r.summary());
-            } else if (!r.ok() && r.summary() != null) {
-                err.println(r.summary()); // why the exit code is not 0, where a script's log will show it
+            if (r.summary() != null && (r.lines().isEmpty() || !r.ok())) {
+                // with no answer lines the summary is the answer; on failure it says why, where a script's log shows it
+                (r.ok() ? out : err).println(r.summary());
             }
             out.flush();
         } else if (event instanceof Event.Note n && n.kind().equals("answer")) {

@@ -116,6 +116,7 @@ public final class TcpConnection {
     private String closedBecause = "";
     private long lastRttMicros = -1;
     private long establishedAt = -1;
+    private int lastOutOfOrder;
     private TcpSegment.Options sentSynOptions; // a retransmitted SYN repeats exactly what the first offered (RFC 7323)
 
     public TcpConnection(Config config, TcpListener out) {
@@ -413,6 +414,7 @@ public final class TcpConnection {
         }
         // ---- the data
         boolean needAck = false;
+        boolean gapBefore = !outOfOrder.isEmpty(); // a segment that fills a gap is acknowledged at once (RFC 5681 4.2)
         if (seg.data().length > 0 && (state == TcpState.ESTABLISHED || state == TcpState.FIN_WAIT_1
                 || state == TcpState.FIN_WAIT_2)) {
             needAck = true;
@@ -422,6 +424,7 @@ public final class TcpConnection {
                 appendNote(note, "data " + seg.data().length + " bytes in order");
             } else if (Seq.gt(seg.seq(), rcvNxt)) {
                 outOfOrder.put(seg.seq(), seg.data());
+                lastOutOfOrder = seg.seq();
                 appendNote(note, "out of order: expected seq " + Seq.str(rcvNxt) + ", held for reassembly");
             } else {
                 int skip = rcvNxt - seg.seq();
@@ -485,7 +488,7 @@ public final class TcpConnection {
             }
         }
         if (needAck) {
-            boolean inOrderData = seg.data().length > 0 && !seg.has(TcpSegment.FIN) && outOfOrder.isEmpty()
+            boolean inOrderData = seg.data().length > 0 && !seg.has(TcpSegment.FIN) && outOfOrder.isEmpty() && !gapBefore
                     && note.indexOf("in order") >= 0;
             if (delayedAckMicros > 0 && inOrderData && ++segmentsUnacked < 2) {
                 if (delayedAckAt == Long.MAX_VALUE) {
@@ -590,7 +593,48 @@ public final class TcpConnection {
     }
 
     private TcpSegment ackSegment(long now) {
-        return segmentFor(sndNxt, TcpSegment.ACK, new byte[0], now);
+        TcpSegment ack = segmentFor(sndNxt, TcpSegment.ACK, new byte[0], now);
+        if (!sackOn || outOfOrder.isEmpty()) {
+            return ack;
+        }
+        // SACK blocks (RFC 2018): tell the sender exactly which data beyond the gap we hold, so it
+        // resends only what is missing instead of waiting for its retransmission timer
+        return TcpSegment.of(ack.sourcePort(), ack.destinationPort(), ack.seq(), ack.ack(), ack.flags(), ack.window(),
+                ack.options().withSack(sackBlocks(timestampsOn ? 3 : 4)), ack.data());
+    }
+
+    /** Contiguous ranges held out of order, the one holding the latest arrival first (RFC 2018 section 4). */
+    private java.util.List<int[]> sackBlocks(int max) {
+        java.util.List<int[]> ranges = new java.util.ArrayList<>();
+        int[] current = null;
+        for (Map.Entry<Integer, byte[]> e : outOfOrder.entrySet()) {
+            int start = e.getKey();
+            int end = start + e.getValue().length;
+            if (current != null && Seq.leq(start, current[1])) {
+                if (Seq.gt(end, current[1])) {
+                    current[1] = end;
+                }
+            } else {
+                current = new int[] {start, end};
+                ranges.add(current);
+            }
+        }
+        int[] latest = null;
+        for (int[] r : ranges) {
+            if (Seq.leq(r[0], lastOutOfOrder) && Seq.lt(lastOutOfOrder, r[1])) {
+                latest = r;
+            }
+        }
+        java.util.List<int[]> blocks = new java.util.ArrayList<>();
+        if (latest != null) {
+            blocks.add(latest);
+        }
+        for (int i = ranges.size() - 1; i >= 0 && blocks.size() < max; i--) {
+            if (ranges.get(i) != latest) {
+                blocks.add(ranges.get(i));
+            }
+        }
+        return blocks.size() > max ? blocks.subList(0, max) : blocks;
     }
 
     private long emit(TcpSegment seg, long now, String annotation) {
