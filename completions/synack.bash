@@ -154,6 +154,7 @@ function compReplyArray() {
 # to generate possible options and subcommands for the last specified subcommand.
 function _complete_synack() {
   # Edge case: if command line has no space after subcommand, then don't assume this subcommand is selected (remkop/picocli#1468).
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} shell" ];    then _picocli_synack; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} arp-resolve" ];    then _picocli_synack; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} dns-resolve" ];    then _picocli_synack; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} handshake" ];    then _picocli_synack; return $?; fi
@@ -165,25 +166,27 @@ function _complete_synack() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} help" ];    then _picocli_synack; return $?; fi
 
   # Find the longest sequence of subcommands and call the bash function for that subcommand.
-  local cmds0=(arp-resolve)
-  local cmds1=(dns-resolve)
-  local cmds2=(handshake)
-  local cmds3=(fin-teardown)
-  local cmds4=(syn-probe)
-  local cmds5=(http-get)
-  local cmds6=(demo)
-  local cmds7=(lab)
-  local cmds8=(help)
+  local cmds0=(shell)
+  local cmds1=(arp-resolve)
+  local cmds2=(dns-resolve)
+  local cmds3=(handshake)
+  local cmds4=(fin-teardown)
+  local cmds5=(syn-probe)
+  local cmds6=(http-get)
+  local cmds7=(demo)
+  local cmds8=(lab)
+  local cmds9=(help)
 
-  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_synack_help; return $?; fi
-  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_synack_lab; return $?; fi
-  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_synack_demo; return $?; fi
-  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_synack_httpget; return $?; fi
-  if CompWordsContainsArray "${cmds4[@]}"; then _picocli_synack_synprobe; return $?; fi
-  if CompWordsContainsArray "${cmds3[@]}"; then _picocli_synack_finteardown; return $?; fi
-  if CompWordsContainsArray "${cmds2[@]}"; then _picocli_synack_handshake; return $?; fi
-  if CompWordsContainsArray "${cmds1[@]}"; then _picocli_synack_dnsresolve; return $?; fi
-  if CompWordsContainsArray "${cmds0[@]}"; then _picocli_synack_arpresolve; return $?; fi
+  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_synack_help; return $?; fi
+  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_synack_lab; return $?; fi
+  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_synack_demo; return $?; fi
+  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_synack_httpget; return $?; fi
+  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_synack_synprobe; return $?; fi
+  if CompWordsContainsArray "${cmds4[@]}"; then _picocli_synack_finteardown; return $?; fi
+  if CompWordsContainsArray "${cmds3[@]}"; then _picocli_synack_handshake; return $?; fi
+  if CompWordsContainsArray "${cmds2[@]}"; then _picocli_synack_dnsresolve; return $?; fi
+  if CompWordsContainsArray "${cmds1[@]}"; then _picocli_synack_arpresolve; return $?; fi
+  if CompWordsContainsArray "${cmds0[@]}"; then _picocli_synack_shell; return $?; fi
 
   # No subcommands were specified; generate completions for the top-level command.
   _picocli_synack; return $?;
@@ -194,7 +197,25 @@ function _picocli_synack() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="arp-resolve dns-resolve handshake fin-teardown syn-probe http-get demo lab help"
+  local commands="shell arp-resolve dns-resolve handshake fin-teardown syn-probe http-get demo lab help"
+  local flag_opts="'-h' '--help' '-V' '--version'"
+  local arg_opts=""
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `shell` subcommand.
+function _picocli_synack_shell() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+
+  local commands=""
   local flag_opts="'-h' '--help' '-V' '--version'"
   local arg_opts=""
 
@@ -587,7 +608,7 @@ function _picocli_synack_help() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="arp-resolve dns-resolve handshake fin-teardown syn-probe http-get demo lab"
+  local commands="shell arp-resolve dns-resolve handshake fin-teardown syn-probe http-get demo lab"
   local flag_opts="'-h' '--help'"
   local arg_opts=""
 

@@ -33,6 +33,16 @@ public final class Interrupts {
         return REQUESTED.get();
     }
 
+    /** The REPL's Ctrl-C: stop the running exchange, but keep the JVM (and the shell) alive. */
+    public static void request() {
+        REQUESTED.set(true);
+    }
+
+    /** Before the REPL's next command. */
+    public static void reset() {
+        REQUESTED.set(false);
+    }
+
     /** Called once the command has released everything it held. */
     public static void cleanedUp() {
         CLEANED_UP.countDown();

@@ -18,7 +18,7 @@ import synack.net.EnvironmentException;
 @Command(name = "synack", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = {"Builds every frame by hand (Ethernet, ARP, IPv4, TCP, UDP, DNS, HTTP), sends it with libpcap,",
             "captures the replies and narrates each exchange as annotated state transitions."},
-        subcommands = {ArpResolveCommand.class, DnsResolveCommand.class, HandshakeCommand.class, FinTeardownCommand.class, SynProbeCommand.class, HttpGetCommand.class, DemoCommand.class, LabCommand.class, synack.cli.docs.DocsCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {synack.cli.shell.ShellCommand.class, ArpResolveCommand.class, DnsResolveCommand.class, HandshakeCommand.class, FinTeardownCommand.class, SynProbeCommand.class, HttpGetCommand.class, DemoCommand.class, LabCommand.class, synack.cli.docs.DocsCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit status: 0 ok, 1 negative answer, 2 usage, 3 environment (privilege, libpcap, interface, route),",
             "4 no answer at all, 130 interrupted. See synack COMMAND --help."})
 public final class Main {
@@ -28,12 +28,7 @@ public final class Main {
 
     /** The command model: what runs, and what completions and man pages are generated from. */
     public static CommandLine commandLine() {
-        return new CommandLine(new Main());
-    }
-
-    public static int run(String... args) {
-        boolean debug = Arrays.asList(args).contains("--debug");
-        CommandLine cli = commandLine();
+        CommandLine cli = new CommandLine(new Main());
         cli.setParameterExceptionHandler((ex, a) -> {
             PrintWriter err = ex.getCommandLine().getErr();
             String name = ex.getCommandLine().getCommandSpec().qualifiedName();
@@ -43,6 +38,7 @@ public final class Main {
             return ExitCodes.USAGE;
         });
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            boolean debug = parseResult.originalArgs().contains("--debug");
             PrintWriter err = commandLine.getErr();
             String name = commandLine.getCommandSpec().qualifiedName();
             int code;
@@ -65,6 +61,14 @@ public final class Main {
             err.flush();
             return code;
         });
+        return cli;
+    }
+
+    public static int run(String... args) {
+        CommandLine cli = commandLine();
+        if (args.length == 0 && System.console() != null) {
+            return new CommandLine(new synack.cli.shell.ShellCommand()).execute();
+        }
         if (args.length == 0) {
             cli.usage(System.out);
             return ExitCodes.OK;

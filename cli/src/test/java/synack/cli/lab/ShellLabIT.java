@@ -1,0 +1,89 @@
+package synack.cli.lab;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The REPL under a real terminal (tmux: send-keys and capture-pane), in the lab's client namespace. */
+class ShellLabIT {
+    static Lab lab;
+    static String session = "synack-it-" + ProcessHandle.current().pid();
+    static Path home;
+
+    @BeforeAll
+    static void up() throws Exception {
+        lab = Lab.up();
+        home = Files.createTempDirectory("synack-shell-home");
+        Lab.Result r = Lab.run(20, "tmux", "new-session", "-d", "-s", session, "-x", "200", "-y", "60",
+                "ip netns exec " + lab.get("NS_CLIENT") + " java -Duser.home=" + home + " -jar " + Lab.jar() + " shell");
+        assertEquals(0, r.exit(), r.toString());
+        waitFor(s -> s.contains("synack>"), "the prompt");
+    }
+
+    @AfterAll
+    static void down() {
+        Lab.run(10, "tmux", "kill-session", "-t", session);
+        if (lab != null) {
+            lab.close();
+        }
+    }
+
+    static String screen() {
+        return Lab.run(10, "tmux", "capture-pane", "-t", session, "-p", "-S", "-200").out();
+    }
+
+    static void keys(String... keys) {
+        String[] cmd = new String[keys.length + 4];
+        cmd[0] = "tmux";
+        cmd[1] = "send-keys";
+        cmd[2] = "-t";
+        cmd[3] = session;
+        System.arraycopy(keys, 0, cmd, 4, keys.length);
+        assertEquals(0, Lab.run(10, cmd).exit());
+    }
+
+    static String waitFor(Predicate<String> ready, String what) {
+        long giveUp = System.currentTimeMillis() + 20_000;
+        String s = "";
+        while (System.currentTimeMillis() < giveUp) {
+            s = screen();
+            if (ready.test(s)) {
+                return s;
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        }
+        throw new AssertionError("never saw " + what + ":\n" + s);
+    }
+
+    @Test
+    void completesHistoryAndSurvivesCtrlC() throws Exception {
+        keys("ha", "Tab");
+        waitFor(s -> s.contains("synack> handshake"), "the completed command");
+        keys(" --re", "Tab");
+        waitFor(s -> s.contains("--relative") && s.contains("--retries"), "the option candidates");
+        keys("C-u", "arp-resolve -q 198.18.1.1", "Enter");
+        waitFor(s -> s.contains("198.18.1.1 is-at"), "the answer");
+        // a long exchange, stopped with Ctrl-C: back at the prompt, the shell still alive
+        keys("arp-resolve -c 20 --interval 500ms 198.18.1.77", "Enter");
+        waitFor(s -> s.contains("request 2 of 20"), "the exchange running");
+        keys("C-c");
+        waitFor(s -> s.contains("(interrupted; exit 130)"), "the interrupt");
+        keys("Up", "Up");
+        waitFor(s -> s.trim().endsWith("synack> arp-resolve -q 198.18.1.1"), "the history recalled");
+        keys("Enter");
+        waitFor(s -> s.split("198.18.1.1 is-at", -1).length >= 3, "the recalled command's answer");
+        keys("C-d");
+        Thread.sleep(1000);
+        assertTrue(Files.readString(home.resolve(".synack_history")).contains("arp-resolve -q 198.18.1.1"), "history persisted");
+    }
+}
