@@ -163,6 +163,7 @@ function _complete_synack() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} http-get" ];    then _picocli_synack; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} demo" ];    then _picocli_synack; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} lab" ];    then _picocli_synack; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} install" ];    then _picocli_synack; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} help" ];    then _picocli_synack; return $?; fi
 
   # Find the longest sequence of subcommands and call the bash function for that subcommand.
@@ -175,9 +176,11 @@ function _complete_synack() {
   local cmds6=(http-get)
   local cmds7=(demo)
   local cmds8=(lab)
-  local cmds9=(help)
+  local cmds9=(install)
+  local cmds10=(help)
 
-  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_synack_help; return $?; fi
+  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_synack_help; return $?; fi
+  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_synack_install; return $?; fi
   if CompWordsContainsArray "${cmds8[@]}"; then _picocli_synack_lab; return $?; fi
   if CompWordsContainsArray "${cmds7[@]}"; then _picocli_synack_demo; return $?; fi
   if CompWordsContainsArray "${cmds6[@]}"; then _picocli_synack_httpget; return $?; fi
@@ -197,7 +200,7 @@ function _picocli_synack() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="shell arp-resolve dns-resolve handshake fin-teardown syn-probe http-get demo lab help"
+  local commands="shell arp-resolve dns-resolve handshake fin-teardown syn-probe http-get demo lab install help"
   local flag_opts="'-h' '--help' '-V' '--version'"
   local arg_opts=""
 
@@ -603,12 +606,42 @@ function _picocli_synack_lab() {
   fi
 }
 
+# Generates completions for the options and subcommands of the `install` subcommand.
+function _picocli_synack_install() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-h' '--help' '-V' '--version'"
+  local arg_opts="'--prefix'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--prefix')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
 # Generates completions for the options and subcommands of the `help` subcommand.
 function _picocli_synack_help() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="shell arp-resolve dns-resolve handshake fin-teardown syn-probe http-get demo lab"
+  local commands="shell arp-resolve dns-resolve handshake fin-teardown syn-probe http-get demo lab install"
   local flag_opts="'-h' '--help'"
   local arg_opts=""
 

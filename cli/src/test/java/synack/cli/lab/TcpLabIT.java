@@ -123,6 +123,15 @@ class TcpLabIT {
     }
 
     @Test
+    void anAddressWeOwnOurselvesNeedsNoFirewallRule() {
+        // 198.18.1.50 is on no interface: the kernel never answers for it, so no RST to suppress
+        Lab.Result r = lab.synack("handshake", "-S", "198.18.1.50", "--msl", "100ms", "198.18.2.2", "80");
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.out().contains("handshake 198.18.1.50:"), r.toString());
+        assertTrue(r.out().contains("SYN_SENT → ESTABLISHED") && r.out().contains("TIME_WAIT → CLOSED"), r.toString());
+    }
+
+    @Test
     void anOpenPortGetsOurRstSoTheServerHoldsNoHalfOpenConnection() {
         Lab.Result r = lab.synack("syn-probe", "198.18.2.2", "-p", "80");
         assertEquals(0, r.exit(), r.toString());
