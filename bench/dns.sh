@@ -117,9 +117,11 @@ queries_logged() { sleep 0.5; grep -c 'query\[A\] .* from ' "$LAB_DIR/dnsmasq.lo
 # 4. Timings: each comparison in one hyperfine run. On a 2-vCPU machine a concurrent build or
 #    test run inflates the JVM timings, so the summary says how much CPU the rest of the
 #    machine used meanwhile: all busy CPU time (/proc/stat) less what hyperfine measured for us
-#    and less the lab's daemons (dnsmasq, nginx, nsd). An idle window of IDLE_SECS just before
-#    each run measures the same thing with nothing of ours running.
+#    and less the lab's daemons (dnsmasq, nginx, nsd). What remains also holds the kernel's
+#    forwarding of our own packets (softirq, shown apart), so it is an upper bound; an idle
+#    window of IDLE_SECS just before each run measures the others with nothing of ours running.
 cpu_busy() { awk '/^cpu /{print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat; }
+cpu_softirq() { awk '/^cpu /{print $8}' /proc/stat; }
 lab_cpu() { # utime+stime (+ waited-for children) of every process in the lab's namespaces
   local ns p
   for ns in $(ip netns list | awk -v id="sk-$ID-" 'index($1, id) == 1 {print $1}'); do
@@ -131,15 +133,15 @@ idle() { # CPUs busy over IDLE_SECS with nothing of ours running
   awk -v b="$((b1 - b0))" -v hz="$(getconf CLK_TCK)" -v t="$IDLE_SECS" 'BEGIN { printf "%.2f", b / hz / t }'
 }
 timed() { # timed NAME RUNS hyperfine-args... -> $OUT/NAME.json and $OUT/NAME.cpu
-  local name=$1 runs=$2 base b0 l0 t0 b1 l1 t1; shift 2
+  local name=$1 runs=$2 base b0 s0 l0 t0 b1 s1 l1 t1; shift 2
   base=$(idle)
-  b0=$(cpu_busy); l0=$(lab_cpu); t0=$(date +%s.%N)
+  b0=$(cpu_busy); s0=$(cpu_softirq); l0=$(lab_cpu); t0=$(date +%s.%N)
   hyperfine -N --warmup 2 --runs "$runs" --export-json "$OUT/$name.json" --export-markdown "$OUT/$name.md" "$@"
-  b1=$(cpu_busy); l1=$(lab_cpu); t1=$(date +%s.%N)
-  jq -r --argjson b "$((b1 - b0))" --argjson l "$((l1 - l0))" --argjson hz "$(getconf CLK_TCK)" \
+  b1=$(cpu_busy); s1=$(cpu_softirq); l1=$(lab_cpu); t1=$(date +%s.%N)
+  jq -r --argjson b "$((b1 - b0))" --argjson s "$((s1 - s0))" --argjson l "$((l1 - l0))" --argjson hz "$(getconf CLK_TCK)" \
     --argjson t "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')" --argjson n "$((runs + 2))" --arg base "$base" \
     '(([.results[] | (.user + .system) * $n] | add)) as $ours
-     | "\(($b / $hz - $ours - $l / $hz) / $t * 100 | round / 100) CPUs of \($ENV.NPROC) busy with other processes (wall \($t * 10 | round / 10) s; the lab daemons used \($l / $hz / $t * 100 | round / 100) CPUs); \($base) CPUs busy in the \($ENV.IDLE_SECS) s before it"' \
+     | "\(($b / $hz - $ours - $l / $hz) / $t * 100 | round / 100) CPUs of \($ENV.NPROC) busy with other processes or softirq (wall \($t * 10 | round / 10) s; softirq alone \($s / $hz / $t * 100 | round / 100) CPUs; the lab daemons \($l / $hz / $t * 100 | round / 100) CPUs); \($base) CPUs busy in the \($ENV.IDLE_SECS) s before it"' \
     "$OUT/$name.json" >"$OUT/$name.cpu"
 }
 export IDLE_SECS

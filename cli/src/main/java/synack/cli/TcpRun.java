@@ -84,6 +84,15 @@ public final class TcpRun {
                 .withInitialRto(o.initialRtoMicros);
     }
 
+    /** DNS over TCP when an answer is truncated: a short TIME_WAIT, the usual retries. */
+    public static TcpConnection.Config dnsTcpConfig(int sourcePort, int serverPort) {
+        TcpOptions o = new TcpOptions();
+        o.retries = 5;
+        o.initialRtoMicros = 1_000_000;
+        o.mslMicros = 100_000;
+        return config(o, sourcePort, serverPort);
+    }
+
     public static String header(String command, Route route, int sourcePort, int peerIp, int peerPort) {
         return command + " " + Ip4.toString(route.source()) + ":" + sourcePort + " → " + Ip4.toString(peerIp) + ":" + peerPort
                 + " " + route.describe();

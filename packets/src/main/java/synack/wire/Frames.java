@@ -32,4 +32,19 @@ public final class Frames {
     }
 
     public record Tcp(EthernetFrame eth, Ipv4Packet ip, TcpSegment segment) {}
+
+    /** The IPv4 packet and UDP datagram inside a frame, or null when the frame holds something else. */
+    public static Udp parseUdp(byte[] frame) throws MalformedFrameException {
+        EthernetFrame eth = EthernetFrame.parse(frame);
+        if (eth.etherType() != EthernetFrame.TYPE_IPV4) {
+            return null;
+        }
+        Ipv4Packet ip = Ipv4Packet.parse(eth.payload());
+        if (ip.protocol() != Ipv4Packet.PROTO_UDP) {
+            return null;
+        }
+        return new Udp(eth, ip, UdpDatagram.parse(ip.payload(), ip.source(), ip.destination()));
+    }
+
+    public record Udp(EthernetFrame eth, Ipv4Packet ip, UdpDatagram datagram) {}
 }

@@ -175,12 +175,8 @@ public final class DnsResolveCommand implements Callable<Integer> {
             if (hop == null) {
                 return renderer.exitCode() < 0 ? 130 : renderer.exitCode();
             }
-            TcpOptions tcpOptions = new TcpOptions();
-            tcpOptions.retries = 5;
-            tcpOptions.initialRtoMicros = 1_000_000;
-            tcpOptions.mslMicros = 100_000;
             DnsLookup lookup = new DnsLookup(new DnsLookup.Path(route.via().mac(), hop, route.source(), server, port), query,
-                    new DnsLookup.Settings(retries, timeoutMicros, tcp, udpPort, TcpRun.config(tcpOptions, tcpPort, port),
+                    new DnsLookup.Settings(retries, timeoutMicros, tcp, udpPort, TcpRun.dnsTcpConfig(tcpPort, port),
                             expectations, () -> TcpRun.guardAgainstKernelRst(session, owns, tcpPort), false),
                     RANDOM.nextInt(65536));
             return session.run(lookup);
@@ -278,14 +274,10 @@ public final class DnsResolveCommand implements Callable<Integer> {
             if (hop == null) {
                 return renderer.exitCode() < 0 ? 130 : renderer.exitCode();
             }
-            TcpOptions tcpOptions = new TcpOptions();
-            tcpOptions.retries = 5;
-            tcpOptions.initialRtoMicros = 1_000_000;
-            tcpOptions.mslMicros = 100_000;
             synack.exchange.dns.DnsTrace t = new synack.exchange.dns.DnsTrace(route.via().mac(), route.source(), name, qtype, hints,
                     ip -> routing.resolve(ip, route.via().name(), route.source()).nextHop(), Map.of(route.nextHop(), hop),
                     RANDOM, new synack.exchange.dns.DnsTrace.Settings(retries, timeoutMicros, noEdns ? 0 : bufsize,
-                            TcpRun.config(tcpOptions, tcpPort, 53), expectations,
+                            TcpRun.dnsTcpConfig(tcpPort, 53), expectations,
                             () -> TcpRun.guardAgainstKernelRst(session, owns, tcpPort)));
             return session.run(t);
         }

@@ -142,7 +142,7 @@ public final class HttpGetCommand implements Callable<Integer> {
         PrintStream narration = bodyToStdout ? System.err : System.out;
         long start = Clock.SYSTEM.nowMicros();
         Renderer renderer = live.json ? new JsonRenderer(System.out, "http-get", start)
-                : live.quiet ? new QuietRenderer(new PrintStream(OutputStream.nullOutputStream()), System.err)
+                : live.quiet ? new QuietRenderer(new PrintStream(OutputStream.nullOutputStream()), System.err, true)
                 : new TextRenderer(narration, new Style(Style.wanted(live.noColor) && !bodyToStdout), live.verbose.length, live.explain,
                         tcp.relative);
         OutputStream body = null;
@@ -292,12 +292,8 @@ public final class HttpGetCommand implements Callable<Integer> {
         }
         section(session, "DNS: " + host + " → ?");
         DnsMessage query = DnsMessage.query(RANDOM.nextInt(65536), host, DnsType.A, true, 1232);
-        TcpOptions dnsTcp = new TcpOptions();
-        dnsTcp.retries = 5;
-        dnsTcp.initialRtoMicros = 1_000_000;
-        dnsTcp.mslMicros = 100_000;
         DnsLookup lookup = new DnsLookup(new DnsLookup.Path(route.via().mac(), hop, toServer.source(), server, 53), query,
-                new DnsLookup.Settings(2, 2_000_000, false, dnsPort, TcpRun.config(dnsTcp, dnsPort, 53), List.of(), null, true),
+                new DnsLookup.Settings(2, 2_000_000, false, dnsPort, TcpRun.dnsTcpConfig(dnsPort, 53), List.of(), null, true),
                 RANDOM.nextInt(65536));
         Event.Result r = session.capture(lookup);
         DnsMessage answer = lookup.answer();

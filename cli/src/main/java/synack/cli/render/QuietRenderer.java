@@ -8,18 +8,29 @@ public final class QuietRenderer extends Renderer {
     private final PrintStream out;
     private final PrintStream err;
 
+    private final boolean bodyOnStdout;
+
     public QuietRenderer(PrintStream out, PrintStream err) {
+        this(out, err, false);
+    }
+
+    /** @param bodyOnStdout stdout carries a body (http-get -q): summaries only on failure, to stderr */
+    public QuietRenderer(PrintStream out, PrintStream err, boolean bodyOnStdout) {
         this.out = out;
         this.err = err;
+        this.bodyOnStdout = bodyOnStdout;
     }
 
     @Override
     protected void render(Event event) {
         if (event instanceof Event.Result r) {
             r.lines().forEach(out::println);
-            if (r.summary() != null && (r.lines().isEmpty() || !r.ok())) {
-                // with no answer lines the summary is the answer; on failure it says why, where a script's log shows it
-                (r.ok() ? out : err).println(r.summary());
+            if (r.summary() != null) {
+                if (r.lines().isEmpty() && !bodyOnStdout) {
+                    out.println(r.summary()); // with no answer lines the summary is the answer
+                } else if (!r.ok()) {
+                    err.println(r.summary()); // why the exit code is not 0, where a script's log shows it
+                }
             }
             out.flush();
         } else if (event instanceof Event.Note n && n.kind().equals("answer")) {

@@ -16,10 +16,8 @@ import synack.exchange.Output;
 import synack.link.ReceivedFrame;
 import synack.wire.DnsMessage;
 import synack.wire.DnsType;
-import synack.wire.EthernetFrame;
 import synack.wire.Frames;
 import synack.wire.Ip4;
-import synack.wire.Ipv4Packet;
 import synack.wire.MalformedFrameException;
 import synack.wire.UdpDatagram;
 
@@ -104,15 +102,11 @@ public final class DnsBulk implements Exchange {
             return;
         }
         try {
-            EthernetFrame eth = EthernetFrame.parse(frame.bytes());
-            if (eth.etherType() != EthernetFrame.TYPE_IPV4) {
+            Frames.Udp parsed = Frames.parseUdp(frame.bytes());
+            if (parsed == null || parsed.ip().source() != path.serverIp() || parsed.ip().destination() != path.ourIp()) {
                 return;
             }
-            Ipv4Packet ip = Ipv4Packet.parse(eth.payload());
-            if (ip.protocol() != Ipv4Packet.PROTO_UDP || ip.source() != path.serverIp() || ip.destination() != path.ourIp()) {
-                return;
-            }
-            UdpDatagram udp = UdpDatagram.parse(ip.payload(), ip.source(), ip.destination());
+            UdpDatagram udp = parsed.datagram();
             if (udp.sourcePort() != path.serverPort() || udp.destinationPort() != settings.sourcePort()) {
                 return;
             }

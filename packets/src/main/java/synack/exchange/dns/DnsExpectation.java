@@ -28,6 +28,17 @@ public record DnsExpectation(String type, String value) {
         return records.stream().anyMatch(r -> r.type() == t && normal(r.rdataText()).equals(normal(value)));
     }
 
+    /** The expectations an answer does not meet, as written. */
+    public static List<String> unmet(List<DnsExpectation> expectations, DnsMessage answer) {
+        return expectations.stream().filter(e -> !e.heldBy(answer)).map(DnsExpectation::toString).toList();
+    }
+
+    /** 0, or 1 for an error rcode (unless an RCODE expectation asked for it) or any unmet expectation. */
+    public static int exitCode(List<DnsExpectation> expectations, DnsMessage answer, List<String> unmet) {
+        boolean rcodeExpected = expectations.stream().anyMatch(e -> e.type().equals("RCODE"));
+        return (answer.rcode() != 0 && !rcodeExpected) || !unmet.isEmpty() ? 1 : 0;
+    }
+
     private static String normal(String s) {
         String n = s.trim().toLowerCase(Locale.ROOT);
         return n.endsWith(".") ? n.substring(0, n.length() - 1) : n;

@@ -10,12 +10,12 @@ import synack.event.Durations;
 import synack.event.Event;
 import synack.exchange.Exchange;
 import synack.exchange.Output;
+import synack.exchange.PhaseOutput;
 import synack.exchange.tcp.TcpConnection;
 import synack.exchange.tcp.TcpConversation;
 import synack.link.ReceivedFrame;
 import synack.wire.DnsMessage;
 import synack.wire.DnsType;
-import synack.wire.EthernetFrame;
 import synack.wire.Frames;
 import synack.wire.Ip4;
 import synack.wire.Ipv4Packet;
@@ -55,6 +55,7 @@ public final class DnsLookup implements Exchange {
     private DnsMessage answer;
     private String transport = "UDP";
     private Output out;
+    private PhaseOutput tcpOut;
 
     public DnsLookup(Path path, DnsMessage query, Settings settings, int firstIpId) {
         this.path = path;
@@ -101,15 +102,12 @@ public final class DnsLookup implements Exchange {
             return;
         }
         try {
-            EthernetFrame eth = EthernetFrame.parse(frame.bytes());
-            if (eth.etherType() != EthernetFrame.TYPE_IPV4) {
+            Frames.Udp parsed = Frames.parseUdp(frame.bytes());
+            if (parsed == null || parsed.ip().destination() != path.ourIp()) {
                 return;
             }
-            Ipv4Packet ip = Ipv4Packet.parse(eth.payload());
-            if (ip.protocol() != Ipv4Packet.PROTO_UDP || ip.destination() != path.ourIp()) {
-                return;
-            }
-            UdpDatagram udp = UdpDatagram.parse(ip.payload(), ip.source(), ip.destination());
+            Ipv4Packet ip = parsed.ip();
+            UdpDatagram udp = parsed.datagram();
             if (udp.sourcePort() != path.serverPort()) {
                 return;
             }
@@ -205,29 +203,10 @@ public final class DnsLookup implements Exchange {
 
     /** The TCP phase's events go out as they are, but its result is ours to give. */
     private Output tcpOutput() {
-        return new Output() {
-            @Override
-            public long send(byte[] frame, String annotation, boolean routine) {
-                return out.send(frame, annotation, routine);
-            }
-
-            @Override
-            public long transmit(byte[] frame) {
-                return out.transmit(frame);
-            }
-
-            @Override
-            public void shown(ReceivedFrame frame, String annotation) {
-                out.shown(frame, annotation);
-            }
-
-            @Override
-            public void emit(Event event) {
-                if (!(event instanceof Event.Result)) {
-                    out.emit(event);
-                }
-            }
-        };
+        if (tcpOut == null) {
+            tcpOut = new PhaseOutput(out);
+        }
+        return tcpOut;
     }
 
     private void afterTcp(long now) {
@@ -328,16 +307,8 @@ public final class DnsLookup implements Exchange {
 
     private void finish(long now) {
         done = true;
-        List<String> unmet = new ArrayList<>();
-        for (DnsExpectation e : settings.expectations()) {
-            if (!e.heldBy(answer)) {
-                unmet.add(e.toString());
-            }
-        }
-        // an RCODE expectation replaces the rule that any error rcode is a negative answer
-        boolean rcodeExpected = settings.expectations().stream().anyMatch(e -> e.type().equals("RCODE"));
-        boolean negative = answer.rcode() != 0 && !rcodeExpected;
-        int exit = negative || !unmet.isEmpty() ? 1 : 0;
+        List<String> unmet = DnsExpectation.unmet(settings.expectations(), answer);
+        int exit = DnsExpectation.exitCode(settings.expectations(), answer, unmet);
         List<String> lines = new ArrayList<>();
         for (DnsMessage.Record r : answer.answers()) {
             lines.add(r.rdataText());

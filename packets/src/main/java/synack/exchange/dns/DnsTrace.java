@@ -241,14 +241,8 @@ public final class DnsTrace implements Exchange {
 
     private void finish(long now, DnsMessage answer) {
         done = true;
-        List<String> unmet = new ArrayList<>();
-        for (DnsExpectation e : settings.expectations()) {
-            if (!e.heldBy(answer)) {
-                unmet.add(e.toString());
-            }
-        }
-        boolean rcodeExpected = settings.expectations().stream().anyMatch(e -> e.type().equals("RCODE"));
-        int exit = (answer.rcode() != 0 && !rcodeExpected) || !unmet.isEmpty() ? 1 : 0;
+        List<String> unmet = DnsExpectation.unmet(settings.expectations(), answer);
+        int exit = DnsExpectation.exitCode(settings.expectations(), answer, unmet);
         List<String> lines = new ArrayList<>();
         answer.answers().forEach(r -> lines.add(r.rdataText()));
         Map<String, Object> f = new LinkedHashMap<>();
