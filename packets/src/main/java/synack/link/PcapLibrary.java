@@ -23,6 +23,12 @@ public final class PcapLibrary {
         if (checked) {
             return;
         }
+        // JNA's first use otherwise runs `ldconfig -p` (a process) to learn the library path; we
+        // give libpcap by full path, so the standard directories are all it needs to know
+        if (System.getProperty("jna.platform.library.path") == null) {
+            System.setProperty("jna.platform.library.path",
+                    "/usr/lib/x86_64-linux-gnu:/lib/x86_64-linux-gnu:/usr/lib/aarch64-linux-gnu:/usr/lib64:/usr/lib:/lib");
+        }
         if (System.getProperty(PROPERTY) == null) {
             for (String candidate : CANDIDATES) {
                 if (Files.isReadable(Path.of(candidate))) {

@@ -47,7 +47,7 @@ final class PcapWaiter {
             if (fd < 0) {
                 throw new IllegalStateException("libpcap has no selectable fd for this handle");
             }
-            return new PcapWaiter(fd, NativeLibrary.getInstance("c").getFunction("poll"), pcap,
+            return new PcapWaiter(fd, NativeLibrary.getInstance(com.sun.jna.Platform.C_LIBRARY_NAME).getFunction("poll"), pcap,
                     NativeLibrary.getInstance(lib).getFunction("pcap_next_ex"));
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("this pcap4j has no PcapHandle.handle field", e);
