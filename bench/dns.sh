@@ -94,8 +94,9 @@ queries_logged() { sleep 0.5; grep -c 'query\[A\] .* from ' "$LAB_DIR/dnsmasq.lo
     $3 == "NOERROR" && $1 == "mail.synack.test." && $NF == "198.18.2.3" { ok++; next }
     $3 == "NOERROR" && $1 == "ns.synack.test." && $NF == "198.18.3.12" { ok++; next }
     $3 == "NXDOMAIN" && $1 ~ /^h[0-9]+\.synack\.test\.$/ { nx++; next }
+    /^[0-9]+ names: .* queries\/s\)$/ { next }   # the summary (stdout or stderr, by version)
     { bad++ } END { print ok + 0, nx + 0, bad + 0 }' "$OUT/bulk-synack.out")
-  s_summary=$(tail -1 "$OUT/bulk-synack.err")
+  s_summary=$(cat "$OUT/bulk-synack.out" "$OUT/bulk-synack.err" | grep -E '^[0-9]+ names: .* queries/s\)$' | tail -1 || true)
   echo "synack dns-resolve -f: $s_ok NOERROR with the zone's address, $s_nx NXDOMAIN, $s_bad other lines;" \
     "its summary: $s_summary; dnsmasq logged $((q1 - q0)) A queries"
   ((s_ok == HALF && s_nx == HALF && s_bad == 0)) && [[ $s_summary == *" 0 timed out"* ]] \
@@ -141,7 +142,7 @@ timed() { # timed NAME RUNS hyperfine-args... -> $OUT/NAME.json and $OUT/NAME.cp
   jq -r --argjson b "$((b1 - b0))" --argjson s "$((s1 - s0))" --argjson l "$((l1 - l0))" --argjson hz "$(getconf CLK_TCK)" \
     --argjson t "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')" --argjson n "$((runs + 2))" --arg base "$base" \
     '(([.results[] | (.user + .system) * $n] | add)) as $ours
-     | "\(($b / $hz - $ours - $l / $hz) / $t * 100 | round / 100) CPUs of \($ENV.NPROC) busy with other processes or softirq (wall \($t * 10 | round / 10) s; softirq alone \($s / $hz / $t * 100 | round / 100) CPUs; the lab daemons \($l / $hz / $t * 100 | round / 100) CPUs); \($base) CPUs busy in the \($ENV.IDLE_SECS) s before it"' \
+     | "\([($b / $hz - $ours - $l / $hz) / $t * 100 | round / 100, 0] | max) CPUs of \($ENV.NPROC) busy with other processes or softirq (wall \($t * 10 | round / 10) s; softirq alone \($s / $hz / $t * 100 | round / 100) CPUs; the lab daemons \($l / $hz / $t * 100 | round / 100) CPUs); \($base) CPUs busy in the \($ENV.IDLE_SECS) s before it"' \
     "$OUT/$name.json" >"$OUT/$name.cpu"
 }
 export IDLE_SECS
@@ -159,13 +160,13 @@ jq -e '.results[1].exit_codes | all(. == 0)' "$OUT/bulk.json" >/dev/null \
   || { echo "bench: dig -f failed in a timed run" >&2; exit 1; }
 
 # 5. Peak RSS: median of RSS_RUNS runs of /usr/bin/time -v. The bulk runs also give synack's own
-#    rate from its summary on stderr ("in X ms (N queries/s)": first query to last answer).
+#    rate from its summary line ("in X ms (N queries/s)": first query to last answer).
 declare -A RSS=()
 rss() { # rss LABEL CMD...
   local label=$1 i; shift
   RSS[$label]=$(for ((i = 0; i < RSS_RUNS; i++)); do
-    $IN /usr/bin/time -v "$@" 2>"$OUT/rss.err" >/dev/null || true
-    grep -h 'queries/s' "$OUT/rss.err" >>"$OUT/self-reported.txt" || true
+    $IN /usr/bin/time -v "$@" 2>"$OUT/rss.err" >"$OUT/rss.out" || true
+    grep -h -E '^[0-9]+ names: .* queries/s\)$' "$OUT/rss.out" "$OUT/rss.err" >>"$OUT/self-reported.txt" || true
     awk -F': ' '/Maximum resident set size/{print $2}' "$OUT/rss.err"
   done | sort -n | awk '{v[NR]=$1} END {printf "%.1f", v[int((NR+1)/2)]/1024}')
 }
@@ -177,7 +178,7 @@ rss "synack dns-resolve -f ($NAMES names)" $BULK
 rss "dig +short -f ($NAMES names)" $DIG_BULK
 median() { sort -n | awk '{v[NR]=$1} END {printf "%.1f", v[int((NR+1)/2)]}'; }
 SELF_MS=$(sed -n 's/.* in \([0-9.]*\) ms (.*/\1/p' "$OUT/self-reported.txt" | median)
-SELF_QPS=$(sed -n 's/.*(\([0-9]*\) queries\/s).*/\1/p' "$OUT/self-reported.txt" | median)
+SELF_QPS=$(sed -n 's/.*(\([0-9]*\) queries\/s).*/\1/p' "$OUT/self-reported.txt" | median | cut -d. -f1)
 
 # 6. Summary: median ± stddev, min/max (seconds -> ms), ratio of medians to dig, queries/s from
 #    the median wall time, peak RSS; the marginal cost of a query: (bulk - one) / (NAMES - 1).

@@ -94,13 +94,13 @@ GET_SELF="$SYNACK http-get -o /dev/null $URL"
 capture_start() { # capture_start PCAP
   local i
   : >"$1.err"
-  ip netns exec "$NS_ROUTER" tcpdump -Z root -U -B 65536 -s 96 -n -i rc0 -w "$1" "tcp port 80" 2>"$1.err" &
+  ip netns exec "$NS_ROUTER" tcpdump -Z root -B 65536 -s 96 -n -i rc0 -w "$1" "tcp port 80" 2>"$1.err" &
   TCPDUMP_PID=$!
   for ((i = 0; i < 50; i++)); do grep -q 'listening on' "$1.err" && return 0; sleep 0.1; done
   echo "bench: tcpdump did not start: $(cat "$1.err")" >&2; exit 1
 }
-capture_stop() {
-  sleep 0.3
+capture_stop() { # give tcpdump time to drain its buffer: curl outruns it
+  sleep 2
   kill -INT "$TCPDUMP_PID" 2>/dev/null || true
   wait "$TCPDUMP_PID" 2>/dev/null || true
   TCPDUMP_PID=""
@@ -110,15 +110,18 @@ wire() { # wire LABEL CMD... -> one table row
   capture_start "$pcap"
   $IN "$@" >/dev/null
   capture_stop
-  tcpdump -n -r "$pcap" 2>/dev/null | awk -v s="$SERVER_IP.80" -v l="$label" \
-    -v drop="$(sed -n 's/^\([0-9]*\) packets dropped by kernel.*/\1/p' "$pcap.err")" '
+  local seen got drop
+  seen=$(sed -n 's/^\([0-9]*\) packets received by filter.*/\1/p' "$pcap.err")
+  got=$(sed -n 's/^\([0-9]*\) packets captured.*/\1/p' "$pcap.err")
+  drop=$(sed -n 's/^\([0-9]*\) packets dropped by kernel.*/\1/p' "$pcap.err")
+  tcpdump -n -r "$pcap" 2>/dev/null | awk -v s="$SERVER_IP.80" -v l="$label" -v lost="$((seen - got + drop))" '
     { n = 0; for (i = 1; i <= NF; i++) if ($i == "length") n = $(i + 1) + 0 }
     $3 == s && n > 0 { data++; bytes += n; next }
     $5 == s ":" && n == 0 && /Flags \[\.\]/ { acks++; if (/sack/) sack++ }
-    END { printf "| %s | %d | %.1f | %d | %.2f | %d | %s |\n", l, data, bytes / 1048576, acks, data / acks, sack, drop }'
+    END { printf "| %s | %d | %.2f | %d | %.2f | %d | %s |\n", l, data, bytes / 1048576, acks, data / acks, sack, lost }'
 }
 {
-  echo "| 20 MiB download (big20m.bin) | data segments from the server | MiB | pure ACKs from the client | segments per ACK | ACKs with SACK | dropped by tcpdump |"
+  echo "| 20 MiB download (big20m.bin) | data segments from the server | MiB | pure ACKs from the client | segments per ACK | ACKs with SACK | frames tcpdump lost |"
   echo "|---|---:|---:|---:|---:|---:|---:|"
   wire synack $SYNACK http-get -q -o /dev/null "http://$SERVER_IP/big20m.bin"
   wire curl curl -s -o /dev/null "http://$SERVER_IP/big20m.bin"
@@ -156,7 +159,7 @@ BUSY1=$(cpu_busy); SOFT1=$(cpu_softirq); LAB1=$(lab_cpu); T1=$(date +%s.%N)
 OTHERS=$(jq -r --argjson b "$((BUSY1 - BUSY0))" --argjson l "$((LAB1 - LAB0))" --argjson s "$((SOFT1 - SOFT0))" \
   --argjson hz "$(getconf CLK_TCK)" --argjson t "$(awk -v a="$T0" -v b="$T1" 'BEGIN { printf "%.3f", b - a }')" \
   --argjson n "$((RUNS + 2))" --arg base "$BASE" '(([.results[] | (.user + .system) * $n] | add)) as $ours
-   | "\(($b / $hz - $ours - $l / $hz) / $t * 100 | round / 100) CPUs of \($ENV.NPROC) busy with other processes or softirq (wall \($t * 10 | round / 10) s; softirq alone \($s / $hz / $t * 100 | round / 100) CPUs; nginx \($l / $hz / $t * 100 | round / 100) CPUs); \($base) CPUs busy in the \($ENV.IDLE_SECS) s before it"' \
+   | "\([($b / $hz - $ours - $l / $hz) / $t * 100 | round / 100, 0] | max) CPUs of \($ENV.NPROC) busy with other processes or softirq (wall \($t * 10 | round / 10) s; softirq alone \($s / $hz / $t * 100 | round / 100) CPUs; nginx \($l / $hz / $t * 100 | round / 100) CPUs); \($base) CPUs busy in the \($ENV.IDLE_SECS) s before it"' \
   "$OUT/http.json")
 
 # 6. synack's own rate: its summary line ("... total T ms, X MB/s"), SELF_RUNS runs; the rate is
@@ -188,7 +191,7 @@ cmed=$(jq '.results[] | select(.command == "curl") | .median' "$OUT/http.json")
 {
   echo "date: $(date -u '+%Y-%m-%d %H:%M UTC'); nproc $(nproc); $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); kernel $(uname -r); $(java -version 2>&1 | head -1)"
   echo "jar: built $JAR_INFO; $(hyperfine --version); $(curl --version | head -1 | cut -d' ' -f1-2); $(ip netns exec "$NS_CLIENT" /usr/sbin/nginx -v 2>&1 | cut -d' ' -f3); $(tcpdump --version 2>&1 | head -1)"
-  echo "offloads in the lab (c0): $(ip netns exec "$NS_CLIENT" ethtool -k c0 2>/dev/null | grep -E '^(tcp-segmentation-offload|generic-receive-offload):' | tr -d '\n' || echo unknown)"
+  echo "offloads in the lab (c0): $(ip netns exec "$NS_CLIENT" ethtool -k c0 2>/dev/null | grep -E '^(tcp-segmentation-offload|generic-receive-offload):' | paste -sd' ' || echo unknown)"
   echo "during the timing run: $OTHERS"
   echo
   echo "| command | median ± σ, s | min, s | max, s | MB/s (size / median wall) | × curl (time) | peak RSS, MiB (median of $RSS_RUNS) |"
@@ -199,7 +202,7 @@ cmed=$(jq '.results[] | select(.command == "curl") | .median' "$OUT/http.json")
       echo "| $cmd | $med | $lo | $hi | $rate | $x | ${RSS[$cmd]} |"
     done
   echo
-  echo "synack's own summary line, $SELF_RUNS runs: median $SELF_RATE MB/s (min/max $SELF_RANGE), first byte $SELF_FIRST ms, total $SELF_TOTAL ms after start-up; last: $(tail -1 "$OUT/self-reported.txt")"
+  echo "synack's own summary line, $SELF_RUNS runs: median $SELF_RATE MB/s (min/max $SELF_RANGE), first byte $SELF_FIRST ms, total $SELF_TOTAL ms after start-up"
   echo
   cat "$OUT/verify.txt"
   echo
