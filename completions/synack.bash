@@ -355,7 +355,7 @@ function _picocli_synack_handshake() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--rst' '--relative' '--json' '-q' '--quiet' '--explain' '--no-color' '--debug' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--rst' '--keep' '--relative' '--json' '-q' '--quiet' '--explain' '--no-color' '--debug' '-h' '--help' '-V' '--version'"
   local arg_opts="'-p' '--source-port' '--retries' '--rto' '--msl' '-i' '--interface' '-S' '--source' '-w' '--write' '-v' '--verbose'"
 
   type compopt &>/dev/null && compopt +o default

@@ -98,6 +98,11 @@ public final class LiveSession implements AutoCloseable {
 
     /** Runs an exchange and hands back its result untold: the command composes the story's one result. */
     public Event.Result capture(Exchange exchange) {
+        return capture(exchange, this::shouldStop, () -> { });
+    }
+
+    /** As {@link #capture(Exchange)}, with the caller's stop condition and work between waits (see Runner). */
+    public Event.Result capture(Exchange exchange, java.util.function.BooleanSupplier stop, Runnable between) {
         Event.Result[] result = new Event.Result[1];
         EventSink sink = e -> {
             if (e instanceof Event.Result r) {
@@ -106,7 +111,7 @@ public final class LiveSession implements AutoCloseable {
                 renderer.accept(e);
             }
         };
-        new Runner(link, Clock.SYSTEM, sink).run(exchange, this::shouldStop);
+        new Runner(link, Clock.SYSTEM, sink).run(exchange, stop, between);
         return result[0];
     }
 

@@ -98,6 +98,38 @@ public final class TcpRun {
                 + " " + route.describe();
     }
 
+    /** handshake --keep in the shell: the connection stays open on its own thread after the prompt returns. */
+    public static int keep(LiveOptions live, TcpOptions tcp, Renderer renderer, int peerIp, int peerPort) {
+        Route route = route(live, peerIp);
+        boolean owns = ownsSource(live, route);
+        int sport = tcp.sourcePort != null ? TcpTarget.port(tcp.sourcePort, "--source-port") : randomSourcePort();
+        String filter = "tcp and src host " + Ip4.toString(peerIp) + " and src port " + peerPort + " and dst port " + sport;
+        LiveSession session = open(live, renderer, route, peerIp, owns, filter);
+        MacAddress hop;
+        try {
+            session.header(header("handshake --keep", route, sport, peerIp, peerPort), Map.of("interface", route.via().name()));
+            hop = resolveNextHop(session, route, renderer);
+            if (hop == null) {
+                session.close();
+                return renderer.exitCode() < 0 ? ExitCodes.INTERRUPTED : renderer.exitCode();
+            }
+            guardAgainstKernelRst(session, owns, sport);
+            synack.exchange.tcp.TcpWarmup.run();
+        } catch (RuntimeException e) {
+            session.close();
+            throw e;
+        }
+        TcpConversation conv = new TcpConversation(new TcpConversation.Path(route.via().mac(), route.source(),
+                hop, peerIp, owns), config(tcp, sport, peerPort), new synack.cli.shell.KeptConnections.KeepApp(),
+                "handshake", RANDOM.nextInt(65536));
+        synack.cli.shell.KeptConnections.Kept k = synack.cli.shell.KeptConnections.start(conv, session, peerIp, peerPort);
+        if (k.state() == synack.exchange.tcp.TcpState.ESTABLISHED) {
+            System.out.println("connection " + k.id() + " to " + Ip4.toString(peerIp) + ":" + peerPort + " is open (ESTABLISHED)");
+            return ExitCodes.OK;
+        }
+        return k.result() == null ? ExitCodes.NO_ANSWER : k.result().exitCode();
+    }
+
     public static int conversation(String command, LiveOptions live, TcpOptions tcp, Renderer renderer, int peerIp, int peerPort,
                                    TcpConversation.Plan plan) {
         Route route = route(live, peerIp);

@@ -25,8 +25,21 @@ public final class Runner implements Output {
 
     /** Runs until the exchange is done, or until {@code stop} turns true (then the exchange is aborted). */
     public void run(Exchange exchange, BooleanSupplier stop) {
+        run(exchange, stop, () -> { });
+    }
+
+    /**
+     * As {@link #run(Exchange, BooleanSupplier)}, calling {@code between} on this thread before each
+     * wait: how a connection kept open in the shell takes the user's next command (send, close)
+     * without touching the exchange from another thread.
+     */
+    public void run(Exchange exchange, BooleanSupplier stop, Runnable between) {
         exchange.start(clock.nowMicros(), this);
         while (!exchange.isDone()) {
+            between.run();
+            if (exchange.isDone()) {
+                break;
+            }
             if (stop.getAsBoolean()) {
                 exchange.abort(clock.nowMicros(), this);
                 return;

@@ -24,11 +24,11 @@ import synack.exchange.tcp.TcpConversation;
             "", "Examples:", "  synack fin-teardown 198.18.2.2 80",
             "  synack fin-teardown --send 'GET / HTTP/1.1\\r\\nHost: x\\r\\nConnection: close\\r\\n\\r\\n' 198.18.2.2 80"})
 public final class FinTeardownCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "HOST", description = "IPv4 address of the server.")
+    @Parameters(index = "0", paramLabel = "HOST", description = "IPv4 address of the server (in synack shell: or the ID of a kept connection).")
     String host;
 
-    @Parameters(index = "1", paramLabel = "PORT", description = "TCP port of the server.")
-    int port;
+    @Parameters(index = "1", paramLabel = "PORT", arity = "0..1", description = "TCP port of the server.")
+    Integer port;
 
     @Option(names = "--send", paramLabel = "DATA",
             description = "Send DATA once established (\\r \\n \\t and \\\\ are unescaped), then wait for the server.")
@@ -46,6 +46,9 @@ public final class FinTeardownCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (port == null) {
+            return closeKept();
+        }
         int peer = TcpTarget.host(host);
         TcpTarget.port(port, "PORT");
         byte[] data = send == null ? new byte[0] : unescape(send).getBytes(StandardCharsets.UTF_8);
@@ -54,7 +57,23 @@ public final class FinTeardownCommand implements Callable<Integer> {
                 new TcpConversation.Plan(data, TcpConversation.Ending.CLOSE, waitMicros, "fin-teardown"));
     }
 
-    static String unescape(String s) {
+    /** fin-teardown ID in the shell: the four-way close of a connection kept open by handshake --keep. */
+    private int closeKept() {
+        var kept = host.matches("\\d{1,6}") ? synack.cli.shell.KeptConnections.get(Integer.parseInt(host)) : null;
+        if (kept == null) {
+            throw new synack.cli.UsageProblem(synack.cli.shell.KeptConnections.inShell()
+                    ? "no open connection " + host + " (see: connections), or give HOST PORT"
+                    : "missing PORT (a connection ID works only in synack shell)");
+        }
+        var result = synack.cli.shell.KeptConnections.close(kept, synack.cli.Interrupts::requested);
+        if (result == null) {
+            return synack.cli.ExitCodes.INTERRUPTED;
+        }
+        result.lines().forEach(System.out::println);
+        return result.exitCode();
+    }
+
+    public static String unescape(String s) {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);

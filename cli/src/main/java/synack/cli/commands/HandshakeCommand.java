@@ -29,6 +29,9 @@ public final class HandshakeCommand implements Callable<Integer> {
     @Option(names = "--rst", description = "Abort with RST once established instead of the four-way close.")
     boolean rst;
 
+    @Option(names = "--keep", description = "In synack shell: keep the connection open between commands (see: connections, send, fin-teardown ID).")
+    boolean keep;
+
     @Mixin
     TcpOptions tcp;
 
@@ -40,6 +43,12 @@ public final class HandshakeCommand implements Callable<Integer> {
         int peer = TcpTarget.host(host);
         TcpTarget.port(port, "PORT");
         var renderer = Narration.forOptions(live, tcp.relative, "handshake", Clock.SYSTEM.nowMicros());
+        if (keep) {
+            if (!synack.cli.shell.KeptConnections.inShell()) {
+                throw new synack.cli.UsageProblem("--keep keeps a connection open for the next commands: use it in synack shell");
+            }
+            return TcpRun.keep(live, tcp, renderer, peer, port);
+        }
         return TcpRun.conversation("handshake", live, tcp, renderer, peer, port,
                 new TcpConversation.Plan(new byte[0], rst ? TcpConversation.Ending.RST : TcpConversation.Ending.CLOSE, 0, "handshake"));
     }

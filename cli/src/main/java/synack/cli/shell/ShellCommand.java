@@ -28,8 +28,11 @@ import synack.cli.Main;
 public final class ShellCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
+        KeptConnections.shellStarted();
         CommandLine cli = Main.commandLine();
         cli.getCommandSpec().removeSubcommand("shell");
+        cli.addSubcommand("connections", new ConnectionsCommand());
+        cli.addSubcommand("send", new SendCommand());
         org.jline.reader.impl.completer.SystemCompleter completer = new PicocliCommands(cli).compileCompleters();
         completer.compile();
         DefaultParser parser = new DefaultParser();
@@ -57,6 +60,7 @@ public final class ShellCommand implements Callable<Integer> {
                 } catch (UserInterruptException e) {
                     continue; // Ctrl-C at the prompt: a fresh line
                 } catch (EndOfFileException e) {
+                    KeptConnections.abortAll();
                     return 0;
                 }
                 String trimmed = line.trim();
@@ -64,6 +68,7 @@ public final class ShellCommand implements Callable<Integer> {
                     continue;
                 }
                 if (trimmed.equals("exit") || trimmed.equals("quit")) {
+                    KeptConnections.abortAll();
                     return 0;
                 }
                 Interrupts.reset();

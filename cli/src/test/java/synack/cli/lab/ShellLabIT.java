@@ -82,6 +82,19 @@ class ShellLabIT {
         waitFor(s -> s.trim().endsWith("synack> arp-resolve -q 198.18.1.1"), "the history recalled");
         keys("Enter");
         waitFor(s -> s.split("198.18.1.1 is-at", -1).length >= 3, "the recalled command's answer");
+        // a connection kept open across commands: the server's kernel holds it ESTABLISHED meanwhile
+        keys("handshake --keep 198.18.2.2 80", "Enter");
+        waitFor(s -> s.contains("connection 1 to 198.18.2.2:80 is open (ESTABLISHED)"), "the kept connection");
+        keys("connections", "Enter");
+        waitFor(s -> s.contains("client ESTABLISHED  server ESTABLISHED"), "the connection list");
+        Lab.Result ss = lab.in("server", "ss", "-tan", "state", "established");
+        assertTrue(ss.out().contains("198.18.2.2:80") && ss.out().contains("198.18.1.2:"), "the server holds it:\n" + ss);
+        keys("send 1 GET /hello.txt HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n", "Enter");
+        waitFor(s -> s.contains("bytes received: HTTP/1.1 200 OK"), "the answer on the kept connection");
+        keys("fin-teardown 1", "Enter");
+        waitFor(s -> s.contains("TIME_WAIT → CLOSED") && s.contains("handshake 198.18.2.2:80: established"), "the narrated close");
+        keys("connections", "Enter");
+        waitFor(s -> s.contains("no open connections"), "the list emptied");
         keys("C-d");
         Thread.sleep(1000);
         assertTrue(Files.readString(home.resolve(".synack_history")).contains("arp-resolve -q 198.18.1.1"), "history persisted");

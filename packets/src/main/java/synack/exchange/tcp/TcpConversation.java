@@ -354,6 +354,11 @@ public final class TcpConversation implements Exchange {
         return tcp;
     }
 
+    /** What the owner may do with the open connection (from the runner's thread only). */
+    public Control control() {
+        return control;
+    }
+
     /** What the simple plans received (DNS over TCP reads its answer here). */
     public byte[] received() {
         return planApp != null ? planApp.received() : new byte[0];
