@@ -55,13 +55,13 @@ class TcpLabIT {
     void handshakeCompletesWithNoRstFromTheClientKernelOnTheWire(@TempDir Path dir) throws Exception {
         Path capture = dir.resolve("router.pcap");
         // capture on the router's side of the client's link: what really crossed the wire
-        Process dump = new ProcessBuilder("ip", "netns", "exec", lab.get("NS_ROUTER"), "tcpdump", "-Z", "root", "-i", "rc0", "-U", "-w",
+        Process dump = new ProcessBuilder("ip", "netns", "exec", lab.get("NS_ROUTER"), "tcpdump", "-Z", "root", "--immediate-mode", "-i", "rc0", "-U", "-w",
                 capture.toString(), "tcp").redirectErrorStream(true).start();
         BufferedReader dumpOut = new BufferedReader(new InputStreamReader(dump.getInputStream(), StandardCharsets.UTF_8));
         String first = dumpOut.readLine(); // "listening on rc0, ...": the capture is live
         assertTrue(first != null && first.contains("listening on"), "tcpdump did not start: " + first);
         Lab.Result r = lab.synack("handshake", "198.18.2.2", "80", "--msl", "100ms");
-        Thread.sleep(300);
+        Thread.sleep(500); // immediate mode hands every frame over at once; give the last one time to be written
         dump.destroy();
         dump.waitFor(5, TimeUnit.SECONDS);
         assertEquals(0, r.exit(), r.toString());

@@ -29,6 +29,13 @@ public final class RetransmissionTimer {
         rto = clamp((long) (srtt + Math.max(CLOCK_GRANULARITY, 4 * rttvar)));
     }
 
+    /** RFC 6298 5.7: after a SYN timed out, data starts with an RTO of at least 3 s (unless a sample came since). */
+    public void afterSynTimeout() {
+        if (srtt < 0 && rto < 3_000_000) {
+            rto = clamp(3_000_000);
+        }
+    }
+
     public void backOff() {
         rto = clamp(rto * 2);
     }

@@ -117,6 +117,7 @@ public final class TcpConnection {
     private long lastRttMicros = -1;
     private long establishedAt = -1;
     private int lastOutOfOrder;
+    private boolean synTimedOut;
     private TcpSegment.Options sentSynOptions; // a retransmitted SYN repeats exactly what the first offered (RFC 7323)
 
     public TcpConnection(Config config, TcpListener out) {
@@ -223,6 +224,7 @@ public final class TcpConnection {
             }
             retries++;
             rto.backOff();
+            synTimedOut |= state == TcpState.SYN_SENT || state == TcpState.SYN_RECEIVED;
             InFlight oldest = inFlight.peekFirst();
             oldest.retransmitted = true;
             oldest.sentAt = emit(segmentFor(oldest.seq, oldest.flags, oldest.data, now), now,
@@ -308,6 +310,9 @@ public final class TcpConnection {
             acknowledge(seg.ack(), now);
             sndWnd = seg.window(); // a SYN's window is never scaled
             peer("SYN_RECEIVED", "it answered our SYN with SYN,ACK", true, "the server's SYN,ACK shows it is in SYN_RECEIVED");
+            if (synTimedOut) {
+                rto.afterSynTimeout();
+            }
             move(TcpState.ESTABLISHED, "SYN,ACK received, ACK sent", WHY_ESTABLISHED);
             establishedAt = emit(ackSegment(now), now, "ack = " + Seq.str(irs) + " + 1 (their SYN takes one sequence number)");
             peer("ESTABLISHED", "our ACK completes its handshake", true, "the ACK of its SYN moves it to ESTABLISHED on arrival");

@@ -89,4 +89,16 @@ class RetransmissionTimerTest {
         t.sample(30_000 * MS);
         assertEquals(60_000 * MS, t.rto());
     }
+
+    @Test
+    void afterASynTimeoutDataStartsWithThreeSeconds() {
+        RetransmissionTimer t = new RetransmissionTimer(1_000_000, 200_000, 60_000_000);
+        t.backOff(); // the SYN timed out once: 2 s
+        t.afterSynTimeout();
+        org.junit.jupiter.api.Assertions.assertEquals(3_000_000, t.rto());
+        RetransmissionTimer sampled = new RetransmissionTimer(1_000_000, 200_000, 60_000_000);
+        sampled.sample(10_000);
+        sampled.afterSynTimeout();
+        org.junit.jupiter.api.Assertions.assertTrue(sampled.rto() < 3_000_000, "a measured RTT wins");
+    }
 }
