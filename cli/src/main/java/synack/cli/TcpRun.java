@@ -55,6 +55,14 @@ public final class TcpRun {
 
     /** ARPs the next hop as the first phase; null (and a result) when it does not answer. */
     public static MacAddress resolveNextHop(LiveSession session, Route route, Renderer renderer) {
+        MacAddress cached = synack.cli.shell.SessionCaches.neighbour(route.nextHop());
+        if (cached != null) {
+            session.tell(new Event.Note(synack.exchange.Clock.SYSTEM.nowMicros(), "info", "next hop " + Ip4.toString(route.nextHop())
+                    + " is-at " + cached + " from the shell's neighbour cache (REACHABLE, learned "
+                    + synack.event.Durations.human(synack.cli.shell.SessionCaches.ageMicros(route.nextHop())) + " ago): no ARP needed",
+                    Map.of()));
+            return cached;
+        }
         ArpResolve arp = new ArpResolve(route.via().mac(), route.source(), List.of(route.nextHop()),
                 new ArpResolve.Settings(3, 1_000_000, 1_000_000, 0), new OuiRegistry(OuiRegistry.DEFAULT_FILE)::vendorOf, false);
         Event.Result r = session.phase(arp, route.onLink() ? "ARP " + Ip4.toString(route.nextHop())
@@ -69,6 +77,7 @@ public final class TcpRun {
             }
             return null;
         }
+        synack.cli.shell.SessionCaches.learned(route.nextHop(), arp.entry(route.nextHop()).mac());
         return arp.entry(route.nextHop()).mac();
     }
 

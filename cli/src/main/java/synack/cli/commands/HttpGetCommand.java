@@ -197,6 +197,10 @@ public final class HttpGetCommand implements Callable<Integer> {
             long connectStarted;
             while (true) {
                 Integer ip = Ip4.isAddress(url.host()) ? Integer.valueOf(Ip4.parse(url.host())) : addresses.get(url.host());
+                if (ip == null && synack.cli.shell.SessionCaches.address(url.host()) != null) {
+                    ip = synack.cli.shell.SessionCaches.address(url.host());
+                    section(session, "DNS: " + url.host() + " is " + Ip4.toString(ip) + " (the shell's DNS cache, within its TTL)");
+                }
                 if (ip == null) {
                     long t0 = Clock.SYSTEM.nowMicros();
                     ip = resolve(session, routing, route, url.host(), dnsServer, dnsPort, neighbours, renderer);
@@ -304,6 +308,7 @@ public final class HttpGetCommand implements Callable<Integer> {
         String name = answer.questions().get(0).name();
         for (DnsMessage.Record rec : answer.answers()) {
             if (rec.type() == DnsType.A) {
+                synack.cli.shell.SessionCaches.learned(host, Ip4.parse(rec.rdataText()), rec.ttl());
                 session.tell(new Event.Note(r.timeMicros(), "info", host + " is " + rec.rdataText()
                         + (rec.name().equalsIgnoreCase(name) ? "" : " (via CNAME " + rec.name() + ")"), Map.of()));
                 return Ip4.parse(rec.rdataText());
@@ -315,10 +320,20 @@ public final class HttpGetCommand implements Callable<Integer> {
     }
 
     private static MacAddress arp(LiveSession session, Route to) {
+        MacAddress cached = synack.cli.shell.SessionCaches.neighbour(to.nextHop());
+        if (cached != null) {
+            session.tell(new Event.Note(Clock.SYSTEM.nowMicros(), "info", Ip4.toString(to.nextHop()) + " is-at " + cached
+                    + " from the shell's neighbour cache: no ARP needed", Map.of()));
+            return cached;
+        }
         ArpResolve arp = new ArpResolve(to.via().mac(), to.source(), List.of(to.nextHop()),
                 new ArpResolve.Settings(3, 1_000_000, 1_000_000, 0), new OuiRegistry(OuiRegistry.DEFAULT_FILE)::vendorOf, false);
         Event.Result r = session.capture(arp);
-        return r != null && r.exitCode() == 0 ? arp.entry(to.nextHop()).mac() : null;
+        if (r == null || r.exitCode() != 0) {
+            return null;
+        }
+        synack.cli.shell.SessionCaches.learned(to.nextHop(), arp.entry(to.nextHop()).mac());
+        return arp.entry(to.nextHop()).mac();
     }
 
     private int finish(LiveSession session, Renderer renderer, Event.Result tcpResult, HttpApp app, String failure, int failureExit,
@@ -362,9 +377,10 @@ public final class HttpGetCommand implements Callable<Integer> {
             long connect = tcpResult != null && tcpResult.fields().get("established_ms") instanceof Double d ? (long) (d * 1000) : -1;
             long bytes = app.responses().stream().mapToLong(HttpApp.Response::bodyBytes).sum();
             double seconds = Math.max(1, last.completeAt() - last.sentAt()) / 1e6; // curl's speed: size over request to end
-            summary = String.format(Locale.ROOT, "%d %s  %s — %d bytes; name lookup %s, connect %s, first byte %s, total %s, %.1f MB/s",
+            summary = String.format(Locale.ROOT, "%d %s  %s — %d bytes; name lookup %s, connect %s, first byte %s, total %s",
                     last.status(), last.reason(), last.url(), bytes, Durations.ms(nameLookup), connect >= 0 ? Durations.ms(connect) : "-",
-                    Durations.ms(ttfb), Durations.ms(total), last.bodyBytes() / seconds / 1e6)
+                    Durations.ms(ttfb), Durations.ms(total))
+                    + (last.bodyBytes() >= 100_000 ? String.format(Locale.ROOT, ", %.1f MB/s", last.bodyBytes() / seconds / 1e6) : "")
                     + (unmet.isEmpty() ? "" : "; expected " + String.join(", ", unmet))
                     + (app.error() != null ? "; " + app.error() : "");
             f.put("status", last.status());

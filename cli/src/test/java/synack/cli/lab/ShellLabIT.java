@@ -95,6 +95,9 @@ class ShellLabIT {
         waitFor(s -> s.contains("TIME_WAIT → CLOSED") && s.contains("handshake 198.18.2.2:80: established"), "the narrated close");
         keys("connections", "Enter");
         waitFor(s -> s.contains("no open connections"), "the list emptied");
+        // the shell remembers the gateway's MAC for 30 s, as a kernel's neighbour cache does
+        keys("syn-probe 198.18.2.2 -p 80", "Enter");
+        waitFor(s -> s.contains("from the shell's neighbour cache") && s.contains("80/tcp    open"), "the cached next hop");
         keys("C-d");
         Thread.sleep(1000);
         assertTrue(Files.readString(home.resolve(".synack_history")).contains("arp-resolve -q 198.18.1.1"), "history persisted");

@@ -1,0 +1,56 @@
+package synack.cli.shell;
+
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import synack.exchange.Clock;
+import synack.wire.MacAddress;
+
+/**
+ * What the shell remembers between commands, as a host's kernel does: the neighbour cache (an
+ * answered ARP stays REACHABLE for 30 s, Linux's base_reachable_time) and the DNS answers (for
+ * their TTL). One-liners remember nothing: each tells its whole story.
+ */
+public final class SessionCaches {
+    public static final long REACHABLE_MICROS = 30_000_000;
+
+    private record Neighbour(MacAddress mac, long learnedAt) {}
+
+    private record Address(int ip, long expiresAt) {}
+
+    private static final Map<Integer, Neighbour> NEIGHBOURS = new HashMap<>();
+    private static final Map<String, Address> ADDRESSES = new HashMap<>();
+
+    private SessionCaches() {}
+
+    /** The MAC of a neighbour answered within the last 30 s, or null (always null outside the shell). */
+    public static synchronized MacAddress neighbour(int ip) {
+        Neighbour n = NEIGHBOURS.get(ip);
+        if (!KeptConnections.inShell() || n == null || Clock.SYSTEM.nowMicros() - n.learnedAt > REACHABLE_MICROS) {
+            return null;
+        }
+        return n.mac;
+    }
+
+    public static synchronized long ageMicros(int ip) {
+        Neighbour n = NEIGHBOURS.get(ip);
+        return n == null ? -1 : Clock.SYSTEM.nowMicros() - n.learnedAt;
+    }
+
+    public static synchronized void learned(int ip, MacAddress mac) {
+        NEIGHBOURS.put(ip, new Neighbour(mac, Clock.SYSTEM.nowMicros()));
+    }
+
+    /** An address the shell resolved before and whose TTL has not run out, or null. */
+    public static synchronized Integer address(String host) {
+        Address a = ADDRESSES.get(host.toLowerCase(Locale.ROOT));
+        if (!KeptConnections.inShell() || a == null || Clock.SYSTEM.nowMicros() >= a.expiresAt) {
+            return null;
+        }
+        return a.ip;
+    }
+
+    public static synchronized void learned(String host, int ip, long ttlSeconds) {
+        ADDRESSES.put(host.toLowerCase(Locale.ROOT), new Address(ip, Clock.SYSTEM.nowMicros() + ttlSeconds * 1_000_000));
+    }
+}
