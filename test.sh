@@ -12,7 +12,7 @@ fi
 
 # What the tests use: libpcap for the link, the lab's peers and plumbing, and the oracles.
 packages=(libpcap0.8 nginx-light dnsmasq-base nsd iproute2 iptables ieee-data tcpdump ethtool iputils-ping
-          util-linux curl bind9-dnsutils man-db procps tmux maven)
+          util-linux curl bind9-dnsutils man-db procps tmux zsh maven)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

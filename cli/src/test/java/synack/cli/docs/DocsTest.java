@@ -57,6 +57,31 @@ class DocsTest {
     }
 
     @Test
+    void zshCompletesThroughBashcompinit(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        // an interactive zsh on a pseudo-terminal (zpty), typing TAB as a user does
+        Path script = dir.resolve("complete.zsh");
+        Files.writeString(script, String.join("\n",
+                "zmodload zsh/zpty",
+                "zpty -b z 'zsh -f -i'",
+                "zpty -w z 'PROMPT=\"> \"; autoload -U compinit && compinit -u; autoload -U bashcompinit && bashcompinit;"
+                        + " source completions/synack.bash; synack() { :; }'",
+                "sleep 1",
+                "zpty -w -n z $'synack ha\\t'",
+                "sleep 1.5",
+                "zpty -w -n z $'\\x15synack handshake --re\\t'",
+                "sleep 1.5",
+                "out=''",
+                "while zpty -r -t z chunk; do out+=$chunk; done",
+                "print -r -- \"$out\"",
+                "zpty -d z", ""));
+        Process p = new ProcessBuilder("zsh", "-f", script.toString()).directory(ROOT.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).replaceAll("\u001b\\[[0-9;?]*[a-zA-Z]", "");
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        assertTrue(out.contains("synack handshake"), "zsh completed the command:\n" + out);
+        assertTrue(out.contains("--relative") && out.contains("--retries"), "zsh listed the options:\n" + out);
+    }
+
+    @Test
     void manRendersThePages() throws Exception {
         Process p = new ProcessBuilder("man", "-l", ROOT.resolve("man/synack.1").toString()).redirectErrorStream(true)
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
