@@ -288,6 +288,7 @@ function _picocli_synack_dnsresolve() {
   local commands=""
   local flag_opts="'--no-recurse' '--no-edns' '--tcp' '--trace' '--json' '-q' '--quiet' '--explain' '--no-color' '--debug' '-h' '--help' '-V' '--version'"
   local arg_opts="'-x' '-t' '--type' '--timeout' '--retries' '--bufsize' '--port' '--expect' '--root-hints' '-f' '--file' '--in-flight' '-i' '--interface' '-S' '--source' '-w' '--write' '-v' '--verbose'"
+  local TYPE_option_args=("A" "AAAA" "CNAME" "MX" "NS" "TXT" "SOA" "SRV" "PTR" "CAA" "ANY") # --type values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -296,7 +297,9 @@ function _picocli_synack_dnsresolve() {
       return
       ;;
     '-t'|'--type')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${TYPE_option_args[@]}" ) )
+      return $?
       ;;
     '--timeout')
       return

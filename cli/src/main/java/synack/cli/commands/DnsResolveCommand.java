@@ -48,7 +48,15 @@ public final class DnsResolveCommand implements Callable<Integer> {
     @Option(names = "-x", paramLabel = "ADDR", description = "Reverse lookup: ask PTR of ADDR's in-addr.arpa name.")
     String reverse;
 
-    @Option(names = {"-t", "--type"}, paramLabel = "TYPE", description = "Record type (default: A, or PTR with -x).")
+    /** What TAB offers for -t (the shell and the generated completions). */
+    static final class RecordTypes extends java.util.ArrayList<String> {
+        RecordTypes() {
+            super(List.of("A", "AAAA", "CNAME", "MX", "NS", "TXT", "SOA", "SRV", "PTR", "CAA", "ANY"));
+        }
+    }
+
+    @Option(names = {"-t", "--type"}, paramLabel = "TYPE", completionCandidates = RecordTypes.class,
+            description = "Record type (default: A, or PTR with -x).")
     String typeOption;
 
     @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "2s", converter = DurationConverter.class,
