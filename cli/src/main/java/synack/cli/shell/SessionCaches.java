@@ -21,7 +21,24 @@ public final class SessionCaches {
     private static final Map<Integer, Neighbour> NEIGHBOURS = new HashMap<>();
     private static final Map<String, Address> ADDRESSES = new HashMap<>();
 
+    private static final java.util.Set<String> HOSTS = new java.util.TreeSet<>();
+
     private SessionCaches() {}
+
+    /** Remembers the addresses, names and URLs typed in the shell, for TAB to offer again. */
+    public static synchronized void seen(String[] words) {
+        for (String w : words) {
+            String v = w.startsWith("@") ? w.substring(1) : w;
+            if (synack.wire.Ip4.isAddress(v) || v.startsWith("http://")
+                    || (v.matches("[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)+\\.?") && !v.matches("[0-9.]+"))) {
+                HOSTS.add(v);
+            }
+        }
+    }
+
+    public static synchronized java.util.List<String> hostsSeen() {
+        return java.util.List.copyOf(HOSTS);
+    }
 
     /** The MAC of a neighbour answered within the last 30 s, or null (always null outside the shell). */
     public static synchronized MacAddress neighbour(int ip) {

@@ -1,6 +1,7 @@
 package synack.cli.shell;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
@@ -33,8 +34,21 @@ public final class ShellCommand implements Callable<Integer> {
         cli.getCommandSpec().removeSubcommand("shell");
         cli.addSubcommand("connections", new ConnectionsCommand());
         cli.addSubcommand("send", new SendCommand());
-        org.jline.reader.impl.completer.SystemCompleter completer = new PicocliCommands(cli).compileCompleters();
-        completer.compile();
+        org.jline.reader.impl.completer.SystemCompleter model = new PicocliCommands(cli).compileCompleters();
+        model.compile();
+        org.jline.reader.Completer completer = (lineReader, parsed, candidates) -> {
+            List<String> words = parsed.words();
+            String previous = parsed.wordIndex() > 0 ? words.get(parsed.wordIndex() - 1) : "";
+            if (previous.equals("-i") || previous.equals("--interface")) {
+                // live values, so they stay out of the generated completion scripts
+                synack.net.LocalInterface.names().forEach(n -> candidates.add(new org.jline.reader.Candidate(n)));
+                return;
+            }
+            if (parsed.wordIndex() > 0 && !parsed.word().startsWith("-")) {
+                SessionCaches.hostsSeen().forEach(h -> candidates.add(new org.jline.reader.Candidate(h, h, "seen", null, null, null, true)));
+            }
+            model.complete(lineReader, parsed, candidates);
+        };
         DefaultParser parser = new DefaultParser();
         parser.setEscapeChars(null); // let 'GET / HTTP/1.1\r\n' reach the command as typed
         try (Terminal terminal = TerminalBuilder.builder().name("synack").system(true).build()) {
@@ -74,6 +88,7 @@ public final class ShellCommand implements Callable<Integer> {
                 Interrupts.reset();
                 String[] words = reader.getParser().parse(trimmed, trimmed.length()).words().stream()
                         .filter(w -> !w.isEmpty()).toArray(String[]::new);
+                SessionCaches.seen(words);
                 int code = cli.execute(words);
                 if (Interrupts.requested()) {
                     terminal.writer().println("(interrupted; exit " + code + ")");

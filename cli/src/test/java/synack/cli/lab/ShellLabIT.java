@@ -71,6 +71,8 @@ class ShellLabIT {
         waitFor(s -> s.contains("synack> handshake"), "the completed command");
         keys(" --re", "Tab");
         waitFor(s -> s.contains("--relative") && s.contains("--retries"), "the option candidates");
+        keys("C-u", "arp-resolve -i ", "Tab");
+        waitFor(s -> s.lines().anyMatch(l -> l.matches("c0\\s+lo\\s*")), "the interface names (live values)");
         keys("C-u", "arp-resolve -q 198.18.1.1", "Enter");
         waitFor(s -> s.contains("198.18.1.1 is-at"), "the answer");
         // a long exchange, stopped with Ctrl-C: back at the prompt, the shell still alive
@@ -95,6 +97,10 @@ class ShellLabIT {
         waitFor(s -> s.contains("TIME_WAIT → CLOSED") && s.contains("handshake 198.18.2.2:80: established"), "the narrated close");
         keys("connections", "Enter");
         waitFor(s -> s.contains("no open connections"), "the list emptied");
+        // hosts typed before are offered again
+        keys("handshake 198.18.2", "Tab");
+        waitFor(s -> s.contains("handshake 198.18.2.2"), "the host seen earlier");
+        keys("C-u");
         // the shell remembers the gateway's MAC for 30 s, as a kernel's neighbour cache does
         keys("syn-probe 198.18.2.2 -p 80", "Enter");
         waitFor(s -> s.contains("from the shell's neighbour cache") && s.contains("80/tcp    open"), "the cached next hop");
