@@ -79,7 +79,4 @@ final class PcapWaiter {
         return new ReceivedFrame(frame, sec * 1_000_000L + usec);
     }
 
-    int fd() {
-        return fd;
-    }
 }

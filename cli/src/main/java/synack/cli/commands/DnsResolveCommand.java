@@ -185,7 +185,7 @@ public final class DnsResolveCommand implements Callable<Integer> {
             }
             DnsLookup lookup = new DnsLookup(new DnsLookup.Path(route.via().mac(), hop, route.source(), server, port), query,
                     new DnsLookup.Settings(retries, timeoutMicros, tcp, udpPort, TcpRun.dnsTcpConfig(tcpPort, port),
-                            expectations, () -> TcpRun.guardAgainstKernelRst(session, owns, tcpPort), false),
+                            expectations, () -> TcpRun.guardAgainstKernelRst(session, owns, tcpPort)),
                     RANDOM.nextInt(65536));
             return session.run(lookup);
         }

@@ -297,7 +297,7 @@ public final class HttpGetCommand implements Callable<Integer> {
         section(session, "DNS: " + host + " → ?");
         DnsMessage query = DnsMessage.query(RANDOM.nextInt(65536), host, DnsType.A, true, 1232);
         DnsLookup lookup = new DnsLookup(new DnsLookup.Path(route.via().mac(), hop, toServer.source(), server, 53), query,
-                new DnsLookup.Settings(2, 2_000_000, false, dnsPort, TcpRun.dnsTcpConfig(dnsPort, 53), List.of(), null, true),
+                new DnsLookup.Settings(2, 2_000_000, false, dnsPort, TcpRun.dnsTcpConfig(dnsPort, 53), List.of(), null),
                 RANDOM.nextInt(65536));
         Event.Result r = session.capture(lookup);
         DnsMessage answer = lookup.answer();

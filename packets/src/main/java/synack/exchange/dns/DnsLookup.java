@@ -38,7 +38,7 @@ public final class DnsLookup implements Exchange {
      *                  the one side effect this exchange asks for, named so tests can see it
      */
     public record Settings(int retries, long timeoutMicros, boolean tcpOnly, int udpSourcePort, TcpConnection.Config tcp,
-                           List<DnsExpectation> expectations, Runnable beforeTcp, boolean quietPhase) {}
+                           List<DnsExpectation> expectations, Runnable beforeTcp) {}
 
     private final Path path;
     private final Settings settings;

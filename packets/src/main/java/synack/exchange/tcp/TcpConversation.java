@@ -16,7 +16,6 @@ import synack.wire.Frames;
 import synack.wire.Ip4;
 import synack.wire.MacAddress;
 import synack.wire.MalformedFrameException;
-import synack.wire.Seq;
 import synack.wire.TcpSegment;
 
 /**
@@ -364,7 +363,4 @@ public final class TcpConversation implements Exchange {
         return planApp != null ? planApp.received() : new byte[0];
     }
 
-    static String seq(int s) {
-        return Seq.str(s);
-    }
 }
