@@ -133,7 +133,13 @@ public final class TcpRun {
                 "handshake", RANDOM.nextInt(65536));
         synack.cli.shell.KeptConnections.Kept k = synack.cli.shell.KeptConnections.start(conv, session, peerIp, peerPort);
         if (k.state() == synack.exchange.tcp.TcpState.ESTABLISHED) {
-            System.out.println("connection " + k.id() + " to " + Ip4.toString(peerIp) + ":" + peerPort + " is open (ESTABLISHED)");
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("ok", true);
+            f.put("connection", k.id());
+            f.put("peer", Ip4.toString(peerIp) + ":" + peerPort);
+            f.put("state", "ESTABLISHED");
+            renderer.accept(new Event.Result(synack.exchange.Clock.SYSTEM.nowMicros(), ExitCodes.OK,
+                    List.of("connection " + k.id() + " to " + Ip4.toString(peerIp) + ":" + peerPort + " is open (ESTABLISHED)"), null, f));
             return ExitCodes.OK;
         }
         return k.result() == null ? ExitCodes.NO_ANSWER : k.result().exitCode();

@@ -69,7 +69,8 @@ public final class FinTeardownCommand implements Callable<Integer> {
         if (result == null) {
             return synack.cli.ExitCodes.INTERRUPTED;
         }
-        result.lines().forEach(System.out::println);
+        // the close was told as it happened, on the connection's own renderer; its result is this command's
+        Narration.forOptions(live, "fin-teardown", Clock.SYSTEM.nowMicros()).accept(result);
         return result.exitCode();
     }
 

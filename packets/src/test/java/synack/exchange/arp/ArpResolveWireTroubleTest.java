@@ -28,16 +28,9 @@ class ArpResolveWireTroubleTest {
     static final int NOBODY = Ip4.parse("198.18.1.77");
     static final long START = 1_700_000_000_000_000L;
 
+    /** The gateway answering who-has for its address, as ArpResolveTest's simulated segment does. */
     static List<byte[]> gatewayAnswers(byte[] frame) {
-        try {
-            ArpPacket arp = ArpPacket.parse(EthernetFrame.parse(frame).payload());
-            if (arp.operation() != ArpPacket.REQUEST || arp.targetIp() != GW_IP) {
-                return List.of();
-            }
-            return List.of(new ArpPacket(ArpPacket.REPLY, GW, GW_IP, arp.senderMac(), arp.senderIp()).toFrame(GW));
-        } catch (MalformedFrameException e) {
-            return List.of();
-        }
+        return ArpResolveTest.segment(frame, java.util.Set.of(GW_IP));
     }
 
     record Run(List<Event> events, ArpResolve exchange) {
