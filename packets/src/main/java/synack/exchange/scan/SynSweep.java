@@ -1,0 +1,524 @@
+package synack.exchange.scan;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import synack.event.Durations;
+import synack.event.Event;
+import synack.exchange.Exchange;
+import synack.exchange.Output;
+import synack.link.ReceivedFrame;
+import synack.wire.ArpPacket;
+import synack.wire.EthernetFrame;
+import synack.wire.Frames;
+import synack.wire.IcmpMessage;
+import synack.wire.Ip4;
+import synack.wire.MacAddress;
+import synack.wire.MalformedFrameException;
+import synack.wire.TcpSegment;
+
+/**
+ * The stateless SYN sweep: every (host, port) of a {@link ProbeSpace}, in a keyed random order,
+ * at a steady rate, each SYN's sequence number a keyed hash of its addresses and ports. A reply
+ * counts only if its ack is that hash + 1, so nothing is remembered per probe but one bit
+ * ("answered") for the retries. SYN,ACK → open (and our RST frees the server's half-open
+ * slot); RST → closed; ICMP unreachable quoting our SYN → filtered; silence after every retry
+ * → filtered. Results are told as they arrive; the retry passes re-ask only the silent.
+ */
+public final class SynSweep implements Exchange {
+    /** Our end: MAC, address and the one source port every probe uses; ownsSource = answer ARP for the address. */
+    public record Path(MacAddress ourMac, int ourIp, int sourcePort, boolean ownsSource) {}
+
+    /**
+     * @param ratePps      SYNs per second (the schedule, kept also when a reply interrupts)
+     * @param retries      extra passes over the probes still silent
+     * @param maxWaitMicros the longest wait for stragglers after a pass
+     * @param show         which states are told as they arrive (open is what most want)
+     * @param tellFrames   every SYN and reply as a frame event (-v): slow, for small sweeps
+     */
+    public record Settings(long ratePps, int retries, long maxWaitMicros, Shard shard, long seed, Set<State> show,
+                           boolean tellFrames) {}
+
+    public enum State { OPEN, CLOSED, FILTERED }
+
+    /** An open port as the result lists it. */
+    public record Open(int host, int port, long rttMicros, int ttl) {}
+
+    private static final long MIN_WAIT_MICROS = 100_000;
+    private static final int RING = 1 << 16;
+    private static final int MAX_SHOWN_DROPS = 20;
+    private static final int MAX_BATCH = 4096;
+
+    private final Path path;
+    private final ProbeSpace space;
+    private final MacAddress[] nextHop;
+    private final Settings settings;
+    private final SipHash cookie;
+    private final Permutation order;
+    private final long shardProbes;
+    private final long[] answered;
+    private final SynTemplate template;
+    private final byte[] frame = new byte[SynTemplate.LENGTH];
+    private final double intervalMicros;
+    private final int[] openByHost;
+    private final int[] closedByHost;
+    private final int[] icmpByHost;
+    private final int[] probesByHost;
+    private final long[] ringProbe = new long[RING];
+    private final long[] ringSentAt = new long[RING];
+    private final List<Open> open = new ArrayList<>();
+    private final Map<String, Integer> icmpReasons = new LinkedHashMap<>();
+
+    private int pass;
+    private long next; // this pass's next shard-local probe number
+    private long sentInPass;
+    private long passStartedAt;
+    private long nextSendAt;
+    private long waitUntil = Long.MAX_VALUE;
+    private boolean sending;
+    private long startedAt;
+    private long sendingMicros;
+    private long sent;
+    private long liveProbes;
+    private long answeredCount;
+    private long closed;
+    private long icmpFiltered;
+    private long duplicates;
+    private long forged;
+    private long malformed;
+    private int shownDrops;
+    private long maxRttMicros = -1;
+    private int ipId;
+    private boolean done;
+
+    /**
+     * @param nextHop the MAC to send each host's probes to (index as in the space), null for a host
+     *                that did not answer ARP: its probes are not sent
+     */
+    public SynSweep(Path path, ProbeSpace space, MacAddress[] nextHop, Settings settings, SipHash cookie) {
+        if (space.size() > Integer.MAX_VALUE * 64L) {
+            throw new IllegalArgumentException("too many probes for one sweep; split it with --shard");
+        }
+        this.path = path;
+        this.space = space;
+        this.nextHop = nextHop;
+        this.settings = settings;
+        this.cookie = cookie;
+        this.order = new Permutation(space.size(), settings.seed());
+        this.shardProbes = settings.shard().sizeOf(space.size());
+        this.answered = new long[(int) ((space.size() + 63) / 64)];
+        this.template = new SynTemplate(path.ourMac(), path.ourIp(), path.sourcePort());
+        this.intervalMicros = 1e6 / settings.ratePps();
+        this.openByHost = new int[space.hostCount()];
+        this.closedByHost = new int[space.hostCount()];
+        this.icmpByHost = new int[space.hostCount()];
+        this.probesByHost = new int[space.hostCount()];
+        this.ipId = (int) (settings.seed() ^ path.sourcePort()) & 0xffff;
+        java.util.Arrays.fill(ringProbe, -1);
+    }
+
+    /** The sequence number of the SYN to host:port: 32 bits of SipHash over both ends' addresses and ports. */
+    public static int cookieOf(SipHash key, int ourIp, int ourPort, int host, int port) {
+        return (int) key.hash12(ourIp, host, (ourPort << 16) | port);
+    }
+
+    @Override
+    public void start(long now, Output out) {
+        startedAt = now;
+        beginPass(now);
+        onTimer(now, out);
+    }
+
+    private void beginPass(long now) {
+        next = 0;
+        sentInPass = 0;
+        passStartedAt = now;
+        nextSendAt = now;
+        sending = true;
+        waitUntil = Long.MAX_VALUE;
+    }
+
+    @Override
+    public void onTimer(long now, Output out) {
+        if (done) {
+            return;
+        }
+        if (sending) {
+            sendDue(now, out);
+        } else if (now >= waitUntil) {
+            endPass(now, out);
+        }
+    }
+
+    private void sendDue(long now, Output out) {
+        int steps = 0;
+        while (next < shardProbes && nextSendAt <= now && steps++ < MAX_BATCH) {
+            long n = next++;
+            long probe = order.at(settings.shard().position(n));
+            int h = space.hostIndexOf(probe);
+            if (nextHop[h] == null || (pass > 0 && isAnswered(probe))) {
+                continue;
+            }
+            if (pass == 0) {
+                liveProbes++;
+                probesByHost[h]++;
+            }
+            int host = space.host(h);
+            int port = space.portOf(probe);
+            template.write(frame, nextHop[h], host, port, cookieOf(cookie, path.ourIp(), path.sourcePort(), host, port), ipId++);
+            long t = settings.tellFrames()
+                    ? out.send(frame.clone(), "probe " + Ip4.toString(host) + ":" + port + (pass > 0 ? ", try " + (pass + 1) : ""), true)
+                    : out.transmit(frame);
+            ringProbe[(int) (n & (RING - 1))] = n;
+            ringSentAt[(int) (n & (RING - 1))] = t;
+            sent++;
+            sentInPass++;
+            nextSendAt = passStartedAt + (long) (sentInPass * intervalMicros);
+        }
+        if (next >= shardProbes) {
+            sending = false;
+            sendingMicros += now - passStartedAt;
+            long wait = maxRttMicros < 0 ? settings.maxWaitMicros()
+                    : Math.min(settings.maxWaitMicros(), Math.max(MIN_WAIT_MICROS, 2 * maxRttMicros));
+            waitUntil = now + wait;
+            out.emit(new Event.Note(now, "info", String.format(Locale.ROOT, "pass %d: %,d SYN%s in %s (%,.0f/s); waiting %s for stragglers",
+                    pass + 1, sentInPass, sentInPass == 1 ? "" : "s", Durations.human(now - passStartedAt),
+                    rate(sentInPass, now - passStartedAt), Durations.human(wait)), Map.of("pass", pass + 1, "sent", sentInPass)));
+            checkComplete(now, out);
+        }
+    }
+
+    private void endPass(long now, Output out) {
+        long silent = liveProbes - answeredCount;
+        if (silent == 0 || pass >= settings.retries()) {
+            finish(now, out);
+            return;
+        }
+        pass++;
+        out.emit(new Event.Note(now, "info", String.format(Locale.ROOT, "retry %d of %d: %,d probe%s still silent",
+                pass, settings.retries(), silent, silent == 1 ? "" : "s"), Map.of("pass", pass + 1, "silent", silent)));
+        beginPass(now);
+        sendDue(now, out);
+    }
+
+    private void checkComplete(long now, Output out) {
+        if (!sending && answeredCount == liveProbes) {
+            finish(now, out);
+        }
+    }
+
+    @Override
+    public void onFrame(ReceivedFrame rf, Output out) {
+        if (done) {
+            return;
+        }
+        byte[] f = rf.bytes();
+        Reply r;
+        try {
+            if (path.ownsSource() && answerArp(rf, out)) {
+                return;
+            }
+            r = Reply.parse(f, path.ourIp(), path.sourcePort());
+        } catch (MalformedFrameException e) {
+            malformed++;
+            drop(rf, out, "dropped: " + e.getMessage());
+            return;
+        }
+        if (r == null || r.kind() == Reply.Kind.OTHER_TCP) {
+            return;
+        }
+        long probe = space.indexOf(r.host(), r.port());
+        if (probe < 0 || r.ack() - 1 != cookieOf(cookie, path.ourIp(), path.sourcePort(), r.host(), r.port())) {
+            forged++;
+            drop(rf, out, "ignored: " + Ip4.toString(r.host()) + ":" + r.port() + " answers a SYN we did not send (ack "
+                    + Integer.toUnsignedString(r.ack()) + " is not our cookie + 1)");
+            return;
+        }
+        long now = rf.timeMicros();
+        if (isAnswered(probe)) {
+            duplicates++;
+            if (settings.tellFrames()) {
+                out.shown(rf, "duplicate answer for " + Ip4.toString(r.host()) + ":" + r.port());
+            }
+            return;
+        }
+        answered[(int) (probe >>> 6)] |= 1L << probe;
+        answeredCount++;
+        long rtt = rttOf(probe, now);
+        int h = space.hostIndex(r.host());
+        State state;
+        String reason;
+        switch (r.kind()) {
+            case SYN_ACK -> {
+                state = State.OPEN;
+                reason = "syn-ack";
+                openByHost[h]++;
+                open.add(new Open(r.host(), r.port(), rtt, r.ttl()));
+                sendRst(r, out);
+            }
+            case RST -> {
+                state = State.CLOSED;
+                reason = "rst";
+                closedByHost[h]++;
+                closed++;
+            }
+            default -> {
+                state = State.FILTERED;
+                reason = "icmp " + new IcmpMessage(r.icmpType(), r.icmpCode(), new byte[0]).meaning() + " from " + Ip4.toString(r.from());
+                icmpByHost[h]++;
+                icmpFiltered++;
+                icmpReasons.merge(reason, 1, Integer::sum);
+            }
+        }
+        if (settings.tellFrames()) {
+            out.shown(rf, "ack = cookie + 1: answers our SYN to " + Ip4.toString(r.host()) + ":" + r.port());
+        }
+        if (settings.show().contains(state)) {
+            tell(now, r.host(), r.port(), state, reason, rtt, r.ttl(), out);
+        }
+        checkComplete(now, out);
+    }
+
+    private void tell(long now, int host, int port, State state, String reason, long rtt, int ttl, Output out) {
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("host", Ip4.toString(host));
+        f.put("port", port);
+        f.put("proto", "tcp");
+        f.put("state", state.name().toLowerCase(Locale.ROOT));
+        f.put("reason", reason);
+        f.put("ttl", ttl < 0 ? null : ttl);
+        f.put("rtt_ms", rtt < 0 ? null : Durations.msValue(rtt));
+        String text = String.format(Locale.ROOT, "%-8s %s:%d/tcp  %s%s%s", state.name().toLowerCase(Locale.ROOT), Ip4.toString(host), port,
+                reason, ttl < 0 ? "" : " ttl " + ttl, rtt < 0 ? "" : " rtt " + Durations.ms(rtt));
+        out.emit(new Event.Note(now, "answer", text, f));
+    }
+
+    /** The RTT when the probe was sent recently enough to be in the ring of send times, else -1. */
+    private long rttOf(long probe, long now) {
+        long n = (order.indexOf(probe) - settings.shard().index()) / settings.shard().count();
+        int slot = (int) (n & (RING - 1));
+        if (ringProbe[slot] != n) {
+            return -1;
+        }
+        long rtt = now - ringSentAt[slot];
+        if (rtt >= 0) {
+            maxRttMicros = Math.max(maxRttMicros, rtt);
+        }
+        return rtt;
+    }
+
+    private void sendRst(Reply r, Output out) {
+        MacAddress hop = nextHop[space.hostIndex(r.host())];
+        TcpSegment rst = TcpSegment.of(path.sourcePort(), r.port(), r.ack(), 0, TcpSegment.RST, 0, TcpSegment.Options.NONE, new byte[0]);
+        byte[] bytes = Frames.tcp(path.ourMac(), hop, path.ourIp(), r.host(), ipId++ & 0xffff, rst);
+        if (settings.tellFrames()) {
+            out.send(bytes, "RST: we never complete the handshake, the server frees its half-open slot", true);
+        } else {
+            out.transmit(bytes);
+        }
+    }
+
+    /** With -S ADDR that no interface holds, we answer ARP for it, or no reply could reach us. */
+    private boolean answerArp(ReceivedFrame rf, Output out) throws MalformedFrameException {
+        byte[] f = rf.bytes();
+        if (f.length < 14 || (f[12] & 0xff) != 0x08 || (f[13] & 0xff) != 0x06) {
+            return false;
+        }
+        ArpPacket arp = ArpPacket.parse(EthernetFrame.parse(f).payload());
+        if (arp.operation() == ArpPacket.REQUEST && arp.targetIp() == path.ourIp() && !arp.isProbe()) {
+            out.send(new ArpPacket(ArpPacket.REPLY, path.ourMac(), path.ourIp(), arp.senderMac(), arp.senderIp())
+                    .toFrame(path.ourMac()), "we own this address (-S): is-at our MAC", true);
+        }
+        return true;
+    }
+
+    private void drop(ReceivedFrame rf, Output out, String why) {
+        if (shownDrops++ < MAX_SHOWN_DROPS || settings.tellFrames()) {
+            out.shown(rf, why);
+        }
+    }
+
+    private boolean isAnswered(long probe) {
+        return (answered[(int) (probe >>> 6)] & (1L << probe)) != 0;
+    }
+
+    private void finish(long now, Output out) {
+        if (done) {
+            return;
+        }
+        if (sending) {
+            sendingMicros += now - passStartedAt;
+            sending = false;
+        }
+        List<Long> silent = silentProbes(settings.show().contains(State.FILTERED) ? Long.MAX_VALUE : 20);
+        if (settings.show().contains(State.FILTERED)) {
+            for (long p : silent) {
+                tell(now, space.hostOf(p), space.portOf(p), State.FILTERED, "no-response", -1, -1, out);
+            }
+        }
+        done = true;
+        out.emit(result(now, silent, 0));
+    }
+
+    /** The probes still silent, in port order, when there are at most {@code limit} (else an empty list). */
+    private List<Long> silentProbes(long limit) {
+        long count = liveProbes - answeredCount;
+        List<Long> out = new ArrayList<>();
+        if (count == 0 || count > limit) {
+            return out;
+        }
+        for (long n = 0; n < shardProbes; n++) {
+            long probe = order.at(settings.shard().position(n));
+            if (nextHop[space.hostIndexOf(probe)] != null && !isAnswered(probe)) {
+                out.add(probe);
+            }
+        }
+        out.sort(null);
+        return out;
+    }
+
+    private Event.Result result(long now, List<Long> silentList, int forcedExit) {
+        long silent = liveProbes - answeredCount;
+        long filtered = icmpFiltered + silent;
+        int hostsDown = 0;
+        for (MacAddress m : nextHop) {
+            hostsDown += m == null ? 1 : 0;
+        }
+        int exit = forcedExit != 0 ? forcedExit : !open.isEmpty() ? 0 : answeredCount > 0 ? 1 : 4;
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("ok", exit == 0);
+        f.put("hosts", space.hostCount());
+        f.put("hosts_without_arp", hostsDown);
+        f.put("ports_per_host", space.portCount());
+        f.put("probes", shardProbes);
+        f.put("shard", settings.shard().toString());
+        f.put("seed", Long.toUnsignedString(settings.seed()));
+        f.put("open", open.size());
+        f.put("closed", closed);
+        f.put("filtered", filtered);
+        f.put("filtered_icmp", icmpFiltered);
+        f.put("filtered_silent", silent);
+        f.put("sent", sent);
+        f.put("passes", pass + 1);
+        f.put("elapsed_ms", Durations.msValue(now - startedAt));
+        f.put("sending_ms", Durations.msValue(sendingMicros));
+        f.put("rate_pps", Math.round(rate(sent, sendingMicros)));
+        f.put("rate_asked_pps", settings.ratePps());
+        f.put("duplicates", duplicates);
+        f.put("forged", forged);
+        f.put("malformed", malformed);
+        List<Map<String, Object>> openList = new ArrayList<>();
+        for (Open o : open) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("host", Ip4.toString(o.host()));
+            m.put("port", o.port());
+            m.put("rtt_ms", o.rttMicros() < 0 ? null : Durations.msValue(o.rttMicros()));
+            m.put("ttl", o.ttl());
+            openList.add(m);
+        }
+        f.put("open_ports", openList);
+
+        StringBuilder s = new StringBuilder();
+        for (int h = 0; h < space.hostCount(); h++) {
+            if (nextHop[h] == null) {
+                if (space.hostCount() <= 20) {
+                    s.append(Ip4.toString(space.host(h))).append(": no ARP reply, not probed\n");
+                }
+                continue;
+            }
+            if (space.hostCount() > 20 && openByHost[h] == 0) {
+                continue;
+            }
+            long hostSilent = probesByHost[h] - openByHost[h] - closedByHost[h] - icmpByHost[h];
+            s.append(String.format(Locale.ROOT, "%s: %,d open, %,d closed, %,d filtered%s\n", Ip4.toString(space.host(h)),
+                    openByHost[h], closedByHost[h], icmpByHost[h] + hostSilent, filteredDetail(h, silentList)));
+        }
+        s.append(String.format(Locale.ROOT, "%,d probe%s to %,d host%s%s in %s: %,d open, %,d closed, %,d filtered — %,d SYNs sent at %,.0f/s "
+                        + "(asked %,d/s), %d pass%s", shardProbes, shardProbes == 1 ? "" : "s", space.hostCount(),
+                space.hostCount() == 1 ? "" : "s", settings.shard().isWhole() ? "" : " (shard " + settings.shard() + ")",
+                Durations.human(now - startedAt), open.size(), closed, filtered, sent, rate(sent, sendingMicros), settings.ratePps(),
+                pass + 1, pass == 0 ? "" : "es"));
+        if (forged + malformed > 0) {
+            s.append(String.format(Locale.ROOT, "; %,d forged or stray and %,d malformed replies dropped", forged, malformed));
+        }
+        return new Event.Result(now, exit, List.of(), s.toString(), f);
+    }
+
+    /** "(82 no answer; 83 icmp communication administratively prohibited)" when the host has few filtered ports. */
+    private String filteredDetail(int h, List<Long> silentList) {
+        List<String> parts = new ArrayList<>();
+        for (long p : silentList) {
+            if (space.hostIndexOf(p) == h) {
+                parts.add(space.portOf(p) + " no-response");
+            }
+        }
+        if (icmpByHost[h] > 0 && icmpReasons.size() == 1) {
+            parts.add(icmpByHost[h] + " by " + icmpReasons.keySet().iterator().next());
+        } else if (icmpByHost[h] > 0) {
+            parts.add(icmpByHost[h] + " by ICMP unreachable");
+        }
+        return parts.isEmpty() ? "" : " (" + String.join("; ", parts) + ")";
+    }
+
+    private static double rate(long count, long micros) {
+        return micros <= 0 ? count : count * 1e6 / micros;
+    }
+
+    @Override
+    public void abort(long now, Output out) {
+        if (!done) {
+            if (sending) {
+                sendingMicros += now - passStartedAt;
+                sending = false;
+            }
+            done = true;
+            Event.Result r = result(now, List.of(), 130);
+            out.emit(new Event.Result(now, 130, r.lines(), "interrupted: " + r.summary(), r.fields()));
+        }
+    }
+
+    @Override
+    public long nextDeadlineMicros() {
+        if (done) {
+            return Long.MAX_VALUE;
+        }
+        return sending ? nextSendAt : waitUntil;
+    }
+
+    @Override
+    public boolean isDone() {
+        return done;
+    }
+
+    /** For a progress bar: probes asked in this pass so far, of {@link #shardProbes()}. */
+    public long progress() {
+        return next;
+    }
+
+    public long shardProbes() {
+        return shardProbes;
+    }
+
+    public int pass() {
+        return pass;
+    }
+
+    public long sent() {
+        return sent;
+    }
+
+    public int openCount() {
+        return open.size();
+    }
+
+    public long answeredCount() {
+        return answeredCount;
+    }
+
+    public List<Open> open() {
+        return List.copyOf(open);
+    }
+}

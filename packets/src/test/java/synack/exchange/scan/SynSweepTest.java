@@ -1,0 +1,230 @@
+package synack.exchange.scan;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import synack.event.Event;
+import synack.exchange.Runner;
+import synack.exchange.VirtualClock;
+import synack.link.FaultyLink;
+import synack.link.Link;
+import synack.link.MemoryLink;
+import synack.wire.Checksum;
+import synack.wire.Frames;
+import synack.wire.Ip4;
+import synack.wire.MacAddress;
+import synack.wire.MalformedFrameException;
+import synack.wire.TcpSegment;
+
+class SynSweepTest {
+    static final MacAddress US = MacAddress.parse("02:00:00:00:00:02");
+    static final int US_IP = Ip4.parse("198.18.1.2");
+    static final int SPORT = 61234;
+    static final int A = Ip4.parse("198.18.2.2");
+    static final int B = Ip4.parse("198.18.2.3");
+    static final long START = 1_700_000_000_000_000L;
+    static final List<Integer> ALL_PORTS = IntStream.rangeClosed(0, 65535).boxed().toList();
+
+    record Run(List<Event> events, SynSweep sweep, SimulatedHosts peers, long elapsedMicros) {
+        Event.Result result() {
+            return (Event.Result) events.get(events.size() - 1);
+        }
+
+        Set<String> told(String state) {
+            return events.stream().filter(e -> e instanceof Event.Note n && n.kind().equals("answer")
+                            && state.equals(n.fields().get("state")))
+                    .map(e -> ((Event.Note) e).fields().get("host") + ":" + ((Event.Note) e).fields().get("port"))
+                    .collect(Collectors.toCollection(TreeSet::new));
+        }
+    }
+
+    static SynSweep.Settings settings(int retries, Shard shard, long seed) {
+        return new SynSweep.Settings(100_000, retries, 1_000_000, shard, seed, EnumSet.of(SynSweep.State.OPEN), false);
+    }
+
+    static Run run(SimulatedHosts peers, List<Integer> hosts, List<Integer> ports, SynSweep.Settings s, double loss,
+                   MacAddress[] hops) {
+        VirtualClock clock = new VirtualClock(START);
+        MemoryLink[] wire = MemoryLink.pair(clock, 200);
+        wire[1].respondWith(peers::answer);
+        Link link = loss > 0 ? new FaultyLink(wire[0], 11).drop(loss) : wire[0];
+        List<Event> events = new ArrayList<>();
+        ProbeSpace space = new ProbeSpace(hosts, ports);
+        MacAddress[] nextHop = hops != null ? hops : new MacAddress[hosts.size()];
+        if (hops == null) {
+            java.util.Arrays.fill(nextHop, SimulatedHosts.ROUTER);
+        }
+        SynSweep sweep = new SynSweep(new SynSweep.Path(US, US_IP, SPORT, false), space, nextHop, s, new SipHash(5, 6));
+        new Runner(link, clock, events::add).run(sweep, () -> false);
+        return new Run(events, sweep, peers, clock.nowMicros() - START);
+    }
+
+    @Test
+    void aFullPortSweepFindsExactlyTheOpenPorts() {
+        SimulatedHosts peers = new SimulatedHosts().host("198.18.2.2", Set.of(1, 80, 8080, 65535), Set.of(82), Set.of(83));
+        Run r = run(peers, List.of(A), ALL_PORTS, settings(1, Shard.WHOLE, 9), 0, null);
+        assertEquals(Set.of("198.18.2.2:1", "198.18.2.2:80", "198.18.2.2:8080", "198.18.2.2:65535"), r.told("open"));
+        Event.Result res = r.result();
+        assertEquals(0, res.exitCode());
+        assertEquals(4, res.fields().get("open"));
+        assertEquals(65_536L - 6, res.fields().get("closed"));
+        assertEquals(2L, res.fields().get("filtered"));
+        assertEquals(1L, res.fields().get("filtered_icmp"));
+        assertEquals(1L, res.fields().get("filtered_silent"));
+        // one SYN per port, plus one retry for the one silent port
+        assertEquals(65_537L, res.fields().get("sent"));
+        assertEquals(2, peers.synsSeen.get(SimulatedHosts.key(A, 82)));
+        assertTrue(res.summary().contains("82 no-response"), res.summary());
+        // every open port got our RST at seq = cookie + 1, which is the SYN,ACK's ack
+        assertEquals(4, peers.rstsSeen.size());
+        for (TcpSegment rst : peers.rstsSeen) {
+            assertEquals(SynSweep.cookieOf(new SipHash(5, 6), US_IP, SPORT, A, rst.destinationPort()) + 1, rst.seq());
+        }
+    }
+
+    @Test
+    void theRateIsTheScheduleInVirtualTime() {
+        SimulatedHosts peers = new SimulatedHosts().host("198.18.2.2", Set.of(80), Set.of(), Set.of());
+        Run r = run(peers, List.of(A), IntStream.rangeClosed(1, 10_000).boxed().toList(),
+                new SynSweep.Settings(20_000, 0, 1_000_000, Shard.WHOLE, 1, EnumSet.of(SynSweep.State.OPEN), false), 0, null);
+        double sendingMs = (Double) r.result().fields().get("sending_ms");
+        // 10,000 SYNs at 20,000/s take half a second to send, not less
+        assertTrue(sendingMs >= 499 && sendingMs <= 501, "sending took " + sendingMs + " ms");
+        long rate = (Long) r.result().fields().get("rate_pps");
+        assertTrue(rate >= 19_900 && rate <= 20_100, "rate " + rate);
+    }
+
+    @Test
+    void withFivePercentLossEveryOpenPortIsStillFound() {
+        Set<Integer> open = Set.of(7, 22, 443, 5000, 40000, 65000);
+        SimulatedHosts peers = new SimulatedHosts().host("198.18.2.2", open, Set.of(), Set.of());
+        Run r = run(peers, List.of(A), ALL_PORTS, settings(4, Shard.WHOLE, 3), 0.05, null);
+        assertEquals(open.stream().map(p -> "198.18.2.2:" + p).collect(Collectors.toSet()), r.told("open"));
+        assertEquals(0L, r.result().fields().get("filtered"), "every lost probe was asked again until answered");
+        assertTrue((Long) r.result().fields().get("sent") > 65_536 + 3000, "the retries re-asked about 5% of the ports");
+        assertTrue((Integer) r.result().fields().get("passes") >= 3);
+    }
+
+    @Test
+    void shardsWithTheSameSeedAskEveryProbeOnce() {
+        SimulatedHosts peers = new SimulatedHosts().host("198.18.2.2", Set.of(80), Set.of(), Set.of())
+                .host("198.18.2.3", Set.of(22), Set.of(), Set.of());
+        List<Integer> ports = IntStream.rangeClosed(1, 5000).boxed().toList();
+        long probes = 0;
+        Set<String> open = new TreeSet<>();
+        for (int i = 0; i < 3; i++) {
+            Run r = run(peers, List.of(A, B), ports, settings(0, new Shard(i, 3), 77), 0, null);
+            probes += (Long) r.result().fields().get("probes");
+            open.addAll(r.told("open"));
+        }
+        assertEquals(10_000, probes);
+        assertEquals(10_000, peers.synsSeen.size(), "every (host, port) asked");
+        assertTrue(peers.synsSeen.values().stream().allMatch(n -> n == 1), "and asked once");
+        assertEquals(Set.of("198.18.2.2:80", "198.18.2.3:22"), open);
+    }
+
+    @Test
+    void aReplyThatDoesNotCarryOurCookieIsDroppedNotCounted() {
+        SimulatedHosts peers = new SimulatedHosts() {
+            @Override
+            List<byte[]> answer(synack.link.ReceivedFrame frame) {
+                List<byte[]> real = super.answer(frame);
+                List<byte[]> out = new ArrayList<>(real);
+                try {
+                    Frames.Tcp t = Frames.parseTcp(frame.bytes());
+                    if (t != null && t.segment().destinationPort() == 80 && t.segment().has(TcpSegment.SYN)) {
+                        // a blind attacker's SYN,ACK for port 81, guessing the ack
+                        TcpSegment fake = TcpSegment.of(81, SPORT, 1, 12345, TcpSegment.SYN | TcpSegment.ACK, 1000,
+                                TcpSegment.Options.NONE, new byte[0]);
+                        out.add(Frames.tcp(SimulatedHosts.ROUTER, US, A, US_IP, 9, fake));
+                    }
+                } catch (MalformedFrameException e) {
+                    throw new AssertionError(e);
+                }
+                return out;
+            }
+        }.host("198.18.2.2", Set.of(80), Set.of(), Set.of());
+        Run r = run(peers, List.of(A), List.of(80, 81, 82), settings(0, Shard.WHOLE, 1), 0, null);
+        assertEquals(Set.of("198.18.2.2:80"), r.told("open"));
+        assertEquals(1L, r.result().fields().get("forged"));
+        assertTrue(r.events().stream().anyMatch(e -> e instanceof Event.Frame f && f.annotation().contains("did not send")));
+    }
+
+    @Test
+    void hostsWithoutANextHopAreNotProbed() {
+        SimulatedHosts peers = new SimulatedHosts().host("198.18.2.2", Set.of(80), Set.of(), Set.of())
+                .host("198.18.2.3", Set.of(80), Set.of(), Set.of());
+        Run r = run(peers, List.of(A, B), List.of(80, 81), settings(0, Shard.WHOLE, 1), 0,
+                new MacAddress[] {SimulatedHosts.ROUTER, null});
+        assertEquals(Set.of("198.18.2.2:80"), r.told("open"));
+        assertNull(peers.synsSeen.get(SimulatedHosts.key(B, 80)));
+        assertEquals(1, r.result().fields().get("hosts_without_arp"));
+        assertTrue(r.result().summary().contains("198.18.2.3: no ARP reply"), r.result().summary());
+    }
+
+    @Test
+    void nothingAnsweringIsExitFour() {
+        SimulatedHosts peers = new SimulatedHosts().host("198.18.2.2", Set.of(), Set.of(80, 81), Set.of());
+        Run r = run(peers, List.of(A), List.of(80, 81), settings(1, Shard.WHOLE, 1), 0, null);
+        assertEquals(4, r.result().exitCode());
+        assertEquals(4L, r.result().fields().get("sent"));
+    }
+
+    @Test
+    void theTemplateBuildsAFrameOurParserAccepts() throws MalformedFrameException {
+        SynTemplate t = new SynTemplate(US, US_IP, SPORT);
+        byte[] f = new byte[SynTemplate.LENGTH];
+        for (int port : new int[] {0, 1, 80, 65535}) {
+            t.write(f, SimulatedHosts.ROUTER, A, port, 0xdeadbeef + port, 0xffff - port);
+            Frames.Tcp tcp = Frames.parseTcp(f);
+            assertTrue(tcp.ip().checksumValid());
+            assertTrue(tcp.segment().checksumValid());
+            assertEquals(0, Checksum.compute(f, 14, 20));
+            assertEquals(port, tcp.segment().destinationPort());
+            assertEquals(SPORT, tcp.segment().sourcePort());
+            assertEquals(0xdeadbeef + port, tcp.segment().seq());
+            assertEquals(TcpSegment.SYN, tcp.segment().flags());
+            assertEquals(1460, tcp.segment().options().mss());
+            assertEquals(A, tcp.ip().destination());
+            assertEquals(SimulatedHosts.ROUTER, tcp.eth().destination());
+        }
+    }
+
+    @Test
+    void replyParsingRejectsDamageAndIgnoresOtherTraffic() {
+        TcpSegment synAck = TcpSegment.of(80, SPORT, 1, 2, TcpSegment.SYN | TcpSegment.ACK, 1000, TcpSegment.Options.NONE, new byte[0]);
+        byte[] good = Frames.tcp(SimulatedHosts.ROUTER, US, A, US_IP, 1, synAck);
+        assertEquals(Reply.Kind.SYN_ACK, assertParses(good).kind());
+        byte[] damaged = good.clone();
+        damaged[14 + 20 + 5] ^= 1; // inside the TCP header (the frame may be padded to 60 bytes)
+        assertThrows(MalformedFrameException.class, () -> Reply.parse(damaged, US_IP, SPORT));
+        byte[] truncated = java.util.Arrays.copyOf(good, 40);
+        assertThrows(MalformedFrameException.class, () -> Reply.parse(truncated, US_IP, SPORT));
+        assertNull(assertParsesOrNull(Frames.tcp(SimulatedHosts.ROUTER, US, A, US_IP, 1,
+                TcpSegment.of(80, SPORT + 1, 1, 2, TcpSegment.RST, 0, TcpSegment.Options.NONE, new byte[0]))));
+    }
+
+    static Reply assertParses(byte[] f) {
+        Reply r = assertParsesOrNull(f);
+        assertTrue(r != null);
+        return r;
+    }
+
+    static Reply assertParsesOrNull(byte[] f) {
+        try {
+            return Reply.parse(f, US_IP, SPORT);
+        } catch (MalformedFrameException e) {
+            throw new AssertionError(e);
+        }
+    }
+}
