@@ -437,6 +437,14 @@ $temp    types { text/html html htm; text/plain txt; }
         index index.html;
         keepalive_timeout 0;
     }
+    # more listeners for syn-probe sweeps, at the edges of the port space and in between
+    server {
+        listen $SERVER_IP:1;
+        listen $SERVER_IP:443;
+        listen $SERVER_IP:31337;
+        listen $SERVER_IP:65535;
+        return 204;
+    }
 }
 EOF
 

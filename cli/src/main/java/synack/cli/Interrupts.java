@@ -1,31 +1,44 @@
 package synack.cli;
 
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Ctrl-C and SIGTERM: the JVM runs shutdown hooks on both. Ours asks the running exchange to
- * stop, then holds the JVM (briefly) until the command has cleaned up: connections reset,
- * firewall rules removed, the pcap file closed.
+ * stop, then holds the JVM (briefly) until every open live session has cleaned up: connections
+ * reset, firewall rules removed, the pcap file closed. A command may open several sessions in turn
+ * (a name lookup, then a sweep), so the hook counts them rather than waiting for the first.
  */
 public final class Interrupts {
     private static final AtomicBoolean REQUESTED = new AtomicBoolean();
-    private static final CountDownLatch CLEANED_UP = new CountDownLatch(1);
+    private static final Object LOCK = new Object();
+    private static int open;
     private static final AtomicBoolean INSTALLED = new AtomicBoolean();
 
     private Interrupts() {}
 
+    /** A live session opens: Ctrl-C from now on waits for its {@link #cleanedUp()}. */
     public static void install() {
+        synchronized (LOCK) {
+            open++;
+        }
         if (INSTALLED.compareAndSet(false, true)) {
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                REQUESTED.set(true);
+            Runtime.getRuntime().addShutdownHook(new Thread(Interrupts::stopAndWait, "synack-interrupt"));
+        }
+    }
+
+    private static void stopAndWait() {
+        REQUESTED.set(true);
+        long until = System.nanoTime() + 3_000_000_000L;
+        synchronized (LOCK) {
+            long left;
+            while (open > 0 && (left = until - System.nanoTime()) > 0) {
                 try {
-                    CLEANED_UP.await(3, TimeUnit.SECONDS);
+                    LOCK.wait(Math.max(1, left / 1_000_000));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
+                    return;
                 }
-            }, "synack-interrupt"));
+            }
         }
     }
 
@@ -45,6 +58,9 @@ public final class Interrupts {
 
     /** Called once the command has released everything it held. */
     public static void cleanedUp() {
-        CLEANED_UP.countDown();
+        synchronized (LOCK) {
+            open = Math.max(0, open - 1);
+            LOCK.notifyAll();
+        }
     }
 }

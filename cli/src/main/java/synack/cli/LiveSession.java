@@ -34,6 +34,11 @@ public final class LiveSession implements AutoCloseable {
     }
 
     public static LiveSession open(LiveOptions options, Renderer renderer, LocalInterface via, String bpfFilter) {
+        return open(options, renderer, via, bpfFilter, PcapLink.Capture.WHOLE);
+    }
+
+    public static LiveSession open(LiveOptions options, Renderer renderer, LocalInterface via, String bpfFilter,
+                                   PcapLink.Capture capture) {
         Privileges.requireRawSockets();
         PcapFileWriter writer = null;
         if (options.pcapFile != null) {
@@ -45,7 +50,7 @@ public final class LiveSession implements AutoCloseable {
         }
         Interrupts.install();
         try {
-            Link link = PcapLink.open(via.name(), bpfFilter);
+            Link link = PcapLink.open(via.name(), bpfFilter, capture);
             if (writer != null) {
                 link = new RecordingLink(link, writer, Clock.SYSTEM);
             }
@@ -70,7 +75,12 @@ public final class LiveSession implements AutoCloseable {
 
     /** Runs the command's main exchange; its result is the command's result. Returns the exit code. */
     public int run(Exchange exchange) {
-        new Runner(link, Clock.SYSTEM, renderer).run(exchange, Interrupts::requested);
+        return run(exchange, () -> { });
+    }
+
+    /** As {@link #run(Exchange)}, calling {@code between} before each wait (a progress bar's tick). */
+    public int run(Exchange exchange, Runnable between) {
+        new Runner(link, Clock.SYSTEM, renderer).run(exchange, Interrupts::requested, between);
         if (Interrupts.requested()) {
             return ExitCodes.INTERRUPTED;
         }

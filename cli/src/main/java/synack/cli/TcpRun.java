@@ -37,11 +37,16 @@ public final class TcpRun {
     }
 
     public static LiveSession open(LiveOptions live, Renderer renderer, Route route, int peerIp, boolean ownsSource, String extraFilter) {
+        return open(live, renderer, route, ownsSource, extraFilter, synack.link.PcapLink.Capture.WHOLE);
+    }
+
+    public static LiveSession open(LiveOptions live, Renderer renderer, Route route, boolean ownsSource, String extraFilter,
+                                   synack.link.PcapLink.Capture capture) {
         String filter = "(arp and ether dst " + route.via().mac() + ")"
                 + (ownsSource ? " or (arp and arp[24:4] = " + Integer.toUnsignedString(route.source()) + ")" : "")
                 + " or (" + extraFilter + ")"
                 + " or (icmp and dst host " + Ip4.toString(route.source()) + ")";
-        return LiveSession.open(live, renderer, route.via(), filter);
+        return LiveSession.open(live, renderer, route.via(), filter, capture);
     }
 
     /** Routes to the peer; -S with an address no interface holds means we answer ARP for it ourselves. */

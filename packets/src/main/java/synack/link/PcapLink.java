@@ -30,12 +30,29 @@ public final class PcapLink implements Link {
         this.waiter = waiter;
     }
 
+    /** How much of each frame to keep and how many frames the kernel may hold for us. */
+    public record Capture(int snaplen, int bufferBytes) {
+        /** Whole frames (a 64 KiB GSO segment too) in libpcap's default 2 MiB ring. */
+        public static final Capture WHOLE = new Capture(SNAPLEN, 2 * 1024 * 1024);
+        /**
+         * A sweep's replies at tens of thousands a second: headers only (an ICMP error quoting our SYN
+         * fits in 256 bytes) and a 32 MiB ring. Immediate mode makes libpcap use fixed slots of
+         * snaplen bytes, so whole-frame slots would leave room for about eight replies.
+         */
+        public static final Capture HEADERS = new Capture(256, 32 * 1024 * 1024);
+    }
+
     public static PcapLink open(String interfaceName, String bpfFilter) {
+        return open(interfaceName, bpfFilter, Capture.WHOLE);
+    }
+
+    public static PcapLink open(String interfaceName, String bpfFilter, Capture capture) {
         PcapLibrary.ensureLoadable();
         PcapHandle handle;
         try {
             handle = new PcapHandle.Builder(interfaceName)
-                    .snaplen(SNAPLEN)
+                    .snaplen(capture.snaplen())
+                    .bufferSize(capture.bufferBytes())
                     .promiscuousMode(PcapNetworkInterface.PromiscuousMode.NONPROMISCUOUS)
                     .timeoutMillis(POLL_MILLIS)
                     .immediateMode(true)

@@ -1,91 +1,242 @@
 package synack.cli.commands;
 
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import synack.cli.DurationConverter;
+import synack.cli.ExitCodes;
 import synack.cli.LiveOptions;
 import synack.cli.LiveSession;
+import synack.cli.NameLookup;
 import synack.cli.Narration;
 import synack.cli.TcpRun;
 import synack.cli.TcpTarget;
 import synack.cli.UsageProblem;
+import synack.cli.render.QuietRenderer;
+import synack.cli.render.Renderer;
+import synack.cli.scan.FormattedAnswers;
+import synack.cli.scan.ProgressLine;
+import synack.cli.scan.ScanFormat;
+import synack.cli.scan.SweepRun;
 import synack.exchange.Clock;
+import synack.exchange.scan.Shard;
+import synack.exchange.scan.SynSweep;
 import synack.exchange.tcp.SynProbe;
 import synack.net.Ports;
 import synack.net.Route;
+import synack.net.Targets;
+import synack.net.TopPorts;
 import synack.wire.Ip4;
 import synack.wire.MacAddress;
 
 @Command(name = "syn-probe", sortOptions = false, mixinStandardHelpOptions = true,
         description = {"Half-open probes: a SYN to each port, no handshake. SYN,ACK → open (then RST, so the server",
             "frees its SYN_RECEIVED slot); RST → closed; ICMP unreachable → filtered (type and code shown);",
-            "silence after every retry → filtered. Results as they arrive, with the RTT of each answer."},
-        footer = {"", "Exit status: 0 every port open, 1 some port closed or filtered, 2 usage, 3 environment,",
-            "4 no answer at all, 130 interrupted.", "", "Examples:", "  synack syn-probe 198.18.2.2 -p 80",
-            "  synack syn-probe -q 198.18.2.2 -p 22,80-83"})
+            "silence after every retry → filtered.",
+            "One host and up to " + SynProbeCommand.NARRATED_MAX + " ports: every frame is told, with the RTT of each answer.",
+            "More (or --sweep): a stateless sweep. Each SYN's sequence number is a keyed SipHash of its addresses",
+            "and ports, so a reply is checked (ack = hash + 1) without a table of probes; the order is a keyed",
+            "shuffle of every (host, port); the rate is a schedule, not a hope; retries re-ask only the silent.",
+            "Open ports stream as they are found, a progress bar runs on a terminal, a summary ends it."},
+        footer = {"", "Ports: -p 22,80,1000-2000; -p- is all 65,536 ports 0-65535 as masscan counts them (nmap's -p- is",
+            "1-65535; write -p 1-65535 for that); --top-ports N takes the N most often open (nmap's frequency list).",
+            "", "Exit status: 0 every port open (a few ports) / some port open (a sweep); 1 closed or filtered only;",
+            "2 usage; 3 environment; 4 no answer at all; 130 interrupted.", "", "Examples:",
+            "  synack syn-probe 198.18.2.2 -p 80",
+            "  synack syn-probe 198.18.2.2 -p- --rate 100000",
+            "  synack syn-probe 198.18.3.0/24 --top-ports 100 --format list",
+            "  synack syn-probe 198.18.2.2 -p- --shard 0/3 --json    # and 1/3, 2/3 elsewhere"})
 public final class SynProbeCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "HOST", description = "IPv4 address to probe.")
-    String host;
+    static final int NARRATED_MAX = 16;
 
-    @Option(names = {"-p", "--ports"}, paramLabel = "PORTS", required = true,
-            description = "Ports: a list and ranges, e.g. 22,80,1000-2000.")
+    @Parameters(arity = "1..*", paramLabel = "HOST",
+            description = "Targets: addresses, names, ranges (198.18.1.10-20) and CIDR blocks (198.18.3.0/24).")
+    List<String> hosts;
+
+    @Option(names = {"-p", "--ports"}, paramLabel = "PORTS",
+            description = "Ports: a list and ranges, e.g. 22,80,1000-2000; '-' (as in -p-) for all of 0-65535.")
     String ports;
 
-    @Option(names = "--retries", paramLabel = "N", defaultValue = "1",
-            description = "Extra SYNs to a silent port (default: ${DEFAULT-VALUE}).")
-    int retries;
+    @Option(names = "--top-ports", paramLabel = "N", description = "The N ports most often found open (1-1000).")
+    Integer topPorts;
+
+    @Option(names = "--rate", paramLabel = "PPS",
+            description = "SYNs per second at most (default: 1000 for a few ports, 10000 for a sweep).")
+    Long rate;
+
+    @Option(names = "--retries", paramLabel = "N",
+            description = "Extra SYNs to a silent port (default: 1 for a few ports, 2 for a sweep).")
+    Integer retries;
 
     @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "1s", converter = DurationConverter.class,
-            description = "Wait for answers after each round of SYNs (default: ${DEFAULT-VALUE}).")
+            description = "Wait for answers after each round of SYNs (default: ${DEFAULT-VALUE}); a sweep waits twice the "
+                    + "slowest answer seen, at least 100ms and at most this.")
     long timeoutMicros;
-
-    @Option(names = "--rate", paramLabel = "PPS", defaultValue = "1000",
-            description = "SYNs per second at most (default: ${DEFAULT-VALUE}).")
-    int rate;
 
     @Option(names = "--source-port", paramLabel = "PORT",
             description = "Our source port (default: random in 61000-65535).")
     Integer sourcePort;
+
+    @Option(names = "--sweep", description = "A sweep even for a few ports: streamed results and a summary, no frames.")
+    boolean sweep;
+
+    @Option(names = "--shard", paramLabel = "I/N",
+            description = "Only shard I of N (counted from 0): N runs with the same targets, ports and seed ask every probe once.")
+    String shard;
+
+    @Option(names = "--seed", paramLabel = "N",
+            description = "Keys the probe order (default: random; with --shard, derived from the targets and ports so shards agree).")
+    Long seed;
+
+    @Option(names = "--show", paramLabel = "STATES", split = ",",
+            description = "Which ports a sweep lists as found: open, closed, filtered, all (default: open).")
+    List<String> show;
+
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
+            description = "How a sweep writes each port: text, list (host:port, nothing else on stdout), grep (nmap -oG lines).")
+    String format;
+
+    @Option(names = "--no-progress", description = "No progress bar (shown only when stderr is a terminal).")
+    boolean noProgress;
 
     @Mixin
     LiveOptions live;
 
     @Override
     public Integer call() {
-        int peer = TcpTarget.host(host);
-        List<Integer> portList;
+        ScanFormat scanFormat = parse(() -> ScanFormat.parse(format));
+        Set<SynSweep.State> states = show == null ? EnumSet.of(SynSweep.State.OPEN) : parse(() -> states(show));
+        Shard part = shard == null ? Shard.WHOLE : parse(() -> Shard.parse(shard));
+        List<Integer> portList = portList();
+        long pps = rate != null ? rate : 0;
+        if (rate != null && (rate < 1 || rate > 10_000_000)) {
+            throw new UsageProblem("--rate must be 1 to 10000000 SYNs per second, not " + rate);
+        }
+        if (retries != null && (retries < 0 || retries > 10)) {
+            throw new UsageProblem("--retries must be 0 to 10, not " + retries);
+        }
+        if (sourcePort != null) {
+            TcpTarget.port(sourcePort, "--source-port");
+        }
+        boolean isSweep = sweep || hosts.size() > 1 || Targets.isSweep(hosts) || portList.size() > NARRATED_MAX || shard != null
+                || seed != null || show != null || scanFormat != ScanFormat.TEXT;
+        Renderer base = scanFormat != ScanFormat.TEXT && !live.json
+                ? new QuietRenderer(System.out, System.err, true) // the lines are the output; the summary goes to stderr
+                : Narration.forOptions(live, "syn-probe", Clock.SYSTEM.nowMicros());
+        ProgressLine progress = new ProgressLine(new FormattedAnswers(base, scanFormat, !states.equals(EnumSet.of(SynSweep.State.OPEN))),
+                System.err, isSweep && !noProgress && !live.json && ProgressLine.stderrIsTerminal());
+        List<Integer> targets = targets(progress);
+        if (targets == null) {
+            return ExitCodes.INTERRUPTED;
+        }
+        if (!isSweep) {
+            return narrated(progress, targets.get(0), portList, pps == 0 ? 1000 : pps, retries == null ? 1 : retries);
+        }
+        if (part.count() > 1 && (long) targets.size() * portList.size() < part.count()) {
+            throw new UsageProblem("--shard " + part + " splits " + (long) targets.size() * portList.size() + " probes into more parts than probes");
+        }
+        String portsText = ports != null ? ports : "top " + topPorts;
+        return SweepRun.run(live, progress, progress, new SweepRun.Plan(targets, portList, portsText, pps == 0 ? 10_000 : pps,
+                retries == null ? 2 : retries, timeoutMicros, part, seed, states, sourcePort));
+    }
+
+    private interface Parse<T> {
+        T get();
+    }
+
+    private static <T> T parse(Parse<T> p) {
         try {
-            portList = Ports.parse(ports);
+            return p.get();
         } catch (IllegalArgumentException e) {
             throw new UsageProblem(e.getMessage());
         }
-        if (retries < 0 || retries > 10) {
-            throw new UsageProblem("--retries must be 0 to 10, not " + retries);
+    }
+
+    private static Set<SynSweep.State> states(List<String> names) {
+        Set<SynSweep.State> out = EnumSet.noneOf(SynSweep.State.class);
+        for (String n : names) {
+            switch (n.trim().toLowerCase(Locale.ROOT)) {
+                case "all" -> out.addAll(EnumSet.allOf(SynSweep.State.class));
+                case "open" -> out.add(SynSweep.State.OPEN);
+                case "closed" -> out.add(SynSweep.State.CLOSED);
+                case "filtered" -> out.add(SynSweep.State.FILTERED);
+                default -> throw new IllegalArgumentException("--show takes open, closed, filtered or all, not '" + n + "'");
+            }
         }
-        if (rate < 1 || rate > 100_000) {
-            throw new UsageProblem("--rate must be 1 to 100000 SYNs per second, not " + rate);
+        return out;
+    }
+
+    private List<Integer> portList() {
+        if (ports == null && topPorts == null) {
+            throw new UsageProblem("which ports? give -p PORTS (e.g. -p 80, -p 1-1024, -p- for all) or --top-ports N");
         }
-        var renderer = Narration.forOptions(live, "syn-probe", Clock.SYSTEM.nowMicros());
+        Set<Integer> out = new LinkedHashSet<>();
+        if (ports != null) {
+            out.addAll(parse(() -> Ports.parse(ports, true)));
+        }
+        if (topPorts != null) {
+            out.addAll(parse(() -> TopPorts.top(topPorts)));
+        }
+        return new ArrayList<>(out);
+    }
+
+    /** Addresses, ranges and blocks as written; names asked of the name server first (null when interrupted). */
+    private List<Integer> targets(Renderer renderer) {
+        List<Integer> out = new ArrayList<>();
+        Set<Integer> seen = new LinkedHashSet<>();
+        for (String h : hosts) {
+            List<Integer> some;
+            if (h.matches("[0-9./-]+")) {
+                some = parse(() -> Targets.parse(h));
+            } else if (h.matches("[A-Za-z0-9_.-]+")) {
+                Integer ip = NameLookup.address(live, renderer, h);
+                if (ip == null) {
+                    return null;
+                }
+                some = List.of(ip);
+            } else {
+                throw new UsageProblem("'" + h + "' is not an address, range, CIDR block or host name");
+            }
+            for (int ip : some) {
+                if (seen.add(ip)) {
+                    out.add(ip);
+                }
+            }
+            if (out.size() > Targets.MAX_ADDRESSES) {
+                throw new UsageProblem("more than " + Targets.MAX_ADDRESSES + " hosts; split the sweep");
+            }
+        }
+        return out;
+    }
+
+    private int narrated(Renderer renderer, int peer, List<Integer> portList, long pps, int tries) {
+        if (portList.contains(0)) {
+            throw new UsageProblem("port 0 is for sweeps (add --sweep); a narrated probe takes 1-65535");
+        }
         Route route = TcpRun.route(live, peer);
         boolean owns = TcpRun.ownsSource(live, route);
-        int sport = sourcePort != null ? TcpTarget.port(sourcePort, "--source-port") : TcpRun.randomSourcePort();
+        int sport = sourcePort != null ? sourcePort : TcpRun.randomSourcePort();
         String filter = "tcp and src host " + Ip4.toString(peer) + " and dst port " + sport;
         try (LiveSession session = TcpRun.open(live, renderer, route, peer, owns, filter)) {
-            session.header("syn-probe " + Ip4.toString(peer) + " ports " + ports + " from " + Ip4.toString(route.source()) + ":"
-                    + sport + " " + route.describe() + " — " + (retries + 1) + " SYN" + (retries == 0 ? "" : "s")
-                    + " at most per port, at most " + rate + "/s", Map.of("interface", route.via().name()));
+            session.header("syn-probe " + Ip4.toString(peer) + " ports " + (ports != null ? ports : "top " + topPorts) + " from "
+                    + Ip4.toString(route.source()) + ":" + sport + " " + route.describe() + " — " + (tries + 1) + " SYN"
+                    + (tries == 0 ? "" : "s") + " at most per port, at most " + pps + "/s", Map.of("interface", route.via().name()));
             MacAddress hop = TcpRun.resolveNextHop(session, route, renderer);
             if (hop == null) {
                 return renderer.exitCode() < 0 ? 130 : renderer.exitCode();
             }
             TcpRun.guardAgainstKernelRst(session, owns, sport);
             SynProbe probe = new SynProbe(new SynProbe.Path(route.via().mac(), hop, route.source(), peer, sport, TcpRun.randomIsn()),
-                    portList, new SynProbe.Settings(retries, timeoutMicros, 1_000_000L / rate), 1);
+                    portList, new SynProbe.Settings(tries, timeoutMicros, 1_000_000L / pps), 1);
             return session.run(probe);
         }
     }

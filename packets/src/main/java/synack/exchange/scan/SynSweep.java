@@ -50,7 +50,9 @@ public final class SynSweep implements Exchange {
     private static final long MIN_WAIT_MICROS = 100_000;
     private static final int RING = 1 << 16;
     private static final int MAX_SHOWN_DROPS = 20;
-    private static final int MAX_BATCH = 4096;
+    private static final int MAX_BATCH = 256; // sends per timer call: the runner reads replies in between
+    private static final int BUSY_REPLIES = 64;
+    private static final long CATCH_UP_MICROS = 10_000;
 
     private final Path path;
     private final ProbeSpace space;
@@ -91,6 +93,7 @@ public final class SynSweep implements Exchange {
     private long malformed;
     private int shownDrops;
     private long maxRttMicros = -1;
+    private int repliesSinceTick;
     private int ipId;
     private boolean done;
 
@@ -143,12 +146,21 @@ public final class SynSweep implements Exchange {
 
     @Override
     public void onTimer(long now, Output out) {
+        boolean busy = repliesSinceTick >= BUSY_REPLIES;
+        repliesSinceTick = 0;
         if (done) {
             return;
         }
         if (sending) {
             sendDue(now, out);
         } else if (now >= waitUntil) {
+            if (busy) {
+                // the runner handed us a full batch of replies since the last tick: more are
+                // queued in the capture ring, and the wait for stragglers counts from catching up
+                waitUntil = now + CATCH_UP_MICROS;
+                repliesSinceTick = 0;
+                return;
+            }
             endPass(now, out);
         }
     }
@@ -215,6 +227,7 @@ public final class SynSweep implements Exchange {
         if (done) {
             return;
         }
+        repliesSinceTick++;
         byte[] f = rf.bytes();
         Reply r;
         try {

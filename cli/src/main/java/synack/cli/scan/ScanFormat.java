@@ -1,0 +1,37 @@
+package synack.cli.scan;
+
+import java.util.Locale;
+import java.util.Map;
+import synack.net.TopPorts;
+
+/**
+ * How each port found is written as it arrives: the human line, a plain host:port list for
+ * pipes, or nmap's greppable line (one per port, as masscan -oG writes it).
+ */
+public enum ScanFormat {
+    TEXT, LIST, GREP;
+
+    public static ScanFormat parse(String text) {
+        return switch (text.toLowerCase(Locale.ROOT)) {
+            case "text" -> TEXT;
+            case "list" -> LIST;
+            case "grep", "greppable" -> GREP;
+            default -> throw new IllegalArgumentException("--format is text, list or grep, not '" + text + "'");
+        };
+    }
+
+    /** The line for one port from the answer's fields (host, port, state, reason, ttl, rtt_ms). */
+    public String line(Map<String, Object> f, boolean withState) {
+        String host = String.valueOf(f.get("host"));
+        int port = ((Number) f.get("port")).intValue();
+        String state = String.valueOf(f.get("state"));
+        String service = TopPorts.serviceName(port);
+        return switch (this) {
+            case LIST -> host + ":" + port + (withState ? " " + state : "");
+            case GREP -> "Host: " + host + " ()\tPorts: " + port + "/" + state + "/tcp//" + service + "//";
+            case TEXT -> String.format(Locale.ROOT, "%-8s %-21s %-14s %s%s%s", state, host + ":" + port + "/tcp",
+                    service.isEmpty() ? "-" : service, f.get("reason"), f.get("ttl") == null ? "" : " ttl " + f.get("ttl"),
+                    f.get("rtt_ms") == null ? "" : String.format(Locale.ROOT, " rtt %.2f ms", ((Number) f.get("rtt_ms")).doubleValue()));
+        };
+    }
+}
