@@ -460,13 +460,21 @@ function _picocli_synack_synprobe() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-q' '--quiet' '--explain' '--no-color' '--debug' '-h' '--help' '-V' '--version'"
-  local arg_opts="'-p' '--ports' '--retries' '--timeout' '--rate' '--source-port' '-i' '--interface' '-S' '--source' '-w' '--write' '-v' '--verbose'"
+  local flag_opts="'--sweep' '--no-progress' '--json' '-q' '--quiet' '--explain' '--no-color' '--debug' '-h' '--help' '-V' '--version'"
+  local arg_opts="'-p' '--ports' '--top-ports' '--rate' '--retries' '--timeout' '--source-port' '--shard' '--seed' '--show' '--format' '-i' '--interface' '-S' '--source' '-w' '--write' '-v' '--verbose'"
+  local STATES_option_args=("open" "closed" "filtered" "all") # --show values
+  local FORMAT_option_args=("text" "list" "grep") # --format values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '-p'|'--ports')
+      return
+      ;;
+    '--top-ports')
+      return
+      ;;
+    '--rate')
       return
       ;;
     '--retries')
@@ -475,11 +483,24 @@ function _picocli_synack_synprobe() {
     '--timeout')
       return
       ;;
-    '--rate')
-      return
-      ;;
     '--source-port')
       return
+      ;;
+    '--shard')
+      return
+      ;;
+    '--seed')
+      return
+      ;;
+    '--show')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${STATES_option_args[@]}" ) )
+      return $?
+      ;;
+    '--format')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
       ;;
     '-i'|'--interface')
       return

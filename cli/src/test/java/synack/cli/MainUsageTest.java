@@ -137,6 +137,30 @@ class MainUsageTest {
     }
 
     @Test
+    void synProbeMistakesAreOneLineEach() {
+        String[][] cases = {
+            {"which ports?", "syn-probe", "198.18.2.2"},
+            {"shard 3/3 does not exist", "syn-probe", "198.18.2.2", "-p-", "--shard", "3/3"},
+            {"bad shard", "syn-probe", "198.18.2.2", "-p-", "--shard", "one"},
+            {"--format is text, list or grep", "syn-probe", "198.18.2.2", "-p", "80", "--format", "xml"},
+            {"--show takes open, closed, filtered or all", "syn-probe", "198.18.2.2", "-p", "80", "--show", "up"},
+            {"--top-ports takes 1 to 1000", "syn-probe", "198.18.2.2", "--top-ports", "5000"},
+            {"--rate must be 1 to 10000000", "syn-probe", "198.18.2.2", "-p", "80", "--rate", "0"},
+            {"is outside 0-65535", "syn-probe", "198.18.2.2", "-p", "70000"},
+            {"the limit is /16", "syn-probe", "10.0.0.0/8", "-p", "80"},
+            {"is not an address, range, CIDR block or host name", "syn-probe", "198.18.2.2:80", "-p", "80"},
+        };
+        for (String[] c : cases) {
+            Outcome o = run(java.util.Arrays.copyOfRange(c, 1, c.length));
+            assertEquals(2, o.code(), o.toString());
+            assertEquals(1, o.errLines().size(), o.toString());
+            assertTrue(o.err().contains(c[0]), "want '" + c[0] + "' in:\n" + o);
+            assertEquals("", o.out());
+            o.assertNoStackTrace();
+        }
+    }
+
+    @Test
     void streamsAreRestored() {
         PrintStream before = System.out;
         run("--version");

@@ -97,11 +97,11 @@ public final class SynProbeCommand implements Callable<Integer> {
             description = "Keys the probe order (default: random; with --shard, derived from the targets and ports so shards agree).")
     Long seed;
 
-    @Option(names = "--show", paramLabel = "STATES", split = ",",
+    @Option(names = "--show", paramLabel = "STATES", split = ",", completionCandidates = ShowStates.class,
             description = "Which ports a sweep lists as found: open, closed, filtered, all (default: open).")
     List<String> show;
 
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text", completionCandidates = Formats.class,
             description = "How a sweep writes each port: text, list (host:port, nothing else on stdout), grep (nmap -oG lines).")
     String format;
 
@@ -110,6 +110,18 @@ public final class SynProbeCommand implements Callable<Integer> {
 
     @Mixin
     LiveOptions live;
+
+    static final class ShowStates extends java.util.ArrayList<String> {
+        ShowStates() {
+            super(List.of("open", "closed", "filtered", "all"));
+        }
+    }
+
+    static final class Formats extends java.util.ArrayList<String> {
+        Formats() {
+            super(List.of("text", "list", "grep"));
+        }
+    }
 
     @Override
     public Integer call() {
@@ -130,7 +142,7 @@ public final class SynProbeCommand implements Callable<Integer> {
         boolean isSweep = sweep || hosts.size() > 1 || Targets.isSweep(hosts) || portList.size() > NARRATED_MAX || shard != null
                 || seed != null || show != null || scanFormat != ScanFormat.TEXT;
         Renderer base = scanFormat != ScanFormat.TEXT && !live.json
-                ? new QuietRenderer(System.out, System.err, true) // the lines are the output; the summary goes to stderr
+                ? QuietRenderer.linesOnStdout(System.out, System.err) // the lines are the output; the summary goes to stderr
                 : Narration.forOptions(live, "syn-probe", Clock.SYSTEM.nowMicros());
         ProgressLine progress = new ProgressLine(new FormattedAnswers(base, scanFormat, !states.equals(EnumSet.of(SynSweep.State.OPEN))),
                 System.err, isSweep && !noProgress && !live.json && ProgressLine.stderrIsTerminal());

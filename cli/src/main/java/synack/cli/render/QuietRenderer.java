@@ -9,6 +9,7 @@ public final class QuietRenderer extends Renderer {
     private final PrintStream err;
 
     private final boolean bodyOnStdout;
+    private boolean summaryToStderr;
 
     public QuietRenderer(PrintStream out, PrintStream err) {
         this(out, err, false);
@@ -21,6 +22,13 @@ public final class QuietRenderer extends Renderer {
         this.bodyOnStdout = bodyOnStdout;
     }
 
+    /** Lines streamed on stdout for a pipe (syn-probe --format list): the summary always goes to stderr. */
+    public static QuietRenderer linesOnStdout(PrintStream out, PrintStream err) {
+        QuietRenderer r = new QuietRenderer(out, err, true);
+        r.summaryToStderr = true;
+        return r;
+    }
+
     @Override
     protected void render(Event event) {
         if (event instanceof Event.Result r) {
@@ -28,7 +36,7 @@ public final class QuietRenderer extends Renderer {
             if (r.summary() != null) {
                 if (r.lines().isEmpty() && !bodyOnStdout) {
                     out.println(r.summary()); // with no answer lines the summary is the answer
-                } else if (!r.ok()) {
+                } else if (!r.ok() || summaryToStderr) {
                     err.println(r.summary()); // why the exit code is not 0, where a script's log shows it
                 }
             }

@@ -253,6 +253,9 @@ public final class SynSweep implements Exchange {
         long now = rf.timeMicros();
         if (isAnswered(probe)) {
             duplicates++;
+            if (r.kind() == Reply.Kind.SYN_ACK) {
+                sendRst(r, out); // the server sends its SYN,ACK again: our RST was lost, so RST again
+            }
             if (settings.tellFrames()) {
                 out.shown(rf, "duplicate answer for " + Ip4.toString(r.host()) + ":" + r.port());
             }
