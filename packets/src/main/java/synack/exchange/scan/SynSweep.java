@@ -196,9 +196,10 @@ public final class SynSweep implements Exchange {
             long wait = maxRttMicros < 0 ? settings.maxWaitMicros()
                     : Math.min(settings.maxWaitMicros(), Math.max(MIN_WAIT_MICROS, 2 * maxRttMicros));
             waitUntil = now + wait;
-            out.emit(new Event.Note(now, "info", String.format(Locale.ROOT, "pass %d: %,d SYN%s in %s (%,.0f/s); waiting %s for stragglers",
-                    pass + 1, sentInPass, sentInPass == 1 ? "" : "s", Durations.human(now - passStartedAt),
-                    rate(sentInPass, now - passStartedAt), Durations.human(wait)), Map.of("pass", pass + 1, "sent", sentInPass)));
+            String rate = sentInPass < 100 ? "" : String.format(Locale.ROOT, " (%,.0f/s)", rate(sentInPass, now - passStartedAt));
+            out.emit(new Event.Note(now, "info", String.format(Locale.ROOT, "pass %d: %,d SYN%s in %s%s; waiting %s for stragglers",
+                    pass + 1, sentInPass, sentInPass == 1 ? "" : "s", Durations.human(now - passStartedAt), rate,
+                    Durations.human(wait)), Map.of("pass", pass + 1, "sent", sentInPass)));
             checkComplete(now, out);
         }
     }

@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# bench/scan.sh - a full 65,536-port SYN sweep of the lab's server (issue 7): synack syn-probe
+# beside masscan and nmap -sS in the same run, at the same asked rate; wall time, peak memory,
+# the send rate achieved, and whether every open port was found (also with 5% loss).
+#
+#   sudo bench/scan.sh           # results in /tmp/synack-bench-scan/results (override: OUT=DIR)
+#
+# All traffic stays in the namespaces of a private lab (id BENCH_ID, default "benchscan"),
+# torn down on exit. synack runs from a frozen copy of the jar with the launcher's JVM options.
+# The oracle for "every open port" is the server's own list of listening sockets (ss -ltn).
+set -euo pipefail
+export LC_ALL=C
+
+home="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
+ID=${BENCH_ID:-benchscan}
+COPY=${BENCH_DIR:-/tmp/synack-bench-scan}
+OUT=${OUT:-$COPY/results}
+RUNS=${RUNS:-5}
+RATE=${RATE:-100000}
+
+[[ ${EUID:-$(id -u)} -eq 0 ]] || { echo "bench: must run as root (raw sockets, netns)" >&2; exit 3; }
+need() { # need CMD APT_PACKAGE
+  command -v "$1" >/dev/null 2>&1 && return 0
+  apt-get update -qq && apt-get install -y -qq "$2" >/dev/null
+}
+need masscan masscan
+need nmap nmap
+need ping iputils-ping
+[[ -x /usr/bin/time ]] || { apt-get update -qq && apt-get install -y -qq time >/dev/null; }
+
+jar="$home/cli/target/synack.jar"
+[[ -f $jar ]] || (cd "$home" && mvn -q -B -DskipTests install)
+rm -rf "$COPY/lib" && mkdir -p "$COPY" "$OUT"
+cp "$jar" "$COPY/" && cp -r "$home/cli/target/lib" "$COPY/lib"
+SYNACK="java -XX:+UseSerialGC -Xshare:auto -jar $COPY/synack.jar" # the launcher's options for syn-probe (full JIT)
+$SYNACK --version >/dev/null || { echo "bench: the copied jar does not run" >&2; exit 3; }
+
+PINGER=""
+cleanup() {
+  [[ -z $PINGER ]] || kill "$PINGER" 2>/dev/null || true
+  "$home/synack" lab down --id "$ID" >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
+envfile="$OUT/lab.env"
+"$home/synack" lab up --id "$ID" --owner $$ >"$envfile"
+val() { sed -n "s/^$1=//p" "$envfile"; }
+NS_CLIENT=$(val NS_CLIENT); NS_PEER=$(val NS_PEER); NS_SERVER=$(val NS_SERVER); NS_ROUTER=$(val NS_ROUTER)
+SERVER_IP=$(val SERVER_IP); CLIENT_IP=$(val CLIENT_IP)
+IN="ip netns exec $NS_CLIENT"
+ROUTER_MAC=$(ip -n "$NS_ROUTER" link show br0 | awk '/link\/ether/ {print $2}')
+OWN_IP=198.18.1.50 # masscan's own source address: one the client kernel does not hold (masscan's advice)
+
+expected=$(ip netns exec "$NS_SERVER" ss -Hltn | awk '{print $4}' | grep -E "^($SERVER_IP|0\.0\.0\.0|\*):" \
+  | sed 's/.*://' | sort -n | tr '\n' ' ')
+echo "server listens on: $expected" | tee "$OUT/summary.txt"
+
+# masscan 1.3.2's receive thread blocks in libpcap, which on Linux does not return on its read
+# timeout while nothing arrives, so masscan never notices the end of its wait
+# (robertdavidgraham/masscan#144, #558). A ping to the client every 50 ms wakes it; it costs
+# masscan nothing and lets its own --wait decide when it stops.
+wake_masscan() {
+  ip netns exec "$NS_PEER" ping -q -i 0.05 "$CLIENT_IP" >/dev/null 2>&1 &
+  PINGER=$!
+}
+stop_waking() { kill "$PINGER" 2>/dev/null || true; wait "$PINGER" 2>/dev/null || true; PINGER=""; }
+
+# one_run NAME COMMAND... : appends "NAME wall_s maxrss_kb found_ports" to $OUT/runs.txt
+one_run() {
+  local name=$1; shift
+  local log="$OUT/$name.out" tm="$OUT/$name.time"
+  /usr/bin/time -f "%e %M" -o "$tm" "$@" >"$log" 2>"$OUT/$name.err" || true
+  local found
+  case $name in
+    synack*) found=$(sed 's/.*://' "$log" | sort -n | tr '\n' ' ') ;;
+    masscan*) found=$(grep -o 'open port [0-9]*' "$log" | awk '{print $3}' | sort -n | tr '\n' ' ') ;;
+    nmap*) found=$(grep -o '[0-9]*/open' "$log" | sed 's,/open,,' | sort -n | tr '\n' ' ') ;;
+  esac
+  local ok=MISSED; [[ $found == "$expected" ]] && ok=all
+  echo "$name $(cat "$tm") $ok $found" >>"$OUT/runs.txt"
+}
+
+: >"$OUT/runs.txt"
+for ((i = 1; i <= RUNS; i++)); do
+  one_run synack $IN $SYNACK syn-probe "$SERVER_IP" -p- --rate "$RATE" --format list --no-progress
+  grep -o 'SYNs sent at [0-9,]*/s' "$OUT/synack.err" | tr -d , | awk '{print $4}' >>"$OUT/synack.rates"
+  wake_masscan
+  one_run masscan $IN masscan "$SERVER_IP" -p0-65535 --rate "$RATE" --router-mac "$ROUTER_MAC" --source-ip "$OWN_IP" -e c0
+  one_run masscan-wait1 $IN masscan "$SERVER_IP" -p0-65535 --rate "$RATE" --router-mac "$ROUTER_MAC" --source-ip "$OWN_IP" -e c0 --wait 1
+  stop_waking
+  one_run nmap $IN nmap -sS -p- --min-rate "$RATE" -n -Pn "$SERVER_IP"
+done
+
+# With 5% random loss in the router (both directions): does every tool still find every port?
+"$home/synack" lab loss --id "$ID" 5 >/dev/null
+for ((i = 1; i <= RUNS; i++)); do
+  one_run synack-loss5 $IN $SYNACK syn-probe "$SERVER_IP" -p- --rate "$RATE" --format list --no-progress
+  wake_masscan
+  one_run masscan-wait1-loss5 $IN masscan "$SERVER_IP" -p0-65535 --rate "$RATE" --router-mac "$ROUTER_MAC" --source-ip "$OWN_IP" -e c0 --wait 1
+  stop_waking
+done
+"$home/synack" lab loss --id "$ID" 0 >/dev/null
+
+{
+  echo "date: $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, asked rate $RATE/s, $RUNS runs each"
+  echo "versions: $(masscan --version 2>/dev/null | grep -o 'version [0-9.]*' | head -1), $(nmap --version | head -1), $($SYNACK --version)"
+  printf '%-22s %10s %10s %12s %s\n' tool median_s max_s peak_rss_MB found_all
+  for name in synack masscan masscan-wait1 nmap synack-loss5 masscan-wait1-loss5; do
+    awk -v n="$name" '$1 == n {print $2, $3, $4}' "$OUT/runs.txt" | sort -n | awk -v n="$name" '
+      { t[NR] = $1; if ($2 > rss) rss = $2; if ($3 == "all") ok++ }
+      END { if (NR) printf "%-22s %10.2f %10.2f %12.0f %d/%d\n", n, t[int((NR + 1) / 2)], t[NR], rss / 1024, ok, NR }'
+  done
+  [[ -s $OUT/synack.rates ]] && echo "synack send rate achieved (SYN/s, per run): $(tr '\n' ' ' <"$OUT/synack.rates")"
+} | tee -a "$OUT/summary.txt"
