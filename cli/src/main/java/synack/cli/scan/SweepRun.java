@@ -23,6 +23,7 @@ import synack.exchange.scan.Shard;
 import synack.exchange.scan.SipHash;
 import synack.exchange.scan.SynSweep;
 import synack.link.PcapLink;
+import synack.net.LocalInterface;
 import synack.net.Route;
 import synack.net.Routing;
 import synack.oui.OuiRegistry;
@@ -45,6 +46,7 @@ public final class SweepRun {
 
     public static int run(LiveOptions live, Renderer renderer, ProgressLine progress, Plan plan) {
         Routing routing = Routing.fromKernel();
+        plan = withoutOwnAddresses(plan, renderer);
         List<Route> routes = new ArrayList<>(plan.hosts().size());
         for (int host : plan.hosts()) {
             Route r = routing.resolve(host, live.interfaceName, live.source);
@@ -76,6 +78,35 @@ public final class SweepRun {
             progress.watch(sweep);
             return session.run(sweep, progress::tick);
         }
+    }
+
+    /** A block that holds one of our own addresses sweeps the others: the kernel, not the wire, answers for ours. */
+    private static Plan withoutOwnAddresses(Plan plan, Renderer renderer) {
+        if (plan.hosts().size() < 2) {
+            return plan;
+        }
+        List<LocalInterface> interfaces = new ArrayList<>();
+        for (String name : LocalInterface.names()) {
+            try {
+                interfaces.add(LocalInterface.byName(name));
+            } catch (RuntimeException e) {
+                // an interface that vanished or has no IPv4: it holds none of the targets
+            }
+        }
+        List<Integer> kept = new ArrayList<>();
+        for (int h : plan.hosts()) {
+            if (interfaces.stream().anyMatch(i -> i.owns(h))) {
+                renderer.accept(new Event.Note(synack.exchange.Clock.SYSTEM.nowMicros(), "info", Ip4.toString(h)
+                        + " is this host's own address: left out of the sweep", Map.of()));
+            } else {
+                kept.add(h);
+            }
+        }
+        if (kept.isEmpty()) {
+            throw new UsageProblem("every target is one of this host's own addresses");
+        }
+        return kept.size() == plan.hosts().size() ? plan : new Plan(kept, plan.ports(), plan.portsText(), plan.rate(), plan.retries(),
+                plan.waitMicros(), plan.shard(), plan.seed(), plan.show(), plan.sourcePort());
     }
 
     private static String header(Plan plan, ProbeSpace space, Route first, int sport, long seed) {

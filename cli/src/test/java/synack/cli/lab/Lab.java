@@ -1,8 +1,11 @@
 package synack.cli.lab;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -91,6 +94,37 @@ public final class Lab implements AutoCloseable {
         Result r = in(role, "cat", "/sys/class/net/" + ifname + "/address");
         assertEquals(0, r.exit(), r.toString());
         return r.out().trim();
+    }
+
+    /** Starts synack in the client namespace, waits for a line, then sends SIGINT like Ctrl-C. */
+    public Result interruptWhen(String marker, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", get("NS_CLIENT"), "java", "-jar", jar()));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        StringBuilder out = new StringBuilder();
+        BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        long giveUp = System.currentTimeMillis() + 20_000;
+        String line;
+        boolean seen = false;
+        while (System.currentTimeMillis() < giveUp && (line = in.readLine()) != null) {
+            out.append(line).append('\n');
+            if (line.contains(marker)) {
+                seen = true;
+                break;
+            }
+        }
+        assertTrue(seen, "never saw '" + marker + "':\n" + out);
+        return finishAfterSigint(p, in, out);
+    }
+
+    static Result finishAfterSigint(Process p, BufferedReader in, StringBuilder out) throws Exception {
+        run(10, "kill", "-INT", Long.toString(p.pid()));
+        String line;
+        while ((line = in.readLine()) != null) {
+            out.append(line).append('\n');
+        }
+        assertTrue(p.waitFor(10, TimeUnit.SECONDS), "synack did not stop after SIGINT:\n" + out);
+        return new Result(p.exitValue(), out.toString(), "");
     }
 
     public static void sleep(long millis) {

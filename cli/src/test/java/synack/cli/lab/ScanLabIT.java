@@ -152,6 +152,18 @@ class ScanLabIT {
     }
 
     @Test
+    void ctrlCStopsASweepWithPartialCountsAndLeavesNothingBehind() throws Exception {
+        // 65,536 SYNs at 5,000/s take 13 s: interrupt when the first open port is told
+        Lab.Result r = lab.interruptWhen("\"kind\":\"answer\"", "syn-probe", "198.18.2.2", "-p-", "--rate", "5000", "--json");
+        assertEquals(130, r.exit(), r.toString());
+        String result = r.out().lines().filter(l -> l.contains("\"event\":\"result\"")).findFirst().orElse("");
+        assertTrue(result.contains("\"exit\":130"), r.toString());
+        Matcher sent = Pattern.compile("\"sent\":(\\d+)").matcher(result);
+        assertTrue(sent.find() && Long.parseLong(sent.group(1)) < 65_536, "stopped before the end:\n" + result);
+        // @AfterEach checks the firewall rule is gone and the server holds no half-open connection
+    }
+
+    @Test
     void withFivePercentLossInTheRouterEveryOpenPortIsStillFound() {
         Set<String> expected = listening("server", "198.18.2.2");
         Lab.Result on = Lab.run(30, "bash", Lab.home().resolve("lab/lab.sh").toString(), "loss", "--id", lab.get("LAB_ID"), "5");

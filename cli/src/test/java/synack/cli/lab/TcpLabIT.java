@@ -164,41 +164,10 @@ class TcpLabIT {
         assertTrue(read.out().contains("ARP, Request who-has 198.18.1.1"), read.toString());
     }
 
-    /** Starts synack in the client namespace, waits for a line, then sends SIGINT like Ctrl-C. */
-    static Lab.Result interruptWhen(String marker, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", lab.get("NS_CLIENT"), "java", "-jar", Lab.jar()));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        StringBuilder out = new StringBuilder();
-        BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        long giveUp = System.currentTimeMillis() + 20_000;
-        String line;
-        boolean seen = false;
-        while (System.currentTimeMillis() < giveUp && (line = in.readLine()) != null) {
-            out.append(line).append('\n');
-            if (line.contains(marker)) {
-                seen = true;
-                break;
-            }
-        }
-        assertTrue(seen, "never saw '" + marker + "':\n" + out);
-        return finishAfterSigint(p, in, out);
-    }
-
-    static Lab.Result finishAfterSigint(Process p, BufferedReader in, StringBuilder out) throws Exception {
-        Lab.run(10, "kill", "-INT", Long.toString(p.pid()));
-        String line;
-        while ((line = in.readLine()) != null) {
-            out.append(line).append('\n');
-        }
-        assertTrue(p.waitFor(10, TimeUnit.SECONDS), "synack did not stop after SIGINT:\n" + out);
-        return new Lab.Result(p.exitValue(), out.toString(), "");
-    }
-
     @Test
     void ctrlCDuringAnEstablishedConnectionResetsItOnTheServer() throws Exception {
         // half a request: nginx waits for the rest of the headers, so the connection stays open until our Ctrl-C
-        Lab.Result r = interruptWhen("SYN_RECEIVED → ESTABLISHED", "fin-teardown", "198.18.2.2", "80", "--send",
+        Lab.Result r = lab.interruptWhen("SYN_RECEIVED → ESTABLISHED", "fin-teardown", "198.18.2.2", "80", "--send",
                 "GET / HTTP/1.1\\r\\n", "--wait", "20s");
         assertEquals(130, r.exit(), r.toString());
         assertTrue(r.out().contains("abort: interrupted"), "we RST what we opened:\n" + r);
@@ -210,9 +179,9 @@ class TcpLabIT {
 
     @Test
     void ctrlCDuringTheHandshakeAndInTimeWaitLeavesNothingBehind() throws Exception {
-        Lab.Result syn = interruptWhen("CLOSED → SYN_SENT", "handshake", "198.18.2.2", "82", "--rto", "5s");
+        Lab.Result syn = lab.interruptWhen("CLOSED → SYN_SENT", "handshake", "198.18.2.2", "82", "--rto", "5s");
         assertEquals(130, syn.exit(), syn.toString());
-        Lab.Result tw = interruptWhen("TIME_WAIT lasts", "handshake", "198.18.2.2", "80", "--msl", "30s");
+        Lab.Result tw = lab.interruptWhen("TIME_WAIT lasts", "handshake", "198.18.2.2", "80", "--msl", "30s");
         assertEquals(130, tw.exit(), tw.toString());
         int port = localPort(tw.out());
         Lab.Result ss = lab.in("server", "ss", "-tan");

@@ -25,6 +25,7 @@ public final class SynTemplate {
         t[12] = 0x08; // IPv4
         t[14] = 0x45; // version 4, 20-byte header
         t[17] = 44; // total length 20 + 24
+        t[20] = 0x40; // don't fragment, as the kernel's own SYNs and synack's other frames
         t[22] = (byte) TTL;
         t[23] = 6; // TCP
         put32(t, 26, ourIp);
@@ -35,7 +36,7 @@ public final class SynTemplate {
         t[54] = 2; // MSS option, length 4
         t[55] = 4;
         put16(t, 56, MSS);
-        ipFixedSum = 0x4500 + 44 + ((TTL << 8) | 6) + (ourIp >>> 16) + (ourIp & 0xffff);
+        ipFixedSum = 0x4500 + 44 + 0x4000 + ((TTL << 8) | 6) + (ourIp >>> 16) + (ourIp & 0xffff);
         tcpFixedSum = (ourIp >>> 16) + (ourIp & 0xffff) + 6 + 24 // pseudo header: source, protocol, TCP length
                 + sourcePort + 0x6002 + WINDOW + 0x0204 + MSS;
     }

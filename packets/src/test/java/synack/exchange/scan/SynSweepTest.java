@@ -197,6 +197,11 @@ class SynSweepTest {
             assertEquals(1460, tcp.segment().options().mss());
             assertEquals(A, tcp.ip().destination());
             assertEquals(SimulatedHosts.ROUTER, tcp.eth().destination());
+            // the same bytes as the general builder (which pads to Ethernet's 60-byte minimum)
+            byte[] general = Frames.tcp(US, SimulatedHosts.ROUTER, US_IP, A, 0xffff - port, TcpSegment.of(SPORT, port, 0xdeadbeef + port,
+                    0, TcpSegment.SYN, SynTemplate.WINDOW, new TcpSegment.Options(1460, -1, false, -1, -1, List.of()), new byte[0]));
+            assertEquals(java.util.HexFormat.of().formatHex(java.util.Arrays.copyOf(general, SynTemplate.LENGTH)),
+                    java.util.HexFormat.of().formatHex(f));
         }
     }
 
