@@ -15,7 +15,7 @@ home="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 ID=${BENCH_ID:-benchscan}
 COPY=${BENCH_DIR:-/tmp/synack-bench-scan}
 OUT=${OUT:-$COPY/results}
-RUNS=${RUNS:-5}
+RUNS=${RUNS:-3}
 RATE=${RATE:-100000}
 
 [[ ${EUID:-$(id -u)} -eq 0 ]] || { echo "bench: must run as root (raw sockets, netns)" >&2; exit 3; }
@@ -32,7 +32,7 @@ jar="$home/cli/target/synack.jar"
 [[ -f $jar ]] || (cd "$home" && mvn -q -B -DskipTests install)
 rm -rf "$COPY/lib" && mkdir -p "$COPY" "$OUT"
 cp "$jar" "$COPY/" && cp -r "$home/cli/target/lib" "$COPY/lib"
-SYNACK="java -XX:+UseSerialGC -Xshare:auto -jar $COPY/synack.jar" # the launcher's options for syn-probe (full JIT)
+SYNACK="java -XX:+UseSerialGC -Xshare:auto -Dfile.encoding=UTF-8 -jar $COPY/synack.jar" # the launcher's options for syn-probe (full JIT)
 $SYNACK --version >/dev/null || { echo "bench: the copied jar does not run" >&2; exit 3; }
 
 PINGER=""
@@ -69,17 +69,17 @@ one_run() {
   local name=$1; shift
   local log="$OUT/$name.out" tm="$OUT/$name.time"
   /usr/bin/time -f "%e %M" -o "$tm" "$@" >"$log" 2>"$OUT/$name.err" || true
-  local found
+  local found=""
   case $name in
     synack*) found=$(sed 's/.*://' "$log" | sort -n | tr '\n' ' ') ;;
-    masscan*) found=$(grep -o 'open port [0-9]*' "$log" | awk '{print $3}' | sort -n | tr '\n' ' ') ;;
-    nmap*) found=$(grep -o '[0-9]*/open' "$log" | sed 's,/open,,' | sort -n | tr '\n' ' ') ;;
+    masscan*) found=$(awk '/open port/ {split($4, a, "/"); print a[1]}' "$log" | sort -n | tr '\n' ' ') ;;
+    nmap*) found=$(awk '$2 == "open" {split($1, a, "/"); print a[1]}' "$log" | sort -n | tr '\n' ' ') ;;
   esac
   local ok=MISSED; [[ $found == "$expected" ]] && ok=all
   echo "$name $(cat "$tm") $ok $found" >>"$OUT/runs.txt"
 }
 
-: >"$OUT/runs.txt"
+: >"$OUT/runs.txt"; : >"$OUT/synack.rates"
 for ((i = 1; i <= RUNS; i++)); do
   one_run synack $IN $SYNACK syn-probe "$SERVER_IP" -p- --rate "$RATE" --format list --no-progress
   grep -o 'SYNs sent at [0-9,]*/s' "$OUT/synack.err" | tr -d , | awk '{print $4}' >>"$OUT/synack.rates"
