@@ -453,11 +453,12 @@ public final class SynSweep implements Exchange {
             s.append(String.format(Locale.ROOT, "%s: %,d open, %,d closed, %,d filtered%s\n", Ip4.toString(space.host(h)),
                     openByHost[h], closedByHost[h], icmpByHost[h] + hostSilent, filteredDetail(h, silentList)));
         }
-        s.append(String.format(Locale.ROOT, "%,d probe%s to %,d host%s%s in %s: %,d open, %,d closed, %,d filtered — %,d SYNs sent at %,.0f/s "
-                        + "(asked %,d/s), %d pass%s", shardProbes, shardProbes == 1 ? "" : "s", space.hostCount(),
-                space.hostCount() == 1 ? "" : "s", settings.shard().isWhole() ? "" : " (shard " + settings.shard() + ")",
-                Durations.human(now - startedAt), open.size(), closed, filtered, sent, rate(sent, sendingMicros), settings.ratePps(),
-                pass + 1, pass == 0 ? "" : "es"));
+        // a rate over a handful of SYNs measures start-up, not sending: shown from 100 on
+        String rate = sent < 100 ? "" : String.format(Locale.ROOT, " at %,.0f/s (asked %,d/s)", rate(sent, sendingMicros), settings.ratePps());
+        s.append(String.format(Locale.ROOT, "%,d probe%s to %,d host%s%s in %s: %,d open, %,d closed, %,d filtered — %,d SYN%s sent%s, %d pass%s",
+                shardProbes, shardProbes == 1 ? "" : "s", space.hostCount(), space.hostCount() == 1 ? "" : "s",
+                settings.shard().isWhole() ? "" : " (shard " + settings.shard() + ")", Durations.human(now - startedAt), open.size(),
+                closed, filtered, sent, sent == 1 ? "" : "s", rate, pass + 1, pass == 0 ? "" : "es"));
         if (forged + malformed > 0) {
             s.append(String.format(Locale.ROOT, "; %,d forged or stray and %,d malformed replies dropped", forged, malformed));
         }
