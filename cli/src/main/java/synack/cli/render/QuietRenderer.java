@@ -32,7 +32,8 @@ public final class QuietRenderer extends Renderer {
     @Override
     protected void render(Event event) {
         if (event instanceof Event.Result r) {
-            r.lines().forEach(out::println);
+            // lines for a pipe: a failure's explanation is not one of the lines the pipe expects
+            r.lines().forEach(summaryToStderr && !r.ok() ? err::println : out::println);
             if (r.summary() != null) {
                 if (r.lines().isEmpty() && !bodyOnStdout) {
                     out.println(r.summary()); // with no answer lines the summary is the answer
