@@ -152,6 +152,18 @@ class ScanLabIT {
     }
 
     @Test
+    void aSweepFromAnAddressNoInterfaceHoldsAnswersArpForIt() {
+        Set<String> expected = listening("server", "198.18.2.2").stream()
+                .filter(s -> Integer.parseInt(s.substring(s.indexOf(':') + 1)) <= 2000).collect(Collectors.toCollection(TreeSet::new));
+        Lab.Result r = lab.synack("syn-probe", "198.18.2.2", "-p", "1-2000", "-S", "198.18.1.77", "--format", "list");
+        assertEquals(0, r.exit(), r.toString());
+        assertEquals(expected, lines(r), r.toString());
+        // the router learned 198.18.1.77 from our is-at: the replies could only come back that way
+        Lab.Result neigh = lab.in("router", "ip", "neigh", "show", "198.18.1.77");
+        assertTrue(neigh.out().contains(lab.mac("client", "c0")), neigh + "\n" + r);
+    }
+
+    @Test
     void ctrlCStopsASweepWithPartialCountsAndLeavesNothingBehind() throws Exception {
         // 65,536 SYNs at 5,000/s take 13 s: interrupt when the first open port is told
         Lab.Result r = lab.interruptWhen("\"kind\":\"answer\"", "syn-probe", "198.18.2.2", "-p-", "--rate", "5000", "--json");
