@@ -43,6 +43,9 @@ public final class NameLookup {
             session.tell(new Event.Note(Clock.SYSTEM.nowMicros(), "section", "DNS: " + name + " → ? (@" + Ip4.toString(server) + ")",
                     Map.of()));
             MacAddress hop = TcpRun.resolveNextHop(session, route, renderer);
+            if (hop == null && Interrupts.requested()) {
+                return null;
+            }
             if (hop == null) {
                 throw new EnvironmentException("cannot reach the name server " + Ip4.toString(server) + " to resolve " + name);
             }

@@ -156,6 +156,11 @@ public final class SynProbeCommand implements Callable<Integer> {
         if (part.count() > 1 && (long) targets.size() * portList.size() < part.count()) {
             throw new UsageProblem("--shard " + part + " splits " + (long) targets.size() * portList.size() + " probes into more parts than probes");
         }
+        long probes = part.sizeOf((long) targets.size() * portList.size());
+        if (probes > SynSweep.MAX_PROBES) {
+            throw new UsageProblem(String.format(Locale.ROOT, "%,d probes is more than one run holds (%,d): split the sweep with --shard I/N",
+                    probes, SynSweep.MAX_PROBES));
+        }
         String portsText = ports != null ? ports : "top " + topPorts;
         return SweepRun.run(live, progress, progress, new SweepRun.Plan(targets, portList, portsText, pps == 0 ? 10_000 : pps,
                 retries == null ? 2 : retries, timeoutMicros, part, seed, states, sourcePort));

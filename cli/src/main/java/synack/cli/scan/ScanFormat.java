@@ -28,7 +28,7 @@ public enum ScanFormat {
         String service = TopPorts.serviceName(port);
         return switch (this) {
             case LIST -> host + ":" + port + (withState ? " " + state : "");
-            case GREP -> "Host: " + host + " ()\tPorts: " + port + "/" + state + "/tcp//" + service + "//";
+            case GREP -> "Host: " + host + " ()\tPorts: " + port + "/" + state + "/tcp//" + service + "///"; // nmap -oG: port/state/proto/owner/service/rpc/version/
             case TEXT -> String.format(Locale.ROOT, "%-8s %-21s %-14s %s%s%s", state, host + ":" + port + "/tcp",
                     service.isEmpty() ? "-" : service, f.get("reason"), f.get("ttl") == null ? "" : " ttl " + f.get("ttl"),
                     f.get("rtt_ms") == null ? "" : String.format(Locale.ROOT, " rtt %.2f ms", ((Number) f.get("rtt_ms")).doubleValue()));

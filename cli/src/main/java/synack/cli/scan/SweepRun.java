@@ -46,19 +46,30 @@ public final class SweepRun {
 
     public static int run(LiveOptions live, Renderer renderer, ProgressLine progress, Plan plan) {
         Routing routing = Routing.fromKernel();
-        plan = withoutOwnAddresses(plan, renderer);
+        // our own addresses stay in the probe space (shards elsewhere must number the same hosts)
+        // but are not probed: the kernel, not the wire, would answer for them
+        boolean[] own = ownAddresses(plan.hosts());
         List<Route> routes = new ArrayList<>(plan.hosts().size());
-        for (int host : plan.hosts()) {
+        Route first = null;
+        for (int i = 0; i < plan.hosts().size(); i++) {
+            int host = plan.hosts().get(i);
+            if (own[i]) {
+                routes.add(null);
+                continue;
+            }
             Route r = routing.resolve(host, live.interfaceName, live.source);
-            Route first = routes.isEmpty() ? r : routes.get(0);
-            if (!r.via().name().equals(first.via().name()) || r.source() != first.source()) {
+            if (first == null) {
+                first = r;
+            } else if (!r.via().name().equals(first.via().name()) || r.source() != first.source()) {
                 throw new UsageProblem("targets " + Ip4.toString(first.destination()) + " and " + Ip4.toString(host)
                         + " leave by different interfaces or source addresses (" + first.via().name() + ", " + r.via().name()
                         + "): sweep them separately or choose one with -i");
             }
             routes.add(r);
         }
-        Route first = routes.get(0);
+        if (first == null) {
+            throw new UsageProblem("every target is one of this host's own addresses");
+        }
         boolean owns = TcpRun.ownsSource(live, first);
         int sport = plan.sourcePort() != null ? plan.sourcePort() : TcpRun.randomSourcePort();
         long seed = plan.seed() != null ? plan.seed() : plan.shard().isWhole() ? RANDOM.nextLong() : seedOf(plan);
@@ -69,10 +80,18 @@ public final class SweepRun {
                     "seed", Long.toUnsignedString(seed)));
             MacAddress[] hops = nextHops(session, routes, renderer);
             if (hops == null) {
-                return renderer.exitCode() < 0 ? ExitCodes.INTERRUPTED : renderer.exitCode();
+                if (renderer.exitCode() < 0) { // stopped during ARP: scripts still get their one result
+                    renderer.accept(new Event.Result(synack.exchange.Clock.SYSTEM.nowMicros(), ExitCodes.INTERRUPTED, List.of(),
+                            "interrupted before the sweep began", Map.of("ok", false, "error", "interrupted")));
+                }
+                return renderer.exitCode();
+            }
+            String[] why = new String[hops.length];
+            for (int i = 0; i < why.length; i++) {
+                why[i] = own[i] ? "this host's own address" : null;
             }
             TcpRun.guardAgainstKernelRst(session, owns, sport);
-            SynSweep sweep = new SynSweep(new SynSweep.Path(first.via().mac(), first.source(), sport, owns), space, hops,
+            SynSweep sweep = new SynSweep(new SynSweep.Path(first.via().mac(), first.source(), sport, owns), space, hops, why,
                     new SynSweep.Settings(plan.rate(), plan.retries(), plan.waitMicros(), plan.shard(), seed, plan.show(),
                             live.verbose.length > 0), new SipHash(RANDOM.nextLong(), RANDOM.nextLong()));
             progress.watch(sweep);
@@ -80,33 +99,22 @@ public final class SweepRun {
         }
     }
 
-    /** A block that holds one of our own addresses sweeps the others: the kernel, not the wire, answers for ours. */
-    private static Plan withoutOwnAddresses(Plan plan, Renderer renderer) {
-        if (plan.hosts().size() < 2) {
-            return plan;
-        }
+    /** Which targets are addresses of this host (any interface). */
+    private static boolean[] ownAddresses(List<Integer> hosts) {
         List<LocalInterface> interfaces = new ArrayList<>();
         for (String name : LocalInterface.names()) {
             try {
                 interfaces.add(LocalInterface.byName(name));
             } catch (RuntimeException e) {
-                // an interface that vanished or has no IPv4: it holds none of the targets
+                // not Ethernet (lo) or gone: it holds none of the targets we could send to
             }
         }
-        List<Integer> kept = new ArrayList<>();
-        for (int h : plan.hosts()) {
-            if (interfaces.stream().anyMatch(i -> i.owns(h))) {
-                renderer.accept(new Event.Note(synack.exchange.Clock.SYSTEM.nowMicros(), "info", Ip4.toString(h)
-                        + " is this host's own address: left out of the sweep", Map.of()));
-            } else {
-                kept.add(h);
-            }
+        boolean[] own = new boolean[hosts.size()];
+        for (int i = 0; i < own.length; i++) {
+            int h = hosts.get(i);
+            own[i] = interfaces.stream().anyMatch(itf -> itf.owns(h));
         }
-        if (kept.isEmpty()) {
-            throw new UsageProblem("every target is one of this host's own addresses");
-        }
-        return kept.size() == plan.hosts().size() ? plan : new Plan(kept, plan.ports(), plan.portsText(), plan.rate(), plan.retries(),
-                plan.waitMicros(), plan.shard(), plan.seed(), plan.show(), plan.sourcePort());
+        return own;
     }
 
     private static String header(Plan plan, ProbeSpace space, Route first, int sport, long seed) {
@@ -136,17 +144,20 @@ public final class SweepRun {
     private static MacAddress[] nextHops(LiveSession session, List<Route> routes, Renderer renderer) {
         Set<Integer> hopIps = new LinkedHashSet<>();
         for (Route r : routes) {
-            hopIps.add(r.nextHop());
+            if (r != null) {
+                hopIps.add(r.nextHop());
+            }
         }
+        Route anyRoute = routes.stream().filter(java.util.Objects::nonNull).findFirst().orElseThrow();
         Map<Integer, MacAddress> macs = new LinkedHashMap<>();
         if (hopIps.size() == 1) {
-            MacAddress mac = TcpRun.resolveNextHop(session, routes.get(0), renderer);
+            MacAddress mac = TcpRun.resolveNextHop(session, anyRoute, renderer);
             if (mac == null) {
                 return null;
             }
-            macs.put(routes.get(0).nextHop(), mac);
+            macs.put(anyRoute.nextHop(), mac);
         } else {
-            Route first = routes.get(0);
+            Route first = anyRoute;
             List<Integer> toAsk = new ArrayList<>();
             for (int ip : hopIps) {
                 MacAddress cached = SessionCaches.neighbour(ip);
@@ -183,7 +194,7 @@ public final class SweepRun {
         }
         MacAddress[] out = new MacAddress[routes.size()];
         for (int i = 0; i < out.length; i++) {
-            out[i] = macs.get(routes.get(i).nextHop());
+            out[i] = routes.get(i) == null ? null : macs.get(routes.get(i).nextHop());
         }
         return out;
     }

@@ -50,13 +50,17 @@ public final class SynSweep implements Exchange {
     private static final long MIN_WAIT_MICROS = 100_000;
     private static final int RING = 1 << 16;
     private static final int MAX_SHOWN_DROPS = 20;
+    private static final int MAX_NAMED_SILENT = 20;
     private static final int MAX_BATCH = 256; // sends per timer call: the runner reads replies in between
+    /** One "answered" bit per probe: 2^30 probes is 128 MiB, the most one run may hold. */
+    public static final long MAX_PROBES = 1L << 30;
     private static final int BUSY_REPLIES = 64;
     private static final long CATCH_UP_MICROS = 10_000;
 
     private final Path path;
     private final ProbeSpace space;
     private final MacAddress[] nextHop;
+    private final String[] whyNotProbed;
     private final Settings settings;
     private final SipHash cookie;
     private final Permutation order;
@@ -91,28 +95,34 @@ public final class SynSweep implements Exchange {
     private long duplicates;
     private long forged;
     private long malformed;
+    private long badChecksums;
+    private long notSent;
     private int shownDrops;
     private long maxRttMicros = -1;
-    private int repliesSinceTick;
+    private int repliesSinceTick; // answers to our probes (new or repeated) since the last timer tick
+    private long waitCap = Long.MAX_VALUE;
     private int ipId;
     private boolean done;
 
     /**
-     * @param nextHop the MAC to send each host's probes to (index as in the space), null for a host
-     *                that did not answer ARP: its probes are not sent
+     * @param nextHop     the MAC to send each host's probes to (index as in the space); null for a
+     *                    host that is not probed
+     * @param whyNotProbed for such a host, why (null: "no ARP reply")
      */
-    public SynSweep(Path path, ProbeSpace space, MacAddress[] nextHop, Settings settings, SipHash cookie) {
-        if (space.size() > Integer.MAX_VALUE * 64L) {
-            throw new IllegalArgumentException("too many probes for one sweep; split it with --shard");
+    public SynSweep(Path path, ProbeSpace space, MacAddress[] nextHop, String[] whyNotProbed, Settings settings, SipHash cookie) {
+        this.shardProbes = settings.shard().sizeOf(space.size());
+        if (shardProbes > MAX_PROBES) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "%,d probes in one run is more than %,d (one bit each): "
+                    + "split the sweep with --shard", shardProbes, MAX_PROBES));
         }
         this.path = path;
         this.space = space;
         this.nextHop = nextHop;
+        this.whyNotProbed = whyNotProbed != null ? whyNotProbed : new String[space.hostCount()];
         this.settings = settings;
         this.cookie = cookie;
         this.order = new Permutation(space.size(), settings.seed());
-        this.shardProbes = settings.shard().sizeOf(space.size());
-        this.answered = new long[(int) ((space.size() + 63) / 64)];
+        this.answered = new long[(int) ((shardProbes + 63) / 64)];
         this.template = new SynTemplate(path.ourMac(), path.ourIp(), path.sourcePort());
         this.intervalMicros = 1e6 / settings.ratePps();
         this.openByHost = new int[space.hostCount()];
@@ -121,6 +131,17 @@ public final class SynSweep implements Exchange {
         this.probesByHost = new int[space.hostCount()];
         this.ipId = (int) (settings.seed() ^ path.sourcePort()) & 0xffff;
         java.util.Arrays.fill(ringProbe, -1);
+    }
+
+    /** The probe (host × ports + port) this shard asks n-th. */
+    private long probeAt(long n) {
+        return order.at(settings.shard().position(n));
+    }
+
+    /** The inverse: which of this shard's probes {@code probe} is, or -1 when another shard asks it. */
+    private long localIndex(long probe) {
+        long fromFirst = order.indexOf(probe) - settings.shard().index();
+        return fromFirst < 0 || fromFirst % settings.shard().count() != 0 ? -1 : fromFirst / settings.shard().count();
     }
 
     /** The sequence number of the SYN to host:port: 32 bits of SipHash over both ends' addresses and ports. */
@@ -154,11 +175,10 @@ public final class SynSweep implements Exchange {
         if (sending) {
             sendDue(now, out);
         } else if (now >= waitUntil) {
-            if (busy) {
-                // the runner handed us a full batch of replies since the last tick: more are
-                // queued in the capture ring, and the wait for stragglers counts from catching up
-                waitUntil = now + CATCH_UP_MICROS;
-                repliesSinceTick = 0;
+            if (busy && now < waitCap) {
+                // many answers to our probes since the last tick: more are still queued in the
+                // capture ring, and the wait for stragglers counts from catching up (within bounds)
+                waitUntil = Math.min(waitCap, now + CATCH_UP_MICROS);
                 return;
             }
             endPass(now, out);
@@ -169,9 +189,13 @@ public final class SynSweep implements Exchange {
         int steps = 0;
         while (next < shardProbes && nextSendAt <= now && steps++ < MAX_BATCH) {
             long n = next++;
-            long probe = order.at(settings.shard().position(n));
+            if (pass > 0 && isAnswered(n)) {
+                continue;
+            }
+            long probe = probeAt(n);
             int h = space.hostIndexOf(probe);
-            if (nextHop[h] == null || (pass > 0 && isAnswered(probe))) {
+            if (nextHop[h] == null) {
+                notSent += pass == 0 ? 1 : 0;
                 continue;
             }
             if (pass == 0) {
@@ -196,6 +220,7 @@ public final class SynSweep implements Exchange {
             long wait = maxRttMicros < 0 ? settings.maxWaitMicros()
                     : Math.min(settings.maxWaitMicros(), Math.max(MIN_WAIT_MICROS, 2 * maxRttMicros));
             waitUntil = now + wait;
+            waitCap = waitUntil + settings.maxWaitMicros();
             String rate = sentInPass < 100 ? "" : String.format(Locale.ROOT, " (%,.0f/s)", rate(sentInPass, now - passStartedAt));
             out.emit(new Event.Note(now, "info", String.format(Locale.ROOT, "pass %d: %,d SYN%s in %s%s; waiting %s for stragglers",
                     pass + 1, sentInPass, sentInPass == 1 ? "" : "s", Durations.human(now - passStartedAt), rate,
@@ -228,7 +253,6 @@ public final class SynSweep implements Exchange {
         if (done) {
             return;
         }
-        repliesSinceTick++;
         byte[] f = rf.bytes();
         Reply r;
         try {
@@ -245,14 +269,20 @@ public final class SynSweep implements Exchange {
             return;
         }
         long probe = space.indexOf(r.host(), r.port());
-        if (probe < 0 || r.ack() - 1 != cookieOf(cookie, path.ourIp(), path.sourcePort(), r.host(), r.port())) {
+        long n = probe < 0 ? -1 : localIndex(probe);
+        if (n < 0 || r.ack() - 1 != cookieOf(cookie, path.ourIp(), path.sourcePort(), r.host(), r.port())) {
             forged++;
             drop(rf, out, "ignored: " + Ip4.toString(r.host()) + ":" + r.port() + " answers a SYN we did not send (ack "
                     + Integer.toUnsignedString(r.ack()) + " is not our cookie + 1)");
             return;
         }
+        repliesSinceTick++;
+        if (!r.checksumOk()) {
+            badChecksums++;
+            drop(rf, out, "accepted: its checksum is wrong (a sender's checksum offload?) but its ack is our cookie + 1");
+        }
         long now = rf.timeMicros();
-        if (isAnswered(probe)) {
+        if (isAnswered(n)) {
             duplicates++;
             if (r.kind() == Reply.Kind.SYN_ACK) {
                 sendRst(r, out); // the server sends its SYN,ACK again: our RST was lost, so RST again
@@ -262,9 +292,9 @@ public final class SynSweep implements Exchange {
             }
             return;
         }
-        answered[(int) (probe >>> 6)] |= 1L << probe;
+        answered[(int) (n >>> 6)] |= 1L << n;
         answeredCount++;
-        long rtt = rttOf(probe, now);
+        long rtt = rttOf(n, now);
         int h = space.hostIndex(r.host());
         State state;
         String reason;
@@ -313,9 +343,8 @@ public final class SynSweep implements Exchange {
         out.emit(new Event.Note(now, "answer", text, f));
     }
 
-    /** The RTT when the probe was sent recently enough to be in the ring of send times, else -1. */
-    private long rttOf(long probe, long now) {
-        long n = (order.indexOf(probe) - settings.shard().index()) / settings.shard().count();
+    /** The RTT when this shard's n-th probe was sent recently enough to be in the ring of send times, else -1. */
+    private long rttOf(long n, long now) {
         int slot = (int) (n & (RING - 1));
         if (ringProbe[slot] != n) {
             return -1;
@@ -358,8 +387,8 @@ public final class SynSweep implements Exchange {
         }
     }
 
-    private boolean isAnswered(long probe) {
-        return (answered[(int) (probe >>> 6)] & (1L << probe)) != 0;
+    private boolean isAnswered(long n) {
+        return (answered[(int) (n >>> 6)] & (1L << n)) != 0;
     }
 
     private void finish(long now, Output out) {
@@ -370,31 +399,34 @@ public final class SynSweep implements Exchange {
             sendingMicros += now - passStartedAt;
             sending = false;
         }
-        List<Long> silent = silentProbes(settings.show().contains(State.FILTERED) ? Long.MAX_VALUE : 20);
-        if (settings.show().contains(State.FILTERED)) {
-            for (long p : silent) {
-                tell(now, space.hostOf(p), space.portOf(p), State.FILTERED, "no-response", -1, -1, out);
-            }
+        // the silent probes: each told with --show filtered; named in the summary when there are few
+        List<Long> few = new ArrayList<>();
+        boolean tellSilent = settings.show().contains(State.FILTERED);
+        if (tellSilent || liveProbes - answeredCount <= MAX_NAMED_SILENT) {
+            forEachSilent(p -> {
+                if (tellSilent) {
+                    tell(now, space.hostOf(p), space.portOf(p), State.FILTERED, "no-response", -1, -1, out);
+                }
+                if (few.size() < MAX_NAMED_SILENT) {
+                    few.add(p);
+                }
+            });
         }
         done = true;
-        out.emit(result(now, silent, 0));
+        out.emit(result(now, liveProbes - answeredCount <= MAX_NAMED_SILENT ? few : List.of(), 0));
     }
 
-    /** The probes still silent, in port order, when there are at most {@code limit} (else an empty list). */
-    private List<Long> silentProbes(long limit) {
-        long count = liveProbes - answeredCount;
-        List<Long> out = new ArrayList<>();
-        if (count == 0 || count > limit) {
-            return out;
-        }
-        for (long n = 0; n < shardProbes; n++) {
-            long probe = order.at(settings.shard().position(n));
-            if (nextHop[space.hostIndexOf(probe)] != null && !isAnswered(probe)) {
-                out.add(probe);
+    /** Calls back with every probe of this shard still unanswered, in host and port order (no list is built). */
+    private void forEachSilent(java.util.function.LongConsumer action) {
+        for (long p = 0; p < space.size(); p++) {
+            if (nextHop[space.hostIndexOf(p)] == null) {
+                continue;
+            }
+            long n = localIndex(p);
+            if (n >= 0 && !isAnswered(n)) {
+                action.accept(p);
             }
         }
-        out.sort(null);
-        return out;
     }
 
     private Event.Result result(long now, List<Long> silentList, int forcedExit) {
@@ -408,7 +440,8 @@ public final class SynSweep implements Exchange {
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("ok", exit == 0);
         f.put("hosts", space.hostCount());
-        f.put("hosts_without_arp", hostsDown);
+        f.put("hosts_not_probed", hostsDown);
+        f.put("not_sent", notSent);
         f.put("ports_per_host", space.portCount());
         f.put("probes", shardProbes);
         f.put("shard", settings.shard().toString());
@@ -427,6 +460,7 @@ public final class SynSweep implements Exchange {
         f.put("duplicates", duplicates);
         f.put("forged", forged);
         f.put("malformed", malformed);
+        f.put("bad_checksums", badChecksums);
         List<Map<String, Object>> openList = new ArrayList<>();
         for (Open o : open) {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -442,7 +476,8 @@ public final class SynSweep implements Exchange {
         for (int h = 0; h < space.hostCount(); h++) {
             if (nextHop[h] == null) {
                 if (space.hostCount() <= 20) {
-                    s.append(Ip4.toString(space.host(h))).append(": no ARP reply, not probed\n");
+                    s.append(Ip4.toString(space.host(h))).append(": not probed (")
+                            .append(whyNotProbed[h] != null ? whyNotProbed[h] : "no ARP reply").append(")\n");
                 }
                 continue;
             }
@@ -459,13 +494,19 @@ public final class SynSweep implements Exchange {
                 shardProbes, shardProbes == 1 ? "" : "s", space.hostCount(), space.hostCount() == 1 ? "" : "s",
                 settings.shard().isWhole() ? "" : " (shard " + settings.shard() + ")", Durations.human(now - startedAt), open.size(),
                 closed, filtered, sent, sent == 1 ? "" : "s", rate, pass + 1, pass == 0 ? "" : "es"));
+        if (notSent > 0) {
+            s.append(String.format(Locale.ROOT, "; %,d not sent (host%s not probed)", notSent, hostsDown == 1 ? "" : "s"));
+        }
         if (forged + malformed > 0) {
             s.append(String.format(Locale.ROOT, "; %,d forged or stray and %,d malformed replies dropped", forged, malformed));
+        }
+        if (badChecksums > 0) {
+            s.append(String.format(Locale.ROOT, "; %,d replies with a wrong checksum accepted on their cookie", badChecksums));
         }
         return new Event.Result(now, exit, List.of(), s.toString(), f);
     }
 
-    /** "(82 no answer; 83 icmp communication administratively prohibited)" when the host has few filtered ports. */
+    /** "(82 no-response; 1 by icmp communication administratively prohibited from …)": which ports, when few, and why. */
     private String filteredDetail(int h, List<Long> silentList) {
         List<String> parts = new ArrayList<>();
         for (long p : silentList) {

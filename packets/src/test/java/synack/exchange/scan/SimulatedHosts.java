@@ -75,6 +75,25 @@ class SimulatedHosts {
         return List.of(Frames.tcp(ROUTER, client, t.ip().destination(), t.ip().source(), ipId++, reply));
     }
 
+    /** An ICMP echo reply from the router to the client: traffic for us that answers nothing we sent. */
+    static byte[] echoReply(MacAddress client, int clientIp) {
+        byte[] icmp = new byte[8];
+        int sum = Checksum.compute(icmp, 0, icmp.length);
+        icmp[2] = (byte) (sum >>> 8);
+        icmp[3] = (byte) sum;
+        return fromRouter(client, Ipv4Packet.build(ROUTER_IP, clientIp, Ipv4Packet.PROTO_ICMP, 7, 64, icmp));
+    }
+
+    /** An IPv4 packet in an Ethernet frame from the router to the client. */
+    static byte[] fromRouter(MacAddress client, byte[] ip) {
+        byte[] frame = new byte[14 + ip.length];
+        client.write(frame, 0);
+        ROUTER.write(frame, 6);
+        frame[12] = 0x08;
+        System.arraycopy(ip, 0, frame, 14, ip.length);
+        return frame;
+    }
+
     /** ICMP type 3 code 13 from the router, quoting the IP header and first 8 bytes of the SYN. */
     byte[] icmpProhibited(MacAddress client, int clientIp, byte[] quotedPacket) {
         byte[] icmp = new byte[8 + 28];
@@ -84,12 +103,6 @@ class SimulatedHosts {
         int sum = Checksum.compute(icmp, 0, icmp.length);
         icmp[2] = (byte) (sum >>> 8);
         icmp[3] = (byte) sum;
-        byte[] ip = Ipv4Packet.build(ROUTER_IP, clientIp, Ipv4Packet.PROTO_ICMP, ipId++, 64, icmp);
-        byte[] frame = new byte[14 + ip.length];
-        client.write(frame, 0);
-        ROUTER.write(frame, 6);
-        frame[12] = 0x08;
-        System.arraycopy(ip, 0, frame, 14, ip.length);
-        return frame;
+        return fromRouter(client, Ipv4Packet.build(ROUTER_IP, clientIp, Ipv4Packet.PROTO_ICMP, ipId++, 64, icmp));
     }
 }

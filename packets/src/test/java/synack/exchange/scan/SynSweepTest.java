@@ -54,8 +54,15 @@ class SynSweepTest {
 
     static Run run(SimulatedHosts peers, List<Integer> hosts, List<Integer> ports, SynSweep.Settings s, double loss,
                    MacAddress[] hops) {
+        return run(peers, hosts, ports, s, loss, hops, ours -> { });
+    }
+
+    /** As above; {@code before} may inject frames into our end of the wire (arriving at set times). */
+    static Run run(SimulatedHosts peers, List<Integer> hosts, List<Integer> ports, SynSweep.Settings s, double loss,
+                   MacAddress[] hops, java.util.function.Consumer<MemoryLink> before) {
         VirtualClock clock = new VirtualClock(START);
         MemoryLink[] wire = MemoryLink.pair(clock, 200);
+        before.accept(wire[0]);
         wire[1].respondWith(peers::answer);
         Link link = loss > 0 ? new FaultyLink(wire[0], 11).drop(loss) : wire[0];
         List<Event> events = new ArrayList<>();
@@ -64,7 +71,7 @@ class SynSweepTest {
         if (hops == null) {
             java.util.Arrays.fill(nextHop, SimulatedHosts.ROUTER);
         }
-        SynSweep sweep = new SynSweep(new SynSweep.Path(US, US_IP, SPORT, false), space, nextHop, s, new SipHash(5, 6));
+        SynSweep sweep = new SynSweep(new SynSweep.Path(US, US_IP, SPORT, false), space, nextHop, null, s, new SipHash(5, 6));
         new Runner(link, clock, events::add).run(sweep, () -> false);
         return new Run(events, sweep, peers, clock.nowMicros() - START);
     }
@@ -168,8 +175,9 @@ class SynSweepTest {
                 new MacAddress[] {SimulatedHosts.ROUTER, null});
         assertEquals(Set.of("198.18.2.2:80"), r.told("open"));
         assertNull(peers.synsSeen.get(SimulatedHosts.key(B, 80)));
-        assertEquals(1, r.result().fields().get("hosts_without_arp"));
-        assertTrue(r.result().summary().contains("198.18.2.3: no ARP reply"), r.result().summary());
+        assertEquals(1, r.result().fields().get("hosts_not_probed"));
+        assertEquals(2L, r.result().fields().get("not_sent"));
+        assertTrue(r.result().summary().contains("198.18.2.3: not probed (no ARP reply)"), r.result().summary());
     }
 
     @Test
@@ -178,6 +186,99 @@ class SynSweepTest {
         Run r = run(peers, List.of(A), List.of(80, 81), settings(1, Shard.WHOLE, 1), 0, null);
         assertEquals(4, r.result().exitCode());
         assertEquals(4L, r.result().fields().get("sent"));
+    }
+
+    @Test
+    void aFloodOfOtherFramesDoesNotKeepTheSweepWaiting() {
+        // 10,000 frames a second for 100 s to our address: echo replies, and SYN,ACKs to our port
+        // that do not carry our cookie. Neither is an answer; the wait for stragglers must still end.
+        SimulatedHosts peers = new SimulatedHosts().host("198.18.2.2", Set.of(80), Set.of(82), Set.of());
+        Run r = run(peers, List.of(A), List.of(80, 82), settings(1, Shard.WHOLE, 1), 0, null, ours -> {
+            byte[] echo = SimulatedHosts.echoReply(US, US_IP);
+            byte[] fake = Frames.tcp(SimulatedHosts.ROUTER, US, A, US_IP, 1, TcpSegment.of(81, SPORT, 1, 42,
+                    TcpSegment.SYN | TcpSegment.ACK, 1000, TcpSegment.Options.NONE, new byte[0]));
+            for (long t = 0; t < 100_000_000; t += 100) {
+                ours.inject((t / 100) % 2 == 0 ? echo : fake, START + t);
+            }
+        });
+        assertEquals(0, r.result().exitCode(), r.result().summary());
+        assertTrue(r.elapsedMicros() < 5_000_000, "ended after " + r.elapsedMicros() / 1000 + " ms of virtual time");
+        assertTrue((Long) r.result().fields().get("forged") > 1000);
+    }
+
+    @Test
+    void aRepeatedSynAckIsResetAgain() {
+        // the server's SYN,ACK comes twice (its retransmission: our first RST was lost): RST both
+        SimulatedHosts peers = new SimulatedHosts() {
+            @Override
+            List<byte[]> answer(synack.link.ReceivedFrame frame) {
+                List<byte[]> real = super.answer(frame);
+                return real.isEmpty() ? real : List.of(real.get(0), real.get(0));
+            }
+        }.host("198.18.2.2", Set.of(80), Set.of(82), Set.of()); // 82 stays silent: the sweep is still listening
+        Run r = run(peers, List.of(A), List.of(80, 82), settings(0, Shard.WHOLE, 1), 0, null);
+        assertEquals(Set.of("198.18.2.2:80"), r.told("open"));
+        assertEquals(2, peers.rstsSeen.size(), "one RST per SYN,ACK");
+        assertEquals(1L, r.result().fields().get("duplicates"));
+    }
+
+    @Test
+    void showingEveryFilteredPortOfABigSweepKeepsTheSummaryShort() {
+        Set<Integer> dropped = IntStream.rangeClosed(1, 60_000).boxed().collect(Collectors.toSet());
+        SimulatedHosts peers = new SimulatedHosts().host("198.18.2.2", Set.of(61_000), dropped, Set.of());
+        Run r = run(peers, List.of(A), ALL_PORTS, new SynSweep.Settings(1_000_000, 0, 200_000, Shard.WHOLE, 1,
+                EnumSet.allOf(SynSweep.State.class), false), 0, null);
+        assertEquals(60_000, r.told("filtered").size());
+        assertEquals(65_536 - 60_000 - 1, r.told("closed").size());
+        assertTrue(r.result().summary().length() < 500, r.result().summary());
+        assertEquals(60_000L, r.result().fields().get("filtered_silent"));
+    }
+
+    @Test
+    void shardsOfSeveralHostsWithOneNotProbedStillAskEachOtherProbeOnce() {
+        SimulatedHosts peers = new SimulatedHosts().host("198.18.2.2", Set.of(80), Set.of(), Set.of())
+                .host("198.18.2.3", Set.of(22), Set.of(), Set.of());
+        int c = Ip4.parse("198.18.2.4");
+        List<Integer> ports = IntStream.rangeClosed(1, 3000).boxed().toList();
+        Set<String> open = new TreeSet<>();
+        for (int i = 0; i < 4; i++) {
+            Run r = run(peers, List.of(A, c, B), ports, settings(0, new Shard(i, 4), 5), 0,
+                    new MacAddress[] {SimulatedHosts.ROUTER, null, SimulatedHosts.ROUTER});
+            open.addAll(r.told("open"));
+        }
+        assertEquals(6000, peers.synsSeen.size());
+        assertTrue(peers.synsSeen.values().stream().allMatch(n -> n == 1));
+        assertEquals(Set.of("198.18.2.2:80", "198.18.2.3:22"), open);
+    }
+
+    @Test
+    void aReplyWithAWrongChecksumButOurCookieIsAcceptedAndCounted() throws MalformedFrameException {
+        SimulatedHosts peers = new SimulatedHosts() {
+            @Override
+            List<byte[]> answer(synack.link.ReceivedFrame frame) {
+                List<byte[]> out = new ArrayList<>();
+                for (byte[] f : super.answer(frame)) {
+                    byte[] g = f.clone();
+                    g[14 + 20 + 16] ^= 0x55; // the TCP checksum, as a sender with checksum offload leaves it
+                    out.add(g);
+                }
+                return out;
+            }
+        }.host("198.18.2.2", Set.of(80), Set.of(), Set.of());
+        Run r = run(peers, List.of(A), List.of(80, 81), settings(0, Shard.WHOLE, 1), 0, null);
+        assertEquals(Set.of("198.18.2.2:80"), r.told("open"));
+        assertEquals(2L, r.result().fields().get("bad_checksums"));
+        assertEquals(1L, r.result().fields().get("closed"));
+    }
+
+    @Test
+    void aFrameCutShortByTheSnaplenIsIgnoredUnlessItIsForOurPort() {
+        byte[] big = Frames.tcp(SimulatedHosts.ROUTER, US, A, US_IP, 1, TcpSegment.of(80, 5555, 1, 2, TcpSegment.ACK, 1000,
+                TcpSegment.Options.NONE, new byte[1000]));
+        assertNull(assertParsesOrNull(java.util.Arrays.copyOf(big, 256)));
+        byte[] ours = Frames.tcp(SimulatedHosts.ROUTER, US, A, US_IP, 1, TcpSegment.of(80, SPORT, 1, 2, TcpSegment.ACK, 1000,
+                TcpSegment.Options.NONE, new byte[1000]));
+        assertThrows(MalformedFrameException.class, () -> Reply.parse(java.util.Arrays.copyOf(ours, 256), US_IP, SPORT));
     }
 
     @Test
@@ -212,7 +313,10 @@ class SynSweepTest {
         assertEquals(Reply.Kind.SYN_ACK, assertParses(good).kind());
         byte[] damaged = good.clone();
         damaged[14 + 20 + 5] ^= 1; // inside the TCP header (the frame may be padded to 60 bytes)
-        assertThrows(MalformedFrameException.class, () -> Reply.parse(damaged, US_IP, SPORT));
+        assertEquals(false, assertParses(damaged).checksumOk(), "reported, not thrown: the cookie decides");
+        byte[] badIp = good.clone();
+        badIp[14 + 8] ^= 1; // the TTL: the IPv4 header checksum no longer holds
+        assertThrows(MalformedFrameException.class, () -> Reply.parse(badIp, US_IP, SPORT));
         byte[] truncated = java.util.Arrays.copyOf(good, 40);
         assertThrows(MalformedFrameException.class, () -> Reply.parse(truncated, US_IP, SPORT));
         assertNull(assertParsesOrNull(Frames.tcp(SimulatedHosts.ROUTER, US, A, US_IP, 1,
