@@ -27,6 +27,7 @@ import synack.wire.TcpSegment;
  * ("answered") for the retries. SYN,ACK → open (and our RST frees the server's half-open
  * slot); RST → closed; ICMP unreachable quoting our SYN → filtered; silence after every retry
  * → filtered. Results are told as they arrive; the retry passes re-ask only the silent.
+ * {@link SweepTally} counts what was found and writes the result.
  */
 public final class SynSweep implements Exchange {
     /** Our end: MAC, address and the one source port every probe uses; ownsSource = answer ARP for the address. */
@@ -60,7 +61,6 @@ public final class SynSweep implements Exchange {
     private final Path path;
     private final ProbeSpace space;
     private final MacAddress[] nextHop;
-    private final String[] whyNotProbed;
     private final Settings settings;
     private final SipHash cookie;
     private final Permutation order;
@@ -69,14 +69,9 @@ public final class SynSweep implements Exchange {
     private final SynTemplate template;
     private final byte[] frame = new byte[SynTemplate.LENGTH];
     private final double intervalMicros;
-    private final int[] openByHost;
-    private final int[] closedByHost;
-    private final int[] icmpByHost;
-    private final int[] probesByHost;
     private final long[] ringProbe = new long[RING];
     private final long[] ringSentAt = new long[RING];
-    private final List<Open> open = new ArrayList<>();
-    private final Map<String, Integer> icmpReasons = new LinkedHashMap<>();
+    private final SweepTally tally;
 
     private int pass;
     private long next; // this pass's next shard-local probe number
@@ -88,15 +83,6 @@ public final class SynSweep implements Exchange {
     private long startedAt;
     private long sendingMicros;
     private long sent;
-    private long liveProbes;
-    private long answeredCount;
-    private long closed;
-    private long icmpFiltered;
-    private long duplicates;
-    private long forged;
-    private long malformed;
-    private long badChecksums;
-    private long notSent;
     private int shownDrops;
     private long maxRttMicros = -1;
     private int repliesSinceTick; // answers to our probes (new or repeated) since the last timer tick
@@ -118,17 +104,13 @@ public final class SynSweep implements Exchange {
         this.path = path;
         this.space = space;
         this.nextHop = nextHop;
-        this.whyNotProbed = whyNotProbed != null ? whyNotProbed : new String[space.hostCount()];
         this.settings = settings;
         this.cookie = cookie;
         this.order = new Permutation(space.size(), settings.seed());
         this.answered = new long[(int) ((shardProbes + 63) / 64)];
         this.template = new SynTemplate(path.ourMac(), path.ourIp(), path.sourcePort());
         this.intervalMicros = 1e6 / settings.ratePps();
-        this.openByHost = new int[space.hostCount()];
-        this.closedByHost = new int[space.hostCount()];
-        this.icmpByHost = new int[space.hostCount()];
-        this.probesByHost = new int[space.hostCount()];
+        this.tally = new SweepTally(space, nextHop, whyNotProbed);
         this.ipId = (int) (settings.seed() ^ path.sourcePort()) & 0xffff;
         java.util.Arrays.fill(ringProbe, -1);
     }
@@ -195,12 +177,11 @@ public final class SynSweep implements Exchange {
             long probe = probeAt(n);
             int h = space.hostIndexOf(probe);
             if (nextHop[h] == null) {
-                notSent += pass == 0 ? 1 : 0;
+                tally.notSent += pass == 0 ? 1 : 0;
                 continue;
             }
             if (pass == 0) {
-                liveProbes++;
-                probesByHost[h]++;
+                tally.probing(h);
             }
             int host = space.host(h);
             int port = space.portOf(probe);
@@ -221,7 +202,7 @@ public final class SynSweep implements Exchange {
                     : Math.min(settings.maxWaitMicros(), Math.max(MIN_WAIT_MICROS, 2 * maxRttMicros));
             waitUntil = now + wait;
             waitCap = waitUntil + settings.maxWaitMicros();
-            String rate = sentInPass < 100 ? "" : String.format(Locale.ROOT, " (%,.0f/s)", rate(sentInPass, now - passStartedAt));
+            String rate = sentInPass < 100 ? "" : String.format(Locale.ROOT, " (%,.0f/s)", SweepTally.rate(sentInPass, now - passStartedAt));
             out.emit(new Event.Note(now, "info", String.format(Locale.ROOT, "pass %d: %,d SYN%s in %s%s; waiting %s for stragglers",
                     pass + 1, sentInPass, sentInPass == 1 ? "" : "s", Durations.human(now - passStartedAt), rate,
                     Durations.human(wait)), Map.of("pass", pass + 1, "sent", sentInPass)));
@@ -230,7 +211,7 @@ public final class SynSweep implements Exchange {
     }
 
     private void endPass(long now, Output out) {
-        long silent = liveProbes - answeredCount;
+        long silent = tally.silent();
         if (silent == 0 || pass >= settings.retries()) {
             finish(now, out);
             return;
@@ -243,7 +224,7 @@ public final class SynSweep implements Exchange {
     }
 
     private void checkComplete(long now, Output out) {
-        if (!sending && answeredCount == liveProbes) {
+        if (!sending && tally.silent() == 0) {
             finish(now, out);
         }
     }
@@ -261,7 +242,7 @@ public final class SynSweep implements Exchange {
             }
             r = Reply.parse(f, path.ourIp(), path.sourcePort());
         } catch (MalformedFrameException e) {
-            malformed++;
+            tally.malformed++;
             drop(rf, out, "dropped: " + e.getMessage());
             return;
         }
@@ -271,19 +252,19 @@ public final class SynSweep implements Exchange {
         long probe = space.indexOf(r.host(), r.port());
         long n = probe < 0 ? -1 : localIndex(probe);
         if (n < 0 || r.ack() - 1 != cookieOf(cookie, path.ourIp(), path.sourcePort(), r.host(), r.port())) {
-            forged++;
+            tally.forged++;
             drop(rf, out, "ignored: " + Ip4.toString(r.host()) + ":" + r.port() + " answers a SYN we did not send (ack "
                     + Integer.toUnsignedString(r.ack()) + " is not our cookie + 1)");
             return;
         }
         repliesSinceTick++;
         if (!r.checksumOk()) {
-            badChecksums++;
+            tally.badChecksums++;
             drop(rf, out, "accepted: its checksum is wrong (a sender's checksum offload?) but its ack is our cookie + 1");
         }
         long now = rf.timeMicros();
         if (isAnswered(n)) {
-            duplicates++;
+            tally.duplicates++;
             if (r.kind() == Reply.Kind.SYN_ACK) {
                 sendRst(r, out); // the server sends its SYN,ACK again: our RST was lost, so RST again
             }
@@ -293,7 +274,6 @@ public final class SynSweep implements Exchange {
             return;
         }
         answered[(int) (n >>> 6)] |= 1L << n;
-        answeredCount++;
         long rtt = rttOf(n, now);
         int h = space.hostIndex(r.host());
         State state;
@@ -302,22 +282,18 @@ public final class SynSweep implements Exchange {
             case SYN_ACK -> {
                 state = State.OPEN;
                 reason = "syn-ack";
-                openByHost[h]++;
-                open.add(new Open(r.host(), r.port(), rtt, r.ttl()));
+                tally.open(h, new Open(r.host(), r.port(), rtt, r.ttl()));
                 sendRst(r, out);
             }
             case RST -> {
                 state = State.CLOSED;
                 reason = "rst";
-                closedByHost[h]++;
-                closed++;
+                tally.closed(h);
             }
             default -> {
                 state = State.FILTERED;
                 reason = "icmp " + new IcmpMessage(r.icmpType(), r.icmpCode(), new byte[0]).meaning() + " from " + Ip4.toString(r.from());
-                icmpByHost[h]++;
-                icmpFiltered++;
-                icmpReasons.merge(reason, 1, Integer::sum);
+                tally.filteredByIcmp(h, reason);
             }
         }
         if (settings.tellFrames()) {
@@ -402,7 +378,7 @@ public final class SynSweep implements Exchange {
         // the silent probes: each told with --show filtered; named in the summary when there are few
         List<Long> few = new ArrayList<>();
         boolean tellSilent = settings.show().contains(State.FILTERED);
-        if (tellSilent || liveProbes - answeredCount <= MAX_NAMED_SILENT) {
+        if (tellSilent || tally.silent() <= MAX_NAMED_SILENT) {
             forEachSilent(p -> {
                 if (tellSilent) {
                     tell(now, space.hostOf(p), space.portOf(p), State.FILTERED, "no-response", -1, -1, out);
@@ -413,7 +389,7 @@ public final class SynSweep implements Exchange {
             });
         }
         done = true;
-        out.emit(result(now, liveProbes - answeredCount <= MAX_NAMED_SILENT ? few : List.of(), 0));
+        out.emit(result(now, tally.silent() <= MAX_NAMED_SILENT ? few : List.of(), 0));
     }
 
     /** Calls back with every probe of this shard still unanswered, in host and port order (no list is built). */
@@ -429,101 +405,9 @@ public final class SynSweep implements Exchange {
         }
     }
 
-    private Event.Result result(long now, List<Long> silentList, int forcedExit) {
-        long silent = liveProbes - answeredCount;
-        long filtered = icmpFiltered + silent;
-        int hostsDown = 0;
-        for (MacAddress m : nextHop) {
-            hostsDown += m == null ? 1 : 0;
-        }
-        int exit = forcedExit != 0 ? forcedExit : !open.isEmpty() ? 0 : answeredCount > 0 ? 1 : 4;
-        Map<String, Object> f = new LinkedHashMap<>();
-        f.put("ok", exit == 0);
-        f.put("hosts", space.hostCount());
-        f.put("hosts_not_probed", hostsDown);
-        f.put("not_sent", notSent);
-        f.put("ports_per_host", space.portCount());
-        f.put("probes", shardProbes);
-        f.put("shard", settings.shard().toString());
-        f.put("seed", Long.toUnsignedString(settings.seed()));
-        f.put("open", open.size());
-        f.put("closed", closed);
-        f.put("filtered", filtered);
-        f.put("filtered_icmp", icmpFiltered);
-        f.put("filtered_silent", silent);
-        f.put("sent", sent);
-        f.put("passes", pass + 1);
-        f.put("elapsed_ms", Durations.msValue(now - startedAt));
-        f.put("sending_ms", Durations.msValue(sendingMicros));
-        f.put("rate_pps", Math.round(rate(sent, sendingMicros)));
-        f.put("rate_asked_pps", settings.ratePps());
-        f.put("duplicates", duplicates);
-        f.put("forged", forged);
-        f.put("malformed", malformed);
-        f.put("bad_checksums", badChecksums);
-        List<Map<String, Object>> openList = new ArrayList<>();
-        for (Open o : open) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("host", Ip4.toString(o.host()));
-            m.put("port", o.port());
-            m.put("rtt_ms", o.rttMicros() < 0 ? null : Durations.msValue(o.rttMicros()));
-            m.put("ttl", o.ttl());
-            openList.add(m);
-        }
-        f.put("open_ports", openList);
-
-        StringBuilder s = new StringBuilder();
-        for (int h = 0; h < space.hostCount(); h++) {
-            if (nextHop[h] == null) {
-                if (space.hostCount() <= 20) {
-                    s.append(Ip4.toString(space.host(h))).append(": not probed (")
-                            .append(whyNotProbed[h] != null ? whyNotProbed[h] : "no ARP reply").append(")\n");
-                }
-                continue;
-            }
-            if (space.hostCount() > 20 && openByHost[h] == 0) {
-                continue;
-            }
-            long hostSilent = probesByHost[h] - openByHost[h] - closedByHost[h] - icmpByHost[h];
-            s.append(String.format(Locale.ROOT, "%s: %,d open, %,d closed, %,d filtered%s\n", Ip4.toString(space.host(h)),
-                    openByHost[h], closedByHost[h], icmpByHost[h] + hostSilent, filteredDetail(h, silentList)));
-        }
-        // a rate over a handful of SYNs measures start-up, not sending: shown from 100 on
-        String rate = sent < 100 ? "" : String.format(Locale.ROOT, " at %,.0f/s (asked %,d/s)", rate(sent, sendingMicros), settings.ratePps());
-        s.append(String.format(Locale.ROOT, "%,d probe%s to %,d host%s%s in %s: %,d open, %,d closed, %,d filtered — %,d SYN%s sent%s, %d pass%s",
-                shardProbes, shardProbes == 1 ? "" : "s", space.hostCount(), space.hostCount() == 1 ? "" : "s",
-                settings.shard().isWhole() ? "" : " (shard " + settings.shard() + ")", Durations.human(now - startedAt), open.size(),
-                closed, filtered, sent, sent == 1 ? "" : "s", rate, pass + 1, pass == 0 ? "" : "es"));
-        if (notSent > 0) {
-            s.append(String.format(Locale.ROOT, "; %,d not sent (host%s not probed)", notSent, hostsDown == 1 ? "" : "s"));
-        }
-        if (forged + malformed > 0) {
-            s.append(String.format(Locale.ROOT, "; %,d forged or stray and %,d malformed replies dropped", forged, malformed));
-        }
-        if (badChecksums > 0) {
-            s.append(String.format(Locale.ROOT, "; %,d replies with a wrong checksum accepted on their cookie", badChecksums));
-        }
-        return new Event.Result(now, exit, List.of(), s.toString(), f);
-    }
-
-    /** "(82 no-response; 1 by icmp communication administratively prohibited from …)": which ports, when few, and why. */
-    private String filteredDetail(int h, List<Long> silentList) {
-        List<String> parts = new ArrayList<>();
-        for (long p : silentList) {
-            if (space.hostIndexOf(p) == h) {
-                parts.add(space.portOf(p) + " no-response");
-            }
-        }
-        if (icmpByHost[h] > 0 && icmpReasons.size() == 1) {
-            parts.add(icmpByHost[h] + " by " + icmpReasons.keySet().iterator().next());
-        } else if (icmpByHost[h] > 0) {
-            parts.add(icmpByHost[h] + " by ICMP unreachable");
-        }
-        return parts.isEmpty() ? "" : " (" + String.join("; ", parts) + ")";
-    }
-
-    private static double rate(long count, long micros) {
-        return micros <= 0 ? count : count * 1e6 / micros;
+    private Event.Result result(long now, List<Long> fewSilent, int forcedExit) {
+        return tally.result(now, new SweepTally.Sending(shardProbes, sent, sendingMicros, pass + 1, now - startedAt, settings.ratePps(),
+                settings.shard(), settings.seed()), fewSilent, forcedExit);
     }
 
     @Override
@@ -570,14 +454,10 @@ public final class SynSweep implements Exchange {
     }
 
     public int openCount() {
-        return open.size();
-    }
-
-    public long answeredCount() {
-        return answeredCount;
+        return tally.openCount();
     }
 
     public List<Open> open() {
-        return List.copyOf(open);
+        return tally.openPorts();
     }
 }
