@@ -62,7 +62,39 @@ public final class Main {
             err.flush();
             return code;
         });
+        reflow(cli);
+        cli.setUsageHelpAutoWidth(true); // a wide terminal gets wide help; a pipe gets picocli's 80 columns
         return cli;
+    }
+
+    /**
+     * The commands' descriptions and footers are written as source lines of ~100 characters;
+     * picocli would wrap each at the help width and leave ragged half-lines. Continuation lines
+     * are joined into paragraphs it can wrap whole: a line continues the one before unless it is
+     * empty or indented (an example), the one before is empty or ends with ':', or a sentence
+     * ended there and a new one begins.
+     */
+    static void reflow(CommandLine cli) {
+        CommandLine.Model.UsageMessageSpec usage = cli.getCommandSpec().usageMessage();
+        usage.description(paragraphs(usage.description()));
+        usage.footer(paragraphs(usage.footer()));
+        cli.getSubcommands().values().forEach(Main::reflow);
+    }
+
+    static String[] paragraphs(String[] lines) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (String line : lines) {
+            String previous = out.isEmpty() ? "" : out.get(out.size() - 1);
+            boolean continues = !line.isEmpty() && !Character.isWhitespace(line.charAt(0)) && !previous.isEmpty()
+                    && !previous.endsWith(":") && !Character.isWhitespace(previous.charAt(0))
+                    && !(previous.endsWith(".") && Character.isUpperCase(line.charAt(0))); // a new sentence keeps its line
+            if (continues) {
+                out.set(out.size() - 1, previous + " " + line);
+            } else {
+                out.add(line);
+            }
+        }
+        return out.toArray(new String[0]);
     }
 
     public static int run(String... args) {

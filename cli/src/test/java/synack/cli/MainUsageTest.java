@@ -161,6 +161,16 @@ class MainUsageTest {
     }
 
     @Test
+    void helpTextIsReflowedIntoParagraphsNotRaggedHalfLines() {
+        assertEquals(List.of("one two three.", "Four five:", "  example a", "", "six seven"),
+                List.of(Main.paragraphs(new String[] {"one two", "three.", "Four", "five:", "  example a", "", "six", "seven"})));
+        Outcome o = run("syn-probe", "--help");
+        assertEquals(0, o.code(), o.toString());
+        // a source line break in mid-sentence no longer leaves a short stub line in the help
+        assertFalse(o.out().lines().anyMatch(l -> l.equals("so the server") || l.equals("frees its SYN_RECEIVED slot); RST → closed;")), o.out());
+    }
+
+    @Test
     void streamsAreRestored() {
         PrintStream before = System.out;
         run("--version");
