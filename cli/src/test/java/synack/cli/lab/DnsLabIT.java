@@ -138,6 +138,24 @@ class DnsLabIT {
     }
 
     @Test
+    void traceFindsTheAddressOfANameServerDelegatedWithoutGlue() {
+        // test. delegates outside.test. to ns.elsewhere.synack.test. and gives no address for it
+        Lab.Result noGlue = lab.in("client", "dig", "+norec", "@198.18.3.11", "www.outside.test", "A");
+        assertTrue(noGlue.out().contains("ns.elsewhere.synack.test.") && noGlue.out().contains("ADDITIONAL: 1"),
+                "the lab's referral carries no glue (only the OPT record):\n" + noGlue);
+        Lab.Result r = lab.synack("dns-resolve", "--trace", "--root-hints", lab.get("ROOT_HINTS"), "www.outside.test");
+        assertEquals(0, r.exit(), r.toString());
+        for (String s : List.of("no glue", "first find ns.elsewhere.synack.test. A, from the root",
+                "(finding ns.elsewhere.synack.test.) hop 3: ask ns.synack.test. (198.18.3.12)",
+                "ns.elsewhere.synack.test. is 198.18.3.12: back to outside.test.",
+                "hop 3: ask ns.elsewhere.synack.test. (198.18.3.12), a server for outside.test.",
+                "after 3 hops from the root (and 3 more to find a name server's address)")) {
+            assertTrue(r.out().contains(s), "missing '" + s + "':\n" + r);
+        }
+        assertTrue(r.out().lines().anyMatch(l -> l.equals("198.18.2.2")), r.toString());
+    }
+
+    @Test
     void bulkResolvesEveryNameAndStreamsTheAnswers(@TempDir Path dir) throws Exception {
         Path names = dir.resolve("names.txt");
         Files.writeString(names, "www.synack.test\nsynack.test MX\n# a comment\n\nnope.synack.test\nweb.synack.test\n");

@@ -25,7 +25,10 @@ import synack.wire.MacAddress;
  * Iterative resolution, as dig +trace and a recursive resolver do it: ask a root server without
  * recursion, follow its referral (NS records and their glue addresses) to the TLD's server, then
  * to the zone's, until a server answers with authority; a CNAME restarts the walk from the root
- * for its target. Each hop is a {@link DnsLookup} (with ARP first when a new next hop is needed).
+ * for its target. A referral that names its servers without their addresses (no glue: the server's
+ * name lies outside the zone it serves) is followed as a resolver does: a trace of its own from the
+ * root finds the server's address first. Each hop is a {@link DnsLookup} (with ARP first when a new
+ * next hop is needed).
  */
 public final class DnsTrace implements Exchange {
     public record Settings(int retries, long timeoutMicros, int ednsSize, TcpConnection.Config tcp,
@@ -33,6 +36,7 @@ public final class DnsTrace implements Exchange {
 
     private static final int MAX_HOPS = 20;
     private static final int MAX_CNAMES = 8;
+    private static final int MAX_DEPTH = 3; // traces for a server's address, inside traces
 
     private final MacAddress ourMac;
     private final int ourIp;
@@ -55,12 +59,22 @@ public final class DnsTrace implements Exchange {
     private Exchange current;
     private PhaseOutput phase;
     private boolean resolvingNextHop;
+    private String resolvingServerOf; // the zone whose server's address a trace of its own is finding
+    private final int depth;
+    private DnsMessage finalAnswer;
+    private int serverHops; // hops of the traces that found name servers' addresses
     private long startedAt;
     private boolean done;
     private Output out;
 
     public DnsTrace(MacAddress ourMac, int ourIp, String name, int type, RootHints roots, IntUnaryOperator nextHopOf,
                     Map<Integer, MacAddress> knownNeighbours, RandomGenerator random, Settings settings) {
+        this(ourMac, ourIp, name, type, roots, nextHopOf, knownNeighbours, random, settings, 0);
+    }
+
+    private DnsTrace(MacAddress ourMac, int ourIp, String name, int type, RootHints roots, IntUnaryOperator nextHopOf,
+                     Map<Integer, MacAddress> knownNeighbours, RandomGenerator random, Settings settings, int depth) {
+        this.depth = depth;
         this.ourMac = ourMac;
         this.ourIp = ourIp;
         this.originalName = RootHints.absolute(name);
@@ -97,7 +111,7 @@ public final class DnsTrace implements Exchange {
         } else {
             resolvingNextHop = false;
             hops++;
-            out.emit(new Event.Note(now, "info", "hop " + hops + ": ask " + server.name() + " (" + Ip4.toString(server.ip())
+            out.emit(new Event.Note(now, "info", (depth == 0 ? "" : "(finding " + originalName + ") ") + "hop " + hops + ": ask " + server.name() + " (" + Ip4.toString(server.ip())
                     + "), a server for " + zone + ", about " + name + " " + DnsType.name(type) + " without recursion", Map.of()));
             DnsMessage query = DnsMessage.query(random.nextInt(65536), name, type, false, settings.ednsSize());
             current = new DnsLookup(new DnsLookup.Path(ourMac, mac, ourIp, server.ip(), 53), query,
@@ -130,6 +144,10 @@ public final class DnsTrace implements Exchange {
             return;
         }
         Event.Result r = phase.result();
+        if (resolvingServerOf != null) {
+            serverAddressFound(now, (DnsTrace) current);
+            return;
+        }
         if (resolvingNextHop) {
             ArpResolve arp = (ArpResolve) current;
             int hop = nextHopOf.applyAsInt(server.ip());
@@ -216,7 +234,7 @@ public final class DnsTrace implements Exchange {
                     .findFirst().ifPresent(a -> next.add(new RootHints.Server(target, Ip4.parse(a.rdataText()))));
         }
         if (next.isEmpty()) {
-            fail(now, "referral to " + child + " without glue addresses: synack's trace follows glue only", 1);
+            findServerAddress(now, child, RootHints.absolute(ns.get(0).rdataText()));
             return;
         }
         h.put("outcome", "referral to " + child);
@@ -225,6 +243,43 @@ public final class DnsTrace implements Exchange {
                 + " — the glue in ADDITIONAL gives the address", Map.of()));
         zone = child;
         servers = next;
+        askNext(now);
+    }
+
+    /** A referral without glue: trace the server's own name from the root, then go on with the zone. */
+    private void findServerAddress(long now, String child, String serverName) {
+        if (depth >= MAX_DEPTH) {
+            fail(now, "referral to " + child + " names " + serverName + " without its address, and finding it needs more than "
+                    + MAX_DEPTH + " traces inside each other", 1);
+            return;
+        }
+        out.emit(new Event.Note(now, "info", "referral: " + child + " is delegated to " + serverName + ", with no address for it"
+                + " (no glue: the name lies outside " + child + "): first find " + serverName + " A, from the root", Map.of()));
+        resolvingServerOf = child;
+        phase = new PhaseOutput(out);
+        current = new DnsTrace(ourMac, ourIp, serverName, DnsType.A, roots, nextHopOf, neighbours, random,
+                new Settings(settings.retries(), settings.timeoutMicros(), settings.ednsSize(), settings.tcp(), List.of(),
+                        settings.beforeTcp()), depth + 1);
+        current.start(now, phase);
+        advance(now);
+    }
+
+    private void serverAddressFound(long now, DnsTrace inner) {
+        String child = resolvingServerOf;
+        resolvingServerOf = null;
+        neighbours.putAll(inner.neighbours);
+        serverHops += inner.hops + inner.serverHops;
+        DnsMessage a = inner.finalAnswer;
+        DnsMessage.Record address = a == null ? null
+                : a.answers().stream().filter(x -> x.type() == DnsType.A).reduce((first, second) -> second).orElse(null);
+        if (address == null) {
+            fail(now, "could not find the address of " + inner.originalName + ", the server for " + child, 1);
+            return;
+        }
+        out.emit(new Event.Note(now, "info", inner.originalName + " is " + address.rdataText() + ": back to " + child + " and "
+                + name, Map.of()));
+        zone = child;
+        servers = List.of(new RootHints.Server(inner.originalName, Ip4.parse(address.rdataText())));
         askNext(now);
     }
 
@@ -241,6 +296,7 @@ public final class DnsTrace implements Exchange {
 
     private void finish(long now, DnsMessage answer) {
         done = true;
+        finalAnswer = answer;
         List<String> unmet = DnsExpectation.unmet(settings.expectations(), answer);
         int exit = DnsExpectation.exitCode(settings.expectations(), answer, unmet);
         List<String> lines = new ArrayList<>();
@@ -253,12 +309,14 @@ public final class DnsTrace implements Exchange {
         f.put("answers", DnsLookup.records(answer.answers()));
         f.put("cnames", chain);
         f.put("hops", hopLog);
+        f.put("server_address_hops", serverHops);
         f.put("elapsed_ms", Durations.msValue(now - startedAt));
         if (!settings.expectations().isEmpty()) {
             f.put("unmet", unmet);
         }
         String summary = originalName + " " + DnsType.name(type) + ": " + answer.rcodeName() + " after " + hops + " hop"
                 + (hops == 1 ? "" : "s") + " from the root" + (chain.isEmpty() ? "" : " and " + chain.size() + " CNAME")
+                + (serverHops == 0 ? "" : " (and " + serverHops + " more to find a name server's address)")
                 + ", in " + Durations.human(now - startedAt) + (unmet.isEmpty() ? "" : "; expectation not met: " + String.join(", ", unmet));
         out.emit(new Event.Result(now, exit, lines, summary, f));
     }
