@@ -61,8 +61,10 @@ public final class TextRenderer extends Renderer {
         List<Layer> layers = Dissector.dissect(f.bytes());
         boolean outgoing = f.direction() == Event.Direction.OUT;
         String arrow = outgoing ? style.out("→") : style.in("←");
-        String note = f.annotation().isEmpty() ? "" : "   " + style.dim(f.annotation());
-        out.println(time(f.timeMicros()) + "  " + arrow + "  " + summary(f.bytes(), layers) + note);
+        String line = summary(f.bytes(), layers); // first: a SYN's ISN must be known before its own annotation is read
+        String annotation = relative ? relativize(f.annotation()) : f.annotation();
+        String note = annotation.isEmpty() ? "" : "   " + style.dim(annotation);
+        out.println(time(f.timeMicros()) + "  " + arrow + "  " + line + note);
         if (verbosity >= 1) {
             for (Layer l : layers) {
                 out.println(INDENT + "   " + style.dim(String.format("%-5s", l.name())) + " " + fields(l.fields()));
@@ -95,6 +97,37 @@ public final class TextRenderer extends Renderer {
         } catch (synack.wire.MalformedFrameException e) {
             return Dissector.summary(layers);
         }
+    }
+
+    private static final java.util.regex.Pattern NUMBER = java.util.regex.Pattern.compile("\\b\\d{6,10}\\b");
+
+    /**
+     * With --relative, the arithmetic in an annotation ("ack = 1200000000 + 1") counts from the
+     * ISN too, like the frame line above it: a number within 16 MiB above a known ISN is shown as
+     * its offset. ISNs are random 32-bit numbers, so ports, lengths and times never fall there.
+     */
+    String relativize(String annotation) {
+        if (isnByFlow.isEmpty() || annotation.isEmpty()) {
+            return annotation;
+        }
+        java.util.regex.Matcher m = NUMBER.matcher(annotation);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            long n = Long.parseLong(m.group());
+            String replacement = m.group();
+            if (n <= 0xffffffffL) {
+                for (int isn : isnByFlow.values()) {
+                    long offset = (n - Integer.toUnsignedLong(isn)) & 0xffffffffL;
+                    if (offset < (1 << 24)) {
+                        replacement = Long.toString(offset);
+                        break;
+                    }
+                }
+            }
+            m.appendReplacement(out, replacement);
+        }
+        m.appendTail(out);
+        return out.toString();
     }
 
     private static String fields(Map<String, Object> fields) {
