@@ -6,43 +6,25 @@
 # All traffic stays inside the namespaces of a private lab (id BENCH_ID, default "benchsh"),
 # which is torn down on exit. synack runs from a private copy of the jar so that a rebuild
 # by the launcher (sources edited meanwhile) cannot land in the middle of a timing run.
-set -euo pipefail
-export LC_ALL=C
-
-home="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
-ID=${BENCH_ID:-benchsh}
-COPY=${BENCH_DIR:-/tmp/synack-bench}
-OUT=${OUT:-$COPY/results}
+source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/lib.sh"
+bench_init benchsh /tmp/synack-bench
 RUNS_ONE=${RUNS_ONE:-20}
 RUNS_SWEEP=${RUNS_SWEEP:-10}
 RSS_RUNS=5
-
-[[ ${EUID:-$(id -u)} -eq 0 ]] || { echo "bench: must run as root (raw sockets, netns)" >&2; exit 3; }
-
-need() { # need CMD APT_PACKAGE
-  command -v "$1" >/dev/null 2>&1 && return 0
-  apt-get update -qq && apt-get install -y -qq "$2" >/dev/null
-}
 need hyperfine hyperfine
 need arping arping
 need arp-scan arp-scan
 need jq jq
-[[ -x /usr/bin/time ]] || { apt-get update -qq && apt-get install -y -qq time >/dev/null; }
 
-# 1. Build once through the launcher, then freeze a private copy (manifest Class-Path is lib/*.jar).
-"$home/synack" --version >/dev/null
-rm -rf "$COPY/lib" && mkdir -p "$COPY" "$OUT"
-cp "$home/cli/target/synack.jar" "$COPY/" && cp -r "$home/cli/target/lib" "$COPY/lib"
-SYNACK="java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto -jar $COPY/synack.jar"
+# 1. A private copy of the jar, run with the launcher's JVM options for a one-liner.
+freeze_jar "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto"
 
 # 2. The lab, gone again however this script ends.
-trap '"$home/synack" lab down --id "$ID" >/dev/null 2>&1 || true' EXIT
-envfile="$OUT/lab.env"
-"$home/synack" lab up --id "$ID" --owner $$ >"$envfile"
-NS_CLIENT=$(sed -n 's/^NS_CLIENT=//p' "$envfile")
-CLIENT_IF=$(sed -n 's/^CLIENT_IF=//p' "$envfile")
-GATEWAY_IP=$(sed -n 's/^GATEWAY_IP=//p' "$envfile")
-PEER_IP=$(sed -n 's/^PEER_IP=//p' "$envfile")
+lab_up
+NS_CLIENT=$(lab_env NS_CLIENT)
+CLIENT_IF=$(lab_env CLIENT_IF)
+GATEWAY_IP=$(lab_env GATEWAY_IP)
+PEER_IP=$(lab_env PEER_IP)
 NET="${GATEWAY_IP%.*}.0/24"
 IN="ip netns exec $NS_CLIENT"
 

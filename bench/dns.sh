@@ -11,54 +11,27 @@
 # meanwhile) cannot land in the middle of a timing run. The jar is built only if it is missing:
 # the launcher is not used to run synack, because it rebuilds whenever any source (tests
 # included) is newer than the jar.
-set -euo pipefail
-export LC_ALL=C NPROC=$(nproc)
-
-home="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
-ID=${BENCH_ID:-benchdh}
-COPY=${BENCH_DIR:-/tmp/synack-bench-dns}
-OUT=${OUT:-$COPY/results}
+source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/lib.sh"
+bench_init benchdh /tmp/synack-bench-dns
 RUNS_ONE=${RUNS_ONE:-20}
 RUNS_BULK=${RUNS_BULK:-10}
 NAMES=${NAMES:-10000}
 RSS_RUNS=5
 IDLE_SECS=${IDLE_SECS:-5}
-
-[[ ${EUID:-$(id -u)} -eq 0 ]] || { echo "bench: must run as root (raw sockets, netns)" >&2; exit 3; }
 ((NAMES % 10 == 0)) || { echo "bench: NAMES must be a multiple of 10" >&2; exit 2; }
-
-need() { # need CMD APT_PACKAGE
-  command -v "$1" >/dev/null 2>&1 && return 0
-  apt-get update -qq && apt-get install -y -qq "$2" >/dev/null
-}
 need hyperfine hyperfine
 need dig bind9-dnsutils
 need jq jq
-[[ -x /usr/bin/time ]] || { apt-get update -qq && apt-get install -y -qq time >/dev/null; }
 
-# 1. Build only if there is no jar, then freeze a private copy (manifest Class-Path is lib/*.jar).
-jar="$home/cli/target/synack.jar"
-[[ -f $jar ]] || (cd "$home" && mvn -q -B -DskipTests install)
-rm -rf "$COPY/lib" && mkdir -p "$COPY" "$OUT"
-cp "$jar" "$COPY/" && cp -r "$home/cli/target/lib" "$COPY/lib"
-JOPTS="-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto"   # the launcher's JVM options
-SYNACK="java $JOPTS -jar $COPY/synack.jar"
-$SYNACK --version >/dev/null || { echo "bench: the copied jar does not run (caught mid-build?)" >&2; exit 3; }
-JAR_INFO="$(date -u -r "$jar" '+%Y-%m-%d %H:%M UTC'), sha256 $(sha256sum "$COPY/synack.jar" | cut -c1-12)"
+# 1. A private copy of the jar, run with the launcher's JVM options.
+freeze_jar "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto"
 
 # 2. The lab, gone again however this script ends.
-if compgen -G "/run/netns/sk-$ID-*" >/dev/null; then
-  echo "bench: lab $ID is already up (another bench run?); not borrowing it" >&2; exit 1
-fi
-cleanup() { "$home/synack" lab down --id "$ID" >/dev/null 2>&1 || true; }
-trap cleanup EXIT
-envfile="$OUT/lab.env"
-"$home/synack" lab up --id "$ID" --owner $$ >"$envfile"
-NS_CLIENT=$(sed -n 's/^NS_CLIENT=//p' "$envfile")
-NS_SERVER=$(sed -n 's/^NS_SERVER=//p' "$envfile")
-DNS_IP=$(sed -n 's/^DNS_IP=//p' "$envfile")
-LAB_DIR=$(sed -n 's/^LAB_DIR=//p' "$envfile")
-IN="ip netns exec $NS_CLIENT"
+lab_up
+NS_CLIENT=$(lab_env NS_CLIENT)
+NS_SERVER=$(lab_env NS_SERVER)
+DNS_IP=$(lab_env DNS_IP)
+LAB_DIR=$(lab_env LAB_DIR)
 
 # The names: every other line one of five names of the zone (A, A, CNAME, CNAME chain, A), the
 # others hN.synack.test, which dnsmasq answers NXDOMAIN (local=/synack.test/).

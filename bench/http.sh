@@ -11,59 +11,33 @@
 # launcher (sources edited meanwhile) cannot land in the middle of a timing run. The jar is
 # built only if it is missing: the launcher is not used to run synack, because it rebuilds
 # whenever any source (tests included) is newer than the jar.
-set -euo pipefail
-export LC_ALL=C NPROC=$(nproc)
-
-home="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
-ID=${BENCH_ID:-benchdh}
-COPY=${BENCH_DIR:-/tmp/synack-bench-http}
-OUT=${OUT:-$COPY/results}
+source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/lib.sh"
+bench_init benchdh /tmp/synack-bench-http
 RUNS=${RUNS:-10}
 SELF_RUNS=${SELF_RUNS:-7}
 RSS_RUNS=5
 IDLE_SECS=${IDLE_SECS:-5}
-
-[[ ${EUID:-$(id -u)} -eq 0 ]] || { echo "bench: must run as root (raw sockets, netns)" >&2; exit 3; }
-
-need() { # need CMD APT_PACKAGE
-  command -v "$1" >/dev/null 2>&1 && return 0
-  apt-get update -qq && apt-get install -y -qq "$2" >/dev/null
-}
 need hyperfine hyperfine
 need curl curl
 need tcpdump tcpdump
 need jq jq
-[[ -x /usr/bin/time ]] || { apt-get update -qq && apt-get install -y -qq time >/dev/null; }
 
-# 1. Build only if there is no jar, then freeze a private copy (manifest Class-Path is lib/*.jar).
-jar="$home/cli/target/synack.jar"
-[[ -f $jar ]] || (cd "$home" && mvn -q -B -DskipTests install)
-rm -rf "$COPY/lib" && mkdir -p "$COPY" "$OUT"
-cp "$jar" "$COPY/" && cp -r "$home/cli/target/lib" "$COPY/lib"
-# The launcher's JVM options for http-get: serial GC, but the full JIT (no TieredStopAtLevel=1).
+# 1. A private copy of the jar, with the launcher's JVM options for http-get: serial GC, but the
+#    full JIT (no TieredStopAtLevel=1).
 JOPTS="-XX:+UseSerialGC -Xshare:auto"
-SYNACK="java $JOPTS -jar $COPY/synack.jar"
-$SYNACK --version >/dev/null || { echo "bench: the copied jar does not run (caught mid-build?)" >&2; exit 3; }
-JAR_INFO="$(date -u -r "$jar" '+%Y-%m-%d %H:%M UTC'), sha256 $(sha256sum "$COPY/synack.jar" | cut -c1-12)"
+freeze_jar "$JOPTS"
 
 # 2. The lab, gone again however this script ends.
-if compgen -G "/run/netns/sk-$ID-*" >/dev/null; then
-  echo "bench: lab $ID is already up (another bench run?); not borrowing it" >&2; exit 1
-fi
 TCPDUMP_PID=""
-cleanup() {
+bench_cleanup() {
   [[ -z $TCPDUMP_PID ]] || kill "$TCPDUMP_PID" 2>/dev/null || true
   rm -f "$OUT/body-synack.bin" "$OUT/body-curl.bin"
-  "$home/synack" lab down --id "$ID" >/dev/null 2>&1 || true
 }
-trap cleanup EXIT
-envfile="$OUT/lab.env"
-"$home/synack" lab up --id "$ID" --owner $$ >"$envfile"
-NS_CLIENT=$(sed -n 's/^NS_CLIENT=//p' "$envfile")
-NS_ROUTER=$(sed -n 's/^NS_ROUTER=//p' "$envfile")
-SERVER_IP=$(sed -n 's/^SERVER_IP=//p' "$envfile")
-LAB_DIR=$(sed -n 's/^LAB_DIR=//p' "$envfile")
-IN="ip netns exec $NS_CLIENT"
+lab_up
+NS_CLIENT=$(lab_env NS_CLIENT)
+NS_ROUTER=$(lab_env NS_ROUTER)
+SERVER_IP=$(lab_env SERVER_IP)
+LAB_DIR=$(lab_env LAB_DIR)
 URL="http://$SERVER_IP/big100m.bin"
 SIZE=$(stat -c %s "$LAB_DIR/www/big100m.bin")
 

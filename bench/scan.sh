@@ -8,45 +8,20 @@
 # All traffic stays in the namespaces of a private lab (id BENCH_ID, default "benchscan"),
 # torn down on exit. synack runs from a frozen copy of the jar with the launcher's JVM options.
 # The oracle for "every open port" is the server's own list of listening sockets (ss -ltn).
-set -euo pipefail
-export LC_ALL=C
-
-home="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
-ID=${BENCH_ID:-benchscan}
-COPY=${BENCH_DIR:-/tmp/synack-bench-scan}
-OUT=${OUT:-$COPY/results}
+source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/lib.sh"
+bench_init benchscan /tmp/synack-bench-scan
 RUNS=${RUNS:-3}
 RATE=${RATE:-100000}
-
-[[ ${EUID:-$(id -u)} -eq 0 ]] || { echo "bench: must run as root (raw sockets, netns)" >&2; exit 3; }
-need() { # need CMD APT_PACKAGE
-  command -v "$1" >/dev/null 2>&1 && return 0
-  apt-get update -qq && apt-get install -y -qq "$2" >/dev/null
-}
 need masscan masscan
 need nmap nmap
 need ping iputils-ping
-[[ -x /usr/bin/time ]] || { apt-get update -qq && apt-get install -y -qq time >/dev/null; }
-
-jar="$home/cli/target/synack.jar"
-[[ -f $jar ]] || (cd "$home" && mvn -q -B -DskipTests install)
-rm -rf "$COPY/lib" && mkdir -p "$COPY" "$OUT"
-cp "$jar" "$COPY/" && cp -r "$home/cli/target/lib" "$COPY/lib"
-SYNACK="java -XX:+UseSerialGC -Xshare:auto -Dfile.encoding=UTF-8 -jar $COPY/synack.jar" # the launcher's options for syn-probe (full JIT)
-$SYNACK --version >/dev/null || { echo "bench: the copied jar does not run" >&2; exit 3; }
+freeze_jar "-XX:+UseSerialGC -Xshare:auto -Dfile.encoding=UTF-8" # the launcher's options for syn-probe (full JIT)
 
 PINGER=""
-cleanup() {
-  [[ -z $PINGER ]] || kill "$PINGER" 2>/dev/null || true
-  "$home/synack" lab down --id "$ID" >/dev/null 2>&1 || true
-}
-trap cleanup EXIT
-envfile="$OUT/lab.env"
-"$home/synack" lab up --id "$ID" --owner $$ >"$envfile"
-val() { sed -n "s/^$1=//p" "$envfile"; }
-NS_CLIENT=$(val NS_CLIENT); NS_PEER=$(val NS_PEER); NS_SERVER=$(val NS_SERVER); NS_ROUTER=$(val NS_ROUTER)
-SERVER_IP=$(val SERVER_IP); CLIENT_IP=$(val CLIENT_IP)
-IN="ip netns exec $NS_CLIENT"
+bench_cleanup() { [[ -z $PINGER ]] || kill "$PINGER" 2>/dev/null || true; }
+lab_up
+NS_PEER=$(lab_env NS_PEER); NS_SERVER=$(lab_env NS_SERVER); NS_ROUTER=$(lab_env NS_ROUTER)
+SERVER_IP=$(lab_env SERVER_IP); CLIENT_IP=$(lab_env CLIENT_IP)
 ROUTER_MAC=$(ip -n "$NS_ROUTER" link show br0 | awk '/link\/ether/ {print $2}')
 OWN_IP=198.18.1.50 # masscan's own source address: one the client kernel does not hold (masscan's advice)
 

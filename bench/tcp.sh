@@ -9,54 +9,30 @@
 # by the launcher (sources edited meanwhile) cannot land in the middle of a timing run.
 # The jar is built only if it is missing: the launcher is not used to run synack, because it
 # rebuilds whenever any source (tests included) is newer than the jar.
-set -euo pipefail
-export LC_ALL=C NPROC=$(nproc)
-
-home="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
-ID=${BENCH_ID:-benchtcp}
-COPY=${BENCH_DIR:-/tmp/synack-bench-tcp}
-OUT=${OUT:-$COPY/results}
+source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/lib.sh"
+bench_init benchtcp /tmp/synack-bench-tcp
 RUNS=${RUNS:-20}
 VERIFY_RUNS=${VERIFY_RUNS:-5}
 RSS_RUNS=5
-
-[[ ${EUID:-$(id -u)} -eq 0 ]] || { echo "bench: must run as root (raw sockets, netns)" >&2; exit 3; }
-
-need() { # need CMD APT_PACKAGE
-  command -v "$1" >/dev/null 2>&1 && return 0
-  apt-get update -qq && apt-get install -y -qq "$2" >/dev/null
-}
 need hyperfine hyperfine
 need hping3 hping3
 need nping nmap
 need tcpdump tcpdump
 need jq jq
-[[ -x /usr/bin/time ]] || { apt-get update -qq && apt-get install -y -qq time >/dev/null; }
 
-# 1. Build only if there is no jar, then freeze a private copy (manifest Class-Path is lib/*.jar).
-jar="$home/cli/target/synack.jar"
-[[ -f $jar ]] || (cd "$home" && mvn -q -B -DskipTests install)
-rm -rf "$COPY/lib" && mkdir -p "$COPY" "$OUT"
-cp "$jar" "$COPY/" && cp -r "$home/cli/target/lib" "$COPY/lib"
-JOPTS="-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto"   # the launcher's JVM options
-SYNACK="java $JOPTS -jar $COPY/synack.jar"
-$SYNACK --version >/dev/null || { echo "bench: the copied jar does not run (caught mid-build?)" >&2; exit 3; }
-JAR_INFO="$(date -u -r "$jar" '+%Y-%m-%d %H:%M UTC'), sha256 $(sha256sum "$COPY/synack.jar" | cut -c1-12)"
+# 1. A private copy of the jar, with the one-liner JVM options these figures were measured with
+#    (the launcher's for handshake; since issue 7 it gives syn-probe the full JIT, for sweeps).
+JOPTS="-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto"
+freeze_jar "$JOPTS"
 
 # 2. The lab, gone again however this script ends.
 TCPDUMP_PID=""
-cleanup() {
-  [[ -z $TCPDUMP_PID ]] || kill "$TCPDUMP_PID" 2>/dev/null || true
-  "$home/synack" lab down --id "$ID" >/dev/null 2>&1 || true
-}
-trap cleanup EXIT
-envfile="$OUT/lab.env"
-"$home/synack" lab up --id "$ID" --owner $$ >"$envfile"
-NS_CLIENT=$(sed -n 's/^NS_CLIENT=//p' "$envfile")
-NS_ROUTER=$(sed -n 's/^NS_ROUTER=//p' "$envfile")
-CLIENT_IP=$(sed -n 's/^CLIENT_IP=//p' "$envfile")
-SERVER_IP=$(sed -n 's/^SERVER_IP=//p' "$envfile")
-IN="ip netns exec $NS_CLIENT"
+bench_cleanup() { [[ -z $TCPDUMP_PID ]] || kill "$TCPDUMP_PID" 2>/dev/null || true; }
+lab_up
+NS_CLIENT=$(lab_env NS_CLIENT)
+NS_ROUTER=$(lab_env NS_ROUTER)
+CLIENT_IP=$(lab_env CLIENT_IP)
+SERVER_IP=$(lab_env SERVER_IP)
 
 PROBE="$SYNACK syn-probe -q $SERVER_IP -p 80"
 # hping3 exits as soon as every probe sent has been answered, so -c 1 needs no -i.
