@@ -25,7 +25,10 @@ public final class NameLookup {
 
     private NameLookup() {}
 
-    /** The name's first A record (null when interrupted); a usage problem when there is none (the name is the user's input). */
+    /**
+     * The name's first A record, or null when there is none — after a result saying why (exit 1
+     * for a negative answer, 4 for no answer) — or when interrupted (no result: the caller's 130).
+     */
     public static Integer address(LiveOptions live, Renderer renderer, String name) {
         Integer cached = synack.cli.shell.SessionCaches.address(name);
         if (cached != null) {
@@ -43,34 +46,54 @@ public final class NameLookup {
             session.tell(new Event.Note(Clock.SYSTEM.nowMicros(), "section", "DNS: " + name + " → ? (@" + Ip4.toString(server) + ")",
                     Map.of()));
             MacAddress hop = TcpRun.resolveNextHop(session, route, renderer);
-            if (hop == null && Interrupts.requested()) {
-                return null;
-            }
             if (hop == null) {
-                throw new EnvironmentException("cannot reach the name server " + Ip4.toString(server) + " to resolve " + name);
+                return null; // the next hop did not answer ARP (told, exit 4), or Ctrl-C
             }
-            DnsMessage query = DnsMessage.query(RANDOM.nextInt(65536), name, DnsType.A, true, 1232);
-            DnsLookup lookup = new DnsLookup(new DnsLookup.Path(route.via().mac(), hop, route.source(), server, 53), query,
-                    new DnsLookup.Settings(2, 2_000_000, false, udpPort, TcpRun.dnsTcpConfig(tcpPort, 53), List.of(),
-                            () -> TcpRun.guardAgainstKernelRst(session, owns, tcpPort)), RANDOM.nextInt(65536));
-            Event.Result r = session.capture(lookup);
+            Answer a = ask(session, new DnsLookup.Path(route.via().mac(), hop, route.source(), server, 53), name, udpPort, tcpPort,
+                    () -> TcpRun.guardAgainstKernelRst(session, owns, tcpPort));
             if (Interrupts.requested()) {
                 return null;
             }
-            DnsMessage answer = lookup.answer();
-            if (answer != null) {
-                for (DnsMessage.Record rec : answer.answers()) {
-                    if (rec.type() == DnsType.A) {
-                        int ip = Ip4.parse(rec.rdataText());
-                        synack.cli.shell.SessionCaches.learned(name, ip, rec.ttl());
-                        session.tell(new Event.Note(Clock.SYSTEM.nowMicros(), "info", name + " is " + rec.rdataText(), Map.of()));
-                        return ip;
-                    }
-                }
-                throw new UsageProblem("'" + name + "' has no IPv4 address (" + answer.rcodeName() + ")");
+            if (a.address() != null) {
+                return a.address();
             }
-            throw new EnvironmentException("no answer from " + Ip4.toString(server) + " for " + name
-                    + (r != null && r.summary() != null ? ": " + r.summary() : ""));
+            // the contract's codes: a negative answer (NXDOMAIN, no A) is 1, silence is 4
+            Map<String, Object> f = new java.util.LinkedHashMap<>();
+            f.put("ok", false);
+            f.put("error", "could not resolve " + name + ": " + a.failure());
+            renderer.accept(new Event.Result(Clock.SYSTEM.nowMicros(), a.serverAnswered() ? ExitCodes.NEGATIVE : ExitCodes.NO_ANSWER,
+                    List.of("could not resolve " + name + ": " + a.failure()), null, f));
+            return null;
         }
+    }
+
+    /** What a name server said of a name's A record: the address, or why there is none. */
+    public record Answer(Integer address, String failure, boolean serverAnswered) {}
+
+    /**
+     * Asks the name server on {@code path} for {@code name}'s A record inside an open session
+     * (recursion desired, EDNS0; over TCP from {@code tcpPort} when the answer is truncated), tells
+     * the address found (and the alias it came through), and keeps it in the shell's DNS cache.
+     */
+    public static Answer ask(LiveSession session, DnsLookup.Path path, String name, int udpPort, int tcpPort, Runnable beforeTcp) {
+        DnsMessage query = DnsMessage.query(RANDOM.nextInt(65536), name, DnsType.A, true, 1232);
+        DnsLookup lookup = new DnsLookup(path, query, new DnsLookup.Settings(2, 2_000_000, false, udpPort,
+                TcpRun.dnsTcpConfig(tcpPort, path.serverPort()), List.of(), beforeTcp), RANDOM.nextInt(65536));
+        Event.Result r = session.capture(lookup);
+        DnsMessage answer = lookup.answer();
+        if (answer == null) {
+            return new Answer(null, r != null && r.summary() != null ? r.summary() : "no answer from the name server", false);
+        }
+        String asked = answer.questions().get(0).name();
+        for (DnsMessage.Record rec : answer.answers()) {
+            if (rec.type() == DnsType.A) {
+                int ip = Ip4.parse(rec.rdataText());
+                synack.cli.shell.SessionCaches.learned(name, ip, rec.ttl());
+                session.tell(new Event.Note(r != null ? r.timeMicros() : Clock.SYSTEM.nowMicros(), "info", name + " is " + rec.rdataText()
+                        + (rec.name().equalsIgnoreCase(asked) ? "" : " (via CNAME " + rec.name() + ")"), Map.of()));
+                return new Answer(ip, null, true);
+            }
+        }
+        return new Answer(null, answer.rcodeName() + ", no A record", true);
     }
 }

@@ -26,6 +26,7 @@ import synack.cli.ExitCodes;
 import synack.cli.Interrupts;
 import synack.cli.LiveOptions;
 import synack.cli.LiveSession;
+import synack.cli.NameLookup;
 import synack.cli.TcpOptions;
 import synack.cli.TcpRun;
 import synack.cli.UsageProblem;
@@ -49,8 +50,6 @@ import synack.net.ResolvConf;
 import synack.net.Route;
 import synack.net.Routing;
 import synack.oui.OuiRegistry;
-import synack.wire.DnsMessage;
-import synack.wire.DnsType;
 import synack.wire.Ip4;
 import synack.wire.MacAddress;
 
@@ -295,28 +294,16 @@ public final class HttpGetCommand implements Callable<Integer> {
             neighbours.put(toServer.nextHop(), hop);
         }
         section(session, "DNS: " + host + " → ?");
-        DnsMessage query = DnsMessage.query(RANDOM.nextInt(65536), host, DnsType.A, true, 1232);
-        DnsLookup lookup = new DnsLookup(new DnsLookup.Path(route.via().mac(), hop, toServer.source(), server, 53), query,
-                new DnsLookup.Settings(2, 2_000_000, false, dnsPort, TcpRun.dnsTcpConfig(dnsPort, 53), List.of(), null),
-                RANDOM.nextInt(65536));
-        Event.Result r = session.capture(lookup);
-        DnsMessage answer = lookup.answer();
-        if (r == null || answer == null) {
-            dnsFailure = r != null && r.summary() != null ? r.summary() : dnsFailure;
-            return null;
-        }
-        String name = answer.questions().get(0).name();
-        for (DnsMessage.Record rec : answer.answers()) {
-            if (rec.type() == DnsType.A) {
-                synack.cli.shell.SessionCaches.learned(host, Ip4.parse(rec.rdataText()), rec.ttl());
-                session.tell(new Event.Note(r.timeMicros(), "info", host + " is " + rec.rdataText()
-                        + (rec.name().equalsIgnoreCase(name) ? "" : " (via CNAME " + rec.name() + ")"), Map.of()));
-                return Ip4.parse(rec.rdataText());
+        // the same port for a truncated answer's TCP retry: the session's filter has no room for another
+        NameLookup.Answer a = NameLookup.ask(session, new DnsLookup.Path(route.via().mac(), hop, toServer.source(), server, 53), host,
+                dnsPort, dnsPort, null);
+        if (a.address() == null) {
+            dnsFailure = a.failure();
+            if (a.serverAnswered()) {
+                dnsExit = ExitCodes.NEGATIVE; // the name server answered: the name has no address
             }
         }
-        dnsFailure = answer.rcodeName() + ", no A record";
-        dnsExit = ExitCodes.NEGATIVE; // the name server answered: the name has no address
-        return null;
+        return a.address();
     }
 
     private static MacAddress arp(LiveSession session, Route to) {

@@ -147,8 +147,8 @@ public final class SynProbeCommand implements Callable<Integer> {
         ProgressLine progress = new ProgressLine(new FormattedAnswers(base, scanFormat, !states.equals(EnumSet.of(SynSweep.State.OPEN))),
                 System.err, isSweep && !noProgress && !live.json && ProgressLine.stderrIsTerminal());
         List<Integer> targets = targets(progress);
-        if (targets == null) {
-            return ExitCodes.INTERRUPTED;
+        if (targets == null) { // a name that did not resolve (its result is told), or Ctrl-C
+            return progress.exitCode() < 0 ? ExitCodes.INTERRUPTED : progress.exitCode();
         }
         if (!isSweep) {
             return narrated(progress, targets.get(0), portList, pps == 0 ? 1000 : pps, retries == null ? 1 : retries);
@@ -206,7 +206,7 @@ public final class SynProbeCommand implements Callable<Integer> {
         return new ArrayList<>(out);
     }
 
-    /** Addresses, ranges and blocks as written; names asked of the name server first (null when interrupted). */
+    /** Addresses, ranges and blocks as written; names asked of the name server first (null when one fails, or on Ctrl-C). */
     private List<Integer> targets(Renderer renderer) {
         List<Integer> out = new ArrayList<>();
         Set<Integer> seen = new LinkedHashSet<>();

@@ -1,6 +1,7 @@
 package synack.cli.lab;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -125,6 +126,12 @@ public final class Lab implements AutoCloseable {
         }
         assertTrue(p.waitFor(10, TimeUnit.SECONDS), "synack did not stop after SIGINT:\n" + out);
         return new Result(p.exitValue(), out.toString(), "");
+    }
+
+    /** No firewall rule of synack's is left in the client's namespace (each is tagged synack-pid-N). */
+    public void assertNoFirewallRuleLeft() {
+        Result rules = in("client", "iptables", "-w", "-S", "OUTPUT");
+        assertFalse(rules.out().contains("synack-pid"), "a synack firewall rule was left behind:\n" + rules);
     }
 
     public static void sleep(long millis) {

@@ -1,7 +1,6 @@
 package synack.cli.lab;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -41,8 +40,7 @@ class ScanLabIT {
 
     @AfterEach
     void nothingLeftBehind() {
-        Lab.Result rules = lab.in("client", "iptables", "-w", "-S", "OUTPUT");
-        assertFalse(rules.out().contains("synack-pid"), "a synack firewall rule was left behind:\n" + rules);
+        lab.assertNoFirewallRuleLeft();
         // every SYN,ACK was answered with our RST: the server holds no half-open connection for us.
         // Under loss a RST can be lost too; the server's next SYN,ACK (after 1 s) then meets our
         // kernel's RST, as the firewall rule is gone: allow it that long.
@@ -161,6 +159,20 @@ class ScanLabIT {
         // the router learned 198.18.1.77 from our is-at: the replies could only come back that way
         Lab.Result neigh = lab.in("router", "ip", "neigh", "show", "198.18.1.77");
         assertTrue(neigh.out().contains(lab.mac("client", "c0")), neigh + "\n" + r);
+    }
+
+    @Test
+    void namesAreAskedOfTheLabsNameServerWithOurOwnFrames() {
+        // web.synack.test is a CNAME of www.synack.test (198.18.2.2) in the lab's dnsmasq
+        Lab.Result r = lab.synack("syn-probe", "web.synack.test", "198.18.3.10", "-p", "53,80", "--format", "list");
+        assertEquals(0, r.exit(), r.toString());
+        assertEquals(Set.of("198.18.2.2:53", "198.18.2.2:80", "198.18.3.10:53"), lines(r));
+        Lab.Result text = lab.synack("syn-probe", "web.synack.test", "-p", "80");
+        assertTrue(text.out().contains("web.synack.test is 198.18.2.2 (via CNAME www.synack.test.)"), text.toString());
+        // a name that does not exist is a negative answer (exit 1), as for dns-resolve and http-get
+        Lab.Result none = lab.synack("syn-probe", "-q", "nope.synack.test", "-p", "80");
+        assertEquals(1, none.exit(), none.toString());
+        assertEquals("could not resolve nope.synack.test: NXDOMAIN, no A record", none.out().trim());
     }
 
     @Test

@@ -41,8 +41,7 @@ class TcpLabIT {
     /** After every command: no firewall rule of ours is left in the client's namespace. */
     @AfterEach
     void noRuleLeft() {
-        Lab.Result rules = lab.in("client", "iptables", "-w", "-S", "OUTPUT");
-        assertFalse(rules.out().contains("synack-pid"), "a synack firewall rule was left behind:\n" + rules);
+        lab.assertNoFirewallRuleLeft();
     }
 
     static int localPort(String out) {

@@ -83,10 +83,6 @@ final class SweepTally {
         return open.size();
     }
 
-    List<SynSweep.Open> openPorts() {
-        return List.copyOf(open);
-    }
-
     /**
      * The sweep's one result. Exit 0 when a port was found open, 1 when only closed or filtered
      * ones were, 4 when nothing answered; {@code forcedExit} (130) when interrupted.

@@ -314,8 +314,8 @@ public final class SynSweep implements Exchange {
         f.put("reason", reason);
         f.put("ttl", ttl < 0 ? null : ttl);
         f.put("rtt_ms", rtt < 0 ? null : Durations.msValue(rtt));
-        String text = String.format(Locale.ROOT, "%-8s %s:%d/tcp  %s%s%s", state.name().toLowerCase(Locale.ROOT), Ip4.toString(host), port,
-                reason, ttl < 0 ? "" : " ttl " + ttl, rtt < 0 ? "" : " rtt " + Durations.ms(rtt));
+        // a plain line; the command writes it in the user's --format from the fields
+        String text = state.name().toLowerCase(Locale.ROOT) + " " + Ip4.toString(host) + ":" + port + "/tcp " + reason;
         out.emit(new Event.Note(now, "answer", text, f));
     }
 
@@ -455,9 +455,5 @@ public final class SynSweep implements Exchange {
 
     public int openCount() {
         return tally.openCount();
-    }
-
-    public List<Open> open() {
-        return tally.openPorts();
     }
 }
