@@ -664,8 +664,11 @@ build_lab() {
         nssysctl "$ns" net.ipv6.conf.all.disable_ipv6 1
     done
 
-    # Offloads off so raw captures see real, checksummed, MTU-sized packets.
-    if have ethtool; then
+    # Offloads stay as the kernel sets them (checksum offload, TSO/GSO on; GRO as the driver
+    # leaves it): that is the network users have. SYNACK_LAB_OFFLOADS=off turns them off on every
+    # veth, the other way CI runs the lab tests; SYNACK_LAB_GRO=on turns GRO on for the client.
+    if [[ ${SYNACK_LAB_OFFLOADS:-kernel} == off ]]; then
+        have ethtool || die 3 "SYNACK_LAB_OFFLOADS=off needs ethtool (apt-get install ethtool)"
         local pair
         local pairs=("$R rc0" "$R rp0" "$R r1" "$R br0" "$R br1" "$C c0" "$P p0" "$S s0")
         for r in "${DNS_ROLES[@]}"; do pairs+=("$R r$r" "$(ns_of "$id" "$r") n0"); done
@@ -673,6 +676,10 @@ build_lab() {
             set -- $pair
             nsx "$1" ethtool -K "$2" tx off tso off gso off gro off >/dev/null 2>&1 || true
         done
+    fi
+    if [[ ${SYNACK_LAB_GRO:-kernel} == on ]]; then
+        have ethtool || die 3 "SYNACK_LAB_GRO=on needs ethtool (apt-get install ethtool)"
+        nsx "$C" ethtool -K c0 gro on >/dev/null
     fi
 
     ip -n "$R" link set br0 up

@@ -41,6 +41,12 @@ public final class TcpConnection {
                     initialRtoMicros, minRtoMicros, maxRtoMicros, maxRetries);
         }
 
+        /** The MSS we advertise and never exceed: the route's MTU less 40 bytes of IPv4 and TCP headers. */
+        public Config withMss(int bytes) {
+            return new Config(localPort, remotePort, iss, bytes, windowScale, sackPermitted, timestamps, receiveWindow,
+                    mslMicros, initialRtoMicros, minRtoMicros, maxRtoMicros, maxRetries);
+        }
+
         public Config withInitialRto(long micros) {
             return new Config(localPort, remotePort, iss, mss, windowScale, sackPermitted, timestamps, receiveWindow,
                     mslMicros, micros, minRtoMicros, maxRtoMicros, maxRetries);
