@@ -10,6 +10,7 @@ import synack.event.EventSink;
 import synack.exchange.Clock;
 import synack.exchange.Exchange;
 import synack.exchange.Runner;
+import synack.iface.Interface;
 import synack.link.Link;
 import synack.link.PcapFileWriter;
 import synack.link.PcapLink;
@@ -24,11 +25,11 @@ import synack.net.LocalInterface;
  */
 public final class LiveSession implements AutoCloseable {
     private final Renderer renderer;
-    private final Link link;
+    private final Interface link;
     private final Deque<AutoCloseable> cleanups = new ArrayDeque<>();
     private boolean closed;
 
-    private LiveSession(Renderer renderer, Link link) {
+    private LiveSession(Renderer renderer, Interface link) {
         this.renderer = renderer;
         this.link = link;
     }
@@ -54,7 +55,7 @@ public final class LiveSession implements AutoCloseable {
             if (writer != null) {
                 link = new RecordingLink(link, writer, Clock.SYSTEM);
             }
-            return new LiveSession(renderer, link);
+            return new LiveSession(renderer, new Interface(link, mtuOf(via.name()), Clock.SYSTEM));
         } catch (RuntimeException e) {
             if (writer != null) {
                 writer.close();
@@ -62,6 +63,20 @@ public final class LiveSession implements AutoCloseable {
             Interrupts.cleanedUp();
             throw e;
         }
+    }
+
+    /** The interface's MTU as the kernel has it; 0 (no check) when it cannot be read. */
+    private static int mtuOf(String name) {
+        try {
+            return Integer.parseInt(java.nio.file.Files.readString(java.nio.file.Path.of("/sys/class/net", name, "mtu")).trim());
+        } catch (IOException | NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    /** With -S ADDR that no interface holds, we answer ARP for it, whatever the exchange. */
+    public void answerArpFor(int ip, synack.wire.MacAddress mac) {
+        link.answerArpFor(ip, mac);
     }
 
     /** Something to release when the session ends, last registered first released. */

@@ -2,26 +2,37 @@ package synack.exchange;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 import synack.event.Event;
 import synack.event.EventSink;
+import synack.event.TimeOrder;
+import synack.iface.Interface;
 import synack.link.Link;
 import synack.link.ReceivedFrame;
 
 /**
- * Drives one exchange over one link: waits for a frame or the exchange's next deadline, feeds
- * it, and turns the exchange's sends into stamped frame events. The only place with I/O.
+ * Drives one exchange over one interface: waits for a frame or the exchange's next deadline,
+ * feeds it, and turns the exchange's sends into stamped frame events. The only place with I/O.
+ * The story leaves in wire-time order (see {@link TimeOrder}): a frame we send is told after the
+ * frames the capture took before it, even when we read those later.
  */
 public final class Runner implements Output {
     private static final int DRAIN_BATCH = 256;
-    private final Link link;
+    /** Frames may still be on their way into the capture ring with a stamp this much before "now". */
+    private static final long IN_FLIGHT_MARGIN_MICROS = 5_000;
+
+    private final Interface iface;
     private final Clock clock;
     private final EventSink sink;
+    private final TimeOrder<Event> order;
+    private Event.Result result;
 
     public Runner(Link link, Clock clock, EventSink sink) {
-        this.link = link;
+        this.iface = Interface.of(link, clock);
         this.clock = clock;
         this.sink = sink;
+        this.order = new TimeOrder<>(sink::accept);
     }
 
     /** Runs until the exchange is done, or until {@code stop} turns true (then the exchange is aborted). */
@@ -35,6 +46,29 @@ public final class Runner implements Output {
      * without touching the exchange from another thread.
      */
     public void run(Exchange exchange, BooleanSupplier stop, Runnable between) {
+        long dropsBefore = iface.captureDrops();
+        iface.beginStory();
+        try {
+            drive(exchange, stop, between);
+        } finally {
+            tellIntake();
+            long dropped = iface.captureDrops() - dropsBefore;
+            if (dropped > 0) {
+                // before the result, which is the story's last line
+                order.releaseAll();
+                sink.accept(new Event.Note(clock.nowMicros(), "warning", "our capture dropped " + dropped
+                        + " frames (the kernel's ring for us was full): lost by synack, not by the network",
+                        Map.of("capture_drops", dropped)));
+            }
+            order.releaseAll();
+            if (result != null) {
+                sink.accept(result); // the story's last word, whatever the stamps of what it waited for
+                result = null;
+            }
+        }
+    }
+
+    private void drive(Exchange exchange, BooleanSupplier stop, Runnable between) {
         exchange.start(clock.nowMicros(), this);
         while (!exchange.isDone()) {
             between.run();
@@ -47,24 +81,20 @@ public final class Runner implements Output {
             }
             // wake at least every 50 ms so that a stop request is seen promptly
             long deadline = Math.min(exchange.nextDeadlineMicros(), clock.nowMicros() + 50_000);
-            ReceivedFrame frame;
-            try {
-                frame = link.receive(deadline);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            ReceivedFrame frame = receive(deadline);
             // take what has already arrived (up to a batch), then let the timer run: a steady
             // stream of replies must neither pile up in the capture ring nor starve a sender
             for (int n = 0; frame != null && n < DRAIN_BATCH; n++) {
                 exchange.onFrame(frame, this);
+                tellIntake();
+                order.releaseUpTo(frame.timeMicros());
                 if (exchange.isDone() || n + 1 == DRAIN_BATCH) {
                     break;
                 }
-                try {
-                    frame = link.receive(clock.nowMicros());
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
+                frame = receive(clock.nowMicros());
+            }
+            if (frame == null) {
+                order.releaseUpTo(clock.nowMicros() - IN_FLIGHT_MARGIN_MICROS);
             }
             if (!exchange.isDone() && clock.nowMicros() >= exchange.nextDeadlineMicros()) {
                 exchange.onTimer(clock.nowMicros(), this);
@@ -72,10 +102,37 @@ public final class Runner implements Output {
         }
     }
 
+    private ReceivedFrame receive(long deadline) {
+        try {
+            ReceivedFrame f = iface.receive(deadline);
+            tellIntake();
+            return f;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** What the interface dropped, answered or noticed joins the story at its own time. */
+    private void tellIntake() {
+        for (Event e : iface.takeTold()) {
+            accept(e);
+        }
+    }
+
+    private void accept(Event e) {
+        if (e instanceof Event.Result r) {
+            result = r;
+        } else if (e instanceof Event.Frame f) {
+            order.block(f.timeMicros(), f);
+        } else {
+            order.follow(e.timeMicros(), e);
+        }
+    }
+
     @Override
     public long send(byte[] frame, String annotation, boolean routine) {
         long t = transmit(frame);
-        sink.accept(new Event.Frame(t, Event.Direction.OUT, frame, annotation, routine));
+        accept(new Event.Frame(t, Event.Direction.OUT, frame, annotation, routine));
         return t;
     }
 
@@ -83,7 +140,7 @@ public final class Runner implements Output {
     public long transmit(byte[] frame) {
         long t = clock.nowMicros();
         try {
-            link.send(frame);
+            iface.send(frame);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -92,11 +149,11 @@ public final class Runner implements Output {
 
     @Override
     public void shown(ReceivedFrame frame, String annotation) {
-        sink.accept(new Event.Frame(frame.timeMicros(), Event.Direction.IN, frame.bytes(), annotation, false));
+        accept(new Event.Frame(frame.timeMicros(), Event.Direction.IN, frame.bytes(), annotation, false));
     }
 
     @Override
     public void emit(Event event) {
-        sink.accept(event);
+        accept(event);
     }
 }

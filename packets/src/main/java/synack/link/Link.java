@@ -9,6 +9,11 @@ public interface Link extends AutoCloseable {
     /** The next frame, or null once the clock passes {@code deadlineMicros} with nothing received. */
     ReceivedFrame receive(long deadlineMicros) throws IOException;
 
+    /** Frames our own capture lost (the kernel's ring was full when they came): ours, not the network's. */
+    default long captureDrops() {
+        return 0;
+    }
+
     @Override
     void close();
 }

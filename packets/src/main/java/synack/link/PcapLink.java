@@ -30,16 +30,40 @@ public final class PcapLink implements Link {
         this.waiter = waiter;
     }
 
-    /** How much of each frame to keep and how many frames the kernel may hold for us. */
+    /**
+     * How much of each frame to keep and how big the kernel's ring for us is. In immediate mode
+     * libpcap uses TPACKET_V2: fixed slots, each as large as the biggest frame the interface can
+     * hand over — with segmentation or receive offload on (the kernel's default) that is a
+     * 64 KiB super-frame, and a slot takes a 128 KiB block. A 2 MiB ring then holds 16 frames,
+     * and a TCP window larger than the ring can absorb loses segments in our own capture.
+     */
     public record Capture(int snaplen, int bufferBytes) {
-        /** Whole frames (a 64 KiB GSO segment too) in libpcap's default 2 MiB ring. */
-        public static final Capture WHOLE = new Capture(SNAPLEN, 2 * 1024 * 1024);
+        /** Whole frames; room for 64 of them at the worst (offloads on): handshakes, DNS, ARP. */
+        public static final Capture WHOLE = new Capture(SNAPLEN, 8 * 1024 * 1024);
+        /** Whole frames for a bulk transfer: 64 MiB, 512 slots at the worst. */
+        public static final Capture BULK = new Capture(SNAPLEN, 64 * 1024 * 1024);
         /**
          * A sweep's replies at tens of thousands a second: headers only (an ICMP error quoting our SYN
-         * fits in 256 bytes) and a 32 MiB ring. Immediate mode makes libpcap use fixed slots of
-         * snaplen bytes, so whole-frame slots would leave room for about eight replies.
+         * fits in 256 bytes) and a 32 MiB ring of small slots.
          */
         public static final Capture HEADERS = new Capture(256, 32 * 1024 * 1024);
+
+        private static final int WORST_SLOT = 128 * 1024;
+        private static final int SPARE_SLOTS = 16;
+
+        /** Frames the ring holds at the worst: super-frame slots when frames may be that big. */
+        public int slots() {
+            int slot = snaplen >= 16 * 1024 ? WORST_SLOT : Integer.highestOneBit(Math.max(1, snaplen + 96) - 1) << 1;
+            return Math.max(1, bufferBytes / slot);
+        }
+
+        /**
+         * The receive window that cannot overflow the ring even when every segment is a small one
+         * of {@code mss} bytes (a few slots kept for ACKs, ARP and strays).
+         */
+        public int absorbableBytes(int mss) {
+            return Math.max(mss, (slots() - SPARE_SLOTS) * mss);
+        }
     }
 
     public static PcapLink open(String interfaceName, String bpfFilter) {
@@ -115,6 +139,16 @@ public final class PcapLink implements Link {
 
     private static long micros(Timestamp ts) {
         return Math.floorDiv(ts.getTime(), 1000L) * 1_000_000L + ts.getNanos() / 1000;
+    }
+
+    /** What libpcap says the kernel dropped because our ring was full (pcap_stats' ps_drop). */
+    @Override
+    public long captureDrops() {
+        try {
+            return handle.isOpen() ? Integer.toUnsignedLong((int) handle.getStats().getNumPacketsDropped()) : 0;
+        } catch (PcapNativeException | NotOpenException | UnsupportedOperationException e) {
+            return 0;
+        }
     }
 
     @Override

@@ -9,7 +9,7 @@ import java.util.Map;
  * header tells which of our probes it answers: its destination address and the first 8 bytes
  * of its transport header (the ports).
  */
-public record IcmpMessage(int type, int code, byte[] body) {
+public record IcmpMessage(int type, int code, byte[] body, int nextHopMtu) {
     public static final int ECHO_REPLY = 0;
     public static final int UNREACHABLE = 3;
     public static final int TIME_EXCEEDED = 11;
@@ -18,7 +18,20 @@ public record IcmpMessage(int type, int code, byte[] body) {
         if (b.length < 8) {
             throw new MalformedFrameException("ICMP message of " + b.length + " bytes is shorter than 8");
         }
-        return new IcmpMessage(b[0] & 0xff, b[1] & 0xff, Arrays.copyOfRange(b, 8, b.length));
+        return new IcmpMessage(b[0] & 0xff, b[1] & 0xff, Arrays.copyOfRange(b, 8, b.length), ((b[6] & 0xff) << 8) | (b[7] & 0xff));
+    }
+
+    public IcmpMessage(int type, int code, byte[] body) {
+        this(type, code, body, 0);
+    }
+
+    /** Fragmentation needed (type 3 code 4) carries the next hop's MTU (RFC 1191); 0 from an old router. */
+    public boolean isFragmentationNeeded() {
+        return type == UNREACHABLE && code == 4;
+    }
+
+    public int nextHopMtu() {
+        return isFragmentationNeeded() ? nextHopMtu : 0;
     }
 
     public boolean isError() {
@@ -49,7 +62,7 @@ public record IcmpMessage(int type, int code, byte[] body) {
                 case 1 -> "host unreachable";
                 case 2 -> "protocol unreachable";
                 case 3 -> "port unreachable";
-                case 4 -> "fragmentation needed";
+                case 4 -> "fragmentation needed" + (nextHopMtu > 0 ? " (mtu " + nextHopMtu + ")" : "");
                 case 9 -> "net administratively prohibited";
                 case 10 -> "host administratively prohibited";
                 case 13 -> "communication administratively prohibited";
@@ -73,6 +86,9 @@ public record IcmpMessage(int type, int code, byte[] body) {
         f.put("type", type);
         f.put("code", code);
         f.put("meaning", meaning());
+        if (isFragmentationNeeded()) {
+            f.put("mtu", nextHopMtu);
+        }
         Quoted q = quoted();
         String about = "";
         if (q != null) {

@@ -13,7 +13,7 @@ import java.util.Map;
  * Sequence numbers are kept as ints and compared with {@link Seq}, modulo 2^32.
  */
 public record TcpSegment(int sourcePort, int destinationPort, int seq, int ack, int flags, int window,
-                         Options options, byte[] data, boolean checksumValid) {
+                         Options options, byte[] data, ChecksumStatus checksum) {
     public static final int FIN = 0x01;
     public static final int SYN = 0x02;
     public static final int RST = 0x04;
@@ -170,7 +170,7 @@ public record TcpSegment(int sourcePort, int destinationPort, int seq, int ack, 
 
     public static TcpSegment of(int sourcePort, int destinationPort, int seq, int ack, int flags, int window,
                                 Options options, byte[] data) {
-        return new TcpSegment(sourcePort, destinationPort, seq, ack, flags, window, options, data, true);
+        return new TcpSegment(sourcePort, destinationPort, seq, ack, flags, window, options, data, ChecksumStatus.VALID);
     }
 
     public boolean has(int flag) {
@@ -190,9 +190,15 @@ public record TcpSegment(int sourcePort, int destinationPort, int seq, int ack, 
         if (offset < 20 || offset > b.length) {
             throw new MalformedFrameException("TCP data offset " + offset + " outside 20.." + b.length);
         }
-        boolean valid = Checksum.compute(withPseudoHeader(b, sourceIp, destinationIp), 0, 12 + b.length) == 0;
+        ChecksumStatus checksum = ChecksumStatus.of(b, 0, b.length,
+                ChecksumStatus.pseudoHeaderSum(sourceIp, destinationIp, Ipv4Packet.PROTO_TCP, b.length), u16(b, 16));
         return new TcpSegment(u16(b, 0), u16(b, 2), (int) u32(b, 4), (int) u32(b, 8), b[13] & 0xff, u16(b, 14),
-                Options.parse(b, 20, offset), Arrays.copyOfRange(b, offset, b.length), valid);
+                Options.parse(b, 20, offset), Arrays.copyOfRange(b, offset, b.length), checksum);
+    }
+
+    /** True when the checksum verifies (not when it was left to offload, nor when it is wrong). */
+    public boolean checksumValid() {
+        return checksum == ChecksumStatus.VALID;
     }
 
     /** The segment's bytes with a correct checksum over the IPv4 pseudo-header. */
@@ -212,22 +218,12 @@ public record TcpSegment(int sourcePort, int destinationPort, int seq, int ack, 
         b[15] = (byte) window;
         System.arraycopy(opts, 0, b, 20, opts.length);
         System.arraycopy(data, 0, b, headerLength, data.length);
-        int sum = Checksum.compute(withPseudoHeader(b, sourceIp, destinationIp), 0, 12 + b.length);
+        int sum = ~Checksum.sum(b, 0, b.length, ChecksumStatus.pseudoHeaderSum(sourceIp, destinationIp, Ipv4Packet.PROTO_TCP, b.length)) & 0xffff;
         b[16] = (byte) (sum >>> 8);
         b[17] = (byte) sum;
         return b;
     }
 
-    private static byte[] withPseudoHeader(byte[] segment, int src, int dst) {
-        byte[] p = new byte[12 + segment.length];
-        Ip4.write(src, p, 0);
-        Ip4.write(dst, p, 4);
-        p[9] = (byte) Ipv4Packet.PROTO_TCP;
-        p[10] = (byte) (segment.length >>> 8);
-        p[11] = (byte) segment.length;
-        System.arraycopy(segment, 0, p, 12, segment.length);
-        return p;
-    }
 
     public static String flagNames(int flags) {
         List<String> names = new ArrayList<>();
@@ -257,9 +253,7 @@ public record TcpSegment(int sourcePort, int destinationPort, int seq, int ack, 
         if (data.length > 0) {
             sb.append(" len=").append(data.length);
         }
-        if (!checksumValid) {
-            sb.append(" (bad checksum)");
-        }
+        sb.append(checksum.remark());
         return sb.toString();
     }
 
@@ -285,7 +279,8 @@ public record TcpSegment(int sourcePort, int destinationPort, int seq, int ack, 
             f.put("tsecr", options.tsEcho());
         }
         f.put("len", data.length);
-        f.put("checksum_ok", checksumValid);
+        f.put("checksum_ok", checksum != ChecksumStatus.WRONG);
+        f.put("checksum", checksum.name().toLowerCase(java.util.Locale.ROOT));
         return new Layer("tcp", sourcePort + " → " + destinationPort + " " + summary(0, 0), f);
     }
 

@@ -5,11 +5,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** A UDP datagram (RFC 768): ports, length, checksum over the IPv4 pseudo-header, payload. */
-public record UdpDatagram(int sourcePort, int destinationPort, byte[] payload, boolean checksumValid) {
+public record UdpDatagram(int sourcePort, int destinationPort, byte[] payload, ChecksumStatus checksum) {
     public static final int HEADER = 8;
 
     public static UdpDatagram of(int sourcePort, int destinationPort, byte[] payload) {
-        return new UdpDatagram(sourcePort, destinationPort, payload, true);
+        return new UdpDatagram(sourcePort, destinationPort, payload, ChecksumStatus.VALID);
     }
 
     public static UdpDatagram parse(byte[] b, int sourceIp, int destinationIp) throws MalformedFrameException {
@@ -21,10 +21,15 @@ public record UdpDatagram(int sourcePort, int destinationPort, byte[] payload, b
             throw new MalformedFrameException("UDP length " + length + " outside 8.." + b.length);
         }
         int checksum = ((b[6] & 0xff) << 8) | (b[7] & 0xff);
-        byte[] datagram = Arrays.copyOf(b, length);
-        boolean valid = checksum == 0 || Checksum.compute(pseudo(datagram, sourceIp, destinationIp), 0, 12 + length) == 0;
+        ChecksumStatus status = checksum == 0 ? ChecksumStatus.VALID // zero: the sender computed none (RFC 768)
+                : ChecksumStatus.of(b, 0, length, ChecksumStatus.pseudoHeaderSum(sourceIp, destinationIp, Ipv4Packet.PROTO_UDP, length), checksum);
         return new UdpDatagram(((b[0] & 0xff) << 8) | (b[1] & 0xff), ((b[2] & 0xff) << 8) | (b[3] & 0xff),
-                Arrays.copyOfRange(b, HEADER, length), valid);
+                Arrays.copyOfRange(b, HEADER, length), status);
+    }
+
+    /** True when the checksum verifies or was not computed (not when left to offload, nor when wrong). */
+    public boolean checksumValid() {
+        return checksum == ChecksumStatus.VALID;
     }
 
     public byte[] toBytes(int sourceIp, int destinationIp) {
@@ -37,7 +42,7 @@ public record UdpDatagram(int sourcePort, int destinationPort, byte[] payload, b
         b[4] = (byte) (length >>> 8);
         b[5] = (byte) length;
         System.arraycopy(payload, 0, b, HEADER, payload.length);
-        int sum = Checksum.compute(pseudo(b, sourceIp, destinationIp), 0, 12 + length);
+        int sum = ~Checksum.sum(b, 0, length, ChecksumStatus.pseudoHeaderSum(sourceIp, destinationIp, Ipv4Packet.PROTO_UDP, length)) & 0xffff;
         if (sum == 0) {
             sum = 0xffff; // zero means "no checksum" in UDP
         }
@@ -46,24 +51,15 @@ public record UdpDatagram(int sourcePort, int destinationPort, byte[] payload, b
         return b;
     }
 
-    private static byte[] pseudo(byte[] datagram, int src, int dst) {
-        byte[] p = new byte[12 + datagram.length];
-        Ip4.write(src, p, 0);
-        Ip4.write(dst, p, 4);
-        p[9] = (byte) Ipv4Packet.PROTO_UDP;
-        p[10] = (byte) (datagram.length >>> 8);
-        p[11] = (byte) datagram.length;
-        System.arraycopy(datagram, 0, p, 12, datagram.length);
-        return p;
-    }
 
     public Layer describe() {
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("sport", sourcePort);
         f.put("dport", destinationPort);
         f.put("len", payload.length);
-        f.put("checksum_ok", checksumValid);
+        f.put("checksum_ok", checksum != ChecksumStatus.WRONG);
+        f.put("checksum", checksum.name().toLowerCase(java.util.Locale.ROOT));
         return new Layer("udp", "UDP " + sourcePort + " → " + destinationPort + " len=" + payload.length
-                + (checksumValid ? "" : " (bad checksum)"), f);
+                + checksum.remark(), f);
     }
 }

@@ -154,10 +154,6 @@ public final class SynProbe implements Exchange {
         if (p == null || seg.destinationPort() != path.sourcePort() || p.sent == 0) {
             return;
         }
-        if (!seg.checksumValid()) {
-            out.shown(frame, "dropped: bad TCP checksum");
-            return;
-        }
         if (!seg.has(TcpSegment.ACK) || seg.ack() != path.iss() + 1) {
             out.shown(frame, "ignored: ack " + Seq.str(seg.ack()) + " is not our ISN + 1 = " + Seq.str(path.iss() + 1));
             return;

@@ -252,23 +252,43 @@ class SynSweepTest {
     }
 
     @Test
-    void aReplyWithAWrongChecksumButOurCookieIsAcceptedAndCounted() throws MalformedFrameException {
+    void aReplyWithItsChecksumLeftToOffloadIsAcceptedAndCounted() throws MalformedFrameException {
         SimulatedHosts peers = new SimulatedHosts() {
             @Override
             List<byte[]> answer(synack.link.ReceivedFrame frame) {
                 List<byte[]> out = new ArrayList<>();
                 for (byte[] f : super.answer(frame)) {
-                    byte[] g = f.clone();
-                    g[14 + 20 + 16] ^= 0x55; // the TCP checksum, as a sender with checksum offload leaves it
-                    out.add(g);
+                    out.add(synack.iface.Offload.leftToOffload(f.clone()));
                 }
                 return out;
             }
         }.host("198.18.2.2", Set.of(80), Set.of(), Set.of());
         Run r = run(peers, List.of(A), List.of(80, 81), settings(0, Shard.WHOLE, 1), 0, null);
         assertEquals(Set.of("198.18.2.2:80"), r.told("open"));
-        assertEquals(2L, r.result().fields().get("bad_checksums"));
+        assertEquals(2L, r.result().fields().get("offloaded_checksums"));
         assertEquals(1L, r.result().fields().get("closed"));
+    }
+
+    @Test
+    void aDamagedReplyIsDroppedByTheIntakeAndItsPortAskedAgain() throws MalformedFrameException {
+        int[] answers = {0};
+        SimulatedHosts peers = new SimulatedHosts() {
+            @Override
+            List<byte[]> answer(synack.link.ReceivedFrame frame) {
+                List<byte[]> out = new ArrayList<>();
+                for (byte[] f : super.answer(frame)) {
+                    byte[] g = f.clone();
+                    if (answers[0]++ == 0) {
+                        g[14 + 20 + 16] ^= 0x55; // damaged on the way: the first answer only
+                    }
+                    out.add(g);
+                }
+                return out;
+            }
+        }.host("198.18.2.2", Set.of(80), Set.of(), Set.of());
+        Run r = run(peers, List.of(A), List.of(80), settings(1, Shard.WHOLE, 2), 0, null);
+        assertEquals(Set.of("198.18.2.2:80"), r.told("open"), "found on the retry");
+        assertEquals(0L, r.result().fields().get("offloaded_checksums"));
     }
 
     @Test

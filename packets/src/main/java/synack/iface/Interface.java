@@ -1,0 +1,235 @@
+package synack.iface;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import synack.event.Event;
+import synack.exchange.Clock;
+import synack.link.Link;
+import synack.link.ReceivedFrame;
+import synack.wire.ArpPacket;
+import synack.wire.Checksum;
+import synack.wire.ChecksumStatus;
+import synack.wire.EthernetFrame;
+import synack.wire.Ip4;
+import synack.wire.MacAddress;
+import synack.wire.MalformedFrameException;
+
+/**
+ * The one place frames come in and go out, between a link and the exchanges (smoltcp's
+ * iface): it owns the checksum policy (a sum left to offload by the sender's kernel is
+ * accepted and told once; real corruption is dropped and told), answers ARP for an address we
+ * own and no interface holds (-S), keeps frames within the MTU, and counts what our own
+ * capture dropped. What it tells (dropped frames, notes) waits in {@link #takeTold()} for the
+ * runner, which puts it in the story in time order.
+ */
+public final class Interface implements Link {
+    private static final int MAX_SKIPPED_PER_RECEIVE = 256;
+
+    private final Link link;
+    private final int mtu;
+    private final Clock clock;
+    private final List<Event> told = new ArrayList<>();
+    private int ownedIp;
+    private MacAddress ownedMac;
+    private boolean offloadTold;
+    private long offloaded;
+    private long corrupted;
+
+    /** @param mtu the largest IPv4 packet the interface sends (its MTU); 0 = no check */
+    public Interface(Link link, int mtu, Clock clock) {
+        this.link = link;
+        this.mtu = mtu;
+        this.clock = clock;
+    }
+
+    public static Interface of(Link link, Clock clock) {
+        return link instanceof Interface i ? i : new Interface(link, 0, clock);
+    }
+
+    /** With -S ADDR that no interface holds, nobody else answers ARP for it: we do, for every exchange. */
+    public void answerArpFor(int ip, MacAddress mac) {
+        this.ownedIp = ip;
+        this.ownedMac = mac;
+    }
+
+    public int mtu() {
+        return mtu;
+    }
+
+    /** A new exchange starts: its story tells the offload note again, once. */
+    public void beginStory() {
+        offloadTold = false;
+    }
+
+    /** What the intake has to tell since the last call: frames it dropped or answered, notes. */
+    public List<Event> takeTold() {
+        if (told.isEmpty()) {
+            return List.of();
+        }
+        List<Event> out = new ArrayList<>(told);
+        told.clear();
+        return out;
+    }
+
+    @Override
+    public void send(byte[] frame) throws IOException {
+        if (mtu > 0 && frame.length - EthernetFrame.HEADER_LENGTH > mtu) {
+            // an exchange's bug, not the network's: say so rather than let the driver refuse it
+            throw new IOException("frame of " + frame.length + " bytes exceeds the interface's MTU of " + mtu
+                    + " (+14 Ethernet header): not sent");
+        }
+        link.send(frame);
+    }
+
+    @Override
+    public ReceivedFrame receive(long deadlineMicros) throws IOException {
+        for (int skipped = 0; skipped < MAX_SKIPPED_PER_RECEIVE; skipped++) {
+            ReceivedFrame f = link.receive(deadlineMicros);
+            if (f == null) {
+                return null;
+            }
+            ReceivedFrame admitted = admit(f);
+            if (admitted != null) {
+                return admitted;
+            }
+        }
+        return null; // a flood of frames we drop must not starve the exchange's timers
+    }
+
+    /** The frame as the exchanges should see it, or null when the intake kept it (dropped, answered). */
+    ReceivedFrame admit(ReceivedFrame f) throws IOException {
+        byte[] b = f.bytes();
+        if (b.length < EthernetFrame.HEADER_LENGTH) {
+            return f; // the exchange's parser annotates what is malformed
+        }
+        int type = ((b[12] & 0xff) << 8) | (b[13] & 0xff);
+        if (type == EthernetFrame.TYPE_ARP) {
+            return answerArp(f) ? null : f;
+        }
+        if (type != EthernetFrame.TYPE_IPV4) {
+            return f;
+        }
+        return admitIpv4(f);
+    }
+
+    private ReceivedFrame admitIpv4(ReceivedFrame f) {
+        byte[] b = f.bytes();
+        int ip = EthernetFrame.HEADER_LENGTH;
+        if (b.length < ip + 20 || (b[ip] & 0xf0) != 0x40) {
+            return f;
+        }
+        int ihl = (b[ip] & 0x0f) * 4;
+        int total = u16(b, ip + 2);
+        if (ihl < 20 || total < ihl || b.length < ip + ihl) {
+            return f;
+        }
+        if (Checksum.compute(b, ip, ihl) != 0) {
+            return drop(f, "dropped: IPv4 header checksum is wrong (damaged in transit)");
+        }
+        if (b.length < ip + total) {
+            return f; // cut by the capture's snaplen: nothing more to verify here
+        }
+        boolean fragment = (u16(b, ip + 6) & 0x3fff) != 0;
+        if (fragment) {
+            return f; // reassembly comes with Ipv4Reassembly
+        }
+        int protocol = b[ip + 9] & 0xff;
+        int l4 = ip + ihl;
+        int length = total - ihl;
+        int src = Ip4.read(b, ip + 12);
+        int dst = Ip4.read(b, ip + 16);
+        ChecksumStatus status;
+        String what;
+        switch (protocol) {
+            case 6 -> {
+                if (length < 20) {
+                    return f;
+                }
+                status = ChecksumStatus.of(b, l4, length, ChecksumStatus.pseudoHeaderSum(src, dst, 6, length), u16(b, l4 + 16));
+                what = "TCP";
+            }
+            case 17 -> {
+                if (length < 8 || u16(b, l4 + 6) == 0) {
+                    return f; // no UDP checksum was computed (RFC 768 allows it over IPv4)
+                }
+                status = ChecksumStatus.of(b, l4, length, ChecksumStatus.pseudoHeaderSum(src, dst, 17, length), u16(b, l4 + 6));
+                what = "UDP";
+            }
+            case 1 -> {
+                status = Checksum.compute(b, l4, length) == 0 ? ChecksumStatus.VALID : ChecksumStatus.WRONG;
+                what = "ICMP";
+            }
+            default -> {
+                return f;
+            }
+        }
+        if (status == ChecksumStatus.WRONG) {
+            return drop(f, "dropped: " + what + " checksum is wrong (damaged in transit, not an offload)");
+        }
+        if (status == ChecksumStatus.OFFLOADED) {
+            offloaded++;
+            if (!offloadTold) {
+                offloadTold = true;
+                told.add(new Event.Note(f.timeMicros(), "info", "checksum left to offload by the sender's kernel: the "
+                        + what + " checksum field holds only the pseudo-header sum (CHECKSUM_PARTIAL; a NIC would fill it in, "
+                        + "a veth or loopback never does, and the receiving kernel trusts it) — accepted, as the kernel does",
+                        Map.of("checksum", "offloaded")));
+            }
+        }
+        return f;
+    }
+
+    private ReceivedFrame drop(ReceivedFrame f, String why) {
+        corrupted++;
+        told.add(new Event.Frame(f.timeMicros(), Event.Direction.IN, f.bytes(), why, false));
+        return null;
+    }
+
+    /** Answers who-has for the address we own (-S); true when the frame was that request (or our own kind). */
+    private boolean answerArp(ReceivedFrame f) throws IOException {
+        if (ownedMac == null) {
+            return false;
+        }
+        ArpPacket arp;
+        try {
+            arp = ArpPacket.parse(EthernetFrame.parse(f.bytes()).payload());
+        } catch (MalformedFrameException e) {
+            return false;
+        }
+        if (arp.operation() != ArpPacket.REQUEST || arp.targetIp() != ownedIp || arp.isProbe()) {
+            return false;
+        }
+        told.add(new Event.Frame(f.timeMicros(), Event.Direction.IN, f.bytes(),
+                "who-has for our own address " + Ip4.toString(ownedIp), false));
+        byte[] reply = new ArpPacket(ArpPacket.REPLY, ownedMac, ownedIp, arp.senderMac(), arp.senderIp()).toFrame(ownedMac);
+        long t = clock.nowMicros();
+        link.send(reply);
+        told.add(new Event.Frame(t, Event.Direction.OUT, reply, "we own this address (-S): is-at our MAC", false));
+        return true;
+    }
+
+    /** Frames whose checksum was left to offload, and frames dropped as damaged, since the start. */
+    public long offloadedFrames() {
+        return offloaded;
+    }
+
+    public long damagedFrames() {
+        return corrupted;
+    }
+
+    @Override
+    public long captureDrops() {
+        return link.captureDrops();
+    }
+
+    @Override
+    public void close() {
+        link.close();
+    }
+
+    private static int u16(byte[] b, int o) {
+        return ((b[o] & 0xff) << 8) | (b[o + 1] & 0xff);
+    }
+}

@@ -1,0 +1,43 @@
+package synack.wire;
+
+/**
+ * What a transport checksum says about a received segment. {@code OFFLOADED} is the sender's
+ * kernel leaving the sum to a NIC (CHECKSUM_PARTIAL): the field holds only the pseudo-header
+ * sum, our capture sees the frame before any NIC fills it in, and the receiving kernel trusts
+ * it. Seen on veths, loopback, VMs and GRO/TSO super-frames; it is not corruption.
+ */
+public enum ChecksumStatus {
+    VALID, OFFLOADED, WRONG;
+
+    /**
+     * Verifies a TCP or UDP checksum in place (no copy): {@code pseudo} is the pseudo-header
+     * sum, {@code field} the checksum field as received.
+     */
+    public static ChecksumStatus of(byte[] b, int offset, int length, int pseudo, int field) {
+        if ((~Checksum.sum(b, offset, length, pseudo) & 0xffff) == 0) {
+            return VALID;
+        }
+        // Linux sets th->check = ~csum_tcpudp_magic(saddr, daddr, len, proto, 0): the folded
+        // pseudo-header sum, uncomplemented. One's-complement has two zeros: 0x0000 = 0xffff.
+        return field % 0xffff == pseudo % 0xffff ? OFFLOADED : WRONG;
+    }
+
+    /** The IPv4 pseudo-header sum (RFC 793/768): addresses, protocol, transport length. */
+    public static int pseudoHeaderSum(int sourceIp, int destinationIp, int protocol, int length) {
+        long s = (sourceIp >>> 16) + (sourceIp & 0xffff) + (destinationIp >>> 16) + (destinationIp & 0xffff)
+                + protocol + length;
+        while ((s >>> 16) != 0) {
+            s = (s & 0xffff) + (s >>> 16);
+        }
+        return (int) s;
+    }
+
+    /** How a frame line says it: nothing when valid. */
+    public String remark() {
+        return switch (this) {
+            case VALID -> "";
+            case OFFLOADED -> " (checksum left to offload)";
+            case WRONG -> " (bad checksum)";
+        };
+    }
+}
