@@ -47,4 +47,19 @@ public final class Frames {
     }
 
     public record Udp(EthernetFrame eth, Ipv4Packet ip, UdpDatagram datagram) {}
+
+    /** The IPv4 packet and ICMP message inside a frame, or null when the frame holds something else. */
+    public static Icmp parseIcmp(byte[] frame) throws MalformedFrameException {
+        EthernetFrame eth = EthernetFrame.parse(frame);
+        if (eth.etherType() != EthernetFrame.TYPE_IPV4) {
+            return null;
+        }
+        Ipv4Packet ip = Ipv4Packet.parse(eth.payload());
+        if (ip.protocol() != Ipv4Packet.PROTO_ICMP) {
+            return null;
+        }
+        return new Icmp(eth, ip, IcmpMessage.parse(ip.payload()));
+    }
+
+    public record Icmp(EthernetFrame eth, Ipv4Packet ip, IcmpMessage message) {}
 }

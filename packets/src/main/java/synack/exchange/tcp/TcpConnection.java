@@ -102,6 +102,8 @@ public final class TcpConnection {
     private int irs;
     private int rcvNxt;
     private int peerMss = 536;
+    private int pathMtuMss = Integer.MAX_VALUE; // lowered by ICMP fragmentation needed (RFC 1191)
+    private long lastTsMillis;
     private int sndShift;
     private int rcvShift;
     private boolean timestampsOn;
@@ -545,7 +547,7 @@ public final class TcpConnection {
         int inFlightBytes = sndNxt - sndUna;
         while (offset < pending.length) {
             int room = Math.max(0, sndWnd - inFlightBytes);
-            int size = Math.min(Math.min(peerMss, room), pending.length - offset);
+            int size = Math.min(Math.min(sendMss(), room), pending.length - offset);
             if (size <= 0) {
                 break;
             }
@@ -707,8 +709,84 @@ public final class TcpConnection {
         sackOn = config.sackPermitted() && o.sackPermitted();
     }
 
+    /**
+     * Our timestamp clock in ms. Never backwards (RFC 7323 5.4): we act on frames at their capture
+     * time and on timers at the clock's, which can be later, and a smaller TSval would be
+     * dropped by the peer's PAWS check (it answers with a duplicate ACK).
+     */
     private long tsValue(long now) {
-        return (now / 1000) & 0xffffffffL;
+        lastTsMillis = Math.max(lastTsMillis, now / 1000);
+        return lastTsMillis & 0xffffffffL;
+    }
+
+    /**
+     * Data bytes per segment: the MSS both sides allow (and the path, once an ICMP said it is
+     * smaller), less the options every data segment carries — the MSS counts neither IP nor
+     * TCP headers, options included (RFC 9293 3.7.1), so a segment with timestamps carries 12 fewer.
+     */
+    int sendMss() {
+        return Math.max(1, Math.min(peerMss, pathMtuMss) - (timestampsOn ? 12 : 0));
+    }
+
+    // ------------------------------------------------------------------ ICMP errors (RFC 1122 4.2.3.9, RFC 5461, RFC 1191)
+
+    /** What an ICMP error about this connection did: told, and maybe the end of it. */
+    public String onIcmpUnreachable(int code, int nextHopMtu, int quotedSeq, String meaning, long now) {
+        // RFC 5927: only an error quoting a sequence number we sent and not yet acknowledged is believed
+        boolean inFlightSeq = Seq.inWindow(quotedSeq, sndUna, sndNxt) || quotedSeq == sndUna;
+        if (state == TcpState.CLOSED || !inFlightSeq) {
+            return "ignored: it quotes seq " + Seq.str(quotedSeq) + ", not one we have in flight";
+        }
+        if (code == 4) {
+            return pathMtu(nextHopMtu, now);
+        }
+        if (state == TcpState.SYN_SENT || state == TcpState.SYN_RECEIVED) {
+            // RFC 5461 (as Linux does): an unreachable while connecting ends the attempt at once
+            inFlight.clear();
+            retransmitAt = Long.MAX_VALUE;
+            closedBecause = code == 2 || code == 3 ? "refused" : "unreachable";
+            move(TcpState.CLOSED, "ICMP " + meaning + " received",
+                    "the network says the SYN cannot be delivered: retrying would only wait for the same answer (RFC 5461)");
+            return "connection " + (code == 3 ? "refused" : "failed") + ": " + meaning + " — no more SYNs";
+        }
+        return "a soft error in " + state + ": RFC 1122 4.2.3.9 says not to abort an established connection on it;"
+                + " retransmission goes on";
+    }
+
+    /** RFC 1191: the path takes packets of at most {@code mtu} bytes; resend what was too big, in smaller segments. */
+    private String pathMtu(int mtu, long now) {
+        int newMss = (mtu >= 68 ? mtu : 576) - 40; // an old router that sends no MTU: the Internet's minimum datagram
+        if (newMss >= Math.min(peerMss, pathMtuMss)) {
+            return "fragmentation needed, next hop MTU " + mtu + ": our segments already fit";
+        }
+        pathMtuMss = newMss;
+        int size = sendMss();
+        Deque<InFlight> resend = new ArrayDeque<>();
+        for (InFlight f : inFlight) {
+            if (f.data.length <= size || (f.flags & TcpSegment.SYN) != 0) {
+                resend.addLast(f);
+                continue;
+            }
+            for (int off = 0; off < f.data.length; off += size) {
+                int end = Math.min(f.data.length, off + size);
+                boolean last = end == f.data.length;
+                InFlight piece = new InFlight(f.seq + off, last ? f.flags : f.flags & ~TcpSegment.FIN,
+                        Arrays.copyOfRange(f.data, off, end), now);
+                piece.retransmitted = true; // Karn: no RTT sample from it
+                resend.addLast(piece);
+            }
+        }
+        inFlight.clear();
+        inFlight.addAll(resend);
+        for (InFlight f : inFlight) {
+            if (f.retransmitted && f.data.length > 0) {
+                f.sentAt = emit(segmentFor(f.seq, f.flags, f.data, now), now, "resent within the path MTU: "
+                        + f.data.length + " bytes, seq " + Seq.str(f.seq));
+            }
+        }
+        retransmitAt = now + rto.rto();
+        return "fragmentation needed: the path takes " + mtu + " bytes, so segments now carry at most " + size
+                + " data bytes (" + newMss + " MSS less options); what was too big is sent again in pieces";
     }
 
     private void move(TcpState to, String cause, String why) {

@@ -10,9 +10,9 @@ import synack.event.Event;
 import synack.exchange.Exchange;
 import synack.exchange.Output;
 import synack.link.ReceivedFrame;
-import synack.wire.ArpPacket;
-import synack.wire.EthernetFrame;
 import synack.wire.Frames;
+import synack.wire.IcmpMessage;
+import synack.wire.Ipv4Packet;
 import synack.wire.Ip4;
 import synack.wire.MacAddress;
 import synack.wire.MalformedFrameException;
@@ -61,6 +61,7 @@ public final class TcpConversation implements Exchange {
     private boolean closing;
     private boolean done;
     private boolean everEstablished;
+    private String unreachable; // what an ICMP error said, when it ended the attempt
     private long now;
 
     public TcpConversation(Path path, TcpConnection.Config config, Plan plan, int firstIpId) {
@@ -184,7 +185,9 @@ public final class TcpConversation implements Exchange {
         now = frame.timeMicros();
         Frames.Tcp parsed;
         try {
-            if (answerArp(frame)) {
+            Frames.Icmp icmp = Frames.parseIcmp(frame.bytes());
+            if (icmp != null) {
+                onIcmp(frame, icmp);
                 return;
             }
             parsed = Frames.parseTcp(frame.bytes());
@@ -250,22 +253,29 @@ public final class TcpConversation implements Exchange {
         pending.clear();
     }
 
-    /** With -S ADDR that no interface holds, we answer ARP for it ourselves, or no reply could reach us. */
-    private boolean answerArp(ReceivedFrame frame) throws MalformedFrameException {
-        if (!path.ownsSource()) {
-            return false;
+    /** An ICMP error quoting one of our segments: unreachable ends a connection attempt, fragmentation needed lowers the path MTU. */
+    private void onIcmp(ReceivedFrame frame, Frames.Icmp icmp) {
+        IcmpMessage m = icmp.message();
+        IcmpMessage.Quoted q = m.quoted();
+        if (m.type() != IcmpMessage.UNREACHABLE || q == null || q.protocol() != Ipv4Packet.PROTO_TCP
+                || q.source() != path.ourIp() || q.destination() != path.peerIp()
+                || q.sourcePort() != tcp.config().localPort() || q.destinationPort() != tcp.config().remotePort()) {
+            return; // about someone else's packet
         }
-        EthernetFrame eth = EthernetFrame.parse(frame.bytes());
-        if (eth.etherType() != EthernetFrame.TYPE_ARP) {
-            return false;
+        buffering = true;
+        String note;
+        try {
+            note = tcp.onIcmpUnreachable(m.code(), m.nextHopMtu(), q.tcpSeq(), m.meaning() + " from "
+                    + Ip4.toString(icmp.ip().source()), now);
+        } finally {
+            buffering = false;
         }
-        ArpPacket arp = ArpPacket.parse(eth.payload());
-        if (arp.operation() == ArpPacket.REQUEST && arp.targetIp() == path.ourIp() && !arp.isProbe()) {
-            out.shown(frame, "who-has for our own address " + Ip4.toString(path.ourIp()));
-            out.send(new ArpPacket(ArpPacket.REPLY, path.ourMac(), path.ourIp(), arp.senderMac(), arp.senderIp())
-                    .toFrame(path.ourMac()), "we own this address (-S): is-at our MAC");
+        if (tcp.state() == TcpState.CLOSED && !everEstablished) {
+            unreachable = m.meaning() + " from " + Ip4.toString(icmp.ip().source()) + " (ICMP type 3 code " + m.code() + ")";
         }
-        return true;
+        out.shown(frame, note);
+        flushPending();
+        checkDone(now);
     }
 
     @Override
@@ -310,7 +320,11 @@ public final class TcpConversation implements Exchange {
         f.put("bytes_received", receivedBytes);
         f.put("elapsed_ms", Durations.msValue(t - startedAt));
         String line;
-        if (refused) {
+        if (unreachable != null) {
+            f.put("icmp", unreachable);
+            line = Ip4.toString(path.peerIp()) + ":" + tcp.config().remotePort() + (refused ? " refused the connection: " : " unreachable: ")
+                    + unreachable;
+        } else if (refused) {
             line = Ip4.toString(path.peerIp()) + ":" + tcp.config().remotePort() + " refused the connection (RST)";
         } else if (!everEstablished) {
             line = "no answer from " + Ip4.toString(path.peerIp()) + ":" + tcp.config().remotePort() + " to "

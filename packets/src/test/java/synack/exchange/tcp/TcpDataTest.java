@@ -12,7 +12,9 @@ import synack.wire.Seq;
 import synack.wire.TcpSegment;
 
 class TcpDataTest {
-    static TcpPair pair(int issA, int issB, int mss) {
+    /** {@code dataPerSegment} bytes per segment: the MSS we configure is 12 more, for the timestamps every segment carries. */
+    static TcpPair pair(int issA, int issB, int dataPerSegment) {
+        int mss = dataPerSegment + 12;
         return new TcpPair(TcpPair.config(TcpPair.PORT_A, TcpPair.PORT_B, issA, mss, 200_000),
                 TcpPair.config(TcpPair.PORT_B, TcpPair.PORT_A, issB, mss, 200_000), 10_000);
     }

@@ -142,9 +142,9 @@ class TcpHandshakeTest {
         p.runUntilIdle(TcpPair.MINUTE);
         assertEquals(3000, p.b.conn.receivedBytes());
         assertEquals(java.util.Arrays.toString(data), java.util.Arrays.toString(p.b.received.toByteArray()));
-        // 3000 bytes at MSS 1460: 1460 + 1460 + 80
+        // 3000 bytes at MSS 1460 with timestamps on every segment (12 bytes of options): 1448 + 1448 + 104
         List<Integer> sizes = p.a.sent.stream().map(s -> s.segment().data().length).filter(n -> n > 0).toList();
-        assertEquals(List.of(1460, 1460, 80), sizes);
+        assertEquals(List.of(1448, 1448, 104), sizes);
     }
 
     @Test

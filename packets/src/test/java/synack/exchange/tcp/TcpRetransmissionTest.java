@@ -144,8 +144,9 @@ class TcpRetransmissionTest {
 
     @Test
     void onlyTheOldestUnackedSegmentIsRetransmittedAndAnAckResetsTheRetryCount() {
-        TcpPair p = new TcpPair(TcpPair.config(TcpPair.PORT_A, TcpPair.PORT_B, 1, 100, 200_000),
-                TcpPair.config(TcpPair.PORT_B, TcpPair.PORT_A, 2, 100, 200_000), 10_000);
+        // MSS 112 less 12 bytes of timestamps: 100 data bytes per segment
+        TcpPair p = new TcpPair(TcpPair.config(TcpPair.PORT_A, TcpPair.PORT_B, 1, 112, 200_000),
+                TcpPair.config(TcpPair.PORT_B, TcpPair.PORT_A, 2, 112, 200_000), 10_000);
         p.handshake();
         // lose the first two of three data segments once each
         int[] lost = {0};
