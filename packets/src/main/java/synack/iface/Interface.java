@@ -31,6 +31,7 @@ public final class Interface implements Link {
     private final int mtu;
     private final Clock clock;
     private final List<Event> told = new ArrayList<>();
+    private final Ipv4Reassembly reassembly = new Ipv4Reassembly(Ipv4Reassembly.Limits.DEFAULT);
     private int ownedIp;
     private MacAddress ownedMac;
     private boolean offloadTold;
@@ -133,7 +134,12 @@ public final class Interface implements Link {
         }
         boolean fragment = (u16(b, ip + 6) & 0x3fff) != 0;
         if (fragment) {
-            return f; // reassembly comes with Ipv4Reassembly
+            f = reassemble(f, total);
+            if (f == null) {
+                return null;
+            }
+            b = f.bytes();
+            total = u16(b, ip + 2);
         }
         int protocol = b[ip + 9] & 0xff;
         int l4 = ip + ihl;
@@ -179,6 +185,54 @@ public final class Interface implements Link {
             }
         }
         return f;
+    }
+
+    /** A fragment is held until its datagram is whole (RFC 791 3.2); the exchange sees the datagram, once. */
+    private ReceivedFrame reassemble(ReceivedFrame f, int total) {
+        for (Ipv4Reassembly.Expired e : reassembly.expire(f.timeMicros())) {
+            tellExpired(e, f.timeMicros());
+        }
+        byte[] packet = java.util.Arrays.copyOfRange(f.bytes(), EthernetFrame.HEADER_LENGTH, EthernetFrame.HEADER_LENGTH + total);
+        Ipv4Reassembly.Outcome o;
+        try {
+            o = reassembly.offer(packet, f.timeMicros());
+        } catch (MalformedFrameException e) {
+            return drop(f, "dropped: " + e.getMessage());
+        }
+        if (o instanceof Ipv4Reassembly.Whole) {
+            return f;
+        }
+        if (o instanceof Ipv4Reassembly.Reassembled r) {
+            told.add(new Event.Frame(f.timeMicros(), Event.Direction.IN, f.bytes(), "IPv4 fragment at offset " + pieceOffset(f)
+                    + ", the last missing piece: " + r.key() + " reassembled from " + r.received().fragments() + " fragments, "
+                    + r.packet().length + " bytes (RFC 791)", false));
+            byte[] whole = new byte[EthernetFrame.HEADER_LENGTH + r.packet().length];
+            System.arraycopy(f.bytes(), 0, whole, 0, EthernetFrame.HEADER_LENGTH);
+            System.arraycopy(r.packet(), 0, whole, EthernetFrame.HEADER_LENGTH, r.packet().length);
+            return new ReceivedFrame(whole, f.timeMicros());
+        }
+        Ipv4Reassembly.Fragment frag = (Ipv4Reassembly.Fragment) o;
+        for (Ipv4Reassembly.Expired e : frag.evicted()) {
+            tellExpired(e, f.timeMicros());
+        }
+        String what = "IPv4 fragment at offset " + frag.piece().offset() + ", " + frag.piece().length() + " bytes"
+                + (frag.piece().more() ? " (more follow)" : " (the last)");
+        boolean held = frag.reason() == Ipv4Reassembly.Reason.HELD;
+        told.add(new Event.Frame(f.timeMicros(), Event.Direction.IN, f.bytes(), held
+                ? what + ": held until " + frag.key() + " is whole"
+                : what + ": dropped (" + frag.reason().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
+                        + (frag.reason().dropsDatagram() ? ", with the whole datagram" : "") + ")", false));
+        return null;
+    }
+
+    private static int pieceOffset(ReceivedFrame f) {
+        return (u16(f.bytes(), EthernetFrame.HEADER_LENGTH + 6) & 0x1fff) * 8;
+    }
+
+    private void tellExpired(Ipv4Reassembly.Expired e, long t) {
+        told.add(new Event.Note(t, "warning", e.key() + ": " + e.received().fragments() + " fragments ("
+                + e.received().bytes() + " bytes) given up (" + e.reason().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
+                + ")" + (e.received().firstArrived() ? "" : "; the first fragment never came"), Map.of("reassembly", e.reason().name())));
     }
 
     private ReceivedFrame drop(ReceivedFrame f, String why) {

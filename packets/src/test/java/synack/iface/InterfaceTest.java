@@ -122,6 +122,52 @@ class InterfaceTest {
     }
 
     @Test
+    void fragmentsAreHeldAndTheExchangeSeesTheWholeDatagramOnce() throws Exception {
+        byte[] answer = new byte[2573 - 8];
+        for (int i = 0; i < answer.length; i++) {
+            answer[i] = (byte) i;
+        }
+        byte[] frame = Frames.udp(B, A, IP_B, IP_A, 0x1c46, UdpDatagram.of(53, 40000, answer));
+        byte[] ip = java.util.Arrays.copyOfRange(frame, 14, frame.length);
+        ip[6] = 0; // DF off: the server's kernel may fragment it
+        ip[10] = 0;
+        ip[11] = 0;
+        int sum = synack.wire.Checksum.compute(ip, 0, 20);
+        ip[10] = (byte) (sum >>> 8);
+        ip[11] = (byte) sum;
+        byte[] first = fragment(ip, 0, 1480, true);
+        byte[] second = fragment(ip, 1480, ip.length - 20 - 1480, false);
+        assertNull(deliver(second), "held");
+        ReceivedFrame whole = deliver(first);
+        assertNotNull(whole);
+        Frames.Udp udp = Frames.parseUdp(whole.bytes());
+        assertEquals(ChecksumStatus.VALID, udp.datagram().checksum());
+        assertEquals(java.util.Arrays.toString(answer), java.util.Arrays.toString(udp.datagram().payload()));
+        List<Event> told = iface.takeTold();
+        assertEquals(2, told.size(), "both fragments are told");
+        assertTrue(((Event.Frame) told.get(0)).annotation().contains("held"));
+        assertTrue(((Event.Frame) told.get(1)).annotation().contains("reassembled from 2 fragments"));
+    }
+
+    /** One fragment of an IPv4 packet (20-byte header), as an Ethernet frame. */
+    static byte[] fragment(byte[] ip, int offset, int length, boolean more) {
+        byte[] p = new byte[20 + length];
+        System.arraycopy(ip, 0, p, 0, 20);
+        System.arraycopy(ip, 20 + offset, p, 20, length);
+        p[2] = (byte) (p.length >>> 8);
+        p[3] = (byte) p.length;
+        int flags = (more ? 0x2000 : 0) | (offset / 8);
+        p[6] = (byte) (flags >>> 8);
+        p[7] = (byte) flags;
+        p[10] = 0;
+        p[11] = 0;
+        int sum = synack.wire.Checksum.compute(p, 0, 20);
+        p[10] = (byte) (sum >>> 8);
+        p[11] = (byte) sum;
+        return new synack.wire.EthernetFrame(A, B, synack.wire.EthernetFrame.TYPE_IPV4, p).toBytes();
+    }
+
+    @Test
     void aFrameLargerThanTheMtuIsRefusedWithTheReason() {
         IOException e = assertThrows(IOException.class, () -> iface.send(synAck(1461)));
         assertTrue(e.getMessage().contains("MTU of 1500"), e.getMessage());
