@@ -79,6 +79,17 @@ public final class LiveSession implements AutoCloseable {
         link.answerArpFor(ip, mac);
     }
 
+    /**
+     * Our UDP port, held by a real socket for the session (see UdpPortClaim): the kernel then
+     * queues replies to it instead of answering each with ICMP port unreachable. Not needed
+     * for an address we own (-S): the kernel does not deliver locally for it at all.
+     */
+    public void claimUdpPort(int ip, int port, boolean ownsSource) {
+        if (!ownsSource) {
+            onClose(synack.iface.UdpPortClaim.claim(ip, port));
+        }
+    }
+
     /** Something to release when the session ends, last registered first released. */
     public void onClose(AutoCloseable cleanup) {
         cleanups.push(cleanup);

@@ -43,6 +43,11 @@ public final class PcapLink implements Link {
         /** Whole frames for a bulk transfer: 64 MiB, 512 slots at the worst. */
         public static final Capture BULK = new Capture(SNAPLEN, 64 * 1024 * 1024);
         /**
+         * Many small datagrams at once (dns-resolve -f): frames up to 4,200 bytes (a fragment, or a
+         * 4,096-byte EDNS answer on loopback) in 8 KiB slots, 4,096 of them.
+         */
+        public static final Capture DATAGRAMS = new Capture(4200, 32 * 1024 * 1024);
+        /**
          * A sweep's replies at tens of thousands a second: headers only (an ICMP error quoting our SYN
          * fits in 256 bytes) and a 32 MiB ring of small slots.
          */

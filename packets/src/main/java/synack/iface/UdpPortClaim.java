@@ -1,0 +1,42 @@
+package synack.iface;
+
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.net.SocketException;
+import synack.net.EnvironmentException;
+import synack.wire.Ip4;
+
+/**
+ * Holds a real UDP socket on the port our hand-made datagrams leave from, for the command's
+ * length. Without it the kernel, which knows nothing of our query, answers every reply with
+ * ICMP port unreachable (and the server may log or rate-limit us); with it the kernel quietly
+ * queues the replies on a socket nobody reads (a tiny buffer, dropped when full). It also keeps
+ * another program from taking the port while we use it.
+ */
+public final class UdpPortClaim implements AutoCloseable {
+    private final DatagramSocket socket;
+
+    private UdpPortClaim(DatagramSocket socket) {
+        this.socket = socket;
+    }
+
+    public static UdpPortClaim claim(int ip, int port) {
+        try {
+            DatagramSocket s = new DatagramSocket(null);
+            s.setReceiveBufferSize(2048);
+            s.bind(new InetSocketAddress(java.net.InetAddress.getByName(Ip4.toString(ip)), port));
+            return new UdpPortClaim(s);
+        } catch (SocketException e) {
+            throw new EnvironmentException("UDP port " + port + " on " + Ip4.toString(ip) + " is taken by another program ("
+                    + e.getMessage() + "): try again, another port is chosen each time");
+        } catch (IOException e) {
+            throw new EnvironmentException("cannot hold UDP port " + port + ": " + e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        socket.close();
+    }
+}
