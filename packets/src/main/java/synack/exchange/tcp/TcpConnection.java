@@ -506,11 +506,27 @@ public final class TcpConnection {
                     delayedAckAt = now + delayedAckMicros;
                 }
             } else {
-                emit(ackSegment(now), now, "ack = " + Seq.str(seg.seq()) + " + " + (rcvNxt - seg.seq()));
+                TcpSegment ack = ackSegment(now);
+                emit(ack, now, Seq.gt(seg.seq(), rcvNxt) ? duplicateAckNote(ack)
+                        : "ack = " + Seq.str(seg.seq()) + " + " + (rcvNxt - seg.seq()));
             }
         }
         pump(now);
         return note.toString();
+    }
+
+    /** An out-of-order arrival is answered with the same ack again: say what is missing, and what SACK says we hold. */
+    private String duplicateAckNote(TcpSegment ack) {
+        StringBuilder sb = new StringBuilder("duplicate ACK: ack = " + Seq.str(rcvNxt) + " again, the bytes from "
+                + Seq.str(rcvNxt) + " are missing");
+        if (!ack.options().sack().isEmpty()) {
+            sb.append("; SACK: we hold");
+            for (int[] b : ack.options().sack()) {
+                sb.append(' ').append(Seq.str(b[0])).append('-').append(Seq.str(b[1]))
+                        .append(" (").append(b[1] - b[0]).append(" bytes)");
+            }
+        }
+        return sb.toString();
     }
 
     private static void appendNote(StringBuilder sb, String s) {

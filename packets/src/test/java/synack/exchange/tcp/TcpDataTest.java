@@ -73,6 +73,12 @@ class TcpDataTest {
             expected.add(issA + 1 + off);
         }
         assertEquals(expected, acksSentSince(p.b, firstAck));
+        // the first arrival (segment 2, out of order) draws a duplicate ACK that says what is missing and what SACK holds
+        String dup = p.b.sent.get(firstAck).annotation();
+        assertEquals("duplicate ACK: ack = " + Integer.toUnsignedString(issA + 1) + " again, the bytes from "
+                + Integer.toUnsignedString(issA + 1) + " are missing; SACK: we hold " + Integer.toUnsignedString(issA + 201) + "-"
+                + Integer.toUnsignedString(issA + 301) + " (100 bytes)", dup);
+        assertTrue(p.b.sent.stream().noneMatch(x -> x.annotation().contains("+ -")), "no negative arithmetic");
         assertTrue(p.b.comments.get(p.b.comments.size() - 8).contains("out of order"), p.b.comments.toString());
         // a whole old segment fails the acceptability test (it lies below rcv.nxt) and is only acknowledged
         assertTrue(p.b.comments.get(p.b.comments.size() - 3).contains("outside the window"), p.b.comments.toString());
