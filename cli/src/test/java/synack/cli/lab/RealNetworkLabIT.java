@@ -1,0 +1,289 @@
+package synack.cli.lab;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * synack on networks as the kernel sets them up (issue 11): checksum offload and TSO/GSO on
+ * (and a second lab with GRO on the client), ICMP errors, fragments, loopback and our own
+ * address, an MTU-1280 hop and interface, and our own capture losing nothing. Each test is
+ * what a user would check; the oracles are the files nginx serves, tshark, tcpdump and dig.
+ */
+class RealNetworkLabIT {
+    static Lab lab;
+
+    @BeforeAll
+    static void up() {
+        lab = Lab.up();
+    }
+
+    @AfterAll
+    static void down() {
+        if (lab != null) {
+            lab.close();
+        }
+    }
+
+    static Path www(Lab l, String name) {
+        return Path.of(l.get("LAB_DIR"), "www", name);
+    }
+
+    static long millis(Runnable r) {
+        long t0 = System.nanoTime();
+        r.run();
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+    }
+
+    /** tshark's expert info of a capture: how many of each warning we care about. */
+    static Map<String, Integer> expert(Path pcap) {
+        Lab.Result r = Lab.run(120, "tshark", "-r", pcap.toString(), "-q", "-z", "expert");
+        assertEquals(0, r.exit(), r.toString());
+        Map<String, Integer> counts = new java.util.HashMap<>();
+        for (String key : List.of("Previous segment(s) not captured", "Duplicate ACK", "out-of-order", "retransmission",
+                "ACKed segment that wasn't captured", "Malformed", "Illegal characters")) {
+            int n = 0;
+            for (String line : r.out().split("\n")) {
+                if (line.toLowerCase().contains(key.toLowerCase())) {
+                    Matcher m = Pattern.compile("^\\s*(\\d+)").matcher(line);
+                    n += m.find() ? Integer.parseInt(m.group(1)) : 1;
+                }
+            }
+            counts.put(key, n);
+        }
+        return counts;
+    }
+
+    /** How often the capture's timestamps go backwards, read by tcpdump. */
+    static int timeGoesBackwards(Path pcap) {
+        Lab.Result r = Lab.run(120, "tcpdump", "-r", pcap.toString(), "-tt", "-nn", "-q");
+        assertEquals(0, r.exit(), r.toString());
+        double last = 0;
+        int back = 0;
+        for (String line : r.out().split("\n")) {
+            if (line.isBlank()) {
+                continue;
+            }
+            double t = Double.parseDouble(line.substring(0, line.indexOf(' ')));
+            if (t < last) {
+                back++;
+            }
+            last = t;
+        }
+        return back;
+    }
+
+    static void assertCleanCapture(Path pcap, Lab.Result r) {
+        Map<String, Integer> e = expert(pcap);
+        assertEquals(0, e.get("Previous segment(s) not captured"), "gaps in our own pcap: " + e + "\n" + tail(r));
+        assertEquals(0, e.get("Duplicate ACK"), "duplicate ACKs on a clean link: " + e);
+        assertEquals(0, e.get("Malformed") + e.get("Illegal characters"), "tshark warnings: " + e);
+        assertEquals(0, timeGoesBackwards(pcap), "the pcap's timestamps go backwards");
+        assertFalse(r.out().contains("our capture dropped"), "synack says its capture dropped frames:\n" + tail(r));
+    }
+
+    static String tail(Lab.Result r) {
+        String o = r.out();
+        return "exit " + r.exit() + "\n..." + o.substring(Math.max(0, o.length() - 3000)) + "\n--- stderr\n" + r.err();
+    }
+
+    // ------------------------------------------------------------------ offloads, GRO, our own capture
+
+    @Test
+    void theLabKeepsTheKernelsOffloadsUnlessToldOtherwise() {
+        String mode = System.getenv().getOrDefault("SYNACK_LAB_OFFLOADS", "kernel");
+        assertEquals(mode, lab.get("OFFLOADS"));
+        Lab.Result k = lab.in("client", "ethtool", "-k", "c0");
+        assertEquals(0, k.exit(), k.toString());
+        assertEquals(!mode.equals("off"), k.out().contains("tx-checksumming: on"), k.out());
+    }
+
+    @Test
+    void oneHundredMegabytesOnACleanLinkLoseNothingInOurOwnCapture(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("big.bin");
+        Path pcap = dir.resolve("big.pcap");
+        Lab.Result r = lab.synack("http-get", "-o", out.toString(), "-w", pcap.toString(), "http://198.18.2.2/big100m.bin");
+        assertEquals(0, r.exit(), tail(r));
+        assertEquals(-1L, Files.mismatch(out, www(lab, "big100m.bin")), "byte-exact");
+        assertCleanCapture(pcap, r);
+    }
+
+    @Test
+    void withGroOnTheClientTwentyAndOneHundredMegabytesArriveWholeAndTheCaptureIsClean(@TempDir Path dir) throws Exception {
+        try (Lab gro = Lab.up(Map.of("SYNACK_LAB_GRO", "on"))) {
+            Lab.Result k = gro.in("client", "ethtool", "-k", "c0");
+            assertTrue(k.out().contains("generic-receive-offload: on"), k.out());
+            for (String file : List.of("big20m.bin", "big100m.bin")) {
+                Path out = dir.resolve(file);
+                Path pcap = dir.resolve(file + ".pcap");
+                Lab.Result r = gro.synack("http-get", "-o", out.toString(), "-w", pcap.toString(), "http://198.18.2.2/" + file);
+                assertEquals(0, r.exit(), tail(r));
+                assertEquals(-1L, Files.mismatch(out, www(gro, file)), file + " byte-exact");
+                assertCleanCapture(pcap, r);
+            }
+            Lab.Result dns = gro.synack("dns-resolve", "-q", "www.synack.test");
+            assertEquals(0, dns.exit(), dns.toString());
+            assertEquals("198.18.2.2", dns.out().trim());
+        }
+    }
+
+    @Test
+    void aChecksumLeftToOffloadIsToldAsSuchNotAsDamage() {
+        Lab.Result r = lab.synack("handshake", "198.18.2.2", "80");
+        assertEquals(0, r.exit(), tail(r));
+        assertFalse(r.out().contains("bad checksum"), r.out());
+        if (lab.get("OFFLOADS").equals("kernel")) {
+            assertTrue(r.out().contains("checksum left to offload by the sender's kernel"), r.out());
+        }
+    }
+
+    // ------------------------------------------------------------------ ICMP errors
+
+    @Test
+    void aPortRejectedWithIcmpEndsTheHandshakeAtOnce() {
+        long[] ms = new long[1];
+        Lab.Result[] r = new Lab.Result[1];
+        ms[0] = millis(() -> r[0] = lab.synack("handshake", "198.18.2.2", "83"));
+        assertEquals(1, r[0].exit(), tail(r[0]));
+        assertTrue(r[0].out().contains("communication administratively prohibited"), r[0].out());
+        assertTrue(r[0].out().contains("unreachable"), r[0].out());
+        assertTrue(ms[0] < 5_000, "no retries after the ICMP error: " + ms[0] + " ms");
+
+        ms[0] = millis(() -> r[0] = lab.synack("handshake", "198.18.2.2", "84"));
+        assertEquals(1, r[0].exit(), tail(r[0]));
+        assertTrue(r[0].out().contains("refused the connection") && r[0].out().contains("port unreachable"), r[0].out());
+        assertTrue(ms[0] < 5_000, ms[0] + " ms");
+        lab.assertNoFirewallRuleLeft();
+    }
+
+    @Test
+    void httpGetAndFinTeardownHearTheIcmpErrorToo() {
+        Lab.Result h = lab.synack("http-get", "http://198.18.2.2:84/");
+        assertEquals(1, h.exit(), tail(h));
+        assertTrue(h.out().contains("port unreachable"), h.out());
+        Lab.Result f = lab.synack("fin-teardown", "198.18.2.2", "83");
+        assertEquals(1, f.exit(), tail(f));
+        assertTrue(f.out().contains("administratively prohibited"), f.out());
+    }
+
+    @Test
+    void aHostThatIsNotThereIsUnreachableAsTheRouterSays() {
+        Lab.Result r = lab.synack("handshake", lab.get("NO_HOST_IP"), "80");
+        assertEquals(1, r.exit(), tail(r));
+        assertTrue(r.out().contains("host unreachable from 198.18.2.1"), r.out());
+    }
+
+    // ------------------------------------------------------------------ fragments, DNS on the wire
+
+    @Test
+    void aFragmentedDnsAnswerIsReassembledAsDigReadsIt() {
+        Lab.Result r = lab.synack("dns-resolve", "big.synack.test", "TXT", "--bufsize", "4096", "@198.18.2.2");
+        assertEquals(0, r.exit(), tail(r));
+        assertTrue(r.out().contains("reassembled from"), "the fragments are told:\n" + r.out());
+        assertTrue(r.out().contains("over UDP"), "answered over UDP, not TCP:\n" + r.out());
+        Lab.Result q = lab.synack("dns-resolve", "-q", "big.synack.test", "TXT", "--bufsize", "4096", "@198.18.2.2");
+        Lab.Result dig = lab.in("client", "dig", "+short", "+bufsize=4096", "+notcp", "+ignore", "@198.18.2.2", "big.synack.test", "TXT");
+        assertEquals(0, dig.exit(), dig.toString());
+        assertEquals(sorted(dig.out()), sorted(q.out()), "the same 30 records as dig");
+        assertEquals(30, q.out().trim().split("\n").length);
+    }
+
+    static List<String> sorted(String lines) {
+        List<String> l = new ArrayList<>();
+        for (String s : lines.trim().split("\n")) {
+            l.add(s.trim());
+        }
+        l.sort(null);
+        return l;
+    }
+
+    @Test
+    void ourDnsQueriesDrawNoPortUnreachableFromOurOwnKernel(@TempDir Path dir) throws Exception {
+        Path pcap = dir.resolve("icmp.pcap");
+        Process dump = new ProcessBuilder("ip", "netns", "exec", lab.get("NS_CLIENT"), "tcpdump", "-Z", "root", "--immediate-mode",
+                "-i", "c0", "-U", "-w", pcap.toString(), "icmp").redirectErrorStream(true).start();
+        Lab.sleep(1000);
+        Lab.Result r = lab.synack("dns-resolve", "www.synack.test", "@198.18.2.2");
+        Lab.sleep(300);
+        dump.destroy();
+        dump.waitFor(5, TimeUnit.SECONDS);
+        assertEquals(0, r.exit(), tail(r));
+        Lab.Result read = Lab.run(30, "tcpdump", "-nn", "-r", pcap.toString());
+        assertFalse(read.out().contains("unreachable"), "the client's kernel answered our DNS reply:\n" + read.out());
+    }
+
+    @Test
+    void tenThousandNamesInBulkAreAllAnswered(@TempDir Path dir) throws Exception {
+        Path names = dir.resolve("names.txt");
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 10_000; i++) {
+            sb.append(i % 2 == 0 ? "www.synack.test" : "mail.synack.test").append('\n');
+        }
+        Files.writeString(names, sb.toString());
+        Lab.Result r = lab.synack("dns-resolve", "--json", "-f", names.toString(), "@198.18.2.2");
+        assertEquals(0, r.exit(), tail(r));
+        String result = r.out().substring(r.out().lastIndexOf("{\"t\""));
+        assertTrue(result.contains("\"noerror\":10000") && result.contains("\"timed_out\":0"), result);
+        assertFalse(r.out().contains("our capture dropped"), result);
+    }
+
+    // ------------------------------------------------------------------ loopback and our own address
+
+    @Test
+    void loopbackAndOurOwnAddressWork() {
+        for (String to : List.of(lab.get("LOOPBACK_IP"), lab.get("CLIENT_IP"))) {
+            Lab.Result h = lab.synack("handshake", to, "80");
+            assertEquals(0, h.exit(), tail(h));
+            assertTrue(h.out().contains("SYN_SENT → ESTABLISHED"), h.out());
+            Lab.Result g = lab.synack("http-get", "-q", "http://" + to + "/hello.txt");
+            assertEquals(0, g.exit(), tail(g));
+            assertEquals("hello from the synack lab\n", g.out());
+        }
+        lab.assertNoFirewallRuleLeft();
+    }
+
+    // ------------------------------------------------------------------ MTU 1280
+
+    @Test
+    void onAnMtu1280InterfaceOurSynAdvertisesMss1240AndAMegabyteArrivesWhole(@TempDir Path dir) throws Exception {
+        Lab.Result h = lab.synackIn("edge", "handshake", "--json", "198.18.2.2", "80");
+        assertEquals(0, h.exit(), tail(h));
+        assertTrue(h.out().contains("\"mss\":1240"), "our SYN's MSS:\n" + h.out());
+        Path out = dir.resolve("big1m.bin");
+        Lab.Result g = lab.synackIn("edge", "http-get", "-o", out.toString(), "http://198.18.2.2/big1m.bin");
+        assertEquals(0, g.exit(), tail(g));
+        assertEquals(-1L, Files.mismatch(out, www(lab, "big1m.bin")));
+    }
+
+    @Test
+    void aFourKilobyteRequestGoesOutInMtuSizedSegmentsAndFragmentationNeededIsActedOn(@TempDir Path dir) throws Exception {
+        String big = "x".repeat(4000);
+        Path pcap = dir.resolve("req.pcap");
+        // from the client (MTU 1500) to the edge, whose link takes 1280: the router answers our
+        // 1500-byte segments with ICMP fragmentation needed, and we must send smaller ones
+        Lab.Result r = lab.synack("http-get", "-w", pcap.toString(), "-H", "X-Big: " + big, "http://" + lab.get("EDGE_IP") + "/hello.txt");
+        assertEquals(0, r.exit(), tail(r));
+        assertTrue(r.out().contains("fragmentation needed"), "the ICMP is told:\n" + r.out());
+        assertTrue(r.out().contains("hello from the synack lab"), r.out());
+        Lab.Result read = Lab.run(30, "tcpdump", "-nn", "-r", pcap.toString(), "tcp and src host " + lab.get("CLIENT_IP"));
+        for (String line : read.out().split("\n")) {
+            Matcher m = Pattern.compile("length (\\d+)").matcher(line);
+            if (m.find()) {
+                assertTrue(Integer.parseInt(m.group(1)) <= 1500 - 40 - 12, "a segment larger than the MTU allows: " + line);
+            }
+        }
+    }
+}
