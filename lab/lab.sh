@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # lab.sh - throwaway test network for synack, built from Linux network namespaces.
 #
-#   client (c0 198.18.1.2) ─┐
+#   client (c0 198.18.1.2, nginx on 127.0.0.1:80 and 198.18.1.2:80) ─┐
 #                           ├─ br0 198.18.1.1 [router] r1 198.18.2.1 ── s0 198.18.2.2 (server: nginx, dnsmasq)
 #   peer   (p0 198.18.1.3) ─┘           br1 198.18.3.1
 #                                          ├─ n0 198.18.3.10 (root: nsd, zone ".")
 #                                          ├─ n0 198.18.3.11 (tld:  nsd, zone "test.")
 #                                          └─ n0 198.18.3.12 (auth: nsd, zone "synack.test.")
+#                                       re0 198.18.4.1 ══ e0 198.18.4.2 (edge: nginx; MTU 1280 both ends)
 #
-# Everything lives in namespaces named sk-ID-{client,peer,router,server,root,tld,auth}; every veth is
+# Everything lives in namespaces named sk-ID-{client,peer,router,server,root,tld,auth,edge}; every veth is
 # created directly inside a namespace, so the host's own interfaces, routes and firewall
 # are never touched. There is no route out of 198.18.0.0/15. See lab/README.md.
 set -euo pipefail
@@ -23,8 +24,9 @@ CURRENT_FILE=$RUN_DIR/current
 NETNS_DIR=/run/netns
 BASE_ROLES=(client peer router server)
 DNS_ROLES=(root tld auth)
-ROLES=("${BASE_ROLES[@]}" "${DNS_ROLES[@]}")
-ROLE_RE='client|peer|router|server|root|tld|auth'
+EDGE_ROLES=(edge)
+ROLES=("${BASE_ROLES[@]}" "${DNS_ROLES[@]}" "${EDGE_ROLES[@]}")
+ROLE_RE='client|peer|router|server|root|tld|auth|edge'
 NETNS_ETC=/etc/netns          # ip netns exec bind-mounts $NETNS_ETC/NS/* over /etc/*
 POLICY_RC=/usr/sbin/policy-rc.d
 WAIT_SECS=${LAB_WAIT_SECS:-10}
@@ -40,14 +42,27 @@ DNS_BRIDGE_IP=198.18.3.1
 ROOT_DNS_IP=198.18.3.10
 TLD_DNS_IP=198.18.3.11
 AUTH_DNS_IP=198.18.3.12
+ROUTER_EDGE_IP=198.18.4.1
+EDGE_IP=198.18.4.2
+EDGE_MTU=1280
+EDGE_NAME=edge.synack.test
+NO_HOST_IP=198.18.2.99        # on the server's subnet, nobody there: the router's ARP fails
+LOOPBACK_IP=127.0.0.1
+
+# How the lab's links are built (recorded in the env file as OFFLOADS and GRO):
+#   SYNACK_LAB_OFFLOADS=kernel (default: the kernel's own veth offloads) | off (ethtool, every veth)
+#   SYNACK_LAB_GRO=kernel (default) | on (GRO on the client's c0)
+OFFLOADS_MODE=${SYNACK_LAB_OFFLOADS:-kernel}
+GRO_MODE=${SYNACK_LAB_GRO:-kernel}
 
 USAGE="usage: lab.sh up [--id ID] [--owner PID]
        lab.sh down [--id ID]
        lab.sh status [--id ID]
        lab.sh env [--id ID]
-       lab.sh exec [--id ID] [client|peer|router|server|root|tld|auth] -- CMD [ARGS...]
+       lab.sh exec [--id ID] [client|peer|router|server|root|tld|auth|edge] -- CMD [ARGS...]
        lab.sh loss [--id ID] PERCENT
-       lab.sh reap"
+       lab.sh reap
+environment (up): SYNACK_LAB_OFFLOADS=kernel|off  SYNACK_LAB_GRO=kernel|on"
 
 # ---------------------------------------------------------------- helpers
 
@@ -85,11 +100,14 @@ any_ns_of() {
 }
 
 # roles_of ID: the roles a lab has. A lab built before the DNS hierarchy existed (its env
-# has no NS_ROOT) has only the four base namespaces; it is listed, but not healthy.
+# has no NS_ROOT) has only the four base namespaces, one built before the edge (no NS_EDGE)
+# has no edge; it is listed, but not healthy.
 roles_of() {
     local env=$LABS_DIR/$1/env
     if [[ -r $env ]] && ! grep -q '^NS_ROOT=' "$env" 2>/dev/null; then
         printf '%s\n' "${BASE_ROLES[@]}"
+    elif [[ -r $env ]] && ! grep -q '^NS_EDGE=' "$env" 2>/dev/null; then
+        printf '%s\n' "${BASE_ROLES[@]}" "${DNS_ROLES[@]}"
     else
         printf '%s\n' "${ROLES[@]}"
     fi
@@ -264,9 +282,22 @@ disable_distro_nsd() {
     return 0
 }
 
+# have_libpcap: libpcap is at one of the paths synack's PcapLibrary looks at (keep the two lists
+# alike). Debian's libpcap0.8 ships only the versioned libpcap.so.0.8.
+PCAP_CANDIDATES=(/usr/lib/x86_64-linux-gnu/libpcap.so.0.8 /usr/lib/aarch64-linux-gnu/libpcap.so.0.8
+    /usr/lib/x86_64-linux-gnu/libpcap.so.1 /usr/lib64/libpcap.so.1 /usr/lib/libpcap.so.1
+    /usr/lib/x86_64-linux-gnu/libpcap.so /usr/lib/libpcap.so)
+have_libpcap() {
+    local f
+    for f in "${PCAP_CANDIDATES[@]}"; do [[ -r $f ]] && return 0; done
+    return 1
+}
+
 ensure_tools() {
     have ip || have apt-get || die 3 "ip (iproute2) not found and apt-get not available"
     local missing=()
+    # synack itself needs libpcap; the lab is where a fresh machine (Java and Maven only) gets it
+    have_libpcap || missing+=(libpcap0.8)
     have ip || missing+=(iproute2)
     have nginx || missing+=(nginx-light)
     have dnsmasq || missing+=(dnsmasq-base)
@@ -275,7 +306,7 @@ ensure_tools() {
     have nsd || { missing+=(nsd); had_nsd=0; }
     if ((${#missing[@]})); then
         have apt-get || die 3 "missing packages (${missing[*]}) and apt-get not available"
-        local pkgs=(nginx-light dnsmasq-base iproute2 iptables nsd)
+        local pkgs=(nginx-light dnsmasq-base iproute2 iptables nsd libpcap0.8)
         log "installing ${pkgs[*]} (missing: ${missing[*]})"
         if ! no_service_start apt_install "${pkgs[@]}"; then
             DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 update -q >&2 || true
@@ -284,8 +315,16 @@ ensure_tools() {
         ((had_nsd)) || disable_distro_nsd
         local t
         for t in ip nginx dnsmasq iptables nsd; do have "$t" || die 3 "'$t' still missing after install"; done
+        have_libpcap || die 3 "libpcap still missing after installing libpcap0.8 (looked at ${PCAP_CANDIDATES[*]})"
     fi
-    # Nice-to-have: ping for health checks, ethtool to turn veth offloads off.
+    # ethtool is needed to build the lab with SYNACK_LAB_OFFLOADS=off or SYNACK_LAB_GRO=on
+    if [[ $OFFLOADS_MODE == off || $GRO_MODE == on ]] && ! have ethtool; then
+        have apt-get || die 3 "SYNACK_LAB_OFFLOADS=off / SYNACK_LAB_GRO=on need ethtool, and apt-get is not available"
+        log "installing ethtool (SYNACK_LAB_OFFLOADS=$OFFLOADS_MODE SYNACK_LAB_GRO=$GRO_MODE)"
+        apt_install ethtool || { DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 update -q >&2 || true
+            apt_install ethtool; } || die 3 "cannot install ethtool"
+    fi
+    # Nice-to-have: ping for health checks, ethtool to read (and turn off) veth offloads.
     # Best effort, tried once per boot.
     local extra=()
     have ping || extra+=(iputils-ping)
@@ -323,6 +362,25 @@ check_dns() {
     [[ $(nsx "$c" dig +short +time=1 +tries=1 "@$SERVER_IP" "$WEB_NAME" A 2>/dev/null) == "$SERVER_IP" ]]
 }
 nginx_alive() { pid_alive "$(read_pid "$LABS_DIR/$1/nginx.pid")"; }
+# the client's own nginx (loopback and own address) and the edge's nginx
+nginx2_alive() { pid_alive "$(read_pid "$LABS_DIR/$1/nginx-$2/nginx.pid")"; }
+# http_ok NS URL: a GET of URL from namespace NS answers 200 (curl), or at least connects
+http_ok() {
+    if have curl; then
+        [[ $(nsx "$1" curl -s -o /dev/null -m 2 -w '%{http_code}' "$2" 2>/dev/null) == 200 ]]
+    else
+        local hp=${2#http://}; hp=${hp%%/*}
+        nsx "$1" timeout 2 bash -c "exec 3<>/dev/tcp/${hp%:*}/80" >/dev/null 2>&1
+    fi
+}
+check_client_nginx() {
+    local c; c=$(ns_of "$1" client)
+    nginx2_alive "$1" client && http_ok "$c" "http://$LOOPBACK_IP/hello.txt" && http_ok "$c" "http://$CLIENT_IP/hello.txt"
+}
+# the edge's nginx, asked from the client across the router and the MTU-1280 link
+check_edge() {
+    nginx2_alive "$1" edge && http_ok "$(ns_of "$1" client)" "http://$EDGE_IP/hello.txt"
+}
 dnsmasq_alive() { pid_alive "$(read_pid "$LABS_DIR/$1/dnsmasq.pid")"; }
 nsd_alive() { pid_alive "$(read_pid "$LABS_DIR/$1/nsd-$2/nsd.pid")"; }
 
@@ -349,9 +407,31 @@ healthy() {
     local id=$1
     [[ -r $LABS_DIR/$id/env && ! -e $LABS_DIR/$id/builder ]] || return 1
     grep -q '^NS_ROOT=' "$LABS_DIR/$id/env" || return 1      # built before the DNS tree
+    grep -q '^NS_EDGE=' "$LABS_DIR/$id/env" || return 1      # built before the edge
     all_ns_of "$id" || return 1
     nginx_alive "$id" && dnsmasq_alive "$id" || return 1
-    check_ping "$id" && check_http "$id" && check_dns "$id" && dns_tree_ok "$id"
+    check_ping "$id" && check_http "$id" && check_dns "$id" && dns_tree_ok "$id" &&
+        check_client_nginx "$id" && check_edge "$id"
+}
+
+# env_value ID KEY: a value from the lab's env file
+env_value() { sed -n "s/^$2=//p" "$LABS_DIR/$1/env" 2>/dev/null | head -n 1; }
+
+# modes_match ID: the lab was built with the offload modes asked for now
+modes_match() {
+    [[ $(env_value "$1" OFFLOADS) == "$OFFLOADS_MODE" && $(env_value "$1" GRO) == "$GRO_MODE" ]]
+}
+
+# client_offloads ID: what the kernel reports for c0 now, e.g. rx:on,tx:on,tso:on,gso:on,gro:off
+client_offloads() {
+    have ethtool || { printf 'unknown'; return 0; }
+    nsx "$(ns_of "$1" client)" ethtool -k c0 2>/dev/null | awk -F': ' '
+        $1 == "rx-checksumming" { v["rx"] = $2 } $1 == "tx-checksumming" { v["tx"] = $2 }
+        $1 == "tcp-segmentation-offload" { v["tso"] = $2 } $1 == "generic-segmentation-offload" { v["gso"] = $2 }
+        $1 == "generic-receive-offload" { v["gro"] = $2 }
+        END { n = split("rx tx tso gso gro", k, " "); s = ""
+              for (i = 1; i <= n; i++) { x = v[k[i]]; sub(/ .*/, "", x); s = s (i > 1 ? "," : "") k[i] ":" (x == "" ? "?" : x) }
+              print s }'
 }
 
 # ---------------------------------------------------------------- build
@@ -380,6 +460,17 @@ ROOT_DNS_IP=$ROOT_DNS_IP
 TLD_DNS_IP=$TLD_DNS_IP
 AUTH_DNS_IP=$AUTH_DNS_IP
 ROOT_HINTS=$dir/root.hints
+NS_EDGE=$(ns_of "$id" edge)
+EDGE_IF=e0
+EDGE_IP=$EDGE_IP
+ROUTER_EDGE_IP=$ROUTER_EDGE_IP
+EDGE_MTU=$EDGE_MTU
+EDGE_NAME=$EDGE_NAME
+LOOPBACK_IP=$LOOPBACK_IP
+NO_HOST_IP=$NO_HOST_IP
+OFFLOADS=$OFFLOADS_MODE
+GRO=$GRO_MODE
+CLIENT_OFFLOADS=$(client_offloads "$id")
 EOF
     mv -f "$dir/env.tmp" "$dir/env"
 }
@@ -399,6 +490,7 @@ EOF
     # on the fly (so it comes gzip-encoded and chunked)
     head -c 100M /dev/urandom >"$dir/www/big100m.bin"
     head -c 20M "$dir/www/big100m.bin" >"$dir/www/big20m.bin"
+    head -c 1M "$dir/www/big100m.bin" >"$dir/www/big1m.bin"
     for i in $(seq 1 2000); do printf 'line %d of a text that compresses well: synack lab\n' "$i"; done >"$dir/www/text.txt"
 
     # Temp paths in the lab dir, only for modules this nginx build has.
@@ -448,9 +540,16 @@ $temp    types { text/html html htm; text/plain txt; }
 }
 EOF
 
+    # the client's own nginx (loopback and its own address) and the edge's: same files
+    write_small_nginx_conf "$id" client "listen $LOOPBACK_IP:80 default_server; listen $CLIENT_IP:80;"
+    write_small_nginx_conf "$id" edge "listen $EDGE_IP:80 default_server;"
+
     cat >"$dir/dnsmasq.conf" <<EOF
 # synack lab $id - generated by lab.sh
 port=53
+# answers over UDP up to 4096 bytes when the query's EDNS buffer allows it (dnsmasq's own
+# default is 1232): big.synack.test TXT with +bufsize=4096 comes IPv4-fragmented
+edns-packet-max=4096
 listen-address=$SERVER_IP
 bind-interfaces
 no-resolv
@@ -466,6 +565,7 @@ local=/18.198.in-addr.arpa/
 local=/19.198.in-addr.arpa/
 host-record=www.synack.test,$SERVER_IP,2001:db8::2
 host-record=mail.synack.test,198.18.2.3
+host-record=$EDGE_NAME,$EDGE_IP
 cname=web.synack.test,www.synack.test
 mx-host=synack.test,mail.synack.test,10
 txt-record=synack.test,"v=synack lab"
@@ -485,6 +585,51 @@ EOF
         >>"$dir/dnsmasq.conf"
     if dnsmasq_has_caa; then
         printf 'caa-record=synack.test,0,issue,letsencrypt.org\n' >>"$dir/dnsmasq.conf"
+    fi
+}
+
+# write_small_nginx_conf ID NAME LISTEN: LAB_DIR/nginx-NAME/ holds the config, pid file, logs
+# and temp dirs of a second (or third) nginx serving LAB_DIR/www, listening as LISTEN says.
+write_small_nginx_conf() {
+    local id=$1 name=$2 listen=$3 dir=$LABS_DIR/$1 d=$LABS_DIR/$1/nginx-$2
+    mkdir -p "$d/tmp"
+    local v temp="" m
+    v=$(nginx -V 2>&1 || true)
+    temp+="    client_body_temp_path $d/tmp/body;"$'\n'
+    for m in proxy fastcgi uwsgi scgi; do
+        [[ $v == *"--without-http_${m}_module"* ]] || temp+="    ${m}_temp_path $d/tmp/$m;"$'\n'
+    done
+    cat >"$d/nginx.conf" <<EOF
+# synack lab $id - nginx in the $name namespace, generated by lab.sh
+daemon on;
+master_process on;
+worker_processes 1;
+pid $d/nginx.pid;
+error_log $d/nginx-error.log warn;
+events { worker_connections 128; }
+http {
+    access_log $d/nginx-access.log;
+$temp    types { text/html html htm; text/plain txt; }
+    default_type application/octet-stream;
+    keepalive_timeout 5;
+    server {
+        $listen
+        server_name _;
+        root $dir/www;
+        index index.html;
+    }
+}
+EOF
+}
+
+# start_nginx ID ROLE CONF ERRLOG: nginx in the role's namespace, or the build fails
+start_nginx() {
+    local ns; ns=$(ns_of "$1" "$2")
+    local eopt=() dir=$LABS_DIR/$1
+    [[ $(nginx -h 2>&1 || true) == *"-e filename"* ]] && eopt=(-e "$4")
+    if ! daemon_start "$dir/start.log" ip netns exec "$ns" nginx -p "$(dirname "$3")/" -c "$3" "${eopt[@]}"; then
+        cat "$dir/start.log" >&2 || true
+        die 1 "nginx ($2) failed to start (see $4)"
     fi
 }
 
@@ -594,6 +739,7 @@ web                 CNAME www
 alias               CNAME web.synack.test.
 @                   MX    10 mail
 mail                A     198.18.2.3
+edge                A     $EDGE_IP
 @                   TXT   "v=synack lab"
 _http._tcp          SRV   0 5 80 www
 @                   CAA   0 issue "letsencrypt.org"
@@ -622,12 +768,13 @@ daemon_start() {
 
 build_lab() {
     local id=$1 dir=$LABS_DIR/$1
-    local C P R S ns r
+    local C P R S E ns r
     C=$(ns_of "$id" client); P=$(ns_of "$id" peer); R=$(ns_of "$id" router); S=$(ns_of "$id" server)
+    E=$(ns_of "$id" edge)
     local DNS_NS=()
     for r in "${DNS_ROLES[@]}"; do DNS_NS+=("$(ns_of "$id" "$r")"); done
 
-    for ns in "$C" "$P" "$R" "$S" "${DNS_NS[@]}"; do
+    for ns in "$C" "$P" "$R" "$S" "${DNS_NS[@]}" "$E"; do
         ns_exists "$ns" && die 1 "namespace $ns already exists"
         ip netns add "$ns"
         CREATED_NS+=("$ns")
@@ -659,25 +806,31 @@ build_lab() {
         ip -n "$ns" addr add "$(dns_ip_of "$r")/24" dev n0
     done
 
+    # router: a routed link with MTU 1280 at both ends to the edge (a tunnel's or an IPv6-minimum
+    # path's MTU): the router answers a DF packet too big for it with ICMP fragmentation needed
+    ip -n "$R" link add re0 mtu "$EDGE_MTU" type veth peer name e0 mtu "$EDGE_MTU" netns "$E"
+    ip -n "$R" addr add "$ROUTER_EDGE_IP/24" dev re0
+    ip -n "$E" addr add "$EDGE_IP/24" dev e0
+
     # IPv6 off on everything that now exists (the "all" write propagates, be explicit anyway)
-    for ns in "$C" "$P" "$R" "$S" "${DNS_NS[@]}"; do
+    for ns in "$C" "$P" "$R" "$S" "${DNS_NS[@]}" "$E"; do
         nssysctl "$ns" net.ipv6.conf.all.disable_ipv6 1
     done
 
     # Offloads stay as the kernel sets them (checksum offload, TSO/GSO on; GRO as the driver
     # leaves it): that is the network users have. SYNACK_LAB_OFFLOADS=off turns them off on every
     # veth, the other way CI runs the lab tests; SYNACK_LAB_GRO=on turns GRO on for the client.
-    if [[ ${SYNACK_LAB_OFFLOADS:-kernel} == off ]]; then
+    if [[ $OFFLOADS_MODE == off ]]; then
         have ethtool || die 3 "SYNACK_LAB_OFFLOADS=off needs ethtool (apt-get install ethtool)"
         local pair
-        local pairs=("$R rc0" "$R rp0" "$R r1" "$R br0" "$R br1" "$C c0" "$P p0" "$S s0")
+        local pairs=("$R rc0" "$R rp0" "$R r1" "$R br0" "$R br1" "$C c0" "$P p0" "$S s0" "$R re0" "$E e0")
         for r in "${DNS_ROLES[@]}"; do pairs+=("$R r$r" "$(ns_of "$id" "$r") n0"); done
         for pair in "${pairs[@]}"; do
             set -- $pair
             nsx "$1" ethtool -K "$2" tx off tso off gso off gro off >/dev/null 2>&1 || true
         done
     fi
-    if [[ ${SYNACK_LAB_GRO:-kernel} == on ]]; then
+    if [[ $GRO_MODE == on ]]; then
         have ethtool || die 3 "SYNACK_LAB_GRO=on needs ethtool (apt-get install ethtool)"
         nsx "$C" ethtool -K c0 gro on >/dev/null
     fi
@@ -694,11 +847,14 @@ build_lab() {
         ip -n "$R" link set "r$r" up
         ip -n "$(ns_of "$id" "$r")" link set n0 up
     done
+    ip -n "$R" link set re0 up
+    ip -n "$E" link set e0 up
 
     ip -n "$C" route add default via "$GATEWAY_IP"
     ip -n "$P" route add default via "$GATEWAY_IP"
     ip -n "$S" route add default via "$ROUTER_SERVER_IP"
     for ns in "${DNS_NS[@]}"; do ip -n "$ns" route add default via "$DNS_BRIDGE_IP"; done
+    ip -n "$E" route add default via "$ROUTER_EDGE_IP"
     nssysctl "$R" net.ipv4.ip_forward 1
 
     # the client's resolver: `ip netns exec NS` bind-mounts /etc/netns/NS/resolv.conf over
@@ -709,18 +865,16 @@ build_lab() {
 
     # the server's port zoo for syn-probe: 80 and 8080 open (nginx), 81 closed (nothing
     # listens: the kernel answers RST), 82 filtered by silence, 83 filtered with ICMP
+    # administratively prohibited, 84 rejected with ICMP port unreachable
     nsx "$S" iptables -w -A INPUT -p tcp --dport 82 -j DROP
     nsx "$S" iptables -w -A INPUT -p tcp --dport 83 -j REJECT --reject-with icmp-admin-prohibited
+    nsx "$S" iptables -w -A INPUT -p tcp --dport 84 -j REJECT --reject-with icmp-port-unreachable
 
-    # services on the server
+    # services on the server; the client's own nginx (lo and c0) and the edge's
     write_server_files "$id"
-    local eopt=()
-    [[ $(nginx -h 2>&1 || true) == *"-e filename"* ]] && eopt=(-e "$dir/nginx-error.log")
-    if ! daemon_start "$dir/start.log" ip netns exec "$S" \
-        nginx -p "$dir/" -c "$dir/nginx.conf" "${eopt[@]}"; then
-        cat "$dir/start.log" >&2 || true
-        die 1 "nginx failed to start (see $dir/nginx-error.log)"
-    fi
+    start_nginx "$id" server "$dir/nginx.conf" "$dir/nginx-error.log"
+    start_nginx "$id" client "$dir/nginx-client/nginx.conf" "$dir/nginx-client/nginx-error.log"
+    start_nginx "$id" edge "$dir/nginx-edge/nginx.conf" "$dir/nginx-edge/nginx-error.log"
     if ! daemon_start "$dir/start.log" ip netns exec "$S" \
         dnsmasq --conf-file="$dir/dnsmasq.conf"; then
         cat "$dir/start.log" >&2 || true
@@ -758,7 +912,13 @@ wait_ready() {
                         what="nsd $r $(dns_ip_of "$r")"
                         nsd_alive "$id" "$r" && check_nsd "$id" "$r" || { ok=0; break; }
                     done
-                    ((ok)) && return 0
+                    if ((ok)); then
+                        what="client nginx $LOOPBACK_IP:80 $CLIENT_IP:80"
+                        if check_client_nginx "$id"; then
+                            what="edge nginx $EDGE_IP:80"
+                            check_edge "$id" && return 0
+                        fi
+                    fi
                 fi
             fi
         fi
@@ -802,6 +962,10 @@ cmd_up() {
         [[ $owner =~ ^[0-9]+$ ]] || usage_error "bad --owner '$owner' (a pid)"
         pid_alive "$owner" || die 2 "--owner pid $owner is not alive"
     fi
+    [[ $OFFLOADS_MODE == kernel || $OFFLOADS_MODE == off ]] ||
+        usage_error "SYNACK_LAB_OFFLOADS must be kernel or off, not '$OFFLOADS_MODE'"
+    [[ $GRO_MODE == kernel || $GRO_MODE == on ]] ||
+        usage_error "SYNACK_LAB_GRO must be kernel or on, not '$GRO_MODE'"
     need_root
     mkdir -p "$LABS_DIR"
     ensure_tools
@@ -818,9 +982,13 @@ cmd_up() {
     if [[ -z $id ]]; then
         local cur; cur=$(current_id)
         if [[ -n $cur ]] && healthy "$cur"; then
-            flush_neigh "$cur"
-            cat "$LABS_DIR/$cur/env"
-            return 0
+            if modes_match "$cur"; then
+                flush_neigh "$cur"
+                cat "$LABS_DIR/$cur/env"
+                return 0
+            fi
+            log "current lab $cur was built with OFFLOADS=$(env_value "$cur" OFFLOADS) GRO=$(env_value "$cur" GRO); removing it for one with OFFLOADS=$OFFLOADS_MODE GRO=$GRO_MODE"
+            teardown "$cur"
         fi
         local i
         for ((i = 0; i < 50; i++)); do
@@ -832,14 +1000,18 @@ cmd_up() {
         [[ -n $id ]] || die 1 "could not allocate a unique lab id"
     else
         if [[ -d $LABS_DIR/$id ]] || any_ns_of "$id"; then
-            if healthy "$id"; then
+            if healthy "$id" && modes_match "$id"; then
                 flush_neigh "$id"
                 cat "$LABS_DIR/$id/env"
                 return 0
             fi
             local b; b=$(read_pid "$LABS_DIR/$id/builder")
             pid_alive "$b" && die 1 "lab $id is being built by pid $b"
-            log "lab $id exists but is not healthy; rebuilding"
+            if healthy "$id"; then
+                log "lab $id was built with OFFLOADS=$(env_value "$id" OFFLOADS) GRO=$(env_value "$id" GRO); rebuilding with OFFLOADS=$OFFLOADS_MODE GRO=$GRO_MODE"
+            else
+                log "lab $id exists but is not healthy; rebuilding"
+            fi
             teardown "$id"
         fi
         mkdir "$LABS_DIR/$id" 2>/dev/null || die 1 "lab $id is being created by another run"
@@ -942,6 +1114,20 @@ cmd_status() {
         else echo "  dnsmasq pid ${p:-?} NOT answering"; ok=0; fi
         if check_ping "$id"; then echo "  client -> server $SERVER_IP reachable"
         else echo "  client -> server $SERVER_IP UNREACHABLE"; ok=0; fi
+        if ! ns_exists "$(ns_of "$id" edge)"; then
+            echo "  client nginx / edge MISSING (lab built before them; rebuild it)"; ok=0
+        else
+            p=$(read_pid "$dir/nginx-client/nginx.pid")
+            if check_client_nginx "$id"; then
+                echo "  client  nginx pid $p, http://$LOOPBACK_IP/ and http://$CLIENT_IP/ answer in the client"
+            else echo "  client  nginx pid ${p:-?} NOT answering (see $dir/nginx-client/nginx-error.log)"; ok=0; fi
+            p=$(read_pid "$dir/nginx-edge/nginx.pid")
+            local mtu; mtu=$(ip -n "$(ns_of "$id" edge)" -o link show e0 2>/dev/null | sed -n 's/.* mtu \([0-9]*\).*/\1/p')
+            if check_edge "$id"; then
+                echo "  edge    nginx pid $p, http://$EDGE_IP/ answers the client (e0 mtu ${mtu:-?})"
+            else echo "  edge    nginx pid ${p:-?} NOT answering (see $dir/nginx-edge/nginx-error.log)"; ok=0; fi
+        fi
+        [[ -r $dir/env ]] && echo "  offloads $(env_value "$id" OFFLOADS), gro $(env_value "$id" GRO); c0 now: $(client_offloads "$id")"
         local ip what
         for r in "${DNS_ROLES[@]}"; do
             ip=$(dns_ip_of "$r")
@@ -973,7 +1159,7 @@ cmd_exec() {
         case $1 in
         --id) [[ $# -ge 2 ]] || usage_error "--id needs a value"; id=$2; shift 2 ;;
         --id=*) id=${1#--id=}; shift ;;
-        client | peer | router | server | root | tld | auth)
+        client | peer | router | server | root | tld | auth | edge)
             [[ -z $role ]] || break
             role=$1; shift ;;
         --) shift; break ;;

@@ -1,6 +1,8 @@
 package synack.cli.commands;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -40,7 +42,11 @@ public final class DemoCommand implements Callable<Integer> {
         String id = "demo" + Long.toHexString(ProcessHandle.current().pid());
         System.out.println(style.bold("synack demo — one web request, every step by hand"));
         System.out.println(style.dim("building a throwaway network of namespaces (lab " + id + ") ..."));
-        Run up = run(List.of("bash", lab.toString(), "up", "--id", id, "--owner", Long.toString(ProcessHandle.current().pid())), false);
+        // lab.sh up installs what is missing first, libpcap0.8 included (a machine with only Java
+        // and Maven has none of it); every step below runs in a JVM of its own, started after that,
+        // so none of them looks for libpcap before it is there. Installing may wait for apt's lock.
+        Run up = run(List.of("bash", lab.toString(), "up", "--id", id, "--owner", Long.toString(ProcessHandle.current().pid())),
+                line -> line.startsWith("lab: installing") || line.startsWith("lab: could not install"), style);
         if (up.exit != 0) {
             System.err.print(up.output);
             throw new EnvironmentException("could not build the lab (lab/lab.sh up exited " + up.exit + ")");
@@ -55,13 +61,16 @@ public final class DemoCommand implements Callable<Integer> {
         Thread cleanup = new Thread(() -> {
             if (!keepLab) {
                 try {
-                    run(List.of("bash", lab.toString(), "down", "--id", id), false);
+                    run(List.of("bash", lab.toString(), "down", "--id", id), line -> false, style);
                 } catch (IOException | InterruptedException e) {
                     System.err.println("synack demo: could not remove lab " + id + ": " + e.getMessage());
                 }
             }
         });
         Runtime.getRuntime().addShutdownHook(cleanup);
+        System.out.println(style.dim("  links: " + ("off".equals(env.get("OFFLOADS")) ? "offloads turned off (SYNACK_LAB_OFFLOADS=off)"
+                : "the kernel's own offloads (checksum, TSO/GSO), as on the networks users have")
+                + ("on".equals(env.get("GRO")) ? ", GRO on in the client" : "")));
         System.out.println(style.dim("  client 198.18.1.2 (us) ── router 198.18.1.1 ── server 198.18.2.2: nginx (www.synack.test), dnsmasq"));
         List<Step> steps = List.of(
             new Step("1. Who has the gateway? (ARP)", "Our frames can only go to a MAC on our segment. The server is off-link, so the "
@@ -126,13 +135,25 @@ public final class DemoCommand implements Callable<Integer> {
 
     private record Run(int exit, String output) {}
 
-    private static Run run(List<String> cmd, boolean inherit) throws IOException, InterruptedException {
+    /** Runs CMD (stdout and stderr together), showing the lines SHOW accepts as they come. */
+    private static Run run(List<String> cmd, java.util.function.Predicate<String> show, Style style)
+            throws IOException, InterruptedException {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            return new Run(-1, out);
+        StringBuilder out = new StringBuilder();
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                out.append(line).append('\n');
+                if (show.test(line)) {
+                    System.out.println(style.dim("  " + line));
+                }
+            }
         }
-        return new Run(p.exitValue(), out);
+        // the output ended: lab.sh is done or about to be (apt's lock wait is bounded by lab.sh)
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            return new Run(-1, out.toString());
+        }
+        return new Run(p.exitValue(), out.toString());
     }
 }

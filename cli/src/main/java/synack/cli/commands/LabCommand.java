@@ -13,11 +13,15 @@ import synack.net.EnvironmentException;
 
 @Command(name = "lab", mixinStandardHelpOptions = true,
         description = {"Build, inspect or remove the throwaway test network of Linux network namespaces",
-            "(client, a neighbour, a router, a server running nginx and dnsmasq; addresses in 198.18.0.0/15)."},
-        footer = {"", "Actions: up [--id ID] [--owner PID] | down [--id ID] | status | env | exec [client|peer|router|server] -- CMD | reap",
+            "(client, a neighbour, a router, a server running nginx and dnsmasq, a DNS tree, an edge host behind",
+            "an MTU-1280 link; addresses in 198.18.0.0/15)."},
+        footer = {"", "Actions: up [--id ID] [--owner PID] | down [--id ID] | status | env | loss PERCENT | reap",
+            "  | exec [client|peer|router|server|root|tld|auth|edge] -- CMD",
+            "", "Environment (up): SYNACK_LAB_OFFLOADS=kernel (default: the kernel's veth offloads) or off (ethtool, every veth);",
+            "  SYNACK_LAB_GRO=kernel or on (GRO on the client's c0). The env output records them as OFFLOADS and GRO.",
             "", "Example:", "  sudo synack lab up && sudo synack lab exec -- synack arp-resolve 198.18.1.1"})
 public final class LabCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "ACTION", arity = "0..*", description = "up, down, status, env, exec, reap (default: status)")
+    @Parameters(paramLabel = "ACTION", arity = "0..*", description = "up, down, status, env, exec, loss, reap (default: status)")
     List<String> args = new ArrayList<>();
 
     @Override
@@ -28,6 +32,7 @@ public final class LabCommand implements Callable<Integer> {
         }
         List<String> cmd = new ArrayList<>(List.of("bash", script.toString()));
         cmd.addAll(args.isEmpty() ? List.of("status") : args);
+        // the environment (SYNACK_LAB_OFFLOADS, SYNACK_LAB_GRO) is inherited as it is
         return new ProcessBuilder(cmd).inheritIO().start().waitFor();
     }
 }

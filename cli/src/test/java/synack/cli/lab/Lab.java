@@ -20,6 +20,11 @@ import java.util.concurrent.TimeUnit;
  * The real network the lab tests run against: namespaces, veths, a router, nginx and dnsmasq,
  * built by lab/lab.sh under a name no other run shares. Building it is not optional: when it
  * cannot be built (not root, packages missing) the tests fail, loudly.
+ *
+ * <p>lab.sh reads SYNACK_LAB_OFFLOADS (kernel, the default, or off) and SYNACK_LAB_GRO (kernel or
+ * on) from its environment, which it inherits from this JVM (test.sh runs the lab tests once each
+ * way); {@link #up(Map)} sets them for one lab. The env records what the lab was built with:
+ * {@code OFFLOADS}, {@code GRO}, and c0's actual features in {@code CLIENT_OFFLOADS}.
  */
 public final class Lab implements AutoCloseable {
     public record Result(int exit, String out, String err) {
@@ -46,11 +51,19 @@ public final class Lab implements AutoCloseable {
     }
 
     public static Lab up() {
+        return up(Map.of());
+    }
+
+    /**
+     * A lab of its own, built with these variables added to lab.sh's environment, e.g.
+     * {@code Map.of("SYNACK_LAB_GRO", "on")} or {@code Map.of("SYNACK_LAB_OFFLOADS", "off")}.
+     */
+    public static Lab up(Map<String, String> extraEnv) {
         if (!"root".equals(System.getProperty("user.name"))) {
             fail("lab tests need root to build network namespaces: run the README's test command with sudo");
         }
         String id = "it" + Long.toHexString(System.nanoTime() & 0xffffff);
-        Result r = run(60, "bash", home().resolve("lab/lab.sh").toString(), "up", "--id", id,
+        Result r = run(60, extraEnv, "bash", home().resolve("lab/lab.sh").toString(), "up", "--id", id,
                 "--owner", Long.toString(ProcessHandle.current().pid()));
         if (r.exit() != 0) {
             fail("could not build the lab (lab/lab.sh up):\n" + r);
@@ -76,13 +89,18 @@ public final class Lab implements AutoCloseable {
 
     /** Runs synack in the client namespace, as a user would: a fresh JVM from the built jar. */
     public Result synack(String... args) {
-        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", get("NS_CLIENT"), "java", "-XX:+UseSerialGC",
+        return synackIn("client", args);
+    }
+
+    /** Runs synack in one of the lab's namespaces (client, peer, router, server, edge, ...). */
+    public Result synackIn(String role, String... args) {
+        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", get("NS_" + role.toUpperCase()), "java", "-XX:+UseSerialGC",
                 "-XX:TieredStopAtLevel=1", "-jar", jar()));
         cmd.addAll(List.of(args));
         return run(60, cmd.toArray(new String[0]));
     }
 
-    /** Runs any command in one of the lab's namespaces: client, peer, router or server. */
+    /** Runs any command in one of the lab's namespaces: client, peer, router, server, root, tld, auth or edge. */
     public Result in(String role, String... args) {
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", get("NS_" + role.toUpperCase()), ""));
         cmd.remove(cmd.size() - 1);
@@ -144,8 +162,15 @@ public final class Lab implements AutoCloseable {
     }
 
     public static Result run(int timeoutSeconds, String... cmd) {
+        return run(timeoutSeconds, Map.of(), cmd);
+    }
+
+    /** Runs a command with these variables added to (or replacing some of) this JVM's environment. */
+    public static Result run(int timeoutSeconds, Map<String, String> extraEnv, String... cmd) {
         try {
-            Process p = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            pb.environment().putAll(extraEnv);
+            Process p = pb.start();
             var out = p.getInputStream();
             var err = p.getErrorStream();
             var errText = new java.util.concurrent.CompletableFuture<String>();
