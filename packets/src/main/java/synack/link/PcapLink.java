@@ -90,6 +90,13 @@ public final class PcapLink implements Link {
         } catch (PcapNativeException e) {
             throw explain(interfaceName, e.getMessage());
         }
+        org.pcap4j.packet.namednumber.DataLinkType dlt = handle.getDlt();
+        if (!org.pcap4j.packet.namednumber.DataLinkType.EN10MB.equals(dlt)) {
+            handle.close();
+            // tun devices (WireGuard, OpenVPN, tailscale) carry bare IP, without an Ethernet header
+            throw new EnvironmentException("interface " + interfaceName + " has link type " + dlt.name() + " (DLT " + dlt.value()
+                    + "): synack speaks Ethernet (and loopback, which Linux frames as Ethernet) only; choose another with -i");
+        }
         try {
             handle.setDirection(PcapHandle.PcapDirection.IN);
             handle.setFilter(bpfFilter, BpfProgram.BpfCompileMode.OPTIMIZE);
