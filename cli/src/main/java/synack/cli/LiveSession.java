@@ -51,7 +51,9 @@ public final class LiveSession implements AutoCloseable {
         }
         Interrupts.install();
         try {
-            Link link = PcapLink.open(via.name(), bpfFilter, capture);
+            // a later fragment carries no ports, so an exchange's "src port 53" misses it: take them
+            // all (they are rare) and let the interface's reassembly put the datagram together
+            Link link = PcapLink.open(via.name(), "(" + bpfFilter + ") or (ip[6:2] & 0x1fff != 0)", capture);
             if (writer != null) {
                 link = new RecordingLink(link, writer, Clock.SYSTEM);
             }

@@ -22,8 +22,9 @@ public final class Dissector {
                 case EthernetFrame.TYPE_IPV4 -> {
                     Ipv4Packet ip = Ipv4Packet.parse(eth.payload());
                     layers.add(ip.describe());
-                    if ((ip.flagsAndFragment() & 0x1fff) != 0) {
-                        break; // a later fragment: no transport header here
+                    if ((ip.flagsAndFragment() & 0x3fff) != 0) {
+                        layers.add(fragment(ip));
+                        break; // one piece of a datagram: its transport header is whole only once reassembled
                     }
                     switch (ip.protocol()) {
                         case Ipv4Packet.PROTO_TCP -> layers.add(TcpSegment.parse(ip.payload(), ip.source(), ip.destination()).describe());
@@ -44,6 +45,18 @@ public final class Dissector {
             layers.add(malformed(e.getMessage()));
         }
         return layers;
+    }
+
+    static Layer fragment(Ipv4Packet ip) {
+        Map<String, Object> f = new LinkedHashMap<>();
+        int offset = (ip.flagsAndFragment() & 0x1fff) * 8;
+        boolean more = (ip.flagsAndFragment() & 0x2000) != 0;
+        f.put("offset", offset);
+        f.put("length", ip.payload().length);
+        f.put("more_fragments", more);
+        return new Layer("fragment", "IPv4 fragment id 0x" + Integer.toHexString(ip.identification()) + " of a "
+                + Ipv4Packet.protocolName(ip.protocol()) + " datagram: bytes " + offset + "-" + (offset + ip.payload().length)
+                + (more ? ", more follow" : ", the last"), f);
     }
 
     public static Layer malformed(String why) {
