@@ -180,6 +180,16 @@ class RealNetworkLabIT {
     }
 
     @Test
+    void aDnsServerThatIsNotThereIsToldByIcmpNotByTimeouts() {
+        long[] ms = new long[1];
+        Lab.Result[] r = new Lab.Result[1];
+        ms[0] = millis(() -> r[0] = lab.synack("dns-resolve", "www.synack.test", "@" + lab.get("PEER_IP")));
+        assertEquals(1, r[0].exit(), tail(r[0]));
+        assertTrue(r[0].out().contains("connection refused: port unreachable from " + lab.get("PEER_IP")), r[0].out());
+        assertTrue(ms[0] < 2_000, "no retries after the ICMP error: " + ms[0] + " ms");
+    }
+
+    @Test
     void aHostThatIsNotThereIsUnreachableAsTheRouterSays() {
         Lab.Result r = lab.synack("handshake", lab.get("NO_HOST_IP"), "80");
         assertEquals(1, r.exit(), tail(r));

@@ -17,6 +17,7 @@ import synack.link.ReceivedFrame;
 import synack.wire.DnsMessage;
 import synack.wire.DnsType;
 import synack.wire.Frames;
+import synack.wire.IcmpMessage;
 import synack.wire.Ip4;
 import synack.wire.Ipv4Packet;
 import synack.wire.MacAddress;
@@ -102,6 +103,11 @@ public final class DnsLookup implements Exchange {
             return;
         }
         try {
+            Frames.Icmp icmp = Frames.parseIcmp(frame.bytes());
+            if (icmp != null) {
+                onIcmp(frame, icmp);
+                return;
+            }
             Frames.Udp parsed = Frames.parseUdp(frame.bytes());
             if (parsed == null || parsed.ip().destination() != path.ourIp()) {
                 return;
@@ -146,6 +152,27 @@ public final class DnsLookup implements Exchange {
         } catch (MalformedFrameException e) {
             out.shown(frame, "dropped: " + e.getMessage());
         }
+    }
+
+    /**
+     * An ICMP error quoting our query: nobody listens on the port, or the network cannot reach
+     * the server. Retrying would only draw the same answer, so the lookup ends (dig does the same).
+     */
+    private void onIcmp(ReceivedFrame frame, Frames.Icmp icmp) {
+        IcmpMessage m = icmp.message();
+        IcmpMessage.Quoted q = m.quoted();
+        if (m.type() != IcmpMessage.UNREACHABLE || q == null || q.protocol() != Ipv4Packet.PROTO_UDP
+                || q.source() != path.ourIp() || q.destination() != path.serverIp()
+                || q.sourcePort() != settings.udpSourcePort() || q.destinationPort() != path.serverPort()) {
+            return;
+        }
+        String what = m.meaning() + " from " + Ip4.toString(icmp.ip().source());
+        out.shown(frame, "our query cannot be answered: " + what);
+        move("QUERY_SENT", "UNREACHABLE", "ICMP " + m.meaning(), m.code() == 3
+                ? "the server's host has no socket on that UDP port: its kernel says so instead of a DNS answer"
+                : "the network cannot deliver the query to the server");
+        fail(frame.timeMicros(), (m.code() == 3 ? "connection refused: " : "unreachable: ") + what + " (ICMP type 3 code "
+                + m.code() + ")", 1);
     }
 
     /** Why a reply is not the answer to our question, or null when it is. */
