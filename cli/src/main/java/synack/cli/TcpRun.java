@@ -11,6 +11,7 @@ import synack.exchange.tcp.TcpConnection;
 import synack.exchange.tcp.TcpConversation;
 import synack.net.KernelRstFilter;
 import synack.net.LocalInterface;
+import synack.net.LoopbackIntake;
 import synack.net.Route;
 import synack.net.Routing;
 import synack.oui.OuiRegistry;
@@ -47,7 +48,16 @@ public final class TcpRun {
                 + (ownsSource ? " or (arp and arp[24:4] = " + Integer.toUnsignedString(route.source()) + ")" : "")
                 + " or (" + extraFilter + ")"
                 + " or (icmp and dst host " + Ip4.toString(route.source()) + ")";
-        return LiveSession.open(live, renderer, route.via(), filter, capture);
+        LiveSession session = LiveSession.open(live, renderer, route.via(), filter, capture);
+        if (route.loopback()) {
+            try {
+                session.onClose(LoopbackIntake.install());
+            } catch (RuntimeException e) {
+                session.close();
+                throw e;
+            }
+        }
+        return session;
     }
 
     /** Routes to the peer as the kernel would; -S with an address no interface holds means we answer ARP for it ourselves. */
@@ -78,7 +88,8 @@ public final class TcpRun {
         if (route.loopback()) {
             boolean own = route.local() && (route.destination() >>> 24) != 127;
             return "loopback: " + (own ? Ip4.toString(route.destination()) + " is this host's own address, so the kernel routes it through lo;"
-                    + " frames go through lo" : "frames go through " + route.via().name()) + " with zero MACs, no ARP";
+                    + " frames go through lo" : "frames go through " + route.via().name()) + " with zero MACs, no ARP"
+                    + " (lo takes them in with accept_local and route_localnet on, until the end of this run)";
         }
         return route.type().name().toLowerCase(java.util.Locale.ROOT) + ": frames go to " + route.nextHopMac() + ", no ARP";
     }
