@@ -21,10 +21,12 @@ import synack.wire.Ip4;
  * path MTUs, exactly as a socket of ours would be routed. Many destinations go in one
  * {@code ip -j -force -batch -}.
  *
- * <p>Cost, measured on the 2-core build machine (Java 17, iproute2 6.1): one {@link #get} is
- * about 2.5 ms (starting the ip process dominates; the shell's own loop of {@code ip -j route
- * get} runs 1.7 ms a call), so a command that routes once or three times pays a few ms; a
- * batch of 65,536 destinations takes about 0.4 s in ip (6 µs each) plus the parsing here.
+ * <p>Cost, measured in a lab namespace on the shared 2-core build machine (Java 17, iproute2
+ * 6.1, load about 2.5): one {@link #get} is about 5 ms from the JVM (starting the ip process is
+ * nearly all of it; a shell loop of {@code ip -j route get} runs 1.7 ms a call), so a command
+ * that routes once to three times pays 5-15 ms next to the JVM's own start. A batch of 65,536
+ * destinations ({@link #getAll}, one process) takes 0.4-0.7 s in ip and 0.3-0.8 s to read here,
+ * 1.9-2.5 s in all, cold; the /proc/net/route way routed each host alone at about 250 µs (16 s).
  */
 public final class IpRouteGet implements RouteSource {
     private static final long TIMEOUT_SECONDS = 30;

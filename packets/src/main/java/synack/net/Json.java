@@ -124,8 +124,9 @@ final class Json {
             at++;
         }
         String n = text.substring(start, at);
+        boolean integral = !n.isEmpty() && n.chars().skip(n.charAt(0) == '-' ? 1 : 0).allMatch(Character::isDigit) && !n.equals("-");
         try {
-            return n.matches("-?\\d+") ? (Object) Long.parseLong(n) : (Object) Double.parseDouble(n);
+            return integral ? (Object) Long.parseLong(n) : (Object) Double.parseDouble(n);
         } catch (NumberFormatException e) {
             at = start;
             throw error("not a value");

@@ -44,6 +44,10 @@ public record KernelRoute(String type, int destination, Integer gateway, String 
         if (dst == null || dev == null) {
             throw new IllegalArgumentException("not an ip -j route answer: no dst or dev in " + m);
         }
+        if (m.get("via") instanceof Map<?, ?> via) { // "via":{"family":"inet6","host":"fe80::1"} (RFC 5549)
+            throw new IllegalArgumentException("the route to " + dst + " goes via the IPv6 next hop " + via.get("host")
+                    + ", which synack cannot reach (it speaks ARP, not NDP)");
+        }
         String type = text(m, "type") != null ? text(m, "type") : UNICAST;
         Integer gateway = address(m, "gateway");
         Integer prefsrc = address(m, "prefsrc");
@@ -91,7 +95,11 @@ public record KernelRoute(String type, int destination, Integer gateway, String 
 
     private static Integer address(Map<?, ?> m, String key) {
         String s = text(m, key);
-        return s != null && Ip4.isAddress(s) ? Integer.valueOf(Ip4.parse(s)) : null;
+        try {
+            return s == null ? null : Integer.valueOf(Ip4.parse(s));
+        } catch (IllegalArgumentException e) {
+            return null; // not IPv4 (an IPv6 gateway of a v4 route: "via inet6 fe80::1")
+        }
     }
 
     public boolean local() {

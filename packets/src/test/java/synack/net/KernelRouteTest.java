@@ -105,6 +105,13 @@ class KernelRouteTest {
     }
 
     @Test
+    void anIpv6NextHopIsRefusedClearly() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> KernelRoute.parse(
+                "[{\"dst\":\"10.20.0.1\",\"via\":{\"family\":\"inet6\",\"host\":\"fe80::1\"},\"dev\":\"d0\",\"flags\":[]}]"));
+        assertTrue(e.getMessage().contains("IPv6 next hop fe80::1"), e.getMessage());
+    }
+
+    @Test
     void notARouteIsRefused() {
         for (String bad : List.of("", "[]", "[{}]", "[{\"dst\":\"1.2.3.4\"}]", "RTNETLINK answers: Network is unreachable", "[1,2]")) {
             assertThrows(IllegalArgumentException.class, () -> KernelRoute.parse(bad), bad);
