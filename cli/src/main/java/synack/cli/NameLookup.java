@@ -50,7 +50,7 @@ public final class NameLookup {
                 return null; // the next hop did not answer ARP (told, exit 4), or Ctrl-C
             }
             Answer a = ask(session, new DnsLookup.Path(route.via().mac(), hop, route.source(), server, 53), name, udpPort, tcpPort,
-                    () -> TcpRun.guardAgainstKernelRst(session, owns, tcpPort));
+                    route.mss(), () -> TcpRun.guardAgainstKernelRst(session, owns, tcpPort));
             if (Interrupts.requested()) {
                 return null;
             }
@@ -74,11 +74,13 @@ public final class NameLookup {
      * Asks the name server on {@code path} for {@code name}'s A record inside an open session
      * (recursion desired, EDNS0; over TCP from {@code tcpPort} when the answer is truncated), tells
      * the address found (and the alias it came through), and keeps it in the shell's DNS cache.
+     * {@code mss} is the route's to the name server.
      */
-    public static Answer ask(LiveSession session, DnsLookup.Path path, String name, int udpPort, int tcpPort, Runnable beforeTcp) {
+    public static Answer ask(LiveSession session, DnsLookup.Path path, String name, int udpPort, int tcpPort, int mss,
+                             Runnable beforeTcp) {
         DnsMessage query = DnsMessage.query(RANDOM.nextInt(65536), name, DnsType.A, true, 1232);
         DnsLookup lookup = new DnsLookup(path, query, new DnsLookup.Settings(2, 2_000_000, false, udpPort,
-                TcpRun.dnsTcpConfig(tcpPort, path.serverPort()), List.of(), beforeTcp), RANDOM.nextInt(65536));
+                TcpRun.dnsTcpConfig(tcpPort, path.serverPort(), mss), List.of(), beforeTcp), RANDOM.nextInt(65536));
         Event.Result r = session.capture(lookup);
         DnsMessage answer = lookup.answer();
         if (answer == null) {

@@ -10,6 +10,8 @@ import synack.exchange.arp.ArpResolve;
 import synack.exchange.tcp.TcpConnection;
 import synack.exchange.tcp.TcpConversation;
 import synack.net.KernelRstFilter;
+import synack.net.LocalInterface;
+import synack.net.LoopbackIntake;
 import synack.net.Route;
 import synack.net.Routing;
 import synack.oui.OuiRegistry;
@@ -46,20 +48,64 @@ public final class TcpRun {
                 + (ownsSource ? " or (arp and arp[24:4] = " + Integer.toUnsignedString(route.source()) + ")" : "")
                 + " or (" + extraFilter + ")"
                 + " or (icmp and dst host " + Ip4.toString(route.source()) + ")";
-        return LiveSession.open(live, renderer, route.via(), filter, capture);
+        LiveSession session = LiveSession.open(live, renderer, route.via(), filter, capture);
+        if (route.loopback()) {
+            try {
+                session.onClose(LoopbackIntake.install());
+            } catch (RuntimeException e) {
+                session.close();
+                throw e;
+            }
+        }
+        return session;
     }
 
-    /** Routes to the peer; -S with an address no interface holds means we answer ARP for it ourselves. */
+    /** Routes to the peer as the kernel would; -S with an address no interface holds means we answer ARP for it ourselves. */
     public static Route route(LiveOptions live, int peerIp) {
-        return Routing.fromKernel().resolve(peerIp, live.interfaceName, live.source);
+        return checked(live, Routing.fromKernel().resolve(peerIp, live.interfaceName, live.source));
     }
 
+    /** What a conversation with one peer cannot use: a broadcast or multicast route, or a foreign -S over lo. */
+    public static Route checked(LiveOptions live, Route route) {
+        if (route.type() == Route.Type.BROADCAST || route.type() == Route.Type.MULTICAST) {
+            throw new UsageProblem(Ip4.toString(route.destination()) + " is a " + route.type().name().toLowerCase(java.util.Locale.ROOT)
+                    + " address (" + route.how() + "): a conversation needs one host");
+        }
+        if (route.loopback() && live.source != null && !LocalInterface.hostHolds(live.source)) {
+            throw new UsageProblem("-S " + Ip4.toString(live.source) + " is no address of this host: through lo the kernel answers it"
+                    + " by its own route, not back through lo (leave out -S for " + Ip4.toString(route.destination()) + ")");
+        }
+        return route;
+    }
+
+    /** -S with an address this host does not hold: the kernel will not answer for it, so we do (ARP, and no RST rule). */
     public static boolean ownsSource(LiveOptions live, Route route) {
-        return live.source != null && !route.via().owns(live.source);
+        return live.source != null && !LocalInterface.hostHolds(live.source);
+    }
+
+    /** The line told instead of the ARP phase when the next hop's MAC needs no asking (lo's zero MACs). */
+    public static String noArpNote(Route route) {
+        if (route.loopback()) {
+            boolean own = route.local() && (route.destination() >>> 24) != 127;
+            return "loopback: " + (own ? Ip4.toString(route.destination()) + " is this host's own address, so the kernel routes it through lo;"
+                    + " frames go through lo" : "frames go through " + route.via().name()) + " with zero MACs, no ARP"
+                    + " (lo takes them in with accept_local and route_localnet on, until the end of this run)";
+        }
+        return route.type().name().toLowerCase(java.util.Locale.ROOT) + ": frames go to " + route.nextHopMac() + ", no ARP";
+    }
+
+    /** Tells {@link #noArpNote} as a phase of its own and returns the MAC the frames carry. */
+    public static MacAddress tellNoArp(LiveSession session, Route route) {
+        session.tell(new Event.Note(synack.exchange.Clock.SYSTEM.nowMicros(), "phase", noArpNote(route),
+                Map.of("phase", route.loopback() ? "loopback" : route.type().name().toLowerCase(java.util.Locale.ROOT), "exit", 0)));
+        return route.nextHopMac();
     }
 
     /** ARPs the next hop as the first phase; null (and a result) when it does not answer. */
     public static MacAddress resolveNextHop(LiveSession session, Route route, Renderer renderer) {
+        if (!route.needsArp()) {
+            return tellNoArp(session, route);
+        }
         MacAddress cached = synack.cli.shell.SessionCaches.neighbour(route.nextHop());
         if (cached != null) {
             session.tell(new Event.Note(synack.exchange.Clock.SYSTEM.nowMicros(), "info", "next hop " + Ip4.toString(route.nextHop())
@@ -93,18 +139,19 @@ public final class TcpRun {
         }
     }
 
-    public static TcpConnection.Config config(TcpOptions o, int sourcePort, int peerPort) {
+    /** @param mss the route's: {@link Route#mss()} (its MTU less 40, at most 65,495) */
+    public static TcpConnection.Config config(TcpOptions o, int sourcePort, int peerPort, int mss) {
         return TcpConnection.Config.defaults(sourcePort, peerPort, randomIsn()).withMsl(o.mslMicros).withRetries(o.retries)
-                .withInitialRto(o.initialRtoMicros);
+                .withInitialRto(o.initialRtoMicros).withMss(mss);
     }
 
-    /** DNS over TCP when an answer is truncated: a short TIME_WAIT, the usual retries. */
-    public static TcpConnection.Config dnsTcpConfig(int sourcePort, int serverPort) {
+    /** DNS over TCP when an answer is truncated: a short TIME_WAIT, the usual retries, the route's MSS. */
+    public static TcpConnection.Config dnsTcpConfig(int sourcePort, int serverPort, int mss) {
         TcpOptions o = new TcpOptions();
         o.retries = 5;
         o.initialRtoMicros = 1_000_000;
         o.mslMicros = 100_000;
-        return config(o, sourcePort, serverPort);
+        return config(o, sourcePort, serverPort, mss);
     }
 
     public static String header(String command, Route route, int sourcePort, int peerIp, int peerPort) {
@@ -134,7 +181,7 @@ public final class TcpRun {
             throw e;
         }
         TcpConversation conv = new TcpConversation(new TcpConversation.Path(route.via().mac(), route.source(),
-                hop, peerIp, owns), config(tcp, sport, peerPort), new synack.cli.shell.KeptConnections.KeepApp(),
+                hop, peerIp, owns), config(tcp, sport, peerPort, route.mss()), new synack.cli.shell.KeptConnections.KeepApp(),
                 "handshake", RANDOM.nextInt(65536));
         synack.cli.shell.KeptConnections.Kept k = synack.cli.shell.KeptConnections.start(conv, session, peerIp, peerPort);
         if (k.state() == synack.exchange.tcp.TcpState.ESTABLISHED) {
@@ -166,7 +213,7 @@ public final class TcpRun {
             synack.exchange.tcp.TcpWarmup.run();
             TcpConversation conv = new TcpConversation(
                     new TcpConversation.Path(route.via().mac(), route.source(), hop, peerIp, owns),
-                    config(tcp, sport, peerPort), plan, RANDOM.nextInt(65536));
+                    config(tcp, sport, peerPort, route.mss()), plan, RANDOM.nextInt(65536));
             return session.run(conv);
         }
     }

@@ -1,84 +1,111 @@
 package synack.net;
 
-import java.io.IOException;
-import java.net.DatagramSocket;
-import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.IntPredicate;
 import synack.wire.Ip4;
 
 /**
- * Chooses interface, source address and next hop for a destination the way the kernel does:
- * the routing table picks interface and gateway; the kernel itself picks the source (we ask it
- * by connecting a UDP socket, which sends nothing). -i and -S override.
+ * Chooses interface, source address, next hop and MTU for a destination by asking the kernel
+ * ({@code ip -j route get}, see {@link IpRouteGet}): its local table, policy rules and route
+ * metrics decide, as they would for a socket of ours. -i becomes {@code oif}; -S becomes
+ * {@code from} when it is one of this host's addresses (an address no interface holds cannot be
+ * asked about: the route is then the one for the kernel's own source, and -S is used on it).
+ * Only where iproute2 is missing does /proc/net/route decide ({@link ProcNetRoute}), and says so.
  */
 public final class Routing {
-    private final RouteTable table;
+    private static Optional<IpRouteGet> ip;
 
-    public Routing(RouteTable table) {
-        this.table = table;
+    private final RouteSource kernel;
+    private final Function<String, LocalInterface> interfaces;
+    private final IntPredicate hostHolds;
+    private final Map<String, LocalInterface> seen = new HashMap<>();
+
+    /**
+     * @param interfaces reads an interface by name (failing with the user's one line)
+     * @param hostHolds whether an address is this host's own (the kernel's local table)
+     */
+    public Routing(RouteSource kernel, Function<String, LocalInterface> interfaces, IntPredicate hostHolds) {
+        this.kernel = kernel;
+        this.interfaces = interfaces;
+        this.hostHolds = hostHolds;
     }
 
-    public static Routing fromKernel() {
-        return new Routing(RouteTable.read());
+    public static synchronized Routing fromKernel() {
+        if (ip == null) {
+            ip = IpRouteGet.find();
+        }
+        RouteSource source = ip.isPresent() ? ip.get() : ProcNetRoute.read();
+        return new Routing(source, LocalInterface::byName, LocalInterface::hostHolds);
     }
 
     /**
-     * @param interfaceName null to let the routing table choose
+     * @param interfaceName null to let the kernel choose
      * @param source null to let the kernel choose
      */
     public Route resolve(int destination, String interfaceName, Integer source) {
+        Integer from = checked(interfaceName, source);
+        return route(kernel.get(destination, from, interfaceName), destination, source, from);
+    }
+
+    /** {@link #resolve} for many destinations at once (one ip process), in order. */
+    public List<Route> resolveAll(List<Integer> destinations, String interfaceName, Integer source) {
+        Integer from = checked(interfaceName, source);
+        List<KernelRoute> answers = kernel.getAll(destinations, from, interfaceName);
+        List<Route> out = new ArrayList<>(answers.size());
+        for (int i = 0; i < answers.size(); i++) {
+            out.add(route(answers.get(i), destinations.get(i), source, from));
+        }
+        return out;
+    }
+
+    /** Whether {@code ip} is one of this host's own addresses (so the kernel answers for it). */
+    public boolean hostHolds(int ip) {
+        return hostHolds.test(ip);
+    }
+
+    /** -i must name an interface that is up; -S is asked about only when it is ours. */
+    private Integer checked(String interfaceName, Integer source) {
         if (interfaceName != null) {
-            return resolveOn(LocalInterface.byName(interfaceName).requireUp(), destination, source);
+            iface(interfaceName).requireUp();
         }
-        RouteTable.Entry entry = table.lookup(destination).orElseThrow(() -> new EnvironmentException(
-                "no route to " + Ip4.toString(destination) + " (see: ip route; or choose an interface with -i)"));
-        LocalInterface via = LocalInterface.byName(entry.interfaceName()).requireUp();
-        if (via.owns(destination)) {
-            throw new EnvironmentException(Ip4.toString(destination) + " is this host's own address on " + via.name());
-        }
-        int src = source != null ? source : kernelSource(destination, via);
-        int nextHop = entry.viaGateway() ? entry.gateway() : destination;
-        String how = "route " + Ip4.toString(entry.destination()) + "/" + entry.prefixLength()
-                + (entry.viaGateway() ? " via " + Ip4.toString(entry.gateway()) : "") + " dev " + via.name();
-        return new Route(via, src, destination, nextHop, !entry.viaGateway(), how);
+        return source != null && hostHolds.test(source) ? source : null;
     }
 
-    private Route resolveOn(LocalInterface via, int destination, Integer source) {
-        LocalInterface.Address facing = via.addressFacing(destination);
-        int src;
-        if (source != null) {
-            src = source;
-        } else if (facing != null) {
-            src = facing.ip();
-        } else if (!via.addresses().isEmpty()) {
+    private LocalInterface iface(String name) {
+        LocalInterface i = seen.get(name);
+        if (i == null) {
+            i = interfaces.apply(name);
+            seen.put(name, i);
+        }
+        return i;
+    }
+
+    private Route route(KernelRoute k, int destination, Integer source, Integer from) {
+        LocalInterface via = iface(k.dev()).requireUp();
+        Integer src = source != null ? source : k.prefsrc() != null ? k.prefsrc() : k.from();
+        if (src == null) {
+            if (via.addresses().isEmpty()) {
+                throw new EnvironmentException("interface " + via.name() + " has no IPv4 address; give one with -S/--source");
+            }
             src = via.addresses().get(0).ip();
-        } else {
-            throw new EnvironmentException("interface " + via.name() + " has no IPv4 address; give one with -S/--source");
         }
-        if (facing != null) {
-            return new Route(via, src, destination, destination, true, "subnet " + facing + " on " + via.name());
-        }
-        var entry = table.lookupVia(via.name(), destination);
-        if (entry.isPresent() && entry.get().viaGateway()) {
-            return new Route(via, src, destination, entry.get().gateway(), false,
-                    "route via " + Ip4.toString(entry.get().gateway()) + " dev " + via.name());
-        }
-        return new Route(via, src, destination, destination, true, "assumed on-link on " + via.name() + " (-i)");
-    }
-
-    /** The source address the kernel would use; connecting a UDP socket sends nothing. */
-    private static int kernelSource(int destination, LocalInterface via) {
-        try (DatagramSocket probe = new DatagramSocket()) {
-            probe.connect(new InetSocketAddress(Ip4.toInet(destination), 9));
-            int src = Ip4.fromInet(probe.getLocalAddress());
-            if (src == 0) {
-                throw new EnvironmentException("no route to " + Ip4.toString(destination));
-            }
-            return src;
-        } catch (IOException | IllegalArgumentException e) {
-            if (!via.addresses().isEmpty()) {
-                return via.addresses().get(0).ip();
-            }
-            throw new EnvironmentException("no route to " + Ip4.toString(destination) + ": " + e.getMessage(), e);
-        }
+        Route.Type type = switch (k.type()) {
+            case KernelRoute.UNICAST -> Route.Type.UNICAST;
+            case "local" -> Route.Type.LOCAL;
+            case "broadcast" -> Route.Type.BROADCAST;
+            case "multicast" -> Route.Type.MULTICAST;
+            default -> Route.Type.OTHER;
+        };
+        int nextHop = k.gateway() != null ? k.gateway() : destination;
+        int mtu = k.mtu() > 0 ? k.mtu() : via.mtu();
+        int mss = k.advmss() > 0 ? Math.min(k.advmss(), Route.mssFor(mtu)) : Route.mssFor(mtu);
+        String how = k.how() + (source != null && from == null
+                ? "; -S " + Ip4.toString(source) + " is no address of this host, so this is the route for the kernel's own source" : "");
+        return new Route(via, src, destination, nextHop, k.gateway() == null, how, type, mtu, mss);
     }
 }

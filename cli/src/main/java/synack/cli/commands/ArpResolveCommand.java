@@ -22,6 +22,7 @@ import synack.exchange.Exchange;
 import synack.exchange.arp.ArpAnnounce;
 import synack.exchange.arp.ArpProbe;
 import synack.exchange.arp.ArpResolve;
+import synack.net.LocalInterface;
 import synack.net.Route;
 import synack.net.Routing;
 import synack.net.Targets;
@@ -82,13 +83,13 @@ public final class ArpResolveCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UsageProblem(e.getMessage());
         }
-        Route route = routing.resolve(addresses.get(0), live.interfaceName, live.source);
+        boolean sweep = Targets.isSweep(targets);
+        Route route = arpRoute(routing, addresses, sweep);
         if (!route.onLink()) {
             throw new UsageProblem(Ip4.toString(addresses.get(0)) + " is not on a directly attached network (" + route.how()
                     + "): ARP reaches only the local segment; resolve the next hop instead: arp-resolve "
                     + Ip4.toString(route.nextHop()));
         }
-        boolean sweep = Targets.isSweep(targets);
         Map<String, Object> headerFields = new LinkedHashMap<>();
         headerFields.put("interface", route.via().name());
         headerFields.put("source", Ip4.toString(route.source()));
@@ -113,6 +114,38 @@ public final class ArpResolveCommand implements Callable<Integer> {
         String header = "arp-resolve " + what + " " + route.describe() + " — " + plan
                 + (sweep ? ", at most " + rate + " frames/s" : "");
         return runLive(renderer, route.via(), "arp and ether dst " + route.via().mac(), header, headerFields, exchange);
+    }
+
+    /**
+     * The route ARP goes out by: the kernel's for the (first) target. A sweep's first targets may be
+     * ours (through lo): the next few are tried. Through lo there is no ARP at all — except for
+     * --probe of one of our own addresses, which asks the link that holds it whether another host
+     * claims it too.
+     */
+    private Route arpRoute(Routing routing, List<Integer> addresses, boolean sweep) {
+        Route first = null;
+        for (int i = 0; i < (sweep ? Math.min(8, addresses.size()) : 1); i++) {
+            Route r = routing.resolve(addresses.get(i), live.interfaceName, live.source);
+            if (!r.loopback()) {
+                return r;
+            }
+            first = first != null ? first : r;
+        }
+        int target = first.destination();
+        String t = Ip4.toString(target);
+        if ((target >>> 24) == 127 || !first.local()) {
+            throw new UsageProblem(t + " is reached through " + first.via().name() + " (loopback): loopback has no ARP, its frames carry"
+                    + " zero MACs (" + first.how() + ")");
+        }
+        LocalInterface holder = live.interfaceName != null ? LocalInterface.byName(live.interfaceName).requireUp()
+                : LocalInterface.readable().stream().filter(itf -> !itf.loopback() && itf.owns(target)).findFirst().orElse(null);
+        if (!probe || holder == null) {
+            throw new UsageProblem(t + " is this host's own address" + (holder != null ? " on " + holder.name() : "")
+                    + " (the kernel routes it through lo, where there is no ARP)"
+                    + (holder != null ? "; to ask whether another host claims it too: arp-resolve --probe " + t : ""));
+        }
+        return new Route(holder.requireUp(), live.source != null ? live.source : target, target, target, true,
+                "our own address on " + holder.name());
     }
 
     private void validate() {
@@ -140,8 +173,16 @@ public final class ArpResolveCommand implements Callable<Integer> {
         if (live.interfaceName == null) {
             throw new UsageProblem("--announce needs an interface: -i IFACE");
         }
-        int any = live.source != null ? live.source : 0;
-        Route route = routing.resolve(any, live.interfaceName, live.source);
+        // no route to ask about: the interface named, and our address on it (or -S)
+        LocalInterface via = LocalInterface.byName(live.interfaceName).requireUp();
+        if (via.loopback()) {
+            throw new UsageProblem(via.name() + " is loopback: it has no ARP to announce on");
+        }
+        if (live.source == null && via.addresses().isEmpty()) {
+            throw new synack.net.EnvironmentException("interface " + via.name() + " has no IPv4 address; give one with -S/--source");
+        }
+        int src = live.source != null ? live.source : via.addresses().get(0).ip();
+        Route route = new Route(via, src, src, src, true, "announce on " + via.name());
         int n = countGiven() ? count : 2; // RFC 5227 ANNOUNCE_NUM
         Exchange exchange = new ArpAnnounce(route.via().mac(), route.source(), n, intervalGiven() ? intervalMicros : 2_000_000);
         String header = "arp-resolve --announce " + Ip4.toString(route.source()) + " is-at " + route.via().mac() + " on "
@@ -160,7 +201,7 @@ public final class ArpResolveCommand implements Callable<Integer> {
         return runLive(renderer, route.via(), "arp", header, headerFields, new ArpProbe(route.via().mac(), addresses.get(0), s));
     }
 
-    private int runLive(Renderer renderer, synack.net.LocalInterface via, String filter, String header,
+    private int runLive(Renderer renderer, LocalInterface via, String filter, String header,
                         Map<String, Object> fields, Exchange exchange) {
         try (LiveSession session = LiveSession.open(live, renderer, via, filter)) {
             session.header(header, fields);

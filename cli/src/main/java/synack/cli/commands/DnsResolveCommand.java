@@ -184,7 +184,7 @@ public final class DnsResolveCommand implements Callable<Integer> {
                 return renderer.exitCode() < 0 ? 130 : renderer.exitCode();
             }
             DnsLookup lookup = new DnsLookup(new DnsLookup.Path(route.via().mac(), hop, route.source(), server, port), query,
-                    new DnsLookup.Settings(retries, timeoutMicros, tcp, udpPort, TcpRun.dnsTcpConfig(tcpPort, port),
+                    new DnsLookup.Settings(retries, timeoutMicros, tcp, udpPort, TcpRun.dnsTcpConfig(tcpPort, port, route.mss()),
                             expectations, () -> TcpRun.guardAgainstKernelRst(session, owns, tcpPort)),
                     RANDOM.nextInt(65536));
             return session.run(lookup);
@@ -285,7 +285,7 @@ public final class DnsResolveCommand implements Callable<Integer> {
             synack.exchange.dns.DnsTrace t = new synack.exchange.dns.DnsTrace(route.via().mac(), route.source(), name, qtype, hints,
                     ip -> routing.resolve(ip, route.via().name(), route.source()).nextHop(), Map.of(route.nextHop(), hop),
                     RANDOM, new synack.exchange.dns.DnsTrace.Settings(retries, timeoutMicros, noEdns ? 0 : bufsize,
-                            TcpRun.dnsTcpConfig(tcpPort, 53), expectations,
+                            TcpRun.dnsTcpConfig(tcpPort, 53, route.mss()), expectations,
                             () -> TcpRun.guardAgainstKernelRst(session, owns, tcpPort)));
             return session.run(t);
         }

@@ -173,20 +173,35 @@ public final class HttpGetCommand implements Callable<Integer> {
                 .orElseThrow(() -> new EnvironmentException("no IPv4 nameserver in /etc/resolv.conf to resolve " + first.host()));
         int firstHop = dnsServer != null ? dnsServer : Ip4.parse(first.host());
         Route route = TcpRun.route(live, firstHop);
+        Map<String, Integer> addresses = new HashMap<>();
+        long nameLookup = 0;
+        if (dnsServer != null && route.loopback() && live.interfaceName == null
+                && synack.cli.shell.SessionCaches.address(first.host()) == null) {
+            // the name server is this host's own (127.0.0.53, a local dnsmasq): ask it through lo in a
+            // capture of its own first, then capture where the web server is
+            long t0 = Clock.SYSTEM.nowMicros();
+            Integer ip = NameLookup.address(live, renderer, first.host());
+            if (ip == null) { // told (exit 1 or 4), or Ctrl-C
+                return renderer.exitCode() < 0 ? ExitCodes.INTERRUPTED : renderer.exitCode();
+            }
+            nameLookup = Clock.SYSTEM.nowMicros() - t0;
+            addresses.put(first.host(), ip);
+            firstHop = ip;
+            route = TcpRun.route(live, ip);
+        }
         boolean owns = TcpRun.ownsSource(live, route);
         final int sport = TcpRun.randomSourcePort();
         int dnsPort = TcpRun.randomSourcePort();
         String filter = "(udp and src port 53 and dst port " + dnsPort + ") or (tcp and dst port " + sport + ")";
         Map<Integer, MacAddress> neighbours = new HashMap<>();
-        Map<String, Integer> addresses = new HashMap<>();
-        long nameLookup = 0;
         try (LiveSession session = TcpRun.open(live, renderer, route, firstHop, owns, filter)) {
             if (maxTimeMicros != null) {
                 session.deadline(start + maxTimeMicros);
             }
-            start = Clock.SYSTEM.nowMicros(); // the timings count from here, as curl's do from its start
+            start = Clock.SYSTEM.nowMicros() - nameLookup; // the timings count from here, as curl's do from its start
             session.header("http-get " + String.join(" ", urls) + " from " + Ip4.toString(route.source()) + " on " + route.via().name()
-                    + " (" + route.via().mac() + ")", Map.of("interface", route.via().name()));
+                    + " (" + route.via().mac() + ")" + (route.mtu() != 1500 ? ", mtu " + route.mtu() : ""),
+                    Map.of("interface", route.via().name()));
             HttpUrl url = first;
             List<HttpUrl> batch = new ArrayList<>(targets);
             int redirects = 0;
@@ -210,8 +225,12 @@ public final class HttpGetCommand implements Callable<Integer> {
                     }
                     addresses.put(url.host(), ip);
                 }
-                Route to = routing.resolve(ip, route.via().name(), live.source);
+                Route to = sameInterface(route, TcpRun.checked(live, routing.resolve(ip, live.interfaceName, live.source)));
                 MacAddress hop = neighbours.get(to.nextHop());
+                if (hop == null && !to.needsArp()) {
+                    hop = TcpRun.tellNoArp(session, to);
+                    neighbours.put(to.nextHop(), hop);
+                }
                 if (hop == null) {
                     section(session, "ARP: " + (to.onLink() ? Ip4.toString(ip) : "next hop " + Ip4.toString(to.nextHop())));
                     hop = arp(session, to);
@@ -238,7 +257,7 @@ public final class HttpGetCommand implements Callable<Integer> {
                 app = new HttpApp(requests, compressed, body);
                 connectStarted = Clock.SYSTEM.nowMicros();
                 TcpConversation conv = new TcpConversation(new TcpConversation.Path(route.via().mac(), to.source(), hop, ip, owns),
-                        TcpRun.config(tcp, sport, url.port()).withReceiveWindow(4 << 20), app, "http-get", RANDOM.nextInt(65536));
+                        TcpRun.config(tcp, sport, url.port(), to.mss()).withReceiveWindow(4 << 20), app, "http-get", RANDOM.nextInt(65536));
                 tcpResult = session.capture(conv);
                 if (Interrupts.requested() || session.pastDeadline() || tcpResult == null) {
                     break;
@@ -282,8 +301,12 @@ public final class HttpGetCommand implements Callable<Integer> {
 
     private Integer resolve(LiveSession session, Routing routing, Route route, String host, int server, int dnsPort,
                             Map<Integer, MacAddress> neighbours, Renderer renderer) {
-        Route toServer = routing.resolve(server, route.via().name(), live.source);
+        Route toServer = sameInterface(route, TcpRun.checked(live, routing.resolve(server, live.interfaceName, live.source)));
         MacAddress hop = neighbours.get(toServer.nextHop());
+        if (hop == null && !toServer.needsArp()) {
+            hop = TcpRun.tellNoArp(session, toServer);
+            neighbours.put(toServer.nextHop(), hop);
+        }
         if (hop == null) {
             section(session, "ARP: " + (toServer.onLink() ? "the name server " + Ip4.toString(server)
                     : "next hop " + Ip4.toString(toServer.nextHop()) + ", to reach the name server"));
@@ -296,7 +319,7 @@ public final class HttpGetCommand implements Callable<Integer> {
         section(session, "DNS: " + host + " → ?");
         // the same port for a truncated answer's TCP retry: the session's filter has no room for another
         NameLookup.Answer a = NameLookup.ask(session, new DnsLookup.Path(route.via().mac(), hop, toServer.source(), server, 53), host,
-                dnsPort, dnsPort, null);
+                dnsPort, dnsPort, toServer.mss(), null);
         if (a.address() == null) {
             dnsFailure = a.failure();
             if (a.serverAnswered()) {
@@ -304,6 +327,16 @@ public final class HttpGetCommand implements Callable<Integer> {
             }
         }
         return a.address();
+    }
+
+    /** One capture serves one interface: a later host the kernel routes elsewhere cannot be reached from it. */
+    private static Route sameInterface(Route session, Route to) {
+        if (!to.via().name().equals(session.via().name())) {
+            throw new EnvironmentException(Ip4.toString(to.destination()) + " is reached through " + to.via().name() + " (" + to.how()
+                    + ") but this capture is on " + session.via().name() + ": one run serves one interface; fetch it on its own"
+                    + " (by address, or with -i)");
+        }
+        return to;
     }
 
     private static MacAddress arp(LiveSession session, Route to) {

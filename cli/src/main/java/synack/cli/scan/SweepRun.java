@@ -23,7 +23,6 @@ import synack.exchange.scan.Shard;
 import synack.exchange.scan.SipHash;
 import synack.exchange.scan.SynSweep;
 import synack.link.PcapLink;
-import synack.net.LocalInterface;
 import synack.net.Route;
 import synack.net.Routing;
 import synack.oui.OuiRegistry;
@@ -45,30 +44,24 @@ public final class SweepRun {
     private SweepRun() {}
 
     public static int run(LiveOptions live, Renderer renderer, ProgressLine progress, Plan plan) {
-        Routing routing = Routing.fromKernel();
-        // our own addresses stay in the probe space (shards elsewhere must number the same hosts)
-        // but are not probed: the kernel, not the wire, would answer for them
-        boolean[] own = ownAddresses(plan.hosts());
-        List<Route> routes = new ArrayList<>(plan.hosts().size());
+        // every target routed by the kernel at once (one ip process, however many hosts)
+        List<Route> routes = new ArrayList<>(Routing.fromKernel().resolveAll(plan.hosts(), live.interfaceName, live.source));
+        String[] why = leftOut(routes);
         Route first = null;
-        for (int i = 0; i < plan.hosts().size(); i++) {
-            int host = plan.hosts().get(i);
-            if (own[i]) {
-                routes.add(null);
-                continue;
-            }
-            Route r = routing.resolve(host, live.interfaceName, live.source);
-            if (first == null) {
-                first = r;
+        for (int i = 0; i < routes.size(); i++) {
+            Route r = routes.get(i);
+            if (why[i] != null) {
+                routes.set(i, null);
+            } else if (first == null) {
+                first = TcpRun.checked(live, r);
             } else if (!r.via().name().equals(first.via().name()) || r.source() != first.source()) {
-                throw new UsageProblem("targets " + Ip4.toString(first.destination()) + " and " + Ip4.toString(host)
+                throw new UsageProblem("targets " + Ip4.toString(first.destination()) + " and " + Ip4.toString(r.destination())
                         + " leave by different interfaces or source addresses (" + first.via().name() + ", " + r.via().name()
                         + "): sweep them separately or choose one with -i");
             }
-            routes.add(r);
         }
         if (first == null) {
-            throw new UsageProblem("every target is one of this host's own addresses");
+            throw new UsageProblem("every target is a broadcast or multicast address");
         }
         boolean owns = TcpRun.ownsSource(live, first);
         int sport = plan.sourcePort() != null ? plan.sourcePort() : TcpRun.randomSourcePort();
@@ -86,10 +79,6 @@ public final class SweepRun {
                 }
                 return renderer.exitCode();
             }
-            String[] why = new String[hops.length];
-            for (int i = 0; i < why.length; i++) {
-                why[i] = own[i] ? "this host's own address" : null;
-            }
             TcpRun.guardAgainstKernelRst(session, owns, sport);
             SynSweep sweep = new SynSweep(new SynSweep.Path(first.via().mac(), first.source(), sport, owns), space, hops, why,
                     new SynSweep.Settings(plan.rate(), plan.retries(), plan.waitMicros(), plan.shard(), seed, plan.show(),
@@ -99,22 +88,32 @@ public final class SweepRun {
         }
     }
 
-    /** Which targets are addresses of this host (any interface). */
-    private static boolean[] ownAddresses(List<Integer> hosts) {
-        List<LocalInterface> interfaces = new ArrayList<>();
-        for (String name : LocalInterface.names()) {
-            try {
-                interfaces.add(LocalInterface.byName(name));
-            } catch (RuntimeException e) {
-                // not Ethernet (lo) or gone: it holds none of the targets we could send to
+    /**
+     * Which targets are not probed, and why. They stay in the probe space (shards elsewhere must
+     * number the same hosts). Broadcast and multicast addresses are never probed: no one host
+     * answers. This host's own addresses (and 127.0.0.0/8), which the kernel routes through lo,
+     * are probed — through lo — when they are all there is to sweep (syn-probe 127.0.0.1 -p-,
+     * syn-probe 198.18.1.2 --top-ports 100: the user asks about this host's own ports); in a
+     * sweep that also holds other hosts they are left out, as one capture serves one interface
+     * and the user is asking about the network.
+     */
+    static String[] leftOut(List<Route> routes) {
+        String[] why = new String[routes.size()];
+        boolean onlyLoopback = true;
+        for (int i = 0; i < why.length; i++) {
+            Route r = routes.get(i);
+            if (r.type() == Route.Type.BROADCAST || r.type() == Route.Type.MULTICAST) {
+                why[i] = r.type() == Route.Type.BROADCAST ? "a broadcast address" : "a multicast address";
+            } else if (!r.loopback()) {
+                onlyLoopback = false;
             }
         }
-        boolean[] own = new boolean[hosts.size()];
-        for (int i = 0; i < own.length; i++) {
-            int h = hosts.get(i);
-            own[i] = interfaces.stream().anyMatch(itf -> itf.owns(h));
+        for (int i = 0; i < why.length && !onlyLoopback; i++) {
+            if (why[i] == null && routes.get(i).loopback()) {
+                why[i] = "this host's own address";
+            }
         }
-        return own;
+        return why;
     }
 
     private static String header(Plan plan, ProbeSpace space, Route first, int sport, long seed) {
@@ -150,6 +149,14 @@ public final class SweepRun {
         }
         Route anyRoute = routes.stream().filter(java.util.Objects::nonNull).findFirst().orElseThrow();
         Map<Integer, MacAddress> macs = new LinkedHashMap<>();
+        if (!anyRoute.needsArp()) { // through lo: zero MACs for every host, told once
+            MacAddress mac = TcpRun.tellNoArp(session, anyRoute);
+            MacAddress[] out = new MacAddress[routes.size()];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = routes.get(i) == null ? null : mac;
+            }
+            return out;
+        }
         if (hopIps.size() == 1) {
             MacAddress mac = TcpRun.resolveNextHop(session, anyRoute, renderer);
             if (mac == null) {

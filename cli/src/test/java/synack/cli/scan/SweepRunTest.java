@@ -1,6 +1,7 @@
 package synack.cli.scan;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import java.util.EnumSet;
@@ -9,6 +10,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import synack.exchange.scan.Shard;
 import synack.exchange.scan.SynSweep;
+import synack.net.LocalInterface;
+import synack.net.Route;
+import synack.wire.Ip4;
+import synack.wire.MacAddress;
 
 class SweepRunTest {
     static SweepRun.Plan plan(List<Integer> hosts, List<Integer> ports, Shard shard) {
@@ -31,5 +36,27 @@ class SweepRunTest {
         assertEquals("Host: 198.18.2.2 ()\tPorts: 80/open/tcp//http///", ScanFormat.GREP.line(f, false));
         assertEquals("198.18.2.2:80", ScanFormat.LIST.line(f, false));
         assertEquals("198.18.2.2:80 open", ScanFormat.LIST.line(f, true));
+    }
+
+    static final LocalInterface C0 = new LocalInterface("c0", MacAddress.parse("02:00:00:00:00:01"),
+            List.of(new LocalInterface.Address(Ip4.parse("198.18.1.2"), 24)), true, 1500);
+    static final LocalInterface LO = new LocalInterface("lo", MacAddress.ZERO,
+            List.of(new LocalInterface.Address(Ip4.parse("127.0.0.1"), 8)), true, 65536, true);
+
+    static Route route(LocalInterface via, String dst, Route.Type type) {
+        int d = Ip4.parse(dst);
+        return new Route(via, via.addresses().get(0).ip(), d, d, true, "test", type, via.mtu(), Route.mssFor(via.mtu()));
+    }
+
+    @Test
+    void ourOwnAddressesAreLeftOutOfASweepOfTheNetworkButSweptWhenTheyAreAllThereIs() {
+        Route peer = route(C0, "198.18.1.3", Route.Type.UNICAST);
+        Route own = route(LO, "198.18.1.2", Route.Type.LOCAL);
+        Route bcast = route(C0, "198.18.1.255", Route.Type.BROADCAST);
+        assertArrayEquals(new String[] {null, "this host's own address", "a broadcast address"},
+                SweepRun.leftOut(List.of(peer, own, bcast)));
+        assertArrayEquals(new String[] {null, null, "a broadcast address"},
+                SweepRun.leftOut(List.of(own, route(LO, "127.0.0.1", Route.Type.LOCAL), bcast)));
+        assertArrayEquals(new String[] {null}, SweepRun.leftOut(List.of(own)));
     }
 }
