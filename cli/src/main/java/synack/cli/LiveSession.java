@@ -83,13 +83,11 @@ public final class LiveSession implements AutoCloseable {
 
     /**
      * Our UDP port, held by a real socket for the session (see UdpPortClaim): the kernel then
-     * queues replies to it instead of answering each with ICMP port unreachable. Not needed
-     * for an address we own (-S): the kernel does not deliver locally for it at all.
+     * queues replies to it instead of answering each with ICMP port unreachable (nothing to
+     * hold for an address no interface has, -S: that kernel never answers for it).
      */
-    public void claimUdpPort(int ip, int port, boolean ownsSource) {
-        if (!ownsSource) {
-            onClose(synack.iface.UdpPortClaim.claim(ip, port));
-        }
+    public void claimUdpPort(int ip, int port) {
+        onClose(synack.iface.UdpPortClaim.claim(ip, port));
     }
 
     /** Something to release when the session ends, last registered first released. */

@@ -81,6 +81,7 @@ public final class NameLookup {
         DnsMessage query = DnsMessage.query(RANDOM.nextInt(65536), name, DnsType.A, true, 1232);
         DnsLookup lookup = new DnsLookup(path, query, new DnsLookup.Settings(2, 2_000_000, false, udpPort,
                 TcpRun.dnsTcpConfig(tcpPort, path.serverPort(), mss), List.of(), beforeTcp), RANDOM.nextInt(65536));
+        session.claimUdpPort(path.ourIp(), udpPort);
         Event.Result r = session.capture(lookup);
         DnsMessage answer = lookup.answer();
         if (answer == null) {

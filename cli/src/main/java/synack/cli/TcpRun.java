@@ -49,6 +49,9 @@ public final class TcpRun {
                 + " or (" + extraFilter + ")"
                 + " or (icmp and dst host " + Ip4.toString(route.source()) + ")";
         LiveSession session = LiveSession.open(live, renderer, route.via(), filter, capture);
+        if (ownsSource) {
+            session.answerArpFor(route.source(), route.via().mac()); // nobody else will: no interface holds it
+        }
         if (route.loopback()) {
             try {
                 session.onClose(LoopbackIntake.install());

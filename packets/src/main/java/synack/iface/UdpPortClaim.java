@@ -15,7 +15,7 @@ import synack.wire.Ip4;
  * another program from taking the port while we use it.
  */
 public final class UdpPortClaim implements AutoCloseable {
-    private final DatagramSocket socket;
+    private final DatagramSocket socket; // null: the address is not this host's (-S), so its kernel never answers for it
 
     private UdpPortClaim(DatagramSocket socket) {
         this.socket = socket;
@@ -27,6 +27,12 @@ public final class UdpPortClaim implements AutoCloseable {
             s.setReceiveBufferSize(2048);
             s.bind(new InetSocketAddress(java.net.InetAddress.getByName(Ip4.toString(ip)), port));
             return new UdpPortClaim(s);
+        } catch (java.net.BindException e) {
+            if (!synack.net.LocalInterface.hostHolds(ip)) {
+                return new UdpPortClaim(null);
+            }
+            throw new EnvironmentException("UDP port " + port + " on " + Ip4.toString(ip) + " is taken by another program ("
+                    + e.getMessage() + "): try again, another port is chosen each time");
         } catch (SocketException e) {
             throw new EnvironmentException("UDP port " + port + " on " + Ip4.toString(ip) + " is taken by another program ("
                     + e.getMessage() + "): try again, another port is chosen each time");
@@ -37,6 +43,8 @@ public final class UdpPortClaim implements AutoCloseable {
 
     @Override
     public void close() {
-        socket.close();
+        if (socket != null) {
+            socket.close();
+        }
     }
 }

@@ -175,6 +175,7 @@ public final class DnsResolveCommand implements Callable<Integer> {
         String filter = "(udp and src port " + port + " and dst host " + Ip4.toString(route.source()) + ")"
                 + " or (tcp and src host " + srv + " and src port " + port + " and dst port " + tcpPort + ")";
         try (LiveSession session = TcpRun.open(live, renderer, route, server, owns, filter)) {
+            session.claimUdpPort(route.source(), udpPort);
             session.header("dns-resolve " + name + " " + DnsType.name(qtype) + " @" + srv + ":" + port + " from "
                     + Ip4.toString(route.source()) + ":" + udpPort + " " + route.describe() + " — "
                     + (noRecurse ? "no recursion" : "recursion desired") + (noEdns ? ", no EDNS" : ", EDNS0 udp=" + bufsize),
@@ -242,7 +243,8 @@ public final class DnsResolveCommand implements Callable<Integer> {
         boolean owns = TcpRun.ownsSource(live, route);
         int udpPort = TcpRun.randomSourcePort();
         String filter = "udp and src port " + port + " and dst port " + udpPort;
-        try (LiveSession session = TcpRun.open(live, renderer, route, server, owns, filter)) {
+        try (LiveSession session = TcpRun.open(live, renderer, route, owns, filter, synack.link.PcapLink.Capture.DATAGRAMS)) {
+            session.claimUdpPort(route.source(), udpPort);
             session.header("dns-resolve -f " + file + ": " + questions.size() + " names @" + Ip4.toString(server) + ":" + port
                     + " from port " + udpPort + ", at most " + inFlight + " in flight " + route.describe(),
                     Map.of("interface", route.via().name()));

@@ -40,6 +40,7 @@ import synack.event.Event;
 import synack.exchange.Clock;
 import synack.exchange.arp.ArpResolve;
 import synack.exchange.dns.DnsLookup;
+import synack.link.PcapLink;
 import synack.exchange.http.HttpApp;
 import synack.exchange.http.HttpRequest;
 import synack.exchange.http.HttpUrl;
@@ -194,7 +195,7 @@ public final class HttpGetCommand implements Callable<Integer> {
         int dnsPort = TcpRun.randomSourcePort();
         String filter = "(udp and src port 53 and dst port " + dnsPort + ") or (tcp and dst port " + sport + ")";
         Map<Integer, MacAddress> neighbours = new HashMap<>();
-        try (LiveSession session = TcpRun.open(live, renderer, route, firstHop, owns, filter)) {
+        try (LiveSession session = TcpRun.open(live, renderer, route, owns, filter, PcapLink.Capture.BULK)) {
             if (maxTimeMicros != null) {
                 session.deadline(start + maxTimeMicros);
             }
@@ -257,7 +258,7 @@ public final class HttpGetCommand implements Callable<Integer> {
                 app = new HttpApp(requests, compressed, body);
                 connectStarted = Clock.SYSTEM.nowMicros();
                 TcpConversation conv = new TcpConversation(new TcpConversation.Path(route.via().mac(), to.source(), hop, ip, owns),
-                        TcpRun.config(tcp, sport, url.port(), to.mss()).withReceiveWindow(4 << 20), app, "http-get", RANDOM.nextInt(65536));
+                        TcpRun.config(tcp, sport, url.port(), to.mss()).withReceiveWindow(receiveWindow(to.mss())), app, "http-get", RANDOM.nextInt(65536));
                 tcpResult = session.capture(conv);
                 if (Interrupts.requested() || session.pastDeadline() || tcpResult == null) {
                     break;
@@ -426,5 +427,14 @@ public final class HttpGetCommand implements Callable<Integer> {
         f.put("ok", exit == 0);
         session.tell(new Event.Result(now, exit, List.of(), summary, f));
         return exit;
+    }
+
+    /**
+     * The window we advertise: 4 MiB, or less when our capture ring could not hold that much in
+     * small segments — a window larger than the ring loses segments in our own capture, which
+     * the sender then retransmits: loss we caused ourselves.
+     */
+    static int receiveWindow(int mss) {
+        return Math.min(4 << 20, PcapLink.Capture.BULK.absorbableBytes(mss));
     }
 }
