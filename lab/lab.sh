@@ -855,6 +855,10 @@ build_lab() {
     ip -n "$S" route add default via "$ROUTER_SERVER_IP"
     for ns in "${DNS_NS[@]}"; do ip -n "$ns" route add default via "$DNS_BRIDGE_IP"; done
     ip -n "$E" route add default via "$ROUTER_EDGE_IP"
+    # Toward the client's LAN the edge advertises MSS 1460, as a server does whose own link is
+    # 1500 behind a tunnel of 1280: the client's full-size segments then meet the 1280 hop at the
+    # router, which answers with ICMP fragmentation needed (mtu 1280) — path MTU discovery's case.
+    ip -n "$E" route add 198.18.1.0/24 via "$ROUTER_EDGE_IP" advmss 1460
     nssysctl "$R" net.ipv4.ip_forward 1
 
     # the client's resolver: `ip netns exec NS` bind-mounts /etc/netns/NS/resolv.conf over

@@ -773,7 +773,9 @@ public final class TcpConnection {
     private String pathMtu(int mtu, long now) {
         int newMss = (mtu >= 68 ? mtu : 576) - 40; // an old router that sends no MTU: the Internet's minimum datagram
         if (newMss >= Math.min(peerMss, pathMtuMss)) {
-            return "fragmentation needed, next hop MTU " + mtu + ": our segments already fit";
+            return pathMtuMss <= newMss
+                    ? "fragmentation needed (mtu " + mtu + ") for a segment sent before we lowered the path MTU: already sent again in pieces"
+                    : "fragmentation needed, next hop MTU " + mtu + ": our segments already fit";
         }
         pathMtuMss = newMss;
         int size = sendMss();
