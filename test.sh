@@ -38,8 +38,8 @@ fi
 # (failsafe's integration-test), each the sum of the modules' "Tests run:" summaries
 counts() {
   awk '
-    /--- surefire:[^ ]*:test /              { cur = "unit"; next }
-    /--- failsafe:[^ ]*:integration-test /  { cur = "lab"; next }
+    /--- [a-z-]*surefire[a-z-]*:[^ ]*:test /              { cur = "unit"; next }
+    /--- [a-z-]*failsafe[a-z-]*:[^ ]*:integration-test /  { cur = "lab"; next }
     /\[[A-Z]+\] --- /                       { cur = ""; next }
     cur != "" && /Tests run: [0-9]+, Failures: [0-9]+, Errors: [0-9]+, Skipped: [0-9]+/ && !/ -- in / {
       s = $0; sub(/.*Tests run: /, "", s); gsub(/[^0-9]+/, " ", s); split(s, n, " ")
