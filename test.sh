@@ -83,9 +83,9 @@ for name in "pass 1" "pass 2"; do
     label="unit tests (surefire)"; [ $kind = lab ] && label="lab tests (failsafe, *IT)"
     if [ -n "$line" ]; then
       read -r _ run bad skip <<<"$line"
-      printf '%s (%s): %-26s %4d run, %d failed, %d skipped\n' "$name" "$mode" "$label" "$run" "$bad" "$skip"
+      printf '%-34s %-26s %4d run, %d failed, %d skipped\n' "$name ($mode):" "$label" "$run" "$bad" "$skip"
     elif [ $kind = lab ] || [ "$name" = "pass 1" ]; then
-      printf '%s (%s): %-26s none ran\n' "$name" "$mode" "$label"
+      printf '%-34s %-26s none ran\n' "$name ($mode):" "$label"
       status=1
     fi
   done
