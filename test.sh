@@ -38,8 +38,8 @@ fi
 # (failsafe's integration-test), each the sum of the modules' "Tests run:" summaries
 counts() {
   awk '
-    /--- surefire:[^ ]*:test /              { cur = "unit"; next }
-    /--- failsafe:[^ ]*:integration-test /  { cur = "lab"; next }
+    /--- [a-z-]*surefire[a-z-]*:[^ ]*:test /              { cur = "unit"; next }
+    /--- [a-z-]*failsafe[a-z-]*:[^ ]*:integration-test /  { cur = "lab"; next }
     /\[[A-Z]+\] --- /                       { cur = ""; next }
     cur != "" && /Tests run: [0-9]+, Failures: [0-9]+, Errors: [0-9]+, Skipped: [0-9]+/ && !/ -- in / {
       s = $0; sub(/.*Tests run: /, "", s); gsub(/[^0-9]+/, " ", s); split(s, n, " ")
@@ -83,9 +83,9 @@ for name in "pass 1" "pass 2"; do
     label="unit tests (surefire)"; [ $kind = lab ] && label="lab tests (failsafe, *IT)"
     if [ -n "$line" ]; then
       read -r _ run bad skip <<<"$line"
-      printf '%s (%s): %-26s %4d run, %d failed, %d skipped\n' "$name" "$mode" "$label" "$run" "$bad" "$skip"
+      printf '%-34s %-26s %4d run, %d failed, %d skipped\n' "$name ($mode):" "$label" "$run" "$bad" "$skip"
     elif [ $kind = lab ] || [ "$name" = "pass 1" ]; then
-      printf '%s (%s): %-26s none ran\n' "$name" "$mode" "$label"
+      printf '%-34s %-26s none ran\n' "$name ($mode):" "$label"
       status=1
     fi
   done

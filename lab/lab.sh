@@ -306,7 +306,9 @@ ensure_tools() {
     have nsd || { missing+=(nsd); had_nsd=0; }
     if ((${#missing[@]})); then
         have apt-get || die 3 "missing packages (${missing[*]}) and apt-get not available"
-        local pkgs=(nginx-light dnsmasq-base iproute2 iptables nsd libpcap0.8)
+        # only what is missing: naming an installed package to apt-get install would upgrade it
+        # (and an upgrade can fail on a half-updated mirror where a partial install does not)
+        local pkgs=("${missing[@]}")
         log "installing ${pkgs[*]} (missing: ${missing[*]})"
         if ! no_service_start apt_install "${pkgs[@]}"; then
             DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 update -q >&2 || true

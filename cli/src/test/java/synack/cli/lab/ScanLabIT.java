@@ -87,7 +87,8 @@ class ScanLabIT {
         assertEquals(expected, lines(r), r.toString());
         // the summary goes to stderr, stdout stays a clean list
         assertTrue(r.err().contains("65,536 probes to 1 host"), r.toString());
-        assertTrue(r.err().contains("2 filtered (82 no-response; 1 by icmp communication administratively prohibited"), r.toString());
+        // 82 dropped; 83 (admin prohibited) and 84 (port unreachable) rejected with two kinds of ICMP
+        assertTrue(r.err().contains("3 filtered (82 no-response; 2 by ICMP unreachable"), r.toString());
     }
 
     @Test
