@@ -875,6 +875,9 @@ build_lab() {
     nsx "$S" iptables -w -A INPUT -p tcp --dport 82 -j DROP
     nsx "$S" iptables -w -A INPUT -p tcp --dport 83 -j REJECT --reject-with icmp-admin-prohibited
     nsx "$S" iptables -w -A INPUT -p tcp --dport 84 -j REJECT --reject-with icmp-port-unreachable
+    # UDP 5354 is dropped, so a DNS question there meets silence (UDP 5353, where nothing
+    # listens, draws the kernel's port unreachable instead)
+    nsx "$S" iptables -w -A INPUT -p udp --dport 5354 -j DROP
 
     # services on the server; the client's own nginx (lo and c0) and the edge's
     write_server_files "$id"

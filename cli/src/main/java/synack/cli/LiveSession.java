@@ -53,11 +53,11 @@ public final class LiveSession implements AutoCloseable {
         try {
             // a later fragment carries no ports, so an exchange's "src port 53" misses it: take them
             // all (they are rare) and let the interface's reassembly put the datagram together
-            Link link = PcapLink.open(via.name(), "(" + bpfFilter + ") or (ip[6:2] & 0x1fff != 0)", capture);
+            Link link = PcapLink.open(via.name(), "(" + bpfFilter + ")" + laterFragmentsTo(via), capture);
             if (writer != null) {
                 link = new RecordingLink(link, writer, Clock.SYSTEM);
             }
-            return new LiveSession(renderer, new Interface(link, mtuOf(via.name()), Clock.SYSTEM));
+            return new LiveSession(renderer, new Interface(link, via.mtu(), Clock.SYSTEM));
         } catch (RuntimeException e) {
             if (writer != null) {
                 writer.close();
@@ -67,13 +67,13 @@ public final class LiveSession implements AutoCloseable {
         }
     }
 
-    /** The interface's MTU as the kernel has it; 0 (no check) when it cannot be read. */
-    private static int mtuOf(String name) {
-        try {
-            return Integer.parseInt(java.nio.file.Files.readString(java.nio.file.Path.of("/sys/class/net", name, "mtu")).trim());
-        } catch (IOException | NumberFormatException e) {
-            return 0;
+    /** Later fragments addressed to one of the interface's addresses (none: no such clause). */
+    private static String laterFragmentsTo(LocalInterface via) {
+        StringBuilder hosts = new StringBuilder();
+        for (LocalInterface.Address a : via.addresses()) {
+            hosts.append(hosts.length() == 0 ? "" : " or ").append("dst host ").append(synack.wire.Ip4.toString(a.ip()));
         }
+        return hosts.length() == 0 ? "" : " or (ip[6:2] & 0x1fff != 0 and (" + hosts + "))";
     }
 
     /** With -S ADDR that no interface holds, we answer ARP for it, whatever the exchange. */
@@ -87,8 +87,12 @@ public final class LiveSession implements AutoCloseable {
      * hold for an address no interface has, -S: that kernel never answers for it).
      */
     public void claimUdpPort(int ip, int port) {
-        onClose(synack.iface.UdpPortClaim.claim(ip, port));
+        if (claimedUdp.add(((long) ip << 16) | port)) { // several lookups of one session may share a port
+            onClose(synack.iface.UdpPortClaim.claim(ip, port));
+        }
     }
+
+    private final java.util.Set<Long> claimedUdp = new java.util.HashSet<>();
 
     /** Something to release when the session ends, last registered first released. */
     public void onClose(AutoCloseable cleanup) {

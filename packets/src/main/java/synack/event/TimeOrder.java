@@ -69,6 +69,15 @@ public final class TimeOrder<T> {
         current = null;
     }
 
+    /** The earliest stamp still held (Long.MAX_VALUE when nothing is): when the next release can come. */
+    public long earliestHeld() {
+        long min = Long.MAX_VALUE;
+        for (Block<T> b : held) {
+            min = Math.min(min, b.key());
+        }
+        return min;
+    }
+
     public boolean isEmpty() {
         return held.isEmpty();
     }

@@ -79,8 +79,11 @@ public final class Runner implements Output {
                 exchange.abort(clock.nowMicros(), this);
                 return;
             }
-            // wake at least every 50 ms so that a stop request is seen promptly
-            long deadline = Math.min(exchange.nextDeadlineMicros(), clock.nowMicros() + 50_000);
+            // wake at least every 50 ms so that a stop request is seen promptly, and as soon as
+            // what is held for time order can be told (a live story lags by the margin, no more)
+            long held = order.earliestHeld();
+            long deadline = Math.min(Math.min(exchange.nextDeadlineMicros(), clock.nowMicros() + 50_000),
+                    held == Long.MAX_VALUE ? Long.MAX_VALUE : held + IN_FLIGHT_MARGIN_MICROS);
             ReceivedFrame frame = receive(deadline);
             // take what has already arrived (up to a batch), then let the timer run: a steady
             // stream of replies must neither pile up in the capture ring nor starve a sender

@@ -140,6 +140,7 @@ public final class Interface implements Link {
             }
             b = f.bytes();
             total = u16(b, ip + 2);
+            ihl = (b[ip] & 0x0f) * 4; // fragment zero's header, options and all
         }
         int protocol = b[ip + 9] & 0xff;
         int l4 = ip + ihl;

@@ -22,21 +22,29 @@ public final class UdpPortClaim implements AutoCloseable {
     }
 
     public static UdpPortClaim claim(int ip, int port) {
+        DatagramSocket s = null;
         try {
-            DatagramSocket s = new DatagramSocket(null);
+            s = new DatagramSocket(null);
             s.setReceiveBufferSize(2048);
-            s.bind(new InetSocketAddress(java.net.InetAddress.getByName(Ip4.toString(ip)), port));
+            s.bind(new InetSocketAddress(Ip4.toInet(ip), port));
             return new UdpPortClaim(s);
         } catch (java.net.BindException e) {
+            s.close();
             if (!synack.net.LocalInterface.hostHolds(ip)) {
                 return new UdpPortClaim(null);
             }
             throw new EnvironmentException("UDP port " + port + " on " + Ip4.toString(ip) + " is taken by another program ("
                     + e.getMessage() + "): try again, another port is chosen each time");
         } catch (SocketException e) {
+            if (s != null) {
+                s.close();
+            }
             throw new EnvironmentException("UDP port " + port + " on " + Ip4.toString(ip) + " is taken by another program ("
                     + e.getMessage() + "): try again, another port is chosen each time");
         } catch (IOException e) {
+            if (s != null) {
+                s.close();
+            }
             throw new EnvironmentException("cannot hold UDP port " + port + ": " + e.getMessage());
         }
     }

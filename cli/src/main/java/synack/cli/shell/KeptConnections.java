@@ -111,6 +111,10 @@ public final class KeptConnections {
         }
         if (!k.thread.isAlive()) {
             OPEN.remove(k.id);
+        } else {
+            // the runner tells frames in time order, a few ms after they happened: let our last
+            // ACK of the handshake be told before the prompt says the connection is open
+            sleep(20);
         }
         return k;
     }

@@ -1,6 +1,7 @@
 package synack.cli.lab;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
@@ -205,10 +206,22 @@ class DnsLabIT {
 
     @Test
     void aSilentServerTimesOutWithExit4() {
-        Lab.Result r = lab.synack("dns-resolve", "--timeout", "300ms", "--retries", "1", "@198.18.2.2", "--port", "5353",
+        // the server's firewall drops UDP 5354: nothing comes back at all
+        Lab.Result r = lab.synack("dns-resolve", "--timeout", "300ms", "--retries", "1", "@198.18.2.2", "--port", "5354",
                 "www.synack.test");
         assertEquals(4, r.exit(), r.toString());
         assertTrue(r.out().contains("QUERY_SENT → TIMED_OUT"), r.toString());
+    }
+
+    @Test
+    void aPortWhereNothingListensIsARefusalAtOnce() {
+        // nothing listens on UDP 5353: the server's kernel answers ICMP port unreachable, as dig reports it
+        Lab.Result r = lab.synack("dns-resolve", "--timeout", "2s", "--retries", "2", "@198.18.2.2", "--port", "5353",
+                "www.synack.test");
+        assertEquals(1, r.exit(), r.toString());
+        assertTrue(r.out().contains("QUERY_SENT → UNREACHABLE") && r.out().contains("connection refused: port unreachable"),
+                r.toString());
+        assertFalse(r.out().contains("RETRY"), "no retry after the ICMP answer:\n" + r);
     }
 
     @Test

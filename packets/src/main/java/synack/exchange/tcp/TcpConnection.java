@@ -762,7 +762,8 @@ public final class TcpConnection {
             retransmitAt = Long.MAX_VALUE;
             closedBecause = code == 2 || code == 3 ? "refused" : "unreachable";
             move(TcpState.CLOSED, "ICMP " + meaning + " received",
-                    "the network says the SYN cannot be delivered: retrying would only wait for the same answer (RFC 5461)");
+                    "the network says our " + (state == TcpState.SYN_SENT ? "SYN" : "SYN,ACK")
+                            + " cannot be delivered: retrying would only wait for the same answer (RFC 5461)");
             return "connection " + (code == 3 ? "refused" : "failed") + ": " + meaning + " — no more SYNs";
         }
         return "a soft error in " + state + ": RFC 1122 4.2.3.9 says not to abort an established connection on it;"
@@ -771,7 +772,9 @@ public final class TcpConnection {
 
     /** RFC 1191: the path takes packets of at most {@code mtu} bytes; resend what was too big, in smaller segments. */
     private String pathMtu(int mtu, long now) {
-        int newMss = (mtu >= 68 ? mtu : 576) - 40; // an old router that sends no MTU: the Internet's minimum datagram
+        // an old router that sends no MTU: the Internet's minimum datagram; and never below Linux's
+        // min_pmtu (552), so a forged "mtu 68" cannot shrink us to 16-byte segments
+        int newMss = Math.max(552, mtu >= 68 ? mtu : 576) - 40;
         if (newMss >= Math.min(peerMss, pathMtuMss)) {
             return pathMtuMss <= newMss
                     ? "fragmentation needed (mtu " + mtu + ") for a segment sent before we lowered the path MTU: already sent again in pieces"
@@ -780,9 +783,10 @@ public final class TcpConnection {
         pathMtuMss = newMss;
         int size = sendMss();
         Deque<InFlight> resend = new ArrayDeque<>();
+        java.util.List<InFlight> pieces = new java.util.ArrayList<>();
         for (InFlight f : inFlight) {
             if (f.data.length <= size || (f.flags & TcpSegment.SYN) != 0) {
-                resend.addLast(f);
+                resend.addLast(f); // it fit: not what the router dropped
                 continue;
             }
             for (int off = 0; off < f.data.length; off += size) {
@@ -792,15 +796,14 @@ public final class TcpConnection {
                         Arrays.copyOfRange(f.data, off, end), now);
                 piece.retransmitted = true; // Karn: no RTT sample from it
                 resend.addLast(piece);
+                pieces.add(piece);
             }
         }
         inFlight.clear();
         inFlight.addAll(resend);
-        for (InFlight f : inFlight) {
-            if (f.retransmitted && f.data.length > 0) {
-                f.sentAt = emit(segmentFor(f.seq, f.flags, f.data, now), now, "resent within the path MTU: "
-                        + f.data.length + " bytes, seq " + Seq.str(f.seq));
-            }
+        for (InFlight f : pieces) {
+            f.sentAt = emit(segmentFor(f.seq, f.flags, f.data, now), now, "resent within the path MTU: "
+                    + f.data.length + " bytes, seq " + Seq.str(f.seq));
         }
         retransmitAt = now + rto.rto();
         return "fragmentation needed: the path takes " + mtu + " bytes, so segments now carry at most " + size
