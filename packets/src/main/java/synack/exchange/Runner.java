@@ -135,7 +135,8 @@ public final class Runner implements Output {
     @Override
     public long send(byte[] frame, String annotation, boolean routine) {
         long t = transmit(frame);
-        accept(new Event.Frame(t, Event.Direction.OUT, frame, annotation, routine));
+        // a copy: the event waits for time order, and the sender may reuse its buffer meanwhile
+        accept(new Event.Frame(t, Event.Direction.OUT, frame.clone(), annotation, routine));
         return t;
     }
 

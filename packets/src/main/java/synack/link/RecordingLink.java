@@ -31,7 +31,8 @@ public final class RecordingLink implements Link {
     public void send(byte[] frame) throws IOException {
         long t = clock.nowMicros();
         inner.send(frame);
-        order.block(t, new Record(frame, t));
+        // a copy: the record waits for time order, and a sweep patches one frame buffer for every SYN
+        order.block(t, new Record(frame.clone(), t));
     }
 
     @Override
