@@ -46,8 +46,13 @@ public final class LoopbackIntake implements AutoCloseable {
                 }
                 Files.writeString(original, was.toString());
             }
-            for (String s : SETTINGS) {
-                write(s, "1");
+            try {
+                for (String s : SETTINGS) {
+                    write(s, "1");
+                }
+            } catch (IOException e) {
+                sweep(dir); // half set: put back what we changed (nobody else uses lo's settings now)
+                throw e;
             }
             Path mine = dir.resolve("pid-" + ProcessHandle.current().pid() + "-" + (++uses));
             Files.writeString(mine, "");
