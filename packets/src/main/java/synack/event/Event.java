@@ -16,7 +16,17 @@ public sealed interface Event {
      * A frame sent or received; {@code annotation} is the exchange's comment on it (may be empty).
      * {@code routine} marks the many look-alike frames of a sweep: text shows them only with -v.
      */
-    record Frame(long timeMicros, Direction direction, byte[] bytes, String annotation, boolean routine) implements Event {}
+    record Frame(long timeMicros, Direction direction, byte[] bytes, String annotation, boolean routine, int fragments)
+            implements Event {
+        public Frame(long timeMicros, Direction direction, byte[] bytes, String annotation, boolean routine) {
+            this(timeMicros, direction, bytes, annotation, routine, 0);
+        }
+
+        /** A datagram reassembled from {@code fragments} IPv4 fragments (told before it), not a frame of the wire. */
+        public boolean reassembled() {
+            return fragments > 0;
+        }
+    }
 
     /**
      * A state machine moved. {@code subject} names the machine ("198.18.1.1" for a neighbour entry,

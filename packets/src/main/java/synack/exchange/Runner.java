@@ -96,7 +96,7 @@ public final class Runner implements Output {
                 }
                 frame = receive(clock.nowMicros());
             }
-            if (frame == null) {
+            if (frame == null && iface.drained()) {
                 order.releaseUpTo(clock.nowMicros() - IN_FLIGHT_MARGIN_MICROS);
             }
             if (!exchange.isDone() && clock.nowMicros() >= exchange.nextDeadlineMicros()) {
@@ -118,7 +118,7 @@ public final class Runner implements Output {
     /** What the interface dropped, answered or noticed joins the story at its own time. */
     private void tellIntake() {
         for (Event e : iface.takeTold()) {
-            accept(e);
+            order.block(e.timeMicros(), e); // its own time: it belongs to no frame of the exchange's
         }
     }
 
@@ -153,7 +153,7 @@ public final class Runner implements Output {
 
     @Override
     public void shown(ReceivedFrame frame, String annotation) {
-        accept(new Event.Frame(frame.timeMicros(), Event.Direction.IN, frame.bytes(), annotation, false));
+        accept(new Event.Frame(frame.timeMicros(), Event.Direction.IN, frame.bytes(), annotation, false, frame.fragments()));
     }
 
     @Override

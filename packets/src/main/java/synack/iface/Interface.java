@@ -35,6 +35,7 @@ public final class Interface implements Link {
     private int ownedIp;
     private MacAddress ownedMac;
     private boolean offloadTold;
+    private boolean drained;
     private long offloaded;
     private long corrupted;
 
@@ -57,6 +58,11 @@ public final class Interface implements Link {
 
     public int mtu() {
         return mtu;
+    }
+
+    /** True when the last receive found the capture empty (not when it stopped after a run of dropped frames). */
+    public boolean drained() {
+        return drained;
     }
 
     /** A new exchange starts: its story tells the offload note again, once. */
@@ -86,9 +92,11 @@ public final class Interface implements Link {
 
     @Override
     public ReceivedFrame receive(long deadlineMicros) throws IOException {
+        drained = false;
         for (int skipped = 0; skipped < MAX_SKIPPED_PER_RECEIVE; skipped++) {
             ReceivedFrame f = link.receive(deadlineMicros);
             if (f == null) {
+                drained = true;
                 return null;
             }
             ReceivedFrame admitted = admit(f);
@@ -210,7 +218,7 @@ public final class Interface implements Link {
             byte[] whole = new byte[EthernetFrame.HEADER_LENGTH + r.packet().length];
             System.arraycopy(f.bytes(), 0, whole, 0, EthernetFrame.HEADER_LENGTH);
             System.arraycopy(r.packet(), 0, whole, EthernetFrame.HEADER_LENGTH, r.packet().length);
-            return new ReceivedFrame(whole, f.timeMicros());
+            return new ReceivedFrame(whole, f.timeMicros(), r.received().fragments());
         }
         Ipv4Reassembly.Fragment frag = (Ipv4Reassembly.Fragment) o;
         for (Ipv4Reassembly.Expired e : frag.evicted()) {

@@ -140,6 +140,7 @@ class InterfaceTest {
         assertNull(deliver(second), "held");
         ReceivedFrame whole = deliver(first);
         assertNotNull(whole);
+        assertEquals(2, whole.fragments(), "marked: this datagram never crossed the wire whole");
         Frames.Udp udp = Frames.parseUdp(whole.bytes());
         assertEquals(ChecksumStatus.VALID, udp.datagram().checksum());
         assertEquals(java.util.Arrays.toString(answer), java.util.Arrays.toString(udp.datagram().payload()));

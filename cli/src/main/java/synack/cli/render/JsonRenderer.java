@@ -28,6 +28,9 @@ public final class JsonRenderer extends Renderer {
                 o.put("command", command);
                 o.put("dir", f.direction() == Event.Direction.OUT ? "out" : "in");
                 o.put("len", f.bytes().length);
+                if (f.reassembled()) {
+                    o.put("reassembled_from", f.fragments()); // not a frame of the wire: its fragments came before
+                }
                 if (!f.annotation().isEmpty()) {
                     o.put("note", f.annotation());
                 }

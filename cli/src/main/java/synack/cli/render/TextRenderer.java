@@ -60,10 +60,12 @@ public final class TextRenderer extends Renderer {
         }
         List<Layer> layers = Dissector.dissect(f.bytes());
         boolean outgoing = f.direction() == Event.Direction.OUT;
-        String arrow = outgoing ? style.out("→") : style.in("←");
+        // a datagram put together from the fragments told just before: no arrow of the wire
+        String arrow = f.reassembled() ? style.in("⇐") : outgoing ? style.out("→") : style.in("←");
         String line = summary(f.bytes(), layers); // first: a SYN's ISN must be known before its own annotation is read
         String annotation = relative ? relativize(f.annotation()) : f.annotation();
-        String note = annotation.isEmpty() ? "" : "   " + style.dim(annotation);
+        String note = (f.reassembled() ? "   " + style.dim("(reassembled from " + f.fragments() + " fragments)") : "")
+                + (annotation.isEmpty() ? "" : "   " + style.dim(annotation));
         out.println(time(f.timeMicros()) + "  " + arrow + "  " + line + note);
         if (verbosity >= 1) {
             for (Layer l : layers) {
