@@ -240,7 +240,7 @@ public final class DnsLookup implements Exchange {
         }
         byte[] stream = tcp.received();
         if (!wholeMessage(stream)) {
-            fail(now, tcp.connection().closedBecause().equals("refused") ? "the server refused DNS over TCP"
+            fail(now, tcp.connection().outcome() == synack.exchange.tcp.TcpOutcome.REFUSED ? "the server refused DNS over TCP"
                     : "the TCP connection ended before a whole answer arrived (" + stream.length + " bytes)", 4);
             return;
         }

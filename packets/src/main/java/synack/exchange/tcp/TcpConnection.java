@@ -121,7 +121,8 @@ public final class TcpConnection {
     private int retries;
     private long timeWaitUntil = Long.MAX_VALUE;
     private long received;
-    private String closedBecause = "";
+    private TcpOutcome outcome = TcpOutcome.OPEN;
+    private String abortReason = "";
     private long lastRttMicros = -1;
     private long establishedAt = -1;
     private int lastOutOfOrder;
@@ -168,7 +169,7 @@ public final class TcpConnection {
             case LISTEN, SYN_SENT -> {
                 inFlight.clear();
                 retransmitAt = Long.MAX_VALUE;
-                closedBecause = "closed before the handshake completed";
+                outcome = TcpOutcome.CLOSED_BEFORE_HANDSHAKE;
                 move(TcpState.CLOSED, "close", "nothing was synchronized, so nothing to tell the peer");
             }
             case SYN_RECEIVED, ESTABLISHED, CLOSE_WAIT -> {
@@ -195,7 +196,8 @@ public final class TcpConnection {
         inFlight.clear();
         retransmitAt = Long.MAX_VALUE;
         timeWaitUntil = Long.MAX_VALUE;
-        closedBecause = "aborted: " + why;
+        outcome = TcpOutcome.ABORTED;
+        abortReason = why;
         if (state != TcpState.CLOSED) {
             move(TcpState.CLOSED, "RST sent", "an abort skips the close handshake; the peer learns from the RST");
         }
@@ -218,7 +220,7 @@ public final class TcpConnection {
         }
         if (now >= timeWaitUntil) {
             timeWaitUntil = Long.MAX_VALUE;
-            closedBecause = "TIME_WAIT over";
+            outcome = TcpOutcome.TIME_WAIT_OVER;
             move(TcpState.CLOSED, "2MSL timer expired", "no lost ACK or old duplicate can still arrive; the ports may be reused");
             return;
         }
@@ -227,7 +229,7 @@ public final class TcpConnection {
                 out.note("warning", "no acknowledgment after " + retries + " retransmissions: giving up");
                 retransmitAt = Long.MAX_VALUE;
                 abort(now, "retransmission limit reached");
-                closedBecause = "timed out";
+                outcome = TcpOutcome.TIMED_OUT;
                 return;
             }
             retries++;
@@ -299,7 +301,7 @@ public final class TcpConnection {
             }
             inFlight.clear();
             retransmitAt = Long.MAX_VALUE;
-            closedBecause = "refused";
+            outcome = TcpOutcome.REFUSED;
             peer("CLOSED", "RST answered our SYN", true, "no socket listens on the port, so the kernel resets the SYN");
             move(TcpState.CLOSED, "RST received: connection refused", "a RST that acknowledges our SYN means nobody listens there");
             return "connection refused: ack = " + Seq.str(config.iss()) + " + 1";
@@ -359,7 +361,7 @@ public final class TcpConnection {
             inFlight.clear();
             retransmitAt = Long.MAX_VALUE;
             timeWaitUntil = Long.MAX_VALUE;
-            closedBecause = "reset by peer";
+            outcome = TcpOutcome.RESET_BY_PEER;
             peer("CLOSED", "it sent RST", false, "the peer aborted the connection");
             move(TcpState.CLOSED, "RST received", "a RST at exactly rcv.nxt aborts the connection at once");
             return "connection reset by peer";
@@ -411,7 +413,7 @@ public final class TcpConnection {
                     }
                     case LAST_ACK -> {
                         peer("TIME_WAIT", "it acknowledged our FIN after sending its own", true, WHY_TIME_WAIT);
-                        closedBecause = "closed (passive close)";
+                        outcome = TcpOutcome.PASSIVE_CLOSE;
                         move(TcpState.CLOSED, "ACK of our FIN received", "the peer had closed first; with our FIN acknowledged nothing is left");
                         return note.toString();
                     }
@@ -760,7 +762,7 @@ public final class TcpConnection {
             // RFC 5461 (as Linux does): an unreachable while connecting ends the attempt at once
             inFlight.clear();
             retransmitAt = Long.MAX_VALUE;
-            closedBecause = code == 2 || code == 3 ? "refused" : "unreachable";
+            outcome = code == 2 || code == 3 ? TcpOutcome.REFUSED : TcpOutcome.UNREACHABLE;
             move(TcpState.CLOSED, "ICMP " + meaning + " received",
                     "the network says our " + (state == TcpState.SYN_SENT ? "SYN" : "SYN,ACK")
                             + " cannot be delivered: retrying would only wait for the same answer (RFC 5461)");
@@ -878,8 +880,13 @@ public final class TcpConnection {
         return rto.rto();
     }
 
+    public TcpOutcome outcome() {
+        return outcome;
+    }
+
+    /** The outcome in the words results use ("aborted: why" for an abort). */
     public String closedBecause() {
-        return closedBecause;
+        return outcome == TcpOutcome.ABORTED ? "aborted: " + abortReason : outcome.text();
     }
 
     public boolean hasUnsentOrUnacked() {

@@ -301,9 +301,10 @@ public final class TcpConversation implements Exchange {
     private Event.Result result(long t) {
         Map<String, Object> f = new LinkedHashMap<>();
         String why = tcp.closedBecause();
-        boolean refused = why.equals("refused");
-        boolean timedOut = why.equals("timed out") && !everEstablished;
-        boolean tcpOk = everEstablished && !why.startsWith("reset") && !why.equals("timed out");
+        TcpOutcome outcome = tcp.outcome();
+        boolean refused = outcome == TcpOutcome.REFUSED;
+        boolean timedOut = outcome == TcpOutcome.TIMED_OUT && !everEstablished;
+        boolean tcpOk = everEstablished && outcome != TcpOutcome.RESET_BY_PEER && outcome != TcpOutcome.TIMED_OUT;
         boolean ok = tcpOk && app.satisfied();
         int exit = ok ? 0 : timedOut ? 4 : 1;
         f.put("ok", ok);

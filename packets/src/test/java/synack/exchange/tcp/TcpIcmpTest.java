@@ -15,7 +15,7 @@ class TcpIcmpTest {
         p.clearWire();
         String note = p.a.conn.onIcmpUnreachable(3, 0, p.a.conn.iss(), "port unreachable", p.now);
         assertEquals(TcpState.CLOSED, p.a.conn.state(), note);
-        assertEquals("refused", p.a.conn.closedBecause());
+        assertEquals(TcpOutcome.REFUSED, p.a.conn.outcome());
         assertEquals(Long.MAX_VALUE, p.a.conn.nextDeadline(), "no more SYNs");
     }
 
@@ -26,7 +26,7 @@ class TcpIcmpTest {
             p.a.conn.connect(p.now);
             p.a.conn.onIcmpUnreachable(code, 0, p.a.conn.iss(), "an unreachable", p.now);
             assertEquals(TcpState.CLOSED, p.a.conn.state());
-            assertEquals("unreachable", p.a.conn.closedBecause());
+            assertEquals(TcpOutcome.UNREACHABLE, p.a.conn.outcome());
         }
     }
 

@@ -1,0 +1,25 @@
+package synack.exchange.tcp;
+
+/** How a connection ended (or that it has not): what the commands' results and exit codes are decided from. */
+public enum TcpOutcome {
+    OPEN(""),
+    TIME_WAIT_OVER("TIME_WAIT over"),
+    PASSIVE_CLOSE("closed (passive close)"),
+    CLOSED_BEFORE_HANDSHAKE("closed before the handshake completed"),
+    REFUSED("refused"),
+    UNREACHABLE("unreachable"),
+    RESET_BY_PEER("reset by peer"),
+    TIMED_OUT("timed out"),
+    ABORTED("aborted");
+
+    private final String text;
+
+    TcpOutcome(String text) {
+        this.text = text;
+    }
+
+    /** The words results have always used for it (JSON "outcome"). */
+    public String text() {
+        return text;
+    }
+}
