@@ -1,6 +1,5 @@
 package synack.exchange.scan;
 
-import synack.wire.Checksum;
 import synack.wire.MalformedFrameException;
 
 /**
@@ -9,7 +8,7 @@ import synack.wire.MalformedFrameException;
  * unreachable quoting a SYN from our port. {@code ack} is the number the reply claims to answer:
  * the TCP ack, or the quoted SYN's seq + 1, so one check against the cookie serves both.
  */
-public record Reply(Kind kind, int host, int port, int ack, int ttl, int icmpType, int icmpCode, int from, boolean checksumOk) {
+public record Reply(Kind kind, int host, int port, int ack, int ttl, int icmpType, int icmpCode, int from) {
     public enum Kind { SYN_ACK, RST, ICMP_UNREACHABLE, OTHER_TCP }
 
     private static final int ETH = 14;
@@ -17,10 +16,9 @@ public record Reply(Kind kind, int host, int port, int ack, int ttl, int icmpTyp
     /**
      * The reply in {@code frame} to a probe from {@code ourIp}:{@code ourPort}, null for anything
      * else (not IPv4, not to us, another port — also when cut short by the capture's snaplen).
-     * Throws for a damaged reply: lengths that do not fit, a bad IPv4 header checksum. A wrong
-     * TCP or ICMP checksum is reported in {@code checksumOk}, not thrown: a sender with checksum
-     * offload (a local VM or container) hands captures unfinished sums, and the cookie, not the
-     * checksum, is what proves a reply answers our probe.
+     * Throws for lengths that do not fit. Checksums are not looked at here: the interface's intake
+     * verified them (a sum left to offload accepted, damage dropped) before the sweep saw the frame;
+     * and the cookie, not the checksum, is what proves a reply answers our probe.
      */
     public static Reply parse(byte[] f, int ourIp, int ourPort) throws MalformedFrameException {
         if (f.length < ETH + 20 || (f[12] & 0xff) != 0x08 || f[13] != 0x00) {
@@ -42,9 +40,6 @@ public record Reply(Kind kind, int host, int port, int ack, int ttl, int icmpTyp
             }
             return null;
         }
-        if (Checksum.compute(f, ETH, ihl) != 0) {
-            throw new MalformedFrameException("IPv4 header checksum is wrong");
-        }
         if ((u16(f, ETH + 6) & 0x3fff) != 0) {
             return null; // a fragment: a scan reply never needs one
         }
@@ -59,18 +54,15 @@ public record Reply(Kind kind, int host, int port, int ack, int ttl, int icmpTyp
             if (u16(f, l4 + 2) != ourPort) {
                 return null;
             }
-            int pseudo = (source >>> 16) + (source & 0xffff) + (ourIp >>> 16) + (ourIp & 0xffff) + 6 + l4Length;
-            boolean checksumOk = (~Checksum.sum(f, l4, l4Length, pseudo) & 0xffff) == 0;
             int flags = f[l4 + 13] & 0x3f;
             Kind kind = (flags & 0x12) == 0x12 ? Kind.SYN_ACK : (flags & 0x04) != 0 ? Kind.RST : Kind.OTHER_TCP;
-            return new Reply(kind, source, u16(f, l4), i32(f, l4 + 8), ttl, -1, -1, source, checksumOk);
+            return new Reply(kind, source, u16(f, l4), i32(f, l4 + 8), ttl, -1, -1, source);
         }
         if (protocol == 1) {
             // type, code, checksum, unused (8) + the quoted IPv4 header + at least 8 bytes of TCP
             if (l4Length < 8 || (f[l4] & 0xff) != 3) {
                 return null;
             }
-            boolean checksumOk = Checksum.compute(f, l4, l4Length) == 0;
             int q = l4 + 8;
             if (l4Length < 8 + 20 || (f[q] & 0xf0) != 0x40) {
                 return null;
@@ -82,7 +74,7 @@ public record Reply(Kind kind, int host, int port, int ack, int ttl, int icmpTyp
                 return null;
             }
             return new Reply(Kind.ICMP_UNREACHABLE, i32(f, q + 16), u16(f, qt + 2), i32(f, qt + 4) + 1, ttl,
-                    3, f[l4 + 1] & 0xff, source, checksumOk);
+                    3, f[l4 + 1] & 0xff, source);
         }
         return null;
     }

@@ -39,7 +39,6 @@ final class SweepTally {
     long duplicates;
     long forged;
     long malformed;
-    long offloadedChecksums;
 
     SweepTally(ProbeSpace space, MacAddress[] nextHop, String[] whyNotProbed) {
         this.space = space;
@@ -118,7 +117,6 @@ final class SweepTally {
         f.put("duplicates", duplicates);
         f.put("forged", forged);
         f.put("malformed", malformed);
-        f.put("offloaded_checksums", offloadedChecksums);
         List<Map<String, Object>> openList = new ArrayList<>();
         for (SynSweep.Open o : open) {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -162,9 +160,6 @@ final class SweepTally {
         }
         if (forged + malformed > 0) {
             out.append(String.format(Locale.ROOT, "; %,d forged or stray and %,d malformed replies dropped", forged, malformed));
-        }
-        if (offloadedChecksums > 0) {
-            out.append(String.format(Locale.ROOT, "; %,d replies with their checksum left to offload by the sender", offloadedChecksums));
         }
         return out.toString();
     }

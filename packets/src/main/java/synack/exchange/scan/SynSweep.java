@@ -258,9 +258,6 @@ public final class SynSweep implements Exchange {
             return;
         }
         repliesSinceTick++;
-        if (!r.checksumOk()) {
-            tally.offloadedChecksums++; // a damaged one never gets here: the interface's intake dropped it
-        }
         long now = rf.timeMicros();
         if (isAnswered(n)) {
             tally.duplicates++;
