@@ -150,6 +150,22 @@ class RealNetworkLabIT {
                 Lab.Result t = gro.synack(c);
                 assertEquals(0, t.exit(), String.join(" ", c) + ":\n" + tail(t));
             }
+            Path names = dir.resolve("names.txt");
+            Files.writeString(names, "www.synack.test\nmail.synack.test\n".repeat(500));
+            Lab.Result bulk = gro.synack("dns-resolve", "--json", "-f", names.toString(), "@198.18.2.2");
+            assertEquals(0, bulk.exit(), tail(bulk));
+            assertTrue(bulk.out().contains("\"noerror\":1000"), tail(bulk));
+            Path page = dir.resolve("index.html");
+            Lab.Result byName = gro.synack("http-get", "-o", page.toString(), "http://www.synack.test/");
+            assertEquals(0, byName.exit(), tail(byName));
+            assertEquals(-1L, Files.mismatch(page, www(gro, "index.html")));
+            // and 10% loss in the router: byte-exact all the same
+            Lab.Result on = Lab.run(30, "bash", Lab.home().resolve("lab/lab.sh").toString(), "loss", "--id", gro.get("LAB_ID"), "10");
+            assertEquals(0, on.exit(), on.toString());
+            Path lossy = dir.resolve("lossy.bin");
+            Lab.Result r = gro.synack("http-get", "-q", "-o", lossy.toString(), "--rto", "300ms", "http://198.18.2.2/big20m.bin");
+            assertEquals(0, r.exit(), tail(r));
+            assertEquals(-1L, Files.mismatch(lossy, www(gro, "big20m.bin")), "byte-exact under 10% loss");
         }
     }
 
