@@ -212,9 +212,8 @@ public final class Interface implements Link {
             return f;
         }
         if (o instanceof Ipv4Reassembly.Reassembled r) {
-            told.add(new Event.Frame(f.timeMicros(), Event.Direction.IN, f.bytes(), "IPv4 fragment at offset " + pieceOffset(f)
-                    + ", the last missing piece: " + r.key() + " reassembled from " + r.received().fragments() + " fragments, "
-                    + r.packet().length + " bytes (RFC 791)", false));
+            told.add(new Event.Frame(f.timeMicros(), Event.Direction.IN, f.bytes(), "the last missing piece: reassembled from "
+                    + r.received().fragments() + " fragments, " + r.packet().length + " bytes (RFC 791)", false));
             byte[] whole = new byte[EthernetFrame.HEADER_LENGTH + r.packet().length];
             System.arraycopy(f.bytes(), 0, whole, 0, EthernetFrame.HEADER_LENGTH);
             System.arraycopy(r.packet(), 0, whole, EthernetFrame.HEADER_LENGTH, r.packet().length);
@@ -224,18 +223,12 @@ public final class Interface implements Link {
         for (Ipv4Reassembly.Expired e : frag.evicted()) {
             tellExpired(e, f.timeMicros());
         }
-        String what = "IPv4 fragment at offset " + frag.piece().offset() + ", " + frag.piece().length() + " bytes"
-                + (frag.piece().more() ? " (more follow)" : " (the last)");
         boolean held = frag.reason() == Ipv4Reassembly.Reason.HELD;
         told.add(new Event.Frame(f.timeMicros(), Event.Direction.IN, f.bytes(), held
-                ? what + ": held until " + frag.key() + " is whole"
-                : what + ": dropped (" + frag.reason().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
+                ? "held until " + frag.key() + " is whole"
+                : "dropped (" + frag.reason().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
                         + (frag.reason().dropsDatagram() ? ", with the whole datagram" : "") + ")", false));
         return null;
-    }
-
-    private static int pieceOffset(ReceivedFrame f) {
-        return (u16(f.bytes(), EthernetFrame.HEADER_LENGTH + 6) & 0x1fff) * 8;
     }
 
     private void tellExpired(Ipv4Reassembly.Expired e, long t) {
