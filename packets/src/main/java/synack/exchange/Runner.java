@@ -83,7 +83,7 @@ public final class Runner implements Output {
             // what is held for time order can be told (a live story lags by the margin, no more)
             long held = order.earliestHeld();
             long deadline = Math.min(Math.min(exchange.nextDeadlineMicros(), clock.nowMicros() + 50_000),
-                    held == Long.MAX_VALUE ? Long.MAX_VALUE : held + IN_FLIGHT_MARGIN_MICROS);
+                    Math.min(iface.nextDeadlineMicros(), held == Long.MAX_VALUE ? Long.MAX_VALUE : held + IN_FLIGHT_MARGIN_MICROS));
             ReceivedFrame frame = receive(deadline);
             // take what has already arrived (up to a batch), then let the timer run: a steady
             // stream of replies must neither pile up in the capture ring nor starve a sender
@@ -98,6 +98,10 @@ public final class Runner implements Output {
             }
             if (frame == null && iface.drained()) {
                 order.releaseUpTo(clock.nowMicros() - IN_FLIGHT_MARGIN_MICROS);
+            }
+            if (clock.nowMicros() >= iface.nextDeadlineMicros()) {
+                iface.expire(clock.nowMicros()); // fragments whose datagram never became whole
+                tellIntake();
             }
             if (!exchange.isDone() && clock.nowMicros() >= exchange.nextDeadlineMicros()) {
                 exchange.onTimer(clock.nowMicros(), this);

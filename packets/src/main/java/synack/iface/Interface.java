@@ -198,9 +198,7 @@ public final class Interface implements Link {
 
     /** A fragment is held until its datagram is whole (RFC 791 3.2); the exchange sees the datagram, once. */
     private ReceivedFrame reassemble(ReceivedFrame f, int total) {
-        for (Ipv4Reassembly.Expired e : reassembly.expire(f.timeMicros())) {
-            tellExpired(e, f.timeMicros());
-        }
+        expire(f.timeMicros());
         byte[] packet = java.util.Arrays.copyOfRange(f.bytes(), EthernetFrame.HEADER_LENGTH, EthernetFrame.HEADER_LENGTH + total);
         Ipv4Reassembly.Outcome o;
         try {
@@ -229,6 +227,18 @@ public final class Interface implements Link {
                 : "dropped (" + frag.reason().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
                         + (frag.reason().dropsDatagram() ? ", with the whole datagram" : "") + ")", false));
         return null;
+    }
+
+    /** When a held datagram's reassembly time runs out (Long.MAX_VALUE when none is held). */
+    public long nextDeadlineMicros() {
+        return reassembly.nextDeadlineMicros();
+    }
+
+    /** Gives up the datagrams whose time ran out, and tells them: called by the runner at that deadline. */
+    public void expire(long nowMicros) {
+        for (Ipv4Reassembly.Expired e : reassembly.expire(nowMicros)) {
+            tellExpired(e, nowMicros);
+        }
     }
 
     private void tellExpired(Ipv4Reassembly.Expired e, long t) {

@@ -150,6 +150,21 @@ class InterfaceTest {
         assertTrue(((Event.Frame) told.get(1)).annotation().contains("reassembled from 2 fragments"));
     }
 
+    @Test
+    void aDatagramWhoseOtherFragmentsNeverComeIsGivenUpAtItsDeadlineAndTold() throws Exception {
+        byte[] frame = Frames.udp(B, A, IP_B, IP_A, 0x2222, UdpDatagram.of(53, 40000, new byte[2000]));
+        byte[] ip = java.util.Arrays.copyOfRange(frame, 14, frame.length);
+        assertNull(deliver(fragment(ip, 1480, ip.length - 20 - 1480, false)), "held: the first piece is missing");
+        iface.takeTold();
+        long deadline = iface.nextDeadlineMicros();
+        assertTrue(deadline > clock.nowMicros() && deadline < Long.MAX_VALUE);
+        iface.expire(deadline);
+        List<Event> told = iface.takeTold();
+        assertEquals(1, told.size());
+        assertTrue(((Event.Note) told.get(0)).text().contains("the first fragment never came"), told.toString());
+        assertEquals(Long.MAX_VALUE, iface.nextDeadlineMicros());
+    }
+
     /** One fragment of an IPv4 packet (20-byte header), as an Ethernet frame. */
     static byte[] fragment(byte[] ip, int offset, int length, boolean more) {
         byte[] p = new byte[20 + length];
