@@ -7,7 +7,7 @@ import java.util.Map;
 import synack.cli.render.Renderer;
 import synack.event.Event;
 import synack.event.EventSink;
-import synack.exchange.Clock;
+import synack.time.Clock;
 import synack.exchange.Exchange;
 import synack.exchange.Runner;
 import synack.iface.Interface;

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import synack.cli.render.Renderer;
 import synack.event.Event;
-import synack.exchange.Clock;
+import synack.time.Clock;
 import synack.exchange.dns.DnsLookup;
 import synack.net.EnvironmentException;
 import synack.net.ResolvConf;

@@ -99,7 +99,7 @@ public final class TcpRun {
 
     /** Tells {@link #noArpNote} as a phase of its own and returns the MAC the frames carry. */
     public static MacAddress tellNoArp(LiveSession session, Route route) {
-        session.tell(new Event.Note(synack.exchange.Clock.SYSTEM.nowMicros(), "phase", noArpNote(route),
+        session.tell(new Event.Note(synack.time.Clock.SYSTEM.nowMicros(), "phase", noArpNote(route),
                 Map.of("phase", route.loopback() ? "loopback" : route.type().name().toLowerCase(java.util.Locale.ROOT), "exit", 0)));
         return route.nextHopMac();
     }
@@ -111,7 +111,7 @@ public final class TcpRun {
         }
         MacAddress cached = synack.cli.shell.SessionCaches.neighbour(route.nextHop());
         if (cached != null) {
-            session.tell(new Event.Note(synack.exchange.Clock.SYSTEM.nowMicros(), "info", "next hop " + Ip4.toString(route.nextHop())
+            session.tell(new Event.Note(synack.time.Clock.SYSTEM.nowMicros(), "info", "next hop " + Ip4.toString(route.nextHop())
                     + " is-at " + cached + " from the shell's neighbour cache (REACHABLE, learned "
                     + synack.event.Durations.human(synack.cli.shell.SessionCaches.ageMicros(route.nextHop())) + " ago): no ARP needed",
                     Map.of()));
@@ -193,7 +193,7 @@ public final class TcpRun {
             f.put("connection", k.id());
             f.put("peer", Ip4.toString(peerIp) + ":" + peerPort);
             f.put("state", "ESTABLISHED");
-            renderer.accept(new Event.Result(synack.exchange.Clock.SYSTEM.nowMicros(), ExitCodes.OK,
+            renderer.accept(new Event.Result(synack.time.Clock.SYSTEM.nowMicros(), ExitCodes.OK,
                     List.of("connection " + k.id() + " to " + Ip4.toString(peerIp) + ":" + peerPort + " is open (ESTABLISHED)"), null, f));
             return ExitCodes.OK;
         }

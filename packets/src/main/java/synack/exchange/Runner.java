@@ -1,5 +1,6 @@
 package synack.exchange;
 
+import synack.time.Clock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Map;

@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import synack.event.Event;
-import synack.exchange.Clock;
+import synack.time.Clock;
 import synack.link.Link;
 import synack.link.ReceivedFrame;
 import synack.wire.ArpPacket;

@@ -4,7 +4,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.PriorityQueue;
 import java.util.function.Function;
-import synack.exchange.VirtualClock;
+import synack.time.VirtualClock;
 
 /**
  * One end of an in-memory wire between two endpoints on virtual time, for unit tests of state

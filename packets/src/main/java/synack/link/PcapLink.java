@@ -7,7 +7,7 @@ import org.pcap4j.core.NotOpenException;
 import org.pcap4j.core.PcapHandle;
 import org.pcap4j.core.PcapNativeException;
 import org.pcap4j.core.PcapNetworkInterface;
-import synack.exchange.Clock;
+import synack.time.Clock;
 import synack.net.EnvironmentException;
 
 /**

@@ -2,7 +2,7 @@ package synack.link;
 
 import java.io.IOException;
 import synack.event.TimeOrder;
-import synack.exchange.Clock;
+import synack.time.Clock;
 
 /**
  * Tees every frame sent and received through a link into a pcap file (-w/--write), in capture

@@ -1,5 +1,7 @@
 package synack.exchange;
 
+import synack.time.Clock;
+import synack.time.VirtualClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

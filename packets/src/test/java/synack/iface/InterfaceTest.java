@@ -10,7 +10,7 @@ import java.io.IOException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import synack.event.Event;
-import synack.exchange.VirtualClock;
+import synack.time.VirtualClock;
 import synack.link.MemoryLink;
 import synack.link.ReceivedFrame;
 import synack.wire.ArpPacket;

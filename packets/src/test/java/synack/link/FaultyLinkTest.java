@@ -12,7 +12,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
-import synack.exchange.VirtualClock;
+import synack.time.VirtualClock;
 
 class FaultyLinkTest {
     static final int N = 10_000;

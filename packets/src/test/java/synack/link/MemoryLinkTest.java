@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import synack.exchange.VirtualClock;
+import synack.time.VirtualClock;
 
 class MemoryLinkTest {
     static final long START = 1_700_000_000_000_000L;

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.pcap4j.core.PcapHandle;
 import org.pcap4j.core.Pcaps;
 import org.pcap4j.packet.namednumber.DataLinkType;
-import synack.exchange.VirtualClock;
+import synack.time.VirtualClock;
 import synack.wire.ArpPacket;
 import synack.wire.EthernetFrame;
 import synack.wire.Ip4;

@@ -6,7 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import synack.exchange.VirtualClock;
+import synack.time.VirtualClock;
 
 /** -w records wait for time order: what is written must be what was sent, even if the sender reuses its buffer. */
 class RecordingLinkOrderTest {

@@ -17,7 +17,7 @@ import synack.cli.Narration;
 import synack.cli.UsageProblem;
 import synack.cli.render.Renderer;
 import synack.event.Durations;
-import synack.exchange.Clock;
+import synack.time.Clock;
 import synack.exchange.Exchange;
 import synack.exchange.arp.ArpAnnounce;
 import synack.exchange.arp.ArpProbe;

@@ -18,7 +18,7 @@ import synack.cli.Narration;
 import synack.cli.TcpOptions;
 import synack.cli.TcpRun;
 import synack.cli.UsageProblem;
-import synack.exchange.Clock;
+import synack.time.Clock;
 import synack.exchange.dns.DnsExpectation;
 import synack.exchange.dns.DnsLookup;
 import synack.net.EnvironmentException;

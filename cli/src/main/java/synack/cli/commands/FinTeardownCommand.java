@@ -12,7 +12,7 @@ import synack.cli.Narration;
 import synack.cli.TcpOptions;
 import synack.cli.TcpRun;
 import synack.cli.TcpTarget;
-import synack.exchange.Clock;
+import synack.time.Clock;
 import synack.exchange.tcp.TcpConversation;
 
 @Command(name = "fin-teardown", sortOptions = false, mixinStandardHelpOptions = true,

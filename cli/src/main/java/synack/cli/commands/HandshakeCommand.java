@@ -10,7 +10,7 @@ import synack.cli.Narration;
 import synack.cli.TcpOptions;
 import synack.cli.TcpRun;
 import synack.cli.TcpTarget;
-import synack.exchange.Clock;
+import synack.time.Clock;
 import synack.exchange.tcp.TcpConversation;
 
 @Command(name = "handshake", sortOptions = false, mixinStandardHelpOptions = true,

@@ -37,7 +37,7 @@ import synack.cli.render.Style;
 import synack.cli.render.TextRenderer;
 import synack.event.Durations;
 import synack.event.Event;
-import synack.exchange.Clock;
+import synack.time.Clock;
 import synack.exchange.arp.ArpResolve;
 import synack.exchange.dns.DnsLookup;
 import synack.link.PcapLink;

@@ -27,7 +27,7 @@ import synack.cli.scan.FormattedAnswers;
 import synack.cli.scan.ProgressLine;
 import synack.cli.scan.ScanFormat;
 import synack.cli.scan.SweepRun;
-import synack.exchange.Clock;
+import synack.time.Clock;
 import synack.exchange.scan.Shard;
 import synack.exchange.scan.SynSweep;
 import synack.exchange.tcp.SynProbe;

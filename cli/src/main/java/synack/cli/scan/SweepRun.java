@@ -74,7 +74,7 @@ public final class SweepRun {
             MacAddress[] hops = nextHops(session, routes, renderer);
             if (hops == null) {
                 if (renderer.exitCode() < 0) { // stopped during ARP: scripts still get their one result
-                    renderer.accept(new Event.Result(synack.exchange.Clock.SYSTEM.nowMicros(), ExitCodes.INTERRUPTED, List.of(),
+                    renderer.accept(new Event.Result(synack.time.Clock.SYSTEM.nowMicros(), ExitCodes.INTERRUPTED, List.of(),
                             "interrupted before the sweep began", Map.of("ok", false, "error", "interrupted")));
                 }
                 return renderer.exitCode();
@@ -194,7 +194,7 @@ public final class SweepRun {
                 Map<String, Object> f = new LinkedHashMap<>();
                 f.put("ok", false);
                 f.put("error", "no target or next hop answered ARP");
-                renderer.accept(new Event.Result(synack.exchange.Clock.SYSTEM.nowMicros(), ExitCodes.NO_ANSWER,
+                renderer.accept(new Event.Result(synack.time.Clock.SYSTEM.nowMicros(), ExitCodes.NO_ANSWER,
                         List.of("no target or next hop answered ARP: nothing can be sent"), null, f));
                 return null;
             }

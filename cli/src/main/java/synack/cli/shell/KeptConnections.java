@@ -8,7 +8,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import synack.cli.LiveSession;
 import synack.event.Event;
-import synack.exchange.Clock;
+import synack.time.Clock;
 import synack.exchange.tcp.TcpApp;
 import synack.exchange.tcp.TcpConversation;
 import synack.exchange.tcp.TcpState;

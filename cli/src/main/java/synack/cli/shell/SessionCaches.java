@@ -3,7 +3,7 @@ package synack.cli.shell;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
-import synack.exchange.Clock;
+import synack.time.Clock;
 import synack.wire.MacAddress;
 
 /**

@@ -1,7 +1,7 @@
 package synack.cli.lab;
 
 import java.util.List;
-import synack.exchange.Clock;
+import synack.time.Clock;
 import synack.link.PcapLink;
 import synack.link.ReceivedFrame;
 import synack.wire.DnsMessage;

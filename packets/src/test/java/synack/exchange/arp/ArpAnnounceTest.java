@@ -8,7 +8,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import synack.event.Event;
 import synack.exchange.Runner;
-import synack.exchange.VirtualClock;
+import synack.time.VirtualClock;
 import synack.link.MemoryLink;
 import synack.link.ReceivedFrame;
 import synack.wire.ArpPacket;

@@ -9,7 +9,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import synack.event.Event;
 import synack.exchange.Runner;
-import synack.exchange.VirtualClock;
+import synack.time.VirtualClock;
 import synack.link.FaultyLink;
 import synack.link.MemoryLink;
 import synack.wire.ArpPacket;

@@ -10,7 +10,7 @@ import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import synack.event.Event;
 import synack.exchange.Runner;
-import synack.exchange.VirtualClock;
+import synack.time.VirtualClock;
 import synack.link.MemoryLink;
 import synack.wire.ArpPacket;
 import synack.wire.EthernetFrame;

@@ -15,7 +15,7 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import synack.event.Event;
 import synack.exchange.Runner;
-import synack.exchange.VirtualClock;
+import synack.time.VirtualClock;
 import synack.link.FaultyLink;
 import synack.link.Link;
 import synack.link.MemoryLink;

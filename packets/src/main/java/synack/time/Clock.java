@@ -1,4 +1,4 @@
-package synack.exchange;
+package synack.time;
 
 import java.time.Instant;
 

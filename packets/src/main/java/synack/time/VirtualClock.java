@@ -1,4 +1,4 @@
-package synack.exchange;
+package synack.time;
 
 /** A clock that moves only when told to: deterministic tests of timers and retries. */
 public final class VirtualClock implements Clock {
