@@ -12,4 +12,24 @@ public final class ExitCodes {
     public static final int INTERRUPTED = 130;
 
     private ExitCodes() {}
+
+    /** The exit code a result's verdict asks for: the one place the library's verdicts become numbers. */
+    public static int of(synack.event.Verdict verdict) {
+        return switch (verdict) {
+            case OK -> OK;
+            case NEGATIVE -> NEGATIVE;
+            case NO_ANSWER -> NO_ANSWER;
+            case INTERRUPTED -> INTERRUPTED;
+        };
+    }
+
+    /** The verdict an exit code stands for (a command composing a result of its own). */
+    public static synack.event.Verdict verdict(int exit) {
+        return switch (exit) {
+            case OK -> synack.event.Verdict.OK;
+            case NO_ANSWER -> synack.event.Verdict.NO_ANSWER;
+            case INTERRUPTED -> synack.event.Verdict.INTERRUPTED;
+            default -> synack.event.Verdict.NEGATIVE;
+        };
+    }
 }

@@ -100,7 +100,7 @@ public final class LiveSession implements AutoCloseable {
     }
 
     public void header(String text, Map<String, Object> fields) {
-        renderer.accept(new Event.Note(Clock.SYSTEM.nowMicros(), "header", text, fields));
+        renderer.accept(new Event.Note(Clock.SYSTEM.nowMicros(), Event.Note.Kind.HEADER, text, fields));
     }
 
     /** Runs the command's main exchange; its result is the command's result. Returns the exit code. */
@@ -127,7 +127,7 @@ public final class LiveSession implements AutoCloseable {
             if (e instanceof Event.Result r) {
                 result[0] = r;
                 String text = name + ": " + String.join("; ", r.lines()) + (r.summary() != null ? " " + r.summary() : "");
-                renderer.accept(new Event.Note(r.timeMicros(), "phase", text, Map.of("phase", name, "exit", r.exitCode())));
+                renderer.accept(new Event.Note(r.timeMicros(), Event.Note.Kind.PHASE, text, Map.of("phase", name, "exit", ExitCodes.of(r.verdict()))));
             } else {
                 renderer.accept(e);
             }

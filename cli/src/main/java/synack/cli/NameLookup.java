@@ -43,7 +43,7 @@ public final class NameLookup {
         String filter = "(udp and src port 53 and dst port " + udpPort + ") or (tcp and src host " + Ip4.toString(server)
                 + " and src port 53 and dst port " + tcpPort + ")";
         try (LiveSession session = TcpRun.open(live, renderer, route, server, owns, filter)) {
-            session.tell(new Event.Note(Clock.SYSTEM.nowMicros(), "section", "DNS: " + name + " → ? (@" + Ip4.toString(server) + ")",
+            session.tell(new Event.Note(Clock.SYSTEM.nowMicros(), Event.Note.Kind.SECTION, "DNS: " + name + " → ? (@" + Ip4.toString(server) + ")",
                     Map.of()));
             MacAddress hop = TcpRun.resolveNextHop(session, route, renderer);
             if (hop == null) {
@@ -61,7 +61,7 @@ public final class NameLookup {
             Map<String, Object> f = new java.util.LinkedHashMap<>();
             f.put("ok", false);
             f.put("error", "could not resolve " + name + ": " + a.failure());
-            renderer.accept(new Event.Result(Clock.SYSTEM.nowMicros(), a.serverAnswered() ? ExitCodes.NEGATIVE : ExitCodes.NO_ANSWER,
+            renderer.accept(new Event.Result(Clock.SYSTEM.nowMicros(), a.serverAnswered() ? synack.event.Verdict.NEGATIVE : synack.event.Verdict.NO_ANSWER,
                     List.of("could not resolve " + name + ": " + a.failure()), null, f));
             return null;
         }
@@ -92,7 +92,7 @@ public final class NameLookup {
             if (rec.type() == DnsType.A) {
                 int ip = Ip4.parse(rec.rdataText());
                 synack.cli.shell.SessionCaches.learned(name, ip, rec.ttl());
-                session.tell(new Event.Note(r != null ? r.timeMicros() : Clock.SYSTEM.nowMicros(), "info", name + " is " + rec.rdataText()
+                session.tell(new Event.Note(r != null ? r.timeMicros() : Clock.SYSTEM.nowMicros(), Event.Note.Kind.INFO, name + " is " + rec.rdataText()
                         + (rec.name().equalsIgnoreCase(asked) ? "" : " (via CNAME " + rec.name() + ")"), Map.of()));
                 return new Answer(ip, null, true);
             }

@@ -99,7 +99,7 @@ public final class TcpRun {
 
     /** Tells {@link #noArpNote} as a phase of its own and returns the MAC the frames carry. */
     public static MacAddress tellNoArp(LiveSession session, Route route) {
-        session.tell(new Event.Note(synack.time.Clock.SYSTEM.nowMicros(), "phase", noArpNote(route),
+        session.tell(new Event.Note(synack.time.Clock.SYSTEM.nowMicros(), Event.Note.Kind.PHASE, noArpNote(route),
                 Map.of("phase", route.loopback() ? "loopback" : route.type().name().toLowerCase(java.util.Locale.ROOT), "exit", 0)));
         return route.nextHopMac();
     }
@@ -111,7 +111,7 @@ public final class TcpRun {
         }
         MacAddress cached = synack.cli.shell.SessionCaches.neighbour(route.nextHop());
         if (cached != null) {
-            session.tell(new Event.Note(synack.time.Clock.SYSTEM.nowMicros(), "info", "next hop " + Ip4.toString(route.nextHop())
+            session.tell(new Event.Note(synack.time.Clock.SYSTEM.nowMicros(), Event.Note.Kind.INFO, "next hop " + Ip4.toString(route.nextHop())
                     + " is-at " + cached + " from the shell's neighbour cache (REACHABLE, learned "
                     + synack.event.Durations.human(synack.cli.shell.SessionCaches.ageMicros(route.nextHop())) + " ago): no ARP needed",
                     Map.of()));
@@ -121,12 +121,13 @@ public final class TcpRun {
                 new ArpResolve.Settings(3, 1_000_000, 1_000_000, 0), new OuiRegistry(OuiRegistry.DEFAULT_FILE)::vendorOf, false);
         Event.Result r = session.phase(arp, route.onLink() ? "ARP " + Ip4.toString(route.nextHop())
                 : "ARP next hop " + Ip4.toString(route.nextHop()) + " (gateway)");
-        if (r == null || r.exitCode() != 0) {
-            if (r != null && r.exitCode() != 130) {
+        if (r == null || !r.ok()) {
+            if (r != null && r.verdict() != synack.event.Verdict.INTERRUPTED) {
                 Map<String, Object> f = new LinkedHashMap<>();
                 f.put("ok", false);
                 f.put("error", "next hop " + Ip4.toString(route.nextHop()) + " did not answer ARP");
-                renderer.accept(new Event.Result(r.timeMicros(), ExitCodes.NO_ANSWER,
+                // OUTPUT.md: no ARP reply is a negative answer (1), as arp-resolve says it
+                renderer.accept(new Event.Result(r.timeMicros(), synack.event.Verdict.NEGATIVE,
                         List.of("next hop " + Ip4.toString(route.nextHop()) + " did not answer ARP: nothing can be sent"), null, f));
             }
             return null;
@@ -193,11 +194,11 @@ public final class TcpRun {
             f.put("connection", k.id());
             f.put("peer", Ip4.toString(peerIp) + ":" + peerPort);
             f.put("state", "ESTABLISHED");
-            renderer.accept(new Event.Result(synack.time.Clock.SYSTEM.nowMicros(), ExitCodes.OK,
+            renderer.accept(new Event.Result(synack.time.Clock.SYSTEM.nowMicros(), synack.event.Verdict.OK,
                     List.of("connection " + k.id() + " to " + Ip4.toString(peerIp) + ":" + peerPort + " is open (ESTABLISHED)"), null, f));
             return ExitCodes.OK;
         }
-        return k.result() == null ? ExitCodes.NO_ANSWER : k.result().exitCode();
+        return k.result() == null ? ExitCodes.NO_ANSWER : ExitCodes.of(k.result().verdict());
     }
 
     public static int conversation(String command, LiveOptions live, TcpOptions tcp, Renderer renderer, int peerIp, int peerPort,

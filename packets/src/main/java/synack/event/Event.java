@@ -4,7 +4,7 @@ import java.util.Map;
 
 /**
  * What an exchange tells: every frame, every state change, notes, and one final result.
- * Exchanges emit these; renderers (text, JSON lines, quiet) decide how to show them.
+ * Exchanges emit these as data; renderers (text, JSON lines, quiet) alone put them in words.
  * Times are microseconds of the wall clock, the same clock pcap stamps frames with.
  */
 public sealed interface Event {
@@ -13,13 +13,13 @@ public sealed interface Event {
     enum Direction { OUT, IN }
 
     /**
-     * A frame sent or received; {@code annotation} is the exchange's comment on it (may be empty).
+     * A frame sent or received; {@code remark} is the exchange's comment on it (may be empty).
      * {@code routine} marks the many look-alike frames of a sweep: text shows them only with -v.
      */
-    record Frame(long timeMicros, Direction direction, byte[] bytes, String annotation, boolean routine, int fragments)
+    record Frame(long timeMicros, Direction direction, byte[] bytes, Remark remark, boolean routine, int fragments)
             implements Event {
-        public Frame(long timeMicros, Direction direction, byte[] bytes, String annotation, boolean routine) {
-            this(timeMicros, direction, bytes, annotation, routine, 0);
+        public Frame(long timeMicros, Direction direction, byte[] bytes, Remark remark, boolean routine) {
+            this(timeMicros, direction, bytes, remark, routine, 0);
         }
 
         /** A datagram reassembled from {@code fragments} IPv4 fragments (told before it), not a frame of the wire. */
@@ -30,26 +30,45 @@ public sealed interface Event {
 
     /**
      * A state machine moved. {@code subject} names the machine ("198.18.1.1" for a neighbour entry,
-     * "client" for our TCP end); {@code inferred} is true when the wire only implies the change.
-     * {@code why} is the RFC's reasoning, shown with --explain.
+     * "client" for our TCP end); {@code from}/{@code to} are the names of its states (an enum's);
+     * {@code inferred} is true when the wire only implies the change. {@code why} is the RFC's
+     * reasoning, shown with --explain.
      */
     record Transition(long timeMicros, String subject, Endpoint endpoint, String from, String to, String cause,
                       boolean inferred, String why, boolean routine) implements Event {}
 
     enum Endpoint { LOCAL, PEER }
 
-    /** Anything else worth saying; {@code kind} is "header" for the opening line, else "info" or "warning". */
-    record Note(long timeMicros, String kind, String text, Map<String, Object> fields) implements Event {}
+    /** Anything else worth saying, of one {@link Kind}; {@code fields} go to JSON as they are. */
+    record Note(long timeMicros, Kind kind, String text, Map<String, Object> fields) implements Event {
+        public enum Kind {
+            /** The opening line of a command. */
+            HEADER,
+            INFO,
+            WARNING,
+            /** One answer of many, streamed as it comes (bulk DNS, a sweep's open port): -q prints it. */
+            ANSWER,
+            /** The title of a part of a longer story (http-get's DNS, ARP, TCP). */
+            SECTION,
+            /** What an earlier exchange of the story came to (its result, told as a step). */
+            PHASE
+        }
+    }
 
     /**
-     * The answer. {@code lines} is what -q prints (one line per answer), {@code fields} the JSON result,
-     * {@code summary} the closing sentence of the human text, {@code exitCode} follows the contract:
-     * 0 ok, 1 negative answer, 4 no answer at all.
+     * The answer. {@code verdict} is what it amounts to (the CLI maps it to an exit code),
+     * {@code lines} is what -q prints (one line per answer), {@code fields} the JSON result,
+     * {@code summary} the closing sentence of the human text.
      */
-    record Result(long timeMicros, int exitCode, java.util.List<String> lines, String summary, Map<String, Object> fields)
+    record Result(long timeMicros, Verdict verdict, java.util.List<String> lines, String summary, Map<String, Object> fields)
             implements Event {
         public boolean ok() {
-            return exitCode == 0;
+            return verdict == Verdict.OK;
+        }
+
+        /** The same result, stopped by the user: the words say so, the verdict is INTERRUPTED. */
+        public Result interrupted(String summary) {
+            return new Result(timeMicros, Verdict.INTERRUPTED, lines, summary, fields);
         }
     }
 }

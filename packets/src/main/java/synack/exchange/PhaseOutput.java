@@ -1,6 +1,7 @@
 package synack.exchange;
 
 import synack.event.Event;
+import synack.event.Remark;
 import synack.link.ReceivedFrame;
 
 /**
@@ -17,8 +18,8 @@ public final class PhaseOutput implements Output {
     }
 
     @Override
-    public long send(byte[] frame, String annotation, boolean routine) {
-        return out.send(frame, annotation, routine);
+    public long send(byte[] frame, Remark remark, boolean routine) {
+        return out.send(frame, remark, routine);
     }
 
     @Override
@@ -27,8 +28,8 @@ public final class PhaseOutput implements Output {
     }
 
     @Override
-    public void shown(ReceivedFrame frame, String annotation) {
-        out.shown(frame, annotation);
+    public void shown(ReceivedFrame frame, Remark remark) {
+        out.shown(frame, remark);
     }
 
     @Override

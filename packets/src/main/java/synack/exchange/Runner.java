@@ -57,7 +57,7 @@ public final class Runner implements Output {
             if (dropped > 0) {
                 // before the result, which is the story's last line
                 order.releaseAll();
-                sink.accept(new Event.Note(clock.nowMicros(), "warning", "our capture dropped " + dropped
+                sink.accept(new Event.Note(clock.nowMicros(), Event.Note.Kind.WARNING, "our capture dropped " + dropped
                         + " frames (the kernel's ring for us was full): lost by synack, not by the network",
                         Map.of("capture_drops", dropped)));
             }
@@ -138,7 +138,7 @@ public final class Runner implements Output {
     }
 
     @Override
-    public long send(byte[] frame, String annotation, boolean routine) {
+    public long send(byte[] frame, synack.event.Remark annotation, boolean routine) {
         long t = transmit(frame);
         // a copy: the event waits for time order, and the sender may reuse its buffer meanwhile
         accept(new Event.Frame(t, Event.Direction.OUT, frame.clone(), annotation, routine));
@@ -157,7 +157,7 @@ public final class Runner implements Output {
     }
 
     @Override
-    public void shown(ReceivedFrame frame, String annotation) {
+    public void shown(ReceivedFrame frame, synack.event.Remark annotation) {
         accept(new Event.Frame(frame.timeMicros(), Event.Direction.IN, frame.bytes(), annotation, false, frame.fragments()));
     }
 

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import synack.event.Event;
+import synack.event.Remark;
 import synack.time.Clock;
 import synack.link.Link;
 import synack.link.ReceivedFrame;
@@ -187,7 +188,7 @@ public final class Interface implements Link {
             offloaded++;
             if (!offloadTold) {
                 offloadTold = true;
-                told.add(new Event.Note(f.timeMicros(), "info", "checksum left to offload by the sender's kernel: the "
+                told.add(new Event.Note(f.timeMicros(), Event.Note.Kind.INFO, "checksum left to offload by the sender's kernel: the "
                         + what + " checksum field holds only the pseudo-header sum (CHECKSUM_PARTIAL; a NIC would fill it in, "
                         + "a veth or loopback never does, and the receiving kernel trusts it) — accepted, as the kernel does",
                         Map.of("checksum", "offloaded")));
@@ -210,8 +211,8 @@ public final class Interface implements Link {
             return f;
         }
         if (o instanceof Ipv4Reassembly.Reassembled r) {
-            told.add(new Event.Frame(f.timeMicros(), Event.Direction.IN, f.bytes(), "the last missing piece: reassembled from "
-                    + r.received().fragments() + " fragments, " + r.packet().length + " bytes (RFC 791)", false));
+            told.add(new Event.Frame(f.timeMicros(), Event.Direction.IN, f.bytes(), Remark.of("the last missing piece: reassembled from "
+                    + r.received().fragments() + " fragments, " + r.packet().length + " bytes (RFC 791)"), false));
             byte[] whole = new byte[EthernetFrame.HEADER_LENGTH + r.packet().length];
             System.arraycopy(f.bytes(), 0, whole, 0, EthernetFrame.HEADER_LENGTH);
             System.arraycopy(r.packet(), 0, whole, EthernetFrame.HEADER_LENGTH, r.packet().length);
@@ -222,10 +223,10 @@ public final class Interface implements Link {
             tellExpired(e, f.timeMicros());
         }
         boolean held = frag.reason() == Ipv4Reassembly.Reason.HELD;
-        told.add(new Event.Frame(f.timeMicros(), Event.Direction.IN, f.bytes(), held
+        told.add(new Event.Frame(f.timeMicros(), Event.Direction.IN, f.bytes(), Remark.of(held
                 ? "held until " + frag.key() + " is whole"
                 : "dropped (" + frag.reason().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
-                        + (frag.reason().dropsDatagram() ? ", with the whole datagram" : "") + ")", false));
+                        + (frag.reason().dropsDatagram() ? ", with the whole datagram" : "") + ")"), false));
         return null;
     }
 
@@ -242,14 +243,14 @@ public final class Interface implements Link {
     }
 
     private void tellExpired(Ipv4Reassembly.Expired e, long t) {
-        told.add(new Event.Note(t, "warning", e.key() + ": " + e.received().fragments() + " fragments ("
+        told.add(new Event.Note(t, Event.Note.Kind.WARNING, e.key() + ": " + e.received().fragments() + " fragments ("
                 + e.received().bytes() + " bytes) given up (" + e.reason().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
                 + ")" + (e.received().firstArrived() ? "" : "; the first fragment never came"), Map.of("reassembly", e.reason().name())));
     }
 
     private ReceivedFrame drop(ReceivedFrame f, String why) {
         corrupted++;
-        told.add(new Event.Frame(f.timeMicros(), Event.Direction.IN, f.bytes(), why, false));
+        told.add(new Event.Frame(f.timeMicros(), Event.Direction.IN, f.bytes(), Remark.of(why), false));
         return null;
     }
 
@@ -268,11 +269,11 @@ public final class Interface implements Link {
             return false;
         }
         told.add(new Event.Frame(f.timeMicros(), Event.Direction.IN, f.bytes(),
-                "who-has for our own address " + Ip4.toString(ownedIp), false));
+                Remark.of("who-has for our own address " + Ip4.toString(ownedIp)), false));
         byte[] reply = new ArpPacket(ArpPacket.REPLY, ownedMac, ownedIp, arp.senderMac(), arp.senderIp()).toFrame(ownedMac);
         long t = clock.nowMicros();
         link.send(reply);
-        told.add(new Event.Frame(t, Event.Direction.OUT, reply, "we own this address (-S): is-at our MAC", false));
+        told.add(new Event.Frame(t, Event.Direction.OUT, reply, Remark.of("we own this address (-S): is-at our MAC"), false));
         return true;
     }
 

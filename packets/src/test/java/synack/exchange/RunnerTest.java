@@ -62,9 +62,9 @@ class RunnerTest {
         @Override
         public void onFrame(ReceivedFrame frame, Output out) {
             out.shown(frame, "read");
-            out.emit(new Event.Note(frame.timeMicros(), "info", "caused by " + frame.bytes()[0], Map.of()));
+            out.emit(new Event.Note(frame.timeMicros(), Event.Note.Kind.INFO, "caused by " + frame.bytes()[0], Map.of()));
             if (++seen == 2) {
-                out.emit(new Event.Result(frame.timeMicros(), 0, List.of("done"), null, Map.of()));
+                out.emit(new Event.Result(frame.timeMicros(), synack.event.Verdict.OK, List.of("done"), null, Map.of()));
             }
         }
 
@@ -93,7 +93,7 @@ class RunnerTest {
         new Runner(ring, clock, told::add).run(new TwoFrames(), () -> false);
         List<String> order = new ArrayList<>();
         for (Event e : told) {
-            order.add(e instanceof Event.Frame f ? f.annotation() + "@" + (f.timeMicros() - T0)
+            order.add(e instanceof Event.Frame f ? f.remark().text() + "@" + (f.timeMicros() - T0)
                     : e instanceof Event.Note n ? n.text() : "result");
         }
         assertEquals(List.of("read@1000", "caused by 1", "sent at start@10000", "read@20000", "caused by 2", "result"), order);

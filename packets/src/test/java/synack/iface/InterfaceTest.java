@@ -74,7 +74,7 @@ class InterfaceTest {
         assertEquals(1, told.size());
         Event.Frame f = (Event.Frame) told.get(0);
         assertEquals(Event.Direction.IN, f.direction());
-        assertTrue(f.annotation().contains("TCP checksum is wrong"), f.annotation());
+        assertTrue(f.remark().text().contains("TCP checksum is wrong"), f.remark().text());
         assertEquals(1, iface.damagedFrames());
     }
 
@@ -91,7 +91,7 @@ class InterfaceTest {
         byte[] frame = synAck(0);
         frame[14 + 8] ^= 0x01; // ttl, under the header checksum
         assertNull(deliver(frame));
-        assertTrue(((Event.Frame) iface.takeTold().get(0)).annotation().contains("IPv4 header checksum"));
+        assertTrue(((Event.Frame) iface.takeTold().get(0)).remark().text().contains("IPv4 header checksum"));
     }
 
     @Test
@@ -146,8 +146,8 @@ class InterfaceTest {
         assertEquals(java.util.Arrays.toString(answer), java.util.Arrays.toString(udp.datagram().payload()));
         List<Event> told = iface.takeTold();
         assertEquals(2, told.size(), "both fragments are told");
-        assertTrue(((Event.Frame) told.get(0)).annotation().contains("held"));
-        assertTrue(((Event.Frame) told.get(1)).annotation().contains("reassembled from 2 fragments"));
+        assertTrue(((Event.Frame) told.get(0)).remark().text().contains("held"));
+        assertTrue(((Event.Frame) told.get(1)).remark().text().contains("reassembled from 2 fragments"));
     }
 
     @Test

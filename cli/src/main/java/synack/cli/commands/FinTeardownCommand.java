@@ -71,7 +71,7 @@ public final class FinTeardownCommand implements Callable<Integer> {
         }
         // the close was told as it happened, on the connection's own renderer; its result is this command's
         Narration.forOptions(live, "fin-teardown", Clock.SYSTEM.nowMicros()).accept(result);
-        return result.exitCode();
+        return synack.cli.ExitCodes.of(result.verdict());
     }
 
     public static String unescape(String s) {

@@ -237,7 +237,7 @@ public final class HttpGetCommand implements Callable<Integer> {
                     hop = arp(session, to);
                     if (hop == null) {
                         return finish(session, renderer, null, null, "next hop " + Ip4.toString(to.nextHop()) + " did not answer ARP",
-                                ExitCodes.NO_ANSWER, start, nameLookup, 0);
+                                ExitCodes.NEGATIVE, start, nameLookup, 0);
                     }
                     neighbours.put(to.nextHop(), hop);
                 }
@@ -297,7 +297,7 @@ public final class HttpGetCommand implements Callable<Integer> {
     }
 
     private static void section(LiveSession session, String title) {
-        session.tell(new Event.Note(Clock.SYSTEM.nowMicros(), "section", title, Map.of()));
+        session.tell(new Event.Note(Clock.SYSTEM.nowMicros(), Event.Note.Kind.SECTION, title, Map.of()));
     }
 
     private Integer resolve(LiveSession session, Routing routing, Route route, String host, int server, int dnsPort,
@@ -343,14 +343,14 @@ public final class HttpGetCommand implements Callable<Integer> {
     private static MacAddress arp(LiveSession session, Route to) {
         MacAddress cached = synack.cli.shell.SessionCaches.neighbour(to.nextHop());
         if (cached != null) {
-            session.tell(new Event.Note(Clock.SYSTEM.nowMicros(), "info", Ip4.toString(to.nextHop()) + " is-at " + cached
+            session.tell(new Event.Note(Clock.SYSTEM.nowMicros(), Event.Note.Kind.INFO, Ip4.toString(to.nextHop()) + " is-at " + cached
                     + " from the shell's neighbour cache: no ARP needed", Map.of()));
             return cached;
         }
         ArpResolve arp = new ArpResolve(to.via().mac(), to.source(), List.of(to.nextHop()),
                 new ArpResolve.Settings(3, 1_000_000, 1_000_000, 0), new OuiRegistry(OuiRegistry.DEFAULT_FILE)::vendorOf, false);
         Event.Result r = session.capture(arp);
-        if (r == null || r.exitCode() != 0) {
+        if (r == null || !r.ok()) {
             return null;
         }
         synack.cli.shell.SessionCaches.learned(to.nextHop(), arp.entry(to.nextHop()).mac());
@@ -374,7 +374,7 @@ public final class HttpGetCommand implements Callable<Integer> {
             exit = failureExit;
             summary = failure;
         } else if (last == null) {
-            exit = tcpResult == null ? ExitCodes.NO_ANSWER : tcpResult.exitCode() != 0 ? tcpResult.exitCode() : 1;
+            exit = tcpResult == null ? ExitCodes.NO_ANSWER : !tcpResult.ok() ? ExitCodes.of(tcpResult.verdict()) : 1;
             summary = tcpResult == null ? "no response" : String.join("; ", tcpResult.lines())
                     + (app != null && app.error() != null ? "; " + app.error() : "");
         } else {
@@ -391,8 +391,8 @@ public final class HttpGetCommand implements Callable<Integer> {
             if (bodyPattern != null && !bodyPattern.matcher(new String(last.preview(), StandardCharsets.UTF_8)).find()) {
                 unmet.add("body matching /" + bodyPattern.pattern() + "/");
             }
-            boolean tcpOk = tcpResult != null && tcpResult.exitCode() == 0;
-            exit = !unmet.isEmpty() || !app.satisfied() ? 1 : tcpOk ? 0 : tcpResult == null ? ExitCodes.NO_ANSWER : tcpResult.exitCode();
+            boolean tcpOk = tcpResult != null && tcpResult.ok();
+            exit = !unmet.isEmpty() || !app.satisfied() ? 1 : tcpOk ? 0 : tcpResult == null ? ExitCodes.NO_ANSWER : ExitCodes.of(tcpResult.verdict());
             long total = now - start;
             long ttfb = last.firstByteAt() - start;
             long connect = tcpResult != null && tcpResult.fields().get("established_ms") instanceof Double d ? (long) (d * 1000) : -1;
@@ -425,7 +425,7 @@ public final class HttpGetCommand implements Callable<Integer> {
             }
         }
         f.put("ok", exit == 0);
-        session.tell(new Event.Result(now, exit, List.of(), summary, f));
+        session.tell(new Event.Result(now, ExitCodes.verdict(exit), List.of(), summary, f));
         return exit;
     }
 

@@ -9,6 +9,9 @@ import synack.wire.Layer;
 
 /** --json: one object per event per line, nothing else on stdout (OUTPUT.md). */
 public final class JsonRenderer extends Renderer {
+    /** The version of docs/events.schema.json these lines follow: a key that moves or changes type bumps it. */
+    public static final int SCHEMA_VERSION = 1;
+
     private final PrintStream out;
     private final String command;
     private final long startMicros;
@@ -23,6 +26,7 @@ public final class JsonRenderer extends Renderer {
     protected void render(Event event) {
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("t", Math.max(0, event.timeMicros() - startMicros) / 1e6);
+        o.put("v", SCHEMA_VERSION);
         if (event instanceof Event.Frame f) {
                 o.put("event", "frame");
                 o.put("command", command);
@@ -31,8 +35,8 @@ public final class JsonRenderer extends Renderer {
                 if (f.reassembled()) {
                     o.put("reassembled_from", f.fragments()); // not a frame of the wire: its fragments came before
                 }
-                if (!f.annotation().isEmpty()) {
-                    o.put("note", f.annotation());
+                if (!f.remark().isEmpty()) {
+                    o.put("note", f.remark().text());
                 }
                 for (Layer l : Dissector.dissect(f.bytes())) {
                     o.put(l.name(), l.fields());
@@ -49,13 +53,13 @@ public final class JsonRenderer extends Renderer {
         } else if (event instanceof Event.Note n) {
                 o.put("event", "note");
                 o.put("command", command);
-                o.put("kind", n.kind());
+                o.put("kind", n.kind().name().toLowerCase(java.util.Locale.ROOT));
                 o.put("text", n.text());
                 o.putAll(n.fields());
         } else if (event instanceof Event.Result r) {
                 o.put("event", "result");
                 o.put("command", command);
-                o.put("exit", r.exitCode());
+                o.put("exit", synack.cli.ExitCodes.of(r.verdict()));
                 o.putAll(r.fields());
                 o.putIfAbsent("ok", r.ok());
         }

@@ -42,9 +42,9 @@ public final class QuietRenderer extends Renderer {
                 }
             }
             out.flush();
-        } else if (event instanceof Event.Note n && n.kind().equals("answer")) {
+        } else if (event instanceof Event.Note n && n.kind() == Event.Note.Kind.ANSWER) {
             out.println(n.text()); // bulk answers stream as they arrive
-        } else if (event instanceof Event.Note n && n.kind().equals("warning")) {
+        } else if (event instanceof Event.Note n && n.kind() == Event.Note.Kind.WARNING) {
             err.println("warning: " + n.text());
         }
     }

@@ -10,7 +10,7 @@ public abstract class Renderer implements EventSink {
     @Override
     public final void accept(Event event) {
         if (event instanceof Event.Result r) {
-            exitCode = r.exitCode();
+            exitCode = synack.cli.ExitCodes.of(r.verdict());
         }
         render(event);
     }

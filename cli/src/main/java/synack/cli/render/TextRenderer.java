@@ -63,7 +63,7 @@ public final class TextRenderer extends Renderer {
         // a datagram put together from the fragments told just before: no arrow of the wire
         String arrow = f.reassembled() ? style.in("⇐") : outgoing ? style.out("→") : style.in("←");
         String line = summary(f.bytes(), layers); // first: a SYN's ISN must be known before its own annotation is read
-        String annotation = relative ? relativize(f.annotation()) : f.annotation();
+        String annotation = f.remark().text(relative);
         String note = (f.reassembled() ? "   " + style.dim("(reassembled from " + f.fragments() + " fragments)") : "")
                 + (annotation.isEmpty() ? "" : "   " + style.dim(annotation));
         out.println(time(f.timeMicros()) + "  " + arrow + "  " + line + note);
@@ -101,37 +101,6 @@ public final class TextRenderer extends Renderer {
         }
     }
 
-    private static final java.util.regex.Pattern NUMBER = java.util.regex.Pattern.compile("\\b\\d{6,10}\\b");
-
-    /**
-     * With --relative, the arithmetic in an annotation ("ack = 1200000000 + 1") counts from the
-     * ISN too, like the frame line above it: a number within 16 MiB above a known ISN is shown as
-     * its offset. ISNs are random 32-bit numbers, so ports, lengths and times never fall there.
-     */
-    String relativize(String annotation) {
-        if (isnByFlow.isEmpty() || annotation.isEmpty()) {
-            return annotation;
-        }
-        java.util.regex.Matcher m = NUMBER.matcher(annotation);
-        StringBuilder out = new StringBuilder();
-        while (m.find()) {
-            long n = Long.parseLong(m.group());
-            String replacement = m.group();
-            if (n <= 0xffffffffL) {
-                for (int isn : isnByFlow.values()) {
-                    long offset = (n - Integer.toUnsignedLong(isn)) & 0xffffffffL;
-                    if (offset < (1 << 24)) {
-                        replacement = Long.toString(offset);
-                        break;
-                    }
-                }
-            }
-            m.appendReplacement(out, replacement);
-        }
-        m.appendTail(out);
-        return out.toString();
-    }
-
     private static String fields(Map<String, Object> fields) {
         StringBuilder sb = new StringBuilder();
         fields.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : " ").append(k).append('=').append(v));
@@ -166,10 +135,10 @@ public final class TextRenderer extends Renderer {
 
     private void note(Event.Note n) {
         switch (n.kind()) {
-            case "header" -> out.println(style.bold(n.text()));
-            case "warning" -> out.println(INDENT + style.warn("warning: " + n.text()));
-            case "answer" -> out.println(n.text());
-            case "section" -> out.println(style.bold("── " + n.text() + " ──"));
+            case HEADER -> out.println(style.bold(n.text()));
+            case WARNING -> out.println(INDENT + style.warn("warning: " + n.text()));
+            case ANSWER -> out.println(n.text());
+            case SECTION -> out.println(style.bold("── " + n.text() + " ──"));
             default -> {
                 for (String line : n.text().split("\n")) {
                     out.println(INDENT + style.dim(line));

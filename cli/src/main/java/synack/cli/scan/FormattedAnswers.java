@@ -17,8 +17,8 @@ public final class FormattedAnswers extends Renderer {
 
     @Override
     protected void render(Event event) {
-        if (event instanceof Event.Note n && n.kind().equals("answer") && n.fields().containsKey("port")) {
-            inner.accept(new Event.Note(n.timeMicros(), "answer", format.line(n.fields(), withState), n.fields()));
+        if (event instanceof Event.Note n && n.kind() == Event.Note.Kind.ANSWER && n.fields().containsKey("port")) {
+            inner.accept(new Event.Note(n.timeMicros(), Event.Note.Kind.ANSWER, format.line(n.fields(), withState), n.fields()));
         } else {
             inner.accept(event);
         }

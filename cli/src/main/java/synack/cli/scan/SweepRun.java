@@ -74,7 +74,7 @@ public final class SweepRun {
             MacAddress[] hops = nextHops(session, routes, renderer);
             if (hops == null) {
                 if (renderer.exitCode() < 0) { // stopped during ARP: scripts still get their one result
-                    renderer.accept(new Event.Result(synack.time.Clock.SYSTEM.nowMicros(), ExitCodes.INTERRUPTED, List.of(),
+                    renderer.accept(new Event.Result(synack.time.Clock.SYSTEM.nowMicros(), synack.event.Verdict.INTERRUPTED, List.of(),
                             "interrupted before the sweep began", Map.of("ok", false, "error", "interrupted")));
                 }
                 return renderer.exitCode();
@@ -179,7 +179,7 @@ public final class SweepRun {
                         1_000), new OuiRegistry(OuiRegistry.DEFAULT_FILE)::vendorOf, true);
                 Event.Result r = session.phase(arp, String.format(Locale.ROOT, "ARP %,d on-link target%s and next hops", toAsk.size(),
                         toAsk.size() == 1 ? "" : "s"));
-                if (r == null || r.exitCode() == ExitCodes.INTERRUPTED) {
+                if (r == null || r.verdict() == synack.event.Verdict.INTERRUPTED) {
                     return null;
                 }
                 for (int ip : toAsk) {
@@ -194,7 +194,7 @@ public final class SweepRun {
                 Map<String, Object> f = new LinkedHashMap<>();
                 f.put("ok", false);
                 f.put("error", "no target or next hop answered ARP");
-                renderer.accept(new Event.Result(synack.time.Clock.SYSTEM.nowMicros(), ExitCodes.NO_ANSWER,
+                renderer.accept(new Event.Result(synack.time.Clock.SYSTEM.nowMicros(), synack.event.Verdict.NO_ANSWER,
                         List.of("no target or next hop answered ARP: nothing can be sent"), null, f));
                 return null;
             }

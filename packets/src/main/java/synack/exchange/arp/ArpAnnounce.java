@@ -54,7 +54,7 @@ public final class ArpAnnounce implements Exchange {
             f.put("address", Ip4.toString(ourIp));
             f.put("mac", ourMac.toString());
             f.put("announcements", sent);
-            out.emit(new Event.Result(now, 0, List.of("announced " + Ip4.toString(ourIp) + " is-at " + ourMac
+            out.emit(new Event.Result(now, synack.event.Verdict.OK, List.of("announced " + Ip4.toString(ourIp) + " is-at " + ourMac
                     + " (" + sent + " gratuitous ARP" + (sent == 1 ? "" : "s") + ")"), null, f));
         }
     }
@@ -68,7 +68,7 @@ public final class ArpAnnounce implements Exchange {
     public void abort(long now, Output out) {
         if (!done) {
             done = true;
-            out.emit(new Event.Result(now, 130, List.of(), "interrupted after " + sent + " announcements", Map.of("ok", false)));
+            out.emit(new Event.Result(now, synack.event.Verdict.INTERRUPTED, List.of(), "interrupted after " + sent + " announcements", Map.of("ok", false)));
         }
     }
 

@@ -117,14 +117,14 @@ public final class ArpProbe implements Exchange {
         String line = holder == null
                 ? Ip4.toString(candidate) + " is free (no claim after " + sent + " probes)"
                 : Ip4.toString(candidate) + " is in use by " + holder;
-        out.emit(new Event.Result(now, holder == null ? 0 : 1, List.of(line), null, f));
+        out.emit(new Event.Result(now, holder == null ? synack.event.Verdict.OK : synack.event.Verdict.NEGATIVE, List.of(line), null, f));
     }
 
     @Override
     public void abort(long now, Output out) {
         if (!done) {
             done = true;
-            out.emit(new Event.Result(now, 130, List.of(), "interrupted while probing " + Ip4.toString(candidate), Map.of("ok", false)));
+            out.emit(new Event.Result(now, synack.event.Verdict.INTERRUPTED, List.of(), "interrupted while probing " + Ip4.toString(candidate), Map.of("ok", false)));
         }
     }
 

@@ -119,7 +119,7 @@ public final class ArpResolve implements Exchange {
         nextSendAt = now;
         phase = Phase.SENDING;
         if (sweep && round > 1) {
-            out.emit(new Event.Note(now, "info", "round " + round + " of " + settings.count() + ": asking again the "
+            out.emit(new Event.Note(now, Event.Note.Kind.INFO, "round " + round + " of " + settings.count() + ": asking again the "
                     + roundTargets.size() + " addresses that have not answered", Map.of()));
         }
     }
@@ -190,7 +190,7 @@ public final class ArpResolve implements Exchange {
         if (e.state == NeighbourState.REACHABLE) {
             if (!arp.senderMac().equals(e.mac)) {
                 out.shown(frame, "conflict: already answered by " + e.mac);
-                out.emit(new Event.Note(now, "warning", Ip4.toString(e.ip) + " is claimed by two MACs: " + e.mac
+                out.emit(new Event.Note(now, Event.Note.Kind.WARNING, Ip4.toString(e.ip) + " is claimed by two MACs: " + e.mac
                         + " and " + arp.senderMac() + " (duplicate address?)", Map.of()));
             } else {
                 out.shown(frame, "duplicate reply (answer to an earlier request)");
@@ -233,7 +233,7 @@ public final class ArpResolve implements Exchange {
         if (!done) {
             done = true;
             Event.Result r = result(now);
-            out.emit(new Event.Result(now, 130, r.lines(), "interrupted: " + r.summary(), r.fields()));
+            out.emit(new Event.Result(now, synack.event.Verdict.INTERRUPTED, r.lines(), "interrupted: " + r.summary(), r.fields()));
         }
     }
 
@@ -272,7 +272,7 @@ public final class ArpResolve implements Exchange {
         fields.put("failed", failed);
         fields.put("targets", total);
         fields.put("elapsed_ms", Durations.msValue(now - startedAt));
-        return new Event.Result(now, ok ? 0 : 1, lines, summary, fields);
+        return new Event.Result(now, ok ? synack.event.Verdict.OK : synack.event.Verdict.NEGATIVE, lines, summary, fields);
     }
 
     @Override

@@ -141,7 +141,7 @@ public final class DnsBulk implements Exchange {
             f.put("answers", DnsLookup.records(reply.answers()));
             f.put("rtt_ms", Durations.msValue(now - p.sentAt));
             f.put("tries", p.tries);
-            out.emit(new Event.Note(now, "answer", p.query.questions().get(0).name() + " " + DnsType.name(p.question.type()) + " "
+            out.emit(new Event.Note(now, Event.Note.Kind.ANSWER, p.query.questions().get(0).name() + " " + DnsType.name(p.question.type()) + " "
                     + reply.rcodeName() + (data.isEmpty() ? "" : " " + String.join(" ", data))
                     + (reply.tc() ? " (TC: truncated, not retried over TCP in bulk)" : ""), f));
             fill(now, out);
@@ -168,7 +168,7 @@ public final class DnsBulk implements Exchange {
                 f.put("type", DnsType.name(p.question.type()));
                 f.put("rcode", null);
                 f.put("error", "no reply to " + p.tries + " queries");
-                out.emit(new Event.Note(now, "answer", p.query.questions().get(0).name() + " " + DnsType.name(p.question.type())
+                out.emit(new Event.Note(now, Event.Note.Kind.ANSWER, p.query.questions().get(0).name() + " " + DnsType.name(p.question.type())
                         + " TIMED_OUT (no reply to " + p.tries + " queries)", f));
             }
         }
@@ -182,8 +182,8 @@ public final class DnsBulk implements Exchange {
         }
         done = true;
         Map<String, Object> f = new LinkedHashMap<>();
-        int exit = timedOut == total && total > 0 ? 4 : negative + timedOut > 0 ? 1 : 0;
-        f.put("ok", exit == 0);
+        synack.event.Verdict exit = timedOut == total && total > 0 ? synack.event.Verdict.NO_ANSWER : negative + timedOut > 0 ? synack.event.Verdict.NEGATIVE : synack.event.Verdict.OK;
+        f.put("ok", exit == synack.event.Verdict.OK);
         f.put("names", total);
         f.put("noerror", noError);
         f.put("negative", negative);
@@ -200,7 +200,7 @@ public final class DnsBulk implements Exchange {
     public void abort(long now, Output out) {
         if (!done) {
             done = true;
-            out.emit(new Event.Result(now, 130, List.of(), "interrupted after " + (noError + negative + timedOut) + " of " + total
+            out.emit(new Event.Result(now, synack.event.Verdict.INTERRUPTED, List.of(), "interrupted after " + (noError + negative + timedOut) + " of " + total
                     + " names", Map.of("ok", false)));
         }
     }

@@ -33,10 +33,10 @@ public record DnsExpectation(String type, String value) {
         return expectations.stream().filter(e -> !e.heldBy(answer)).map(DnsExpectation::toString).toList();
     }
 
-    /** 0, or 1 for an error rcode (unless an RCODE expectation asked for it) or any unmet expectation. */
-    public static int exitCode(List<DnsExpectation> expectations, DnsMessage answer, List<String> unmet) {
+    /** OK, or NEGATIVE for an error rcode (unless an RCODE expectation asked for it) or any unmet expectation. */
+    public static synack.event.Verdict verdict(List<DnsExpectation> expectations, DnsMessage answer, List<String> unmet) {
         boolean rcodeExpected = expectations.stream().anyMatch(e -> e.type().equals("RCODE"));
-        return (answer.rcode() != 0 && !rcodeExpected) || !unmet.isEmpty() ? 1 : 0;
+        return (answer.rcode() != 0 && !rcodeExpected) || !unmet.isEmpty() ? synack.event.Verdict.NEGATIVE : synack.event.Verdict.OK;
     }
 
     private static String normal(String s) {

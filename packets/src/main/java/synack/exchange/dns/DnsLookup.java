@@ -172,7 +172,7 @@ public final class DnsLookup implements Exchange {
                 ? "the server's host has no socket on that UDP port: its kernel says so instead of a DNS answer"
                 : "the network cannot deliver the query to the server");
         fail(frame.timeMicros(), (m.code() == 3 ? "connection refused: " : "unreachable: ") + what + " (ICMP type 3 code "
-                + m.code() + ")", 1);
+                + m.code() + ")", synack.event.Verdict.NEGATIVE);
     }
 
     /** Why a reply is not the answer to our question, or null when it is. */
@@ -197,7 +197,7 @@ public final class DnsLookup implements Exchange {
 
     private void startTcp(long now, String why) {
         transport = "TCP";
-        out.emit(new Event.Note(now, "info", why, Map.of()));
+        out.emit(new Event.Note(now, Event.Note.Kind.INFO, why, Map.of()));
         if (settings.beforeTcp() != null) {
             settings.beforeTcp().run();
         }
@@ -241,7 +241,7 @@ public final class DnsLookup implements Exchange {
         byte[] stream = tcp.received();
         if (!wholeMessage(stream)) {
             fail(now, tcp.connection().outcome() == synack.exchange.tcp.TcpOutcome.REFUSED ? "the server refused DNS over TCP"
-                    : "the TCP connection ended before a whole answer arrived (" + stream.length + " bytes)", 4);
+                    : "the TCP connection ended before a whole answer arrived (" + stream.length + " bytes)", synack.event.Verdict.NO_ANSWER);
             return;
         }
         int length = ((stream[0] & 0xff) << 8) | (stream[1] & 0xff);
@@ -249,12 +249,12 @@ public final class DnsLookup implements Exchange {
             DnsMessage reply = DnsMessage.parse(Arrays.copyOfRange(stream, 2, 2 + length));
             String wrong = mismatch(reply);
             if (wrong != null) {
-                fail(now, "the answer over TCP does not match: " + wrong, 1);
+                fail(now, "the answer over TCP does not match: " + wrong, synack.event.Verdict.NEGATIVE);
                 return;
             }
             answered(reply, now);
         } catch (MalformedFrameException e) {
-            fail(now, "malformed DNS answer over TCP: " + e.getMessage(), 1);
+            fail(now, "malformed DNS answer over TCP: " + e.getMessage(), synack.event.Verdict.NEGATIVE);
         }
     }
 
@@ -279,7 +279,7 @@ public final class DnsLookup implements Exchange {
         section(sb, "ANSWER", reply.answers());
         section(sb, "AUTHORITY", reply.authority());
         section(sb, "ADDITIONAL", reply.additional().stream().filter(r -> r.type() != DnsType.OPT).toList());
-        out.emit(new Event.Note(now, "info", sb.toString(), Map.of()));
+        out.emit(new Event.Note(now, Event.Note.Kind.INFO, sb.toString(), Map.of()));
     }
 
     private static void section(StringBuilder sb, String name, List<DnsMessage.Record> records) {
@@ -315,11 +315,11 @@ public final class DnsLookup implements Exchange {
             sendUdp(now);
         } else {
             move("QUERY_SENT", "TIMED_OUT", "no reply to " + tries + " queries", "every try went unanswered: the server is silent");
-            fail(now, "no reply from " + Ip4.toString(path.serverIp()) + " to " + tries + " queries", 4);
+            fail(now, "no reply from " + Ip4.toString(path.serverIp()) + " to " + tries + " queries", synack.event.Verdict.NO_ANSWER);
         }
     }
 
-    private void fail(long now, String why, int exit) {
+    private void fail(long now, String why, synack.event.Verdict exit) {
         done = true;
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("ok", false);
@@ -333,7 +333,7 @@ public final class DnsLookup implements Exchange {
     private void finish(long now) {
         done = true;
         List<String> unmet = DnsExpectation.unmet(settings.expectations(), answer);
-        int exit = DnsExpectation.exitCode(settings.expectations(), answer, unmet);
+        synack.event.Verdict exit = DnsExpectation.verdict(settings.expectations(), answer, unmet);
         List<String> lines = new ArrayList<>();
         for (DnsMessage.Record r : answer.answers()) {
             lines.add(r.rdataText());
@@ -344,7 +344,7 @@ public final class DnsLookup implements Exchange {
                 + transport + " in " + Durations.human(now - startedAt)
                 + (unmet.isEmpty() ? "" : "; expectation not met: " + String.join(", ", unmet));
         Map<String, Object> f = new LinkedHashMap<>();
-        f.put("ok", exit == 0);
+        f.put("ok", exit == synack.event.Verdict.OK);
         f.put("name", q.name());
         f.put("type", DnsType.name(q.type()));
         f.put("server", Ip4.toString(path.serverIp()));
@@ -382,7 +382,7 @@ public final class DnsLookup implements Exchange {
                 tcp.abort(now, tcpOutput());
             }
             done = true;
-            out.emit(new Event.Result(now, 130, List.of(), "interrupted", Map.of("ok", false)));
+            out.emit(new Event.Result(now, synack.event.Verdict.INTERRUPTED, List.of(), "interrupted", Map.of("ok", false)));
         }
     }
 

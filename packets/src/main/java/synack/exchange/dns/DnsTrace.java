@@ -97,7 +97,7 @@ public final class DnsTrace implements Exchange {
 
     private void askNext(long now) {
         if (hops >= MAX_HOPS) {
-            fail(now, "more than " + MAX_HOPS + " hops: a referral loop?", 1);
+            fail(now, "more than " + MAX_HOPS + " hops: a referral loop?", synack.event.Verdict.NEGATIVE);
             return;
         }
         server = servers.get(0);
@@ -111,7 +111,7 @@ public final class DnsTrace implements Exchange {
         } else {
             resolvingNextHop = false;
             hops++;
-            out.emit(new Event.Note(now, "info", (depth == 0 ? "" : "(finding " + originalName + ") ") + "hop " + hops + ": ask " + server.name() + " (" + Ip4.toString(server.ip())
+            out.emit(new Event.Note(now, Event.Note.Kind.INFO, (depth == 0 ? "" : "(finding " + originalName + ") ") + "hop " + hops + ": ask " + server.name() + " (" + Ip4.toString(server.ip())
                     + "), a server for " + zone + ", about " + name + " " + DnsType.name(type) + " without recursion", Map.of()));
             DnsMessage query = DnsMessage.query(random.nextInt(65536), name, type, false, settings.ednsSize());
             current = new DnsLookup(new DnsLookup.Path(ourMac, mac, ourIp, server.ip(), 53), query,
@@ -151,8 +151,8 @@ public final class DnsTrace implements Exchange {
         if (resolvingNextHop) {
             ArpResolve arp = (ArpResolve) current;
             int hop = nextHopOf.applyAsInt(server.ip());
-            if (r == null || r.exitCode() != 0) {
-                fail(now, "next hop " + Ip4.toString(hop) + " did not answer ARP", 4);
+            if (r == null || !r.ok()) {
+                fail(now, "next hop " + Ip4.toString(hop) + " did not answer ARP", synack.event.Verdict.NO_ANSWER);
                 return;
             }
             neighbours.put(hop, arp.entry(hop).mac());
@@ -162,12 +162,12 @@ public final class DnsTrace implements Exchange {
         DnsMessage answer = ((DnsLookup) current).answer();
         if (answer == null) {
             if (servers.size() > 1) {
-                out.emit(new Event.Note(now, "warning", server.name() + " did not answer; trying the next server for " + zone, Map.of()));
+                out.emit(new Event.Note(now, Event.Note.Kind.WARNING, server.name() + " did not answer; trying the next server for " + zone, Map.of()));
                 servers = servers.subList(1, servers.size());
                 askNext(now);
                 return;
             }
-            fail(now, r != null && r.summary() != null ? r.summary() : "no answer from " + server.name(), r != null ? r.exitCode() : 4);
+            fail(now, r != null && r.summary() != null ? r.summary() : "no answer from " + server.name(), r != null ? r.verdict() : synack.event.Verdict.NO_ANSWER);
             return;
         }
         Map<String, Object> h = new LinkedHashMap<>();
@@ -185,11 +185,11 @@ public final class DnsTrace implements Exchange {
                 break;
             }
             if (++cnames > MAX_CNAMES) {
-                fail(now, "more than " + MAX_CNAMES + " CNAMEs in a chain", 1);
+                fail(now, "more than " + MAX_CNAMES + " CNAMEs in a chain", synack.event.Verdict.NEGATIVE);
                 return;
             }
             chain.add(name + " → " + link.rdataText());
-            out.emit(new Event.Note(now, "info", name + " is an alias (CNAME) of " + link.rdataText() + ", inside " + zone
+            out.emit(new Event.Note(now, Event.Note.Kind.INFO, name + " is an alias (CNAME) of " + link.rdataText() + ", inside " + zone
                     + ": this server's answer already follows it", Map.of()));
             name = RootHints.absolute(link.rdataText());
         }
@@ -203,12 +203,12 @@ public final class DnsTrace implements Exchange {
         DnsMessage.Record cname = cnameOf(answer, name);
         if (cname != null) {
             if (++cnames > MAX_CNAMES) {
-                fail(now, "more than " + MAX_CNAMES + " CNAMEs in a chain", 1);
+                fail(now, "more than " + MAX_CNAMES + " CNAMEs in a chain", synack.event.Verdict.NEGATIVE);
                 return;
             }
             chain.add(name + " → " + cname.rdataText());
             h.put("outcome", "CNAME " + cname.rdataText());
-            out.emit(new Event.Note(now, "info", name + " is an alias (CNAME) of " + cname.rdataText()
+            out.emit(new Event.Note(now, Event.Note.Kind.INFO, name + " is an alias (CNAME) of " + cname.rdataText()
                     + ": start again from the root for the target", Map.of()));
             name = RootHints.absolute(cname.rdataText());
             zone = ".";
@@ -224,7 +224,7 @@ public final class DnsTrace implements Exchange {
         }
         String child = ns.get(0).name().toLowerCase(Locale.ROOT);
         if (!isBelow(child, zone) || !isBelow(name.toLowerCase(Locale.ROOT), child)) {
-            fail(now, "lame referral from " + server.name() + ": " + child + " is not closer to " + name + " than " + zone, 1);
+            fail(now, "lame referral from " + server.name() + ": " + child + " is not closer to " + name + " than " + zone, synack.event.Verdict.NEGATIVE);
             return;
         }
         List<RootHints.Server> next = new ArrayList<>();
@@ -238,7 +238,7 @@ public final class DnsTrace implements Exchange {
             return;
         }
         h.put("outcome", "referral to " + child);
-        out.emit(new Event.Note(now, "info", "referral: " + child + " is delegated to " + next.get(0).name() + " ("
+        out.emit(new Event.Note(now, Event.Note.Kind.INFO, "referral: " + child + " is delegated to " + next.get(0).name() + " ("
                 + Ip4.toString(next.get(0).ip()) + ")" + (next.size() > 1 ? " and " + (next.size() - 1) + " more" : "")
                 + " — the glue in ADDITIONAL gives the address", Map.of()));
         zone = child;
@@ -250,10 +250,10 @@ public final class DnsTrace implements Exchange {
     private void findServerAddress(long now, String child, String serverName) {
         if (depth >= MAX_DEPTH) {
             fail(now, "referral to " + child + " names " + serverName + " without its address, and finding it needs more than "
-                    + MAX_DEPTH + " traces inside each other", 1);
+                    + MAX_DEPTH + " traces inside each other", synack.event.Verdict.NEGATIVE);
             return;
         }
-        out.emit(new Event.Note(now, "info", "referral: " + child + " is delegated to " + serverName + ", with no address for it"
+        out.emit(new Event.Note(now, Event.Note.Kind.INFO, "referral: " + child + " is delegated to " + serverName + ", with no address for it"
                 + " (no glue: the name lies outside " + child + "): first find " + serverName + " A, from the root", Map.of()));
         resolvingServerOf = child;
         phase = new PhaseOutput(out);
@@ -273,10 +273,10 @@ public final class DnsTrace implements Exchange {
         DnsMessage.Record address = a == null ? null
                 : a.answers().stream().filter(x -> x.type() == DnsType.A).reduce((first, second) -> second).orElse(null);
         if (address == null) {
-            fail(now, "could not find the address of " + inner.originalName + ", the server for " + child, 1);
+            fail(now, "could not find the address of " + inner.originalName + ", the server for " + child, synack.event.Verdict.NEGATIVE);
             return;
         }
-        out.emit(new Event.Note(now, "info", inner.originalName + " is " + address.rdataText() + ": back to " + child + " and "
+        out.emit(new Event.Note(now, Event.Note.Kind.INFO, inner.originalName + " is " + address.rdataText() + ": back to " + child + " and "
                 + name, Map.of()));
         zone = child;
         servers = List.of(new RootHints.Server(inner.originalName, Ip4.parse(address.rdataText())));
@@ -298,11 +298,11 @@ public final class DnsTrace implements Exchange {
         done = true;
         finalAnswer = answer;
         List<String> unmet = DnsExpectation.unmet(settings.expectations(), answer);
-        int exit = DnsExpectation.exitCode(settings.expectations(), answer, unmet);
+        synack.event.Verdict exit = DnsExpectation.verdict(settings.expectations(), answer, unmet);
         List<String> lines = new ArrayList<>();
         answer.answers().forEach(r -> lines.add(r.rdataText()));
         Map<String, Object> f = new LinkedHashMap<>();
-        f.put("ok", exit == 0);
+        f.put("ok", exit == synack.event.Verdict.OK);
         f.put("name", originalName);
         f.put("type", DnsType.name(type));
         f.put("rcode", answer.rcodeName());
@@ -321,7 +321,7 @@ public final class DnsTrace implements Exchange {
         out.emit(new Event.Result(now, exit, lines, summary, f));
     }
 
-    private void fail(long now, String why, int exit) {
+    private void fail(long now, String why, synack.event.Verdict exit) {
         done = true;
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("ok", false);
@@ -337,7 +337,7 @@ public final class DnsTrace implements Exchange {
                 current.abort(now, phase);
             }
             done = true;
-            out.emit(new Event.Result(now, 130, List.of(), "interrupted", Map.of("ok", false)));
+            out.emit(new Event.Result(now, synack.event.Verdict.INTERRUPTED, List.of(), "interrupted", Map.of("ok", false)));
         }
     }
 

@@ -83,19 +83,19 @@ final class SweepTally {
     }
 
     /**
-     * The sweep's one result. Exit 0 when a port was found open, 1 when only closed or filtered
-     * ones were, 4 when nothing answered; {@code forcedExit} (130) when interrupted.
+     * The sweep's one result. OK when a port was found open, negative when only closed or filtered
+     * ones were, no answer when nothing answered; interrupted when the user stopped it.
      * {@code fewSilent}: the silent probes by name, when there are few enough to list.
      */
-    Event.Result result(long now, Sending s, List<Long> fewSilent, int forcedExit) {
+    Event.Result result(long now, Sending s, List<Long> fewSilent, boolean interrupted) {
         long filtered = icmpFiltered + silent();
         int hostsNotProbed = 0;
         for (MacAddress m : nextHop) {
             hostsNotProbed += m == null ? 1 : 0;
         }
-        int exit = forcedExit != 0 ? forcedExit : !open.isEmpty() ? 0 : answered > 0 ? 1 : 4;
+        synack.event.Verdict exit = interrupted ? synack.event.Verdict.INTERRUPTED : !open.isEmpty() ? synack.event.Verdict.OK : answered > 0 ? synack.event.Verdict.NEGATIVE : synack.event.Verdict.NO_ANSWER;
         Map<String, Object> f = new LinkedHashMap<>();
-        f.put("ok", exit == 0);
+        f.put("ok", exit == synack.event.Verdict.OK);
         f.put("hosts", space.hostCount());
         f.put("hosts_not_probed", hostsNotProbed);
         f.put("not_sent", notSent);

@@ -203,7 +203,7 @@ public final class SynSweep implements Exchange {
             waitUntil = now + wait;
             waitCap = waitUntil + settings.maxWaitMicros();
             String rate = sentInPass < 100 ? "" : String.format(Locale.ROOT, " (%,.0f/s)", SweepTally.rate(sentInPass, now - passStartedAt));
-            out.emit(new Event.Note(now, "info", String.format(Locale.ROOT, "pass %d: %,d SYN%s in %s%s; waiting %s for stragglers",
+            out.emit(new Event.Note(now, Event.Note.Kind.INFO, String.format(Locale.ROOT, "pass %d: %,d SYN%s in %s%s; waiting %s for stragglers",
                     pass + 1, sentInPass, sentInPass == 1 ? "" : "s", Durations.human(now - passStartedAt), rate,
                     Durations.human(wait)), Map.of("pass", pass + 1, "sent", sentInPass)));
             checkComplete(now, out);
@@ -217,7 +217,7 @@ public final class SynSweep implements Exchange {
             return;
         }
         pass++;
-        out.emit(new Event.Note(now, "info", String.format(Locale.ROOT, "retry %d of %d: %,d probe%s still silent",
+        out.emit(new Event.Note(now, Event.Note.Kind.INFO, String.format(Locale.ROOT, "retry %d of %d: %,d probe%s still silent",
                 pass, settings.retries(), silent, silent == 1 ? "" : "s"), Map.of("pass", pass + 1, "silent", silent)));
         beginPass(now);
         sendDue(now, out);
@@ -312,7 +312,7 @@ public final class SynSweep implements Exchange {
         f.put("rtt_ms", rtt < 0 ? null : Durations.msValue(rtt));
         // a plain line; the command writes it in the user's --format from the fields
         String text = state.name().toLowerCase(Locale.ROOT) + " " + Ip4.toString(host) + ":" + port + "/tcp " + reason;
-        out.emit(new Event.Note(now, "answer", text, f));
+        out.emit(new Event.Note(now, Event.Note.Kind.ANSWER, text, f));
     }
 
     /** The RTT when this shard's n-th probe was sent recently enough to be in the ring of send times, else -1. */
@@ -385,7 +385,7 @@ public final class SynSweep implements Exchange {
             });
         }
         done = true;
-        out.emit(result(now, tally.silent() <= MAX_NAMED_SILENT ? few : List.of(), 0));
+        out.emit(result(now, tally.silent() <= MAX_NAMED_SILENT ? few : List.of(), false));
     }
 
     /** Calls back with every probe of this shard still unanswered, in host and port order (no list is built). */
@@ -401,9 +401,9 @@ public final class SynSweep implements Exchange {
         }
     }
 
-    private Event.Result result(long now, List<Long> fewSilent, int forcedExit) {
+    private Event.Result result(long now, List<Long> fewSilent, boolean interrupted) {
         return tally.result(now, new SweepTally.Sending(shardProbes, sent, sendingMicros, pass + 1, now - startedAt, settings.ratePps(),
-                settings.shard(), settings.seed()), fewSilent, forcedExit);
+                settings.shard(), settings.seed()), fewSilent, interrupted);
     }
 
     @Override
@@ -414,8 +414,8 @@ public final class SynSweep implements Exchange {
                 sending = false;
             }
             done = true;
-            Event.Result r = result(now, List.of(), 130);
-            out.emit(new Event.Result(now, 130, r.lines(), "interrupted: " + r.summary(), r.fields()));
+            Event.Result r = result(now, List.of(), true);
+            out.emit(new Event.Result(now, synack.event.Verdict.INTERRUPTED, r.lines(), "interrupted: " + r.summary(), r.fields()));
         }
     }
 

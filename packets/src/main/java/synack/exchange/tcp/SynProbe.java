@@ -84,7 +84,7 @@ public final class SynProbe implements Exchange {
         nextSendAt = now;
         roundEndsAt = Long.MAX_VALUE;
         if (roundNumber > 1) {
-            out.emit(new Event.Note(now, "info", "retry " + (roundNumber - 1) + " of " + settings.retries() + ": "
+            out.emit(new Event.Note(now, Event.Note.Kind.INFO, "retry " + (roundNumber - 1) + " of " + settings.retries() + ": "
                     + round.size() + " port" + (round.size() == 1 ? "" : "s") + " still silent", Map.of()));
         }
     }
@@ -254,7 +254,7 @@ public final class SynProbe implements Exchange {
             }
         }
         boolean ok = open == probes.size();
-        int exit = ok ? 0 : answered == 0 ? 4 : 1;
+        synack.event.Verdict exit = ok ? synack.event.Verdict.OK : answered == 0 ? synack.event.Verdict.NO_ANSWER : synack.event.Verdict.NEGATIVE;
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("ok", ok);
         f.put("host", Ip4.toString(path.peerIp()));
@@ -270,7 +270,7 @@ public final class SynProbe implements Exchange {
         if (!done) {
             done = true;
             Event.Result r = result(now);
-            out.emit(new Event.Result(now, 130, r.lines(), "interrupted", r.fields()));
+            out.emit(new Event.Result(now, synack.event.Verdict.INTERRUPTED, r.lines(), "interrupted", r.fields()));
         }
     }
 

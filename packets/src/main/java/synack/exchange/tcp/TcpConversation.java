@@ -101,12 +101,12 @@ public final class TcpConversation implements Exchange {
         }
 
         public void note(String text, long t) {
-            out.emit(new Event.Note(t, "info", text, Map.of()));
+            out.emit(new Event.Note(t, Event.Note.Kind.INFO, text, Map.of()));
         }
 
         /** A heading in the story: one per layer or phase (HTTP request, HTTP response, teardown). */
         public void section(String title, long t) {
-            out.emit(new Event.Note(t, "section", title, Map.of()));
+            out.emit(new Event.Note(t, Event.Note.Kind.SECTION, title, Map.of()));
         }
 
         /** Bulk transfer: data segments and their ACKs are told only with -v, and ACKs are delayed (every second segment). */
@@ -128,7 +128,7 @@ public final class TcpConversation implements Exchange {
             if (buffering) {
                 // an answer to the segment being processed: it leaves at once, and is told after that segment
                 long t = out.transmit(frame);
-                pending.add(new Event.Frame(t, Event.Direction.OUT, frame, annotation, routine));
+                pending.add(new Event.Frame(t, Event.Direction.OUT, frame, synack.event.Remark.of(annotation), routine));
                 return t;
             }
             long t = out.send(frame, annotation, routine);
@@ -151,7 +151,7 @@ public final class TcpConversation implements Exchange {
 
         @Override
         public void note(String kind, String text) {
-            Event e = new Event.Note(now, kind, text, Map.of());
+            Event e = new Event.Note(now, Event.Note.Kind.valueOf(kind.toUpperCase(java.util.Locale.ROOT)), text, Map.of());
             if (buffering) {
                 pending.add(e);
             } else {
@@ -175,7 +175,7 @@ public final class TcpConversation implements Exchange {
         this.out = output;
         this.now = nowMicros;
         startedAt = nowMicros;
-        out.emit(new Event.Note(nowMicros, "info", "server LISTEN (assumed: we expect a listener on port "
+        out.emit(new Event.Note(nowMicros, Event.Note.Kind.INFO, "server LISTEN (assumed: we expect a listener on port "
                 + tcp.config().remotePort() + ")", Map.of()));
         tcp.connect(nowMicros);
     }
@@ -214,7 +214,7 @@ public final class TcpConversation implements Exchange {
         }
         if (routineData && isRoutine(parsed.segment()) && tcp.state() == TcpState.ESTABLISHED && !closing
                 && !note.contains("out of order") && !note.contains("duplicate")) {
-            out.emit(new Event.Frame(frame.timeMicros(), Event.Direction.IN, frame.bytes(), note, true));
+            out.emit(new Event.Frame(frame.timeMicros(), Event.Direction.IN, frame.bytes(), synack.event.Remark.of(note), true));
         } else {
             out.shown(frame, note);
         }
@@ -306,7 +306,7 @@ public final class TcpConversation implements Exchange {
         boolean timedOut = outcome == TcpOutcome.TIMED_OUT && !everEstablished;
         boolean tcpOk = everEstablished && outcome != TcpOutcome.RESET_BY_PEER && outcome != TcpOutcome.TIMED_OUT;
         boolean ok = tcpOk && app.satisfied();
-        int exit = ok ? 0 : timedOut ? 4 : 1;
+        synack.event.Verdict exit = ok ? synack.event.Verdict.OK : timedOut ? synack.event.Verdict.NO_ANSWER : synack.event.Verdict.NEGATIVE;
         f.put("ok", ok);
         f.put("peer", Ip4.toString(path.peerIp()) + ":" + tcp.config().remotePort());
         f.put("local", Ip4.toString(path.ourIp()) + ":" + tcp.config().localPort());
@@ -350,7 +350,7 @@ public final class TcpConversation implements Exchange {
             }
             done = true;
             Event.Result r = result(nowMicros);
-            out.emit(new Event.Result(nowMicros, 130, r.lines(), "interrupted: the connection was reset", r.fields()));
+            out.emit(new Event.Result(nowMicros, synack.event.Verdict.INTERRUPTED, r.lines(), "interrupted: the connection was reset", r.fields()));
         }
     }
 

@@ -70,9 +70,9 @@ class ArpAnnounceTest {
             assertTrue(arp.isGratuitous());
         }
         assertEquals(List.of(START, START + 2_000_000), r.sent().stream().map(Event.Frame::timeMicros).toList());
-        assertEquals("announcement 2 of 2: neighbours that know 198.18.1.2 update its MAC", r.sent().get(1).annotation());
+        assertEquals("announcement 2 of 2: neighbours that know 198.18.1.2 update its MAC", r.sent().get(1).remark().text());
         Event.Result result = r.result();
-        assertEquals(0, result.exitCode());
+        assertEquals(synack.event.Verdict.OK, result.verdict());
         assertEquals(START + 2_000_000, result.timeMicros(), "done once the last is sent: nothing answers");
         assertEquals(List.of("announced 198.18.1.2 is-at 02:00:00:00:00:02 (2 gratuitous ARPs)"), result.lines());
         assertEquals(Boolean.TRUE, result.fields().get("ok"));
@@ -93,6 +93,6 @@ class ArpAnnounceTest {
         Run r = run(5, 300_000);
         assertEquals(List.of(START, START + 300_000, START + 600_000, START + 900_000, START + 1_200_000),
                 r.sent().stream().map(Event.Frame::timeMicros).toList());
-        assertEquals(0, r.result().exitCode());
+        assertEquals(synack.event.Verdict.OK, r.result().verdict());
     }
 }

@@ -92,7 +92,7 @@ class ArpProbeTest {
     void freeAfterEveryProbeAndTheWait() {
         Run r = run(RFC, null, (near, far) -> { });
         assertEquals(List.of("198.18.1.9 UNKNOWN→PROBING", "198.18.1.9 PROBING→FREE"), r.transitions());
-        assertEquals(0, r.result().exitCode());
+        assertEquals(synack.event.Verdict.OK, r.result().verdict());
         assertEquals(List.of("198.18.1.9 is free (no claim after 3 probes)"), r.result().lines());
         assertEquals("free", r.result().fields().get("state"));
         assertEquals(3, r.result().fields().get("probes"));
@@ -101,7 +101,7 @@ class ArpProbeTest {
         List<Event.Frame> out = r.frames(Event.Direction.OUT);
         assertEquals(List.of(START, START + 1_000_000, START + 2_000_000),
                 out.stream().map(Event.Frame::timeMicros).toList());
-        assertEquals("probe 3 of 3", out.get(2).annotation());
+        assertEquals("probe 3 of 3", out.get(2).remark().text());
     }
 
     @Test
@@ -133,13 +133,13 @@ class ArpProbeTest {
     void aReplyFromTheHolderMeansInUse() {
         Run r = run(RFC, ArpProbeTest::holderAnswers, (near, far) -> { });
         assertEquals(List.of("198.18.1.9 UNKNOWN→PROBING", "198.18.1.9 PROBING→IN_USE"), r.transitions());
-        assertEquals(1, r.result().exitCode());
+        assertEquals(synack.event.Verdict.NEGATIVE, r.result().verdict());
         assertEquals(List.of("198.18.1.9 is in use by 02:00:00:00:00:09"), r.result().lines());
         assertEquals("in-use", r.result().fields().get("state"));
         assertEquals("02:00:00:00:00:09", r.result().fields().get("holder"));
         assertEquals(1, r.frames(Event.Direction.OUT).size(), "no more probes once the address is taken");
         assertEquals(START + 200, r.result().timeMicros());
-        assertEquals("conflict: 02:00:00:00:00:09 holds 198.18.1.9", r.frames(Event.Direction.IN).get(0).annotation());
+        assertEquals("conflict: 02:00:00:00:00:09 holds 198.18.1.9", r.frames(Event.Direction.IN).get(0).remark().text());
     }
 
     @Test
@@ -147,7 +147,7 @@ class ArpProbeTest {
         // not an answer to us: the holder's own gratuitous announcement, heard while we probe
         byte[] announce = ArpPacket.announcement(HOLDER, CANDIDATE).toFrame(HOLDER);
         Run r = run(RFC, null, (near, far) -> near.inject(announce, START + 1_500_000));
-        assertEquals(1, r.result().exitCode());
+        assertEquals(synack.event.Verdict.NEGATIVE, r.result().verdict());
         assertEquals(START + 1_500_000, r.result().timeMicros());
         assertEquals(2, r.frames(Event.Direction.OUT).size());
     }
@@ -157,10 +157,10 @@ class ArpProbeTest {
         byte[] rivalProbe = ArpPacket.probe(RIVAL, CANDIDATE).toFrame(RIVAL);
         Run r = run(RFC, null, (near, far) -> near.inject(rivalProbe, START + 500_000));
         assertEquals(List.of("198.18.1.9 UNKNOWN→PROBING", "198.18.1.9 PROBING→IN_USE"), r.transitions());
-        assertEquals(1, r.result().exitCode());
+        assertEquals(synack.event.Verdict.NEGATIVE, r.result().verdict());
         assertEquals("02:00:00:00:00:0a", r.result().fields().get("holder"));
         assertEquals("conflict: 02:00:00:00:00:0a is probing for the same address",
-                r.frames(Event.Direction.IN).get(0).annotation());
+                r.frames(Event.Direction.IN).get(0).remark().text());
         Event.Transition t = (Event.Transition) r.events().stream()
                 .filter(e -> e instanceof Event.Transition x && x.to().equals("IN_USE")).findFirst().orElseThrow();
         assertEquals("probed by 02:00:00:00:00:0a", t.cause());
@@ -176,7 +176,7 @@ class ArpProbeTest {
             near.inject(ownAnnounce, START + 1_100_000);
         });
         assertEquals(List.of("198.18.1.9 UNKNOWN→PROBING", "198.18.1.9 PROBING→FREE"), r.transitions());
-        assertEquals(0, r.result().exitCode());
+        assertEquals(synack.event.Verdict.OK, r.result().verdict());
         assertTrue(r.frames(Event.Direction.IN).isEmpty());
     }
 
@@ -192,7 +192,7 @@ class ArpProbeTest {
             near.inject(askingForCandidate, START + 900_000); // an ordinary who-has is not a claim
             near.inject(ipv4, START + 1_200_000);
         });
-        assertEquals(0, r.result().exitCode());
+        assertEquals(synack.event.Verdict.OK, r.result().verdict());
         assertEquals(START + 4_000_000, r.result().timeMicros());
     }
 
@@ -201,10 +201,10 @@ class ArpProbeTest {
         byte[] bad = ArpPacket.probe(RIVAL, CANDIDATE).toFrame(RIVAL);
         bad[14 + 4] = 8; // hlen 8
         Run r = run(RFC, null, (near, far) -> near.inject(bad, START + 500_000));
-        assertEquals(0, r.result().exitCode());
+        assertEquals(synack.event.Verdict.OK, r.result().verdict());
         List<Event.Frame> in = r.frames(Event.Direction.IN);
         assertEquals(1, in.size());
-        assertTrue(in.get(0).annotation().startsWith("dropped: ARP for htype 1 ptype 0x0800 hlen 8"), in.get(0).annotation());
+        assertTrue(in.get(0).remark().text().startsWith("dropped: ARP for htype 1 ptype 0x0800 hlen 8"), in.get(0).remark().text());
     }
 
     @Test
@@ -215,7 +215,7 @@ class ArpProbeTest {
         new Runner(wire[0], clock, events::add).run(new ArpProbe(US, CANDIDATE, RFC),
                 () -> clock.nowMicros() >= START + 1_500_000);
         Event.Result result = (Event.Result) events.get(events.size() - 1);
-        assertEquals(130, result.exitCode());
+        assertEquals(synack.event.Verdict.INTERRUPTED, result.verdict());
         assertEquals(Boolean.FALSE, result.fields().get("ok"));
     }
 }

@@ -80,7 +80,7 @@ class ArpResolveTest {
     void reachableAfterOneRequestWithTheRoundTripTime() {
         Run r = run(List.of(GW_IP), THREE, false, Set.of(GW_IP), 0);
         assertEquals(List.of("198.18.1.1 NONE→INCOMPLETE", "198.18.1.1 INCOMPLETE→REACHABLE"), r.transitions());
-        assertEquals(0, r.result().exitCode());
+        assertEquals(synack.event.Verdict.OK, r.result().verdict());
         assertEquals(1, r.framesOut());
         assertEquals(List.of("198.18.1.1 is-at 02:00:00:00:00:01 RTT 0.200 ms"), r.result().lines());
     }
@@ -90,7 +90,7 @@ class ArpResolveTest {
         Run r = run(List.of(NOBODY), THREE, false, Set.of(), 0);
         assertEquals(List.of("198.18.1.77 NONE→INCOMPLETE", "198.18.1.77 INCOMPLETE→FAILED"), r.transitions());
         assertEquals(3, r.framesOut());
-        assertEquals(1, r.result().exitCode());
+        assertEquals(synack.event.Verdict.NEGATIVE, r.result().verdict());
         // requests at 0, 1 s, 2 s, then the 1 s wait: FAILED at 3 s
         assertEquals(START + 3_000_000, r.result().timeMicros());
     }
@@ -98,14 +98,14 @@ class ArpResolveTest {
     @Test
     void retriesRecoverALostRequest() {
         Run r = run(List.of(GW_IP), THREE, false, Set.of(GW_IP), 0.5);
-        assertEquals(0, r.result().exitCode(), r.transitions().toString());
+        assertEquals(synack.event.Verdict.OK, r.result().verdict(), r.transitions().toString());
     }
 
     @Test
     void sweepListsExactlyTheHostsThatAnswer() {
         List<Integer> targets = List.of(GW_IP, NB_IP, NOBODY);
         Run r = run(targets, new ArpResolve.Settings(2, 200_000, 300_000, 500), true, Set.of(GW_IP, NB_IP), 0);
-        assertEquals(0, r.result().exitCode());
+        assertEquals(synack.event.Verdict.OK, r.result().verdict());
         assertEquals(2, r.result().lines().size());
         assertTrue(r.result().lines().get(0).startsWith("198.18.1.1 is-at"));
         assertTrue(r.result().lines().get(1).startsWith("198.18.1.3 is-at"));
@@ -117,6 +117,6 @@ class ArpResolveTest {
     @Test
     void sweepWithNoAnswerIsANegativeAnswer() {
         Run r = run(List.of(NOBODY, NOBODY + 1), new ArpResolve.Settings(1, 0, 100_000, 500), true, Set.of(), 0);
-        assertEquals(1, r.result().exitCode());
+        assertEquals(synack.event.Verdict.NEGATIVE, r.result().verdict());
     }
 }

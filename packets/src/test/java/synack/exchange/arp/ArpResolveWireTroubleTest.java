@@ -52,7 +52,7 @@ class ArpResolveWireTroubleTest {
             List<String> out = new ArrayList<>();
             for (Event e : events) {
                 if (e instanceof Event.Frame f && f.direction() == Event.Direction.IN) {
-                    out.add(f.annotation());
+                    out.add(f.remark().text());
                 }
             }
             return out;
@@ -61,7 +61,7 @@ class ArpResolveWireTroubleTest {
         List<Event.Note> notes(String kind) {
             List<Event.Note> out = new ArrayList<>();
             for (Event e : events) {
-                if (e instanceof Event.Note n && n.kind().equals(kind)) {
+                if (e instanceof Event.Note n && n.kind().name().equalsIgnoreCase(kind)) {
                     out.add(n);
                 }
             }
@@ -96,7 +96,7 @@ class ArpResolveWireTroubleTest {
         assertEquals(List.of("198.18.1.1 NONE→INCOMPLETE", "198.18.1.1 INCOMPLETE→REACHABLE"), r.transitions());
         assertEquals(GW, r.exchange().entry(GW_IP).mac());
         assertEquals(200, r.exchange().entry(GW_IP).rttMicros());
-        assertEquals(0, r.result().exitCode());
+        assertEquals(synack.event.Verdict.OK, r.result().verdict());
     }
 
     @Test
@@ -111,7 +111,7 @@ class ArpResolveWireTroubleTest {
                 "dropped: Ethernet frame of 9 bytes is shorter than its 14-byte header"), r.incoming());
         assertEquals(List.of("198.18.1.77 NONE→INCOMPLETE", "198.18.1.77 INCOMPLETE→FAILED"), r.transitions());
         assertEquals(NeighbourState.FAILED, r.exchange().entry(NOBODY).state());
-        assertEquals(1, r.result().exitCode());
+        assertEquals(synack.event.Verdict.NEGATIVE, r.result().verdict());
     }
 
     @Test
@@ -143,6 +143,6 @@ class ArpResolveWireTroubleTest {
         byte[] stray = new ArpPacket(ArpPacket.REPLY, IMPOSTOR, Ip4.parse("198.18.1.99"), US, US_IP).toFrame(IMPOSTOR);
         Run r = run(List.of(NOBODY), Set.of(), near -> near.inject(stray, START + 100));
         assertTrue(r.incoming().isEmpty());
-        assertEquals(1, r.result().exitCode());
+        assertEquals(synack.event.Verdict.NEGATIVE, r.result().verdict());
     }
 }

@@ -41,7 +41,7 @@ class SynSweepTest {
         }
 
         Set<String> told(String state) {
-            return events.stream().filter(e -> e instanceof Event.Note n && n.kind().equals("answer")
+            return events.stream().filter(e -> e instanceof Event.Note n && n.kind() == Event.Note.Kind.ANSWER
                             && state.equals(n.fields().get("state")))
                     .map(e -> ((Event.Note) e).fields().get("host") + ":" + ((Event.Note) e).fields().get("port"))
                     .collect(Collectors.toCollection(TreeSet::new));
@@ -82,7 +82,7 @@ class SynSweepTest {
         Run r = run(peers, List.of(A), ALL_PORTS, settings(1, Shard.WHOLE, 9), 0, null);
         assertEquals(Set.of("198.18.2.2:1", "198.18.2.2:80", "198.18.2.2:8080", "198.18.2.2:65535"), r.told("open"));
         Event.Result res = r.result();
-        assertEquals(0, res.exitCode());
+        assertEquals(synack.event.Verdict.OK, res.verdict());
         assertEquals(4, res.fields().get("open"));
         assertEquals(65_536L - 6, res.fields().get("closed"));
         assertEquals(2L, res.fields().get("filtered"));
@@ -164,7 +164,7 @@ class SynSweepTest {
         Run r = run(peers, List.of(A), List.of(80, 81, 82), settings(0, Shard.WHOLE, 1), 0, null);
         assertEquals(Set.of("198.18.2.2:80"), r.told("open"));
         assertEquals(1L, r.result().fields().get("forged"));
-        assertTrue(r.events().stream().anyMatch(e -> e instanceof Event.Frame f && f.annotation().contains("did not send")));
+        assertTrue(r.events().stream().anyMatch(e -> e instanceof Event.Frame f && f.remark().text().contains("did not send")));
     }
 
     @Test
@@ -184,7 +184,7 @@ class SynSweepTest {
     void nothingAnsweringIsExitFour() {
         SimulatedHosts peers = new SimulatedHosts().host("198.18.2.2", Set.of(), Set.of(80, 81), Set.of());
         Run r = run(peers, List.of(A), List.of(80, 81), settings(1, Shard.WHOLE, 1), 0, null);
-        assertEquals(4, r.result().exitCode());
+        assertEquals(synack.event.Verdict.NO_ANSWER, r.result().verdict());
         assertEquals(4L, r.result().fields().get("sent"));
     }
 
@@ -201,7 +201,7 @@ class SynSweepTest {
                 ours.inject((t / 100) % 2 == 0 ? echo : fake, START + t);
             }
         });
-        assertEquals(0, r.result().exitCode(), r.result().summary());
+        assertEquals(synack.event.Verdict.OK, r.result().verdict(), r.result().summary());
         assertTrue(r.elapsedMicros() < 5_000_000, "ended after " + r.elapsedMicros() / 1000 + " ms of virtual time");
         assertTrue((Long) r.result().fields().get("forged") > 1000);
     }
@@ -289,7 +289,7 @@ class SynSweepTest {
         }.host("198.18.2.2", Set.of(80), Set.of(), Set.of());
         Run r = run(peers, List.of(A), List.of(80), settings(1, Shard.WHOLE, 2), 0, null);
         assertEquals(Set.of("198.18.2.2:80"), r.told("open"), "found on the retry");
-        assertTrue(r.events().stream().anyMatch(e -> e instanceof Event.Frame f && f.annotation().contains("checksum is wrong")),
+        assertTrue(r.events().stream().anyMatch(e -> e instanceof Event.Frame f && f.remark().text().contains("checksum is wrong")),
                 "the damage is told");
     }
 
