@@ -22,8 +22,27 @@ import synack.wire.MalformedFrameException;
  * too, means it is in use. The address: UNKNOWN → PROBING → FREE or IN_USE.
  */
 public final class ArpProbe implements Exchange {
-    /** RFC 5227 section 1.1: PROBE_NUM 3, PROBE_MIN 1 s, PROBE_MAX 2 s, ANNOUNCE_WAIT 2 s. */
-    public record Settings(int count, LongSupplier nextIntervalMicros, long waitMicros) {}
+    /**
+     * RFC 5227 section 1.1: PROBE_WAIT 1 s, PROBE_NUM 3, PROBE_MIN 1 s, PROBE_MAX 2 s, ANNOUNCE_WAIT 2 s.
+     * {@code firstWaitMicros}: the wait before the first probe (random in 0..PROBE_WAIT, section 2.1.1),
+     * so that hosts powered on together do not probe in lockstep.
+     */
+    public record Settings(int count, long firstWaitMicros, LongSupplier nextIntervalMicros, long waitMicros) {
+        public static final long PROBE_WAIT_MICROS = 1_000_000;
+
+        /** No wait before the first probe. */
+        public Settings(int count, LongSupplier nextIntervalMicros, long waitMicros) {
+            this(count, 0, nextIntervalMicros, waitMicros);
+        }
+
+        /** As RFC 5227 2.1.1 asks: a random wait of 0..PROBE_WAIT first, then the probes. */
+        public static Settings rfc5227(int count, LongSupplier nextIntervalMicros, long waitMicros, java.util.Random random) {
+            return new Settings(count, (long) (random.nextDouble() * PROBE_WAIT_MICROS), nextIntervalMicros, waitMicros);
+        }
+    }
+
+    /** What the address is to us: UNKNOWN → PROBING → FREE or IN_USE. */
+    public enum State { UNKNOWN, PROBING, FREE, IN_USE }
 
     private static final String WHY_PROBING = "a probe's sender address is 0.0.0.0 so that neighbours learn nothing"
             + " from it; whoever holds the address must answer (RFC 5227 2.1)";
@@ -35,7 +54,7 @@ public final class ArpProbe implements Exchange {
     private long startedAt;
     private long nextAt;
     private boolean done;
-    private String state = "UNKNOWN";
+    private State state = State.UNKNOWN;
 
     public ArpProbe(MacAddress ourMac, int candidate, Settings settings) {
         this.ourMac = ourMac;
@@ -46,7 +65,12 @@ public final class ArpProbe implements Exchange {
     @Override
     public void start(long now, Output out) {
         startedAt = now;
-        nextAt = now;
+        nextAt = now + settings.firstWaitMicros();
+        if (settings.firstWaitMicros() > 0) {
+            out.emit(new Event.Note(now, Event.Note.Kind.INFO, "waiting " + Durations.human(settings.firstWaitMicros())
+                    + " before the first probe (a random 0..PROBE_WAIT, RFC 5227 2.1.1)", Map.of("first_wait_ms",
+                    Durations.msValue(settings.firstWaitMicros()))));
+        }
         onTimer(now, out);
     }
 
@@ -59,12 +83,12 @@ public final class ArpProbe implements Exchange {
             sent++;
             out.send(ArpPacket.probe(ourMac, candidate).toFrame(ourMac), "probe " + sent + " of " + settings.count());
             if (sent == 1) {
-                move("PROBING", now, "first probe sent", WHY_PROBING, out);
+                move(State.PROBING, now, "first probe sent", WHY_PROBING, out);
             }
             nextAt = now + (sent < settings.count() ? settings.nextIntervalMicros().getAsLong() : settings.waitMicros());
             return;
         }
-        move("FREE", now, "no claim after " + sent + " probes and " + Durations.human(settings.waitMicros()),
+        move(State.FREE, now, "no claim after " + sent + " probes and " + Durations.human(settings.waitMicros()),
                 "nobody answered or probed for it, so the address may be used (then announced)", out);
         finish(now, null, out);
     }
@@ -95,13 +119,13 @@ public final class ArpProbe implements Exchange {
         }
         out.shown(frame, claims ? "conflict: " + arp.senderMac() + " holds " + Ip4.toString(candidate)
                 : "conflict: " + arp.senderMac() + " is probing for the same address");
-        move("IN_USE", frame.timeMicros(), claims ? "claimed by " + arp.senderMac() : "probed by " + arp.senderMac(),
+        move(State.IN_USE, frame.timeMicros(), claims ? "claimed by " + arp.senderMac() : "probed by " + arp.senderMac(),
                 "RFC 5227 2.1.1: another host answered for, or probes for, the address, so it must not be used", out);
         finish(frame.timeMicros(), arp.senderMac(), out);
     }
 
-    private void move(String to, long now, String cause, String why, Output out) {
-        out.emit(new Event.Transition(now, Ip4.toString(candidate), Event.Endpoint.LOCAL, state, to, cause, false, why, false));
+    private void move(State to, long now, String cause, String why, Output out) {
+        out.emit(new Event.Transition(now, Ip4.toString(candidate), Event.Endpoint.LOCAL, state.name(), to.name(), cause, false, why, false));
         state = to;
     }
 

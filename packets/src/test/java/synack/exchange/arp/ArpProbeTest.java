@@ -105,6 +105,20 @@ class ArpProbeTest {
     }
 
     @Test
+    void theFirstProbeWaitsARandomPartOfProbeWait() {
+        // RFC 5227 2.1.1: 0..PROBE_WAIT (1 s) before the first probe; the rest spaced as before
+        Run r = run(new ArpProbe.Settings(3, 412_000, () -> 1_000_000L, 2_000_000L), null, (near, far) -> { });
+        List<Event.Frame> out = r.frames(Event.Direction.OUT);
+        assertEquals(List.of(START + 412_000, START + 1_412_000, START + 2_412_000),
+                out.stream().map(Event.Frame::timeMicros).toList());
+        assertEquals(START + 4_412_000, r.result().timeMicros());
+        for (int i = 0; i < 50; i++) {
+            long w = ArpProbe.Settings.rfc5227(3, () -> 1_000_000L, 2_000_000L, new java.util.Random(i)).firstWaitMicros();
+            assertTrue(w >= 0 && w < ArpProbe.Settings.PROBE_WAIT_MICROS, "first wait " + w);
+        }
+    }
+
+    @Test
     void probesAreRfc5227Probes() throws MalformedFrameException {
         Run r = run(RFC, null, (near, far) -> { });
         for (Event.Frame f : r.frames(Event.Direction.OUT)) {
