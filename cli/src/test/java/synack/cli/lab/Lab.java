@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import synack.cli.render.EventSchema;
 
 /**
  * The real network the lab tests run against: namespaces, veths, a router, nginx and dnsmasq,
@@ -92,12 +93,20 @@ public final class Lab implements AutoCloseable {
         return synackIn("client", args);
     }
 
-    /** Runs synack in one of the lab's namespaces (client, peer, router, server, edge, ...). */
+    /**
+     * Runs synack in one of the lab's namespaces (client, peer, router, server, edge, ...). With
+     * --json every line of stdout must be a valid event of docs/events.schema.json: a key that
+     * moves fails the test that saw it, whatever that test checks itself.
+     */
     public Result synackIn(String role, String... args) {
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", get("NS_" + role.toUpperCase()), "java", "-XX:+UseSerialGC",
                 "-XX:TieredStopAtLevel=1", "-jar", jar()));
         cmd.addAll(List.of(args));
-        return run(60, cmd.toArray(new String[0]));
+        Result r = run(60, cmd.toArray(new String[0]));
+        if (List.of(args).contains("--json")) {
+            validated(r, false, args);
+        }
+        return r;
     }
 
     /** Runs any command in one of the lab's namespaces: client, peer, router, server, root, tld, auth or edge. */
@@ -133,7 +142,26 @@ public final class Lab implements AutoCloseable {
             }
         }
         assertTrue(seen, "never saw '" + marker + "':\n" + out);
-        return finishAfterSigint(p, in, out);
+        Result r = finishAfterSigint(p, in, out);
+        if (List.of(args).contains("--json")) {
+            validated(r, true, args); // stderr is merged in here: its lines do not start with '{'
+        }
+        return r;
+    }
+
+    /** Every event line of a --json run checked against docs/events.schema.json, the failure saying which run. */
+    private static void validated(Result r, boolean stderrMerged, String... args) {
+        try {
+            if (stderrMerged) {
+                EventSchema.assertEveryObjectLineValid(r.out());
+            } else {
+                EventSchema.assertEveryLineValid(r.out());
+            }
+        } catch (AssertionError e) {
+            String err = r.err().length() > 4000 ? "..." + r.err().substring(r.err().length() - 4000) : r.err();
+            throw new AssertionError("synack " + String.join(" ", args) + " (exit " + r.exit() + "): " + e.getMessage()
+                    + "--- stderr\n" + err, e);
+        }
     }
 
     static Result finishAfterSigint(Process p, BufferedReader in, StringBuilder out) throws Exception {
