@@ -21,7 +21,8 @@ class JsonTest {
         assertEquals("0.2", Json.write(0.2));
         assertEquals("null", Json.write(Double.NaN));
         assertEquals("null", Json.write(Double.POSITIVE_INFINITY));
-        assertEquals("1.0E20", Json.write(1e20));
+        assertEquals("100000000000000000000", Json.write(1e20));
+        assertEquals("0.0002", Json.write(2e-4)); // a time 200 µs in: plain decimals, never 2.0E-4
         assertEquals("12", Json.write((short) 12));
     }
 
