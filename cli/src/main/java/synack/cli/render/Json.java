@@ -25,7 +25,7 @@ public final class Json {
             double d = ((Number) v).doubleValue();
             if (Double.isFinite(d)) {
                 sb.append(d == Math.rint(d) && Math.abs(d) < 1e15 ? String.format(Locale.ROOT, "%.1f", d)
-                        : java.math.BigDecimal.valueOf(d).toPlainString()); // 0.0002, not 2.0E-4: line tools read plain decimals
+                        : java.math.BigDecimal.valueOf(d).stripTrailingZeros().toPlainString()); // 0.0002, not 2.0E-4: line tools read plain decimals
             } else {
                 sb.append("null");
             }
