@@ -140,6 +140,20 @@ class TcpLabIT {
     }
 
     @Test
+    void aNextHopThatDoesNotAnswerArpIsANegativeAnswerAsOutputMdSays() {
+        // 198.18.1.77 is on the client's own subnet and nobody holds it: the ARP phase fails.
+        // OUTPUT.md: "no ARP reply" is 1 (a negative answer), for a conversation as for arp-resolve
+        Lab.Result handshake = lab.synack("handshake", "198.18.1.77", "80");
+        assertEquals(1, handshake.exit(), handshake.toString());
+        assertTrue(handshake.out().contains("did not answer ARP"), handshake.toString());
+        Lab.Result json = lab.synack("handshake", "--json", "198.18.1.77", "80");
+        assertEquals(1, json.exit(), json.toString());
+        assertTrue(json.out().lines().reduce((a, b) -> b).orElse("").contains("\"exit\":1"), json.toString());
+        Lab.Result arp = lab.synack("arp-resolve", "-q", "-c", "1", "198.18.1.77");
+        assertEquals(arp.exit(), handshake.exit(), "arp-resolve and handshake must agree:\n" + arp + "\n" + handshake);
+    }
+
+    @Test
     void refusedAndSilentPortsGiveTheDocumentedExitCodes() {
         Lab.Result refused = lab.synack("handshake", "198.18.2.2", "81");
         assertEquals(1, refused.exit(), refused.toString());
