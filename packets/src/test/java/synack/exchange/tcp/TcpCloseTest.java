@@ -31,8 +31,8 @@ class TcpCloseTest {
         assertEquals(TWO_MSL, p.a.timeOf(TcpState.CLOSED) - p.a.timeOf(TcpState.TIME_WAIT), "TIME_WAIT lasts 2MSL");
         assertEquals(t + 20_000, p.a.timeOf(TcpState.TIME_WAIT));
         assertEquals(t + 30_000, p.b.timeOf(TcpState.CLOSED));
-        assertEquals("TIME_WAIT over", p.a.conn.closedBecause());
-        assertEquals("closed (passive close)", p.b.conn.closedBecause());
+        assertEquals(TcpOutcome.TIME_WAIT_OVER, p.a.conn.outcome());
+        assertEquals(TcpOutcome.PASSIVE_CLOSE, p.b.conn.outcome());
 
         // seq/ack arithmetic: each FIN takes one sequence number
         List<TcpPair.Sent> finsA = p.a.sentWith(TcpSegment.FIN);
@@ -48,7 +48,8 @@ class TcpCloseTest {
         assertEquals(issB + 2, finalAck.ack());
         assertEquals(issA + 2, p.a.conn.sndUna());
         assertEquals(issB + 2, p.b.conn.sndUna());
-        assertTrue(p.a.notes.stream().anyMatch(n -> n.contains("2MSL = 1000 ms")), p.a.notes.toString());
+        assertTrue(p.a.notes.stream().anyMatch(n -> n.kind() == synack.event.Event.Note.Kind.INFO && n.text().contains("2MSL = 1000 ms")),
+                p.a.notes.toString());
     }
 
     @Test
@@ -140,7 +141,7 @@ class TcpCloseTest {
             assertEquals(t + 20_000, e.timeOf(TcpState.TIME_WAIT), e.name);
             assertEquals(t + 20_000 + TWO_MSL, e.timeOf(TcpState.CLOSED), e.name);
             assertEquals(1, e.sentWith(TcpSegment.FIN).size(), e.name);
-            assertEquals("TIME_WAIT over", e.conn.closedBecause());
+            assertEquals(TcpOutcome.TIME_WAIT_OVER, e.conn.outcome());
         }
         assertEquals(issA + 2, p.a.conn.sndNxt());
         assertEquals(issB + 2, p.a.conn.rcvNxt());
@@ -197,13 +198,13 @@ class TcpCloseTest {
             assertEquals(issB + 2, s.segment().ack());
         }
         assertEquals(secondFinArrives, finalAcks.get(1).at());
-        assertTrue(p.a.comments.stream().anyMatch(c -> c.contains("2MSL restarted")), p.a.comments.toString());
+        assertTrue(p.a.arrivals.stream().anyMatch(c -> c.fin() == TcpArrival.Fin.REPEATED), p.a.arrivals.toString());
 
         assertEquals(List.of("CLOSED", "SYN_SENT", "ESTABLISHED", "FIN_WAIT_1", "FIN_WAIT_2", "TIME_WAIT", "CLOSED"),
                 p.a.states(), "one TIME_WAIT, restarted, not re-entered");
         assertEquals(secondFinArrives + TWO_MSL, p.a.timeOf(TcpState.CLOSED), "2MSL counted from the second FIN");
         assertEquals(secondFinArrives + 10_000, p.b.timeOf(TcpState.CLOSED));
-        assertEquals("closed (passive close)", p.b.conn.closedBecause());
+        assertEquals(TcpOutcome.PASSIVE_CLOSE, p.b.conn.outcome());
     }
 
     @Test
@@ -217,7 +218,8 @@ class TcpCloseTest {
         p.a.conn.abort(p.now, "test");
         assertEquals(TcpState.CLOSED, p.a.conn.state());
         assertEquals(List.of("CLOSED", "SYN_SENT", "ESTABLISHED", "CLOSED"), p.a.states());
-        assertEquals("aborted: test", p.a.conn.closedBecause());
+        assertEquals(TcpOutcome.ABORTED, p.a.conn.outcome());
+        assertEquals("aborted: test", p.a.conn.closedBecause(), "the words of the result");
         assertEquals(Long.MAX_VALUE, p.a.conn.nextDeadline());
         TcpSegment rst = p.a.lastSent().segment();
         assertEquals(TcpSegment.RST | TcpSegment.ACK, rst.flags());
@@ -227,7 +229,7 @@ class TcpCloseTest {
 
         p.runUntilIdle(TcpPair.MINUTE);
         assertEquals(List.of("CLOSED", "LISTEN", "SYN_RECEIVED", "ESTABLISHED", "CLOSED"), p.b.states());
-        assertEquals("reset by peer", p.b.conn.closedBecause());
+        assertEquals(TcpOutcome.RESET_BY_PEER, p.b.conn.outcome());
     }
 
     @Test
@@ -249,7 +251,7 @@ class TcpCloseTest {
         assertEquals(TcpState.ESTABLISHED, p.b.conn.state());
         assertEquals(sentB + 1, p.b.sent.size());
         assertEquals(rcvNxtB, p.b.lastSent().segment().ack());
-        assertTrue(p.b.comments.get(p.b.comments.size() - 1).contains("challenge ACK"), p.b.comments.toString());
+        assertEquals(TcpArrival.Kind.CHALLENGED, p.b.lastArrival().kind(), p.b.arrivals.toString());
         assertEquals(1, p.a.sent.stream().filter(s -> s.segment().data().length > 0).count(), "never retransmitted");
     }
 }
