@@ -131,6 +131,9 @@ public final class TcpConnection {
     private long lastRttMicros = -1;
     private long establishedAt = -1;
     private int lastOutOfOrder;
+    /** A FIN that came ahead of missing data: where it sits, taken once RCV.NXT reaches it (RFC 9293 3.10.7.4). */
+    private boolean finHeld;
+    private int heldFinAt;
     private boolean synTimedOut;
     private TcpSegment.Options sentSynOptions; // a retransmitted SYN repeats exactly what the first offered (RFC 7323)
 
@@ -443,9 +446,9 @@ public final class TcpConnection {
         // ---- the data
         Kind kind = Kind.ACK;
         boolean needAck = false;
-        boolean gapBefore = !outOfOrder.isEmpty(); // a segment that fills a gap is acknowledged at once (RFC 5681 4.2)
-        if (seg.data().length > 0 && (state == TcpState.ESTABLISHED || state == TcpState.FIN_WAIT_1
-                || state == TcpState.FIN_WAIT_2)) {
+        boolean gapBefore = !outOfOrder.isEmpty() || finHeld; // a segment that fills a gap is acknowledged at once (RFC 5681 4.2)
+        boolean takesData = state == TcpState.ESTABLISHED || state == TcpState.FIN_WAIT_1 || state == TcpState.FIN_WAIT_2;
+        if (seg.data().length > 0 && takesData) {
             needAck = true;
             if (seg.seq() == rcvNxt) {
                 deliver(seg.data());
@@ -479,11 +482,22 @@ public final class TcpConnection {
                 needAck = false; // taking the FIN sent the ACK
                 fin = Fin.ACCEPTED;
                 note.then().words("FIN: the peer has no more data");
-            } else if (Seq.gt(finAt, rcvNxt)) {
+            } else if (Seq.gt(finAt, rcvNxt) && takesData) {
+                // kept with the data held out of order, as Linux keeps it in its out-of-order queue
+                finHeld = true;
+                heldFinAt = finAt;
                 fin = Fin.HELD;
                 note.then().words("FIN out of order: held until the data before it arrives");
                 needAck = true;
             }
+        }
+        if (fin != Fin.ACCEPTED && finHeld && heldFinAt == rcvNxt) {
+            // this segment filled the gap before a FIN that came early
+            finHeld = false;
+            takeFin(heldFinAt, now);
+            needAck = false;
+            fin = Fin.ACCEPTED;
+            note.then().words("the FIN held at seq ").seq(heldFinAt, heldFinAt - irs).words(" is in order now: the peer has no more data");
         }
         if (needAck) {
             boolean inOrderData = kind == Kind.IN_ORDER && !seg.has(TcpSegment.FIN) && outOfOrder.isEmpty() && !gapBefore;

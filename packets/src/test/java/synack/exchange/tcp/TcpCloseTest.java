@@ -254,4 +254,68 @@ class TcpCloseTest {
         assertEquals(TcpArrival.Kind.CHALLENGED, p.b.lastArrival().kind(), p.b.arrivals.toString());
         assertEquals(1, p.a.sent.stream().filter(s -> s.segment().data().length > 0).count(), "never retransmitted");
     }
+
+    @Test
+    void aFinAheadOfMissingDataIsHeldAndTakenWhenTheGapFills() {
+        TcpPair p = TcpDataTest.pair(0x3000_0000, 0x4000_0000, 100);
+        p.handshake();
+        p.dropRule = (from, seg) -> true; // what the test provokes stays off the wire
+        int base = p.b.conn.rcvNxt();
+        int ack = p.b.conn.sndNxt();
+        byte[] data = TcpPair.pattern(200, 4);
+        // the second half arrives first, with the FIN: both wait for the first half
+        TcpArrival held = p.b.feed(p.b.segment(base + 100, ack, TcpSegment.ACK | TcpSegment.FIN,
+                java.util.Arrays.copyOfRange(data, 100, 200)));
+        assertEquals(TcpArrival.Kind.OUT_OF_ORDER, held.kind());
+        assertEquals(TcpArrival.Fin.HELD, held.fin());
+        assertEquals(TcpState.ESTABLISHED, p.b.conn.state());
+        assertEquals(base, p.b.conn.rcvNxt());
+
+        TcpArrival filled = p.b.feed(p.b.segment(base, ack, TcpSegment.ACK, java.util.Arrays.copyOfRange(data, 0, 100)));
+        assertEquals(TcpArrival.Kind.IN_ORDER, filled.kind());
+        assertEquals(TcpArrival.Fin.ACCEPTED, filled.fin(), "the held FIN is taken with the gap filled");
+        assertArrayEquals(data, p.b.received.toByteArray());
+        assertEquals(base + 201, p.b.conn.rcvNxt(), "200 bytes and the FIN");
+        assertEquals(TcpState.CLOSE_WAIT, p.b.conn.state());
+        assertEquals(base + 201, p.b.lastSent().segment().ack(), "one ACK for the data and the FIN");
+        assertEquals(List.of("SYN_SENT", "ESTABLISHED", "FIN_WAIT_1", "FIN_WAIT_2"), p.b.peerStates());
+    }
+
+    @Test
+    void aBareFinAheadOfMissingDataInFinWait2EndsInTimeWaitWhenTheGapFills() {
+        TcpPair p = new TcpPair();
+        p.handshake();
+        p.a.conn.close(p.now);
+        p.runUntilIdle(TcpPair.MINUTE);
+        assertEquals(TcpState.FIN_WAIT_2, p.a.conn.state());
+        p.dropRule = (from, seg) -> true;
+        int base = p.a.conn.rcvNxt();
+        int ack = p.a.conn.sndNxt();
+        // the peer's last 50 bytes are late; its FIN after them is not
+        TcpArrival fin = p.a.feed(p.a.segment(base + 50, ack, TcpSegment.ACK | TcpSegment.FIN, new byte[0]));
+        assertEquals(TcpArrival.Fin.HELD, fin.fin());
+        assertEquals(TcpState.FIN_WAIT_2, p.a.conn.state());
+        p.a.feed(p.a.segment(base, ack, TcpSegment.ACK, new byte[50]));
+        assertEquals(50, p.a.conn.receivedBytes());
+        assertEquals(base + 51, p.a.conn.rcvNxt());
+        assertEquals(TcpState.TIME_WAIT, p.a.conn.state());
+        assertEquals(base + 51, p.a.lastSent().segment().ack());
+    }
+
+    @Test
+    void aHeldFinIsNotTakenBeforeTheWholeGapFills() {
+        TcpPair p = TcpDataTest.pair(0x3000_0000, 0x4000_0000, 100);
+        p.handshake();
+        p.dropRule = (from, seg) -> true;
+        int base = p.b.conn.rcvNxt();
+        int ack = p.b.conn.sndNxt();
+        p.b.feed(p.b.segment(base + 200, ack, TcpSegment.ACK | TcpSegment.FIN, new byte[0]));
+        p.b.feed(p.b.segment(base, ack, TcpSegment.ACK, new byte[100])); // 100..200 still missing
+        assertEquals(TcpState.ESTABLISHED, p.b.conn.state());
+        assertEquals(base + 100, p.b.conn.rcvNxt());
+        assertEquals(base + 100, p.b.lastSent().segment().ack());
+        p.b.feed(p.b.segment(base + 100, ack, TcpSegment.ACK, new byte[100]));
+        assertEquals(TcpState.CLOSE_WAIT, p.b.conn.state());
+        assertEquals(base + 201, p.b.conn.rcvNxt());
+    }
 }
