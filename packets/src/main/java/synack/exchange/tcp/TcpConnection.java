@@ -104,8 +104,13 @@ public final class TcpConnection {
     private int sndUna;
     private int sndNxt;
     private int sndWnd;
+    /** SND.WL1, SND.WL2: the seq and ack of the segment that last set SND.WND, so an older one cannot set it again. */
+    private int sndWl1;
+    private int sndWl2;
     private int irs;
     private int rcvNxt;
+    /** RCV.WND: the window we last advertised, scaled; what arriving segments must fall within. */
+    private int rcvWnd;
     private int peerMss = 536;
     private int pathMtuMss = Integer.MAX_VALUE; // lowered by ICMP fragmentation needed (RFC 1191)
     private long lastTsMillis;
@@ -122,6 +127,7 @@ public final class TcpConnection {
     private final ByteArrayOutputStream sendBuffer = new ByteArrayOutputStream();
     private final TreeMap<Integer, byte[]> outOfOrder = new TreeMap<>((a, b) -> Integer.compare(a - b, 0));
     private final RetransmissionTimer rto;
+    private final PersistTimer persist;
     private long retransmitAt = Long.MAX_VALUE;
     private int retries;
     private long timeWaitUntil = Long.MAX_VALUE;
@@ -141,6 +147,7 @@ public final class TcpConnection {
         this.config = config;
         this.out = out;
         this.rto = new RetransmissionTimer(config.initialRtoMicros(), config.minRtoMicros(), config.maxRtoMicros());
+        this.persist = new PersistTimer(config.maxRtoMicros());
     }
 
     // ------------------------------------------------------------------ user calls (RFC 9293 3.10.1-3.10.6)
@@ -220,7 +227,7 @@ public final class TcpConnection {
     // ------------------------------------------------------------------ timers
 
     public long nextDeadline() {
-        return Math.min(Math.min(retransmitAt, timeWaitUntil), delayedAckAt);
+        return Math.min(Math.min(Math.min(retransmitAt, timeWaitUntil), delayedAckAt), persist.due());
     }
 
     /** Delayed ACKs for bulk receiving (http-get): fewer frames to send, as every modern receiver does. */
@@ -256,6 +263,26 @@ public final class TcpConnection {
                             + " ms (doubled)"));
             retransmitAt = now + rto.rto();
         }
+        if (now >= persist.due()) {
+            probeZeroWindow(now);
+        }
+    }
+
+    /** The persist timer expired: probe the zero window, or give up after as many unanswered probes as retransmissions. */
+    private void probeZeroWindow(long now) {
+        if (persist.unanswered() >= config.maxRetries()) {
+            out.note(Event.Note.Kind.WARNING, "zero window: no answer to " + persist.unanswered() + " probes: giving up");
+            persist.stop();
+            abort(now, "zero window probes unanswered");
+            outcome = TcpOutcome.TIMED_OUT;
+            return;
+        }
+        int n = persist.probed(now);
+        // the Linux probe: an empty segment one below SND.UNA, old news the peer must answer with an ACK and its window
+        int seq = sndUna - 1;
+        emit(segmentFor(seq, TcpSegment.ACK, new byte[0], now), now, Remark.builder().words("zero window: probe " + n + ", seq ")
+                .seq(seq, seq - config.iss()).words(" (one below snd.una: the peer answers with its window); next in "
+                        + persist.intervalMicros() / 1000 + " ms").build());
     }
 
     // ------------------------------------------------------------------ segment arrival (RFC 9293 3.10.7)
@@ -331,7 +358,7 @@ public final class TcpConnection {
         if (ackOk) {
             note = ours(config.iss(), 1, Reason.OUR_SYN).remark();
             acknowledge(seg.ack(), now);
-            sndWnd = seg.window(); // a SYN's window is never scaled
+            updateSendWindow(seg.window(), seg); // a SYN's window is never scaled
             peer(TcpState.SYN_RECEIVED, "it answered our SYN with SYN,ACK", true, "the server's SYN,ACK shows it is in SYN_RECEIVED");
             if (synTimedOut) {
                 rto.afterSynTimeout();
@@ -351,10 +378,12 @@ public final class TcpConnection {
 
     private TcpArrival inSynchronized(TcpSegment seg, long now) {
         int len = seg.sequenceLength();
-        int window = Math.max(1, config.receiveWindow());
+        int window = rcvWnd;
+        // RFC 9293 3.10.7.4's four cases; with a zero window only an empty segment at RCV.NXT is acceptable
         boolean acceptable = len == 0
-                ? Seq.inWindow(seg.seq(), rcvNxt, rcvNxt + window) || seg.seq() == rcvNxt
-                : Seq.inWindow(seg.seq(), rcvNxt, rcvNxt + window) || Seq.inWindow(seg.seq() + len - 1, rcvNxt, rcvNxt + window);
+                ? seg.seq() == rcvNxt || window > 0 && Seq.inWindow(seg.seq(), rcvNxt, rcvNxt + window)
+                : window > 0 && (Seq.inWindow(seg.seq(), rcvNxt, rcvNxt + window)
+                        || Seq.inWindow(seg.seq() + len - 1, rcvNxt, rcvNxt + window));
         if (!acceptable) {
             if (seg.has(TcpSegment.RST)) {
                 return TcpArrival.of(Kind.IGNORED, Remark.builder().words("ignored: RST outside the window (seq ")
@@ -399,6 +428,7 @@ public final class TcpConnection {
         if (state == TcpState.SYN_RECEIVED) {
             if (Seq.lt(sndUna, seg.ack()) && Seq.leq(seg.ack(), sndNxt)) {
                 acknowledge(seg.ack(), now);
+                updateSendWindow(seg.window() << sndShift, seg);
                 establishedAt = now;
                 peer(TcpState.ESTABLISHED, "its ACK of our SYN", false, "");
                 move(TcpState.ESTABLISHED, "ACK of our SYN received", WHY_ESTABLISHED);
@@ -439,9 +469,13 @@ public final class TcpConnection {
                 }
             }
         }
-        if (state == TcpState.ESTABLISHED || state == TcpState.CLOSE_WAIT || state == TcpState.FIN_WAIT_1
-                || state == TcpState.FIN_WAIT_2) {
-            sndWnd = seg.window() << sndShift;
+        // RFC 9293 3.10.7.4: the window moves only with an acceptable ACK from a segment no older than
+        // the one that set it last, so a segment reordered on the way cannot shrink or grow it
+        persist.answered(); // any acceptable ACK: the peer is there, whatever its window says
+        boolean windowNews = Seq.lt(sndWl1, seg.seq()) || sndWl1 == seg.seq() && Seq.leq(sndWl2, seg.ack());
+        if ((state == TcpState.ESTABLISHED || state == TcpState.CLOSE_WAIT || state == TcpState.FIN_WAIT_1
+                || state == TcpState.FIN_WAIT_2) && Seq.leq(sndUna, seg.ack()) && windowNews) {
+            updateSendWindow(seg.window() << sndShift, seg);
         }
         // ---- the data
         Kind kind = Kind.ACK;
@@ -558,6 +592,12 @@ public final class TcpConnection {
         }
     }
 
+    private void updateSendWindow(int window, TcpSegment seg) {
+        sndWnd = window;
+        sndWl1 = seg.seq();
+        sndWl2 = seg.ack();
+    }
+
     /** An out-of-order arrival is answered with the same ack again: say what is missing, and what SACK says we hold. */
     private Remark duplicateAckNote(TcpSegment ack) {
         Remark.Builder b = Remark.builder().words("duplicate ACK: ack = ").seq(rcvNxt, rcvNxt - irs)
@@ -621,6 +661,7 @@ public final class TcpConnection {
         }
         sendBuffer.reset();
         sendBuffer.writeBytes(Arrays.copyOfRange(pending, offset, pending.length));
+        watchZeroWindow(now);
         if (closeRequested && sendBuffer.size() == 0 && !finSent) {
             finSeq = sndNxt;
             finSent = true;
@@ -631,6 +672,21 @@ public final class TcpConnection {
             } else {
                 move(TcpState.LAST_ACK, "close: FIN sent", WHY_LAST_ACK);
             }
+        }
+    }
+
+    /** Data waits, nothing is in flight to draw an ACK, and the peer's window is zero: only a probe can learn it opened. */
+    private void watchZeroWindow(long now) {
+        boolean stalled = sendBuffer.size() > 0 && inFlight.isEmpty() && sndWnd == 0;
+        if (stalled && !persist.running()) {
+            persist.start(now, rto.rto());
+            out.note(Event.Note.Kind.INFO, "zero window: the peer has no room for our " + sendBuffer.size() + " queued bytes;"
+                    + " we probe it in " + persist.intervalMicros() / 1000 + " ms (persist timer, RFC 9293 3.8.6.1)");
+        } else if (!stalled && persist.running()) {
+            if (persist.probes() > 0 && sndWnd > 0) {
+                out.note(Event.Note.Kind.INFO, "zero window over: the peer has room for " + sndWnd + " bytes again");
+            }
+            persist.stop();
         }
     }
 
@@ -711,6 +767,9 @@ public final class TcpConnection {
     }
 
     private long emit(TcpSegment seg, long now, Remark annotation) {
+        if (seg.has(TcpSegment.ACK) && !seg.has(TcpSegment.RST)) {
+            rcvWnd = seg.has(TcpSegment.SYN) ? seg.window() : seg.window() << rcvShift; // a SYN's window is never scaled
+        }
         if (seg.has(TcpSegment.ACK)) {
             segmentsUnacked = 0; // any segment we send carries the ACK of everything received so far
             delayedAckAt = Long.MAX_VALUE;
@@ -878,6 +937,7 @@ public final class TcpConnection {
         retransmitAt = Long.MAX_VALUE;
         timeWaitUntil = Long.MAX_VALUE;
         delayedAckAt = Long.MAX_VALUE;
+        persist.stop();
     }
 
     private void require(TcpState s, String what) {
@@ -915,6 +975,11 @@ public final class TcpConnection {
 
     public int rcvNxt() {
         return rcvNxt;
+    }
+
+    /** SND.WND: how many bytes beyond SND.UNA the peer's window lets us have in flight. */
+    public int sendWindow() {
+        return sndWnd;
     }
 
     public long receivedBytes() {
