@@ -3,9 +3,11 @@ package synack.exchange.tcp;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import synack.event.Durations;
 import synack.event.Event;
+import synack.event.Remark;
 import synack.exchange.Exchange;
 import synack.exchange.Output;
 import synack.link.ReceivedFrame;
@@ -16,13 +18,12 @@ import synack.wire.Ip4;
 import synack.wire.Ipv4Packet;
 import synack.wire.MacAddress;
 import synack.wire.MalformedFrameException;
-import synack.wire.Seq;
 import synack.wire.TcpSegment;
 
 /**
  * Half-open probes (the SYN scan): a SYN to each port and no handshake. SYN,ACK → open, and we
  * RST so the server frees its SYN_RECEIVED slot; RST → closed; an ICMP unreachable quoting our
- * SYN → filtered (which type and code); silence after every retry → filtered. Ports are probed
+ * SYN (its ports and our ISN, RFC 5927) → filtered (which type and code); silence after every retry → filtered. Ports are probed
  * in rounds paced by {@code gap}; each round re-asks only the silent ones.
  */
 public final class SynProbe implements Exchange {
@@ -30,7 +31,14 @@ public final class SynProbe implements Exchange {
 
     public record Path(MacAddress ourMac, MacAddress nextHopMac, int ourIp, int peerIp, int sourcePort, int iss) {}
 
-    public enum Verdict { OPEN, CLOSED, FILTERED }
+    public enum Verdict {
+        OPEN, CLOSED, FILTERED;
+
+        /** The word results and transitions use ("open"), the same under every locale. */
+        public String word() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
 
     private static final class Probe {
         final int port;
@@ -113,8 +121,9 @@ public final class SynProbe implements Exchange {
         p.sent++;
         TcpSegment syn = TcpSegment.of(path.sourcePort(), p.port, path.iss(), 0, TcpSegment.SYN, 64240,
                 new TcpSegment.Options(1460, -1, false, -1, -1, List.of()), new byte[0]);
-        p.lastSentAt = out.send(frame(syn), p.sent == 1 ? "probe port " + p.port + " (ISN " + Seq.str(path.iss()) + ")"
-                : "probe port " + p.port + ", try " + p.sent);
+        p.lastSentAt = out.send(frame(syn), p.sent == 1
+                ? Remark.builder().words("probe port " + p.port + " (ISN ").seq(path.iss(), 0).words(")").build()
+                : Remark.of("probe port " + p.port + ", try " + p.sent));
         if (p.sent == 1) {
             out.emit(new Event.Transition(p.lastSentAt, "port " + p.port, Event.Endpoint.LOCAL, "UNKNOWN", "PROBING",
                     "SYN sent", false, "a SYN asks the port to open a connection; what comes back tells its state", false));
@@ -155,16 +164,18 @@ public final class SynProbe implements Exchange {
             return;
         }
         if (!seg.has(TcpSegment.ACK) || seg.ack() != path.iss() + 1) {
-            out.shown(frame, "ignored: ack " + Seq.str(seg.ack()) + " is not our ISN + 1 = " + Seq.str(path.iss() + 1));
+            out.shown(frame, Remark.builder().words("ignored: ack ").seq(seg.ack(), seg.ack() - path.iss())
+                    .words(" is not our ISN + 1 = ").seq(path.iss() + 1, 1).build());
             return;
         }
         long now = frame.timeMicros();
         if (p.verdict != null) {
-            out.shown(frame, "duplicate answer for port " + p.port + " (already " + p.verdict.name().toLowerCase() + ")");
+            out.shown(frame, "duplicate answer for port " + p.port + " (already " + p.verdict.word() + ")");
             return;
         }
         p.rtt = now - p.lastSentAt;
-        String ackMath = "ack = " + Seq.str(path.iss()) + " + 1, RTT " + Durations.ms(p.rtt);
+        Remark ackMath = Remark.builder().add(new AckArithmetic(path.iss(), 0, 1, AckArithmetic.Reason.OUR_SYN).bare())
+                .words(", RTT " + Durations.ms(p.rtt)).build();
         if (seg.has(TcpSegment.SYN)) {
             out.shown(frame, ackMath);
             out.emit(new Event.Transition(now, "server", Event.Endpoint.PEER, "LISTEN", "SYN_RECEIVED",
@@ -172,11 +183,12 @@ public final class SynProbe implements Exchange {
             verdict(p, Verdict.OPEN, "SYN,ACK", now, out);
             TcpSegment rst = TcpSegment.of(path.sourcePort(), p.port, path.iss() + 1, 0, TcpSegment.RST, 0,
                     TcpSegment.Options.NONE, new byte[0]);
-            out.send(frame(rst), "RST at seq " + Seq.str(path.iss() + 1) + ": we never complete the handshake");
+            out.send(frame(rst), Remark.builder().words("RST at seq ").seq(path.iss() + 1, 1)
+                    .words(": we never complete the handshake").build());
             out.emit(new Event.Transition(now, "server", Event.Endpoint.PEER, "SYN_RECEIVED", "LISTEN",
                     "our RST frees the half-open slot", true, "a RST in the window discards the embryonic connection", false));
         } else if (seg.has(TcpSegment.RST)) {
-            out.shown(frame, ackMath + ": nobody listens");
+            out.shown(frame, Remark.builder().add(ackMath).words(": nobody listens").build());
             verdict(p, Verdict.CLOSED, "RST", now, out);
         } else {
             out.shown(frame, "ignored: neither SYN,ACK nor RST");
@@ -189,11 +201,17 @@ public final class SynProbe implements Exchange {
     private void onIcmp(ReceivedFrame frame, Ipv4Packet ip, IcmpMessage icmp, Output out) {
         IcmpMessage.Quoted q = icmp.quoted();
         if (icmp.type() != IcmpMessage.UNREACHABLE || q == null || q.protocol() != Ipv4Packet.PROTO_TCP
-                || q.destination() != path.peerIp() || q.sourcePort() != path.sourcePort()) {
-            return;
+                || q.source() != path.ourIp() || q.destination() != path.peerIp() || q.sourcePort() != path.sourcePort()) {
+            return; // about someone else's packet
         }
         Probe p = probes.get(q.destinationPort());
         if (p == null || p.sent == 0 || p.verdict != null) {
+            return;
+        }
+        if (q.tcpSeq() != path.iss()) {
+            // RFC 5927: an error is believed only if it quotes what we sent; anyone can forge the ports
+            out.shown(frame, Remark.builder().words("ignored: it quotes seq ").seq(q.tcpSeq(), q.tcpSeq() - path.iss())
+                    .words(", not our probe's ISN ").seq(path.iss(), 0).build());
             return;
         }
         long now = frame.timeMicros();
@@ -209,7 +227,7 @@ public final class SynProbe implements Exchange {
     private void verdict(Probe p, Verdict v, String reason, long now, Output out) {
         p.verdict = v;
         p.reason = reason;
-        out.emit(new Event.Transition(now, "port " + p.port, Event.Endpoint.LOCAL, "PROBING", v.name().toLowerCase(), reason,
+        out.emit(new Event.Transition(now, "port " + p.port, Event.Endpoint.LOCAL, "PROBING", v.word(), reason,
                 false, switch (v) {
                     case OPEN -> "a SYN,ACK means a socket listens: the port is open";
                     case CLOSED -> "a RST,ACK for our SYN means the host is there but nothing listens";
@@ -236,8 +254,8 @@ public final class SynProbe implements Exchange {
         int open = 0;
         int answered = 0;
         for (Probe p : probes.values()) {
-            String state = p.verdict == null ? "unknown" : p.verdict.name().toLowerCase();
-            lines.add(String.format("%-9s %-8s %s", p.port + "/tcp", state,
+            String state = p.verdict == null ? "unknown" : p.verdict.word();
+            lines.add(String.format(Locale.ROOT, "%-9s %-8s %s", p.port + "/tcp", state,
                     p.rtt >= 0 ? p.reason + ", RTT " + Durations.ms(p.rtt) : p.reason));
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("port", p.port);
@@ -270,7 +288,7 @@ public final class SynProbe implements Exchange {
         if (!done) {
             done = true;
             Event.Result r = result(now);
-            out.emit(new Event.Result(now, synack.event.Verdict.INTERRUPTED, r.lines(), "interrupted", r.fields()));
+            out.emit(r.interrupted("interrupted"));
         }
     }
 

@@ -6,6 +6,11 @@ import java.util.Arrays;
 import java.util.Deque;
 import java.util.Map;
 import java.util.TreeMap;
+import synack.event.Event;
+import synack.event.Remark;
+import synack.exchange.tcp.AckArithmetic.Reason;
+import synack.exchange.tcp.TcpArrival.Fin;
+import synack.exchange.tcp.TcpArrival.Kind;
 import synack.wire.Seq;
 import synack.wire.TcpSegment;
 
@@ -94,13 +99,18 @@ public final class TcpConnection {
     private long delayedAckAt = Long.MAX_VALUE;
 
     private TcpState state = TcpState.CLOSED;
-    private String peerState = "LISTEN";
+    private TcpState peerState = TcpState.LISTEN;
 
     private int sndUna;
     private int sndNxt;
     private int sndWnd;
+    /** SND.WL1, SND.WL2: the seq and ack of the segment that last set SND.WND, so an older one cannot set it again. */
+    private int sndWl1;
+    private int sndWl2;
     private int irs;
     private int rcvNxt;
+    /** RCV.WND: the window we last advertised, scaled; what arriving segments must fall within. */
+    private int rcvWnd;
     private int peerMss = 536;
     private int pathMtuMss = Integer.MAX_VALUE; // lowered by ICMP fragmentation needed (RFC 1191)
     private long lastTsMillis;
@@ -117,6 +127,7 @@ public final class TcpConnection {
     private final ByteArrayOutputStream sendBuffer = new ByteArrayOutputStream();
     private final TreeMap<Integer, byte[]> outOfOrder = new TreeMap<>((a, b) -> Integer.compare(a - b, 0));
     private final RetransmissionTimer rto;
+    private final PersistTimer persist;
     private long retransmitAt = Long.MAX_VALUE;
     private int retries;
     private long timeWaitUntil = Long.MAX_VALUE;
@@ -126,6 +137,9 @@ public final class TcpConnection {
     private long lastRttMicros = -1;
     private long establishedAt = -1;
     private int lastOutOfOrder;
+    /** A FIN that came ahead of missing data: where it sits, taken once RCV.NXT reaches it (RFC 9293 3.10.7.4). */
+    private boolean finHeld;
+    private int heldFinAt;
     private boolean synTimedOut;
     private TcpSegment.Options sentSynOptions; // a retransmitted SYN repeats exactly what the first offered (RFC 7323)
 
@@ -133,6 +147,7 @@ public final class TcpConnection {
         this.config = config;
         this.out = out;
         this.rto = new RetransmissionTimer(config.initialRtoMicros(), config.minRtoMicros(), config.maxRtoMicros());
+        this.persist = new PersistTimer(config.maxRtoMicros());
     }
 
     // ------------------------------------------------------------------ user calls (RFC 9293 3.10.1-3.10.6)
@@ -144,7 +159,7 @@ public final class TcpConnection {
         sndNxt = config.iss();
         TcpSegment.Options o = new TcpSegment.Options(config.mss(), config.windowScale(), config.sackPermitted(),
                 config.timestamps() ? tsValue(now) : -1, config.timestamps() ? 0 : -1, java.util.List.of());
-        transmit(TcpSegment.SYN, new byte[0], o, now, "ISN " + Seq.str(config.iss()));
+        transmit(TcpSegment.SYN, new byte[0], o, now, Remark.builder().words("ISN ").seq(config.iss(), 0).build());
         move(TcpState.SYN_SENT, "SYN sent", WHY_SYN_SENT);
     }
 
@@ -167,8 +182,7 @@ public final class TcpConnection {
     public void close(long now) {
         switch (state) {
             case LISTEN, SYN_SENT -> {
-                inFlight.clear();
-                retransmitAt = Long.MAX_VALUE;
+                stopTimers();
                 outcome = TcpOutcome.CLOSED_BEFORE_HANDSHAKE;
                 move(TcpState.CLOSED, "close", "nothing was synchronized, so nothing to tell the peer");
             }
@@ -182,21 +196,28 @@ public final class TcpConnection {
 
     /** ABORT: send RST (if the peer knows us) and forget the connection. */
     public void abort(long now, String why) {
+        abort(now, why, TcpOutcome.ABORTED);
+    }
+
+    /** ABORT because the user stopped us (Ctrl-C): the same RST, told as an interruption. */
+    public void interrupt(long now) {
+        abort(now, "interrupted", TcpOutcome.INTERRUPTED);
+    }
+
+    private void abort(long now, String why, TcpOutcome because) {
         // RFC 9293 sends no RST from SYN_SENT; we do (seq = ISN + 1, no ACK) so that a server whose
         // SYN,ACK is already on its way does not keep a half-open connection after our Ctrl-C
         if (state.synchronizedState() || state == TcpState.SYN_SENT) {
             boolean withAck = state != TcpState.SYN_SENT;
             emit(TcpSegment.of(config.localPort(), config.remotePort(), sndNxt, withAck ? rcvNxt : 0,
                     TcpSegment.RST | (withAck ? TcpSegment.ACK : 0), 0, TcpSegment.Options.NONE, new byte[0]), now,
-                    "abort: " + why);
+                    Remark.of("abort: " + why));
             if (state.synchronizedState()) {
-                peer("CLOSED", "our RST", true, "a RST in the window makes the peer drop the connection at once");
+                peer(TcpState.CLOSED, "our RST", true, "a RST in the window makes the peer drop the connection at once");
             }
         }
-        inFlight.clear();
-        retransmitAt = Long.MAX_VALUE;
-        timeWaitUntil = Long.MAX_VALUE;
-        outcome = TcpOutcome.ABORTED;
+        stopTimers();
+        outcome = because;
         abortReason = why;
         if (state != TcpState.CLOSED) {
             move(TcpState.CLOSED, "RST sent", "an abort skips the close handshake; the peer learns from the RST");
@@ -206,7 +227,7 @@ public final class TcpConnection {
     // ------------------------------------------------------------------ timers
 
     public long nextDeadline() {
-        return Math.min(Math.min(retransmitAt, timeWaitUntil), delayedAckAt);
+        return Math.min(Math.min(Math.min(retransmitAt, timeWaitUntil), delayedAckAt), persist.due());
     }
 
     /** Delayed ACKs for bulk receiving (http-get): fewer frames to send, as every modern receiver does. */
@@ -216,7 +237,7 @@ public final class TcpConnection {
 
     public void onTimer(long now) {
         if (now >= delayedAckAt) {
-            emit(ackSegment(now), now, "delayed ACK: ack = " + Seq.str(rcvNxt));
+            emit(ackSegment(now), now, Remark.builder().words("delayed ACK: ack = ").seq(rcvNxt, rcvNxt - irs).build());
         }
         if (now >= timeWaitUntil) {
             timeWaitUntil = Long.MAX_VALUE;
@@ -226,7 +247,7 @@ public final class TcpConnection {
         }
         if (now >= retransmitAt && !inFlight.isEmpty()) {
             if (retries >= config.maxRetries()) {
-                out.note("warning", "no acknowledgment after " + retries + " retransmissions: giving up");
+                out.note(Event.Note.Kind.WARNING, "no acknowledgment after " + retries + " retransmissions: giving up");
                 retransmitAt = Long.MAX_VALUE;
                 abort(now, "retransmission limit reached");
                 outcome = TcpOutcome.TIMED_OUT;
@@ -238,37 +259,58 @@ public final class TcpConnection {
             InFlight oldest = inFlight.peekFirst();
             oldest.retransmitted = true;
             oldest.sentAt = emit(segmentFor(oldest.seq, oldest.flags, oldest.data, now), now,
-                    "retransmission " + retries + " of " + config.maxRetries() + ", RTO now " + rto.rto() / 1000 + " ms (doubled)");
+                    Remark.of("retransmission " + retries + " of " + config.maxRetries() + ", RTO now " + rto.rto() / 1000
+                            + " ms (doubled)"));
             retransmitAt = now + rto.rto();
         }
+        if (now >= persist.due()) {
+            probeZeroWindow(now);
+        }
+    }
+
+    /** The persist timer expired: probe the zero window, or give up after as many unanswered probes as retransmissions. */
+    private void probeZeroWindow(long now) {
+        if (persist.unanswered() >= config.maxRetries()) {
+            out.note(Event.Note.Kind.WARNING, "zero window: no answer to " + persist.unanswered() + " probes: giving up");
+            persist.stop();
+            abort(now, "zero window probes unanswered");
+            outcome = TcpOutcome.TIMED_OUT;
+            return;
+        }
+        int n = persist.probed(now);
+        // the Linux probe: an empty segment one below SND.UNA, old news the peer must answer with an ACK and its window
+        int seq = sndUna - 1;
+        emit(segmentFor(seq, TcpSegment.ACK, new byte[0], now), now, Remark.builder().words("zero window: probe " + n + ", seq ")
+                .seq(seq, seq - config.iss()).words(" (one below snd.una: the peer answers with its window); next in "
+                        + persist.intervalMicros() / 1000 + " ms").build());
     }
 
     // ------------------------------------------------------------------ segment arrival (RFC 9293 3.10.7)
 
-    /** Processes one arriving segment; returns a short comment on it for the narration. */
-    public String onSegment(TcpSegment seg, long now) {
+    /** Processes one arriving segment; returns what it was, with a remark on it for the narration. */
+    public TcpArrival onSegment(TcpSegment seg, long now) {
         // checksums were verified by the interface's intake: damaged segments never reach here
         return switch (state) {
-            case CLOSED -> "ignored: no connection (CLOSED)";
+            case CLOSED -> TcpArrival.of(Kind.IGNORED, "ignored: no connection (CLOSED)");
             case LISTEN -> inListen(seg, now);
             case SYN_SENT -> inSynSent(seg, now);
             default -> inSynchronized(seg, now);
         };
     }
 
-    private String inListen(TcpSegment seg, long now) {
+    private TcpArrival inListen(TcpSegment seg, long now) {
         if (seg.has(TcpSegment.RST)) {
-            return "ignored: RST in LISTEN";
+            return TcpArrival.of(Kind.IGNORED, "ignored: RST in LISTEN");
         }
         if (seg.has(TcpSegment.ACK)) {
             emit(TcpSegment.of(config.localPort(), config.remotePort(), seg.ack(), 0, TcpSegment.RST, 0,
-                    TcpSegment.Options.NONE, new byte[0]), now, "reset: an ACK to a listener acknowledges nothing");
-            return "unacceptable: ACK in LISTEN";
+                    TcpSegment.Options.NONE, new byte[0]), now, Remark.of("reset: an ACK to a listener acknowledges nothing"));
+            return TcpArrival.of(Kind.UNACCEPTABLE, "unacceptable: ACK in LISTEN");
         }
         if (!seg.has(TcpSegment.SYN)) {
-            return "ignored: no SYN";
+            return TcpArrival.of(Kind.IGNORED, "ignored: no SYN");
         }
-        peerState = "SYN_SENT";
+        peerState = TcpState.SYN_SENT;
         irs = seg.seq();
         rcvNxt = irs + 1;
         learnOptions(seg);
@@ -276,233 +318,223 @@ public final class TcpConnection {
         sndNxt = config.iss();
         TcpSegment.Options o = new TcpSegment.Options(config.mss(), seg.options().windowScale() >= 0 ? config.windowScale() : -1,
                 sackOn, timestampsOn ? tsValue(now) : -1, timestampsOn ? tsRecent : -1, java.util.List.of());
-        String note = "their ISN " + Seq.str(irs);
-        transmit(TcpSegment.SYN | TcpSegment.ACK, new byte[0], o, now,
-                "ack = " + Seq.str(irs) + " + 1 (their SYN takes one sequence number)");
+        Remark note = Remark.builder().words("their ISN ").seq(irs, 0).build();
+        transmit(TcpSegment.SYN | TcpSegment.ACK, new byte[0], o, now, theirs(irs, 1, Reason.THEIR_SYN).remark());
         move(TcpState.SYN_RECEIVED, "SYN received, SYN,ACK sent", "we answer the SYN with our own SYN and its ACK");
-        return note;
+        return TcpArrival.of(Kind.SYN, note);
     }
 
-    private String inSynSent(TcpSegment seg, long now) {
+    private TcpArrival inSynSent(TcpSegment seg, long now) {
         boolean ackOk = false;
         if (seg.has(TcpSegment.ACK)) {
             if (Seq.leq(seg.ack(), config.iss()) || Seq.gt(seg.ack(), sndNxt)) {
                 if (!seg.has(TcpSegment.RST)) {
                     emit(TcpSegment.of(config.localPort(), config.remotePort(), seg.ack(), 0, TcpSegment.RST, 0,
-                            TcpSegment.Options.NONE, new byte[0]), now, "reset: that ACK is not for our SYN");
+                            TcpSegment.Options.NONE, new byte[0]), now, Remark.of("reset: that ACK is not for our SYN"));
                 }
-                return "unacceptable: ack " + Seq.str(seg.ack()) + " is not ISN + 1 = " + Seq.str(config.iss() + 1) + " (dropped)";
+                return TcpArrival.of(Kind.UNACCEPTABLE, Remark.builder().words("unacceptable: ack ").seq(seg.ack(), seg.ack() - config.iss())
+                        .words(" is not ISN + 1 = ").seq(config.iss() + 1, 1).words(" (dropped)").build());
             }
             ackOk = true;
         }
         if (seg.has(TcpSegment.RST)) {
             if (!ackOk) {
-                return "ignored: RST without an acceptable ACK";
+                return TcpArrival.of(Kind.IGNORED, "ignored: RST without an acceptable ACK");
             }
-            inFlight.clear();
-            retransmitAt = Long.MAX_VALUE;
+            stopTimers();
             outcome = TcpOutcome.REFUSED;
-            peer("CLOSED", "RST answered our SYN", true, "no socket listens on the port, so the kernel resets the SYN");
+            peer(TcpState.CLOSED, "RST answered our SYN", true, "no socket listens on the port, so the kernel resets the SYN");
             move(TcpState.CLOSED, "RST received: connection refused", "a RST that acknowledges our SYN means nobody listens there");
-            return "connection refused: ack = " + Seq.str(config.iss()) + " + 1";
+            return TcpArrival.of(Kind.RESET, Remark.builder().words("connection refused: ").add(ours(config.iss(), 1, Reason.OUR_SYN).bare())
+                    .build());
         }
         if (!seg.has(TcpSegment.SYN)) {
-            return "ignored: neither SYN nor RST";
+            return TcpArrival.of(Kind.IGNORED, "ignored: neither SYN nor RST");
         }
         irs = seg.seq();
         rcvNxt = irs + 1;
         learnOptions(seg);
-        String note;
+        Remark note;
         if (ackOk) {
-            note = "ack = " + Seq.str(config.iss()) + " + 1 (our SYN takes one sequence number)";
+            note = ours(config.iss(), 1, Reason.OUR_SYN).remark();
             acknowledge(seg.ack(), now);
-            sndWnd = seg.window(); // a SYN's window is never scaled
-            peer("SYN_RECEIVED", "it answered our SYN with SYN,ACK", true, "the server's SYN,ACK shows it is in SYN_RECEIVED");
+            updateSendWindow(seg.window(), seg); // a SYN's window is never scaled
+            peer(TcpState.SYN_RECEIVED, "it answered our SYN with SYN,ACK", true, "the server's SYN,ACK shows it is in SYN_RECEIVED");
             if (synTimedOut) {
                 rto.afterSynTimeout();
             }
             move(TcpState.ESTABLISHED, "SYN,ACK received, ACK sent", WHY_ESTABLISHED);
-            establishedAt = emit(ackSegment(now), now, "ack = " + Seq.str(irs) + " + 1 (their SYN takes one sequence number)");
-            peer("ESTABLISHED", "our ACK completes its handshake", true, "the ACK of its SYN moves it to ESTABLISHED on arrival");
+            establishedAt = emit(ackSegment(now), now, theirs(irs, 1, Reason.THEIR_SYN).remark());
+            peer(TcpState.ESTABLISHED, "our ACK completes its handshake", true, "the ACK of its SYN moves it to ESTABLISHED on arrival");
             pump(now);
         } else {
-            note = "simultaneous open: SYN without ACK";
+            note = Remark.of("simultaneous open: SYN without ACK");
             move(TcpState.SYN_RECEIVED, "SYN received (simultaneous open)", "both sides sent SYN; each now acknowledges the other's");
             emit(segmentFor(config.iss(), TcpSegment.SYN | TcpSegment.ACK, new byte[0], now), now,
-                    "ack = " + Seq.str(irs) + " + 1");
+                    theirs(irs, 1, Reason.THEIR_SYN).bare());
         }
-        return note;
+        return TcpArrival.of(Kind.SYN, note);
     }
 
-    private String inSynchronized(TcpSegment seg, long now) {
+    private TcpArrival inSynchronized(TcpSegment seg, long now) {
         int len = seg.sequenceLength();
-        int window = Math.max(1, config.receiveWindow());
+        int window = rcvWnd;
+        // RFC 9293 3.10.7.4's four cases; with a zero window only an empty segment at RCV.NXT is acceptable
         boolean acceptable = len == 0
-                ? Seq.inWindow(seg.seq(), rcvNxt, rcvNxt + window) || seg.seq() == rcvNxt
-                : Seq.inWindow(seg.seq(), rcvNxt, rcvNxt + window) || Seq.inWindow(seg.seq() + len - 1, rcvNxt, rcvNxt + window);
+                ? seg.seq() == rcvNxt || window > 0 && Seq.inWindow(seg.seq(), rcvNxt, rcvNxt + window)
+                : window > 0 && (Seq.inWindow(seg.seq(), rcvNxt, rcvNxt + window)
+                        || Seq.inWindow(seg.seq() + len - 1, rcvNxt, rcvNxt + window));
         if (!acceptable) {
             if (seg.has(TcpSegment.RST)) {
-                return "ignored: RST outside the window (seq " + Seq.str(seg.seq()) + ", expected " + Seq.str(rcvNxt) + ")";
+                return TcpArrival.of(Kind.IGNORED, Remark.builder().words("ignored: RST outside the window (seq ")
+                        .seq(seg.seq(), seg.seq() - irs).words(", expected ").seq(rcvNxt, rcvNxt - irs).words(")").build());
             }
             if (state == TcpState.TIME_WAIT && seg.has(TcpSegment.FIN)) {
                 // the peer's FIN again: our last ACK was lost; send it again and restart 2MSL
-                emit(ackSegment(now), now, "the final ACK again: their FIN was retransmitted, so our ACK was lost");
+                emit(ackSegment(now), now, Remark.of("the final ACK again: their FIN was retransmitted, so our ACK was lost"));
                 timeWaitUntil = now + 2 * config.mslMicros();
-                return "retransmitted FIN (seq " + Seq.str(seg.seq()) + "): 2MSL restarted";
+                return new TcpArrival(Kind.UNACCEPTABLE, Fin.REPEATED, Remark.builder().words("retransmitted FIN (seq ")
+                        .seq(seg.seq(), seg.seq() - irs).words("): 2MSL restarted").build());
             }
-            emit(ackSegment(now), now, "ACK telling the peer what we expect: seq " + Seq.str(rcvNxt));
-            return "unacceptable: seq " + Seq.str(seg.seq()) + " outside the window " + Seq.str(rcvNxt) + "+" + window + " (dropped)";
+            emit(ackSegment(now), now, Remark.builder().words("ACK telling the peer what we expect: seq ")
+                    .seq(rcvNxt, rcvNxt - irs).build());
+            return TcpArrival.of(Kind.UNACCEPTABLE, Remark.builder().words("unacceptable: seq ").seq(seg.seq(), seg.seq() - irs)
+                    .words(" outside the window ").seq(rcvNxt, rcvNxt - irs).words("+" + window + " (dropped)").build());
         }
         if (seg.has(TcpSegment.RST)) {
             if (seg.seq() != rcvNxt) {
-                emit(ackSegment(now), now, "challenge ACK (RFC 5961): the RST's seq is in the window but not exact");
-                return "RST not at rcv.nxt " + Seq.str(rcvNxt) + ": answered with a challenge ACK";
+                emit(ackSegment(now), now, Remark.of("challenge ACK (RFC 5961): the RST's seq is in the window but not exact"));
+                return TcpArrival.of(Kind.CHALLENGED, Remark.builder().words("RST not at rcv.nxt ").seq(rcvNxt, rcvNxt - irs)
+                        .words(": answered with a challenge ACK").build());
             }
-            inFlight.clear();
-            retransmitAt = Long.MAX_VALUE;
-            timeWaitUntil = Long.MAX_VALUE;
+            stopTimers();
             outcome = TcpOutcome.RESET_BY_PEER;
-            peer("CLOSED", "it sent RST", false, "the peer aborted the connection");
+            peer(TcpState.CLOSED, "it sent RST", false, "the peer aborted the connection");
             move(TcpState.CLOSED, "RST received", "a RST at exactly rcv.nxt aborts the connection at once");
-            return "connection reset by peer";
+            return TcpArrival.of(Kind.RESET, "connection reset by peer");
         }
         if (seg.has(TcpSegment.SYN)) {
-            emit(ackSegment(now), now, "challenge ACK (RFC 5961): a SYN in a synchronized connection");
-            return "unexpected SYN in " + state + ": answered with a challenge ACK";
+            emit(ackSegment(now), now, Remark.of("challenge ACK (RFC 5961): a SYN in a synchronized connection"));
+            return TcpArrival.of(Kind.CHALLENGED, "unexpected SYN in " + state + ": answered with a challenge ACK");
         }
         if (!seg.has(TcpSegment.ACK)) {
-            return "ignored: no ACK flag";
+            return TcpArrival.of(Kind.IGNORED, "ignored: no ACK flag");
         }
         if (seg.options().hasTimestamps() && Seq.leq(seg.seq(), rcvNxt)) {
             tsRecent = seg.options().tsValue();
         }
-        StringBuilder note = new StringBuilder();
+        Remark.Builder note = Remark.builder();
         // ---- the ACK field
         if (state == TcpState.SYN_RECEIVED) {
             if (Seq.lt(sndUna, seg.ack()) && Seq.leq(seg.ack(), sndNxt)) {
                 acknowledge(seg.ack(), now);
+                updateSendWindow(seg.window() << sndShift, seg);
                 establishedAt = now;
-                peer("ESTABLISHED", "its ACK of our SYN", false, "");
+                peer(TcpState.ESTABLISHED, "its ACK of our SYN", false, "");
                 move(TcpState.ESTABLISHED, "ACK of our SYN received", WHY_ESTABLISHED);
             } else {
                 emit(TcpSegment.of(config.localPort(), config.remotePort(), seg.ack(), 0, TcpSegment.RST, 0,
-                        TcpSegment.Options.NONE, new byte[0]), now, "reset: that ACK is not for our SYN");
-                return "unacceptable ACK in SYN_RECEIVED";
+                        TcpSegment.Options.NONE, new byte[0]), now, Remark.of("reset: that ACK is not for our SYN"));
+                return TcpArrival.of(Kind.UNACCEPTABLE, "unacceptable ACK in SYN_RECEIVED");
             }
         } else if (Seq.gt(seg.ack(), sndNxt)) {
-            emit(ackSegment(now), now, "ACK: the peer acknowledged data we never sent");
-            return "unacceptable: ack " + Seq.str(seg.ack()) + " beyond snd.nxt " + Seq.str(sndNxt) + " (dropped)";
+            emit(ackSegment(now), now, Remark.of("ACK: the peer acknowledged data we never sent"));
+            return TcpArrival.of(Kind.UNACCEPTABLE, Remark.builder().words("unacceptable: ack ").seq(seg.ack(), seg.ack() - config.iss())
+                    .words(" beyond snd.nxt ").seq(sndNxt, sndNxt - config.iss()).words(" (dropped)").build());
         } else if (Seq.gt(seg.ack(), sndUna)) {
             int before = sndUna;
             boolean finAcked = finSent && Seq.gt(seg.ack(), finSeq);
             acknowledge(seg.ack(), now);
-            note.append("ack = ").append(Seq.str(before)).append(" + ").append(seg.ack() - before)
-                    .append(finAcked ? " (our FIN takes one sequence number)" : " (bytes we sent)");
+            note.add(ours(before, seg.ack() - before, finAcked ? Reason.OUR_FIN : Reason.OUR_DATA).remark());
             if (finAcked) {
                 switch (state) {
                     case FIN_WAIT_1 -> {
                         if (!finInOrder(seg)) {
-                            peer("CLOSE_WAIT", "it acknowledged our FIN", true, WHY_CLOSE_WAIT);
+                            peer(TcpState.CLOSE_WAIT, "it acknowledged our FIN", true, WHY_CLOSE_WAIT);
                             move(TcpState.FIN_WAIT_2, "ACK of our FIN received", WHY_FIN_WAIT_2);
                         }
                         // with its FIN in the same segment we go straight to TIME_WAIT below
                     }
                     case CLOSING -> {
-                        peer("TIME_WAIT", "our ACK of its FIN reached it", true, WHY_TIME_WAIT);
+                        peer(TcpState.TIME_WAIT, "our ACK of its FIN reached it", true, WHY_TIME_WAIT);
                         enterTimeWait(now, "ACK of our FIN received");
                     }
                     case LAST_ACK -> {
-                        peer("TIME_WAIT", "it acknowledged our FIN after sending its own", true, WHY_TIME_WAIT);
+                        peer(TcpState.TIME_WAIT, "it acknowledged our FIN after sending its own", true, WHY_TIME_WAIT);
                         outcome = TcpOutcome.PASSIVE_CLOSE;
                         move(TcpState.CLOSED, "ACK of our FIN received", "the peer had closed first; with our FIN acknowledged nothing is left");
-                        return note.toString();
+                        return TcpArrival.of(Kind.ACK, note.build());
                     }
                     default -> { }
                 }
             }
         }
-        if (state == TcpState.ESTABLISHED || state == TcpState.CLOSE_WAIT || state == TcpState.FIN_WAIT_1
-                || state == TcpState.FIN_WAIT_2) {
-            sndWnd = seg.window() << sndShift;
+        // RFC 9293 3.10.7.4: the window moves only with an acceptable ACK from a segment no older than
+        // the one that set it last, so a segment reordered on the way cannot shrink or grow it
+        persist.answered(); // any acceptable ACK: the peer is there, whatever its window says
+        boolean windowNews = Seq.lt(sndWl1, seg.seq()) || sndWl1 == seg.seq() && Seq.leq(sndWl2, seg.ack());
+        if ((state == TcpState.ESTABLISHED || state == TcpState.CLOSE_WAIT || state == TcpState.FIN_WAIT_1
+                || state == TcpState.FIN_WAIT_2) && Seq.leq(sndUna, seg.ack()) && windowNews) {
+            updateSendWindow(seg.window() << sndShift, seg);
         }
         // ---- the data
+        Kind kind = Kind.ACK;
         boolean needAck = false;
-        boolean gapBefore = !outOfOrder.isEmpty(); // a segment that fills a gap is acknowledged at once (RFC 5681 4.2)
-        if (seg.data().length > 0 && (state == TcpState.ESTABLISHED || state == TcpState.FIN_WAIT_1
-                || state == TcpState.FIN_WAIT_2)) {
+        boolean gapBefore = !outOfOrder.isEmpty() || finHeld; // a segment that fills a gap is acknowledged at once (RFC 5681 4.2)
+        boolean takesData = state == TcpState.ESTABLISHED || state == TcpState.FIN_WAIT_1 || state == TcpState.FIN_WAIT_2;
+        if (seg.data().length > 0 && takesData) {
             needAck = true;
             if (seg.seq() == rcvNxt) {
                 deliver(seg.data());
                 drainOutOfOrder();
-                appendNote(note, "data " + seg.data().length + " bytes in order");
+                kind = Kind.IN_ORDER;
+                note.then().words("data " + seg.data().length + " bytes in order");
             } else if (Seq.gt(seg.seq(), rcvNxt)) {
                 outOfOrder.put(seg.seq(), seg.data());
                 lastOutOfOrder = seg.seq();
-                appendNote(note, "out of order: expected seq " + Seq.str(rcvNxt) + ", held for reassembly");
+                kind = Kind.OUT_OF_ORDER;
+                note.then().words("out of order: expected seq ").seq(rcvNxt, rcvNxt - irs).words(", held for reassembly");
             } else {
                 int skip = rcvNxt - seg.seq();
                 if (skip < seg.data().length) {
                     deliver(Arrays.copyOfRange(seg.data(), skip, seg.data().length));
                     drainOutOfOrder();
-                    appendNote(note, "partly duplicate: " + skip + " bytes already had");
+                    kind = Kind.PARTLY_DUPLICATE;
+                    note.then().words("partly duplicate: " + skip + " bytes already had");
                 } else {
-                    appendNote(note, "duplicate data (already acknowledged)");
+                    kind = Kind.DUPLICATE;
+                    note.then().words("duplicate data (already acknowledged)");
                 }
             }
         }
         // ---- the FIN
+        Fin fin = Fin.NONE;
         if (seg.has(TcpSegment.FIN)) {
             int finAt = seg.seq() + seg.data().length;
             if (finAt == rcvNxt) {
-                rcvNxt = rcvNxt + 1;
-                needAck = false;
-                String ackNote = "ack = " + Seq.str(finAt) + " + 1 (their FIN takes one sequence number)";
-                switch (state) {
-                    case SYN_RECEIVED, ESTABLISHED -> {
-                        peer("FIN_WAIT_1", "it sent FIN: it closes first", true, "the side that closes first goes to FIN_WAIT_1");
-                        move(TcpState.CLOSE_WAIT, "FIN received", WHY_CLOSE_WAIT);
-                        emit(ackSegment(now), now, ackNote);
-                        peer("FIN_WAIT_2", "our ACK of its FIN", true, WHY_FIN_WAIT_2);
-                        if (closeRequested) {
-                            pump(now);
-                        }
-                    }
-                    case FIN_WAIT_1 -> {
-                        if (finSent && Seq.gt(sndUna, finSeq)) {
-                            peer("CLOSE_WAIT", "its FIN came with the ACK of ours", true, WHY_CLOSE_WAIT);
-                            peer("LAST_ACK", "it sent its FIN at once", true, WHY_LAST_ACK);
-                            move(TcpState.TIME_WAIT, "FIN,ACK received: our FIN acknowledged and theirs in one segment", WHY_TIME_WAIT);
-                            startTimeWait(now);
-                            emit(ackSegment(now), now, ackNote);
-                            peer("CLOSED", "our final ACK", true, "the ACK of its FIN ends its LAST_ACK");
-                            break;
-                        }
-                        peer("CLOSING", "its FIN crossed ours", true, WHY_CLOSING);
-                        move(TcpState.CLOSING, "FIN received before the ACK of ours", WHY_CLOSING);
-                        emit(ackSegment(now), now, ackNote);
-                    }
-                    case FIN_WAIT_2 -> {
-                        if (peerState.equals("CLOSE_WAIT")) {
-                            peer("LAST_ACK", "it sent its FIN", true, WHY_LAST_ACK);
-                        } else {
-                            peer("CLOSE_WAIT", "its FIN came with the ACK of ours", true, WHY_CLOSE_WAIT);
-                            peer("LAST_ACK", "it sent its FIN at once", true, WHY_LAST_ACK);
-                        }
-                        enterTimeWait(now, "FIN received, ACK sent");
-                        emit(ackSegment(now), now, ackNote);
-                        peer("CLOSED", "our final ACK", true, "the ACK of its FIN ends its LAST_ACK");
-                    }
-                    default -> emit(ackSegment(now), now, ackNote);
-                }
-                appendNote(note, "FIN: the peer has no more data");
-            } else if (Seq.gt(finAt, rcvNxt)) {
-                appendNote(note, "FIN out of order: held until the data before it arrives");
+                takeFin(finAt, now);
+                needAck = false; // taking the FIN sent the ACK
+                fin = Fin.ACCEPTED;
+                note.then().words("FIN: the peer has no more data");
+            } else if (Seq.gt(finAt, rcvNxt) && takesData) {
+                // kept with the data held out of order, as Linux keeps it in its out-of-order queue
+                finHeld = true;
+                heldFinAt = finAt;
+                fin = Fin.HELD;
+                note.then().words("FIN out of order: held until the data before it arrives");
                 needAck = true;
             }
         }
+        if (fin != Fin.ACCEPTED && finHeld && heldFinAt == rcvNxt) {
+            // this segment filled the gap before a FIN that came early
+            finHeld = false;
+            takeFin(heldFinAt, now);
+            needAck = false;
+            fin = Fin.ACCEPTED;
+            note.then().words("the FIN held at seq ").seq(heldFinAt, heldFinAt - irs).words(" is in order now: the peer has no more data");
+        }
         if (needAck) {
-            boolean inOrderData = seg.data().length > 0 && !seg.has(TcpSegment.FIN) && outOfOrder.isEmpty() && !gapBefore
-                    && note.indexOf("in order") >= 0;
+            boolean inOrderData = kind == Kind.IN_ORDER && !seg.has(TcpSegment.FIN) && outOfOrder.isEmpty() && !gapBefore;
             if (delayedAckMicros > 0 && inOrderData && ++segmentsUnacked < 2) {
                 if (delayedAckAt == Long.MAX_VALUE) {
                     delayedAckAt = now + delayedAckMicros;
@@ -510,32 +542,84 @@ public final class TcpConnection {
             } else {
                 TcpSegment ack = ackSegment(now);
                 emit(ack, now, Seq.gt(seg.seq(), rcvNxt) ? duplicateAckNote(ack)
-                        : "ack = " + Seq.str(seg.seq()) + " + " + (rcvNxt - seg.seq()));
+                        : theirs(seg.seq(), rcvNxt - seg.seq(), Reason.THEIR_DATA).bare());
             }
         }
         pump(now);
-        return note.toString();
+        return new TcpArrival(kind, fin, note.build());
+    }
+
+    /** The peer's FIN at {@code finAt} = RCV.NXT: it takes one sequence number; we acknowledge it and move on. */
+    private void takeFin(int finAt, long now) {
+        rcvNxt = rcvNxt + 1;
+        Remark ackNote = theirs(finAt, 1, Reason.THEIR_FIN).remark();
+        switch (state) {
+            case SYN_RECEIVED, ESTABLISHED -> {
+                peer(TcpState.FIN_WAIT_1, "it sent FIN: it closes first", true, "the side that closes first goes to FIN_WAIT_1");
+                move(TcpState.CLOSE_WAIT, "FIN received", WHY_CLOSE_WAIT);
+                emit(ackSegment(now), now, ackNote);
+                peer(TcpState.FIN_WAIT_2, "our ACK of its FIN", true, WHY_FIN_WAIT_2);
+                if (closeRequested) {
+                    pump(now);
+                }
+            }
+            case FIN_WAIT_1 -> {
+                if (finSent && Seq.gt(sndUna, finSeq)) {
+                    peer(TcpState.CLOSE_WAIT, "its FIN came with the ACK of ours", true, WHY_CLOSE_WAIT);
+                    peer(TcpState.LAST_ACK, "it sent its FIN at once", true, WHY_LAST_ACK);
+                    move(TcpState.TIME_WAIT, "FIN,ACK received: our FIN acknowledged and theirs in one segment", WHY_TIME_WAIT);
+                    startTimeWait(now);
+                    emit(ackSegment(now), now, ackNote);
+                    peer(TcpState.CLOSED, "our final ACK", true, "the ACK of its FIN ends its LAST_ACK");
+                    return;
+                }
+                peer(TcpState.CLOSING, "its FIN crossed ours", true, WHY_CLOSING);
+                move(TcpState.CLOSING, "FIN received before the ACK of ours", WHY_CLOSING);
+                emit(ackSegment(now), now, ackNote);
+            }
+            case FIN_WAIT_2 -> {
+                if (peerState == TcpState.CLOSE_WAIT) {
+                    peer(TcpState.LAST_ACK, "it sent its FIN", true, WHY_LAST_ACK);
+                } else {
+                    peer(TcpState.CLOSE_WAIT, "its FIN came with the ACK of ours", true, WHY_CLOSE_WAIT);
+                    peer(TcpState.LAST_ACK, "it sent its FIN at once", true, WHY_LAST_ACK);
+                }
+                enterTimeWait(now, "FIN received, ACK sent");
+                emit(ackSegment(now), now, ackNote);
+                peer(TcpState.CLOSED, "our final ACK", true, "the ACK of its FIN ends its LAST_ACK");
+            }
+            default -> emit(ackSegment(now), now, ackNote);
+        }
+    }
+
+    private void updateSendWindow(int window, TcpSegment seg) {
+        sndWnd = window;
+        sndWl1 = seg.seq();
+        sndWl2 = seg.ack();
     }
 
     /** An out-of-order arrival is answered with the same ack again: say what is missing, and what SACK says we hold. */
-    private String duplicateAckNote(TcpSegment ack) {
-        StringBuilder sb = new StringBuilder("duplicate ACK: ack = " + Seq.str(rcvNxt) + " again, the bytes from "
-                + Seq.str(rcvNxt) + " are missing");
+    private Remark duplicateAckNote(TcpSegment ack) {
+        Remark.Builder b = Remark.builder().words("duplicate ACK: ack = ").seq(rcvNxt, rcvNxt - irs)
+                .words(" again, the bytes from ").seq(rcvNxt, rcvNxt - irs).words(" are missing");
         if (!ack.options().sack().isEmpty()) {
-            sb.append("; SACK: we hold");
-            for (int[] b : ack.options().sack()) {
-                sb.append(' ').append(Seq.str(b[0])).append('-').append(Seq.str(b[1]))
-                        .append(" (").append(b[1] - b[0]).append(" bytes)");
+            b.words("; SACK: we hold");
+            for (int[] block : ack.options().sack()) {
+                b.words(" ").seq(block[0], block[0] - irs).words("-").seq(block[1], block[1] - irs)
+                        .words(" (" + (block[1] - block[0]) + " bytes)");
             }
         }
-        return sb.toString();
+        return b.build();
     }
 
-    private static void appendNote(StringBuilder sb, String s) {
-        if (sb.length() > 0) {
-            sb.append("; ");
-        }
-        sb.append(s);
+    /** ack = one of our sequence numbers + n. */
+    private AckArithmetic ours(int base, long n, Reason reason) {
+        return new AckArithmetic(base, base - config.iss(), n, reason);
+    }
+
+    /** ack = one of the peer's sequence numbers + n. */
+    private AckArithmetic theirs(int base, long n, Reason reason) {
+        return new AckArithmetic(base, base - irs, n, reason);
     }
 
     private boolean finInOrder(TcpSegment seg) {
@@ -549,7 +633,7 @@ public final class TcpConnection {
 
     private void startTimeWait(long now) {
         timeWaitUntil = now + 2 * config.mslMicros();
-        out.note("info", "TIME_WAIT lasts 2MSL = " + (2 * config.mslMicros() / 1000) + " ms here"
+        out.note(Event.Note.Kind.INFO, "TIME_WAIT lasts 2MSL = " + (2 * config.mslMicros() / 1000) + " ms here"
                 + (config.mslMicros() < 30_000_000 ? " (shortened; RFC 9293 suggests MSL = 2 min, Linux waits 60 s; --msl sets it)" : ""));
     }
 
@@ -570,18 +654,19 @@ public final class TcpConnection {
                 break;
             }
             byte[] chunk = Arrays.copyOfRange(pending, offset, offset + size);
-            transmit(TcpSegment.ACK | TcpSegment.PSH, chunk, null, now, "data " + size + " bytes, seq " + Seq.str(sndNxt)
-                    + " → next seq " + Seq.str(sndNxt + size));
+            transmit(TcpSegment.ACK | TcpSegment.PSH, chunk, null, now, Remark.builder().words("data " + size + " bytes, seq ")
+                    .seq(sndNxt, sndNxt - config.iss()).words(" → next seq ").seq(sndNxt + size, sndNxt + size - config.iss()).build());
             offset += size;
             inFlightBytes += size;
         }
         sendBuffer.reset();
         sendBuffer.writeBytes(Arrays.copyOfRange(pending, offset, pending.length));
+        watchZeroWindow(now);
         if (closeRequested && sendBuffer.size() == 0 && !finSent) {
             finSeq = sndNxt;
             finSent = true;
-            transmit(TcpSegment.FIN | TcpSegment.ACK, new byte[0], null, now, "FIN at seq " + Seq.str(finSeq)
-                    + ": it takes one sequence number");
+            transmit(TcpSegment.FIN | TcpSegment.ACK, new byte[0], null, now, Remark.builder().words("FIN at seq ")
+                    .seq(finSeq, finSeq - config.iss()).words(": it takes one sequence number").build());
             if (state == TcpState.ESTABLISHED) {
                 move(TcpState.FIN_WAIT_1, "close: FIN sent", WHY_FIN_WAIT_1);
             } else {
@@ -590,8 +675,23 @@ public final class TcpConnection {
         }
     }
 
+    /** Data waits, nothing is in flight to draw an ACK, and the peer's window is zero: only a probe can learn it opened. */
+    private void watchZeroWindow(long now) {
+        boolean stalled = sendBuffer.size() > 0 && inFlight.isEmpty() && sndWnd == 0;
+        if (stalled && !persist.running()) {
+            persist.start(now, rto.rto());
+            out.note(Event.Note.Kind.INFO, "zero window: the peer has no room for our " + sendBuffer.size() + " queued bytes;"
+                    + " we probe it in " + persist.intervalMicros() / 1000 + " ms (persist timer, RFC 9293 3.8.6.1)");
+        } else if (!stalled && persist.running()) {
+            if (persist.probes() > 0 && sndWnd > 0) {
+                out.note(Event.Note.Kind.INFO, "zero window over: the peer has room for " + sndWnd + " bytes again");
+            }
+            persist.stop();
+        }
+    }
+
     /** Sends a segment that takes sequence space and keeps it for retransmission. */
-    private void transmit(int flags, byte[] data, TcpSegment.Options synOptions, long now, String annotation) {
+    private void transmit(int flags, byte[] data, TcpSegment.Options synOptions, long now, Remark annotation) {
         TcpSegment seg = synOptions != null
                 ? TcpSegment.of(config.localPort(), config.remotePort(), sndNxt, (flags & TcpSegment.ACK) != 0 ? rcvNxt : 0,
                         flags, Math.min(65535, config.receiveWindow()), synOptions, data)
@@ -666,7 +766,10 @@ public final class TcpConnection {
         return blocks.size() > max ? blocks.subList(0, max) : blocks;
     }
 
-    private long emit(TcpSegment seg, long now, String annotation) {
+    private long emit(TcpSegment seg, long now, Remark annotation) {
+        if (seg.has(TcpSegment.ACK) && !seg.has(TcpSegment.RST)) {
+            rcvWnd = seg.has(TcpSegment.SYN) ? seg.window() : seg.window() << rcvShift; // a SYN's window is never scaled
+        }
         if (seg.has(TcpSegment.ACK)) {
             segmentsUnacked = 0; // any segment we send carries the ACK of everything received so far
             delayedAckAt = Long.MAX_VALUE;
@@ -749,38 +852,38 @@ public final class TcpConnection {
     // ------------------------------------------------------------------ ICMP errors (RFC 1122 4.2.3.9, RFC 5461, RFC 1191)
 
     /** What an ICMP error about this connection did: told, and maybe the end of it. */
-    public String onIcmpUnreachable(int code, int nextHopMtu, int quotedSeq, String meaning, long now) {
+    public Remark onIcmpUnreachable(int code, int nextHopMtu, int quotedSeq, String meaning, long now) {
         // RFC 5927: only an error quoting a sequence number we sent and not yet acknowledged is believed
         boolean inFlightSeq = Seq.inWindow(quotedSeq, sndUna, sndNxt) || quotedSeq == sndUna;
         if (state == TcpState.CLOSED || !inFlightSeq) {
-            return "ignored: it quotes seq " + Seq.str(quotedSeq) + ", not one we have in flight";
+            return Remark.builder().words("ignored: it quotes seq ").seq(quotedSeq, quotedSeq - config.iss())
+                    .words(", not one we have in flight").build();
         }
         if (code == 4) {
             return pathMtu(nextHopMtu, now);
         }
         if (state == TcpState.SYN_SENT || state == TcpState.SYN_RECEIVED) {
             // RFC 5461 (as Linux does): an unreachable while connecting ends the attempt at once
-            inFlight.clear();
-            retransmitAt = Long.MAX_VALUE;
+            stopTimers();
             outcome = code == 2 || code == 3 ? TcpOutcome.REFUSED : TcpOutcome.UNREACHABLE;
             move(TcpState.CLOSED, "ICMP " + meaning + " received",
                     "the network says our " + (state == TcpState.SYN_SENT ? "SYN" : "SYN,ACK")
                             + " cannot be delivered: retrying would only wait for the same answer (RFC 5461)");
-            return "connection " + (code == 3 ? "refused" : "failed") + ": " + meaning + " — no more SYNs";
+            return Remark.of("connection " + (code == 3 ? "refused" : "failed") + ": " + meaning + " — no more SYNs");
         }
-        return "a soft error in " + state + ": RFC 1122 4.2.3.9 says not to abort an established connection on it;"
-                + " retransmission goes on";
+        return Remark.of("a soft error in " + state + ": RFC 1122 4.2.3.9 says not to abort an established connection on it;"
+                + " retransmission goes on");
     }
 
     /** RFC 1191: the path takes packets of at most {@code mtu} bytes; resend what was too big, in smaller segments. */
-    private String pathMtu(int mtu, long now) {
+    private Remark pathMtu(int mtu, long now) {
         // an old router that sends no MTU: the Internet's minimum datagram; and never below Linux's
         // min_pmtu (552), so a forged "mtu 68" cannot shrink us to 16-byte segments
         int newMss = Math.max(552, mtu >= 68 ? mtu : 576) - 40;
         if (newMss >= Math.min(peerMss, pathMtuMss)) {
-            return pathMtuMss <= newMss
+            return Remark.of(pathMtuMss <= newMss
                     ? "fragmentation needed (mtu " + mtu + ") for a segment sent before we lowered the path MTU: already sent again in pieces"
-                    : "fragmentation needed, next hop MTU " + mtu + ": our segments already fit";
+                    : "fragmentation needed, next hop MTU " + mtu + ": our segments already fit");
         }
         pathMtuMss = newMss;
         int size = sendMss();
@@ -804,27 +907,37 @@ public final class TcpConnection {
         inFlight.clear();
         inFlight.addAll(resend);
         for (InFlight f : pieces) {
-            f.sentAt = emit(segmentFor(f.seq, f.flags, f.data, now), now, "resent within the path MTU: "
-                    + f.data.length + " bytes, seq " + Seq.str(f.seq));
+            f.sentAt = emit(segmentFor(f.seq, f.flags, f.data, now), now, Remark.builder().words("resent within the path MTU: "
+                    + f.data.length + " bytes, seq ").seq(f.seq, f.seq - config.iss()).build());
         }
         retransmitAt = now + rto.rto();
-        return "fragmentation needed: the path takes " + mtu + " bytes, so segments now carry at most " + size
-                + " data bytes (" + newMss + " MSS less options); what was too big is sent again in pieces";
+        return Remark.of("fragmentation needed: the path takes " + mtu + " bytes, so segments now carry at most " + size
+                + " data bytes (" + newMss + " MSS less options); what was too big is sent again in pieces");
     }
 
     private void move(TcpState to, String cause, String why) {
         TcpState from = state;
         state = to;
-        out.transition(false, from.name(), to.name(), cause, false, why);
+        out.transition(false, from, to, cause, false, why);
     }
 
-    private void peer(String to, String cause, boolean inferred, String why) {
-        if (peerState.equals(to)) {
+    /** What the wire implies of the peer's state (or shows, when {@code inferred} is false). */
+    private void peer(TcpState to, String cause, boolean inferred, String why) {
+        if (peerState == to) {
             return;
         }
-        String from = peerState;
+        TcpState from = peerState;
         peerState = to;
         out.transition(true, from, to, cause, inferred, why);
+    }
+
+    /** The connection is over: nothing is left to send again, wait out or acknowledge. */
+    private void stopTimers() {
+        inFlight.clear();
+        retransmitAt = Long.MAX_VALUE;
+        timeWaitUntil = Long.MAX_VALUE;
+        delayedAckAt = Long.MAX_VALUE;
+        persist.stop();
     }
 
     private void require(TcpState s, String what) {
@@ -839,7 +952,8 @@ public final class TcpConnection {
         return state;
     }
 
-    public String peerState() {
+    /** The peer's state as the wire implies it (it starts as LISTEN, assumed). */
+    public TcpState peerState() {
         return peerState;
     }
 
@@ -863,6 +977,11 @@ public final class TcpConnection {
         return rcvNxt;
     }
 
+    /** SND.WND: how many bytes beyond SND.UNA the peer's window lets us have in flight. */
+    public int sendWindow() {
+        return sndWnd;
+    }
+
     public long receivedBytes() {
         return received;
     }
@@ -884,7 +1003,7 @@ public final class TcpConnection {
         return outcome;
     }
 
-    /** The outcome in the words results use ("aborted: why" for an abort). */
+    /** The outcome in the words results use ("aborted: why" for an abort); decide from {@link #outcome()}, not from these. */
     public String closedBecause() {
         return outcome == TcpOutcome.ABORTED ? "aborted: " + abortReason : outcome.text();
     }

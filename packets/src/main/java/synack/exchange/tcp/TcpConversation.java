@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.function.Predicate;
 import synack.event.Durations;
 import synack.event.Event;
+import synack.event.Remark;
+import synack.event.Verdict;
 import synack.exchange.Exchange;
 import synack.exchange.Output;
 import synack.link.ReceivedFrame;
@@ -122,13 +124,13 @@ public final class TcpConversation implements Exchange {
 
     private final class Listener implements TcpListener {
         @Override
-        public long send(TcpSegment segment, String annotation) {
+        public long send(TcpSegment segment, Remark annotation) {
             byte[] frame = Frames.tcp(path.ourMac(), path.nextHopMac(), path.ourIp(), path.peerIp(), ipId++ & 0xffff, segment);
             boolean routine = routineData && isRoutine(segment) && tcp.state() == TcpState.ESTABLISHED && !closing;
             if (buffering) {
                 // an answer to the segment being processed: it leaves at once, and is told after that segment
                 long t = out.transmit(frame);
-                pending.add(new Event.Frame(t, Event.Direction.OUT, frame, synack.event.Remark.of(annotation), routine));
+                pending.add(new Event.Frame(t, Event.Direction.OUT, frame, annotation, routine));
                 return t;
             }
             long t = out.send(frame, annotation, routine);
@@ -139,9 +141,9 @@ public final class TcpConversation implements Exchange {
         }
 
         @Override
-        public void transition(boolean peer, String from, String to, String cause, boolean inferred, String why) {
+        public void transition(boolean peer, TcpState from, TcpState to, String cause, boolean inferred, String why) {
             Event e = new Event.Transition(now, peer ? "server" : "client", peer ? Event.Endpoint.PEER : Event.Endpoint.LOCAL,
-                    from, to, cause, inferred, why, false);
+                    from.name(), to.name(), cause, inferred, why, false);
             if (buffering) {
                 pending.add(e);
             } else {
@@ -150,8 +152,8 @@ public final class TcpConversation implements Exchange {
         }
 
         @Override
-        public void note(String kind, String text) {
-            Event e = new Event.Note(now, Event.Note.Kind.valueOf(kind.toUpperCase(java.util.Locale.ROOT)), text, Map.of());
+        public void note(Event.Note.Kind kind, String text) {
+            Event e = new Event.Note(now, kind, text, Map.of());
             if (buffering) {
                 pending.add(e);
             } else {
@@ -202,19 +204,20 @@ public final class TcpConversation implements Exchange {
         }
         TcpState before = tcp.state();
         buffering = true;
-        String note;
+        TcpArrival arrival;
         try {
-            note = tcp.onSegment(parsed.segment(), now);
+            arrival = tcp.onSegment(parsed.segment(), now);
         } finally {
             buffering = false;
         }
+        Remark note = arrival.remark();
         if (before == TcpState.SYN_SENT && tcp.state() == TcpState.ESTABLISHED) {
             synAckRtt = now - synSentAt;
-            note = note + ", RTT " + Durations.ms(synAckRtt);
+            note = Remark.builder().add(note).words(", RTT " + Durations.ms(synAckRtt)).build();
         }
         if (routineData && isRoutine(parsed.segment()) && tcp.state() == TcpState.ESTABLISHED && !closing
-                && !note.contains("out of order") && !note.contains("duplicate")) {
-            out.emit(new Event.Frame(frame.timeMicros(), Event.Direction.IN, frame.bytes(), synack.event.Remark.of(note), true));
+                && !outOfTheOrdinary(arrival.kind())) {
+            out.emit(new Event.Frame(frame.timeMicros(), Event.Direction.IN, frame.bytes(), note, true));
         } else {
             out.shown(frame, note);
         }
@@ -241,6 +244,11 @@ public final class TcpConversation implements Exchange {
         checkDone(now);
     }
 
+    /** Data that came out of order or again: worth telling even in the routine of a bulk transfer. */
+    private static boolean outOfTheOrdinary(TcpArrival.Kind kind) {
+        return kind == TcpArrival.Kind.OUT_OF_ORDER || kind == TcpArrival.Kind.DUPLICATE || kind == TcpArrival.Kind.PARTLY_DUPLICATE;
+    }
+
     /** Sends the buffered answers and events in the order they belong: after the segment that caused them. */
     private void flushPending() {
         for (Event e : pending) {
@@ -263,7 +271,7 @@ public final class TcpConversation implements Exchange {
             return; // about someone else's packet
         }
         buffering = true;
-        String note;
+        Remark note;
         try {
             note = tcp.onIcmpUnreachable(m.code(), m.nextHopMtu(), q.tcpSeq(), m.meaning() + " from "
                     + Ip4.toString(icmp.ip().source()), now);
@@ -301,13 +309,9 @@ public final class TcpConversation implements Exchange {
     private Event.Result result(long t) {
         Map<String, Object> f = new LinkedHashMap<>();
         String why = tcp.closedBecause();
-        TcpOutcome outcome = tcp.outcome();
-        boolean refused = outcome == TcpOutcome.REFUSED;
-        boolean timedOut = outcome == TcpOutcome.TIMED_OUT && !everEstablished;
-        boolean tcpOk = everEstablished && outcome != TcpOutcome.RESET_BY_PEER && outcome != TcpOutcome.TIMED_OUT;
-        boolean ok = tcpOk && app.satisfied();
-        synack.event.Verdict exit = ok ? synack.event.Verdict.OK : timedOut ? synack.event.Verdict.NO_ANSWER : synack.event.Verdict.NEGATIVE;
-        f.put("ok", ok);
+        boolean refused = tcp.outcome() == TcpOutcome.REFUSED;
+        Verdict verdict = verdict(tcp.outcome());
+        f.put("ok", verdict == Verdict.OK);
         f.put("peer", Ip4.toString(path.peerIp()) + ":" + tcp.config().remotePort());
         f.put("local", Ip4.toString(path.ourIp()) + ":" + tcp.config().localPort());
         f.put("established", everEstablished);
@@ -338,7 +342,18 @@ public final class TcpConversation implements Exchange {
         }
         List<String> lines = new ArrayList<>(List.of(line));
         app.describe(f, lines);
-        return new Event.Result(t, exit, lines, null, f);
+        return new Event.Result(t, verdict, lines, null, f);
+    }
+
+    /** What the connection's end amounts to; the application's own check decides a clean close. */
+    private Verdict verdict(TcpOutcome outcome) {
+        return switch (outcome) {
+            case TIME_WAIT_OVER, PASSIVE_CLOSE, ABORTED -> everEstablished && app.satisfied() ? Verdict.OK : Verdict.NEGATIVE;
+            // silence after every retry; once it had answered the handshake, the peer gave an answer, then failed us
+            case TIMED_OUT -> everEstablished ? Verdict.NEGATIVE : Verdict.NO_ANSWER;
+            case INTERRUPTED -> Verdict.INTERRUPTED;
+            case REFUSED, RESET_BY_PEER, UNREACHABLE, CLOSED_BEFORE_HANDSHAKE, OPEN -> Verdict.NEGATIVE;
+        };
     }
 
     @Override
@@ -346,11 +361,10 @@ public final class TcpConversation implements Exchange {
         now = nowMicros;
         if (!done) {
             if (tcp.state() != TcpState.CLOSED) {
-                tcp.abort(nowMicros, "interrupted");
+                tcp.interrupt(nowMicros);
             }
             done = true;
-            Event.Result r = result(nowMicros);
-            out.emit(new Event.Result(nowMicros, synack.event.Verdict.INTERRUPTED, r.lines(), "interrupted: the connection was reset", r.fields()));
+            out.emit(result(nowMicros).interrupted("interrupted: the connection was reset"));
         }
     }
 

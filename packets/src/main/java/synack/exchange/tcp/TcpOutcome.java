@@ -1,6 +1,6 @@
 package synack.exchange.tcp;
 
-/** How a connection ended (or that it has not): what the commands' results and exit codes are decided from. */
+/** How a connection ended (or that it has not): what the commands' results and verdicts are decided from. */
 public enum TcpOutcome {
     OPEN(""),
     TIME_WAIT_OVER("TIME_WAIT over"),
@@ -10,7 +10,9 @@ public enum TcpOutcome {
     UNREACHABLE("unreachable"),
     RESET_BY_PEER("reset by peer"),
     TIMED_OUT("timed out"),
-    ABORTED("aborted");
+    ABORTED("aborted"),
+    /** Stopped by the user (Ctrl-C): we sent RST. The words are those of the abort it is. */
+    INTERRUPTED("aborted: interrupted");
 
     private final String text;
 

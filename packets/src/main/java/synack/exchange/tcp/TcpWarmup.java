@@ -58,16 +58,16 @@ public final class TcpWarmup {
     private static TcpListener sink(Deque<byte[]> queue, MacAddress mac, int from, int to) {
         return new TcpListener() {
             @Override
-            public long send(TcpSegment segment, String annotation) {
+            public long send(TcpSegment segment, synack.event.Remark annotation) {
                 queue.add(Frames.tcp(mac, mac, from, to, 1, segment));
                 return 0;
             }
 
             @Override
-            public void transition(boolean peer, String f, String t, String cause, boolean inferred, String why) {}
+            public void transition(boolean peer, TcpState f, TcpState t, String cause, boolean inferred, String why) {}
 
             @Override
-            public void note(String kind, String text) {}
+            public void note(synack.event.Event.Note.Kind kind, String text) {}
         };
     }
 }

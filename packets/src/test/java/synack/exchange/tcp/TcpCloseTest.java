@@ -31,8 +31,8 @@ class TcpCloseTest {
         assertEquals(TWO_MSL, p.a.timeOf(TcpState.CLOSED) - p.a.timeOf(TcpState.TIME_WAIT), "TIME_WAIT lasts 2MSL");
         assertEquals(t + 20_000, p.a.timeOf(TcpState.TIME_WAIT));
         assertEquals(t + 30_000, p.b.timeOf(TcpState.CLOSED));
-        assertEquals("TIME_WAIT over", p.a.conn.closedBecause());
-        assertEquals("closed (passive close)", p.b.conn.closedBecause());
+        assertEquals(TcpOutcome.TIME_WAIT_OVER, p.a.conn.outcome());
+        assertEquals(TcpOutcome.PASSIVE_CLOSE, p.b.conn.outcome());
 
         // seq/ack arithmetic: each FIN takes one sequence number
         List<TcpPair.Sent> finsA = p.a.sentWith(TcpSegment.FIN);
@@ -48,7 +48,8 @@ class TcpCloseTest {
         assertEquals(issB + 2, finalAck.ack());
         assertEquals(issA + 2, p.a.conn.sndUna());
         assertEquals(issB + 2, p.b.conn.sndUna());
-        assertTrue(p.a.notes.stream().anyMatch(n -> n.contains("2MSL = 1000 ms")), p.a.notes.toString());
+        assertTrue(p.a.notes.stream().anyMatch(n -> n.kind() == synack.event.Event.Note.Kind.INFO && n.text().contains("2MSL = 1000 ms")),
+                p.a.notes.toString());
     }
 
     @Test
@@ -140,7 +141,7 @@ class TcpCloseTest {
             assertEquals(t + 20_000, e.timeOf(TcpState.TIME_WAIT), e.name);
             assertEquals(t + 20_000 + TWO_MSL, e.timeOf(TcpState.CLOSED), e.name);
             assertEquals(1, e.sentWith(TcpSegment.FIN).size(), e.name);
-            assertEquals("TIME_WAIT over", e.conn.closedBecause());
+            assertEquals(TcpOutcome.TIME_WAIT_OVER, e.conn.outcome());
         }
         assertEquals(issA + 2, p.a.conn.sndNxt());
         assertEquals(issB + 2, p.a.conn.rcvNxt());
@@ -197,13 +198,13 @@ class TcpCloseTest {
             assertEquals(issB + 2, s.segment().ack());
         }
         assertEquals(secondFinArrives, finalAcks.get(1).at());
-        assertTrue(p.a.comments.stream().anyMatch(c -> c.contains("2MSL restarted")), p.a.comments.toString());
+        assertTrue(p.a.arrivals.stream().anyMatch(c -> c.fin() == TcpArrival.Fin.REPEATED), p.a.arrivals.toString());
 
         assertEquals(List.of("CLOSED", "SYN_SENT", "ESTABLISHED", "FIN_WAIT_1", "FIN_WAIT_2", "TIME_WAIT", "CLOSED"),
                 p.a.states(), "one TIME_WAIT, restarted, not re-entered");
         assertEquals(secondFinArrives + TWO_MSL, p.a.timeOf(TcpState.CLOSED), "2MSL counted from the second FIN");
         assertEquals(secondFinArrives + 10_000, p.b.timeOf(TcpState.CLOSED));
-        assertEquals("closed (passive close)", p.b.conn.closedBecause());
+        assertEquals(TcpOutcome.PASSIVE_CLOSE, p.b.conn.outcome());
     }
 
     @Test
@@ -217,7 +218,8 @@ class TcpCloseTest {
         p.a.conn.abort(p.now, "test");
         assertEquals(TcpState.CLOSED, p.a.conn.state());
         assertEquals(List.of("CLOSED", "SYN_SENT", "ESTABLISHED", "CLOSED"), p.a.states());
-        assertEquals("aborted: test", p.a.conn.closedBecause());
+        assertEquals(TcpOutcome.ABORTED, p.a.conn.outcome());
+        assertEquals("aborted: test", p.a.conn.closedBecause(), "the words of the result");
         assertEquals(Long.MAX_VALUE, p.a.conn.nextDeadline());
         TcpSegment rst = p.a.lastSent().segment();
         assertEquals(TcpSegment.RST | TcpSegment.ACK, rst.flags());
@@ -227,7 +229,7 @@ class TcpCloseTest {
 
         p.runUntilIdle(TcpPair.MINUTE);
         assertEquals(List.of("CLOSED", "LISTEN", "SYN_RECEIVED", "ESTABLISHED", "CLOSED"), p.b.states());
-        assertEquals("reset by peer", p.b.conn.closedBecause());
+        assertEquals(TcpOutcome.RESET_BY_PEER, p.b.conn.outcome());
     }
 
     @Test
@@ -249,7 +251,71 @@ class TcpCloseTest {
         assertEquals(TcpState.ESTABLISHED, p.b.conn.state());
         assertEquals(sentB + 1, p.b.sent.size());
         assertEquals(rcvNxtB, p.b.lastSent().segment().ack());
-        assertTrue(p.b.comments.get(p.b.comments.size() - 1).contains("challenge ACK"), p.b.comments.toString());
+        assertEquals(TcpArrival.Kind.CHALLENGED, p.b.lastArrival().kind(), p.b.arrivals.toString());
         assertEquals(1, p.a.sent.stream().filter(s -> s.segment().data().length > 0).count(), "never retransmitted");
+    }
+
+    @Test
+    void aFinAheadOfMissingDataIsHeldAndTakenWhenTheGapFills() {
+        TcpPair p = TcpDataTest.pair(0x3000_0000, 0x4000_0000, 100);
+        p.handshake();
+        p.dropRule = (from, seg) -> true; // what the test provokes stays off the wire
+        int base = p.b.conn.rcvNxt();
+        int ack = p.b.conn.sndNxt();
+        byte[] data = TcpPair.pattern(200, 4);
+        // the second half arrives first, with the FIN: both wait for the first half
+        TcpArrival held = p.b.feed(p.b.segment(base + 100, ack, TcpSegment.ACK | TcpSegment.FIN,
+                java.util.Arrays.copyOfRange(data, 100, 200)));
+        assertEquals(TcpArrival.Kind.OUT_OF_ORDER, held.kind());
+        assertEquals(TcpArrival.Fin.HELD, held.fin());
+        assertEquals(TcpState.ESTABLISHED, p.b.conn.state());
+        assertEquals(base, p.b.conn.rcvNxt());
+
+        TcpArrival filled = p.b.feed(p.b.segment(base, ack, TcpSegment.ACK, java.util.Arrays.copyOfRange(data, 0, 100)));
+        assertEquals(TcpArrival.Kind.IN_ORDER, filled.kind());
+        assertEquals(TcpArrival.Fin.ACCEPTED, filled.fin(), "the held FIN is taken with the gap filled");
+        assertArrayEquals(data, p.b.received.toByteArray());
+        assertEquals(base + 201, p.b.conn.rcvNxt(), "200 bytes and the FIN");
+        assertEquals(TcpState.CLOSE_WAIT, p.b.conn.state());
+        assertEquals(base + 201, p.b.lastSent().segment().ack(), "one ACK for the data and the FIN");
+        assertEquals(List.of("SYN_SENT", "ESTABLISHED", "FIN_WAIT_1", "FIN_WAIT_2"), p.b.peerStates());
+    }
+
+    @Test
+    void aBareFinAheadOfMissingDataInFinWait2EndsInTimeWaitWhenTheGapFills() {
+        TcpPair p = new TcpPair();
+        p.handshake();
+        p.a.conn.close(p.now);
+        p.runUntilIdle(TcpPair.MINUTE);
+        assertEquals(TcpState.FIN_WAIT_2, p.a.conn.state());
+        p.dropRule = (from, seg) -> true;
+        int base = p.a.conn.rcvNxt();
+        int ack = p.a.conn.sndNxt();
+        // the peer's last 50 bytes are late; its FIN after them is not
+        TcpArrival fin = p.a.feed(p.a.segment(base + 50, ack, TcpSegment.ACK | TcpSegment.FIN, new byte[0]));
+        assertEquals(TcpArrival.Fin.HELD, fin.fin());
+        assertEquals(TcpState.FIN_WAIT_2, p.a.conn.state());
+        p.a.feed(p.a.segment(base, ack, TcpSegment.ACK, new byte[50]));
+        assertEquals(50, p.a.conn.receivedBytes());
+        assertEquals(base + 51, p.a.conn.rcvNxt());
+        assertEquals(TcpState.TIME_WAIT, p.a.conn.state());
+        assertEquals(base + 51, p.a.lastSent().segment().ack());
+    }
+
+    @Test
+    void aHeldFinIsNotTakenBeforeTheWholeGapFills() {
+        TcpPair p = TcpDataTest.pair(0x3000_0000, 0x4000_0000, 100);
+        p.handshake();
+        p.dropRule = (from, seg) -> true;
+        int base = p.b.conn.rcvNxt();
+        int ack = p.b.conn.sndNxt();
+        p.b.feed(p.b.segment(base + 200, ack, TcpSegment.ACK | TcpSegment.FIN, new byte[0]));
+        p.b.feed(p.b.segment(base, ack, TcpSegment.ACK, new byte[100])); // 100..200 still missing
+        assertEquals(TcpState.ESTABLISHED, p.b.conn.state());
+        assertEquals(base + 100, p.b.conn.rcvNxt());
+        assertEquals(base + 100, p.b.lastSent().segment().ack());
+        p.b.feed(p.b.segment(base + 100, ack, TcpSegment.ACK, new byte[100]));
+        assertEquals(TcpState.CLOSE_WAIT, p.b.conn.state());
+        assertEquals(base + 201, p.b.conn.rcvNxt());
     }
 }

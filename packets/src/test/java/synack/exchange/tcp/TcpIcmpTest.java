@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import synack.event.Remark;
 
 /** ICMP errors about our segments: RFC 5461 in SYN_SENT, RFC 1122's soft errors, RFC 1191 path MTU. */
 class TcpIcmpTest {
@@ -13,8 +14,8 @@ class TcpIcmpTest {
         TcpPair p = new TcpPair();
         p.a.conn.connect(p.now);
         p.clearWire();
-        String note = p.a.conn.onIcmpUnreachable(3, 0, p.a.conn.iss(), "port unreachable", p.now);
-        assertEquals(TcpState.CLOSED, p.a.conn.state(), note);
+        Remark note = p.a.conn.onIcmpUnreachable(3, 0, p.a.conn.iss(), "port unreachable", p.now);
+        assertEquals(TcpState.CLOSED, p.a.conn.state(), note.text());
         assertEquals(TcpOutcome.REFUSED, p.a.conn.outcome());
         assertEquals(Long.MAX_VALUE, p.a.conn.nextDeadline(), "no more SYNs");
     }
@@ -34,8 +35,9 @@ class TcpIcmpTest {
     void anErrorQuotingASequenceNumberWeDidNotSendIsIgnored() {
         TcpPair p = new TcpPair();
         p.a.conn.connect(p.now);
-        String note = p.a.conn.onIcmpUnreachable(3, 0, p.a.conn.iss() + 5000, "port unreachable", p.now);
-        assertTrue(note.startsWith("ignored"), note);
+        Remark note = p.a.conn.onIcmpUnreachable(3, 0, p.a.conn.iss() + 5000, "port unreachable", p.now);
+        assertTrue(note.text().startsWith("ignored"), note.text());
+        assertTrue(note.text(true).contains("seq 5000,"), "the quoted seq is one of ours, relative to our ISN: " + note.text(true));
         assertEquals(TcpState.SYN_SENT, p.a.conn.state());
     }
 

@@ -10,6 +10,8 @@ import java.util.PriorityQueue;
 import java.util.Random;
 import java.util.function.BiPredicate;
 import java.util.function.BooleanSupplier;
+import synack.event.Event;
+import synack.event.Remark;
 import synack.wire.MalformedFrameException;
 import synack.wire.TcpSegment;
 
@@ -31,7 +33,14 @@ final class TcpPair {
 
     record Transition(long at, boolean peer, String from, String to, String cause, boolean inferred) {}
 
-    record Sent(long at, TcpSegment segment, String annotation) {}
+    record Sent(long at, TcpSegment segment, Remark remark) {
+        /** The remark's words, numbers absolute. */
+        String annotation() {
+            return remark.text();
+        }
+    }
+
+    record Note(Event.Note.Kind kind, String text) {}
 
     private record Packet(long arrivesAt, long order, End from, End to, byte[] bytes) {}
 
@@ -43,8 +52,9 @@ final class TcpPair {
         TcpConnection conn;
         final List<Transition> transitions = new ArrayList<>();
         final List<Sent> sent = new ArrayList<>();
-        final List<String> notes = new ArrayList<>();
-        final List<String> comments = new ArrayList<>();
+        final List<Note> notes = new ArrayList<>();
+        /** What each segment that reached this side was, in order. */
+        final List<TcpArrival> arrivals = new ArrayList<>();
         final ByteArrayOutputStream received = new ByteArrayOutputStream();
         int deliveries;
         /** When set, this side closes as soon as it is in CLOSE_WAIT (a passive close). */
@@ -56,20 +66,20 @@ final class TcpPair {
         }
 
         @Override
-        public long send(TcpSegment segment, String annotation) {
-            sent.add(new Sent(now, segment, annotation));
+        public long send(TcpSegment segment, Remark remark) {
+            sent.add(new Sent(now, segment, remark));
             transmit(this, segment);
             return now;
         }
 
         @Override
-        public void transition(boolean peer, String from, String to, String cause, boolean inferred, String why) {
-            transitions.add(new Transition(now, peer, from, to, cause, inferred));
+        public void transition(boolean peer, TcpState from, TcpState to, String cause, boolean inferred, String why) {
+            transitions.add(new Transition(now, peer, from.name(), to.name(), cause, inferred));
         }
 
         @Override
-        public void note(String kind, String text) {
-            notes.add(kind + ": " + text);
+        public void note(Event.Note.Kind kind, String text) {
+            notes.add(new Note(kind, text));
         }
 
         @Override
@@ -131,10 +141,25 @@ final class TcpPair {
         }
 
         /** Hands a segment straight to this side's connection, now, bypassing the wire. */
-        String feed(TcpSegment segment) {
-            String c = conn.onSegment(segment, now);
-            comments.add(c);
+        TcpArrival feed(TcpSegment segment) {
+            TcpArrival c = conn.onSegment(segment, now);
+            arrivals.add(c);
             return c;
+        }
+
+        TcpArrival lastArrival() {
+            return arrivals.get(arrivals.size() - 1);
+        }
+
+        /** The sent segments with these flags exactly, in order. */
+        List<Sent> sentExactly(int flags) {
+            List<Sent> r = new ArrayList<>();
+            for (Sent s : sent) {
+                if (s.segment().flags() == flags) {
+                    r.add(s);
+                }
+            }
+            return r;
         }
 
         TcpSegment segment(int seq, int ack, int flags, byte[] data) {
@@ -275,7 +300,7 @@ final class TcpPair {
             } catch (MalformedFrameException e) {
                 throw new AssertionError("our own segment does not parse", e);
             }
-            p.to().comments.add(p.to().conn.onSegment(seg, now));
+            p.to().arrivals.add(p.to().conn.onSegment(seg, now));
         } else {
             for (End e : List.of(a, b)) {
                 if (e.conn.nextDeadline() <= now) {

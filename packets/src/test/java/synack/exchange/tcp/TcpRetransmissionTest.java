@@ -37,9 +37,9 @@ class TcpRetransmissionTest {
         assertEquals(TcpState.CLOSED, p.a.conn.state());
         assertEquals(List.of("CLOSED", "SYN_SENT", "CLOSED"), p.a.states());
         assertEquals(t0 + 63 * S, p.a.timeOf(TcpState.CLOSED), "gives up one RTO (32 s) after the last SYN");
-        assertEquals("timed out", p.a.conn.closedBecause());
-        assertTrue(p.a.notes.stream().anyMatch(n -> n.startsWith("warning") && n.contains("giving up")
-                && n.contains("5 retransmissions")), p.a.notes.toString());
+        assertEquals(TcpOutcome.TIMED_OUT, p.a.conn.outcome());
+        assertTrue(p.a.notes.stream().anyMatch(n -> n.kind() == synack.event.Event.Note.Kind.WARNING && n.text().contains("giving up")
+                && n.text().contains("5 retransmissions")), p.a.notes.toString());
         assertEquals(Long.MAX_VALUE, p.a.conn.nextDeadline());
         assertEquals(TcpState.LISTEN, p.b.conn.state());
     }
@@ -56,7 +56,7 @@ class TcpRetransmissionTest {
         long t0 = TcpPair.T0;
         assertEquals(List.of(t0, t0 + 300_000, t0 + 900_000), at);
         assertEquals(t0 + 2_100_000, p.a.timeOf(TcpState.CLOSED));
-        assertEquals("timed out", p.a.conn.closedBecause());
+        assertEquals(TcpOutcome.TIMED_OUT, p.a.conn.outcome());
     }
 
     @Test
