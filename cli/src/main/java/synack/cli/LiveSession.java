@@ -41,15 +41,6 @@ public final class LiveSession implements AutoCloseable {
         this.err = err;
     }
 
-    public static LiveSession open(LiveOptions options, Renderer renderer, LocalInterface via, String bpfFilter) {
-        return open(options, renderer, via, bpfFilter, PcapLink.Capture.WHOLE);
-    }
-
-    public static LiveSession open(LiveOptions options, Renderer renderer, LocalInterface via, String bpfFilter,
-                                   PcapLink.Capture capture) {
-        return open(LiveHost.KERNEL, options, renderer, via, bpfFilter, capture, System.err);
-    }
-
     /** @param err where a cleanup that failed is told (the command's stderr) */
     public static LiveSession open(LiveHost host, LiveOptions options, Renderer renderer, LocalInterface via, String bpfFilter,
                                    PcapLink.Capture capture, PrintStream err) {

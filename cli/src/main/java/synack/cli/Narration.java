@@ -11,14 +11,6 @@ import synack.cli.render.TextRenderer;
 public final class Narration {
     private Narration() {}
 
-    public static Renderer forOptions(LiveOptions o, String command, long startMicros) {
-        return forOptions(o, false, command, startMicros);
-    }
-
-    public static Renderer forOptions(LiveOptions o, boolean relativeSeq, String command, long startMicros) {
-        return forOptions(o, relativeSeq, command, startMicros, System.out, System.err);
-    }
-
     /** @param out the command's stdout, @param err its stderr (picocli's, see {@link LiveRun#of}) */
     public static Renderer forOptions(LiveOptions o, boolean relativeSeq, String command, long startMicros, PrintStream out,
                                       PrintStream err) {

@@ -60,16 +60,16 @@ class ExitCodeEdgeTest {
     @Test
     void inputParsedByTheLibraryIsAUsageErrorWhenItIsTheUsersMistake() {
         // each of these is an IllegalArgumentException inside packets, turned into a UsageProblem at the CLI's boundary
-        InProcess.run("arp-resolve", "198.18.1.300").oneLine(ExitCodes.USAGE);
-        InProcess.run("arp-resolve", "198.18.0.0/8").oneLine(ExitCodes.USAGE);
-        InProcess.run("syn-probe", "198.18.2.2", "-p", "80-70").oneLine(ExitCodes.USAGE);
-        InProcess.run("syn-probe", "198.18.2.2", "--top-ports", "0").oneLine(ExitCodes.USAGE);
-        InProcess.run("syn-probe", "198.18.2.2", "-p-", "--shard", "1/0").oneLine(ExitCodes.USAGE);
-        InProcess.run("syn-probe", "198.18.2.0-300", "-p", "80").oneLine(ExitCodes.USAGE);
-        InProcess.run("dns-resolve", "-t", "BOGUS", "x.test").oneLine(ExitCodes.USAGE);
-        InProcess.run("dns-resolve", "--expect", "nothing", "x.test").oneLine(ExitCodes.USAGE);
-        InProcess.run("dns-resolve", "--port", "70000", "-i", "nosuch0", "@198.18.2.2", "x.test").oneLine(ExitCodes.USAGE);
-        InProcess.run("http-get", "ftp://x.test/").oneLine(ExitCodes.USAGE);
-        InProcess.run("http-get", "-H", "no colon", "http://x.test/").oneLine(ExitCodes.USAGE);
+        InProcess.run(CommandsInProcessTest.withNoSuchInterface("arp-resolve", "198.18.1.300")).oneLine(ExitCodes.USAGE);
+        InProcess.run(CommandsInProcessTest.withNoSuchInterface("arp-resolve", "198.18.0.0/8")).oneLine(ExitCodes.USAGE);
+        InProcess.run(CommandsInProcessTest.withNoSuchInterface("syn-probe", "198.18.2.2", "-p", "80-70")).oneLine(ExitCodes.USAGE);
+        InProcess.run(CommandsInProcessTest.withNoSuchInterface("syn-probe", "198.18.2.2", "--top-ports", "0")).oneLine(ExitCodes.USAGE);
+        InProcess.run(CommandsInProcessTest.withNoSuchInterface("syn-probe", "198.18.2.2", "-p-", "--shard", "1/0")).oneLine(ExitCodes.USAGE);
+        InProcess.run(CommandsInProcessTest.withNoSuchInterface("syn-probe", "198.18.2.0-300", "-p", "80")).oneLine(ExitCodes.USAGE);
+        InProcess.run(CommandsInProcessTest.withNoSuchInterface("dns-resolve", "-t", "BOGUS", "x.test")).oneLine(ExitCodes.USAGE);
+        InProcess.run(CommandsInProcessTest.withNoSuchInterface("dns-resolve", "--expect", "nothing", "x.test")).oneLine(ExitCodes.USAGE);
+        InProcess.run(CommandsInProcessTest.withNoSuchInterface("dns-resolve", "--port", "70000", "@198.18.2.2", "x.test")).oneLine(ExitCodes.USAGE);
+        InProcess.run(CommandsInProcessTest.withNoSuchInterface("http-get", "ftp://x.test/")).oneLine(ExitCodes.USAGE);
+        InProcess.run(CommandsInProcessTest.withNoSuchInterface("http-get", "-H", "no colon", "http://x.test/")).oneLine(ExitCodes.USAGE);
     }
 }
