@@ -83,6 +83,9 @@ class CommandsInProcessTest {
         assertEquals(0, h.code());
         assertTrue(h.out().contains("Usage: synack"), h.toString());
         assertEquals("", h.err());
+        InProcess.Outcome helpCommand = InProcess.run("help", "handshake");
+        assertEquals(0, helpCommand.code(), helpCommand.toString());
+        assertTrue(helpCommand.out().contains("Usage: synack handshake"), helpCommand.toString());
         for (String command : List.of("arp-resolve", "dns-resolve", "handshake", "fin-teardown", "syn-probe", "http-get", "shell",
                 "demo", "lab", "install")) {
             InProcess.Outcome o = InProcess.run(command, "--help");

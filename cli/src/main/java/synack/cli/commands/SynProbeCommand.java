@@ -125,8 +125,8 @@ public final class SynProbeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ScanFormat scanFormat = parse(() -> ScanFormat.parse(format));
-        Set<SynSweep.State> states = show == null ? EnumSet.of(SynSweep.State.OPEN) : parse(() -> states(show));
+        ScanFormat scanFormat = ScanFormat.parse(format);
+        Set<SynSweep.State> states = show == null ? EnumSet.of(SynSweep.State.OPEN) : states(show);
         Shard part = shard == null ? Shard.WHOLE : parse(() -> Shard.parse(shard));
         List<Integer> portList = portList();
         long pps = rate != null ? rate : 0;
@@ -171,6 +171,7 @@ public final class SynProbeCommand implements Callable<Integer> {
         T get();
     }
 
+    /** The library's parsers (ports, targets, shards) answer a bad text with an IllegalArgumentException: here it is the user's. */
     private static <T> T parse(Parse<T> p) {
         try {
             return p.get();
@@ -187,7 +188,7 @@ public final class SynProbeCommand implements Callable<Integer> {
                 case "open" -> out.add(SynSweep.State.OPEN);
                 case "closed" -> out.add(SynSweep.State.CLOSED);
                 case "filtered" -> out.add(SynSweep.State.FILTERED);
-                default -> throw new IllegalArgumentException("--show takes open, closed, filtered or all, not '" + n + "'");
+                default -> throw new UsageProblem("--show takes open, closed, filtered or all, not '" + n + "'");
             }
         }
         return out;
