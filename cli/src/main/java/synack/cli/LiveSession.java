@@ -1,6 +1,7 @@
 package synack.cli;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
@@ -14,7 +15,6 @@ import synack.iface.Interface;
 import synack.link.Link;
 import synack.link.PcapFileWriter;
 import synack.link.PcapLink;
-import synack.link.Privileges;
 import synack.link.RecordingLink;
 import synack.net.LocalInterface;
 
@@ -22,25 +22,29 @@ import synack.net.LocalInterface;
  * A live capture on one interface for the length of a command: checks privilege, opens pcap
  * with a filter, records to -w, runs one or more exchanges (earlier ones as phases of the
  * story), and on close — also on Ctrl-C — releases everything it was given to clean up.
+ * {@link LiveRun} opens it as a flow declares; the host it captures on is a {@link LiveHost}.
  */
 public final class LiveSession implements AutoCloseable {
     private final Renderer renderer;
     private final Interface link;
+    private final LiveHost host;
+    private final Clock clock;
+    private final PrintStream err;
     private final Deque<AutoCloseable> cleanups = new ArrayDeque<>();
     private boolean closed;
 
-    private LiveSession(Renderer renderer, Interface link) {
+    private LiveSession(Renderer renderer, Interface link, LiveHost host, PrintStream err) {
         this.renderer = renderer;
         this.link = link;
+        this.host = host;
+        this.clock = host.clock();
+        this.err = err;
     }
 
-    public static LiveSession open(LiveOptions options, Renderer renderer, LocalInterface via, String bpfFilter) {
-        return open(options, renderer, via, bpfFilter, PcapLink.Capture.WHOLE);
-    }
-
-    public static LiveSession open(LiveOptions options, Renderer renderer, LocalInterface via, String bpfFilter,
-                                   PcapLink.Capture capture) {
-        Privileges.requireRawSockets();
+    /** @param err where a cleanup that failed is told (the command's stderr) */
+    public static LiveSession open(LiveHost host, LiveOptions options, Renderer renderer, LocalInterface via, String bpfFilter,
+                                   PcapLink.Capture capture, PrintStream err) {
+        host.requireRawSockets();
         PcapFileWriter writer = null;
         if (options.pcapFile != null) {
             try {
@@ -53,11 +57,11 @@ public final class LiveSession implements AutoCloseable {
         try {
             // a later fragment carries no ports, so an exchange's "src port 53" misses it: take them
             // all (they are rare) and let the interface's reassembly put the datagram together
-            Link link = PcapLink.open(via.name(), "(" + bpfFilter + ")" + laterFragmentsTo(via), capture);
+            Link link = host.capture(via.name(), "(" + bpfFilter + ")" + laterFragmentsTo(via), capture);
             if (writer != null) {
-                link = new RecordingLink(link, writer, Clock.SYSTEM);
+                link = new RecordingLink(link, writer, host.clock());
             }
-            return new LiveSession(renderer, new Interface(link, via.mtu(), Clock.SYSTEM));
+            return new LiveSession(renderer, new Interface(link, via.mtu(), host.clock()), host, err);
         } catch (RuntimeException e) {
             if (writer != null) {
                 writer.close();
@@ -76,6 +80,11 @@ public final class LiveSession implements AutoCloseable {
         return hosts.length() == 0 ? "" : " or (ip[6:2] & 0x1fff != 0 and (" + hosts + "))";
     }
 
+    /** The time of the host the session captures on (the stamps its frames carry). */
+    public long now() {
+        return clock.nowMicros();
+    }
+
     /** With -S ADDR that no interface holds, we answer ARP for it, whatever the exchange. */
     public void answerArpFor(int ip, synack.wire.MacAddress mac) {
         link.answerArpFor(ip, mac);
@@ -88,7 +97,7 @@ public final class LiveSession implements AutoCloseable {
      */
     public void claimUdpPort(int ip, int port) {
         if (claimedUdp.add(((long) ip << 16) | port)) { // several lookups of one session may share a port
-            onClose(synack.iface.UdpPortClaim.claim(ip, port));
+            onClose(host.holdUdpPort(ip, port));
         }
     }
 
@@ -100,7 +109,7 @@ public final class LiveSession implements AutoCloseable {
     }
 
     public void header(String text, Map<String, Object> fields) {
-        renderer.accept(new Event.Note(Clock.SYSTEM.nowMicros(), Event.Note.Kind.HEADER, text, fields));
+        renderer.accept(new Event.Note(clock.nowMicros(), Event.Note.Kind.HEADER, text, fields));
     }
 
     /** Runs the command's main exchange; its result is the command's result. Returns the exit code. */
@@ -110,11 +119,8 @@ public final class LiveSession implements AutoCloseable {
 
     /** As {@link #run(Exchange)}, calling {@code between} before each wait (a progress bar's tick). */
     public int run(Exchange exchange, Runnable between) {
-        new Runner(link, Clock.SYSTEM, renderer).run(exchange, Interrupts::requested, between);
-        if (Interrupts.requested()) {
-            return ExitCodes.INTERRUPTED;
-        }
-        return renderer.exitCode() < 0 ? ExitCodes.NO_ANSWER : renderer.exitCode();
+        new Runner(link, clock, renderer).run(exchange, Interrupts::requested, between);
+        return LiveRun.exitCode(renderer);
     }
 
     /**
@@ -132,7 +138,7 @@ public final class LiveSession implements AutoCloseable {
                 renderer.accept(e);
             }
         };
-        new Runner(link, Clock.SYSTEM, sink).run(exchange, Interrupts::requested);
+        new Runner(link, clock, sink).run(exchange, Interrupts::requested);
         return result[0];
     }
 
@@ -151,7 +157,7 @@ public final class LiveSession implements AutoCloseable {
                 renderer.accept(e);
             }
         };
-        new Runner(link, Clock.SYSTEM, sink).run(exchange, stop, between);
+        new Runner(link, clock, sink).run(exchange, stop, between);
         return result[0];
     }
 
@@ -163,7 +169,7 @@ public final class LiveSession implements AutoCloseable {
     }
 
     public boolean pastDeadline() {
-        return Clock.SYSTEM.nowMicros() >= deadlineMicros;
+        return clock.nowMicros() >= deadlineMicros;
     }
 
     private boolean shouldStop() {
@@ -185,7 +191,7 @@ public final class LiveSession implements AutoCloseable {
                 try {
                     cleanups.pop().close();
                 } catch (Exception e) {
-                    System.err.println("synack: cleanup failed: " + e.getMessage());
+                    err.println("synack: cleanup failed: " + e.getMessage());
                 }
             }
             link.close();

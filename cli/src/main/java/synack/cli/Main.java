@@ -2,9 +2,14 @@ package synack.cli;
 
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.util.Arrays;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import synack.cli.commands.ArpResolveCommand;
 import synack.cli.commands.DemoCommand;
 import synack.cli.commands.DnsResolveCommand;
@@ -16,20 +21,41 @@ import synack.cli.commands.LabCommand;
 import synack.cli.commands.SynProbeCommand;
 import synack.net.EnvironmentException;
 
-@Command(name = "synack", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+@Command(name = "synack", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, modelTransformer = Main.Groups.class,
         description = {"Builds every frame by hand (Ethernet, ARP, IPv4, TCP, UDP, DNS, HTTP), sends it with libpcap,",
             "captures the replies and narrates each exchange as annotated state transitions."},
-        subcommands = {synack.cli.shell.ShellCommand.class, ArpResolveCommand.class, DnsResolveCommand.class, HandshakeCommand.class, FinTeardownCommand.class, SynProbeCommand.class, HttpGetCommand.class, DemoCommand.class, LabCommand.class, InstallCommand.class, synack.cli.commands.TrainCommand.class, synack.cli.docs.DocsCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {ArpResolveCommand.class, DnsResolveCommand.class, HandshakeCommand.class, FinTeardownCommand.class, SynProbeCommand.class, HttpGetCommand.class, DemoCommand.class, LabCommand.class, InstallCommand.class, synack.cli.commands.TrainCommand.class, synack.cli.docs.DocsCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit status: 0 ok, 1 negative answer, 2 usage, 3 environment (privilege, libpcap, interface, route),",
             "4 no answer at all, 130 interrupted. See synack COMMAND --help."})
 public final class Main {
+    private final RunContext context;
+
+    /** A one-liner's: the kernel, nothing remembered, nothing kept. */
+    public Main() {
+        this(RunContext.ONE_LINER);
+    }
+
+    public Main(RunContext context) {
+        this.context = context;
+    }
+
+    /** What the commands parsed under this root run in (see {@link RunContext#of}). */
+    public RunContext context() {
+        return context;
+    }
+
     public static void main(String[] args) {
         System.exit(run(args));
     }
 
     /** The command model: what runs, and what completions and man pages are generated from. */
     public static CommandLine commandLine() {
-        CommandLine cli = new CommandLine(new Main());
+        return commandLine(RunContext.ONE_LINER);
+    }
+
+    /** The command model, its commands running in {@code context} (the shell gives its own memory and keeper). */
+    public static CommandLine commandLine(RunContext context) {
+        CommandLine cli = new CommandLine(new Main(context));
         cli.setParameterExceptionHandler((ex, a) -> {
             PrintWriter err = ex.getCommandLine().getErr();
             String name = ex.getCommandLine().getCommandSpec().qualifiedName();
@@ -46,7 +72,9 @@ public final class Main {
             if (ex instanceof EnvironmentException) {
                 code = ExitCodes.ENVIRONMENT;
                 err.println(name + ": " + ex.getMessage());
-            } else if (ex instanceof UsageProblem || ex instanceof IllegalArgumentException) {
+            } else if (ex instanceof UsageProblem) {
+                // a user's mistake is a UsageProblem (or picocli's ParameterException); an
+                // IllegalArgumentException that gets this far is synack's own bug: 70, below
                 code = ExitCodes.USAGE;
                 err.println(name + ": " + ex.getMessage());
             } else if (ex instanceof UncheckedIOException) {
@@ -100,13 +128,53 @@ public final class Main {
     public static int run(String... args) {
         CommandLine cli = commandLine();
         if (args.length == 0 && System.console() != null) {
-            return new CommandLine(new synack.cli.shell.ShellCommand()).execute();
+            for (CommandGroup g : groups()) {
+                if (g.onTerminalWithoutArguments() != null) {
+                    return cli.execute(g.onTerminalWithoutArguments());
+                }
+            }
         }
         if (args.length == 0) {
-            cli.usage(System.out);
+            cli.usage(cli.getOut());
             return ExitCodes.OK;
         }
         return cli.execute(args);
+    }
+
+    private static List<CommandGroup> groups;
+
+    /** The command groups on the class path (META-INF/services/synack.cli.CommandGroup): the shell. */
+    static synchronized List<CommandGroup> groups() {
+        if (groups == null) {
+            List<CommandGroup> found = new ArrayList<>();
+            ServiceLoader.load(CommandGroup.class, Main.class.getClassLoader()).forEach(found::add);
+            groups = List.copyOf(found);
+        }
+        return groups;
+    }
+
+    /**
+     * Adds the command groups' commands to the model, before synack's own as help has always
+     * listed them, so that they are there however the model is made (new CommandLine(new Main())
+     * too) and synack.cli never names them.
+     */
+    public static final class Groups implements CommandLine.IModelTransformer {
+        @Override
+        public CommandSpec transform(CommandSpec spec) {
+            if (groups().isEmpty()) {
+                return spec;
+            }
+            Map<String, CommandLine> own = new LinkedHashMap<>(spec.subcommands());
+            own.keySet().forEach(spec::removeSubcommand);
+            for (CommandGroup g : groups()) {
+                for (Object command : g.commands()) {
+                    CommandLine sub = new CommandLine(command);
+                    spec.addSubcommand(sub.getCommandName(), sub);
+                }
+            }
+            own.forEach(spec::addSubcommand);
+            return spec;
+        }
     }
 
     /** The version from the jar's manifest, set by Maven. */

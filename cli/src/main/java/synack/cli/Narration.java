@@ -1,5 +1,6 @@
 package synack.cli;
 
+import java.io.PrintStream;
 import synack.cli.render.JsonRenderer;
 import synack.cli.render.QuietRenderer;
 import synack.cli.render.Renderer;
@@ -10,17 +11,15 @@ import synack.cli.render.TextRenderer;
 public final class Narration {
     private Narration() {}
 
-    public static Renderer forOptions(LiveOptions o, String command, long startMicros) {
-        return forOptions(o, false, command, startMicros);
-    }
-
-    public static Renderer forOptions(LiveOptions o, boolean relativeSeq, String command, long startMicros) {
+    /** @param out the command's stdout, @param err its stderr (picocli's, see {@link LiveRun#of}) */
+    public static Renderer forOptions(LiveOptions o, boolean relativeSeq, String command, long startMicros, PrintStream out,
+                                      PrintStream err) {
         if (o.json) {
-            return new JsonRenderer(System.out, command, startMicros);
+            return new JsonRenderer(out, command, startMicros);
         }
         if (o.quiet) {
-            return new QuietRenderer(System.out, System.err);
+            return new QuietRenderer(out, err);
         }
-        return new TextRenderer(System.out, new Style(Style.wanted(o.noColor)), o.verbose.length, o.explain, relativeSeq);
+        return new TextRenderer(out, new Style(Style.wanted(o.noColor)), o.verbose.length, o.explain, relativeSeq);
     }
 }

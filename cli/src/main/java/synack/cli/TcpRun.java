@@ -6,141 +6,86 @@ import java.util.List;
 import java.util.Map;
 import synack.cli.render.Renderer;
 import synack.event.Event;
-import synack.exchange.arp.ArpResolve;
+import synack.event.Verdict;
 import synack.exchange.tcp.TcpConnection;
 import synack.exchange.tcp.TcpConversation;
-import synack.net.KernelRstFilter;
-import synack.net.LocalInterface;
-import synack.net.LoopbackIntake;
+import synack.exchange.tcp.TcpWarmup;
+import synack.link.PcapLink;
 import synack.net.Route;
-import synack.net.Routing;
-import synack.oui.OuiRegistry;
 import synack.wire.Ip4;
 import synack.wire.MacAddress;
 
 /**
- * What every TCP command does before its own exchange: choose the route, ARP the next hop (a
- * narrated phase), keep the kernel's RSTs off our port (or own the -S address), then run it.
+ * The flow of a TCP conversation with one peer (our port, the peer's segments to it, the next
+ * hop, the RST guard) on the {@link LiveRun}, and the TCP settings the commands share. The
+ * static session helpers below the line are the older way, kept for http-get until it moves
+ * onto the runner: they open on the kernel with no session memory.
  */
 public final class TcpRun {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private TcpRun() {}
 
-    /** Everything known once the next hop answered. */
-    public record Prepared(Route route, MacAddress nextHopMac, boolean ownsSource, int sourcePort) {}
-
     public static int randomSourcePort() {
-        return 61000 + RANDOM.nextInt(65536 - 61000);
+        return LiveRun.randomPort();
     }
 
     public static int randomIsn() {
         return RANDOM.nextInt();
     }
 
-    public static LiveSession open(LiveOptions live, Renderer renderer, Route route, int peerIp, boolean ownsSource, String extraFilter) {
-        return open(live, renderer, route, ownsSource, extraFilter, synack.link.PcapLink.Capture.WHOLE);
+    /** Our port ({@code sourcePort} or random), the peer's segments to it, the next hop asked, the kernel's RSTs held off. */
+    public static LiveFlow flow(String command, int peerIp, int peerPort, Integer sourcePort) {
+        String peer = Ip4.toString(peerIp);
+        return LiveFlow.toPeer(peerIp).tcpSourcePort(sourcePort)
+                .capture(end -> "tcp and src host " + peer + " and src port " + peerPort + " and dst port " + end.tcpPort())
+                .header(end -> header(command, end.route(), end.tcpPort(), peerIp, peerPort),
+                        end -> Map.of("interface", end.route().via().name()))
+                .arpNextHop().guardTcpPort();
     }
 
-    public static LiveSession open(LiveOptions live, Renderer renderer, Route route, boolean ownsSource, String extraFilter,
-                                   synack.link.PcapLink.Capture capture) {
-        String filter = "(arp and ether dst " + route.via().mac() + ")"
-                + (ownsSource ? " or (arp and arp[24:4] = " + Integer.toUnsignedString(route.source()) + ")" : "")
-                + " or (" + extraFilter + ")"
-                + " or (icmp and dst host " + Ip4.toString(route.source()) + ")";
-        LiveSession session = LiveSession.open(live, renderer, route.via(), filter, capture);
-        if (ownsSource) {
-            session.answerArpFor(route.source(), route.via().mac()); // nobody else will: no interface holds it
-        }
-        if (route.loopback()) {
-            try {
-                session.onClose(LoopbackIntake.install());
-            } catch (RuntimeException e) {
-                session.close();
-                throw e;
+    /** Where a conversation's frames go, once its flow is open. */
+    public static TcpConversation.Path path(LivePath path, int peerIp) {
+        LocalEnd end = path.end();
+        return new TcpConversation.Path(end.route().via().mac(), end.route().source(), path.nextHop(), peerIp, end.ownsSource());
+    }
+
+    /** handshake and fin-teardown: one conversation as the plan says, told from SYN to the last ACK. */
+    public static int conversation(LiveRun run, String command, TcpOptions tcp, Renderer renderer, int peerIp, int peerPort,
+                                   TcpConversation.Plan plan) {
+        return run.run(flow(command, peerIp, peerPort, tcp.sourcePort), renderer, path -> {
+            TcpWarmup.run();
+            return new TcpConversation(path(path, peerIp), config(tcp, path.end().tcpPort(), peerPort, path.end().route().mss()), plan,
+                    RANDOM.nextInt(65536));
+        });
+    }
+
+    /** handshake --keep in the shell: the connection stays open, kept by the run's keeper, after the prompt returns. */
+    public static int keep(LiveRun run, TcpOptions tcp, Renderer renderer, int peerIp, int peerPort) {
+        LivePath path = run.open(flow("handshake --keep", peerIp, peerPort, tcp.sourcePort), renderer);
+        ConnectionKeeper.Kept k;
+        try {
+            if (path.stopped()) {
+                path.close();
+                return LiveRun.exitCode(renderer);
             }
+            TcpWarmup.run();
+            k = run.keeper().keep(path.session(), path(path, peerIp), config(tcp, path.end().tcpPort(), peerPort, path.end().route().mss()));
+        } catch (RuntimeException e) {
+            path.close();
+            throw e;
         }
-        return session;
-    }
-
-    /** Routes to the peer as the kernel would; -S with an address no interface holds means we answer ARP for it ourselves. */
-    public static Route route(LiveOptions live, int peerIp) {
-        return checked(live, Routing.fromKernel().resolve(peerIp, live.interfaceName, live.source));
-    }
-
-    /** What a conversation with one peer cannot use: a broadcast or multicast route, or a foreign -S over lo. */
-    public static Route checked(LiveOptions live, Route route) {
-        if (route.type() == Route.Type.BROADCAST || route.type() == Route.Type.MULTICAST) {
-            throw new UsageProblem(Ip4.toString(route.destination()) + " is a " + route.type().name().toLowerCase(java.util.Locale.ROOT)
-                    + " address (" + route.how() + "): a conversation needs one host");
+        if (k.established()) {
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("ok", true);
+            f.put("connection", k.id());
+            f.put("peer", Ip4.toString(peerIp) + ":" + peerPort);
+            f.put("state", "ESTABLISHED");
+            renderer.accept(new Event.Result(run.now(), Verdict.OK,
+                    List.of("connection " + k.id() + " to " + Ip4.toString(peerIp) + ":" + peerPort + " is open (ESTABLISHED)"), null, f));
+            return ExitCodes.OK;
         }
-        if (route.loopback() && live.source != null && !LocalInterface.hostHolds(live.source)) {
-            throw new UsageProblem("-S " + Ip4.toString(live.source) + " is no address of this host: through lo the kernel answers it"
-                    + " by its own route, not back through lo (leave out -S for " + Ip4.toString(route.destination()) + ")");
-        }
-        return route;
-    }
-
-    /** -S with an address this host does not hold: the kernel will not answer for it, so we do (ARP, and no RST rule). */
-    public static boolean ownsSource(LiveOptions live, Route route) {
-        return live.source != null && !LocalInterface.hostHolds(live.source);
-    }
-
-    /** The line told instead of the ARP phase when the next hop's MAC needs no asking (lo's zero MACs). */
-    public static String noArpNote(Route route) {
-        if (route.loopback()) {
-            boolean own = route.local() && (route.destination() >>> 24) != 127;
-            return "loopback: " + (own ? Ip4.toString(route.destination()) + " is this host's own address, so the kernel routes it through lo;"
-                    + " frames go through lo" : "frames go through " + route.via().name()) + " with zero MACs, no ARP"
-                    + " (lo takes them in with accept_local and route_localnet on, until the end of this run)";
-        }
-        return route.type().name().toLowerCase(java.util.Locale.ROOT) + ": frames go to " + route.nextHopMac() + ", no ARP";
-    }
-
-    /** Tells {@link #noArpNote} as a phase of its own and returns the MAC the frames carry. */
-    public static MacAddress tellNoArp(LiveSession session, Route route) {
-        session.tell(new Event.Note(synack.time.Clock.SYSTEM.nowMicros(), Event.Note.Kind.PHASE, noArpNote(route),
-                Map.of("phase", route.loopback() ? "loopback" : route.type().name().toLowerCase(java.util.Locale.ROOT), "exit", 0)));
-        return route.nextHopMac();
-    }
-
-    /** ARPs the next hop as the first phase; null (and a result) when it does not answer. */
-    public static MacAddress resolveNextHop(LiveSession session, Route route, Renderer renderer) {
-        if (!route.needsArp()) {
-            return tellNoArp(session, route);
-        }
-        MacAddress cached = synack.cli.shell.SessionCaches.neighbour(route.nextHop());
-        if (cached != null) {
-            session.tell(new Event.Note(synack.time.Clock.SYSTEM.nowMicros(), Event.Note.Kind.INFO, "next hop " + Ip4.toString(route.nextHop())
-                    + " is-at " + cached + " from the shell's neighbour cache (REACHABLE, learned "
-                    + synack.event.Durations.human(synack.cli.shell.SessionCaches.ageMicros(route.nextHop())) + " ago): no ARP needed",
-                    Map.of()));
-            return cached;
-        }
-        ArpResolve arp = new ArpResolve(route.via().mac(), route.source(), List.of(route.nextHop()),
-                new ArpResolve.Settings(3, 1_000_000, 1_000_000, 0), new OuiRegistry(OuiRegistry.DEFAULT_FILE)::vendorOf, false);
-        Event.Result r = session.phase(arp, route.onLink() ? "ARP " + Ip4.toString(route.nextHop())
-                : "ARP next hop " + Ip4.toString(route.nextHop()) + " (gateway)");
-        if (r == null || !r.ok()) {
-            if (r != null && r.verdict() != synack.event.Verdict.INTERRUPTED) {
-                Map<String, Object> f = new LinkedHashMap<>();
-                f.put("ok", false);
-                f.put("error", "next hop " + Ip4.toString(route.nextHop()) + " did not answer ARP");
-                // OUTPUT.md: no ARP reply is a negative answer (1), as arp-resolve says it
-                renderer.accept(new Event.Result(r.timeMicros(), synack.event.Verdict.NEGATIVE,
-                        List.of("next hop " + Ip4.toString(route.nextHop()) + " did not answer ARP: nothing can be sent"), null, f));
-            }
-            return null;
-        }
-        synack.cli.shell.SessionCaches.learned(route.nextHop(), arp.entry(route.nextHop()).mac());
-        return arp.entry(route.nextHop()).mac();
-    }
-
-    /** Keeps the kernel from resetting our hand-made connection, unless it does not know our address at all. */
-    public static void guardAgainstKernelRst(LiveSession session, boolean ownsSource, int sourcePort) {
-        if (!ownsSource) {
-            session.onClose(KernelRstFilter.install(sourcePort));
-        }
+        return k.result() == null ? ExitCodes.NO_ANSWER : ExitCodes.of(k.result().verdict());
     }
 
     /** @param mss the route's: {@link Route#mss()} (its MTU less 40, at most 65,495) */
@@ -163,62 +108,59 @@ public final class TcpRun {
                 + " " + route.describe();
     }
 
-    /** handshake --keep in the shell: the connection stays open on its own thread after the prompt returns. */
-    public static int keep(LiveOptions live, TcpOptions tcp, Renderer renderer, int peerIp, int peerPort) {
-        Route route = route(live, peerIp);
-        boolean owns = ownsSource(live, route);
-        int sport = tcp.sourcePort != null ? TcpTarget.port(tcp.sourcePort, "--source-port") : randomSourcePort();
-        String filter = "tcp and src host " + Ip4.toString(peerIp) + " and src port " + peerPort + " and dst port " + sport;
-        LiveSession session = open(live, renderer, route, peerIp, owns, filter);
-        MacAddress hop;
-        try {
-            session.header(header("handshake --keep", route, sport, peerIp, peerPort), Map.of("interface", route.via().name()));
-            hop = resolveNextHop(session, route, renderer);
-            if (hop == null) {
-                session.close();
-                return renderer.exitCode() < 0 ? ExitCodes.INTERRUPTED : renderer.exitCode();
-            }
-            guardAgainstKernelRst(session, owns, sport);
-            synack.exchange.tcp.TcpWarmup.run();
-        } catch (RuntimeException e) {
-            session.close();
-            throw e;
-        }
-        TcpConversation conv = new TcpConversation(new TcpConversation.Path(route.via().mac(), route.source(),
-                hop, peerIp, owns), config(tcp, sport, peerPort, route.mss()), new synack.cli.shell.KeptConnections.KeepApp(),
-                "handshake", RANDOM.nextInt(65536));
-        synack.cli.shell.KeptConnections.Kept k = synack.cli.shell.KeptConnections.start(conv, session, peerIp, peerPort);
-        if (k.state() == synack.exchange.tcp.TcpState.ESTABLISHED) {
-            Map<String, Object> f = new LinkedHashMap<>();
-            f.put("ok", true);
-            f.put("connection", k.id());
-            f.put("peer", Ip4.toString(peerIp) + ":" + peerPort);
-            f.put("state", "ESTABLISHED");
-            renderer.accept(new Event.Result(synack.time.Clock.SYSTEM.nowMicros(), synack.event.Verdict.OK,
-                    List.of("connection " + k.id() + " to " + Ip4.toString(peerIp) + ":" + peerPort + " is open (ESTABLISHED)"), null, f));
-            return ExitCodes.OK;
-        }
-        return k.result() == null ? ExitCodes.NO_ANSWER : ExitCodes.of(k.result().verdict());
+    // ---- the older static helpers, for http-get and NameLookup until they move onto LiveRun ----
+
+    private static LiveRun kernelRun(LiveOptions live) {
+        return new LiveRun(live, RunContext.ONE_LINER, System.out, System.err);
     }
 
-    public static int conversation(String command, LiveOptions live, TcpOptions tcp, Renderer renderer, int peerIp, int peerPort,
-                                   TcpConversation.Plan plan) {
-        Route route = route(live, peerIp);
-        boolean owns = ownsSource(live, route);
-        int sport = tcp.sourcePort != null ? TcpTarget.port(tcp.sourcePort, "--source-port") : randomSourcePort();
-        String filter = "tcp and src host " + Ip4.toString(peerIp) + " and src port " + peerPort + " and dst port " + sport;
-        try (LiveSession session = open(live, renderer, route, peerIp, owns, filter)) {
-            session.header(header(command, route, sport, peerIp, peerPort), Map.of("interface", route.via().name()));
-            MacAddress hop = resolveNextHop(session, route, renderer);
-            if (hop == null) {
-                return renderer.exitCode() < 0 ? ExitCodes.INTERRUPTED : renderer.exitCode();
-            }
-            guardAgainstKernelRst(session, owns, sport);
-            synack.exchange.tcp.TcpWarmup.run();
-            TcpConversation conv = new TcpConversation(
-                    new TcpConversation.Path(route.via().mac(), route.source(), hop, peerIp, owns),
-                    config(tcp, sport, peerPort, route.mss()), plan, RANDOM.nextInt(65536));
-            return session.run(conv);
+    public static LiveSession open(LiveOptions live, Renderer renderer, Route route, int peerIp, boolean ownsSource, String extraFilter) {
+        return open(live, renderer, route, ownsSource, extraFilter, PcapLink.Capture.WHOLE);
+    }
+
+    /**
+     * A conversation's session along {@code route}: the runner's filter and set-up, with nothing of
+     * a next hop yet. {@code ownsSource} is the runner's own reckoning ({@link #ownsSource}).
+     */
+    public static LiveSession open(LiveOptions live, Renderer renderer, Route route, boolean ownsSource, String extraFilter,
+                                   PcapLink.Capture capture) {
+        return kernelRun(live).open(LiveFlow.along(route).capture(end -> extraFilter).size(capture), renderer).session();
+    }
+
+    /** Routes to the peer as the kernel would; -S with an address no interface holds means we answer ARP for it ourselves. */
+    public static Route route(LiveOptions live, int peerIp) {
+        return kernelRun(live).route(peerIp);
+    }
+
+    /** What a conversation with one peer cannot use: a broadcast or multicast route, or a foreign -S over lo. */
+    public static Route checked(LiveOptions live, Route route) {
+        return kernelRun(live).checked(route);
+    }
+
+    /** -S with an address this host does not hold: the kernel will not answer for it, so we do (ARP, and no RST rule). */
+    public static boolean ownsSource(LiveOptions live, Route route) {
+        return kernelRun(live).ownsSource();
+    }
+
+    /** The line told instead of the ARP phase when the next hop's MAC needs no asking (lo's zero MACs). */
+    public static String noArpNote(Route route) {
+        return NextHops.noArpNote(route);
+    }
+
+    /** Tells {@link #noArpNote} as a phase of its own and returns the MAC the frames carry. */
+    public static MacAddress tellNoArp(LiveSession session, Route route) {
+        return NextHops.tellNoArp(session, route);
+    }
+
+    /** ARPs the next hop as the first phase; null (and a result) when it does not answer. No session memory: see LiveRun. */
+    public static MacAddress resolveNextHop(LiveSession session, Route route, Renderer renderer) {
+        return NextHops.one(session, route, renderer, SessionMemory.NONE);
+    }
+
+    /** Keeps the kernel from resetting our hand-made connection, unless it does not know our address at all. */
+    public static void guardAgainstKernelRst(LiveSession session, boolean ownsSource, int sourcePort) {
+        if (!ownsSource) {
+            session.onClose(LiveHost.KERNEL.keepKernelRstsOff(sourcePort));
         }
     }
 }

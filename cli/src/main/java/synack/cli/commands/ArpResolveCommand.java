@@ -11,13 +11,12 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import synack.cli.DurationConverter;
+import synack.cli.LiveFlow;
 import synack.cli.LiveOptions;
-import synack.cli.LiveSession;
-import synack.cli.Narration;
+import synack.cli.LiveRun;
 import synack.cli.UsageProblem;
 import synack.cli.render.Renderer;
 import synack.event.Durations;
-import synack.time.Clock;
 import synack.exchange.Exchange;
 import synack.exchange.arp.ArpAnnounce;
 import synack.exchange.arp.ArpProbe;
@@ -71,12 +70,12 @@ public final class ArpResolveCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         validate();
-        long start = Clock.SYSTEM.nowMicros();
-        Renderer renderer = Narration.forOptions(live, "arp-resolve", start);
-        Routing routing = Routing.fromKernel();
+        LiveRun run = LiveRun.of(spec, live);
+        Renderer renderer = run.narration("arp-resolve");
         if (announce) {
-            return announce(routing, renderer);
+            return announce(run, renderer);
         }
+        Routing routing = run.host().routing();
         List<Integer> addresses;
         try {
             addresses = Targets.parse(targets);
@@ -84,7 +83,7 @@ public final class ArpResolveCommand implements Callable<Integer> {
             throw new UsageProblem(e.getMessage());
         }
         boolean sweep = Targets.isSweep(targets);
-        Route route = arpRoute(routing, addresses, sweep);
+        Route route = arpRoute(run, routing, addresses, sweep);
         if (!route.onLink()) {
             throw new UsageProblem(Ip4.toString(addresses.get(0)) + " is not on a directly attached network (" + route.how()
                     + "): ARP reaches only the local segment; resolve the next hop instead: arp-resolve "
@@ -95,7 +94,7 @@ public final class ArpResolveCommand implements Callable<Integer> {
         headerFields.put("source", Ip4.toString(route.source()));
         headerFields.put("mac", route.via().mac().toString());
         if (probe) {
-            return probe(route, renderer, addresses, headerFields);
+            return probe(run, route, renderer, addresses, headerFields);
         }
         String skipped = null;
         if (sweep && addresses.remove((Integer) route.source())) {
@@ -113,7 +112,7 @@ public final class ArpResolveCommand implements Callable<Integer> {
                 + Durations.human(timeoutMicros);
         String header = "arp-resolve " + what + " " + route.describe() + " — " + plan
                 + (sweep ? ", at most " + rate + " frames/s" : "");
-        return runLive(renderer, route.via(), "arp and ether dst " + route.via().mac(), header, headerFields, exchange);
+        return runLive(run, renderer, route, "arp and ether dst " + route.via().mac(), header, headerFields, exchange);
     }
 
     /**
@@ -122,7 +121,7 @@ public final class ArpResolveCommand implements Callable<Integer> {
      * --probe of one of our own addresses, which asks the link that holds it whether another host
      * claims it too.
      */
-    private Route arpRoute(Routing routing, List<Integer> addresses, boolean sweep) {
+    private Route arpRoute(LiveRun run, Routing routing, List<Integer> addresses, boolean sweep) {
         Route first = null;
         for (int i = 0; i < (sweep ? Math.min(8, addresses.size()) : 1); i++) {
             Route r = routing.resolve(addresses.get(i), live.interfaceName, live.source);
@@ -137,8 +136,8 @@ public final class ArpResolveCommand implements Callable<Integer> {
             throw new UsageProblem(t + " is reached through " + first.via().name() + " (loopback): loopback has no ARP, its frames carry"
                     + " zero MACs (" + first.how() + ")");
         }
-        LocalInterface holder = live.interfaceName != null ? LocalInterface.byName(live.interfaceName).requireUp()
-                : LocalInterface.readable().stream().filter(itf -> !itf.loopback() && itf.owns(target)).findFirst().orElse(null);
+        LocalInterface holder = live.interfaceName != null ? run.host().interfaceNamed(live.interfaceName).requireUp()
+                : run.host().interfaces().stream().filter(itf -> !itf.loopback() && itf.owns(target)).findFirst().orElse(null);
         if (!probe || holder == null) {
             throw new UsageProblem(t + " is this host's own address" + (holder != null ? " on " + holder.name() : "")
                     + " (the kernel routes it through lo, where there is no ARP)"
@@ -169,12 +168,12 @@ public final class ArpResolveCommand implements Callable<Integer> {
         }
     }
 
-    private int announce(Routing routing, Renderer renderer) {
+    private int announce(LiveRun run, Renderer renderer) {
         if (live.interfaceName == null) {
             throw new UsageProblem("--announce needs an interface: -i IFACE");
         }
         // no route to ask about: the interface named, and our address on it (or -S)
-        LocalInterface via = LocalInterface.byName(live.interfaceName).requireUp();
+        LocalInterface via = run.host().interfaceNamed(live.interfaceName).requireUp();
         if (via.loopback()) {
             throw new UsageProblem(via.name() + " is loopback: it has no ARP to announce on");
         }
@@ -187,10 +186,10 @@ public final class ArpResolveCommand implements Callable<Integer> {
         Exchange exchange = new ArpAnnounce(route.via().mac(), route.source(), n, intervalGiven() ? intervalMicros : 2_000_000);
         String header = "arp-resolve --announce " + Ip4.toString(route.source()) + " is-at " + route.via().mac() + " on "
                 + route.via().name() + " — " + n + " gratuitous ARP";
-        return runLive(renderer, route.via(), "arp and ether dst " + route.via().mac(), header, Map.of(), exchange);
+        return runLive(run, renderer, route, "arp and ether dst " + route.via().mac(), header, Map.of(), exchange);
     }
 
-    private int probe(Route route, Renderer renderer, List<Integer> addresses, Map<String, Object> headerFields) {
+    private int probe(LiveRun run, Route route, Renderer renderer, List<Integer> addresses, Map<String, Object> headerFields) {
         Random random = new Random();
         int probes = countGiven() ? count : 3; // RFC 5227 PROBE_NUM
         ArpProbe.Settings s = new ArpProbe.Settings(probes,
@@ -198,15 +197,13 @@ public final class ArpResolveCommand implements Callable<Integer> {
                 timeoutGiven() ? timeoutMicros : 2_000_000L);
         String header = "arp-resolve --probe " + Ip4.toString(addresses.get(0)) + " via " + route.via().name() + " ("
                 + route.via().mac() + ") — " + probes + " RFC 5227 probes, then wait " + Durations.human(s.waitMicros());
-        return runLive(renderer, route.via(), "arp", header, headerFields, new ArpProbe(route.via().mac(), addresses.get(0), s));
+        return runLive(run, renderer, route, "arp", header, headerFields, new ArpProbe(route.via().mac(), addresses.get(0), s));
     }
 
-    private int runLive(Renderer renderer, LocalInterface via, String filter, String header,
-                        Map<String, Object> fields, Exchange exchange) {
-        try (LiveSession session = LiveSession.open(live, renderer, via, filter)) {
-            session.header(header, fields);
-            return session.run(exchange);
-        }
+    /** ARP is of the segment only: the frames on the route's interface, no next hop to ask. */
+    private static int runLive(LiveRun run, Renderer renderer, Route route, String filter, String header,
+                               Map<String, Object> fields, Exchange exchange) {
+        return run.run(LiveFlow.onSegment(route).capture(end -> filter).header(end -> header, end -> fields), renderer, path -> exchange);
     }
 
     @picocli.CommandLine.Spec

@@ -11,8 +11,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.io.PrintWriter;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 import synack.cli.ExitCodes;
 import synack.cli.Home;
 import synack.cli.render.Style;
@@ -30,25 +33,31 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--no-color", description = "No colour.")
     boolean noColor;
 
+    @Spec
+    CommandSpec spec;
+
     private record Step(String title, String story, List<String> args, List<Integer> expected) {}
 
     @Override
     public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
         if (!"root".equals(System.getProperty("user.name"))) {
             throw new EnvironmentException("the demo builds network namespaces: run it as root (sudo ./synack demo)");
         }
         Style style = new Style(Style.wanted(noColor));
         Path lab = Home.dir().resolve("lab/lab.sh");
         String id = "demo" + Long.toHexString(ProcessHandle.current().pid());
-        System.out.println(style.bold("synack demo — one web request, every step by hand"));
-        System.out.println(style.dim("building a throwaway network of namespaces (lab " + id + ") ..."));
+        out.println(style.bold("synack demo — one web request, every step by hand"));
+        out.println(style.dim("building a throwaway network of namespaces (lab " + id + ") ..."));
         // lab.sh up installs what is missing first, libpcap0.8 included (a machine with only Java
         // and Maven has none of it); every step below runs in a JVM of its own, started after that,
         // so none of them looks for libpcap before it is there. Installing may wait for apt's lock.
         Run up = run(List.of("bash", lab.toString(), "up", "--id", id, "--owner", Long.toString(ProcessHandle.current().pid())),
-                line -> line.startsWith("lab: installing") || line.startsWith("lab: could not install"), style);
+                line -> line.startsWith("lab: installing") || line.startsWith("lab: could not install"), style, out);
         if (up.exit != 0) {
-            System.err.print(up.output);
+            err.print(up.output);
+            err.flush();
             throw new EnvironmentException("could not build the lab (lab/lab.sh up exited " + up.exit + ")");
         }
         Map<String, String> env = new HashMap<>();
@@ -61,17 +70,17 @@ public final class DemoCommand implements Callable<Integer> {
         Thread cleanup = new Thread(() -> {
             if (!keepLab) {
                 try {
-                    run(List.of("bash", lab.toString(), "down", "--id", id), line -> false, style);
+                    run(List.of("bash", lab.toString(), "down", "--id", id), line -> false, style, out);
                 } catch (IOException | InterruptedException e) {
-                    System.err.println("synack demo: could not remove lab " + id + ": " + e.getMessage());
+                    err.println("synack demo: could not remove lab " + id + ": " + e.getMessage());
                 }
             }
         });
         Runtime.getRuntime().addShutdownHook(cleanup);
-        System.out.println(style.dim("  links: " + ("off".equals(env.get("OFFLOADS")) ? "offloads turned off (SYNACK_LAB_OFFLOADS=off)"
+        out.println(style.dim("  links: " + ("off".equals(env.get("OFFLOADS")) ? "offloads turned off (SYNACK_LAB_OFFLOADS=off)"
                 : "the kernel's own offloads (checksum, TSO/GSO), as on the networks users have")
                 + ("on".equals(env.get("GRO")) ? ", GRO on in the client" : "")));
-        System.out.println(style.dim("  client 198.18.1.2 (us) ── router 198.18.1.1 ── server 198.18.2.2: nginx (www.synack.test), dnsmasq"));
+        out.println(style.dim("  client 198.18.1.2 (us) ── router 198.18.1.1 ── server 198.18.2.2: nginx (www.synack.test), dnsmasq"));
         List<Step> steps = List.of(
             new Step("1. Who has the gateway? (ARP)", "Our frames can only go to a MAC on our segment. The server is off-link, so the "
                     + "first hop is the router: we broadcast who-has 198.18.1.1 and it answers is-at.",
@@ -94,29 +103,29 @@ public final class DemoCommand implements Callable<Integer> {
                     List.of(0)));
         int failed = 0;
         for (Step s : steps) {
-            System.out.println();
-            System.out.println(style.bold("═══ " + s.title() + " ═══"));
-            System.out.println(style.dim(s.story()));
+            out.println();
+            out.println(style.bold("═══ " + s.title() + " ═══"));
+            out.println(style.dim(s.story()));
             List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", env.get("NS_CLIENT"), javaBinary(), "-XX:+UseSerialGC",
                     "-Dsynack.home=" + Home.dir(), "-jar", jar()));
             cmd.addAll(s.args());
             if (noColor || System.getenv("NO_COLOR") != null) {
                 cmd.add("--no-color");
             }
-            System.out.println(style.dim("$ synack " + String.join(" ", s.args())));
+            out.println(style.dim("$ synack " + String.join(" ", s.args())));
             int exit = new ProcessBuilder(cmd).inheritIO().start().waitFor();
             if (!s.expected().contains(exit)) {
                 failed++;
-                System.out.println(style.bad("step exited " + exit + " (expected " + s.expected() + ")"));
+                out.println(style.bad("step exited " + exit + " (expected " + s.expected() + ")"));
             }
         }
-        System.out.println();
-        System.out.println(style.bold(failed == 0 ? "the whole journey, by hand: every step answered"
+        out.println();
+        out.println(style.bold(failed == 0 ? "the whole journey, by hand: every step answered"
                 : failed + " step(s) did not go as expected"));
         if (!keepLab) {
-            System.out.println(style.dim("removing lab " + id + " ..."));
+            out.println(style.dim("removing lab " + id + " ..."));
         } else {
-            System.out.println(style.dim("lab " + id + " stays up: sudo ./synack lab exec -- ./synack ...; remove it with: sudo ./synack lab down --id " + id));
+            out.println(style.dim("lab " + id + " stays up: sudo ./synack lab exec -- ./synack ...; remove it with: sudo ./synack lab down --id " + id));
         }
         return failed == 0 ? ExitCodes.OK : ExitCodes.NEGATIVE;
     }
@@ -136,24 +145,24 @@ public final class DemoCommand implements Callable<Integer> {
     private record Run(int exit, String output) {}
 
     /** Runs CMD (stdout and stderr together), showing the lines SHOW accepts as they come. */
-    private static Run run(List<String> cmd, java.util.function.Predicate<String> show, Style style)
+    private static Run run(List<String> cmd, java.util.function.Predicate<String> show, Style style, PrintWriter out)
             throws IOException, InterruptedException {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        StringBuilder out = new StringBuilder();
+        StringBuilder captured = new StringBuilder();
         try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = in.readLine()) != null) {
-                out.append(line).append('\n');
+                captured.append(line).append('\n');
                 if (show.test(line)) {
-                    System.out.println(style.dim("  " + line));
+                    out.println(style.dim("  " + line));
                 }
             }
         }
         // the output ended: lab.sh is done or about to be (apt's lock wait is bounded by lab.sh)
         if (!p.waitFor(60, TimeUnit.SECONDS)) {
             p.destroyForcibly();
-            return new Run(-1, out.toString());
+            return new Run(-1, captured.toString());
         }
-        return new Run(p.exitValue(), out.toString());
+        return new Run(p.exitValue(), captured.toString());
     }
 }

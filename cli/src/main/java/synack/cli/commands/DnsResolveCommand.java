@@ -11,23 +11,26 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import synack.cli.DurationConverter;
+import synack.cli.LiveFlow;
 import synack.cli.LiveOptions;
-import synack.cli.LiveSession;
-import synack.cli.Narration;
-import synack.cli.TcpOptions;
+import synack.cli.LiveRun;
+import synack.cli.LocalEnd;
 import synack.cli.TcpRun;
+import synack.cli.TcpTarget;
 import synack.cli.UsageProblem;
-import synack.time.Clock;
+import synack.exchange.dns.DnsBulk;
 import synack.exchange.dns.DnsExpectation;
 import synack.exchange.dns.DnsLookup;
+import synack.exchange.dns.DnsTrace;
+import synack.exchange.dns.RootHints;
 import synack.net.EnvironmentException;
-import synack.net.ResolvConf;
-import synack.net.Route;
+import synack.net.Routing;
 import synack.wire.DnsMessage;
 import synack.wire.DnsType;
 import synack.wire.Ip4;
-import synack.wire.MacAddress;
 
 @Command(name = "dns-resolve", sortOptions = false, mixinStandardHelpOptions = true,
         description = {"Ask a DNS server a question with hand-built UDP frames, like dig: the query and the answer with",
@@ -104,8 +107,12 @@ public final class DnsResolveCommand implements Callable<Integer> {
     @Mixin
     LiveOptions live;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() {
+        LiveRun run = LiveRun.of(spec, live);
         String name = null;
         Integer type = null;
         Integer server = null;
@@ -136,8 +143,9 @@ public final class DnsResolveCommand implements Callable<Integer> {
         if (typeOption != null) {
             type = parseType(typeOption);
         }
+        TcpTarget.port(port, "--port");
         if (file != null) {
-            return bulk(server, type == null ? DnsType.A : type, name);
+            return bulk(run, server, type == null ? DnsType.A : type, name);
         }
         if (name == null) {
             throw new UsageProblem("missing NAME (or -x ADDR)");
@@ -158,41 +166,39 @@ public final class DnsResolveCommand implements Callable<Integer> {
             }
         }
         if (trace) {
-            return trace(name, type == null ? DnsType.A : type, expectations);
+            return trace(run, name, type == null ? DnsType.A : type, expectations);
         }
-        if (server == null) {
-            server = ResolvConf.firstNameserver(Path.of("/etc/resolv.conf")).orElseThrow(() -> new EnvironmentException(
-                    "no IPv4 nameserver in /etc/resolv.conf: name a server with @ADDR"));
-        }
+        int srvIp = server != null ? server : nameserver(run);
         int qtype = type == null ? DnsType.A : type;
         DnsMessage query = DnsMessage.query(RANDOM.nextInt(65536), name, qtype, !noRecurse, noEdns ? 0 : bufsize);
-        var renderer = Narration.forOptions(live, "dns-resolve", Clock.SYSTEM.nowMicros());
-        Route route = TcpRun.route(live, server);
-        boolean owns = TcpRun.ownsSource(live, route);
-        int udpPort = TcpRun.randomSourcePort();
-        int tcpPort = TcpRun.randomSourcePort();
-        String srv = Ip4.toString(server);
-        String filter = "(udp and src port " + port + " and dst host " + Ip4.toString(route.source()) + ")"
-                + " or (tcp and src host " + srv + " and src port " + port + " and dst port " + tcpPort + ")";
-        try (LiveSession session = TcpRun.open(live, renderer, route, server, owns, filter)) {
-            session.claimUdpPort(route.source(), udpPort);
-            session.header("dns-resolve " + name + " " + DnsType.name(qtype) + " @" + srv + ":" + port + " from "
-                    + Ip4.toString(route.source()) + ":" + udpPort + " " + route.describe() + " — "
-                    + (noRecurse ? "no recursion" : "recursion desired") + (noEdns ? ", no EDNS" : ", EDNS0 udp=" + bufsize),
-                    Map.of("interface", route.via().name()));
-            MacAddress hop = TcpRun.resolveNextHop(session, route, renderer);
-            if (hop == null) {
-                return renderer.exitCode() < 0 ? 130 : renderer.exitCode();
-            }
-            DnsLookup lookup = new DnsLookup(new DnsLookup.Path(route.via().mac(), hop, route.source(), server, port), query,
-                    new DnsLookup.Settings(retries, timeoutMicros, tcp, udpPort, TcpRun.dnsTcpConfig(tcpPort, port, route.mss()),
-                            expectations, () -> TcpRun.guardAgainstKernelRst(session, owns, tcpPort)),
+        var renderer = run.narration("dns-resolve");
+        String srv = Ip4.toString(srvIp);
+        String asked = name;
+        LiveFlow flow = LiveFlow.toPeer(srvIp).udpSourcePort().tcpSourcePort(null)
+                .capture(end -> "(udp and src port " + port + " and dst host " + Ip4.toString(end.route().source()) + ")"
+                        + " or (tcp and src host " + srv + " and src port " + port + " and dst port " + end.tcpPort() + ")")
+                .header(end -> "dns-resolve " + asked + " " + DnsType.name(qtype) + " @" + srv + ":" + port + " from "
+                        + Ip4.toString(end.route().source()) + ":" + end.udpPort() + " " + end.route().describe() + " — "
+                        + (noRecurse ? "no recursion" : "recursion desired") + (noEdns ? ", no EDNS" : ", EDNS0 udp=" + bufsize),
+                        end -> Map.of("interface", end.route().via().name()))
+                .arpNextHop();
+        return run.run(flow, renderer, path -> {
+            LocalEnd end = path.end();
+            // the kernel's RSTs are held off our TCP port only if a truncated answer sends us there
+            return new DnsLookup(new DnsLookup.Path(end.route().via().mac(), path.nextHop(), end.route().source(), srvIp, port), query,
+                    new DnsLookup.Settings(retries, timeoutMicros, tcp, end.udpPort(), TcpRun.dnsTcpConfig(end.tcpPort(), port,
+                            end.route().mss()), expectations, path::guardTcpPort),
                     RANDOM.nextInt(65536));
-            return session.run(lookup);
-        }
+        });
     }
 
-    private int bulk(Integer server, int defaultType, String extraName) {
+    /** The stub resolver's name server, when no @SERVER is given. */
+    private static int nameserver(LiveRun run) {
+        return run.host().nameserver().orElseThrow(() -> new EnvironmentException(
+                "no IPv4 nameserver in /etc/resolv.conf: name a server with @ADDR"));
+    }
+
+    private int bulk(LiveRun run, Integer server, int defaultType, String extraName) {
         if (inFlight < 1 || inFlight > 10_000) {
             throw new UsageProblem("--in-flight must be 1 to 10000, not " + inFlight);
         }
@@ -203,10 +209,10 @@ public final class DnsResolveCommand implements Callable<Integer> {
         } catch (java.io.IOException | java.io.UncheckedIOException e) {
             throw new UsageProblem("cannot read " + file + ": " + e.getMessage());
         }
-        List<synack.exchange.dns.DnsBulk.Question> questions = new ArrayList<>();
+        List<DnsBulk.Question> questions = new ArrayList<>();
         if (extraName != null) {
             checkName(extraName);
-            questions.add(new synack.exchange.dns.DnsBulk.Question(extraName, defaultType));
+            questions.add(new DnsBulk.Question(extraName, defaultType));
         }
         int lineNo = 0;
         for (String raw : lines) {
@@ -229,68 +235,53 @@ public final class DnsResolveCommand implements Callable<Integer> {
                     throw new UsageProblem(file + ":" + lineNo + ": " + e.getMessage());
                 }
             }
-            questions.add(new synack.exchange.dns.DnsBulk.Question(f[0], t));
+            questions.add(new DnsBulk.Question(f[0], t));
         }
         if (questions.isEmpty()) {
             throw new UsageProblem(file + " holds no names");
         }
-        if (server == null) {
-            server = ResolvConf.firstNameserver(Path.of("/etc/resolv.conf")).orElseThrow(() -> new EnvironmentException(
-                    "no IPv4 nameserver in /etc/resolv.conf: name a server with @ADDR"));
-        }
-        var renderer = Narration.forOptions(live, "dns-resolve", Clock.SYSTEM.nowMicros());
-        Route route = TcpRun.route(live, server);
-        boolean owns = TcpRun.ownsSource(live, route);
-        int udpPort = TcpRun.randomSourcePort();
-        String filter = "udp and src port " + port + " and dst port " + udpPort;
-        try (LiveSession session = TcpRun.open(live, renderer, route, owns, filter, synack.link.PcapLink.Capture.DATAGRAMS)) {
-            session.claimUdpPort(route.source(), udpPort);
-            session.header("dns-resolve -f " + file + ": " + questions.size() + " names @" + Ip4.toString(server) + ":" + port
-                    + " from port " + udpPort + ", at most " + inFlight + " in flight " + route.describe(),
-                    Map.of("interface", route.via().name()));
-            MacAddress hop = TcpRun.resolveNextHop(session, route, renderer);
-            if (hop == null) {
-                return renderer.exitCode() < 0 ? 130 : renderer.exitCode();
-            }
-            return session.run(new synack.exchange.dns.DnsBulk(
-                    new DnsLookup.Path(route.via().mac(), hop, route.source(), server, port), questions,
-                    new synack.exchange.dns.DnsBulk.Settings(inFlight, retries, timeoutMicros, !noRecurse, noEdns ? 0 : bufsize, udpPort),
-                    RANDOM));
-        }
+        int srvIp = server != null ? server : nameserver(run);
+        var renderer = run.narration("dns-resolve");
+        int names = questions.size();
+        LiveFlow flow = LiveFlow.toPeer(srvIp).udpSourcePort().size(synack.link.PcapLink.Capture.DATAGRAMS)
+                .capture(end -> "udp and src port " + port + " and dst port " + end.udpPort())
+                .header(end -> "dns-resolve -f " + file + ": " + names + " names @" + Ip4.toString(srvIp) + ":" + port
+                        + " from port " + end.udpPort() + ", at most " + inFlight + " in flight " + end.route().describe(),
+                        end -> Map.of("interface", end.route().via().name()))
+                .arpNextHop();
+        return run.run(flow, renderer, path -> new DnsBulk(
+                new DnsLookup.Path(path.end().route().via().mac(), path.nextHop(), path.end().route().source(), srvIp, port), questions,
+                new DnsBulk.Settings(inFlight, retries, timeoutMicros, !noRecurse, noEdns ? 0 : bufsize, path.end().udpPort()),
+                RANDOM));
     }
 
-    private int trace(String name, int qtype, List<DnsExpectation> expectations) {
-        Path hintsFile = rootHints != null ? rootHints : synack.exchange.dns.RootHints.DEBIAN;
-        synack.exchange.dns.RootHints hints;
+    private int trace(LiveRun run, String name, int qtype, List<DnsExpectation> expectations) {
+        Path hintsFile = rootHints != null ? rootHints : RootHints.DEBIAN;
+        RootHints hints;
         try {
-            hints = synack.exchange.dns.RootHints.read(hintsFile);
+            hints = RootHints.read(hintsFile);
         } catch (java.io.IOException e) {
             throw new UsageProblem("cannot read root hints " + hintsFile + ": " + e.getMessage()
                     + (rootHints == null ? " (give --root-hints FILE)" : ""));
         }
-        var renderer = Narration.forOptions(live, "dns-resolve", Clock.SYSTEM.nowMicros());
+        var renderer = run.narration("dns-resolve");
         int firstRoot = hints.servers().get(0).ip();
-        Route route = TcpRun.route(live, firstRoot);
-        boolean owns = TcpRun.ownsSource(live, route);
-        int tcpPort = TcpRun.randomSourcePort();
-        String filter = "(udp and src port 53 and dst host " + Ip4.toString(route.source()) + ")"
-                + " or (tcp and src port 53 and dst port " + tcpPort + ")";
-        synack.net.Routing routing = synack.net.Routing.fromKernel();
-        try (LiveSession session = TcpRun.open(live, renderer, route, firstRoot, owns, filter)) {
-            session.header("dns-resolve --trace " + name + " " + DnsType.name(qtype) + " from the root ("
-                    + hints.servers().get(0).name() + " " + Ip4.toString(firstRoot) + ", " + hintsFile + ") "
-                    + route.describe(), Map.of("interface", route.via().name()));
-            MacAddress hop = TcpRun.resolveNextHop(session, route, renderer);
-            if (hop == null) {
-                return renderer.exitCode() < 0 ? 130 : renderer.exitCode();
-            }
-            synack.exchange.dns.DnsTrace t = new synack.exchange.dns.DnsTrace(route.via().mac(), route.source(), name, qtype, hints,
-                    ip -> routing.resolve(ip, route.via().name(), route.source()).nextHop(), Map.of(route.nextHop(), hop),
-                    RANDOM, new synack.exchange.dns.DnsTrace.Settings(retries, timeoutMicros, noEdns ? 0 : bufsize,
-                            TcpRun.dnsTcpConfig(tcpPort, 53, route.mss()), expectations,
-                            () -> TcpRun.guardAgainstKernelRst(session, owns, tcpPort)));
-            return session.run(t);
-        }
+        Routing routing = run.host().routing();
+        LiveFlow flow = LiveFlow.toPeer(firstRoot).tcpSourcePort(null)
+                .capture(end -> "(udp and src port 53 and dst host " + Ip4.toString(end.route().source()) + ")"
+                        + " or (tcp and src port 53 and dst port " + end.tcpPort() + ")")
+                .header(end -> "dns-resolve --trace " + name + " " + DnsType.name(qtype) + " from the root ("
+                        + hints.servers().get(0).name() + " " + Ip4.toString(firstRoot) + ", " + hintsFile + ") "
+                        + end.route().describe(), end -> Map.of("interface", end.route().via().name()))
+                .arpNextHop();
+        return run.run(flow, renderer, path -> {
+            LocalEnd end = path.end();
+            return new DnsTrace(end.route().via().mac(), end.route().source(), name, qtype, hints,
+                    ip -> routing.resolve(ip, end.route().via().name(), end.route().source()).nextHop(),
+                    Map.of(end.route().nextHop(), path.nextHop()), RANDOM, new DnsTrace.Settings(retries, timeoutMicros,
+                            noEdns ? 0 : bufsize, TcpRun.dnsTcpConfig(end.tcpPort(), 53, end.route().mss()), expectations,
+                            path::guardTcpPort));
+        });
     }
 
     private static boolean isType(String s) {

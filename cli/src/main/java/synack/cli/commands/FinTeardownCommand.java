@@ -6,13 +6,17 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import synack.cli.DurationConverter;
+import synack.cli.ExitCodes;
+import synack.cli.Interrupts;
 import synack.cli.LiveOptions;
-import synack.cli.Narration;
+import synack.cli.LiveRun;
 import synack.cli.TcpOptions;
 import synack.cli.TcpRun;
 import synack.cli.TcpTarget;
-import synack.time.Clock;
+import synack.cli.UsageProblem;
 import synack.exchange.tcp.TcpConversation;
 
 @Command(name = "fin-teardown", sortOptions = false, mixinStandardHelpOptions = true,
@@ -44,34 +48,41 @@ public final class FinTeardownCommand implements Callable<Integer> {
     @Mixin
     LiveOptions live;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() {
+        LiveRun run = LiveRun.of(spec, live);
         if (port == null) {
-            return closeKept();
+            return closeKept(run);
         }
         int peer = TcpTarget.host(host);
         TcpTarget.port(port, "PORT");
+        if (tcp.sourcePort != null) {
+            TcpTarget.port(tcp.sourcePort, "--source-port");
+        }
         byte[] data = send == null ? new byte[0] : unescape(send).getBytes(StandardCharsets.UTF_8);
-        var renderer = Narration.forOptions(live, tcp.relative, "fin-teardown", Clock.SYSTEM.nowMicros());
-        return TcpRun.conversation("fin-teardown", live, tcp, renderer, peer, port,
+        var renderer = run.narration("fin-teardown", tcp.relative);
+        return TcpRun.conversation(run, "fin-teardown", tcp, renderer, peer, port,
                 new TcpConversation.Plan(data, TcpConversation.Ending.CLOSE, waitMicros, "fin-teardown"));
     }
 
     /** fin-teardown ID in the shell: the four-way close of a connection kept open by handshake --keep. */
-    private int closeKept() {
-        var kept = host.matches("\\d{1,6}") ? synack.cli.shell.KeptConnections.get(Integer.parseInt(host)) : null;
-        if (kept == null) {
-            throw new synack.cli.UsageProblem(synack.cli.shell.KeptConnections.inShell()
+    private int closeKept(LiveRun run) {
+        int id = host.matches("\\d{1,6}") ? Integer.parseInt(host) : -1;
+        if (id < 0 || !run.keeper().holds(id)) {
+            throw new UsageProblem(run.keeper().keepsConnections()
                     ? "no open connection " + host + " (see: connections), or give HOST PORT"
                     : "missing PORT (a connection ID works only in synack shell)");
         }
-        var result = synack.cli.shell.KeptConnections.close(kept, synack.cli.Interrupts::requested);
+        var result = run.keeper().close(id, Interrupts::requested);
         if (result == null) {
-            return synack.cli.ExitCodes.INTERRUPTED;
+            return ExitCodes.INTERRUPTED;
         }
         // the close was told as it happened, on the connection's own renderer; its result is this command's
-        Narration.forOptions(live, "fin-teardown", Clock.SYSTEM.nowMicros()).accept(result);
-        return synack.cli.ExitCodes.of(result.verdict());
+        run.narration("fin-teardown").accept(result);
+        return ExitCodes.of(result.verdict());
     }
 
     public static String unescape(String s) {

@@ -5,12 +5,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import synack.cli.LiveOptions;
-import synack.cli.Narration;
+import synack.cli.LiveRun;
 import synack.cli.TcpOptions;
 import synack.cli.TcpRun;
 import synack.cli.TcpTarget;
-import synack.time.Clock;
+import synack.cli.UsageProblem;
 import synack.exchange.tcp.TcpConversation;
 
 @Command(name = "handshake", sortOptions = false, mixinStandardHelpOptions = true,
@@ -38,18 +40,25 @@ public final class HandshakeCommand implements Callable<Integer> {
     @Mixin
     LiveOptions live;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() {
         int peer = TcpTarget.host(host);
         TcpTarget.port(port, "PORT");
-        var renderer = Narration.forOptions(live, tcp.relative, "handshake", Clock.SYSTEM.nowMicros());
-        if (keep) {
-            if (!synack.cli.shell.KeptConnections.inShell()) {
-                throw new synack.cli.UsageProblem("--keep keeps a connection open for the next commands: use it in synack shell");
-            }
-            return TcpRun.keep(live, tcp, renderer, peer, port);
+        if (tcp.sourcePort != null) {
+            TcpTarget.port(tcp.sourcePort, "--source-port");
         }
-        return TcpRun.conversation("handshake", live, tcp, renderer, peer, port,
+        LiveRun run = LiveRun.of(spec, live);
+        if (keep && !run.keeper().keepsConnections()) {
+            throw new UsageProblem("--keep keeps a connection open for the next commands: use it in synack shell");
+        }
+        var renderer = run.narration("handshake", tcp.relative);
+        if (keep) {
+            return TcpRun.keep(run, tcp, renderer, peer, port);
+        }
+        return TcpRun.conversation(run, "handshake", tcp, renderer, peer, port,
                 new TcpConversation.Plan(new byte[0], rst ? TcpConversation.Ending.RST : TcpConversation.Ending.CLOSE, 0, "handshake"));
     }
 }

@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 import synack.cli.Home;
 import synack.cli.UsageProblem;
@@ -20,6 +22,9 @@ import synack.cli.UsageProblem;
 public final class InstallCommand implements Callable<Integer> {
     @Option(names = "--prefix", paramLabel = "DIR", defaultValue = "/usr/local", description = "Where to install (default: ${DEFAULT-VALUE}).")
     Path prefix;
+
+    @Spec
+    CommandSpec spec;
 
     @Override
     public Integer call() throws IOException {
@@ -47,7 +52,7 @@ public final class InstallCommand implements Callable<Integer> {
         copyTree(home.resolve("man"), man);
         for (String line : List.of("installed:", "  " + bin, "  " + lib, "  " + completion, "  " + man + "/synack*.1",
                 "try: synack --help; man synack")) {
-            System.out.println(line);
+            spec.commandLine().getOut().println(line);
         }
         return 0;
     }

@@ -12,12 +12,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import synack.cli.DurationConverter;
-import synack.cli.ExitCodes;
+import synack.cli.LiveFlow;
 import synack.cli.LiveOptions;
-import synack.cli.LiveSession;
-import synack.cli.NameLookup;
-import synack.cli.Narration;
+import synack.cli.LiveRun;
 import synack.cli.TcpRun;
 import synack.cli.TcpTarget;
 import synack.cli.UsageProblem;
@@ -27,16 +27,13 @@ import synack.cli.scan.FormattedAnswers;
 import synack.cli.scan.ProgressLine;
 import synack.cli.scan.ScanFormat;
 import synack.cli.scan.SweepRun;
-import synack.time.Clock;
 import synack.exchange.scan.Shard;
 import synack.exchange.scan.SynSweep;
 import synack.exchange.tcp.SynProbe;
 import synack.net.Ports;
-import synack.net.Route;
 import synack.net.Targets;
 import synack.net.TopPorts;
 import synack.wire.Ip4;
-import synack.wire.MacAddress;
 
 @Command(name = "syn-probe", sortOptions = false, mixinStandardHelpOptions = true,
         description = {"Half-open probes: a SYN to each port, no handshake. SYN,ACK → open (then RST, so the server",
@@ -111,6 +108,9 @@ public final class SynProbeCommand implements Callable<Integer> {
     @Mixin
     LiveOptions live;
 
+    @Spec
+    CommandSpec spec;
+
     static final class ShowStates extends java.util.ArrayList<String> {
         ShowStates() {
             super(List.of("open", "closed", "filtered", "all"));
@@ -125,8 +125,8 @@ public final class SynProbeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ScanFormat scanFormat = parse(() -> ScanFormat.parse(format));
-        Set<SynSweep.State> states = show == null ? EnumSet.of(SynSweep.State.OPEN) : parse(() -> states(show));
+        ScanFormat scanFormat = ScanFormat.parse(format);
+        Set<SynSweep.State> states = show == null ? EnumSet.of(SynSweep.State.OPEN) : states(show);
         Shard part = shard == null ? Shard.WHOLE : parse(() -> Shard.parse(shard));
         List<Integer> portList = portList();
         long pps = rate != null ? rate : 0;
@@ -141,17 +141,18 @@ public final class SynProbeCommand implements Callable<Integer> {
         }
         boolean isSweep = sweep || hosts.size() > 1 || Targets.isSweep(hosts) || portList.size() > NARRATED_MAX || shard != null
                 || seed != null || show != null || scanFormat != ScanFormat.TEXT;
+        LiveRun run = LiveRun.of(spec, live);
         Renderer base = scanFormat != ScanFormat.TEXT && !live.json
-                ? QuietRenderer.linesOnStdout(System.out, System.err) // the lines are the output; the summary goes to stderr
-                : Narration.forOptions(live, "syn-probe", Clock.SYSTEM.nowMicros());
+                ? QuietRenderer.linesOnStdout(run.out(), run.err()) // the lines are the output; the summary goes to stderr
+                : run.narration("syn-probe");
         ProgressLine progress = new ProgressLine(new FormattedAnswers(base, scanFormat, !states.equals(EnumSet.of(SynSweep.State.OPEN))),
-                System.err, isSweep && !noProgress && !live.json && ProgressLine.stderrIsTerminal());
-        List<Integer> targets = targets(progress);
+                run.err(), isSweep && !noProgress && !live.json && ProgressLine.stderrIsTerminal());
+        List<Integer> targets = targets(run, progress);
         if (targets == null) { // a name that did not resolve (its result is told), or Ctrl-C
-            return progress.exitCode() < 0 ? ExitCodes.INTERRUPTED : progress.exitCode();
+            return LiveRun.exitCode(progress);
         }
         if (!isSweep) {
-            return narrated(progress, targets.get(0), portList, pps == 0 ? 1000 : pps, retries == null ? 1 : retries);
+            return narrated(run, progress, targets.get(0), portList, pps == 0 ? 1000 : pps, retries == null ? 1 : retries);
         }
         if (part.count() > 1 && (long) targets.size() * portList.size() < part.count()) {
             throw new UsageProblem("--shard " + part + " splits " + (long) targets.size() * portList.size() + " probes into more parts than probes");
@@ -162,7 +163,7 @@ public final class SynProbeCommand implements Callable<Integer> {
                     probes, SynSweep.MAX_PROBES));
         }
         String portsText = ports != null ? ports : "top " + topPorts;
-        return SweepRun.run(live, progress, progress, new SweepRun.Plan(targets, portList, portsText, pps == 0 ? 10_000 : pps,
+        return SweepRun.run(run, progress, progress, new SweepRun.Plan(targets, portList, portsText, pps == 0 ? 10_000 : pps,
                 retries == null ? 2 : retries, timeoutMicros, part, seed, states, sourcePort));
     }
 
@@ -170,6 +171,7 @@ public final class SynProbeCommand implements Callable<Integer> {
         T get();
     }
 
+    /** The library's parsers (ports, targets, shards) answer a bad text with an IllegalArgumentException: here it is the user's. */
     private static <T> T parse(Parse<T> p) {
         try {
             return p.get();
@@ -186,7 +188,7 @@ public final class SynProbeCommand implements Callable<Integer> {
                 case "open" -> out.add(SynSweep.State.OPEN);
                 case "closed" -> out.add(SynSweep.State.CLOSED);
                 case "filtered" -> out.add(SynSweep.State.FILTERED);
-                default -> throw new IllegalArgumentException("--show takes open, closed, filtered or all, not '" + n + "'");
+                default -> throw new UsageProblem("--show takes open, closed, filtered or all, not '" + n + "'");
             }
         }
         return out;
@@ -207,7 +209,7 @@ public final class SynProbeCommand implements Callable<Integer> {
     }
 
     /** Addresses, ranges and blocks as written; names asked of the name server first (null when one fails, or on Ctrl-C). */
-    private List<Integer> targets(Renderer renderer) {
+    private List<Integer> targets(LiveRun run, Renderer renderer) {
         List<Integer> out = new ArrayList<>();
         Set<Integer> seen = new LinkedHashSet<>();
         for (String h : hosts) {
@@ -215,7 +217,7 @@ public final class SynProbeCommand implements Callable<Integer> {
             if (h.matches("[0-9./-]+")) {
                 some = parse(() -> Targets.parse(h));
             } else if (h.matches("[A-Za-z0-9_.-]+")) {
-                Integer ip = NameLookup.address(live, renderer, h);
+                Integer ip = run.address(renderer, h);
                 if (ip == null) {
                     return null;
                 }
@@ -235,26 +237,20 @@ public final class SynProbeCommand implements Callable<Integer> {
         return out;
     }
 
-    private int narrated(Renderer renderer, int peer, List<Integer> portList, long pps, int tries) {
+    /** A few ports of one host: every SYN and answer told. */
+    private int narrated(LiveRun run, Renderer renderer, int peer, List<Integer> portList, long pps, int tries) {
         if (portList.contains(0)) {
             throw new UsageProblem("port 0 is for sweeps (add --sweep); a narrated probe takes 1-65535");
         }
-        Route route = TcpRun.route(live, peer);
-        boolean owns = TcpRun.ownsSource(live, route);
-        int sport = sourcePort != null ? sourcePort : TcpRun.randomSourcePort();
-        String filter = "tcp and src host " + Ip4.toString(peer) + " and dst port " + sport;
-        try (LiveSession session = TcpRun.open(live, renderer, route, peer, owns, filter)) {
-            session.header("syn-probe " + Ip4.toString(peer) + " ports " + (ports != null ? ports : "top " + topPorts) + " from "
-                    + Ip4.toString(route.source()) + ":" + sport + " " + route.describe() + " — " + (tries + 1) + " SYN"
-                    + (tries == 0 ? "" : "s") + " at most per port, at most " + pps + "/s", Map.of("interface", route.via().name()));
-            MacAddress hop = TcpRun.resolveNextHop(session, route, renderer);
-            if (hop == null) {
-                return renderer.exitCode() < 0 ? 130 : renderer.exitCode();
-            }
-            TcpRun.guardAgainstKernelRst(session, owns, sport);
-            SynProbe probe = new SynProbe(new SynProbe.Path(route.via().mac(), hop, route.source(), peer, sport, TcpRun.randomIsn()),
-                    portList, new SynProbe.Settings(tries, timeoutMicros, 1_000_000L / pps), 1);
-            return session.run(probe);
-        }
+        LiveFlow flow = LiveFlow.toPeer(peer).tcpSourcePort(sourcePort)
+                .capture(end -> "tcp and src host " + Ip4.toString(peer) + " and dst port " + end.tcpPort())
+                .header(end -> "syn-probe " + Ip4.toString(peer) + " ports " + (ports != null ? ports : "top " + topPorts) + " from "
+                        + Ip4.toString(end.route().source()) + ":" + end.tcpPort() + " " + end.route().describe() + " — " + (tries + 1)
+                        + " SYN" + (tries == 0 ? "" : "s") + " at most per port, at most " + pps + "/s",
+                        end -> Map.of("interface", end.route().via().name()))
+                .arpNextHop().guardTcpPort();
+        return run.run(flow, renderer, path -> new SynProbe(new SynProbe.Path(path.end().route().via().mac(), path.nextHop(),
+                path.end().route().source(), peer, path.end().tcpPort(), TcpRun.randomIsn()),
+                portList, new SynProbe.Settings(tries, timeoutMicros, 1_000_000L / pps), 1));
     }
 }

@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 import synack.cli.Home;
 
@@ -15,6 +17,9 @@ public final class DocsCommand implements Callable<Integer> {
     @Option(names = "--dir", paramLabel = "DIR", description = "The checkout to write into (default: synack's home).")
     Path dir;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws IOException {
         Path root = dir != null ? dir : Home.dir();
@@ -22,7 +27,7 @@ public final class DocsCommand implements Callable<Integer> {
             Path p = root.resolve(f.getKey());
             Files.createDirectories(p.getParent());
             Files.writeString(p, f.getValue());
-            System.out.println("wrote " + p);
+            spec.commandLine().getOut().println("wrote " + p);
         }
         return 0;
     }

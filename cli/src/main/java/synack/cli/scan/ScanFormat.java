@@ -11,12 +11,13 @@ import synack.net.TopPorts;
 public enum ScanFormat {
     TEXT, LIST, GREP;
 
+    /** --format's value; anything else is the user's mistake. */
     public static ScanFormat parse(String text) {
         return switch (text.toLowerCase(Locale.ROOT)) {
             case "text" -> TEXT;
             case "list" -> LIST;
             case "grep", "greppable" -> GREP;
-            default -> throw new IllegalArgumentException("--format is text, list or grep, not '" + text + "'");
+            default -> throw new synack.cli.UsageProblem("--format is text, list or grep, not '" + text + "'");
         };
     }
 

@@ -2,32 +2,22 @@ package synack.cli.scan;
 
 import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import synack.cli.ExitCodes;
+import synack.cli.LiveFlow;
 import synack.cli.LiveOptions;
-import synack.cli.LiveSession;
-import synack.cli.TcpRun;
+import synack.cli.LiveRun;
 import synack.cli.UsageProblem;
 import synack.cli.render.Renderer;
-import synack.cli.shell.SessionCaches;
-import synack.event.Event;
-import synack.exchange.arp.ArpResolve;
-import synack.exchange.arp.NeighbourState;
 import synack.exchange.scan.ProbeSpace;
 import synack.exchange.scan.Shard;
 import synack.exchange.scan.SipHash;
 import synack.exchange.scan.SynSweep;
 import synack.link.PcapLink;
 import synack.net.Route;
-import synack.net.Routing;
-import synack.oui.OuiRegistry;
 import synack.wire.Ip4;
-import synack.wire.MacAddress;
 
 /**
  * syn-probe over many probes: routes every target (one interface, one source address), ARPs
@@ -43,9 +33,10 @@ public final class SweepRun {
 
     private SweepRun() {}
 
-    public static int run(LiveOptions live, Renderer renderer, ProgressLine progress, Plan plan) {
+    public static int run(LiveRun run, Renderer renderer, ProgressLine progress, Plan plan) {
+        LiveOptions live = run.options();
         // every target routed by the kernel at once (one ip process, however many hosts)
-        List<Route> routes = new ArrayList<>(Routing.fromKernel().resolveAll(plan.hosts(), live.interfaceName, live.source));
+        List<Route> routes = new ArrayList<>(run.host().routing().resolveAll(plan.hosts(), live.interfaceName, live.source));
         String[] why = leftOut(routes);
         Route first = null;
         for (int i = 0; i < routes.size(); i++) {
@@ -53,7 +44,7 @@ public final class SweepRun {
             if (why[i] != null) {
                 routes.set(i, null);
             } else if (first == null) {
-                first = TcpRun.checked(live, r);
+                first = run.checked(r);
             } else if (!r.via().name().equals(first.via().name()) || r.source() != first.source()) {
                 throw new UsageProblem("targets " + Ip4.toString(first.destination()) + " and " + Ip4.toString(r.destination())
                         + " leave by different interfaces or source addresses (" + first.via().name() + ", " + r.via().name()
@@ -63,29 +54,22 @@ public final class SweepRun {
         if (first == null) {
             throw new UsageProblem("every target is a broadcast or multicast address");
         }
-        boolean owns = TcpRun.ownsSource(live, first);
-        int sport = plan.sourcePort() != null ? plan.sourcePort() : TcpRun.randomSourcePort();
+        Route along = first;
         long seed = plan.seed() != null ? plan.seed() : plan.shard().isWhole() ? RANDOM.nextLong() : seedOf(plan);
         ProbeSpace space = new ProbeSpace(plan.hosts(), plan.ports());
-        String filter = "tcp and dst port " + sport + " and dst host " + Ip4.toString(first.source());
-        try (LiveSession session = TcpRun.open(live, renderer, first, owns, filter, PcapLink.Capture.HEADERS)) {
-            session.header(header(plan, space, first, sport, seed), Map.of("interface", first.via().name(),
-                    "seed", Long.toUnsignedString(seed)));
-            MacAddress[] hops = nextHops(session, routes, renderer);
-            if (hops == null) {
-                if (renderer.exitCode() < 0) { // stopped during ARP: scripts still get their one result
-                    renderer.accept(new Event.Result(synack.time.Clock.SYSTEM.nowMicros(), synack.event.Verdict.INTERRUPTED, List.of(),
-                            "interrupted before the sweep began", Map.of("ok", false, "error", "interrupted")));
-                }
-                return renderer.exitCode();
-            }
-            TcpRun.guardAgainstKernelRst(session, owns, sport);
-            SynSweep sweep = new SynSweep(new SynSweep.Path(first.via().mac(), first.source(), sport, owns), space, hops, why,
-                    new SynSweep.Settings(plan.rate(), plan.retries(), plan.waitMicros(), plan.shard(), seed, plan.show(),
-                            live.verbose.length > 0), new SipHash(RANDOM.nextLong(), RANDOM.nextLong()));
+        LiveFlow flow = LiveFlow.along(along).tcpSourcePort(plan.sourcePort()).size(PcapLink.Capture.HEADERS)
+                .capture(end -> "tcp and dst port " + end.tcpPort() + " and dst host " + Ip4.toString(end.route().source()))
+                .header(end -> header(plan, space, along, end.tcpPort(), seed), end -> Map.of("interface", along.via().name(),
+                        "seed", Long.toUnsignedString(seed)))
+                .arpNextHops(routes).guardTcpPort()
+                .resultWhenStoppedEarly("interrupted before the sweep began");
+        return run.run(flow, renderer, path -> {
+            SynSweep sweep = new SynSweep(new SynSweep.Path(along.via().mac(), along.source(), path.end().tcpPort(), path.end().ownsSource()),
+                    space, path.nextHops(), why, new SynSweep.Settings(plan.rate(), plan.retries(), plan.waitMicros(), plan.shard(), seed,
+                            plan.show(), live.verbose.length > 0), new SipHash(RANDOM.nextLong(), RANDOM.nextLong()));
             progress.watch(sweep);
-            return session.run(sweep, progress::tick);
-        }
+            return sweep;
+        }, progress::tick);
     }
 
     /**
@@ -137,72 +121,5 @@ public final class SweepRun {
             h = (h ^ x) * 0x100000001b3L;
         }
         return h;
-    }
-
-    /** Each host's next-hop MAC (null for a host on the link that did not answer ARP); null when there is none at all. */
-    private static MacAddress[] nextHops(LiveSession session, List<Route> routes, Renderer renderer) {
-        Set<Integer> hopIps = new LinkedHashSet<>();
-        for (Route r : routes) {
-            if (r != null) {
-                hopIps.add(r.nextHop());
-            }
-        }
-        Route anyRoute = routes.stream().filter(java.util.Objects::nonNull).findFirst().orElseThrow();
-        Map<Integer, MacAddress> macs = new LinkedHashMap<>();
-        if (!anyRoute.needsArp()) { // through lo: zero MACs for every host, told once
-            MacAddress mac = TcpRun.tellNoArp(session, anyRoute);
-            MacAddress[] out = new MacAddress[routes.size()];
-            for (int i = 0; i < out.length; i++) {
-                out[i] = routes.get(i) == null ? null : mac;
-            }
-            return out;
-        }
-        if (hopIps.size() == 1) {
-            MacAddress mac = TcpRun.resolveNextHop(session, anyRoute, renderer);
-            if (mac == null) {
-                return null;
-            }
-            macs.put(anyRoute.nextHop(), mac);
-        } else {
-            Route first = anyRoute;
-            List<Integer> toAsk = new ArrayList<>();
-            for (int ip : hopIps) {
-                MacAddress cached = SessionCaches.neighbour(ip);
-                if (cached != null) {
-                    macs.put(ip, cached);
-                } else {
-                    toAsk.add(ip);
-                }
-            }
-            if (!toAsk.isEmpty()) {
-                ArpResolve arp = new ArpResolve(first.via().mac(), first.source(), toAsk, new ArpResolve.Settings(3, 1_000_000, 1_000_000,
-                        1_000), new OuiRegistry(OuiRegistry.DEFAULT_FILE)::vendorOf, true);
-                Event.Result r = session.phase(arp, String.format(Locale.ROOT, "ARP %,d on-link target%s and next hops", toAsk.size(),
-                        toAsk.size() == 1 ? "" : "s"));
-                if (r == null || r.verdict() == synack.event.Verdict.INTERRUPTED) {
-                    return null;
-                }
-                for (int ip : toAsk) {
-                    ArpResolve.Entry e = arp.entry(ip);
-                    if (e != null && e.state() == NeighbourState.REACHABLE && e.mac() != null) {
-                        macs.put(ip, e.mac());
-                        SessionCaches.learned(ip, e.mac());
-                    }
-                }
-            }
-            if (macs.isEmpty()) {
-                Map<String, Object> f = new LinkedHashMap<>();
-                f.put("ok", false);
-                f.put("error", "no target or next hop answered ARP");
-                renderer.accept(new Event.Result(synack.time.Clock.SYSTEM.nowMicros(), synack.event.Verdict.NO_ANSWER,
-                        List.of("no target or next hop answered ARP: nothing can be sent"), null, f));
-                return null;
-            }
-        }
-        MacAddress[] out = new MacAddress[routes.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = routes.get(i) == null ? null : macs.get(routes.get(i).nextHop());
-        }
-        return out;
     }
 }

@@ -6,10 +6,14 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.security.SecureRandom;
+import java.util.function.BooleanSupplier;
+import synack.cli.ConnectionKeeper;
 import synack.cli.LiveSession;
 import synack.event.Event;
 import synack.time.Clock;
 import synack.exchange.tcp.TcpApp;
+import synack.exchange.tcp.TcpConnection;
 import synack.exchange.tcp.TcpConversation;
 import synack.exchange.tcp.TcpState;
 import synack.wire.Ip4;
@@ -17,14 +21,42 @@ import synack.wire.Ip4;
 /**
  * Connections that stay open between shell commands (handshake --keep): each runs on its own
  * thread with its own capture, answering the peer's segments in the background; the shell hands
- * it work (send, close) through a queue the runner drains between waits.
+ * it work (send, close) through a queue the runner drains between waits. Commands outside the
+ * shell reach them as the run's {@link ConnectionKeeper} ({@link #KEEPER}).
  */
 public final class KeptConnections {
+    private static final SecureRandom RANDOM = new SecureRandom();
     private static final AtomicBoolean SHELL = new AtomicBoolean();
     private static final Map<Integer, Kept> OPEN = new TreeMap<>();
     private static int nextId = 1;
 
     private KeptConnections() {}
+
+    /** The shell's connections as handshake --keep and fin-teardown ID ask them. */
+    public static final ConnectionKeeper KEEPER = new ConnectionKeeper() {
+        @Override
+        public boolean keepsConnections() {
+            return inShell();
+        }
+
+        @Override
+        public Kept keep(LiveSession session, TcpConversation.Path path, TcpConnection.Config config) {
+            TcpConversation conv = new TcpConversation(path, config, new KeepApp(), "handshake", RANDOM.nextInt(65536));
+            KeptConnections.Kept k = start(conv, session, path.peerIp(), config.remotePort());
+            return new Kept(k.id(), k.state() == TcpState.ESTABLISHED, k.result());
+        }
+
+        @Override
+        public boolean holds(int id) {
+            return get(id) != null;
+        }
+
+        @Override
+        public Event.Result close(int id, BooleanSupplier interrupted) {
+            KeptConnections.Kept k = get(id);
+            return k == null ? null : KeptConnections.close(k, interrupted);
+        }
+    };
 
     /** Keeping connections makes sense only where a next command can use them. */
     static void shellStarted() {

@@ -3,13 +3,15 @@ package synack.cli.shell;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import synack.cli.SessionMemory;
 import synack.time.Clock;
 import synack.wire.MacAddress;
 
 /**
  * What the shell remembers between commands, as a host's kernel does: the neighbour cache (an
  * answered ARP stays REACHABLE for 30 s, Linux's base_reachable_time) and the DNS answers (for
- * their TTL). One-liners remember nothing: each tells its whole story.
+ * their TTL). One-liners remember nothing: each tells its whole story. The runner reads them as
+ * the run's {@link SessionMemory} ({@link #MEMORY}), handed to it in the shell's RunContext.
  */
 public final class SessionCaches {
     public static final long REACHABLE_MICROS = 30_000_000;
@@ -24,6 +26,34 @@ public final class SessionCaches {
     private static final java.util.Set<String> HOSTS = new java.util.TreeSet<>();
 
     private SessionCaches() {}
+
+    /** The shell's memory as the runner asks it. */
+    public static final SessionMemory MEMORY = new SessionMemory() {
+        @Override
+        public MacAddress neighbour(int ip) {
+            return SessionCaches.neighbour(ip);
+        }
+
+        @Override
+        public long neighbourAgeMicros(int ip) {
+            return ageMicros(ip);
+        }
+
+        @Override
+        public void learnedNeighbour(int ip, MacAddress mac) {
+            learned(ip, mac);
+        }
+
+        @Override
+        public Integer address(String host) {
+            return SessionCaches.address(host);
+        }
+
+        @Override
+        public void learnedAddress(String host, int ip, long ttlSeconds) {
+            learned(host, ip, ttlSeconds);
+        }
+    };
 
     /** Remembers the addresses, names and URLs typed in the shell, for TAB to offer again. */
     public static synchronized void seen(String[] words) {

@@ -16,7 +16,9 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.shell.jline3.PicocliCommands;
 import synack.cli.Interrupts;
+import synack.cli.LiveHost;
 import synack.cli.Main;
+import synack.cli.RunContext;
 
 /**
  * The interactive shell (JLine 3): every command with completion of commands, options and
@@ -30,7 +32,8 @@ public final class ShellCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         KeptConnections.shellStarted();
-        CommandLine cli = Main.commandLine();
+        // every command typed here remembers neighbours and names, and may keep connections open
+        CommandLine cli = Main.commandLine(new RunContext(LiveHost.KERNEL, SessionCaches.MEMORY, KeptConnections.KEEPER));
         cli.getCommandSpec().removeSubcommand("shell");
         cli.addSubcommand("connections", new ConnectionsCommand());
         cli.addSubcommand("send", new SendCommand());

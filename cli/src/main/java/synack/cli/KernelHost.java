@@ -1,0 +1,73 @@
+package synack.cli;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import synack.iface.UdpPortClaim;
+import synack.link.Link;
+import synack.link.PcapLink;
+import synack.link.Privileges;
+import synack.net.KernelRstFilter;
+import synack.net.LocalInterface;
+import synack.net.LoopbackIntake;
+import synack.net.ResolvConf;
+import synack.net.Routing;
+import synack.time.Clock;
+
+/** The machine synack runs on, as {@link LiveHost}: the kernel's routing, libpcap, iptables and sysctl. */
+final class KernelHost implements LiveHost {
+    @Override
+    public Routing routing() {
+        return Routing.fromKernel();
+    }
+
+    @Override
+    public boolean holds(int ip) {
+        return LocalInterface.hostHolds(ip);
+    }
+
+    @Override
+    public LocalInterface interfaceNamed(String name) {
+        return LocalInterface.byName(name);
+    }
+
+    @Override
+    public List<LocalInterface> interfaces() {
+        return LocalInterface.readable();
+    }
+
+    @Override
+    public Optional<Integer> nameserver() {
+        return ResolvConf.firstNameserver(Path.of("/etc/resolv.conf"));
+    }
+
+    @Override
+    public Clock clock() {
+        return Clock.SYSTEM;
+    }
+
+    @Override
+    public void requireRawSockets() {
+        Privileges.requireRawSockets();
+    }
+
+    @Override
+    public Link capture(String interfaceName, String filter, PcapLink.Capture size) {
+        return PcapLink.open(interfaceName, filter, size);
+    }
+
+    @Override
+    public AutoCloseable keepKernelRstsOff(int tcpPort) {
+        return KernelRstFilter.install(tcpPort);
+    }
+
+    @Override
+    public AutoCloseable holdUdpPort(int ip, int port) {
+        return UdpPortClaim.claim(ip, port);
+    }
+
+    @Override
+    public AutoCloseable takeInOnLoopback() {
+        return LoopbackIntake.install();
+    }
+}

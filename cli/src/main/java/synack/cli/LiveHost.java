@@ -1,0 +1,51 @@
+package synack.cli;
+
+import java.util.List;
+import java.util.Optional;
+import synack.link.Link;
+import synack.link.PcapLink;
+import synack.net.LocalInterface;
+import synack.net.Routing;
+import synack.time.Clock;
+
+/**
+ * What a live command asks of the machine it runs on: its routes and interfaces, its name server,
+ * the privilege to capture, a capture, and the kernel settings a hand-made conversation needs
+ * for its length (no RSTs from our port, our UDP port held, lo taking our frames in). The real
+ * one is {@link #KERNEL}; a test gives one on the in-memory link.
+ */
+public interface LiveHost {
+    Routing routing();
+
+    /** Whether {@code ip} is one of this host's own addresses (the kernel answers for it). */
+    boolean holds(int ip);
+
+    /** The interface named (failing with the user's one line when there is none). */
+    LocalInterface interfaceNamed(String name);
+
+    /** Every interface that can be read. */
+    List<LocalInterface> interfaces();
+
+    /** The first IPv4 name server of the stub resolver's configuration. */
+    Optional<Integer> nameserver();
+
+    Clock clock();
+
+    /** Fails with the user's one line (exit 3) when frames cannot be captured and sent. */
+    void requireRawSockets();
+
+    /** Opens a capture (and the way to send) on {@code interfaceName}, letting in what {@code filter} admits. */
+    Link capture(String interfaceName, String filter, PcapLink.Capture size);
+
+    /** Keeps the kernel from resetting a connection it does not know, on our TCP port, until closed. */
+    AutoCloseable keepKernelRstsOff(int tcpPort);
+
+    /** Holds our UDP port, so the kernel queues replies to it instead of answering ICMP port unreachable. */
+    AutoCloseable holdUdpPort(int ip, int port);
+
+    /** Lets lo take in the frames we send through it, until closed. */
+    AutoCloseable takeInOnLoopback();
+
+    /** This machine: the kernel's routes, libpcap, iptables, sysctl. */
+    LiveHost KERNEL = new KernelHost();
+}

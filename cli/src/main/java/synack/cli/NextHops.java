@@ -1,0 +1,149 @@
+package synack.cli;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import synack.cli.render.Renderer;
+import synack.event.Durations;
+import synack.event.Event;
+import synack.event.Verdict;
+import synack.exchange.arp.ArpResolve;
+import synack.exchange.arp.NeighbourState;
+import synack.net.Route;
+import synack.oui.OuiRegistry;
+import synack.wire.Ip4;
+import synack.wire.MacAddress;
+
+/**
+ * The MAC our frames go to, found before the exchange: asked with ARP as a phase of the story,
+ * taken from the run's memory when a neighbour answered recently (the shell), or known without
+ * asking (lo's zero MACs, broadcast, multicast) and told as such.
+ */
+final class NextHops {
+    private NextHops() {}
+
+    /** The line told instead of the ARP phase when the next hop's MAC needs no asking (lo's zero MACs). */
+    static String noArpNote(Route route) {
+        if (route.loopback()) {
+            boolean own = route.local() && (route.destination() >>> 24) != 127;
+            return "loopback: " + (own ? Ip4.toString(route.destination()) + " is this host's own address, so the kernel routes it through lo;"
+                    + " frames go through lo" : "frames go through " + route.via().name()) + " with zero MACs, no ARP"
+                    + " (lo takes them in with accept_local and route_localnet on, until the end of this run)";
+        }
+        return route.type().name().toLowerCase(Locale.ROOT) + ": frames go to " + route.nextHopMac() + ", no ARP";
+    }
+
+    /** Tells {@link #noArpNote} as a phase of its own and returns the MAC the frames carry. */
+    static MacAddress tellNoArp(LiveSession session, Route route) {
+        session.tell(new Event.Note(session.now(), Event.Note.Kind.PHASE, noArpNote(route),
+                Map.of("phase", route.loopback() ? "loopback" : route.type().name().toLowerCase(Locale.ROOT), "exit", 0)));
+        return route.nextHopMac();
+    }
+
+    /** The route's next hop, ARPed as the first phase; null (and a negative result told) when it does not answer, or on Ctrl-C. */
+    static MacAddress one(LiveSession session, Route route, Renderer renderer, SessionMemory memory) {
+        if (!route.needsArp()) {
+            return tellNoArp(session, route);
+        }
+        MacAddress cached = memory.neighbour(route.nextHop());
+        if (cached != null) {
+            session.tell(new Event.Note(session.now(), Event.Note.Kind.INFO, "next hop " + Ip4.toString(route.nextHop())
+                    + " is-at " + cached + " from the shell's neighbour cache (REACHABLE, learned "
+                    + Durations.human(memory.neighbourAgeMicros(route.nextHop())) + " ago): no ARP needed",
+                    Map.of()));
+            return cached;
+        }
+        ArpResolve arp = new ArpResolve(route.via().mac(), route.source(), List.of(route.nextHop()),
+                new ArpResolve.Settings(3, 1_000_000, 1_000_000, 0), new OuiRegistry(OuiRegistry.DEFAULT_FILE)::vendorOf, false);
+        Event.Result r = session.phase(arp, route.onLink() ? "ARP " + Ip4.toString(route.nextHop())
+                : "ARP next hop " + Ip4.toString(route.nextHop()) + " (gateway)");
+        if (r == null || !r.ok()) {
+            if (r != null && r.verdict() != Verdict.INTERRUPTED) {
+                Map<String, Object> f = new LinkedHashMap<>();
+                f.put("ok", false);
+                f.put("error", "next hop " + Ip4.toString(route.nextHop()) + " did not answer ARP");
+                // OUTPUT.md: no ARP reply is a negative answer (1), as arp-resolve says it
+                renderer.accept(new Event.Result(r.timeMicros(), Verdict.NEGATIVE,
+                        List.of("next hop " + Ip4.toString(route.nextHop()) + " did not answer ARP: nothing can be sent"), null, f));
+            }
+            return null;
+        }
+        memory.learnedNeighbour(route.nextHop(), arp.entry(route.nextHop()).mac());
+        return arp.entry(route.nextHop()).mac();
+    }
+
+    /**
+     * Each route's next-hop MAC (null for a route left out, or a host on the link that did not
+     * answer ARP); null when there is none at all (told) or on Ctrl-C. One next hop for all is
+     * asked as {@link #one} asks it; several are asked together in one ARP phase.
+     */
+    static MacAddress[] many(LiveSession session, List<Route> routes, Renderer renderer, SessionMemory memory) {
+        Set<Integer> hopIps = new LinkedHashSet<>();
+        for (Route r : routes) {
+            if (r != null) {
+                hopIps.add(r.nextHop());
+            }
+        }
+        Route anyRoute = routes.stream().filter(Objects::nonNull).findFirst().orElseThrow();
+        Map<Integer, MacAddress> macs = new LinkedHashMap<>();
+        if (!anyRoute.needsArp()) { // through lo: zero MACs for every host, told once
+            MacAddress mac = tellNoArp(session, anyRoute);
+            MacAddress[] out = new MacAddress[routes.size()];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = routes.get(i) == null ? null : mac;
+            }
+            return out;
+        }
+        if (hopIps.size() == 1) {
+            MacAddress mac = one(session, anyRoute, renderer, memory);
+            if (mac == null) {
+                return null;
+            }
+            macs.put(anyRoute.nextHop(), mac);
+        } else {
+            List<Integer> toAsk = new ArrayList<>();
+            for (int ip : hopIps) {
+                MacAddress cached = memory.neighbour(ip);
+                if (cached != null) {
+                    macs.put(ip, cached);
+                } else {
+                    toAsk.add(ip);
+                }
+            }
+            if (!toAsk.isEmpty()) {
+                ArpResolve arp = new ArpResolve(anyRoute.via().mac(), anyRoute.source(), toAsk, new ArpResolve.Settings(3, 1_000_000,
+                        1_000_000, 1_000), new OuiRegistry(OuiRegistry.DEFAULT_FILE)::vendorOf, true);
+                Event.Result r = session.phase(arp, String.format(Locale.ROOT, "ARP %,d on-link target%s and next hops", toAsk.size(),
+                        toAsk.size() == 1 ? "" : "s"));
+                if (r == null || r.verdict() == Verdict.INTERRUPTED) {
+                    return null;
+                }
+                for (int ip : toAsk) {
+                    ArpResolve.Entry e = arp.entry(ip);
+                    if (e != null && e.state() == NeighbourState.REACHABLE && e.mac() != null) {
+                        macs.put(ip, e.mac());
+                        memory.learnedNeighbour(ip, e.mac());
+                    }
+                }
+            }
+            if (macs.isEmpty()) {
+                Map<String, Object> f = new LinkedHashMap<>();
+                f.put("ok", false);
+                f.put("error", "no target or next hop answered ARP");
+                renderer.accept(new Event.Result(session.now(), Verdict.NO_ANSWER,
+                        List.of("no target or next hop answered ARP: nothing can be sent"), null, f));
+                return null;
+            }
+        }
+        MacAddress[] out = new MacAddress[routes.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = routes.get(i) == null ? null : macs.get(routes.get(i).nextHop());
+        }
+        return out;
+    }
+}

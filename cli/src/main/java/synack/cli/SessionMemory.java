@@ -1,0 +1,49 @@
+package synack.cli;
+
+import synack.wire.MacAddress;
+
+/**
+ * What a run may remember from the runs before it, as a host's kernel does: the neighbours that
+ * answered ARP and the names that were resolved. The shell remembers (see its SessionCaches);
+ * a one-liner remembers nothing ({@link #NONE}) and tells its whole story every time. The runner
+ * hands this to the code that resolves next hops and names, so that code never reaches into the
+ * shell.
+ */
+public interface SessionMemory {
+    /** The MAC of a neighbour that answered recently enough to be trusted still, or null. */
+    MacAddress neighbour(int ip);
+
+    /** How long ago the neighbour's answer came, in microseconds (-1: never). */
+    long neighbourAgeMicros(int ip);
+
+    void learnedNeighbour(int ip, MacAddress mac);
+
+    /** An address resolved before whose TTL has not run out, or null. */
+    Integer address(String host);
+
+    void learnedAddress(String host, int ip, long ttlSeconds);
+
+    /** A one-liner's memory: it knows nothing and keeps nothing. */
+    SessionMemory NONE = new SessionMemory() {
+        @Override
+        public MacAddress neighbour(int ip) {
+            return null;
+        }
+
+        @Override
+        public long neighbourAgeMicros(int ip) {
+            return -1;
+        }
+
+        @Override
+        public void learnedNeighbour(int ip, MacAddress mac) {}
+
+        @Override
+        public Integer address(String host) {
+            return null;
+        }
+
+        @Override
+        public void learnedAddress(String host, int ip, long ttlSeconds) {}
+    };
+}

@@ -1,0 +1,109 @@
+package synack.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import synack.link.Link;
+import synack.link.MemoryLink;
+import synack.link.PcapLink;
+import synack.link.ReceivedFrame;
+import synack.net.EnvironmentException;
+import synack.net.KernelRoute;
+import synack.net.LocalInterface;
+import synack.net.Routing;
+import synack.time.Clock;
+import synack.time.VirtualClock;
+import synack.wire.Ip4;
+import synack.wire.MacAddress;
+
+/**
+ * A machine for live commands in a unit test: one Ethernet interface c0 (198.18.1.2/24, the
+ * lab client's) on an in-memory wire, a router at 198.18.1.1 for everything off the /24, virtual
+ * time, and a record of what the runner asked of it (capture filters, guarded and held ports,
+ * what was released). What answers on the wire is {@link #network}.
+ */
+final class MemoryHost implements LiveHost {
+    static final int OUR_IP = Ip4.parse("198.18.1.2");
+    static final MacAddress OUR_MAC = MacAddress.parse("02:00:00:00:00:02");
+    static final LocalInterface C0 = new LocalInterface("c0", OUR_MAC, List.of(new LocalInterface.Address(OUR_IP, 24)), true, 1500);
+    static final int NAME_SERVER = Ip4.parse("198.18.2.2");
+
+    final VirtualClock clock = new VirtualClock(1_700_000_000_000_000L);
+    final List<String> filters = new ArrayList<>();
+    final List<Integer> guardedTcpPorts = new ArrayList<>();
+    final List<Integer> heldUdpPorts = new ArrayList<>();
+    final List<String> released = new ArrayList<>();
+    boolean privileged = true;
+    /** The segment beyond c0: each frame we send in, the frames that answer it out. */
+    Function<ReceivedFrame, List<byte[]>> network = f -> List.of();
+
+    @Override
+    public Routing routing() {
+        return new Routing((destination, from, oif) -> {
+            boolean onLink = (destination & 0xffffff00) == (OUR_IP & 0xffffff00);
+            return new KernelRoute(KernelRoute.UNICAST, destination, onLink ? null : SimulatedSegment.ROUTER_IP, "c0",
+                    from == null ? OUR_IP : null, from, 0, 0, List.of(), Ip4.toString(destination) + (onLink ? " dev c0" : " via 198.18.1.1 dev c0"));
+        }, this::interfaceNamed, this::holds);
+    }
+
+    @Override
+    public boolean holds(int ip) {
+        return ip == OUR_IP;
+    }
+
+    @Override
+    public LocalInterface interfaceNamed(String name) {
+        if (!name.equals("c0")) {
+            throw new EnvironmentException("no such interface: " + name + " (have: c0)");
+        }
+        return C0;
+    }
+
+    @Override
+    public List<LocalInterface> interfaces() {
+        return List.of(C0);
+    }
+
+    @Override
+    public Optional<Integer> nameserver() {
+        return Optional.of(NAME_SERVER);
+    }
+
+    @Override
+    public Clock clock() {
+        return clock;
+    }
+
+    @Override
+    public void requireRawSockets() {
+        if (!privileged) {
+            throw new EnvironmentException("synack needs raw-socket privilege (CAP_NET_RAW): run it as root (sudo)");
+        }
+    }
+
+    @Override
+    public Link capture(String interfaceName, String filter, PcapLink.Capture size) {
+        filters.add(filter);
+        MemoryLink[] wire = MemoryLink.pair(clock, 150);
+        wire[1].respondWith(f -> network.apply(f));
+        return wire[0];
+    }
+
+    @Override
+    public AutoCloseable keepKernelRstsOff(int tcpPort) {
+        guardedTcpPorts.add(tcpPort);
+        return () -> released.add("rst guard " + tcpPort);
+    }
+
+    @Override
+    public AutoCloseable holdUdpPort(int ip, int port) {
+        heldUdpPorts.add(port);
+        return () -> released.add("udp " + port);
+    }
+
+    @Override
+    public AutoCloseable takeInOnLoopback() {
+        return () -> released.add("loopback");
+    }
+}
