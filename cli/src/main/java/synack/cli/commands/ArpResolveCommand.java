@@ -192,9 +192,13 @@ public final class ArpResolveCommand implements Callable<Integer> {
     private int probe(LiveRun run, Route route, Renderer renderer, List<Integer> addresses, Map<String, Object> headerFields) {
         Random random = new Random();
         int probes = countGiven() ? count : 3; // RFC 5227 PROBE_NUM
-        ArpProbe.Settings s = new ArpProbe.Settings(probes,
-                intervalGiven() ? () -> intervalMicros : () -> 1_000_000L + (long) (random.nextDouble() * 1_000_000L),
-                timeoutGiven() ? timeoutMicros : 2_000_000L);
+        // RFC 5227 2.1.1: a random 0..PROBE_WAIT first, then probes PROBE_MIN..PROBE_MAX apart; a shorter
+        // --interval shortens the first wait with it (0..interval)
+        ArpProbe.Settings s = intervalGiven()
+                ? new ArpProbe.Settings(probes, (long) (random.nextDouble() * Math.min(intervalMicros, ArpProbe.Settings.PROBE_WAIT_MICROS)),
+                        () -> intervalMicros, timeoutGiven() ? timeoutMicros : 2_000_000L)
+                : ArpProbe.Settings.rfc5227(probes, () -> 1_000_000L + (long) (random.nextDouble() * 1_000_000L),
+                        timeoutGiven() ? timeoutMicros : 2_000_000L, random);
         String header = "arp-resolve --probe " + Ip4.toString(addresses.get(0)) + " via " + route.via().name() + " ("
                 + route.via().mac() + ") — " + probes + " RFC 5227 probes, then wait " + Durations.human(s.waitMicros());
         return runLive(run, renderer, route, "arp", header, headerFields, new ArpProbe(route.via().mac(), addresses.get(0), s));
