@@ -292,6 +292,14 @@ public final class HttpApp implements TcpApp {
 
     @Override
     public void describe(Map<String, Object> fields, List<String> lines) {
+        fields.put("responses", describe(responses));
+        if (error != null) {
+            fields.put("http_error", error);
+        }
+    }
+
+    /** The responses as the JSON result lists them. */
+    static List<Map<String, Object>> describe(List<Response> responses) {
         List<Map<String, Object>> list = new ArrayList<>();
         for (Response r : responses) {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -305,9 +313,6 @@ public final class HttpApp implements TcpApp {
             m.put("ttfb_ms", Durations.msValue(r.firstByteAt() - r.sentAt()));
             list.add(m);
         }
-        fields.put("responses", list);
-        if (error != null) {
-            fields.put("http_error", error);
-        }
+        return list;
     }
 }
