@@ -180,33 +180,50 @@ public final class HttpGetCommand implements Callable<Integer> {
         return "(udp and src port 53 and dst port " + p.dnsUdp() + ") or (tcp and dst port " + p.http() + ")";
     }
 
-    /** The name server, when the run has a name to resolve. */
+    /**
+     * The name server, whenever resolv.conf names one: a later URL, or a redirect, may need it even
+     * when the first URL is an address. Null when there is none and no URL given has a name.
+     */
     static Integer nameServer(List<HttpUrl> urls, Path resolvConf) {
-        HttpUrl first = urls.get(0);
-        return Ip4.isAddress(first.host()) ? null : ResolvConf.firstNameserver(resolvConf)
-                .orElseThrow(() -> new EnvironmentException("no IPv4 nameserver in " + resolvConf + " to resolve " + first.host()));
+        Integer server = ResolvConf.firstNameserver(resolvConf).orElse(null);
+        if (server == null) {
+            for (HttpUrl u : urls) {
+                if (!Ip4.isAddress(u.host())) {
+                    throw new EnvironmentException("no IPv4 nameserver in " + resolvConf + " to resolve " + u.host());
+                }
+            }
+        }
+        return server;
     }
 
     private int run(List<HttpUrl> targets, HttpExpectations expectations, Renderer renderer, OutputStream body) {
         Routing routing = Routing.fromKernel();
         Integer dnsServer = nameServer(targets, Path.of("/etc/resolv.conf"));
-        HttpUrl first = targets.get(0);
         Map<String, Integer> known = new HashMap<>();
         long nameLookup = 0;
-        Route route = TcpRun.route(live, dnsServer != null ? dnsServer : Ip4.parse(first.host()));
-        if (dnsServer != null && route.loopback() && live.interfaceName == null
-                && synack.cli.shell.SessionCaches.address(first.host()) == null) {
-            // the name server is this host's own (127.0.0.53, a local dnsmasq): ask it through lo in a
-            // capture of its own first, then capture where the web server is
-            long t0 = Clock.SYSTEM.nowMicros();
-            Integer ip = NameLookup.address(live, renderer, first.host());
-            if (ip == null) { // told (exit 1 or 4), or Ctrl-C
-                return renderer.exitCode() < 0 ? ExitCodes.INTERRUPTED : renderer.exitCode();
+        if (dnsServer != null && live.interfaceName == null && TcpRun.route(live, dnsServer).loopback()) {
+            // the name server is this host's own (127.0.0.53, a local dnsmasq): ask it through lo, in a
+            // capture of its own, for each name the URLs give, then capture where the web servers are
+            for (HttpUrl u : targets) {
+                if (Ip4.isAddress(u.host()) || known.containsKey(u.host()) || synack.cli.shell.SessionCaches.address(u.host()) != null) {
+                    continue;
+                }
+                long t0 = Clock.SYSTEM.nowMicros();
+                Integer ip = NameLookup.address(live, renderer, u.host());
+                if (ip == null) { // told (exit 1 or 4), or Ctrl-C
+                    return renderer.exitCode() < 0 ? ExitCodes.INTERRUPTED : renderer.exitCode();
+                }
+                nameLookup += Clock.SYSTEM.nowMicros() - t0;
+                known.put(u.host(), ip);
             }
-            nameLookup = Clock.SYSTEM.nowMicros() - t0;
-            known.put(first.host(), ip);
-            route = TcpRun.route(live, ip);
         }
+        // the capture goes where the first URL's server is, or where its name server is
+        HttpUrl first = targets.get(0);
+        Integer firstIp = Ip4.isAddress(first.host()) ? Integer.valueOf(Ip4.parse(first.host())) : known.get(first.host());
+        if (firstIp == null) {
+            firstIp = synack.cli.shell.SessionCaches.address(first.host());
+        }
+        Route route = TcpRun.route(live, firstIp != null ? firstIp : dnsServer);
         boolean owns = TcpRun.ownsSource(live, route);
         Ports ports = ports();
         Route sessionRoute = route;

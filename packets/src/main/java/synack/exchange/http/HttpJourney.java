@@ -346,6 +346,10 @@ public final class HttpJourney implements Exchange {
             resolving = host;
             resolveStartedAt = now;
         }
+        if (settings.nameServer() == null) {
+            fail(now, Failure.NAME_NOT_RESOLVED, "could not resolve " + host + ": no name server to ask", Verdict.NEGATIVE);
+            return;
+        }
         int server = settings.nameServer();
         Route toServer = env.route(server);
         MacAddress hop = nextHopOf(toServer, Step.NAME_SERVER_HOP, toServer.onLink() ? "ARP: the name server " + Ip4.toString(server)

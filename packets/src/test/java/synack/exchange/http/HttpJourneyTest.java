@@ -138,6 +138,16 @@ class HttpJourneyTest {
     }
 
     @Test
+    void aNameWithNoNameServerToAskEndsTheRunWithANegativeAnswerNotACrash() {
+        JourneyRun run = new JourneyRun(www("page\n", ""));
+        run.nameServer = null;
+        Event.Result r = run.run("http://198.18.2.2/a", "http://www.synack.test/b");
+        assertEquals(Verdict.NEGATIVE, r.verdict(), r.summary());
+        assertEquals(HttpJourney.Failure.NAME_NOT_RESOLVED, run.journey.failure());
+        assertEquals(1, run.journey.connections().size(), "the literal was fetched first");
+    }
+
+    @Test
     void anUnknownNameIsANegativeAnswer() {
         JourneyRun run = new JourneyRun(www("page\n", ""));
         Event.Result r = run.run("http://nope.synack.test/");
