@@ -26,6 +26,7 @@ import synack.cli.LiveSession;
 import synack.cli.NameLookup;
 import synack.cli.TcpOptions;
 import synack.cli.TcpRun;
+import synack.cli.TcpTarget;
 import synack.cli.UsageProblem;
 import synack.cli.render.JsonRenderer;
 import synack.cli.render.QuietRenderer;
@@ -167,17 +168,30 @@ public final class HttpGetCommand implements Callable<Integer> {
         }
     }
 
+    /** -p when given (every connection of the run uses it, one after the other), else random; the DNS ports always random. */
     Ports ports() {
-        int dns = TcpRun.randomSourcePort();
-        return new Ports(TcpRun.randomSourcePort(), dns, dns);
+        int http = tcp.sourcePort != null ? TcpTarget.port(tcp.sourcePort, "--source-port") : TcpRun.randomSourcePort();
+        int dnsUdp = otherThan(http);
+        int dnsTcp = otherThan(http, dnsUdp);
+        return new Ports(http, dnsUdp, dnsTcp);
+    }
+
+    private static int otherThan(int... taken) {
+        while (true) {
+            int p = TcpRun.randomSourcePort();
+            if (java.util.Arrays.stream(taken).noneMatch(t -> t == p)) {
+                return p;
+            }
+        }
     }
 
     /**
-     * What the capture takes besides ARP and ICMP: the name server's UDP answers, and the web
-     * servers' segments to our port.
+     * What the capture takes besides ARP and ICMP: the name server's UDP answers, its TCP segments
+     * to the port of a truncated answer's retry, and the web servers' segments to our port.
      */
     static String captureFilter(Ports p) {
-        return "(udp and src port 53 and dst port " + p.dnsUdp() + ") or (tcp and dst port " + p.http() + ")";
+        return "(udp and src port 53 and dst port " + p.dnsUdp() + ") or (tcp and src port 53 and dst port " + p.dnsTcp() + ")"
+                + " or (tcp and dst port " + p.http() + ")";
     }
 
     /**

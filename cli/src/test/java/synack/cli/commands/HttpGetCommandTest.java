@@ -48,4 +48,28 @@ class HttpGetCommandTest {
         assertThrows(EnvironmentException.class, () -> HttpGetCommand.nameServer(urls("http://198.18.2.2/", "http://www.synack.test/"), conf));
     }
 
+    @Test
+    void theCaptureAdmitsTheNameServersTcpAnswerToTheRetrysOwnPort() {
+        HttpGetCommand.Ports p = parsed("http://www.synack.test/").ports();
+        assertNotEquals(p.dnsUdp(), p.dnsTcp(), "the TCP retry has a port of its own");
+        assertNotEquals(p.http(), p.dnsTcp());
+        String filter = HttpGetCommand.captureFilter(p);
+        assertTrue(filter.contains("(tcp and src port 53 and dst port " + p.dnsTcp() + ")"), filter);
+        assertTrue(filter.contains("(udp and src port 53 and dst port " + p.dnsUdp() + ")"), filter);
+        assertTrue(filter.contains("(tcp and dst port " + p.http() + ")"), filter);
+    }
+
+    @Test
+    void sourcePortIsHonoured() {
+        assertEquals(41234, parsed("-p", "41234", "http://198.18.2.2/").ports().http());
+        assertEquals(41234, parsed("--source-port", "41234", "http://198.18.2.2/").ports().http());
+        assertThrows(UsageProblem.class, () -> parsed("-p", "0", "http://198.18.2.2/").ports());
+        assertThrows(UsageProblem.class, () -> parsed("-p", "70000", "http://198.18.2.2/").ports());
+    }
+
+    @Test
+    void withoutPTheSourcePortIsOutsideTheKernelsEphemeralRange() {
+        int port = parsed("http://198.18.2.2/").ports().http();
+        assertTrue(port >= 61000 && port <= 65535, Integer.toString(port));
+    }
 }

@@ -150,7 +150,7 @@ public final class HttpJourney implements Exchange {
     private TcpConversation conversation;
     private List<HttpRequest> connectionRequests;
     private int connectionIp;
-    private boolean httpPortGuarded;
+    private final java.util.Set<Integer> guarded = new java.util.HashSet<>();
     private int redirects;
     private long startedAt;
     private long nameLookupMicros;
@@ -359,13 +359,12 @@ public final class HttpJourney implements Exchange {
         }
         section("DNS: " + host + " → ?", now);
         int udp = settings.ports().dnsUdp();
-        // the same port for a truncated answer's TCP retry
-        int tcp = udp;
+        int tcp = settings.ports().dnsTcp(); // a truncated answer's TCP retry: a port of its own, guarded before its SYN
         DnsMessage query = DnsMessage.query(random.nextInt(65536), host, DnsType.A, true, 1232);
         env.beforeUdp(toServer.source(), udp);
         lookup = new DnsLookup(new DnsLookup.Path(toServer.via().mac(), hop, toServer.source(), server, 53), query,
-                new DnsLookup.Settings(2, 2_000_000, false, udp, settings.dnsTcp().of(tcp, 53, toServer.mss()), List.of(), null),
-                random.nextInt(65536));
+                new DnsLookup.Settings(2, 2_000_000, false, udp, settings.dnsTcp().of(tcp, 53, toServer.mss()), List.of(),
+                        () -> guardOnce(tcp)), random.nextInt(65536));
         begin(Step.DNS, lookup, now);
     }
 
@@ -409,11 +408,8 @@ public final class HttpJourney implements Exchange {
         }
         section("TCP handshake with " + Ip4.toString(ip) + ":" + url.port(), now);
         int port = settings.ports().http();
-        if (!httpPortGuarded) {
-            // every connection of this run uses our one port: ours finished TIME_WAIT before the next one opens
-            env.beforeTcp(port);
-            httpPortGuarded = true;
-        }
+        // every connection of this run uses our one port: ours finished TIME_WAIT before the next one opens
+        guardOnce(port);
         TcpWarmup.run();
         connectionRequests = requests;
         connectionIp = ip;
@@ -421,6 +417,13 @@ public final class HttpJourney implements Exchange {
         conversation = new TcpConversation(new TcpConversation.Path(to.via().mac(), to.source(), hop, ip, settings.ownsSource()),
                 settings.httpTcp().of(port, url.port(), to.mss()), app, "http-get", random.nextInt(65536));
         begin(Step.CONNECTION, conversation, now);
+    }
+
+    /** Keeps the kernel's RSTs off a port of ours, once for the run. */
+    private void guardOnce(int port) {
+        if (guarded.add(port)) {
+            env.beforeTcp(port);
+        }
     }
 
     private void connectionEnded(long now) {

@@ -157,6 +157,21 @@ class HttpJourneyTest {
     }
 
     @Test
+    void aTruncatedAnswerIsAskedAgainOverTcpFromItsOwnGuardedPort() {
+        SimulatedNetwork net = www("page\n", "");
+        net.truncateOverUdp = true;
+        JourneyRun run = new JourneyRun(net);
+        Event.Result r = run.run("http://www.synack.test/");
+        assertEquals(Verdict.OK, r.verdict(), r.summary());
+        assertEquals(List.of("198.18.0.53:53 from port 43000", "198.18.2.2:80 from port 41000"), run.syns(),
+                "the TCP retry has a port of its own, not the UDP query's");
+        int guard = net.log.indexOf("guard TCP port 43000");
+        assertTrue(guard >= 0 && guard < net.log.indexOf("SYN 198.18.0.53:53 from port 43000"),
+                "the kernel's RSTs are kept off that port before its SYN: " + net.log);
+        assertEquals(1, net.dnsTcp.accepted.size());
+    }
+
+    @Test
     void aRefusedPortIsANegativeAnswerWithTheTcpOutcome() {
         JourneyRun run = new JourneyRun(www("page\n", "")); // the host is there, port 81 is not open
         Event.Result r = run.run("http://198.18.2.2:81/");
