@@ -20,6 +20,7 @@ import java.util.zip.InflaterInputStream;
 import synack.event.Durations;
 import synack.exchange.tcp.TcpApp;
 import synack.exchange.tcp.TcpConversation;
+import synack.exchange.tcp.TcpState;
 
 /**
  * HTTP/1.1 over one connection: sends each request in turn (keep-alive), reads each response as
@@ -47,6 +48,7 @@ public final class HttpApp implements TcpApp {
     private final boolean decode;
     private final OutputStream bodyOut;
     private final List<Response> responses = new ArrayList<>();
+    private final List<HttpRequest> unanswered = new ArrayList<>();
     private int index;
     private HttpResponseParser parser;
     private MessageDigest sha;
@@ -177,19 +179,36 @@ public final class HttpApp implements TcpApp {
                 parser.chunks(), sentAt, firstByteAt, now, preview.toByteArray(), error);
         responses.add(resp);
         c.note(bodySummary(resp), now);
+        boolean persistent = parser.persistent();
+        // why the server will close, when it will: said in so many words, or HTTP/1.0's default
+        String closing = parser.hasToken("Connection", "close") ? "the server said Connection: close"
+                : "HTTP/1.0 without keep-alive";
         parser = null;
         index++;
-        String connection = resp.header("Connection");
-        boolean serverCloses = connection != null && connection.equalsIgnoreCase("close");
-        if (index < requests.size() && !serverCloses) {
-            sendNext(c, now);
-        } else if (serverCloses) {
-            c.note("the server said Connection: close: it will close first", now);
+        // the server's FIN came with (or before) the end of this response: its half is closed
+        boolean halfClosed = c.connection().state() == TcpState.CLOSE_WAIT;
+        if (index < requests.size() && (halfClosed || !persistent)) {
+            handBack(c, halfClosed ? "the server closed its side of the connection" : closing, now);
+        }
+        if (halfClosed) {
+            return; // peerFinished follows at once: our FIN answers the server's
+        }
+        if (!persistent) {
+            c.note(closing + ": it will close first", now);
             c.idleIn(2_000_000, now);
+        } else if (index < requests.size()) {
+            sendNext(c, now);
         } else {
             c.section("teardown", now);
             c.close(now);
         }
+    }
+
+    /** The requests not yet answered are not sent on this connection: the journey opens a new one for them. */
+    private void handBack(TcpConversation.Control c, String why, long now) {
+        List<HttpRequest> rest = requests.subList(index, requests.size());
+        unanswered.addAll(rest);
+        c.note(why + ": the remaining " + (rest.size() == 1 ? "request goes" : rest.size() + " requests go") + " on a new connection", now);
     }
 
     private void decodeBody(TcpConversation.Control c, long now) {
@@ -253,6 +272,11 @@ public final class HttpApp implements TcpApp {
 
     @Override
     public void peerFinished(TcpConversation.Control c, long now) {
+        if (parser != null && !parser.started() && !responses.isEmpty()) {
+            // a kept-alive connection the server closed as our next request left: nothing of it was answered
+            handBack(c, "the server closed the connection before answering request " + (index + 1), now);
+            parser = null;
+        }
         if (parser != null) {
             try {
                 parser.closed();
@@ -277,9 +301,15 @@ public final class HttpApp implements TcpApp {
         c.close(now);
     }
 
+    /** Every request answered, or handed back for a new connection (see {@link #unanswered()}), and no error. */
     @Override
     public boolean satisfied() {
-        return error == null && responses.size() == requests.size();
+        return error == null && responses.size() + unanswered.size() == requests.size();
+    }
+
+    /** The requests this connection will not carry: the server closed, or said it would, before they were answered. */
+    public List<HttpRequest> unanswered() {
+        return List.copyOf(unanswered);
     }
 
     public List<Response> responses() {

@@ -434,6 +434,10 @@ public final class HttpJourney implements Exchange {
                 tcp.outcome(), tcp.closedBecause(), connect, List.copyOf(app.responses()), app.error(), app.satisfied(),
                 r != null ? r.verdict() : Verdict.NO_ANSWER, r != null ? r.lines() : List.of());
         connections.add(c);
+        List<HttpRequest> again = app.unanswered();
+        for (int i = again.size() - 1; i >= 0; i--) {
+            pending.addFirst(again.get(i).url()); // first in line: a new connection for them
+        }
         HttpApp.Response last = c.responses().isEmpty() ? null : c.responses().get(c.responses().size() - 1);
         String location = last == null ? null : last.header("Location");
         if (settings.followRedirects() && last != null && last.status() >= 300 && last.status() < 400 && location != null

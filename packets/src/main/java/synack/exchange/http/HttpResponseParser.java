@@ -42,6 +42,7 @@ final class HttpResponseParser {
     private long bodyBytes;
     private int chunks;
     private int headBytes;
+    private long fed;
 
     HttpResponseParser(boolean headRequest, BodySink sink) {
         this.headRequest = headRequest;
@@ -50,6 +51,7 @@ final class HttpResponseParser {
 
     /** Consumes bytes; returns how many were used (the rest would belong to a next response). */
     int feed(byte[] data, int offset, int length) throws ProtocolException {
+        fed += length;
         int i = offset;
         int end = offset + length;
         while (i < end && phase != Phase.DONE) {
@@ -207,6 +209,41 @@ final class HttpResponseParser {
 
     private static String abbreviate(String s) {
         return s.length() > 80 ? s.substring(0, 80) + "..." : s;
+    }
+
+    /** Whether any byte of the response has come. */
+    boolean started() {
+        return fed > 0;
+    }
+
+    /** The version of the status line ("HTTP/1.1"), or null before it. */
+    String version() {
+        return statusLine == null ? null : statusLine.substring(0, statusLine.indexOf(' '));
+    }
+
+    /**
+     * Whether the server keeps the connection open after this response (RFC 9112 section 9.3):
+     * HTTP/1.1 unless a Connection header says "close"; HTTP/1.0 only when it says "keep-alive".
+     */
+    boolean persistent() {
+        if (hasToken("Connection", "close")) {
+            return false;
+        }
+        return !"HTTP/1.0".equals(version()) || hasToken("Connection", "keep-alive");
+    }
+
+    /** Whether any field of this name lists the token (case-insensitive, comma-separated, RFC 9110 section 5.6.1). */
+    boolean hasToken(String name, String token) {
+        for (String[] h : headers) {
+            if (h[0].equalsIgnoreCase(name)) {
+                for (String t : h[1].split(",")) {
+                    if (t.trim().equalsIgnoreCase(token)) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
     }
 
     boolean headersComplete() {

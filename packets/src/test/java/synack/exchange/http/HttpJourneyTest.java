@@ -172,6 +172,61 @@ class HttpJourneyTest {
     }
 
     @Test
+    void aServerThatSaysConnectionCloseGetsTheNextRequestOnANewConnection() {
+        SimulatedNetwork net = www("page\n", "Connection: close\r\n");
+        JourneyRun run = new JourneyRun(net);
+        Event.Result r = run.run("http://www.synack.test/", "http://www.synack.test/hello.txt");
+        assertEquals(Verdict.OK, r.verdict(), r.summary());
+        assertEquals(2, run.journey.connections().size());
+        assertEquals(2, run.syns().size(), "a second handshake");
+        assertEquals(List.of("GET / HTTP/1.1", "GET /hello.txt HTTP/1.1"), net.requests.stream().map(SimulatedNetwork.Seen::requestLine).toList());
+        assertEquals(2, net.requests.stream().map(SimulatedNetwork.Seen::clientPort).count());
+        assertEquals(0, net.server(WWW, 80).dataAfterOurFin, "nothing was sent into the half the server closed");
+        assertEquals(List.of(TcpOutcome.PASSIVE_CLOSE, TcpOutcome.PASSIVE_CLOSE),
+                run.journey.connections().stream().map(HttpJourney.Connection::outcome).toList());
+    }
+
+    @Test
+    void aServerWhoseFinCameWithTheResponseGetsNoFurtherRequestOnThatConnection() {
+        // no Connection: close, but the server closes right after its answer (the FIN rides on the last data segment)
+        SimulatedNetwork net = new SimulatedNetwork().name("www.synack.test", WWW)
+                .server(WWW, 80, h -> new SimulatedNetwork.Reply(SimulatedNetwork.Reply.ok("page\n", "").bytes(), true));
+        JourneyRun run = new JourneyRun(net);
+        Event.Result r = run.run("http://www.synack.test/", "http://www.synack.test/2", "http://www.synack.test/3");
+        assertEquals(Verdict.OK, r.verdict(), r.summary());
+        assertEquals(0, net.server(WWW, 80).dataAfterOurFin, "no request into the half the server closed");
+        assertEquals(3, run.journey.connections().size());
+        assertEquals(3, run.journey.responses().size());
+    }
+
+    @Test
+    void aRequestThatMetTheServersCloseOfAKeptAliveConnectionGoesAgainOnANewOne() {
+        // the server answers the first request as if to keep the connection, then closes it: its FIN
+        // comes in a segment of its own, after our second request has left
+        SimulatedNetwork net = new SimulatedNetwork().name("www.synack.test", WWW)
+                .server(WWW, 80, h -> new SimulatedNetwork.Reply(SimulatedNetwork.Reply.ok("page\n", "").bytes(), true));
+        net.server(WWW, 80).finApart = true;
+        JourneyRun run = new JourneyRun(net);
+        Event.Result r = run.run("http://www.synack.test/", "http://www.synack.test/2");
+        assertEquals(Verdict.OK, r.verdict(), r.summary());
+        assertEquals(2, run.journey.connections().size());
+        assertEquals(List.of(200, 200), run.journey.responses().stream().map(HttpApp.Response::status).toList());
+        assertEquals(List.of("/2"), run.journey.connections().get(0).requests().subList(1, 2).stream().map(q -> q.url().target()).toList());
+        assertTrue(run.journey.connections().get(0).satisfied(), "its second request was handed on, not lost");
+    }
+
+    @Test
+    void anHttp10ResponseWithoutKeepAliveIsTheLastOnItsConnection() {
+        SimulatedNetwork net = new SimulatedNetwork().name("www.synack.test", WWW).server(WWW, 80, h -> SimulatedNetwork.Reply.of(
+                "HTTP/1.0 200 OK\r\nContent-Length: 5\r\n\r\n", "page\n".getBytes(StandardCharsets.UTF_8), false));
+        JourneyRun run = new JourneyRun(net);
+        Event.Result r = run.run("http://www.synack.test/", "http://www.synack.test/2");
+        assertEquals(Verdict.OK, r.verdict(), r.summary());
+        assertEquals(2, run.journey.connections().size(), "HTTP/1.0 without keep-alive: one request per connection");
+        assertEquals(2, net.requests.stream().map(SimulatedNetwork.Seen::clientPort).count());
+    }
+
+    @Test
     void aRefusedPortIsANegativeAnswerWithTheTcpOutcome() {
         JourneyRun run = new JourneyRun(www("page\n", "")); // the host is there, port 81 is not open
         Event.Result r = run.run("http://198.18.2.2:81/");

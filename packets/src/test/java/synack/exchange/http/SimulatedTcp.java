@@ -83,6 +83,8 @@ final class SimulatedTcp {
     private final int serverPort;
     final List<Conn> accepted = new ArrayList<>();
     final List<TcpSegment> syns = new ArrayList<>();
+    /** Our FIN in a segment of its own after the data, rather than on the last data segment. */
+    boolean finApart;
     /** Data that came after our FIN: a request sent into the half we closed (a real server's closed socket answers RST). */
     int dataAfterOurFin;
 
@@ -170,7 +172,7 @@ final class SimulatedTcp {
         while (c.pending() > 0 && c.sndNxt - c.sndUna < c.peerWindow) {
             int room = c.peerWindow - (c.sndNxt - c.sndUna);
             byte[] data = c.take(Math.min(SEGMENT, room));
-            boolean last = c.pending() == 0 && c.closeAfterSending;
+            boolean last = c.pending() == 0 && c.closeAfterSending && !finApart;
             int flags = TcpSegment.ACK | TcpSegment.PSH | (last ? TcpSegment.FIN : 0);
             out.add(TcpSegment.of(serverPort, c.clientPort, c.sndNxt, c.rcvNxt, flags, 65535, TcpSegment.Options.NONE, data));
             c.sndNxt += data.length + (last ? 1 : 0);
