@@ -1,9 +1,7 @@
 package synack.exchange.http;
 
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -14,9 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.zip.GZIPInputStream;
-import java.util.zip.Inflater;
-import java.util.zip.InflaterInputStream;
 import synack.event.Durations;
 import synack.exchange.tcp.TcpApp;
 import synack.exchange.tcp.TcpConversation;
@@ -52,7 +47,9 @@ public final class HttpApp implements TcpApp {
     private int index;
     private HttpResponseParser parser;
     private MessageDigest sha;
-    private ByteArrayOutputStream compressed;
+    private ContentDecoder decoder;
+    private boolean codingChecked;
+    private String bodyError; // this response's body could not be decoded or written: parsing goes on, the body is dropped
     private ByteArrayOutputStream preview;
     private long decodedBytes;
     private long sentAt;
@@ -77,7 +74,9 @@ public final class HttpApp implements TcpApp {
         c.note(r.describe(), now);
         parser = new HttpResponseParser(r.method().equals("HEAD"), this::body);
         sha = sha256();
-        compressed = null;
+        releaseDecoder();
+        codingChecked = false;
+        bodyError = null;
         preview = new ByteArrayOutputStream();
         decodedBytes = 0;
         firstByteAt = -1;
@@ -126,16 +125,40 @@ public final class HttpApp implements TcpApp {
         }
     }
 
+    /** Body bytes as the parser frames them: decoded as they come (with --compressed), then counted, hashed, written. */
     private void body(byte[] data, int offset, int length) {
-        String encoding = parser.header("Content-Encoding");
-        if (decode && encoding != null && !encoding.equalsIgnoreCase("identity")) {
-            if (compressed == null) {
-                compressed = new ByteArrayOutputStream();
-            }
-            compressed.write(data, offset, length);
+        if (bodyError != null) {
             return;
         }
-        consume(data, offset, length);
+        if (!codingChecked) {
+            codingChecked = true;
+            String encoding = parser.header("Content-Encoding");
+            if (decode && encoding != null) {
+                try {
+                    decoder = ContentDecoder.of(encoding, this::consume);
+                } catch (ContentDecoder.DecodeException e) {
+                    bodyError = "cannot decode " + encoding.trim().toLowerCase(Locale.ROOT) + " content: " + e.getMessage();
+                    return;
+                }
+            }
+        }
+        if (decoder == null) {
+            consume(data, offset, length);
+            return;
+        }
+        try {
+            decoder.feed(data, offset, length);
+        } catch (ContentDecoder.DecodeException e) {
+            bodyError = "cannot decode " + decoder.name() + " content: " + e.getMessage();
+            releaseDecoder();
+        }
+    }
+
+    private void releaseDecoder() {
+        if (decoder != null) {
+            decoder.close();
+            decoder = null;
+        }
     }
 
     private void consume(byte[] data, int offset, int length) {
@@ -148,7 +171,8 @@ public final class HttpApp implements TcpApp {
             try {
                 bodyOut.write(data, offset, length);
             } catch (IOException e) {
-                error = "cannot write the body: " + e.getMessage();
+                bodyError = "cannot write the body: " + e.getMessage();
+                releaseDecoder();
             }
         }
     }
@@ -170,8 +194,19 @@ public final class HttpApp implements TcpApp {
     }
 
     private void completed(TcpConversation.Control c, long now) {
-        if (compressed != null) {
-            decodeBody(c, now);
+        if (decoder != null) {
+            try {
+                decoder.finish();
+                c.note("Content-Encoding " + decoder.name() + ": " + decoder.encodedBytes() + " bytes on the wire decoded to "
+                        + decoder.decodedBytes(), now);
+            } catch (ContentDecoder.DecodeException e) {
+                bodyError = "cannot decode " + decoder.name() + " content: " + e.getMessage();
+            }
+            decoder = null;
+        }
+        if (bodyError != null) {
+            error = bodyError;
+            c.note(error, now);
         }
         HttpRequest r = requests.get(index);
         Response resp = new Response(r.url(), r.method(), parser.status(), parser.reason(), List.copyOf(parser.headers()),
@@ -211,32 +246,6 @@ public final class HttpApp implements TcpApp {
         c.note(why + ": the remaining " + (rest.size() == 1 ? "request goes" : rest.size() + " requests go") + " on a new connection", now);
     }
 
-    private void decodeBody(TcpConversation.Control c, long now) {
-        String encoding = parser.header("Content-Encoding").toLowerCase(Locale.ROOT).trim();
-        byte[] raw = compressed.toByteArray();
-        try (InputStream in = switch (encoding) {
-            case "gzip", "x-gzip" -> new GZIPInputStream(new ByteArrayInputStream(raw));
-            case "deflate" -> deflateStream(raw);
-            default -> throw new IOException("unknown content coding '" + encoding + "'");
-        }) {
-            byte[] buf = new byte[65536];
-            int n;
-            while ((n = in.read(buf)) > 0) {
-                consume(buf, 0, n);
-            }
-            c.note("Content-Encoding " + encoding + ": " + raw.length + " bytes on the wire decoded to " + decodedBytes, now);
-        } catch (IOException e) {
-            error = "cannot decode " + encoding + " content: " + e.getMessage();
-            c.note(error, now);
-        }
-    }
-
-    /** "deflate" is meant to be zlib-wrapped (RFC 9110); some servers send raw deflate: accept both. */
-    private static InputStream deflateStream(byte[] raw) {
-        boolean zlib = raw.length >= 2 && (raw[0] & 0x0f) == 8 && (((raw[0] & 0xff) << 8) | (raw[1] & 0xff)) % 31 == 0;
-        return new InflaterInputStream(new ByteArrayInputStream(raw), new Inflater(!zlib));
-    }
-
     private static String bodySummary(Response r) {
         StringBuilder sb = new StringBuilder("body: " + r.bodyBytes() + " bytes");
         if (r.wireBodyBytes() != r.bodyBytes()) {
@@ -265,6 +274,7 @@ public final class HttpApp implements TcpApp {
     }
 
     private void fail(TcpConversation.Control c, String why, long now) {
+        releaseDecoder();
         error = why;
         c.note("protocol error: " + why + " — aborting the connection", now);
         c.abort(now, "HTTP protocol error");
@@ -282,6 +292,7 @@ public final class HttpApp implements TcpApp {
                 parser.closed();
                 completed(c, now);
             } catch (HttpResponseParser.ProtocolException e) {
+                releaseDecoder();
                 error = e.getMessage();
                 c.note(e.getMessage(), now);
             }
@@ -294,6 +305,7 @@ public final class HttpApp implements TcpApp {
     @Override
     public void idle(TcpConversation.Control c, long now) {
         if (parser != null) {
+            releaseDecoder();
             error = "no complete response within 30 s";
             c.note(error, now);
         }
