@@ -37,6 +37,8 @@ final class HttpResponseParser {
     private int status;
     private String reason = "";
     private final List<String[]> headers = new ArrayList<>();
+    private final List<String[]> trailers = new ArrayList<>();
+    private int trailerBytes;
     private Framing framing = Framing.NONE;
     private long remaining;
     private long bodyBytes;
@@ -116,23 +118,27 @@ final class HttpResponseParser {
                         return;
                     }
                     headersDone();
-                } else {
-                    int colon = text.indexOf(':');
-                    if (colon <= 0 || text.charAt(0) == ' ' || text.charAt(0) == '\t') {
-                        throw new ProtocolException("malformed header line: '" + abbreviate(text) + "'");
+                } else if (text.charAt(0) == ' ' || text.charAt(0) == '\t') {
+                    // obs-fold: a recipient replaces it with SP before reading the value (RFC 9112 section 5.2)
+                    if (headers.isEmpty()) {
+                        throw new ProtocolException("a folded line before any header: '" + abbreviate(text) + "'");
                     }
-                    headers.add(new String[] {text.substring(0, colon).trim(), text.substring(colon + 1).trim()});
+                    String[] last = headers.get(headers.size() - 1);
+                    last[1] = (last[1] + " " + text.trim()).trim();
+                } else {
+                    headers.add(field(text, "header"));
                 }
             }
             case CHUNK_SIZE -> {
-                String size = text.contains(";") ? text.substring(0, text.indexOf(';')) : text;
-                try {
-                    remaining = Long.parseLong(size.trim(), 16);
-                } catch (NumberFormatException e) {
+                // chunk-size = 1*HEXDIG, then optional extensions after ";" (with optional whitespace before it)
+                int semicolon = text.indexOf(';');
+                String size = (semicolon >= 0 ? text.substring(0, semicolon) : text).strip();
+                if (!size.matches("[0-9A-Fa-f]{1,16}")) {
                     throw new ProtocolException("bad chunk size line: '" + abbreviate(text) + "'");
                 }
+                remaining = Long.parseUnsignedLong(size, 16);
                 if (remaining < 0) {
-                    throw new ProtocolException("negative chunk size");
+                    throw new ProtocolException("chunk size " + size + " is beyond any body");
                 }
                 chunks++;
                 phase = remaining == 0 ? Phase.TRAILERS : Phase.CHUNK_DATA;
@@ -146,7 +152,13 @@ final class HttpResponseParser {
             case TRAILERS -> {
                 if (text.isEmpty()) {
                     phase = Phase.DONE;
+                    return;
                 }
+                trailerBytes += text.length() + 2;
+                if (trailerBytes > MAX_HEADER_BYTES) {
+                    throw new ProtocolException("response trailers exceed " + MAX_HEADER_BYTES + " bytes");
+                }
+                trailers.add(field(text, "trailer"));
             }
             default -> throw new IllegalStateException(phase.name());
         }
@@ -162,30 +174,66 @@ final class HttpResponseParser {
         reason = parts.length > 2 ? parts[2] : "";
     }
 
+    /** A "name: value" line (whitespace around the name forgiven, as clients do with servers that send it). */
+    private static String[] field(String text, String what) throws ProtocolException {
+        int colon = text.indexOf(':');
+        String name = colon <= 0 ? "" : text.substring(0, colon).trim();
+        if (name.isEmpty()) {
+            throw new ProtocolException("malformed " + what + " line: '" + abbreviate(text) + "'");
+        }
+        return new String[] {name, text.substring(colon + 1).trim()};
+    }
+
+    /** How the body is framed (RFC 9112 section 6.3), in the order the RFC gives. */
     private void headersDone() throws ProtocolException {
-        String te = header("Transfer-Encoding");
-        String cl = header("Content-Length");
+        List<String> codings = tokens("Transfer-Encoding");
         if (headRequest || status == 204 || status == 304) {
             framing = Framing.NONE;
             phase = Phase.DONE;
-        } else if (te != null && te.toLowerCase(Locale.ROOT).contains("chunked")) {
-            framing = Framing.CHUNKED;
-            phase = Phase.CHUNK_SIZE;
-        } else if (cl != null) {
-            try {
-                remaining = Long.parseLong(cl.trim());
-            } catch (NumberFormatException e) {
-                throw new ProtocolException("bad Content-Length: '" + cl + "'");
-            }
-            if (remaining < 0) {
-                throw new ProtocolException("negative Content-Length");
-            }
+        } else if (!codings.isEmpty()) {
+            // chunked last: chunks; any other coding last: only the close ends the body (a length is ignored)
+            boolean chunked = codings.get(codings.size() - 1).equalsIgnoreCase("chunked");
+            framing = chunked ? Framing.CHUNKED : Framing.UNTIL_CLOSE;
+            phase = chunked ? Phase.CHUNK_SIZE : Phase.UNTIL_CLOSE;
+        } else if (!tokens("Content-Length").isEmpty()) {
+            remaining = contentLength();
             framing = Framing.LENGTH;
             phase = remaining == 0 ? Phase.DONE : Phase.LENGTH;
         } else {
             framing = Framing.UNTIL_CLOSE;
             phase = Phase.UNTIL_CLOSE;
         }
+    }
+
+    /** The one length every Content-Length value gives (a list of equal values counts as one, RFC 9110 section 8.6). */
+    private long contentLength() throws ProtocolException {
+        long length = -1;
+        for (String v : tokens("Content-Length")) {
+            if (!v.matches("[0-9]{1,18}")) {
+                throw new ProtocolException("bad Content-Length: '" + abbreviate(v) + "'");
+            }
+            long n = Long.parseLong(v);
+            if (length >= 0 && n != length) {
+                throw new ProtocolException("Content-Length values disagree: " + length + " and " + n);
+            }
+            length = n;
+        }
+        return length;
+    }
+
+    /** The comma-separated elements of every field of this name, in order, empty ones left out. */
+    private List<String> tokens(String name) {
+        List<String> out = new ArrayList<>();
+        for (String[] h : headers) {
+            if (h[0].equalsIgnoreCase(name)) {
+                for (String t : h[1].split(",")) {
+                    if (!t.isBlank()) {
+                        out.add(t.trim());
+                    }
+                }
+            }
+        }
+        return out;
     }
 
     /** The connection closed: a body framed by the close is complete; anything else was cut short. */
@@ -234,16 +282,7 @@ final class HttpResponseParser {
 
     /** Whether any field of this name lists the token (case-insensitive, comma-separated, RFC 9110 section 5.6.1). */
     boolean hasToken(String name, String token) {
-        for (String[] h : headers) {
-            if (h[0].equalsIgnoreCase(name)) {
-                for (String t : h[1].split(",")) {
-                    if (t.trim().equalsIgnoreCase(token)) {
-                        return true;
-                    }
-                }
-            }
-        }
-        return false;
+        return tokens(name).stream().anyMatch(t -> t.equalsIgnoreCase(token));
     }
 
     boolean headersComplete() {
@@ -268,6 +307,11 @@ final class HttpResponseParser {
 
     List<String[]> headers() {
         return headers;
+    }
+
+    /** The trailer fields after the last chunk (RFC 9112 section 7.1.2), apart from the headers. */
+    List<String[]> trailers() {
+        return trailers;
     }
 
     Framing framing() {
