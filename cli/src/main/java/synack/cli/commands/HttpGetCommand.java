@@ -215,20 +215,19 @@ public final class HttpGetCommand implements Callable<Integer> {
         Integer dnsServer = nameServer(targets, Path.of("/etc/resolv.conf"));
         Map<String, Integer> known = new HashMap<>();
         long nameLookup = 0;
-        if (dnsServer != null && live.interfaceName == null && TcpRun.route(live, dnsServer).loopback()) {
+        List<String> names = targets.stream().map(HttpUrl::host)
+                .filter(h -> !Ip4.isAddress(h) && synack.cli.shell.SessionCaches.address(h) == null).distinct().toList();
+        if (dnsServer != null && !names.isEmpty() && live.interfaceName == null && TcpRun.route(live, dnsServer).loopback()) {
             // the name server is this host's own (127.0.0.53, a local dnsmasq): ask it through lo, in a
             // capture of its own, for each name the URLs give, then capture where the web servers are
-            for (HttpUrl u : targets) {
-                if (Ip4.isAddress(u.host()) || known.containsKey(u.host()) || synack.cli.shell.SessionCaches.address(u.host()) != null) {
-                    continue;
-                }
+            for (String name : names) {
                 long t0 = Clock.SYSTEM.nowMicros();
-                Integer ip = NameLookup.address(live, renderer, u.host());
+                Integer ip = NameLookup.address(live, renderer, name);
                 if (ip == null) { // told (exit 1 or 4), or Ctrl-C
                     return renderer.exitCode() < 0 ? ExitCodes.INTERRUPTED : renderer.exitCode();
                 }
                 nameLookup += Clock.SYSTEM.nowMicros() - t0;
-                known.put(u.host(), ip);
+                known.put(name, ip);
             }
         }
         // the capture goes where the first URL's server is, or where its name server is

@@ -25,7 +25,7 @@ import synack.exchange.tcp.TcpState;
 public final class HttpApp implements TcpApp {
     /** What one exchange gave; {@code preview} holds the first bytes of the (decoded) body. */
     public record Response(HttpUrl url, String method, int status, String reason, List<String[]> headers, long wireBodyBytes,
-                           long bodyBytes, String sha256, String framing, int chunks, long sentAt, long firstByteAt,
+                           long bodyBytes, String sha256, BodyFraming framing, int chunks, long sentAt, long firstByteAt,
                            long completeAt, byte[] preview, String error) {
         public String header(String name) {
             for (String[] h : headers) {
@@ -210,7 +210,7 @@ public final class HttpApp implements TcpApp {
         }
         HttpRequest r = requests.get(index);
         Response resp = new Response(r.url(), r.method(), parser.status(), parser.reason(), List.copyOf(parser.headers()),
-                parser.bodyBytes(), decodedBytes, HexFormat.of().formatHex(sha.digest()), parser.framing().name().toLowerCase(Locale.ROOT),
+                parser.bodyBytes(), decodedBytes, HexFormat.of().formatHex(sha.digest()), parser.framing(),
                 parser.chunks(), sentAt, firstByteAt, now, preview.toByteArray(), error);
         responses.add(resp);
         c.note(bodySummary(resp), now);
@@ -252,8 +252,8 @@ public final class HttpApp implements TcpApp {
             sb.append(" (").append(r.wireBodyBytes()).append(" on the wire)");
         }
         sb.append(switch (r.framing()) {
-            case "chunked" -> ", in " + (r.chunks() - 1) + " chunks";
-            case "until_close" -> ", until the server closed";
+            case CHUNKED -> ", in " + (r.chunks() - 1) + " chunks";
+            case UNTIL_CLOSE -> ", until the server closed";
             default -> "";
         });
         sb.append(", sha256 ").append(r.sha256(), 0, 16).append("…");
@@ -351,7 +351,7 @@ public final class HttpApp implements TcpApp {
             m.put("bytes", r.bodyBytes());
             m.put("sha256", r.sha256());
             m.put("content_type", r.header("Content-Type"));
-            m.put("framing", r.framing());
+            m.put("framing", r.framing().jsonName());
             m.put("ttfb_ms", Durations.msValue(r.firstByteAt() - r.sentAt()));
             list.add(m);
         }

@@ -24,8 +24,6 @@ final class HttpResponseParser {
         }
     }
 
-    enum Framing { NONE, LENGTH, CHUNKED, UNTIL_CLOSE }
-
     private enum Phase { HEAD, LENGTH, CHUNK_SIZE, CHUNK_DATA, CHUNK_END, TRAILERS, UNTIL_CLOSE, DONE }
 
     private final boolean headRequest;
@@ -39,7 +37,7 @@ final class HttpResponseParser {
     private final List<String[]> headers = new ArrayList<>();
     private final List<String[]> trailers = new ArrayList<>();
     private int trailerBytes;
-    private Framing framing = Framing.NONE;
+    private BodyFraming framing = BodyFraming.NONE;
     private long remaining;
     private long bodyBytes;
     private int chunks;
@@ -188,19 +186,19 @@ final class HttpResponseParser {
     private void headersDone() throws ProtocolException {
         List<String> codings = tokens("Transfer-Encoding");
         if (headRequest || status == 204 || status == 304) {
-            framing = Framing.NONE;
+            framing = BodyFraming.NONE;
             phase = Phase.DONE;
         } else if (!codings.isEmpty()) {
             // chunked last: chunks; any other coding last: only the close ends the body (a length is ignored)
             boolean chunked = codings.get(codings.size() - 1).equalsIgnoreCase("chunked");
-            framing = chunked ? Framing.CHUNKED : Framing.UNTIL_CLOSE;
+            framing = chunked ? BodyFraming.CHUNKED : BodyFraming.UNTIL_CLOSE;
             phase = chunked ? Phase.CHUNK_SIZE : Phase.UNTIL_CLOSE;
         } else if (!tokens("Content-Length").isEmpty()) {
             remaining = contentLength();
-            framing = Framing.LENGTH;
+            framing = BodyFraming.LENGTH;
             phase = remaining == 0 ? Phase.DONE : Phase.LENGTH;
         } else {
-            framing = Framing.UNTIL_CLOSE;
+            framing = BodyFraming.UNTIL_CLOSE;
             phase = Phase.UNTIL_CLOSE;
         }
     }
@@ -314,7 +312,7 @@ final class HttpResponseParser {
         return trailers;
     }
 
-    Framing framing() {
+    BodyFraming framing() {
         return framing;
     }
 

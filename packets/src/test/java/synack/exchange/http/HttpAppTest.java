@@ -168,7 +168,7 @@ class HttpAppTest {
         Run r = run(h -> SimulatedNetwork.Reply.of("HTTP/1.0 200 OK\r\n\r\n", "until the end\n".getBytes(StandardCharsets.UTF_8), true),
                 false, "/");
         assertEquals(Verdict.OK, r.result().verdict());
-        assertEquals("until_close", r.app().responses().get(0).framing());
+        assertEquals(BodyFraming.UNTIL_CLOSE, r.app().responses().get(0).framing());
         assertEquals("until the end\n", r.sink().bytes.toString(StandardCharsets.UTF_8));
     }
 

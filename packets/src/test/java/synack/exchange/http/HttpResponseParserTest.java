@@ -15,14 +15,13 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import synack.exchange.http.HttpResponseParser.Framing;
 import synack.exchange.http.HttpResponseParser.ProtocolException;
 
 /** The response parser, table-driven (each case also split at every byte boundary) and fuzzed. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class HttpResponseParserTest {
     /** What a parse came to, as data. */
-    record Parsed(int status, String reason, List<String> headers, List<String> trailers, String body, Framing framing, int chunks,
+    record Parsed(int status, String reason, List<String> headers, List<String> trailers, String body, BodyFraming framing, int chunks,
                   boolean complete, int used, boolean persistent) {}
 
     /**
@@ -30,44 +29,44 @@ class HttpResponseParserTest {
      * bytes (an until-close body ends there); {@code used} is how many bytes belong to the response
      * (-1: all of them).
      */
-    record Case(String name, String input, boolean head, boolean close, int status, String body, Framing framing, int used) {}
+    record Case(String name, String input, boolean head, boolean close, int status, String body, BodyFraming framing, int used) {}
 
     static final String MORE = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi";
 
     static final List<Case> CASES = List.of(
-            new Case("content-length", "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello", false, false, 200, "hello", Framing.LENGTH, -1),
-            new Case("content-length 0", "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", false, false, 200, "", Framing.LENGTH, -1),
+            new Case("content-length", "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello", false, false, 200, "hello", BodyFraming.LENGTH, -1),
+            new Case("content-length 0", "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", false, false, 200, "", BodyFraming.LENGTH, -1),
             new Case("the next response's bytes are left", "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello" + MORE, false, false, 200,
-                    "hello", Framing.LENGTH, 43),
+                    "hello", BodyFraming.LENGTH, 43),
             new Case("a list of equal lengths", "HTTP/1.1 200 OK\r\nContent-Length: 3, 3\r\n\r\nabc", false, false, 200, "abc",
-                    Framing.LENGTH, -1),
+                    BodyFraming.LENGTH, -1),
             new Case("chunked", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n", false, false,
-                    200, "hello world", Framing.CHUNKED, -1),
+                    200, "hello world", BodyFraming.CHUNKED, -1),
             new Case("chunk extensions", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5;name=value\r\nhello\r\n6 ; x ; y=\"q\"\r\n"
-                    + " world\r\n0;last\r\n\r\n", false, false, 200, "hello world", Framing.CHUNKED, -1),
+                    + " world\r\n0;last\r\n\r\n", false, false, 200, "hello world", BodyFraming.CHUNKED, -1),
             new Case("trailers", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nTrailer: Expires\r\n\r\nA\r\n0123456789\r\n0\r\n"
-                    + "Expires: never\r\nX-Sum: 1\r\n\r\n", false, false, 200, "0123456789", Framing.CHUNKED, -1),
+                    + "Expires: never\r\nX-Sum: 1\r\n\r\n", false, false, 200, "0123456789", BodyFraming.CHUNKED, -1),
             new Case("hex sizes in either case", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\na\r\n0123456789\r\nB\r\n"
-                    + "0123456789a\r\n0\r\n\r\n", false, false, 200, "01234567890123456789a", Framing.CHUNKED, -1),
+                    + "0123456789a\r\n0\r\n\r\n", false, false, 200, "01234567890123456789a", BodyFraming.CHUNKED, -1),
             new Case("chunked wins over a length", "HTTP/1.1 200 OK\r\nContent-Length: 99\r\nTransfer-Encoding: gzip, chunked\r\n\r\n"
-                    + "2\r\nok\r\n0\r\n\r\n", false, false, 200, "ok", Framing.CHUNKED, -1),
+                    + "2\r\nok\r\n0\r\n\r\n", false, false, 200, "ok", BodyFraming.CHUNKED, -1),
             new Case("a coding other than chunked last: until the close", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked, gzip\r\n"
-                    + "Content-Length: 1\r\n\r\nraw bytes", false, true, 200, "raw bytes", Framing.UNTIL_CLOSE, -1),
+                    + "Content-Length: 1\r\n\r\nraw bytes", false, true, 200, "raw bytes", BodyFraming.UNTIL_CLOSE, -1),
             new Case("folded header (obs-fold)", "HTTP/1.1 200 OK\r\nX-Long: first\r\n   second\r\n\tthird\r\nContent-Length: 2\r\n\r\nok",
-                    false, false, 200, "ok", Framing.LENGTH, -1),
+                    false, false, 200, "ok", BodyFraming.LENGTH, -1),
             new Case("HTTP/1.0 until the close", "HTTP/1.0 200 OK\r\nServer: old\r\n\r\nthe body ends when the server closes", false, true,
-                    200, "the body ends when the server closes", Framing.UNTIL_CLOSE, -1),
+                    200, "the body ends when the server closes", BodyFraming.UNTIL_CLOSE, -1),
             new Case("HEAD: no body whatever the length", "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n", true, false, 200, "",
-                    Framing.NONE, -1),
+                    BodyFraming.NONE, -1),
             new Case("204 without body", "HTTP/1.1 204 No Content\r\nContent-Length: 7\r\n\r\n" + MORE, false, false, 204, "",
-                    Framing.NONE, 46),
-            new Case("304 without body", "HTTP/1.1 304 Not Modified\r\nETag: \"x\"\r\n\r\n", false, false, 304, "", Framing.NONE, -1),
+                    BodyFraming.NONE, 46),
+            new Case("304 without body", "HTTP/1.1 304 Not Modified\r\nETag: \"x\"\r\n\r\n", false, false, 304, "", BodyFraming.NONE, -1),
             new Case("100 Continue first", "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\nContent-Length: 2\r\n\r\nok", false,
-                    false, 201, "ok", Framing.LENGTH, -1),
-            new Case("bare LF line ends", "HTTP/1.1 200 OK\nContent-Length: 2\n\nok", false, false, 200, "ok", Framing.LENGTH, -1),
-            new Case("no reason phrase", "HTTP/1.1 404\r\nContent-Length: 0\r\n\r\n", false, false, 404, "", Framing.LENGTH, -1),
+                    false, 201, "ok", BodyFraming.LENGTH, -1),
+            new Case("bare LF line ends", "HTTP/1.1 200 OK\nContent-Length: 2\n\nok", false, false, 200, "ok", BodyFraming.LENGTH, -1),
+            new Case("no reason phrase", "HTTP/1.1 404\r\nContent-Length: 0\r\n\r\n", false, false, 404, "", BodyFraming.LENGTH, -1),
             new Case("a reason with spaces", "HTTP/1.1 301 Moved Permanently\r\nLocation: /\r\nContent-Length: 0\r\n\r\n", false, false,
-                    301, "", Framing.LENGTH, -1));
+                    301, "", BodyFraming.LENGTH, -1));
 
     /** Responses the parser must refuse (with its own error, never another). {@code close}: the error shows at the close. */
     record Bad(String name, String input, boolean close) {}
