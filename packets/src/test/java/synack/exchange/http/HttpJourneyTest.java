@@ -52,7 +52,8 @@ class HttpJourneyTest {
         assertEquals("hello from the synack lab\n", run.body.toString(StandardCharsets.UTF_8));
 
         // the phases in wire order: ARP the router, ask the name server, then the handshake
-        assertEquals(List.of("ARP who-has 198.18.1.1", "hold UDP port 42000", "DNS query over UDP from port 42000", "guard TCP port 41000",
+        assertEquals(List.of("ARP who-has 198.18.1.1", "learned neighbour 198.18.1.1", "hold UDP port 42000",
+                "DNS query over UDP from port 42000", "learned www.synack.test for 300 s", "guard TCP port 41000",
                 "SYN 198.18.2.2:80 from port 41000"), run.net.log);
         assertEquals(1, run.net.arpRequests, "one ARP: the name server and the web server share the next hop");
         assertEquals("GET /hello.txt HTTP/1.1", run.net.requests.get(0).requestLine());
@@ -270,5 +271,28 @@ class HttpJourneyTest {
         run.known = Map.of("www.synack.test", 0xc6120202);
         assertEquals(Verdict.OK, run.run("http://www.synack.test/").verdict());
         assertTrue(run.net.dnsUdpPorts.isEmpty());
+    }
+
+    @Test
+    void theShellsCachesSpareTheQueryAndTheArp() {
+        JourneyRun run = new JourneyRun(www("page\n", ""));
+        run.cachedAddresses.put("www.synack.test", 0xc6120202);
+        run.cachedNeighbours.put(SimulatedNetwork.ROUTER_IP, SimulatedNetwork.ROUTER_MAC);
+        assertEquals(Verdict.OK, run.run("http://www.synack.test/").verdict());
+        assertEquals(0, run.net.arpRequests);
+        assertTrue(run.net.dnsUdpPorts.isEmpty());
+        assertEquals(0, run.journey.timing().nameLookupMicros(), "no lookup: no name lookup time");
+    }
+
+    @Test
+    void ctrlCResetsTheOpenConnectionAndEndsTheRunInterrupted() {
+        SimulatedNetwork net = new SimulatedNetwork().server(WWW, 80, h -> SimulatedNetwork.Reply.of(
+                "HTTP/1.1 200 OK\r\nContent-Length: 1000000\r\n\r\n", new byte[10], false)); // the rest never comes
+        JourneyRun run = new JourneyRun(net);
+        run.stop = () -> run.clock != null && run.clock.nowMicros() > JourneyRun.T0 + 5_000_000;
+        Event.Result r = run.run("http://198.18.2.2/slow");
+        assertEquals(Verdict.INTERRUPTED, r.verdict());
+        assertEquals(HttpJourney.Failure.INTERRUPTED, run.journey.failure());
+        assertTrue(net.server(WWW, 80).accepted.get(0).reset, "our RST told the server the connection is gone");
     }
 }

@@ -34,6 +34,11 @@ final class JourneyRun {
     Integer nameServer = SimulatedNetwork.DNS_IP;
     long maxTimeMicros = 600_000_000;
     Map<String, Integer> known = Map.of();
+    /** The shell's caches, as the journey's environment offers them. */
+    final Map<String, Integer> cachedAddresses = new java.util.HashMap<>();
+    final Map<Integer, synack.wire.MacAddress> cachedNeighbours = new java.util.HashMap<>();
+    /** The runner's stop condition (Ctrl-C), asked before each wait. */
+    java.util.function.BooleanSupplier stop = () -> false;
     HttpJourney journey;
     VirtualClock clock;
 
@@ -60,6 +65,26 @@ final class JourneyRun {
             }
 
             @Override
+            public Integer cachedAddress(String name) {
+                return cachedAddresses.get(name);
+            }
+
+            @Override
+            public void learnedAddress(String name, int ip, long ttlSeconds) {
+                net.log.add("learned " + name + " for " + ttlSeconds + " s");
+            }
+
+            @Override
+            public synack.wire.MacAddress cachedNeighbour(int ip) {
+                return cachedNeighbours.get(ip);
+            }
+
+            @Override
+            public void learnedNeighbour(int ip, synack.wire.MacAddress mac) {
+                net.log.add("learned neighbour " + synack.wire.Ip4.toString(ip));
+            }
+
+            @Override
             public void beforeUdp(int ourIp, int port) {
                 net.log.add("hold UDP port " + port);
             }
@@ -73,7 +98,7 @@ final class JourneyRun {
         clock = new VirtualClock(T0);
         MemoryLink[] wire = MemoryLink.pair(clock, 500);
         wire[1].respondWith(net::answer);
-        new Runner(wire[0], clock, events::add).run(journey, () -> false);
+        new Runner(wire[0], clock, events::add).run(journey, stop);
         return result();
     }
 
