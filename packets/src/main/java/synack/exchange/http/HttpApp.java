@@ -228,7 +228,11 @@ public final class HttpApp implements TcpApp {
         if (halfClosed) {
             return; // peerFinished follows at once: our FIN answers the server's
         }
-        if (!persistent) {
+        if (error != null) {
+            // this body could not be decoded or written: the run has failed, ask no more of this server
+            c.section("teardown", now);
+            c.close(now);
+        } else if (!persistent) {
             c.note(closing + ": it will close first", now);
             c.idleIn(2_000_000, now);
         } else if (index < requests.size()) {

@@ -221,4 +221,12 @@ class HttpAppTest {
         assertEquals(Verdict.OK, r.result().verdict());
         assertArrayEquals(gz, r.sink().bytes.toByteArray());
     }
+
+    @Test
+    void afterABodyThatCannotBeDecodedNoMoreIsAskedAndNothingWaitsForTheIdleTimer() {
+        Run r = run(h -> encoded("br", new byte[] {1, 2, 3}, false), true, "/a", "/b");
+        assertNotNull(r.app().error());
+        assertEquals(1, r.net().server(WWW, 80).accepted.get(0).requestsAnswered, "the second request was not sent");
+        assertTrue(r.result().timeMicros() - JourneyRun.T0 < 5_000_000, "closed at once, not after 30 s idle");
+    }
 }
