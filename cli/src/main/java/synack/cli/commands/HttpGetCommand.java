@@ -5,14 +5,11 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
@@ -29,28 +26,25 @@ import synack.cli.LiveSession;
 import synack.cli.NameLookup;
 import synack.cli.TcpOptions;
 import synack.cli.TcpRun;
+import synack.cli.TcpTarget;
 import synack.cli.UsageProblem;
 import synack.cli.render.JsonRenderer;
 import synack.cli.render.QuietRenderer;
 import synack.cli.render.Renderer;
 import synack.cli.render.Style;
 import synack.cli.render.TextRenderer;
-import synack.event.Durations;
 import synack.event.Event;
-import synack.time.Clock;
-import synack.exchange.arp.ArpResolve;
-import synack.exchange.dns.DnsLookup;
-import synack.link.PcapLink;
-import synack.exchange.http.HttpApp;
+import synack.exchange.http.HttpExpectations;
+import synack.exchange.http.HttpJourney;
 import synack.exchange.http.HttpRequest;
 import synack.exchange.http.HttpUrl;
-import synack.exchange.tcp.TcpConversation;
-import synack.exchange.tcp.TcpWarmup;
+import synack.link.PcapLink;
 import synack.net.EnvironmentException;
 import synack.net.ResolvConf;
 import synack.net.Route;
 import synack.net.Routing;
 import synack.oui.OuiRegistry;
+import synack.time.Clock;
 import synack.wire.Ip4;
 import synack.wire.MacAddress;
 
@@ -66,9 +60,6 @@ import synack.wire.MacAddress;
             "  synack http-get -L --expect-status 200 http://www.synack.test/old"})
 public final class HttpGetCommand implements Callable<Integer> {
     private static final SecureRandom RANDOM = new SecureRandom();
-
-    private String dnsFailure = "no answer from the name server";
-    private int dnsExit = ExitCodes.NO_ANSWER;
 
     @Parameters(paramLabel = "URL", arity = "1..*", description = "http:// URLs; several on one host share one keep-alive connection.")
     List<String> urls = new ArrayList<>();
@@ -125,8 +116,11 @@ public final class HttpGetCommand implements Callable<Integer> {
                 throw new UsageProblem("--expect-body is not a regular expression: " + e.getDescription());
             }
         }
-        if (expectStatus != null && !expectStatus.matches("[1-5]([0-9]{2}|xx)")) {
-            throw new UsageProblem("--expect-status wants a code like 200 or a class like 2xx, not '" + expectStatus + "'");
+        HttpExpectations expectations;
+        try {
+            expectations = new HttpExpectations(expectStatus, bodyPattern);
+        } catch (IllegalArgumentException e) {
+            throw new UsageProblem(e.getMessage());
         }
         for (HttpUrl u : parsed) {
             if (!Ip4.isAddress(u.host()) && !u.host().matches("[a-z0-9_.-]+")) {
@@ -156,7 +150,7 @@ public final class HttpGetCommand implements Callable<Integer> {
             } else if (bodyToStdout) {
                 body = new BufferedOutputStream(new FileOutputStream(java.io.FileDescriptor.out), 1 << 16);
             }
-            return journey(parsed, renderer, body, bodyPattern, start);
+            return run(parsed, expectations, renderer, body);
         } finally {
             if (body != null) {
                 body.flush();
@@ -167,167 +161,151 @@ public final class HttpGetCommand implements Callable<Integer> {
         }
     }
 
-    private int journey(List<HttpUrl> targets, Renderer renderer, OutputStream body, Pattern bodyPattern, long start) {
-        Routing routing = Routing.fromKernel();
-        HttpUrl first = targets.get(0);
-        Integer dnsServer = Ip4.isAddress(first.host()) ? null : ResolvConf.firstNameserver(Path.of("/etc/resolv.conf"))
-                .orElseThrow(() -> new EnvironmentException("no IPv4 nameserver in /etc/resolv.conf to resolve " + first.host()));
-        int firstHop = dnsServer != null ? dnsServer : Ip4.parse(first.host());
-        Route route = TcpRun.route(live, firstHop);
-        Map<String, Integer> addresses = new HashMap<>();
-        long nameLookup = 0;
-        if (dnsServer != null && route.loopback() && live.interfaceName == null
-                && synack.cli.shell.SessionCaches.address(first.host()) == null) {
-            // the name server is this host's own (127.0.0.53, a local dnsmasq): ask it through lo in a
-            // capture of its own first, then capture where the web server is
-            long t0 = Clock.SYSTEM.nowMicros();
-            Integer ip = NameLookup.address(live, renderer, first.host());
-            if (ip == null) { // told (exit 1 or 4), or Ctrl-C
-                return renderer.exitCode() < 0 ? ExitCodes.INTERRUPTED : renderer.exitCode();
-            }
-            nameLookup = Clock.SYSTEM.nowMicros() - t0;
-            addresses.put(first.host(), ip);
-            firstHop = ip;
-            route = TcpRun.route(live, ip);
+    /** The ports of one run, chosen before the capture opens: its filter admits exactly them. */
+    record Ports(int http, int dnsUdp, int dnsTcp) {
+        HttpJourney.Ports journey() {
+            return new HttpJourney.Ports(http, dnsUdp, dnsTcp);
         }
-        boolean owns = TcpRun.ownsSource(live, route);
-        final int sport = TcpRun.randomSourcePort();
-        int dnsPort = TcpRun.randomSourcePort();
-        String filter = "(udp and src port 53 and dst port " + dnsPort + ") or (tcp and dst port " + sport + ")";
-        Map<Integer, MacAddress> neighbours = new HashMap<>();
-        try (LiveSession session = TcpRun.open(live, renderer, route, owns, filter, PcapLink.Capture.BULK)) {
-            if (maxTimeMicros != null) {
-                session.deadline(start + maxTimeMicros);
+    }
+
+    /** -p when given (every connection of the run uses it, one after the other), else random; the DNS ports always random. */
+    Ports ports() {
+        int http = tcp.sourcePort != null ? TcpTarget.port(tcp.sourcePort, "--source-port") : TcpRun.randomSourcePort();
+        int dnsUdp = otherThan(http);
+        int dnsTcp = otherThan(http, dnsUdp);
+        return new Ports(http, dnsUdp, dnsTcp);
+    }
+
+    private static int otherThan(int... taken) {
+        while (true) {
+            int p = TcpRun.randomSourcePort();
+            if (java.util.Arrays.stream(taken).noneMatch(t -> t == p)) {
+                return p;
             }
-            start = Clock.SYSTEM.nowMicros() - nameLookup; // the timings count from here, as curl's do from its start
+        }
+    }
+
+    /**
+     * What the capture takes besides ARP and ICMP: the name server's UDP answers, its TCP segments
+     * to the port of a truncated answer's retry, and the web servers' segments to our port.
+     */
+    static String captureFilter(Ports p) {
+        return "(udp and src port 53 and dst port " + p.dnsUdp() + ") or (tcp and src port 53 and dst port " + p.dnsTcp() + ")"
+                + " or (tcp and dst port " + p.http() + ")";
+    }
+
+    /**
+     * The name server, whenever resolv.conf names one: a later URL, or a redirect, may need it even
+     * when the first URL is an address. Null when there is none and no URL given has a name.
+     */
+    static Integer nameServer(List<HttpUrl> urls, Path resolvConf) {
+        Integer server = ResolvConf.firstNameserver(resolvConf).orElse(null);
+        if (server == null) {
+            for (HttpUrl u : urls) {
+                if (!Ip4.isAddress(u.host())) {
+                    throw new EnvironmentException("no IPv4 nameserver in " + resolvConf + " to resolve " + u.host());
+                }
+            }
+        }
+        return server;
+    }
+
+    private int run(List<HttpUrl> targets, HttpExpectations expectations, Renderer renderer, OutputStream body) {
+        Routing routing = Routing.fromKernel();
+        Integer dnsServer = nameServer(targets, Path.of("/etc/resolv.conf"));
+        Map<String, Integer> known = new HashMap<>();
+        long nameLookup = 0;
+        List<String> names = targets.stream().map(HttpUrl::host)
+                .filter(h -> !Ip4.isAddress(h) && synack.cli.shell.SessionCaches.address(h) == null).distinct().toList();
+        if (dnsServer != null && !names.isEmpty() && live.interfaceName == null && TcpRun.route(live, dnsServer).loopback()) {
+            // the name server is this host's own (127.0.0.53, a local dnsmasq): ask it through lo, in a
+            // capture of its own, for each name the URLs give, then capture where the web servers are
+            for (String name : names) {
+                long t0 = Clock.SYSTEM.nowMicros();
+                Integer ip = NameLookup.address(live, renderer, name);
+                if (ip == null) { // told (exit 1 or 4), or Ctrl-C
+                    return renderer.exitCode() < 0 ? ExitCodes.INTERRUPTED : renderer.exitCode();
+                }
+                nameLookup += Clock.SYSTEM.nowMicros() - t0;
+                known.put(name, ip);
+            }
+        }
+        // the capture goes where the first URL's server is, or where its name server is
+        HttpUrl first = targets.get(0);
+        Integer firstIp = Ip4.isAddress(first.host()) ? Integer.valueOf(Ip4.parse(first.host())) : known.get(first.host());
+        if (firstIp == null) {
+            firstIp = synack.cli.shell.SessionCaches.address(first.host());
+        }
+        Route route = TcpRun.route(live, firstIp != null ? firstIp : dnsServer);
+        boolean owns = TcpRun.ownsSource(live, route);
+        Ports ports = ports();
+        Route sessionRoute = route;
+        try (LiveSession session = TcpRun.open(live, renderer, route, owns, captureFilter(ports), PcapLink.Capture.BULK)) {
             session.header("http-get " + String.join(" ", urls) + " from " + Ip4.toString(route.source()) + " on " + route.via().name()
                     + " (" + route.via().mac() + ")" + (route.mtu() != 1500 ? ", mtu " + route.mtu() : ""),
                     Map.of("interface", route.via().name()));
-            HttpUrl url = first;
-            List<HttpUrl> batch = new ArrayList<>(targets);
-            int redirects = 0;
-            boolean guarded = false;
-            Event.Result tcpResult;
-            HttpApp app;
-            long connectStarted;
-            while (true) {
-                Integer ip = Ip4.isAddress(url.host()) ? Integer.valueOf(Ip4.parse(url.host())) : addresses.get(url.host());
-                if (ip == null && synack.cli.shell.SessionCaches.address(url.host()) != null) {
-                    ip = synack.cli.shell.SessionCaches.address(url.host());
-                    section(session, "DNS: " + url.host() + " is " + Ip4.toString(ip) + " (the shell's DNS cache, within its TTL)");
-                }
-                if (ip == null) {
-                    long t0 = Clock.SYSTEM.nowMicros();
-                    ip = resolve(session, routing, route, url.host(), dnsServer, dnsPort, neighbours, renderer);
-                    nameLookup += Clock.SYSTEM.nowMicros() - t0;
-                    if (ip == null) {
-                        return finish(session, renderer, null, null, "could not resolve " + url.host() + ": " + dnsFailure,
-                                dnsExit, start, nameLookup, 0);
-                    }
-                    addresses.put(url.host(), ip);
-                }
-                Route to = sameInterface(route, TcpRun.checked(live, routing.resolve(ip, live.interfaceName, live.source)));
-                MacAddress hop = neighbours.get(to.nextHop());
-                if (hop == null && !to.needsArp()) {
-                    hop = TcpRun.tellNoArp(session, to);
-                    neighbours.put(to.nextHop(), hop);
-                }
-                if (hop == null) {
-                    section(session, "ARP: " + (to.onLink() ? Ip4.toString(ip) : "next hop " + Ip4.toString(to.nextHop())));
-                    hop = arp(session, to);
-                    if (hop == null) {
-                        return finish(session, renderer, null, null, "next hop " + Ip4.toString(to.nextHop()) + " did not answer ARP",
-                                ExitCodes.NEGATIVE, start, nameLookup, 0);
-                    }
-                    neighbours.put(to.nextHop(), hop);
-                }
-                HttpUrl here = url;
-                List<HttpRequest> requests = new ArrayList<>();
-                List<HttpUrl> sameHost = batch.stream().filter(u -> u.host().equals(here.host()) && u.port() == here.port()).toList();
-                for (int i = 0; i < sameHost.size(); i++) {
-                    requests.add(HttpRequest.get(sameHost.get(i), head, compressed, true, headers));
-                }
-                batch.removeAll(sameHost);
-                section(session, "TCP handshake with " + Ip4.toString(ip) + ":" + url.port());
-                if (!guarded) {
-                    // every connection of this run reuses our port: ours finished TIME_WAIT before the next one opens
-                    TcpRun.guardAgainstKernelRst(session, owns, sport);
-                    guarded = true;
-                }
-                TcpWarmup.run();
-                app = new HttpApp(requests, compressed, body);
-                connectStarted = Clock.SYSTEM.nowMicros();
-                TcpConversation conv = new TcpConversation(new TcpConversation.Path(route.via().mac(), to.source(), hop, ip, owns),
-                        TcpRun.config(tcp, sport, url.port(), to.mss()).withReceiveWindow(receiveWindow(to.mss())), app, "http-get", RANDOM.nextInt(65536));
-                tcpResult = session.capture(conv);
-                if (Interrupts.requested() || session.pastDeadline() || tcpResult == null) {
-                    break;
-                }
-                HttpApp.Response last = app.responses().isEmpty() ? null : app.responses().get(app.responses().size() - 1);
-                String location = last == null ? null : last.header("Location");
-                if (follow && last != null && last.status() >= 300 && last.status() < 400 && location != null && batch.isEmpty()) {
-                    if (++redirects > maxRedirects) {
-                        return finish(session, renderer, tcpResult, app, "more than " + maxRedirects + " redirects", 1, start, nameLookup,
-                                connectStarted);
-                    }
-                    try {
-                        url = url.resolve(location);
-                    } catch (IllegalArgumentException e) {
-                        return finish(session, renderer, tcpResult, app, "cannot follow Location '" + location + "': " + e.getMessage(), 1,
-                                start, nameLookup, connectStarted);
-                    }
-                    section(session, "redirect " + redirects + ": " + last.status() + " → " + url);
-                    batch.add(url);
-                    continue;
-                }
-                if (!batch.isEmpty()) {
-                    url = batch.get(0);
-                    continue;
-                }
-                break;
-            }
-            if (session.pastDeadline()) {
-                return finish(session, renderer, tcpResult, app, "--max-time reached", ExitCodes.NO_ANSWER, start, nameLookup, connectStarted);
+            HttpJourney.Settings settings = new HttpJourney.Settings(targets, new HttpJourney.Requests(head, compressed, headers),
+                    follow, maxRedirects, expectations, dnsServer, ports.journey(), owns,
+                    (local, remote, mss) -> TcpRun.config(tcp, local, remote, mss).withReceiveWindow(receiveWindow(mss)),
+                    (local, remote, mss) -> TcpRun.dnsTcpConfig(local, remote, mss),
+                    maxTimeMicros == null ? 0 : maxTimeMicros, known, nameLookup);
+            HttpJourney journey = new HttpJourney(settings, environment(session, routing, sessionRoute, owns), body, RANDOM);
+            // --max-time is the journey's own deadline: the session stops it only for Ctrl-C
+            Event.Result r = session.capture(journey);
+            if (r != null) {
+                session.tell(r);
             }
             if (Interrupts.requested()) {
                 return ExitCodes.INTERRUPTED;
             }
-            return finish(session, renderer, tcpResult, app, null, -1, start, nameLookup, connectStarted, bodyPattern);
+            return r == null ? ExitCodes.NO_ANSWER : ExitCodes.of(r.verdict());
         }
     }
 
-    private static void section(LiveSession session, String title) {
-        session.tell(new Event.Note(Clock.SYSTEM.nowMicros(), Event.Note.Kind.SECTION, title, Map.of()));
-    }
+    /** The host as the journey sees it: the kernel's routes (on this capture's interface), the shell's caches, the session's guards. */
+    private HttpJourney.Environment environment(LiveSession session, Routing routing, Route sessionRoute, boolean owns) {
+        OuiRegistry oui = new OuiRegistry(OuiRegistry.DEFAULT_FILE);
+        return new HttpJourney.Environment() {
+            @Override
+            public Route route(int destination) {
+                return sameInterface(sessionRoute, TcpRun.checked(live, routing.resolve(destination, live.interfaceName, live.source)));
+            }
 
-    private Integer resolve(LiveSession session, Routing routing, Route route, String host, int server, int dnsPort,
-                            Map<Integer, MacAddress> neighbours, Renderer renderer) {
-        Route toServer = sameInterface(route, TcpRun.checked(live, routing.resolve(server, live.interfaceName, live.source)));
-        MacAddress hop = neighbours.get(toServer.nextHop());
-        if (hop == null && !toServer.needsArp()) {
-            hop = TcpRun.tellNoArp(session, toServer);
-            neighbours.put(toServer.nextHop(), hop);
-        }
-        if (hop == null) {
-            section(session, "ARP: " + (toServer.onLink() ? "the name server " + Ip4.toString(server)
-                    : "next hop " + Ip4.toString(toServer.nextHop()) + ", to reach the name server"));
-            hop = arp(session, toServer);
-            if (hop == null) {
-                return null;
+            @Override
+            public Integer cachedAddress(String name) {
+                return synack.cli.shell.SessionCaches.address(name);
             }
-            neighbours.put(toServer.nextHop(), hop);
-        }
-        section(session, "DNS: " + host + " → ?");
-        // the same port for a truncated answer's TCP retry: the session's filter has no room for another
-        NameLookup.Answer a = NameLookup.ask(session, new DnsLookup.Path(route.via().mac(), hop, toServer.source(), server, 53), host,
-                dnsPort, dnsPort, toServer.mss(), null);
-        if (a.address() == null) {
-            dnsFailure = a.failure();
-            if (a.serverAnswered()) {
-                dnsExit = ExitCodes.NEGATIVE; // the name server answered: the name has no address
+
+            @Override
+            public void learnedAddress(String name, int ip, long ttlSeconds) {
+                synack.cli.shell.SessionCaches.learned(name, ip, ttlSeconds);
             }
-        }
-        return a.address();
+
+            @Override
+            public MacAddress cachedNeighbour(int ip) {
+                return synack.cli.shell.SessionCaches.neighbour(ip);
+            }
+
+            @Override
+            public void learnedNeighbour(int ip, MacAddress mac) {
+                synack.cli.shell.SessionCaches.learned(ip, mac);
+            }
+
+            @Override
+            public String vendorOf(MacAddress mac) {
+                return oui.vendorOf(mac);
+            }
+
+            @Override
+            public void beforeUdp(int ourIp, int port) {
+                session.claimUdpPort(ourIp, port);
+            }
+
+            @Override
+            public void beforeTcp(int port) {
+                TcpRun.guardAgainstKernelRst(session, owns, port);
+            }
+        };
     }
 
     /** One capture serves one interface: a later host the kernel routes elsewhere cannot be reached from it. */
@@ -338,95 +316,6 @@ public final class HttpGetCommand implements Callable<Integer> {
                     + " (by address, or with -i)");
         }
         return to;
-    }
-
-    private static MacAddress arp(LiveSession session, Route to) {
-        MacAddress cached = synack.cli.shell.SessionCaches.neighbour(to.nextHop());
-        if (cached != null) {
-            session.tell(new Event.Note(Clock.SYSTEM.nowMicros(), Event.Note.Kind.INFO, Ip4.toString(to.nextHop()) + " is-at " + cached
-                    + " from the shell's neighbour cache: no ARP needed", Map.of()));
-            return cached;
-        }
-        ArpResolve arp = new ArpResolve(to.via().mac(), to.source(), List.of(to.nextHop()),
-                new ArpResolve.Settings(3, 1_000_000, 1_000_000, 0), new OuiRegistry(OuiRegistry.DEFAULT_FILE)::vendorOf, false);
-        Event.Result r = session.capture(arp);
-        if (r == null || !r.ok()) {
-            return null;
-        }
-        synack.cli.shell.SessionCaches.learned(to.nextHop(), arp.entry(to.nextHop()).mac());
-        return arp.entry(to.nextHop()).mac();
-    }
-
-    private int finish(LiveSession session, Renderer renderer, Event.Result tcpResult, HttpApp app, String failure, int failureExit,
-                       long start, long nameLookup, long connectStarted) {
-        return finish(session, renderer, tcpResult, app, failure, failureExit, start, nameLookup, connectStarted, null);
-    }
-
-    private int finish(LiveSession session, Renderer renderer, Event.Result tcpResult, HttpApp app, String failure, int failureExit,
-                       long start, long nameLookup, long connectStarted, Pattern bodyPattern) {
-        long now = Clock.SYSTEM.nowMicros();
-        Map<String, Object> f = new LinkedHashMap<>();
-        List<String> lines = new ArrayList<>();
-        int exit;
-        String summary;
-        HttpApp.Response last = app == null || app.responses().isEmpty() ? null : app.responses().get(app.responses().size() - 1);
-        if (failure != null) {
-            exit = failureExit;
-            summary = failure;
-        } else if (last == null) {
-            exit = tcpResult == null ? ExitCodes.NO_ANSWER : !tcpResult.ok() ? ExitCodes.of(tcpResult.verdict()) : 1;
-            summary = tcpResult == null ? "no response" : String.join("; ", tcpResult.lines())
-                    + (app != null && app.error() != null ? "; " + app.error() : "");
-        } else {
-            List<String> unmet = new ArrayList<>();
-            if (expectStatus != null) {
-                String code = Integer.toString(last.status());
-                boolean held = expectStatus.endsWith("xx") ? code.charAt(0) == expectStatus.charAt(0) : code.equals(expectStatus);
-                if (!held) {
-                    unmet.add("status " + expectStatus + " (got " + last.status() + ")");
-                }
-            } else if (last.status() >= 400) {
-                unmet.add("a status below 400 (got " + last.status() + " " + last.reason() + ")");
-            }
-            if (bodyPattern != null && !bodyPattern.matcher(new String(last.preview(), StandardCharsets.UTF_8)).find()) {
-                unmet.add("body matching /" + bodyPattern.pattern() + "/");
-            }
-            boolean tcpOk = tcpResult != null && tcpResult.ok();
-            exit = !unmet.isEmpty() || !app.satisfied() ? 1 : tcpOk ? 0 : tcpResult == null ? ExitCodes.NO_ANSWER : ExitCodes.of(tcpResult.verdict());
-            long total = now - start;
-            long ttfb = last.firstByteAt() - start;
-            long connect = tcpResult != null && tcpResult.fields().get("established_ms") instanceof Double d ? (long) (d * 1000) : -1;
-            long bytes = app.responses().stream().mapToLong(HttpApp.Response::bodyBytes).sum();
-            double seconds = Math.max(1, last.completeAt() - last.sentAt()) / 1e6; // curl's speed: size over request to end
-            summary = String.format(Locale.ROOT, "%d %s  %s — %d bytes; name lookup %s, connect %s, first byte %s, total %s",
-                    last.status(), last.reason(), last.url(), bytes, Durations.ms(nameLookup), connect >= 0 ? Durations.ms(connect) : "-",
-                    Durations.ms(ttfb), Durations.ms(total))
-                    + (last.bodyBytes() >= 100_000 ? String.format(Locale.ROOT, ", %.1f MB/s", last.bodyBytes() / seconds / 1e6) : "")
-                    + (unmet.isEmpty() ? "" : "; expected " + String.join(", ", unmet))
-                    + (app.error() != null ? "; " + app.error() : "");
-            f.put("status", last.status());
-            f.put("reason", last.reason());
-            f.put("url", last.url().toString());
-            f.put("bytes", bytes);
-            f.put("sha256", last.sha256());
-            Map<String, Object> timing = new LinkedHashMap<>();
-            timing.put("namelookup_ms", Durations.msValue(nameLookup));
-            timing.put("connect_ms", connect >= 0 ? Durations.msValue(connect) : null);
-            timing.put("ttfb_ms", Durations.msValue(ttfb));
-            timing.put("total_ms", Durations.msValue(total));
-            timing.put("mb_per_s", Math.round(last.bodyBytes() / seconds / 1e4) / 100.0);
-            f.put("timing", timing);
-            if (!unmet.isEmpty()) {
-                f.put("unmet", unmet);
-            }
-            app.describe(f, lines);
-            if (tcpResult != null) {
-                f.put("tcp", tcpResult.fields().get("outcome"));
-            }
-        }
-        f.put("ok", exit == 0);
-        session.tell(new Event.Result(now, ExitCodes.verdict(exit), List.of(), summary, f));
-        return exit;
     }
 
     /**

@@ -1,9 +1,7 @@
 package synack.exchange.http;
 
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -14,12 +12,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.zip.GZIPInputStream;
-import java.util.zip.Inflater;
-import java.util.zip.InflaterInputStream;
 import synack.event.Durations;
 import synack.exchange.tcp.TcpApp;
 import synack.exchange.tcp.TcpConversation;
+import synack.exchange.tcp.TcpState;
 
 /**
  * HTTP/1.1 over one connection: sends each request in turn (keep-alive), reads each response as
@@ -29,7 +25,7 @@ import synack.exchange.tcp.TcpConversation;
 public final class HttpApp implements TcpApp {
     /** What one exchange gave; {@code preview} holds the first bytes of the (decoded) body. */
     public record Response(HttpUrl url, String method, int status, String reason, List<String[]> headers, long wireBodyBytes,
-                           long bodyBytes, String sha256, String framing, int chunks, long sentAt, long firstByteAt,
+                           long bodyBytes, String sha256, BodyFraming framing, int chunks, long sentAt, long firstByteAt,
                            long completeAt, byte[] preview, String error) {
         public String header(String name) {
             for (String[] h : headers) {
@@ -47,10 +43,13 @@ public final class HttpApp implements TcpApp {
     private final boolean decode;
     private final OutputStream bodyOut;
     private final List<Response> responses = new ArrayList<>();
+    private final List<HttpRequest> unanswered = new ArrayList<>();
     private int index;
     private HttpResponseParser parser;
     private MessageDigest sha;
-    private ByteArrayOutputStream compressed;
+    private ContentDecoder decoder;
+    private boolean codingChecked;
+    private String bodyError; // this response's body could not be decoded or written: parsing goes on, the body is dropped
     private ByteArrayOutputStream preview;
     private long decodedBytes;
     private long sentAt;
@@ -75,7 +74,9 @@ public final class HttpApp implements TcpApp {
         c.note(r.describe(), now);
         parser = new HttpResponseParser(r.method().equals("HEAD"), this::body);
         sha = sha256();
-        compressed = null;
+        releaseDecoder();
+        codingChecked = false;
+        bodyError = null;
         preview = new ByteArrayOutputStream();
         decodedBytes = 0;
         firstByteAt = -1;
@@ -124,16 +125,40 @@ public final class HttpApp implements TcpApp {
         }
     }
 
+    /** Body bytes as the parser frames them: decoded as they come (with --compressed), then counted, hashed, written. */
     private void body(byte[] data, int offset, int length) {
-        String encoding = parser.header("Content-Encoding");
-        if (decode && encoding != null && !encoding.equalsIgnoreCase("identity")) {
-            if (compressed == null) {
-                compressed = new ByteArrayOutputStream();
-            }
-            compressed.write(data, offset, length);
+        if (bodyError != null) {
             return;
         }
-        consume(data, offset, length);
+        if (!codingChecked) {
+            codingChecked = true;
+            String encoding = parser.header("Content-Encoding");
+            if (decode && encoding != null) {
+                try {
+                    decoder = ContentDecoder.of(encoding, this::consume);
+                } catch (ContentDecoder.DecodeException e) {
+                    bodyError = "cannot decode " + encoding.trim().toLowerCase(Locale.ROOT) + " content: " + e.getMessage();
+                    return;
+                }
+            }
+        }
+        if (decoder == null) {
+            consume(data, offset, length);
+            return;
+        }
+        try {
+            decoder.feed(data, offset, length);
+        } catch (ContentDecoder.DecodeException e) {
+            bodyError = "cannot decode " + decoder.name() + " content: " + e.getMessage();
+            releaseDecoder();
+        }
+    }
+
+    private void releaseDecoder() {
+        if (decoder != null) {
+            decoder.close();
+            decoder = null;
+        }
     }
 
     private void consume(byte[] data, int offset, int length) {
@@ -146,7 +171,8 @@ public final class HttpApp implements TcpApp {
             try {
                 bodyOut.write(data, offset, length);
             } catch (IOException e) {
-                error = "cannot write the body: " + e.getMessage();
+                bodyError = "cannot write the body: " + e.getMessage();
+                releaseDecoder();
             }
         }
     }
@@ -168,54 +194,60 @@ public final class HttpApp implements TcpApp {
     }
 
     private void completed(TcpConversation.Control c, long now) {
-        if (compressed != null) {
-            decodeBody(c, now);
+        if (decoder != null) {
+            try {
+                decoder.finish();
+                c.note("Content-Encoding " + decoder.name() + ": " + decoder.encodedBytes() + " bytes on the wire decoded to "
+                        + decoder.decodedBytes(), now);
+            } catch (ContentDecoder.DecodeException e) {
+                bodyError = "cannot decode " + decoder.name() + " content: " + e.getMessage();
+            }
+            decoder = null;
+        }
+        if (bodyError != null) {
+            error = bodyError;
+            c.note(error, now);
         }
         HttpRequest r = requests.get(index);
         Response resp = new Response(r.url(), r.method(), parser.status(), parser.reason(), List.copyOf(parser.headers()),
-                parser.bodyBytes(), decodedBytes, HexFormat.of().formatHex(sha.digest()), parser.framing().name().toLowerCase(Locale.ROOT),
+                parser.bodyBytes(), decodedBytes, HexFormat.of().formatHex(sha.digest()), parser.framing(),
                 parser.chunks(), sentAt, firstByteAt, now, preview.toByteArray(), error);
         responses.add(resp);
         c.note(bodySummary(resp), now);
+        boolean persistent = parser.persistent();
+        // why the server will close, when it will: said in so many words, or HTTP/1.0's default
+        String closing = parser.hasToken("Connection", "close") ? "the server said Connection: close"
+                : "HTTP/1.0 without keep-alive";
         parser = null;
         index++;
-        String connection = resp.header("Connection");
-        boolean serverCloses = connection != null && connection.equalsIgnoreCase("close");
-        if (index < requests.size() && !serverCloses) {
-            sendNext(c, now);
-        } else if (serverCloses) {
-            c.note("the server said Connection: close: it will close first", now);
+        // the server's FIN came with (or before) the end of this response: its half is closed
+        boolean halfClosed = c.connection().state() == TcpState.CLOSE_WAIT;
+        if (index < requests.size() && (halfClosed || !persistent)) {
+            handBack(c, halfClosed ? "the server closed its side of the connection" : closing, now);
+        }
+        if (halfClosed) {
+            return; // peerFinished follows at once: our FIN answers the server's
+        }
+        if (error != null) {
+            // this body could not be decoded or written: the run has failed, ask no more of this server
+            c.section("teardown", now);
+            c.close(now);
+        } else if (!persistent) {
+            c.note(closing + ": it will close first", now);
             c.idleIn(2_000_000, now);
+        } else if (index < requests.size()) {
+            sendNext(c, now);
         } else {
             c.section("teardown", now);
             c.close(now);
         }
     }
 
-    private void decodeBody(TcpConversation.Control c, long now) {
-        String encoding = parser.header("Content-Encoding").toLowerCase(Locale.ROOT).trim();
-        byte[] raw = compressed.toByteArray();
-        try (InputStream in = switch (encoding) {
-            case "gzip", "x-gzip" -> new GZIPInputStream(new ByteArrayInputStream(raw));
-            case "deflate" -> deflateStream(raw);
-            default -> throw new IOException("unknown content coding '" + encoding + "'");
-        }) {
-            byte[] buf = new byte[65536];
-            int n;
-            while ((n = in.read(buf)) > 0) {
-                consume(buf, 0, n);
-            }
-            c.note("Content-Encoding " + encoding + ": " + raw.length + " bytes on the wire decoded to " + decodedBytes, now);
-        } catch (IOException e) {
-            error = "cannot decode " + encoding + " content: " + e.getMessage();
-            c.note(error, now);
-        }
-    }
-
-    /** "deflate" is meant to be zlib-wrapped (RFC 9110); some servers send raw deflate: accept both. */
-    private static InputStream deflateStream(byte[] raw) {
-        boolean zlib = raw.length >= 2 && (raw[0] & 0x0f) == 8 && (((raw[0] & 0xff) << 8) | (raw[1] & 0xff)) % 31 == 0;
-        return new InflaterInputStream(new ByteArrayInputStream(raw), new Inflater(!zlib));
+    /** The requests not yet answered are not sent on this connection: the journey opens a new one for them. */
+    private void handBack(TcpConversation.Control c, String why, long now) {
+        List<HttpRequest> rest = requests.subList(index, requests.size());
+        unanswered.addAll(rest);
+        c.note(why + ": the remaining " + (rest.size() == 1 ? "request goes" : rest.size() + " requests go") + " on a new connection", now);
     }
 
     private static String bodySummary(Response r) {
@@ -224,8 +256,8 @@ public final class HttpApp implements TcpApp {
             sb.append(" (").append(r.wireBodyBytes()).append(" on the wire)");
         }
         sb.append(switch (r.framing()) {
-            case "chunked" -> ", in " + (r.chunks() - 1) + " chunks";
-            case "until_close" -> ", until the server closed";
+            case CHUNKED -> ", in " + (r.chunks() - 1) + " chunks";
+            case UNTIL_CLOSE -> ", until the server closed";
             default -> "";
         });
         sb.append(", sha256 ").append(r.sha256(), 0, 16).append("…");
@@ -246,6 +278,7 @@ public final class HttpApp implements TcpApp {
     }
 
     private void fail(TcpConversation.Control c, String why, long now) {
+        releaseDecoder();
         error = why;
         c.note("protocol error: " + why + " — aborting the connection", now);
         c.abort(now, "HTTP protocol error");
@@ -253,11 +286,17 @@ public final class HttpApp implements TcpApp {
 
     @Override
     public void peerFinished(TcpConversation.Control c, long now) {
+        if (parser != null && !parser.started() && !responses.isEmpty()) {
+            // a kept-alive connection the server closed as our next request left: nothing of it was answered
+            handBack(c, "the server closed the connection before answering request " + (index + 1), now);
+            parser = null;
+        }
         if (parser != null) {
             try {
                 parser.closed();
                 completed(c, now);
             } catch (HttpResponseParser.ProtocolException e) {
+                releaseDecoder();
                 error = e.getMessage();
                 c.note(e.getMessage(), now);
             }
@@ -270,6 +309,7 @@ public final class HttpApp implements TcpApp {
     @Override
     public void idle(TcpConversation.Control c, long now) {
         if (parser != null) {
+            releaseDecoder();
             error = "no complete response within 30 s";
             c.note(error, now);
         }
@@ -277,9 +317,15 @@ public final class HttpApp implements TcpApp {
         c.close(now);
     }
 
+    /** Every request answered, or handed back for a new connection (see {@link #unanswered()}), and no error. */
     @Override
     public boolean satisfied() {
-        return error == null && responses.size() == requests.size();
+        return error == null && responses.size() + unanswered.size() == requests.size();
+    }
+
+    /** The requests this connection will not carry: the server closed, or said it would, before they were answered. */
+    public List<HttpRequest> unanswered() {
+        return List.copyOf(unanswered);
     }
 
     public List<Response> responses() {
@@ -292,6 +338,14 @@ public final class HttpApp implements TcpApp {
 
     @Override
     public void describe(Map<String, Object> fields, List<String> lines) {
+        fields.put("responses", describe(responses));
+        if (error != null) {
+            fields.put("http_error", error);
+        }
+    }
+
+    /** The responses as the JSON result lists them. */
+    static List<Map<String, Object>> describe(List<Response> responses) {
         List<Map<String, Object>> list = new ArrayList<>();
         for (Response r : responses) {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -301,13 +355,10 @@ public final class HttpApp implements TcpApp {
             m.put("bytes", r.bodyBytes());
             m.put("sha256", r.sha256());
             m.put("content_type", r.header("Content-Type"));
-            m.put("framing", r.framing());
+            m.put("framing", r.framing().jsonName());
             m.put("ttfb_ms", Durations.msValue(r.firstByteAt() - r.sentAt()));
             list.add(m);
         }
-        fields.put("responses", list);
-        if (error != null) {
-            fields.put("http_error", error);
-        }
+        return list;
     }
 }

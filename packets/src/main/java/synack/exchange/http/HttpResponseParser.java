@@ -24,8 +24,6 @@ final class HttpResponseParser {
         }
     }
 
-    enum Framing { NONE, LENGTH, CHUNKED, UNTIL_CLOSE }
-
     private enum Phase { HEAD, LENGTH, CHUNK_SIZE, CHUNK_DATA, CHUNK_END, TRAILERS, UNTIL_CLOSE, DONE }
 
     private final boolean headRequest;
@@ -37,11 +35,14 @@ final class HttpResponseParser {
     private int status;
     private String reason = "";
     private final List<String[]> headers = new ArrayList<>();
-    private Framing framing = Framing.NONE;
+    private final List<String[]> trailers = new ArrayList<>();
+    private int trailerBytes;
+    private BodyFraming framing = BodyFraming.NONE;
     private long remaining;
     private long bodyBytes;
     private int chunks;
     private int headBytes;
+    private long fed;
 
     HttpResponseParser(boolean headRequest, BodySink sink) {
         this.headRequest = headRequest;
@@ -50,6 +51,7 @@ final class HttpResponseParser {
 
     /** Consumes bytes; returns how many were used (the rest would belong to a next response). */
     int feed(byte[] data, int offset, int length) throws ProtocolException {
+        fed += length;
         int i = offset;
         int end = offset + length;
         while (i < end && phase != Phase.DONE) {
@@ -114,23 +116,27 @@ final class HttpResponseParser {
                         return;
                     }
                     headersDone();
-                } else {
-                    int colon = text.indexOf(':');
-                    if (colon <= 0 || text.charAt(0) == ' ' || text.charAt(0) == '\t') {
-                        throw new ProtocolException("malformed header line: '" + abbreviate(text) + "'");
+                } else if (text.charAt(0) == ' ' || text.charAt(0) == '\t') {
+                    // obs-fold: a recipient replaces it with SP before reading the value (RFC 9112 section 5.2)
+                    if (headers.isEmpty()) {
+                        throw new ProtocolException("a folded line before any header: '" + abbreviate(text) + "'");
                     }
-                    headers.add(new String[] {text.substring(0, colon).trim(), text.substring(colon + 1).trim()});
+                    String[] last = headers.get(headers.size() - 1);
+                    last[1] = (last[1] + " " + text.trim()).trim();
+                } else {
+                    headers.add(field(text, "header"));
                 }
             }
             case CHUNK_SIZE -> {
-                String size = text.contains(";") ? text.substring(0, text.indexOf(';')) : text;
-                try {
-                    remaining = Long.parseLong(size.trim(), 16);
-                } catch (NumberFormatException e) {
+                // chunk-size = 1*HEXDIG, then optional extensions after ";" (with optional whitespace before it)
+                int semicolon = text.indexOf(';');
+                String size = (semicolon >= 0 ? text.substring(0, semicolon) : text).strip();
+                if (!size.matches("[0-9A-Fa-f]{1,16}")) {
                     throw new ProtocolException("bad chunk size line: '" + abbreviate(text) + "'");
                 }
+                remaining = Long.parseUnsignedLong(size, 16);
                 if (remaining < 0) {
-                    throw new ProtocolException("negative chunk size");
+                    throw new ProtocolException("chunk size " + size + " is beyond any body");
                 }
                 chunks++;
                 phase = remaining == 0 ? Phase.TRAILERS : Phase.CHUNK_DATA;
@@ -144,7 +150,13 @@ final class HttpResponseParser {
             case TRAILERS -> {
                 if (text.isEmpty()) {
                     phase = Phase.DONE;
+                    return;
                 }
+                trailerBytes += text.length() + 2;
+                if (trailerBytes > MAX_HEADER_BYTES) {
+                    throw new ProtocolException("response trailers exceed " + MAX_HEADER_BYTES + " bytes");
+                }
+                trailers.add(field(text, "trailer"));
             }
             default -> throw new IllegalStateException(phase.name());
         }
@@ -160,30 +172,66 @@ final class HttpResponseParser {
         reason = parts.length > 2 ? parts[2] : "";
     }
 
+    /** A "name: value" line (whitespace around the name forgiven, as clients do with servers that send it). */
+    private static String[] field(String text, String what) throws ProtocolException {
+        int colon = text.indexOf(':');
+        String name = colon <= 0 ? "" : text.substring(0, colon).trim();
+        if (name.isEmpty()) {
+            throw new ProtocolException("malformed " + what + " line: '" + abbreviate(text) + "'");
+        }
+        return new String[] {name, text.substring(colon + 1).trim()};
+    }
+
+    /** How the body is framed (RFC 9112 section 6.3), in the order the RFC gives. */
     private void headersDone() throws ProtocolException {
-        String te = header("Transfer-Encoding");
-        String cl = header("Content-Length");
+        List<String> codings = tokens("Transfer-Encoding");
         if (headRequest || status == 204 || status == 304) {
-            framing = Framing.NONE;
+            framing = BodyFraming.NONE;
             phase = Phase.DONE;
-        } else if (te != null && te.toLowerCase(Locale.ROOT).contains("chunked")) {
-            framing = Framing.CHUNKED;
-            phase = Phase.CHUNK_SIZE;
-        } else if (cl != null) {
-            try {
-                remaining = Long.parseLong(cl.trim());
-            } catch (NumberFormatException e) {
-                throw new ProtocolException("bad Content-Length: '" + cl + "'");
-            }
-            if (remaining < 0) {
-                throw new ProtocolException("negative Content-Length");
-            }
-            framing = Framing.LENGTH;
+        } else if (!codings.isEmpty()) {
+            // chunked last: chunks; any other coding last: only the close ends the body (a length is ignored)
+            boolean chunked = codings.get(codings.size() - 1).equalsIgnoreCase("chunked");
+            framing = chunked ? BodyFraming.CHUNKED : BodyFraming.UNTIL_CLOSE;
+            phase = chunked ? Phase.CHUNK_SIZE : Phase.UNTIL_CLOSE;
+        } else if (!tokens("Content-Length").isEmpty()) {
+            remaining = contentLength();
+            framing = BodyFraming.LENGTH;
             phase = remaining == 0 ? Phase.DONE : Phase.LENGTH;
         } else {
-            framing = Framing.UNTIL_CLOSE;
+            framing = BodyFraming.UNTIL_CLOSE;
             phase = Phase.UNTIL_CLOSE;
         }
+    }
+
+    /** The one length every Content-Length value gives (a list of equal values counts as one, RFC 9110 section 8.6). */
+    private long contentLength() throws ProtocolException {
+        long length = -1;
+        for (String v : tokens("Content-Length")) {
+            if (!v.matches("[0-9]{1,18}")) {
+                throw new ProtocolException("bad Content-Length: '" + abbreviate(v) + "'");
+            }
+            long n = Long.parseLong(v);
+            if (length >= 0 && n != length) {
+                throw new ProtocolException("Content-Length values disagree: " + length + " and " + n);
+            }
+            length = n;
+        }
+        return length;
+    }
+
+    /** The comma-separated elements of every field of this name, in order, empty ones left out. */
+    private List<String> tokens(String name) {
+        List<String> out = new ArrayList<>();
+        for (String[] h : headers) {
+            if (h[0].equalsIgnoreCase(name)) {
+                for (String t : h[1].split(",")) {
+                    if (!t.isBlank()) {
+                        out.add(t.trim());
+                    }
+                }
+            }
+        }
+        return out;
     }
 
     /** The connection closed: a body framed by the close is complete; anything else was cut short. */
@@ -207,6 +255,32 @@ final class HttpResponseParser {
 
     private static String abbreviate(String s) {
         return s.length() > 80 ? s.substring(0, 80) + "..." : s;
+    }
+
+    /** Whether any byte of the response has come. */
+    boolean started() {
+        return fed > 0;
+    }
+
+    /** The version of the status line ("HTTP/1.1"), or null before it. */
+    String version() {
+        return statusLine == null ? null : statusLine.substring(0, statusLine.indexOf(' '));
+    }
+
+    /**
+     * Whether the server keeps the connection open after this response (RFC 9112 section 9.3):
+     * HTTP/1.1 unless a Connection header says "close"; HTTP/1.0 only when it says "keep-alive".
+     */
+    boolean persistent() {
+        if (hasToken("Connection", "close")) {
+            return false;
+        }
+        return !"HTTP/1.0".equals(version()) || hasToken("Connection", "keep-alive");
+    }
+
+    /** Whether any field of this name lists the token (case-insensitive, comma-separated, RFC 9110 section 5.6.1). */
+    boolean hasToken(String name, String token) {
+        return tokens(name).stream().anyMatch(t -> t.equalsIgnoreCase(token));
     }
 
     boolean headersComplete() {
@@ -233,7 +307,12 @@ final class HttpResponseParser {
         return headers;
     }
 
-    Framing framing() {
+    /** The trailer fields after the last chunk (RFC 9112 section 7.1.2), apart from the headers. */
+    List<String[]> trailers() {
+        return trailers;
+    }
+
+    BodyFraming framing() {
         return framing;
     }
 

@@ -1,0 +1,613 @@
+package synack.exchange.http;
+
+import java.io.OutputStream;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.random.RandomGenerator;
+import synack.event.Durations;
+import synack.event.Event;
+import synack.event.Remark;
+import synack.event.Verdict;
+import synack.exchange.Exchange;
+import synack.exchange.Output;
+import synack.exchange.PhaseOutput;
+import synack.exchange.arp.ArpResolve;
+import synack.exchange.dns.DnsLookup;
+import synack.exchange.tcp.TcpConnection;
+import synack.exchange.tcp.TcpConversation;
+import synack.exchange.tcp.TcpOutcome;
+import synack.exchange.tcp.TcpWarmup;
+import synack.link.ReceivedFrame;
+import synack.net.Route;
+import synack.wire.DnsMessage;
+import synack.wire.DnsType;
+import synack.wire.Ip4;
+import synack.wire.MacAddress;
+
+/**
+ * http-get's whole journey on one link, as one exchange: for each host of the URLs (the URLs on
+ * one host:port share a connection) the name is resolved (a cache, else a DNS query to the name
+ * server, after ARPing the name server's next hop), the web server's next hop is ARPed, and one
+ * TCP connection carries {@link HttpApp}; then a redirect (-L) or the next host. Requests a
+ * server left unanswered when it closed go again on a new connection. The sub-exchanges run
+ * inside this one with a {@link PhaseOutput}: their frames and notes are told as they happen,
+ * their results kept as data. One result ends the story, with curl's timings.
+ *
+ * <p>Pure: routing, caches and the side effects the run needs (a UDP port held, the kernel's
+ * RSTs kept off a TCP port) come through {@link Environment}; time and randomness are given.
+ */
+public final class HttpJourney implements Exchange {
+    /** How each request is built: HEAD or GET, Accept-Encoding, extra header lines ("Name: value"). */
+    public record Requests(boolean head, boolean compressed, List<String> headers) {
+        public Requests {
+            headers = List.copyOf(headers);
+        }
+
+        HttpRequest of(HttpUrl url) {
+            return HttpRequest.get(url, head, compressed, true, headers);
+        }
+    }
+
+    /** Our ports: every HTTP connection's (one after the other, each after the last's TIME_WAIT), the DNS query's, and its TCP retry's. */
+    public record Ports(int http, int dnsUdp, int dnsTcp) {}
+
+    /** The TCP configuration for a connection from {@code localPort} to {@code remotePort} over a route with this MSS. */
+    @FunctionalInterface
+    public interface TcpConfigs {
+        TcpConnection.Config of(int localPort, int remotePort, int mss);
+    }
+
+    /**
+     * @param nameServer       the name server's address (null: none; a name then cannot be resolved)
+     * @param ownsSource       we answer ARP for our address ourselves (-S with an address no interface holds)
+     * @param maxTimeMicros    the whole run's limit (0: none)
+     * @param knownAddresses   names already resolved before the run (told elsewhere)
+     * @param priorNameLookupMicros the time those lookups took: the timings count it
+     */
+    public record Settings(List<HttpUrl> urls, Requests requests, boolean followRedirects, int maxRedirects,
+                           HttpExpectations expectations, Integer nameServer, Ports ports, boolean ownsSource,
+                           TcpConfigs httpTcp, TcpConfigs dnsTcp, long maxTimeMicros, Map<String, Integer> knownAddresses,
+                           long priorNameLookupMicros) {
+        public Settings {
+            urls = List.copyOf(urls);
+            knownAddresses = Map.copyOf(knownAddresses);
+            if (urls.isEmpty()) {
+                throw new IllegalArgumentException("a journey needs at least one URL");
+            }
+        }
+    }
+
+    /** What the journey asks of the host it runs on. Defaults: nothing cached, no side effects. */
+    public interface Environment {
+        /** How a frame to {@code destination} leaves (the kernel's routing decision). */
+        Route route(int destination);
+
+        /** An address already known for a name (the shell's DNS cache, within its TTL), or null. */
+        default Integer cachedAddress(String name) {
+            return null;
+        }
+
+        default void learnedAddress(String name, int ip, long ttlSeconds) {}
+
+        /** A neighbour's MAC already known (the shell's neighbour cache), or null. */
+        default MacAddress cachedNeighbour(int ip) {
+            return null;
+        }
+
+        default void learnedNeighbour(int ip, MacAddress mac) {}
+
+        /** The vendor a MAC's OUI names, or null. */
+        default String vendorOf(MacAddress mac) {
+            return null;
+        }
+
+        /** Before the first DNS query from this port: hold it, so the kernel does not answer the reply with ICMP. */
+        default void beforeUdp(int ourIp, int port) {}
+
+        /** Before the first SYN from this port: keep the kernel's RSTs off it. */
+        default void beforeTcp(int port) {}
+    }
+
+    /** Why the run ended without its answer, when it did. */
+    public enum Failure { NAME_NOT_RESOLVED, NEXT_HOP_SILENT, TOO_MANY_REDIRECTS, BAD_LOCATION, MAX_TIME, INTERRUPTED }
+
+    /** One TCP connection of the run and what it carried. */
+    public record Connection(int peerIp, int peerPort, int localPort, List<HttpRequest> requests, TcpOutcome outcome,
+                             String closedBecause, long connectMicros, List<HttpApp.Response> responses, String httpError,
+                             boolean satisfied, Verdict tcpVerdict, List<String> tcpLines) {
+        public boolean established() {
+            return connectMicros >= 0;
+        }
+    }
+
+    private enum Step { NAME_SERVER_HOP, DNS, SERVER_HOP, CONNECTION }
+
+    private final Settings settings;
+    private final Environment env;
+    private final OutputStream body;
+    private final RandomGenerator random;
+
+    private final Deque<HttpUrl> pending = new ArrayDeque<>();
+    private final Map<String, Integer> addresses = new HashMap<>();
+    private final Map<Integer, MacAddress> neighbours = new HashMap<>();
+    private final List<Connection> connections = new ArrayList<>();
+    private Output out;
+    private Exchange current;
+    private Step step;
+    private PhaseOutput phase;
+    private FirstSend firstSend;
+    private Route arpRoute;
+    private String resolving; // the name being resolved, from its first step on
+    private long resolveStartedAt;
+    private DnsLookup lookup;
+    private HttpApp app;
+    private TcpConversation conversation;
+    private List<HttpRequest> connectionRequests;
+    private int connectionIp;
+    private final java.util.Set<Integer> guarded = new java.util.HashSet<>();
+    private int redirects;
+    private long startedAt;
+    private long nameLookupMicros;
+    private long deadline = Long.MAX_VALUE;
+    private boolean done;
+    private Failure failure;
+    private HttpTiming timing;
+    private Event.Result result;
+
+    public HttpJourney(Settings settings, Environment env, OutputStream body, RandomGenerator random) {
+        this.settings = settings;
+        this.env = env;
+        this.body = body;
+        this.random = random;
+    }
+
+    @Override
+    public void start(long now, Output output) {
+        out = output;
+        startedAt = now - settings.priorNameLookupMicros();
+        nameLookupMicros = settings.priorNameLookupMicros();
+        if (settings.maxTimeMicros() > 0) {
+            deadline = startedAt + settings.maxTimeMicros();
+        }
+        addresses.putAll(settings.knownAddresses());
+        pending.addAll(settings.urls());
+        next(now);
+        advance(now);
+    }
+
+    @Override
+    public void onFrame(ReceivedFrame frame, Output output) {
+        if (!done && current != null) {
+            current.onFrame(frame, phase);
+            advance(frame.timeMicros());
+        }
+    }
+
+    @Override
+    public void onTimer(long now, Output output) {
+        if (done) {
+            return;
+        }
+        if (now >= deadline) {
+            stopCurrent(now);
+            fail(now, Failure.MAX_TIME, "--max-time reached", Verdict.NO_ANSWER);
+            return;
+        }
+        if (current != null && now >= current.nextDeadlineMicros()) {
+            current.onTimer(now, phase);
+            advance(now);
+        }
+    }
+
+    @Override
+    public void abort(long now, Output output) {
+        if (!done) {
+            stopCurrent(now);
+            fail(now, Failure.INTERRUPTED, "interrupted", Verdict.INTERRUPTED);
+        }
+    }
+
+    private void stopCurrent(long now) {
+        if (current != null && !current.isDone()) {
+            current.abort(now, phase);
+        }
+        current = null;
+    }
+
+    @Override
+    public long nextDeadlineMicros() {
+        if (done) {
+            return Long.MAX_VALUE;
+        }
+        return Math.min(deadline, current == null ? Long.MAX_VALUE : current.nextDeadlineMicros());
+    }
+
+    @Override
+    public boolean isDone() {
+        return done;
+    }
+
+    // ------------------------------------------------------------------ the steps
+
+    /** Acts on every step that has finished: each may start the next. */
+    private void advance(long now) {
+        while (!done && current != null && current.isDone()) {
+            Exchange finished = current;
+            current = null;
+            switch (step) {
+                case NAME_SERVER_HOP, SERVER_HOP -> hopAnswered((ArpResolve) finished, now);
+                case DNS -> answered(now);
+                case CONNECTION -> connectionEnded(now);
+            }
+            if (!done && current == null) {
+                next(now);
+            }
+        }
+    }
+
+    /** Takes the first pending URL one step on: its address, its next hop, its connection; or ends the run. */
+    private void next(long now) {
+        if (pending.isEmpty()) {
+            finish(now);
+            return;
+        }
+        HttpUrl url = pending.peekFirst();
+        Integer ip = addressOf(url.host(), now);
+        if (ip == null) {
+            resolve(url.host(), now);
+            return;
+        }
+        Route to = env.route(ip);
+        MacAddress hop = nextHopOf(to, Step.SERVER_HOP, "ARP: " + (to.onLink() ? Ip4.toString(ip) : "next hop " + Ip4.toString(to.nextHop())),
+                now);
+        if (hop != null) {
+            connect(url, ip, to, hop, now);
+        }
+    }
+
+    private Integer addressOf(String host, long now) {
+        if (Ip4.isAddress(host)) {
+            return Ip4.parse(host);
+        }
+        Integer ip = addresses.get(host);
+        if (ip == null) {
+            ip = env.cachedAddress(host);
+            if (ip != null) {
+                section("DNS: " + host + " is " + Ip4.toString(ip) + " (the shell's DNS cache, within its TTL)", now);
+                addresses.put(host, ip);
+            }
+        }
+        return ip;
+    }
+
+    /** The next hop's MAC when it is known (this run, no ARP needed, a cache); else starts ARP and returns null. */
+    private MacAddress nextHopOf(Route route, Step arpStep, String title, long now) {
+        MacAddress hop = neighbours.get(route.nextHop());
+        if (hop != null) {
+            return hop;
+        }
+        if (!route.needsArp()) {
+            out.emit(new Event.Note(now, Event.Note.Kind.PHASE, noArpNote(route),
+                    // "exit": 0 as every phase note has carried it: the JSON lines' readers expect the key
+                    Map.of("phase", route.loopback() ? "loopback" : route.type().name().toLowerCase(Locale.ROOT), "exit", 0)));
+            neighbours.put(route.nextHop(), route.nextHopMac());
+            return route.nextHopMac();
+        }
+        section(title, now);
+        MacAddress cached = env.cachedNeighbour(route.nextHop());
+        if (cached != null) {
+            out.emit(new Event.Note(now, Event.Note.Kind.INFO, Ip4.toString(route.nextHop()) + " is-at " + cached
+                    + " from the shell's neighbour cache: no ARP needed", Map.of()));
+            neighbours.put(route.nextHop(), cached);
+            return cached;
+        }
+        arpRoute = route;
+        begin(arpStep, new ArpResolve(route.via().mac(), route.source(), List.of(route.nextHop()),
+                new ArpResolve.Settings(3, 1_000_000, 1_000_000, 0), env::vendorOf, false), now);
+        return null;
+    }
+
+    /** The line told instead of an ARP phase when the next hop's MAC needs no asking (lo's zero MACs). */
+    static String noArpNote(Route route) {
+        if (route.loopback()) {
+            boolean own = route.local() && (route.destination() >>> 24) != 127;
+            return "loopback: " + (own ? Ip4.toString(route.destination()) + " is this host's own address, so the kernel routes it through lo;"
+                    + " frames go through lo" : "frames go through " + route.via().name()) + " with zero MACs, no ARP"
+                    + " (lo takes them in with accept_local and route_localnet on, until the end of this run)";
+        }
+        return route.type().name().toLowerCase(Locale.ROOT) + ": frames go to " + route.nextHopMac() + ", no ARP";
+    }
+
+    private void hopAnswered(ArpResolve arp, long now) {
+        Event.Result r = phase.result();
+        int hop = arpRoute.nextHop();
+        if (r == null || !r.ok()) {
+            if (step == Step.NAME_SERVER_HOP) {
+                fail(now, Failure.NAME_NOT_RESOLVED, "could not resolve " + resolving + ": no answer from the name server",
+                        Verdict.NO_ANSWER);
+            } else {
+                fail(now, Failure.NEXT_HOP_SILENT, "next hop " + Ip4.toString(hop) + " did not answer ARP", Verdict.NEGATIVE);
+            }
+            return;
+        }
+        MacAddress mac = arp.entry(hop).mac();
+        neighbours.put(hop, mac);
+        env.learnedNeighbour(hop, mac);
+    }
+
+    private void resolve(String host, long now) {
+        if (!host.equals(resolving)) {
+            resolving = host;
+            resolveStartedAt = now;
+        }
+        if (settings.nameServer() == null) {
+            fail(now, Failure.NAME_NOT_RESOLVED, "could not resolve " + host + ": no name server to ask", Verdict.NEGATIVE);
+            return;
+        }
+        int server = settings.nameServer();
+        Route toServer = env.route(server);
+        MacAddress hop = nextHopOf(toServer, Step.NAME_SERVER_HOP, toServer.onLink() ? "ARP: the name server " + Ip4.toString(server)
+                : "ARP: next hop " + Ip4.toString(toServer.nextHop()) + ", to reach the name server", now);
+        if (hop == null) {
+            return;
+        }
+        section("DNS: " + host + " → ?", now);
+        int udp = settings.ports().dnsUdp();
+        int tcp = settings.ports().dnsTcp(); // a truncated answer's TCP retry: a port of its own, guarded before its SYN
+        DnsMessage query = DnsMessage.query(random.nextInt(65536), host, DnsType.A, true, 1232);
+        env.beforeUdp(toServer.source(), udp);
+        lookup = new DnsLookup(new DnsLookup.Path(toServer.via().mac(), hop, toServer.source(), server, 53), query,
+                new DnsLookup.Settings(2, 2_000_000, false, udp, settings.dnsTcp().of(tcp, 53, toServer.mss()), List.of(),
+                        () -> guardOnce(tcp)), random.nextInt(65536));
+        begin(Step.DNS, lookup, now);
+    }
+
+    /** The name server's answer: the first A record (told, with the alias it came through), or why there is none. */
+    private void answered(long now) {
+        Event.Result r = phase.result();
+        String host = resolving;
+        DnsMessage answer = lookup.answer();
+        lookup = null;
+        if (answer == null) {
+            fail(now, Failure.NAME_NOT_RESOLVED, "could not resolve " + host + ": "
+                    + (r != null && r.summary() != null ? r.summary() : "no answer from the name server"), Verdict.NO_ANSWER);
+            return;
+        }
+        String asked = answer.questions().get(0).name();
+        for (DnsMessage.Record rec : answer.answers()) {
+            if (rec.type() == DnsType.A) {
+                int ip = Ip4.parse(rec.rdataText());
+                env.learnedAddress(host, ip, rec.ttl());
+                out.emit(new Event.Note(r != null ? r.timeMicros() : now, Event.Note.Kind.INFO, host + " is " + rec.rdataText()
+                        + (rec.name().equalsIgnoreCase(asked) ? "" : " (via CNAME " + rec.name() + ")"), Map.of()));
+                addresses.put(host, ip);
+                nameLookupMicros += now - resolveStartedAt;
+                resolving = null;
+                return;
+            }
+        }
+        // the name server answered: the name has no address
+        fail(now, Failure.NAME_NOT_RESOLVED, "could not resolve " + host + ": " + answer.rcodeName() + ", no A record", Verdict.NEGATIVE);
+    }
+
+    /** One connection for every pending URL on this host and port, keep-alive. */
+    private void connect(HttpUrl url, int ip, Route to, MacAddress hop, long now) {
+        List<HttpRequest> requests = new ArrayList<>();
+        for (var it = pending.iterator(); it.hasNext(); ) {
+            HttpUrl u = it.next();
+            if (u.host().equals(url.host()) && u.port() == url.port()) {
+                requests.add(settings.requests().of(u));
+                it.remove();
+            }
+        }
+        section("TCP handshake with " + Ip4.toString(ip) + ":" + url.port(), now);
+        int port = settings.ports().http();
+        // every connection of this run uses our one port: ours finished TIME_WAIT before the next one opens
+        guardOnce(port);
+        TcpWarmup.run();
+        connectionRequests = requests;
+        connectionIp = ip;
+        app = new HttpApp(requests, settings.requests().compressed(), body);
+        conversation = new TcpConversation(new TcpConversation.Path(to.via().mac(), to.source(), hop, ip, settings.ownsSource()),
+                settings.httpTcp().of(port, url.port(), to.mss()), app, "http-get", random.nextInt(65536));
+        begin(Step.CONNECTION, conversation, now);
+    }
+
+    /** Keeps the kernel's RSTs off a port of ours, once for the run. */
+    private void guardOnce(int port) {
+        if (guarded.add(port)) {
+            env.beforeTcp(port);
+        }
+    }
+
+    private void connectionEnded(long now) {
+        Event.Result r = phase.result();
+        TcpConnection tcp = conversation.connection();
+        long connect = tcp.establishedAt() >= 0 && firstSend.at() >= 0 ? tcp.establishedAt() - firstSend.at() : -1;
+        Connection c = new Connection(connectionIp, tcp.config().remotePort(), tcp.config().localPort(), List.copyOf(connectionRequests),
+                tcp.outcome(), tcp.closedBecause(), connect, List.copyOf(app.responses()), app.error(), app.satisfied(),
+                r != null ? r.verdict() : Verdict.NO_ANSWER, r != null ? r.lines() : List.of());
+        connections.add(c);
+        List<HttpRequest> again = app.unanswered();
+        for (int i = again.size() - 1; i >= 0; i--) {
+            pending.addFirst(again.get(i).url()); // first in line: a new connection for them
+        }
+        HttpApp.Response last = c.responses().isEmpty() ? null : c.responses().get(c.responses().size() - 1);
+        String location = last == null ? null : last.header("Location");
+        if (settings.followRedirects() && last != null && last.status() >= 300 && last.status() < 400 && location != null
+                && pending.isEmpty()) {
+            if (++redirects > settings.maxRedirects()) {
+                fail(now, Failure.TOO_MANY_REDIRECTS, "more than " + settings.maxRedirects() + " redirects", Verdict.NEGATIVE);
+                return;
+            }
+            HttpUrl target;
+            try {
+                target = last.url().resolve(location);
+            } catch (IllegalArgumentException e) {
+                fail(now, Failure.BAD_LOCATION, "cannot follow Location '" + location + "': " + e.getMessage(), Verdict.NEGATIVE);
+                return;
+            }
+            section("redirect " + redirects + ": " + last.status() + " → " + target, now);
+            pending.add(target);
+        }
+    }
+
+    private void begin(Step s, Exchange e, long now) {
+        step = s;
+        firstSend = new FirstSend(out);
+        phase = new PhaseOutput(firstSend);
+        current = e;
+        e.start(now, phase);
+    }
+
+    // ------------------------------------------------------------------ the result
+
+    private void section(String title, long now) {
+        out.emit(new Event.Note(now, Event.Note.Kind.SECTION, title, Map.of()));
+    }
+
+    private void fail(long now, Failure why, String text, Verdict verdict) {
+        failure = why;
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("ok", false);
+        end(new Event.Result(now, verdict, List.of(), text, f));
+    }
+
+    private void end(Event.Result r) {
+        done = true;
+        current = null;
+        result = r;
+        out.emit(r);
+    }
+
+    /** Every URL had its connection: the last response is the answer, judged by its status and the expectations. */
+    private void finish(long now) {
+        Connection lastConnection = connections.get(connections.size() - 1);
+        List<HttpApp.Response> all = responses();
+        HttpApp.Response last = lastConnection.responses().isEmpty() ? null
+                : lastConnection.responses().get(lastConnection.responses().size() - 1);
+        String error = connections.stream().map(Connection::httpError).filter(e -> e != null).findFirst().orElse(null);
+        Map<String, Object> f = new LinkedHashMap<>();
+        if (last == null) {
+            Verdict v = lastConnection.tcpVerdict() == Verdict.OK ? Verdict.NEGATIVE : lastConnection.tcpVerdict();
+            f.put("ok", false);
+            end(new Event.Result(now, v, List.of(), String.join("; ", lastConnection.tcpLines())
+                    + (error != null ? "; " + error : ""), f));
+            return;
+        }
+        List<String> unmet = settings.expectations().unmet(last);
+        boolean satisfied = connections.stream().allMatch(Connection::satisfied);
+        Verdict verdict = !unmet.isEmpty() || !satisfied ? Verdict.NEGATIVE : lastConnection.tcpVerdict();
+        long total = now - startedAt;
+        long ttfb = last.firstByteAt() - startedAt;
+        long connect = lastConnection.connectMicros();
+        long bytes = all.stream().mapToLong(HttpApp.Response::bodyBytes).sum();
+        double seconds = Math.max(1, last.completeAt() - last.sentAt()) / 1e6; // curl's speed: size over request to end
+        timing = new HttpTiming(nameLookupMicros, connect, ttfb, total, last.bodyBytes() / seconds);
+        String summary = String.format(Locale.ROOT, "%d %s  %s — %d bytes; name lookup %s, connect %s, first byte %s, total %s",
+                last.status(), last.reason(), last.url(), bytes, Durations.ms(nameLookupMicros), connect >= 0 ? Durations.ms(connect) : "-",
+                Durations.ms(ttfb), Durations.ms(total))
+                + (last.bodyBytes() >= 100_000 ? String.format(Locale.ROOT, ", %.1f MB/s", timing.megabytesPerSecond()) : "")
+                + (unmet.isEmpty() ? "" : "; expected " + String.join(", ", unmet))
+                + (error != null ? "; " + error : "");
+        f.put("status", last.status());
+        f.put("reason", last.reason());
+        f.put("url", last.url().toString());
+        f.put("bytes", bytes);
+        f.put("sha256", last.sha256());
+        Map<String, Object> t = new LinkedHashMap<>();
+        t.put("namelookup_ms", Durations.msValue(nameLookupMicros));
+        t.put("connect_ms", connect >= 0 ? Durations.msValue(connect) : null);
+        t.put("ttfb_ms", Durations.msValue(ttfb));
+        t.put("total_ms", Durations.msValue(total));
+        t.put("mb_per_s", Math.round(timing.megabytesPerSecond() * 100) / 100.0);
+        f.put("timing", t);
+        if (!unmet.isEmpty()) {
+            f.put("unmet", unmet);
+        }
+        f.put("responses", HttpApp.describe(all));
+        if (error != null) {
+            f.put("http_error", error);
+        }
+        f.put("tcp", lastConnection.closedBecause());
+        f.put("ok", verdict == Verdict.OK);
+        end(new Event.Result(now, verdict, List.of(), summary, f));
+    }
+
+    // ------------------------------------------------------------------ what the run came to, as data
+
+    /** The connections so far, in order. */
+    public List<Connection> connections() {
+        return List.copyOf(connections);
+    }
+
+    /** Every response of the run, in order. */
+    public List<HttpApp.Response> responses() {
+        List<HttpApp.Response> all = new ArrayList<>();
+        connections.forEach(c -> all.addAll(c.responses()));
+        return all;
+    }
+
+    /** The timings, once the run ended with a response; else null. */
+    public HttpTiming timing() {
+        return timing;
+    }
+
+    /** Why the run ended without its answer (null when it got one, or is still running). */
+    public Failure failure() {
+        return failure;
+    }
+
+    /** The run's result (null while it runs). */
+    public Event.Result result() {
+        return result;
+    }
+
+    /** Passes everything on, and remembers when the first frame left (a SYN's stamp: the start of connect time). */
+    private static final class FirstSend implements Output {
+        private final Output out;
+        private long at = -1;
+
+        FirstSend(Output out) {
+            this.out = out;
+        }
+
+        long at() {
+            return at;
+        }
+
+        @Override
+        public long send(byte[] frame, Remark remark, boolean routine) {
+            long t = out.send(frame, remark, routine);
+            if (at < 0) {
+                at = t;
+            }
+            return t;
+        }
+
+        @Override
+        public long transmit(byte[] frame) {
+            long t = out.transmit(frame);
+            if (at < 0) {
+                at = t;
+            }
+            return t;
+        }
+
+        @Override
+        public void shown(ReceivedFrame frame, Remark remark) {
+            out.shown(frame, remark);
+        }
+
+        @Override
+        public void emit(Event event) {
+            out.emit(event);
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package synack.exchange.http;
+
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import synack.event.Event;
+import synack.exchange.Runner;
+import synack.exchange.tcp.TcpConnection;
+import synack.link.MemoryLink;
+import synack.net.Route;
+import synack.time.VirtualClock;
+
+/**
+ * One http-get journey against a {@link SimulatedNetwork} on the in-memory wire, on virtual time
+ * (0.5 ms each way). The knobs are the command's options; {@link #run} returns the result and
+ * keeps every event told. Bounded: the journey's own --max-time ends any run that would hang.
+ */
+final class JourneyRun {
+    static final long T0 = 1_700_000_000_000_000L;
+    static final int HTTP_PORT = 41_000;
+    static final int DNS_UDP_PORT = 42_000;
+    static final int DNS_TCP_PORT = 43_000;
+
+    final SimulatedNetwork net;
+    final List<Event> events = new ArrayList<>();
+    final ByteArrayOutputStream body = new ByteArrayOutputStream();
+    boolean follow;
+    int maxRedirects = 5;
+    boolean compressed;
+    boolean head;
+    HttpExpectations expectations = HttpExpectations.NONE;
+    Integer nameServer = SimulatedNetwork.DNS_IP;
+    long maxTimeMicros = 600_000_000;
+    Map<String, Integer> known = Map.of();
+    /** The shell's caches, as the journey's environment offers them. */
+    final Map<String, Integer> cachedAddresses = new java.util.HashMap<>();
+    final Map<Integer, synack.wire.MacAddress> cachedNeighbours = new java.util.HashMap<>();
+    /** The runner's stop condition (Ctrl-C), asked before each wait. */
+    java.util.function.BooleanSupplier stop = () -> false;
+    HttpJourney journey;
+    VirtualClock clock;
+
+    JourneyRun(SimulatedNetwork net) {
+        this.net = net;
+    }
+
+    static TcpConnection.Config tcp(int local, int remote, int mss) {
+        return TcpConnection.Config.defaults(local, remote, 0x1000_0000 + local).withMss(mss).withMsl(100_000);
+    }
+
+    Event.Result run(String... urls) {
+        List<HttpUrl> parsed = new ArrayList<>();
+        for (String u : urls) {
+            parsed.add(HttpUrl.parse(u));
+        }
+        HttpJourney.Settings settings = new HttpJourney.Settings(parsed, new HttpJourney.Requests(head, compressed, List.of()), follow,
+                maxRedirects, expectations, nameServer, new HttpJourney.Ports(HTTP_PORT, DNS_UDP_PORT, DNS_TCP_PORT), false,
+                JourneyRun::tcp, JourneyRun::tcp, maxTimeMicros, known, 0);
+        HttpJourney.Environment env = new HttpJourney.Environment() {
+            @Override
+            public Route route(int destination) {
+                return SimulatedNetwork.route(destination);
+            }
+
+            @Override
+            public Integer cachedAddress(String name) {
+                return cachedAddresses.get(name);
+            }
+
+            @Override
+            public void learnedAddress(String name, int ip, long ttlSeconds) {
+                net.log.add("learned " + name + " for " + ttlSeconds + " s");
+            }
+
+            @Override
+            public synack.wire.MacAddress cachedNeighbour(int ip) {
+                return cachedNeighbours.get(ip);
+            }
+
+            @Override
+            public void learnedNeighbour(int ip, synack.wire.MacAddress mac) {
+                net.log.add("learned neighbour " + synack.wire.Ip4.toString(ip));
+            }
+
+            @Override
+            public void beforeUdp(int ourIp, int port) {
+                net.log.add("hold UDP port " + port);
+            }
+
+            @Override
+            public void beforeTcp(int port) {
+                net.log.add("guard TCP port " + port);
+            }
+        };
+        journey = new HttpJourney(settings, env, body, new Random(7));
+        clock = new VirtualClock(T0);
+        MemoryLink[] wire = MemoryLink.pair(clock, 500);
+        wire[1].respondWith(net::answer);
+        new Runner(wire[0], clock, events::add).run(journey, stop);
+        return result();
+    }
+
+    Event.Result result() {
+        Event last = events.get(events.size() - 1);
+        if (!(last instanceof Event.Result r)) {
+            throw new AssertionError("the story does not end with a result: " + last);
+        }
+        return r;
+    }
+
+    /** The SYNs the network saw, as "ip:port from port N". */
+    List<String> syns() {
+        return net.log.stream().filter(l -> l.startsWith("SYN ")).map(l -> l.substring(4)).toList();
+    }
+}

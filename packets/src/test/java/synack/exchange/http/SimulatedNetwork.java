@@ -1,0 +1,221 @@
+package synack.exchange.http;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+import synack.link.ReceivedFrame;
+import synack.net.LocalInterface;
+import synack.net.Route;
+import synack.wire.ArpPacket;
+import synack.wire.DnsMessage;
+import synack.wire.DnsType;
+import synack.wire.EthernetFrame;
+import synack.wire.Frames;
+import synack.wire.Ip4;
+import synack.wire.MacAddress;
+import synack.wire.MalformedFrameException;
+import synack.wire.TcpSegment;
+import synack.wire.UdpDatagram;
+
+/**
+ * The far end of an in-memory wire for http-get's journey: a router (198.18.1.1) that answers
+ * ARP, and behind it a DNS server (UDP, and TCP for what it truncated) and web servers, each a
+ * {@link SimulatedTcp} with a request handler. Everything it saw is kept for the tests: the
+ * ARP requests, the DNS queries with their source ports, the requests each connection carried,
+ * and a log of what reached the wire in order.
+ */
+final class SimulatedNetwork {
+    static final MacAddress OUR_MAC = MacAddress.parse("02:00:00:00:00:0a");
+    static final int OUR_IP = Ip4.parse("198.18.1.2");
+    static final MacAddress ROUTER_MAC = MacAddress.parse("02:00:00:00:00:01");
+    static final int ROUTER_IP = Ip4.parse("198.18.1.1");
+    static final int DNS_IP = Ip4.parse("198.18.0.53");
+    static final LocalInterface ETH = new LocalInterface("eth0", OUR_MAC, List.of(new LocalInterface.Address(OUR_IP, 24)), true, 1500);
+
+    /** An HTTP answer: the bytes as sent, and whether the server closes after them. */
+    record Reply(byte[] bytes, boolean close) {
+        static Reply of(String head, byte[] body, boolean close) {
+            byte[] h = head.getBytes(StandardCharsets.ISO_8859_1);
+            byte[] all = Arrays.copyOf(h, h.length + body.length);
+            System.arraycopy(body, 0, all, h.length, body.length);
+            return new Reply(all, close);
+        }
+
+        /** 200 with a Content-Length body; {@code extraHeaders} each end in CRLF. */
+        static Reply ok(String body, String extraHeaders) {
+            byte[] b = body.getBytes(StandardCharsets.UTF_8);
+            return of("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: " + b.length + "\r\n" + extraHeaders + "\r\n",
+                    b, extraHeaders.toLowerCase(Locale.ROOT).contains("connection: close"));
+        }
+    }
+
+    /** A request as a web server saw it: which server, which connection (its client port), the request line. */
+    record Seen(int serverIp, int clientPort, String requestLine, String head) {}
+
+    final Map<String, Integer> zone = new HashMap<>();
+    final Map<Integer, Map<Integer, SimulatedTcp>> web = new HashMap<>();
+    final List<Seen> requests = new ArrayList<>();
+    final List<Integer> dnsUdpPorts = new ArrayList<>();
+    final List<String> log = new ArrayList<>();
+    final SimulatedTcp dnsTcp = new SimulatedTcp(53, this::dnsOverTcp);
+    /** The name server says TC over UDP and gives the answer only over TCP. */
+    boolean truncateOverUdp;
+    int arpRequests;
+    private int ipId;
+
+    SimulatedNetwork name(String name, String ip) {
+        zone.put(name, Ip4.parse(ip));
+        return this;
+    }
+
+    /** A web server at {@code ip}:{@code port} answering each request head with the handler's reply. */
+    SimulatedNetwork server(String ip, int port, Function<String, Reply> handler) {
+        int address = Ip4.parse(ip);
+        web.computeIfAbsent(address, k -> new HashMap<>()).put(port, new SimulatedTcp(port, (c, stream) -> http(address, c, stream, handler)));
+        return this;
+    }
+
+    SimulatedTcp server(String ip, int port) {
+        return web.get(Ip4.parse(ip)).get(port);
+    }
+
+    /** Every destination through the router, as a host with one default route would send it. */
+    static Route route(int destination) {
+        return new Route(ETH, OUR_IP, destination, ROUTER_IP, false, "default via 198.18.1.1 (test)");
+    }
+
+    private void http(int serverIp, SimulatedTcp.Conn c, byte[] stream, Function<String, Reply> handler) {
+        while (!c.closeAfterSending) {
+            String text = new String(stream, c.consumed, stream.length - c.consumed, StandardCharsets.ISO_8859_1);
+            int end = text.indexOf("\r\n\r\n");
+            if (end < 0) {
+                return;
+            }
+            String head = text.substring(0, end + 2);
+            c.consumed += end + 4;
+            requests.add(new Seen(serverIp, c.clientPort, head.substring(0, head.indexOf("\r\n")), head));
+            Reply r = handler.apply(head);
+            c.requestsAnswered++;
+            c.send(r.bytes());
+            if (r.close()) {
+                c.close();
+            }
+        }
+    }
+
+    private void dnsOverTcp(SimulatedTcp.Conn c, byte[] stream) {
+        if (stream.length - c.consumed < 2) {
+            return;
+        }
+        int length = ((stream[c.consumed] & 0xff) << 8) | (stream[c.consumed + 1] & 0xff);
+        if (stream.length - c.consumed < 2 + length) {
+            return;
+        }
+        byte[] query = Arrays.copyOfRange(stream, c.consumed + 2, c.consumed + 2 + length);
+        c.consumed += 2 + length;
+        byte[] answer = answerDns(query, false);
+        if (answer != null) {
+            byte[] framed = new byte[answer.length + 2];
+            framed[0] = (byte) (answer.length >>> 8);
+            framed[1] = (byte) answer.length;
+            System.arraycopy(answer, 0, framed, 2, answer.length);
+            c.send(framed);
+        }
+    }
+
+    /** The frames the network sends back for one frame of ours (the MemoryLink responder). */
+    List<byte[]> answer(ReceivedFrame frame) {
+        try {
+            EthernetFrame eth = EthernetFrame.parse(frame.bytes());
+            if (eth.etherType() == EthernetFrame.TYPE_ARP) {
+                ArpPacket a = ArpPacket.parse(eth.payload());
+                if (a.operation() == ArpPacket.REQUEST && a.targetIp() == ROUTER_IP) {
+                    arpRequests++;
+                    log.add("ARP who-has " + Ip4.toString(a.targetIp()));
+                    return List.of(new ArpPacket(ArpPacket.REPLY, ROUTER_MAC, ROUTER_IP, a.senderMac(), a.senderIp()).toFrame(ROUTER_MAC));
+                }
+                return List.of();
+            }
+            Frames.Udp udp = Frames.parseUdp(frame.bytes());
+            if (udp != null) {
+                return udp(udp);
+            }
+            Frames.Tcp tcp = Frames.parseTcp(frame.bytes());
+            if (tcp != null) {
+                return tcp(tcp);
+            }
+        } catch (MalformedFrameException e) {
+            throw new AssertionError("we sent a malformed frame", e);
+        }
+        return List.of();
+    }
+
+    private List<byte[]> udp(Frames.Udp u) {
+        if (u.ip().destination() != DNS_IP || u.datagram().destinationPort() != 53) {
+            return List.of();
+        }
+        dnsUdpPorts.add(u.datagram().sourcePort());
+        log.add("DNS query over UDP from port " + u.datagram().sourcePort());
+        byte[] answer = answerDns(u.datagram().payload(), truncateOverUdp);
+        if (answer == null) {
+            return List.of();
+        }
+        return List.of(Frames.udp(ROUTER_MAC, u.eth().source(), DNS_IP, u.ip().source(), ipId++,
+                UdpDatagram.of(53, u.datagram().sourcePort(), answer)));
+    }
+
+    private byte[] answerDns(byte[] queryBytes, boolean truncate) {
+        DnsMessage q;
+        try {
+            q = DnsMessage.parse(queryBytes);
+        } catch (MalformedFrameException e) {
+            return null;
+        }
+        DnsMessage.Question question = q.questions().get(0);
+        String name = question.name().toLowerCase(Locale.ROOT).replaceAll("\\.$", "");
+        Integer ip = zone.get(name);
+        int flags = DnsMessage.QR | DnsMessage.RD | DnsMessage.RA;
+        List<DnsMessage.Record> answers = new ArrayList<>();
+        if (truncate) {
+            flags |= DnsMessage.TC;
+        } else if (ip != null) {
+            byte[] rdata = new byte[4];
+            Ip4.write(ip, rdata, 0);
+            answers.add(new DnsMessage.Record(question.name(), DnsType.A, DnsType.IN, 300, rdata, Ip4.toString(ip)));
+        } else {
+            flags |= 3; // NXDOMAIN
+        }
+        return new DnsMessage(q.id(), flags, q.questions(), answers, List.of(), List.of()).toBytes();
+    }
+
+    private List<byte[]> tcp(Frames.Tcp t) {
+        int server = t.ip().destination();
+        TcpSegment seg = t.segment();
+        SimulatedTcp s = server == DNS_IP && seg.destinationPort() == 53 ? dnsTcp
+                : web.getOrDefault(server, Map.of()).get(seg.destinationPort());
+        if (seg.has(TcpSegment.SYN) && !seg.has(TcpSegment.ACK)) {
+            log.add("SYN " + Ip4.toString(server) + ":" + seg.destinationPort() + " from port " + seg.sourcePort());
+        }
+        List<byte[]> out = new ArrayList<>();
+        if (s == null && server != DNS_IP && !web.containsKey(server)) {
+            return out; // no such host: silence
+        }
+        if (s == null) {
+            if (!seg.has(TcpSegment.RST)) { // the host is there but nobody listens: it refuses, as a kernel does
+                out.add(Frames.tcp(ROUTER_MAC, t.eth().source(), server, t.ip().source(), ipId++, TcpSegment.of(seg.destinationPort(),
+                        seg.sourcePort(), 0, seg.seq() + seg.sequenceLength(), TcpSegment.RST | TcpSegment.ACK, 0,
+                        TcpSegment.Options.NONE, new byte[0])));
+            }
+            return out;
+        }
+        for (TcpSegment reply : s.onSegment(t.ip().source(), seg)) {
+            out.add(Frames.tcp(ROUTER_MAC, t.eth().source(), server, t.ip().source(), ipId++, reply));
+        }
+        return out;
+    }
+}
