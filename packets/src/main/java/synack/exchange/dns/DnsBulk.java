@@ -121,7 +121,7 @@ public final class DnsBulk implements Exchange {
             if (p == null || !reply.qr() || reply.questions().size() != 1
                     || !reply.questions().get(0).name().equalsIgnoreCase(p.query.questions().get(0).name())
                     || reply.questions().get(0).type() != p.question.type()) {
-                out.shown(frame, String.format("ignored: ID 0x%04x or its question matches no outstanding query", reply.id()));
+                out.shown(frame, String.format(java.util.Locale.ROOT, "ignored: ID 0x%04x or its question matches no outstanding query", reply.id()));
                 return;
             }
             long now = frame.timeMicros();

@@ -63,7 +63,7 @@ public final class DnsLookup implements Exchange {
         this.query = query;
         this.settings = settings;
         this.ipId = firstIpId;
-        this.subject = String.format("query 0x%04x", query.id());
+        this.subject = String.format(Locale.ROOT, "query 0x%04x", query.id());
     }
 
     @Override
@@ -181,7 +181,7 @@ public final class DnsLookup implements Exchange {
             return "a query, not a reply";
         }
         if (reply.id() != query.id()) {
-            return String.format("ID 0x%04x is not ours (0x%04x): a forged or stale reply", reply.id(), query.id());
+            return String.format(Locale.ROOT, "ID 0x%04x is not ours (0x%04x): a forged or stale reply", reply.id(), query.id());
         }
         DnsMessage.Question ours = query.questions().get(0);
         if (reply.questions().size() != 1) {
@@ -270,7 +270,7 @@ public final class DnsLookup implements Exchange {
 
     private void tellSections(DnsMessage reply, long now) {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format("status %s, id 0x%04x, flags: %s; question %d, answer %d, authority %d, additional %d",
+        sb.append(String.format(Locale.ROOT, "status %s, id 0x%04x, flags: %s; question %d, answer %d, authority %d, additional %d",
                 reply.rcodeName(), reply.id(), reply.flagNames(), reply.questions().size(), reply.answers().size(),
                 reply.authority().size(), reply.additional().size()));
         if (reply.ednsUdpSize() > 0) {
@@ -293,7 +293,7 @@ public final class DnsLookup implements Exchange {
     }
 
     static String line(DnsMessage.Record r) {
-        return String.format("%-24s %6d  IN  %-6s %s", r.name(), r.ttl(), DnsType.name(r.type()), r.rdataText());
+        return String.format(Locale.ROOT, "%-24s %6d  IN  %-6s %s", r.name(), r.ttl(), DnsType.name(r.type()), r.rdataText());
     }
 
     @Override

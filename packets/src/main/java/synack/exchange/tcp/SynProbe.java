@@ -160,7 +160,7 @@ public final class SynProbe implements Exchange {
         }
         long now = frame.timeMicros();
         if (p.verdict != null) {
-            out.shown(frame, "duplicate answer for port " + p.port + " (already " + p.verdict.name().toLowerCase() + ")");
+            out.shown(frame, "duplicate answer for port " + p.port + " (already " + p.verdict.name().toLowerCase(java.util.Locale.ROOT) + ")");
             return;
         }
         p.rtt = now - p.lastSentAt;
@@ -209,7 +209,7 @@ public final class SynProbe implements Exchange {
     private void verdict(Probe p, Verdict v, String reason, long now, Output out) {
         p.verdict = v;
         p.reason = reason;
-        out.emit(new Event.Transition(now, "port " + p.port, Event.Endpoint.LOCAL, "PROBING", v.name().toLowerCase(), reason,
+        out.emit(new Event.Transition(now, "port " + p.port, Event.Endpoint.LOCAL, "PROBING", v.name().toLowerCase(java.util.Locale.ROOT), reason,
                 false, switch (v) {
                     case OPEN -> "a SYN,ACK means a socket listens: the port is open";
                     case CLOSED -> "a RST,ACK for our SYN means the host is there but nothing listens";
@@ -236,7 +236,7 @@ public final class SynProbe implements Exchange {
         int open = 0;
         int answered = 0;
         for (Probe p : probes.values()) {
-            String state = p.verdict == null ? "unknown" : p.verdict.name().toLowerCase();
+            String state = p.verdict == null ? "unknown" : p.verdict.name().toLowerCase(java.util.Locale.ROOT);
             lines.add(String.format("%-9s %-8s %s", p.port + "/tcp", state,
                     p.rtt >= 0 ? p.reason + ", RTT " + Durations.ms(p.rtt) : p.reason));
             Map<String, Object> m = new LinkedHashMap<>();
