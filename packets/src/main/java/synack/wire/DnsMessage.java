@@ -462,6 +462,38 @@ public record DnsMessage(int id, int flags, List<Question> questions, List<Recor
         return new Parser(message).message();
     }
 
+    /** Questions a message may carry and still pass {@link #parseStrictly}: one in practice (RFC 9619), a few at most. */
+    static final int STRICT_MAX_QUESTIONS = 16;
+
+    /**
+     * Parses a message that must be DNS and nothing but DNS, for telling DNS apart from other UDP payloads on a port that
+     * is not DNS's: a known opcode, the reserved Z bit clear, 1 to {@value #STRICT_MAX_QUESTIONS} questions, every counted
+     * section whole, and no byte left over. Random or other protocols' bytes fail one of these almost surely.
+     */
+    public static DnsMessage parseStrictly(byte[] message) throws MalformedFrameException {
+        if (message.length < HEADER_LENGTH) {
+            throw new MalformedFrameException("DNS message of " + message.length + " bytes is shorter than its 12-byte header");
+        }
+        int flags = ((message[2] & 0xff) << 8) | (message[3] & 0xff);
+        int opcode = (flags >>> 11) & 0xf;
+        if (opcode == 3 || opcode > 6) {
+            throw new MalformedFrameException("opcode " + opcode + " is unassigned");
+        }
+        if ((flags & 0x0040) != 0) {
+            throw new MalformedFrameException("the reserved Z bit is set");
+        }
+        int questions = ((message[4] & 0xff) << 8) | (message[5] & 0xff);
+        if (questions < 1 || questions > STRICT_MAX_QUESTIONS) {
+            throw new MalformedFrameException(questions + " questions, not 1 to " + STRICT_MAX_QUESTIONS);
+        }
+        Parser p = new Parser(message);
+        DnsMessage m = p.message();
+        if (p.pos != message.length) {
+            throw new MalformedFrameException((message.length - p.pos) + " bytes after the last record");
+        }
+        return m;
+    }
+
     /** Name text, its uncompressed wire form, and where the name ended in the bytes it was read from. */
     private record Name(String text, byte[] wire, int end) {}
 
