@@ -306,7 +306,7 @@ public final class DnsTrace implements Exchange {
         f.put("name", originalName);
         f.put("type", DnsType.name(type));
         f.put("rcode", answer.rcodeName());
-        f.put("answers", DnsLookup.records(answer.answers()));
+        f.put("answers", RecordFields.of(answer.answers()));
         f.put("cnames", chain);
         f.put("hops", hopLog);
         f.put("server_address_hops", serverHops);

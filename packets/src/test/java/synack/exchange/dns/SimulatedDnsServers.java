@@ -33,23 +33,28 @@ final class SimulatedDnsServers {
     static final int ROUTER_IP = Ip4.parse("198.18.1.1");
 
     /** One datagram a server sends back; the overrides forge where it seems to come from or go to. */
-    record Reply(DnsMessage message, int fromIp, int fromPort, int toPort) {
+    record Reply(byte[] payload, int fromIp, int fromPort, int toPort) {
         static final int SAME = -1;
 
         static Reply of(DnsMessage message) {
-            return new Reply(message, SAME, SAME, SAME);
+            return raw(message.toBytes());
+        }
+
+        /** Any bytes at all, DNS or not. */
+        static Reply raw(byte[] payload) {
+            return new Reply(payload, SAME, SAME, SAME);
         }
 
         Reply fromIp(int ip) {
-            return new Reply(message, ip, fromPort, toPort);
+            return new Reply(payload, ip, fromPort, toPort);
         }
 
         Reply fromPort(int port) {
-            return new Reply(message, fromIp, port, toPort);
+            return new Reply(payload, fromIp, port, toPort);
         }
 
         Reply toPort(int port) {
-            return new Reply(message, fromIp, fromPort, port);
+            return new Reply(payload, fromIp, fromPort, port);
         }
     }
 
@@ -126,7 +131,7 @@ final class SimulatedDnsServers {
             int fromPort = r.fromPort() == Reply.SAME ? port : r.fromPort();
             int toPort = r.toPort() == Reply.SAME ? u.datagram().sourcePort() : r.toPort();
             frames.add(Frames.udp(ROUTER, US, from, u.ip().source(), ipId++,
-                    UdpDatagram.of(fromPort, toPort, r.message().toBytes())));
+                    UdpDatagram.of(fromPort, toPort, r.payload())));
         }
         return frames;
     }
