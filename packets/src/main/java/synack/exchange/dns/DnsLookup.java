@@ -86,14 +86,14 @@ public final class DnsLookup implements Exchange {
         UdpDatagram d = UdpDatagram.of(settings.udpSourcePort(), path.serverPort(), query.toBytes());
         byte[] frame = Frames.udp(path.ourMac(), path.nextHopMac(), path.ourIp(), path.serverIp(), ipId++ & 0xffff, d);
         sentAt = out.send(frame, "try " + tries + " of " + (settings.retries() + 1) + ", from port " + settings.udpSourcePort());
-        move(DnsQueryState.QUERY_SENT, tries == 1 ? "query sent over UDP" : "query sent again",
+        move(sentAt, DnsQueryState.QUERY_SENT, tries == 1 ? "query sent over UDP" : "query sent again",
                 "a stub resolver asks once over UDP and waits; UDP gives no delivery guarantee, so silence means ask again");
         deadline = sentAt + settings.timeoutMicros();
     }
 
-    private void move(DnsQueryState to, String cause, String why) {
-        out.emit(new Event.Transition(Math.max(sentAt, startedAt), subject, Event.Endpoint.LOCAL, state.name(), to.name(), cause,
-                false, why, false));
+    /** A state change, stamped when it happened: the send, the reply's arrival, the end of a wait. */
+    private void move(long at, DnsQueryState to, String cause, String why) {
+        out.emit(new Event.Transition(at, subject, Event.Endpoint.LOCAL, state.name(), to.name(), cause, false, why, false));
         state = to;
     }
 
@@ -150,7 +150,7 @@ public final class DnsLookup implements Exchange {
             long rtt = frame.timeMicros() - sentAt;
             out.shown(frame, "ID, ports and question match; RTT " + Durations.ms(rtt));
             if (reply.tc()) {
-                move(DnsQueryState.TRUNCATED, "TC set: the answer did not fit",
+                move(frame.timeMicros(), DnsQueryState.TRUNCATED, "TC set: the answer did not fit",
                         "a UDP answer larger than the requester's buffer (512 bytes without EDNS) is cut and flagged TC");
                 tellSections(reply, frame.timeMicros());
                 startTcp(frame.timeMicros(), "TC: asking again over TCP, where the length is not limited (RFC 7766)");
@@ -176,7 +176,7 @@ public final class DnsLookup implements Exchange {
         }
         String what = m.meaning() + " from " + Ip4.toString(icmp.ip().source());
         out.shown(frame, "our query cannot be answered: " + what);
-        move(DnsQueryState.UNREACHABLE, "ICMP " + m.meaning(), m.code() == 3
+        move(frame.timeMicros(), DnsQueryState.UNREACHABLE, "ICMP " + m.meaning(), m.code() == 3
                 ? "the server's host has no socket on that UDP port: its kernel says so instead of a DNS answer"
                 : "the network cannot deliver the query to the server");
         fail(frame.timeMicros(), (m.code() == 3 ? "connection refused: " : "unreachable: ") + what + " (ICMP type 3 code "
@@ -219,10 +219,8 @@ public final class DnsLookup implements Exchange {
                 settings.tcp(), new TcpConversation.Plan(framed, TcpConversation.Ending.CLOSE, 2_000_000, "dns-resolve",
                         DnsLookup::wholeMessage), ipId);
         tcp.start(now, tcpOutput());
-        // told at the TCP phase's start (its SYN), not at the last UDP send
-        out.emit(new Event.Transition(now, subject, Event.Endpoint.LOCAL, state.name(), DnsQueryState.QUERY_SENT.name(),
-                "query sent over TCP", false, "over TCP each DNS message is preceded by its length in two bytes", false));
-        state = DnsQueryState.QUERY_SENT;
+        move(now, DnsQueryState.QUERY_SENT, "query sent over TCP",
+                "over TCP each DNS message is preceded by its length in two bytes");
         sentAt = now;
     }
 
@@ -266,7 +264,7 @@ public final class DnsLookup implements Exchange {
 
     private void answered(DnsMessage reply, long now) {
         answer = reply;
-        move(DnsQueryState.ANSWERED, reply.rcodeName() + ", " + AnswerText.answers(reply.answers().size()), reply.aa()
+        move(now, DnsQueryState.ANSWERED, reply.rcodeName() + ", " + AnswerText.answers(reply.answers().size()), reply.aa()
                 ? "the server is authoritative for the name (AA): the answer comes from its own zone"
                 : "a recursive resolver answered (no AA): from its cache or after asking the authorities");
         tellSections(reply, now);
@@ -291,11 +289,11 @@ public final class DnsLookup implements Exchange {
             return;
         }
         if (tries <= settings.retries()) {
-            move(DnsQueryState.RETRY, "no reply in " + Durations.human(settings.timeoutMicros()),
+            move(now, DnsQueryState.RETRY, "no reply in " + Durations.human(settings.timeoutMicros()),
                     "UDP may lose the query or the reply: ask again, same ID and port");
             sendUdp(now);
         } else {
-            move(DnsQueryState.TIMED_OUT, "no reply to " + tries + " queries", "every try went unanswered: the server is silent");
+            move(now, DnsQueryState.TIMED_OUT, "no reply to " + tries + " queries", "every try went unanswered: the server is silent");
             fail(now, "no reply from " + Ip4.toString(path.serverIp()) + " to " + tries + " queries", Verdict.NO_ANSWER);
         }
     }

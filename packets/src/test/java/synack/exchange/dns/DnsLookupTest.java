@@ -112,6 +112,23 @@ class DnsLookupTest {
     }
 
     @Test
+    void eachStateChangeIsStampedWhenItHappened() {
+        int[] seen = {0};
+        SimulatedDnsServers servers = new SimulatedDnsServers().udp(SERVER, 53,
+                q -> ++seen[0] == 1 ? List.of() : List.of(Reply.of(answer(q, WWW))));
+        DnsRun answered = DnsRun.of(servers, lookup(2));
+        long rtt = 2 * DnsRun.LATENCY;
+        // sent at 0; no reply by 1 s: RETRY and sent again then; the answer arrives one round trip later
+        assertEquals(List.of(0L, 1_000_000L, 1_000_000L, 1_000_000L + rtt), answered.transitionTimes(SUBJECT));
+
+        DnsRun silent = DnsRun.of(new SimulatedDnsServers().udp(SERVER, 53, q -> List.of()), lookup(0));
+        assertEquals(List.of(0L, 1_000_000L), silent.transitionTimes(SUBJECT), "TIMED_OUT when the wait ran out");
+
+        DnsRun refused = DnsRun.of(new SimulatedDnsServers().host(SERVER), lookup(2));
+        assertEquals(List.of(0L, rtt), refused.transitionTimes(SUBJECT), "UNREACHABLE when the ICMP came");
+    }
+
+    @Test
     void nxdomainIsANegativeAnswerUnlessItWasExpected() {
         SimulatedDnsServers servers = new SimulatedDnsServers().server(SERVER,
                 q -> SimulatedDnsServers.reply(q, DnsMessage.AA | 3, List.of(), List.of(), List.of()));
@@ -156,6 +173,10 @@ class DnsLookupTest {
         assertEquals(many, lookup.answer().answers());
         assertFalse(lookup.answer().tc());
         assertEquals(40, run.records("answers").size());
+        List<Long> times = run.transitionTimes(SUBJECT);
+        assertEquals(2 * DnsRun.LATENCY, times.get(1), "TRUNCATED when the TC answer came");
+        assertEquals(2 * DnsRun.LATENCY, times.get(2), "and at once the question goes over TCP");
+        assertTrue(times.get(3) > times.get(2) + 2 * DnsRun.LATENCY, "ANSWERED when the TCP answer was whole: " + times);
         assertEquals(List.of(false, true), servers.queries.stream().map(SimulatedDnsServers.Query::overTcp).toList());
         assertEquals(QUERY_ID, servers.queries.get(1).message().id(), "the same question, the same ID, over TCP");
         assertEquals(List.of("guard"), sideEffects, "the RST guard is asked for once, before the first TCP segment");

@@ -59,6 +59,12 @@ final class DnsRun {
         return states;
     }
 
+    /** The times of one machine's transitions, in microseconds since the run began. */
+    List<Long> transitionTimes(String subject) {
+        return events.stream().filter(e -> e instanceof Event.Transition t && t.subject().equals(subject))
+                .map(e -> e.timeMicros() - T0).toList();
+    }
+
     List<Event.Frame> frames(Event.Direction direction) {
         return events.stream().filter(e -> e instanceof Event.Frame f && f.direction() == direction).map(e -> (Event.Frame) e)
                 .toList();
