@@ -32,8 +32,9 @@ public final class Dissector {
                         case Ipv4Packet.PROTO_UDP -> {
                             UdpDatagram udp = UdpDatagram.parse(ip.payload(), ip.source(), ip.destination());
                             layers.add(udp.describe());
-                            if (udp.sourcePort() == 53 || udp.destinationPort() == 53) {
-                                layers.add(DnsLayer.describe(udp.payload()));
+                            Layer dns = DnsLayer.of(udp); // by port, or by a strict parse elsewhere: see DnsLayer
+                            if (dns != null) {
+                                layers.add(dns);
                             }
                         }
                         default -> { }

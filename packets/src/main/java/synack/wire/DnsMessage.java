@@ -8,6 +8,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -57,6 +58,60 @@ public record DnsMessage(int id, int flags, List<Question> questions, List<Recor
         @Override
         public int hashCode() {
             return ((name.hashCode() * 31 + type) * 31 + klass) * 31 + Arrays.hashCode(rdata);
+        }
+
+        /**
+         * A record of class IN built from its rdata in wire form (names in it uncompressed); the presentation text
+         * is decoded from those bytes, so the two cannot disagree. Rdata that does not decode is an IllegalArgumentException.
+         */
+        public static Record of(String owner, int type, long ttl, byte[] rdata) {
+            if (type == DnsType.OPT) {
+                throw new IllegalArgumentException("an OPT record is built with DnsMessage.query, not as data");
+            }
+            String name = absolute(owner);
+            encodeName(name); // throws for a bad owner now
+            Out out = new Out(Math.max(16, rdata.length));
+            try {
+                String text = new Parser(rdata).rdata(type, 0, rdata.length, DnsType.name(type) + " rdata", out);
+                return new Record(name, type, DnsType.IN, ttl, out.toArray(), text);
+            } catch (MalformedFrameException e) {
+                throw new IllegalArgumentException(e.getMessage(), e);
+            }
+        }
+
+        /** An A record. */
+        public static Record a(String owner, long ttl, int address) {
+            byte[] rdata = new byte[4];
+            Ip4.write(address, rdata, 0);
+            return of(owner, DnsType.A, ttl, rdata);
+        }
+
+        /** A record whose rdata is one name: NS, CNAME or PTR. */
+        public static Record pointing(String owner, int type, long ttl, String target) {
+            if (type != DnsType.NS && type != DnsType.CNAME && type != DnsType.PTR) {
+                throw new IllegalArgumentException(DnsType.name(type) + " rdata is not one name");
+            }
+            return of(owner, type, ttl, encodeName(absolute(target)));
+        }
+
+        /** The IPv4 address an A record holds, read from its rdata. */
+        public int address() {
+            if (type != DnsType.A || rdata.length != 4) {
+                throw new IllegalStateException(DnsType.name(type) + " record " + name + " holds no IPv4 address");
+            }
+            return Ip4.read(rdata, 0);
+        }
+
+        /** The name an NS, CNAME or PTR record points to (absolute, in presentation form), read from its rdata. */
+        public String target() {
+            if (type != DnsType.NS && type != DnsType.CNAME && type != DnsType.PTR) {
+                throw new IllegalStateException(DnsType.name(type) + " record " + name + " does not point to a name");
+            }
+            try {
+                return new Parser(rdata).name(0, rdata.length, "rdata of " + name).text();
+            } catch (MalformedFrameException e) {
+                throw new IllegalStateException(e.getMessage(), e);
+            }
         }
 
         /** One line the way dig lays out a record: owner, TTL, class, type, data. */
@@ -212,7 +267,7 @@ public record DnsMessage(int id, int flags, List<Question> questions, List<Recor
         String flagNames = flagNames();
         String flagPart = flagNames.isEmpty() ? "" : " (" + flagNames + ")";
         if (!qr()) {
-            sb.append(String.format("query 0x%04x", id));
+            sb.append(String.format(Locale.ROOT, "query 0x%04x", id));
             if (questions.isEmpty()) {
                 sb.append(" (no question)");
             } else {
@@ -224,7 +279,7 @@ public record DnsMessage(int id, int flags, List<Question> questions, List<Recor
             }
             return sb.append(flagPart).toString();
         }
-        sb.append(String.format("answer 0x%04x ", id)).append(rcodeName()).append(flagPart);
+        sb.append(String.format(Locale.ROOT, "answer 0x%04x ", id)).append(rcodeName()).append(flagPart);
         sb.append(' ').append(answers.size()).append(answers.size() == 1 ? " answer, " : " answers, ");
         sb.append(authority.size()).append(" authority, ").append(additional.size()).append(" additional");
         return sb.toString();
@@ -232,7 +287,7 @@ public record DnsMessage(int id, int flags, List<Question> questions, List<Recor
 
     public Layer describe() {
         Map<String, Object> f = new LinkedHashMap<>();
-        f.put("id", String.format("0x%04x", id));
+        f.put("id", String.format(Locale.ROOT, "0x%04x", id));
         f.put("opcode", opcodeName(opcode()));
         f.put("flags", flagNames());
         f.put("rcode", rcodeName());
@@ -405,6 +460,38 @@ public record DnsMessage(int id, int flags, List<Question> questions, List<Recor
 
     public static DnsMessage parse(byte[] message) throws MalformedFrameException {
         return new Parser(message).message();
+    }
+
+    /** Questions a message may carry and still pass {@link #parseStrictly}: one in practice (RFC 9619), a few at most. */
+    static final int STRICT_MAX_QUESTIONS = 16;
+
+    /**
+     * Parses a message that must be DNS and nothing but DNS, for telling DNS apart from other UDP payloads on a port that
+     * is not DNS's: a known opcode, the reserved Z bit clear, 1 to {@value #STRICT_MAX_QUESTIONS} questions, every counted
+     * section whole, and no byte left over. Random or other protocols' bytes fail one of these almost surely.
+     */
+    public static DnsMessage parseStrictly(byte[] message) throws MalformedFrameException {
+        if (message.length < HEADER_LENGTH) {
+            throw new MalformedFrameException("DNS message of " + message.length + " bytes is shorter than its 12-byte header");
+        }
+        int flags = ((message[2] & 0xff) << 8) | (message[3] & 0xff);
+        int opcode = (flags >>> 11) & 0xf;
+        if (opcode == 3 || opcode > 6) {
+            throw new MalformedFrameException("opcode " + opcode + " is unassigned");
+        }
+        if ((flags & 0x0040) != 0) {
+            throw new MalformedFrameException("the reserved Z bit is set");
+        }
+        int questions = ((message[4] & 0xff) << 8) | (message[5] & 0xff);
+        if (questions < 1 || questions > STRICT_MAX_QUESTIONS) {
+            throw new MalformedFrameException(questions + " questions, not 1 to " + STRICT_MAX_QUESTIONS);
+        }
+        Parser p = new Parser(message);
+        DnsMessage m = p.message();
+        if (p.pos != message.length) {
+            throw new MalformedFrameException((message.length - p.pos) + " bytes after the last record");
+        }
+        return m;
     }
 
     /** Name text, its uncompressed wire form, and where the name ended in the bytes it was read from. */
@@ -661,7 +748,7 @@ public record DnsMessage(int id, int flags, List<Question> questions, List<Recor
                     runStart = target;
                     bound = m.length; // earlier names were bounded when they were read; here, only the message
                 } else if ((b & 0xc0) != 0) {
-                    throw new MalformedFrameException(String.format(
+                    throw new MalformedFrameException(String.format(Locale.ROOT,
                             "label at offset %d has type 0x%02x (extended labels, RFC 6891 section 5, are not supported)",
                             p, b & 0xc0));
                 } else if (b == 0) {

@@ -1,20 +1,22 @@
 package synack.exchange.dns;
 
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.random.RandomGenerator;
 import synack.event.Durations;
 import synack.event.Event;
+import synack.event.Verdict;
 import synack.exchange.Exchange;
 import synack.exchange.Output;
 import synack.link.ReceivedFrame;
 import synack.wire.DnsMessage;
+import synack.wire.DnsName;
 import synack.wire.DnsType;
 import synack.wire.Frames;
 import synack.wire.Ip4;
@@ -119,9 +121,9 @@ public final class DnsBulk implements Exchange {
             }
             Pending p = outstanding.get(reply.id());
             if (p == null || !reply.qr() || reply.questions().size() != 1
-                    || !reply.questions().get(0).name().equalsIgnoreCase(p.query.questions().get(0).name())
+                    || !DnsName.same(reply.questions().get(0).name(), p.query.questions().get(0).name())
                     || reply.questions().get(0).type() != p.question.type()) {
-                out.shown(frame, String.format("ignored: ID 0x%04x or its question matches no outstanding query", reply.id()));
+                out.shown(frame, String.format(Locale.ROOT, "ignored: ID 0x%04x or its question matches no outstanding query", reply.id()));
                 return;
             }
             long now = frame.timeMicros();
@@ -132,13 +134,12 @@ public final class DnsBulk implements Exchange {
             } else {
                 negative++;
             }
-            List<String> data = new ArrayList<>();
-            reply.answers().forEach(r -> data.add(r.rdataText()));
+            List<String> data = AnswerText.data(reply.answers());
             Map<String, Object> f = new LinkedHashMap<>();
             f.put("name", p.query.questions().get(0).name());
             f.put("type", DnsType.name(p.question.type()));
             f.put("rcode", reply.rcodeName());
-            f.put("answers", DnsLookup.records(reply.answers()));
+            f.put("answers", RecordFields.of(reply.answers()));
             f.put("rtt_ms", Durations.msValue(now - p.sentAt));
             f.put("tries", p.tries);
             out.emit(new Event.Note(now, Event.Note.Kind.ANSWER, p.query.questions().get(0).name() + " " + DnsType.name(p.question.type()) + " "
@@ -182,8 +183,8 @@ public final class DnsBulk implements Exchange {
         }
         done = true;
         Map<String, Object> f = new LinkedHashMap<>();
-        synack.event.Verdict exit = timedOut == total && total > 0 ? synack.event.Verdict.NO_ANSWER : negative + timedOut > 0 ? synack.event.Verdict.NEGATIVE : synack.event.Verdict.OK;
-        f.put("ok", exit == synack.event.Verdict.OK);
+        Verdict exit = timedOut == total && total > 0 ? Verdict.NO_ANSWER : negative + timedOut > 0 ? Verdict.NEGATIVE : Verdict.OK;
+        f.put("ok", exit == Verdict.OK);
         f.put("names", total);
         f.put("noerror", noError);
         f.put("negative", negative);
@@ -191,7 +192,7 @@ public final class DnsBulk implements Exchange {
         f.put("server", Ip4.toString(path.serverIp()));
         f.put("elapsed_ms", Durations.msValue(now - startedAt));
         double seconds = Math.max(1, now - startedAt) / 1e6;
-        out.emit(new Event.Result(now, exit, List.of(), String.format(java.util.Locale.ROOT,
+        out.emit(new Event.Result(now, exit, List.of(), String.format(Locale.ROOT,
                 "%d names: %d NOERROR, %d negative, %d timed out, in %s (%.0f queries/s)", total, noError, negative, timedOut,
                 Durations.human(now - startedAt), total / seconds), f));
     }
@@ -200,7 +201,7 @@ public final class DnsBulk implements Exchange {
     public void abort(long now, Output out) {
         if (!done) {
             done = true;
-            out.emit(new Event.Result(now, synack.event.Verdict.INTERRUPTED, List.of(), "interrupted after " + (noError + negative + timedOut) + " of " + total
+            out.emit(new Event.Result(now, Verdict.INTERRUPTED, List.of(), "interrupted after " + (noError + negative + timedOut) + " of " + total
                     + " names", Map.of("ok", false)));
         }
     }

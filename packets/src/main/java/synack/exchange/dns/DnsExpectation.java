@@ -2,30 +2,50 @@ package synack.exchange.dns;
 
 import java.util.List;
 import java.util.Locale;
+import synack.event.Verdict;
 import synack.wire.DnsMessage;
+import synack.wire.DnsName;
 import synack.wire.DnsType;
 
-/** A CI check on an answer, written TYPE=VALUE (A=198.18.2.2, MX=10 mail.synack.test, RCODE=NXDOMAIN). */
-public record DnsExpectation(String type, String value) {
+/**
+ * A CI check on an answer, written TYPE=VALUE (A=198.18.2.2, MX=10 mail.synack.test, RCODE=NXDOMAIN).
+ *
+ * @param recordType for {@link Subject#RECORD}, the type whose records must hold the value
+ */
+public record DnsExpectation(Subject subject, int recordType, String value) {
+    /** What the check reads: the answer's rcode, or its records of one type. */
+    public enum Subject { RCODE, RECORD }
+
     public static DnsExpectation parse(String text) {
         int eq = text.indexOf('=');
         if (eq <= 0 || eq == text.length() - 1) {
             throw new IllegalArgumentException("--expect wants TYPE=VALUE, e.g. A=198.18.2.2 or RCODE=NXDOMAIN, not '" + text + "'");
         }
         String type = text.substring(0, eq).trim().toUpperCase(Locale.ROOT);
-        if (!type.equals("RCODE")) {
-            DnsType.parse(type); // rejects unknown types with a clear message
+        String value = text.substring(eq + 1).trim();
+        if (type.equals("RCODE")) {
+            return new DnsExpectation(Subject.RCODE, 0, value);
         }
-        return new DnsExpectation(type, text.substring(eq + 1).trim());
+        return new DnsExpectation(Subject.RECORD, DnsType.parse(type), value); // rejects unknown types with a clear message
     }
 
     public boolean heldBy(DnsMessage answer) {
-        if (type.equals("RCODE")) {
-            return answer.rcodeName().equalsIgnoreCase(value);
+        return switch (subject) {
+            case RCODE -> answer.rcodeName().equalsIgnoreCase(value);
+            case RECORD -> answer.answers().stream().anyMatch(r -> r.type() == recordType && sameData(r, value));
+        };
+    }
+
+    /** The data as the user wrote it against the record's presentation; a name compares as a name (RFC 4343). */
+    private static boolean sameData(DnsMessage.Record r, String written) {
+        if (r.type() == DnsType.NS || r.type() == DnsType.CNAME || r.type() == DnsType.PTR) {
+            try {
+                return DnsName.same(r.target(), written);
+            } catch (IllegalArgumentException e) {
+                return false; // not a name at all
+            }
         }
-        int t = DnsType.parse(type);
-        List<DnsMessage.Record> records = answer.answers();
-        return records.stream().anyMatch(r -> r.type() == t && normal(r.rdataText()).equals(normal(value)));
+        return normal(r.rdataText()).equals(normal(written));
     }
 
     /** The expectations an answer does not meet, as written. */
@@ -34,9 +54,9 @@ public record DnsExpectation(String type, String value) {
     }
 
     /** OK, or NEGATIVE for an error rcode (unless an RCODE expectation asked for it) or any unmet expectation. */
-    public static synack.event.Verdict verdict(List<DnsExpectation> expectations, DnsMessage answer, List<String> unmet) {
-        boolean rcodeExpected = expectations.stream().anyMatch(e -> e.type().equals("RCODE"));
-        return (answer.rcode() != 0 && !rcodeExpected) || !unmet.isEmpty() ? synack.event.Verdict.NEGATIVE : synack.event.Verdict.OK;
+    public static Verdict verdict(List<DnsExpectation> expectations, DnsMessage answer, List<String> unmet) {
+        boolean rcodeExpected = expectations.stream().anyMatch(e -> e.subject() == Subject.RCODE);
+        return (answer.rcode() != 0 && !rcodeExpected) || !unmet.isEmpty() ? Verdict.NEGATIVE : Verdict.OK;
     }
 
     private static String normal(String s) {
@@ -46,6 +66,6 @@ public record DnsExpectation(String type, String value) {
 
     @Override
     public String toString() {
-        return type + "=" + value;
+        return (subject == Subject.RCODE ? "RCODE" : DnsType.name(recordType)) + "=" + value;
     }
 }

@@ -8,13 +8,16 @@ import java.util.Locale;
 import java.util.Map;
 import synack.event.Durations;
 import synack.event.Event;
+import synack.event.Verdict;
 import synack.exchange.Exchange;
 import synack.exchange.Output;
 import synack.exchange.PhaseOutput;
 import synack.exchange.tcp.TcpConnection;
 import synack.exchange.tcp.TcpConversation;
+import synack.exchange.tcp.TcpOutcome;
 import synack.link.ReceivedFrame;
 import synack.wire.DnsMessage;
+import synack.wire.DnsName;
 import synack.wire.DnsType;
 import synack.wire.Frames;
 import synack.wire.IcmpMessage;
@@ -27,9 +30,9 @@ import synack.wire.UdpDatagram;
 /**
  * One DNS question to one server, as the stub resolver asks it: over UDP from a random port
  * with a random ID, retried on silence; a reply counts only if its addresses, ports, ID and
- * question all match (anything else is annotated and ignored). A truncated answer (TC) is asked
- * again over TCP with synack's own TCP engine (RFC 7766), each message behind a two-byte length.
- * The transaction: NONE → QUERY_SENT → (RETRY → QUERY_SENT)* → ANSWERED | TRUNCATED → ... | TIMED_OUT.
+ * question all match (anything else is annotated, kept as a {@link ReplyMismatch}, and ignored).
+ * A truncated answer (TC) is asked again over TCP with synack's own TCP engine (RFC 7766), each
+ * message behind a two-byte length. The transaction's states are {@link DnsQueryState}'s.
  */
 public final class DnsLookup implements Exchange {
     public record Path(MacAddress ourMac, MacAddress nextHopMac, int ourIp, int serverIp, int serverPort) {}
@@ -45,7 +48,7 @@ public final class DnsLookup implements Exchange {
     private final Settings settings;
     private final DnsMessage query;
     private final String subject;
-    private String state = "NONE";
+    private DnsQueryState state = DnsQueryState.NONE;
     private int tries;
     private long sentAt;
     private long startedAt;
@@ -54,7 +57,8 @@ public final class DnsLookup implements Exchange {
     private boolean done;
     private TcpConversation tcp;
     private DnsMessage answer;
-    private String transport = "UDP";
+    private DnsTransport transport = DnsTransport.UDP;
+    private final List<ReplyMismatch> ignored = new ArrayList<>();
     private Output out;
     private PhaseOutput tcpOut;
 
@@ -63,7 +67,7 @@ public final class DnsLookup implements Exchange {
         this.query = query;
         this.settings = settings;
         this.ipId = firstIpId;
-        this.subject = String.format("query 0x%04x", query.id());
+        this.subject = String.format(Locale.ROOT, "query 0x%04x", query.id());
     }
 
     @Override
@@ -82,13 +86,14 @@ public final class DnsLookup implements Exchange {
         UdpDatagram d = UdpDatagram.of(settings.udpSourcePort(), path.serverPort(), query.toBytes());
         byte[] frame = Frames.udp(path.ourMac(), path.nextHopMac(), path.ourIp(), path.serverIp(), ipId++ & 0xffff, d);
         sentAt = out.send(frame, "try " + tries + " of " + (settings.retries() + 1) + ", from port " + settings.udpSourcePort());
-        move(state.equals("RETRY") ? "RETRY" : "NONE", "QUERY_SENT", tries == 1 ? "query sent over UDP" : "query sent again",
+        move(sentAt, DnsQueryState.QUERY_SENT, tries == 1 ? "query sent over UDP" : "query sent again",
                 "a stub resolver asks once over UDP and waits; UDP gives no delivery guarantee, so silence means ask again");
         deadline = sentAt + settings.timeoutMicros();
     }
 
-    private void move(String from, String to, String cause, String why) {
-        out.emit(new Event.Transition(Math.max(sentAt, startedAt), subject, Event.Endpoint.LOCAL, from, to, cause, false, why, false));
+    /** A state change, stamped when it happened: the send, the reply's arrival, the end of a wait. */
+    private void move(long at, DnsQueryState to, String cause, String why) {
+        out.emit(new Event.Transition(at, subject, Event.Endpoint.LOCAL, state.name(), to.name(), cause, false, why, false));
         state = to;
     }
 
@@ -114,35 +119,38 @@ public final class DnsLookup implements Exchange {
             }
             Ipv4Packet ip = parsed.ip();
             UdpDatagram udp = parsed.datagram();
-            if (udp.sourcePort() != path.serverPort()) {
-                return;
+            if (udp.sourcePort() != path.serverPort() && udp.destinationPort() != settings.udpSourcePort()) {
+                return; // neither from the server's port nor to ours: some other conversation
             }
-            String mismatch = null;
+            ReplyMismatch mismatch = null;
             if (ip.source() != path.serverIp()) {
-                mismatch = "from " + Ip4.toString(ip.source()) + ", but we asked " + Ip4.toString(path.serverIp());
+                mismatch = new ReplyMismatch(ReplyMismatch.Reason.OTHER_SERVER, Ip4.toString(ip.source()),
+                        Ip4.toString(path.serverIp()));
+            } else if (udp.sourcePort() != path.serverPort()) {
+                mismatch = new ReplyMismatch(ReplyMismatch.Reason.OTHER_SERVER_PORT, String.valueOf(udp.sourcePort()),
+                        String.valueOf(path.serverPort()));
             } else if (udp.destinationPort() != settings.udpSourcePort()) {
-                mismatch = "to port " + udp.destinationPort() + ", but we asked from " + settings.udpSourcePort();
+                mismatch = new ReplyMismatch(ReplyMismatch.Reason.OTHER_CLIENT_PORT, String.valueOf(udp.destinationPort()),
+                        String.valueOf(settings.udpSourcePort()));
+            }
+            DnsMessage reply = null;
+            if (mismatch == null) {
+                try {
+                    reply = DnsMessage.parse(udp.payload());
+                    mismatch = mismatch(reply);
+                } catch (MalformedFrameException e) {
+                    mismatch = ReplyMismatch.of(ReplyMismatch.Reason.MALFORMED, e.getMessage());
+                }
             }
             if (mismatch != null) {
-                out.shown(frame, "ignored: " + mismatch);
-                return;
-            }
-            DnsMessage reply;
-            try {
-                reply = DnsMessage.parse(udp.payload());
-            } catch (MalformedFrameException e) {
-                out.shown(frame, "dropped: malformed DNS reply: " + e.getMessage());
-                return;
-            }
-            String wrong = mismatch(reply);
-            if (wrong != null) {
-                out.shown(frame, "ignored: " + wrong);
+                ignored.add(mismatch);
+                out.shown(frame, mismatch.remark());
                 return;
             }
             long rtt = frame.timeMicros() - sentAt;
             out.shown(frame, "ID, ports and question match; RTT " + Durations.ms(rtt));
             if (reply.tc()) {
-                move("QUERY_SENT", "TRUNCATED", "TC set: the answer did not fit",
+                move(frame.timeMicros(), DnsQueryState.TRUNCATED, "TC set: the answer did not fit",
                         "a UDP answer larger than the requester's buffer (512 bytes without EDNS) is cut and flagged TC");
                 tellSections(reply, frame.timeMicros());
                 startTcp(frame.timeMicros(), "TC: asking again over TCP, where the length is not limited (RFC 7766)");
@@ -168,35 +176,36 @@ public final class DnsLookup implements Exchange {
         }
         String what = m.meaning() + " from " + Ip4.toString(icmp.ip().source());
         out.shown(frame, "our query cannot be answered: " + what);
-        move("QUERY_SENT", "UNREACHABLE", "ICMP " + m.meaning(), m.code() == 3
+        move(frame.timeMicros(), DnsQueryState.UNREACHABLE, "ICMP " + m.meaning(), m.code() == 3
                 ? "the server's host has no socket on that UDP port: its kernel says so instead of a DNS answer"
                 : "the network cannot deliver the query to the server");
         fail(frame.timeMicros(), (m.code() == 3 ? "connection refused: " : "unreachable: ") + what + " (ICMP type 3 code "
-                + m.code() + ")", synack.event.Verdict.NEGATIVE);
+                + m.code() + ")", Verdict.NEGATIVE);
     }
 
     /** Why a reply is not the answer to our question, or null when it is. */
-    private String mismatch(DnsMessage reply) {
+    private ReplyMismatch mismatch(DnsMessage reply) {
         if (!reply.qr()) {
-            return "a query, not a reply";
+            return ReplyMismatch.of(ReplyMismatch.Reason.NOT_A_REPLY, "");
         }
         if (reply.id() != query.id()) {
-            return String.format("ID 0x%04x is not ours (0x%04x): a forged or stale reply", reply.id(), query.id());
+            return new ReplyMismatch(ReplyMismatch.Reason.OTHER_ID, String.format(Locale.ROOT, "0x%04x", reply.id()),
+                    String.format(Locale.ROOT, "0x%04x", query.id()));
         }
         DnsMessage.Question ours = query.questions().get(0);
         if (reply.questions().size() != 1) {
-            return "the reply carries " + reply.questions().size() + " questions, not our one";
+            return ReplyMismatch.of(ReplyMismatch.Reason.QUESTION_COUNT, String.valueOf(reply.questions().size()));
         }
         DnsMessage.Question theirs = reply.questions().get(0);
-        if (!theirs.name().equalsIgnoreCase(ours.name()) || theirs.type() != ours.type() || theirs.klass() != ours.klass()) {
-            return "question " + theirs.name() + " " + DnsType.name(theirs.type()) + " is not ours (" + ours.name() + " "
-                    + DnsType.name(ours.type()) + ")";
+        if (!DnsName.same(theirs.name(), ours.name()) || theirs.type() != ours.type() || theirs.klass() != ours.klass()) {
+            return new ReplyMismatch(ReplyMismatch.Reason.OTHER_QUESTION, theirs.name() + " " + DnsType.name(theirs.type()),
+                    ours.name() + " " + DnsType.name(ours.type()));
         }
         return null;
     }
 
     private void startTcp(long now, String why) {
-        transport = "TCP";
+        transport = DnsTransport.TCP;
         out.emit(new Event.Note(now, Event.Note.Kind.INFO, why, Map.of()));
         if (settings.beforeTcp() != null) {
             settings.beforeTcp().run();
@@ -210,15 +219,9 @@ public final class DnsLookup implements Exchange {
                 settings.tcp(), new TcpConversation.Plan(framed, TcpConversation.Ending.CLOSE, 2_000_000, "dns-resolve",
                         DnsLookup::wholeMessage), ipId);
         tcp.start(now, tcpOutput());
-        state = "QUERY_SENT";
-        out.emit(new Event.Transition(now, subject, Event.Endpoint.LOCAL, "TRUNCATED".equals(stateBeforeTcp()) ? "TRUNCATED" : "NONE",
-                "QUERY_SENT", "query sent over TCP", false, "over TCP each DNS message is preceded by its length in two bytes",
-                false));
+        move(now, DnsQueryState.QUERY_SENT, "query sent over TCP",
+                "over TCP each DNS message is preceded by its length in two bytes");
         sentAt = now;
-    }
-
-    private String stateBeforeTcp() {
-        return settings.tcpOnly() ? "NONE" : "TRUNCATED";
     }
 
     /** A TCP stream holds a whole DNS message once it has the two length bytes and that many more. */
@@ -240,28 +243,28 @@ public final class DnsLookup implements Exchange {
         }
         byte[] stream = tcp.received();
         if (!wholeMessage(stream)) {
-            fail(now, tcp.connection().outcome() == synack.exchange.tcp.TcpOutcome.REFUSED ? "the server refused DNS over TCP"
-                    : "the TCP connection ended before a whole answer arrived (" + stream.length + " bytes)", synack.event.Verdict.NO_ANSWER);
+            fail(now, tcp.connection().outcome() == TcpOutcome.REFUSED ? "the server refused DNS over TCP"
+                    : "the TCP connection ended before a whole answer arrived (" + stream.length + " bytes)", Verdict.NO_ANSWER);
             return;
         }
         int length = ((stream[0] & 0xff) << 8) | (stream[1] & 0xff);
         try {
             DnsMessage reply = DnsMessage.parse(Arrays.copyOfRange(stream, 2, 2 + length));
-            String wrong = mismatch(reply);
+            ReplyMismatch wrong = mismatch(reply);
             if (wrong != null) {
-                fail(now, "the answer over TCP does not match: " + wrong, synack.event.Verdict.NEGATIVE);
+                ignored.add(wrong);
+                fail(now, "the answer over TCP does not match: " + wrong.words(), Verdict.NEGATIVE);
                 return;
             }
             answered(reply, now);
         } catch (MalformedFrameException e) {
-            fail(now, "malformed DNS answer over TCP: " + e.getMessage(), synack.event.Verdict.NEGATIVE);
+            fail(now, "malformed DNS answer over TCP: " + e.getMessage(), Verdict.NEGATIVE);
         }
     }
 
     private void answered(DnsMessage reply, long now) {
         answer = reply;
-        move("QUERY_SENT", "ANSWERED", reply.rcodeName() + ", " + reply.answers().size() + " answer"
-                + (reply.answers().size() == 1 ? "" : "s"), reply.aa()
+        move(now, DnsQueryState.ANSWERED, reply.rcodeName() + ", " + AnswerText.answers(reply.answers().size()), reply.aa()
                 ? "the server is authoritative for the name (AA): the answer comes from its own zone"
                 : "a recursive resolver answered (no AA): from its cache or after asking the authorities");
         tellSections(reply, now);
@@ -269,31 +272,7 @@ public final class DnsLookup implements Exchange {
     }
 
     private void tellSections(DnsMessage reply, long now) {
-        StringBuilder sb = new StringBuilder();
-        sb.append(String.format("status %s, id 0x%04x, flags: %s; question %d, answer %d, authority %d, additional %d",
-                reply.rcodeName(), reply.id(), reply.flagNames(), reply.questions().size(), reply.answers().size(),
-                reply.authority().size(), reply.additional().size()));
-        if (reply.ednsUdpSize() > 0) {
-            sb.append("; EDNS udp=").append(reply.ednsUdpSize());
-        }
-        section(sb, "ANSWER", reply.answers());
-        section(sb, "AUTHORITY", reply.authority());
-        section(sb, "ADDITIONAL", reply.additional().stream().filter(r -> r.type() != DnsType.OPT).toList());
-        out.emit(new Event.Note(now, Event.Note.Kind.INFO, sb.toString(), Map.of()));
-    }
-
-    private static void section(StringBuilder sb, String name, List<DnsMessage.Record> records) {
-        if (records.isEmpty()) {
-            return;
-        }
-        sb.append('\n').append(name).append(':');
-        for (DnsMessage.Record r : records) {
-            sb.append('\n').append("  ").append(line(r));
-        }
-    }
-
-    static String line(DnsMessage.Record r) {
-        return String.format("%-24s %6d  IN  %-6s %s", r.name(), r.ttl(), DnsType.name(r.type()), r.rdataText());
+        out.emit(new Event.Note(now, Event.Note.Kind.INFO, AnswerText.sections(reply), Map.of()));
     }
 
     @Override
@@ -310,16 +289,16 @@ public final class DnsLookup implements Exchange {
             return;
         }
         if (tries <= settings.retries()) {
-            move("QUERY_SENT", "RETRY", "no reply in " + Durations.human(settings.timeoutMicros()),
+            move(now, DnsQueryState.RETRY, "no reply in " + Durations.human(settings.timeoutMicros()),
                     "UDP may lose the query or the reply: ask again, same ID and port");
             sendUdp(now);
         } else {
-            move("QUERY_SENT", "TIMED_OUT", "no reply to " + tries + " queries", "every try went unanswered: the server is silent");
-            fail(now, "no reply from " + Ip4.toString(path.serverIp()) + " to " + tries + " queries", synack.event.Verdict.NO_ANSWER);
+            move(now, DnsQueryState.TIMED_OUT, "no reply to " + tries + " queries", "every try went unanswered: the server is silent");
+            fail(now, "no reply from " + Ip4.toString(path.serverIp()) + " to " + tries + " queries", Verdict.NO_ANSWER);
         }
     }
 
-    private void fail(long now, String why, synack.event.Verdict exit) {
+    private void fail(long now, String why, Verdict exit) {
         done = true;
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("ok", false);
@@ -333,46 +312,29 @@ public final class DnsLookup implements Exchange {
     private void finish(long now) {
         done = true;
         List<String> unmet = DnsExpectation.unmet(settings.expectations(), answer);
-        synack.event.Verdict exit = DnsExpectation.verdict(settings.expectations(), answer, unmet);
-        List<String> lines = new ArrayList<>();
-        for (DnsMessage.Record r : answer.answers()) {
-            lines.add(r.rdataText());
-        }
+        Verdict exit = DnsExpectation.verdict(settings.expectations(), answer, unmet);
         DnsMessage.Question q = query.questions().get(0);
-        String summary = q.name() + " " + DnsType.name(q.type()) + ": " + answer.rcodeName() + ", " + answer.answers().size()
-                + " answer" + (answer.answers().size() == 1 ? "" : "s") + " from " + Ip4.toString(path.serverIp()) + " over "
-                + transport + " in " + Durations.human(now - startedAt)
+        String summary = q.name() + " " + DnsType.name(q.type()) + ": " + answer.rcodeName() + ", "
+                + AnswerText.answers(answer.answers().size()) + " from " + Ip4.toString(path.serverIp()) + " over "
+                + transport.name() + " in " + Durations.human(now - startedAt)
                 + (unmet.isEmpty() ? "" : "; expectation not met: " + String.join(", ", unmet));
         Map<String, Object> f = new LinkedHashMap<>();
-        f.put("ok", exit == synack.event.Verdict.OK);
+        f.put("ok", exit == Verdict.OK);
         f.put("name", q.name());
         f.put("type", DnsType.name(q.type()));
         f.put("server", Ip4.toString(path.serverIp()));
-        f.put("transport", transport.toLowerCase(Locale.ROOT));
+        f.put("transport", transport.key());
         f.put("rcode", answer.rcodeName());
         f.put("flags", answer.flagNames());
-        f.put("answers", records(answer.answers()));
-        f.put("authority", records(answer.authority()));
-        f.put("additional", records(answer.additional().stream().filter(r -> r.type() != DnsType.OPT).toList()));
+        f.put("answers", RecordFields.of(answer.answers()));
+        f.put("authority", RecordFields.of(answer.authority()));
+        f.put("additional", RecordFields.of(RecordFields.data(answer.additional())));
         f.put("tries", tries);
         f.put("elapsed_ms", Durations.msValue(now - startedAt));
         if (!settings.expectations().isEmpty()) {
             f.put("unmet", unmet);
         }
-        out.emit(new Event.Result(now, exit, lines, summary, f));
-    }
-
-    static List<Map<String, Object>> records(List<DnsMessage.Record> records) {
-        List<Map<String, Object>> out = new ArrayList<>();
-        for (DnsMessage.Record r : records) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("name", r.name());
-            m.put("type", DnsType.name(r.type()));
-            m.put("ttl", r.ttl());
-            m.put("data", r.rdataText());
-            out.add(m);
-        }
-        return out;
+        out.emit(new Event.Result(now, exit, AnswerText.data(answer.answers()), summary, f));
     }
 
     @Override
@@ -382,7 +344,7 @@ public final class DnsLookup implements Exchange {
                 tcp.abort(now, tcpOutput());
             }
             done = true;
-            out.emit(new Event.Result(now, synack.event.Verdict.INTERRUPTED, List.of(), "interrupted", Map.of("ok", false)));
+            out.emit(new Event.Result(now, Verdict.INTERRUPTED, List.of(), "interrupted", Map.of("ok", false)));
         }
     }
 
@@ -399,7 +361,28 @@ public final class DnsLookup implements Exchange {
         return done;
     }
 
+    /** The reply that answered our question (over UDP or TCP, whatever its rcode), or null. */
     public DnsMessage answer() {
         return answer;
+    }
+
+    /** Where the transaction is. */
+    public DnsQueryState state() {
+        return state;
+    }
+
+    /** How the question went last: UDP, or TCP after a truncated answer (or with --tcp). */
+    public DnsTransport transport() {
+        return transport;
+    }
+
+    /** Queries sent over UDP. */
+    public int tries() {
+        return tries;
+    }
+
+    /** The replies that were not the answer to our question, in the order they came, and why. */
+    public List<ReplyMismatch> ignored() {
+        return List.copyOf(ignored);
     }
 }

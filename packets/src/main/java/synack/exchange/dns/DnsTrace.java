@@ -4,12 +4,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.function.IntUnaryOperator;
 import java.util.random.RandomGenerator;
 import synack.event.Durations;
 import synack.event.Event;
+import synack.event.Verdict;
 import synack.exchange.Exchange;
 import synack.exchange.Output;
 import synack.exchange.PhaseOutput;
@@ -17,6 +17,7 @@ import synack.exchange.arp.ArpResolve;
 import synack.exchange.tcp.TcpConnection;
 import synack.link.ReceivedFrame;
 import synack.wire.DnsMessage;
+import synack.wire.DnsName;
 import synack.wire.DnsType;
 import synack.wire.Ip4;
 import synack.wire.MacAddress;
@@ -28,7 +29,8 @@ import synack.wire.MacAddress;
  * for its target. A referral that names its servers without their addresses (no glue: the server's
  * name lies outside the zone it serves) is followed as a resolver does: a trace of its own from the
  * root finds the server's address first. Each hop is a {@link DnsLookup} (with ARP first when a new
- * next hop is needed).
+ * next hop is needed). Names compare as names ({@link DnsName}, RFC 4343): a server may answer in
+ * any case, and a name is inside a zone label by label, not because its text ends the same way.
  */
 public final class DnsTrace implements Exchange {
     public record Settings(int retries, long timeoutMicros, int ednsSize, TcpConnection.Config tcp,
@@ -55,13 +57,14 @@ public final class DnsTrace implements Exchange {
     private int hops;
     private int cnames;
     private final List<String> chain = new ArrayList<>();
-    private final List<Map<String, Object>> hopLog = new ArrayList<>();
+    private final List<TraceHop> hopLog = new ArrayList<>();
     private Exchange current;
     private PhaseOutput phase;
     private boolean resolvingNextHop;
     private String resolvingServerOf; // the zone whose server's address a trace of its own is finding
     private final int depth;
     private DnsMessage finalAnswer;
+    private TraceFailure failure;
     private int serverHops; // hops of the traces that found name servers' addresses
     private long startedAt;
     private boolean done;
@@ -97,7 +100,7 @@ public final class DnsTrace implements Exchange {
 
     private void askNext(long now) {
         if (hops >= MAX_HOPS) {
-            fail(now, "more than " + MAX_HOPS + " hops: a referral loop?", synack.event.Verdict.NEGATIVE);
+            fail(now, TraceFailure.HOP_LIMIT, "more than " + MAX_HOPS + " hops: a referral loop?");
             return;
         }
         server = servers.get(0);
@@ -152,7 +155,7 @@ public final class DnsTrace implements Exchange {
             ArpResolve arp = (ArpResolve) current;
             int hop = nextHopOf.applyAsInt(server.ip());
             if (r == null || !r.ok()) {
-                fail(now, "next hop " + Ip4.toString(hop) + " did not answer ARP", synack.event.Verdict.NO_ANSWER);
+                fail(now, TraceFailure.NEXT_HOP_SILENT, "next hop " + Ip4.toString(hop) + " did not answer ARP");
                 return;
             }
             neighbours.put(hop, arp.entry(hop).mac());
@@ -167,50 +170,45 @@ public final class DnsTrace implements Exchange {
                 askNext(now);
                 return;
             }
-            fail(now, r != null && r.summary() != null ? r.summary() : "no answer from " + server.name(), r != null ? r.verdict() : synack.event.Verdict.NO_ANSWER);
+            fail(now, TraceFailure.SERVER_FAILED, r != null && r.summary() != null ? r.summary() : "no answer from " + server.name(),
+                    r != null ? r.verdict() : TraceFailure.SERVER_FAILED.verdict());
             return;
         }
-        Map<String, Object> h = new LinkedHashMap<>();
-        h.put("zone", zone);
-        h.put("server", server.name());
-        h.put("ip", Ip4.toString(server.ip()));
-        h.put("rcode", answer.rcodeName());
-        h.put("aa", answer.aa());
-        hopLog.add(h);
+        hopLog.add(TraceHop.asked(zone, server, answer));
         // an authoritative answer may carry a CNAME chain; links that stay inside this server's zone
         // (in bailiwick) are trusted as they are, as a resolver would; a link leaving the zone restarts from the root
         while (answer.aa() && type != DnsType.CNAME) {
             DnsMessage.Record link = cnameOf(answer, name);
-            if (link == null || !isBelow(link.rdataText(), zone)) {
+            if (link == null || !DnsName.isAtOrBelow(link.target(), zone)) {
                 break;
             }
             if (++cnames > MAX_CNAMES) {
-                fail(now, "more than " + MAX_CNAMES + " CNAMEs in a chain", synack.event.Verdict.NEGATIVE);
+                fail(now, TraceFailure.CNAME_LIMIT, "more than " + MAX_CNAMES + " CNAMEs in a chain");
                 return;
             }
-            chain.add(name + " → " + link.rdataText());
-            out.emit(new Event.Note(now, Event.Note.Kind.INFO, name + " is an alias (CNAME) of " + link.rdataText() + ", inside " + zone
+            chain.add(name + " → " + link.target());
+            out.emit(new Event.Note(now, Event.Note.Kind.INFO, name + " is an alias (CNAME) of " + link.target() + ", inside " + zone
                     + ": this server's answer already follows it", Map.of()));
-            name = RootHints.absolute(link.rdataText());
+            name = RootHints.absolute(link.target());
         }
         List<DnsMessage.Record> direct = answer.answers().stream()
-                .filter(x -> x.name().equalsIgnoreCase(name) && (x.type() == type || type == DnsType.ANY)).toList();
+                .filter(x -> DnsName.same(x.name(), name) && (x.type() == type || type == DnsType.ANY)).toList();
         if (!direct.isEmpty() || answer.rcode() != 0) {
-            h.put("outcome", answer.rcode() != 0 ? answer.rcodeName() : "answer");
+            decided(answer.rcode() != 0 ? TraceHop.Step.NEGATIVE : TraceHop.Step.ANSWER, null);
             finish(now, answer);
             return;
         }
         DnsMessage.Record cname = cnameOf(answer, name);
         if (cname != null) {
             if (++cnames > MAX_CNAMES) {
-                fail(now, "more than " + MAX_CNAMES + " CNAMEs in a chain", synack.event.Verdict.NEGATIVE);
+                fail(now, TraceFailure.CNAME_LIMIT, "more than " + MAX_CNAMES + " CNAMEs in a chain");
                 return;
             }
-            chain.add(name + " → " + cname.rdataText());
-            h.put("outcome", "CNAME " + cname.rdataText());
-            out.emit(new Event.Note(now, Event.Note.Kind.INFO, name + " is an alias (CNAME) of " + cname.rdataText()
+            chain.add(name + " → " + cname.target());
+            decided(TraceHop.Step.CNAME, cname.target());
+            out.emit(new Event.Note(now, Event.Note.Kind.INFO, name + " is an alias (CNAME) of " + cname.target()
                     + ": start again from the root for the target", Map.of()));
-            name = RootHints.absolute(cname.rdataText());
+            name = RootHints.absolute(cname.target());
             zone = ".";
             servers = roots.servers();
             askNext(now);
@@ -218,26 +216,35 @@ public final class DnsTrace implements Exchange {
         }
         List<DnsMessage.Record> ns = answer.authority().stream().filter(x -> x.type() == DnsType.NS).toList();
         if (ns.isEmpty() || answer.aa()) {
-            h.put("outcome", "no data");
+            decided(TraceHop.Step.NO_DATA, null);
             finish(now, answer);
             return;
         }
-        String child = ns.get(0).name().toLowerCase(Locale.ROOT);
-        if (!isBelow(child, zone) || !isBelow(name.toLowerCase(Locale.ROOT), child)) {
-            fail(now, "lame referral from " + server.name() + ": " + child + " is not closer to " + name + " than " + zone, synack.event.Verdict.NEGATIVE);
+        String child = RootHints.absolute(ns.get(0).name());
+        // closer means strictly below the zone we asked about, and still above (or at) the name: a referral to
+        // the same zone would ask the same servers the same question again, a loop only the hop limit would end
+        if (!DnsName.isBelow(child, zone) || !DnsName.isAtOrBelow(name, child)) {
+            fail(now, TraceFailure.LAME_REFERRAL, "lame referral from " + server.name() + ": " + child + " is not closer to " + name
+                    + " than " + zone);
             return;
         }
         List<RootHints.Server> next = new ArrayList<>();
         for (DnsMessage.Record n : ns) {
-            String target = RootHints.absolute(n.rdataText());
-            answer.additional().stream().filter(a -> a.type() == DnsType.A && RootHints.absolute(a.name()).equals(target))
-                    .findFirst().ifPresent(a -> next.add(new RootHints.Server(target, Ip4.parse(a.rdataText()))));
+            if (!DnsName.same(n.name(), child)) {
+                continue; // NS records of another zone are no part of this referral
+            }
+            String target = RootHints.absolute(n.target());
+            // glue counts only inside the zone of the server that gave it (its bailiwick): the server for test. may
+            // not say where ns.example. is, or anyone could send us to an address of their choosing (RFC 5452 6)
+            answer.additional().stream().filter(a -> a.type() == DnsType.A && DnsName.same(a.name(), target)
+                    && DnsName.isAtOrBelow(a.name(), zone)).findFirst()
+                    .ifPresent(a -> next.add(new RootHints.Server(target, a.address())));
         }
         if (next.isEmpty()) {
-            findServerAddress(now, child, RootHints.absolute(ns.get(0).rdataText()));
+            findServerAddress(now, child, RootHints.absolute(ns.get(0).target()));
             return;
         }
-        h.put("outcome", "referral to " + child);
+        decided(TraceHop.Step.REFERRAL, child);
         out.emit(new Event.Note(now, Event.Note.Kind.INFO, "referral: " + child + " is delegated to " + next.get(0).name() + " ("
                 + Ip4.toString(next.get(0).ip()) + ")" + (next.size() > 1 ? " and " + (next.size() - 1) + " more" : "")
                 + " — the glue in ADDITIONAL gives the address", Map.of()));
@@ -246,11 +253,17 @@ public final class DnsTrace implements Exchange {
         askNext(now);
     }
 
+    /** What the last hop came to. */
+    private void decided(TraceHop.Step step, String target) {
+        int last = hopLog.size() - 1;
+        hopLog.set(last, hopLog.get(last).ended(step, target));
+    }
+
     /** A referral without glue: trace the server's own name from the root, then go on with the zone. */
     private void findServerAddress(long now, String child, String serverName) {
         if (depth >= MAX_DEPTH) {
-            fail(now, "referral to " + child + " names " + serverName + " without its address, and finding it needs more than "
-                    + MAX_DEPTH + " traces inside each other", synack.event.Verdict.NEGATIVE);
+            fail(now, TraceFailure.GLUELESS_TOO_DEEP, "referral to " + child + " names " + serverName
+                    + " without its address, and finding it needs more than " + MAX_DEPTH + " traces inside each other");
             return;
         }
         out.emit(new Event.Note(now, Event.Note.Kind.INFO, "referral: " + child + " is delegated to " + serverName + ", with no address for it"
@@ -273,42 +286,36 @@ public final class DnsTrace implements Exchange {
         DnsMessage.Record address = a == null ? null
                 : a.answers().stream().filter(x -> x.type() == DnsType.A).reduce((first, second) -> second).orElse(null);
         if (address == null) {
-            fail(now, "could not find the address of " + inner.originalName + ", the server for " + child, synack.event.Verdict.NEGATIVE);
+            // the inner trace's reason is the reason (a glueless loop, a lame server…); the verdict stays this one's
+            fail(now, inner.failure != null ? inner.failure : TraceFailure.NO_SERVER_ADDRESS, "could not find the address of "
+                    + inner.originalName + ", the server for " + child, TraceFailure.NO_SERVER_ADDRESS.verdict());
             return;
         }
-        out.emit(new Event.Note(now, Event.Note.Kind.INFO, inner.originalName + " is " + address.rdataText() + ": back to " + child + " and "
-                + name, Map.of()));
+        out.emit(new Event.Note(now, Event.Note.Kind.INFO, inner.originalName + " is " + Ip4.toString(address.address()) + ": back to "
+                + child + " and " + name, Map.of()));
         zone = child;
-        servers = List.of(new RootHints.Server(inner.originalName, Ip4.parse(address.rdataText())));
+        servers = List.of(new RootHints.Server(inner.originalName, address.address()));
         askNext(now);
     }
 
     private static DnsMessage.Record cnameOf(DnsMessage answer, String owner) {
-        return answer.answers().stream().filter(x -> x.name().equalsIgnoreCase(owner) && x.type() == DnsType.CNAME)
+        return answer.answers().stream().filter(x -> DnsName.same(x.name(), owner) && x.type() == DnsType.CNAME)
                 .findFirst().orElse(null);
-    }
-
-    static boolean isBelow(String name, String zone) {
-        String n = RootHints.absolute(name);
-        String z = RootHints.absolute(zone);
-        return z.equals(".") || n.equals(z) || n.endsWith("." + z);
     }
 
     private void finish(long now, DnsMessage answer) {
         done = true;
         finalAnswer = answer;
         List<String> unmet = DnsExpectation.unmet(settings.expectations(), answer);
-        synack.event.Verdict exit = DnsExpectation.verdict(settings.expectations(), answer, unmet);
-        List<String> lines = new ArrayList<>();
-        answer.answers().forEach(r -> lines.add(r.rdataText()));
+        Verdict exit = DnsExpectation.verdict(settings.expectations(), answer, unmet);
         Map<String, Object> f = new LinkedHashMap<>();
-        f.put("ok", exit == synack.event.Verdict.OK);
+        f.put("ok", exit == Verdict.OK);
         f.put("name", originalName);
         f.put("type", DnsType.name(type));
         f.put("rcode", answer.rcodeName());
-        f.put("answers", DnsLookup.records(answer.answers()));
+        f.put("answers", RecordFields.of(answer.answers()));
         f.put("cnames", chain);
-        f.put("hops", hopLog);
+        f.put("hops", hops());
         f.put("server_address_hops", serverHops);
         f.put("elapsed_ms", Durations.msValue(now - startedAt));
         if (!settings.expectations().isEmpty()) {
@@ -318,16 +325,25 @@ public final class DnsTrace implements Exchange {
                 + (hops == 1 ? "" : "s") + " from the root" + (chain.isEmpty() ? "" : " and " + chain.size() + " CNAME")
                 + (serverHops == 0 ? "" : " (and " + serverHops + " more to find a name server's address)")
                 + ", in " + Durations.human(now - startedAt) + (unmet.isEmpty() ? "" : "; expectation not met: " + String.join(", ", unmet));
-        out.emit(new Event.Result(now, exit, lines, summary, f));
+        out.emit(new Event.Result(now, exit, AnswerText.data(answer.answers()), summary, f));
     }
 
-    private void fail(long now, String why, synack.event.Verdict exit) {
+    private List<Map<String, Object>> hops() {
+        return hopLog.stream().map(TraceHop::fields).toList();
+    }
+
+    private void fail(long now, TraceFailure why, String words) {
+        fail(now, why, words, why.verdict());
+    }
+
+    private void fail(long now, TraceFailure why, String words, Verdict verdict) {
         done = true;
+        failure = why;
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("ok", false);
-        f.put("error", why);
-        f.put("hops", hopLog);
-        out.emit(new Event.Result(now, exit, List.of(), why, f));
+        f.put("error", words);
+        f.put("hops", hops());
+        out.emit(new Event.Result(now, verdict, List.of(), words, f));
     }
 
     @Override
@@ -337,7 +353,7 @@ public final class DnsTrace implements Exchange {
                 current.abort(now, phase);
             }
             done = true;
-            out.emit(new Event.Result(now, synack.event.Verdict.INTERRUPTED, List.of(), "interrupted", Map.of("ok", false)));
+            out.emit(new Event.Result(now, Verdict.INTERRUPTED, List.of(), "interrupted", Map.of("ok", false)));
         }
     }
 
@@ -349,5 +365,25 @@ public final class DnsTrace implements Exchange {
     @Override
     public boolean isDone() {
         return done;
+    }
+
+    /** The authoritative answer the trace ended with (whatever its rcode), or null. */
+    public DnsMessage answer() {
+        return finalAnswer;
+    }
+
+    /** Why the trace ended without an answer, or null. */
+    public TraceFailure failure() {
+        return failure;
+    }
+
+    /** The questions asked, in order: the trace's own hops (not those of the traces that found servers' addresses). */
+    public List<TraceHop> hopsTaken() {
+        return List.copyOf(hopLog);
+    }
+
+    /** The CNAME links followed, "alias → target". */
+    public List<String> cnameChain() {
+        return List.copyOf(chain);
     }
 }
