@@ -10,16 +10,12 @@ import synack.event.Verdict;
 import synack.exchange.tcp.TcpConnection;
 import synack.exchange.tcp.TcpConversation;
 import synack.exchange.tcp.TcpWarmup;
-import synack.link.PcapLink;
 import synack.net.Route;
 import synack.wire.Ip4;
-import synack.wire.MacAddress;
 
 /**
  * The flow of a TCP conversation with one peer (our port, the peer's segments to it, the next
- * hop, the RST guard) on the {@link LiveRun}, and the TCP settings the commands share. The
- * static session helpers below the line are the older way, kept for http-get until it moves
- * onto the runner: they open on the kernel with no session memory.
+ * hop, the RST guard) on the {@link LiveRun}, and the TCP settings the commands share.
  */
 public final class TcpRun {
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -106,61 +102,5 @@ public final class TcpRun {
     public static String header(String command, Route route, int sourcePort, int peerIp, int peerPort) {
         return command + " " + Ip4.toString(route.source()) + ":" + sourcePort + " → " + Ip4.toString(peerIp) + ":" + peerPort
                 + " " + route.describe();
-    }
-
-    // ---- the older static helpers, for http-get and NameLookup until they move onto LiveRun ----
-
-    private static LiveRun kernelRun(LiveOptions live) {
-        return new LiveRun(live, RunContext.ONE_LINER, System.out, System.err);
-    }
-
-    public static LiveSession open(LiveOptions live, Renderer renderer, Route route, int peerIp, boolean ownsSource, String extraFilter) {
-        return open(live, renderer, route, ownsSource, extraFilter, PcapLink.Capture.WHOLE);
-    }
-
-    /**
-     * A conversation's session along {@code route}: the runner's filter and set-up, with nothing of
-     * a next hop yet. {@code ownsSource} is the runner's own reckoning ({@link #ownsSource}).
-     */
-    public static LiveSession open(LiveOptions live, Renderer renderer, Route route, boolean ownsSource, String extraFilter,
-                                   PcapLink.Capture capture) {
-        return kernelRun(live).open(LiveFlow.along(route).capture(end -> extraFilter).size(capture), renderer).session();
-    }
-
-    /** Routes to the peer as the kernel would; -S with an address no interface holds means we answer ARP for it ourselves. */
-    public static Route route(LiveOptions live, int peerIp) {
-        return kernelRun(live).route(peerIp);
-    }
-
-    /** What a conversation with one peer cannot use: a broadcast or multicast route, or a foreign -S over lo. */
-    public static Route checked(LiveOptions live, Route route) {
-        return kernelRun(live).checked(route);
-    }
-
-    /** -S with an address this host does not hold: the kernel will not answer for it, so we do (ARP, and no RST rule). */
-    public static boolean ownsSource(LiveOptions live, Route route) {
-        return kernelRun(live).ownsSource();
-    }
-
-    /** The line told instead of the ARP phase when the next hop's MAC needs no asking (lo's zero MACs). */
-    public static String noArpNote(Route route) {
-        return NextHops.noArpNote(route);
-    }
-
-    /** Tells {@link #noArpNote} as a phase of its own and returns the MAC the frames carry. */
-    public static MacAddress tellNoArp(LiveSession session, Route route) {
-        return NextHops.tellNoArp(session, route);
-    }
-
-    /** ARPs the next hop as the first phase; null (and a result) when it does not answer. No session memory: see LiveRun. */
-    public static MacAddress resolveNextHop(LiveSession session, Route route, Renderer renderer) {
-        return NextHops.one(session, route, renderer, SessionMemory.NONE);
-    }
-
-    /** Keeps the kernel from resetting our hand-made connection, unless it does not know our address at all. */
-    public static void guardAgainstKernelRst(LiveSession session, boolean ownsSource, int sourcePort) {
-        if (!ownsSource) {
-            session.onClose(LiveHost.KERNEL.keepKernelRstsOff(sourcePort));
-        }
     }
 }

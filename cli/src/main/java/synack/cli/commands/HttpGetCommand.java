@@ -18,12 +18,17 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
 import synack.cli.DurationConverter;
 import synack.cli.ExitCodes;
 import synack.cli.Interrupts;
 import synack.cli.LiveOptions;
+import synack.cli.LivePath;
+import synack.cli.LiveFlow;
+import synack.cli.LiveRun;
 import synack.cli.LiveSession;
-import synack.cli.NameLookup;
+import synack.cli.SessionMemory;
 import synack.cli.TcpOptions;
 import synack.cli.TcpRun;
 import synack.cli.TcpTarget;
@@ -42,9 +47,7 @@ import synack.link.PcapLink;
 import synack.net.EnvironmentException;
 import synack.net.ResolvConf;
 import synack.net.Route;
-import synack.net.Routing;
 import synack.oui.OuiRegistry;
-import synack.time.Clock;
 import synack.wire.Ip4;
 import synack.wire.MacAddress;
 
@@ -92,6 +95,9 @@ public final class HttpGetCommand implements Callable<Integer> {
     @Option(names = "--expect-body", paramLabel = "REGEX", description = "Exit 1 unless the (last) body matches REGEX (searched in its first 16 MB).")
     String expectBody;
 
+    @Spec
+    CommandSpec spec;
+
     @Mixin
     TcpOptions tcp;
 
@@ -132,11 +138,12 @@ public final class HttpGetCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UsageProblem(e.getMessage());
         }
+        LiveRun run = LiveRun.of(spec, live);
         boolean bodyToStdout = output == null && !live.json && (live.quiet || System.console() == null);
-        PrintStream narration = bodyToStdout ? System.err : System.out;
-        long start = Clock.SYSTEM.nowMicros();
-        Renderer renderer = live.json ? new JsonRenderer(System.out, "http-get", start)
-                : live.quiet ? new QuietRenderer(new PrintStream(OutputStream.nullOutputStream()), System.err, true)
+        PrintStream narration = bodyToStdout ? run.err() : run.out();
+        long start = run.now();
+        Renderer renderer = live.json ? new JsonRenderer(run.out(), "http-get", start)
+                : live.quiet ? new QuietRenderer(new PrintStream(OutputStream.nullOutputStream()), run.err(), true)
                 : new TextRenderer(narration, new Style(Style.wanted(live.noColor) && !bodyToStdout), live.verbose.length, live.explain,
                         tcp.relative);
         OutputStream body = null;
@@ -148,9 +155,10 @@ public final class HttpGetCommand implements Callable<Integer> {
                     throw new UsageProblem("cannot write " + output + ": " + e.getMessage());
                 }
             } else if (bodyToStdout) {
+                // the body is bytes, and picocli's out is a Writer of characters: the body takes fd 1 itself
                 body = new BufferedOutputStream(new FileOutputStream(java.io.FileDescriptor.out), 1 << 16);
             }
-            return run(parsed, expectations, renderer, body);
+            return journey(run, parsed, expectations, renderer, body);
         } finally {
             if (body != null) {
                 body.flush();
@@ -199,34 +207,38 @@ public final class HttpGetCommand implements Callable<Integer> {
      * when the first URL is an address. Null when there is none and no URL given has a name.
      */
     static Integer nameServer(List<HttpUrl> urls, Path resolvConf) {
-        Integer server = ResolvConf.firstNameserver(resolvConf).orElse(null);
+        return nameServer(urls, ResolvConf.firstNameserver(resolvConf), resolvConf.toString());
+    }
+
+    static Integer nameServer(List<HttpUrl> urls, java.util.Optional<Integer> configured, String where) {
+        Integer server = configured.orElse(null);
         if (server == null) {
             for (HttpUrl u : urls) {
                 if (!Ip4.isAddress(u.host())) {
-                    throw new EnvironmentException("no IPv4 nameserver in " + resolvConf + " to resolve " + u.host());
+                    throw new EnvironmentException("no IPv4 nameserver in " + where + " to resolve " + u.host());
                 }
             }
         }
         return server;
     }
 
-    private int run(List<HttpUrl> targets, HttpExpectations expectations, Renderer renderer, OutputStream body) {
-        Routing routing = Routing.fromKernel();
-        Integer dnsServer = nameServer(targets, Path.of("/etc/resolv.conf"));
+    private int journey(LiveRun run, List<HttpUrl> targets, HttpExpectations expectations, Renderer renderer, OutputStream body) {
+        SessionMemory memory = run.memory();
+        Integer dnsServer = nameServer(targets, run.host().nameserver(), "/etc/resolv.conf");
         Map<String, Integer> known = new HashMap<>();
         long nameLookup = 0;
         List<String> names = targets.stream().map(HttpUrl::host)
-                .filter(h -> !Ip4.isAddress(h) && synack.cli.shell.SessionCaches.address(h) == null).distinct().toList();
-        if (dnsServer != null && !names.isEmpty() && live.interfaceName == null && TcpRun.route(live, dnsServer).loopback()) {
+                .filter(h -> !Ip4.isAddress(h) && memory.address(h) == null).distinct().toList();
+        if (dnsServer != null && !names.isEmpty() && live.interfaceName == null && run.route(dnsServer).loopback()) {
             // the name server is this host's own (127.0.0.53, a local dnsmasq): ask it through lo, in a
             // capture of its own, for each name the URLs give, then capture where the web servers are
             for (String name : names) {
-                long t0 = Clock.SYSTEM.nowMicros();
-                Integer ip = NameLookup.address(live, renderer, name);
+                long t0 = run.now();
+                Integer ip = run.address(renderer, name);
                 if (ip == null) { // told (exit 1 or 4), or Ctrl-C
-                    return renderer.exitCode() < 0 ? ExitCodes.INTERRUPTED : renderer.exitCode();
+                    return LiveRun.exitCode(renderer);
                 }
-                nameLookup += Clock.SYSTEM.nowMicros() - t0;
+                nameLookup += run.now() - t0;
                 known.put(name, ip);
             }
         }
@@ -234,22 +246,24 @@ public final class HttpGetCommand implements Callable<Integer> {
         HttpUrl first = targets.get(0);
         Integer firstIp = Ip4.isAddress(first.host()) ? Integer.valueOf(Ip4.parse(first.host())) : known.get(first.host());
         if (firstIp == null) {
-            firstIp = synack.cli.shell.SessionCaches.address(first.host());
+            firstIp = memory.address(first.host());
         }
-        Route route = TcpRun.route(live, firstIp != null ? firstIp : dnsServer);
-        boolean owns = TcpRun.ownsSource(live, route);
+        Route route = run.route(firstIp != null ? firstIp : dnsServer);
+        boolean owns = run.ownsSource();
         Ports ports = ports();
-        Route sessionRoute = route;
-        try (LiveSession session = TcpRun.open(live, renderer, route, owns, captureFilter(ports), PcapLink.Capture.BULK)) {
-            session.header("http-get " + String.join(" ", urls) + " from " + Ip4.toString(route.source()) + " on " + route.via().name()
-                    + " (" + route.via().mac() + ")" + (route.mtu() != 1500 ? ", mtu " + route.mtu() : ""),
-                    Map.of("interface", route.via().name()));
+        // the journey asks its next hops itself (the name server's, then each web server's)
+        LiveFlow flow = LiveFlow.along(route).tcpSourcePort(ports.http()).capture(end -> captureFilter(ports)).size(PcapLink.Capture.BULK)
+                .header(end -> "http-get " + String.join(" ", urls) + " from " + Ip4.toString(route.source()) + " on " + route.via().name()
+                        + " (" + route.via().mac() + ")" + (route.mtu() != 1500 ? ", mtu " + route.mtu() : ""),
+                        end -> Map.of("interface", route.via().name()));
+        try (LivePath path = run.open(flow, renderer)) {
+            LiveSession session = path.session();
             HttpJourney.Settings settings = new HttpJourney.Settings(targets, new HttpJourney.Requests(head, compressed, headers),
                     follow, maxRedirects, expectations, dnsServer, ports.journey(), owns,
                     (local, remote, mss) -> TcpRun.config(tcp, local, remote, mss).withReceiveWindow(receiveWindow(mss)),
                     (local, remote, mss) -> TcpRun.dnsTcpConfig(local, remote, mss),
                     maxTimeMicros == null ? 0 : maxTimeMicros, known, nameLookup);
-            HttpJourney journey = new HttpJourney(settings, environment(session, routing, sessionRoute, owns), body, RANDOM);
+            HttpJourney journey = new HttpJourney(settings, environment(run, session, route, owns), body, RANDOM);
             // --max-time is the journey's own deadline: the session stops it only for Ctrl-C
             Event.Result r = session.capture(journey);
             if (r != null) {
@@ -262,33 +276,35 @@ public final class HttpGetCommand implements Callable<Integer> {
         }
     }
 
-    /** The host as the journey sees it: the kernel's routes (on this capture's interface), the shell's caches, the session's guards. */
-    private HttpJourney.Environment environment(LiveSession session, Routing routing, Route sessionRoute, boolean owns) {
+    /** The host as the journey sees it: the kernel's routes (on this capture's interface), the run's memory, the session's guards. */
+    private static HttpJourney.Environment environment(LiveRun run, LiveSession session, Route sessionRoute, boolean owns) {
         OuiRegistry oui = new OuiRegistry(OuiRegistry.DEFAULT_FILE);
+        SessionMemory memory = run.memory();
+        java.util.Set<Integer> guarded = new java.util.HashSet<>();
         return new HttpJourney.Environment() {
             @Override
             public Route route(int destination) {
-                return sameInterface(sessionRoute, TcpRun.checked(live, routing.resolve(destination, live.interfaceName, live.source)));
+                return sameInterface(sessionRoute, run.route(destination));
             }
 
             @Override
             public Integer cachedAddress(String name) {
-                return synack.cli.shell.SessionCaches.address(name);
+                return memory.address(name);
             }
 
             @Override
             public void learnedAddress(String name, int ip, long ttlSeconds) {
-                synack.cli.shell.SessionCaches.learned(name, ip, ttlSeconds);
+                memory.learnedAddress(name, ip, ttlSeconds);
             }
 
             @Override
             public MacAddress cachedNeighbour(int ip) {
-                return synack.cli.shell.SessionCaches.neighbour(ip);
+                return memory.neighbour(ip);
             }
 
             @Override
             public void learnedNeighbour(int ip, MacAddress mac) {
-                synack.cli.shell.SessionCaches.learned(ip, mac);
+                memory.learnedNeighbour(ip, mac);
             }
 
             @Override
@@ -303,7 +319,10 @@ public final class HttpGetCommand implements Callable<Integer> {
 
             @Override
             public void beforeTcp(int port) {
-                TcpRun.guardAgainstKernelRst(session, owns, port);
+                // the kernel knows no connection of ours: keep its RSTs off the port (not for an -S it does not hold)
+                if (!owns && guarded.add(port)) {
+                    session.onClose(run.host().keepKernelRstsOff(port));
+                }
             }
         };
     }
