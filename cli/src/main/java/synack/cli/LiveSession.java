@@ -133,7 +133,7 @@ public final class LiveSession implements AutoCloseable {
             if (e instanceof Event.Result r) {
                 result[0] = r;
                 String text = name + ": " + String.join("; ", r.lines()) + (r.summary() != null ? " " + r.summary() : "");
-                renderer.accept(new Event.Note(r.timeMicros(), Event.Note.Kind.PHASE, text, Map.of("phase", name, "exit", ExitCodes.of(r.verdict()))));
+                renderer.accept(new Event.Note(r.timeMicros(), Event.Note.Kind.PHASE, text, Map.of("phase", name, "exit", r.verdict())));
             } else {
                 renderer.accept(e);
             }

@@ -27,21 +27,9 @@ import synack.wire.MacAddress;
 final class NextHops {
     private NextHops() {}
 
-    /** The line told instead of the ARP phase when the next hop's MAC needs no asking (lo's zero MACs). */
-    static String noArpNote(Route route) {
-        if (route.loopback()) {
-            boolean own = route.local() && (route.destination() >>> 24) != 127;
-            return "loopback: " + (own ? Ip4.toString(route.destination()) + " is this host's own address, so the kernel routes it through lo;"
-                    + " frames go through lo" : "frames go through " + route.via().name()) + " with zero MACs, no ARP"
-                    + " (lo takes them in with accept_local and route_localnet on, until the end of this run)";
-        }
-        return route.type().name().toLowerCase(Locale.ROOT) + ": frames go to " + route.nextHopMac() + ", no ARP";
-    }
-
-    /** Tells {@link #noArpNote} as a phase of its own and returns the MAC the frames carry. */
+    /** Tells the phase that needs no ARP (NoArpNeeded) and returns the MAC the frames carry. */
     static MacAddress tellNoArp(LiveSession session, Route route) {
-        session.tell(new Event.Note(session.now(), Event.Note.Kind.PHASE, noArpNote(route),
-                Map.of("phase", route.loopback() ? "loopback" : route.type().name().toLowerCase(Locale.ROOT), "exit", 0)));
+        session.tell(synack.exchange.arp.NoArpNeeded.note(session.now(), route));
         return route.nextHopMac();
     }
 

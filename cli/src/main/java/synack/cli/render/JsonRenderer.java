@@ -3,7 +3,9 @@ package synack.cli.render;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import synack.cli.ExitCodes;
 import synack.event.Event;
+import synack.event.Verdict;
 import synack.wire.Dissector;
 import synack.wire.Layer;
 
@@ -55,7 +57,7 @@ public final class JsonRenderer extends Renderer {
                 o.put("command", command);
                 o.put("kind", n.kind().name().toLowerCase(java.util.Locale.ROOT));
                 o.put("text", n.text());
-                o.putAll(n.fields());
+                n.fields().forEach((k, v) -> o.put(k, v instanceof Verdict verdict ? ExitCodes.of(verdict) : v)); // a phase's verdict: its exit code
         } else if (event instanceof Event.Result r) {
                 o.put("event", "result");
                 o.put("command", command);

@@ -293,9 +293,7 @@ public final class HttpJourney implements Exchange {
             return hop;
         }
         if (!route.needsArp()) {
-            out.emit(new Event.Note(now, Event.Note.Kind.PHASE, noArpNote(route),
-                    // "exit": 0 as every phase note has carried it: the JSON lines' readers expect the key
-                    Map.of("phase", route.loopback() ? "loopback" : route.type().name().toLowerCase(Locale.ROOT), "exit", 0)));
+            out.emit(synack.exchange.arp.NoArpNeeded.note(now, route));
             neighbours.put(route.nextHop(), route.nextHopMac());
             return route.nextHopMac();
         }
@@ -311,17 +309,6 @@ public final class HttpJourney implements Exchange {
         begin(arpStep, new ArpResolve(route.via().mac(), route.source(), List.of(route.nextHop()),
                 new ArpResolve.Settings(3, 1_000_000, 1_000_000, 0), env::vendorOf, false), now);
         return null;
-    }
-
-    /** The line told instead of an ARP phase when the next hop's MAC needs no asking (lo's zero MACs). */
-    static String noArpNote(Route route) {
-        if (route.loopback()) {
-            boolean own = route.local() && (route.destination() >>> 24) != 127;
-            return "loopback: " + (own ? Ip4.toString(route.destination()) + " is this host's own address, so the kernel routes it through lo;"
-                    + " frames go through lo" : "frames go through " + route.via().name()) + " with zero MACs, no ARP"
-                    + " (lo takes them in with accept_local and route_localnet on, until the end of this run)";
-        }
-        return route.type().name().toLowerCase(Locale.ROOT) + ": frames go to " + route.nextHopMac() + ", no ARP";
     }
 
     private void hopAnswered(ArpResolve arp, long now) {
