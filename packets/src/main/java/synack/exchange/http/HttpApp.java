@@ -150,6 +150,8 @@ public final class HttpApp implements TcpApp {
             decoder.feed(data, offset, length);
         } catch (ContentDecoder.DecodeException e) {
             bodyError = "cannot decode " + decoder.name() + " content: " + e.getMessage();
+        }
+        if (bodyError != null) {
             releaseDecoder();
         }
     }
@@ -167,12 +169,13 @@ public final class HttpApp implements TcpApp {
         if (preview.size() < PREVIEW) {
             preview.write(data, offset, Math.min(length, PREVIEW - preview.size()));
         }
-        if (bodyOut != null) {
+        if (bodyOut != null && bodyError == null) {
             try {
                 bodyOut.write(data, offset, length);
             } catch (IOException e) {
+                // only noted: this may run inside the decoder's own callback, which must not lose its inflater
+                // under its feet; body() releases the decoder once feed() has returned
                 bodyError = "cannot write the body: " + e.getMessage();
-                releaseDecoder();
             }
         }
     }
