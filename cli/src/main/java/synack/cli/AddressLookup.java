@@ -7,6 +7,7 @@ import java.util.Map;
 import synack.cli.render.Renderer;
 import synack.event.Event;
 import synack.event.Verdict;
+import synack.exchange.dns.AddressAnswer;
 import synack.exchange.dns.DnsLookup;
 import synack.net.EnvironmentException;
 import synack.wire.DnsMessage;
@@ -29,6 +30,12 @@ final class AddressLookup {
      * negative answer, or no answer) — or when interrupted (no result: the caller's 130).
      */
     static Integer address(LiveRun run, Renderer renderer, String name) {
+        DnsMessage query;
+        try {
+            query = DnsMessage.query(RANDOM.nextInt(65536), name, DnsType.A, true, 1232);
+        } catch (IllegalArgumentException e) { // the user's name cannot be a DNS name (a label over 63 octets)
+            throw new UsageProblem("not a host name: " + name + " (" + e.getMessage() + ")");
+        }
         Integer cached = run.memory().address(name);
         if (cached != null) {
             return cached;
@@ -46,7 +53,6 @@ final class AddressLookup {
                 return null; // the next hop did not answer ARP (told), or Ctrl-C
             }
             LocalEnd end = path.end();
-            DnsMessage query = DnsMessage.query(RANDOM.nextInt(65536), name, DnsType.A, true, 1232);
             DnsLookup lookup = new DnsLookup(new DnsLookup.Path(end.route().via().mac(), path.nextHop(), end.route().source(), server, 53),
                     query, new DnsLookup.Settings(2, 2_000_000, false, end.udpPort(),
                             TcpRun.dnsTcpConfig(end.tcpPort(), 53, end.route().mss()), List.of(), path::guardTcpPort),
@@ -60,16 +66,11 @@ final class AddressLookup {
             if (answer == null) {
                 failure = r != null && r.summary() != null ? r.summary() : "no answer from the name server";
             } else {
-                String asked = answer.questions().get(0).name();
-                for (DnsMessage.Record rec : answer.answers()) {
-                    if (rec.type() == DnsType.A) {
-                        int ip = Ip4.parse(rec.rdataText());
-                        run.memory().learnedAddress(name, ip, rec.ttl());
-                        path.session().tell(new Event.Note(r != null ? r.timeMicros() : path.session().now(), Event.Note.Kind.INFO,
-                                name + " is " + rec.rdataText() + (rec.name().equalsIgnoreCase(asked) ? "" : " (via CNAME " + rec.name() + ")"),
-                                Map.of()));
-                        return ip;
-                    }
+                AddressAnswer a = AddressAnswer.of(name, answer);
+                if (a != null) {
+                    run.memory().learnedAddress(name, a.address(), a.ttlSeconds());
+                    path.session().tell(a.note(r != null ? r.timeMicros() : path.session().now()));
+                    return a.address();
                 }
                 failure = answer.rcodeName() + ", no A record";
             }
@@ -77,7 +78,9 @@ final class AddressLookup {
             Map<String, Object> f = new LinkedHashMap<>();
             f.put("ok", false);
             f.put("error", "could not resolve " + name + ": " + failure);
-            renderer.accept(new Event.Result(path.session().now(), answer != null ? Verdict.NEGATIVE : Verdict.NO_ANSWER,
+            // a lookup that ended with its own verdict keeps it (ICMP refused, a garbled answer: 1)
+            Verdict verdict = answer != null ? Verdict.NEGATIVE : r != null ? r.verdict() : Verdict.NO_ANSWER;
+            renderer.accept(new Event.Result(path.session().now(), verdict,
                     List.of("could not resolve " + name + ": " + failure), null, f));
             return null;
         }

@@ -22,14 +22,4 @@ public final class ExitCodes {
             case INTERRUPTED -> INTERRUPTED;
         };
     }
-
-    /** The verdict an exit code stands for (a command composing a result of its own). */
-    public static synack.event.Verdict verdict(int exit) {
-        return switch (exit) {
-            case OK -> synack.event.Verdict.OK;
-            case NO_ANSWER -> synack.event.Verdict.NO_ANSWER;
-            case INTERRUPTED -> synack.event.Verdict.INTERRUPTED;
-            default -> synack.event.Verdict.NEGATIVE;
-        };
-    }
 }

@@ -161,19 +161,8 @@ public final class LiveSession implements AutoCloseable {
         return result[0];
     }
 
-    private long deadlineMicros = Long.MAX_VALUE;
-
-    /** After this wall-clock time every exchange is stopped (--max-time). */
-    public void deadline(long micros) {
-        deadlineMicros = micros;
-    }
-
-    public boolean pastDeadline() {
-        return clock.nowMicros() >= deadlineMicros;
-    }
-
     private boolean shouldStop() {
-        return Interrupts.requested() || pastDeadline();
+        return Interrupts.requested();
     }
 
     public void tell(Event event) {

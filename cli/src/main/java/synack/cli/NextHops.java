@@ -123,7 +123,8 @@ final class NextHops {
                 Map<String, Object> f = new LinkedHashMap<>();
                 f.put("ok", false);
                 f.put("error", "no target or next hop answered ARP");
-                renderer.accept(new Event.Result(session.now(), Verdict.NO_ANSWER,
+                // OUTPUT.md: no ARP reply is a negative answer (1), for one next hop or all of a sweep's
+                renderer.accept(new Event.Result(session.now(), Verdict.NEGATIVE,
                         List.of("no target or next hop answered ARP: nothing can be sent"), null, f));
                 return null;
             }

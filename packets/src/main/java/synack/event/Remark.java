@@ -48,17 +48,6 @@ public record Remark(List<Part> parts) {
         return text(false);
     }
 
-    /** This remark, then "; " and the other one (either may be empty). */
-    public Remark and(Remark other) {
-        if (other.isEmpty()) {
-            return this;
-        }
-        if (isEmpty()) {
-            return other;
-        }
-        return builder().add(this).words("; ").add(other).build();
-    }
-
     public static Builder builder() {
         return new Builder();
     }

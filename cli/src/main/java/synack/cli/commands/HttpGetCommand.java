@@ -132,6 +132,13 @@ public final class HttpGetCommand implements Callable<Integer> {
             if (!Ip4.isAddress(u.host()) && !u.host().matches("[a-z0-9_.-]+")) {
                 throw new UsageProblem("not a host name: " + u.host());
             }
+            if (!Ip4.isAddress(u.host())) {
+                try {
+                    synack.wire.DnsMessage.query(0, u.host(), synack.wire.DnsType.A, true, 1232); // the encoder's own checks
+                } catch (IllegalArgumentException e) {
+                    throw new UsageProblem("not a host name: " + u.host() + " (" + e.getMessage() + ")");
+                }
+            }
         }
         try {
             HttpRequest.get(parsed.get(0), head, compressed, true, headers);

@@ -139,7 +139,9 @@ class EventSchemaTest {
         EventSchema.assertEveryLineValid(resolve);
         assertTrue(resolve.contains("\"exit\":1,\"ok\":false,\"answered\":[{\"ip\":\"198.18.1.1\""), resolve);
         EventSchema.assertEveryLineValid(run("arp-resolve", new ArpResolve(US, US_IP, List.of(GW_IP, NOBODY), twice, vendor, true)));
-        String free = run("arp-resolve", new ArpProbe(US, Ip4.parse("198.18.1.50"), new ArpProbe.Settings(2, () -> 100_000L, 200_000)));
+        // with RFC 5227's random first wait, as the command runs it (its note carries first_wait_ms)
+        String free = run("arp-resolve", new ArpProbe(US, Ip4.parse("198.18.1.50"), new ArpProbe.Settings(2, 412_000, () -> 100_000L, 200_000)));
+        assertTrue(free.contains("\"first_wait_ms\":412"), free);
         EventSchema.assertEveryLineValid(free);
         assertTrue(free.contains("\"state\":\"free\",\"holder\":null"), free);
         String taken = run("arp-resolve", new ArpProbe(US, GW_IP, new ArpProbe.Settings(2, () -> 100_000L, 200_000)));

@@ -115,7 +115,7 @@ public final class HttpJourney implements Exchange {
     }
 
     /** Why the run ended without its answer, when it did. */
-    public enum Failure { NAME_NOT_RESOLVED, NEXT_HOP_SILENT, TOO_MANY_REDIRECTS, BAD_LOCATION, MAX_TIME, INTERRUPTED }
+    public enum Failure { NAME_NOT_RESOLVED, NEXT_HOP_SILENT, UNREACHABLE_HERE, TOO_MANY_REDIRECTS, BAD_LOCATION, MAX_TIME, INTERRUPTED }
 
     /** One TCP connection of the run and what it carried. */
     public record Connection(int peerIp, int peerPort, int localPort, List<HttpRequest> requests, TcpOutcome outcome,
@@ -263,11 +263,28 @@ public final class HttpJourney implements Exchange {
             resolve(url.host(), now);
             return;
         }
-        Route to = env.route(ip);
+        Route to = routeTo(ip, now);
+        if (to == null) {
+            return;
+        }
         MacAddress hop = nextHopOf(to, Step.SERVER_HOP, "ARP: " + (to.onLink() ? Ip4.toString(ip) : "next hop " + Ip4.toString(to.nextHop())),
                 now);
         if (hop != null) {
             connect(url, ip, to, hop, now);
+        }
+    }
+
+    /**
+     * The route to {@code ip}, or null (and the run ended, NEGATIVE) when this run cannot reach it: the
+     * host's routing sends it through another interface than the one this capture is on (a redirect to
+     * a host elsewhere, or to a name whose server is on lo).
+     */
+    private Route routeTo(int ip, long now) {
+        try {
+            return env.route(ip);
+        } catch (synack.net.EnvironmentException e) {
+            fail(now, Failure.UNREACHABLE_HERE, e.getMessage(), Verdict.NEGATIVE);
+            return null;
         }
     }
 
@@ -316,8 +333,9 @@ public final class HttpJourney implements Exchange {
         int hop = arpRoute.nextHop();
         if (r == null || !r.ok()) {
             if (step == Step.NAME_SERVER_HOP) {
-                fail(now, Failure.NAME_NOT_RESOLVED, "could not resolve " + resolving + ": no answer from the name server",
-                        Verdict.NO_ANSWER);
+                // OUTPUT.md: no ARP reply is a negative answer, whichever next hop it was
+                fail(now, Failure.NAME_NOT_RESOLVED, "could not resolve " + resolving + ": the next hop to the name server did not"
+                        + " answer ARP", Verdict.NEGATIVE);
             } else {
                 fail(now, Failure.NEXT_HOP_SILENT, "next hop " + Ip4.toString(hop) + " did not answer ARP", Verdict.NEGATIVE);
             }
@@ -338,7 +356,17 @@ public final class HttpJourney implements Exchange {
             return;
         }
         int server = settings.nameServer();
-        Route toServer = env.route(server);
+        DnsMessage query;
+        try {
+            query = DnsMessage.query(random.nextInt(65536), host, DnsType.A, true, 1232);
+        } catch (IllegalArgumentException e) { // a Location naming a host no DNS name can be (a label over 63 octets)
+            fail(now, Failure.NAME_NOT_RESOLVED, "could not resolve " + host + ": " + e.getMessage(), Verdict.NEGATIVE);
+            return;
+        }
+        Route toServer = routeTo(server, now);
+        if (toServer == null) {
+            return;
+        }
         MacAddress hop = nextHopOf(toServer, Step.NAME_SERVER_HOP, toServer.onLink() ? "ARP: the name server " + Ip4.toString(server)
                 : "ARP: next hop " + Ip4.toString(toServer.nextHop()) + ", to reach the name server", now);
         if (hop == null) {
@@ -347,7 +375,6 @@ public final class HttpJourney implements Exchange {
         section("DNS: " + host + " → ?", now);
         int udp = settings.ports().dnsUdp();
         int tcp = settings.ports().dnsTcp(); // a truncated answer's TCP retry: a port of its own, guarded before its SYN
-        DnsMessage query = DnsMessage.query(random.nextInt(65536), host, DnsType.A, true, 1232);
         env.beforeUdp(toServer.source(), udp);
         lookup = new DnsLookup(new DnsLookup.Path(toServer.via().mac(), hop, toServer.source(), server, 53), query,
                 new DnsLookup.Settings(2, 2_000_000, false, udp, settings.dnsTcp().of(tcp, 53, toServer.mss()), List.of(),
@@ -363,21 +390,18 @@ public final class HttpJourney implements Exchange {
         lookup = null;
         if (answer == null) {
             fail(now, Failure.NAME_NOT_RESOLVED, "could not resolve " + host + ": "
-                    + (r != null && r.summary() != null ? r.summary() : "no answer from the name server"), Verdict.NO_ANSWER);
+                    + (r != null && r.summary() != null ? r.summary() : "no answer from the name server"),
+                    r != null ? r.verdict() : Verdict.NO_ANSWER); // the lookup's own: ICMP refused or a garbled answer is 1
             return;
         }
-        String asked = answer.questions().get(0).name();
-        for (DnsMessage.Record rec : answer.answers()) {
-            if (rec.type() == DnsType.A) {
-                int ip = Ip4.parse(rec.rdataText());
-                env.learnedAddress(host, ip, rec.ttl());
-                out.emit(new Event.Note(r != null ? r.timeMicros() : now, Event.Note.Kind.INFO, host + " is " + rec.rdataText()
-                        + (rec.name().equalsIgnoreCase(asked) ? "" : " (via CNAME " + rec.name() + ")"), Map.of()));
-                addresses.put(host, ip);
-                nameLookupMicros += now - resolveStartedAt;
-                resolving = null;
-                return;
-            }
+        synack.exchange.dns.AddressAnswer a = synack.exchange.dns.AddressAnswer.of(host, answer);
+        if (a != null) {
+            env.learnedAddress(host, a.address(), a.ttlSeconds());
+            out.emit(a.note(r != null ? r.timeMicros() : now));
+            addresses.put(host, a.address());
+            nameLookupMicros += now - resolveStartedAt;
+            resolving = null;
+            return;
         }
         // the name server answered: the name has no address
         fail(now, Failure.NAME_NOT_RESOLVED, "could not resolve " + host + ": " + answer.rcodeName() + ", no A record", Verdict.NEGATIVE);
@@ -395,7 +419,10 @@ public final class HttpJourney implements Exchange {
         }
         section("TCP handshake with " + Ip4.toString(ip) + ":" + url.port(), now);
         int port = settings.ports().http();
-        // every connection of this run uses our one port: ours finished TIME_WAIT before the next one opens
+        // every connection of this run uses our one port. After our active close ours finished TIME_WAIT before the
+        // next opens; after the server's close the server holds TIME_WAIT on this very 4-tuple, and takes our new SYN
+        // because our timestamps are newer (RFC 6191, Linux's tcp_tw_reuse logic on the server's side); a server
+        // without timestamps may answer it with a challenge ACK first, which our SYN retry gets past
         guardOnce(port);
         TcpWarmup.run();
         connectionRequests = requests;
