@@ -32,9 +32,13 @@ import synack.wire.Ip4;
         description = {
             "Ask the segment who has an IPv4 address (ARP who-has) and narrate the is-at reply,",
             "the neighbour entry's states (NONE -> INCOMPLETE -> REACHABLE, or FAILED) and the RTT.",
+            "After the reply it listens to the end of that request's window (--interval, or --timeout after the last):",
+            "a second MAC answering for the address is an address conflict. ARP replies carry no ID: a reply that",
+            "comes after a retry is timed from the latest request and told ambiguous (it may answer an earlier one).",
             "A CIDR block or range sweeps every address and lists the hosts that answer (like arp-scan)."},
         footer = {"", "Exit status: 0 every target answered (a sweep: at least one host answered; --probe: the address is free),",
-            "1 some target did not answer (--probe: the address is in use), 2 usage, 3 environment, 130 interrupted.",
+            "1 some target did not answer, or more than one MAC answered for an address (a conflict; --probe: the address",
+            "is in use), 2 usage, 3 environment, 130 interrupted.",
             "", "Examples:", "  synack arp-resolve 198.18.1.1", "  synack arp-resolve -q 198.18.1.0/24",
             "  synack arp-resolve --probe 198.18.1.9", "  synack arp-resolve --announce -i c0"})
 public final class ArpResolveCommand implements Callable<Integer> {
@@ -103,7 +107,7 @@ public final class ArpResolveCommand implements Callable<Integer> {
         OuiRegistry oui = new OuiRegistry(OuiRegistry.DEFAULT_FILE);
         long gap = sweep ? 1_000_000L / Math.max(1, rate) : 0;
         ArpResolve exchange = new ArpResolve(route.via().mac(), route.source(), addresses,
-                new ArpResolve.Settings(count, intervalMicros, timeoutMicros, gap), oui::vendorOf, sweep);
+                new ArpResolve.Settings(count, intervalMicros, timeoutMicros, gap, true), oui::vendorOf, sweep);
         String what = sweep ? "sweep of " + addresses.size() + " addresses (" + String.join(" ", targets) + ")"
                 + (skipped != null ? ", skipping our own " + skipped : "")
                 : String.join(" ", targets);

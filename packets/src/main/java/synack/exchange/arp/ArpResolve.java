@@ -24,11 +24,20 @@ import synack.wire.MalformedFrameException;
  * With many targets (a sweep) the look-alike requests are marked routine.
  */
 public final class ArpResolve implements Exchange {
-    public record Settings(int count, long intervalMicros, long timeoutMicros, long gapMicros) {
+    /**
+     * {@code listenOut}: once every target answered, listen to the end of the answered request's
+     * window (the interval, or the timeout after the last) for a second holder of the address —
+     * the command's way (arping listens too); a next-hop lookup on the way to something else does not.
+     */
+    public record Settings(int count, long intervalMicros, long timeoutMicros, long gapMicros, boolean listenOut) {
         public Settings {
             if (count < 1) {
                 throw new IllegalArgumentException("count must be at least 1");
             }
+        }
+
+        public Settings(int count, long intervalMicros, long timeoutMicros, long gapMicros) {
+            this(count, intervalMicros, timeoutMicros, gapMicros, false);
         }
     }
 
@@ -37,9 +46,13 @@ public final class ArpResolve implements Exchange {
         final int ip;
         NeighbourState state = NeighbourState.NONE;
         int requests;
+        long firstRequestAt;
         long lastRequestAt;
         MacAddress mac;
         long rttMicros;
+        long rttFromFirstMicros;
+        boolean rttAmbiguous;
+        final List<MacAddress> conflicting = new ArrayList<>();
 
         Entry(int ip) {
             this.ip = ip;
@@ -57,8 +70,27 @@ public final class ArpResolve implements Exchange {
             return mac;
         }
 
+        /** From the latest request sent before the reply (the shortest it can be). */
         public long rttMicros() {
             return rttMicros;
+        }
+
+        /** From the first request: the RTT if the reply answers request 1. */
+        public long rttFromFirstMicros() {
+            return rttFromFirstMicros;
+        }
+
+        /**
+         * True when more than one request had gone out before the reply: ARP replies carry no ID,
+         * so which one it answers cannot be known (RTT somewhere from {@link #rttMicros} to {@link #rttFromFirstMicros}).
+         */
+        public boolean rttAmbiguous() {
+            return rttAmbiguous;
+        }
+
+        /** Other MACs that answered for this address after the first: an address conflict when not empty. */
+        public List<MacAddress> conflicting() {
+            return List.copyOf(conflicting);
         }
     }
 
@@ -76,7 +108,8 @@ public final class ArpResolve implements Exchange {
     private final boolean sweep;
     private final Map<Integer, Entry> entries = new LinkedHashMap<>();
 
-    private enum Phase { SENDING, BETWEEN_ROUNDS, LAST_WAIT }
+    /** LISTENING: every target answered, no more requests; the rest of the reply window is listened out. */
+    private enum Phase { SENDING, BETWEEN_ROUNDS, LAST_WAIT, LISTENING }
 
     private long startedAt;
     private Phase phase = Phase.SENDING;
@@ -148,7 +181,7 @@ public final class ArpResolve implements Exchange {
                 }
             } else if (phase == Phase.BETWEEN_ROUNDS && nextSendAt <= now) {
                 startRound(now, out);
-            } else if (phase == Phase.LAST_WAIT && giveUpAt <= now) {
+            } else if ((phase == Phase.LAST_WAIT || phase == Phase.LISTENING) && giveUpAt <= now) {
                 finish(now, out);
             } else {
                 return;
@@ -161,6 +194,9 @@ public final class ArpResolve implements Exchange {
         byte[] frame = ArpPacket.request(ourMac, ourIp, e.ip).toFrame(ourMac);
         String note = settings.count() > 1 ? "request " + e.requests + " of " + settings.count() : "";
         e.lastRequestAt = out.send(frame, note, sweep);
+        if (e.requests == 1) {
+            e.firstRequestAt = e.lastRequestAt;
+        }
         if (e.state == NeighbourState.NONE) {
             transition(e, NeighbourState.INCOMPLETE, e.lastRequestAt, "who-has sent", WHY_INCOMPLETE, sweep, out);
         }
@@ -188,10 +224,13 @@ public final class ArpResolve implements Exchange {
         }
         long now = frame.timeMicros();
         if (e.state == NeighbourState.REACHABLE) {
-            if (!arp.senderMac().equals(e.mac)) {
-                out.shown(frame, "conflict: already answered by " + e.mac);
-                out.emit(new Event.Note(now, Event.Note.Kind.WARNING, Ip4.toString(e.ip) + " is claimed by two MACs: " + e.mac
-                        + " and " + arp.senderMac() + " (duplicate address?)", Map.of()));
+            MacAddress other = arp.senderMac();
+            if (!other.equals(e.mac) && !e.conflicting.contains(other)) {
+                e.conflicting.add(other);
+                String vendor = vendorOf.apply(other);
+                out.shown(frame, "conflict: already answered by " + e.mac + (vendor != null ? "; " + vendor : ""));
+                out.emit(new Event.Note(now, Event.Note.Kind.WARNING, Ip4.toString(e.ip) + " is claimed by " + (e.conflicting.size() + 1)
+                        + " MACs: " + e.mac + " and " + joined(e.conflicting) + " (an address conflict: two hosts hold it)", Map.of()));
             } else {
                 out.shown(frame, "duplicate reply (answer to an earlier request)");
             }
@@ -199,12 +238,36 @@ public final class ArpResolve implements Exchange {
         }
         e.mac = arp.senderMac();
         e.rttMicros = now - e.lastRequestAt;
+        e.rttFromFirstMicros = now - e.firstRequestAt;
+        e.rttAmbiguous = e.requests > 1;
         String vendor = vendorOf.apply(e.mac);
-        out.shown(frame, "RTT " + Durations.ms(e.rttMicros) + (vendor != null ? ", " + vendor : ""));
+        out.shown(frame, "RTT " + Durations.ms(e.rttMicros) + (e.rttAmbiguous ? " from request " + e.requests : "")
+                + (vendor != null ? ", " + vendor : "") + (e.rttAmbiguous ? " — " + ambiguity(e) : ""));
         transition(e, NeighbourState.REACHABLE, now, "is-at received", WHY_REACHABLE, false, out);
         if (entries.values().stream().allMatch(x -> x.state == NeighbourState.REACHABLE)) {
-            finish(now, out);
+            long windowEnd = phase == Phase.LAST_WAIT ? giveUpAt : roundStartedAt + settings.intervalMicros();
+            if (!settings.listenOut() || windowEnd <= now) {
+                finish(now, out);
+                return;
+            }
+            phase = Phase.LISTENING;
+            nextSendAt = Long.MAX_VALUE;
+            giveUpAt = windowEnd;
+            out.emit(new Event.Note(now, Event.Note.Kind.INFO, (entries.size() == 1 ? "answered" : "every target answered")
+                    + "; listening " + Durations.human(windowEnd - now) + " more, to the end of the reply window:"
+                    + " a second host holding the address would answer too", Map.of()));
         }
+    }
+
+    /** ARP replies carry no ID: with k requests out, the reply may answer any of them. */
+    private static String ambiguity(Entry e) {
+        String which = e.requests == 2 ? "request 1 of 2" : "any of requests 1-" + (e.requests - 1) + " of " + e.requests;
+        return "ambiguous: may answer " + which + " (RTT " + Durations.ms(e.rttFromFirstMicros) + " from request 1):"
+                + " ARP replies carry no ID";
+    }
+
+    private static String joined(List<MacAddress> macs) {
+        return String.join(", ", macs.stream().map(MacAddress::toString).toList());
     }
 
     private void transition(Entry e, NeighbourState to, long now, String cause, String why, boolean routine, Output out) {
@@ -241,17 +304,32 @@ public final class ArpResolve implements Exchange {
         List<String> lines = new ArrayList<>();
         List<Map<String, Object>> answered = new ArrayList<>();
         List<String> failed = new ArrayList<>();
+        List<String> conflicts = new ArrayList<>();
         for (Entry e : entries.values()) {
             if (e.state == NeighbourState.REACHABLE) {
                 String vendor = vendorOf.apply(e.mac);
                 lines.add(Ip4.toString(e.ip) + " is-at " + e.mac + (vendor != null ? " (" + vendor + ")" : "")
-                        + " RTT " + Durations.ms(e.rttMicros));
+                        + " RTT " + Durations.ms(e.rttMicros)
+                        + (e.rttAmbiguous ? " (ambiguous: from request " + e.requests + "; " + Durations.ms(e.rttFromFirstMicros)
+                                + " if it answers request 1)" : "")
+                        + (e.conflicting.isEmpty() ? "" : " — conflict: also claimed by " + joined(e.conflicting)));
+                List<String> macs = new ArrayList<>();
+                macs.add(e.mac.toString());
+                e.conflicting.forEach(m -> macs.add(m.toString()));
+                if (!e.conflicting.isEmpty()) {
+                    conflicts.add(Ip4.toString(e.ip));
+                }
                 Map<String, Object> a = new LinkedHashMap<>();
                 a.put("ip", Ip4.toString(e.ip));
                 a.put("mac", e.mac.toString());
                 a.put("vendor", vendor);
                 a.put("rtt_ms", Durations.msValue(e.rttMicros));
+                a.put("rtt_ambiguous", e.rttAmbiguous);
+                if (e.rttAmbiguous) {
+                    a.put("rtt_first_ms", Durations.msValue(e.rttFromFirstMicros));
+                }
                 a.put("requests", e.requests);
+                a.put("macs", macs);
                 answered.add(a);
             } else {
                 failed.add(Ip4.toString(e.ip));
@@ -262,14 +340,20 @@ public final class ArpResolve implements Exchange {
             }
         }
         int total = entries.size();
-        boolean ok = sweep ? !answered.isEmpty() : failed.isEmpty();
+        // two MACs for one address is a negative answer whatever else answered: frames for it go astray
+        boolean ok = conflicts.isEmpty() && (sweep ? !answered.isEmpty() : failed.isEmpty());
         String summary = sweep
                 ? answered.size() + " of " + total + " addresses answered in " + Durations.human(now - startedAt)
                 : total == 1 ? null : answered.size() + " of " + total + " answered in " + Durations.human(now - startedAt);
+        if (!conflicts.isEmpty()) {
+            summary = (summary != null ? summary + "; " : "") + "address conflict: " + String.join(", ", conflicts)
+                    + (conflicts.size() == 1 ? " is" : " are") + " claimed by more than one MAC";
+        }
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("ok", ok);
         fields.put("answered", answered);
         fields.put("failed", failed);
+        fields.put("conflicts", conflicts);
         fields.put("targets", total);
         fields.put("elapsed_ms", Durations.msValue(now - startedAt));
         return new Event.Result(now, ok ? synack.event.Verdict.OK : synack.event.Verdict.NEGATIVE, lines, summary, fields);

@@ -1,10 +1,12 @@
 package synack.exchange.arp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import synack.event.Event;
@@ -43,7 +45,11 @@ class ArpResolveTest {
         }
     }
 
-    record Run(List<Event> events, VirtualClock clock) {
+    record Run(List<Event> events, VirtualClock clock, ArpResolve exchange) {
+        Run(List<Event> events, VirtualClock clock) {
+            this(events, clock, null);
+        }
+
         Event.Result result() {
             return (Event.Result) events.get(events.size() - 1);
         }
@@ -71,7 +77,7 @@ class ArpResolveTest {
         var link = loss > 0 ? new FaultyLink(wire[0], 7).drop(loss) : wire[0];
         ArpResolve exchange = new ArpResolve(US, US_IP, targets, settings, mac -> null, sweep);
         new Runner(link, clock, events::add).run(exchange, () -> false);
-        return new Run(events, clock);
+        return new Run(events, clock, exchange);
     }
 
     static final ArpResolve.Settings THREE = new ArpResolve.Settings(3, 1_000_000, 1_000_000, 0);
@@ -112,6 +118,107 @@ class ArpResolveTest {
         // round 1 asks all three, round 2 only the silent one
         assertEquals(4, r.framesOut());
         assertTrue(r.transitions().contains("198.18.1.77 INCOMPLETE→FAILED"));
+    }
+
+    static final MacAddress OTHER = MacAddress.parse("02:00:00:00:00:60");
+    static final int SHARED = Ip4.parse("198.18.1.60");
+    /** -c 3, 1 s apart, listening out each reply window for a second holder: the command's settings. */
+    static final ArpResolve.Settings LISTENING = new ArpResolve.Settings(3, 1_000_000, 1_000_000, 0, true);
+
+    /** A segment where two hosts hold one address: both answer every who-has, 50 µs apart. */
+    static Run twoHolders(ArpResolve.Settings settings) {
+        VirtualClock clock = new VirtualClock(START);
+        MemoryLink[] wire = MemoryLink.pair(clock, 100);
+        wire[1].respondWith(f -> {
+            ArpPacket req;
+            try {
+                req = ArpPacket.parse(EthernetFrame.parse(f.bytes()).payload());
+            } catch (MalformedFrameException e) {
+                return List.of();
+            }
+            if (req.operation() != ArpPacket.REQUEST || req.targetIp() != SHARED) {
+                return List.of();
+            }
+            wire[0].inject(new ArpPacket(ArpPacket.REPLY, OTHER, SHARED, req.senderMac(), req.senderIp()).toFrame(OTHER),
+                    f.timeMicros() + 150);
+            return List.of(new ArpPacket(ArpPacket.REPLY, NB, SHARED, req.senderMac(), req.senderIp()).toFrame(NB));
+        });
+        List<Event> events = new ArrayList<>();
+        ArpResolve exchange = new ArpResolve(US, US_IP, List.of(SHARED), settings, mac -> null, false);
+        new Runner(wire[0], clock, events::add).run(exchange, () -> false);
+        return new Run(events, clock, exchange);
+    }
+
+    @Test
+    void twoHoldersOfOneAddressAreAConflictWithEveryMacThatAnswered() {
+        Run r = twoHolders(LISTENING);
+        assertEquals(synack.event.Verdict.NEGATIVE, r.result().verdict(), r.result().toString());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> answer = ((List<Map<String, Object>>) r.result().fields().get("answered")).get(0);
+        assertEquals(List.of(NB.toString(), OTHER.toString()), answer.get("macs"));
+        assertEquals(List.of("198.18.1.60"), r.result().fields().get("conflicts"));
+        assertEquals(false, r.result().fields().get("ok"));
+        assertTrue(r.result().lines().get(0).contains(NB.toString()) && r.result().lines().get(0).contains(OTHER.toString()),
+                r.result().lines().toString());
+        // one request, then the rest of its window (1 s) listened out: no second request to a resolved address
+        assertEquals(1, r.framesOut());
+        assertEquals(START + 1_000_000, r.result().timeMicros());
+        assertEquals(List.of(OTHER), r.exchange().entry(SHARED).conflicting());
+    }
+
+    @Test
+    void oneHolderListenedOutIsStillOk() {
+        Run r = run(List.of(GW_IP), LISTENING, false, Set.of(GW_IP), 0);
+        assertEquals(synack.event.Verdict.OK, r.result().verdict());
+        assertEquals(1, r.framesOut());
+        assertEquals(START + 1_000_000, r.result().timeMicros(), "the reply window is listened out");
+        assertEquals(List.of(), r.result().fields().get("conflicts"));
+    }
+
+    @Test
+    void theNextHopLookupDoesNotListenOut() {
+        Run r = run(List.of(GW_IP), THREE, false, Set.of(GW_IP), 0);
+        assertEquals(START + 200, r.result().timeMicros());
+    }
+
+    /** A host that answers every who-has 1.5 s later: the reply to request 1 comes after request 2. */
+    static Run slowHolder() {
+        VirtualClock clock = new VirtualClock(START);
+        MemoryLink[] wire = MemoryLink.pair(clock, 750_000);
+        wire[1].respondWith(f -> segment(f.bytes(), Set.of(NB_IP)));
+        List<Event> events = new ArrayList<>();
+        ArpResolve exchange = new ArpResolve(US, US_IP, List.of(NB_IP), LISTENING, mac -> null, false);
+        new Runner(wire[0], clock, events::add).run(exchange, () -> false);
+        return new Run(events, clock, exchange);
+    }
+
+    @Test
+    void aReplyAfterASecondRequestSaysWhichRequestsItMayAnswer() {
+        Run r = slowHolder();
+        ArpResolve.Entry e = r.exchange().entry(NB_IP);
+        assertEquals(synack.event.Verdict.OK, r.result().verdict());
+        assertTrue(e.rttAmbiguous());
+        assertEquals(500_000, e.rttMicros(), "from the latest request");
+        assertEquals(1_500_000, e.rttFromFirstMicros(), "from request 1");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> answer = ((List<Map<String, Object>>) r.result().fields().get("answered")).get(0);
+        assertEquals(true, answer.get("rtt_ambiguous"));
+        assertEquals(1500.0, answer.get("rtt_first_ms"));
+        assertEquals(2, answer.get("requests"));
+        String remark = r.events().stream().filter(ev -> ev instanceof Event.Frame f && f.direction() == Event.Direction.IN)
+                .map(ev -> ((Event.Frame) ev).remark().text()).findFirst().orElseThrow();
+        assertTrue(remark.contains("ambiguous") && remark.contains("request 1 of 2") && remark.contains("1500.000 ms"), remark);
+        assertTrue(r.result().lines().get(0).contains("ambiguous"), r.result().lines().toString());
+    }
+
+    @Test
+    void aReplyToTheOnlyRequestIsNotAmbiguous() {
+        Run r = run(List.of(GW_IP), LISTENING, false, Set.of(GW_IP), 0);
+        assertEquals(false, r.exchange().entry(GW_IP).rttAmbiguous());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> answer = ((List<Map<String, Object>>) r.result().fields().get("answered")).get(0);
+        assertEquals(false, answer.get("rtt_ambiguous"));
+        assertFalse(answer.containsKey("rtt_first_ms"));
     }
 
     @Test

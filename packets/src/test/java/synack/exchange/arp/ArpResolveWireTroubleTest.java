@@ -121,13 +121,17 @@ class ArpResolveWireTroubleTest {
         assertEquals(List.of("RTT 0.200 ms", "conflict: already answered by 02:00:00:00:00:01"), r.incoming());
         List<Event.Note> warnings = r.notes("warning");
         assertEquals(1, warnings.size());
-        assertEquals("198.18.1.1 is claimed by two MACs: 02:00:00:00:00:01 and 02:00:00:00:00:66 (duplicate address?)",
+        assertEquals("198.18.1.1 is claimed by 2 MACs: 02:00:00:00:00:01 and 02:00:00:00:00:66 (an address conflict: two hosts hold it)",
                 warnings.get(0).text());
         assertEquals(START + 500_000, warnings.get(0).timeMicros());
         // the first answer stands
         assertEquals(GW, r.exchange().entry(GW_IP).mac());
         assertTrue(r.result().lines().get(0).startsWith("198.18.1.1 is-at 02:00:00:00:00:01"), r.result().lines().toString());
         assertEquals(1, r.transitions().stream().filter(t -> t.startsWith("198.18.1.1 INCOMPLETE→")).count());
+        // a conflict is a negative answer, with every MAC that answered
+        assertEquals(synack.event.Verdict.NEGATIVE, r.result().verdict());
+        assertEquals(List.of("198.18.1.1"), r.result().fields().get("conflicts"));
+        assertEquals(List.of(IMPOSTOR), r.exchange().entry(GW_IP).conflicting());
     }
 
     @Test
