@@ -58,7 +58,13 @@ import synack.wire.MacAddress;
         footer = {"", "Exit status: 0 every response arrived (status < 400, and every --expect held), 1 a status >= 400,",
             "an --expect unmet, refused or reset, 2 usage (bad URL), 3 environment, 4 no answer / --max-time, 130 interrupted.",
             "The body: -o FILE; -q prints just the body; when stdout is not a terminal the raw body goes to stdout",
-            "and the narration to stderr (as curl does). --json tells events only and hashes the body.", "", "Examples:",
+            "and the narration to stderr (as curl does). With -L only the final response's body is written, not a redirect's.",
+            "--json tells events only and hashes the body.", "",
+            "Timings, as curl -w defines them, each from the start: name lookup (time_namelookup: the DNS phases),",
+            "connect (time_connect: the last connection's handshake done), first byte (time_starttransfer: the last",
+            "response's first byte), total (time_total: its last byte; our close and TIME_WAIT come after). After",
+            "redirects they run from the one start where curl adds up each transfer's. \"first byte N after the request\"",
+            "is from the request's segment leaving to the response's first byte.", "", "Examples:",
             "  synack http-get http://www.synack.test/", "  synack http-get -q http://198.18.2.2/hello.txt",
             "  synack http-get -L --expect-status 200 http://www.synack.test/old"})
 public final class HttpGetCommand implements Callable<Integer> {
@@ -86,7 +92,7 @@ public final class HttpGetCommand implements Callable<Integer> {
     int maxRedirects;
 
     @Option(names = {"-m", "--max-time"}, paramLabel = "DURATION", converter = DurationConverter.class,
-            description = "Give up after this long in all (exit 4).")
+            description = "Give up after this long in all (exit 4): an open connection is reset, told as --max-time reached.")
     Long maxTimeMicros;
 
     @Option(names = "--expect-status", paramLabel = "CODE", description = "Exit 1 unless the (last) status is CODE, or in a class like 2xx.")

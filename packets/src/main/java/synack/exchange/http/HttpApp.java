@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.LongSupplier;
 import synack.event.Durations;
 import synack.exchange.tcp.TcpApp;
 import synack.exchange.tcp.TcpConversation;
@@ -42,6 +43,8 @@ public final class HttpApp implements TcpApp {
     private final List<HttpRequest> requests;
     private final boolean decode;
     private final OutputStream bodyOut;
+    private final boolean followRedirects;
+    private final LongSupplier lastSentAt;
     private final List<Response> responses = new ArrayList<>();
     private final List<HttpRequest> unanswered = new ArrayList<>();
     private int index;
@@ -55,12 +58,31 @@ public final class HttpApp implements TcpApp {
     private long sentAt;
     private long firstByteAt = -1;
     private boolean responseHeadTold;
+    private boolean written; // this response's body goes to bodyOut (not a redirect that -L follows)
     private String error;
 
     public HttpApp(List<HttpRequest> requests, boolean decodeContent, OutputStream bodyOut) {
+        this(requests, decodeContent, bodyOut, false, () -> -1);
+    }
+
+    /**
+     * @param followRedirects a redirect's body is not written to {@code bodyOut}: only the final
+     *                        response's is (as curl -L does); it is still counted and hashed
+     * @param lastSentAt      when the last frame of ours left (its stamp; -1 if unknown): a
+     *                        request is timed from when it went, not from when it was queued
+     */
+    public HttpApp(List<HttpRequest> requests, boolean decodeContent, OutputStream bodyOut, boolean followRedirects,
+                   LongSupplier lastSentAt) {
         this.requests = requests;
         this.decode = decodeContent;
         this.bodyOut = bodyOut;
+        this.followRedirects = followRedirects;
+        this.lastSentAt = lastSentAt;
+    }
+
+    /** A response -L follows: a redirect status with a Location (RFC 9110 §15.4; 304 is not one). */
+    static boolean followable(int status, String location) {
+        return status >= 300 && status < 400 && status != 304 && location != null;
     }
 
     @Override
@@ -81,8 +103,10 @@ public final class HttpApp implements TcpApp {
         decodedBytes = 0;
         firstByteAt = -1;
         responseHeadTold = false;
-        sentAt = now;
+        written = true;
         c.send(r.toBytes(), now);
+        long left = lastSentAt.getAsLong();
+        sentAt = left >= now ? left : now; // the request's segment went out now (or is queued: then from now)
         c.idleIn(30_000_000, now);
     }
 
@@ -132,6 +156,7 @@ public final class HttpApp implements TcpApp {
         }
         if (!codingChecked) {
             codingChecked = true;
+            written = !(followRedirects && followable(parser.status(), parser.header("Location")));
             String encoding = parser.header("Content-Encoding");
             if (decode && encoding != null) {
                 try {
@@ -169,7 +194,7 @@ public final class HttpApp implements TcpApp {
         if (preview.size() < PREVIEW) {
             preview.write(data, offset, Math.min(length, PREVIEW - preview.size()));
         }
-        if (bodyOut != null && bodyError == null) {
+        if (bodyOut != null && written && bodyError == null) {
             try {
                 bodyOut.write(data, offset, length);
             } catch (IOException e) {
@@ -188,7 +213,10 @@ public final class HttpApp implements TcpApp {
         }
         sb.append("\n  blank line     (CRLF: the headers end here)");
         sb.append("\n  body           ").append(switch (parser.framing()) {
-            case NONE -> "none (" + (parser.status() == 204 || parser.status() == 304 ? "status " + parser.status() : "HEAD") + ")";
+            case NONE -> requests.get(index).method().equals("HEAD")
+                    ? "none: the response to a HEAD carries no body (RFC 9110 §9.3.2); a Content-Length in it is the size of what it"
+                            + " describes"
+                    : "none (status " + parser.status() + ")";
             case LENGTH -> parser.header("Content-Length") + " bytes, as Content-Length says";
             case CHUNKED -> "chunked transfer coding: chunks each led by their size in hex, until a chunk of size 0";
             case UNTIL_CLOSE -> "no length given: the body ends when the server closes the connection";

@@ -119,14 +119,16 @@ public final class HttpJourney implements Exchange {
 
     /** One TCP connection of the run and what it carried. */
     public record Connection(int peerIp, int peerPort, int localPort, List<HttpRequest> requests, TcpOutcome outcome,
-                             String closedBecause, long connectMicros, List<HttpApp.Response> responses, String httpError,
-                             boolean satisfied, Verdict tcpVerdict, List<String> tcpLines) {
+                             String closedBecause, long connectMicros, long establishedAt, List<HttpApp.Response> responses,
+                             String httpError, boolean satisfied, Verdict tcpVerdict, List<String> tcpLines) {
         public boolean established() {
             return connectMicros >= 0;
         }
     }
 
     private enum Step { NAME_SERVER_HOP, DNS, SERVER_HOP, CONNECTION }
+
+    private static final String MAX_TIME_REACHED = "--max-time reached";
 
     private final Settings settings;
     private final Environment env;
@@ -195,8 +197,12 @@ public final class HttpJourney implements Exchange {
             return;
         }
         if (now >= deadline) {
+            if (step == Step.CONNECTION && current == conversation && !current.isDone()) {
+                // the connection's RST says why: the limit, not the user (Ctrl-C is abort() below)
+                conversation.control().abort(now, MAX_TIME_REACHED);
+            }
             stopCurrent(now);
-            fail(now, Failure.MAX_TIME, "--max-time reached", Verdict.NO_ANSWER);
+            fail(now, Failure.MAX_TIME, MAX_TIME_REACHED, Verdict.NO_ANSWER);
             return;
         }
         if (current != null && now >= current.nextDeadlineMicros()) {
@@ -427,10 +433,14 @@ public final class HttpJourney implements Exchange {
         TcpWarmup.run();
         connectionRequests = requests;
         connectionIp = ip;
-        app = new HttpApp(requests, settings.requests().compressed(), body);
+        app = new HttpApp(requests, settings.requests().compressed(), body, settings.followRedirects(), this::lastSentAt);
         conversation = new TcpConversation(new TcpConversation.Path(to.via().mac(), to.source(), hop, ip, settings.ownsSource()),
                 settings.httpTcp().of(port, url.port(), to.mss()), app, "http-get", random.nextInt(65536));
         begin(Step.CONNECTION, conversation, now);
+    }
+
+    private long lastSentAt() {
+        return firstSend == null ? -1 : firstSend.last();
     }
 
     /** Keeps the kernel's RSTs off a port of ours, once for the run. */
@@ -445,30 +455,37 @@ public final class HttpJourney implements Exchange {
         TcpConnection tcp = conversation.connection();
         long connect = tcp.establishedAt() >= 0 && firstSend.at() >= 0 ? tcp.establishedAt() - firstSend.at() : -1;
         Connection c = new Connection(connectionIp, tcp.config().remotePort(), tcp.config().localPort(), List.copyOf(connectionRequests),
-                tcp.outcome(), tcp.closedBecause(), connect, List.copyOf(app.responses()), app.error(), app.satisfied(),
+                tcp.outcome(), tcp.closedBecause(), connect, connect >= 0 ? tcp.establishedAt() : -1, List.copyOf(app.responses()), app.error(), app.satisfied(),
                 r != null ? r.verdict() : Verdict.NO_ANSWER, r != null ? r.lines() : List.of());
         connections.add(c);
-        List<HttpRequest> again = app.unanswered();
-        for (int i = again.size() - 1; i >= 0; i--) {
-            pending.addFirst(again.get(i).url()); // first in line: a new connection for them
+        List<HttpUrl> front = new ArrayList<>();
+        if (settings.followRedirects()) {
+            // every redirect -L follows (HttpApp wrote none of their bodies): its target next, before what is left
+            for (HttpApp.Response resp : c.responses()) {
+                String location = resp.header("Location");
+                if (!HttpApp.followable(resp.status(), location)) {
+                    continue;
+                }
+                if (++redirects > settings.maxRedirects()) {
+                    fail(now, Failure.TOO_MANY_REDIRECTS, "more than " + settings.maxRedirects() + " redirects", Verdict.NEGATIVE);
+                    return;
+                }
+                HttpUrl target;
+                try {
+                    target = resp.url().resolve(location);
+                } catch (IllegalArgumentException e) {
+                    fail(now, Failure.BAD_LOCATION, "cannot follow Location '" + location + "': " + e.getMessage(), Verdict.NEGATIVE);
+                    return;
+                }
+                section("redirect " + redirects + ": " + resp.status() + " → " + target, now);
+                front.add(target);
+            }
         }
-        HttpApp.Response last = c.responses().isEmpty() ? null : c.responses().get(c.responses().size() - 1);
-        String location = last == null ? null : last.header("Location");
-        if (settings.followRedirects() && last != null && last.status() >= 300 && last.status() < 400 && location != null
-                && pending.isEmpty()) {
-            if (++redirects > settings.maxRedirects()) {
-                fail(now, Failure.TOO_MANY_REDIRECTS, "more than " + settings.maxRedirects() + " redirects", Verdict.NEGATIVE);
-                return;
-            }
-            HttpUrl target;
-            try {
-                target = last.url().resolve(location);
-            } catch (IllegalArgumentException e) {
-                fail(now, Failure.BAD_LOCATION, "cannot follow Location '" + location + "': " + e.getMessage(), Verdict.NEGATIVE);
-                return;
-            }
-            section("redirect " + redirects + ": " + last.status() + " → " + target, now);
-            pending.add(target);
+        for (HttpRequest r2 : app.unanswered()) {
+            front.add(r2.url()); // a new connection for them
+        }
+        for (int i = front.size() - 1; i >= 0; i--) {
+            pending.addFirst(front.get(i));
         }
     }
 
@@ -518,9 +535,11 @@ public final class HttpJourney implements Exchange {
         List<String> unmet = settings.expectations().unmet(last);
         boolean satisfied = connections.stream().allMatch(Connection::satisfied);
         Verdict verdict = !unmet.isEmpty() || !satisfied ? Verdict.NEGATIVE : lastConnection.tcpVerdict();
-        long total = now - startedAt;
+        // curl's -w timings, each from the start: time_connect, time_starttransfer, and time_total up to
+        // the last body byte (not our close, not TIME_WAIT)
+        long total = last.completeAt() - startedAt;
         long ttfb = last.firstByteAt() - startedAt;
-        long connect = lastConnection.connectMicros();
+        long connect = lastConnection.establishedAt() >= 0 ? lastConnection.establishedAt() - startedAt : -1;
         long bytes = all.stream().mapToLong(HttpApp.Response::bodyBytes).sum();
         double seconds = Math.max(1, last.completeAt() - last.sentAt()) / 1e6; // curl's speed: size over request to end
         timing = new HttpTiming(nameLookupMicros, connect, ttfb, total, last.bodyBytes() / seconds);
@@ -583,10 +602,11 @@ public final class HttpJourney implements Exchange {
         return result;
     }
 
-    /** Passes everything on, and remembers when the first frame left (a SYN's stamp: the start of connect time). */
+    /** Passes everything on, and remembers when the first frame left (a SYN's stamp) and the last (a request's). */
     private static final class FirstSend implements Output {
         private final Output out;
         private long at = -1;
+        private long last = -1;
 
         FirstSend(Output out) {
             this.out = out;
@@ -596,12 +616,17 @@ public final class HttpJourney implements Exchange {
             return at;
         }
 
+        long last() {
+            return last;
+        }
+
         @Override
         public long send(byte[] frame, Remark remark, boolean routine) {
             long t = out.send(frame, remark, routine);
             if (at < 0) {
                 at = t;
             }
+            last = t;
             return t;
         }
 
@@ -611,6 +636,7 @@ public final class HttpJourney implements Exchange {
             if (at < 0) {
                 at = t;
             }
+            last = t;
             return t;
         }
 

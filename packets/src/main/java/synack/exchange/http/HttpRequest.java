@@ -61,7 +61,7 @@ public record HttpRequest(String method, HttpUrl url, List<String[]> headers) {
             sb.append("\n  header         ").append(h[0]).append(": ").append(h[1]);
         }
         sb.append("\n  blank line     (CRLF: the headers end here)");
-        sb.append("\n  body           none (a GET carries no body)");
+        sb.append("\n  body           none (a ").append(method).append(" request carries no body)");
         return sb.toString();
     }
 }

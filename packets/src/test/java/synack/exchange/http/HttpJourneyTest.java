@@ -62,9 +62,11 @@ class HttpJourneyTest {
         HttpTiming t = run.journey.timing();
         assertNotNull(t);
         assertTrue(t.nameLookupMicros() >= 2_000, "ARP and a DNS round trip: " + t); // 1 ms per round trip
-        assertEquals(1_000, t.connectMicros(), "the handshake is one round trip: " + t);
-        assertTrue(t.firstByteMicros() > t.nameLookupMicros() + t.connectMicros(), t.toString());
-        assertTrue(t.totalMicros() >= t.firstByteMicros(), t.toString());
+        // curl's -w: each from the start — the lookup, then the handshake's one round trip, then the request's
+        assertEquals(t.nameLookupMicros() + 1_000, t.connectMicros(), "connect from the start: " + t);
+        assertEquals(t.connectMicros() + 1_000, t.firstByteMicros(), "first byte from the start: " + t);
+        assertEquals(t.firstByteMicros(), t.totalMicros(), "one segment: total ends at its last byte: " + t);
+        assertTrue(r.timeMicros() - JourneyRun.T0 >= t.totalMicros() + 200_000, "the close and TIME_WAIT (2 MSL) are not in total: " + t);
         List<HttpJourney.Connection> cs = run.journey.connections();
         assertEquals(1, cs.size());
         assertEquals(TcpOutcome.TIME_WAIT_OVER, cs.get(0).outcome());
@@ -101,6 +103,41 @@ class HttpJourneyTest {
         assertEquals(2, net.dnsUdpPorts.size(), "each name asked once");
         assertEquals(List.of("198.18.2.2:80 from port 41000", "198.18.2.3:80 from port 41000"), run.syns());
         assertEquals("moved here\n", run.body.toString(StandardCharsets.UTF_8).substring(0));
+    }
+
+    static SimulatedNetwork redirecting(int code, boolean close) {
+        String html = "<html><body>" + code + ": moved <a href=\"/hello.txt\">here</a></body></html>\n";
+        return new SimulatedNetwork().name("www.synack.test", WWW).server(WWW, 80, h -> h.startsWith("GET /old")
+                ? SimulatedNetwork.Reply.of("HTTP/1.1 " + code + " Moved\r\nLocation: /hello.txt\r\nContent-Type: text/html\r\n"
+                        + "Content-Length: " + html.length() + "\r\n\r\n", html.getBytes(StandardCharsets.UTF_8), close)
+                : SimulatedNetwork.Reply.ok("hello from web!\n", close ? "Connection: close\r\n" : ""));
+    }
+
+    @Test
+    void withLOnlyTheFinalBodyIsWrittenNotTheRedirects() {
+        for (int code : List.of(301, 302, 303, 307, 308)) {
+            JourneyRun run = new JourneyRun(redirecting(code, code == 307));
+            run.follow = true;
+            Event.Result r = run.run("http://www.synack.test/old");
+            assertEquals(Verdict.OK, r.verdict(), r.summary());
+            assertEquals("hello from web!\n", run.body.toString(StandardCharsets.UTF_8), code + ": as curl -L -o writes");
+            assertTrue(run.journey.responses().get(0).bodyBytes() > 0, "the redirect's body was read, and counted");
+        }
+        JourneyRun without = new JourneyRun(redirecting(302, false));
+        without.run("http://www.synack.test/old");
+        assertTrue(without.body.toString(StandardCharsets.UTF_8).startsWith("<html>"), "without -L the redirect is the answer, body too");
+    }
+
+    @Test
+    void withLARedirectAmongSeveralUrlsIsFollowedBeforeTheRest() {
+        // HTTP/1.0-like: the server closes after each answer, so /next is handed back after /old's 302
+        JourneyRun run = new JourneyRun(redirecting(302, true));
+        run.follow = true;
+        Event.Result r = run.run("http://www.synack.test/old", "http://www.synack.test/next");
+        assertEquals(Verdict.OK, r.verdict(), r.summary());
+        assertEquals(List.of("GET /old HTTP/1.1", "GET /hello.txt HTTP/1.1", "GET /next HTTP/1.1"),
+                run.net.requests.stream().map(SimulatedNetwork.Seen::requestLine).toList(), "curl's order: a URL's redirects, then the next URL");
+        assertEquals("hello from web!\nhello from web!\n", run.body.toString(StandardCharsets.UTF_8));
     }
 
     @Test
@@ -263,6 +300,22 @@ class HttpJourneyTest {
         assertEquals(Verdict.NO_ANSWER, r.verdict());
         assertEquals(HttpJourney.Failure.MAX_TIME, run.journey.failure());
         assertTrue(r.timeMicros() - JourneyRun.T0 <= 3_000_000 + 100_000, "at the limit, not after it");
+    }
+
+    @Test
+    void maxTimeResetsTheOpenConnectionForWhatItIsNotAsAnInterruption() {
+        SimulatedNetwork net = new SimulatedNetwork().server(WWW, 80, h -> SimulatedNetwork.Reply.of(
+                "HTTP/1.1 200 OK\r\nContent-Length: 1000000\r\n\r\n", new byte[10], false)); // the rest never comes
+        JourneyRun run = new JourneyRun(net);
+        run.maxTimeMicros = 3_000_000;
+        Event.Result r = run.run("http://198.18.2.2/slow");
+        assertEquals(Verdict.NO_ANSWER, r.verdict(), "--max-time: exit 4");
+        assertEquals(HttpJourney.Failure.MAX_TIME, run.journey.failure());
+        assertTrue(net.server(WWW, 80).accepted.get(0).reset, "our RST told the server the connection is gone");
+        List<String> remarks = run.events.stream().filter(e -> e instanceof Event.Frame).map(e -> ((Event.Frame) e).remark())
+                .filter(m -> m != null).map(synack.event.Remark::text).filter(m -> m.startsWith("abort")).toList();
+        assertEquals(List.of("abort: --max-time reached"), remarks);
+        assertTrue(run.events.stream().noneMatch(e -> e.toString().contains("interrupted")), "nobody interrupted it");
     }
 
     @Test
