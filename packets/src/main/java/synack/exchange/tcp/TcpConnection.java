@@ -401,6 +401,13 @@ public final class TcpConnection {
             return TcpArrival.of(Kind.UNACCEPTABLE, Remark.builder().words("unacceptable: seq ").seq(seg.seq(), seg.seq() - irs)
                     .words(" outside the window ").seq(rcvNxt, rcvNxt - irs).words("+" + window + " (dropped)").build());
         }
+        if (seg.has(TcpSegment.RST) && state == TcpState.TIME_WAIT) {
+            // RFC 1337 (TIME-WAIT assassination): both FINs were acknowledged, so the exchange is
+            // complete; a RST now (an old duplicate drew it) must not cut 2MSL short or undo that
+            out.note(Event.Note.Kind.INFO, "a RST in TIME_WAIT: the exchange had already completed; ignored, as RFC 1337 advises"
+                    + " (Linux with tcp_rfc1337 = 0 would end TIME_WAIT here), and we wait out 2MSL");
+            return TcpArrival.of(Kind.IGNORED, "ignored: RST in TIME_WAIT (RFC 1337: both FINs were acknowledged)");
+        }
         if (seg.has(TcpSegment.RST)) {
             if (seg.seq() != rcvNxt) {
                 emit(ackSegment(now), now, Remark.of("challenge ACK (RFC 5961): the RST's seq is in the window but not exact"));

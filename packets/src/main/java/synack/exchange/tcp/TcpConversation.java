@@ -59,6 +59,10 @@ public final class TcpConversation implements Exchange {
     private long establishedAt = -1;
     private long synSentAt = -1;
     private long synAckRtt = -1;
+    /** Each SYN we sent: when, and the TSval it carried (-1 without timestamps); the SYN,ACK's echo may name one. */
+    private final List<long[]> syns = new ArrayList<>();
+    /** Which SYN (1-based) the RTT is measured from; 0 when no SYN can be named (Karn's rule). */
+    private int rttSyn;
     private long idleUntil = Long.MAX_VALUE;
     private boolean closing;
     private boolean done;
@@ -134,8 +138,11 @@ public final class TcpConversation implements Exchange {
                 return t;
             }
             long t = out.send(frame, annotation, routine);
-            if (segment.has(TcpSegment.SYN) && !segment.has(TcpSegment.ACK) && synSentAt < 0) {
-                synSentAt = t;
+            if (segment.has(TcpSegment.SYN) && !segment.has(TcpSegment.ACK)) {
+                if (synSentAt < 0) {
+                    synSentAt = t;
+                }
+                syns.add(new long[] {t, segment.options().hasTimestamps() ? segment.options().tsValue() : -1});
             }
             return t;
         }
@@ -212,8 +219,7 @@ public final class TcpConversation implements Exchange {
         }
         Remark note = arrival.remark();
         if (before == TcpState.SYN_SENT && tcp.state() == TcpState.ESTABLISHED) {
-            synAckRtt = now - synSentAt;
-            note = Remark.builder().add(note).words(", RTT " + Durations.ms(synAckRtt)).build();
+            note = Remark.builder().add(note).words(", " + handshakeRtt(parsed.segment())).build();
         }
         if (routineData && isRoutine(parsed.segment()) && tcp.state() == TcpState.ESTABLISHED && !closing
                 && !outOfTheOrdinary(arrival.kind())) {
@@ -242,6 +248,35 @@ public final class TcpConversation implements Exchange {
             app.peerFinished(control, now);
         }
         checkDone(now);
+    }
+
+    /**
+     * The SYN,ACK's RTT, and the words for it. After a retransmitted SYN, Karn's rule (RFC 6298
+     * section 3): a SYN,ACK cannot say which SYN it answers, unless its timestamp echo names one
+     * (RFC 7323 4.1: TSecr is the TSval of the segment it acknowledges); else the RTT is unknown.
+     */
+    private String handshakeRtt(TcpSegment synAck) {
+        if (syns.size() == 1) {
+            rttSyn = 1;
+            synAckRtt = now - syns.get(0)[0];
+            return "RTT " + Durations.ms(synAckRtt);
+        }
+        long echo = synAck.options().hasTimestamps() ? synAck.options().tsEcho() : -1;
+        int named = 0;
+        for (int i = 0; i < syns.size() && echo >= 0; i++) {
+            if (syns.get(i)[1] == echo) {
+                named = named == 0 ? i + 1 : -1; // two SYNs with one TSval: the echo names neither
+            }
+        }
+        if (named > 0) {
+            rttSyn = named;
+            synAckRtt = now - syns.get(named - 1)[0];
+            return "RTT " + Durations.ms(synAckRtt) + " from SYN " + named + " of " + syns.size()
+                    + " (its timestamp echo names it; no RTO sample from a retransmitted SYN, Karn's rule)";
+        }
+        synAckRtt = -1;
+        return "RTT unknown: " + syns.size() + " SYNs were sent and the SYN,ACK cannot say which it answers"
+                + " (Karn's rule, RFC 6298 section 3)";
     }
 
     /** Data that came out of order or again: worth telling even in the routine of a bulk transfer. */
@@ -319,9 +354,13 @@ public final class TcpConversation implements Exchange {
         f.put("isn", Integer.toUnsignedLong(tcp.iss()));
         if (everEstablished) {
             f.put("peer_isn", Integer.toUnsignedLong(tcp.irs()));
-            f.put("rtt_ms", Durations.msValue(synAckRtt));
+            f.put("rtt_ms", synAckRtt >= 0 ? Durations.msValue(synAckRtt) : null);
+            if (syns.size() > 1 && rttSyn > 0) {
+                f.put("rtt_from_syn", rttSyn);
+            }
             f.put("established_ms", Durations.msValue(establishedAt - synSentAt));
         }
+        f.put("syns_sent", syns.size());
         f.put("bytes_received", receivedBytes);
         f.put("elapsed_ms", Durations.msValue(t - startedAt));
         String line;
@@ -333,10 +372,11 @@ public final class TcpConversation implements Exchange {
             line = Ip4.toString(path.peerIp()) + ":" + tcp.config().remotePort() + " refused the connection (RST)";
         } else if (!everEstablished) {
             line = "no answer from " + Ip4.toString(path.peerIp()) + ":" + tcp.config().remotePort() + " to "
-                    + (tcp.config().maxRetries() + 1) + " SYNs";
+                    + syns.size() + " SYN" + (syns.size() == 1 ? "" : "s");
         } else {
             line = command + " " + Ip4.toString(path.peerIp()) + ":" + tcp.config().remotePort() + ": established in "
-                    + Durations.ms(establishedAt - synSentAt) + " (RTT " + Durations.ms(synAckRtt) + "), " + why
+                    + Durations.ms(establishedAt - synSentAt) + " (" + (synAckRtt >= 0 ? "RTT " + Durations.ms(synAckRtt)
+                            + (syns.size() > 1 ? " from SYN " + rttSyn : "") : "RTT unknown: Karn's rule") + "), " + why
                     + " after " + Durations.human(t - startedAt)
                     + (receivedBytes > 0 ? ", " + receivedBytes + " bytes received" : "");
         }

@@ -33,6 +33,14 @@ final class SimulatedServer {
     TcpConnection conn;
     /** Sent once established (a response). */
     byte[] sendOnEstablished = new byte[0];
+    /** How many SYNs are lost on the way before one reaches it. */
+    int dropSyns;
+    /** It answers a SYN,ACK without a timestamp echo (as if timestamps were off), so no SYN can be named. */
+    boolean noTimestamps;
+    /** It closes as soon as the handshake completes (a server that closes on accept). */
+    boolean closeOnAccept;
+    /** It never closes: no FIN from it, ever (its application never calls close). */
+    boolean neverClose;
     /** It resets the connection when data arrives. */
     boolean resetOnData;
     /** It reorders the frames it sends in answer to one arrival (set before the run). */
@@ -62,6 +70,15 @@ final class SimulatedServer {
             return List.of();
         }
         TcpSegment seg = t.segment();
+        if (seg.has(TcpSegment.SYN) && !seg.has(TcpSegment.ACK) && dropSyns > 0) {
+            dropSyns--;
+            return List.of();
+        }
+        if (noTimestamps) {
+            TcpSegment.Options o = seg.options();
+            seg = TcpSegment.of(seg.sourcePort(), seg.destinationPort(), seg.seq(), seg.ack(), seg.flags(), seg.window(),
+                    new TcpSegment.Options(o.mss(), o.windowScale(), o.sackPermitted(), -1, -1, o.other()), seg.data());
+        }
         received.add(seg);
         client = t.eth().source();
         clientIp = t.ip().source();
@@ -87,7 +104,10 @@ final class SimulatedServer {
             sent = true;
             conn.send(sendOnEstablished, now);
         }
-        if (conn.state() == TcpState.CLOSE_WAIT) {
+        if (conn.state() == TcpState.ESTABLISHED && closeOnAccept) {
+            conn.close(now);
+        }
+        if (conn.state() == TcpState.CLOSE_WAIT && !neverClose) {
             conn.close(now);
         }
         return reorder.apply(new ArrayList<>(out));

@@ -208,6 +208,24 @@ class TcpCloseTest {
     }
 
     @Test
+    void aRstInTimeWaitIsIgnoredAndTheCloseStaysComplete() {
+        TcpPair p = new TcpPair();
+        p.handshake();
+        p.b.closeOnFin = true;
+        p.a.conn.close(p.now);
+        p.runUntil(() -> p.a.conn.state() == TcpState.TIME_WAIT, TcpPair.MINUTE);
+        long timeWaitAt = p.a.timeOf(TcpState.TIME_WAIT);
+        // what the peer's kernel answers to an old duplicate once its side is gone: a RST at exactly rcv.nxt
+        TcpArrival a = p.a.feed(p.a.segment(p.a.conn.rcvNxt(), 0, TcpSegment.RST, new byte[0]));
+        assertEquals(TcpArrival.Kind.IGNORED, a.kind(), a.text());
+        assertTrue(a.text().contains("RFC 1337"), a.text());
+        assertEquals(TcpState.TIME_WAIT, p.a.conn.state());
+        p.runUntilIdle(TcpPair.MINUTE);
+        assertEquals(TcpOutcome.TIME_WAIT_OVER, p.a.conn.outcome(), "the exchange had completed");
+        assertEquals(timeWaitAt + TWO_MSL, p.a.timeOf(TcpState.CLOSED), "2MSL waited out");
+    }
+
+    @Test
     void abortSendsRstWithAckAndThePeerDropsTheConnection() {
         TcpPair p = new TcpPair();
         p.handshake();

@@ -115,6 +115,43 @@ class TcpConversationTest {
         assertEquals("abort: interrupted", last.remark().text());
     }
 
+    @Test
+    void afterALostSynTheRttIsTheRetransmittedSynsTheTimestampEchoNames() {
+        SimulatedServer s = server(SimulatedServer.Mode.LISTEN);
+        s.dropSyns = 1;
+        Run r = run(s, config(), null, null);
+        assertEquals(Verdict.OK, r.result().verdict());
+        assertEquals(2, r.result().fields().get("syns_sent"));
+        assertEquals(2, r.result().fields().get("rtt_from_syn"));
+        double rtt = ((Number) r.result().fields().get("rtt_ms")).doubleValue();
+        assertTrue(rtt < 100, "measured from the SYN that was answered, not from the first (1 s before): " + rtt);
+        assertTrue(r.result().lines().get(0).contains("RTT 2.000 ms from SYN 2"), r.result().lines().toString());
+    }
+
+    @Test
+    void afterALostSynWithoutTimestampsTheRttIsUnknown() {
+        SimulatedServer s = server(SimulatedServer.Mode.LISTEN);
+        s.dropSyns = 1;
+        s.noTimestamps = true;
+        Run r = run(s, config(), null, null);
+        assertEquals(Verdict.OK, r.result().verdict());
+        assertTrue(r.result().fields().containsKey("rtt_ms"));
+        assertEquals(null, r.result().fields().get("rtt_ms"), "Karn's rule: no SYN can be named");
+        assertFalse(r.result().fields().containsKey("rtt_from_syn"));
+        assertTrue(r.result().lines().get(0).contains("RTT unknown"), r.result().lines().toString());
+        assertTrue(r.events().stream().anyMatch(e -> e instanceof Event.Frame f && f.remark().text().contains(
+                "RTT unknown: 2 SYNs were sent")), "the SYN,ACK's line says so");
+    }
+
+    @Test
+    void interruptedWhileConnectingCountsTheSynsSent() {
+        Run r = run(server(SimulatedServer.Mode.SILENT), config().withRetries(5), null,
+                clock -> () -> clock.nowMicros() > START + 3_500_000); // SYNs at 0, 1 s, 3 s
+        assertEquals(Verdict.INTERRUPTED, r.result().verdict());
+        assertEquals(3, r.result().fields().get("syns_sent"));
+        assertTrue(r.result().lines().get(0).contains("to 3 SYNs"), r.result().lines().toString());
+    }
+
     /** Receives a bulk answer as http-get does (routine data, delayed ACKs), then closes. */
     static final class BulkApp implements TcpApp {
         final int expected;
