@@ -21,7 +21,7 @@ fi
 # What the tests use: libpcap for the link, the lab's peers and plumbing, and the oracles
 # (tcpdump, and tshark's expert analysis: tshark -r F -q -z expert).
 packages=(libpcap0.8 nginx-light dnsmasq-base nsd iproute2 iptables ieee-data tcpdump tshark ethtool iputils-ping
-          util-linux curl bind9-dnsutils man-db procps tmux zsh maven)
+          util-linux curl bind9-dnsutils man-db procps tmux zsh maven bind9 bind9-utils python3)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -31,7 +31,11 @@ if [ ${#missing[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   # tshark's wireshark-common asks whether non-root users may capture: no, and without asking
   echo 'wireshark-common wireshark-common/install-setuid boolean false' | debconf-set-selections
+  # no service starts at install (bind9's named, nsd...): the tests start their own, inside the lab's namespaces
+  had_policy=0; [ -e /usr/sbin/policy-rc.d ] && had_policy=1
+  [ "$had_policy" = 1 ] || { printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d; chmod +x /usr/sbin/policy-rc.d; }
   apt-get install -y -q "${missing[@]}" >/dev/null || { apt-get update -q >/dev/null && apt-get install -y -q "${missing[@]}" >/dev/null; }
+  [ "$had_policy" = 1 ] || rm -f /usr/sbin/policy-rc.d
 fi
 
 # counts LOG: one line per kind of test in a Maven log, "unit ..." (surefire) and "lab ..."
