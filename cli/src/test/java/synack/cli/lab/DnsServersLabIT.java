@@ -250,4 +250,52 @@ class DnsServersLabIT {
                 "www.signed", "A");
         assertEquals(0, json.exit(), json.toString());
     }
+
+    // ------------------------------------------------------------------------------------------------ item 2
+
+    @Test
+    void repliesThatArrivedButCannotBeUsedAreToldAndAreANegativeAnswer() {
+        String[][] cases = {{"short.bad", "malformed", "is cut short"}, {"rdlen0.bad", "malformed", "has rdlength 0, not 4"},
+            {"loop.bad", "malformed", "compression pointer"}, {"noq.bad", "question_count", "carries 0 questions"}};
+        for (String[] c : cases) {
+            Lab.Result r = lab.synack("dns-resolve", "--json", "@" + BAD, "--timeout", "300ms", "--retries", "1", c[0], "A");
+            assertEquals(1, r.exit(), c[0] + ": the server answered (badly): exit 1, not 4 (no answer at all)\n" + r);
+            String result = result(r);
+            assertTrue(result.contains("\"error\":\"no usable reply from " + BAD + " to 2 queries: 2 arrived and were refused"),
+                    c[0] + ": " + result);
+            assertTrue(result.contains("\"reason\":\"" + c[1] + "\"") && result.contains(c[2]), c[0] + ": " + result);
+            assertTrue(r.out().contains("\"to\":\"REJECTED\""), c[0] + ":\n" + r);
+        }
+        // dig too takes none of them
+        Lab.Result dig = lab.in("client", "dig", "+time=1", "+tries=1", "@" + BAD, "rdlen0.bad", "A");
+        assertTrue(!dig.out().contains("ANSWER SECTION"), dig.toString());
+    }
+
+    @Test
+    void formerrWithoutTheQuestionToEdnsIsAskedAgainWithoutEdnsAsDigDoes() {
+        Lab.Result dig = lab.in("client", "dig", "+time=1", "+tries=1", "@" + BAD, "noedns.bad", "A");
+        assertTrue(dig.out().contains(BAD), "dig gets the answer (without EDNS):\n" + dig);
+        Lab.Result r = lab.synack("dns-resolve", "@" + BAD, "--timeout", "500ms", "noedns.bad", "A");
+        assertEquals(0, r.exit(), r.toString());
+        contains(r, "FORMERR to our EDNS query, without the question", "asking again without EDNS",
+                "over UDP without EDNS (FORMERR to EDNS)");
+        assertTrue(r.out().lines().anyMatch(l -> l.equals(BAD)), r.toString());
+        Lab.Result json = lab.synack("dns-resolve", "--json", "@" + BAD, "--timeout", "500ms", "noedns.bad", "A");
+        assertTrue(result(json).contains("\"edns_dropped\":true"), json.toString());
+    }
+
+    // ------------------------------------------------------------------------------------------------ item 5
+
+    @Test
+    void aReplyThatComesAfterTheRetryIsTimedFromTheTryItAnswers() {
+        // every query answered 2.5 s late: the reply to try 1 comes 0.5 s after try 2; its ID says it answers try 1
+        Lab.Result r = lab.synack("dns-resolve", "--json", "@" + BAD, "--timeout", "2s", "--retries", "1", "late.bad", "A");
+        assertEquals(0, r.exit(), r.toString());
+        String result = result(r);
+        assertTrue(result.contains("\"answered_try\":1"), result);
+        Matcher rtt = Pattern.compile("\"rtt_ms\":([0-9.]+)").matcher(result);
+        assertTrue(rtt.find(), result);
+        double ms = Double.parseDouble(rtt.group(1));
+        assertTrue(ms > 2400 && ms < 2900, "RTT " + ms + " ms, from the first try (the server waits 2.5 s)");
+    }
 }

@@ -119,7 +119,7 @@ public final class DnsTrace implements Exchange {
             DnsMessage query = DnsMessage.query(random.nextInt(65536), name, type, false, settings.ednsSize());
             current = new DnsLookup(new DnsLookup.Path(ourMac, mac, ourIp, server.ip(), 53), query,
                     new DnsLookup.Settings(settings.retries(), settings.timeoutMicros(), false, 61000 + random.nextInt(4536),
-                            settings.tcp(), List.of(), settings.beforeTcp()), random.nextInt(65536));
+                            settings.tcp(), List.of(), settings.beforeTcp()), random.nextInt(65536), () -> random.nextInt(65536));
         }
         current.start(now, phase);
         advance(now);
