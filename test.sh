@@ -22,7 +22,7 @@ fi
 # (tcpdump, and tshark's expert analysis: tshark -r F -q -z expert).
 packages=(libpcap0.8 nginx-light dnsmasq-base nsd iproute2 iptables ieee-data tcpdump tshark ethtool iputils-ping
           util-linux curl bind9-dnsutils man-db procps tmux zsh maven iputils-arping python3
-          apache2 lighttpd busybox)
+          apache2 lighttpd busybox bind9 bind9-utils)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -32,7 +32,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   # tshark's wireshark-common asks whether non-root users may capture: no, and without asking
   echo 'wireshark-common wireshark-common/install-setuid boolean false' | debconf-set-selections
-  # no package's service may start on this machine at install (the lab starts its own peers in namespaces)
+  # no package's service may start on this machine at install (apache2, lighttpd, bind9's named would
+  # start on the host): the tests start their own peers inside the lab's namespaces
   policy_rc_added=
   if [ ! -e /usr/sbin/policy-rc.d ]; then
     printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && policy_rc_added=1

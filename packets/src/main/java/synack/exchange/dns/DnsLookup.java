@@ -46,8 +46,16 @@ public final class DnsLookup implements Exchange {
 
     private final Path path;
     private final Settings settings;
-    private final DnsMessage query;
+    private DnsMessage query; // the last one sent: each UDP try has an ID of its own, and EDNS may be dropped
     private final String subject;
+    private final java.util.function.IntSupplier nextId;
+    private final List<Integer> tryIds = new ArrayList<>();
+    private final List<Long> trySentAt = new ArrayList<>();
+    private int maxTries;
+    private boolean ednsDropped;
+    private int answeredTry;
+    private long answerRtt = -1;
+    private final List<ReplyMismatch> rejected = new ArrayList<>();
     private DnsQueryState state = DnsQueryState.NONE;
     private int tries;
     private long sentAt;
@@ -62,12 +70,32 @@ public final class DnsLookup implements Exchange {
     private Output out;
     private PhaseOutput tcpOut;
 
+    private static final java.security.SecureRandom IDS = new java.security.SecureRandom();
+    private static final int FORMERR = 1;
+
+    /** Each retry's ID from a SecureRandom of this class's own. */
     public DnsLookup(Path path, DnsMessage query, Settings settings, int firstIpId) {
+        this(path, query, settings, firstIpId, () -> IDS.nextInt(65536));
+    }
+
+    /**
+     * @param nextId the ID of each try after the first (the first is the query's): a reply then says which try it
+     *               answers, and its round trip is timed from that try, not from the latest
+     */
+    public DnsLookup(Path path, DnsMessage query, Settings settings, int firstIpId, java.util.function.IntSupplier nextId) {
         this.path = path;
         this.query = query;
         this.settings = settings;
         this.ipId = firstIpId;
+        this.nextId = nextId;
+        this.maxTries = settings.retries() + 1;
         this.subject = String.format(Locale.ROOT, "query 0x%04x", query.id());
+    }
+
+    /** The same question under another ID, with or without its OPT record. */
+    private DnsMessage asked(int id, boolean withEdns) {
+        return new DnsMessage(id, query.flags(), query.questions(), query.answers(), query.authority(),
+                withEdns ? query.additional() : query.additional().stream().filter(r -> r.type() != DnsType.OPT).toList());
     }
 
     @Override
@@ -82,10 +110,21 @@ public final class DnsLookup implements Exchange {
     }
 
     private void sendUdp(long now) {
+        if (tries > 0) {
+            int id;
+            do {
+                id = nextId.getAsInt() & 0xffff;
+            } while (tryIds.contains(id));
+            query = asked(id, query.ednsUdpSize() >= 0);
+        }
         tries++;
+        tryIds.add(query.id());
         UdpDatagram d = UdpDatagram.of(settings.udpSourcePort(), path.serverPort(), query.toBytes());
         byte[] frame = Frames.udp(path.ourMac(), path.nextHopMac(), path.ourIp(), path.serverIp(), ipId++ & 0xffff, d);
-        sentAt = out.send(frame, "try " + tries + " of " + (settings.retries() + 1) + ", from port " + settings.udpSourcePort());
+        sentAt = out.send(frame, "try " + tries + " of " + maxTries + ", from port " + settings.udpSourcePort()
+                + (tries == 1 ? "" : String.format(Locale.ROOT, ", ID 0x%04x of its own", query.id()))
+                + (ednsDropped && query.ednsUdpSize() < 0 ? ", without EDNS" : ""));
+        trySentAt.add(sentAt);
         move(sentAt, DnsQueryState.QUERY_SENT, tries == 1 ? "query sent over UDP" : "query sent again",
                 "a stub resolver asks once over UDP and waits; UDP gives no delivery guarantee, so silence means ask again");
         deadline = sentAt + settings.timeoutMicros();
@@ -141,14 +180,43 @@ public final class DnsLookup implements Exchange {
                 } catch (MalformedFrameException e) {
                     mismatch = ReplyMismatch.of(ReplyMismatch.Reason.MALFORMED, e.getMessage());
                 }
+                if (mismatch != null && mismatch.reason() != ReplyMismatch.Reason.OTHER_ID) {
+                    // from the server, to our port: it did answer, though not usably (a stale ID may be anyone's)
+                    rejected.add(mismatch);
+                }
+            }
+            if (reply != null && (mismatch == null || formerrWithoutQuestion(reply)) && reply.rcode() == FORMERR
+                    && query.ednsUdpSize() >= 0) {
+                // RFC 6891 section 7: a server that does not know EDNS answers FORMERR, maybe without the question;
+                // ask again without the OPT record, as dig does
+                rejected.remove(mismatch);
+                out.shown(frame, "FORMERR to our EDNS query" + (reply.questions().isEmpty() ? ", without the question" : "")
+                        + ": the server may not speak EDNS (RFC 6891 section 7)");
+                out.emit(new Event.Note(frame.timeMicros(), Event.Note.Kind.WARNING, "FORMERR from " + Ip4.toString(path.serverIp())
+                        + " to a query with EDNS: asking again without EDNS, as dig does (--no-edns asks so from the start)",
+                        Map.of()));
+                ednsDropped = true;
+                maxTries++;
+                query = asked(query.id(), false); // sendUdp gives it an ID of its own
+                sendUdp(frame.timeMicros());
+                return;
+            }
+            if (reply != null && mismatch != null && formerrWithoutQuestion(reply)) {
+                mismatch = null; // a FORMERR need not echo the question (RFC 6891 section 7): our ID tells it is ours
+                rejected.remove(rejected.size() - 1);
             }
             if (mismatch != null) {
                 ignored.add(mismatch);
                 out.shown(frame, mismatch.remark());
                 return;
             }
-            long rtt = frame.timeMicros() - sentAt;
-            out.shown(frame, "ID, ports and question match; RTT " + Durations.ms(rtt));
+            int which = tryIds.indexOf(reply.id());
+            long rtt = frame.timeMicros() - trySentAt.get(which);
+            answeredTry = which + 1;
+            answerRtt = rtt;
+            out.shown(frame, "ID, ports and question match; RTT " + Durations.ms(rtt)
+                    + (tries > 1 ? " from try " + answeredTry + " (its ID " + String.format(Locale.ROOT, "0x%04x", reply.id())
+                    + (answeredTry < tries ? "; a reply to an earlier try, not to the latest" : "") + ")" : ""));
             if (reply.tc()) {
                 move(frame.timeMicros(), DnsQueryState.TRUNCATED, "TC set: the answer did not fit",
                         "a UDP answer larger than the requester's buffer (512 bytes without EDNS) is cut and flagged TC");
@@ -183,12 +251,17 @@ public final class DnsLookup implements Exchange {
                 + m.code() + ")", Verdict.NEGATIVE);
     }
 
+    /** A reply to one of our tries (its ID), FORMERR, with no question section. */
+    private boolean formerrWithoutQuestion(DnsMessage reply) {
+        return reply.qr() && tryIds.contains(reply.id()) && reply.rcode() == FORMERR && reply.questions().isEmpty();
+    }
+
     /** Why a reply is not the answer to our question, or null when it is. */
     private ReplyMismatch mismatch(DnsMessage reply) {
         if (!reply.qr()) {
             return ReplyMismatch.of(ReplyMismatch.Reason.NOT_A_REPLY, "");
         }
-        if (reply.id() != query.id()) {
+        if (!tryIds.contains(reply.id()) && (transport == DnsTransport.UDP || reply.id() != query.id())) {
             return new ReplyMismatch(ReplyMismatch.Reason.OTHER_ID, String.format(Locale.ROOT, "0x%04x", reply.id()),
                     String.format(Locale.ROOT, "0x%04x", query.id()));
         }
@@ -288,10 +361,20 @@ public final class DnsLookup implements Exchange {
         if (now < deadline) {
             return;
         }
-        if (tries <= settings.retries()) {
-            move(now, DnsQueryState.RETRY, "no reply in " + Durations.human(settings.timeoutMicros()),
-                    "UDP may lose the query or the reply: ask again, same ID and port");
+        if (tries < maxTries) {
+            move(now, DnsQueryState.RETRY, "no " + (rejected.isEmpty() ? "" : "usable ") + "reply in "
+                    + Durations.human(settings.timeoutMicros()), "UDP may lose the query or the reply: ask again, from the same port"
+                    + " with an ID of its own, so that a late reply says which try it answers");
             sendUdp(now);
+        } else if (!rejected.isEmpty()) {
+            // the server answered, but nothing it sent could be read or checked: a negative answer, not silence
+            ReplyMismatch last = rejected.get(rejected.size() - 1);
+            move(now, DnsQueryState.REJECTED, rejected.size() + " unusable " + (rejected.size() == 1 ? "reply" : "replies") + " to "
+                    + tries + " queries", "replies that cannot be read, or that do not carry our question, cannot be told"
+                    + " from forgeries (RFC 5452): none is taken, and we waited for a usable one until the last try ran out");
+            fail(now, "no usable reply from " + Ip4.toString(path.serverIp()) + " to " + tries + " queries: " + rejected.size()
+                    + " arrived and " + (rejected.size() == 1 ? "was" : "were") + " refused, the last as " + last.words(),
+                    Verdict.NEGATIVE);
         } else {
             move(now, DnsQueryState.TIMED_OUT, "no reply to " + tries + " queries", "every try went unanswered: the server is silent");
             fail(now, "no reply from " + Ip4.toString(path.serverIp()) + " to " + tries + " queries", Verdict.NO_ANSWER);
@@ -306,6 +389,9 @@ public final class DnsLookup implements Exchange {
         f.put("server", Ip4.toString(path.serverIp()));
         f.put("tries", tries);
         f.put("elapsed_ms", Durations.msValue(now - startedAt));
+        if (!rejected.isEmpty()) {
+            f.put("rejected", rejected.stream().map(ReplyMismatch::fields).toList());
+        }
         out.emit(new Event.Result(now, exit, List.of(), why, f));
     }
 
@@ -316,7 +402,7 @@ public final class DnsLookup implements Exchange {
         DnsMessage.Question q = query.questions().get(0);
         String summary = q.name() + " " + DnsType.name(q.type()) + ": " + answer.rcodeName() + ", "
                 + AnswerText.answers(answer.answers().size()) + " from " + Ip4.toString(path.serverIp()) + " over "
-                + transport.name() + " in " + Durations.human(now - startedAt)
+                + transport.name() + (ednsDropped ? " without EDNS (FORMERR to EDNS)" : "") + " in " + Durations.human(now - startedAt)
                 + (unmet.isEmpty() ? "" : "; expectation not met: " + String.join(", ", unmet));
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("ok", exit == Verdict.OK);
@@ -330,6 +416,13 @@ public final class DnsLookup implements Exchange {
         f.put("authority", RecordFields.of(answer.authority()));
         f.put("additional", RecordFields.of(RecordFields.data(answer.additional())));
         f.put("tries", tries);
+        if (answerRtt >= 0) {
+            f.put("answered_try", answeredTry);
+            f.put("rtt_ms", Durations.msValue(answerRtt));
+        }
+        if (ednsDropped) {
+            f.put("edns_dropped", true);
+        }
         f.put("elapsed_ms", Durations.msValue(now - startedAt));
         if (!settings.expectations().isEmpty()) {
             f.put("unmet", unmet);

@@ -3,7 +3,7 @@ package synack.exchange.dns;
 /**
  * The states of one DNS transaction from the stub resolver's side, as its transitions name them
  * (the text and JSON show {@link #name()}): NONE → QUERY_SENT → (RETRY → QUERY_SENT)* → ANSWERED,
- * or → TRUNCATED → QUERY_SENT (over TCP) → ANSWERED, or → TIMED_OUT, or → UNREACHABLE.
+ * or → TRUNCATED → QUERY_SENT (over TCP) → ANSWERED, or → TIMED_OUT, or → REJECTED, or → UNREACHABLE.
  */
 public enum DnsQueryState {
     /** Nothing sent yet. */
@@ -18,6 +18,8 @@ public enum DnsQueryState {
     ANSWERED,
     /** Every try went unanswered. */
     TIMED_OUT,
+    /** The server did reply, but nothing it sent was usable (malformed, or without our question): every try ran out. */
+    REJECTED,
     /** An ICMP error quoting our query: no socket on that port, or no way to the server. */
     UNREACHABLE
 }

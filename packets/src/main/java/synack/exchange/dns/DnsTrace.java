@@ -119,7 +119,7 @@ public final class DnsTrace implements Exchange {
             DnsMessage query = DnsMessage.query(random.nextInt(65536), name, type, false, settings.ednsSize());
             current = new DnsLookup(new DnsLookup.Path(ourMac, mac, ourIp, server.ip(), 53), query,
                     new DnsLookup.Settings(settings.retries(), settings.timeoutMicros(), false, 61000 + random.nextInt(4536),
-                            settings.tcp(), List.of(), settings.beforeTcp()), random.nextInt(65536));
+                            settings.tcp(), List.of(), settings.beforeTcp()), random.nextInt(65536), () -> random.nextInt(65536));
         }
         current.start(now, phase);
         advance(now);
@@ -175,6 +175,16 @@ public final class DnsTrace implements Exchange {
             return;
         }
         hopLog.add(TraceHop.asked(zone, server, answer));
+        if (isLame(answer) && servers.size() > 1) {
+            // a lame server (RFC 1034 5.3.3, RFC 4697 2.1): it does not serve the zone it was named for; a resolver
+            // asks the zone's next server, as unbound does, instead of taking its error for the zone's answer
+            decided(TraceHop.Step.LAME, null);
+            out.emit(new Event.Note(now, Event.Note.Kind.WARNING, server.name() + " (" + Ip4.toString(server.ip()) + ") is lame for "
+                    + zone + ": " + answer.rcodeName() + "; trying the next server for " + zone, Map.of()));
+            servers = servers.subList(1, servers.size());
+            askNext(now);
+            return;
+        }
         // an authoritative answer may carry a CNAME chain; links that stay inside this server's zone
         // (in bailiwick) are trusted as they are, as a resolver would; a link leaving the zone restarts from the root
         while (answer.aa() && type != DnsType.CNAME) {
@@ -251,6 +261,13 @@ public final class DnsTrace implements Exchange {
         zone = child;
         servers = next;
         askNext(now);
+    }
+
+    private static final int SERVFAIL = 2, NOTIMP = 4, REFUSED = 5;
+
+    /** SERVFAIL, NOTIMP or REFUSED without authority: the server cannot or will not answer for the zone, not a verdict on the name. */
+    private static boolean isLame(DnsMessage answer) {
+        return !answer.aa() && (answer.rcode() == SERVFAIL || answer.rcode() == NOTIMP || answer.rcode() == REFUSED);
     }
 
     /** What the last hop came to. */

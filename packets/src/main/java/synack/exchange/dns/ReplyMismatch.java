@@ -46,6 +46,14 @@ public record ReplyMismatch(Reason reason, String theirs, String ours) {
         };
     }
 
+    /** The mismatch in a JSON result: reason (the enum's name in lower case) and detail (the words). */
+    public java.util.Map<String, Object> fields() {
+        java.util.Map<String, Object> f = new java.util.LinkedHashMap<>();
+        f.put("reason", reason.name().toLowerCase(java.util.Locale.ROOT));
+        f.put("detail", words());
+        return f;
+    }
+
     /** The remark on the frame: a malformed datagram is dropped, a well-formed one that is not ours ignored. */
     public String remark() {
         return (reason == Reason.MALFORMED ? "dropped: " : "ignored: ") + words();

@@ -25,7 +25,9 @@ public record TraceHop(String zone, RootHints.Server server, int rcode, String r
         /** A delegation to a closer zone, with glue. */
         REFERRAL,
         /** The name exists but has no records of the type (or the server had nothing to say). */
-        NO_DATA
+        NO_DATA,
+        /** SERVFAIL or REFUSED from one of several servers for the zone: the next one is asked. */
+        LAME
     }
 
     static TraceHop asked(String zone, RootHints.Server server, DnsMessage answer) {
@@ -51,6 +53,7 @@ public record TraceHop(String zone, RootHints.Server server, int rcode, String r
                 case CNAME -> "CNAME " + target;
                 case REFERRAL -> "referral to " + target;
                 case NO_DATA -> "no data";
+                case LAME -> "lame " + rcodeName;
             });
         }
         return h;

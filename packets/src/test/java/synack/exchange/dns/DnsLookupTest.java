@@ -81,7 +81,7 @@ class DnsLookupTest {
     }
 
     @Test
-    void silenceIsAskedAgainWithTheSameIdAndPortThenThereIsNoAnswer() {
+    void silenceIsAskedAgainFromTheSamePortWithAnIdOfItsOwnThenThereIsNoAnswer() {
         SimulatedDnsServers servers = new SimulatedDnsServers().udp(SERVER, 53, q -> List.of());
         DnsLookup lookup = lookup(2);
         DnsRun run = DnsRun.of(servers, lookup);
@@ -90,12 +90,76 @@ class DnsLookupTest {
         assertEquals(states(DnsQueryState.NONE, DnsQueryState.QUERY_SENT, DnsQueryState.RETRY, DnsQueryState.QUERY_SENT,
                 DnsQueryState.RETRY, DnsQueryState.QUERY_SENT, DnsQueryState.TIMED_OUT), run.states(SUBJECT));
         assertEquals(3, servers.queries.size());
-        assertTrue(servers.queries.stream().allMatch(q -> q.message().id() == QUERY_ID && q.clientPort() == OUR_PORT));
+        assertTrue(servers.queries.stream().allMatch(q -> q.clientPort() == OUR_PORT));
+        assertEquals(QUERY_ID, servers.queries.get(0).message().id());
+        assertEquals(3, servers.queries.stream().map(q -> q.message().id()).distinct().count(), "each try its own ID");
         assertEquals(List.of(0L, 1_000_000L, 2_000_000L), servers.queries.stream()
                 .map(q -> q.atMicros() - DnsRun.T0 - DnsRun.LATENCY).toList(), "one try a second");
         assertEquals(3_000_000L, run.elapsedMicros());
         assertEquals(3, run.result().fields().get("tries"));
         assertNull(lookup.answer());
+    }
+
+    @Test
+    void aLateReplyToTheFirstTryIsTimedFromTheFirstTry() {
+        // the reply to try 1 comes just after try 2 went out: its ID says it answers try 1, sent a second earlier
+        List<DnsMessage> asked = new ArrayList<>();
+        SimulatedDnsServers servers = new SimulatedDnsServers().udp(SERVER, 53, q -> {
+            asked.add(q);
+            return asked.size() == 2 ? List.of(Reply.of(answer(asked.get(0), WWW))) : List.of();
+        });
+        DnsLookup lookup = lookup(2);
+        DnsRun run = DnsRun.of(servers, lookup);
+        assertEquals(Verdict.OK, run.result().verdict());
+        assertEquals(1, run.result().fields().get("answered_try"));
+        assertEquals(1_000.0 + 2 * DnsRun.LATENCY / 1000.0, ((Number) run.result().fields().get("rtt_ms")).doubleValue(), 0.001);
+        assertTrue(run.frames(Event.Direction.IN).get(0).remark().text(false).contains("from try 1"), run.frames(Event.Direction.IN).toString());
+    }
+
+    @Test
+    void onlyUnusableRepliesFromTheServerAreANegativeAnswerNotSilence() {
+        // malformed (cut short), and NOERROR without the question: the server answered, but nothing can be taken
+        int[] seen = {0};
+        SimulatedDnsServers servers = new SimulatedDnsServers().udp(SERVER, 53, q -> {
+            byte[] whole = answer(q, WWW).toBytes();
+            return List.of(++seen[0] == 1 ? Reply.raw(java.util.Arrays.copyOf(whole, whole.length - 3))
+                    : Reply.of(new DnsMessage(q.id(), DnsMessage.QR, List.of(), List.of(), List.of(), List.of())));
+        });
+        DnsLookup lookup = lookup(1);
+        DnsRun run = DnsRun.of(servers, lookup);
+        assertEquals(Verdict.NEGATIVE, run.result().verdict());
+        assertEquals(DnsQueryState.REJECTED, lookup.state());
+        @SuppressWarnings("unchecked")
+        List<java.util.Map<String, Object>> rejected = (List<java.util.Map<String, Object>>) run.result().fields().get("rejected");
+        assertEquals(List.of("malformed", "question_count"), rejected.stream().map(m -> m.get("reason")).toList());
+        assertTrue(run.result().summary().startsWith("no usable reply from 198.18.2.2 to 2 queries: 2 arrived"), run.result().summary());
+    }
+
+    @Test
+    void formerrWithoutTheQuestionToAnEdnsQueryIsAskedAgainWithoutEdns() {
+        SimulatedDnsServers servers = new SimulatedDnsServers().udp(SERVER, 53, q -> List.of(Reply.of(q.ednsUdpSize() >= 0
+                ? new DnsMessage(q.id(), DnsMessage.QR | 1, List.of(), List.of(), List.of(), List.of()) : answer(q, WWW))));
+        DnsLookup lookup = lookup(0);
+        DnsRun run = DnsRun.of(servers, lookup);
+        assertEquals(Verdict.OK, run.result().verdict());
+        assertEquals(2, servers.queries.size());
+        assertEquals(-1, servers.queries.get(1).message().ednsUdpSize(), "the second query carries no OPT");
+        assertEquals(true, run.result().fields().get("edns_dropped"));
+        assertTrue(run.result().summary().contains("without EDNS"), run.result().summary());
+    }
+
+    @Test
+    void formerrWithoutTheQuestionToAQueryWithoutEdnsIsTheAnswer() {
+        SimulatedDnsServers servers = new SimulatedDnsServers().udp(SERVER, 53, q -> List.of(Reply.of(
+                new DnsMessage(q.id(), DnsMessage.QR | 1, List.of(), List.of(), List.of(), List.of()))));
+        DnsLookup lookup = new DnsLookup(new DnsLookup.Path(SimulatedDnsServers.US, SimulatedDnsServers.ROUTER,
+                SimulatedDnsServers.US_IP, SERVER, 53), DnsMessage.query(QUERY_ID, "www.synack.test", DnsType.A, true, 0),
+                new DnsLookup.Settings(2, 1_000_000, false, OUR_PORT, TcpConnection.Config.defaults(OUR_PORT + 1, 53, 1),
+                        List.of(), null), 1);
+        DnsRun run = DnsRun.of(servers, lookup);
+        assertEquals(Verdict.NEGATIVE, run.result().verdict());
+        assertEquals("FORMERR", run.result().fields().get("rcode"));
+        assertEquals(1, servers.queries.size());
     }
 
     @Test

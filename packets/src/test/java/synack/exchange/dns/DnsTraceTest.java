@@ -206,6 +206,22 @@ class DnsTraceTest {
     }
 
     @Test
+    void aLameServerInAReferralIsSkippedForTheZonesNextServer() {
+        // test. names two servers for synack.test.: the first REFUSES (it does not serve the zone), the second answers
+        int lame = Ip4.parse("198.18.3.15");
+        SimulatedDnsServers servers = hierarchy()
+                .server(TEST, new Authority("test.").ns("synack.test.", "ns0.synack.test.").a("ns0.synack.test.", "198.18.3.15")
+                        .ns("synack.test.", "ns1.synack.test.").a("ns1.synack.test.", "198.18.3.12"))
+                .server(lame, q -> SimulatedDnsServers.reply(q, 5, List.of(), List.of(), List.of()));
+        Traced run = run(servers, "www.synack.test");
+        assertEquals(Verdict.OK, run.verdict(), run.run().toString());
+        assertEquals(List.of("198.18.2.2"), run.addresses());
+        assertEquals(List.of(".@198.18.3.10", "test.@198.18.3.11", "synack.test.@198.18.3.15", "synack.test.@198.18.3.12"),
+                run.hops());
+        assertEquals(TraceHop.Step.LAME, run.steps().get(2));
+    }
+
+    @Test
     void aServerReferringToItsOwnZoneIsLameNotALoop() {
         // delegated synack.test., the server refers synack.test. to itself instead of answering
         SimulatedDnsServers servers = hierarchy().server(SYNACK, q -> SimulatedDnsServers.reply(q, 0, List.of(),
