@@ -298,4 +298,81 @@ class DnsServersLabIT {
         double ms = Double.parseDouble(rtt.group(1));
         assertTrue(ms > 2400 && ms < 2900, "RTT " + ms + " ms, from the first try (the server waits 2.5 s)");
     }
+
+    // ------------------------------------------------------------------------------------------------ item 3
+
+    @Test
+    void theRootAndEitherOrderOfNameAndTypeAreAsked() {
+        for (String type : List.of("NS", "SOA")) {
+            Lab.Result r = lab.synack("dns-resolve", "--json", "@" + ROOT, ".", type);
+            assertEquals(0, r.exit(), r.toString());
+            assertEquals(dig(ROOT, ".", type), answers(r), ". " + type);
+        }
+        Lab.Result typeFirst = lab.synack("dns-resolve", "--json", "MX", "signed", "@" + SIGNED);
+        assertEquals(0, typeFirst.exit(), typeFirst.toString());
+        assertEquals(dig(SIGNED, "signed", "MX"), answers(typeFirst));
+    }
+
+    @Test
+    void dnssecAndServiceBindingRecordsReadAsDigPrintsThem() {
+        String[][] queries = {{"signed", "DNSKEY"}, {"www.signed", "RRSIG"}, {"signed", "NSEC"}, {"www.signed", "HTTPS"},
+            {"alias.signed", "HTTPS"}, {"_dns.signed", "SVCB"}, {"www.signed", "NSEC"}};
+        for (String[] q : queries) {
+            Lab.Result r = lab.synack("dns-resolve", "--json", "--no-recurse", "@" + SIGNED, q[0], q[1]);
+            assertEquals(0, r.exit(), r.toString());
+            Set<String> ours = answers(r);
+            assertTrue(!ours.isEmpty(), q[0] + " " + q[1] + " has records:\n" + r);
+            assertEquals(dig(SIGNED, q[0], q[1]), ours, q[0] + " " + q[1]);
+        }
+        Lab.Result ds = lab.synack("dns-resolve", "--json", "--no-recurse", "@" + ROOT, "signed", "DS");
+        assertEquals(0, ds.exit(), ds.toString());
+        assertTrue(!answers(ds).isEmpty(), ds.toString());
+        assertEquals(dig(ROOT, "signed", "DS"), answers(ds));
+    }
+
+    // ------------------------------------------------------------------------------------------------ item 4
+
+    @Test
+    void traceOverTcpAsksEveryHopOverTcp() {
+        Lab.Result r = lab.synack("dns-resolve", "--json", "--trace", "--tcp", "--root-hints", dir.resolve("hints").toString(),
+                "--timeout", "1s", "www.signed", "A");
+        assertEquals(0, r.exit(), r.toString());
+        long syns = r.out().lines().filter(l -> l.contains("\"event\":\"frame\"") && l.contains("\"dir\":\"out\"")
+                && l.contains("\"flags\":\"SYN\"")).count();
+        long udpOut = r.out().lines().filter(l -> l.contains("\"event\":\"frame\"") && l.contains("\"dir\":\"out\"")
+                && l.contains("\"udp\":")).count();
+        assertTrue(syns >= 2, "a SYN to the root and to signed.'s server at least:\n" + r);
+        assertEquals(0, udpOut, "no query over UDP:\n" + r);
+        assertTrue(result(r).contains("\"data\":\"" + SIGNED + "\""), r.toString());
+    }
+
+    @Test
+    void optionsThatCannotApplyAreRefusedInOneLine() throws IOException {
+        Path names = dir.resolve("names");
+        Files.writeString(names, "www.signed\n");
+        for (String[] args : List.of(new String[] {"-f", names.toString(), "--tcp", "@" + SIGNED},
+                new String[] {"-f", names.toString(), "--trace"},
+                new String[] {"--trace", "@" + SIGNED, "www.signed"})) {
+            List<String> all = new ArrayList<>(List.of("dns-resolve"));
+            all.addAll(List.of(args));
+            Lab.Result r = lab.synack(all.toArray(new String[0]));
+            assertEquals(2, r.exit(), String.join(" ", args) + ":\n" + r);
+            assertEquals(1, r.err().lines().filter(l -> !l.isBlank()).count(), String.join(" ", args) + ":\n" + r);
+            assertTrue(r.out().isEmpty(), "nothing sent:\n" + r);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ item 5
+
+    @Test
+    void anIdnIsAskedInItsPunycodeForm() {
+        List<String> cmd = new ArrayList<>(List.of("env", "LC_ALL=C.UTF-8", "java", "-jar", Lab.jar(), "dns-resolve", "--json",
+                "@" + SIGNED, "bücher.signed", "A"));
+        Lab.Result r = lab.in("client", cmd.toArray(new String[0]));
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(result(r).contains("\"name\":\"xn--bcher-kva.signed.\""), r.toString());
+        assertEquals(Set.of(SIGNED), answers(r));
+        Lab.Result dig = lab.in("client", "env", "LC_ALL=C.UTF-8", "dig", "+short", "+idnin", "@" + SIGNED, "bücher.signed", "A");
+        assertEquals(SIGNED, dig.out().trim(), "dig converts it too (+idnin: on by default only on a terminal):\n" + dig);
+    }
 }
