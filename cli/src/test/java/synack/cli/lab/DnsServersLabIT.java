@@ -31,11 +31,12 @@ import org.junit.jupiter.api.Test;
  *   198.18.2.24  named: signed. as a secondary that never loaded: SERVFAIL (lame)
  *   198.18.2.22  named: signed., signed with dnssec-signzone (DNSKEY RRSIG NSEC), HTTPS, SVCB, an IDN
  *   198.18.2.23  python3: malformed replies, FORMERR to EDNS, no question, answers 2.5 s late
+ *   198.18.2.25  unbound: a recursive resolver from that root, the reference for the lame servers
  * </pre>
  */
 class DnsServersLabIT {
     static final String ROOT = "198.18.2.20", REFUSING = "198.18.2.21", SIGNED = "198.18.2.22", BAD = "198.18.2.23",
-            SERVFAILING = "198.18.2.24";
+            SERVFAILING = "198.18.2.24", UNBOUND = "198.18.2.25";
     static Lab lab;
     static Path dir;
     static final List<Process> peers = new ArrayList<>();
@@ -44,7 +45,7 @@ class DnsServersLabIT {
     static void up() throws Exception {
         lab = Lab.up();
         dir = Files.createTempDirectory("synack-dns-servers");
-        for (String ip : List.of(ROOT, REFUSING, SIGNED, BAD, SERVFAILING)) {
+        for (String ip : List.of(ROOT, REFUSING, SIGNED, BAD, SERVFAILING, UNBOUND)) {
             Lab.Result r = lab.in("server", "ip", "addr", "add", ip + "/24", "dev", "s0");
             assertEquals(0, r.exit(), r.toString());
         }
@@ -54,6 +55,8 @@ class DnsServersLabIT {
         Files.writeString(dir.resolve("hints"), ". 3600000 NS a.root.\na.root. 3600000 A " + ROOT + "\n");
         start(dir.resolve("named.log"), "named", "-g", "-c", dir.resolve("named.conf").toString());
         start(dir.resolve("bad.log"), "/usr/bin/python3", dir.resolve("bad.py").toString(), BAD, "53");
+        Files.writeString(dir.resolve("unbound.conf"), unboundConf());
+        start(dir.resolve("unbound.log"), "unbound", "-d", "-c", dir.resolve("unbound.conf").toString());
         // ready when each answers (named loads its zones, python binds)
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (!ready()) {
@@ -69,7 +72,33 @@ class DnsServersLabIT {
         return lab.in("client", "dig", "+short", "+time=1", "+tries=1", "@" + SIGNED, "www.signed", "A").out().trim()
                 .equals(SIGNED) && lab.in("client", "dig", "+short", "+time=1", "+tries=1", "@" + ROOT, ".", "SOA").out()
                 .contains("a.root.") && lab.in("client", "dig", "+time=1", "+tries=1", "@" + BAD, "x.bad", "A").out()
-                .contains("NXDOMAIN");
+                .contains("NXDOMAIN") && lab.in("client", "dig", "+time=1", "+tries=1", "@" + UNBOUND, ".", "SOA").out()
+                .contains("status: NOERROR");
+    }
+
+    /** unbound as a recursive resolver from our root: the reference for what a resolver makes of the lame servers. */
+    private static String unboundConf() {
+        return """
+                server:
+                    interface: %2$s
+                    port: 53
+                    do-ip6: no
+                    access-control: 198.18.0.0/15 allow
+                    root-hints: "%1$s/hints"
+                    chroot: ""
+                    username: ""
+                    directory: "%1$s"
+                    pidfile: ""
+                    use-syslog: no
+                    logfile: ""
+                    module-config: "iterator"
+                    qname-minimisation: no
+                    do-not-query-localhost: no
+                    harden-referral-path: no
+                    infra-host-ttl: 1
+                remote-control:
+                    control-enable: no
+                """.formatted(dir, UNBOUND);
     }
 
     private static void start(Path log, String... cmd) throws IOException {
@@ -92,6 +121,9 @@ class DnsServersLabIT {
         }
         if (lab != null) {
             lab.close();
+        }
+        if (dir != null) {
+            Lab.run(30, "rm", "-rf", "--", dir.toString());
         }
     }
 
@@ -246,6 +278,9 @@ class DnsServersLabIT {
             sawLame |= r.out().contains("is lame for signed.");
         }
         assertTrue(sawLame, "in 5 traces a lame server came first at least once (each time with chance 2/3)");
+        // unbound, from the same root, resolves it past the same lame servers
+        Lab.Result u = lab.in("client", "dig", "+short", "+time=3", "+tries=1", "@" + UNBOUND, "www.signed", "A");
+        assertEquals(SIGNED, u.out().trim(), u.toString());
         Lab.Result json = lab.synack("dns-resolve", "--json", "--trace", "--root-hints", dir.resolve("hints").toString(),
                 "www.signed", "A");
         assertEquals(0, json.exit(), json.toString());
