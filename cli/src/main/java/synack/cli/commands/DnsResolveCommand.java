@@ -146,8 +146,6 @@ public final class DnsResolveCommand implements Callable<Integer> {
             name = typeWord; // a lone word that is also a type's name ("ns", "mx") is the name asked, as before
             type = null;
         }
-        String written = name;
-        name = name == null ? null : ascii(name);
         if (reverse != null) {
             if (!Ip4.isAddress(reverse)) {
                 throw new UsageProblem("-x wants an IPv4 address, not '" + reverse + "'");
@@ -159,6 +157,8 @@ public final class DnsResolveCommand implements Callable<Integer> {
         if (typeOption != null) {
             type = parseType(typeOption);
         }
+        String written = name; // as the user wrote it: an IDN goes on the wire as punycode
+        name = name == null ? null : ascii(name);
         TcpTarget.port(port, "--port");
         // options that would otherwise be silently ignored: each is refused in one line
         if (file != null && trace) {
