@@ -270,14 +270,15 @@ class DnsServersLabIT {
         Lab.Result digFail = lab.in("client", "dig", "+norec", "@" + SERVFAILING, "www.signed", "A");
         assertTrue(digFail.out().contains("status: SERVFAIL"), digFail.toString());
         boolean sawLame = false;
-        for (int i = 0; i < 5; i++) {
+        // bind9 shuffles the NS records: in 8 traces a lame server comes first in all but (1/3)^8 of cases
+        for (int i = 0; i < 8; i++) {
             Lab.Result r = lab.synack("dns-resolve", "--trace", "--root-hints", dir.resolve("hints").toString(), "--timeout", "1s",
                     "www.signed", "A");
             assertEquals(0, r.exit(), "run " + i + ":\n" + r);
             assertTrue(r.out().lines().anyMatch(l -> l.equals(SIGNED)), r.toString());
             sawLame |= r.out().contains("is lame for signed.");
         }
-        assertTrue(sawLame, "in 5 traces a lame server came first at least once (each time with chance 2/3)");
+        assertTrue(sawLame, "in 8 traces a lame server came first at least once (each time with chance 2/3)");
         // unbound, from the same root, resolves it past the same lame servers
         Lab.Result u = lab.in("client", "dig", "+short", "+time=3", "+tries=1", "@" + UNBOUND, "www.signed", "A");
         assertEquals(SIGNED, u.out().trim(), u.toString());
