@@ -288,7 +288,7 @@ function _picocli_synack_dnsresolve() {
   local commands=""
   local flag_opts="'--no-recurse' '--no-edns' '--tcp' '--trace' '--json' '-q' '--quiet' '--explain' '--no-color' '--debug' '-h' '--help' '-V' '--version'"
   local arg_opts="'-x' '-t' '--type' '--timeout' '--retries' '--bufsize' '--port' '--expect' '--root-hints' '-f' '--file' '--in-flight' '-i' '--interface' '-S' '--source' '-w' '--write' '-v' '--verbose'"
-  local TYPE_option_args=("A" "AAAA" "CNAME" "MX" "NS" "TXT" "SOA" "SRV" "PTR" "CAA" "ANY") # --type values
+  local TYPE_option_args=("A" "AAAA" "CNAME" "MX" "NS" "TXT" "SOA" "SRV" "PTR" "CAA" "DS" "DNSKEY" "RRSIG" "NSEC" "HTTPS" "SVCB" "ANY") # --type values
 
   type compopt &>/dev/null && compopt +o default
 

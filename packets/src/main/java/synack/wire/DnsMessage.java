@@ -669,11 +669,180 @@ public record DnsMessage(int id, int flags, List<Question> questions, List<Recor
                     out.bytes(m, from, length);
                     return sb.toString();
                 }
+                case DnsType.DS, DnsType.CDS -> {
+                    // RFC 4034 5.3: key tag, algorithm, digest type, the digest in hex (dig: upper case)
+                    atLeast(length, 5, where);
+                    out.bytes(m, from, length);
+                    return u16(from) + " " + (m[from + 2] & 0xff) + " " + (m[from + 3] & 0xff) + " "
+                            + HexFormat.of().withUpperCase().formatHex(m, from + 4, to);
+                }
+                case DnsType.DNSKEY, DnsType.CDNSKEY -> {
+                    // RFC 4034 2.2: flags, protocol, algorithm, the key in base64
+                    atLeast(length, 5, where);
+                    out.bytes(m, from, length);
+                    return u16(from) + " " + (m[from + 2] & 0xff) + " " + (m[from + 3] & 0xff) + " " + base64(from + 4, to);
+                }
+                case DnsType.RRSIG -> {
+                    // RFC 4034 3.2: type covered, algorithm, labels, original TTL, expiration and inception as
+                    // YYYYMMDDHHmmSS (UTC), key tag, signer's name, the signature in base64
+                    atLeast(length, 19, where);
+                    out.bytes(m, from, 18);
+                    Name signer = rdName(from + 18, to, where, out);
+                    if (signer.end() >= to) {
+                        throw new MalformedFrameException(where + " has no signature after the signer's name");
+                    }
+                    out.bytes(m, signer.end(), to - signer.end());
+                    return DnsType.name(u16(from)) + " " + (m[from + 2] & 0xff) + " " + (m[from + 3] & 0xff) + " " + u32(from + 4)
+                            + " " + time(u32(from + 8)) + " " + time(u32(from + 12)) + " " + u16(from + 16) + " " + signer.text()
+                            + " " + base64(signer.end(), to);
+                }
+                case DnsType.NSEC -> {
+                    // RFC 4034 4.2: the next owner name, then the types present, from the window bitmaps
+                    Name next = rdName(from, to, where, out);
+                    StringBuilder sb = new StringBuilder(next.text());
+                    int p = next.end();
+                    int lastWindow = -1;
+                    while (p < to) {
+                        if (p + 2 > to) {
+                            throw new MalformedFrameException(where + " has a type bitmap cut short at offset " + p);
+                        }
+                        int window = m[p] & 0xff;
+                        int len = m[p + 1] & 0xff;
+                        if (window <= lastWindow || len < 1 || len > 32 || p + 2 + len > to) {
+                            throw new MalformedFrameException(where + " has a bad type bitmap window " + window + " (length " + len
+                                    + ") at offset " + p);
+                        }
+                        for (int i = 0; i < len; i++) {
+                            int bits = m[p + 2 + i] & 0xff;
+                            for (int bit = 0; bit < 8; bit++) {
+                                if ((bits & (0x80 >>> bit)) != 0) {
+                                    sb.append(' ').append(DnsType.name(window * 256 + i * 8 + bit));
+                                }
+                            }
+                        }
+                        lastWindow = window;
+                        p += 2 + len;
+                    }
+                    out.bytes(m, next.end(), to - next.end());
+                    return sb.toString();
+                }
+                case DnsType.SVCB, DnsType.HTTPS -> {
+                    return svcb(from, to, where, out);
+                }
                 default -> {
                     out.bytes(m, from, length);
                     return generic(m, from, length);
                 }
             }
+        }
+
+        private String base64(int from, int to) {
+            return java.util.Base64.getEncoder().encodeToString(Arrays.copyOfRange(m, from, to));
+        }
+
+        /** RFC 4034 3.2: seconds since 1970 as YYYYMMDDHHmmSS in UTC. */
+        private static String time(long seconds) {
+            return java.time.format.DateTimeFormatter.ofPattern("yyyyMMddHHmmss", Locale.ROOT)
+                    .format(java.time.Instant.ofEpochSecond(seconds).atOffset(java.time.ZoneOffset.UTC));
+        }
+
+        /** RFC 9460 2.2: priority, target, then key=value parameters in presentation form (as dig shows them). */
+        private String svcb(int from, int to, String where, Out out) throws MalformedFrameException {
+            atLeast(to - from, 3, where);
+            out.bytes(m, from, 2);
+            Name target = rdName(from + 2, to, where, out);
+            StringBuilder sb = new StringBuilder().append(u16(from)).append(' ').append(target.text());
+            int p = target.end();
+            int lastKey = -1;
+            while (p < to) {
+                if (p + 4 > to) {
+                    throw new MalformedFrameException(where + " has a parameter cut short at offset " + p);
+                }
+                int key = u16(p);
+                int len = u16(p + 2);
+                int v = p + 4;
+                if (key <= lastKey || v + len > to) {
+                    throw new MalformedFrameException(where + " has a bad parameter " + key + " (length " + len + ") at offset " + p
+                            + (key <= lastKey ? ": keys must be in increasing order" : ""));
+                }
+                sb.append(' ').append(svcKey(key));
+                switch (key) {
+                    case 0 -> { // mandatory: keys
+                        if (len == 0 || len % 2 != 0) {
+                            throw new MalformedFrameException(where + " has a mandatory list of " + len + " bytes");
+                        }
+                        sb.append('=');
+                        for (int i = v; i < v + len; i += 2) {
+                            sb.append(i == v ? "" : ",").append(svcKey(u16(i)));
+                        }
+                    }
+                    case 1 -> { // alpn: length-prefixed ids, shown as one quoted comma-separated list
+                        StringBuilder ids = new StringBuilder();
+                        for (int i = v; i < v + len; ) {
+                            int n = m[i] & 0xff;
+                            if (n == 0 || i + 1 + n > v + len) {
+                                throw new MalformedFrameException(where + " has a bad alpn id at offset " + i);
+                            }
+                            ids.append(i == v ? "" : ",");
+                            for (int k = i + 1; k < i + 1 + n; k++) {
+                                int c = m[k] & 0xff;
+                                if (c == ',' || c == '\\') {
+                                    ids.append('\\'); // RFC 9460 A.1: escaped in the list, and again by the quoting
+                                }
+                                ids.append((char) c);
+                            }
+                            i += 1 + n;
+                        }
+                        byte[] b = ids.toString().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+                        sb.append('=');
+                        quoted(sb, b, 0, b.length);
+                    }
+                    case 2 -> { // no-default-alpn: no value
+                        if (len != 0) {
+                            throw new MalformedFrameException(where + " has a no-default-alpn with a value");
+                        }
+                    }
+                    case 3 -> {
+                        fixed(len, 2, where + " port");
+                        sb.append('=').append(u16(v));
+                    }
+                    case 4, 6 -> { // ipv4hint, ipv6hint
+                        int size = key == 4 ? 4 : 16;
+                        if (len == 0 || len % size != 0) {
+                            throw new MalformedFrameException(where + " has an address hint of " + len + " bytes");
+                        }
+                        sb.append('=');
+                        for (int i = v; i < v + len; i += size) {
+                            sb.append(i == v ? "" : ",").append(size == 4 ? Ip4.toString(Ip4.read(m, i)) : ipv6(m, i));
+                        }
+                    }
+                    case 5 -> sb.append('=').append(java.util.Base64.getEncoder().encodeToString(Arrays.copyOfRange(m, v, v + len)));
+                    default -> {
+                        if (len > 0) {
+                            sb.append('=');
+                            quoted(sb, m, v, len);
+                        }
+                    }
+                }
+                lastKey = key;
+                p = v + len;
+            }
+            out.bytes(m, target.end(), to - target.end());
+            return sb.toString();
+        }
+
+        private static String svcKey(int key) {
+            return switch (key) {
+                case 0 -> "mandatory";
+                case 1 -> "alpn";
+                case 2 -> "no-default-alpn";
+                case 3 -> "port";
+                case 4 -> "ipv4hint";
+                case 5 -> "ech";
+                case 6 -> "ipv6hint";
+                case 7 -> "dohpath";
+                default -> "key" + key;
+            };
         }
 
         private static void fixed(int length, int expected, String where) throws MalformedFrameException {

@@ -4,11 +4,12 @@ import java.util.Locale;
 
 /**
  * DNS resource record types and the one class that matters (IN), with the mnemonics dig uses.
- * Types without a mnemonic here are written the RFC 3597 way, "TYPE65", and parse back from it.
+ * Every type named here has its presentation format decoded (DnsMessage); the others are written the RFC 3597 way, "TYPE65", and parse back from it.
  */
 public final class DnsType {
     public static final int A = 1, NS = 2, CNAME = 5, SOA = 6, PTR = 12, MX = 15, TXT = 16, AAAA = 28, SRV = 33,
-            OPT = 41, ANY = 255, CAA = 257;
+            OPT = 41, DS = 43, RRSIG = 46, NSEC = 47, DNSKEY = 48, CDS = 59, CDNSKEY = 60, SVCB = 64, HTTPS = 65, ANY = 255,
+            CAA = 257;
     public static final int IN = 1;
 
     private DnsType() {}
@@ -29,6 +30,14 @@ public final class DnsType {
             case "OPT" -> OPT;
             case "ANY" -> ANY;
             case "CAA" -> CAA;
+            case "DS" -> DS;
+            case "RRSIG" -> RRSIG;
+            case "NSEC" -> NSEC;
+            case "DNSKEY" -> DNSKEY;
+            case "CDS" -> CDS;
+            case "CDNSKEY" -> CDNSKEY;
+            case "SVCB" -> SVCB;
+            case "HTTPS" -> HTTPS;
             default -> null;
         };
         if (known != null) {
@@ -59,6 +68,14 @@ public final class DnsType {
             case OPT -> "OPT";
             case ANY -> "ANY";
             case CAA -> "CAA";
+            case DS -> "DS";
+            case RRSIG -> "RRSIG";
+            case NSEC -> "NSEC";
+            case DNSKEY -> "DNSKEY";
+            case CDS -> "CDS";
+            case CDNSKEY -> "CDNSKEY";
+            case SVCB -> "SVCB";
+            case HTTPS -> "HTTPS";
             default -> "TYPE" + type;
         };
     }

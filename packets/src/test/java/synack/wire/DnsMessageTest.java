@@ -46,12 +46,33 @@ class DnsMessageTest {
                  0021 0001 0000012c 0008 0000 0005 0050 c06b   # SRV 0 5 80 www.synack.test.
             c00c 0101 0001 0000012c 0016 00 05 6973737565      # @231 CAA 0 issue
                  6c657473656e63727970742e6f7267          #     "letsencrypt.org"
-            c00c 0041 0001 0000012c 0004 0a000001        # @265 TYPE65, unknown to us
+            c00c ff00 0001 0000012c 0004 0a000001        # @265 TYPE65280 (private use), unknown to us
             c00c 0006 0001 00000e10 0023 c055            # @281 SOA ns1.synack.test.
                  0a 686f73746d6173746572 c00c            #     hostmaster.synack.test.
                  78a53035 00000e10 00000384 00127500 0000012c  # 2024091701 3600 900 1209600 300
             00 0029 04d0 00008000 0000                   # @328 OPT udp 1232, DO
             """;
+
+    @Test
+    void dnssecAndServiceBindingRecordsHaveTheirPresentationFormats() {
+        // RFC 4034 and RFC 9460 presentation, as dig +nosplit prints them
+        assertEquals("60485 13 2 DEADBEEF", DnsMessage.Record.of("signed.", DnsType.DS, 60, hex("ec45 0d 02 deadbeef")).rdataText());
+        assertEquals("257 3 13 AQID", DnsMessage.Record.of("signed.", DnsType.DNSKEY, 60, hex("0101 03 0d 010203")).rdataText());
+        assertEquals("A 13 2 300 20270101000000 20261202000000 60485 signed. AQID", DnsMessage.Record.of("www.signed.",
+                DnsType.RRSIG, 60, hex("0001 0d 02 0000012c 6b36ec80 6b0f5f80 ec45 06 7369676e6564 00 010203")).rdataText());
+        // next name, then window 0: A(1) NS(2) SOA(6) MX(15), window 0 byte 5/6: RRSIG(46) NSEC(47) DNSKEY(48), HTTPS(65)
+        assertEquals("www.signed. A NS SOA MX RRSIG NSEC DNSKEY HTTPS", DnsMessage.Record.of("signed.", DnsType.NSEC, 60,
+                hex("03 777777 06 7369676e6564 00 0009 6201 0000 00 0380 0040")).rdataText());
+        assertEquals("1 . alpn=\"h2,h3\" port=8443 ipv4hint=198.18.2.22", DnsMessage.Record.of("www.signed.", DnsType.HTTPS, 60,
+                hex("0001 00 0001 0006 026832 026833 0003 0002 20fb 0004 0004 c6120216")).rdataText());
+        assertEquals("0 www.signed.", DnsMessage.Record.of("alias.signed.", DnsType.HTTPS, 60,
+                hex("0000 03 777777 06 7369676e6564 00")).rdataText());
+        assertEquals("1 ns3.signed. mandatory=alpn,port alpn=\"dot\" port=853", DnsMessage.Record.of("_dns.signed.", DnsType.SVCB,
+                60, hex("0001 03 6e7333 06 7369676e6564 00 0000 0004 0001 0003 0001 0004 03 646f74 0003 0002 0355")).rdataText());
+        for (String t : new String[] {"DS", "RRSIG", "NSEC", "DNSKEY", "SVCB", "HTTPS", "CDS", "CDNSKEY"}) {
+            assertEquals(t, DnsType.name(DnsType.parse(t.toLowerCase(java.util.Locale.ROOT))));
+        }
+    }
 
     @Test
     void queryRoundTripsThroughTheWire() throws MalformedFrameException {
@@ -142,7 +163,7 @@ class DnsMessageTest {
         assertEquals("2.2.18.198.in-addr.arpa.", owners.get(6));
         assertEquals("_http._tcp.synack.test.", owners.get(7));
         assertEquals(DnsType.CAA, m.answers().get(8).type());
-        assertEquals("TYPE65", DnsType.name(m.answers().get(9).type()));
+        assertEquals("TYPE65280", DnsType.name(m.answers().get(9).type()));
         DnsMessage.Record soa = m.authority().get(0);
         assertEquals("ns1.synack.test. hostmaster.synack.test. 2024091701 3600 900 1209600 300", soa.rdataText());
         assertEquals("udp=1232 version=0 do", m.additional().get(0).rdataText());
@@ -257,7 +278,9 @@ class DnsMessageTest {
         assertEquals(DnsType.CAA, DnsType.parse("caa"));
         assertEquals(65, DnsType.parse("TYPE65"));
         assertEquals(65, DnsType.parse("type65"));
-        assertEquals("TYPE65", DnsType.name(65));
+        assertEquals("HTTPS", DnsType.name(65));
+        assertEquals(65280, DnsType.parse("type65280"));
+        assertEquals("TYPE65280", DnsType.name(65280));
         for (int t : new int[] {1, 2, 5, 6, 12, 15, 16, 28, 33, 41, 255, 257}) {
             assertEquals(t, DnsType.parse(DnsType.name(t)));
         }
@@ -319,7 +342,7 @@ class DnsMessageTest {
      */
     static byte[] pointerChain(int links) {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
-        b.writeBytes(hex("0001 8000 0001 0002 0000 0000  01 61 00 0001 0001  c00c 0041 0001 00000000"));
+        b.writeBytes(hex("0001 8000 0001 0002 0000 0000  01 61 00 0001 0001  c00c ff00 0001 00000000"));
         b.write((links * 2) >>> 8);
         b.write(links * 2);
         int first = 31;

@@ -36,9 +36,16 @@ import synack.wire.Ip4;
         description = {"Ask a DNS server a question with hand-built UDP frames, like dig: the query and the answer with",
             "their header flags (QR AA TC RD RA), rcode and every section with TTLs, the transaction's states",
             "(QUERY_SENT → ANSWERED, → RETRY, → TIMED_OUT). A truncated answer (TC) is asked again over synack's own TCP."},
-        footer = {"", "Arguments in any order, as dig takes them: NAME, TYPE (A AAAA CNAME MX NS TXT SOA SRV PTR CAA ANY), @SERVER.",
-            "Exit status: 0 answered (and every --expect held), 1 NXDOMAIN/SERVFAIL/REFUSED or an --expect unmet,",
-            "2 usage, 3 environment, 4 no answer after every retry, 130 interrupted.", "", "Examples:",
+        footer = {"", "Arguments in any order, as dig takes them: NAME ('.' is the root), TYPE (A AAAA CNAME MX NS TXT SOA SRV PTR",
+            "CAA DS DNSKEY RRSIG NSEC HTTPS SVCB ANY, or TYPEnnn), @SERVER. A name in Unicode (an IDN) is asked in its",
+            "punycode form (java.net.IDN, as dig does), and the header shows both.",
+            "Each retry goes from the same port with an ID of its own: a late reply says which try it answers, and its",
+            "RTT is timed from that try. A FORMERR to a query with EDNS is asked again without EDNS, as dig does.",
+            "--trace takes --tcp (every hop over TCP); it starts from the root hints, so @SERVER is refused (give",
+            "--root-hints FILE). -f is UDP only and one server's: -f with --tcp or --trace is refused.",
+            "Exit status: 0 answered (and every --expect held), 1 NXDOMAIN/SERVFAIL/REFUSED, an --expect unmet, or",
+            "replies that arrived but could not be used (malformed, or without our question: the server did answer,",
+            "so it is not silence), 2 usage, 3 environment, 4 no reply at all after every retry, 130 interrupted.", "", "Examples:",
             "  synack dns-resolve www.synack.test", "  synack dns-resolve @198.18.2.2 synack.test MX",
             "  synack dns-resolve -x 198.18.2.2", "  synack dns-resolve -q big.synack.test TXT --no-edns",
             "  synack dns-resolve www.synack.test --expect A=198.18.2.2"})
@@ -54,7 +61,8 @@ public final class DnsResolveCommand implements Callable<Integer> {
     /** What TAB offers for -t (the shell and the generated completions). */
     static final class RecordTypes extends java.util.ArrayList<String> {
         RecordTypes() {
-            super(List.of("A", "AAAA", "CNAME", "MX", "NS", "TXT", "SOA", "SRV", "PTR", "CAA", "ANY"));
+            super(List.of("A", "AAAA", "CNAME", "MX", "NS", "TXT", "SOA", "SRV", "PTR", "CAA", "DS", "DNSKEY", "RRSIG", "NSEC",
+                    "HTTPS", "SVCB", "ANY"));
         }
     }
 
@@ -115,6 +123,7 @@ public final class DnsResolveCommand implements Callable<Integer> {
         LiveRun run = LiveRun.of(spec, live);
         String name = null;
         Integer type = null;
+        String typeWord = null;
         Integer server = null;
         for (String a : args) {
             if (a.startsWith("@")) {
@@ -122,15 +131,20 @@ public final class DnsResolveCommand implements Callable<Integer> {
                     throw new UsageProblem("@SERVER must be an IPv4 address, not '" + a.substring(1) + "'");
                 }
                 server = Ip4.parse(a.substring(1));
-            } else if (name != null && isType(a)) {
-                type = DnsType.parse(a);
+            } else if (type == null && isType(a)) {
+                type = DnsType.parse(a); // before or after the name, as dig takes it
+                typeWord = a;
             } else if (name == null) {
                 name = a;
             } else if (type == null) {
-                throw new UsageProblem("unknown record type: " + a + " (A AAAA CNAME MX NS TXT SOA SRV PTR CAA ANY)");
+                throw new UsageProblem("unknown record type: " + a + " (" + String.join(" ", new RecordTypes()) + ")");
             } else {
                 throw new UsageProblem("unexpected argument: " + a);
             }
+        }
+        if (name == null && typeWord != null && reverse == null && file == null) {
+            name = typeWord; // a lone word that is also a type's name ("ns", "mx") is the name asked, as before
+            type = null;
         }
         if (reverse != null) {
             if (!Ip4.isAddress(reverse)) {
@@ -143,7 +157,23 @@ public final class DnsResolveCommand implements Callable<Integer> {
         if (typeOption != null) {
             type = parseType(typeOption);
         }
+        String written = name; // as the user wrote it: an IDN goes on the wire as punycode
+        name = name == null ? null : ascii(name);
         TcpTarget.port(port, "--port");
+        // options that would otherwise be silently ignored: each is refused in one line
+        if (file != null && trace) {
+            throw new UsageProblem("-f and --trace do not go together: -f asks one server many names; trace one name at a time");
+        }
+        if (file != null && tcp) {
+            throw new UsageProblem("-f asks over UDP only (many queries in flight from one port): --tcp is not supported with it");
+        }
+        if (trace && server != null) {
+            throw new UsageProblem("--trace starts from the root hints, not from @" + Ip4.toString(server)
+                    + ": give --root-hints FILE to start elsewhere");
+        }
+        if (trace && port != 53) {
+            throw new UsageProblem("--trace asks every server on port 53: --port is not supported with it");
+        }
         if (file != null) {
             return bulk(run, server, type == null ? DnsType.A : type, name);
         }
@@ -166,14 +196,14 @@ public final class DnsResolveCommand implements Callable<Integer> {
             }
         }
         if (trace) {
-            return trace(run, name, type == null ? DnsType.A : type, expectations);
+            return trace(run, name, type == null ? DnsType.A : type, expectations, written);
         }
         int srvIp = server != null ? server : nameserver(run);
         int qtype = type == null ? DnsType.A : type;
         DnsMessage query = DnsMessage.query(RANDOM.nextInt(65536), name, qtype, !noRecurse, noEdns ? 0 : bufsize);
         var renderer = run.narration("dns-resolve");
         String srv = Ip4.toString(srvIp);
-        String asked = name;
+        String asked = name + (written.equals(name) ? "" : " (" + written + ")");
         LiveFlow flow = LiveFlow.toPeer(srvIp).udpSourcePort().tcpSourcePort(null)
                 .capture(end -> "(udp and src port " + port + " and dst host " + Ip4.toString(end.route().source()) + ")"
                         + " or (tcp and src host " + srv + " and src port " + port + " and dst port " + end.tcpPort() + ")")
@@ -212,7 +242,7 @@ public final class DnsResolveCommand implements Callable<Integer> {
         List<DnsBulk.Question> questions = new ArrayList<>();
         if (extraName != null) {
             checkName(extraName);
-            questions.add(new DnsBulk.Question(extraName, defaultType));
+            questions.add(new DnsBulk.Question(ascii(extraName), defaultType));
         }
         int lineNo = 0;
         for (String raw : lines) {
@@ -223,6 +253,7 @@ public final class DnsResolveCommand implements Callable<Integer> {
             }
             String[] f = line.split("\\s+");
             try {
+                f[0] = ascii(f[0]);
                 checkName(f[0]);
             } catch (UsageProblem e) {
                 throw new UsageProblem(file + ":" + lineNo + ": " + e.getMessage());
@@ -255,7 +286,7 @@ public final class DnsResolveCommand implements Callable<Integer> {
                 RANDOM));
     }
 
-    private int trace(LiveRun run, String name, int qtype, List<DnsExpectation> expectations) {
+    private int trace(LiveRun run, String name, int qtype, List<DnsExpectation> expectations, String written) {
         Path hintsFile = rootHints != null ? rootHints : RootHints.DEBIAN;
         RootHints hints;
         try {
@@ -270,7 +301,8 @@ public final class DnsResolveCommand implements Callable<Integer> {
         LiveFlow flow = LiveFlow.toPeer(firstRoot).tcpSourcePort(null)
                 .capture(end -> "(udp and src port 53 and dst host " + Ip4.toString(end.route().source()) + ")"
                         + " or (tcp and src port 53 and dst port " + end.tcpPort() + ")")
-                .header(end -> "dns-resolve --trace " + name + " " + DnsType.name(qtype) + " from the root ("
+                .header(end -> "dns-resolve --trace " + name + (written.equals(name) ? "" : " (" + written + ")") + " "
+                        + DnsType.name(qtype) + (tcp ? " over TCP" : "") + " from the root ("
                         + hints.servers().get(0).name() + " " + Ip4.toString(firstRoot) + ", " + hintsFile + ") "
                         + end.route().describe(), end -> Map.of("interface", end.route().via().name()))
                 .arpNextHop();
@@ -280,7 +312,7 @@ public final class DnsResolveCommand implements Callable<Integer> {
                     ip -> routing.resolve(ip, end.route().via().name(), end.route().source()).nextHop(),
                     Map.of(end.route().nextHop(), path.nextHop()), RANDOM, new DnsTrace.Settings(retries, timeoutMicros,
                             noEdns ? 0 : bufsize, TcpRun.dnsTcpConfig(end.tcpPort(), 53, end.route().mss()), expectations,
-                            path::guardTcpPort));
+                            path::guardTcpPort, tcp));
         });
     }
 
@@ -301,7 +333,22 @@ public final class DnsResolveCommand implements Callable<Integer> {
         }
     }
 
+    /** An IDN to its punycode form (RFC 3490, java.net.IDN, as dig does on a terminal); an ASCII name as it is. */
+    private static String ascii(String name) {
+        if (name.chars().allMatch(c -> c < 0x80)) {
+            return name;
+        }
+        try {
+            return java.net.IDN.toASCII(name, java.net.IDN.ALLOW_UNASSIGNED);
+        } catch (IllegalArgumentException e) {
+            throw new UsageProblem("not a domain name: '" + name + "' (" + e.getMessage() + "; give its punycode form, xn--...)");
+        }
+    }
+
     private static void checkName(String name) {
+        if (name.equals(".")) {
+            return; // the root: ". NS", ". SOA"
+        }
         String n = name.endsWith(".") && name.length() > 1 ? name.substring(0, name.length() - 1) : name;
         if (n.isEmpty() || n.length() > 253 || n.startsWith(".") || n.contains("..")) {
             throw new UsageProblem("not a domain name: '" + name + "'");

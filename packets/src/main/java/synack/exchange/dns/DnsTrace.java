@@ -33,8 +33,14 @@ import synack.wire.MacAddress;
  * any case, and a name is inside a zone label by label, not because its text ends the same way.
  */
 public final class DnsTrace implements Exchange {
+    /** @param tcpOnly every hop asked over TCP from the start (--trace --tcp), not only after a truncated answer */
     public record Settings(int retries, long timeoutMicros, int ednsSize, TcpConnection.Config tcp,
-                           List<DnsExpectation> expectations, Runnable beforeTcp) {}
+                           List<DnsExpectation> expectations, Runnable beforeTcp, boolean tcpOnly) {
+        public Settings(int retries, long timeoutMicros, int ednsSize, TcpConnection.Config tcp, List<DnsExpectation> expectations,
+                        Runnable beforeTcp) {
+            this(retries, timeoutMicros, ednsSize, tcp, expectations, beforeTcp, false);
+        }
+    }
 
     private static final int MAX_HOPS = 20;
     private static final int MAX_CNAMES = 8;
@@ -115,10 +121,10 @@ public final class DnsTrace implements Exchange {
             resolvingNextHop = false;
             hops++;
             out.emit(new Event.Note(now, Event.Note.Kind.INFO, (depth == 0 ? "" : "(finding " + originalName + ") ") + "hop " + hops + ": ask " + server.name() + " (" + Ip4.toString(server.ip())
-                    + "), a server for " + zone + ", about " + name + " " + DnsType.name(type) + " without recursion", Map.of()));
+                    + "), a server for " + zone + ", about " + name + " " + DnsType.name(type) + " without recursion" + (settings.tcpOnly() ? ", over TCP" : ""), Map.of()));
             DnsMessage query = DnsMessage.query(random.nextInt(65536), name, type, false, settings.ednsSize());
             current = new DnsLookup(new DnsLookup.Path(ourMac, mac, ourIp, server.ip(), 53), query,
-                    new DnsLookup.Settings(settings.retries(), settings.timeoutMicros(), false, 61000 + random.nextInt(4536),
+                    new DnsLookup.Settings(settings.retries(), settings.timeoutMicros(), settings.tcpOnly(), 61000 + random.nextInt(4536),
                             settings.tcp(), List.of(), settings.beforeTcp()), random.nextInt(65536), () -> random.nextInt(65536));
         }
         current.start(now, phase);
@@ -289,7 +295,7 @@ public final class DnsTrace implements Exchange {
         phase = new PhaseOutput(out);
         current = new DnsTrace(ourMac, ourIp, serverName, DnsType.A, roots, nextHopOf, neighbours, random,
                 new Settings(settings.retries(), settings.timeoutMicros(), settings.ednsSize(), settings.tcp(), List.of(),
-                        settings.beforeTcp()), depth + 1);
+                        settings.beforeTcp(), settings.tcpOnly()), depth + 1);
         current.start(now, phase);
         advance(now);
     }

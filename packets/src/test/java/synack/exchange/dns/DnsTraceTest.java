@@ -222,6 +222,23 @@ class DnsTraceTest {
     }
 
     @Test
+    void withTcpOnlyEveryHopIsAskedOverTcp() {
+        Authority root = new Authority(".").ns("test.", "ns.test.").a("ns.test.", "198.18.3.11");
+        Authority test = new Authority("test.").ns("synack.test.", "ns1.synack.test.").a("ns1.synack.test.", "198.18.3.12");
+        Authority synack = new Authority("synack.test.").a("www.synack.test.", "198.18.2.2");
+        SimulatedDnsServers servers = new SimulatedDnsServers().tcp(ROOT, 53, root).tcp(TEST, 53, test).tcp(SYNACK, 53, synack);
+        DnsTrace t = new DnsTrace(SimulatedDnsServers.US, SimulatedDnsServers.US_IP, "www.synack.test", DnsType.A, HINTS,
+                ip -> SimulatedDnsServers.ROUTER_IP, Map.of(SimulatedDnsServers.ROUTER_IP, SimulatedDnsServers.ROUTER), new Random(7),
+                new DnsTrace.Settings(1, 1_000_000, 1232, TcpConnection.Config.defaults(50_000, 53, 1).withMsl(100_000), List.of(),
+                        null, true));
+        Traced run = new Traced(t, DnsRun.of(servers, t));
+        assertEquals(Verdict.OK, run.verdict());
+        assertEquals(List.of("198.18.2.2"), run.addresses());
+        assertEquals(3, servers.queries.size());
+        assertTrue(servers.queries.stream().allMatch(SimulatedDnsServers.Query::overTcp), "no hop over UDP");
+    }
+
+    @Test
     void aServerReferringToItsOwnZoneIsLameNotALoop() {
         // delegated synack.test., the server refers synack.test. to itself instead of answering
         SimulatedDnsServers servers = hierarchy().server(SYNACK, q -> SimulatedDnsServers.reply(q, 0, List.of(),
