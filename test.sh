@@ -21,7 +21,7 @@ fi
 # What the tests use: libpcap for the link, the lab's peers and plumbing, and the oracles
 # (tcpdump, and tshark's expert analysis: tshark -r F -q -z expert).
 packages=(libpcap0.8 nginx-light dnsmasq-base nsd iproute2 iptables ieee-data tcpdump tshark ethtool iputils-ping
-          util-linux curl bind9-dnsutils man-db procps tmux zsh maven)
+          util-linux curl bind9-dnsutils man-db procps tmux zsh maven python3)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

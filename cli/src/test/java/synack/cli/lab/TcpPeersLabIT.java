@@ -26,6 +26,8 @@ import org.junit.jupiter.api.Test;
  */
 class TcpPeersLabIT {
     static Lab lab;
+    /** python3 servers a test started in the server's namespace, killed after it (also when it fails). */
+    private final List<Process> servers = new ArrayList<>();
     /** iptables rules added in the server's namespace by a test, removed after it (also when it fails). */
     private final List<List<String>> serverRules = new ArrayList<>();
 
@@ -42,7 +44,12 @@ class TcpPeersLabIT {
     }
 
     @AfterEach
-    void cleanUp() {
+    void cleanUp() throws Exception {
+        for (Process p : servers) {
+            p.destroyForcibly();
+            p.waitFor(5, TimeUnit.SECONDS);
+        }
+        servers.clear();
         for (List<String> rule : serverRules) {
             List<String> del = new ArrayList<>(List.of("iptables", "-w", "-D"));
             del.addAll(rule);
@@ -50,6 +57,38 @@ class TcpPeersLabIT {
         }
         serverRules.clear();
         lab.assertNoFirewallRuleLeft();
+    }
+
+    /**
+     * A python3 TCP server on 198.18.2.2:PORT in the server's namespace: "hold" accepts and keeps
+     * every connection open without ever closing it; "close" closes each connection as soon as
+     * it is accepted. Returns once the kernel shows it listening.
+     */
+    static final String SERVER = String.join("\n",
+            "import socket, sys",
+            "s = socket.socket()",
+            "s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)",
+            "s.bind(('198.18.2.2', int(sys.argv[1])))",
+            "s.listen(16)",
+            "held = []",
+            "while True:",
+            "    c, _ = s.accept()",
+            "    if sys.argv[2] == 'close':",
+            "        c.close()",
+            "    else:",
+            "        held.append(c)");
+
+    private void pythonServer(int port, String mode) throws Exception {
+        Process p = new ProcessBuilder("ip", "netns", "exec", lab.get("NS_SERVER"), "python3", "-c", SERVER,
+                Integer.toString(port), mode).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        servers.add(p);
+        for (int i = 0; i < 100; i++) {
+            if (lab.in("server", "ss", "-Hltn", "sport = :" + port).out().contains(":" + port)) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("python3 server on port " + port + " did not start");
     }
 
     /** Appends an INPUT rule in the server's namespace, removed after the test. */
@@ -165,6 +204,25 @@ class TcpPeersLabIT {
         assertTrue(r.out().contains("RFC 1337"), r.toString());
         assertTrue(r.out().contains("TIME_WAIT → CLOSED  (2MSL timer expired)"), r.toString());
         assertTrue(r.out().contains("TIME_WAIT over"), r.toString());
+    }
+
+    // ------------------------------------------------------------------ 3. a peer that never closes
+
+    @Test
+    void finWait2EndsWhenThePeerNeverCloses() throws Exception {
+        pythonServer(8091, "hold");
+        long t0 = System.nanoTime();
+        Lab.Result r = lab.synack("fin-teardown", "--msl", "300ms", "198.18.2.2", "8091");
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertEquals(1, r.exit(), "not a clean close:\n" + r);
+        assertTrue(r.out().contains("FIN_WAIT_1 → FIN_WAIT_2"), r.toString());
+        assertTrue(r.out().contains("FIN_WAIT_2 lasts at most 600 ms of silence"), r.toString());
+        assertTrue(r.out().contains("FIN_WAIT_2 → CLOSED  (FIN_WAIT_2 timer expired)"), r.toString());
+        assertTrue(r.out().contains("the peer never closed (FIN_WAIT_2 timed out)"), r.toString());
+        assertTrue(ms < 20_000, "bounded: " + ms + " ms");
+        // the kernel's side: the connection is still there in CLOSE_WAIT, its application never closed it
+        assertTrue(lab.in("server", "ss", "-Htn", "state", "close-wait", "sport = :8091").out().contains("198.18.1.2"),
+                "the server's socket waits in CLOSE_WAIT");
     }
 
     // ------------------------------------------------------------------ 6. what was sent, counted

@@ -131,6 +131,8 @@ public final class TcpConnection {
     private long retransmitAt = Long.MAX_VALUE;
     private int retries;
     private long timeWaitUntil = Long.MAX_VALUE;
+    /** FIN_WAIT_2 is bounded (Linux: tcp_fin_timeout): a peer that never sends its FIN must not keep us forever. */
+    private long finWait2Until = Long.MAX_VALUE;
     private long received;
     private TcpOutcome outcome = TcpOutcome.OPEN;
     private String abortReason = "";
@@ -227,7 +229,7 @@ public final class TcpConnection {
     // ------------------------------------------------------------------ timers
 
     public long nextDeadline() {
-        return Math.min(Math.min(Math.min(retransmitAt, timeWaitUntil), delayedAckAt), persist.due());
+        return Math.min(Math.min(Math.min(Math.min(retransmitAt, timeWaitUntil), delayedAckAt), persist.due()), finWait2Until);
     }
 
     /** Delayed ACKs for bulk receiving (http-get): fewer frames to send, as every modern receiver does. */
@@ -238,6 +240,15 @@ public final class TcpConnection {
     public void onTimer(long now) {
         if (now >= delayedAckAt) {
             emit(ackSegment(now), now, Remark.builder().words("delayed ACK: ack = ").seq(rcvNxt, rcvNxt - irs).build());
+        }
+        if (now >= finWait2Until) {
+            stopTimers();
+            outcome = TcpOutcome.PEER_NEVER_CLOSED;
+            out.note(Event.Note.Kind.WARNING, "the peer acknowledged our FIN and then sent nothing for " + (2 * config.mslMicros() / 1000)
+                    + " ms, and never its own FIN: it never closed");
+            move(TcpState.CLOSED, "FIN_WAIT_2 timer expired", "we stop waiting for the peer's FIN and forget the connection,"
+                    + " as Linux does after tcp_fin_timeout; anything the peer sends now meets no connection");
+            return;
         }
         if (now >= timeWaitUntil) {
             timeWaitUntil = Long.MAX_VALUE;
@@ -401,6 +412,9 @@ public final class TcpConnection {
             return TcpArrival.of(Kind.UNACCEPTABLE, Remark.builder().words("unacceptable: seq ").seq(seg.seq(), seg.seq() - irs)
                     .words(" outside the window ").seq(rcvNxt, rcvNxt - irs).words("+" + window + " (dropped)").build());
         }
+        if (state == TcpState.FIN_WAIT_2 && finWait2Until != Long.MAX_VALUE) {
+            finWait2Until = now + 2 * config.mslMicros(); // the bound is on silence: a peer still sending (half-close) is alive
+        }
         if (seg.has(TcpSegment.RST) && state == TcpState.TIME_WAIT) {
             // RFC 1337 (TIME-WAIT assassination): both FINs were acknowledged, so the exchange is
             // complete; a RST now (an old duplicate drew it) must not cut 2MSL short or undo that
@@ -459,6 +473,10 @@ public final class TcpConnection {
                         if (!finInOrder(seg)) {
                             peer(TcpState.CLOSE_WAIT, "it acknowledged our FIN", true, WHY_CLOSE_WAIT);
                             move(TcpState.FIN_WAIT_2, "ACK of our FIN received", WHY_FIN_WAIT_2);
+                            finWait2Until = now + 2 * config.mslMicros();
+                            out.note(Event.Note.Kind.INFO, "FIN_WAIT_2 lasts at most " + (2 * config.mslMicros() / 1000)
+                                    + " ms of silence here, as long as TIME_WAIT (Linux: tcp_fin_timeout, 60 s): if the"
+                                    + " peer never sends its FIN, we stop waiting then");
                         }
                         // with its FIN in the same segment we go straight to TIME_WAIT below
                     }
@@ -639,6 +657,7 @@ public final class TcpConnection {
     }
 
     private void startTimeWait(long now) {
+        finWait2Until = Long.MAX_VALUE;
         timeWaitUntil = now + 2 * config.mslMicros();
         out.note(Event.Note.Kind.INFO, "TIME_WAIT lasts 2MSL = " + (2 * config.mslMicros() / 1000) + " ms here"
                 + (config.mslMicros() < 30_000_000 ? " (shortened; RFC 9293 suggests MSL = 2 min, Linux waits 60 s; --msl sets it)" : ""));
@@ -943,6 +962,7 @@ public final class TcpConnection {
         inFlight.clear();
         retransmitAt = Long.MAX_VALUE;
         timeWaitUntil = Long.MAX_VALUE;
+        finWait2Until = Long.MAX_VALUE;
         delayedAckAt = Long.MAX_VALUE;
         persist.stop();
     }

@@ -157,7 +157,7 @@ class TcpAcceptanceTest {
     }
 
     @Test
-    void rstAtRcvNxtAlsoEndsTimeWait() {
+    void rstAtRcvNxtDoesNotEndTimeWait() {
         TcpPair p = new TcpPair();
         p.handshake();
         p.b.closeOnFin = true;
@@ -166,9 +166,12 @@ class TcpAcceptanceTest {
         p.dropRule = (from, seg) -> true;
         p.runUntilIdle(100_000);
         assertEquals(TcpState.TIME_WAIT, p.a.conn.state());
-        p.a.feed(p.a.segment(p.a.conn.rcvNxt(), 0, TcpSegment.RST, new byte[0]));
-        assertEquals(TcpState.CLOSED, p.a.conn.state());
-        assertEquals(Long.MAX_VALUE, p.a.conn.nextDeadline());
+        long deadline = p.a.conn.nextDeadline();
+        TcpArrival c = p.a.feed(p.a.segment(p.a.conn.rcvNxt(), 0, TcpSegment.RST, new byte[0]));
+        // RFC 1337: no TIME-WAIT assassination; the 2MSL wait goes on as it was
+        assertEquals(TcpArrival.Kind.IGNORED, c.kind(), c.text());
+        assertEquals(TcpState.TIME_WAIT, p.a.conn.state());
+        assertEquals(deadline, p.a.conn.nextDeadline());
     }
 
     @Test

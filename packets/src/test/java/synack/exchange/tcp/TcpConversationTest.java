@@ -152,6 +152,16 @@ class TcpConversationTest {
         assertTrue(r.result().lines().get(0).contains("to 3 SYNs"), r.result().lines().toString());
     }
 
+    @Test
+    void aServerThatNeverClosesIsNegativeAndSaysSo() {
+        SimulatedServer s = server(SimulatedServer.Mode.LISTEN);
+        s.neverClose = true;
+        Run r = run(s, config(), null, null);
+        assertEquals(Verdict.NEGATIVE, r.result().verdict());
+        assertEquals(TcpOutcome.PEER_NEVER_CLOSED, r.conversation().connection().outcome());
+        assertTrue(r.result().lines().get(0).contains("the peer never closed"), r.result().lines().toString());
+    }
+
     /** Receives a bulk answer as http-get does (routine data, delayed ACKs), then closes. */
     static final class BulkApp implements TcpApp {
         final int expected;
