@@ -225,6 +225,32 @@ class TcpPeersLabIT {
                 "the server's socket waits in CLOSE_WAIT");
     }
 
+    // ------------------------------------------------------------------ 4. a server that closes on accept
+
+    @Test
+    void aServerThatClosesOnAcceptIsToldAsThePassiveCloseItIs() throws Exception {
+        pythonServer(8092, "close");
+        Lab.Result r = lab.synack("handshake", "--msl", "100ms", "198.18.2.2", "8092");
+        assertEquals(0, r.exit(), r.toString());
+        List<String> lines = r.out().lines().toList();
+        int theirFin = -1;
+        int ourFin = -1;
+        for (int i = 0; i < lines.size(); i++) {
+            if (theirFin < 0 && lines.get(i).contains("8092 → ") && lines.get(i).contains("FIN")) {
+                theirFin = i;
+            }
+            if (ourFin < 0 && lines.get(i).contains("→ 8092 FIN")) {
+                ourFin = i;
+            }
+        }
+        assertTrue(theirFin > 0 && ourFin > 0, r.toString());
+        assertTrue(theirFin < ourFin, "its FIN came first, and is told first:\n" + r);
+        assertTrue(r.out().contains("client  ESTABLISHED → CLOSE_WAIT"), r.toString());
+        assertTrue(r.out().contains("client  CLOSE_WAIT → LAST_ACK"), r.toString());
+        assertFalse(r.out().contains("CLOSING"), "no simultaneous close:\n" + r);
+        assertTrue(r.out().contains("closed (passive close)"), r.toString());
+    }
+
     // ------------------------------------------------------------------ 6. what was sent, counted
 
     @Test
