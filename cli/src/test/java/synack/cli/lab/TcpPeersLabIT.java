@@ -251,6 +251,22 @@ class TcpPeersLabIT {
         assertTrue(r.out().contains("closed (passive close)"), r.toString());
     }
 
+    // ------------------------------------------------------------------ 5. SYN cookies
+
+    @Test
+    void withSynCookiesTheServersSynReceivedIsNotToldAsAFact() {
+        // only in the lab server's own namespace: every SYN is answered with a cookie, no SYN-RECV socket is kept
+        assertEquals(0, lab.in("server", "sysctl", "-qw", "net.ipv4.tcp_syncookies=2").exit());
+        try {
+            Lab.Result r = lab.synack("handshake", "--msl", "100ms", "198.18.2.2", "80");
+            assertEquals(0, r.exit(), r.toString());
+            assertTrue(r.out().contains("server  LISTEN → SYN_RECEIVED  (it answered our SYN with SYN,ACK; or a SYN cookie,"
+                    + " and no state at all) (inferred)"), r.toString());
+        } finally {
+            lab.in("server", "sysctl", "-qw", "net.ipv4.tcp_syncookies=1");
+        }
+    }
+
     // ------------------------------------------------------------------ 6. what was sent, counted
 
     @Test

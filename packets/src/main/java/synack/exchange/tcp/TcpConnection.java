@@ -370,7 +370,12 @@ public final class TcpConnection {
             note = ours(config.iss(), 1, Reason.OUR_SYN).remark();
             acknowledge(seg.ack(), now);
             updateSendWindow(seg.window(), seg); // a SYN's window is never scaled
-            peer(TcpState.SYN_RECEIVED, "it answered our SYN with SYN,ACK", true, "the server's SYN,ACK shows it is in SYN_RECEIVED");
+            // a listener under SYN flood (or tcp_syncookies = 2) answers with a SYN cookie and keeps no
+            // socket until our ACK; Linux hides the cookie in the ISN behind a secret hash, and the TSval
+            // bits it also uses are masked by a per-connection offset: nothing on the wire tells them apart
+            peer(TcpState.SYN_RECEIVED, "it answered our SYN with SYN,ACK; or a SYN cookie, and no state at all", true,
+                    "a SYN,ACK usually means a SYN_RECEIVED socket; with a SYN cookie (RFC 4987) the server keeps none until"
+                            + " our ACK, and the wire cannot tell which: the cookie is in its ISN, behind a secret hash");
             if (synTimedOut) {
                 rto.afterSynTimeout();
             }
