@@ -267,6 +267,34 @@ class TcpPeersLabIT {
         }
     }
 
+    // ------------------------------------------------------------------ 6. duplicates told as duplicates
+
+    @Test
+    void duplicatedSegmentsAreToldAsDuplicates() {
+        // the router copies every segment from the server's port 80 to the client: each arrives twice (TEE;
+        // sch_netem's duplicate would do the same where the kernel has it)
+        List<String> rule = List.of("-t", "mangle", "PREROUTING", "-i", "r1", "-p", "tcp", "--sport", "80", "-j", "TEE",
+                "--gateway", "198.18.1.2");
+        List<String> add = new ArrayList<>(List.of("iptables", "-w", "-t", "mangle", "-A"));
+        add.addAll(rule.subList(2, rule.size()));
+        Lab.Result added = lab.in("router", add.toArray(new String[0]));
+        assertEquals(0, added.exit(), added.toString());
+        try {
+            Lab.Result r = lab.synack("fin-teardown", "--msl", "100ms", "--send",
+                    "GET / HTTP/1.1\\r\\nHost: x\\r\\nConnection: close\\r\\n\\r\\n", "198.18.2.2", "80");
+            assertEquals(0, r.exit(), r.toString());
+            assertTrue(Pattern.compile("len=\\d+ .*duplicate: seq \\d+ \\(\\d+ sequence numbers\\) was received and acknowledged already")
+                    .matcher(r.out()).find(), "the second copy of the response is a duplicate:\n" + r);
+            assertTrue(r.out().contains("SYN,ACK") && Pattern.compile("SYN,ACK .*duplicate: seq").matcher(r.out()).find(), r.toString());
+            assertFalse(r.out().contains("held for reassembly"), r.toString());
+            assertFalse(r.out().contains("outside the window"), "nothing was outside the window, only old:\n" + r);
+        } finally {
+            List<String> del = new ArrayList<>(List.of("iptables", "-w", "-t", "mangle", "-D"));
+            del.addAll(rule.subList(2, rule.size()));
+            lab.in("router", del.toArray(new String[0]));
+        }
+    }
+
     // ------------------------------------------------------------------ 6. what was sent, counted
 
     @Test

@@ -414,6 +414,11 @@ public final class TcpConnection {
             }
             emit(ackSegment(now), now, Remark.builder().words("ACK telling the peer what we expect: seq ")
                     .seq(rcvNxt, rcvNxt - irs).build());
+            if (len > 0 && Seq.leq(seg.seq() + len, rcvNxt)) {
+                // wholly before RCV.NXT: a copy of what we took already (a duplicate on the wire, or a retransmission)
+                return TcpArrival.of(Kind.DUPLICATE, Remark.builder().words("duplicate: seq ").seq(seg.seq(), seg.seq() - irs)
+                        .words(" (" + len + " sequence numbers) was received and acknowledged already (dropped)").build());
+            }
             return TcpArrival.of(Kind.UNACCEPTABLE, Remark.builder().words("unacceptable: seq ").seq(seg.seq(), seg.seq() - irs)
                     .words(" outside the window ").seq(rcvNxt, rcvNxt - irs).words("+" + window + " (dropped)").build());
         }
@@ -520,10 +525,17 @@ public final class TcpConnection {
                 kind = Kind.IN_ORDER;
                 note.then().words("data " + seg.data().length + " bytes in order");
             } else if (Seq.gt(seg.seq(), rcvNxt)) {
-                outOfOrder.put(seg.seq(), seg.data());
+                byte[] held = outOfOrder.get(seg.seq());
                 lastOutOfOrder = seg.seq();
-                kind = Kind.OUT_OF_ORDER;
-                note.then().words("out of order: expected seq ").seq(rcvNxt, rcvNxt - irs).words(", held for reassembly");
+                if (held != null && held.length >= seg.data().length) {
+                    kind = Kind.DUPLICATE; // a copy of data already held: nothing new is kept
+                    note.then().words("duplicate of data already held out of order (expected seq ").seq(rcvNxt, rcvNxt - irs)
+                            .words(")");
+                } else {
+                    outOfOrder.put(seg.seq(), seg.data());
+                    kind = Kind.OUT_OF_ORDER;
+                    note.then().words("out of order: expected seq ").seq(rcvNxt, rcvNxt - irs).words(", held for reassembly");
+                }
             } else {
                 int skip = rcvNxt - seg.seq();
                 if (skip < seg.data().length) {
