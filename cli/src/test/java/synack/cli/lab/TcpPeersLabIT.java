@@ -26,6 +26,8 @@ import org.junit.jupiter.api.Test;
  */
 class TcpPeersLabIT {
     static Lab lab;
+    /** python3 servers a test started in the server's namespace, killed after it (also when it fails). */
+    private final List<Process> servers = new ArrayList<>();
     /** iptables rules added in the server's namespace by a test, removed after it (also when it fails). */
     private final List<List<String>> serverRules = new ArrayList<>();
 
@@ -42,7 +44,12 @@ class TcpPeersLabIT {
     }
 
     @AfterEach
-    void cleanUp() {
+    void cleanUp() throws Exception {
+        for (Process p : servers) {
+            p.destroyForcibly();
+            p.waitFor(5, TimeUnit.SECONDS);
+        }
+        servers.clear();
         for (List<String> rule : serverRules) {
             List<String> del = new ArrayList<>(List.of("iptables", "-w", "-D"));
             del.addAll(rule);
@@ -50,6 +57,38 @@ class TcpPeersLabIT {
         }
         serverRules.clear();
         lab.assertNoFirewallRuleLeft();
+    }
+
+    /**
+     * A python3 TCP server on 198.18.2.2:PORT in the server's namespace: "hold" accepts and keeps
+     * every connection open without ever closing it; "close" closes each connection as soon as
+     * it is accepted. Returns once the kernel shows it listening.
+     */
+    static final String SERVER = String.join("\n",
+            "import socket, sys",
+            "s = socket.socket()",
+            "s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)",
+            "s.bind(('198.18.2.2', int(sys.argv[1])))",
+            "s.listen(16)",
+            "held = []",
+            "while True:",
+            "    c, _ = s.accept()",
+            "    if sys.argv[2] == 'close':",
+            "        c.close()",
+            "    else:",
+            "        held.append(c)");
+
+    private void pythonServer(int port, String mode) throws Exception {
+        Process p = new ProcessBuilder("ip", "netns", "exec", lab.get("NS_SERVER"), "python3", "-c", SERVER,
+                Integer.toString(port), mode).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        servers.add(p);
+        for (int i = 0; i < 100; i++) {
+            if (lab.in("server", "ss", "-Hltn", "sport = :" + port).out().contains(":" + port)) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("python3 server on port " + port + " did not start");
     }
 
     /** Appends an INPUT rule in the server's namespace, removed after the test. */
@@ -165,6 +204,95 @@ class TcpPeersLabIT {
         assertTrue(r.out().contains("RFC 1337"), r.toString());
         assertTrue(r.out().contains("TIME_WAIT → CLOSED  (2MSL timer expired)"), r.toString());
         assertTrue(r.out().contains("TIME_WAIT over"), r.toString());
+    }
+
+    // ------------------------------------------------------------------ 3. a peer that never closes
+
+    @Test
+    void finWait2EndsWhenThePeerNeverCloses() throws Exception {
+        pythonServer(8091, "hold");
+        long t0 = System.nanoTime();
+        Lab.Result r = lab.synack("fin-teardown", "--msl", "300ms", "198.18.2.2", "8091");
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertEquals(1, r.exit(), "not a clean close:\n" + r);
+        assertTrue(r.out().contains("FIN_WAIT_1 → FIN_WAIT_2"), r.toString());
+        assertTrue(r.out().contains("FIN_WAIT_2 lasts at most 600 ms of silence"), r.toString());
+        assertTrue(r.out().contains("FIN_WAIT_2 → CLOSED  (FIN_WAIT_2 timer expired)"), r.toString());
+        assertTrue(r.out().contains("the peer never closed (FIN_WAIT_2 timed out)"), r.toString());
+        assertTrue(ms < 20_000, "bounded: " + ms + " ms");
+        // the kernel's side: the connection is still there in CLOSE_WAIT, its application never closed it
+        assertTrue(lab.in("server", "ss", "-Htn", "state", "close-wait", "sport = :8091").out().contains("198.18.1.2"),
+                "the server's socket waits in CLOSE_WAIT");
+    }
+
+    // ------------------------------------------------------------------ 4. a server that closes on accept
+
+    @Test
+    void aServerThatClosesOnAcceptIsToldAsThePassiveCloseItIs() throws Exception {
+        pythonServer(8092, "close");
+        Lab.Result r = lab.synack("handshake", "--msl", "100ms", "198.18.2.2", "8092");
+        assertEquals(0, r.exit(), r.toString());
+        List<String> lines = r.out().lines().toList();
+        int theirFin = -1;
+        int ourFin = -1;
+        for (int i = 0; i < lines.size(); i++) {
+            if (theirFin < 0 && lines.get(i).contains("8092 → ") && lines.get(i).contains("FIN")) {
+                theirFin = i;
+            }
+            if (ourFin < 0 && lines.get(i).contains("→ 8092 FIN")) {
+                ourFin = i;
+            }
+        }
+        assertTrue(theirFin > 0 && ourFin > 0, r.toString());
+        assertTrue(theirFin < ourFin, "its FIN came first, and is told first:\n" + r);
+        assertTrue(r.out().contains("client  ESTABLISHED → CLOSE_WAIT"), r.toString());
+        assertTrue(r.out().contains("client  CLOSE_WAIT → LAST_ACK"), r.toString());
+        assertFalse(r.out().contains("CLOSING"), "no simultaneous close:\n" + r);
+        assertTrue(r.out().contains("closed (passive close)"), r.toString());
+    }
+
+    // ------------------------------------------------------------------ 5. SYN cookies
+
+    @Test
+    void withSynCookiesTheServersSynReceivedIsNotToldAsAFact() {
+        // only in the lab server's own namespace: every SYN is answered with a cookie, no SYN-RECV socket is kept
+        assertEquals(0, lab.in("server", "sysctl", "-qw", "net.ipv4.tcp_syncookies=2").exit());
+        try {
+            Lab.Result r = lab.synack("handshake", "--msl", "100ms", "198.18.2.2", "80");
+            assertEquals(0, r.exit(), r.toString());
+            assertTrue(r.out().contains("server  LISTEN → SYN_RECEIVED  (it answered our SYN with SYN,ACK; or a SYN cookie,"
+                    + " and no state at all) (inferred)"), r.toString());
+        } finally {
+            lab.in("server", "sysctl", "-qw", "net.ipv4.tcp_syncookies=1");
+        }
+    }
+
+    // ------------------------------------------------------------------ 6. duplicates told as duplicates
+
+    @Test
+    void duplicatedSegmentsAreToldAsDuplicates() {
+        // the router copies every segment from the server's port 80 to the client: each arrives twice (TEE;
+        // sch_netem's duplicate would do the same where the kernel has it)
+        List<String> rule = List.of("-t", "mangle", "PREROUTING", "-i", "r1", "-p", "tcp", "--sport", "80", "-j", "TEE",
+                "--gateway", "198.18.1.2");
+        List<String> add = new ArrayList<>(List.of("iptables", "-w", "-t", "mangle", "-A"));
+        add.addAll(rule.subList(2, rule.size()));
+        Lab.Result added = lab.in("router", add.toArray(new String[0]));
+        assertEquals(0, added.exit(), added.toString());
+        try {
+            Lab.Result r = lab.synack("fin-teardown", "--msl", "100ms", "--send",
+                    "GET / HTTP/1.1\\r\\nHost: x\\r\\nConnection: close\\r\\n\\r\\n", "198.18.2.2", "80");
+            assertEquals(0, r.exit(), r.toString());
+            assertTrue(Pattern.compile("len=\\d+ .*duplicate: seq \\d+ \\(\\d+ sequence numbers\\) was received and acknowledged already")
+                    .matcher(r.out()).find(), "the second copy of the response is a duplicate:\n" + r);
+            assertTrue(r.out().contains("SYN,ACK") && Pattern.compile("SYN,ACK .*duplicate: seq").matcher(r.out()).find(), r.toString());
+            assertFalse(r.out().contains("held for reassembly"), r.toString());
+            assertFalse(r.out().contains("outside the window"), "nothing was outside the window, only old:\n" + r);
+        } finally {
+            List<String> del = new ArrayList<>(List.of("iptables", "-w", "-t", "mangle", "-D"));
+            del.addAll(rule.subList(2, rule.size()));
+            lab.in("router", del.toArray(new String[0]));
+        }
     }
 
     // ------------------------------------------------------------------ 6. what was sent, counted

@@ -9,7 +9,10 @@ import synack.event.Durations;
  */
 final class PlanApp implements TcpApp {
     private final TcpConversation.Plan plan;
+    /** How long after the handshake handshake and fin-teardown wait before closing: longer than the capture lags. */
+    static final long CLOSE_DELAY_MICROS = 10_000;
     private final java.io.ByteArrayOutputStream received = new java.io.ByteArrayOutputStream();
+    private boolean closeSoon;
 
     PlanApp(TcpConversation.Plan plan) {
         this.plan = plan;
@@ -23,7 +26,11 @@ final class PlanApp implements TcpApp {
             c.send(plan.send(), now);
             c.idleIn(plan.idleMicros(), now);
         } else {
-            c.close(now);
+            // not at once: a server that closes on accept has its FIN on the way already, and we may
+            // have captured it without reading it yet; closing a moment later lets it be seen, so that
+            // our FIN answers it (a passive close) instead of crossing it in a story the wire did not tell
+            closeSoon = true;
+            c.idleIn(CLOSE_DELAY_MICROS, now);
         }
     }
 
@@ -41,7 +48,10 @@ final class PlanApp implements TcpApp {
 
     @Override
     public void idle(TcpConversation.Control c, long now) {
-        if (plan.ending() == TcpConversation.Ending.RST) {
+        if (closeSoon) {
+            closeSoon = false;
+            c.close(now);
+        } else if (plan.ending() == TcpConversation.Ending.RST) {
             c.abort(now, "--rst");
         } else {
             c.note("the server kept the connection open for " + Durations.human(plan.idleMicros()) + ": we close first (active close)", now);

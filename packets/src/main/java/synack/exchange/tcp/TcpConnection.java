@@ -131,6 +131,8 @@ public final class TcpConnection {
     private long retransmitAt = Long.MAX_VALUE;
     private int retries;
     private long timeWaitUntil = Long.MAX_VALUE;
+    /** FIN_WAIT_2 is bounded (Linux: tcp_fin_timeout): a peer that never sends its FIN must not keep us forever. */
+    private long finWait2Until = Long.MAX_VALUE;
     private long received;
     private TcpOutcome outcome = TcpOutcome.OPEN;
     private String abortReason = "";
@@ -227,7 +229,7 @@ public final class TcpConnection {
     // ------------------------------------------------------------------ timers
 
     public long nextDeadline() {
-        return Math.min(Math.min(Math.min(retransmitAt, timeWaitUntil), delayedAckAt), persist.due());
+        return Math.min(Math.min(Math.min(Math.min(retransmitAt, timeWaitUntil), delayedAckAt), persist.due()), finWait2Until);
     }
 
     /** Delayed ACKs for bulk receiving (http-get): fewer frames to send, as every modern receiver does. */
@@ -238,6 +240,15 @@ public final class TcpConnection {
     public void onTimer(long now) {
         if (now >= delayedAckAt) {
             emit(ackSegment(now), now, Remark.builder().words("delayed ACK: ack = ").seq(rcvNxt, rcvNxt - irs).build());
+        }
+        if (now >= finWait2Until) {
+            stopTimers();
+            outcome = TcpOutcome.PEER_NEVER_CLOSED;
+            out.note(Event.Note.Kind.WARNING, "the peer acknowledged our FIN and then sent nothing for " + (2 * config.mslMicros() / 1000)
+                    + " ms, and never its own FIN: it never closed");
+            move(TcpState.CLOSED, "FIN_WAIT_2 timer expired", "we stop waiting for the peer's FIN and forget the connection,"
+                    + " as Linux does after tcp_fin_timeout; anything the peer sends now meets no connection");
+            return;
         }
         if (now >= timeWaitUntil) {
             timeWaitUntil = Long.MAX_VALUE;
@@ -359,7 +370,12 @@ public final class TcpConnection {
             note = ours(config.iss(), 1, Reason.OUR_SYN).remark();
             acknowledge(seg.ack(), now);
             updateSendWindow(seg.window(), seg); // a SYN's window is never scaled
-            peer(TcpState.SYN_RECEIVED, "it answered our SYN with SYN,ACK", true, "the server's SYN,ACK shows it is in SYN_RECEIVED");
+            // a listener under SYN flood (or tcp_syncookies = 2) answers with a SYN cookie and keeps no
+            // socket until our ACK; Linux hides the cookie in the ISN behind a secret hash, and the TSval
+            // bits it also uses are masked by a per-connection offset: nothing on the wire tells them apart
+            peer(TcpState.SYN_RECEIVED, "it answered our SYN with SYN,ACK; or a SYN cookie, and no state at all", true,
+                    "a SYN,ACK usually means a SYN_RECEIVED socket; with a SYN cookie (RFC 4987) the server keeps none until"
+                            + " our ACK, and the wire cannot tell which: the cookie is in its ISN, behind a secret hash");
             if (synTimedOut) {
                 rto.afterSynTimeout();
             }
@@ -398,8 +414,16 @@ public final class TcpConnection {
             }
             emit(ackSegment(now), now, Remark.builder().words("ACK telling the peer what we expect: seq ")
                     .seq(rcvNxt, rcvNxt - irs).build());
+            if (len > 0 && Seq.leq(seg.seq() + len, rcvNxt)) {
+                // wholly before RCV.NXT: a copy of what we took already (a duplicate on the wire, or a retransmission)
+                return TcpArrival.of(Kind.DUPLICATE, Remark.builder().words("duplicate: seq ").seq(seg.seq(), seg.seq() - irs)
+                        .words(" (" + len + " sequence numbers) was received and acknowledged already (dropped)").build());
+            }
             return TcpArrival.of(Kind.UNACCEPTABLE, Remark.builder().words("unacceptable: seq ").seq(seg.seq(), seg.seq() - irs)
                     .words(" outside the window ").seq(rcvNxt, rcvNxt - irs).words("+" + window + " (dropped)").build());
+        }
+        if (state == TcpState.FIN_WAIT_2 && finWait2Until != Long.MAX_VALUE) {
+            finWait2Until = now + 2 * config.mslMicros(); // the bound is on silence: a peer still sending (half-close) is alive
         }
         if (seg.has(TcpSegment.RST) && state == TcpState.TIME_WAIT) {
             // RFC 1337 (TIME-WAIT assassination): both FINs were acknowledged, so the exchange is
@@ -459,6 +483,10 @@ public final class TcpConnection {
                         if (!finInOrder(seg)) {
                             peer(TcpState.CLOSE_WAIT, "it acknowledged our FIN", true, WHY_CLOSE_WAIT);
                             move(TcpState.FIN_WAIT_2, "ACK of our FIN received", WHY_FIN_WAIT_2);
+                            finWait2Until = now + 2 * config.mslMicros();
+                            out.note(Event.Note.Kind.INFO, "FIN_WAIT_2 lasts at most " + (2 * config.mslMicros() / 1000)
+                                    + " ms of silence here, as long as TIME_WAIT (Linux: tcp_fin_timeout, 60 s): if the"
+                                    + " peer never sends its FIN, we stop waiting then");
                         }
                         // with its FIN in the same segment we go straight to TIME_WAIT below
                     }
@@ -497,10 +525,17 @@ public final class TcpConnection {
                 kind = Kind.IN_ORDER;
                 note.then().words("data " + seg.data().length + " bytes in order");
             } else if (Seq.gt(seg.seq(), rcvNxt)) {
-                outOfOrder.put(seg.seq(), seg.data());
+                byte[] held = outOfOrder.get(seg.seq());
                 lastOutOfOrder = seg.seq();
-                kind = Kind.OUT_OF_ORDER;
-                note.then().words("out of order: expected seq ").seq(rcvNxt, rcvNxt - irs).words(", held for reassembly");
+                if (held != null && held.length >= seg.data().length) {
+                    kind = Kind.DUPLICATE; // a copy of data already held: nothing new is kept
+                    note.then().words("duplicate of data already held out of order (expected seq ").seq(rcvNxt, rcvNxt - irs)
+                            .words(")");
+                } else {
+                    outOfOrder.put(seg.seq(), seg.data());
+                    kind = Kind.OUT_OF_ORDER;
+                    note.then().words("out of order: expected seq ").seq(rcvNxt, rcvNxt - irs).words(", held for reassembly");
+                }
             } else {
                 int skip = rcvNxt - seg.seq();
                 if (skip < seg.data().length) {
@@ -639,6 +674,7 @@ public final class TcpConnection {
     }
 
     private void startTimeWait(long now) {
+        finWait2Until = Long.MAX_VALUE;
         timeWaitUntil = now + 2 * config.mslMicros();
         out.note(Event.Note.Kind.INFO, "TIME_WAIT lasts 2MSL = " + (2 * config.mslMicros() / 1000) + " ms here"
                 + (config.mslMicros() < 30_000_000 ? " (shortened; RFC 9293 suggests MSL = 2 min, Linux waits 60 s; --msl sets it)" : ""));
@@ -943,6 +979,7 @@ public final class TcpConnection {
         inFlight.clear();
         retransmitAt = Long.MAX_VALUE;
         timeWaitUntil = Long.MAX_VALUE;
+        finWait2Until = Long.MAX_VALUE;
         delayedAckAt = Long.MAX_VALUE;
         persist.stop();
     }

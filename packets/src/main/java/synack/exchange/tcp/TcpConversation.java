@@ -392,6 +392,8 @@ public final class TcpConversation implements Exchange {
             // silence after every retry; once it had answered the handshake, the peer gave an answer, then failed us
             case TIMED_OUT -> everEstablished ? Verdict.NEGATIVE : Verdict.NO_ANSWER;
             case INTERRUPTED -> Verdict.INTERRUPTED;
+            // our side closed, the peer's never did: not a clean close, whatever was exchanged before
+            case PEER_NEVER_CLOSED -> Verdict.NEGATIVE;
             case REFUSED, RESET_BY_PEER, UNREACHABLE, CLOSED_BEFORE_HANDSHAKE, OPEN -> Verdict.NEGATIVE;
         };
     }

@@ -10,6 +10,8 @@ public enum TcpOutcome {
     UNREACHABLE("unreachable"),
     RESET_BY_PEER("reset by peer"),
     TIMED_OUT("timed out"),
+    /** Our FIN was acknowledged, the peer's never came: FIN_WAIT_2 timed out. */
+    PEER_NEVER_CLOSED("the peer never closed (FIN_WAIT_2 timed out)"),
     ABORTED("aborted"),
     /** Stopped by the user (Ctrl-C): we sent RST. The words are those of the abort it is. */
     INTERRUPTED("aborted: interrupted");

@@ -100,7 +100,8 @@ class TcpAcceptanceTest {
         for (int seq : new int[] {rcvNxt + 100_000, rcvNxt - 1000, rcvNxt + 64_240}) {
             int before = p.a.sent.size();
             TcpArrival c = p.a.feed(p.a.segment(seq, ack, TcpSegment.ACK | TcpSegment.PSH, new byte[10]));
-            assertEquals(TcpArrival.Kind.UNACCEPTABLE, c.kind(), c.text());
+            // below rcv.nxt it is old data (a duplicate); beyond the window, unacceptable: both dropped, both acknowledged
+            assertEquals(seq == rcvNxt - 1000 ? TcpArrival.Kind.DUPLICATE : TcpArrival.Kind.UNACCEPTABLE, c.kind(), c.text());
             assertOnlyAck(p.a, before);
             assertEquals(rcvNxt, p.a.conn.rcvNxt());
             assertEquals(0, p.a.conn.receivedBytes());
@@ -157,7 +158,7 @@ class TcpAcceptanceTest {
     }
 
     @Test
-    void rstAtRcvNxtAlsoEndsTimeWait() {
+    void rstAtRcvNxtDoesNotEndTimeWait() {
         TcpPair p = new TcpPair();
         p.handshake();
         p.b.closeOnFin = true;
@@ -166,9 +167,12 @@ class TcpAcceptanceTest {
         p.dropRule = (from, seg) -> true;
         p.runUntilIdle(100_000);
         assertEquals(TcpState.TIME_WAIT, p.a.conn.state());
-        p.a.feed(p.a.segment(p.a.conn.rcvNxt(), 0, TcpSegment.RST, new byte[0]));
-        assertEquals(TcpState.CLOSED, p.a.conn.state());
-        assertEquals(Long.MAX_VALUE, p.a.conn.nextDeadline());
+        long deadline = p.a.conn.nextDeadline();
+        TcpArrival c = p.a.feed(p.a.segment(p.a.conn.rcvNxt(), 0, TcpSegment.RST, new byte[0]));
+        // RFC 1337: no TIME-WAIT assassination; the 2MSL wait goes on as it was
+        assertEquals(TcpArrival.Kind.IGNORED, c.kind(), c.text());
+        assertEquals(TcpState.TIME_WAIT, p.a.conn.state());
+        assertEquals(deadline, p.a.conn.nextDeadline());
     }
 
     @Test
@@ -193,7 +197,8 @@ class TcpAcceptanceTest {
         p.dropRule = (from, seg) -> true;
         int before = p.a.sent.size();
         TcpArrival c = p.a.feed(synAck);
-        assertEquals(TcpArrival.Kind.UNACCEPTABLE, c.kind(), c.text());
+        assertEquals(TcpArrival.Kind.DUPLICATE, c.kind(), c.text());
+        assertTrue(c.text().startsWith("duplicate: seq "), c.text());
         assertOnlyAck(p.a, before);
         assertEquals(ESTABLISHED_A, p.a.states());
     }

@@ -53,26 +53,43 @@ class TcpCloseTest {
     }
 
     @Test
-    void finWait2WaitsWithoutTimerWhileThePeerStillSends() {
+    void finWait2WaitsAtMost2MslWhileThePeerStillSends() {
         TcpPair p = new TcpPair();
         p.handshake();
         p.a.conn.close(p.now);
-        p.runUntilIdle(TcpPair.MINUTE);
-        assertEquals(TcpState.FIN_WAIT_2, p.a.conn.state());
+        p.runUntil(() -> p.a.conn.state() == TcpState.FIN_WAIT_2 && p.inFlight() == 0, TcpPair.MINUTE);
         assertEquals(TcpState.CLOSE_WAIT, p.b.conn.state());
-        assertEquals(Long.MAX_VALUE, p.a.conn.nextDeadline());
+        assertEquals(p.a.timeOf(TcpState.FIN_WAIT_2) + TWO_MSL, p.a.conn.nextDeadline(), "FIN_WAIT_2 is bounded");
+        p.advance(TWO_MSL / 2);
         // half-close: the peer may still send, and we still take it
         byte[] data = TcpPair.pattern(2000, 3);
         p.b.conn.send(data, p.now);
-        p.runUntilIdle(TcpPair.MINUTE);
+        p.runUntil(() -> p.a.received.size() == data.length && p.inFlight() == 0, TcpPair.MINUTE);
         assertArrayEquals(data, p.a.received.toByteArray());
         assertEquals(TcpState.FIN_WAIT_2, p.a.conn.state());
         p.b.conn.close(p.now);
         p.runUntilIdle(TcpPair.MINUTE);
         assertEquals(TcpState.CLOSED, p.a.conn.state());
+        assertEquals(TcpOutcome.TIME_WAIT_OVER, p.a.conn.outcome());
         assertEquals(TcpState.CLOSED, p.b.conn.state());
         assertEquals(List.of("CLOSED", "LISTEN", "SYN_RECEIVED", "ESTABLISHED", "CLOSE_WAIT", "LAST_ACK", "CLOSED"),
                 p.b.states());
+    }
+
+    @Test
+    void aPeerThatNeverClosesEndsFinWait2After2Msl() {
+        TcpPair p = new TcpPair();
+        p.handshake();
+        p.a.conn.close(p.now);
+        p.runUntilIdle(TcpPair.MINUTE);
+        assertEquals(TcpState.CLOSE_WAIT, p.b.conn.state(), "the peer never closes");
+        assertEquals(List.of("CLOSED", "SYN_SENT", "ESTABLISHED", "FIN_WAIT_1", "FIN_WAIT_2", "CLOSED"), p.a.states());
+        assertEquals(TWO_MSL, p.a.timeOf(TcpState.CLOSED) - p.a.timeOf(TcpState.FIN_WAIT_2));
+        assertEquals(TcpOutcome.PEER_NEVER_CLOSED, p.a.conn.outcome());
+        assertEquals(Long.MAX_VALUE, p.a.conn.nextDeadline());
+        assertTrue(p.a.notes.stream().anyMatch(n -> n.kind() == synack.event.Event.Note.Kind.WARNING
+                && n.text().contains("it never closed")), p.a.notes.toString());
+        assertTrue(p.a.transitions.stream().anyMatch(t -> t.cause().equals("FIN_WAIT_2 timer expired")));
     }
 
     @Test
@@ -304,7 +321,7 @@ class TcpCloseTest {
         TcpPair p = new TcpPair();
         p.handshake();
         p.a.conn.close(p.now);
-        p.runUntilIdle(TcpPair.MINUTE);
+        p.runUntil(() -> p.a.conn.state() == TcpState.FIN_WAIT_2 && p.inFlight() == 0, TcpPair.MINUTE);
         assertEquals(TcpState.FIN_WAIT_2, p.a.conn.state());
         p.dropRule = (from, seg) -> true;
         int base = p.a.conn.rcvNxt();

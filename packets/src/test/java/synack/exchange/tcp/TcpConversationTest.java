@@ -152,6 +152,28 @@ class TcpConversationTest {
         assertTrue(r.result().lines().get(0).contains("to 3 SYNs"), r.result().lines().toString());
     }
 
+    @Test
+    void aServerThatNeverClosesIsNegativeAndSaysSo() {
+        SimulatedServer s = server(SimulatedServer.Mode.LISTEN);
+        s.neverClose = true;
+        Run r = run(s, config(), null, null);
+        assertEquals(Verdict.NEGATIVE, r.result().verdict());
+        assertEquals(TcpOutcome.PEER_NEVER_CLOSED, r.conversation().connection().outcome());
+        assertTrue(r.result().lines().get(0).contains("the peer never closed"), r.result().lines().toString());
+    }
+
+    @Test
+    void aServerThatClosesOnAcceptIsAPassiveClose() {
+        SimulatedServer s = server(SimulatedServer.Mode.LISTEN);
+        s.closeOnAccept = true;
+        Run r = run(s, config(), null, null);
+        assertEquals(Verdict.OK, r.result().verdict());
+        assertEquals(TcpOutcome.PASSIVE_CLOSE, r.conversation().connection().outcome());
+        List<String> ours = r.events().stream().filter(e -> e instanceof Event.Transition t && t.endpoint() == Event.Endpoint.LOCAL)
+                .map(e -> ((Event.Transition) e).to()).toList();
+        assertEquals(List.of("SYN_SENT", "ESTABLISHED", "CLOSE_WAIT", "LAST_ACK", "CLOSED"), ours, "its FIN came first: no CLOSING");
+    }
+
     /** Receives a bulk answer as http-get does (routine data, delayed ACKs), then closes. */
     static final class BulkApp implements TcpApp {
         final int expected;

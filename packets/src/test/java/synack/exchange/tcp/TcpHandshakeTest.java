@@ -18,6 +18,11 @@ class TcpHandshakeTest {
         assertEquals(List.of("CLOSED", "LISTEN", "SYN_RECEIVED", "ESTABLISHED"), p.b.states());
         // what each side inferred about the other
         assertEquals(List.of("LISTEN", "SYN_RECEIVED", "ESTABLISHED"), p.a.peerStates());
+        // the wire cannot tell a SYN_RECEIVED socket from a SYN cookie: said, not asserted as fact
+        TcpPair.Transition synReceived = p.a.transitions.stream().filter(t -> t.peer() && t.to().equals("SYN_RECEIVED"))
+                .findFirst().orElseThrow();
+        assertTrue(synReceived.inferred());
+        assertTrue(synReceived.cause().contains("or a SYN cookie"), synReceived.cause());
         assertEquals(List.of("SYN_SENT", "ESTABLISHED"), p.b.peerStates());
         // three segments, no more
         assertEquals(2, p.a.sent.size());

@@ -13,7 +13,10 @@ class TcpLossyWireTest {
 
     /** Handshake, 2 KB each way, active close; returns how many segments the wire dropped. */
     static int run(long seed, double drop, double duplicate, double reorder) {
-        TcpPair p = new TcpPair(TcpConnection.Config.defaults(TcpPair.PORT_A, TcpPair.PORT_B, (int) (seed * 0x9E3779B9L)),
+        // A's FIN_WAIT_2 waits at most 2MSL of silence; B, sending on through the loss, can be silent for several of its
+        // backed-off RTOs: A gets Linux's bound (MSL 30 s, so 60 s as tcp_fin_timeout), on virtual time
+        TcpPair p = new TcpPair(TcpConnection.Config.defaults(TcpPair.PORT_A, TcpPair.PORT_B, (int) (seed * 0x9E3779B9L))
+                .withMsl(30_000_000),
                 TcpConnection.Config.defaults(TcpPair.PORT_B, TcpPair.PORT_A, (int) (seed * 0x85EBCA6BL)), 5_000)
                 .faults(seed, drop, duplicate, reorder);
         byte[] toB = TcpPair.pattern(SIZE, seed);
