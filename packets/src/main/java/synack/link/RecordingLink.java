@@ -10,8 +10,13 @@ import synack.time.Clock;
  * {@link TimeOrder} until the capture has been read past their stamp.
  */
 public final class RecordingLink implements Link {
-    /** Frames may still be on their way into the capture ring with a stamp this much before "now". */
-    static final long IN_FLIGHT_MARGIN_MICROS = 5_000;
+    /**
+     * Frames may still be on their way into the capture ring with a stamp this much before "now",
+     * or before the frame just read: the kernel stamps a frame when it is received (skb->tstamp), before
+     * it reaches the ring, so with two CPUs feeding one ring the ring's order need not be the stamps'
+     * (CI's 100 MB transfer wrote one backward stamp when each read released up to its own stamp).
+     */
+    static final long IN_FLIGHT_MARGIN_MICROS = 20_000;
 
     private record Record(byte[] frame, long timeMicros) {}
 
@@ -40,7 +45,7 @@ public final class RecordingLink implements Link {
         ReceivedFrame f = inner.receive(deadlineMicros);
         if (f != null) {
             order.block(f.timeMicros(), new Record(f.bytes(), f.timeMicros()));
-            order.releaseUpTo(f.timeMicros());
+            order.releaseUpTo(f.timeMicros() - IN_FLIGHT_MARGIN_MICROS);
         } else {
             order.releaseUpTo(clock.nowMicros() - IN_FLIGHT_MARGIN_MICROS);
         }
