@@ -451,4 +451,17 @@ class DnsMessageTest {
         malformed("OPT record at offset 12 is owned by a., not the root",
                 "0001 8000 0000 0000 0000 0001  01 61 00 0029 0200 00000000 0000");
     }
+
+    @Test
+    void aBulkQueryIsByteForByteTheMessagesEncoding() {
+        for (String name : List.of("www.synack.test", "WWW.Synack.Test.", ".", "a\\.b.test", "x\\065y.test")) {
+            for (int edns : new int[] {0, 512, 1232, 65535}) {
+                for (boolean rd : new boolean[] {true, false}) {
+                    assertArrayEquals(DnsMessage.query(0xbeef, name, DnsType.AAAA, rd, edns).toBytes(),
+                            DnsMessage.queryBytes(0xbeef, name, DnsType.AAAA, rd, edns), name + " edns " + edns + " rd " + rd);
+                }
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> DnsMessage.queryBytes(1, "a..b", DnsType.A, true, 0));
+    }
 }

@@ -1,6 +1,7 @@
 package synack.exchange.dns;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -11,6 +12,7 @@ import java.util.PriorityQueue;
 import java.util.random.RandomGenerator;
 import synack.event.Durations;
 import synack.event.Event;
+import synack.event.Remark;
 import synack.event.Verdict;
 import synack.exchange.Exchange;
 import synack.exchange.Output;
@@ -24,34 +26,44 @@ import synack.wire.MalformedFrameException;
 import synack.wire.UdpDatagram;
 
 /**
- * Many questions to one server (dig -f): at most {@code inFlight} queries outstanding, each with
- * its own random ID from one source port, matched by ID and question; answers told as they
- * arrive, silent ones retried. Frames are routine (text shows them with -v only).
+ * Many questions to one server (dig -f): each with its own random ID from one source port, matched
+ * by ID and question; answers told as they arrive. How many are outstanding at once and how long a
+ * try waits before it is asked again is {@link DnsWindow}'s: it grows while the answers come back
+ * promptly, and backs off when the server's queue lengthens or a try goes unanswered. Frames are
+ * routine (text shows them with -v only).
  */
 public final class DnsBulk implements Exchange {
     public record Question(String name, int type) {}
 
+    /** {@code inFlight} is the cap: the window never goes above it. {@code timeoutMicros}: the longest wait of a try, and the last try's. */
     public record Settings(int inFlight, int retries, long timeoutMicros, boolean recurse, int ednsSize, int sourcePort) {}
 
     private static final class Pending {
         final Question question;
-        final DnsMessage query;
+        final int id;
+        final byte[] payload; // the query as sent, every try the same
         int tries;
         long sentAt;
+        long firstSentAt;
         long deadline;
+        long sequence;
         boolean answered;
 
-        Pending(Question question, DnsMessage query) {
+        Pending(Question question, int id, byte[] payload) {
             this.question = question;
-            this.query = query;
+            this.id = id;
+            this.payload = payload;
         }
     }
 
     private final DnsLookup.Path path;
     private final Settings settings;
     private final RandomGenerator random;
+    private final DnsWindow window;
     private final Deque<Question> waiting;
     private final Map<Integer, Pending> outstanding = new HashMap<>();
+    /** Answered names that had been asked more than once, by ID: the answer to the other try may still come. */
+    private final Map<Integer, Pending> retried = new HashMap<>();
     private final PriorityQueue<Pending> timers = new PriorityQueue<>((a, b) -> Long.compare(a.deadline, b.deadline));
     private int ipId;
     private long startedAt;
@@ -59,12 +71,16 @@ public final class DnsBulk implements Exchange {
     private int noError;
     private int negative;
     private int timedOut;
+    private int sent;
+    private int retransmissions;
+    private int duplicates;
     private final int total;
 
     public DnsBulk(DnsLookup.Path path, List<Question> questions, Settings settings, RandomGenerator random) {
         this.path = path;
         this.settings = settings;
         this.random = random;
+        this.window = new DnsWindow(settings.inFlight(), settings.timeoutMicros());
         this.waiting = new ArrayDeque<>(questions);
         this.total = questions.size();
     }
@@ -77,13 +93,13 @@ public final class DnsBulk implements Exchange {
     }
 
     private void fill(long now, Output out) {
-        while (outstanding.size() < settings.inFlight() && !waiting.isEmpty()) {
+        while (outstanding.size() < window.allowed() && !waiting.isEmpty()) {
             Question q = waiting.poll();
             int id;
             do {
                 id = random.nextInt(65536);
             } while (outstanding.containsKey(id));
-            Pending p = new Pending(q, DnsMessage.query(id, q.name(), q.type(), settings.recurse(), settings.ednsSize()));
+            Pending p = new Pending(q, id, DnsMessage.queryBytes(id, q.name(), q.type(), settings.recurse(), settings.ednsSize()));
             outstanding.put(id, p);
             send(p, now, out);
         }
@@ -91,10 +107,16 @@ public final class DnsBulk implements Exchange {
 
     private void send(Pending p, long now, Output out) {
         p.tries++;
-        UdpDatagram d = UdpDatagram.of(settings.sourcePort(), path.serverPort(), p.query.toBytes());
+        sent++;
+        UdpDatagram d = UdpDatagram.of(settings.sourcePort(), path.serverPort(), p.payload);
         byte[] frame = Frames.udp(path.ourMac(), path.nextHopMac(), path.ourIp(), path.serverIp(), ipId++ & 0xffff, d);
-        p.sentAt = out.send(frame, p.tries > 1 ? "try " + p.tries : "", true);
-        p.deadline = p.sentAt + settings.timeoutMicros();
+        p.sentAt = out.send(frame, p.tries > 1 ? Remark.of("try " + p.tries) : Remark.of(""), true);
+        if (p.tries == 1) {
+            p.firstSentAt = p.sentAt;
+        }
+        p.sequence = window.sent();
+        // the last try waits the whole --timeout: a slow server (a recursive one, asking the world) still has its chance
+        p.deadline = p.sentAt + (p.tries > settings.retries() ? settings.timeoutMicros() : window.waitMicros(p.tries));
         timers.add(p);
     }
 
@@ -120,36 +142,70 @@ public final class DnsBulk implements Exchange {
                 return;
             }
             Pending p = outstanding.get(reply.id());
-            if (p == null || !reply.qr() || reply.questions().size() != 1
-                    || !DnsName.same(reply.questions().get(0).name(), p.query.questions().get(0).name())
-                    || reply.questions().get(0).type() != p.question.type()) {
-                out.shown(frame, String.format(Locale.ROOT, "ignored: ID 0x%04x or its question matches no outstanding query", reply.id()));
+            if (p == null || !answers(reply, udp.payload(), p)) {
+                Pending earlier = retried.get(reply.id());
+                if (earlier != null && answers(reply, udp.payload(), earlier)) {
+                    duplicates++; // the answer to the other try: the name was asked more than once and told already
+                    out.shown(frame, "another answer to " + earlier.question.name() + " (asked " + earlier.tries + " times), told already");
+                } else {
+                    out.shown(frame, String.format(Locale.ROOT, "ignored: ID 0x%04x or its question matches no outstanding query", reply.id()));
+                }
                 return;
             }
             long now = frame.timeMicros();
             outstanding.remove(reply.id());
             p.answered = true;
+            if (p.tries > 1) {
+                retried.put(p.id, p);
+            }
+            window.answered(p.tries == 1 ? now - p.sentAt : -1); // Karn: which try an answer answers is unknown after a retry
             if (reply.rcode() == 0) {
                 noError++;
             } else {
                 negative++;
             }
+            String name = DnsMessage.absolute(p.question.name()); // as we asked it (the server may echo it in another case)
+            String type = DnsType.name(p.question.type());
             List<String> data = AnswerText.data(reply.answers());
             Map<String, Object> f = new LinkedHashMap<>();
-            f.put("name", p.query.questions().get(0).name());
-            f.put("type", DnsType.name(p.question.type()));
+            f.put("name", name);
+            f.put("type", type);
             f.put("rcode", reply.rcodeName());
             f.put("answers", RecordFields.of(reply.answers()));
             f.put("rtt_ms", Durations.msValue(now - p.sentAt));
             f.put("tries", p.tries);
-            out.emit(new Event.Note(now, Event.Note.Kind.ANSWER, p.query.questions().get(0).name() + " " + DnsType.name(p.question.type()) + " "
-                    + reply.rcodeName() + (data.isEmpty() ? "" : " " + String.join(" ", data))
+            out.emit(new Event.Note(now, Event.Note.Kind.ANSWER, name + " " + type + " " + reply.rcodeName()
+                    + (data.isEmpty() ? "" : " " + String.join(" ", data))
                     + (reply.tc() ? " (TC: truncated, not retried over TCP in bulk)" : ""), f));
             fill(now, out);
             maybeFinish(now, out);
         } catch (MalformedFrameException e) {
             out.shown(frame, "dropped: " + e.getMessage());
         }
+    }
+
+    /** A reply to p's query: QR set, its one question p's name (in any case), type and class. */
+    private static boolean answers(DnsMessage reply, byte[] payload, Pending p) {
+        if (!reply.qr() || reply.questions().size() != 1 || reply.questions().get(0).type() != p.question.type()) {
+            return false;
+        }
+        // the question as the server echoed it, compared on the wire: no name decoded again and folded per answer
+        int nameEnd = p.payload.length - 4 - (p.payload[11] == 1 ? 11 : 0);
+        if (payload.length >= nameEnd && sameFolded(payload, p.payload, 12, nameEnd)) {
+            return true;
+        }
+        return DnsName.same(reply.questions().get(0).name(), p.question.name()); // compressed, or escaped differently
+    }
+
+    private static boolean sameFolded(byte[] a, byte[] b, int from, int to) {
+        for (int i = from; i < to; i++) {
+            int x = a[i];
+            int y = b[i];
+            if (x != y && ((x | 0x20) != (y | 0x20) || (x | 0x20) < 'a' || (x | 0x20) > 'z')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override
@@ -159,17 +215,20 @@ public final class DnsBulk implements Exchange {
             if (p.answered || p.deadline > now) {
                 continue;
             }
+            window.lost(p.sequence);
             if (p.tries <= settings.retries()) {
+                retransmissions++;
                 send(p, now, out);
             } else {
-                outstanding.remove(p.query.id());
+                outstanding.remove(p.id);
                 timedOut++;
+                String name = DnsMessage.absolute(p.question.name());
                 Map<String, Object> f = new LinkedHashMap<>();
-                f.put("name", p.query.questions().get(0).name());
+                f.put("name", name);
                 f.put("type", DnsType.name(p.question.type()));
                 f.put("rcode", null);
                 f.put("error", "no reply to " + p.tries + " queries");
-                out.emit(new Event.Note(now, Event.Note.Kind.ANSWER, p.query.questions().get(0).name() + " " + DnsType.name(p.question.type())
+                out.emit(new Event.Note(now, Event.Note.Kind.ANSWER, name + " " + DnsType.name(p.question.type())
                         + " TIMED_OUT (no reply to " + p.tries + " queries)", f));
             }
         }
@@ -191,10 +250,36 @@ public final class DnsBulk implements Exchange {
         f.put("timed_out", timedOut);
         f.put("server", Ip4.toString(path.serverIp()));
         f.put("elapsed_ms", Durations.msValue(now - startedAt));
+        f.put("queries_sent", sent);
+        f.put("retries_sent", retransmissions);
+        f.put("lost_tries", window.losses());
+        f.put("duplicates", duplicates);
+        Map<String, Object> w = new LinkedHashMap<>();
+        w.put("cap", window.cap());
+        w.put("first", Math.min(DnsWindow.INITIAL, window.cap()));
+        w.put("lowest", window.lowest());
+        w.put("highest", window.highest());
+        w.put("last", window.allowed());
+        w.put("backoffs", window.backoffs());
+        f.put("in_flight", w);
+        f.put("rtt_min_ms", window.minRttMicros() < 0 ? null : Durations.msValue(window.minRttMicros()));
+        f.put("rtt_smoothed_ms", window.srttMicros() < 0 ? null : Durations.msValue(window.srttMicros()));
+        f.put("rto_ms", Durations.msValue(window.waitMicros(1)));
         double seconds = Math.max(1, now - startedAt) / 1e6;
+        List<String> pacing = new ArrayList<>();
+        pacing.add(String.format(Locale.ROOT, "in flight %d to %d (first %d, last %d, cap %d), %d back-off%s", window.lowest(),
+                window.highest(), Math.min(DnsWindow.INITIAL, window.cap()), window.allowed(), window.cap(), window.backoffs(),
+                window.backoffs() == 1 ? "" : "s"));
+        pacing.add(sent + " queries sent: " + retransmissions + " asked again after " + window.losses() + " tr"
+                + (window.losses() == 1 ? "y" : "ies") + " went unanswered in time" + (duplicates > 0 ? ", " + duplicates
+                + " answered twice" : ""));
+        if (window.srttMicros() >= 0) {
+            pacing.add("RTT " + Durations.human(window.srttMicros()) + " smoothed, " + Durations.human(window.minRttMicros())
+                    + " at least; RTO " + Durations.human(window.waitMicros(1)));
+        }
         out.emit(new Event.Result(now, exit, List.of(), String.format(Locale.ROOT,
-                "%d names: %d NOERROR, %d negative, %d timed out, in %s (%.0f queries/s)", total, noError, negative, timedOut,
-                Durations.human(now - startedAt), total / seconds), f));
+                "%d names: %d NOERROR, %d negative, %d timed out, in %s (%.0f queries/s)%n  %s", total, noError, negative, timedOut,
+                Durations.human(now - startedAt), total / seconds, String.join("; ", pacing)), f));
     }
 
     @Override
