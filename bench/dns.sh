@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# bench/dns.sh - time `synack dns-resolve` against dig (issue 4), end to end: one query, and
-# NAMES (default 10,000) names from a file.
+# bench/dns.sh - time `synack dns-resolve` against dig (issues 4 and 14), end to end: one query,
+# and NAMES (default 10,000) names from a file, with default settings, against three servers:
+# the lab's dnsmasq (198.18.2.2), bind9 (named, authoritative, on 198.18.2.20) and unbound (a
+# recursive resolver on 198.18.2.25 that asks named for the zone: every NXDOMAIN name is a miss).
 #
 #   sudo bench/dns.sh            # results in /tmp/synack-bench-dns/results (override: OUT=DIR)
+#   SERVERS="dnsmasq" sudo bench/dns.sh      # only some of them
 #
 # All traffic stays inside the namespaces of a private lab (id BENCH_ID, default "benchdh"),
-# which is torn down on exit; the lab's dnsmasq on 198.18.2.2 answers. bench/http.sh uses the
+# which is torn down on exit, named and unbound with it. bench/http.sh uses the
 # same lab id, so run one at a time (the script refuses to borrow a lab that is already up).
 # synack runs from a private copy of the jar so that a rebuild by the launcher (sources edited
 # meanwhile) cannot land in the middle of a timing run. The jar is built only if it is missing:
@@ -22,6 +25,9 @@ IDLE_SECS=${IDLE_SECS:-5}
 need hyperfine hyperfine
 need dig bind9-dnsutils
 need jq jq
+SERVERS=${SERVERS:-dnsmasq bind9 unbound}
+[[ $SERVERS == *bind9* || $SERVERS == *unbound* ]] && need named bind9
+[[ $SERVERS == *unbound* ]] && need unbound unbound
 
 # 1. A private copy of the jar, run with the launcher's JVM options.
 freeze_jar "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto"
@@ -32,6 +38,68 @@ NS_CLIENT=$(lab_env NS_CLIENT)
 NS_SERVER=$(lab_env NS_SERVER)
 DNS_IP=$(lab_env DNS_IP)
 LAB_DIR=$(lab_env LAB_DIR)
+NAMED_IP=198.18.2.20
+UNBOUND_IP=198.18.2.25
+declare -A SERVER_IP=([dnsmasq]=$DNS_IP [bind9]=$NAMED_IP [unbound]=$UNBOUND_IP)
+
+# named and unbound, as DnsServersLabIT runs them (kernel defaults, no tuning): named holds the
+# zone dnsmasq answers (the same names and addresses), unbound resolves it from named.
+PEERS=()
+bench_cleanup() { local p; for p in "${PEERS[@]}"; do kill "$p" 2>/dev/null || true; done; }
+start_peers() {
+  local d="$COPY/servers" ip
+  rm -rf "$d" && mkdir -p "$d"
+  for ip in $NAMED_IP $UNBOUND_IP; do ip netns exec "$NS_SERVER" ip addr add "$ip/24" dev s0; done
+  cat >"$d/synack.test.db" <<ZONE
+\$TTL 60
+@ IN SOA ns hostmaster 1 3600 600 86400 60
+@ IN NS ns
+ns IN A 198.18.3.12
+www IN A 198.18.2.2
+mail IN A 198.18.2.3
+web IN CNAME www
+alias IN CNAME web
+ZONE
+  cat >"$d/named.conf" <<CONF
+options { directory "$d"; pid-file none; session-keyfile none; listen-on port 53 { $NAMED_IP; };
+  listen-on-v6 { none; }; recursion no; dnssec-validation no; notify no; };
+controls { };
+zone "synack.test." { type primary; file "$d/synack.test.db"; };
+CONF
+  cat >"$d/unbound.conf" <<CONF
+server:
+    interface: $UNBOUND_IP
+    port: 53
+    do-ip6: no
+    access-control: 198.18.0.0/15 allow
+    chroot: ""
+    username: ""
+    directory: "$d"
+    pidfile: ""
+    use-syslog: no
+    logfile: ""
+    module-config: "iterator"
+    do-not-query-localhost: no
+    domain-insecure: "synack.test"
+    # unbound answers test. itself (RFC 6761) unless told not to
+    local-zone: "test." nodefault
+stub-zone:
+    name: "synack.test"
+    stub-addr: $NAMED_IP
+remote-control:
+    control-enable: no
+CONF
+  ip netns exec "$NS_SERVER" named -g -c "$d/named.conf" >"$d/named.log" 2>&1 & PEERS+=($!)
+  ip netns exec "$NS_SERVER" unbound -d -c "$d/unbound.conf" >"$d/unbound.log" 2>&1 & PEERS+=($!)
+  local i
+  for ((i = 0; i < 100; i++)); do
+    [[ $($IN dig +short +time=1 +tries=1 @$NAMED_IP www.synack.test) == "$DNS_IP" &&
+       $($IN dig +short +time=1 +tries=1 @$UNBOUND_IP www.synack.test) == "$DNS_IP" ]] && return 0
+    sleep 0.2
+  done
+  echo "bench: named or unbound did not come up (see $d)" >&2; exit 1
+}
+[[ $SERVERS == *bind9* || $SERVERS == *unbound* ]] && start_peers
 
 # The names: every other line one of five names of the zone (A, A, CNAME, CNAME chain, A), the
 # others hN.synack.test, which dnsmasq answers NXDOMAIN (local=/synack.test/).
@@ -46,46 +114,50 @@ SHORT_LINES=$((HALF / 5 * 8))
 
 ONE="$SYNACK dns-resolve -q @$DNS_IP www.synack.test"
 DIG_ONE="dig +short @$DNS_IP www.synack.test"
-BULK="$SYNACK dns-resolve -q -f $FILE @$DNS_IP"
-DIG_BULK="dig +short -f $FILE @$DNS_IP"
 VERSION="$SYNACK --version"
+# the bulk commands against server S: defaults for synack; dig asks each name once (+tries=1), so
+# that a lost answer shows as an error line rather than as a 5 s wait
+bulk() { echo "$SYNACK dns-resolve -q -f $FILE @${SERVER_IP[$1]}"; }
+dig_bulk() { echo "dig @${SERVER_IP[$1]} +short +tries=1 -f $FILE"; }
+# what the server's kernel dropped for want of room in its socket buffer (UdpRcvbufErrors),
+# and the client's: where answers that never came went (read in the lab, never tuned)
+rcvbuf_errors() { ip netns exec "$1" nstat -az UdpRcvbufErrors 2>/dev/null | awk '/UdpRcvbufErrors/{print $2}'; }
 
-# 3. Correctness: both answer one query, and both resolve every name of the file: HALF NOERROR
-#    with the zone's addresses, HALF NXDOMAIN, nothing timed out. dnsmasq logs every query
-#    (log-queries), which says how many each tool sent.
-queries_logged() { sleep 0.5; grep -c 'query\[A\] .* from ' "$LAB_DIR/dnsmasq.log" || true; }
+# 3. Correctness: both answer one query, and both resolve every name of the file against every
+#    server: HALF NOERROR with the zone's addresses, HALF NXDOMAIN, nothing timed out.
 {
   [[ $($IN $ONE) == "$DNS_IP" ]] || { echo "bench: synack dns-resolve did not answer $DNS_IP" >&2; exit 1; }
   [[ $($IN $DIG_ONE) == "$DNS_IP" ]] || { echo "bench: dig did not answer $DNS_IP" >&2; exit 1; }
+  for srv in $SERVERS; do
+    r0=$(rcvbuf_errors "$NS_SERVER")
+    rc=0; $IN $(bulk "$srv") >"$OUT/bulk-$srv-synack.out" 2>"$OUT/bulk-$srv-synack.err" || rc=$?
+    r1=$(rcvbuf_errors "$NS_SERVER")
+    ((rc == 1)) || { echo "bench: synack -f @$srv exited $rc, expected 1 (some names are NXDOMAIN)" >&2; exit 1; }
+    read -r s_ok s_nx s_bad < <(awk '
+      $3 == "NOERROR" && $1 ~ /^(www|web|alias)\./ && $NF == "198.18.2.2" { ok++; next }
+      $3 == "NOERROR" && $1 == "mail.synack.test." && $NF == "198.18.2.3" { ok++; next }
+      $3 == "NOERROR" && $1 == "ns.synack.test." && $NF == "198.18.3.12" { ok++; next }
+      $3 == "NXDOMAIN" && $1 ~ /^h[0-9]+\.synack\.test\.$/ { nx++; next }
+      /^[0-9]+ names: .* queries\/s\)$/ || /^  in flight / { next }   # the summary
+      { bad++ } END { print ok + 0, nx + 0, bad + 0 }' "$OUT/bulk-$srv-synack.out")
+    s_summary=$(grep -h -A1 -E '^[0-9]+ names: .* queries/s\)$' "$OUT/bulk-$srv-synack.out" "$OUT/bulk-$srv-synack.err" | tr -s ' ' || true)
+    echo "synack dns-resolve -f @$srv: $s_ok NOERROR with the zone's address, $s_nx NXDOMAIN, $s_bad other lines;" \
+      "its summary: $s_summary; the server's kernel dropped $((r1 - r0)) datagrams for a full socket buffer"
+    ((s_ok == HALF && s_nx == HALF && s_bad == 0)) && [[ $s_summary == *" 0 timed out"* ]] \
+      || { echo "bench: synack did not resolve every name @$srv (see $OUT/bulk-$srv-synack.*)" >&2; exit 1; }
 
-  q0=$(queries_logged)
-  rc=0; $IN $BULK >"$OUT/bulk-synack.out" 2>"$OUT/bulk-synack.err" || rc=$?
-  q1=$(queries_logged)
-  ((rc == 1)) || { echo "bench: synack -f exited $rc, expected 1 (some names are NXDOMAIN)" >&2; exit 1; }
-  read -r s_ok s_nx s_bad < <(awk -v ip="$DNS_IP" '
-    $3 == "NOERROR" && $1 ~ /^(www|web|alias)\./ && $NF == ip { ok++; next }
-    $3 == "NOERROR" && $1 == "mail.synack.test." && $NF == "198.18.2.3" { ok++; next }
-    $3 == "NOERROR" && $1 == "ns.synack.test." && $NF == "198.18.3.12" { ok++; next }
-    $3 == "NXDOMAIN" && $1 ~ /^h[0-9]+\.synack\.test\.$/ { nx++; next }
-    /^[0-9]+ names: .* queries\/s\)$/ { next }   # the summary (stdout or stderr, by version)
-    { bad++ } END { print ok + 0, nx + 0, bad + 0 }' "$OUT/bulk-synack.out")
-  s_summary=$(cat "$OUT/bulk-synack.out" "$OUT/bulk-synack.err" | grep -E '^[0-9]+ names: .* queries/s\)$' | tail -1 || true)
-  echo "synack dns-resolve -f: $s_ok NOERROR with the zone's address, $s_nx NXDOMAIN, $s_bad other lines;" \
-    "its summary: $s_summary; dnsmasq logged $((q1 - q0)) A queries"
-  ((s_ok == HALF && s_nx == HALF && s_bad == 0)) && [[ $s_summary == *" 0 timed out"* ]] \
-    || { echo "bench: synack did not resolve every name (see $OUT/bulk-synack.*)" >&2; exit 1; }
-
-  q0=$(queries_logged)
-  $IN dig -f "$FILE" @"$DNS_IP" +noall +comments +answer >"$OUT/bulk-dig.out" 2>&1
-  q1=$(queries_logged)
-  d_ok=$(grep -c 'status: NOERROR' "$OUT/bulk-dig.out" || true)
-  d_nx=$(grep -c 'status: NXDOMAIN' "$OUT/bulk-dig.out" || true)
-  d_err=$(grep -c -E 'timed out|communications error|no servers' "$OUT/bulk-dig.out" || true)
-  d_short=$($IN $DIG_BULK | wc -l)
-  echo "dig -f: $d_ok NOERROR, $d_nx NXDOMAIN, $d_err errors/timeouts; dig +short -f printed $d_short lines" \
-    "(expected $SHORT_LINES: www 1, mail 1, web 2, alias 3, ns 1 per answered name); dnsmasq logged $((q1 - q0)) A queries"
-  ((d_ok == HALF && d_nx == HALF && d_err == 0 && d_short == SHORT_LINES)) \
-    || { echo "bench: dig did not resolve every name (see $OUT/bulk-dig.out)" >&2; exit 1; }
+    r0=$(rcvbuf_errors "$NS_SERVER")
+    $IN dig -f "$FILE" @"${SERVER_IP[$srv]}" +tries=1 +noall +comments +answer >"$OUT/bulk-$srv-dig.out" 2>&1 || true
+    r1=$(rcvbuf_errors "$NS_SERVER")
+    d_ok=$(grep -c 'status: NOERROR' "$OUT/bulk-$srv-dig.out" || true)
+    d_nx=$(grep -c 'status: NXDOMAIN' "$OUT/bulk-$srv-dig.out" || true)
+    d_err=$(grep -c -E 'timed out|communications error|no servers' "$OUT/bulk-$srv-dig.out" || true)
+    d_short=$($IN $(dig_bulk "$srv") | wc -l)
+    echo "dig -f @$srv: $d_ok NOERROR, $d_nx NXDOMAIN, $d_err errors/timeouts; dig +short printed $d_short lines" \
+      "(expected $SHORT_LINES: www 1, mail 1, web 2, alias 3, ns 1 per answered name); the server's kernel dropped $((r1 - r0))"
+    ((d_ok == HALF && d_nx == HALF && d_err == 0 && d_short == SHORT_LINES)) \
+      || { echo "bench: dig did not resolve every name @$srv (see $OUT/bulk-$srv-dig.out)" >&2; exit 1; }
+  done
 } | tee "$OUT/verify.txt"
 
 # 4. Timings: each comparison in one hyperfine run. On a 2-vCPU machine a concurrent build or
@@ -124,22 +196,24 @@ timed one "$RUNS_ONE" \
   -n "dig +short (1 name)" "$IN $DIG_ONE" \
   -n "synack --version" "$IN $VERSION"
 # synack exits 1 when any name is NXDOMAIN, hence -i; the exit codes are checked below.
-timed bulk "$RUNS_BULK" -i \
-  -n "synack dns-resolve -f ($NAMES names)" "$IN $BULK" \
-  -n "dig +short -f ($NAMES names)" "$IN $DIG_BULK"
-jq -e '.results[0].exit_codes | all(. == 1)' "$OUT/bulk.json" >/dev/null \
-  || { echo "bench: synack -f exited other than 1 in a timed run: $(jq -c '.results[0].exit_codes' "$OUT/bulk.json")" >&2; exit 1; }
-jq -e '.results[1].exit_codes | all(. == 0)' "$OUT/bulk.json" >/dev/null \
-  || { echo "bench: dig -f failed in a timed run" >&2; exit 1; }
+for srv in $SERVERS; do
+  timed "bulk-$srv" "$RUNS_BULK" -i \
+    -n "synack dns-resolve -f ($NAMES names @$srv)" "$IN $(bulk "$srv")" \
+    -n "dig +short -f ($NAMES names @$srv)" "$IN $(dig_bulk "$srv")"
+  jq -e '.results[0].exit_codes | all(. == 1)' "$OUT/bulk-$srv.json" >/dev/null \
+    || { echo "bench: synack -f @$srv exited other than 1 in a timed run: $(jq -c '.results[0].exit_codes' "$OUT/bulk-$srv.json")" >&2; exit 1; }
+  jq -e '.results[1].exit_codes | all(. == 0)' "$OUT/bulk-$srv.json" >/dev/null \
+    || { echo "bench: dig -f @$srv failed in a timed run" >&2; exit 1; }
+done
 
 # 5. Peak RSS: median of RSS_RUNS runs of /usr/bin/time -v. The bulk runs also give synack's own
-#    rate from its summary line ("in X ms (N queries/s)": first query to last answer).
+#    rate and pacing from its summary ("in X ms (N queries/s)": first query to last answer).
 declare -A RSS=()
 rss() { # rss LABEL CMD...
   local label=$1 i; shift
   RSS[$label]=$(for ((i = 0; i < RSS_RUNS; i++)); do
     $IN /usr/bin/time -v "$@" 2>"$OUT/rss.err" >"$OUT/rss.out" || true
-    grep -h -E '^[0-9]+ names: .* queries/s\)$' "$OUT/rss.out" "$OUT/rss.err" >>"$OUT/self-reported.txt" || true
+    grep -h -A1 -E '^[0-9]+ names: .* queries/s\)$' "$OUT/rss.out" "$OUT/rss.err" | paste -s -d ' ' | sed "s/^/$label: /" >>"$OUT/self-reported.txt" || true
     awk -F': ' '/Maximum resident set size/{print $2}' "$OUT/rss.err"
   done | sort -n | awk '{v[NR]=$1} END {printf "%.1f", v[int((NR+1)/2)]/1024}')
 }
@@ -147,11 +221,11 @@ rss() { # rss LABEL CMD...
 rss "synack dns-resolve (1 name)" $ONE
 rss "dig +short (1 name)" $DIG_ONE
 rss "synack --version" $VERSION
-rss "synack dns-resolve -f ($NAMES names)" $BULK
-rss "dig +short -f ($NAMES names)" $DIG_BULK
+for srv in $SERVERS; do
+  rss "synack dns-resolve -f ($NAMES names @$srv)" $(bulk "$srv")
+  rss "dig +short -f ($NAMES names @$srv)" $(dig_bulk "$srv")
+done
 median() { sort -n | awk '{v[NR]=$1} END {printf "%.1f", v[int((NR+1)/2)]}'; }
-SELF_MS=$(sed -n 's/.* in \([0-9.]*\) ms (.*/\1/p' "$OUT/self-reported.txt" | median)
-SELF_QPS=$(sed -n 's/.*(\([0-9]*\) queries\/s).*/\1/p' "$OUT/self-reported.txt" | median | cut -d. -f1)
 
 # 6. Summary: median ± stddev, min/max (seconds -> ms), ratio of medians to dig, queries/s from
 #    the median wall time, peak RSS; the marginal cost of a query: (bulk - one) / (NAMES - 1).
@@ -160,30 +234,36 @@ row() { # row FILE PEER_LABEL
   local peer; peer=$(med "$1" "$2")
   jq -r --argjson p "$peer" '.results[] | "\(.command)\t\(.median*1000|.*10|round/10) ± \(.stddev*1000|.*10|round/10)\t\(.min*1000|.*10|round/10)\t\(.max*1000|.*10|round/10)\t\(.median/$p|.*100|round/100)"' "$OUT/$1.json" |
     while IFS=$'\t' read -r cmd m lo hi x; do
-      local qps="-"; [[ $1 == bulk ]] && qps=$(jq -rn --argjson m "$(med bulk "$cmd")" --argjson n "$NAMES" '$n / $m | round')
+      local qps="-"; [[ $1 == bulk-* ]] && qps=$(jq -rn --argjson m "$(med "$1" "$cmd")" --argjson n "$NAMES" '$n / $m | round')
       echo "| $cmd | $m | $lo | $hi | $x | $qps | ${RSS[$cmd]} |"
     done
 }
-per_query() { # per_query ONE_LABEL BULK_LABEL -> µs per extra query
-  jq -rn --argjson a "$(med one "$1")" --argjson b "$(med bulk "$2")" --argjson n "$NAMES" '(($b - $a) / ($n - 1) * 1e6 * 10 | round / 10)'
+per_query() { # per_query ONE_LABEL BULK_FILE BULK_LABEL -> µs per extra query
+  jq -rn --argjson a "$(med one "$1")" --argjson b "$(med "$2" "$3")" --argjson n "$NAMES" '(($b - $a) / ($n - 1) * 1e6 * 10 | round / 10)'
 }
 {
   echo "date: $(date -u '+%Y-%m-%d %H:%M UTC'); nproc $(nproc); $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); kernel $(uname -r); $(java -version 2>&1 | head -1)"
-  echo "jar: built $JAR_INFO; $(hyperfine --version); $(dig -v 2>&1 | head -1); dnsmasq $(ip netns exec "$NS_SERVER" dnsmasq --version | head -1 | awk '{print $3}')"
+  echo "jar: built $JAR_INFO; $(hyperfine --version); $(dig -v 2>&1 | head -1); dnsmasq $(ip netns exec "$NS_SERVER" dnsmasq --version | head -1 | awk '{print $3}')" \
+    "$(command -v named >/dev/null && named -v); $(command -v unbound >/dev/null && unbound -V 2>/dev/null | head -1)"
   echo "during the one-name run: $(cat "$OUT/one.cpu")"
-  echo "during the bulk run: $(cat "$OUT/bulk.cpu")"
+  for srv in $SERVERS; do echo "during the bulk run @$srv: $(cat "$OUT/bulk-$srv.cpu")"; done
   echo
   echo "| command | median ± σ, ms | min, ms | max, ms | × dig | queries/s (names / median wall) | peak RSS, MiB (median of $RSS_RUNS) |"
   echo "|---|---:|---:|---:|---:|---:|---:|"
   row one "dig +short (1 name)"
-  row bulk "dig +short -f ($NAMES names)"
+  for srv in $SERVERS; do row "bulk-$srv" "dig +short -f ($NAMES names @$srv)"; done
   echo
-  echo "synack's own summary, median of $RSS_RUNS bulk runs: $NAMES names in $SELF_MS ms, $SELF_QPS queries/s (first query to last answer, no JVM start-up)"
-  echo "marginal cost of a query, (bulk - one) / ($NAMES - 1): synack $(per_query "synack dns-resolve (1 name)" "synack dns-resolve -f ($NAMES names)") µs," \
-    "dig $(per_query "dig +short (1 name)" "dig +short -f ($NAMES names)") µs"
+  echo "synack's own summaries (first query to last answer, no JVM start-up), each RSS run:"
+  sed 's/^/  /' "$OUT/self-reported.txt" | grep 'names @'
+  for srv in $SERVERS; do
+    echo "marginal cost of a query @$srv, (bulk - one) / ($NAMES - 1): synack" \
+      "$(per_query "synack dns-resolve (1 name)" "bulk-$srv" "synack dns-resolve -f ($NAMES names @$srv)") µs," \
+      "dig $(per_query "dig +short (1 name)" "bulk-$srv" "dig +short -f ($NAMES names @$srv)") µs"
+  done
   echo
   cat "$OUT/verify.txt"
   echo
   echo "commands (client namespace = $IN; $FILE: $HALF of 5 zone names, $HALF hN.synack.test):"
-  printf '  %s\n' "$ONE" "$DIG_ONE" "$VERSION" "$BULK" "$DIG_BULK"
+  printf '  %s\n' "$ONE" "$DIG_ONE" "$VERSION"
+  for srv in $SERVERS; do printf '  %s\n' "$(bulk "$srv")" "$(dig_bulk "$srv")"; done
 } | tee "$OUT/summary.md"
