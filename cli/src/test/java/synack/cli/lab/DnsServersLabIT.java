@@ -260,6 +260,31 @@ class DnsServersLabIT {
         }
     }
 
+    // ------------------------------------------------------------------------------------------------ bulk (issue 14)
+
+    @Test
+    void tenThousandNamesInBulkAreAllAnsweredByBindAndByUnbound(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        // half www.signed (bind9 holds it; unbound finds it past the lame servers), half names that do not exist:
+        // for unbound each one is a miss it resolves from the root, so its answers come at the pace of a recursion
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 10_000; i++) {
+            sb.append(i % 2 == 0 ? "www.signed" : "h" + i + ".signed").append('\n');
+        }
+        Path names = tmp.resolve("names.txt");
+        Files.writeString(names, sb.toString());
+        for (String server : List.of(SIGNED, UNBOUND)) {
+            Lab.Result r = lab.synack("dns-resolve", "--json", "-f", names.toString(), "@" + server);
+            assertEquals(1, r.exit(), "NXDOMAIN for half the names: a negative answer\n" + result(r));
+            String result = result(r);
+            for (String s : List.of("\"names\":10000", "\"noerror\":5000", "\"negative\":5000", "\"timed_out\":0", "\"in_flight\":{")) {
+                assertTrue(result.contains(s), server + ": missing " + s + " in " + result);
+            }
+            assertEquals(5000, r.out().lines().filter(l -> l.contains("\"kind\":\"answer\"") && l.contains("\"rcode\":\"NOERROR\"")
+                    && l.contains("\"name\":\"www.signed.\"") && l.contains(SIGNED)).count(), server);
+            assertTrue(!r.out().contains("our capture dropped"), result);
+        }
+    }
+
     // ------------------------------------------------------------------------------------------------ item 1
 
     @Test
