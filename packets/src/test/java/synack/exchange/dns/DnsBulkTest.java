@@ -39,6 +39,9 @@ class DnsBulkTest {
         assertEquals(Verdict.NEGATIVE, r.verdict());
         assertEquals(List.of(4, 2, 2, 0), List.of(r.fields().get("names"), r.fields().get("noerror"), r.fields().get("negative"),
                 r.fields().get("timed_out")));
+        assertTrue(r.summary().startsWith("4 names: 2 NOERROR, 2 negative, 0 timed out, in "), r.summary());
+        assertTrue(r.summary().contains("in flight 2 to 2 (first 2, last 2, cap 2), 0 back-offs; 4 queries sent: 0 asked again"),
+                r.summary());
         // at most two outstanding: the third query leaves only after a first answer came
         assertTrue(servers.queries.get(2).atMicros() > servers.queries.get(1).atMicros());
         assertEquals(DnsRun.T0 + 3 * DnsRun.LATENCY, servers.queries.get(2).atMicros(), "sent when the first answer came");

@@ -2,13 +2,12 @@ package synack.exchange.dns;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
-import java.util.PriorityQueue;
 import java.util.Random;
 import java.util.function.Function;
 import synack.link.Link;
+import synack.link.MemoryLink;
 import synack.link.ReceivedFrame;
 import synack.time.VirtualClock;
 
@@ -20,8 +19,6 @@ import synack.time.VirtualClock;
  * a time, each taking {@code serviceMicros}. What the client sent and when is kept for the tests.
  */
 final class QueueingServerLink implements Link {
-    private record InFlight(byte[] bytes, long arrivesAt, long order) {}
-
     final List<ReceivedFrame> sent = new ArrayList<>();
     int lostOnTheWay;
     int droppedByTheQueue;
@@ -34,10 +31,8 @@ final class QueueingServerLink implements Link {
     private final Random random;
     private final Function<ReceivedFrame, List<byte[]>> server;
     private final Deque<Long> queued = new ArrayDeque<>(); // when each query in the server's queue will have been served
-    private final PriorityQueue<InFlight> inbox =
-            new PriorityQueue<>(Comparator.comparingLong(InFlight::arrivesAt).thenComparingLong(InFlight::order));
+    private final MemoryLink inbox; // what the server sends back waits here until its time
     private long lastDone;
-    private long order;
 
     QueueingServerLink(VirtualClock clock, long latencyMicros, long serviceMicros, int queueLimit, double loss, long seed,
             Function<ReceivedFrame, List<byte[]>> server) {
@@ -48,6 +43,7 @@ final class QueueingServerLink implements Link {
         this.loss = loss;
         this.random = new Random(seed);
         this.server = server;
+        this.inbox = MemoryLink.pair(clock, latencyMicros)[0];
     }
 
     @Override
@@ -71,20 +67,13 @@ final class QueueingServerLink implements Link {
         queued.addLast(done);
         longestQueue = Math.max(longestQueue, queued.size());
         for (byte[] reply : server.apply(new ReceivedFrame(frame.clone(), done))) {
-            inbox.add(new InFlight(reply, done + latencyMicros, order++));
+            inbox.inject(reply, done + latencyMicros);
         }
     }
 
     @Override
     public ReceivedFrame receive(long deadlineMicros) {
-        InFlight next = inbox.peek();
-        if (next != null && next.arrivesAt <= deadlineMicros) {
-            inbox.poll();
-            clock.advanceTo(next.arrivesAt);
-            return new ReceivedFrame(next.bytes, next.arrivesAt);
-        }
-        clock.advanceTo(deadlineMicros);
-        return null;
+        return inbox.receive(deadlineMicros);
     }
 
     @Override
