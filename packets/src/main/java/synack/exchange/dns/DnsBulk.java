@@ -43,18 +43,32 @@ public final class DnsBulk implements Exchange {
         final int id;
         final byte[] payload; // the query as sent, every try the same
         int tries;
-        long sentAt;
-        long firstSentAt;
+        long[] sentAt; // each try's stamp: an answer is timed from the latest try that left before it came
         long deadline;
         long sequence;
         boolean answered;
 
-        Pending(Question question, int id, byte[] payload) {
+        Pending(Question question, int id, byte[] payload, int tries) {
             this.question = question;
             this.id = id;
             this.payload = payload;
+            this.sentAt = new long[tries];
+        }
+
+        long lastSentAt() {
+            return sentAt[tries - 1];
+        }
+
+        long rttMicros(long answeredAt) {
+            int t = tries - 1;
+            while (t > 0 && sentAt[t] > answeredAt) {
+                t--; // it left before this try did: it answers an earlier one
+            }
+            return Math.max(0, answeredAt - sentAt[t]);
         }
     }
+
+    private static final Remark FIRST_TRY = Remark.of("");
 
     private final DnsLookup.Path path;
     private final Settings settings;
@@ -99,7 +113,8 @@ public final class DnsBulk implements Exchange {
             do {
                 id = random.nextInt(65536);
             } while (outstanding.containsKey(id));
-            Pending p = new Pending(q, id, DnsMessage.queryBytes(id, q.name(), q.type(), settings.recurse(), settings.ednsSize()));
+            Pending p = new Pending(q, id, DnsMessage.queryBytes(id, q.name(), q.type(), settings.recurse(), settings.ednsSize()),
+                    settings.retries() + 1);
             outstanding.put(id, p);
             send(p, now, out);
         }
@@ -110,13 +125,11 @@ public final class DnsBulk implements Exchange {
         sent++;
         UdpDatagram d = UdpDatagram.of(settings.sourcePort(), path.serverPort(), p.payload);
         byte[] frame = Frames.udp(path.ourMac(), path.nextHopMac(), path.ourIp(), path.serverIp(), ipId++ & 0xffff, d);
-        p.sentAt = out.send(frame, p.tries > 1 ? Remark.of("try " + p.tries) : Remark.of(""), true);
-        if (p.tries == 1) {
-            p.firstSentAt = p.sentAt;
-        }
+        long at = out.send(frame, p.tries > 1 ? Remark.of("try " + p.tries) : FIRST_TRY, true);
+        p.sentAt[p.tries - 1] = at;
         p.sequence = window.sent();
         // the last try waits the whole --timeout: a slow server (a recursive one, asking the world) still has its chance
-        p.deadline = p.sentAt + (p.tries > settings.retries() ? settings.timeoutMicros() : window.waitMicros(p.tries));
+        p.deadline = at + (p.tries > settings.retries() ? settings.timeoutMicros() : window.waitMicros(p.tries));
         timers.add(p);
     }
 
@@ -158,7 +171,7 @@ public final class DnsBulk implements Exchange {
             if (p.tries > 1) {
                 retried.put(p.id, p);
             }
-            window.answered(p.tries == 1 ? now - p.sentAt : -1); // Karn: which try an answer answers is unknown after a retry
+            window.answered(p.tries == 1 ? now - p.lastSentAt() : -1); // Karn: which try an answer answers is unknown after a retry
             if (reply.rcode() == 0) {
                 noError++;
             } else {
@@ -172,7 +185,7 @@ public final class DnsBulk implements Exchange {
             f.put("type", type);
             f.put("rcode", reply.rcodeName());
             f.put("answers", RecordFields.of(reply.answers()));
-            f.put("rtt_ms", Durations.msValue(now - p.sentAt));
+            f.put("rtt_ms", Durations.msValue(p.rttMicros(now)));
             f.put("tries", p.tries);
             out.emit(new Event.Note(now, Event.Note.Kind.ANSWER, name + " " + type + " " + reply.rcodeName()
                     + (data.isEmpty() ? "" : " " + String.join(" ", data))

@@ -181,4 +181,20 @@ class DnsBulkPacingTest {
                 "halved once: with no answer since, halving again would only slow the run");
         assertTrue(r.mostOutstanding() <= 50);
     }
+
+    @Test
+    void aLateAnswerIsTakenAndTheAnswerToTheRetryIsToldAsASecondOne() {
+        // the server takes 1.2 s to answer: the first try's wait (1 s before any RTT is known) runs out first; one
+        // name at a time, so that the second answer to the first name comes while the second one is outstanding
+        Run r = run(2, 1, 2, 500, 1_200_000, Integer.MAX_VALUE, 0, zone());
+        assertEquals(List.of(0, 2, 2, 1), List.of(r.field("timed_out"), r.field("retries_sent"), r.field("lost_tries"),
+                r.field("duplicates")));
+        Event.Note answer = r.events.stream().filter(e -> e instanceof Event.Note n && n.kind() == Event.Note.Kind.ANSWER)
+                .map(e -> (Event.Note) e).findFirst().orElseThrow();
+        assertEquals(2, answer.fields().get("tries"));
+        double rtt = (Double) answer.fields().get("rtt_ms");
+        assertTrue(rtt >= 0 && rtt < 1_000, "timed from the latest try that left before it: " + rtt + " ms");
+        assertTrue(r.events.stream().anyMatch(e -> e instanceof Event.Frame f && f.direction() == Event.Direction.IN
+                && f.remark().text().contains("another answer to h0.synack.test (asked 2 times), told already")), "the second answer told");
+    }
 }
