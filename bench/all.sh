@@ -134,28 +134,32 @@ measure() {
 ok() { awk "BEGIN { exit !($1) }"; } # ok 'AWK CONDITION'
 f3() { awk -v x="$1" 'BEGIN { printf "%.3f", x }'; }
 mib() { awk -v x="$1" 'BEGIN { printf "%.0f", x }'; }
+x() { awk -v a="$1" -v b="$2" -v d="$3" 'BEGIN { printf "%.*f×", d, a / b }'; } # x A B DECIMALS: A / B
+cpu() { awk -v a="$S_CPU" -v b="$P_CPU" 'BEGIN { printf "%.2f / %.2f s", a, b }'; }
 
 # --- the table -----------------------------------------------------------------------------------
 ROWS=() CMDS=() LOADS=""
-# row N WORK SYNACK PEER RATIO RSS GOAL FAILED... (FAILED: the goals or checks that did not hold)
+# row N WORK SYNACK PEER RATIO RSS CPU GOAL FAILED... (FAILED: the goals or checks that did not hold)
 row() {
-  local n=$1 work=$2 syn=$3 peer=$4 ratio=$5 rss=$6 goal=$7 held; shift 7
+  local n=$1 work=$2 syn=$3 peer=$4 ratio=$5 rss=$6 cpu=$7 goal=$8 held; shift 8
   if (($# == 0)); then held="✔"; else held="✘ ($(IFS=,; echo "$*"))"; fi
-  ROWS+=("| $n | $work | $syn | $peer | $ratio | $rss | $goal | $held |")
+  ROWS+=("| $n | $work | $syn | $peer | $ratio | $rss | $cpu | $goal | $held |")
   echo "${ROWS[-1]}" >&2
 }
-# one_liner N WORK SYNACK_CMD PEER_LABEL PEER_CMD CHECK_FAILURE(empty when the --json check held)
+# one_liner N WORK SYNACK_CMD PEER_LABEL PEER_CMD SYNACK_CHECK PEER_CHECK (each empty when its check held)
 one_liner() {
-  local n=$1 work=$2 s=$3 plabel=$4 p=$5 bad=$6 fails=() syn
+  local n=$1 work=$2 s=$3 plabel=$4 p=$5 bad=$6 pbad=$7 fails=() syn peer ratio
   measure "row$n" "$s" "$p"
   [[ $S_EXITS == 0 ]] || bad+="${bad:+; }synack exited $S_EXITS"
-  [[ $P_EXITS == 0 ]] || fails+=("peer exited $P_EXITS")
+  [[ $P_EXITS == 0 ]] || pbad+="${pbad:+; }exited $P_EXITS"
   local goal_t=0.15; ((n == 5)) && goal_t=0.10
   ok "$S_MED <= $goal_t" || fails+=(wall)
   ok "$S_RSS <= 48" || fails+=(RSS)
-  if [[ -n $bad ]]; then syn="✘ $bad"; fails+=(check); else syn="$(f3 "$S_MED") s"; fi
-  row "$n" "$work" "$syn" "\`$plabel\` $(f3 "$P_MED") s" "$(awk -v a="$S_MED" -v b="$P_MED" 'BEGIN { printf "%.1f×", a / b }')" \
-    "$(mib "$S_RSS") / $(mib "$P_RSS") MiB" "≤ ${goal_t} s, ≤ 48 MiB" "${fails[@]}"
+  syn="$(f3 "$S_MED") s"; peer="$(f3 "$P_MED") s"; ratio=$(x "$S_MED" "$P_MED" 1)
+  [[ -z $bad ]] || { syn="✘ $bad"; ratio="✘"; fails+=(check); }
+  [[ -z $pbad ]] || { peer="✘ $pbad"; ratio="✘"; fails+=("peer check"); }
+  row "$n" "$work" "$syn" "\`$plabel\` $peer" "$ratio" "$(mib "$S_RSS") / $(mib "$P_RSS") MiB" "$(cpu)" \
+    "≤ ${goal_t} s, ≤ 48 MiB" "${fails[@]}"
 }
 json_result() { grep '"event":"result"' | tail -1; } # the result line of a --json run
 
@@ -165,40 +169,43 @@ if arping --help 2>&1 | grep -q Habets; then
 else
   ARPING="arping -c 1 -w 1 -I $CLIENT_IF $GATEWAY_IP"
 fi
-bad=""
+bad="" pbad=""
 r=$($IN $SYNACK arp-resolve --json "$GATEWAY_IP" | json_result)
 jq -e --arg ip "$GATEWAY_IP" '.ok and ([.answered[].ip] == [$ip])' <<<"$r" >/dev/null || bad="the gateway did not answer"
-one_liner 1 "\`arp-resolve -q\` one target" "$SYNACK arp-resolve -q $GATEWAY_IP" "${ARPING% *}" "$ARPING" "$bad"
+out=$($IN $ARPING 2>&1 || true)
+[[ $out == *"Received 1 response"* || $out == *" 1 packets received"* ]] || pbad="no reply" # iputils, Habets
+one_liner 1 "\`arp-resolve -q\` one target" "$SYNACK arp-resolve -q $GATEWAY_IP" "${ARPING% *}" "$ARPING" "$bad" "$pbad"
 
 # 2. syn-probe one port
 HPING="hping3 -S -c 1 -p 80 $SERVER_IP"
-bad=""
+bad="" pbad=""
 r=$($IN $SYNACK syn-probe --json "$SERVER_IP" -p 80 | json_result)
 jq -e '[.ports[] | select(.port == 80 and .state == "open")] | length == 1' <<<"$r" >/dev/null || bad="port 80 not found open"
-$IN $HPING 2>&1 | grep -q '1 packets received' || bad+="${bad:+; }hping3 got no reply"
-one_liner 2 "\`syn-probe -q -p 80\` one port" "$SYNACK syn-probe -q $SERVER_IP -p 80" "${HPING% *}" "$HPING" "$bad"
+[[ $($IN $HPING 2>&1) == *"1 packets received"* ]] || pbad="no reply" # captured first: grep -q would SIGPIPE it
+one_liner 2 "\`syn-probe -q -p 80\` one port" "$SYNACK syn-probe -q $SERVER_IP -p 80" "${HPING% *}" "$HPING" "$bad" "$pbad"
 
 # 3. dns-resolve one name
 DIG_ONE="dig +short @$DNS_IP www.synack.test"
-bad=""
+bad="" pbad=""
 r=$($IN $SYNACK dns-resolve --json "@$DNS_IP" www.synack.test | json_result)
 jq -e --arg ip "$SERVER_IP" '.rcode == "NOERROR" and ([.answers[].data] == [$ip])' <<<"$r" >/dev/null || bad="no answer $SERVER_IP"
-[[ $($IN $DIG_ONE) == "$SERVER_IP" ]] || bad+="${bad:+; }dig did not answer $SERVER_IP"
-one_liner 3 "\`dns-resolve -q\` one name" "$SYNACK dns-resolve -q @$DNS_IP www.synack.test" "dig +short" "$DIG_ONE" "$bad"
+[[ $($IN $DIG_ONE) == "$SERVER_IP" ]] || pbad="no answer $SERVER_IP"
+one_liner 3 "\`dns-resolve -q\` one name" "$SYNACK dns-resolve -q @$DNS_IP www.synack.test" "dig +short" "$DIG_ONE" "$bad" "$pbad"
 
 # 4. handshake --rst. The peer makes one whole connection too (the kernel's connect(), then close);
 #    nping has no exit-on-reply, --delay 0 ends it straight after its one connection.
 NPING="nping --tcp-connect -c 1 -p 80 --delay 0 $SERVER_IP"
-bad=""
+bad="" pbad=""
 r=$($IN $SYNACK handshake --json --rst "$SERVER_IP" 80 | json_result)
 jq -e '.ok and .established' <<<"$r" >/dev/null || bad="not established"
-$IN $NPING | grep -q 'Successful connections: 1 ' || bad+="${bad:+; }nping did not connect"
-one_liner 4 "\`handshake --rst\`" "$SYNACK handshake -q --rst $SERVER_IP 80" "${NPING% *}" "$NPING" "$bad"
+[[ $($IN $NPING) == *"Successful connections: 1 "* ]] || pbad="did not connect"
+one_liner 4 "\`handshake --rst\`" "$SYNACK handshake -q --rst $SERVER_IP 80" "${NPING% *}" "$NPING" "$bad" "$pbad"
 
 # 5. --version, beside the floor: the same JDK's own start-up (java -version, with its default CDS)
-bad=""
+bad="" pbad=""
 [[ $($IN $SYNACK --version) == synack\ * ]] || bad="no version printed"
-one_liner 5 "\`--version\`" "$SYNACK --version" "java -version (${JDK##*/})" "$JDK/bin/java -version" "$bad"
+[[ $($IN "$JDK/bin/java" -version 2>&1) == *version* ]] || pbad="no version printed"
+one_liner 5 "\`--version\`" "$SYNACK --version" "java -version (${JDK##*/})" "$JDK/bin/java -version" "$bad" "$pbad"
 
 # 6. http-get 100 MB, byte-exact: before each run (hyperfine --prepare) and after the last, the body
 #    of the run before is compared with the server's file (cmp) and removed.
@@ -223,9 +230,9 @@ ok "$speed_ratio >= 0.25" || fails+=(speed)
 ok "$S_RSS <= 96" || fails+=(RSS)
 mbs() { awk -v z="$SIZE" -v t="$1" 'BEGIN { printf "%.0f", z / t / 1e6 }'; }
 [[ -n $syn ]] && fails+=(check) || syn="$(f3 "$S_MED") s ($(mbs "$S_MED") MB/s)"
+ratio="$(x "$S_MED" "$P_MED" 1) (speed ${speed_ratio}×)"; [[ $syn != ✘* ]] || ratio="✘"
 row 6 "\`http-get\` $((SIZE / 1048576)) MiB, byte-exact (cmp, $cmp_ok bodies)" "$syn" "\`curl -s -o\` $(f3 "$P_MED") s ($(mbs "$P_MED") MB/s)" \
-  "$(awk -v a="$S_MED" -v b="$P_MED" 'BEGIN { printf "%.1f×", a / b }') (speed ${speed_ratio}×)" \
-  "$(mib "$S_RSS") / $(mib "$P_RSS") MiB" "speed ≥ 0.25× curl's, ≤ 96 MiB" "${fails[@]}"
+  "$ratio" "$(mib "$S_RSS") / $(mib "$P_RSS") MiB" "$(cpu)" "speed ≥ 0.25× curl's, ≤ 96 MiB" "${fails[@]}"
 
 # 7-9. dns-resolve -f, 10,000 names, defaults: every other line one of five names of the zone (A, A,
 #    CNAME, CNAME chain, A), the others hN.synack.test (NXDOMAIN). Both tools' output of every run
@@ -258,9 +265,9 @@ bulk() { # bulk N SERVER_LABEL IP
   ok "$S_MED * 2 <= $P_MED" || fails+=("not 2× faster")
   ok "$S_RSS <= 96" || fails+=(RSS)
   [[ -n $syn ]] && fails+=(check) || syn="$(f3 "$S_MED") s, 0 time-outs"
+  local ratio; ratio=$(x "$S_MED" "$P_MED" 2); [[ $syn != ✘* ]] || ratio="✘"
   row "$n" "\`dns-resolve -f\` $(sed ':a;s/\B[0-9]\{3\}\>/,&/;ta' <<<"$NAMES") names, defaults, vs $label" "$syn" "\`dig +short +tries=1 -f\` $(f3 "$P_MED") s, $dig_note" \
-    "$(awk -v a="$S_MED" -v b="$P_MED" 'BEGIN { printf "%.2f×", a / b }')" "$(mib "$S_RSS") / $(mib "$P_RSS") MiB" \
-    "0 time-outs, ≥ 2× faster, ≤ 96 MiB" "${fails[@]}"
+    "$ratio" "$(mib "$S_RSS") / $(mib "$P_RSS") MiB" "$(cpu)" "0 time-outs, ≥ 2× faster, ≤ 96 MiB" "${fails[@]}"
 }
 bulk 7 dnsmasq "$DNS_IP"
 bulk 8 bind9 "$BIND_IP"
@@ -281,9 +288,9 @@ fi
 [[ $P_EXITS == 0 ]] || fails+=("arp-scan exited $P_EXITS")
 ok "$S_MED <= $P_MED" || fails+=(wall)
 [[ -n $syn ]] && fails+=(check) || syn="$(f3 "$S_MED") s, found $hosts"
-row 10 "\`arp-resolve\` /24 sweep, defaults" "$syn" "\`arp-scan -I $CLIENT_IF\` $(f3 "$P_MED") s, same hosts" \
-  "$(awk -v a="$S_MED" -v b="$P_MED" 'BEGIN { printf "%.2f×", a / b }')" "$(mib "$S_RSS") / $(mib "$P_RSS") MiB" \
-  "wall ≤ arp-scan's, same hosts" "${fails[@]}"
+ratio=$(x "$S_MED" "$P_MED" 2); [[ $syn != ✘* ]] || ratio="✘"
+row 10 "\`arp-resolve\` /24 sweep, defaults" "$syn" "\`arp-scan -I $CLIENT_IF\` $(f3 "$P_MED") s" \
+  "$ratio" "$(mib "$S_RSS") / $(mib "$P_RSS") MiB" "$(cpu)" "wall ≤ arp-scan's, same hosts" "${fails[@]}"
 
 # 11. syn-probe -p-, 65,536 ports at 100,000/s asked, beside masscan at the same rate with --wait 1.
 #    masscan in a namespace needs the router's MAC and a source address of its own (its advice: one the
@@ -313,10 +320,23 @@ ok "$S_MED < $P_MED" || fails+=(wall)
 ok "$S_CPU <= $P_CPU" || fails+=(CPU)
 ok "$S_RSS <= 96" || fails+=(RSS)
 [[ -n $syn ]] && fails+=(check) || syn="$(f3 "$S_MED") s, $(wc -w <<<"$expected") open found"
+ratio=$(x "$S_MED" "$P_MED" 2); [[ $syn != ✘* ]] || ratio="✘"
 row 11 "\`syn-probe -p-\` 65,536 ports, \`--rate $RATE\`" "$syn" "\`masscan -p0-65535 --rate $RATE --wait 1\` $(f3 "$P_MED") s, $m_note" \
-  "$(awk -v a="$S_MED" -v b="$P_MED" 'BEGIN { printf "%.2f×", a / b }')" \
-  "$(mib "$S_RSS") / $(mib "$P_RSS") MiB (CPU $(awk -v x="$S_CPU" 'BEGIN { printf "%.2f", x }') / $(awk -v x="$P_CPU" 'BEGIN { printf "%.2f", x }') s)" \
-  "wall < masscan's, CPU ≤ masscan's, ≤ 96 MiB" "${fails[@]}"
+  "$ratio" "$(mib "$S_RSS") / $(mib "$P_RSS") MiB" "$(cpu)" "wall < masscan's, CPU ≤ masscan's, ≤ 96 MiB" "${fails[@]}"
+
+# The launcher may choose a JVM and options by command and arguments: which it chose, row by row.
+JVMS=()
+jvm_row() { JVMS+=("  $1: $(launcher_jvm "${@:2}")"); }
+jvm_row "1" arp-resolve -q "$GATEWAY_IP"
+jvm_row "2" syn-probe -q "$SERVER_IP" -p 80
+jvm_row "3" dns-resolve -q "@$DNS_IP" www.synack.test
+jvm_row "4" handshake -q --rst "$SERVER_IP" 80
+jvm_row "5" --version
+jvm_row "6" http-get -q -o /dev/null "$URL"
+jvm_row "7-9" dns-resolve -q -f "$FILE" "@$DNS_IP"
+jvm_row "10" arp-resolve -q "$NET"
+jvm_row "11" syn-probe -q "$SERVER_IP" -p- --rate "$RATE"
+JVMS=("${JVMS[@]//"$COPY"/\$COPY}")
 
 # --- the output ----------------------------------------------------------------------------------
 dirty=""; [[ -z $(git -C "$home" status --porcelain --untracked-files=no 2>/dev/null) ]] || dirty="-dirty"
@@ -324,16 +344,16 @@ dirty=""; [[ -z $(git -C "$home" status --porcelain --untracked-files=no 2>/dev/
   echo "bench/all.sh: $(date -u '+%Y-%m-%d %H:%M UTC'); commit $(git -C "$home" rev-parse --short HEAD)$dirty; jar built $JAR_INFO"
   echo "machine: nproc $(nproc), load average $LOAD0 at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end, kernel $(uname -r), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
   echo "lab $ID: offloads $(lab_env OFFLOADS), client c0 $(lab_env CLIENT_OFFLOADS)"
-  echo "JVM the launcher chose for --version: $VERSION_JVM"
+  echo "JVM the launcher chose for --version: ${VERSION_JVM//"$COPY"/\$COPY} (\$COPY = $COPY)"
   echo "archive: $ARCHIVE_INFO"
   echo "medians of $RUNS runs (hyperfine -N, warm-up 1), both tools in the same run; peak RSS and CPU (user+sys): medians of $RSS_RUNS runs of /usr/bin/time; ratio = synack wall / peer wall"
   echo
-  echo "| # | work | synack | peer (same run) | ratio | peak RSS synack / peer | goal | held |"
-  echo "|---|---|---|---|---|---|---|---|"
+  echo "| # | work | synack | peer (same run) | ratio | peak RSS synack / peer | CPU synack / peer | goal | held |"
+  echo "|---|---|---|---|---|---|---|---|---|"
   printf '%s\n' "${ROWS[@]}"
   echo
-  echo "JVM per command (the launcher's exec, from strace of \`CMD --help\`):"
-  for c in arp-resolve syn-probe dns-resolve handshake http-get; do echo "  $c: $(launcher_jvm "$c" --help)"; done
+  echo "JVM per row (the exec the launcher makes, strace of one more run of synack's args, -q):"
+  printf '%s\n' "${JVMS[@]}"
   echo "commands (client namespace: ip netns exec $(lab_env NS_CLIENT); bind9 on $BIND_IP, unbound on $UNBOUND_IP in the server namespace):"
   printf '  %s\n' "${CMDS[@]}" | sed "s|^  ip netns exec [^ ]* |  |"
   echo "load average (1 min) as each row started, on $(nproc) CPUs shared with other work: $LOADS"
