@@ -4,6 +4,9 @@
 #   need CMD PACKAGE         installs a Debian package when CMD is missing (also /usr/bin/time)
 #   freeze_jar "JVM OPTIONS" a private copy of the jar and lib/, so that a rebuild by the launcher
 #                            (sources edited meanwhile) cannot land in a timing run; sets SYNACK, JAR_INFO
+#   freeze_launcher          the same, but the launcher itself is copied and run (its own JVM choice and
+#                            options), its archives rebuilt by it in the copy; sets SYNACK, JAR_INFO, ARCHIVE_INFO
+#   launcher_jvm ARGS...     the java binary and options the frozen launcher execs for ARGS (via strace)
 #   lab_up                   a lab of our own, down again however the script ends (a function
 #                            bench_cleanup, when the script defines one, runs first); sets envfile,
 #                            lab_env KEY reads from it, IN runs in the client namespace
@@ -34,6 +37,46 @@ freeze_jar() { # freeze_jar "JVM OPTIONS" (the launcher's, for the command measu
   SYNACK="java $1 -jar $COPY/synack.jar"
   $SYNACK --version >/dev/null || { echo "bench: the copied jar does not run (caught mid-build?)" >&2; exit 3; }
   JAR_INFO="$(date -u -r "$jar" '+%Y-%m-%d %H:%M UTC'), sha256 $(sha256sum "$COPY/synack.jar" | cut -c1-12)"
+}
+
+freeze_launcher() {
+  local jar="$home/cli/target/synack.jar" app="$COPY/app" stub="$COPY/stub"
+  [[ -f $jar ]] || "$home/synack" --version >/dev/null # the launcher builds it
+  rm -rf "$app" "$stub" && mkdir -p "$app/cli/target" "$stub" "$OUT"
+  cp -a "$home/synack" "$app/"
+  # cli/target/ as it is, less what only a build uses, and less the class-data archives: a JDK 17 CDS
+  # archive records the jar's path, so one copied to another path is refused (shared class paths mismatch)
+  (cd "$home/cli/target" && tar cf - --exclude=./classes --exclude=./test-classes --exclude='./generated-*' \
+    --exclude='./maven-*' --exclude='./surefire*' --exclude='./failsafe*' --exclude='*.jsa' --exclude='*.aot' \
+    --exclude='*.aotconf' .) | tar xf - -C "$app/cli/target"
+  # The launcher makes its archives after a build: make it think one is due (a source newer than the
+  # jar) with a Maven that does nothing, so its own training runs against the copy's paths.
+  mkdir -p "$app/cli/src/main/java" && touch "$app/cli/src/main/java/Stale.java"
+  printf '#!/bin/sh\nexit 0\n' >"$stub/mvn" && chmod +x "$stub/mvn"
+  PATH="$stub:$PATH" "$app/synack" --version >"$OUT/freeze.out" 2>"$OUT/freeze.err" \
+    || { echo "bench: the frozen launcher does not run: $(cat "$OUT/freeze.err")" >&2; exit 3; }
+  rm -rf "$app/cli/src" "$stub"
+  SYNACK="$app/synack"
+  "$SYNACK" --version >/dev/null 2>"$OUT/freeze.err" && ! grep -q building "$OUT/freeze.err" \
+    || { echo "bench: the frozen launcher still wants a build: $(cat "$OUT/freeze.err")" >&2; exit 3; }
+  JAR_INFO="$(date -u -r "$jar" '+%Y-%m-%d %H:%M UTC'), sha256 $(sha256sum "$app/cli/target/synack.jar" | cut -c1-12)"
+  # how many of synack's own classes --version maps from an archive (CDS, AOT cache) rather than the jar
+  JAVA_TOOL_OPTIONS="-Xlog:class+load:file=$OUT/freeze-classes.txt" "$SYNACK" --version >/dev/null 2>&1 || true
+  ARCHIVE_INFO="--version loads $(grep -c ' synack\.' "$OUT/freeze-classes.txt" || true) synack classes,"
+  ARCHIVE_INFO+=" $(grep ' synack\.' "$OUT/freeze-classes.txt" | grep -c 'shared objects file' || true) of them from an archive;"
+  ARCHIVE_INFO+=" archives in the copy: $(cd "$app/cli/target" && ls | grep -E '\.(jsa|aot|aotconf)$' | tr '\n' ' ' || true)"
+}
+
+launcher_jvm() { # launcher_jvm ARGS... -> "JDK_DIR OPTIONS" (up to -jar) of the exec it makes
+  command -v strace >/dev/null || { echo "? (no strace)"; return; }
+  ${IN:-} strace -f -qq --seccomp-bpf -e trace=execve -s 300 -o "$OUT/strace.txt" "$SYNACK" "$@" >/dev/null 2>&1 || true
+  local bin opts
+  IFS=$'\t' read -r bin opts < <(awk -F'"' '/execve\(/ && / = 0$/ && $2 ~ /\/java$/ {
+      o = ""; for (i = 6; i <= NF; i += 2) { if ($i == "-jar") break; o = o " " $i }
+      print $2 "\t" o; exit }' "$OUT/strace.txt") || true
+  [[ -n ${bin:-} ]] || { echo "? (no java exec seen)"; return; }
+  bin=$(readlink -f "$bin")
+  echo "${bin%/bin/java}${opts}"
 }
 
 lab_up() {

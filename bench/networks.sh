@@ -16,7 +16,7 @@ need curl curl
 need dig bind9-dnsutils
 need tshark tshark
 need jq jq
-freeze_jar "-XX:+UseSerialGC -Xshare:auto"
+freeze_launcher # the launcher itself, frozen: its own JVM and options per command
 BASE_ID=$ID
 
 median() { jq -r '.results[0].median' "$1"; }

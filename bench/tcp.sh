@@ -5,10 +5,9 @@
 #   sudo bench/tcp.sh            # results in /tmp/synack-bench-tcp/results (override: OUT=DIR)
 #
 # All traffic stays inside the namespaces of a private lab (id BENCH_ID, default "benchtcp"),
-# which is torn down on exit. synack runs from a private copy of the jar so that a rebuild
-# by the launcher (sources edited meanwhile) cannot land in the middle of a timing run.
-# The jar is built only if it is missing: the launcher is not used to run synack, because it
-# rebuilds whenever any source (tests included) is newer than the jar.
+# which is torn down on exit. synack runs through a frozen copy of the launcher and its jar
+# (bench/lib.sh freeze_launcher), so that a rebuild (sources edited meanwhile) cannot land in
+# the middle of a timing run, and the launcher's own JVM choice and options are measured.
 source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/lib.sh"
 bench_init benchtcp /tmp/synack-bench-tcp
 RUNS=${RUNS:-20}
@@ -20,10 +19,8 @@ need nping nmap
 need tcpdump tcpdump
 need jq jq
 
-# 1. A private copy of the jar, with the one-liner JVM options these figures were measured with
-#    (the launcher's for handshake; since issue 7 it gives syn-probe the full JIT, for sweeps).
-JOPTS="-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto"
-freeze_jar "$JOPTS"
+# 1. A frozen copy of the launcher and its jar: its own JVM choice and options per command are measured.
+freeze_launcher
 
 # 2. The lab, gone again however this script ends.
 TCPDUMP_PID=""
@@ -156,7 +153,7 @@ hyperfine -N --warmup 2 --runs "$RUNS" --export-json "$OUT/iptables.json" \
   -n "bash -c true" "$IN bash -c true" \
   -n "bash: iptables -I; iptables -D" "$IN bash -c 'iptables -w -I $RULE && iptables -w -D $RULE'" >/dev/null
 classes() { # classes ARGS... -> "N classes (M from CDS, J JNA/pcap4j)"
-  $IN java $JOPTS -Xlog:class+load:file="$OUT/classes.txt" -jar "$COPY/synack.jar" "$@" >/dev/null
+  JAVA_TOOL_OPTIONS="-Xlog:class+load:file=$OUT/classes.txt" $IN $SYNACK "$@" >/dev/null 2>&1
   echo "$(wc -l <"$OUT/classes.txt") classes ($(grep -c 'source: shared' "$OUT/classes.txt") from CDS, $(grep -c -E 'jna|pcap4j' "$OUT/classes.txt") JNA/pcap4j)"
 }
 median() { sort -n | awk '{v[NR]=$1} END {printf "%.1f", v[int((NR+1)/2)]}'; }
@@ -174,7 +171,7 @@ gaps() { # over 5 verbose runs, from synack's own narration: ARP is-at -> SYN, S
     "ARP is-at -> SYN $(awk '{print $2}' <<<"$runs" | median) ms; SYN,ACK -> RST $(awk '{print $3}' <<<"$runs" | median) ms"
 }
 timeline() { # when (JVM uptime) the classes of each stage are first loaded, syn-probe -q
-  $IN java $JOPTS -Xlog:class+load:file="$OUT/timeline.txt":uptime -jar "$COPY/synack.jar" syn-probe -q "$SERVER_IP" -p 80 >/dev/null
+  JAVA_TOOL_OPTIONS="-Xlog:class+load:file=$OUT/timeline.txt:uptime" $IN $SYNACK syn-probe -q "$SERVER_IP" -p 80 >/dev/null 2>&1
   local stage pat out=""
   for stage in "picocli:picocli" "syn-probe command:SynProbeCommand" "JNA/pcap4j:(com\\.sun\\.jna|org\\.pcap4j)" \
       "ARP exchange:synack\\.exchange\\.arp\\.ArpResolve " "iptables filter:KernelRstFilter " "SYN probe:synack\\.exchange\\.tcp\\.SynProbe "; do
