@@ -26,6 +26,12 @@ import synack.wire.Ip4;
  */
 public final class SweepRun {
     private static final SecureRandom RANDOM = new SecureRandom();
+    /**
+     * Headers only, in an 8 MiB ring: a reply takes about 128 bytes of it (TPACKET_V3 packs frames),
+     * so the ring holds some 60,000 replies, over half a second at 100,000/s while we drain it
+     * continuously; every page of a larger ring that the kernel writes once counts in our RSS.
+     */
+    static final PcapLink.Capture CAPTURE = new PcapLink.Capture(PcapLink.Capture.HEADERS.snaplen(), 8 * 1024 * 1024);
 
     /** What the command line asked for, checked. */
     public record Plan(List<Integer> hosts, List<Integer> ports, String portsText, long rate, int retries, long waitMicros,
@@ -57,7 +63,7 @@ public final class SweepRun {
         Route along = first;
         long seed = plan.seed() != null ? plan.seed() : plan.shard().isWhole() ? RANDOM.nextLong() : seedOf(plan);
         ProbeSpace space = new ProbeSpace(plan.hosts(), plan.ports());
-        LiveFlow flow = LiveFlow.along(along).tcpSourcePort(plan.sourcePort()).size(PcapLink.Capture.HEADERS)
+        LiveFlow flow = LiveFlow.along(along).tcpSourcePort(plan.sourcePort()).size(CAPTURE)
                 .capture(end -> "tcp and dst port " + end.tcpPort() + " and dst host " + Ip4.toString(end.route().source()))
                 .header(end -> header(plan, space, along, end.tcpPort(), seed), end -> Map.of("interface", along.via().name(),
                         "seed", Long.toUnsignedString(seed)))

@@ -122,8 +122,10 @@ class ArpResolveTest {
 
     static final MacAddress OTHER = MacAddress.parse("02:00:00:00:00:60");
     static final int SHARED = Ip4.parse("198.18.1.60");
-    /** -c 3, 1 s apart, listening out each reply window for a second holder: the command's settings. */
-    static final ArpResolve.Settings LISTENING = new ArpResolve.Settings(3, 1_000_000, 1_000_000, 0, true);
+    /** -c 3, 1 s apart, listening out each reply window for a second holder: --listen-out. */
+    static final ArpResolve.Settings LISTENING = new ArpResolve.Settings(3, 1_000_000, 1_000_000, 0, ArpResolve.Settings.WHOLE_WINDOW);
+    /** The command's default: a settle window scaled to the RTT after the answer. */
+    static final ArpResolve.Settings SETTLING = new ArpResolve.Settings(3, 1_000_000, 1_000_000, 0, ArpResolve.Settings.SETTLE);
 
     /** A segment where two hosts hold one address: both answer every who-has, 50 µs apart. */
     static Run twoHolders(ArpResolve.Settings settings) {
@@ -225,5 +227,49 @@ class ArpResolveTest {
     void sweepWithNoAnswerIsANegativeAnswer() {
         Run r = run(List.of(NOBODY, NOBODY + 1), new ArpResolve.Settings(1, 0, 100_000, 500), true, Set.of(), 0);
         assertEquals(synack.event.Verdict.NEGATIVE, r.result().verdict());
+    }
+
+    @Test
+    void theDefaultSettleWindowStillCatchesASecondHolder() {
+        Run r = twoHolders(SETTLING);
+        assertEquals(synack.event.Verdict.NEGATIVE, r.result().verdict(), r.result().toString());
+        assertEquals(List.of("198.18.1.60"), r.result().fields().get("conflicts"));
+        assertEquals(List.of(OTHER), r.exchange().entry(SHARED).conflicting());
+        // answered at 200 µs, then 10 × the RTT is 2 ms, less than the 10 ms floor: done at 10.2 ms, not 1 s
+        assertEquals(START + 200 + ArpResolve.SETTLE_MIN_MICROS, r.result().timeMicros());
+        assertEquals(10.0, r.result().fields().get("listened_ms"));
+    }
+
+    @Test
+    void theSettleWindowIsToldWithHowLongAndWhy() {
+        Run r = run(List.of(GW_IP), SETTLING, false, Set.of(GW_IP), 0);
+        assertEquals(synack.event.Verdict.OK, r.result().verdict());
+        Event.Note note = r.events().stream().filter(e -> e instanceof Event.Note n && n.fields().containsKey("listen_ms"))
+                .map(e -> (Event.Note) e).findFirst().orElseThrow();
+        assertEquals(10.0, note.fields().get("listen_ms"));
+        assertEquals(999.8, note.fields().get("window_ms"));
+        assertTrue(note.text().contains("listening 10.000 ms more") && note.text().contains("--listen-out"), note.text());
+    }
+
+    @Test
+    void aSlowAnswerGetsALongerSettleWindowScaledToItsRtt() {
+        // 5 ms each way: RTT 10 ms, so 100 ms of listening
+        VirtualClock clock = new VirtualClock(START);
+        MemoryLink[] wire = MemoryLink.pair(clock, 5_000);
+        wire[1].respondWith(f -> segment(f.bytes(), Set.of(GW_IP)));
+        List<Event> events = new ArrayList<>();
+        ArpResolve exchange = new ArpResolve(US, US_IP, List.of(GW_IP), SETTLING, mac -> null, false);
+        new Runner(wire[0], clock, events::add).run(exchange, () -> false);
+        Run r = new Run(events, clock, exchange);
+        assertEquals(10_000, exchange.entry(GW_IP).rttMicros());
+        assertEquals(START + 10_000 + 100_000, r.result().timeMicros());
+    }
+
+    @Test
+    void aGivenSettleIsKeptButNeverPastTheReplyWindow() {
+        Run fixed = run(List.of(GW_IP), new ArpResolve.Settings(3, 1_000_000, 1_000_000, 0, 300_000), false, Set.of(GW_IP), 0);
+        assertEquals(START + 200 + 300_000, fixed.result().timeMicros());
+        Run capped = run(List.of(GW_IP), new ArpResolve.Settings(1, 1_000_000, 50_000, 0, 300_000), false, Set.of(GW_IP), 0);
+        assertEquals(START + 50_000, capped.result().timeMicros(), "the reply window ends first");
     }
 }
