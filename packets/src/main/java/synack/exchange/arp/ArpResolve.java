@@ -142,6 +142,7 @@ public final class ArpResolve implements Exchange {
     private int round;
     private List<Entry> roundTargets = List.of();
     private int cursor;
+    private int sentInRound;
     private long roundStartedAt;
     private long nextSendAt = Long.MAX_VALUE;
     private long giveUpAt = Long.MAX_VALUE;
@@ -175,6 +176,7 @@ public final class ArpResolve implements Exchange {
         }
         round++;
         cursor = 0;
+        sentInRound = 0;
         roundStartedAt = now;
         nextSendAt = now;
         phase = Phase.SENDING;
@@ -188,11 +190,14 @@ public final class ArpResolve implements Exchange {
     public void onTimer(long now, Output out) {
         while (!done) {
             if (phase == Phase.SENDING && nextSendAt <= now) {
+                // the k-th request of a round is due at start + k × gap, a schedule: the timer wakes
+                // late (poll(2) counts milliseconds), and what fell due meanwhile goes out at once
                 while (cursor < roundTargets.size() && nextSendAt <= now) {
                     Entry e = roundTargets.get(cursor++);
                     if (e.state != NeighbourState.REACHABLE) {
                         sendRequest(e, now, out);
-                        nextSendAt = now + settings.gapMicros();
+                        sentInRound++;
+                        nextSendAt = roundStartedAt + sentInRound * settings.gapMicros();
                     }
                 }
                 if (cursor < roundTargets.size()) {

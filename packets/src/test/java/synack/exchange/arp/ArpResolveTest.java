@@ -272,4 +272,42 @@ class ArpResolveTest {
         Run capped = run(List.of(GW_IP), new ArpResolve.Settings(1, 1_000_000, 50_000, 0, 300_000), false, Set.of(GW_IP), 0);
         assertEquals(START + 50_000, capped.result().timeMicros(), "the reply window ends first");
     }
+
+    @Test
+    void aSweepKeepsItsScheduleWhenTheTimerWakesLate() {
+        // 40 targets 500 µs apart; the timer first wakes 5 ms late: the 10 requests due by then go out
+        // at once, so the round still takes 40 × 500 µs, not 40 × the wake-up delay
+        List<Integer> targets = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            targets.add(NOBODY + 100 + i);
+        }
+        List<Long> sentAt = new ArrayList<>();
+        long[] clock = {0};
+        synack.exchange.Output out = new synack.exchange.Output() {
+            public long send(byte[] frame, synack.event.Remark remark, boolean routine) {
+                sentAt.add(clock[0]);
+                return clock[0];
+            }
+
+            public long transmit(byte[] frame) {
+                return send(frame, (synack.event.Remark) null, true);
+            }
+
+            public void shown(synack.link.ReceivedFrame frame, synack.event.Remark remark) { }
+
+            public void emit(Event event) { }
+        };
+        ArpResolve sweep = new ArpResolve(US, US_IP, targets, new ArpResolve.Settings(1, 0, 100_000, 500), mac -> null, true);
+        sweep.start(0, out);
+        assertEquals(1, sentAt.size());
+        clock[0] = 5_000;
+        sweep.onTimer(5_000, out);
+        assertEquals(11, sentAt.size(), "due at 0, 500, ..., 5000 µs");
+        assertEquals(5_500, sweep.nextDeadlineMicros());
+        while (sentAt.size() < 40) {
+            clock[0] = sweep.nextDeadlineMicros();
+            sweep.onTimer(clock[0], out);
+        }
+        assertEquals(39 * 500, sentAt.get(39));
+    }
 }
