@@ -289,7 +289,10 @@ public final class ArpResolve implements Exchange {
             finish(now, out);
             return;
         }
-        long slowest = entries.values().stream().mapToLong(x -> x.rttMicros).max().orElse(0);
+        long slowest = 0;
+        for (Entry x : entries.values()) {
+            slowest = Math.max(slowest, x.rttMicros);
+        }
         long until = listen == Settings.WHOLE_WINDOW ? windowEnd
                 : Math.min(windowEnd, now + (listen == Settings.SETTLE ? settleMicros(slowest) : listen));
         phase = Phase.LISTENING;
