@@ -27,11 +27,12 @@ import synack.wire.Ip4;
 public final class SweepRun {
     private static final SecureRandom RANDOM = new SecureRandom();
     /**
-     * Headers only, in an 8 MiB ring: a reply takes about 128 bytes of it (TPACKET_V3 packs frames),
-     * so the ring holds some 60,000 replies, over half a second at 100,000/s while we drain it
-     * continuously; every page of a larger ring that the kernel writes once counts in our RSS.
+     * Headers only, in a 4 MiB ring. The ring is resident in full from the start (the kernel maps
+     * every page of it), so its size is RSS. A reply takes about 128 bytes of it (TPACKET_V3 packs
+     * frames): some 30,000 replies, while one thread both sends and drains, so at most a few
+     * batches of replies (256 SYNs each) wait in it between two reads.
      */
-    static final PcapLink.Capture CAPTURE = new PcapLink.Capture(PcapLink.Capture.HEADERS.snaplen(), 8 * 1024 * 1024);
+    static final PcapLink.Capture CAPTURE = new PcapLink.Capture(PcapLink.Capture.HEADERS.snaplen(), 4 * 1024 * 1024);
 
     /** What the command line asked for, checked. */
     public record Plan(List<Integer> hosts, List<Integer> ports, String portsText, long rate, int retries, long waitMicros,
