@@ -185,11 +185,16 @@ class ArpResolveTest {
 
     /** A host that answers every who-has 1.5 s later: the reply to request 1 comes after request 2. */
     static Run slowHolder() {
+        return distant(NB_IP, 750_000, LISTENING);
+    }
+
+    /** One holder of {@code target}, {@code oneWayMicros} away each way. */
+    static Run distant(int target, long oneWayMicros, ArpResolve.Settings settings) {
         VirtualClock clock = new VirtualClock(START);
-        MemoryLink[] wire = MemoryLink.pair(clock, 750_000);
-        wire[1].respondWith(f -> segment(f.bytes(), Set.of(NB_IP)));
+        MemoryLink[] wire = MemoryLink.pair(clock, oneWayMicros);
+        wire[1].respondWith(f -> segment(f.bytes(), Set.of(target)));
         List<Event> events = new ArrayList<>();
-        ArpResolve exchange = new ArpResolve(US, US_IP, List.of(NB_IP), LISTENING, mac -> null, false);
+        ArpResolve exchange = new ArpResolve(US, US_IP, List.of(target), settings, mac -> null, false);
         new Runner(wire[0], clock, events::add).run(exchange, () -> false);
         return new Run(events, clock, exchange);
     }
@@ -254,14 +259,8 @@ class ArpResolveTest {
     @Test
     void aSlowAnswerGetsALongerSettleWindowScaledToItsRtt() {
         // 5 ms each way: RTT 10 ms, so 100 ms of listening
-        VirtualClock clock = new VirtualClock(START);
-        MemoryLink[] wire = MemoryLink.pair(clock, 5_000);
-        wire[1].respondWith(f -> segment(f.bytes(), Set.of(GW_IP)));
-        List<Event> events = new ArrayList<>();
-        ArpResolve exchange = new ArpResolve(US, US_IP, List.of(GW_IP), SETTLING, mac -> null, false);
-        new Runner(wire[0], clock, events::add).run(exchange, () -> false);
-        Run r = new Run(events, clock, exchange);
-        assertEquals(10_000, exchange.entry(GW_IP).rttMicros());
+        Run r = distant(GW_IP, 5_000, SETTLING);
+        assertEquals(10_000, r.exchange().entry(GW_IP).rttMicros());
         assertEquals(START + 10_000 + 100_000, r.result().timeMicros());
     }
 
