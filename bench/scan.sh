@@ -15,7 +15,11 @@ RATE=${RATE:-100000}
 need masscan masscan
 need nmap nmap
 need ping iputils-ping
-freeze_jar "-XX:+UseSerialGC -Xshare:auto -Dfile.encoding=UTF-8" # the launcher's options for syn-probe (full JIT)
+# the launcher's options for syn-probe (JVM_OPTS overrides, to weigh others in the same run)
+freeze_jar "${JVM_OPTS:--XX:+UseSerialGC -Xshare:auto -Dfile.encoding=UTF-8}"
+# ALT_JVM_OPTS: the same jar with other JVM options, measured in the same run as "synack-alt"
+# (e.g. ALT_JVM_OPTS="-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmn16m -Xshare:auto -Dfile.encoding=UTF-8")
+ALT=""; [[ -n ${ALT_JVM_OPTS:-} ]] && ALT="java $ALT_JVM_OPTS -jar $COPY/synack.jar"
 
 PINGER=""
 bench_cleanup() { [[ -z $PINGER ]] || kill "$PINGER" 2>/dev/null || true; }
@@ -39,11 +43,12 @@ wake_masscan() {
 }
 stop_waking() { kill "$PINGER" 2>/dev/null || true; wait "$PINGER" 2>/dev/null || true; PINGER=""; }
 
-# one_run NAME COMMAND... : appends "NAME wall_s maxrss_kb found_ports" to $OUT/runs.txt
+# one_run NAME COMMAND... : appends "NAME wall_s maxrss_kb cpu_s ok found_ports" to $OUT/runs.txt
+# (cpu = user + sys, the children included: iptables and ip for synack, nothing for masscan)
 one_run() {
   local name=$1; shift
   local log="$OUT/$name.out" tm="$OUT/$name.time"
-  /usr/bin/time -f "%e %M" -o "$tm" "$@" >"$log" 2>"$OUT/$name.err" || true
+  /usr/bin/time -f "%e %M %U %S" -o "$tm" "$@" >"$log" 2>"$OUT/$name.err" || true
   local found=""
   case $name in
     synack*) found=$(sed 's/.*://' "$log" | sort -n | tr '\n' ' ') ;;
@@ -51,13 +56,14 @@ one_run() {
     nmap*) found=$(awk '$2 == "open" {split($1, a, "/"); print a[1]}' "$log" | sort -n | tr '\n' ' ') ;;
   esac
   local ok=MISSED; [[ $found == "$expected" ]] && ok=all
-  echo "$name $(cat "$tm") $ok $found" >>"$OUT/runs.txt"
+  echo "$name $(awk '{printf "%s %s %.2f", $1, $2, $3 + $4}' "$tm") $ok $found" >>"$OUT/runs.txt"
 }
 
 : >"$OUT/runs.txt"; : >"$OUT/synack.rates"
 for ((i = 1; i <= RUNS; i++)); do
   one_run synack $IN $SYNACK syn-probe "$SERVER_IP" -p- --rate "$RATE" --format list --no-progress
   grep -o 'SYNs sent at [0-9,]*/s' "$OUT/synack.err" | tr -d , | awk '{print $4}' >>"$OUT/synack.rates"
+  [[ -z $ALT ]] || one_run synack-alt $IN $ALT syn-probe "$SERVER_IP" -p- --rate "$RATE" --format list --no-progress
   wake_masscan
   one_run masscan $IN masscan "$SERVER_IP" -p0-65535 --rate "$RATE" --router-mac "$ROUTER_MAC" --source-ip "$OWN_IP" -e c0
   one_run masscan-wait1 $IN masscan "$SERVER_IP" -p0-65535 --rate "$RATE" --router-mac "$ROUTER_MAC" --source-ip "$OWN_IP" -e c0 --wait 1
@@ -78,11 +84,13 @@ done
 {
   echo "date: $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, asked rate $RATE/s, $RUNS runs each"
   echo "versions: $(masscan --version 2>/dev/null | grep -o 'version [0-9.]*' | head -1), $(nmap --version | head -1), $($SYNACK --version)"
-  printf '%-22s %10s %10s %12s %s\n' tool median_s max_s peak_rss_MB found_all
-  for name in synack masscan masscan-wait1 nmap synack-loss5 masscan-wait1-loss5; do
-    awk -v n="$name" '$1 == n {print $2, $3, $4}' "$OUT/runs.txt" | sort -n | awk -v n="$name" '
+  printf '%-22s %10s %10s %12s %12s %s\n' tool median_s max_s median_cpu_s peak_rss_MiB found_all
+  for name in synack synack-alt masscan masscan-wait1 nmap synack-loss5 masscan-wait1-loss5; do
+    cpu=$(awk -v n="$name" '$1 == n {print $4}' "$OUT/runs.txt" | sort -n | awk '{c[NR] = $1} END {if (NR) print c[int((NR + 1) / 2)]}')
+    awk -v n="$name" '$1 == n {print $2, $3, $5}' "$OUT/runs.txt" | sort -n | awk -v n="$name" -v cpu="$cpu" '
       { t[NR] = $1; if ($2 > rss) rss = $2; if ($3 == "all") ok++ }
-      END { if (NR) printf "%-22s %10.2f %10.2f %12.0f %d/%d\n", n, t[int((NR + 1) / 2)], t[NR], rss / 1024, ok, NR }'
+      END { if (NR) printf "%-22s %10.2f %10.2f %12.2f %12.0f %d/%d\n", n, t[int((NR + 1) / 2)], t[NR], cpu, rss / 1024, ok, NR }'
   done
+  [[ -z $ALT ]] || echo "synack-alt: java $ALT_JVM_OPTS"
   [[ -s $OUT/synack.rates ]] && echo "synack send rate achieved (SYN/s, per run): $(tr '\n' ' ' <"$OUT/synack.rates")"
 } | tee -a "$OUT/summary.txt"

@@ -238,8 +238,8 @@ function _picocli_synack_arpresolve() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--announce' '--probe' '--json' '-q' '--quiet' '--explain' '--no-color' '--debug' '-h' '--help' '-V' '--version'"
-  local arg_opts="'-c' '--count' '--interval' '--timeout' '--rate' '-i' '--interface' '-S' '--source' '-w' '--write' '-v' '--verbose'"
+  local flag_opts="'--listen-out' '--announce' '--probe' '--json' '-q' '--quiet' '--explain' '--no-color' '--debug' '-h' '--help' '-V' '--version'"
+  local arg_opts="'-c' '--count' '--interval' '--timeout' '--settle' '--rate' '-i' '--interface' '-S' '--source' '-w' '--write' '-v' '--verbose'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -251,6 +251,9 @@ function _picocli_synack_arpresolve() {
       return
       ;;
     '--timeout')
+      return
+      ;;
+    '--settle')
       return
       ;;
     '--rate')

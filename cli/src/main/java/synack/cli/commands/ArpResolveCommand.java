@@ -32,10 +32,13 @@ import synack.wire.Ip4;
         description = {
             "Ask the segment who has an IPv4 address (ARP who-has) and narrate the is-at reply,",
             "the neighbour entry's states (NONE -> INCOMPLETE -> REACHABLE, or FAILED) and the RTT.",
-            "After the reply it listens to the end of that request's window (--interval, or --timeout after the last):",
-            "a second MAC answering for the address is an address conflict. ARP replies carry no ID: a reply that",
+            "After the reply it listens on a short settle window, 10 times the RTT and at least 10 ms (--settle), for a",
+            "second MAC answering for the address: an address conflict. A second holder hears the same broadcast and",
+            "answers as fast as its kernel answers ARP, within microseconds to a few ms; --listen-out listens to the end",
+            "of the request's window (--interval, or --timeout after the last) for a slow one. ARP replies carry no ID: a reply that",
             "comes after a retry is timed from the latest request and told ambiguous (it may answer an earlier one).",
-            "A CIDR block or range sweeps every address and lists the hosts that answer (like arp-scan)."},
+            "A CIDR block or range sweeps every address and lists the hosts that answer (like arp-scan): by default 2 rounds",
+            "500 ms apart, then 500 ms more, at most 2000 frames/s (arp-scan: 2 tries, 500 ms, then 750 ms, 2 ms apart)."},
         footer = {"", "Exit status: 0 every target answered (a sweep: at least one host answered; --probe: the address is free),",
             "1 some target did not answer, or more than one MAC answered for an address (a conflict; --probe: the address",
             "is in use), 2 usage, 3 environment, 130 interrupted.",
@@ -47,16 +50,25 @@ public final class ArpResolveCommand implements Callable<Integer> {
     List<String> targets = new ArrayList<>();
 
     @Option(names = {"-c", "--count"}, paramLabel = "N", defaultValue = "3",
-            description = "Requests per target before it is FAILED (default: ${DEFAULT-VALUE}); announcements with --announce.")
+            description = "Requests per target before it is FAILED (default: ${DEFAULT-VALUE}; a sweep: 2); announcements with --announce.")
     int count;
 
     @Option(names = "--interval", paramLabel = "DURATION", defaultValue = "1s", converter = DurationConverter.class,
-            description = "Time between rounds of requests (default: ${DEFAULT-VALUE}); with --probe, fixes the RFC 5227 random 1-2 s.")
+            description = "Time between rounds of requests (default: ${DEFAULT-VALUE}; a sweep: 500ms); with --probe, fixes the RFC 5227 random 1-2 s.")
     long intervalMicros;
 
     @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "1s", converter = DurationConverter.class,
-            description = "How long to wait after the last request (default: ${DEFAULT-VALUE}; --probe: RFC 5227's 2s).")
+            description = "How long to wait after the last request (default: ${DEFAULT-VALUE}; a sweep: 500ms; --probe: RFC 5227's 2s).")
     Long timeoutMicros;
+
+    @Option(names = "--settle", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "How long to listen after the answer for a second host holding the address (default: 10 times the RTT,"
+                    + " at least 10ms; never past the reply window).")
+    Long settleMicros;
+
+    @Option(names = "--listen-out", description = "Listen to the end of the reply window after the answer (the old, thorough"
+            + " conflict check: a second holder slower than the settle window is caught too).")
+    boolean listenOut;
 
     @Option(names = "--rate", paramLabel = "PPS", defaultValue = "2000",
             description = "Frames per second at most, for sweeps (default: ${DEFAULT-VALUE}).")
@@ -104,10 +116,17 @@ public final class ArpResolveCommand implements Callable<Integer> {
         if (sweep && addresses.remove((Integer) route.source())) {
             skipped = Ip4.toString(route.source());
         }
+        if (sweep) {
+            // arp-scan's pace: 2 tries, each answer awaited 500 ms (LAN replies take well under 1 ms)
+            count = countGiven() ? count : SWEEP_COUNT;
+            intervalMicros = intervalGiven() ? intervalMicros : SWEEP_WAIT_MICROS;
+            timeoutMicros = timeoutGiven() ? timeoutMicros : SWEEP_WAIT_MICROS;
+        }
         OuiRegistry oui = new OuiRegistry(OuiRegistry.DEFAULT_FILE);
         long gap = sweep ? 1_000_000L / Math.max(1, rate) : 0;
+        long listen = listenOut ? ArpResolve.Settings.WHOLE_WINDOW : settleMicros != null ? settleMicros : ArpResolve.Settings.SETTLE;
         ArpResolve exchange = new ArpResolve(route.via().mac(), route.source(), addresses,
-                new ArpResolve.Settings(count, intervalMicros, timeoutMicros, gap, true), oui::vendorOf, sweep);
+                new ArpResolve.Settings(count, intervalMicros, timeoutMicros, gap, listen), oui::vendorOf, sweep);
         String what = sweep ? "sweep of " + addresses.size() + " addresses (" + String.join(" ", targets) + ")"
                 + (skipped != null ? ", skipping our own " + skipped : "")
                 : String.join(" ", targets);
@@ -151,12 +170,22 @@ public final class ArpResolveCommand implements Callable<Integer> {
                 "our own address on " + holder.name());
     }
 
+    /** A sweep's defaults when not given (see the description). */
+    static final int SWEEP_COUNT = 2;
+    static final long SWEEP_WAIT_MICROS = 500_000;
+
     private void validate() {
         if (count < 1 || count > 1000) {
             throw new UsageProblem("--count must be 1 to 1000, not " + count);
         }
         if (rate < 1 || rate > 1_000_000) {
             throw new UsageProblem("--rate must be 1 to 1000000 frames per second, not " + rate);
+        }
+        if (listenOut && settleMicros != null) {
+            throw new UsageProblem("choose one of --settle and --listen-out");
+        }
+        if (settleMicros != null && settleMicros <= 0) {
+            throw new UsageProblem("--settle must be more than 0");
         }
         if (announce && probe) {
             throw new UsageProblem("choose one of --announce and --probe");

@@ -198,14 +198,19 @@ public final class SynProbeCommand implements Callable<Integer> {
         if (ports == null && topPorts == null) {
             throw new UsageProblem("which ports? give -p PORTS (e.g. -p 80, -p 1-1024, -p- for all) or --top-ports N");
         }
-        Set<Integer> out = new LinkedHashSet<>();
-        if (ports != null) {
-            out.addAll(parse(() -> Ports.parse(ports, true)));
+        // first mention wins, in order; a bitmap, not a set of 65,536 boxed ports, for -p-
+        java.util.BitSet seen = new java.util.BitSet(65536);
+        List<Integer> out = new ArrayList<>();
+        for (List<Integer> some : List.of(ports != null ? parse(() -> Ports.parse(ports, true)) : List.<Integer>of(),
+                topPorts != null ? parse(() -> TopPorts.top(topPorts)) : List.<Integer>of())) {
+            for (Integer p : some) {
+                if (!seen.get(p)) {
+                    seen.set(p);
+                    out.add(p);
+                }
+            }
         }
-        if (topPorts != null) {
-            out.addAll(parse(() -> TopPorts.top(topPorts)));
-        }
-        return new ArrayList<>(out);
+        return out;
     }
 
     /** Addresses, ranges and blocks as written; names asked of the name server first (null when one fails, or on Ctrl-C). */

@@ -26,12 +26,12 @@ public enum ScanFormat {
         String host = String.valueOf(f.get("host"));
         int port = ((Number) f.get("port")).intValue();
         String state = String.valueOf(f.get("state"));
-        String service = TopPorts.serviceName(port);
+        // a list names no service: the services file is read only for the formats that show one
         return switch (this) {
             case LIST -> host + ":" + port + (withState ? " " + state : "");
-            case GREP -> "Host: " + host + " ()\tPorts: " + port + "/" + state + "/tcp//" + service + "///"; // nmap -oG: port/state/proto/owner/service/rpc/version/
+            case GREP -> "Host: " + host + " ()\tPorts: " + port + "/" + state + "/tcp//" + TopPorts.serviceName(port) + "///"; // nmap -oG: port/state/proto/owner/service/rpc/version/
             case TEXT -> String.format(Locale.ROOT, "%-8s %-21s %-14s %s%s%s", state, host + ":" + port + "/tcp",
-                    service.isEmpty() ? "-" : service, f.get("reason"), f.get("ttl") == null ? "" : " ttl " + f.get("ttl"),
+                    TopPorts.serviceName(port).isEmpty() ? "-" : TopPorts.serviceName(port), f.get("reason"), f.get("ttl") == null ? "" : " ttl " + f.get("ttl"),
                     f.get("rtt_ms") == null ? "" : String.format(Locale.ROOT, " rtt %.2f ms", ((Number) f.get("rtt_ms")).doubleValue()));
         };
     }

@@ -26,6 +26,13 @@ import synack.wire.Ip4;
  */
 public final class SweepRun {
     private static final SecureRandom RANDOM = new SecureRandom();
+    /**
+     * Headers only, in a 4 MiB ring. The ring is resident in full from the start (the kernel maps
+     * every page of it), so its size is RSS. A reply takes about 128 bytes of it (TPACKET_V3 packs
+     * frames): some 30,000 replies, while one thread both sends and drains, so at most a few
+     * batches of replies (256 SYNs each) wait in it between two reads.
+     */
+    static final PcapLink.Capture CAPTURE = new PcapLink.Capture(PcapLink.Capture.HEADERS.snaplen(), 4 * 1024 * 1024);
 
     /** What the command line asked for, checked. */
     public record Plan(List<Integer> hosts, List<Integer> ports, String portsText, long rate, int retries, long waitMicros,
@@ -57,7 +64,7 @@ public final class SweepRun {
         Route along = first;
         long seed = plan.seed() != null ? plan.seed() : plan.shard().isWhole() ? RANDOM.nextLong() : seedOf(plan);
         ProbeSpace space = new ProbeSpace(plan.hosts(), plan.ports());
-        LiveFlow flow = LiveFlow.along(along).tcpSourcePort(plan.sourcePort()).size(PcapLink.Capture.HEADERS)
+        LiveFlow flow = LiveFlow.along(along).tcpSourcePort(plan.sourcePort()).size(CAPTURE)
                 .capture(end -> "tcp and dst port " + end.tcpPort() + " and dst host " + Ip4.toString(end.route().source()))
                 .header(end -> header(plan, space, along, end.tcpPort(), seed), end -> Map.of("interface", along.via().name(),
                         "seed", Long.toUnsignedString(seed)))

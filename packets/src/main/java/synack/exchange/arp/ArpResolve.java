@@ -25,20 +25,46 @@ import synack.wire.MalformedFrameException;
  */
 public final class ArpResolve implements Exchange {
     /**
-     * {@code listenOut}: once every target answered, listen to the end of the answered request's
-     * window (the interval, or the timeout after the last) for a second holder of the address —
-     * the command's way (arping listens too); a next-hop lookup on the way to something else does not.
+     * {@code listenMicros}: once every target answered, how long to listen on for a second holder
+     * of an address (a conflict). {@link #NO_LISTEN}: a next-hop lookup on the way to something
+     * else stops at the answer. {@link #SETTLE}: the command's default, a settle window scaled to
+     * the RTT measured ({@link #settleMicros}). {@link #WHOLE_WINDOW}: to the end of the answered
+     * request's window (the interval, or the timeout after the last). Any other value: that long.
+     * The listening never runs past the reply window.
      */
-    public record Settings(int count, long intervalMicros, long timeoutMicros, long gapMicros, boolean listenOut) {
+    public record Settings(int count, long intervalMicros, long timeoutMicros, long gapMicros, long listenMicros) {
+        public static final long NO_LISTEN = 0;
+        public static final long SETTLE = -1;
+        public static final long WHOLE_WINDOW = Long.MAX_VALUE;
+
         public Settings {
             if (count < 1) {
                 throw new IllegalArgumentException("count must be at least 1");
             }
+            if (listenMicros < SETTLE) {
+                throw new IllegalArgumentException("listenMicros must be a duration, SETTLE or WHOLE_WINDOW");
+            }
         }
 
         public Settings(int count, long intervalMicros, long timeoutMicros, long gapMicros) {
-            this(count, intervalMicros, timeoutMicros, gapMicros, false);
+            this(count, intervalMicros, timeoutMicros, gapMicros, NO_LISTEN);
         }
+    }
+
+    /**
+     * A second host holding the address hears the same broadcast who-has as the first and answers
+     * it as fast as its kernel answers ARP: on a LAN that is microseconds to a few milliseconds
+     * after the first reply. So after the answer we listen {@value #SETTLE_RTTS} times the RTT, at
+     * least {@value #SETTLE_MIN_MICROS} µs (a busy host's scheduling, a bridge's queue), not the
+     * whole second a lost reply needs: a one-liner stays quick and a conflict is still caught.
+     * A holder slower than that (Wi-Fi power save) is what --listen-out is for.
+     */
+    public static final int SETTLE_RTTS = 10;
+    public static final long SETTLE_MIN_MICROS = 10_000;
+
+    /** The settle window after an answer that took {@code rttMicros}. */
+    public static long settleMicros(long rttMicros) {
+        return Math.max(SETTLE_MIN_MICROS, SETTLE_RTTS * Math.max(0, rttMicros));
     }
 
     /** What the sweep learned of one target. */
@@ -116,9 +142,11 @@ public final class ArpResolve implements Exchange {
     private int round;
     private List<Entry> roundTargets = List.of();
     private int cursor;
+    private int sentInRound;
     private long roundStartedAt;
     private long nextSendAt = Long.MAX_VALUE;
     private long giveUpAt = Long.MAX_VALUE;
+    private long listenedFrom = -1; // when the listening for a second holder began
     private boolean done;
 
     public ArpResolve(MacAddress ourMac, int ourIp, List<Integer> targets, Settings settings,
@@ -148,6 +176,7 @@ public final class ArpResolve implements Exchange {
         }
         round++;
         cursor = 0;
+        sentInRound = 0;
         roundStartedAt = now;
         nextSendAt = now;
         phase = Phase.SENDING;
@@ -161,11 +190,14 @@ public final class ArpResolve implements Exchange {
     public void onTimer(long now, Output out) {
         while (!done) {
             if (phase == Phase.SENDING && nextSendAt <= now) {
+                // the k-th request of a round is due at start + k × gap, a schedule: the timer wakes
+                // late (poll(2) counts milliseconds), and what fell due meanwhile goes out at once
                 while (cursor < roundTargets.size() && nextSendAt <= now) {
                     Entry e = roundTargets.get(cursor++);
                     if (e.state != NeighbourState.REACHABLE) {
                         sendRequest(e, now, out);
-                        nextSendAt = now + settings.gapMicros();
+                        sentInRound++;
+                        nextSendAt = roundStartedAt + sentInRound * settings.gapMicros();
                     }
                 }
                 if (cursor < roundTargets.size()) {
@@ -245,18 +277,39 @@ public final class ArpResolve implements Exchange {
                 + (vendor != null ? ", " + vendor : "") + (e.rttAmbiguous ? " — " + ambiguity(e) : ""));
         transition(e, NeighbourState.REACHABLE, now, "is-at received", WHY_REACHABLE, false, out);
         if (entries.values().stream().allMatch(x -> x.state == NeighbourState.REACHABLE)) {
-            long windowEnd = phase == Phase.LAST_WAIT ? giveUpAt : roundStartedAt + settings.intervalMicros();
-            if (!settings.listenOut() || windowEnd <= now) {
-                finish(now, out);
-                return;
-            }
-            phase = Phase.LISTENING;
-            nextSendAt = Long.MAX_VALUE;
-            giveUpAt = windowEnd;
-            out.emit(new Event.Note(now, Event.Note.Kind.INFO, (entries.size() == 1 ? "answered" : "every target answered")
-                    + "; listening " + Durations.human(windowEnd - now) + " more, to the end of the reply window:"
-                    + " a second host holding the address would answer too", Map.of()));
+            listenOn(now, out);
         }
+    }
+
+    /** Every target answered: stop, or listen on for a second holder (as long as the settings say). */
+    private void listenOn(long now, Output out) {
+        long windowEnd = phase == Phase.LAST_WAIT ? giveUpAt : roundStartedAt + settings.intervalMicros();
+        long listen = settings.listenMicros();
+        if (listen == Settings.NO_LISTEN || windowEnd <= now) {
+            finish(now, out);
+            return;
+        }
+        long slowest = 0;
+        for (Entry x : entries.values()) {
+            slowest = Math.max(slowest, x.rttMicros);
+        }
+        long until = listen == Settings.WHOLE_WINDOW ? windowEnd
+                : Math.min(windowEnd, now + (listen == Settings.SETTLE ? settleMicros(slowest) : listen));
+        phase = Phase.LISTENING;
+        nextSendAt = Long.MAX_VALUE;
+        giveUpAt = until;
+        listenedFrom = now;
+        String how = until == windowEnd ? "to the end of the reply window"
+                : listen == Settings.SETTLE ? "(" + SETTLE_RTTS + " × the RTT " + Durations.ms(slowest) + ", at least "
+                        + Durations.human(SETTLE_MIN_MICROS) + "; --listen-out waits out the reply window, "
+                        + Durations.human(windowEnd - now) + ")"
+                : "(--settle)";
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("listen_ms", Durations.msValue(until - now));
+        f.put("window_ms", Durations.msValue(windowEnd - now));
+        out.emit(new Event.Note(now, Event.Note.Kind.INFO, (entries.size() == 1 ? "answered" : "every target answered")
+                + "; listening " + Durations.human(until - now) + " more " + how
+                + ": a second host holding the address would answer too", f));
     }
 
     /** ARP replies carry no ID: with k requests out, the reply may answer any of them. */
@@ -356,6 +409,9 @@ public final class ArpResolve implements Exchange {
         fields.put("conflicts", conflicts);
         fields.put("targets", total);
         fields.put("elapsed_ms", Durations.msValue(now - startedAt));
+        if (listenedFrom >= 0) {
+            fields.put("listened_ms", Durations.msValue(now - listenedFrom)); // how long a second holder had to answer
+        }
         return new Event.Result(now, ok ? synack.event.Verdict.OK : synack.event.Verdict.NEGATIVE, lines, summary, fields);
     }
 

@@ -27,12 +27,31 @@ public final class SipHash {
 
     /**
      * The hash of 12 bytes: {@code a} and {@code b} little-endian, then {@code c} — the same
-     * value {@link #hash(byte[])} gives for those bytes, without building an array.
+     * value {@link #hash(byte[])} gives for those bytes, without building an array. The state is
+     * four locals, not a long[]: this runs twice per probe, and the C1 compiler (no escape
+     * analysis) would allocate the array every time.
      */
     public long hash12(int a, int b, int c) {
-        long[] v = init(); // small and local: the JIT keeps it in registers
-        compress(v, (a & 0xffffffffL) | ((long) b << 32));
-        return finish(v, (12L << 56) | (c & 0xffffffffL));
+        long v0 = 0x736f6d6570736575L ^ k0, v1 = 0x646f72616e646f6dL ^ k1, v2 = 0x6c7967656e657261L ^ k0, v3 = 0x7465646279746573L ^ k1;
+        for (int i = 0; i < 2; i++) {
+            long m = i == 0 ? (a & 0xffffffffL) | ((long) b << 32) : (12L << 56) | (c & 0xffffffffL);
+            v3 ^= m;
+            for (int r = 0; r < 2; r++) { // SipRound, as round() below
+                v0 += v1; v1 = Long.rotateLeft(v1, 13); v1 ^= v0; v0 = Long.rotateLeft(v0, 32);
+                v2 += v3; v3 = Long.rotateLeft(v3, 16); v3 ^= v2;
+                v0 += v3; v3 = Long.rotateLeft(v3, 21); v3 ^= v0;
+                v2 += v1; v1 = Long.rotateLeft(v1, 17); v1 ^= v2; v2 = Long.rotateLeft(v2, 32);
+            }
+            v0 ^= m;
+        }
+        v2 ^= 0xff;
+        for (int r = 0; r < 4; r++) {
+            v0 += v1; v1 = Long.rotateLeft(v1, 13); v1 ^= v0; v0 = Long.rotateLeft(v0, 32);
+            v2 += v3; v3 = Long.rotateLeft(v3, 16); v3 ^= v2;
+            v0 += v3; v3 = Long.rotateLeft(v3, 21); v3 ^= v0;
+            v2 += v1; v1 = Long.rotateLeft(v1, 17); v1 ^= v2; v2 = Long.rotateLeft(v2, 32);
+        }
+        return v0 ^ v1 ^ v2 ^ v3;
     }
 
     private long[] init() {

@@ -122,8 +122,10 @@ class ArpResolveTest {
 
     static final MacAddress OTHER = MacAddress.parse("02:00:00:00:00:60");
     static final int SHARED = Ip4.parse("198.18.1.60");
-    /** -c 3, 1 s apart, listening out each reply window for a second holder: the command's settings. */
-    static final ArpResolve.Settings LISTENING = new ArpResolve.Settings(3, 1_000_000, 1_000_000, 0, true);
+    /** -c 3, 1 s apart, listening out each reply window for a second holder: --listen-out. */
+    static final ArpResolve.Settings LISTENING = new ArpResolve.Settings(3, 1_000_000, 1_000_000, 0, ArpResolve.Settings.WHOLE_WINDOW);
+    /** The command's default: a settle window scaled to the RTT after the answer. */
+    static final ArpResolve.Settings SETTLING = new ArpResolve.Settings(3, 1_000_000, 1_000_000, 0, ArpResolve.Settings.SETTLE);
 
     /** A segment where two hosts hold one address: both answer every who-has, 50 µs apart. */
     static Run twoHolders(ArpResolve.Settings settings) {
@@ -183,11 +185,16 @@ class ArpResolveTest {
 
     /** A host that answers every who-has 1.5 s later: the reply to request 1 comes after request 2. */
     static Run slowHolder() {
+        return distant(NB_IP, 750_000, LISTENING);
+    }
+
+    /** One holder of {@code target}, {@code oneWayMicros} away each way. */
+    static Run distant(int target, long oneWayMicros, ArpResolve.Settings settings) {
         VirtualClock clock = new VirtualClock(START);
-        MemoryLink[] wire = MemoryLink.pair(clock, 750_000);
-        wire[1].respondWith(f -> segment(f.bytes(), Set.of(NB_IP)));
+        MemoryLink[] wire = MemoryLink.pair(clock, oneWayMicros);
+        wire[1].respondWith(f -> segment(f.bytes(), Set.of(target)));
         List<Event> events = new ArrayList<>();
-        ArpResolve exchange = new ArpResolve(US, US_IP, List.of(NB_IP), LISTENING, mac -> null, false);
+        ArpResolve exchange = new ArpResolve(US, US_IP, List.of(target), settings, mac -> null, false);
         new Runner(wire[0], clock, events::add).run(exchange, () -> false);
         return new Run(events, clock, exchange);
     }
@@ -225,5 +232,81 @@ class ArpResolveTest {
     void sweepWithNoAnswerIsANegativeAnswer() {
         Run r = run(List.of(NOBODY, NOBODY + 1), new ArpResolve.Settings(1, 0, 100_000, 500), true, Set.of(), 0);
         assertEquals(synack.event.Verdict.NEGATIVE, r.result().verdict());
+    }
+
+    @Test
+    void theDefaultSettleWindowStillCatchesASecondHolder() {
+        Run r = twoHolders(SETTLING);
+        assertEquals(synack.event.Verdict.NEGATIVE, r.result().verdict(), r.result().toString());
+        assertEquals(List.of("198.18.1.60"), r.result().fields().get("conflicts"));
+        assertEquals(List.of(OTHER), r.exchange().entry(SHARED).conflicting());
+        // answered at 200 µs, then 10 × the RTT is 2 ms, less than the 10 ms floor: done at 10.2 ms, not 1 s
+        assertEquals(START + 200 + ArpResolve.SETTLE_MIN_MICROS, r.result().timeMicros());
+        assertEquals(10.0, r.result().fields().get("listened_ms"));
+    }
+
+    @Test
+    void theSettleWindowIsToldWithHowLongAndWhy() {
+        Run r = run(List.of(GW_IP), SETTLING, false, Set.of(GW_IP), 0);
+        assertEquals(synack.event.Verdict.OK, r.result().verdict());
+        Event.Note note = r.events().stream().filter(e -> e instanceof Event.Note n && n.fields().containsKey("listen_ms"))
+                .map(e -> (Event.Note) e).findFirst().orElseThrow();
+        assertEquals(10.0, note.fields().get("listen_ms"));
+        assertEquals(999.8, note.fields().get("window_ms"));
+        assertTrue(note.text().contains("listening 10.000 ms more") && note.text().contains("--listen-out"), note.text());
+    }
+
+    @Test
+    void aSlowAnswerGetsALongerSettleWindowScaledToItsRtt() {
+        // 5 ms each way: RTT 10 ms, so 100 ms of listening
+        Run r = distant(GW_IP, 5_000, SETTLING);
+        assertEquals(10_000, r.exchange().entry(GW_IP).rttMicros());
+        assertEquals(START + 10_000 + 100_000, r.result().timeMicros());
+    }
+
+    @Test
+    void aGivenSettleIsKeptButNeverPastTheReplyWindow() {
+        Run fixed = run(List.of(GW_IP), new ArpResolve.Settings(3, 1_000_000, 1_000_000, 0, 300_000), false, Set.of(GW_IP), 0);
+        assertEquals(START + 200 + 300_000, fixed.result().timeMicros());
+        Run capped = run(List.of(GW_IP), new ArpResolve.Settings(1, 1_000_000, 50_000, 0, 300_000), false, Set.of(GW_IP), 0);
+        assertEquals(START + 50_000, capped.result().timeMicros(), "the reply window ends first");
+    }
+
+    @Test
+    void aSweepKeepsItsScheduleWhenTheTimerWakesLate() {
+        // 40 targets 500 µs apart; the timer first wakes 5 ms late: the 10 requests due by then go out
+        // at once, so the round still takes 40 × 500 µs, not 40 × the wake-up delay
+        List<Integer> targets = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            targets.add(NOBODY + 100 + i);
+        }
+        List<Long> sentAt = new ArrayList<>();
+        long[] clock = {0};
+        synack.exchange.Output out = new synack.exchange.Output() {
+            public long send(byte[] frame, synack.event.Remark remark, boolean routine) {
+                sentAt.add(clock[0]);
+                return clock[0];
+            }
+
+            public long transmit(byte[] frame) {
+                return send(frame, (synack.event.Remark) null, true);
+            }
+
+            public void shown(synack.link.ReceivedFrame frame, synack.event.Remark remark) { }
+
+            public void emit(Event event) { }
+        };
+        ArpResolve sweep = new ArpResolve(US, US_IP, targets, new ArpResolve.Settings(1, 0, 100_000, 500), mac -> null, true);
+        sweep.start(0, out);
+        assertEquals(1, sentAt.size());
+        clock[0] = 5_000;
+        sweep.onTimer(5_000, out);
+        assertEquals(11, sentAt.size(), "due at 0, 500, ..., 5000 µs");
+        assertEquals(5_500, sweep.nextDeadlineMicros());
+        while (sentAt.size() < 40) {
+            clock[0] = sweep.nextDeadlineMicros();
+            sweep.onTimer(clock[0], out);
+        }
+        assertEquals(39 * 500, sentAt.get(39));
     }
 }
