@@ -8,7 +8,15 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import synack.cli.Main;
+import org.pcap4j.core.BpfProgram;
+import org.pcap4j.core.NotOpenException;
+import org.pcap4j.core.PcapHandle;
+import org.pcap4j.core.PcapNativeException;
+import org.pcap4j.core.Pcaps;
+import org.pcap4j.packet.namednumber.DataLinkType;
 import synack.exchange.tcp.TcpWarmup;
+import synack.link.PcapLibrary;
+import synack.net.EnvironmentException;
 import synack.link.PcapFileWriter;
 import synack.wire.ArpPacket;
 import synack.wire.Dissector;
@@ -18,17 +26,33 @@ import synack.wire.Ip4;
 import synack.wire.MacAddress;
 
 /**
- * Loads what a one-liner loads — the command model, libpcap through JNA, the wire formats, the
- * TCP engine — without sending anything, so that the launcher can record those classes in a
- * class-data sharing archive once (-XX:ArchiveClassesAtExit) and every later start maps them.
+ * Loads what a one-liner loads — the command model (whole, and each one-liner's own), libpcap
+ * through JNA, a capture filter compiled, the wire formats, the TCP engine — without sending
+ * anything, so that the launcher can record those classes once (a static CDS archive on 17, an
+ * AOT cache on 25) and every later start maps them instead of loading and verifying them.
  */
-@Command(name = "train-startup", hidden = true, description = "Load the classes of a live command, for the launcher's CDS archive.")
+@Command(name = "train-startup", hidden = true, description = "Load the classes of a live command, for the launcher's start-up archive.")
 public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         CommandLine cli = Main.commandLine();
         for (String name : List.copyOf(cli.getSubcommands().keySet())) {
             cli.getSubcommands().get(name).getUsageMessage();
+        }
+        // each one-liner's own model, parsed as its run parses it (not run: nothing is sent)
+        for (String[] args : List.of(new String[] {"arp-resolve", "-q", "198.18.1.1"}, new String[] {"syn-probe", "-q", "-p", "80", "198.18.2.2"},
+                new String[] {"dns-resolve", "-q", "www.synack.test", "@198.18.2.2"}, new String[] {"handshake", "--rst", "198.18.2.2", "80"},
+                new String[] {"fin-teardown", "198.18.2.2", "80"}, new String[] {"http-get", "-q", "http://198.18.2.2/"})) {
+            Main.oneCommand(args).parseArgs(args);
+        }
+        try {
+            PcapLibrary.ensureLoadable();
+            try (PcapHandle dead = Pcaps.openDead(DataLinkType.EN10MB, 65536)) {
+                dead.compileFilter("arp or (ip and (tcp or udp or icmp))", BpfProgram.BpfCompileMode.OPTIMIZE,
+                        PcapHandle.PCAP_NETMASK_UNKNOWN).free();
+            }
+        } catch (EnvironmentException | PcapNativeException | NotOpenException e) {
+            // no libpcap here: the archive holds the rest, and the live command says what is missing
         }
         MacAddress mac = MacAddress.parse("02:00:00:00:00:01");
         Dissector.dissect(ArpPacket.request(mac, Ip4.parse("198.18.1.2"), Ip4.parse("198.18.1.1")).toFrame(mac));
