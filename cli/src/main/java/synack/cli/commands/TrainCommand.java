@@ -1,13 +1,24 @@
 package synack.cli.commands;
 
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import synack.cli.LiveHost;
+import synack.cli.LiveOptions;
 import synack.cli.Main;
+import synack.cli.Narration;
+import synack.cli.render.Renderer;
+import synack.event.Event;
+import synack.event.Remark;
+import synack.event.Verdict;
 import org.pcap4j.core.BpfProgram;
 import org.pcap4j.core.NotOpenException;
 import org.pcap4j.core.PcapHandle;
@@ -59,6 +70,24 @@ public final class TrainCommand implements Callable<Integer> {
         Dissector.dissect(synack.wire.Frames.udp(mac, mac, 1, 2, 3, synack.wire.UdpDatagram.of(5353, 53,
                 DnsMessage.query(1, "www.synack.test", DnsType.A, true, 1232).toBytes())));
         TcpWarmup.run();
+        // the kernel's routing decision: `ip -j route get` (a process, JSON), as every live command asks it
+        try {
+            LiveHost.KERNEL.routing().resolve(Ip4.parse("127.0.0.1"), null, null);
+        } catch (RuntimeException e) {
+            // no iproute2 here: the command falls back and says so
+        }
+        // a short story through each renderer, into nothing
+        byte[] arp = ArpPacket.request(mac, Ip4.parse("198.18.1.2"), Ip4.parse("198.18.1.1")).toFrame(mac);
+        PrintStream nowhere = new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
+        for (int style = 0; style < 3; style++) {
+            LiveOptions o = new LiveOptions();
+            o.json = style == 0;
+            o.quiet = style == 1;
+            Renderer r = Narration.forOptions(o, false, "train-startup", 0, nowhere, nowhere);
+            r.accept(new Event.Note(1, Event.Note.Kind.HEADER, "train-startup", Map.of()));
+            r.accept(new Event.Frame(2, Event.Direction.OUT, arp, Remark.of("request 1 of 1"), false));
+            r.accept(new Event.Result(3, Verdict.OK, List.of("trained"), "trained", Map.of()));
+        }
         Path pcap = Files.createTempFile("synack-train", ".pcap");
         try (PcapFileWriter w = PcapFileWriter.open(pcap.toString())) {
             w.write(new byte[60], 0);
