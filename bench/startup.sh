@@ -55,19 +55,21 @@ median_rss() { # median peak RSS in MiB of RSS_RUNS runs in the client namespace
     | sort -n | awk '{v[NR]=$1} END {printf "%.1f", v[int((NR+1)/2)]/1024}'
 }
 med() { jq -r ".results[$2].median" "$1"; }
+# CPU per run (hyperfine's mean user + system): on a loaded 2-CPU machine a steadier figure than wall
+cpu() { jq -r ".results[$2] | (.user + .system) * 1000 | round" "$1"; }
 
 # 2. Each one-liner beside its peer, in one hyperfine run.
 {
-  echo "| work | synack (./synack, JDK 17) | peer, same run | ratio | peak RSS synack / peer, MiB |"
-  echo "| --- | --- | --- | --- | --- |"
+  echo "| work | synack (./synack, JDK 17) | peer, same run | ratio | peak RSS synack / peer, MiB | CPU (user+sys) synack / peer |"
+  echo "| --- | --- | --- | --- | --- | --- |"
   i=0
   for row in "${ROWS[@]}"; do
     IFS='|' read -r work mine peer <<<"$row"
     json="$OUT/one-$i.json"
     hyperfine -N -w 3 -r "$RUNS" --export-json "$json" -n synack "$IN $mine" -n peer "$IN $peer" >"$OUT/hyperfine-$i.txt" 2>&1
     a=$(med "$json" 0); b=$(med "$json" 1)
-    printf '| `%s` | %.3f s | `%s` %.3f s | %.1f× | %s / %s |\n' "$work" "$a" "${peer%% *}" "$b" \
-      "$(awk -v a="$a" -v b="$b" 'BEGIN {print a / b}')" "$(median_rss $mine)" "$(median_rss $peer)"
+    printf '| `%s` | %.3f s | `%s` %.3f s | %.1f× | %s / %s | %s / %s ms |\n' "$work" "$a" "${peer%% *}" "$b" \
+      "$(awk -v a="$a" -v b="$b" 'BEGIN {print a / b}')" "$(median_rss $mine)" "$(median_rss $peer)" "$(cpu "$json" 0)" "$(cpu "$json" 1)"
     i=$((i + 1))
   done
 } | tee "$OUT/rows.md"
@@ -90,9 +92,9 @@ hyperfine -N -w 3 -r "$RUNS" --export-json "$OUT/breakdown.json" \
   >"$OUT/hyperfine-breakdown.txt" 2>&1 || { cat "$OUT/hyperfine-breakdown.txt" >&2; exit 1; }
 {
   echo
-  echo "| start (dns-resolve -q one name unless said) | median | min |"
-  echo "| --- | --- | --- |"
-  jq -r '.results[] | "| \(.command) | \(.median*1000|round) ms | \(.min*1000|round) ms |"' "$OUT/breakdown.json"
+  echo "| start (dns-resolve -q one name unless said) | median | min | CPU (user+sys) |"
+  echo "| --- | --- | --- | --- |"
+  jq -r '.results[] | "| \(.command) | \(.median*1000|round) ms | \(.min*1000|round) ms | \((.user+.system)*1000|round) ms |"' "$OUT/breakdown.json"
   echo
   echo "classes loaded by a one-liner (-Xlog:class+load), total / from the archive:"
   for cmd in "--version" "$DNSQ" "arp-resolve -q -c 1 $GW" "syn-probe -q -p 80 $SRV" "handshake --rst $SRV 80"; do
