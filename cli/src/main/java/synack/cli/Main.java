@@ -55,7 +55,11 @@ public final class Main {
 
     /** The command model, its commands running in {@code context} (the shell gives its own memory and keeper). */
     public static CommandLine commandLine(RunContext context) {
-        CommandLine cli = new CommandLine(new Main(context));
+        return configured(new CommandLine(new Main(context)));
+    }
+
+    /** Error handling, help layout: the same for the full model and a one-liner's ({@link OneCommand}). */
+    static CommandLine configured(CommandLine cli) {
         cli.setParameterExceptionHandler((ex, a) -> {
             PrintWriter err = ex.getCommandLine().getErr();
             String name = ex.getCommandLine().getCommandSpec().qualifiedName();
@@ -95,6 +99,12 @@ public final class Main {
         return cli;
     }
 
+    /** A one-liner's model for {@code args} (root and the one command), or the full model where only it answers. */
+    public static CommandLine oneCommand(String... args) {
+        CommandLine one = OneCommand.forArgs(args, RunContext.ONE_LINER);
+        return one != null ? configured(one) : commandLine();
+    }
+
     /**
      * The commands' descriptions and footers are written as source lines of ~100 characters;
      * picocli would wrap each at the help width and leave ragged half-lines. Continuation lines
@@ -126,6 +136,19 @@ public final class Main {
     }
 
     public static int run(String... args) {
+        if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
+            // what picocli prints for -V (the provider's lines, which hold no markup), without
+            // building a model first: that costs twice the JVM's own start
+            for (String line : new Version().getVersion()) {
+                System.out.println(line);
+            }
+            System.out.flush();
+            return ExitCodes.OK;
+        }
+        CommandLine one = OneCommand.forArgs(args, RunContext.ONE_LINER);
+        if (one != null) {
+            return configured(one).execute(args);
+        }
         CommandLine cli = commandLine();
         if (args.length == 0 && System.console() != null) {
             for (CommandGroup g : groups()) {

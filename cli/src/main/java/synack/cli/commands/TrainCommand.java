@@ -1,14 +1,33 @@
 package synack.cli.commands;
 
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import synack.cli.LiveHost;
+import synack.cli.LiveOptions;
 import synack.cli.Main;
+import synack.cli.Narration;
+import synack.cli.render.Renderer;
+import synack.event.Event;
+import synack.event.Remark;
+import synack.event.Verdict;
+import org.pcap4j.core.BpfProgram;
+import org.pcap4j.core.NotOpenException;
+import org.pcap4j.core.PcapHandle;
+import org.pcap4j.core.PcapNativeException;
+import org.pcap4j.core.Pcaps;
+import org.pcap4j.packet.namednumber.DataLinkType;
 import synack.exchange.tcp.TcpWarmup;
+import synack.link.PcapLibrary;
+import synack.net.EnvironmentException;
 import synack.link.PcapFileWriter;
 import synack.wire.ArpPacket;
 import synack.wire.Dissector;
@@ -18,11 +37,12 @@ import synack.wire.Ip4;
 import synack.wire.MacAddress;
 
 /**
- * Loads what a one-liner loads — the command model, libpcap through JNA, the wire formats, the
- * TCP engine — without sending anything, so that the launcher can record those classes in a
- * class-data sharing archive once (-XX:ArchiveClassesAtExit) and every later start maps them.
+ * Loads what a one-liner loads — the command model (whole, and each one-liner's own), libpcap
+ * through JNA, a capture filter compiled, the wire formats, the TCP engine — without sending
+ * anything, so that the launcher can record those classes once (a static CDS archive on 17, an
+ * AOT cache on 25) and every later start maps them instead of loading and verifying them.
  */
-@Command(name = "train-startup", hidden = true, description = "Load the classes of a live command, for the launcher's CDS archive.")
+@Command(name = "train-startup", hidden = true, description = "Load the classes of a live command, for the launcher's start-up archive.")
 public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
@@ -30,11 +50,44 @@ public final class TrainCommand implements Callable<Integer> {
         for (String name : List.copyOf(cli.getSubcommands().keySet())) {
             cli.getSubcommands().get(name).getUsageMessage();
         }
+        // each one-liner's own model, parsed as its run parses it (not run: nothing is sent)
+        for (String[] args : List.of(new String[] {"arp-resolve", "-q", "198.18.1.1"}, new String[] {"syn-probe", "-q", "-p", "80", "198.18.2.2"},
+                new String[] {"dns-resolve", "-q", "www.synack.test", "@198.18.2.2"}, new String[] {"handshake", "--rst", "198.18.2.2", "80"},
+                new String[] {"fin-teardown", "198.18.2.2", "80"}, new String[] {"http-get", "-q", "http://198.18.2.2/"})) {
+            Main.oneCommand(args).parseArgs(args);
+        }
+        try {
+            PcapLibrary.ensureLoadable();
+            try (PcapHandle dead = Pcaps.openDead(DataLinkType.EN10MB, 65536)) {
+                dead.compileFilter("arp or (ip and (tcp or udp or icmp))", BpfProgram.BpfCompileMode.OPTIMIZE,
+                        PcapHandle.PCAP_NETMASK_UNKNOWN).free();
+            }
+        } catch (EnvironmentException | PcapNativeException | NotOpenException e) {
+            // no libpcap here: the archive holds the rest, and the live command says what is missing
+        }
         MacAddress mac = MacAddress.parse("02:00:00:00:00:01");
         Dissector.dissect(ArpPacket.request(mac, Ip4.parse("198.18.1.2"), Ip4.parse("198.18.1.1")).toFrame(mac));
         Dissector.dissect(synack.wire.Frames.udp(mac, mac, 1, 2, 3, synack.wire.UdpDatagram.of(5353, 53,
                 DnsMessage.query(1, "www.synack.test", DnsType.A, true, 1232).toBytes())));
         TcpWarmup.run();
+        // the kernel's routing decision: `ip -j route get` (a process, JSON), as every live command asks it
+        try {
+            LiveHost.KERNEL.routing().resolve(Ip4.parse("127.0.0.1"), null, null);
+        } catch (RuntimeException e) {
+            // no iproute2 here: the command falls back and says so
+        }
+        // a short story through each renderer, into nothing
+        byte[] arp = ArpPacket.request(mac, Ip4.parse("198.18.1.2"), Ip4.parse("198.18.1.1")).toFrame(mac);
+        PrintStream nowhere = new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
+        for (int style = 0; style < 3; style++) {
+            LiveOptions o = new LiveOptions();
+            o.json = style == 0;
+            o.quiet = style == 1;
+            Renderer r = Narration.forOptions(o, false, "train-startup", 0, nowhere, nowhere);
+            r.accept(new Event.Note(1, Event.Note.Kind.HEADER, "train-startup", Map.of()));
+            r.accept(new Event.Frame(2, Event.Direction.OUT, arp, Remark.of("request 1 of 1"), false));
+            r.accept(new Event.Result(3, Verdict.OK, List.of("trained"), "trained", Map.of()));
+        }
         Path pcap = Files.createTempFile("synack-train", ".pcap");
         try (PcapFileWriter w = PcapFileWriter.open(pcap.toString())) {
             w.write(new byte[60], 0);
