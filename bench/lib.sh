@@ -40,22 +40,17 @@ freeze_jar() { # freeze_jar "JVM OPTIONS" (the launcher's, for the command measu
 }
 
 freeze_launcher() {
-  local jar="$home/cli/target/synack.jar" app="$COPY/app" stub="$COPY/stub"
+  local jar="$home/cli/target/synack.jar" app="$COPY/app"
   [[ -f $jar ]] || "$home/synack" --version >/dev/null # the launcher builds it
-  rm -rf "$app" "$stub" && mkdir -p "$app/cli/target" "$stub" "$OUT"
+  rm -rf "$app" && mkdir -p "$app/cli/target" "$OUT"
   cp -a "$home/synack" "$app/"
-  # cli/target/ as it is, less what only a build uses, and less the class-data archives: a JDK 17 CDS
-  # archive records the jar's path, so one copied to another path is refused (shared class paths mismatch)
+  # cli/target/ as it is, less what only a build uses, and less the start-up archives: a JDK 17 CDS
+  # archive records the jar's path, so one copied to another path is refused (shared class paths
+  # mismatch). The launcher records its own in the copy on the first start (cli/target/startup/).
   (cd "$home/cli/target" && tar cf - --exclude=./classes --exclude=./test-classes --exclude='./generated-*' \
-    --exclude='./maven-*' --exclude='./surefire*' --exclude='./failsafe*' --exclude='*.jsa' --exclude='*.aot' \
-    --exclude='*.aotconf' .) | tar xf - -C "$app/cli/target"
-  # The launcher makes its archives after a build: make it think one is due (a source newer than the
-  # jar) with a Maven that does nothing, so its own training runs against the copy's paths.
-  mkdir -p "$app/cli/src/main/java" && touch "$app/cli/src/main/java/Stale.java"
-  printf '#!/bin/sh\nexit 0\n' >"$stub/mvn" && chmod +x "$stub/mvn"
-  PATH="$stub:$PATH" "$app/synack" --version >"$OUT/freeze.out" 2>"$OUT/freeze.err" \
+    --exclude='./maven-*' --exclude='./surefire*' --exclude='./failsafe*' --exclude=./startup .) | tar xf - -C "$app/cli/target"
+  "$app/synack" --version >"$OUT/freeze.out" 2>"$OUT/freeze.err" \
     || { echo "bench: the frozen launcher does not run: $(cat "$OUT/freeze.err")" >&2; exit 3; }
-  rm -rf "$app/cli/src" "$stub"
   SYNACK="$app/synack"
   "$SYNACK" --version >/dev/null 2>"$OUT/freeze.err" && ! grep -q building "$OUT/freeze.err" \
     || { echo "bench: the frozen launcher still wants a build: $(cat "$OUT/freeze.err")" >&2; exit 3; }
@@ -64,7 +59,7 @@ freeze_launcher() {
   JAVA_TOOL_OPTIONS="-Xlog:class+load:file=$OUT/freeze-classes.txt" "$SYNACK" --version >/dev/null 2>&1 || true
   ARCHIVE_INFO="--version loads $(grep -c ' synack\.' "$OUT/freeze-classes.txt" || true) synack classes,"
   ARCHIVE_INFO+=" $(grep ' synack\.' "$OUT/freeze-classes.txt" | grep -c 'shared objects file' || true) of them from an archive;"
-  ARCHIVE_INFO+=" archives in the copy: $(cd "$app/cli/target" && ls | grep -E '\.(jsa|aot|aotconf)$' | tr '\n' ' ' || true)"
+  ARCHIVE_INFO+=" archives in the copy: $(cd "$app/cli/target" && ls startup 2>/dev/null | tr '\n' ' ' || true)"
 }
 
 launcher_jvm() { # launcher_jvm ARGS... -> "JDK_DIR OPTIONS" (up to -jar) of the exec it makes
