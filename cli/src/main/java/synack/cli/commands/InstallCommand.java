@@ -38,13 +38,20 @@ public final class InstallCommand implements Callable<Integer> {
         Files.createDirectories(lib.resolve("cli/target"));
         Files.copy(jar, lib.resolve("cli/target/synack.jar"), StandardCopyOption.REPLACE_EXISTING);
         copyTree(home.resolve("lab"), lib.resolve("lab"));
+        Path jna = home.resolve("cli/target/jna");
+        if (Files.isDirectory(jna)) {
+            copyTree(jna, lib.resolve("cli/target/jna"));
+        }
+        // the checkout's own launcher, so that an installed synack starts as fast as ./synack (its JVM
+        // options, JNA's native library, the start-up archive it records beside the jar on first use);
+        // with no sources beside it, it never builds
+        Path launcher = lib.resolve("synack");
+        Files.copy(home.resolve("synack"), launcher, StandardCopyOption.REPLACE_EXISTING);
+        Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path bin = prefix.resolve("bin/synack");
         Files.createDirectories(bin.getParent());
-        Files.writeString(bin, "#!/bin/sh\n# installed by synack install; the checkout's ./synack also builds, this one only runs\n"
-                + "case \" $* \" in *\" http-get \"*|*\" demo \"*) jit= ;; *) jit=-XX:TieredStopAtLevel=1 ;; esac\n"
-                + "exec java -XX:+UseSerialGC $jit -Xshare:auto -Dsynack.home=" + lib + " -jar " + lib.resolve("cli/target/synack.jar")
-                + " \"$@\"\n");
-        Files.setPosixFilePermissions(bin, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.deleteIfExists(bin);
+        Files.createSymbolicLink(bin, bin.getParent().relativize(launcher));
         Path completion = prefix.resolve("share/bash-completion/completions/synack");
         Files.createDirectories(completion.getParent());
         Files.copy(home.resolve("completions/synack.bash"), completion, StandardCopyOption.REPLACE_EXISTING);
