@@ -69,6 +69,8 @@ public final class PcapLink implements Link {
         private static final int SPARE_BLOCKS = 4;
         /** What a frame costs in a block besides its TCP payload: headers (Ethernet, IPv4, TCP with options) and tpacket3_hdr, aligned. */
         private static final int PACKED_OVERHEAD = 160;
+        /** How much more room than the window a packed ring keeps for blocks handed over part-filled. */
+        private static final int PART_FILLED = 4;
 
         /** Frames the ring holds at the worst: super-frame slots when frames may be that big (fixed slots only). */
         public int slots() {
@@ -80,12 +82,16 @@ public final class PcapLink implements Link {
          * The receive window that cannot overflow the ring even when every segment is a small one
          * of {@code mss} bytes (a few slots, or blocks, kept for ACKs, ARP and strays). Packed, a
          * super-frame wastes at most the tail of a block it does not fit in: 3 of 64 KiB fill 75% of
-         * one, more than small segments do (mss / (mss + overhead)), so small segments are the worst.
+         * one, more than small segments do (mss / (mss + overhead)). But the kernel's timer also hands
+         * a block over part-filled, so a slow sender and a reader stalled meanwhile (a busy machine)
+         * spread a window over many blocks: the window is a quarter of what full blocks would hold,
+         * and overflows only if the sender keeps under a quarter block per timeout for the whole stall
+         * (RealNetworkLabIT lost frames with the full ring's worth, 4 MiB, on a loaded 2-core machine).
          */
         public int absorbableBytes(int mss) {
             if (packed) {
                 long perBlock = PACKED_BLOCK / (mss + PACKED_OVERHEAD);
-                long bytes = Math.max(1, bufferBytes / PACKED_BLOCK - SPARE_BLOCKS) * perBlock * mss;
+                long bytes = Math.max(1, bufferBytes / PACKED_BLOCK - SPARE_BLOCKS) * perBlock * mss / PART_FILLED;
                 return (int) Math.max(mss, Math.min(Integer.MAX_VALUE, bytes));
             }
             return Math.max(mss, (slots() - SPARE_SLOTS) * mss);
@@ -94,9 +100,13 @@ public final class PcapLink implements Link {
 
     /**
      * How long a packed ring's block may wait for more frames before it is handed over: a lone
-     * frame (a SYN,ACK, an ACK) reaches us this late at most; its timestamp is the kernel's, as always.
+     * frame (a SYN,ACK, an ACK) reaches us this late at most (in kernel ticks: 2 with HZ=250); its
+     * timestamp is the kernel's, as always. It also bounds how long a reader may stall while a slow
+     * sender's frames trickle in: the timer hands over one part-filled block per timeout, so the
+     * ring lasts (blocks × timeout); with 1 ms (one tick) RealNetworkLabIT's GRO transfer lost
+     * frames on a loaded 2-core machine, with 8 ms it did not.
      */
-    static final int PACKED_TIMEOUT_MILLIS = 1;
+    static final int PACKED_TIMEOUT_MILLIS = 8;
 
     public static PcapLink open(String interfaceName, String bpfFilter) {
         return open(interfaceName, bpfFilter, Capture.WHOLE);
