@@ -1,7 +1,6 @@
 package synack.event;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -18,7 +17,13 @@ public final class TimeOrder<T> {
     private record Block<T>(long key, List<T> items) {}
 
     private final Consumer<T> sink;
+    /**
+     * Held blocks from {@code head} on, kept in key order as they come (equal keys in arrival
+     * order): a bulk transfer holds a thousand frames within the margin, and sorting them again
+     * on every frame read cost more than the frames themselves.
+     */
     private final List<Block<T>> held = new ArrayList<>();
+    private int head;
     private Block<T> current;
 
     public TimeOrder(Consumer<T> sink) {
@@ -29,7 +34,11 @@ public final class TimeOrder<T> {
     public void block(long key, T item) {
         current = new Block<>(key, new ArrayList<>(2));
         current.items().add(item);
-        held.add(current);
+        int at = held.size();
+        while (at > head && held.get(at - 1).key() > key) {
+            at--; // stamps mostly come in order: the place is at or near the end
+        }
+        held.add(at, current);
     }
 
     /** Adds to the current block (what a frame caused), or starts one at {@code key} when there is none. */
@@ -43,28 +52,21 @@ public final class TimeOrder<T> {
 
     /** Releases, in time order, every block stamped at or before {@code watermark}. */
     public void releaseUpTo(long watermark) {
-        if (held.isEmpty()) {
-            return;
-        }
-        held.sort(Comparator.comparingLong(Block::key)); // stable: blocks with equal stamps keep their order
-        int n = 0;
-        while (n < held.size() && held.get(n).key() <= watermark) {
-            n++;
-        }
-        if (n == 0) {
-            return;
-        }
-        List<Block<T>> ready = new ArrayList<>(held.subList(0, n));
-        held.subList(0, n).clear();
-        // by identity: contains() would call the record's equals, comparing every event held (and
-        // bootstrapping each record's equals, ~40 ms in a cold JVM, at a one-liner's first release)
-        for (Block<T> b : ready) {
+        // a sink may add blocks while it runs (a renderer does not, but nothing forbids it): take each block off first
+        while (head < held.size() && held.get(head).key() <= watermark) {
+            Block<T> b = held.get(head);
+            held.set(head++, null);
             if (b == current) {
                 current = null;
             }
-        }
-        for (Block<T> b : ready) {
             b.items().forEach(sink);
+        }
+        if (head == held.size()) {
+            held.clear();
+            head = 0;
+        } else if (head > 1024 && head > held.size() / 2) {
+            held.subList(0, head).clear();
+            head = 0;
         }
     }
 
@@ -75,14 +77,10 @@ public final class TimeOrder<T> {
 
     /** The earliest stamp still held (Long.MAX_VALUE when nothing is): when the next release can come. */
     public long earliestHeld() {
-        long min = Long.MAX_VALUE;
-        for (Block<T> b : held) {
-            min = Math.min(min, b.key());
-        }
-        return min;
+        return head < held.size() ? held.get(head).key() : Long.MAX_VALUE;
     }
 
     public boolean isEmpty() {
-        return held.isEmpty();
+        return head == held.size();
     }
 }

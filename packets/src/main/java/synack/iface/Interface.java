@@ -194,7 +194,7 @@ public final class Interface implements Link {
                         Map.of("checksum", "offloaded")));
             }
         }
-        return f;
+        return protocol == 6 ? f.withTcpChecksum(status) : f;
     }
 
     /** A fragment is held until its datagram is whole (RFC 791 3.2); the exchange sees the datagram, once. */

@@ -1,58 +1,77 @@
 package synack.link;
 
+import java.io.BufferedOutputStream;
+import java.io.FileOutputStream;
 import java.io.IOException;
-import java.sql.Timestamp;
-import org.pcap4j.core.NotOpenException;
-import org.pcap4j.core.PcapDumper;
-import org.pcap4j.core.PcapHandle;
-import org.pcap4j.core.PcapNativeException;
-import org.pcap4j.core.Pcaps;
-import org.pcap4j.packet.namednumber.DataLinkType;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
-/** Writes frames to a classic pcap file (Ethernet link type) through libpcap's own dumper. */
+/**
+ * Writes frames to a classic pcap file (microsecond stamps, Ethernet link type), the format
+ * libpcap's own dumper writes: a 24-byte file header, then a 16-byte header before each frame,
+ * in this machine's byte order. Written here rather than through pcap4j's dumper, which cost
+ * about 50 µs a frame in JNA calls and objects: -w of a 100 MB transfer in small segments
+ * (offloads off) took five seconds more than the transfer.
+ */
 public final class PcapFileWriter implements AutoCloseable {
-    private final PcapHandle dead;
-    private final PcapDumper dumper;
+    private static final int MAGIC_MICROSECONDS = 0xa1b2c3d4;
+    private static final int LINKTYPE_ETHERNET = 1;
 
-    private PcapFileWriter(PcapHandle dead, PcapDumper dumper) {
-        this.dead = dead;
-        this.dumper = dumper;
+    private final OutputStream out;
+    private final ByteBuffer header = ByteBuffer.allocate(16).order(ByteOrder.nativeOrder());
+    private boolean closed;
+
+    private PcapFileWriter(OutputStream out) {
+        this.out = out;
     }
 
     public static PcapFileWriter open(String path) throws IOException {
-        PcapLibrary.ensureLoadable();
-        PcapHandle dead = null;
+        OutputStream out;
         try {
-            dead = Pcaps.openDead(DataLinkType.EN10MB, PcapLink.SNAPLEN, PcapHandle.TimestampPrecision.MICRO);
-            return new PcapFileWriter(dead, dead.dumpOpen(path));
-        } catch (PcapNativeException | NotOpenException e) {
-            if (dead != null) {
-                dead.close();
-            }
+            out = new BufferedOutputStream(new FileOutputStream(path), 1 << 16);
+        } catch (IOException e) {
             throw new IOException("cannot write " + path + ": " + e.getMessage());
         }
+        ByteBuffer h = ByteBuffer.allocate(24).order(ByteOrder.nativeOrder());
+        h.putInt(MAGIC_MICROSECONDS).putShort((short) 2).putShort((short) 4) // version 2.4
+                .putInt(0).putInt(0) // thiszone (UTC), sigfigs
+                .putInt(PcapLink.SNAPLEN).putInt(LINKTYPE_ETHERNET);
+        try {
+            out.write(h.array());
+        } catch (IOException e) {
+            out.close();
+            throw new IOException("cannot write " + path + ": " + e.getMessage());
+        }
+        return new PcapFileWriter(out);
     }
 
     public synchronized void write(byte[] frame, long timeMicros) {
-        Timestamp ts = new Timestamp(Math.floorDiv(timeMicros, 1_000_000L) * 1000L);
-        ts.setNanos((int) Math.floorMod(timeMicros, 1_000_000L) * 1000);
+        if (closed) {
+            throw new IllegalStateException("pcap file already closed");
+        }
+        header.clear();
+        header.putInt((int) Math.floorDiv(timeMicros, 1_000_000L)).putInt((int) Math.floorMod(timeMicros, 1_000_000L))
+                .putInt(frame.length).putInt(frame.length); // caplen, len: frames are kept whole
         try {
-            dumper.dumpRaw(frame, ts);
-        } catch (NotOpenException e) {
-            throw new IllegalStateException("pcap file already closed", e);
+            out.write(header.array());
+            out.write(frame);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the pcap file: " + e.getMessage(), e);
         }
     }
 
     @Override
     public synchronized void close() {
-        if (dumper.isOpen()) {
-            try {
-                dumper.flush();
-            } catch (PcapNativeException | NotOpenException e) {
-                // closing anyway; the close below flushes what it can
-            }
-            dumper.close();
+        if (closed) {
+            return;
         }
-        dead.close();
+        closed = true;
+        try {
+            out.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the pcap file: " + e.getMessage(), e);
+        }
     }
 }

@@ -12,7 +12,8 @@ import synack.net.EnvironmentException;
 
 /**
  * The live link: a libpcap handle on one interface through pcap4j. Immediate mode so a reply
- * is handed over the moment it lands (not when a buffer fills); a snaplen that keeps a 64 KiB
+ * is handed over the moment it lands (not when a buffer fills), except for a bulk transfer's
+ * packed ring (at most 1 ms later, see {@link Capture}); a snaplen that keeps a 64 KiB
  * GSO frame whole; only inbound frames (our own sends are not echoed back); a BPF filter
  * narrowed by the exchange so the JVM sees only frames that could matter.
  */
@@ -31,32 +32,47 @@ public final class PcapLink implements Link {
     }
 
     /**
-     * How much of each frame to keep and how big the kernel's ring for us is. In immediate mode
-     * libpcap uses TPACKET_V2: fixed slots, each as large as the biggest frame the interface can
-     * hand over — with segmentation or receive offload on (the kernel's default) that is a
-     * 64 KiB super-frame, and a slot takes a 128 KiB block. A 2 MiB ring then holds 16 frames,
-     * and a TCP window larger than the ring can absorb loses segments in our own capture.
+     * How much of each frame to keep, how big the kernel's ring for us is, and how frames sit in
+     * it. In immediate mode libpcap uses TPACKET_V2: fixed slots, each as large as the biggest
+     * frame the interface can hand over — with segmentation or receive offload on (the kernel's
+     * default) that is a 64 KiB super-frame, and a slot takes a 128 KiB block. A 2 MiB ring then
+     * holds 16 frames, and a TCP window larger than the ring can absorb loses segments in our own
+     * capture. Without immediate mode ({@code packed}) libpcap uses TPACKET_V3: 256 KiB blocks
+     * that frames fill back to back, each taking only its own length, handed over when a block
+     * is full or {@link #PACKED_TIMEOUT_MILLIS} after its first frame: a bulk transfer's ring
+     * holds as many bytes as it has, whatever the frames' sizes.
      */
-    public record Capture(int snaplen, int bufferBytes) {
+    public record Capture(int snaplen, int bufferBytes, boolean packed) {
         /** Whole frames; room for 64 of them at the worst (offloads on): handshakes, DNS, ARP. */
-        public static final Capture WHOLE = new Capture(SNAPLEN, 8 * 1024 * 1024);
-        /** Whole frames for a bulk transfer: 64 MiB, 512 slots at the worst. */
-        public static final Capture BULK = new Capture(SNAPLEN, 64 * 1024 * 1024);
+        public static final Capture WHOLE = new Capture(SNAPLEN, 8 * 1024 * 1024, false);
+        /**
+         * Whole frames for a bulk transfer, packed: 8 MiB in 32 blocks (resident memory is the
+         * ring's size, so it is no larger than the window needs: see {@link #absorbableBytes}).
+         */
+        public static final Capture BULK = new Capture(SNAPLEN, 8 * 1024 * 1024, true);
         /**
          * Many small datagrams at once (dns-resolve -f): frames up to 4,200 bytes (a fragment, or a
          * 4,096-byte EDNS answer on loopback) in 8 KiB slots, 4,096 of them.
          */
-        public static final Capture DATAGRAMS = new Capture(4200, 32 * 1024 * 1024);
+        public static final Capture DATAGRAMS = new Capture(4200, 32 * 1024 * 1024, false);
         /**
          * A sweep's replies at tens of thousands a second: headers only (an ICMP error quoting our SYN
          * fits in 256 bytes) and a 32 MiB ring of small slots.
          */
-        public static final Capture HEADERS = new Capture(256, 32 * 1024 * 1024);
+        public static final Capture HEADERS = new Capture(256, 32 * 1024 * 1024, false);
 
         private static final int WORST_SLOT = 128 * 1024;
         private static final int SPARE_SLOTS = 16;
+        /** libpcap's TPACKET_V3 block: MAXIMUM_SNAPLEN (256 KiB), whatever the snaplen. */
+        static final int PACKED_BLOCK = 256 * 1024;
+        /** Blocks kept for ACKs, ARP and strays, and the one the kernel is filling when we read. */
+        private static final int SPARE_BLOCKS = 4;
+        /** What a frame costs in a block besides its TCP payload: headers (Ethernet, IPv4, TCP with options) and tpacket3_hdr, aligned. */
+        private static final int PACKED_OVERHEAD = 160;
+        /** How much more room than the window a packed ring keeps for blocks handed over part-filled. */
+        private static final int PART_FILLED = 4;
 
-        /** Frames the ring holds at the worst: super-frame slots when frames may be that big. */
+        /** Frames the ring holds at the worst: super-frame slots when frames may be that big (fixed slots only). */
         public int slots() {
             int slot = snaplen >= 16 * 1024 ? WORST_SLOT : Integer.highestOneBit(Math.max(1, snaplen + 96) - 1) << 1;
             return Math.max(1, bufferBytes / slot);
@@ -64,12 +80,33 @@ public final class PcapLink implements Link {
 
         /**
          * The receive window that cannot overflow the ring even when every segment is a small one
-         * of {@code mss} bytes (a few slots kept for ACKs, ARP and strays).
+         * of {@code mss} bytes (a few slots, or blocks, kept for ACKs, ARP and strays). Packed, a
+         * super-frame wastes at most the tail of a block it does not fit in: 3 of 64 KiB fill 75% of
+         * one, more than small segments do (mss / (mss + overhead)). But the kernel's timer also hands
+         * a block over part-filled, so a slow sender and a reader stalled meanwhile (a busy machine)
+         * spread a window over many blocks: the window is a quarter of what full blocks would hold,
+         * and overflows only if the sender keeps under a quarter block per timeout for the whole stall
+         * (RealNetworkLabIT lost frames with the full ring's worth, 4 MiB, on a loaded 2-core machine).
          */
         public int absorbableBytes(int mss) {
+            if (packed) {
+                long perBlock = PACKED_BLOCK / (mss + PACKED_OVERHEAD);
+                long bytes = Math.max(1, bufferBytes / PACKED_BLOCK - SPARE_BLOCKS) * perBlock * mss / PART_FILLED;
+                return (int) Math.max(mss, Math.min(Integer.MAX_VALUE, bytes));
+            }
             return Math.max(mss, (slots() - SPARE_SLOTS) * mss);
         }
     }
+
+    /**
+     * How long a packed ring's block may wait for more frames before it is handed over: a lone
+     * frame (a SYN,ACK, an ACK) reaches us this late at most (in kernel ticks: 2 with HZ=250); its
+     * timestamp is the kernel's, as always. It also bounds how long a reader may stall while a slow
+     * sender's frames trickle in: the timer hands over one part-filled block per timeout, so the
+     * ring lasts (blocks × timeout); with 1 ms (one tick) RealNetworkLabIT's GRO transfer lost
+     * frames on a loaded 2-core machine, with 8 ms it did not.
+     */
+    static final int PACKED_TIMEOUT_MILLIS = 8;
 
     public static PcapLink open(String interfaceName, String bpfFilter) {
         return open(interfaceName, bpfFilter, Capture.WHOLE);
@@ -83,8 +120,8 @@ public final class PcapLink implements Link {
                     .snaplen(capture.snaplen())
                     .bufferSize(capture.bufferBytes())
                     .promiscuousMode(PcapNetworkInterface.PromiscuousMode.NONPROMISCUOUS)
-                    .timeoutMillis(POLL_MILLIS)
-                    .immediateMode(true)
+                    .timeoutMillis(capture.packed() ? PACKED_TIMEOUT_MILLIS : POLL_MILLIS)
+                    .immediateMode(!capture.packed())
                     .timestampPrecision(PcapHandle.TimestampPrecision.MICRO)
                     .build();
         } catch (PcapNativeException e) {

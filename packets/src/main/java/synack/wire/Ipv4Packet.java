@@ -14,24 +14,34 @@ public record Ipv4Packet(int tos, int totalLength, int identification, int flags
     public static final int PROTO_UDP = 17;
 
     public static Ipv4Packet parse(byte[] p) throws MalformedFrameException {
-        if (p.length < MIN_HEADER) {
-            throw new MalformedFrameException("IPv4 packet of " + p.length + " bytes is shorter than its 20-byte header");
-        }
-        int version = (p[0] & 0xff) >>> 4;
-        int ihl = (p[0] & 0x0f) * 4;
-        if (version != 4) {
-            throw new MalformedFrameException("IP version " + version + " in an IPv4 frame");
-        }
-        if (ihl < MIN_HEADER || ihl > p.length) {
-            throw new MalformedFrameException("IPv4 header length " + ihl + " outside 20.." + p.length);
-        }
+        int ihl = checkedHeaderLength(p, 0, p.length);
         int total = u16(p, 2);
-        if (total < ihl || total > p.length) {
-            throw new MalformedFrameException("IPv4 total length " + total + " outside " + ihl + ".." + p.length);
-        }
         boolean valid = Checksum.compute(p, 0, ihl) == 0;
         return new Ipv4Packet(p[1] & 0xff, total, u16(p, 4), u16(p, 6), p[8] & 0xff, p[9] & 0xff, u16(p, 10), valid,
                 Ip4.read(p, 12), Ip4.read(p, 16), Arrays.copyOfRange(p, MIN_HEADER, ihl), Arrays.copyOfRange(p, ihl, total));
+    }
+
+    /**
+     * The header length of the packet at {@code offset} ({@code length} bytes from there), once its
+     * version, header length and total length are shown to fit; else why not.
+     */
+    static int checkedHeaderLength(byte[] b, int offset, int length) throws MalformedFrameException {
+        if (length < MIN_HEADER) {
+            throw new MalformedFrameException("IPv4 packet of " + length + " bytes is shorter than its 20-byte header");
+        }
+        int version = (b[offset] & 0xff) >>> 4;
+        int ihl = (b[offset] & 0x0f) * 4;
+        if (version != 4) {
+            throw new MalformedFrameException("IP version " + version + " in an IPv4 frame");
+        }
+        if (ihl < MIN_HEADER || ihl > length) {
+            throw new MalformedFrameException("IPv4 header length " + ihl + " outside 20.." + length);
+        }
+        int total = u16(b, offset + 2);
+        if (total < ihl || total > length) {
+            throw new MalformedFrameException("IPv4 total length " + total + " outside " + ihl + ".." + length);
+        }
+        return ihl;
     }
 
     /** An IPv4 header (no options, DF set, checksum computed) followed by the payload. */

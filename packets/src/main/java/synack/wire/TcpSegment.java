@@ -183,17 +183,28 @@ public record TcpSegment(int sourcePort, int destinationPort, int seq, int ack, 
     }
 
     public static TcpSegment parse(byte[] b, int sourceIp, int destinationIp) throws MalformedFrameException {
-        if (b.length < 20) {
-            throw new MalformedFrameException("TCP segment of " + b.length + " bytes is shorter than its 20-byte header");
+        return parse(b, 0, b.length, sourceIp, destinationIp, null);
+    }
+
+    /**
+     * The segment of {@code length} bytes at {@code offset}, read in place (only its data is copied
+     * out). {@code known}: the checksum status the intake found over these same bytes, or null to
+     * verify it here.
+     */
+    static TcpSegment parse(byte[] b, int offset, int length, int sourceIp, int destinationIp, ChecksumStatus known)
+            throws MalformedFrameException {
+        if (length < 20) {
+            throw new MalformedFrameException("TCP segment of " + length + " bytes is shorter than its 20-byte header");
         }
-        int offset = ((b[12] & 0xff) >>> 4) * 4;
-        if (offset < 20 || offset > b.length) {
-            throw new MalformedFrameException("TCP data offset " + offset + " outside 20.." + b.length);
+        int dataOffset = ((b[offset + 12] & 0xff) >>> 4) * 4;
+        if (dataOffset < 20 || dataOffset > length) {
+            throw new MalformedFrameException("TCP data offset " + dataOffset + " outside 20.." + length);
         }
-        ChecksumStatus checksum = ChecksumStatus.of(b, 0, b.length,
-                ChecksumStatus.pseudoHeaderSum(sourceIp, destinationIp, Ipv4Packet.PROTO_TCP, b.length), u16(b, 16));
-        return new TcpSegment(u16(b, 0), u16(b, 2), (int) u32(b, 4), (int) u32(b, 8), b[13] & 0xff, u16(b, 14),
-                Options.parse(b, 20, offset), Arrays.copyOfRange(b, offset, b.length), checksum);
+        ChecksumStatus checksum = known != null ? known : ChecksumStatus.of(b, offset, length,
+                ChecksumStatus.pseudoHeaderSum(sourceIp, destinationIp, Ipv4Packet.PROTO_TCP, length), u16(b, offset + 16));
+        return new TcpSegment(u16(b, offset), u16(b, offset + 2), (int) u32(b, offset + 4), (int) u32(b, offset + 8),
+                b[offset + 13] & 0xff, u16(b, offset + 14), Options.parse(b, offset + 20, offset + dataOffset),
+                Arrays.copyOfRange(b, offset + dataOffset, offset + length), checksum);
     }
 
     /** True when the checksum verifies (not when it was left to offload, nor when it is wrong). */

@@ -63,6 +63,10 @@ class InterfaceTest {
         ReceivedFrame f = deliver(gro);
         assertNotNull(f);
         assertEquals(ChecksumStatus.OFFLOADED, Frames.parseTcp(f.bytes()).segment().checksum());
+        // the intake's verdict travels with the frame, and the parse that is given it tells the same
+        assertEquals(ChecksumStatus.OFFLOADED, f.tcpChecksum());
+        assertEquals(ChecksumStatus.OFFLOADED, Frames.parseTcp(f.bytes(), f.tcpChecksum()).segment().checksum());
+        assertEquals(ChecksumStatus.VALID, deliver(synAck(30_000)).tcpChecksum());
     }
 
     @Test

@@ -87,8 +87,8 @@ public final class TextRenderer extends Renderer {
             if (t == null) {
                 return Dissector.summary(layers);
             }
-            String fwd = t.ip().source() + ":" + t.segment().sourcePort() + ">" + t.ip().destination() + ":" + t.segment().destinationPort();
-            String rev = t.ip().destination() + ":" + t.segment().destinationPort() + ">" + t.ip().source() + ":" + t.segment().sourcePort();
+            String fwd = t.source() + ":" + t.segment().sourcePort() + ">" + t.destination() + ":" + t.segment().destinationPort();
+            String rev = t.destination() + ":" + t.segment().destinationPort() + ">" + t.source() + ":" + t.segment().sourcePort();
             if (t.segment().has(synack.wire.TcpSegment.SYN)) {
                 isnByFlow.put(fwd, t.segment().seq());
             }

@@ -38,13 +38,16 @@ public final class HttpApp implements TcpApp {
         }
     }
 
-    static final int PREVIEW = 16 * 1024 * 1024; // what --expect-body may search, and the start of the summary
+    static final int PREVIEW = 16 * 1024 * 1024; // what --expect-body may search
+    /** What the summary's "first lines" read: with no --expect-body, the body is not held beyond this. */
+    public static final int SUMMARY_PREVIEW = 400;
 
     private final List<HttpRequest> requests;
     private final boolean decode;
     private final OutputStream bodyOut;
     private final boolean followRedirects;
     private final LongSupplier lastSentAt;
+    private final int previewLimit;
     private final List<Response> responses = new ArrayList<>();
     private final List<HttpRequest> unanswered = new ArrayList<>();
     private int index;
@@ -73,6 +76,16 @@ public final class HttpApp implements TcpApp {
      */
     public HttpApp(List<HttpRequest> requests, boolean decodeContent, OutputStream bodyOut, boolean followRedirects,
                    LongSupplier lastSentAt) {
+        this(requests, decodeContent, bodyOut, followRedirects, lastSentAt, PREVIEW);
+    }
+
+    /**
+     * @param previewLimit how much of each body to hold for {@link Response#preview()}: 16 MiB when
+     *                     --expect-body searches it, {@link #SUMMARY_PREVIEW} when only the summary reads it
+     */
+    public HttpApp(List<HttpRequest> requests, boolean decodeContent, OutputStream bodyOut, boolean followRedirects,
+                   LongSupplier lastSentAt, int previewLimit) {
+        this.previewLimit = Math.min(PREVIEW, Math.max(SUMMARY_PREVIEW, previewLimit));
         this.requests = requests;
         this.decode = decodeContent;
         this.bodyOut = bodyOut;
@@ -191,8 +204,8 @@ public final class HttpApp implements TcpApp {
     private void consume(byte[] data, int offset, int length) {
         sha.update(data, offset, length);
         decodedBytes += length;
-        if (preview.size() < PREVIEW) {
-            preview.write(data, offset, Math.min(length, PREVIEW - preview.size()));
+        if (preview.size() < previewLimit) {
+            preview.write(data, offset, Math.min(length, previewLimit - preview.size()));
         }
         if (bodyOut != null && written && bodyError == null) {
             try {

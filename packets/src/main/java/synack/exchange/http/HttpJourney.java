@@ -433,7 +433,9 @@ public final class HttpJourney implements Exchange {
         TcpWarmup.run();
         connectionRequests = requests;
         connectionIp = ip;
-        app = new HttpApp(requests, settings.requests().compressed(), body, settings.followRedirects(), this::lastSentAt);
+        // a 100 MB body is not held in memory for a summary's first lines: only --expect-body searches further
+        app = new HttpApp(requests, settings.requests().compressed(), body, settings.followRedirects(), this::lastSentAt,
+                settings.expectations().body() != null ? HttpApp.PREVIEW : HttpApp.SUMMARY_PREVIEW);
         conversation = new TcpConversation(new TcpConversation.Path(to.via().mac(), to.source(), hop, ip, settings.ownsSource()),
                 settings.httpTcp().of(port, url.port(), to.mss()), app, "http-get", random.nextInt(65536));
         begin(Step.CONNECTION, conversation, now);

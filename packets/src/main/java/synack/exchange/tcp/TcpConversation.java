@@ -199,12 +199,12 @@ public final class TcpConversation implements Exchange {
                 onIcmp(frame, icmp);
                 return;
             }
-            parsed = Frames.parseTcp(frame.bytes());
+            parsed = Frames.parseTcp(frame.bytes(), frame.tcpChecksum());
         } catch (MalformedFrameException e) {
             out.shown(frame, "dropped: " + e.getMessage());
             return;
         }
-        if (parsed == null || parsed.ip().source() != path.peerIp() || parsed.ip().destination() != path.ourIp()
+        if (parsed == null || parsed.source() != path.peerIp() || parsed.destination() != path.ourIp()
                 || parsed.segment().sourcePort() != tcp.config().remotePort()
                 || parsed.segment().destinationPort() != tcp.config().localPort()) {
             return; // not this connection (the capture filter is narrow; this is a stray)
