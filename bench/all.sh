@@ -170,7 +170,7 @@ else
   ARPING="arping -c 1 -w 1 -I $CLIENT_IF $GATEWAY_IP"
 fi
 bad="" pbad=""
-r=$($IN $SYNACK arp-resolve --json "$GATEWAY_IP" | json_result)
+r=$($IN $SYNACK arp-resolve --json "$GATEWAY_IP" | json_result || true)
 jq -e --arg ip "$GATEWAY_IP" '.ok and ([.answered[].ip] == [$ip])' <<<"$r" >/dev/null || bad="the gateway did not answer"
 out=$($IN $ARPING 2>&1 || true)
 [[ $out == *"Received 1 response"* || $out == *" 1 packets received"* ]] || pbad="no reply" # iputils, Habets
@@ -179,7 +179,7 @@ one_liner 1 "\`arp-resolve -q\` one target" "$SYNACK arp-resolve -q $GATEWAY_IP"
 # 2. syn-probe one port
 HPING="hping3 -S -c 1 -p 80 $SERVER_IP"
 bad="" pbad=""
-r=$($IN $SYNACK syn-probe --json "$SERVER_IP" -p 80 | json_result)
+r=$($IN $SYNACK syn-probe --json "$SERVER_IP" -p 80 | json_result || true)
 jq -e '[.ports[] | select(.port == 80 and .state == "open")] | length == 1' <<<"$r" >/dev/null || bad="port 80 not found open"
 [[ $($IN $HPING 2>&1) == *"1 packets received"* ]] || pbad="no reply" # captured first: grep -q would SIGPIPE it
 one_liner 2 "\`syn-probe -q -p 80\` one port" "$SYNACK syn-probe -q $SERVER_IP -p 80" "${HPING% *}" "$HPING" "$bad" "$pbad"
@@ -187,7 +187,7 @@ one_liner 2 "\`syn-probe -q -p 80\` one port" "$SYNACK syn-probe -q $SERVER_IP -
 # 3. dns-resolve one name
 DIG_ONE="dig +short @$DNS_IP www.synack.test"
 bad="" pbad=""
-r=$($IN $SYNACK dns-resolve --json "@$DNS_IP" www.synack.test | json_result)
+r=$($IN $SYNACK dns-resolve --json "@$DNS_IP" www.synack.test | json_result || true)
 jq -e --arg ip "$SERVER_IP" '.rcode == "NOERROR" and ([.answers[].data] == [$ip])' <<<"$r" >/dev/null || bad="no answer $SERVER_IP"
 [[ $($IN $DIG_ONE) == "$SERVER_IP" ]] || pbad="no answer $SERVER_IP"
 one_liner 3 "\`dns-resolve -q\` one name" "$SYNACK dns-resolve -q @$DNS_IP www.synack.test" "dig +short" "$DIG_ONE" "$bad" "$pbad"
@@ -196,7 +196,7 @@ one_liner 3 "\`dns-resolve -q\` one name" "$SYNACK dns-resolve -q @$DNS_IP www.s
 #    nping has no exit-on-reply, --delay 0 ends it straight after its one connection.
 NPING="nping --tcp-connect -c 1 -p 80 --delay 0 $SERVER_IP"
 bad="" pbad=""
-r=$($IN $SYNACK handshake --json --rst "$SERVER_IP" 80 | json_result)
+r=$($IN $SYNACK handshake --json --rst "$SERVER_IP" 80 | json_result || true)
 jq -e '.ok and .established' <<<"$r" >/dev/null || bad="not established"
 [[ $($IN $NPING) == *"Successful connections: 1 "* ]] || pbad="did not connect"
 one_liner 4 "\`handshake --rst\`" "$SYNACK handshake -q --rst $SERVER_IP 80" "${NPING% *}" "$NPING" "$bad" "$pbad"
@@ -253,8 +253,8 @@ bulk() { # bulk N SERVER_LABEL IP
   local results good timeouts
   results=$(grep -c '"event":"result"' "$slog" || true)
   good=$(grep '"event":"result"' "$slog" | jq -c --argjson n "$NAMES" --argjson h "$HALF" \
-    'select(.names == $n and .noerror == $h and .negative == $h and .timed_out == 0)' | wc -l)
-  timeouts=$(grep '"event":"result"' "$slog" | jq -s '[.[].timed_out] | add // 0')
+    'select(.names == $n and .noerror == $h and .negative == $h and .timed_out == 0)' | wc -l || true)
+  timeouts=$(grep '"event":"result"' "$slog" | jq -s '[.[].timed_out] | add // 0' || true)
   ((results == TOTAL && good == TOTAL)) || syn="✘ $good of $results runs all answered ($timeouts time-outs in all)"
   [[ $S_EXITS == 1 ]] || syn="✘ synack exited $S_EXITS (1 expected: NXDOMAINs)"
   local dlines derr
@@ -276,7 +276,7 @@ bulk 9 unbound "$UNBOUND_IP"
 # 10. arp-resolve /24 sweep, defaults, beside arp-scan's defaults: every run of each finds the same hosts
 SLOG="$OUT/sweep-synack.log"; PLOG="$OUT/sweep-arp-scan.log"; : >"$SLOG"; : >"$PLOG"
 measure row10 "sh -c 'exec $SYNACK arp-resolve --json $NET >>$SLOG'" "sh -c 'exec arp-scan -I $CLIENT_IF $NET >>$PLOG'"
-s_sets=$(grep '"event":"result"' "$SLOG" | jq -r '[.answered[].ip] | sort | join(" ")')
+s_sets=$(grep '"event":"result"' "$SLOG" | jq -r '[.answered[].ip] | sort | join(" ")' || true)
 p_sets=$(awk '/^Starting arp-scan/ { if (n++) print s; s = "" } $1 ~ /^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$/ { s = s (s ? " " : "") $1 }
   END { if (n) print s }' "$PLOG" | while read -r l; do tr ' ' '\n' <<<"$l" | sort | paste -sd' '; done)
 hosts=$(sort -u <<<"$s_sets" | head -1)
@@ -307,7 +307,7 @@ PINGER=$!; DAEMONS+=("$PINGER")
 measure row11 "sh -c 'exec $SYNACK syn-probe --json $SERVER_IP -p- --rate $RATE >>$SLOG'" \
   "sh -c 'exec masscan $SERVER_IP -p0-65535 --rate $RATE --wait 1 --router-mac $ROUTER_MAC --source-ip $OWN_IP -e $CLIENT_IF >>$PLOG 2>/dev/null'"
 kill "$PINGER" 2>/dev/null || true
-s_sets=$(grep '"event":"result"' "$SLOG" | jq -r '[.open_ports[].port] | sort | map(tostring) | join(" ")')
+s_sets=$(grep '"event":"result"' "$SLOG" | jq -r '[.open_ports[].port] | sort | map(tostring) | join(" ")' || true)
 m_found=$(awk '/Discovered open port/ {split($4, a, "/"); print a[1]}' "$PLOG" | sort -n | uniq -c | awk '{print $2 ":" $1}' | paste -sd' ')
 m_want=$(for p in $expected; do echo "$p:$TOTAL"; done | paste -sd' ')
 fails=(); syn=""; m_note="found every open port in every run"

@@ -298,11 +298,15 @@ public final class DnsResolveCommand implements Callable<Integer> {
     static synack.link.PcapLink.Capture bulkCapture(int cap, int answerBytes) {
         int snaplen = Math.max(1518, answerBytes + 100); // Ethernet, VLAN, IPv4 with options, UDP
         int bytes = 1 << 20;
-        while (new synack.link.PcapLink.Capture(snaplen, bytes).slots() < 2 * cap + 64) {
+        // at most 64 MiB (resident in full): beyond that a huge --in-flight with a huge --bufsize gets fewer slots
+        // than it asks for, and the window, which backs off on loss, finds what the ring can take
+        while (bytes < MAX_BULK_RING && new synack.link.PcapLink.Capture(snaplen, bytes, false).slots() < 2L * cap + 64) {
             bytes *= 2;
         }
-        return new synack.link.PcapLink.Capture(snaplen, bytes);
+        return new synack.link.PcapLink.Capture(snaplen, bytes, false);
     }
+
+    private static final int MAX_BULK_RING = 64 << 20;
 
     private int trace(LiveRun run, String name, int qtype, List<DnsExpectation> expectations, String written) {
         Path hintsFile = rootHints != null ? rootHints : RootHints.DEBIAN;

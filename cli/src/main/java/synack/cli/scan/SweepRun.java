@@ -28,11 +28,11 @@ public final class SweepRun {
     private static final SecureRandom RANDOM = new SecureRandom();
     /**
      * Headers only, in a 4 MiB ring. The ring is resident in full from the start (the kernel maps
-     * every page of it), so its size is RSS. A reply takes about 128 bytes of it (TPACKET_V3 packs
-     * frames): some 30,000 replies, while one thread both sends and drains, so at most a few
+     * every page of it), so its size is RSS. In immediate mode (TPACKET_V2) a 256-byte snaplen takes
+     * a 512-byte slot: 8,192 replies, while one thread both sends and drains, so at most a few
      * batches of replies (256 SYNs each) wait in it between two reads.
      */
-    static final PcapLink.Capture CAPTURE = new PcapLink.Capture(PcapLink.Capture.HEADERS.snaplen(), 4 * 1024 * 1024);
+    static final PcapLink.Capture CAPTURE = new PcapLink.Capture(PcapLink.Capture.HEADERS.snaplen(), 4 * 1024 * 1024, false);
 
     /** What the command line asked for, checked. */
     public record Plan(List<Integer> hosts, List<Integer> ports, String portsText, long rate, int retries, long waitMicros,
