@@ -145,6 +145,7 @@ public final class Main {
             System.out.flush();
             return ExitCodes.OK;
         }
+        LiveWarmup.startFor(args); // libpcap loads on the other core while picocli builds the model
         CommandLine one = OneCommand.forArgs(args, RunContext.ONE_LINER);
         if (one != null) {
             return configured(one).execute(args);

@@ -1,0 +1,56 @@
+package synack.cli;
+
+/**
+ * A live one-liner spends its first 100-200 ms on one core building picocli's model, then loads
+ * JNA, pcap4j and libpcap (50-80 ms) on the same core. This does the loading on the other core
+ * meanwhile: a daemon thread that only loads (nothing is opened, nothing sent). Whatever goes
+ * wrong here is ignored: the main path loads the same things again and fails there exactly as
+ * without the warm-up (the JVM initialises a class once, whichever thread gets there first).
+ */
+final class LiveWarmup extends Thread {
+    private LiveWarmup() {
+        super("synack-warmup");
+        setDaemon(true);
+    }
+
+    /** Starts the warm-up when {@code args} run a live command (not help, not the shell or the lab). */
+    static void startFor(String[] args) {
+        if (args.length == 0 || !live(args[0])) {
+            return;
+        }
+        for (String arg : args) {
+            if (arg.equals("-h") || arg.equals("--help")) {
+                return;
+            }
+        }
+        new LiveWarmup().start();
+    }
+
+    private static boolean live(String command) {
+        switch (command) {
+            case "arp-resolve": case "dns-resolve": case "handshake": case "fin-teardown": case "syn-probe": case "http-get":
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    @Override
+    public void run() {
+        try {
+            synack.link.PcapLibrary.ensureLoadable(); // JNA, pcap4j's bindings, dlopen of libpcap
+            ClassLoader loader = LiveWarmup.class.getClassLoader();
+            for (String name : new String[] {"org.pcap4j.core.PcapHandle", "org.pcap4j.core.PcapHandle$Builder",
+                    "org.pcap4j.core.BpfProgram", "synack.link.PcapLink", "synack.link.PcapWaiter",
+                    "java.lang.ProcessImpl", "java.lang.ProcessHandleImpl"}) { // the first process (ip route, iptables) loads these
+                Class.forName(name, true, loader);
+            }
+            // the functions PcapWaiter looks up by name (JNA caches libraries and functions)
+            String lib = System.getProperty("org.pcap4j.core.pcapLibName", "pcap");
+            com.sun.jna.NativeLibrary.getInstance(lib).getFunction("pcap_next_ex");
+            com.sun.jna.NativeLibrary.getInstance(com.sun.jna.Platform.C_LIBRARY_NAME).getFunction("poll");
+        } catch (Throwable ignored) {
+            // the main path meets the same problem and tells it
+        }
+    }
+}
