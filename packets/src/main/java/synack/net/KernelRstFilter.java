@@ -26,12 +26,26 @@ public final class KernelRstFilter implements AutoCloseable {
     }
 
     public static KernelRstFilter install(int localPort) {
-        removeStale();
         List<String> spec = List.of("OUTPUT", "-p", "tcp", "--sport", Integer.toString(localPort), "--tcp-flags", "RST", "RST",
                 "-m", "comment", "--comment", TAG + ProcessHandle.current().pid(), "-j", "DROP");
         List<String> cmd = new ArrayList<>(List.of("iptables", "-w", "-I"));
         cmd.addAll(spec);
-        Run r = run(cmd);
+        // our rule does not depend on the stale ones (other, dead pids): both run at once, and the
+        // insert is awaited before we return (before any SYN is sent)
+        Started insert = start(cmd);
+        RuntimeException staleFailed = null;
+        try {
+            removeStale();
+        } catch (RuntimeException e) {
+            staleFailed = e;
+        }
+        Run r = insert.await();
+        if (staleFailed != null) {
+            if (r.exit == 0) {
+                new KernelRstFilter(spec).close(); // never a rule left behind, whatever failed
+            }
+            throw staleFailed;
+        }
         if (r.exit != 0) {
             throw new EnvironmentException("cannot add the firewall rule that keeps the kernel from resetting our connection ("
                     + r.output.trim() + "): install iptables, or use -S with an address no interface holds");
@@ -77,19 +91,36 @@ public final class KernelRstFilter implements AutoCloseable {
     private record Run(int exit, String output) {}
 
     private static Run run(List<String> cmd) {
-        try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(10, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                return new Run(-1, "iptables timed out");
+        return start(cmd).await();
+    }
+
+    /** A process started (or that could not be: {@code failed}), its result read by {@link #await}. */
+    private record Started(Process process, Run failed) {
+        Run await() {
+            if (failed != null) {
+                return failed;
             }
-            return new Run(p.exitValue(), output);
+            try {
+                String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                    return new Run(-1, "iptables timed out");
+                }
+                return new Run(process.exitValue(), output);
+            } catch (IOException e) {
+                return new Run(-1, "iptables output unreadable: " + e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return new Run(-1, "interrupted");
+            }
+        }
+    }
+
+    private static Started start(List<String> cmd) {
+        try {
+            return new Started(new ProcessBuilder(cmd).redirectErrorStream(true).start(), null);
         } catch (IOException e) {
-            return new Run(-1, "iptables not found");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new Run(-1, "interrupted");
+            return new Started(null, new Run(-1, "iptables not found"));
         }
     }
 }
