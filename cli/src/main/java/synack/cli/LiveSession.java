@@ -176,6 +176,10 @@ public final class LiveSession implements AutoCloseable {
         }
         closed = true;
         try {
+            // closing a capture waits for the kernel (a packet socket's release waits out an RCU grace
+            // period, ~15-20 ms), as removing a firewall rule does: with cleanups to do, both wait at once
+            // (none of them needs the capture; both are done before close returns)
+            CaptureClose capture = cleanups.isEmpty() ? null : new CaptureClose(link);
             while (!cleanups.isEmpty()) {
                 try {
                     cleanups.pop().close();
@@ -183,9 +187,54 @@ public final class LiveSession implements AutoCloseable {
                     err.println("synack: cleanup failed: " + e.getMessage());
                 }
             }
-            link.close();
+            if (capture == null) {
+                link.close();
+            } else {
+                capture.await();
+            }
         } finally {
             Interrupts.cleanedUp();
+        }
+    }
+
+    /** A link's close on a thread of its own, awaited (and what it threw rethrown) by {@link #await}. */
+    private static final class CaptureClose extends Thread {
+        private final Link link;
+        private volatile Throwable failed;
+
+        CaptureClose(Link link) {
+            super("synack-capture-close");
+            this.link = link;
+            start();
+        }
+
+        @Override
+        public void run() {
+            try {
+                link.close();
+            } catch (Throwable t) {
+                failed = t;
+            }
+        }
+
+        void await() {
+            boolean interrupted = false;
+            while (isAlive()) {
+                try {
+                    join();
+                } catch (InterruptedException e) {
+                    interrupted = true; // the capture is closed before we return, interrupted or not
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            if (failed instanceof RuntimeException e) {
+                throw e;
+            }
+            if (failed instanceof Error e) {
+                throw e;
+            }
         }
     }
 }

@@ -135,6 +135,7 @@ class LiveRunTest {
         assertEquals(SimulatedSegment.ROUTER_MAC, MacAddress.read(syn.bytes(), 0));
         // released at the end, as on Ctrl-C
         assertEquals(List.of("rst guard " + port), host.released);
+        assertEquals(0, host.capturesOpen.get(), "the capture is closed by the time the run returns");
         assertEquals("", err.toString());
     }
 

@@ -34,6 +34,8 @@ final class MemoryHost implements LiveHost {
     final List<Integer> guardedTcpPorts = new ArrayList<>();
     final List<Integer> heldUdpPorts = new ArrayList<>();
     final List<String> released = new ArrayList<>();
+    /** Captures opened and not yet closed (a session closes its capture on a thread of its own, awaited). */
+    final java.util.concurrent.atomic.AtomicInteger capturesOpen = new java.util.concurrent.atomic.AtomicInteger();
     boolean privileged = true;
     /** The segment beyond c0: each frame we send in, the frames that answer it out. */
     Function<ReceivedFrame, List<byte[]>> network = f -> List.of();
@@ -87,7 +89,29 @@ final class MemoryHost implements LiveHost {
         filters.add(filter);
         MemoryLink[] wire = MemoryLink.pair(clock, 150);
         wire[1].respondWith(f -> network.apply(f));
-        return wire[0];
+        capturesOpen.incrementAndGet();
+        return new Link() {
+            @Override
+            public void send(byte[] frame) throws java.io.IOException {
+                wire[0].send(frame);
+            }
+
+            @Override
+            public ReceivedFrame receive(long deadlineMicros) throws java.io.IOException {
+                return wire[0].receive(deadlineMicros);
+            }
+
+            @Override
+            public long captureDrops() {
+                return wire[0].captureDrops();
+            }
+
+            @Override
+            public void close() {
+                wire[0].close();
+                capturesOpen.decrementAndGet();
+            }
+        };
     }
 
     @Override
