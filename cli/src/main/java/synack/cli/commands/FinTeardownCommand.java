@@ -24,7 +24,7 @@ import synack.exchange.tcp.TcpConversation;
             "(FIN_WAIT_1 → FIN_WAIT_2 → TIME_WAIT → CLOSED), the peer's FIN riding on its ACK (FIN_WAIT_1 →",
             "TIME_WAIT), a simultaneous close (CLOSING), or the passive close when the server closes first",
             "(CLOSE_WAIT → LAST_ACK), e.g. after --send to a server that answers and closes."},
-        footer = {"", "Exit status: 0 closed cleanly, 1 refused, reset or the peer never closed (FIN_WAIT_2 ends after 2MSL of silence), 2 usage, 3 environment, 4 no answer, 130 interrupted.",
+        footer = {"", "Exit status: 0 closed cleanly, 1 refused, reset or the peer never closed (FIN_WAIT_2 ends after 2MSL or 1.5 s of silence, whichever is longer), 2 usage, 3 environment, 4 no answer, 130 interrupted.",
             "", "Examples:", "  synack fin-teardown 198.18.2.2 80",
             "  synack fin-teardown --send 'GET / HTTP/1.1\\r\\nHost: x\\r\\nConnection: close\\r\\n\\r\\n' 198.18.2.2 80"})
 public final class FinTeardownCommand implements Callable<Integer> {

@@ -133,6 +133,12 @@ public final class TcpConnection {
     private long timeWaitUntil = Long.MAX_VALUE;
     /** FIN_WAIT_2 is bounded (Linux: tcp_fin_timeout): a peer that never sends its FIN must not keep us forever. */
     private long finWait2Until = Long.MAX_VALUE;
+    /**
+     * A peer whose FIN was lost sends it again after its retransmission timeout: at least 200 ms on
+     * Linux, doubled each time, so three tries take 200 + 400 + 800 ms. FIN_WAIT_2 waits at least
+     * that long in silence (a short --msl alone gave up on a peer's resent FIN under 10% loss).
+     */
+    private static final long PEER_FIN_RESENDS_MICROS = 1_500_000;
     private long received;
     private TcpOutcome outcome = TcpOutcome.OPEN;
     private String abortReason = "";
@@ -237,6 +243,11 @@ public final class TcpConnection {
         this.delayedAckMicros = micros;
     }
 
+    /** How long FIN_WAIT_2 waits in silence for the peer's FIN: 2MSL, or the peer's resends of a lost FIN. */
+    long finWait2Silence() {
+        return Math.max(2 * config.mslMicros(), PEER_FIN_RESENDS_MICROS);
+    }
+
     public void onTimer(long now) {
         if (now >= delayedAckAt) {
             emit(ackSegment(now), now, Remark.builder().words("delayed ACK: ack = ").seq(rcvNxt, rcvNxt - irs).build());
@@ -244,7 +255,7 @@ public final class TcpConnection {
         if (now >= finWait2Until) {
             stopTimers();
             outcome = TcpOutcome.PEER_NEVER_CLOSED;
-            out.note(Event.Note.Kind.WARNING, "the peer acknowledged our FIN and then sent nothing for " + (2 * config.mslMicros() / 1000)
+            out.note(Event.Note.Kind.WARNING, "the peer acknowledged our FIN and then sent nothing for " + (finWait2Silence() / 1000)
                     + " ms, and never its own FIN: it never closed");
             move(TcpState.CLOSED, "FIN_WAIT_2 timer expired", "we stop waiting for the peer's FIN and forget the connection,"
                     + " as Linux does after tcp_fin_timeout; anything the peer sends now meets no connection");
@@ -423,7 +434,7 @@ public final class TcpConnection {
                     .words(" outside the window ").seq(rcvNxt, rcvNxt - irs).words("+" + window + " (dropped)").build());
         }
         if (state == TcpState.FIN_WAIT_2 && finWait2Until != Long.MAX_VALUE) {
-            finWait2Until = now + 2 * config.mslMicros(); // the bound is on silence: a peer still sending (half-close) is alive
+            finWait2Until = now + finWait2Silence(); // the bound is on silence: a peer still sending (half-close) is alive
         }
         if (seg.has(TcpSegment.RST) && state == TcpState.TIME_WAIT) {
             // RFC 1337 (TIME-WAIT assassination): both FINs were acknowledged, so the exchange is
@@ -483,10 +494,11 @@ public final class TcpConnection {
                         if (!finInOrder(seg)) {
                             peer(TcpState.CLOSE_WAIT, "it acknowledged our FIN", true, WHY_CLOSE_WAIT);
                             move(TcpState.FIN_WAIT_2, "ACK of our FIN received", WHY_FIN_WAIT_2);
-                            finWait2Until = now + 2 * config.mslMicros();
-                            out.note(Event.Note.Kind.INFO, "FIN_WAIT_2 lasts at most " + (2 * config.mslMicros() / 1000)
-                                    + " ms of silence here, as long as TIME_WAIT (Linux: tcp_fin_timeout, 60 s): if the"
-                                    + " peer never sends its FIN, we stop waiting then");
+                            finWait2Until = now + finWait2Silence();
+                            out.note(Event.Note.Kind.INFO, "FIN_WAIT_2 lasts at most " + (finWait2Silence() / 1000)
+                                    + " ms of silence here, 2MSL or the time a peer takes to resend a lost FIN three times,"
+                                    + " whichever is longer (Linux: tcp_fin_timeout, 60 s): if the peer never sends its FIN,"
+                                    + " we stop waiting then");
                         }
                         // with its FIN in the same segment we go straight to TIME_WAIT below
                     }

@@ -11,6 +11,8 @@ import synack.wire.TcpSegment;
 
 class TcpCloseTest {
     static final long TWO_MSL = 2 * 500_000;
+    /** FIN_WAIT_2's bound on silence: a peer's three resends of a lost FIN (200 + 400 + 800 ms, Linux), longer than 2MSL here. */
+    static final long FIN_WAIT_2_SILENCE = 1_500_000;
 
     @Test
     void activeCloseGoesThroughFinWait2AndTimeWaitForExactly2Msl() {
@@ -53,14 +55,14 @@ class TcpCloseTest {
     }
 
     @Test
-    void finWait2WaitsAtMost2MslWhileThePeerStillSends() {
+    void finWait2WaitsABoundedSilenceWhileThePeerStillSends() {
         TcpPair p = new TcpPair();
         p.handshake();
         p.a.conn.close(p.now);
         p.runUntil(() -> p.a.conn.state() == TcpState.FIN_WAIT_2 && p.inFlight() == 0, TcpPair.MINUTE);
         assertEquals(TcpState.CLOSE_WAIT, p.b.conn.state());
-        assertEquals(p.a.timeOf(TcpState.FIN_WAIT_2) + TWO_MSL, p.a.conn.nextDeadline(), "FIN_WAIT_2 is bounded");
-        p.advance(TWO_MSL / 2);
+        assertEquals(p.a.timeOf(TcpState.FIN_WAIT_2) + FIN_WAIT_2_SILENCE, p.a.conn.nextDeadline(), "FIN_WAIT_2 is bounded");
+        p.advance(FIN_WAIT_2_SILENCE / 2);
         // half-close: the peer may still send, and we still take it
         byte[] data = TcpPair.pattern(2000, 3);
         p.b.conn.send(data, p.now);
@@ -77,14 +79,14 @@ class TcpCloseTest {
     }
 
     @Test
-    void aPeerThatNeverClosesEndsFinWait2After2Msl() {
+    void aPeerThatNeverClosesEndsFinWait2AfterItsBoundedSilence() {
         TcpPair p = new TcpPair();
         p.handshake();
         p.a.conn.close(p.now);
         p.runUntilIdle(TcpPair.MINUTE);
         assertEquals(TcpState.CLOSE_WAIT, p.b.conn.state(), "the peer never closes");
         assertEquals(List.of("CLOSED", "SYN_SENT", "ESTABLISHED", "FIN_WAIT_1", "FIN_WAIT_2", "CLOSED"), p.a.states());
-        assertEquals(TWO_MSL, p.a.timeOf(TcpState.CLOSED) - p.a.timeOf(TcpState.FIN_WAIT_2));
+        assertEquals(FIN_WAIT_2_SILENCE, p.a.timeOf(TcpState.CLOSED) - p.a.timeOf(TcpState.FIN_WAIT_2));
         assertEquals(TcpOutcome.PEER_NEVER_CLOSED, p.a.conn.outcome());
         assertEquals(Long.MAX_VALUE, p.a.conn.nextDeadline());
         assertTrue(p.a.notes.stream().anyMatch(n -> n.kind() == synack.event.Event.Note.Kind.WARNING
@@ -352,5 +354,25 @@ class TcpCloseTest {
         p.b.feed(p.b.segment(base + 100, ack, TcpSegment.ACK, new byte[100]));
         assertEquals(TcpState.CLOSE_WAIT, p.b.conn.state());
         assertEquals(base + 201, p.b.conn.rcvNxt());
+    }
+
+    @Test
+    void aLostFinResentAfterTheShortMslIsStillTaken() {
+        // --msl 100ms (the lab tests' short MSL): 2MSL = 200 ms of silence, shorter than the peer's RTO (>= 200 ms),
+        // so a peer whose FIN was lost was given up on before it could resend it
+        TcpConnection.Config d = TcpConnection.Config.defaults(TcpPair.PORT_A, TcpPair.PORT_B, 0x1000_0000);
+        TcpConnection.Config shortMsl = new TcpConnection.Config(d.localPort(), d.remotePort(), d.iss(), d.mss(), d.windowScale(),
+                d.sackPermitted(), d.timestamps(), d.receiveWindow(), 100_000, d.initialRtoMicros(), d.minRtoMicros(), d.maxRtoMicros(),
+                d.maxRetries());
+        TcpPair p = new TcpPair(shortMsl, TcpConnection.Config.defaults(TcpPair.PORT_B, TcpPair.PORT_A, 0x2000_0000), 10_000);
+        p.dropOnce((from, seg) -> from == p.b && seg.has(TcpSegment.FIN));
+        p.handshake();
+        p.a.conn.close(p.now);
+        p.runUntil(() -> p.a.conn.state() == TcpState.FIN_WAIT_2 && p.inFlight() == 0, TcpPair.MINUTE);
+        p.b.conn.close(p.now); // the application closes after the kernel acknowledged our FIN, as nginx's does
+        p.runUntilIdle(TcpPair.MINUTE);
+        assertEquals(1, p.dropped, "the peer's first FIN was lost");
+        assertEquals(TcpOutcome.TIME_WAIT_OVER, p.a.conn.outcome(), p.a.notes.toString());
+        assertEquals(TcpState.CLOSED, p.b.conn.state());
     }
 }
