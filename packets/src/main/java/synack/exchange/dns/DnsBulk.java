@@ -280,11 +280,11 @@ public final class DnsBulk implements Exchange {
         f.put("rto_ms", Durations.msValue(window.waitMicros(1)));
         double seconds = Math.max(1, now - startedAt) / 1e6;
         List<String> pacing = new ArrayList<>();
-        pacing.add(String.format(Locale.ROOT, "in flight %d to %d (first %d, last %d, cap %d), %d back-off%s", window.lowest(),
+        pacing.add(String.format(Locale.ROOT, "window %d to %d queries in flight allowed (first %d, last %d, cap %d), %d back-off%s", window.lowest(),
                 window.highest(), Math.min(DnsWindow.INITIAL, window.cap()), window.allowed(), window.cap(), window.backoffs(),
                 window.backoffs() == 1 ? "" : "s"));
-        pacing.add(sent + " queries sent: " + retransmissions + " asked again after " + window.losses() + " tr"
-                + (window.losses() == 1 ? "y" : "ies") + " went unanswered in time" + (duplicates > 0 ? ", " + duplicates
+        pacing.add(sent + " queries sent, " + retransmissions + " of them asked again (" + window.losses() + " tr"
+                + (window.losses() == 1 ? "y" : "ies") + " unanswered in time)" + (duplicates > 0 ? ", " + duplicates
                 + " answered twice" : ""));
         if (window.srttMicros() >= 0) {
             pacing.add("RTT " + Durations.human(window.srttMicros()) + " smoothed, " + Durations.human(window.minRttMicros())

@@ -40,7 +40,7 @@ class DnsBulkTest {
         assertEquals(List.of(4, 2, 2, 0), List.of(r.fields().get("names"), r.fields().get("noerror"), r.fields().get("negative"),
                 r.fields().get("timed_out")));
         assertTrue(r.summary().startsWith("4 names: 2 NOERROR, 2 negative, 0 timed out, in "), r.summary());
-        assertTrue(r.summary().contains("in flight 2 to 2 (first 2, last 2, cap 2), 0 back-offs; 4 queries sent: 0 asked again"),
+        assertTrue(r.summary().contains("window 2 to 2 queries in flight allowed (first 2, last 2, cap 2), 0 back-offs; 4 queries sent, 0 of them asked again"),
                 r.summary());
         // at most two outstanding: the third query leaves only after a first answer came
         assertTrue(servers.queries.get(2).atMicros() > servers.queries.get(1).atMicros());
