@@ -37,7 +37,7 @@ final class RecordStream {
                 break;
             }
             byte[] wire = Arrays.copyOfRange(buf, start, start + TlsRecord.HEADER + length);
-            out.add(new TlsRecord(type, version, Arrays.copyOfRange(wire, TlsRecord.HEADER, wire.length), wire));
+            out.add(new TlsRecord(type, version, wire));
             start += TlsRecord.HEADER + length;
         }
         if (end > start && !couldStartARecord()) {

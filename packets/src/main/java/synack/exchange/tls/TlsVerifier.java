@@ -118,12 +118,21 @@ final class TlsVerifier extends X509ExtendedTrustManager {
 
     private String chainProblem(TlsFailure.Reason reason, X509Certificate[] chain) {
         X509Certificate leaf = chain.length > 0 ? chain[0] : null;
+        for (int i = 0; i < chain.length && (reason == TlsFailure.Reason.EXPIRED || reason == TlsFailure.Reason.NOT_YET_VALID); i++) {
+            try {
+                chain[i].checkValidity();
+            } catch (CertificateExpiredException | CertificateNotYetValidException e) {
+                leaf = chain[i]; // the one out of its validity: the server's own, or a CA's above it
+                break;
+            }
+        }
         return switch (reason) {
             case UNKNOWN_CA -> "the chain leads to no CA we trust" + (leaf == null ? ""
                     : " (issuer " + chain[chain.length - 1].getIssuerX500Principal().getName() + ")") + "; trusted: " + trust.describe();
-            case EXPIRED -> "the certificate has expired" + (leaf == null ? "" : " (notAfter " + leaf.getNotAfter().toInstant() + ")");
-            case NOT_YET_VALID -> "the certificate is not valid yet" + (leaf == null ? ""
-                    : " (notBefore " + leaf.getNotBefore().toInstant() + ")");
+            case EXPIRED -> "the certificate " + (leaf == null ? "has expired" : leaf.getSubjectX500Principal().getName()
+                    + " has expired (notAfter " + leaf.getNotAfter().toInstant() + ")");
+            case NOT_YET_VALID -> "the certificate " + (leaf == null ? "is not valid yet" : leaf.getSubjectX500Principal().getName()
+                    + " is not valid yet (notBefore " + leaf.getNotBefore().toInstant() + ")");
             default -> "the certificate chain was refused by PKIX validation";
         };
     }
