@@ -599,7 +599,7 @@ public final class TlsApp implements TcpApp {
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("dir", dir.json);
         f.put("record", TlsNames.contentType(r.type()));
-        f.put("version", TlsNames.version(r.version()));
+        f.put("record_version", TlsNames.version(r.version()));
         f.put("length", r.length());
         boolean encrypted = dir == Dir.IN ? inEncrypted : outEncrypted;
         String what;
@@ -675,7 +675,7 @@ public final class TlsApp implements TcpApp {
             default -> what = "";
         }
         f.putAll(extra);
-        String text = "TLS " + dir.arrow + " " + TlsNames.contentType(r.type()) + " record, " + TlsNames.version(r.version())
+        String text = "TLS " + dir.arrow + " " + TlsNames.contentType(r.type()) + " record, legacy version " + TlsNames.version(r.version())
                 + ", " + r.length() + (r.length() == 1 ? " byte" : " bytes") + (what.isEmpty() ? "" : ": " + what);
         note(text, f);
         for (Runnable a : after) {
