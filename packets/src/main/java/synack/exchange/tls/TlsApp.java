@@ -87,6 +87,7 @@ public final class TlsApp implements TcpApp {
     private long plaintextIn;
     private long plaintextOut;
     private long quietRecords; // application data records not told one by one (bulk transfer)
+    private long sendRecords; // the records of the application's send() in progress
 
     /**
      * @param host the URL's host: sent as SNI (unless an address literal) and matched against the
@@ -412,7 +413,8 @@ public final class TlsApp implements TcpApp {
             recordsOut++;
             if (appData && r.type() == TlsNames.APPLICATION_DATA) {
                 appRecordsOut++;
-                if (outer.routine()) {
+                if (outer.routine() || sendRecords++ > 0) {
+                    // the routine of a transfer, or a large send's records after its first: counted, told in sum
                     quietRecords++;
                     continue;
                 }
@@ -825,10 +827,17 @@ public final class TlsApp implements TcpApp {
                 return;
             }
             ByteBuffer src = ByteBuffer.wrap(data);
+            sendRecords = 0;
+            long before = recordsOut;
             while (src.hasRemaining() && failure == null) {
                 if (!wrap(src)) {
-                    return;
+                    break;
                 }
+            }
+            long more = recordsOut - before - 1;
+            if (more > 0 && !outer.routine()) {
+                TlsApp.this.note("… and " + more + " more application_data record" + (more == 1 ? "" : "s") + " for the rest of these "
+                        + data.length + " bytes (up to 16 KiB of plaintext each)", Map.of("dir", "out", "more_records", more));
             }
         }
 

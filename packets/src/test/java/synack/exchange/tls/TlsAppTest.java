@@ -126,6 +126,8 @@ class TlsAppTest {
             assertArrayEquals(data, o.client().got.toByteArray(), "we got the server's");
             assertEquals(data.length, o.app().session().plaintextOut());
             assertEquals(data.length, o.app().session().plaintextIn());
+            // one send of 200 kB: its first record told, the other twelve in one line
+            assertEquals(12L, o.link().tls("more_records").get(0).fields().get("more_records"), protocols[0]);
         }
     }
 
