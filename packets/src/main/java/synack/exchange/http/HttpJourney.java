@@ -413,13 +413,19 @@ public final class HttpJourney implements Exchange {
         if (!host.equals(resolving)) {
             resolving = host;
             resolveStartedAt = now;
-            if (walk(0, now) != Walk.ASK_DNS) {
-                return; // the hosts file answered (next() takes it from here), or the run has failed
+            Walk w = walk(0, now);
+            if (w == Walk.RESOLVED) {
+                next(now); // the hosts file answered: on to the next hop
+            }
+            if (w != Walk.ASK_DNS) {
+                return;
             }
         }
         if (settings.nameServer() == null) {
             if (!nextSource(NsSwitch.Status.UNAVAIL, now)) {
                 fail(now, Failure.NAME_NOT_RESOLVED, "could not resolve " + host + ": no name server to ask", Verdict.NEGATIVE);
+            } else if (!done) {
+                next(now);
             }
             return;
         }
