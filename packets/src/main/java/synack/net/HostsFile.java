@@ -58,6 +58,22 @@ public record HostsFile(String path, boolean present, Map<String, Entry> entries
         return entries.get(canonical(name));
     }
 
+    /** The step's words when the file has the name: "/etc/hosts: NAME is ADDR (line N) — no DNS query". */
+    public String answerText(String name, Entry e) {
+        return path + ": " + name + " is " + Ip4.toString(e.address()) + " (line " + e.line() + ") — no DNS query";
+    }
+
+    /** The step's data: the file, the name, the address and line (null when it has no entry), the order that asked it. */
+    public Map<String, Object> fields(String name, Entry e, String order) {
+        Map<String, Object> f = new java.util.LinkedHashMap<>();
+        f.put("hosts_file", path);
+        f.put("name", name);
+        f.put("address", e != null ? Ip4.toString(e.address()) : null);
+        f.put("line", e != null ? e.line() : null);
+        f.put("nsswitch", order);
+        return f;
+    }
+
     private static String canonical(String name) {
         String n = name.toLowerCase(Locale.ROOT);
         return n.endsWith(".") ? n.substring(0, n.length() - 1) : n;

@@ -112,6 +112,23 @@ public record NsSwitch(List<Source> sources, String origin) {
         return out;
     }
 
+    /**
+     * The hosts file's address for {@code name} when the file is asked before any DNS source and
+     * has it (no DNS query will be needed); else null.
+     */
+    public Integer fromFilesFirst(HostsFile hosts, String name) {
+        for (Source s : sources) {
+            if (s.dns()) {
+                return null;
+            }
+            if (s.files()) {
+                HostsFile.Entry e = hosts.lookup(name);
+                return e == null ? null : e.address();
+            }
+        }
+        return null;
+    }
+
     /** Whether the lookup goes on after source {@code index} came to {@code status}, to a source after it. */
     public boolean continuesAfter(int index, Status status) {
         return index + 1 < sources.size() && !sources.get(index).stopsOn().contains(status);

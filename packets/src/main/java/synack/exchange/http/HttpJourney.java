@@ -485,15 +485,9 @@ public final class HttpJourney implements Exchange {
             }
             HostsFile file = env.hostsFile();
             HostsFile.Entry e = file.lookup(host);
-            Map<String, Object> f = new LinkedHashMap<>();
-            f.put("hosts_file", file.path());
-            f.put("name", host);
-            f.put("address", e != null ? Ip4.toString(e.address()) : null);
-            f.put("line", e != null ? e.line() : null);
-            f.put("nsswitch", ns.origin());
+            Map<String, Object> f = file.fields(host, e, ns.origin());
             if (e != null) {
-                out.emit(new Event.Note(now, Event.Note.Kind.SECTION, file.path() + ": " + host + " is " + Ip4.toString(e.address())
-                        + " (line " + e.line() + ") — no DNS query", f));
+                out.emit(new Event.Note(now, Event.Note.Kind.SECTION, file.answerText(host, e), f));
                 addresses.put(host, e.address());
                 nameLookupMicros += now - resolveStartedAt;
                 resolving = null;
