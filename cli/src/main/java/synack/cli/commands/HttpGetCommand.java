@@ -71,7 +71,12 @@ import synack.wire.MacAddress;
             "redirects they run from the one start where curl adds up each transfer's. \"first byte N after the request\"",
             "is from the request's segment leaving to the response's first byte.", "", "Examples:",
             "  synack http-get http://www.synack.test/", "  synack http-get -q http://198.18.2.2/hello.txt",
-            "  synack http-get -L --expect-status 200 http://www.synack.test/old"})
+            "  synack http-get -L --expect-status 200 http://www.synack.test/old",
+            "  synack http-get -d 'name=synack' http://www.synack.test/echo",
+            "  synack http-get -L -c jar.txt http://www.synack.test/cookie/redirect",
+            "  synack http-get --etag-compare etag.txt --etag-save etag.txt http://www.synack.test/hello.txt", "",
+            "Names are looked up as the C library does: the shell's cache, then /etc/nsswitch.conf's hosts: order",
+            "(the hosts file, DNS), each told as a step."})
 public final class HttpGetCommand implements Callable<Integer> {
     private static final SecureRandom RANDOM = new SecureRandom();
 
