@@ -65,14 +65,27 @@ public record Conditional(String etag, Long time, boolean unmodifiedSince, Strin
                 + (lastModified != null ? ", Last-Modified " + lastModified : "");
     }
 
-    /** The JSON fields of that explanation. */
-    public Map<String, Object> fields(HttpApp.Response r) {
+    /** The request note's data: {"conditional": {field: value}}. */
+    public Map<String, Object> requestFields() {
         Map<String, Object> f = new LinkedHashMap<>();
-        f.put("status", r.status());
+        for (String[] h : headers()) {
+            f.put(h[0], h[1]);
+        }
+        return Map.of("conditional", f);
+    }
+
+    /** The data of that explanation: {"condition": {status, condition, ours, etag, last_modified}}. */
+    public Map<String, Object> fields(HttpApp.Response r) {
+        return fields(r.status(), r.header("ETag"), r.header("Last-Modified"));
+    }
+
+    public Map<String, Object> fields(int status, String theirEtag, String lastModified) {
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("status", status);
         f.put("condition", etag != null ? "If-None-Match" : unmodifiedSince ? "If-Unmodified-Since" : "If-Modified-Since");
         f.put("ours", etag != null ? etag : HttpDate.format(time));
-        f.put("etag", r.header("ETag"));
-        f.put("last_modified", r.header("Last-Modified"));
-        return f;
+        f.put("etag", theirEtag);
+        f.put("last_modified", lastModified);
+        return java.util.Collections.singletonMap("condition", f);
     }
 }

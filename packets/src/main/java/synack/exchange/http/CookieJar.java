@@ -2,8 +2,10 @@ package synack.exchange.http;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import synack.wire.Ip4;
 
 /**
@@ -18,7 +20,52 @@ public final class CookieJar {
     public enum Stored { STORED, REPLACED, DELETED, REJECTED }
 
     /** One Set-Cookie's fate: {@code cookie} is null when it was refused before it was one. */
-    public record Storing(Stored kind, String name, Cookie cookie, String why) {}
+    public record Storing(Stored kind, String name, Cookie cookie, String why) {
+        /** The note's data: {"set_cookie": {name, action, from, the cookie's attributes when it was one, why}}. */
+        public Map<String, Object> fields(HttpUrl from) {
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("name", name);
+            f.put("action", kind.name().toLowerCase(Locale.ROOT));
+            f.put("from", from.toString());
+            if (cookie != null) {
+                f.put("domain", cookie.domain());
+                f.put("host_only", cookie.hostOnly());
+                f.put("path", cookie.path());
+                f.put("secure", cookie.secure());
+                f.put("http_only", cookie.httpOnly());
+                f.put("expires", cookie.expires());
+            }
+            f.put("why", why);
+            return Map.of("set_cookie", f);
+        }
+    }
+
+    /** A Set-Cookie with the cookie engine off: {"set_cookie": {name, action: ignored, from}}. */
+    public static Map<String, Object> ignoredFields(String setCookie, HttpUrl from) {
+        Map<String, Object> f = new LinkedHashMap<>();
+        int eq = setCookie.indexOf('=');
+        f.put("name", (eq >= 0 ? setCookie.substring(0, eq) : setCookie).trim());
+        f.put("action", "ignored");
+        f.put("from", from.toString());
+        return Map.of("set_cookie", f);
+    }
+
+    /** A request's cookie note data: {"cookies": [{name, sent, reason, why}], "cookie_header": value or null}. */
+    public static Map<String, Object> fields(List<Choice> choices, String header) {
+        List<Map<String, Object>> list = new ArrayList<>();
+        for (Choice c : choices) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", c.cookie().name());
+            m.put("sent", c.sent());
+            m.put("reason", c.reason().name().toLowerCase(Locale.ROOT));
+            m.put("why", c.why());
+            list.add(m);
+        }
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("cookies", list);
+        f.put("cookie_header", header);
+        return f;
+    }
 
     /** Why a stored cookie goes with a request, or does not. */
     public enum Reason { SENT, OTHER_HOST, OTHER_DOMAIN, OTHER_PATH, SECURE_ONLY, EXPIRED }

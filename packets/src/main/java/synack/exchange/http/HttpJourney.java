@@ -74,6 +74,16 @@ public final class HttpJourney implements Exchange {
 
     /** What a redirect does to the method and the body (RFC 9110 §15.4), and the words for it. */
     public record RedirectRule(String method, boolean withBody, String why) {
+        /** The note's data: {"redirect": {status, from_method, method, body: none|kept|dropped}}. */
+        public Map<String, Object> fields(int status, String fromMethod, boolean hadBody) {
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("status", status);
+            f.put("from_method", fromMethod);
+            f.put("method", method);
+            f.put("body", !hadBody ? "none" : withBody ? "kept" : "dropped");
+            return Map.of("redirect", f);
+        }
+
         /** 301/302 turn POST into GET (as curl and browsers do), 303 anything but HEAD; 307/308 keep both. */
         public static RedirectRule of(int status, String method, boolean withBody) {
             String body = withBody ? " and body" : "";
@@ -639,12 +649,8 @@ public final class HttpJourney implements Exchange {
                 }
                 section("redirect " + redirects + ": " + resp.status() + " → " + target, now);
                 RedirectRule rule = RedirectRule.of(resp.status(), resp.method(), resp.plan().withBody());
-                Map<String, Object> f = new LinkedHashMap<>();
-                f.put("status", resp.status());
-                f.put("from_method", resp.method());
-                f.put("method", rule.method());
-                f.put("body", !resp.plan().withBody() ? "none" : rule.withBody() ? "kept" : "dropped");
-                out.emit(new Event.Note(now, Event.Note.Kind.INFO, rule.why(), Map.of("redirect", f)));
+                out.emit(new Event.Note(now, Event.Note.Kind.INFO, rule.why(), rule.fields(resp.status(), resp.method(),
+                        resp.plan().withBody())));
                 front.add(new HttpApp.Planned(target, rule.method(), rule.withBody()));
             }
         }
@@ -684,11 +690,7 @@ public final class HttpJourney implements Exchange {
             }
             if (q.conditional().any()) {
                 added.addAll(q.conditional().headers());
-                Map<String, Object> f = new LinkedHashMap<>();
-                for (String[] h : q.conditional().headers()) {
-                    f.put(h[0], h[1]);
-                }
-                out.emit(new Event.Note(now, Event.Note.Kind.INFO, q.conditional().describe(), Map.of("conditional", f)));
+                out.emit(new Event.Note(now, Event.Note.Kind.INFO, q.conditional().describe(), q.conditional().requestFields()));
             }
             return HttpRequest.of(plan.method(), plan.url(), plan.withBody() ? q.body() : null, q.compressed(), true, added, q.headers());
         }
@@ -703,7 +705,7 @@ public final class HttpJourney implements Exchange {
             }
             Conditional c = q.conditional();
             if (c.any() && (r.status() == 304 || r.status() == 412 || (r.status() >= 200 && r.status() < 300))) {
-                out.emit(new Event.Note(now, Event.Note.Kind.INFO, c.explain(r), Map.of("condition", c.fields(r))));
+                out.emit(new Event.Note(now, Event.Note.Kind.INFO, c.explain(r), c.fields(r)));
             }
         }
     }
@@ -719,23 +721,13 @@ public final class HttpJourney implements Exchange {
         String header = fromJar == null ? q.givenCookies() : q.givenCookies() == null ? fromJar : fromJar + "; " + q.givenCookies();
         StringBuilder sb = new StringBuilder(header == null ? "cookies: none to send (" + (choices.isEmpty() ? "none stored"
                 : "none matches") + "): no Cookie field" : "cookies: Cookie: " + header);
-        List<Map<String, Object>> list = new ArrayList<>();
         for (CookieJar.Choice c : choices) {
             sb.append("\n  ").append(c.sent() ? "sent      " : "not sent  ").append(c.cookie().name()).append(" — ").append(c.why());
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("name", c.cookie().name());
-            m.put("sent", c.sent());
-            m.put("reason", c.reason().name().toLowerCase(Locale.ROOT));
-            m.put("why", c.why());
-            list.add(m);
         }
         if (q.givenCookies() != null) {
             sb.append("\n  sent      ").append(q.givenCookies()).append(" — given with -b: sent on every request, as curl does");
         }
-        Map<String, Object> f = new LinkedHashMap<>();
-        f.put("cookies", list);
-        f.put("cookie_header", header);
-        out.emit(new Event.Note(now, Event.Note.Kind.INFO, sb.toString(), f));
+        out.emit(new Event.Note(now, Event.Note.Kind.INFO, sb.toString(), CookieJar.fields(choices, header)));
         return header;
     }
 
@@ -743,32 +735,16 @@ public final class HttpJourney implements Exchange {
     private void setCookie(HttpApp.Response r, String value, long now) {
         CookieJar jar = settings.requests().jar();
         String origin = "Set-Cookie from " + r.url() + " (" + r.status() + "): ";
-        Map<String, Object> f = new LinkedHashMap<>();
         if (jar == null) {
-            f.put("name", value.contains("=") ? value.substring(0, value.indexOf('=')).trim() : value.trim());
-            f.put("action", "ignored");
-            f.put("from", r.url().toString());
             out.emit(new Event.Note(now, Event.Note.Kind.INFO, origin + value + " — not kept: the cookie engine is off (give -b or -c,"
-                    + " as with curl)", Map.of("set_cookie", f)));
+                    + " as with curl)", CookieJar.ignoredFields(value, r.url())));
             return;
         }
         CookieJar.Storing s = jar.store(value, r.url(), secure(r.url()), now / 1_000_000);
-        f.put("name", s.name());
-        f.put("action", s.kind().name().toLowerCase(Locale.ROOT));
-        f.put("from", r.url().toString());
-        if (s.cookie() != null) {
-            f.put("domain", s.cookie().domain());
-            f.put("host_only", s.cookie().hostOnly());
-            f.put("path", s.cookie().path());
-            f.put("secure", s.cookie().secure());
-            f.put("http_only", s.cookie().httpOnly());
-            f.put("expires", s.cookie().expires());
-        }
-        f.put("why", s.why());
         String text = origin + s.name() + (s.cookie() != null ? "=" + s.cookie().value() : "") + " — " + s.why()
                 + (s.cookie() != null && s.kind() != CookieJar.Stored.DELETED ? ": " + s.cookie().attributes() : "");
         out.emit(new Event.Note(now, s.kind() == CookieJar.Stored.REJECTED ? Event.Note.Kind.WARNING : Event.Note.Kind.INFO, text,
-                Map.of("set_cookie", f)));
+                s.fields(r.url())));
     }
 
     // ------------------------------------------------------------------ the result
