@@ -22,7 +22,7 @@ fi
 # (tcpdump, and tshark's expert analysis: tshark -r F -q -z expert).
 packages=(libpcap0.8 nginx-light dnsmasq-base nsd iproute2 iptables ieee-data tcpdump tshark ethtool iputils-ping
           util-linux curl bind9-dnsutils man-db procps tmux zsh maven iputils-arping python3
-          apache2 lighttpd busybox bind9 bind9-utils unbound)
+          apache2 lighttpd busybox bind9 bind9-utils unbound openssl)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
