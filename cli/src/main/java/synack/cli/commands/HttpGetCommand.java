@@ -62,6 +62,7 @@ import synack.wire.MacAddress;
             "each phase told with its time, the messages with their parts labelled, and a curl-like timing summary."},
         footer = {"", "Exit status: 0 every response arrived (status < 400, and every --expect held), 1 a status >= 400,",
             "an --expect unmet, refused or reset, 2 usage (bad URL), 3 environment, 4 no answer / --max-time, 130 interrupted.",
+            "A 304 Not Modified to a conditional request (--etag-compare, -z) is an answer: 0.",
             "The body: -o FILE; -q prints just the body; when stdout is not a terminal the raw body goes to stdout",
             "and the narration to stderr (as curl does). With -L only the final response's body is written, not a redirect's.",
             "--json tells events only and hashes the body.", "",
@@ -122,7 +123,7 @@ public final class HttpGetCommand implements Callable<Integer> {
         "read a Netscape cookie file (curl's, or a jar from -c); either turns the cookie engine on: Set-Cookie is kept and sent back."})
     String cookie;
 
-    @Option(names = {"-c", "--cookie-jar"}, paramLabel = "FILE", description = "Write every cookie at the end to FILE, in curl's Netscape format.")
+    @Option(names = {"-c", "--cookie-jar"}, paramLabel = "FILE", description = "Write every cookie at the end to FILE (- for stdout), in curl's Netscape format.")
     Path cookieJar;
 
     @Option(names = "--etag-save", paramLabel = "FILE", description = "Write the (last) response's ETag to FILE (empty when it has none).")
@@ -231,9 +232,17 @@ public final class HttpGetCommand implements Callable<Integer> {
             return journey(run, parsed, expectations, renderer, body, requests);
         } finally {
             if (cookieJar != null && requests.jar() != null) {
-                try { // written whatever the run came to, as curl does
-                    java.nio.file.Files.writeString(cookieJar, requests.jar().toNetscape(System.currentTimeMillis() / 1000),
-                            java.nio.charset.StandardCharsets.ISO_8859_1);
+                String jarText = requests.jar().toNetscape(System.currentTimeMillis() / 1000);
+                try { // written whatever the run came to, as curl does; "-c -": to stdout, after everything else
+                    if (cookieJar.toString().equals("-")) {
+                        if (body != null) {
+                            body.flush();
+                        }
+                        run.out().print(jarText);
+                        run.out().flush();
+                    } else {
+                        java.nio.file.Files.writeString(cookieJar, jarText, java.nio.charset.StandardCharsets.ISO_8859_1);
+                    }
                 } catch (IOException e) {
                     run.err().println("synack http-get: cannot write the cookie jar " + cookieJar + ": " + e.getMessage());
                 }
