@@ -14,15 +14,12 @@ public record HttpUrl(String scheme, String host, int port, String target) {
         this(HTTP, host, port, target);
     }
 
-    /**
-     * An http:// URL; https:// is refused here until http-get speaks TLS (it reads its URLs
-     * through this): {@link #parse(String, boolean)} with {@code https} true accepts both.
-     */
+    /** An http:// or https:// URL (no scheme: http). */
     public static HttpUrl parse(String text) {
-        return parse(text, false);
+        return parse(text, true);
     }
 
-    /** @param https whether https:// is accepted (default port 443) */
+    /** @param https whether https:// is accepted (default port 443): false where TLS is not spoken */
     public static HttpUrl parse(String text, boolean https) {
         URI uri;
         try {
@@ -64,7 +61,7 @@ public record HttpUrl(String scheme, String host, int port, String target) {
 
     /** Resolves a Location header against this URL (absolute, scheme-relative, or a path on the same host). */
     public HttpUrl resolve(String location) {
-        boolean https = secure(); // an https page may send us on to http or https; an http one to http only, as before
+        boolean https = true; // either scheme, from either: a redirect may move to TLS, or off it
         if (location.contains("://")) {
             return parse(location, https);
         }

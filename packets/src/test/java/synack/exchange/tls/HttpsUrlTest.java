@@ -33,10 +33,11 @@ class HttpsUrlTest {
     }
 
     @Test
-    void whereTlsIsNotWiredHttpsIsRefusedInOneLine() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> HttpUrl.parse("https://www.synack.test/"));
+    void whereTlsIsNotSpokenHttpsIsRefusedInOneLine() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> HttpUrl.parse("https://www.synack.test/", false));
         assertTrue(e.getMessage().contains("https"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> HttpUrl.parse("http://www.synack.test/").resolve("https://x.synack.test/"));
+        assertTrue(HttpUrl.parse("https://www.synack.test/").secure(), "http-get's parse takes https");
+        assertTrue(HttpUrl.parse("http://www.synack.test/").resolve("https://x.synack.test/").secure(), "a redirect on to TLS");
         assertThrows(IllegalArgumentException.class, () -> HttpUrl.parse("ftp://x/", true));
     }
 }

@@ -28,7 +28,7 @@ import synack.exchange.tcp.TcpConversation;
  * records what we send, the notes and transitions, our FIN), an SSLEngine in server mode on the
  * other, and a cutter deciding how the server's bytes are split into "segments".
  */
-final class TlsPair implements TcpConversation.Control {
+public final class TlsPair implements TcpConversation.Control {
     static final long START = 1_700_000_000_000_000L;
 
     /** What the link saw, in order: our bytes, a FIN, an RST, a note, a transition. */
@@ -236,7 +236,7 @@ final class TlsPair implements TcpConversation.Control {
 
     // ---------------------------------------------------------------- the server side
 
-    static Path resource(String name) {
+    public static Path resource(String name) {
         try {
             return Path.of(TlsPair.class.getResource("/tls/" + name).toURI());
         } catch (URISyntaxException e) {
@@ -244,7 +244,7 @@ final class TlsPair implements TcpConversation.Control {
         }
     }
 
-    static TlsTrust testCa() {
+    public static TlsTrust testCa() {
         try {
             return TlsTrust.caFile(resource("ca.pem"));
         } catch (TlsTrust.TrustStoreException e) {
@@ -252,8 +252,11 @@ final class TlsPair implements TcpConversation.Control {
         }
     }
 
-    /** An SSLEngine server presenting {@code keystore}'s chain, speaking {@code protocols}, answering with {@code handler}. */
-    static final class EngineServer implements Server {
+    /**
+     * An SSLEngine server presenting {@code keystore}'s chain, speaking {@code protocols}, answering with {@code handler}
+     * (null: the plaintext is kept for {@link #takePlaintext}, and the owner answers with {@link #wrapOut}).
+     */
+    public static final class EngineServer implements Server {
         final SSLEngine engine;
         /** Everything the server decrypted, in order. */
         final ByteArrayOutputStream received = new ByteArrayOutputStream();
@@ -265,7 +268,7 @@ final class TlsPair implements TcpConversation.Control {
         private ByteBuffer netIn = ByteBuffer.allocate(1 << 16);
         private ByteBuffer appIn = ByteBuffer.allocate(1 << 16);
 
-        EngineServer(String keystore, String[] protocols, String[] alpn, Function<byte[], byte[]> handler) {
+        public EngineServer(String keystore, String[] protocols, String[] alpn, Function<byte[], byte[]> handler) {
             try {
                 KeyStore ks = KeyStore.getInstance("PKCS12");
                 try (InputStream in = TlsPair.class.getResourceAsStream("/tls/" + keystore)) {
@@ -285,6 +288,47 @@ final class TlsPair implements TcpConversation.Control {
             p.setApplicationProtocols(alpn);
             engine.setSSLParameters(p);
             this.handler = handler;
+        }
+
+        /** The plaintext decrypted since the last call (with no handler). */
+        public byte[] takePlaintext() {
+            byte[] b = pending.toByteArray();
+            pending.reset();
+            return b;
+        }
+
+        /** Our answer, encrypted. */
+        public byte[] wrapOut(byte[] plain) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ByteBuffer src = ByteBuffer.wrap(plain);
+            try {
+                while (src.hasRemaining()) {
+                    wrap(src, out);
+                }
+            } catch (SSLException e) {
+                failure = e;
+            }
+            return out.toByteArray();
+        }
+
+        /** Our close_notify. */
+        public byte[] closeOut() {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            engine.closeOutbound();
+            try {
+                while (!engine.isOutboundDone()) {
+                    wrap(ByteBuffer.allocate(0), out);
+                }
+            } catch (SSLException e) {
+                failure = e;
+            }
+            closed = true;
+            return out.toByteArray();
+        }
+
+        /** Whether the handshake failed, or a record was refused (an alert from the client, say). */
+        public boolean failed() {
+            return failure != null;
         }
 
         @Override
@@ -348,7 +392,7 @@ final class TlsPair implements TcpConversation.Control {
                     appIn.get(plain);
                     received.writeBytes(plain);
                     pending.writeBytes(plain);
-                    byte[] answer = handler.apply(pending.toByteArray());
+                    byte[] answer = handler == null ? null : handler.apply(pending.toByteArray());
                     if (answer != null) {
                         pending.reset();
                         ByteBuffer src = ByteBuffer.wrap(answer);
@@ -402,7 +446,7 @@ final class TlsPair implements TcpConversation.Control {
             return closed;
         }
 
-        boolean sawCloseNotify() {
+        public boolean sawCloseNotify() {
             return engine.isInboundDone();
         }
     }
