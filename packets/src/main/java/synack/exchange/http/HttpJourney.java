@@ -666,8 +666,10 @@ public final class HttpJourney implements Exchange {
             f.put("tls", c.tls().fields());
             boolean untrusted = tls.reason().untrusted();
             failure = untrusted ? Failure.TLS_UNTRUSTED : Failure.TLS_FAILED;
-            end(new Event.Result(now, untrusted ? Verdict.UNTRUSTED : Verdict.NEGATIVE, List.of(), "TLS: "
-                    + (untrusted ? "the server's certificate was not trusted (" + tls.reason().jsonName() + "): " : "") + tls.detail(), f));
+            String text = "TLS: " + (untrusted ? "the server's certificate was not trusted (" + tls.reason().jsonName() + "): " : "")
+                    + tls.detail();
+            f.put("error", text);
+            end(new Event.Result(now, untrusted ? Verdict.UNTRUSTED : Verdict.NEGATIVE, List.of(), text, f));
             return;
         }
         List<HttpApp.Planned> front = new ArrayList<>();
