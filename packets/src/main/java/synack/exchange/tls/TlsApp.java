@@ -585,7 +585,8 @@ public final class TlsApp implements TcpApp {
         f.put("application_records_out", appRecordsOut);
         f.put("application_bytes_in", plaintextIn);
         f.put("application_bytes_out", plaintextOut);
-        note("TLS records: " + recordsIn + " in, " + recordsOut + " out; application data " + appRecordsIn + " records ("
+        note("TLS records: " + recordsIn + " in, " + recordsOut + " out; application data " + appRecordsIn + " record"
+                + (appRecordsIn == 1 ? "" : "s") + " ("
                 + plaintextIn + " bytes) in, " + appRecordsOut + " (" + plaintextOut + " bytes) out"
                 + (quietRecords > 0 ? "; " + quietRecords + " of them, the routine of the transfer, told only in this count" : ""), f);
     }
@@ -847,17 +848,19 @@ public final class TlsApp implements TcpApp {
             if (!closeNotifySent && failure == null) {
                 closeNotifySent = true;
                 engine.closeOutbound();
+                outer.routineData(false); // the close_notify's segment is no routine: it is told with the FIN after it
                 TlsApp.this.note("we close TLS first: close_notify, then our FIN", Map.of("close_notify", "out"));
                 for (int i = 0; i < 4 && !engine.isOutboundDone(); i++) {
                     if (!wrap(ByteBuffer.allocate(0))) {
                         break;
                     }
                 }
+                outer.close(t); // the FIN right behind it; the story's telling after
                 move(TlsState.CLOSED, "close_notify sent", false, "RFC 8446 6.1: close_notify before closing the write side");
                 tellTotals();
-            } else if (peerCloseNotify || closeNotifySent) {
-                tellTotals();
+                return;
             }
+            tellTotals();
             outer.close(t);
         }
 

@@ -96,8 +96,12 @@ public final class TlsTrust {
         String text;
         try {
             text = Files.readString(file, StandardCharsets.ISO_8859_1);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new TrustStoreException("cannot read the CA file " + file + ": no such file");
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new TrustStoreException("cannot read the CA file " + file + ": permission denied");
         } catch (IOException e) {
-            throw new TrustStoreException("cannot read the CA file " + file + ": " + (e.getMessage() == null ? e : e.getMessage()));
+            throw new TrustStoreException("cannot read the CA file " + file + ": " + e);
         }
         List<X509Certificate> out = new ArrayList<>();
         String begin = "-----BEGIN CERTIFICATE-----";
