@@ -226,7 +226,10 @@ public final class HttpGetCommand implements Callable<Integer> {
             throw new UsageProblem(e.getMessage());
         }
         HttpJourney.Requests requests = requests();
-        TlsTrust given = trust();
+        TlsTrust given = trust(parsed);
+        if (parsed.stream().anyMatch(HttpUrl::secure)) {
+            synack.exchange.tls.TlsWarmup.start(); // while the capture opens: the JVM's first handshake is slow, and would be timed
+        }
         LiveRun run = LiveRun.of(spec, live);
         boolean bodyToStdout = output == null && !live.json && (live.quiet || System.console() == null);
         PrintStream narration = bodyToStdout ? run.err() : run.out();
@@ -443,19 +446,30 @@ public final class HttpGetCommand implements Callable<Integer> {
         return server;
     }
 
-    /** -k, or --cacert's CAs (read now: an unreadable file is a usage error); null: the system's store, read at the first https URL. */
-    TlsTrust trust() {
+    /**
+     * -k, or --cacert's CAs (read now: an unreadable file is a usage error), or the system's store
+     * when a URL is https (read now too, so that no timing counts it); null: read at the first
+     * https redirect, if one comes.
+     */
+    TlsTrust trust(List<HttpUrl> targets) {
         if (insecure) {
             return TlsTrust.insecure(); // as curl: -k wins over --cacert
         }
-        if (cacert == null) {
-            return null;
+        if (cacert != null) {
+            try {
+                return TlsTrust.caFile(cacert);
+            } catch (TlsTrust.TrustStoreException e) {
+                throw new UsageProblem("--cacert: " + e.getMessage());
+            }
         }
-        try {
-            return TlsTrust.caFile(cacert);
-        } catch (TlsTrust.TrustStoreException e) {
-            throw new UsageProblem("--cacert: " + e.getMessage());
+        if (targets.stream().anyMatch(HttpUrl::secure)) {
+            try {
+                return TlsTrust.system();
+            } catch (TlsTrust.TrustStoreException e) {
+                throw new EnvironmentException("the system's trust store: " + e.getMessage());
+            }
         }
+        return null;
     }
 
     private int journey(LiveRun run, List<HttpUrl> targets, HttpExpectations expectations, Renderer renderer, OutputStream body,
@@ -508,6 +522,7 @@ public final class HttpGetCommand implements Callable<Integer> {
                     (local, remote, mss) -> TcpRun.dnsTcpConfig(local, remote, mss),
                     maxTimeMicros == null ? 0 : maxTimeMicros, known, nameLookup);
             HttpJourney journey = new HttpJourney(settings, environment(run, session, route, owns, hosts, order, trust), body, RANDOM);
+            synack.exchange.tls.TlsWarmup.await(); // before anything is timed
             // --max-time is the journey's own deadline: the session stops it only for Ctrl-C
             Event.Result r = session.capture(journey);
             if (r != null) {
