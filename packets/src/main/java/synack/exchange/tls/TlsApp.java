@@ -486,7 +486,8 @@ public final class TlsApp implements TcpApp {
         } else {
             text = "certificate refused (" + o.failure().reason().jsonName() + "): " + o.failure().detail();
         }
-        outer.note(o.failure() == null && !o.insecure() ? Event.Note.Kind.INFO : Event.Note.Kind.WARNING, text, tls(f), now);
+        // -k is told loudly (a warning, shown even with -q); a refusal is the result's own line, here a step of the story
+        outer.note(o.insecure() ? Event.Note.Kind.WARNING : Event.Note.Kind.INFO, text, tls(f), now);
     }
 
     private void peerClosed() {
@@ -544,7 +545,7 @@ public final class TlsApp implements TcpApp {
     private void told(TlsFailure f) {
         move(TlsState.CLOSED, f.reason().jsonName(), false, null);
         Map<String, Object> fields = new LinkedHashMap<>(f.fields());
-        outer.note(Event.Note.Kind.WARNING, "TLS failed (" + f.reason().jsonName() + "): " + f.detail(), tls(fields), now);
+        outer.note(Event.Note.Kind.INFO, "TLS failed (" + f.reason().jsonName() + "): " + f.detail(), tls(fields), now);
         tellTotals();
     }
 

@@ -208,8 +208,8 @@ class TlsAppTest {
                 if (protocols == TLS12) {
                     assertEquals(c[3], ourAlert(o).name(), what);
                 }
-                assertTrue(o.link().notes().stream().anyMatch(n -> n.kind() == synack.event.Event.Note.Kind.WARNING
-                        && n.text().startsWith("certificate refused (" + f.reason().jsonName() + ")")), what);
+                assertTrue(o.link().notes().stream().anyMatch(n -> n.text().startsWith("certificate refused (" + f.reason().jsonName() + ")")
+                        && "tls".equals(n.fields().get("layer"))), what);
             }
         }
     }
