@@ -326,9 +326,9 @@ public final class TlsApp implements TcpApp {
                 appRecordsIn++;
                 if (outer.routine()) {
                     quietRecords++;
-                } else {
-                    tellRecord(Dir.IN, record, plain.length + " bytes of application data decrypted", Map.of("plaintext", plain.length));
                 }
+                tellRecord(Dir.IN, record, plain.length + " bytes of application data decrypted", Map.of("plaintext", plain.length),
+                        outer.routine());
             }
         }
         if (plain.length > 0) {
@@ -414,8 +414,9 @@ public final class TlsApp implements TcpApp {
             if (appData && r.type() == TlsNames.APPLICATION_DATA) {
                 appRecordsOut++;
                 if (outer.routine() || sendRecords++ > 0) {
-                    // the routine of a transfer, or a large send's records after its first: counted, told in sum
+                    // the routine of a transfer, or a large send's records after its first: counted, told with -v
                     quietRecords++;
+                    tellRecord(Dir.OUT, r, null, Map.of(), true);
                     continue;
                 }
             }
@@ -589,17 +590,22 @@ public final class TlsApp implements TcpApp {
         note("TLS records: " + recordsIn + " in, " + recordsOut + " out; application data " + appRecordsIn + " record"
                 + (appRecordsIn == 1 ? "" : "s") + " ("
                 + plaintextIn + " bytes) in, " + appRecordsOut + " (" + plaintextOut + " bytes) out"
-                + (quietRecords > 0 ? "; " + quietRecords + " of them, the routine of the transfer, told only in this count" : ""), f);
+                + (quietRecords > 0 ? "; " + quietRecords + " of them, the routine of the transfer, told only with -v" : ""), f);
     }
 
     // ---------------------------------------------------------------- telling records
 
     private void tellRecord(Dir dir, TlsRecord r) {
-        tellRecord(dir, r, null, Map.of());
+        tellRecord(dir, r, null, Map.of(), false);
+    }
+
+    private void tellRecord(Dir dir, TlsRecord r, String engineSays, Map<String, Object> extra) {
+        tellRecord(dir, r, engineSays, extra, false);
     }
 
     /** One record: its header from the bytes, and what is in it (decoded when it is plaintext). */
-    private void tellRecord(Dir dir, TlsRecord r, String engineSays, Map<String, Object> extra) {
+    /** @param routine the routine of a transfer: told only with -v (always in JSON) */
+    private void tellRecord(Dir dir, TlsRecord r, String engineSays, Map<String, Object> extra, boolean routine) {
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("dir", dir.json);
         f.put("record", TlsNames.contentType(r.type()));
@@ -681,7 +687,7 @@ public final class TlsApp implements TcpApp {
         f.putAll(extra);
         String text = "TLS " + dir.arrow + " " + TlsNames.contentType(r.type()) + " record, legacy version " + TlsNames.version(r.version())
                 + ", " + r.length() + (r.length() == 1 ? " byte" : " bytes") + (what.isEmpty() ? "" : ": " + what);
-        note(text, f);
+        outer.note(routine ? Event.Note.Kind.ROUTINE : Event.Note.Kind.INFO, text, tls(f), now);
         for (Runnable a : after) {
             a.run();
         }
