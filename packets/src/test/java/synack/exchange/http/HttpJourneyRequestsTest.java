@@ -215,7 +215,7 @@ class HttpJourneyRequestsTest {
         JourneyRun stale = new JourneyRun(labNet());
         stale.conditional = new Conditional("\"old\"", null, false, null);
         assertEquals(200, stale.run("http://www.synack.test/hello.txt").fields().get("status"));
-        assertTrue(note(stale, "the condition did not hold: the server sent 200, ETag " + ETAG) != null);
+        assertTrue(note(stale, "200: the server's ETag differs from ours \"old\" (its ETag " + ETAG + "): the body is sent") != null);
     }
 
     @Test
