@@ -103,13 +103,14 @@ public final class HttpGetCommand implements Callable<Integer> {
         "for HEAD prefer -I (as curl warns). Redirects change it by their rules (301/302: POST to GET; 303: to GET; 307/308 keep it)."})
     String method;
 
-    /** -d and --data-binary in the order given: curl joins them, '&' between. */
-    final List<String[]> data = new ArrayList<>();
-
+    /**
+     * -d and --data-binary in the order given ({option, value}; curl joins them, '&' between): -d's
+     * own value, so that picocli resets it with every option when the shell parses the next command.
+     */
     @Option(names = {"-d", "--data"}, paramLabel = "DATA", parameterConsumer = InOrder.class, description = {"Send DATA as the body",
         "(implies POST and a form Content-Type unless -H gives one), with Content-Length; repeat: joined with '&'; @FILE reads",
         "FILE without its CR/LF (@- stdin)."})
-    List<String> dataOption;
+    List<String[]> data;
 
     @Option(names = "--data-binary", paramLabel = "DATA", parameterConsumer = InOrder.class,
             description = "As -d, but @FILE is sent byte for byte.")
@@ -124,7 +125,10 @@ public final class HttpGetCommand implements Callable<Integer> {
                         + ((picocli.CommandLine.Model.OptionSpec) argSpec).longestName() + "' (DATA)");
             }
             String name = ((picocli.CommandLine.Model.OptionSpec) argSpec).longestName();
-            ((HttpGetCommand) commandSpec.userObject()).data.add(new String[] {name.equals("--data") ? "-d" : name, args.pop()});
+            picocli.CommandLine.Model.OptionSpec d = commandSpec.findOption("--data");
+            List<String[]> given = d.getValue() == null ? new ArrayList<>() : new ArrayList<>(d.<List<String[]>>getValue());
+            given.add(new String[] {name.equals("--data") ? "-d" : name, args.pop()});
+            d.setValue(given);
         }
     }
 
@@ -285,7 +289,7 @@ public final class HttpGetCommand implements Callable<Integer> {
         if (method != null && !HttpRequest.isToken(method)) {
             throw new UsageProblem("-X wants a method token (letters, digits, !#$%&'*+.^_`|~-), not '" + method + "'");
         }
-        if (head && !data.isEmpty()) {
+        if (head && data != null) {
             throw new UsageProblem("-d/--data-binary and -I ask for two methods (POST and HEAD): give one");
         }
         if (head && method != null && !method.equals("HEAD")) {
@@ -316,7 +320,7 @@ public final class HttpGetCommand implements Callable<Integer> {
 
     /** The body -d and --data-binary give, joined with '&' as curl joins them; null without either. */
     private byte[] body() {
-        if (data.isEmpty()) {
+        if (data == null) {
             return null;
         }
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();

@@ -117,4 +117,19 @@ class HttpGetCommandTest {
         assertEquals(1_700_000_000L, parsed("-z", etag.toString(), "http://198.18.2.2/").requests().conditional().time());
         assertThrows(UsageProblem.class, () -> parsed("-z", "soon", "http://198.18.2.2/").requests());
     }
+
+    @Test
+    void dataGivenToOneCommandIsGoneWhenTheShellParsesTheNext() {
+        // the shell keeps one CommandLine (one HttpGetCommand) for the session
+        HttpGetCommand c = new HttpGetCommand();
+        CommandLine cl = new CommandLine(c).setExpandAtFiles(false);
+        cl.parseArgs("-d", "a=1", "--data-binary", "b=2", "-d", "c=3", "http://198.18.2.2/");
+        assertEquals("a=1&b=2&c=3", new String(c.requests().body(), java.nio.charset.StandardCharsets.ISO_8859_1), "in the order given");
+        assertEquals("POST", c.requests().firstMethod());
+        cl.parseArgs("http://198.18.2.2/");
+        assertNull(c.requests().body());
+        assertEquals("GET", c.requests().firstMethod());
+        cl.parseArgs("--data=x=1", "-dy=2", "http://198.18.2.2/");
+        assertEquals("x=1&y=2", new String(c.requests().body(), java.nio.charset.StandardCharsets.ISO_8859_1), "attached forms too");
+    }
 }
