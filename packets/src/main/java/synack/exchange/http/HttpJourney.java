@@ -695,7 +695,7 @@ public final class HttpJourney implements Exchange {
                 RedirectRule rule = RedirectRule.of(resp.status(), resp.method(), resp.plan().withBody());
                 out.emit(new Event.Note(now, Event.Note.Kind.INFO, rule.why(), rule.fields(resp.status(), resp.method(),
                         resp.plan().withBody())));
-                front.add(new HttpApp.Planned(target, rule.method(), rule.withBody()));
+                front.add(new HttpApp.Planned(target, rule.method(), rule.withBody(), resp.plan().origin()));
             }
         }
         front.addAll(app.unanswered()); // a new connection for them
@@ -713,6 +713,9 @@ public final class HttpJourney implements Exchange {
     }
 
     // ------------------------------------------------------------------ cookies and conditions
+
+    /** The -H fields a redirect to another host, port or scheme does not carry (curl's rule, CVE-2022-27776), lower case. */
+    static final java.util.Set<String> CREDENTIALS = java.util.Set.of("authorization", "proxy-authorization", "cookie");
 
     /** Whether a URL is reached over TLS: a Secure cookie goes only there. */
     static boolean secure(HttpUrl url) {
@@ -733,7 +736,24 @@ public final class HttpJourney implements Exchange {
                 added.addAll(q.conditional().headers());
                 out.emit(new Event.Note(now, Event.Note.Kind.INFO, q.conditional().describe(), q.conditional().requestFields()));
             }
-            return HttpRequest.of(plan.method(), plan.url(), plan.withBody() ? q.body() : null, q.compressed(), true, added, q.headers());
+            return HttpRequest.of(plan.method(), plan.url(), plan.withBody() ? q.body() : null, q.compressed(), true, added,
+                    headersFor(plan, now));
+        }
+
+        /** -H's fields for this request: on a redirect to another host, port or scheme, without the credentials (told). */
+        private List<String> headersFor(HttpApp.Planned plan, long now) {
+            List<String> kept = new ArrayList<>();
+            List<String> dropped = new ArrayList<>();
+            for (String h : settings.requests().headers()) {
+                String name = HttpRequest.headerField(h)[0];
+                (plan.leftOrigin() && CREDENTIALS.contains(name.toLowerCase(java.util.Locale.ROOT)) ? dropped : kept).add(h);
+            }
+            if (!dropped.isEmpty()) {
+                List<String> names = dropped.stream().map(h -> HttpRequest.headerField(h)[0]).toList();
+                out.emit(new Event.Note(now, Event.Note.Kind.INFO, "-H " + String.join(", ", names) + " not sent to " + plan.url().authority()
+                        + ": only to " + plan.origin().authority() + ", the host given (as curl, CVE-2022-27776)", Map.of()));
+            }
+            return kept;
         }
 
         @Override

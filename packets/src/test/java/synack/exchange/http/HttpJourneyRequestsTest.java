@@ -42,6 +42,7 @@ class HttpJourneyRequestsTest {
             case "/echo" -> SimulatedNetwork.Reply.of("HTTP/1.1 200 OK\r\nContent-Length: " + body.length + "\r\n\r\n", body, false);
             case "/r302", "/r303", "/r301" -> text(Integer.parseInt(target.substring(2)), "Moved", "", "Location: /hello.txt\r\n");
             case "/r307", "/r308" -> text(Integer.parseInt(target.substring(2)), "Redirect", "", "Location: /echo\r\n");
+            case "/away" -> text(302, "Found", "", "Location: http://" + EDGE + "/\r\n");
             case "/cookie/set" -> text(200, "OK", "cookie set\n", setCookie);
             case "/cookie/redirect" -> text(302, "Found", "", "Location: /cookie/check\r\n" + setCookie);
             case "/cookie/check" -> cookie.contains("lab_session=s3cr3t") ? text(200, "OK", "cookie ok\n", "")
@@ -184,6 +185,30 @@ class HttpJourneyRequestsTest {
         assertNull(run.net.requests.get(1).header("Cookie"));
         assertTrue(note(run, "Set-Cookie from").text().endsWith("not kept: the cookie engine is off (give -b or -c, as with curl)"));
         assertNull(r.fields().get("cookies"));
+    }
+
+    @Test
+    void aRedirectToAnotherHostDropsTheCredentialsGivenWithHAndSaysSo() {
+        JourneyRun run = new JourneyRun(labNet());
+        run.follow = true;
+        run.headers = List.of("Authorization: Basic dXNlcjpwYXNz", "Cookie: a=1", "Proxy-Authorization: Basic eA==", "X-Keep: 1");
+        Event.Result r = run.run("http://www.synack.test/away");
+        assertEquals(Verdict.OK, r.verdict(), r.summary());
+        assertEquals("Basic dXNlcjpwYXNz", run.net.requests.get(0).header("Authorization"), "to the host given: sent");
+        assertEquals("a=1", run.net.requests.get(0).header("Cookie"));
+        SimulatedNetwork.Seen away = run.net.requests.get(1);
+        assertEquals(EDGE, away.header("Host"));
+        assertNull(away.header("Authorization"));
+        assertNull(away.header("Proxy-Authorization"));
+        assertNull(away.header("Cookie"));
+        assertEquals("1", away.header("X-Keep"), "the other fields go on");
+        assertTrue(note(run, "-H Authorization, Cookie, Proxy-Authorization not sent to " + EDGE + ": only to www.synack.test") != null);
+
+        JourneyRun same = new JourneyRun(labNet());
+        same.follow = true;
+        same.headers = List.of("Authorization: Basic dXNlcjpwYXNz");
+        same.run("http://www.synack.test/r302");
+        assertEquals("Basic dXNlcjpwYXNz", same.net.requests.get(1).header("Authorization"), "the same host: kept, as curl");
     }
 
     @Test
