@@ -87,6 +87,11 @@ public final class CookieJar {
         return List.copyOf(cookies);
     }
 
+    /** The cookies not expired at {@code now} (seconds): what the jar file holds. */
+    public List<Cookie> live(long now) {
+        return cookies.stream().filter(c -> !c.expiredAt(now)).toList();
+    }
+
     /** Stores one Set-Cookie field value of a response to {@code url} (its host, its path; {@code secure}: over https). */
     public Storing store(String setCookie, HttpUrl url, boolean secure, long now) {
         int semi = setCookie.indexOf(';');
@@ -273,7 +278,7 @@ public final class CookieJar {
     /** curl's cookie file: its three comment lines and a blank one, then the live cookies, newest first (as curl writes them). */
     public String toNetscape(long now) {
         StringBuilder sb = new StringBuilder(NETSCAPE_HEADER);
-        cookies.stream().filter(c -> !c.expiredAt(now)).sorted(Comparator.comparingLong(Cookie::created).reversed())
+        live(now).stream().sorted(Comparator.comparingLong(Cookie::created).reversed())
                 .forEach(c -> sb.append(c.netscapeLine()).append('\n'));
         return sb.toString();
     }

@@ -885,7 +885,7 @@ public final class HttpJourney implements Exchange {
         }
         f.put("responses", HttpApp.describe(all));
         if (settings.requests().jar() != null) {
-            f.put("cookies", settings.requests().jar().cookies().size());
+            f.put("cookies", settings.requests().jar().live(now / 1_000_000).size()); // the expired aside, as -c writes them
         }
         if (error != null) {
             f.put("http_error", error);

@@ -212,6 +212,22 @@ class HttpJourneyRequestsTest {
     }
 
     @Test
+    void theResultsCookieCountLeavesOutTheExpiredAsTheJarFileDoes() {
+        long t0 = JourneyRun.T0 / 1_000_000;
+        JourneyRun run = new JourneyRun(labNet());
+        run.jar = new CookieJar();
+        // read while both were live; by the run one has expired
+        run.jar.readNetscape("www.synack.test\tFALSE\t/\tFALSE\t" + (t0 - 10) + "\tgone\t1\n"
+                + "www.synack.test\tFALSE\t/\tFALSE\t" + (t0 + 3600) + "\tkept\t2\n", "in.txt", t0 - 100);
+        Event.Result r = run.run("http://www.synack.test/hello.txt");
+        assertEquals(Verdict.OK, r.verdict(), r.summary());
+        assertEquals("kept=2", run.net.requests.get(0).header("Cookie"));
+        assertEquals(1, r.fields().get("cookies"));
+        assertEquals(1, run.jar.live(t0).size());
+        assertEquals(2, run.jar.cookies().size(), "the jar still holds it: only the count and the file leave it out");
+    }
+
+    @Test
     void givenCookiesGoOnEveryRequestAfterTheJars() {
         JourneyRun run = new JourneyRun(labNet());
         run.jar = new CookieJar();
