@@ -224,7 +224,8 @@ public final class NameSources {
                 return nameServer != null ? "ask " + Ip4.toString(nameServer) : "DNS, with no name server to ask";
             }
             if (s.files()) {
-                return "the hosts file";
+                boolean before = order.sources().subList(0, i + 1).stream().anyMatch(NsSwitch.Source::files);
+                return before ? "the hosts file again" : "the hosts file";
             }
         }
         return "no source synack asks after it";

@@ -2,6 +2,7 @@ package synack.exchange.http;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -225,6 +226,13 @@ class HttpJourneyRequestsTest {
         assertEquals(1, r.fields().get("cookies"));
         assertEquals(1, run.jar.live(t0).size());
         assertEquals(2, run.jar.cookies().size(), "the jar still holds it: only the count and the file leave it out");
+    }
+
+    @Test
+    void aUrlIsSecureByItsSchemeNotByWhatItsTextHolds() {
+        assertTrue(HttpJourney.secure(HttpUrl.parse("https://www.synack.test/")));
+        assertFalse(HttpJourney.secure(HttpUrl.parse("http://www.synack.test/go?to=https://www.synack.test/")));
+        assertFalse(HttpJourney.secure(HttpUrl.parse("http://https.synack.test/")));
     }
 
     @Test
