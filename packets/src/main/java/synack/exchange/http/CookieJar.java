@@ -87,6 +87,11 @@ public final class CookieJar {
         return List.copyOf(cookies);
     }
 
+    /** The cookies not expired at {@code now} (seconds): what the jar file holds. */
+    public List<Cookie> live(long now) {
+        return cookies.stream().filter(c -> !c.expiredAt(now)).toList();
+    }
+
     /** Stores one Set-Cookie field value of a response to {@code url} (its host, its path; {@code secure}: over https). */
     public Storing store(String setCookie, HttpUrl url, boolean secure, long now) {
         int semi = setCookie.indexOf(';');
@@ -95,10 +100,14 @@ public final class CookieJar {
         if (eq < 0) {
             return new Storing(Stored.REJECTED, pair.trim(), null, "no '=' in its name=value: ignored (RFC 6265 §5.2)");
         }
-        String name = pair.substring(0, eq).trim();
-        String value = pair.substring(eq + 1).trim();
+        String name = blanksTrimmed(pair.substring(0, eq));
+        String value = blanksTrimmed(pair.substring(eq + 1));
         if (name.isEmpty()) {
             return new Storing(Stored.REJECTED, name, null, "an empty name: ignored (RFC 6265 §5.2)");
+        }
+        if (hasControl(name) || hasControl(value)) { // a TAB would split its line in the jar file
+            return new Storing(Stored.REJECTED, printable(name), null, "a TAB or control character in its name or value: dropped"
+                    + " (as curl; RFC 6265bis §5.7)");
         }
         String domain = null;
         String path = null;
@@ -124,7 +133,7 @@ public final class CookieJar {
                 }
                 case "domain" -> {
                     if (!v.isEmpty()) {
-                        domain = (v.startsWith(".") ? v.substring(1) : v).toLowerCase(Locale.ROOT);
+                        domain = withoutTrailingDot((v.startsWith(".") ? v.substring(1) : v).toLowerCase(Locale.ROOT));
                     }
                 }
                 case "path" -> path = v.startsWith("/") ? v : null;
@@ -133,9 +142,15 @@ public final class CookieJar {
                 default -> { } // SameSite and the rest: not ours to judge
             }
         }
-        String host = url.host();
+        String host = withoutTrailingDot(url.host().toLowerCase(Locale.ROOT));
         if (secureAttr && !secure) {
             return new Storing(Stored.REJECTED, name, null, "Secure, but it came over http://: refused (as curl, RFC 6265bis §5.6)");
+        }
+        if (domain != null && (domain.isEmpty() || domain.startsWith(".") || domain.contains(".."))) {
+            return new Storing(Stored.REJECTED, name, null, "Domain=" + domain + " has an empty label: refused");
+        }
+        if (domain != null && domain.equals(host) && Ip4.isAddress(host)) {
+            domain = null; // Domain=<the address> on an address: host-only, as curl stores it (no subdomains to cover)
         }
         boolean hostOnly = domain == null;
         if (domain != null && !domainMatch(host, domain)) {
@@ -154,7 +169,16 @@ public final class CookieJar {
             expiry = 0;
         }
         Cookie c = new Cookie(name, value, hostOnly ? host : domain, hostOnly, path != null ? path : defaultPath(url.target()),
-                secureAttr, httpOnly, expiry, 0, url.toString());
+                path == null, secureAttr, httpOnly, expiry, 0, url.toString());
+        if (!secure && !secureAttr) {
+            for (Cookie o : cookies) {
+                if (o.secure() && o.name().equals(name) && (domainMatch(o.domain(), c.domain()) || domainMatch(c.domain(), o.domain()))
+                        && pathMatch(c.path(), o.path())) {
+                    return new Storing(Stored.REJECTED, name, null, "a Secure cookie of that name covers it (" + o.domain() + o.path()
+                            + "), and this one came over http://: it cannot replace it (RFC 6265bis §5.7, as curl)");
+                }
+            }
+        }
         Cookie old = null;
         for (int i = 0; i < cookies.size(); i++) {
             if (cookies.get(i).sameSlot(c)) {
@@ -174,7 +198,7 @@ public final class CookieJar {
 
     /** Which stored cookies go with a request to {@code url}, in the Cookie field's order, and which do not and why. */
     public List<Choice> choose(HttpUrl url, boolean secure, long now) {
-        String host = url.host();
+        String host = withoutTrailingDot(url.host().toLowerCase(Locale.ROOT));
         String path = url.target().contains("?") ? url.target().substring(0, url.target().indexOf('?')) : url.target();
         List<Choice> out = new ArrayList<>();
         for (Cookie c : sorted()) {
@@ -222,6 +246,25 @@ public final class CookieJar {
                 && (cookiePath.endsWith("/") || requestPath.charAt(cookiePath.length()) == '/'));
     }
 
+    /** "www.synack.test." is "www.synack.test": one trailing dot is the root, stripped before any check. */
+    static String withoutTrailingDot(String name) {
+        return name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
+    }
+
+    /** Without the spaces and TABs around it (RFC 6265 §5.2's WSP; String.trim would hide the other control characters). */
+    static String blanksTrimmed(String s) {
+        return s.replaceAll("^[ \t]+|[ \t]+$", "");
+    }
+
+    /** A control character (a TAB among them) or DEL: curl drops such a cookie. */
+    static boolean hasControl(String s) {
+        return s.chars().anyMatch(ch -> ch < 0x20 || ch == 0x7f);
+    }
+
+    private static String printable(String s) {
+        return s.replaceAll("[\\x00-\\x1f\\x7f]", "?");
+    }
+
     /** §5.1.4: the request path up to its last '/', or "/". */
     static String defaultPath(String target) {
         String path = target.contains("?") ? target.substring(0, target.indexOf('?')) : target;
@@ -235,14 +278,31 @@ public final class CookieJar {
     /** curl's cookie file: its three comment lines and a blank one, then the live cookies, newest first (as curl writes them). */
     public String toNetscape(long now) {
         StringBuilder sb = new StringBuilder(NETSCAPE_HEADER);
-        cookies.stream().filter(c -> !c.expiredAt(now)).sorted(Comparator.comparingLong(Cookie::created).reversed())
+        live(now).stream().sorted(Comparator.comparingLong(Cookie::created).reversed())
                 .forEach(c -> sb.append(c.netscapeLine()).append('\n'));
         return sb.toString();
     }
 
-    /** Adds the cookies of a Netscape cookie file (curl's -b FILE, or a jar from -c), in its order; expired ones are dropped. */
-    public void readNetscape(String text, String from, long now) {
+    /** The latest expiry a cookie file's line keeps: 9999-12-31 23:59:59 UTC (curl caps a larger one, HTTP dates end there). */
+    static final long LATEST_EXPIRY = HttpDate.LATEST;
+
+    /** A cookie file's line read with a change: its expiry {@code given} (digits, maybe beyond a long) capped at LATEST_EXPIRY. */
+    public record Capped(int line, String name, String given) {
+        public String text(String from) {
+            return from + " line " + line + ": cookie " + name + " expires at " + given + ", beyond 9999-12-31: capped there (as curl)";
+        }
+    }
+
+    /**
+     * Adds the cookies of a Netscape cookie file (curl's -b FILE, or a jar from -c), in its order;
+     * expired ones are dropped. A path with its end slash is curl's form of a default path
+     * (curl matches it without the slash, and so do we). The lines whose expiry was capped are returned.
+     */
+    public List<Capped> readNetscape(String text, String from, long now) {
+        List<Capped> capped = new ArrayList<>();
+        int number = 0;
         for (String line : text.split("\r?\n")) {
+            number++;
             boolean httpOnly = line.startsWith("#HttpOnly_");
             if (httpOnly) {
                 line = line.substring("#HttpOnly_".length());
@@ -253,14 +313,22 @@ public final class CookieJar {
             if (f.length < 6 || !f[4].matches("[0-9]+")) {
                 continue; // not a cookie line: curl skips it too
             }
-            String domain = f[0].startsWith(".") ? f[0].substring(1) : f[0];
+            String domain = withoutTrailingDot(f[0].startsWith(".") ? f[0].substring(1) : f[0]);
+            String digits = f[4].replaceFirst("^0+(?=.)", "");
+            boolean beyond = digits.length() > 18 || Long.parseLong(digits) > LATEST_EXPIRY; // 19 digits may pass a long
+            long expires = beyond ? LATEST_EXPIRY : Long.parseLong(digits);
+            if (beyond) {
+                capped.add(new Capped(number, f[5], digits));
+            }
+            boolean slashed = f[2].length() > 1 && f[2].endsWith("/");
             Cookie c = new Cookie(f[5], f.length > 6 ? f[6] : "", domain.toLowerCase(Locale.ROOT), !f[1].equalsIgnoreCase("TRUE"),
-                    f[2], f[3].equalsIgnoreCase("TRUE"), httpOnly, Long.parseLong(f[4]), 0, from);
+                    slashed ? f[2].substring(0, f[2].length() - 1) : f[2], slashed, f[3].equalsIgnoreCase("TRUE"), httpOnly, expires, 0, from);
             if (c.expiredAt(now)) {
                 continue;
             }
             cookies.removeIf(c::sameSlot);
             cookies.add(c.createdAs(++created));
         }
+        return capped;
     }
 }

@@ -183,4 +183,90 @@ class CookieJarTest {
         assertEquals(t, HttpDate.parseCondition("2026-12-02 10:00:00"));
         assertNull(HttpDate.parseCondition("/etc/hostname"));
     }
+
+    @Test
+    void aCookieWithoutPathIsWrittenWithCurlsEndSlashAndMatchedByTheRfcsDefaultPath() {
+        // curl 7.88.1, Set-Cookie "n=v" from /cookie/set: "www.synack.test FALSE /cookie/ FALSE 0 n v" (lib/cookie.c: include end slash)
+        CookieJar jar = new CookieJar();
+        Cookie c = store(jar, "n=v").cookie();
+        assertEquals("/cookie", c.path(), "RFC 6265 §5.1.4's default path, for matching");
+        assertEquals("www.synack.test\tFALSE\t/cookie/\tFALSE\t0\tn\tv", c.netscapeLine());
+        assertEquals(List.of("n"), sent(jar, "http://www.synack.test/cookie"));
+        assertEquals(List.of(), sent(jar, "http://www.synack.test/cookies"));
+        assertEquals("www.synack.test\tFALSE\t/\tFALSE\t0\tr\tv",
+                jar.store("r=v", HttpUrl.parse("http://www.synack.test/set"), false, NOW).cookie().netscapeLine(), "the root: one slash");
+        CookieJar back = new CookieJar();
+        back.readNetscape(jar.toNetscape(NOW), "jar.txt", NOW);
+        assertEquals(c.netscapeLine(), back.cookies().get(1).netscapeLine(), "read and written again: the same line");
+        assertEquals(List.of("n", "r"), sent(back, "http://www.synack.test/cookie"), "curl's \"/cookie/\" matches as \"/cookie\"");
+    }
+
+    @Test
+    void aCookieFileExpiryBeyondTheYear9999IsCappedThereAndTold() {
+        CookieJar jar = new CookieJar();
+        List<CookieJar.Capped> capped = jar.readNetscape("www.synack.test\tFALSE\t/\tFALSE\t99999999999999999999\ta\t1\n"
+                + "www.synack.test\tFALSE\t/\tFALSE\t9223372036854775807\tb\t2\n"
+                + "www.synack.test\tFALSE\t/\tFALSE\t1900000000\tc\t3\n", "f", NOW);
+        assertEquals(List.of(new CookieJar.Capped(1, "a", "99999999999999999999"), new CookieJar.Capped(2, "b", "9223372036854775807")),
+                capped);
+        assertEquals(List.of(HttpDate.LATEST, HttpDate.LATEST, 1_900_000_000L), jar.cookies().stream().map(Cookie::expires).toList());
+        List<CookieJar.Choice> c = jar.choose(HttpUrl.parse("http://www.synack.test/"), false, NOW);
+        assertTrue(c.get(0).why().endsWith("valid until Fri, 31 Dec 9999 23:59:59 GMT"), c.get(0).why());
+        assertEquals("Fri, 31 Dec 9999 23:59:59 GMT", HttpDate.format(Long.MAX_VALUE));
+        assertEquals("Mon, 01 Jan 0001 00:00:00 GMT", HttpDate.format(Long.MIN_VALUE));
+    }
+
+    @Test
+    void aTabOrControlCharacterInANameOrValueIsDroppedAndNeverWritten() {
+        CookieJar jar = new CookieJar();
+        assertEquals(CookieJar.Stored.REJECTED, store(jar, "n=a\tb; Path=/").kind());
+        assertEquals(CookieJar.Stored.REJECTED, store(jar, "n\u0001=v; Path=/").kind());
+        assertEquals(CookieJar.Stored.REJECTED, store(jar, "n=\u001bv; Path=/").kind());
+        assertEquals(CookieJar.Stored.REJECTED, store(jar, "n=v\u007f; Path=/").kind());
+        assertEquals(CookieJar.Stored.STORED, store(jar, "n=a b; Path=/").kind(), "a space inside a value is no control character");
+        assertEquals(CookieJar.NETSCAPE_HEADER + "www.synack.test\tFALSE\t/\tFALSE\t0\tn\ta b\n", jar.toNetscape(NOW));
+    }
+
+    @Test
+    void aTrailingDotNeitherOnTheHostNorOnTheDomainLetsACookieCoverATopLevelName() {
+        CookieJar jar = new CookieJar();
+        HttpUrl dotted = HttpUrl.parse("http://www.synack.test./");
+        assertEquals(CookieJar.Stored.REJECTED, jar.store("n=v; Domain=test.; Path=/", dotted, false, NOW).kind());
+        assertEquals(CookieJar.Stored.REJECTED, jar.store("n=v; Domain=.; Path=/", dotted, false, NOW).kind());
+        assertEquals(CookieJar.Stored.REJECTED, jar.store("n=v; Domain=synack..test; Path=/", dotted, false, NOW).kind(), "an empty label");
+        assertTrue(jar.cookies().isEmpty());
+        assertNull(CookieJar.header(jar.choose(HttpUrl.parse("http://evil.test./"), false, NOW)));
+        Cookie c = jar.store("w=1; Domain=synack.test.; Path=/", dotted, false, NOW).cookie();
+        assertEquals("synack.test", c.domain(), "the root's dot stripped, the domain kept");
+        assertEquals(List.of("w"), sent(jar, "http://web.synack.test./"));
+        assertEquals(List.of("w"), sent(jar, "http://web.synack.test/"));
+    }
+
+    @Test
+    void aCookieFromHttpCannotReplaceASecureOne() {
+        CookieJar jar = new CookieJar();
+        jar.readNetscape("www.synack.test\tFALSE\t/\tTRUE\t0\ts\tgood\n", "f", NOW);
+        CookieJar.Storing s = jar.store("s=evil; Path=/", HttpUrl.parse("http://www.synack.test/"), false, NOW);
+        assertEquals(CookieJar.Stored.REJECTED, s.kind());
+        assertEquals(CookieJar.Stored.REJECTED, jar.store("s=evil; Path=/deeper", HttpUrl.parse("http://www.synack.test/"), false, NOW)
+                .kind(), "a path under the Secure one's: refused too");
+        assertEquals(CookieJar.Stored.REJECTED, jar.store("s=evil; Domain=synack.test; Path=/", HttpUrl.parse("http://www.synack.test/"),
+                false, NOW).kind(), "a domain covering it: refused too");
+        assertEquals(List.of("good"), jar.cookies().stream().map(Cookie::value).toList());
+        assertEquals(CookieJar.Stored.STORED, store(jar, "t=other; Path=/").kind(), "another name is stored");
+        assertEquals(CookieJar.Stored.REPLACED, jar.store("s=new; Path=/", HttpUrl.parse("http://www.synack.test/"), true, NOW).kind(),
+                "over https it may");
+    }
+
+    @Test
+    void aDomainThatIsTheAddressItCameFromIsHostOnly() {
+        // curl 7.88.1 wrote "198.18.2.2 FALSE / FALSE 0 n v" for it
+        CookieJar jar = new CookieJar();
+        CookieJar.Storing s = jar.store("n=v; Domain=198.18.2.2; Path=/", HttpUrl.parse("http://198.18.2.2/"), false, NOW);
+        assertEquals(CookieJar.Stored.STORED, s.kind());
+        assertTrue(s.cookie().hostOnly());
+        assertEquals("198.18.2.2\tFALSE\t/\tFALSE\t0\tn\tv", s.cookie().netscapeLine());
+        assertEquals(CookieJar.Stored.REJECTED, jar.store("m=v; Domain=18.2.2; Path=/", HttpUrl.parse("http://198.18.2.2/"), false, NOW)
+                .kind());
+    }
 }
