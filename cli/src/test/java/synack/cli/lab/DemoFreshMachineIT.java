@@ -77,7 +77,7 @@ class DemoFreshMachineIT {
             assertEquals(0, demo.exit(), demo.toString());
             for (String step : List.of("1. Who has the gateway? (ARP)", "2. What is www.synack.test's address? (DNS)",
                     "3. Which ports listen? (half-open SYN probes)", "4. The three-way handshake", "5. The whole journey of http://www.synack.test/",
-                    "6. When the server closes first (four-way close, passive side)")) {
+                    "6. The same page over HTTPS (TLS on our own TCP)", "7. When the server closes first (four-way close, passive side)")) {
                 assertTrue(demo.out().contains("═══ " + step + " ═══"), "missing step '" + step + "':\n" + demo);
             }
             assertFalse(demo.out().contains("step exited"), "every step went as the demo expects:\n" + demo);

@@ -19,7 +19,7 @@ class DemoIT {
         long seconds = (System.currentTimeMillis() - started) / 1000;
         assertEquals(0, r.exit(), r.toString());
         for (String s : List.of("1. Who has the gateway? (ARP)", "INCOMPLETE → REACHABLE", "QUERY_SENT → ANSWERED", "80/tcp    open",
-                "81/tcp    closed", "SYN_SENT → ESTABLISHED", "── HTTP response", "status line    HTTP/1.1 200 OK", "CLOSE_WAIT → LAST_ACK",
+                "81/tcp    closed", "SYN_SENT → ESTABLISHED", "── HTTP response", "── TLS handshake with www.synack.test", "certificate trusted", "status line    HTTP/1.1 200 OK", "CLOSE_WAIT → LAST_ACK",
                 "every step answered")) {
             assertTrue(r.out().contains(s), "missing '" + s + "':\n" + r);
         }
