@@ -1,0 +1,160 @@
+package synack.cli.lab;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * http-get https:// over synack's own TCP against the lab's nginx (issue 15): pages by name
+ * byte-exact beside curl with the same CA, TLS 1.3 and 1.2 each told, every bad certificate refused
+ * with its exit code and taken with -k, a server's alert told, 20 MB under 10% loss. The oracles are
+ * curl in the same namespace and the files nginx serves.
+ */
+class HttpsLabIT {
+    /** The exit code of a certificate that is not trusted (unknown CA, expired, wrong name). */
+    static final int UNTRUSTED = 5;
+
+    static Lab lab;
+
+    @BeforeAll
+    static void up() {
+        lab = Lab.up();
+    }
+
+    @AfterAll
+    static void down() {
+        if (lab != null) {
+            lab.close();
+        }
+    }
+
+    static String sha256(Path file) throws Exception {
+        MessageDigest md = MessageDigest.getInstance("SHA-256");
+        try (var in = Files.newInputStream(file)) {
+            byte[] buf = new byte[1 << 16];
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                md.update(buf, 0, n);
+            }
+        }
+        return HexFormat.of().formatHex(md.digest());
+    }
+
+    static Path www(String name) {
+        return Path.of(lab.get("LAB_DIR"), "www", name);
+    }
+
+    static String ca() {
+        return lab.get("TLS_CA");
+    }
+
+    static Lab.Result curl(String... args) {
+        List<String> cmd = new ArrayList<>(List.of("curl", "-sS", "-m", "30"));
+        cmd.addAll(List.of(args));
+        return lab.in("client", cmd.toArray(new String[0]));
+    }
+
+    @Test
+    void aPageByNameIsByteExactBesideCurlWithTheSameCa(@TempDir Path dir) throws Exception {
+        Path ours = dir.resolve("ours.html");
+        Lab.Result r = lab.synack("http-get", "--cacert", ca(), "-o", ours.toString(), "https://www.synack.test/");
+        assertEquals(0, r.exit(), r.toString());
+        Path curls = dir.resolve("curl.html");
+        Lab.Result c = curl("--cacert", ca(), "-o", curls.toString(), "https://www.synack.test/");
+        assertEquals(0, c.exit(), c.toString());
+        assertEquals(sha256(curls), sha256(ours));
+        assertEquals(sha256(www("index.html")), sha256(ours));
+        for (String s : List.of("── TCP handshake with 198.18.2.2:443", "ClientHello", "www.synack.test", "http/1.1", "ServerHello", "TLSv1.3",
+                "request line   GET / HTTP/1.1", "close_notify")) {
+            assertTrue(r.out().contains(s), "missing '" + s + "':\n" + r);
+        }
+        // names in the certificate's SAN other than the first, and the address itself
+        for (String url : List.of("https://alias.synack.test/hello.txt", "https://198.18.2.2/hello.txt")) {
+            Lab.Result q = lab.synack("http-get", "-q", "--cacert", ca(), url);
+            assertEquals(0, q.exit(), url + "\n" + q);
+            assertEquals(Files.readString(www("hello.txt")), q.out(), url);
+        }
+    }
+
+    @Test
+    void tls13AndTls12AreBothNarrated() {
+        Lab.Result v13 = lab.synack("http-get", "-o", "/dev/null", "--cacert", ca(), "https://www.synack.test:8443/hello.txt");
+        assertEquals(0, v13.exit(), v13.toString());
+        assertTrue(v13.out().contains("TLSv1.3"), v13.toString());
+        assertTrue(v13.out().contains("EncryptedExtensions"), "1.3: the rest of the handshake is encrypted, and said so:\n" + v13);
+        Lab.Result v12 = lab.synack("http-get", "-o", "/dev/null", "--cacert", ca(), "https://www.synack.test:8444/hello.txt");
+        assertEquals(0, v12.exit(), v12.toString());
+        assertTrue(v12.out().contains("TLSv1.2"), v12.toString());
+        assertTrue(v12.out().contains("ChangeCipherSpec"), "1.2's handshake in the clear up to ChangeCipherSpec:\n" + v12);
+        // curl settles on the same versions with the same server
+        assertTrue(curl("-v", "-o", "/dev/null", "--cacert", ca(), "https://www.synack.test:8444/hello.txt").err()
+                .contains("SSL connection using TLSv1.2"));
+    }
+
+    @Test
+    void eachBadCertificateIsRefusedWithItsExitCodeAndTakenWithK() throws Exception {
+        String hello = Files.readString(www("hello.txt"));
+        for (String[] c : new String[][] {{"https://expired.synack.test/hello.txt", "--cacert"}, {"https://wrong.synack.test/hello.txt", "--cacert"},
+                {"https://www.synack.test/hello.txt", null}}) {
+            List<String> args = new ArrayList<>(List.of("http-get", "-q"));
+            if (c[1] != null) {
+                args.addAll(List.of(c[1], ca()));
+            }
+            args.add(c[0]);
+            Lab.Result r = lab.synack(args.toArray(new String[0]));
+            assertEquals(UNTRUSTED, r.exit(), c[0] + (c[1] == null ? " (system trust store: the lab CA is unknown)" : "") + "\n" + r);
+            assertEquals(1, r.err().lines().count(), "one clear line:\n" + r);
+            assertEquals("", r.out(), "no body from a server we do not trust");
+            Lab.Result k = lab.synack("http-get", "-q", "-k", c[0]);
+            assertEquals(0, k.exit(), c[0] + " with -k\n" + k);
+            assertEquals(hello, k.out(), c[0]);
+        }
+        Lab.Result loud = lab.synack("http-get", "-o", "/dev/null", "-k", "https://expired.synack.test/hello.txt");
+        assertEquals(0, loud.exit(), loud.toString());
+        assertTrue((loud.out() + loud.err()).contains("insecure"), "-k is told loudly:\n" + loud);
+    }
+
+    @Test
+    void aServerAlertIsNarratedWithItsDescription() {
+        Lab.Result r = lab.synack("http-get", "-o", "/dev/null", "--cacert", ca(), "https://www.synack.test:8445/hello.txt");
+        assertEquals(1, r.exit(), r.toString());
+        assertTrue((r.out() + r.err()).contains("unrecognized_name"), r.toString());
+        Lab.Result c = curl("-o", "/dev/null", "--cacert", ca(), "https://www.synack.test:8445/hello.txt");
+        assertEquals(35, c.exit(), "curl meets the same alert: " + c);
+    }
+
+    @Test
+    void jsonCarriesTheTlsEventsAndTheCertificateSummary() {
+        // every line is checked against docs/events.schema.json by Lab.synack
+        Lab.Result r = lab.synack("http-get", "--json", "-o", "/dev/null", "--cacert", ca(), "https://www.synack.test/hello.txt");
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.out().contains("\"layer\":\"tls\""), r.toString());
+        assertTrue(r.out().contains("\"tls\":{"), "the result's tls object:\n" + r);
+        assertTrue(r.out().contains("www.synack.test"), r.toString());
+    }
+
+    @Test
+    void twentyMegabytesOverTlsArriveByteExactUnderTenPercentLoss(@TempDir Path dir) throws Exception {
+        Lab.Result on = Lab.run(30, "bash", Lab.home().resolve("lab/lab.sh").toString(), "loss", "--id", lab.get("LAB_ID"), "10");
+        assertEquals(0, on.exit(), on.toString());
+        try {
+            Path out = dir.resolve("big20m.bin");
+            Lab.Result r = lab.synack("http-get", "-q", "-o", out.toString(), "--rto", "300ms", "--cacert", ca(),
+                    "https://www.synack.test/big20m.bin");
+            assertEquals(0, r.exit(), r.toString());
+            assertEquals(sha256(www("big20m.bin")), sha256(out));
+        } finally {
+            Lab.run(30, "bash", Lab.home().resolve("lab/lab.sh").toString(), "loss", "--id", lab.get("LAB_ID"), "0");
+        }
+    }
+}
