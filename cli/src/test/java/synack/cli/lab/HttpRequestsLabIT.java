@@ -64,6 +64,11 @@ class HttpRequestsLabIT {
         return body;
     }
 
+    /** What synack told: on stdout with -o, on stderr when the body goes to stdout (as curl -v). */
+    static String story(Lab.Result r) {
+        return r.out() + r.err();
+    }
+
     /** The cookie lines of a Netscape cookie file: neither the comment header nor blank lines. */
     static List<String> cookieLines(Path jar) throws Exception {
         return Files.readAllLines(jar).stream().filter(l -> !l.isBlank() && (!l.startsWith("#") || l.startsWith("#HttpOnly_"))).toList();
@@ -149,9 +154,9 @@ class HttpRequestsLabIT {
         Path ours = dir.resolve("ours.jar");
         Lab.Result r = lab.synack("http-get", "-L", "-c", ours.toString(), "http://www.synack.test/cookie/redirect");
         assertEquals(0, r.exit(), r.toString());
-        assertTrue(r.out().contains("HTTP/1.1 302"), r.toString());
-        assertTrue(r.out().contains("Cookie: lab_session=s3cr3t"), "sent on the redirected request:\n" + r);
-        assertTrue(r.out().contains("cookie ok"), r.toString());
+        assertTrue(story(r).contains("HTTP/1.1 302"), r.toString());
+        assertTrue(story(r).contains("Cookie: lab_session=s3cr3t"), "sent on the redirected request:\n" + r);
+        assertTrue(story(r).contains("cookie ok"), r.toString());
         Path curls = dir.resolve("curl.jar");
         Lab.Result c = curl("-L", "-c", curls.toString(), "http://www.synack.test/cookie/redirect");
         assertEquals("cookie ok\n", c.out(), c.toString());
@@ -190,17 +195,17 @@ class HttpRequestsLabIT {
 
         Lab.Result again = lab.synack("http-get", "--etag-compare", ours.toString(), "http://www.synack.test/hello.txt");
         assertEquals(0, again.exit(), "a 304 is not a failure:\n" + again);
-        assertTrue(again.out().contains("If-None-Match: " + Files.readString(ours).trim()), again.toString());
-        assertTrue(again.out().contains("HTTP/1.1 304 Not Modified"), again.toString());
-        assertTrue(again.out().contains("not modified: the server's copy matches our ETag"), again.toString());
+        assertTrue(story(again).contains("If-None-Match: " + Files.readString(ours).trim()), again.toString());
+        assertTrue(story(again).contains("HTTP/1.1 304 Not Modified"), again.toString());
+        assertTrue(story(again).contains("not modified: the server's copy matches our ETag"), again.toString());
 
         // -z DATE: If-Modified-Since, 304 when the file is not newer (nginx: exact or later)
         String modified = curl("-sI", "http://www.synack.test/hello.txt").out().lines()
                 .filter(l -> l.regionMatches(true, 0, "Last-Modified:", 0, 14)).findFirst().orElseThrow().substring(14).trim();
         Lab.Result since = lab.synack("http-get", "-z", modified, "http://www.synack.test/hello.txt");
         assertEquals(0, since.exit(), since.toString());
-        assertTrue(since.out().contains("If-Modified-Since: " + modified), since.toString());
-        assertTrue(since.out().contains("HTTP/1.1 304 Not Modified"), since.toString());
+        assertTrue(story(since).contains("If-Modified-Since: " + modified), since.toString());
+        assertTrue(story(since).contains("HTTP/1.1 304 Not Modified"), since.toString());
         Lab.Result older = lab.synack("http-get", "-q", "-z", "Thu, 01 Jan 2015 00:00:00 GMT", "http://www.synack.test/hello.txt");
         assertEquals(0, older.exit(), older.toString());
         assertEquals(Files.readString(www("hello.txt")), older.out(), "modified since 2015: the whole file");
