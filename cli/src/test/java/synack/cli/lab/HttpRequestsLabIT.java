@@ -86,6 +86,7 @@ class HttpRequestsLabIT {
         assertEquals(sha256(in), sha256(out), "the echo is our body, byte for byte");
         assertTrue(r.out().contains("request line   POST /echo HTTP/1.1"), r.toString());
         assertTrue(r.out().contains("Content-Length: 200000"), r.toString());
+        assertTrue(r.out().contains("200000 bytes, as Content-Length says (the message's third part)"), "the body labelled:\n" + r);
         // curl, sending the same file to the same echo, gets the same bytes
         Path curls = dir.resolve("curl.bin");
         Lab.Result c = curl("--data-binary", "@" + in, "-o", curls.toString(), "http://www.synack.test/echo");
@@ -226,8 +227,16 @@ class HttpRequestsLabIT {
         }
         Lab.Result kept = lab.synack("http-get", "-L", "-o", "/dev/null", "-d", "kept body", "http://www.synack.test/r307");
         assertTrue(kept.out().contains("request line   POST /echo HTTP/1.1"), "307 keeps POST:\n" + kept);
-        Lab.Result changed = lab.synack("http-get", "-L", "-o", "/dev/null", "-d", "lost body", "http://www.synack.test/r303");
-        assertTrue(changed.out().contains("request line   GET /hello.txt HTTP/1.1"), "303 turns POST into GET:\n" + changed);
+        assertTrue(kept.out().contains("307: the method and body are kept"), kept.toString());
+        for (String code : List.of("301", "302", "303")) {
+            Lab.Result changed = lab.synack("http-get", "-L", "-o", "/dev/null", "-d", "lost body", "http://www.synack.test/r" + code);
+            assertTrue(changed.out().contains("request line   GET /hello.txt HTTP/1.1"), code + " turns POST into GET:\n" + changed);
+            assertTrue(changed.out().contains("POST becomes GET, the body is dropped"), code + " says so:\n" + changed);
+        }
+        // --json: the redirect, cookie and body notes under the documented schema (Lab.synack validates each line)
+        Lab.Result json = lab.synack("http-get", "--json", "-L", "-o", "/dev/null", "-c", dir.resolve("j.jar").toString(), "-d", "x",
+                "http://www.synack.test/r307", "http://www.synack.test/cookie/redirect");
+        assertEquals(0, json.exit(), json.toString());
     }
 
     // ------------------------------------------------------------------ the hosts file
