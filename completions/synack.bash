@@ -536,12 +536,45 @@ function _picocli_synack_httpget() {
 
   local commands=""
   local flag_opts="'-I' '--head' '--compressed' '-L' '--location' '--relative' '--json' '-q' '--quiet' '--explain' '--no-color' '--debug' '-h' '--help' '-V' '--version'"
-  local arg_opts="'-H' '--header' '-o' '--output' '--max-redirs' '-m' '--max-time' '--expect-status' '--expect-body' '-p' '--source-port' '--retries' '--rto' '--msl' '-i' '--interface' '-S' '--source' '-w' '--write' '-v' '--verbose'"
+  local arg_opts="'-H' '--header' '-X' '--request' '-d' '--data' '--data-binary' '-b' '--cookie' '-c' '--cookie-jar' '--etag-save' '--etag-compare' '-z' '--time-cond' '-o' '--output' '--max-redirs' '-m' '--max-time' '--expect-status' '--expect-body' '-p' '--source-port' '--retries' '--rto' '--msl' '-i' '--interface' '-S' '--source' '-w' '--write' '-v' '--verbose'"
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '-H'|'--header')
+      return
+      ;;
+    '-X'|'--request')
+      return
+      ;;
+    '-d'|'--data')
+      return
+      ;;
+    '--data-binary')
+      return
+      ;;
+    '-b'|'--cookie')
+      return
+      ;;
+    '-c'|'--cookie-jar')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--etag-save')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--etag-compare')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '-z'|'--time-cond')
       return
       ;;
     '-o'|'--output')

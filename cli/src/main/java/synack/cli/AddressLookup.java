@@ -10,6 +10,8 @@ import synack.event.Verdict;
 import synack.exchange.dns.AddressAnswer;
 import synack.exchange.dns.DnsLookup;
 import synack.net.EnvironmentException;
+import synack.net.HostsFile;
+import synack.net.NsSwitch;
 import synack.wire.DnsMessage;
 import synack.wire.DnsType;
 import synack.wire.Ip4;
@@ -18,7 +20,8 @@ import synack.wire.Ip4;
  * A host name given where an address is wanted (syn-probe www.synack.test): asked of the stub
  * resolver's name server with our own frames, as a short story of its own (ARP, query, answer)
  * before the command's main one, on a flow of its own. The run's memory answers first when it
- * holds the name (the shell, within the TTL) and learns the answer.
+ * holds the name (the shell, within the TTL) and learns the answer; then the hosts file, when
+ * nsswitch.conf asks it before DNS (told as a step, as http-get tells it).
  */
 final class AddressLookup {
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -39,6 +42,16 @@ final class AddressLookup {
         Integer cached = run.memory().address(name);
         if (cached != null) {
             return cached;
+        }
+        // the lookup order of the C library: the hosts file first when nsswitch.conf asks it before DNS
+        HostsFile hosts = HostsFile.read(HostsFile.DEFAULT);
+        NsSwitch order = NsSwitch.read(NsSwitch.DEFAULT);
+        Integer fromFile = order.fromFilesFirst(hosts, name);
+        if (fromFile != null) {
+            HostsFile.Entry e = hosts.lookup(name);
+            renderer.accept(new Event.Note(run.now(), Event.Note.Kind.SECTION, hosts.answerText(name, e),
+                    hosts.fields(name, e, order.origin())));
+            return fromFile;
         }
         int server = run.host().nameserver().orElseThrow(() -> new EnvironmentException(
                 "no IPv4 nameserver in /etc/resolv.conf to resolve " + name + ": give an address"));

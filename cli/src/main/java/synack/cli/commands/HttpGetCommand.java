@@ -39,12 +39,17 @@ import synack.cli.render.Renderer;
 import synack.cli.render.Style;
 import synack.cli.render.TextRenderer;
 import synack.event.Event;
+import synack.exchange.http.Conditional;
+import synack.exchange.http.CookieJar;
+import synack.exchange.http.HttpDate;
 import synack.exchange.http.HttpExpectations;
 import synack.exchange.http.HttpJourney;
 import synack.exchange.http.HttpRequest;
 import synack.exchange.http.HttpUrl;
 import synack.link.PcapLink;
 import synack.net.EnvironmentException;
+import synack.net.HostsFile;
+import synack.net.NsSwitch;
 import synack.net.ResolvConf;
 import synack.net.Route;
 import synack.oui.OuiRegistry;
@@ -57,6 +62,7 @@ import synack.wire.MacAddress;
             "each phase told with its time, the messages with their parts labelled, and a curl-like timing summary."},
         footer = {"", "Exit status: 0 every response arrived (status < 400, and every --expect held), 1 a status >= 400,",
             "an --expect unmet, refused or reset, 2 usage (bad URL), 3 environment, 4 no answer / --max-time, 130 interrupted.",
+            "A 304 Not Modified to a conditional request (--etag-compare, -z) is an answer: 0.",
             "The body: -o FILE; -q prints just the body; when stdout is not a terminal the raw body goes to stdout",
             "and the narration to stderr (as curl does). With -L only the final response's body is written, not a redirect's.",
             "--json tells events only and hashes the body.", "",
@@ -66,7 +72,12 @@ import synack.wire.MacAddress;
             "redirects they run from the one start where curl adds up each transfer's. \"first byte N after the request\"",
             "is from the request's segment leaving to the response's first byte.", "", "Examples:",
             "  synack http-get http://www.synack.test/", "  synack http-get -q http://198.18.2.2/hello.txt",
-            "  synack http-get -L --expect-status 200 http://www.synack.test/old"})
+            "  synack http-get -L --expect-status 200 http://www.synack.test/old",
+            "  synack http-get -d 'name=synack' http://www.synack.test/echo",
+            "  synack http-get -L -c jar.txt http://www.synack.test/cookie/redirect",
+            "  synack http-get --etag-compare etag.txt --etag-save etag.txt http://www.synack.test/hello.txt", "",
+            "Names are looked up as the C library does: the shell's cache, then /etc/nsswitch.conf's hosts: order",
+            "(the hosts file, DNS), each told as a step."})
 public final class HttpGetCommand implements Callable<Integer> {
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -78,6 +89,52 @@ public final class HttpGetCommand implements Callable<Integer> {
 
     @Option(names = {"-I", "--head"}, description = "Send HEAD instead of GET: the response head only.")
     boolean head;
+
+    @Option(names = {"-X", "--request"}, paramLabel = "METHOD", description = {"The request method (any token: PUT, DELETE, OPTIONS, ...);",
+        "for HEAD prefer -I (as curl warns). Redirects change it by their rules (301/302: POST to GET; 303: to GET; 307/308 keep it)."})
+    String method;
+
+    /** -d and --data-binary in the order given: curl joins them, '&' between. */
+    final List<String[]> data = new ArrayList<>();
+
+    @Option(names = {"-d", "--data"}, paramLabel = "DATA", parameterConsumer = InOrder.class, description = {"Send DATA as the body",
+        "(implies POST and a form Content-Type unless -H gives one), with Content-Length; repeat: joined with '&'; @FILE reads",
+        "FILE without its CR/LF (@- stdin)."})
+    List<String> dataOption;
+
+    @Option(names = "--data-binary", paramLabel = "DATA", parameterConsumer = InOrder.class,
+            description = "As -d, but @FILE is sent byte for byte.")
+    List<String> dataBinaryOption;
+
+    /** Each -d and --data-binary as it comes: their order is the body's. */
+    static final class InOrder implements picocli.CommandLine.IParameterConsumer {
+        @Override
+        public void consumeParameters(java.util.Stack<String> args, picocli.CommandLine.Model.ArgSpec argSpec, CommandSpec commandSpec) {
+            if (args.isEmpty()) {
+                throw new picocli.CommandLine.ParameterException(commandSpec.commandLine(), "Missing required parameter for option '"
+                        + ((picocli.CommandLine.Model.OptionSpec) argSpec).longestName() + "' (DATA)");
+            }
+            String name = ((picocli.CommandLine.Model.OptionSpec) argSpec).longestName();
+            ((HttpGetCommand) commandSpec.userObject()).data.add(new String[] {name.equals("--data") ? "-d" : name, args.pop()});
+        }
+    }
+
+    @Option(names = {"-b", "--cookie"}, paramLabel = "DATA|FILE", description = {"Send cookies: \"NAME=VALUE; N2=V2\" on every request, or",
+        "read a Netscape cookie file (curl's, or a jar from -c); either turns the cookie engine on: Set-Cookie is kept and sent back."})
+    String cookie;
+
+    @Option(names = {"-c", "--cookie-jar"}, paramLabel = "FILE", description = "Write every cookie at the end to FILE (- for stdout), in curl's Netscape format.")
+    Path cookieJar;
+
+    @Option(names = "--etag-save", paramLabel = "FILE", description = "Write the (last) response's ETag to FILE (empty when it has none).")
+    Path etagSave;
+
+    @Option(names = "--etag-compare", paramLabel = "FILE", description = "Send If-None-Match with the ETag in FILE: a match is 304 Not Modified.")
+    Path etagCompare;
+
+    @Option(names = {"-z", "--time-cond"}, paramLabel = "DATE|FILE", description = {"If-Modified-Since DATE (or FILE's modification time);",
+        "-DATE for If-Unmodified-Since."})
+    String timeCond;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the body to FILE.")
     Path output;
@@ -151,6 +208,7 @@ public final class HttpGetCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UsageProblem(e.getMessage());
         }
+        HttpJourney.Requests requests = requests();
         LiveRun run = LiveRun.of(spec, live);
         boolean bodyToStdout = output == null && !live.json && (live.quiet || System.console() == null);
         PrintStream narration = bodyToStdout ? run.err() : run.out();
@@ -171,14 +229,146 @@ public final class HttpGetCommand implements Callable<Integer> {
                 // the body is bytes, and picocli's out is a Writer of characters: the body takes fd 1 itself
                 body = new BufferedOutputStream(new FileOutputStream(java.io.FileDescriptor.out), 1 << 16);
             }
-            return journey(run, parsed, expectations, renderer, body);
+            return journey(run, parsed, expectations, renderer, body, requests);
         } finally {
+            if (cookieJar != null && requests.jar() != null) {
+                String jarText = requests.jar().toNetscape(System.currentTimeMillis() / 1000);
+                try { // written whatever the run came to, as curl does; "-c -": to stdout, after everything else
+                    if (cookieJar.toString().equals("-")) {
+                        if (body != null) {
+                            body.flush();
+                        }
+                        run.out().print(jarText);
+                        run.out().flush();
+                    } else {
+                        java.nio.file.Files.writeString(cookieJar, jarText, java.nio.charset.StandardCharsets.ISO_8859_1);
+                    }
+                } catch (IOException e) {
+                    run.err().println("synack http-get: cannot write the cookie jar " + cookieJar + ": " + e.getMessage());
+                }
+            }
             if (body != null) {
                 body.flush();
                 if (output != null) {
                     body.close();
                 }
             }
+        }
+    }
+
+    /**
+     * The requests as the options ask them, checked before anything is sent: the method, the body
+     * (-d files read), the cookies (-b read), the condition (--etag-compare read, -z's date).
+     */
+    HttpJourney.Requests requests() {
+        if (method != null && !HttpRequest.isToken(method)) {
+            throw new UsageProblem("-X wants a method token (letters, digits, !#$%&'*+.^_`|~-), not '" + method + "'");
+        }
+        if (head && !data.isEmpty()) {
+            throw new UsageProblem("-d/--data-binary and -I ask for two methods (POST and HEAD): give one");
+        }
+        if (head && method != null && !method.equals("HEAD")) {
+            throw new UsageProblem("-X " + method + " and -I ask for two methods: give one");
+        }
+        byte[] body = body();
+        long now = System.currentTimeMillis() / 1000;
+        CookieJar jar = null;
+        String given = null;
+        if (cookie != null && cookie.contains("=")) {
+            given = cookie.trim();
+            if (given.contains("\r") || given.contains("\n")) {
+                throw new UsageProblem("-b: a cookie string cannot hold a line break");
+            }
+        } else if (cookie != null && !cookie.isEmpty()) {
+            jar = new CookieJar();
+            Path file = Path.of(cookie);
+            if (java.nio.file.Files.isReadable(file)) {
+                jar.readNetscape(read(file, "-b"), cookie, now);
+            } // as curl: a -b FILE that is not there starts the engine with no cookies
+        }
+        if (jar == null && (cookieJar != null || (cookie != null && given == null))) {
+            // as curl: -c or -b FILE turn the engine on; -b "N=V" alone only sends
+            jar = new CookieJar();
+        }
+        return new HttpJourney.Requests(head, compressed, headers, method, body, conditional(), jar, given);
+    }
+
+    /** The body -d and --data-binary give, joined with '&' as curl joins them; null without either. */
+    private byte[] body() {
+        if (data.isEmpty()) {
+            return null;
+        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (String[] d : data) {
+            if (out.size() > 0) {
+                out.write('&');
+            }
+            byte[] part;
+            if (d[1].startsWith("@")) {
+                String name = d[1].substring(1);
+                try {
+                    part = name.equals("-") ? System.in.readAllBytes() : java.nio.file.Files.readAllBytes(Path.of(name));
+                } catch (IOException | java.nio.file.InvalidPathException e) {
+                    throw new UsageProblem(d[0] + " " + d[1] + ": cannot read " + name + (e instanceof java.nio.file.NoSuchFileException
+                            ? ": no such file" : ": " + e.getMessage()));
+                }
+                if (d[0].equals("-d")) { // curl strips a -d file's carriage returns and newlines
+                    part = new String(part, java.nio.charset.StandardCharsets.ISO_8859_1).replace("\r", "").replace("\n", "")
+                            .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+                }
+            } else {
+                part = d[1].getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            }
+            out.writeBytes(part);
+        }
+        return out.toByteArray();
+    }
+
+    /** --etag-compare's ETag and -z's time, as curl reads them. */
+    private Conditional conditional() {
+        String etag = null;
+        if (etagCompare != null) {
+            if (java.nio.file.Files.isReadable(etagCompare)) {
+                String text = read(etagCompare, "--etag-compare").replace("\r", "").replace("\n", "").trim();
+                etag = text.isEmpty() ? "\"\"" : text;
+            } else if (etagSave != null) {
+                etag = "\"\""; // curl's first run of --etag-compare F --etag-save F: no ETag yet, one that matches nothing
+            } else {
+                throw new UsageProblem("--etag-compare: cannot read " + etagCompare);
+            }
+        }
+        Long time = null;
+        boolean unmodified = false;
+        String from = null;
+        if (timeCond != null) {
+            String t = timeCond;
+            if (t.startsWith("-")) {
+                unmodified = true;
+                t = t.substring(1);
+            }
+            time = HttpDate.parseCondition(t);
+            from = "-z " + t;
+            if (time == null) {
+                Path file = Path.of(t);
+                if (!java.nio.file.Files.exists(file)) {
+                    throw new UsageProblem("-z wants a date (\"Wed, 02 Dec 2026 10:00:00 GMT\", \"2026-12-02\") or a file, not '" + t + "'");
+                }
+                try {
+                    time = java.nio.file.Files.getLastModifiedTime(file).toMillis() / 1000;
+                } catch (IOException e) {
+                    throw new UsageProblem("-z " + t + ": " + e.getMessage());
+                }
+                from = t + "'s modification time";
+            }
+        }
+        return etag == null && time == null ? Conditional.NONE : new Conditional(etag, time, unmodified, from);
+    }
+
+    private static String read(Path file, String option) {
+        try {
+            return java.nio.file.Files.readString(file, java.nio.charset.StandardCharsets.ISO_8859_1);
+        } catch (IOException e) {
+            throw new UsageProblem(option + ": cannot read " + file + ": " + e.getMessage());
         }
     }
 
@@ -235,12 +425,17 @@ public final class HttpGetCommand implements Callable<Integer> {
         return server;
     }
 
-    private int journey(LiveRun run, List<HttpUrl> targets, HttpExpectations expectations, Renderer renderer, OutputStream body) {
+    private int journey(LiveRun run, List<HttpUrl> targets, HttpExpectations expectations, Renderer renderer, OutputStream body,
+                        HttpJourney.Requests requests) {
         SessionMemory memory = run.memory();
-        Integer dnsServer = nameServer(targets, run.host().nameserver(), "/etc/resolv.conf");
+        HostsFile hosts = HostsFile.read(HostsFile.DEFAULT);
+        NsSwitch order = NsSwitch.read(NsSwitch.DEFAULT);
+        // a name the hosts file answers before DNS needs no name server; the journey tells the file's answer itself
+        List<HttpUrl> needDns = targets.stream().filter(u -> order.fromFilesFirst(hosts, u.host()) == null).toList();
+        Integer dnsServer = nameServer(needDns, run.host().nameserver(), "/etc/resolv.conf");
         Map<String, Integer> known = new HashMap<>();
         long nameLookup = 0;
-        List<String> names = targets.stream().map(HttpUrl::host)
+        List<String> names = needDns.stream().map(HttpUrl::host)
                 .filter(h -> !Ip4.isAddress(h) && memory.address(h) == null).distinct().toList();
         if (dnsServer != null && !names.isEmpty() && live.interfaceName == null && run.route(dnsServer).loopback()) {
             // the name server is this host's own (127.0.0.53, a local dnsmasq): ask it through lo, in a
@@ -261,6 +456,9 @@ public final class HttpGetCommand implements Callable<Integer> {
         if (firstIp == null) {
             firstIp = memory.address(first.host());
         }
+        if (firstIp == null) {
+            firstIp = order.fromFilesFirst(hosts, first.host());
+        }
         Route route = run.route(firstIp != null ? firstIp : dnsServer);
         boolean owns = run.ownsSource();
         Ports ports = ports();
@@ -271,17 +469,18 @@ public final class HttpGetCommand implements Callable<Integer> {
                         end -> Map.of("interface", route.via().name()));
         try (LivePath path = run.open(flow, renderer)) {
             LiveSession session = path.session();
-            HttpJourney.Settings settings = new HttpJourney.Settings(targets, new HttpJourney.Requests(head, compressed, headers),
+            HttpJourney.Settings settings = new HttpJourney.Settings(targets, requests,
                     follow, maxRedirects, expectations, dnsServer, ports.journey(), owns,
                     (local, remote, mss) -> TcpRun.config(tcp, local, remote, mss).withReceiveWindow(receiveWindow(mss)),
                     (local, remote, mss) -> TcpRun.dnsTcpConfig(local, remote, mss),
                     maxTimeMicros == null ? 0 : maxTimeMicros, known, nameLookup);
-            HttpJourney journey = new HttpJourney(settings, environment(run, session, route, owns), body, RANDOM);
+            HttpJourney journey = new HttpJourney(settings, environment(run, session, route, owns, hosts, order), body, RANDOM);
             // --max-time is the journey's own deadline: the session stops it only for Ctrl-C
             Event.Result r = session.capture(journey);
             if (r != null) {
                 session.tell(r);
             }
+            saveEtag(run, journey);
             if (Interrupts.requested()) {
                 return ExitCodes.INTERRUPTED;
             }
@@ -290,7 +489,22 @@ public final class HttpGetCommand implements Callable<Integer> {
     }
 
     /** The host as the journey sees it: the kernel's routes (on this capture's interface), the run's memory, the session's guards. */
-    private static HttpJourney.Environment environment(LiveRun run, LiveSession session, Route sessionRoute, boolean owns) {
+    /** --etag-save: the last response's ETag and a newline, or an empty file when it had none (as curl). */
+    private void saveEtag(LiveRun run, HttpJourney journey) {
+        List<synack.exchange.http.HttpApp.Response> all = journey.responses();
+        if (etagSave == null || all.isEmpty()) {
+            return;
+        }
+        String etag = all.get(all.size() - 1).header("ETag");
+        try {
+            java.nio.file.Files.writeString(etagSave, etag == null ? "" : etag + "\n", java.nio.charset.StandardCharsets.ISO_8859_1);
+        } catch (IOException e) {
+            run.err().println("synack http-get: cannot write --etag-save " + etagSave + ": " + e.getMessage());
+        }
+    }
+
+    private static HttpJourney.Environment environment(LiveRun run, LiveSession session, Route sessionRoute, boolean owns,
+                                                       HostsFile hosts, NsSwitch order) {
         OuiRegistry oui = new OuiRegistry(OuiRegistry.DEFAULT_FILE);
         SessionMemory memory = run.memory();
         java.util.Set<Integer> guarded = new java.util.HashSet<>();
@@ -323,6 +537,16 @@ public final class HttpGetCommand implements Callable<Integer> {
             @Override
             public String vendorOf(MacAddress mac) {
                 return oui.vendorOf(mac);
+            }
+
+            @Override
+            public HostsFile hostsFile() {
+                return hosts;
+            }
+
+            @Override
+            public NsSwitch nsSwitch() {
+                return order;
             }
 
             @Override

@@ -25,7 +25,8 @@ class HttpGetCommandTest {
 
     static HttpGetCommand parsed(String... args) {
         HttpGetCommand c = new HttpGetCommand();
-        new CommandLine(c).parseArgs(args);
+        // curl's @FILE is ours to read: picocli's own @-file expansion stays off (Main must turn it off too)
+        new CommandLine(c).setExpandAtFiles(false).parseArgs(args);
         return c;
     }
 
@@ -71,5 +72,49 @@ class HttpGetCommandTest {
     void withoutPTheSourcePortIsOutsideTheKernelsEphemeralRange() {
         int port = parsed("http://198.18.2.2/").ports().http();
         assertTrue(port >= 61000 && port <= 65535, Integer.toString(port));
+    }
+
+    @Test
+    void dataIsJoinedWithAmpersandsAndADataFileLosesItsLineBreaksButNotWithDataBinary(@TempDir Path dir) throws Exception {
+        Path f = Files.write(dir.resolve("body.txt"), "x=1\r\ny=2\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        synack.exchange.http.HttpJourney.Requests r = parsed("-d", "a=1", "-d", "@" + f, "--data-binary", "@" + f, "http://198.18.2.2/")
+                .requests();
+        assertEquals("a=1&x=1y=2&x=1\r\ny=2\n", new String(r.body(), java.nio.charset.StandardCharsets.ISO_8859_1));
+        assertEquals("POST", r.firstMethod());
+        assertEquals("PUT", parsed("-X", "PUT", "-d", "v", "http://198.18.2.2/").requests().firstMethod());
+        assertNull(parsed("http://198.18.2.2/").requests().body());
+        assertEquals("GET", parsed("http://198.18.2.2/").requests().firstMethod());
+        assertEquals("HEAD", parsed("-I", "http://198.18.2.2/").requests().firstMethod());
+    }
+
+    @Test
+    void bGivesCookiesOrAFileAndCOrAFileTurnsTheEngineOn(@TempDir Path dir) throws Exception {
+        synack.exchange.http.HttpJourney.Requests literal = parsed("-b", "a=1; b=2", "http://198.18.2.2/").requests();
+        assertEquals("a=1; b=2", literal.givenCookies());
+        assertNull(literal.jar(), "as curl: a cookie string alone does not keep Set-Cookie");
+        assertTrue(parsed("-b", "a=1", "-c", dir.resolve("jar").toString(), "http://198.18.2.2/").requests().jar() != null);
+        Path jar = Files.writeString(dir.resolve("cookies.txt"), "www.synack.test\tFALSE\t/cookie\tFALSE\t0\tlab_session\ts3cr3t\n");
+        synack.exchange.http.HttpJourney.Requests file = parsed("-b", jar.toString(), "http://198.18.2.2/").requests();
+        assertEquals(1, file.jar().cookies().size());
+        assertEquals("lab_session", file.jar().cookies().get(0).name());
+        assertTrue(parsed("-b", dir.resolve("absent").toString(), "http://198.18.2.2/").requests().jar().cookies().isEmpty(),
+                "as curl: a -b file that is not there is no cookies, the engine on");
+        assertNull(parsed("http://198.18.2.2/").requests().jar());
+    }
+
+    @Test
+    void conditionsAreReadAsCurlReadsThem(@TempDir Path dir) throws Exception {
+        Path etag = Files.writeString(dir.resolve("etag"), "\"6565a7f0-1a\"\n");
+        assertEquals("\"6565a7f0-1a\"", parsed("--etag-compare", etag.toString(), "http://198.18.2.2/").requests().conditional().etag());
+        Path absent = dir.resolve("absent");
+        assertEquals("\"\"", parsed("--etag-compare", absent.toString(), "--etag-save", absent.toString(), "http://198.18.2.2/")
+                .requests().conditional().etag(), "the first run of the idiom: an ETag that matches nothing");
+        synack.exchange.http.Conditional z = parsed("-z", "Wed, 02 Dec 2026 10:00:00 GMT", "http://198.18.2.2/").requests().conditional();
+        assertEquals(1_796_205_600L, z.time());
+        assertEquals("If-Modified-Since", z.headers().get(0)[0]);
+        assertEquals("If-Unmodified-Since", parsed("-z", "-2026-12-02", "http://198.18.2.2/").requests().conditional().headers().get(0)[0]);
+        Files.setLastModifiedTime(etag, java.nio.file.attribute.FileTime.fromMillis(1_700_000_000_000L));
+        assertEquals(1_700_000_000L, parsed("-z", etag.toString(), "http://198.18.2.2/").requests().conditional().time());
+        assertThrows(UsageProblem.class, () -> parsed("-z", "soon", "http://198.18.2.2/").requests());
     }
 }

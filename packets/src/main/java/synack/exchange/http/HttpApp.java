@@ -27,7 +27,7 @@ public final class HttpApp implements TcpApp {
     /** What one exchange gave; {@code preview} holds the first bytes of the (decoded) body. */
     public record Response(HttpUrl url, String method, int status, String reason, List<String[]> headers, long wireBodyBytes,
                            long bodyBytes, String sha256, BodyFraming framing, int chunks, long sentAt, long firstByteAt,
-                           long completeAt, byte[] preview, String error) {
+                           long completeAt, byte[] preview, String error, Planned plan) {
         public String header(String name) {
             for (String[] h : headers) {
                 if (h[0].equalsIgnoreCase(name)) {
@@ -38,18 +38,30 @@ public final class HttpApp implements TcpApp {
         }
     }
 
+    /** A request still to build: built as it leaves, so it carries what the responses before it set (a cookie). */
+    public record Planned(HttpUrl url, String method, boolean withBody) {}
+
+    /** Builds each request as it goes and hears each response (the journey: cookies, conditions, their story). */
+    public interface Session {
+        HttpRequest request(Planned plan, long now);
+
+        default void response(Response response, long now) {}
+    }
+
     static final int PREVIEW = 16 * 1024 * 1024; // what --expect-body may search
     /** What the summary's "first lines" read: with no --expect-body, the body is not held beyond this. */
     public static final int SUMMARY_PREVIEW = 400;
 
-    private final List<HttpRequest> requests;
+    private final List<Planned> requests;
+    private final Session session;
+    private final List<HttpRequest> sent = new ArrayList<>();
     private final boolean decode;
     private final OutputStream bodyOut;
     private final boolean followRedirects;
     private final LongSupplier lastSentAt;
     private final int previewLimit;
     private final List<Response> responses = new ArrayList<>();
-    private final List<HttpRequest> unanswered = new ArrayList<>();
+    private final List<Planned> unanswered = new ArrayList<>();
     private int index;
     private HttpResponseParser parser;
     private MessageDigest sha;
@@ -85,12 +97,26 @@ public final class HttpApp implements TcpApp {
      */
     public HttpApp(List<HttpRequest> requests, boolean decodeContent, OutputStream bodyOut, boolean followRedirects,
                    LongSupplier lastSentAt, int previewLimit) {
+        this(requests.stream().map(r -> new Planned(r.url(), r.method(), r.body() != null)).toList(), prebuilt(requests),
+                decodeContent, bodyOut, followRedirects, lastSentAt, previewLimit);
+    }
+
+    /** Requests built when each goes, by {@code session}. */
+    public HttpApp(List<Planned> plans, Session session, boolean decodeContent, OutputStream bodyOut, boolean followRedirects,
+                   LongSupplier lastSentAt, int previewLimit) {
         this.previewLimit = Math.min(PREVIEW, Math.max(SUMMARY_PREVIEW, previewLimit));
-        this.requests = requests;
+        this.requests = List.copyOf(plans);
+        this.session = session;
         this.decode = decodeContent;
         this.bodyOut = bodyOut;
         this.followRedirects = followRedirects;
         this.lastSentAt = lastSentAt;
+    }
+
+    /** Requests built before: each plan in turn gets the next (one connection sends them in order). */
+    private static Session prebuilt(List<HttpRequest> requests) {
+        java.util.Iterator<HttpRequest> it = requests.iterator();
+        return (plan, now) -> it.next();
     }
 
     /** A response -L follows: a redirect status with a Location (RFC 9110 §15.4; 304 is not one). */
@@ -104,8 +130,9 @@ public final class HttpApp implements TcpApp {
     }
 
     private void sendNext(TcpConversation.Control c, long now) {
-        HttpRequest r = requests.get(index);
         c.section("HTTP request" + (requests.size() > 1 ? " " + (index + 1) + " of " + requests.size() : ""), now);
+        HttpRequest r = session.request(requests.get(index), now);
+        sent.add(r);
         c.note(r.describe(), now);
         parser = new HttpResponseParser(r.method().equals("HEAD"), this::body);
         sha = sha256();
@@ -226,7 +253,7 @@ public final class HttpApp implements TcpApp {
         }
         sb.append("\n  blank line     (CRLF: the headers end here)");
         sb.append("\n  body           ").append(switch (parser.framing()) {
-            case NONE -> requests.get(index).method().equals("HEAD")
+            case NONE -> sent.get(index).method().equals("HEAD")
                     ? "none: the response to a HEAD carries no body (RFC 9110 §9.3.2); a Content-Length in it is the size of what it"
                             + " describes"
                     : "none (status " + parser.status() + ")";
@@ -252,12 +279,13 @@ public final class HttpApp implements TcpApp {
             error = bodyError;
             c.note(error, now);
         }
-        HttpRequest r = requests.get(index);
+        HttpRequest r = sent.get(index);
         Response resp = new Response(r.url(), r.method(), parser.status(), parser.reason(), List.copyOf(parser.headers()),
                 parser.bodyBytes(), decodedBytes, HexFormat.of().formatHex(sha.digest()), parser.framing(),
-                parser.chunks(), sentAt, firstByteAt, now, preview.toByteArray(), error);
+                parser.chunks(), sentAt, firstByteAt, now, preview.toByteArray(), error, requests.get(index));
         responses.add(resp);
         c.note(bodySummary(resp), now);
+        session.response(resp, now);
         boolean persistent = parser.persistent();
         // why the server will close, when it will: said in so many words, or HTTP/1.0's default
         String closing = parser.hasToken("Connection", "close") ? "the server said Connection: close"
@@ -289,7 +317,7 @@ public final class HttpApp implements TcpApp {
 
     /** The requests not yet answered are not sent on this connection: the journey opens a new one for them. */
     private void handBack(TcpConversation.Control c, String why, long now) {
-        List<HttpRequest> rest = requests.subList(index, requests.size());
+        List<Planned> rest = requests.subList(index, requests.size());
         unanswered.addAll(rest);
         c.note(why + ": the remaining " + (rest.size() == 1 ? "request goes" : rest.size() + " requests go") + " on a new connection", now);
     }
@@ -368,8 +396,13 @@ public final class HttpApp implements TcpApp {
     }
 
     /** The requests this connection will not carry: the server closed, or said it would, before they were answered. */
-    public List<HttpRequest> unanswered() {
+    public List<Planned> unanswered() {
         return List.copyOf(unanswered);
+    }
+
+    /** The requests this connection sent, as built. */
+    public List<HttpRequest> sent() {
+        return List.copyOf(sent);
     }
 
     public List<Response> responses() {
@@ -394,6 +427,7 @@ public final class HttpApp implements TcpApp {
         for (Response r : responses) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("url", r.url().toString());
+            m.put("method", r.method());
             m.put("status", r.status());
             m.put("reason", r.reason());
             m.put("bytes", r.bodyBytes());

@@ -24,6 +24,8 @@ import synack.exchange.tcp.TcpConversation;
 import synack.exchange.tcp.TcpOutcome;
 import synack.exchange.tcp.TcpWarmup;
 import synack.link.ReceivedFrame;
+import synack.net.HostsFile;
+import synack.net.NsSwitch;
 import synack.net.Route;
 import synack.wire.DnsMessage;
 import synack.wire.DnsType;
@@ -43,14 +45,62 @@ import synack.wire.MacAddress;
  * RSTs kept off a TCP port) come through {@link Environment}; time and randomness are given.
  */
 public final class HttpJourney implements Exchange {
-    /** How each request is built: HEAD or GET, Accept-Encoding, extra header lines ("Name: value"). */
-    public record Requests(boolean head, boolean compressed, List<String> headers) {
+    /**
+     * How each request is built: HEAD or GET (or -X's {@code method}), Accept-Encoding, extra header
+     * lines ("Name: value"), the body -d gives (null: none), a condition (--etag-compare, -z), and
+     * the cookies: {@code jar} null when the cookie engine is off (no -b, no -c, as curl), and
+     * {@code givenCookies} -b's "N=V; N2=V2" (sent on every request, after the jar's, as curl does).
+     */
+    public record Requests(boolean head, boolean compressed, List<String> headers, String method, byte[] body,
+                           Conditional conditional, CookieJar jar, String givenCookies) {
         public Requests {
             headers = List.copyOf(headers);
+            conditional = conditional == null ? Conditional.NONE : conditional;
         }
 
-        HttpRequest of(HttpUrl url) {
-            return HttpRequest.get(url, head, compressed, true, headers);
+        public Requests(boolean head, boolean compressed, List<String> headers) {
+            this(head, compressed, headers, null, null, Conditional.NONE, null, null);
+        }
+
+        /** The first request's method: -X's, else HEAD for -I, POST when there is a body, GET. */
+        public String firstMethod() {
+            return method != null ? method : head ? "HEAD" : body != null ? "POST" : "GET";
+        }
+
+        boolean cookieEngine() {
+            return jar != null || givenCookies != null;
+        }
+    }
+
+    /** What a redirect does to the method and the body (RFC 9110 §15.4), and the words for it. */
+    public record RedirectRule(String method, boolean withBody, String why) {
+        /** The note's data: {"redirect": {status, from_method, method, body: none|kept|dropped}}. */
+        public Map<String, Object> fields(int status, String fromMethod, boolean hadBody) {
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("status", status);
+            f.put("from_method", fromMethod);
+            f.put("method", method);
+            f.put("body", !hadBody ? "none" : withBody ? "kept" : "dropped");
+            return Map.of("redirect", f);
+        }
+
+        /** 301/302 turn POST into GET (as curl and browsers do), 303 anything but HEAD; 307/308 keep both. */
+        public static RedirectRule of(int status, String method, boolean withBody) {
+            String body = withBody ? " and body" : "";
+            return switch (status) {
+                case 301, 302 -> method.equals("POST")
+                        ? new RedirectRule("GET", false, status + ": POST becomes GET" + (withBody ? ", the body is dropped" : "")
+                                + " (RFC 9110 §15.4." + (status == 301 ? "2" : "3") + ": user agents do, and so does curl)")
+                        : new RedirectRule(method, withBody, status + ": the method (" + method + ")" + body + (withBody ? " are" : " is")
+                                + " kept (only POST becomes GET)");
+                case 303 -> method.equals("HEAD")
+                        ? new RedirectRule("HEAD", false, "303 See Other: a HEAD stays a HEAD (RFC 9110 §15.4.4)")
+                        : new RedirectRule("GET", false, "303 See Other: " + method + " becomes GET" + (withBody ? ", the body is dropped" : "")
+                                + " (RFC 9110 §15.4.4)");
+                case 307, 308 -> new RedirectRule(method, withBody, status + ": the method" + body + (withBody ? " are" : " is")
+                        + " kept (RFC 9110 §15.4." + (status == 307 ? "8" : "9") + ")");
+                default -> new RedirectRule(method, withBody, status + ": the method" + body + " kept");
+            };
         }
     }
 
@@ -112,6 +162,16 @@ public final class HttpJourney implements Exchange {
 
         /** Before the first SYN from this port: keep the kernel's RSTs off it. */
         default void beforeTcp(int port) {}
+
+        /** The hosts file to read before (or after) DNS, as {@link #nsSwitch()} orders them; null: DNS alone, nothing told. */
+        default HostsFile hostsFile() {
+            return null;
+        }
+
+        /** nsswitch.conf's order for host names (without a file or a hosts line, glibc's default). */
+        default NsSwitch nsSwitch() {
+            return NsSwitch.parse("/etc/nsswitch.conf", "");
+        }
     }
 
     /** Why the run ended without its answer, when it did. */
@@ -135,7 +195,7 @@ public final class HttpJourney implements Exchange {
     private final OutputStream body;
     private final RandomGenerator random;
 
-    private final Deque<HttpUrl> pending = new ArrayDeque<>();
+    private final Deque<HttpApp.Planned> pending = new ArrayDeque<>();
     private final Map<String, Integer> addresses = new HashMap<>();
     private final Map<Integer, MacAddress> neighbours = new HashMap<>();
     private final List<Connection> connections = new ArrayList<>();
@@ -147,10 +207,10 @@ public final class HttpJourney implements Exchange {
     private Route arpRoute;
     private String resolving; // the name being resolved, from its first step on
     private long resolveStartedAt;
+    private int sourceAt; // the nsswitch.conf source the name is being asked of
     private DnsLookup lookup;
     private HttpApp app;
     private TcpConversation conversation;
-    private List<HttpRequest> connectionRequests;
     private int connectionIp;
     private final java.util.Set<Integer> guarded = new java.util.HashSet<>();
     private int redirects;
@@ -178,7 +238,14 @@ public final class HttpJourney implements Exchange {
             deadline = startedAt + settings.maxTimeMicros();
         }
         addresses.putAll(settings.knownAddresses());
-        pending.addAll(settings.urls());
+        Requests q = settings.requests();
+        for (HttpUrl u : settings.urls()) {
+            pending.add(new HttpApp.Planned(u, q.firstMethod(), q.body() != null));
+        }
+        if ("HEAD".equals(q.method())) {
+            out.emit(new Event.Note(now, Event.Note.Kind.WARNING, "-X HEAD: the method is HEAD, as asked; -I is the way to ask for a"
+                    + " head (curl warns the same). The response is read as a HEAD's: no body, whatever Content-Length says", Map.of()));
+        }
         next(now);
         advance(now);
     }
@@ -263,7 +330,7 @@ public final class HttpJourney implements Exchange {
             finish(now);
             return;
         }
-        HttpUrl url = pending.peekFirst();
+        HttpUrl url = pending.peekFirst().url();
         Integer ip = addressOf(url.host(), now);
         if (ip == null) {
             resolve(url.host(), now);
@@ -356,9 +423,20 @@ public final class HttpJourney implements Exchange {
         if (!host.equals(resolving)) {
             resolving = host;
             resolveStartedAt = now;
+            Walk w = walk(0, now);
+            if (w == Walk.RESOLVED) {
+                next(now); // the hosts file answered: on to the next hop
+            }
+            if (w != Walk.ASK_DNS) {
+                return;
+            }
         }
         if (settings.nameServer() == null) {
-            fail(now, Failure.NAME_NOT_RESOLVED, "could not resolve " + host + ": no name server to ask", Verdict.NEGATIVE);
+            if (!nextSource(NsSwitch.Status.UNAVAIL, now)) {
+                fail(now, Failure.NAME_NOT_RESOLVED, "could not resolve " + host + ": no name server to ask", Verdict.NEGATIVE);
+            } else if (!done) {
+                next(now);
+            }
             return;
         }
         int server = settings.nameServer();
@@ -388,6 +466,91 @@ public final class HttpJourney implements Exchange {
         begin(Step.DNS, lookup, now);
     }
 
+    private enum Walk { RESOLVED, ASK_DNS, FAILED }
+
+    /** nsswitch.conf's order: with no hosts file to read, DNS alone. */
+    private NsSwitch order() {
+        return env.hostsFile() == null ? new NsSwitch(List.of(new NsSwitch.Source("dns", java.util.EnumSet.of(NsSwitch.Status.SUCCESS))),
+                "DNS only") : env.nsSwitch();
+    }
+
+    /**
+     * Asks the sources of nsswitch.conf's hosts line from {@code from} on: the hosts file answers
+     * at once (or says it has no entry, and the walk goes on unless its criterion stops it); at a
+     * DNS source the query is to be sent (ASK_DNS); past the last, the name is not resolved.
+     */
+    private Walk walk(int from, long now) {
+        NsSwitch ns = order();
+        String host = resolving;
+        for (int i = from; i < ns.sources().size(); i++) {
+            NsSwitch.Source s = ns.sources().get(i);
+            if (s.dns()) {
+                sourceAt = i;
+                return Walk.ASK_DNS;
+            }
+            if (!s.files()) {
+                out.emit(new Event.Note(now, Event.Note.Kind.INFO, ns.origin() + ": the source '" + s.name()
+                        + "' is not one synack asks (it reads the hosts file and asks DNS): skipped", Map.of()));
+                continue;
+            }
+            HostsFile file = env.hostsFile();
+            HostsFile.Entry e = file.lookup(host);
+            Map<String, Object> f = file.fields(host, e, ns.origin());
+            if (e != null) {
+                out.emit(new Event.Note(now, Event.Note.Kind.SECTION, file.answerText(host, e), f));
+                addresses.put(host, e.address());
+                nameLookupMicros += now - resolveStartedAt;
+                resolving = null;
+                return Walk.RESOLVED;
+            }
+            NsSwitch.Status status = file.present() ? NsSwitch.Status.NOTFOUND : NsSwitch.Status.UNAVAIL;
+            boolean goesOn = ns.continuesAfter(i, status);
+            String then = !goesOn ? (i + 1 < ns.sources().size() ? "nsswitch.conf stops here ([" + status + "=return])"
+                    : "no source after it") : nextDns(ns, i + 1);
+            out.emit(new Event.Note(now, Event.Note.Kind.SECTION, file.path() + (file.present() ? ": no entry for " : " does not exist: no entry for ")
+                    + host + " → " + then, f));
+            if (!goesOn) {
+                fail(now, Failure.NAME_NOT_RESOLVED, "could not resolve " + host + ": no entry in " + file.path() + ", and " + ns.origin()
+                        + " asks nothing after it", Verdict.NEGATIVE);
+                return Walk.FAILED;
+            }
+        }
+        fail(now, Failure.NAME_NOT_RESOLVED, "could not resolve " + host + ": no source of " + ns.origin() + " answers it",
+                Verdict.NEGATIVE);
+        return Walk.FAILED;
+    }
+
+    /** "ask 198.18.2.2": the next source, in words. */
+    private String nextDns(NsSwitch ns, int from) {
+        for (int i = from; i < ns.sources().size(); i++) {
+            if (ns.sources().get(i).dns()) {
+                return settings.nameServer() != null ? "ask " + Ip4.toString(settings.nameServer()) : "DNS, with no name server to ask";
+            }
+            if (ns.sources().get(i).files()) {
+                return "the hosts file again";
+            }
+        }
+        return "no source synack asks after it";
+    }
+
+    /**
+     * DNS came to {@code status} (no answer, no such name): when nsswitch.conf goes on past it, the
+     * sources after it are asked (the hosts file after DNS). False when it stops here.
+     */
+    private boolean nextSource(NsSwitch.Status status, long now) {
+        NsSwitch ns = order();
+        if (!ns.continuesAfter(sourceAt, status)) {
+            return false;
+        }
+        out.emit(new Event.Note(now, Event.Note.Kind.INFO, "DNS came to " + status + ": " + ns.origin() + " goes on to the next source",
+                Map.of()));
+        Walk w = walk(sourceAt + 1, now);
+        if (w == Walk.ASK_DNS) {
+            fail(now, Failure.NAME_NOT_RESOLVED, "could not resolve " + resolving + ": DNS was asked already", Verdict.NEGATIVE);
+        }
+        return true;
+    }
+
     /** The name server's answer: the first A record (told, with the alias it came through), or why there is none. */
     private void answered(long now) {
         Event.Result r = phase.result();
@@ -395,6 +558,9 @@ public final class HttpJourney implements Exchange {
         DnsMessage answer = lookup.answer();
         lookup = null;
         if (answer == null) {
+            if (nextSource(NsSwitch.Status.TRYAGAIN, now)) {
+                return;
+            }
             fail(now, Failure.NAME_NOT_RESOLVED, "could not resolve " + host + ": "
                     + (r != null && r.summary() != null ? r.summary() : "no answer from the name server"),
                     r != null ? r.verdict() : Verdict.NO_ANSWER); // the lookup's own: ICMP refused or a garbled answer is 1
@@ -410,16 +576,19 @@ public final class HttpJourney implements Exchange {
             return;
         }
         // the name server answered: the name has no address
+        if (nextSource(NsSwitch.Status.NOTFOUND, now)) {
+            return;
+        }
         fail(now, Failure.NAME_NOT_RESOLVED, "could not resolve " + host + ": " + answer.rcodeName() + ", no A record", Verdict.NEGATIVE);
     }
 
     /** One connection for every pending URL on this host and port, keep-alive. */
     private void connect(HttpUrl url, int ip, Route to, MacAddress hop, long now) {
-        List<HttpRequest> requests = new ArrayList<>();
+        List<HttpApp.Planned> requests = new ArrayList<>();
         for (var it = pending.iterator(); it.hasNext(); ) {
-            HttpUrl u = it.next();
-            if (u.host().equals(url.host()) && u.port() == url.port()) {
-                requests.add(settings.requests().of(u));
+            HttpApp.Planned p = it.next();
+            if (p.url().host().equals(url.host()) && p.url().port() == url.port()) {
+                requests.add(p);
                 it.remove();
             }
         }
@@ -431,10 +600,9 @@ public final class HttpJourney implements Exchange {
         // without timestamps may answer it with a challenge ACK first, which our SYN retry gets past
         guardOnce(port);
         TcpWarmup.run();
-        connectionRequests = requests;
         connectionIp = ip;
         // a 100 MB body is not held in memory for a summary's first lines: only --expect-body searches further
-        app = new HttpApp(requests, settings.requests().compressed(), body, settings.followRedirects(), this::lastSentAt,
+        app = new HttpApp(requests, new Session(), settings.requests().compressed(), body, settings.followRedirects(), this::lastSentAt,
                 settings.expectations().body() != null ? HttpApp.PREVIEW : HttpApp.SUMMARY_PREVIEW);
         conversation = new TcpConversation(new TcpConversation.Path(to.via().mac(), to.source(), hop, ip, settings.ownsSource()),
                 settings.httpTcp().of(port, url.port(), to.mss()), app, "http-get", random.nextInt(65536));
@@ -456,11 +624,11 @@ public final class HttpJourney implements Exchange {
         Event.Result r = phase.result();
         TcpConnection tcp = conversation.connection();
         long connect = tcp.establishedAt() >= 0 && firstSend.at() >= 0 ? tcp.establishedAt() - firstSend.at() : -1;
-        Connection c = new Connection(connectionIp, tcp.config().remotePort(), tcp.config().localPort(), List.copyOf(connectionRequests),
+        Connection c = new Connection(connectionIp, tcp.config().remotePort(), tcp.config().localPort(), app.sent(),
                 tcp.outcome(), tcp.closedBecause(), connect, connect >= 0 ? tcp.establishedAt() : -1, List.copyOf(app.responses()), app.error(), app.satisfied(),
                 r != null ? r.verdict() : Verdict.NO_ANSWER, r != null ? r.lines() : List.of());
         connections.add(c);
-        List<HttpUrl> front = new ArrayList<>();
+        List<HttpApp.Planned> front = new ArrayList<>();
         if (settings.followRedirects()) {
             // every redirect -L follows (HttpApp wrote none of their bodies): its target next, before what is left
             for (HttpApp.Response resp : c.responses()) {
@@ -480,12 +648,13 @@ public final class HttpJourney implements Exchange {
                     return;
                 }
                 section("redirect " + redirects + ": " + resp.status() + " → " + target, now);
-                front.add(target);
+                RedirectRule rule = RedirectRule.of(resp.status(), resp.method(), resp.plan().withBody());
+                out.emit(new Event.Note(now, Event.Note.Kind.INFO, rule.why(), rule.fields(resp.status(), resp.method(),
+                        resp.plan().withBody())));
+                front.add(new HttpApp.Planned(target, rule.method(), rule.withBody()));
             }
         }
-        for (HttpRequest r2 : app.unanswered()) {
-            front.add(r2.url()); // a new connection for them
-        }
+        front.addAll(app.unanswered()); // a new connection for them
         for (int i = front.size() - 1; i >= 0; i--) {
             pending.addFirst(front.get(i));
         }
@@ -497,6 +666,85 @@ public final class HttpJourney implements Exchange {
         phase = new PhaseOutput(firstSend);
         current = e;
         e.start(now, phase);
+    }
+
+    // ------------------------------------------------------------------ cookies and conditions
+
+    /**
+     * Whether a URL is reached over TLS: a Secure cookie goes only there. (The scheme is the URL's
+     * first word; HttpUrl will say it itself once it takes https.)
+     */
+    static boolean secure(HttpUrl url) {
+        return url.toString().startsWith("https://");
+    }
+
+    /** Each request built as it leaves, with the cookies stored by then and the run's condition; each response's cookies stored. */
+    private final class Session implements HttpApp.Session {
+        @Override
+        public HttpRequest request(HttpApp.Planned plan, long now) {
+            Requests q = settings.requests();
+            List<String[]> added = new ArrayList<>();
+            String cookie = cookies(plan.url(), now);
+            if (cookie != null) {
+                added.add(new String[] {"Cookie", cookie});
+            }
+            if (q.conditional().any()) {
+                added.addAll(q.conditional().headers());
+                out.emit(new Event.Note(now, Event.Note.Kind.INFO, q.conditional().describe(), q.conditional().requestFields()));
+            }
+            return HttpRequest.of(plan.method(), plan.url(), plan.withBody() ? q.body() : null, q.compressed(), true, added, q.headers());
+        }
+
+        @Override
+        public void response(HttpApp.Response r, long now) {
+            Requests q = settings.requests();
+            for (String[] h : r.headers()) {
+                if (h[0].equalsIgnoreCase("Set-Cookie")) {
+                    setCookie(r, h[1], now);
+                }
+            }
+            Conditional c = q.conditional();
+            if (c.any() && (r.status() == 304 || r.status() == 412 || (r.status() >= 200 && r.status() < 300))) {
+                out.emit(new Event.Note(now, Event.Note.Kind.INFO, c.explain(r), c.fields(r)));
+            }
+        }
+    }
+
+    /** The Cookie field for a request to {@code url} (null: none), told: which cookie goes and why, which does not and why. */
+    private String cookies(HttpUrl url, long now) {
+        Requests q = settings.requests();
+        if (!q.cookieEngine()) {
+            return null;
+        }
+        List<CookieJar.Choice> choices = q.jar() != null ? q.jar().choose(url, secure(url), now / 1_000_000) : List.of();
+        String fromJar = CookieJar.header(choices);
+        String header = fromJar == null ? q.givenCookies() : q.givenCookies() == null ? fromJar : fromJar + "; " + q.givenCookies();
+        StringBuilder sb = new StringBuilder(header == null ? "cookies: none to send (" + (choices.isEmpty() ? "none stored"
+                : "none matches") + "): no Cookie field" : "cookies: Cookie: " + header);
+        for (CookieJar.Choice c : choices) {
+            sb.append("\n  ").append(c.sent() ? "sent      " : "not sent  ").append(c.cookie().name()).append(" — ").append(c.why());
+        }
+        if (q.givenCookies() != null) {
+            sb.append("\n  sent      ").append(q.givenCookies()).append(" — given with -b: sent on every request, as curl does");
+        }
+        out.emit(new Event.Note(now, Event.Note.Kind.INFO, sb.toString(), CookieJar.fields(choices, header)));
+        return header;
+    }
+
+    /** One Set-Cookie of a response: stored, replacing, deleting or refused — or not kept at all with the cookie engine off. */
+    private void setCookie(HttpApp.Response r, String value, long now) {
+        CookieJar jar = settings.requests().jar();
+        String origin = "Set-Cookie from " + r.url() + " (" + r.status() + "): ";
+        if (jar == null) {
+            out.emit(new Event.Note(now, Event.Note.Kind.INFO, origin + value + " — not kept: the cookie engine is off (give -b or -c,"
+                    + " as with curl)", CookieJar.ignoredFields(value, r.url())));
+            return;
+        }
+        CookieJar.Storing s = jar.store(value, r.url(), secure(r.url()), now / 1_000_000);
+        String text = origin + s.name() + (s.cookie() != null ? "=" + s.cookie().value() : "") + " — " + s.why()
+                + (s.cookie() != null && s.kind() != CookieJar.Stored.DELETED ? ": " + s.cookie().attributes() : "");
+        out.emit(new Event.Note(now, s.kind() == CookieJar.Stored.REJECTED ? Event.Note.Kind.WARNING : Event.Note.Kind.INFO, text,
+                s.fields(r.url())));
     }
 
     // ------------------------------------------------------------------ the result
@@ -567,6 +815,9 @@ public final class HttpJourney implements Exchange {
             f.put("unmet", unmet);
         }
         f.put("responses", HttpApp.describe(all));
+        if (settings.requests().jar() != null) {
+            f.put("cookies", settings.requests().jar().cookies().size());
+        }
         if (error != null) {
             f.put("http_error", error);
         }

@@ -30,6 +30,15 @@ final class JourneyRun {
     int maxRedirects = 5;
     boolean compressed;
     boolean head;
+    String method;
+    byte[] data;
+    Conditional conditional = Conditional.NONE;
+    CookieJar jar;
+    String givenCookies;
+    List<String> headers = List.of();
+    /** The hosts file and nsswitch.conf the environment offers (null: DNS alone, as before). */
+    synack.net.HostsFile hosts;
+    synack.net.NsSwitch nsSwitch = synack.net.NsSwitch.parse("/etc/nsswitch.conf", "hosts: files dns\n");
     HttpExpectations expectations = HttpExpectations.NONE;
     Integer nameServer = SimulatedNetwork.DNS_IP;
     long maxTimeMicros = 600_000_000;
@@ -55,7 +64,8 @@ final class JourneyRun {
         for (String u : urls) {
             parsed.add(HttpUrl.parse(u));
         }
-        HttpJourney.Settings settings = new HttpJourney.Settings(parsed, new HttpJourney.Requests(head, compressed, List.of()), follow,
+        HttpJourney.Settings settings = new HttpJourney.Settings(parsed, new HttpJourney.Requests(head, compressed, headers, method, data,
+                conditional, jar, givenCookies), follow,
                 maxRedirects, expectations, nameServer, new HttpJourney.Ports(HTTP_PORT, DNS_UDP_PORT, DNS_TCP_PORT), false,
                 JourneyRun::tcp, JourneyRun::tcp, maxTimeMicros, known, 0);
         HttpJourney.Environment env = new HttpJourney.Environment() {
@@ -92,6 +102,16 @@ final class JourneyRun {
             @Override
             public void beforeTcp(int port) {
                 net.log.add("guard TCP port " + port);
+            }
+
+            @Override
+            public synack.net.HostsFile hostsFile() {
+                return hosts;
+            }
+
+            @Override
+            public synack.net.NsSwitch nsSwitch() {
+                return nsSwitch;
             }
         };
         journey = new HttpJourney(settings, env, body, new Random(7));

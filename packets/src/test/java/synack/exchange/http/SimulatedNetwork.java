@@ -55,7 +55,18 @@ final class SimulatedNetwork {
     }
 
     /** A request as a web server saw it: which server, which connection (its client port), the request line. */
-    record Seen(int serverIp, int clientPort, String requestLine, String head) {}
+    record Seen(int serverIp, int clientPort, String requestLine, String head, byte[] body) {
+        /** A header field's value in the request, or null. */
+        String header(String name) {
+            for (String line : head.split("\r\n")) {
+                int colon = line.indexOf(':');
+                if (colon > 0 && line.substring(0, colon).equalsIgnoreCase(name)) {
+                    return line.substring(colon + 1).trim();
+                }
+            }
+            return null;
+        }
+    }
 
     final Map<String, Integer> zone = new HashMap<>();
     final Map<Integer, Map<Integer, SimulatedTcp>> web = new HashMap<>();
@@ -75,6 +86,11 @@ final class SimulatedNetwork {
 
     /** A web server at {@code ip}:{@code port} answering each request head with the handler's reply. */
     SimulatedNetwork server(String ip, int port, Function<String, Reply> handler) {
+        return server(ip, port, (head, body) -> handler.apply(head));
+    }
+
+    /** A web server whose handler sees each request's head and its body (framed by Content-Length). */
+    SimulatedNetwork server(String ip, int port, java.util.function.BiFunction<String, byte[], Reply> handler) {
         int address = Ip4.parse(ip);
         web.computeIfAbsent(address, k -> new HashMap<>()).put(port, new SimulatedTcp(port, (c, stream) -> http(address, c, stream, handler)));
         return this;
@@ -89,7 +105,7 @@ final class SimulatedNetwork {
         return new Route(ETH, OUR_IP, destination, ROUTER_IP, false, "default via 198.18.1.1 (test)");
     }
 
-    private void http(int serverIp, SimulatedTcp.Conn c, byte[] stream, Function<String, Reply> handler) {
+    private void http(int serverIp, SimulatedTcp.Conn c, byte[] stream, java.util.function.BiFunction<String, byte[], Reply> handler) {
         while (!c.closeAfterSending) {
             String text = new String(stream, c.consumed, stream.length - c.consumed, StandardCharsets.ISO_8859_1);
             int end = text.indexOf("\r\n\r\n");
@@ -97,9 +113,15 @@ final class SimulatedNetwork {
                 return;
             }
             String head = text.substring(0, end + 2);
-            c.consumed += end + 4;
-            requests.add(new Seen(serverIp, c.clientPort, head.substring(0, head.indexOf("\r\n")), head));
-            Reply r = handler.apply(head);
+            java.util.regex.Matcher length = java.util.regex.Pattern.compile("(?im)^content-length:\\s*(\\d+)").matcher(head);
+            int bodyLength = length.find() ? Integer.parseInt(length.group(1)) : 0;
+            if (stream.length - c.consumed < end + 4 + bodyLength) {
+                return; // the body is still on its way
+            }
+            byte[] body = Arrays.copyOfRange(stream, c.consumed + end + 4, c.consumed + end + 4 + bodyLength);
+            c.consumed += end + 4 + bodyLength;
+            requests.add(new Seen(serverIp, c.clientPort, head.substring(0, head.indexOf("\r\n")), head, body));
+            Reply r = handler.apply(head, body);
             c.requestsAnswered++;
             c.send(r.bytes());
             if (r.close()) {

@@ -1,0 +1,29 @@
+package synack.cli;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** http-get's request options, mistaken: one line, exit 2, nothing sent (-i nosuch0 would stop a run that slipped through with 3). */
+class HttpGetBadInputTest {
+    static InProcess.Outcome usage(String... args) {
+        InProcess.Outcome o = InProcess.run(CommandsInProcessTest.withNoSuchInterface(args)).oneLine(ExitCodes.USAGE);
+        assertTrue(o.err().startsWith("synack"), o.toString());
+        return o;
+    }
+
+    @Test
+    void aMissingDataFileABadMethodAndDataWithHeadAreEachOneLine(@TempDir Path dir) {
+        String missing = dir.resolve("nope.txt").toString();
+        assertTrue(usage("http-get", "-d", "@" + missing, "http://198.18.2.2/echo").err().contains("cannot read " + missing + ": no such file"));
+        assertTrue(usage("http-get", "--data-binary", "@" + missing, "http://198.18.2.2/echo").err().contains("no such file"));
+        assertTrue(usage("http-get", "-X", "GET X", "http://198.18.2.2/").err().contains("-X wants a method token"));
+        assertTrue(usage("http-get", "-X", "", "http://198.18.2.2/").err().contains("-X wants a method token"));
+        assertTrue(usage("http-get", "-I", "-d", "a=1", "http://198.18.2.2/").err().contains("two methods"));
+        assertTrue(usage("http-get", "-I", "-X", "POST", "http://198.18.2.2/").err().contains("two methods"));
+        assertTrue(usage("http-get", "--etag-compare", missing, "http://198.18.2.2/").err().contains("--etag-compare: cannot read"));
+        assertTrue(usage("http-get", "-z", "not a date", "http://198.18.2.2/").err().contains("-z wants a date"));
+    }
+}
