@@ -60,6 +60,8 @@ public final class Main {
 
     /** Error handling, help layout: the same for the full model and a one-liner's ({@link OneCommand}). */
     static CommandLine configured(CommandLine cli) {
+        // @FILE belongs to the options that read files (http-get -d @FILE, as curl), not to picocli's argument files
+        cli.setExpandAtFiles(false);
         cli.setParameterExceptionHandler((ex, a) -> {
             PrintWriter err = ex.getCommandLine().getErr();
             String name = ex.getCommandLine().getCommandSpec().qualifiedName();

@@ -26,4 +26,13 @@ class HttpGetBadInputTest {
         assertTrue(usage("http-get", "--etag-compare", missing, "http://198.18.2.2/").err().contains("--etag-compare: cannot read"));
         assertTrue(usage("http-get", "-z", "not a date", "http://198.18.2.2/").err().contains("-z wants a date"));
     }
+
+    @Test
+    void anAtFileIsTheDataOptionsNotPicocliArgumentFile(@TempDir Path dir) throws java.io.IOException {
+        // picocli would expand @FILE into arguments ("x=1 y=2" split into two arguments, y=2 read as a URL: a usage error); -d reads it as the body,
+        // so the run gets as far as the missing interface (exit 3)
+        Path body = java.nio.file.Files.writeString(dir.resolve("b.txt"), "x=1 y=2\n");
+        InProcess.run(CommandsInProcessTest.withNoSuchInterface("http-get", "-d", "@" + body, "http://198.18.2.2/echo"))
+                .oneLine(ExitCodes.ENVIRONMENT);
+    }
 }
