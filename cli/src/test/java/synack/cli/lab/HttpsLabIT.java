@@ -64,6 +64,22 @@ class HttpsLabIT {
         return lab.in("client", cmd.toArray(new String[0]));
     }
 
+    /**
+     * Our TCP states as told ("client  A → B") follow one another: each starts where the last one
+     * ended, from CLOSED. The narration is in the order things happened.
+     */
+    static void assertClientStatesChain(Lab.Result r) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^\\s+client\\s+(\\S+) → (\\S+)\\s").matcher(r.out());
+        String at = "CLOSED";
+        int n = 0;
+        while (m.find()) {
+            assertEquals(at, m.group(1), "transition " + (n + 1) + " starts where the last ended:\n" + r);
+            at = m.group(2);
+            n++;
+        }
+        assertTrue(n >= 4 && at.equals("CLOSED"), n + " transitions, ending in " + at + ":\n" + r);
+    }
+
     @Test
     void aPageByNameIsByteExactBesideCurlWithTheSameCa(@TempDir Path dir) throws Exception {
         Path ours = dir.resolve("ours.html");
@@ -74,8 +90,10 @@ class HttpsLabIT {
         assertEquals(0, c.exit(), c.toString());
         assertEquals(sha256(curls), sha256(ours));
         assertEquals(sha256(www("index.html")), sha256(ours));
-        for (String s : List.of("── TCP handshake with 198.18.2.2:443", "ClientHello", "www.synack.test", "http/1.1", "ServerHello", "TLSv1.3",
-                "request line   GET / HTTP/1.1", "close_notify")) {
+        for (String s : List.of("── TCP handshake with 198.18.2.2:443", "── TLS handshake with www.synack.test", "ClientHello", "server name (SNI)",
+                "http/1.1", "ServerHello", "SSLEngine reports TLS 1.3", "subject CN=www.synack.test", "issuer  CN=synack lab CA " + lab.get("LAB_ID"),
+                "DNS:www.synack.test matches www.synack.test", "request line   GET / HTTP/1.1", "close_notify, then our FIN", ", TLS handshake ",
+                "certificate verified")) {
             assertTrue(r.out().contains(s), "missing '" + s + "':\n" + r);
         }
         // names in the certificate's SAN other than the first, and the address itself
@@ -90,12 +108,17 @@ class HttpsLabIT {
     void tls13AndTls12AreBothNarrated() {
         Lab.Result v13 = lab.synack("http-get", "-o", "/dev/null", "--cacert", ca(), "https://www.synack.test:8443/hello.txt");
         assertEquals(0, v13.exit(), v13.toString());
-        assertTrue(v13.out().contains("TLSv1.3"), v13.toString());
+        assertTrue(v13.out().contains("SSLEngine reports TLS 1.3"), v13.toString());
         assertTrue(v13.out().contains("EncryptedExtensions"), "1.3: the rest of the handshake is encrypted, and said so:\n" + v13);
+        assertTrue(v13.out().contains("ChangeCipherSpec: no meaning in TLS 1.3"), v13.toString());
+        assertClientStatesChain(v13);
         Lab.Result v12 = lab.synack("http-get", "-o", "/dev/null", "--cacert", ca(), "https://www.synack.test:8444/hello.txt");
         assertEquals(0, v12.exit(), v12.toString());
-        assertTrue(v12.out().contains("TLSv1.2"), v12.toString());
-        assertTrue(v12.out().contains("ChangeCipherSpec"), "1.2's handshake in the clear up to ChangeCipherSpec:\n" + v12);
+        assertTrue(v12.out().contains("SSLEngine reports TLS 1.2"), v12.toString());
+        for (String m : List.of("Certificate", "ServerKeyExchange", "ServerHelloDone", "ClientKeyExchange", "ChangeCipherSpec")) {
+            assertTrue(v12.out().contains(": " + m), "1.2's handshake in the clear up to ChangeCipherSpec, " + m + ":\n" + v12);
+        }
+        assertClientStatesChain(v12);
         // curl settles on the same versions with the same server
         assertTrue(curl("-v", "-o", "/dev/null", "--cacert", ca(), "https://www.synack.test:8444/hello.txt").err()
                 .contains("SSL connection using TLSv1.2"));
@@ -104,31 +127,44 @@ class HttpsLabIT {
     @Test
     void eachBadCertificateIsRefusedWithItsExitCodeAndTakenWithK() throws Exception {
         String hello = Files.readString(www("hello.txt"));
-        for (String[] c : new String[][] {{"https://expired.synack.test/hello.txt", "--cacert"}, {"https://wrong.synack.test/hello.txt", "--cacert"},
-                {"https://www.synack.test/hello.txt", null}}) {
+        // URL, whether the lab CA is given, what the one line must say
+        for (String[] c : new String[][] {{"https://expired.synack.test/hello.txt", "ca", "has expired"},
+                {"https://wrong.synack.test/hello.txt", "ca", "does not name wrong.synack.test"},
+                {"https://www.synack.test/hello.txt", "system", "no CA we trust"}}) {
             List<String> args = new ArrayList<>(List.of("http-get", "-q"));
-            if (c[1] != null) {
-                args.addAll(List.of(c[1], ca()));
+            if (c[1].equals("ca")) {
+                args.addAll(List.of("--cacert", ca()));
             }
             args.add(c[0]);
             Lab.Result r = lab.synack(args.toArray(new String[0]));
-            assertEquals(UNTRUSTED, r.exit(), c[0] + (c[1] == null ? " (system trust store: the lab CA is unknown)" : "") + "\n" + r);
-            assertEquals(1, r.err().lines().count(), "one clear line:\n" + r);
+            assertEquals(UNTRUSTED, r.exit(), c[0] + (c[1].equals("system") ? " (system trust store: the lab CA is unknown)" : "") + "\n" + r);
+            assertEquals(1, r.err().lines().count(), "one clear line with -q:\n" + r);
+            assertTrue(r.err().contains(c[2]), c[0] + "\n" + r);
             assertEquals("", r.out(), "no body from a server we do not trust");
+            // curl refuses the same certificate (60), and takes it with -k as we do
+            List<String> curlArgs = new ArrayList<>(List.of("-o", "/dev/null"));
+            if (c[1].equals("ca")) {
+                curlArgs.addAll(List.of("--cacert", ca()));
+            }
+            curlArgs.add(c[0]);
+            assertEquals(60, curl(curlArgs.toArray(new String[0])).exit(), c[0]);
             Lab.Result k = lab.synack("http-get", "-q", "-k", c[0]);
             assertEquals(0, k.exit(), c[0] + " with -k\n" + k);
             assertEquals(hello, k.out(), c[0]);
         }
         Lab.Result loud = lab.synack("http-get", "-o", "/dev/null", "-k", "https://expired.synack.test/hello.txt");
         assertEquals(0, loud.exit(), loud.toString());
-        assertTrue((loud.out() + loud.err()).contains("insecure"), "-k is told loudly:\n" + loud);
+        assertTrue((loud.out() + loud.err()).contains("--insecure"), "-k is told loudly:\n" + loud);
     }
 
     @Test
     void aServerAlertIsNarratedWithItsDescription() {
         Lab.Result r = lab.synack("http-get", "-o", "/dev/null", "--cacert", ca(), "https://www.synack.test:8445/hello.txt");
         assertEquals(1, r.exit(), r.toString());
-        assertTrue((r.out() + r.err()).contains("unrecognized_name"), r.toString());
+        assertTrue(r.out().contains("alert fatal unrecognized_name (112) from the server"), r.toString());
+        String last = (r.out() + r.err()).strip().lines().reduce((a, b) -> b).orElse("");
+        assertTrue(last.startsWith("TLS: ") && last.contains("unrecognized_name (112)"), "the run ends in TLS's words:\n" + r);
+        assertClientStatesChain(r);
         Lab.Result c = curl("-o", "/dev/null", "--cacert", ca(), "https://www.synack.test:8445/hello.txt");
         assertEquals(35, c.exit(), "curl meets the same alert: " + c);
     }
