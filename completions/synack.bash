@@ -535,8 +535,8 @@ function _picocli_synack_httpget() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-I' '--head' '--compressed' '-L' '--location' '--relative' '--json' '-q' '--quiet' '--explain' '--no-color' '--debug' '-h' '--help' '-V' '--version'"
-  local arg_opts="'-H' '--header' '-X' '--request' '-d' '--data' '--data-binary' '-b' '--cookie' '-c' '--cookie-jar' '--etag-save' '--etag-compare' '-z' '--time-cond' '-o' '--output' '--max-redirs' '-m' '--max-time' '--expect-status' '--expect-body' '-p' '--source-port' '--retries' '--rto' '--msl' '-i' '--interface' '-S' '--source' '-w' '--write' '-v' '--verbose'"
+  local flag_opts="'-I' '--head' '--compressed' '-L' '--location' '-k' '--insecure' '--relative' '--json' '-q' '--quiet' '--explain' '--no-color' '--debug' '-h' '--help' '-V' '--version'"
+  local arg_opts="'-H' '--header' '-X' '--request' '-d' '--data' '--data-binary' '-b' '--cookie' '-c' '--cookie-jar' '--etag-save' '--etag-compare' '-z' '--time-cond' '-o' '--output' '--max-redirs' '-m' '--max-time' '--cacert' '--expect-status' '--expect-body' '-p' '--source-port' '--retries' '--rto' '--msl' '-i' '--interface' '-S' '--source' '-w' '--write' '-v' '--verbose'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -588,6 +588,12 @@ function _picocli_synack_httpget() {
       ;;
     '-m'|'--max-time')
       return
+      ;;
+    '--cacert')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
       ;;
     '--expect-status')
       return

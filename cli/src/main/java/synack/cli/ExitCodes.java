@@ -7,6 +7,8 @@ public final class ExitCodes {
     public static final int USAGE = 2;
     public static final int ENVIRONMENT = 3;
     public static final int NO_ANSWER = 4;
+    /** TLS: the server's certificate was not trusted (unknown CA, expired or not yet valid, wrong name). */
+    public static final int UNTRUSTED = 5;
     /** Not in the contract's table: a bug in synack itself (EX_SOFTWARE); --debug shows the trace. */
     public static final int INTERNAL = 70;
     public static final int INTERRUPTED = 130;
@@ -19,6 +21,7 @@ public final class ExitCodes {
             case OK -> OK;
             case NEGATIVE -> NEGATIVE;
             case NO_ANSWER -> NO_ANSWER;
+            case UNTRUSTED -> UNTRUSTED;
             case INTERRUPTED -> INTERRUPTED;
         };
     }

@@ -36,7 +36,7 @@ class CommandsInProcessTest {
             {"syn-probe", "198.18.2.2", "-p", "0"},
             {"syn-probe", "198.18.2.2", "-p", "80", "--source-port", "0"},
             {"http-get"},
-            {"http-get", "https://www.synack.test/"},
+            {"http-get", "--cacert", "/nonexistent/ca.pem", "https://www.synack.test/"},
             {"http-get", "--expect-status", "ok", "http://www.synack.test/"},
             {"shell", "--bogus"},
             {"demo", "--bogus"},

@@ -51,7 +51,9 @@ public sealed interface Event {
             /** The title of a part of a longer story (http-get's DNS, ARP, TCP). */
             SECTION,
             /** What an earlier exchange of the story came to (its result, told as a step). */
-            PHASE
+            PHASE,
+            /** The routine of a bulk transfer (one TLS record among thousands): told with -v, always in JSON. */
+            ROUTINE
         }
     }
 

@@ -9,6 +9,8 @@ public enum Verdict {
     OK,
     /** A negative answer: closed, refused, NXDOMAIN, a status or an expectation not met. */
     NEGATIVE,
+    /** The peer answered, but could not prove who it is: its TLS certificate was not trusted (expired, unknown CA, wrong name). */
+    UNTRUSTED,
     /** No answer at all after every retry. */
     NO_ANSWER,
     /** Stopped by the user (Ctrl-C) before it completed. */

@@ -46,6 +46,7 @@ import synack.exchange.http.HttpExpectations;
 import synack.exchange.http.HttpJourney;
 import synack.exchange.http.HttpRequest;
 import synack.exchange.http.HttpUrl;
+import synack.exchange.tls.TlsTrust;
 import synack.link.PcapLink;
 import synack.net.EnvironmentException;
 import synack.net.HostsFile;
@@ -58,30 +59,38 @@ import synack.wire.MacAddress;
 
 @Command(name = "http-get", sortOptions = false, mixinStandardHelpOptions = true,
         description = {"The whole journey of a URL, by hand: resolve the name (DNS), ARP the next hop, the three-way",
-            "handshake, the HTTP/1.1 request, the response segment by segment with our ACKs, then the four-way close —",
-            "each phase told with its time, the messages with their parts labelled, and a curl-like timing summary."},
+            "handshake, for https:// the TLS handshake (the JDK's SSLEngine over our own TCP, every record told), the",
+            "HTTP/1.1 request, the response segment by segment with our ACKs, then the four-way close — each phase told",
+            "with its time, the messages with their parts labelled, and a curl-like timing summary."},
         footer = {"", "Exit status: 0 every response arrived (status < 400, and every --expect held), 1 a status >= 400,",
-            "an --expect unmet, refused or reset, 2 usage (bad URL), 3 environment, 4 no answer / --max-time, 130 interrupted.",
+            "an --expect unmet, refused or reset, a TLS alert from the server, 2 usage (bad URL, unreadable --cacert),",
+            "3 environment, 4 no answer / --max-time, 5 TLS: the server's certificate was not trusted (unknown CA,",
+            "expired or not yet valid, not naming the host), 130 interrupted.",
             "A 304 Not Modified to a conditional request (--etag-compare, -z) is an answer: 0.",
             "The body: -o FILE; -q prints just the body; when stdout is not a terminal the raw body goes to stdout",
             "and the narration to stderr (as curl does). With -L only the final response's body is written, not a redirect's.",
             "--json tells events only and hashes the body.", "",
             "Timings, as curl -w defines them, each from the start: name lookup (time_namelookup: the DNS phases),",
-            "connect (time_connect: the last connection's handshake done), first byte (time_starttransfer: the last",
+            "connect (time_connect: the last connection's handshake done), TLS handshake (time_appconnect, https only),",
+            "first byte (time_starttransfer: the last",
             "response's first byte), total (time_total: its last byte; our close and TIME_WAIT come after). After",
             "redirects they run from the one start where curl adds up each transfer's. \"first byte N after the request\"",
             "is from the request's segment leaving to the response's first byte.", "", "Examples:",
             "  synack http-get http://www.synack.test/", "  synack http-get -q http://198.18.2.2/hello.txt",
+            "  synack http-get --cacert ca.pem https://www.synack.test/hello.txt",
             "  synack http-get -L --expect-status 200 http://www.synack.test/old",
             "  synack http-get -d 'name=synack' http://www.synack.test/echo",
             "  synack http-get -L -c jar.txt http://www.synack.test/cookie/redirect",
             "  synack http-get --etag-compare etag.txt --etag-save etag.txt http://www.synack.test/hello.txt", "",
             "Names are looked up as the C library does: the shell's cache, then /etc/nsswitch.conf's hosts: order",
-            "(the hosts file, DNS), each told as a step."})
+            "(the hosts file, DNS), each told as a step.", "",
+            "https://: SNI and the certificate's name are the URL's host (an address is matched against the certificate's",
+            "IP SANs, and sends no SNI); ALPN offers http/1.1; TLS 1.3 and 1.2. The certificate chain must lead to the",
+            "system's CAs (/etc/ssl/certs/ca-certificates.crt, as curl; else the JDK's), or to --cacert's; -k checks nothing."})
 public final class HttpGetCommand implements Callable<Integer> {
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    @Parameters(paramLabel = "URL", arity = "1..*", description = "http:// URLs; several on one host share one keep-alive connection.")
+    @Parameters(paramLabel = "URL", arity = "1..*", description = "http:// or https:// URLs; several on one host share one keep-alive connection.")
     List<String> urls = new ArrayList<>();
 
     @Option(names = {"-H", "--header"}, paramLabel = "'NAME: VALUE'", description = "Add a request header (repeatable).")
@@ -152,6 +161,14 @@ public final class HttpGetCommand implements Callable<Integer> {
             description = "Give up after this long in all (exit 4): an open connection is reset, told as --max-time reached.")
     Long maxTimeMicros;
 
+    @Option(names = "--cacert", paramLabel = "FILE", description = {"Trust only the CAs of this PEM file (one or more certificates)",
+        "for https://, instead of the system's store."})
+    Path cacert;
+
+    @Option(names = {"-k", "--insecure"}, description = {"https://: check neither the certificate chain nor the name (told loudly);",
+        "the connection is still encrypted, to whoever answers."})
+    boolean insecure;
+
     @Option(names = "--expect-status", paramLabel = "CODE", description = "Exit 1 unless the (last) status is CODE, or in a class like 2xx.")
     String expectStatus;
 
@@ -209,6 +226,10 @@ public final class HttpGetCommand implements Callable<Integer> {
             throw new UsageProblem(e.getMessage());
         }
         HttpJourney.Requests requests = requests();
+        TlsTrust given = trust(parsed);
+        if (parsed.stream().anyMatch(HttpUrl::secure)) {
+            synack.exchange.tls.TlsWarmup.start(); // while the capture opens: the JVM's first handshake is slow, and would be timed
+        }
         LiveRun run = LiveRun.of(spec, live);
         boolean bodyToStdout = output == null && !live.json && (live.quiet || System.console() == null);
         PrintStream narration = bodyToStdout ? run.err() : run.out();
@@ -229,7 +250,7 @@ public final class HttpGetCommand implements Callable<Integer> {
                 // the body is bytes, and picocli's out is a Writer of characters: the body takes fd 1 itself
                 body = new BufferedOutputStream(new FileOutputStream(java.io.FileDescriptor.out), 1 << 16);
             }
-            return journey(run, parsed, expectations, renderer, body, requests);
+            return journey(run, parsed, expectations, renderer, body, requests, given);
         } finally {
             if (cookieJar != null && requests.jar() != null) {
                 String jarText = requests.jar().toNetscape(System.currentTimeMillis() / 1000);
@@ -425,8 +446,34 @@ public final class HttpGetCommand implements Callable<Integer> {
         return server;
     }
 
+    /**
+     * -k, or --cacert's CAs (read now: an unreadable file is a usage error), or the system's store
+     * when a URL is https (read now too, so that no timing counts it); null: read at the first
+     * https redirect, if one comes.
+     */
+    TlsTrust trust(List<HttpUrl> targets) {
+        if (insecure) {
+            return TlsTrust.insecure(); // as curl: -k wins over --cacert
+        }
+        if (cacert != null) {
+            try {
+                return TlsTrust.caFile(cacert);
+            } catch (TlsTrust.TrustStoreException e) {
+                throw new UsageProblem("--cacert: " + e.getMessage());
+            }
+        }
+        if (targets.stream().anyMatch(HttpUrl::secure)) {
+            try {
+                return TlsTrust.system();
+            } catch (TlsTrust.TrustStoreException e) {
+                throw new EnvironmentException("the system's trust store: " + e.getMessage());
+            }
+        }
+        return null;
+    }
+
     private int journey(LiveRun run, List<HttpUrl> targets, HttpExpectations expectations, Renderer renderer, OutputStream body,
-                        HttpJourney.Requests requests) {
+                        HttpJourney.Requests requests, TlsTrust trust) {
         SessionMemory memory = run.memory();
         HostsFile hosts = HostsFile.read(HostsFile.DEFAULT);
         NsSwitch order = NsSwitch.read(NsSwitch.DEFAULT);
@@ -474,7 +521,8 @@ public final class HttpGetCommand implements Callable<Integer> {
                     (local, remote, mss) -> TcpRun.config(tcp, local, remote, mss).withReceiveWindow(receiveWindow(mss)),
                     (local, remote, mss) -> TcpRun.dnsTcpConfig(local, remote, mss),
                     maxTimeMicros == null ? 0 : maxTimeMicros, known, nameLookup);
-            HttpJourney journey = new HttpJourney(settings, environment(run, session, route, owns, hosts, order), body, RANDOM);
+            HttpJourney journey = new HttpJourney(settings, environment(run, session, route, owns, hosts, order, trust), body, RANDOM);
+            synack.exchange.tls.TlsWarmup.await(); // before anything is timed
             // --max-time is the journey's own deadline: the session stops it only for Ctrl-C
             Event.Result r = session.capture(journey);
             if (r != null) {
@@ -504,7 +552,7 @@ public final class HttpGetCommand implements Callable<Integer> {
     }
 
     private static HttpJourney.Environment environment(LiveRun run, LiveSession session, Route sessionRoute, boolean owns,
-                                                       HostsFile hosts, NsSwitch order) {
+                                                       HostsFile hosts, NsSwitch order, TlsTrust trust) {
         OuiRegistry oui = new OuiRegistry(OuiRegistry.DEFAULT_FILE);
         SessionMemory memory = run.memory();
         java.util.Set<Integer> guarded = new java.util.HashSet<>();
@@ -547,6 +595,11 @@ public final class HttpGetCommand implements Callable<Integer> {
             @Override
             public NsSwitch nsSwitch() {
                 return order;
+            }
+
+            @Override
+            public TlsTrust tlsTrust() throws TlsTrust.TrustStoreException {
+                return trust != null ? trust : TlsTrust.system();
             }
 
             @Override

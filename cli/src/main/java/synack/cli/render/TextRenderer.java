@@ -139,6 +139,11 @@ public final class TextRenderer extends Renderer {
             case WARNING -> out.println(INDENT + style.warn("warning: " + n.text()));
             case ANSWER -> out.println(n.text());
             case SECTION -> out.println(style.bold("── " + n.text() + " ──"));
+            case ROUTINE -> {
+                if (verbosity > 0) {
+                    out.println(INDENT + style.dim(n.text()));
+                }
+            }
             default -> {
                 for (String line : n.text().split("\n")) {
                     out.println(INDENT + style.dim(line));

@@ -126,7 +126,7 @@ class HttpLabIT {
 
     @Test
     void badUrlsUnknownHostsRefusedAndFilteredPortsGiveOneLineAndTheirCodes() {
-        for (String url : List.of("https://www.synack.test/", "ftp://x/", "http://", "http://www.synack.test:99999/")) {
+        for (String url : List.of("https://", "ftp://x/", "http://", "http://www.synack.test:99999/")) {
             Lab.Result r = lab.synack("http-get", url);
             assertEquals(2, r.exit(), url + "\n" + r);
             assertEquals(1, r.err().lines().count(), url + "\n" + r);
@@ -153,6 +153,93 @@ class HttpLabIT {
                 assertEquals(0, r.exit(), "run " + i + ":\n" + r);
                 assertEquals(expected, sha256(out), "run " + i);
             }
+        } finally {
+            Lab.run(30, "bash", Lab.home().resolve("lab/lab.sh").toString(), "loss", "--id", lab.get("LAB_ID"), "0");
+        }
+    }
+
+    // ------------------------------------------------------------------ https: TLS over our own TCP, against nginx
+
+    @Test
+    void anHttpsPageByNameIsByteExactWithCurlsAndBothVersionsAreTold(@TempDir Path dir) throws Exception {
+        String ca = lab.get("TLS_CA");
+        Path ours = dir.resolve("ours.bin");
+        Path curls = dir.resolve("curl.bin");
+        Lab.Result r = lab.synack("http-get", "--cacert", ca, "-o", ours.toString(), "https://www.synack.test/big1m.bin");
+        assertEquals(0, r.exit(), r.toString());
+        Lab.Result c = lab.in("client", "curl", "-s", "--cacert", ca, "-o", curls.toString(), "https://www.synack.test/big1m.bin");
+        assertEquals(0, c.exit(), c.toString());
+        assertEquals(sha256(curls), sha256(ours));
+        assertEquals(sha256(www("big1m.bin")), sha256(ours));
+        for (String s : List.of("── TLS handshake with www.synack.test", "ClientHello (decoded from our bytes)", "server name (SNI)   www.synack.test",
+                "version chosen      TLS 1.3", "WAIT_SH → WAIT_EE", "encrypted handshake (TLS 1.3", "DNS:www.synack.test matches www.synack.test",
+                "→ CONNECTED", "close_notify", "TLS handshake ", "TLS 1.3")) {
+            assertTrue(r.out().contains(s), "missing '" + s + "':\n" + r);
+        }
+        Lab.Result tls12 = lab.synack("http-get", "--cacert", ca, "-o", dir.resolve("12").toString(), "https://www.synack.test:8444/hello.txt");
+        assertEquals(0, tls12.exit(), tls12.toString());
+        for (String s : List.of("version chosen      TLS 1.2", "Certificate (decoded from the server's bytes", "ServerKeyExchange (decoded)",
+                "WAIT_SHD → WAIT_CCS", "WAIT_SERVER_FINISHED → CONNECTED", "encrypted handshake message (Finished")) {
+            assertTrue(tls12.out().contains(s), "missing '" + s + "':\n" + tls12);
+        }
+        Lab.Result tls13only = lab.synack("http-get", "-q", "--cacert", ca, "https://198.18.2.2:8443/hello.txt");
+        assertEquals(0, tls13only.exit(), tls13only.toString());
+        assertEquals("hello from the synack lab\n", tls13only.out());
+    }
+
+    @Test
+    void badCertificatesAreExitFiveAndMinusKTakesThem() {
+        String ca = lab.get("TLS_CA");
+        for (String[] c : new String[][] {{"https://expired.synack.test/hello.txt", "(expired)"}, {"https://wrong.synack.test/hello.txt", "(wrong_name)"}}) {
+            Lab.Result r = lab.synack("http-get", "-q", "--cacert", ca, c[0]);
+            assertEquals(5, r.exit(), r.toString());
+            assertEquals(1, r.err().lines().count(), "one line:\n" + r);
+            assertTrue(r.err().contains("TLS: the server's certificate was not trusted " + c[1]), r.toString());
+            Lab.Result k = lab.synack("http-get", "-q", "-k", c[0]);
+            assertEquals(0, k.exit(), k.toString());
+            assertEquals("hello from the synack lab\n", k.out());
+            assertTrue(k.err().contains("--insecure"), "told loudly:\n" + k);
+        }
+        Lab.Result system = lab.synack("http-get", "-q", "https://www.synack.test/hello.txt");
+        assertEquals(5, system.exit(), "the lab's CA is not the system's:\n" + system);
+        assertTrue(system.err().contains("(unknown_ca)"), system.toString());
+    }
+
+    @Test
+    void theServersAlertIsToldAndIsExitOne() {
+        Lab.Result r = lab.synack("http-get", "--cacert", lab.get("TLS_CA"), "-o", "/dev/null", "https://www.synack.test:8445/");
+        assertEquals(1, r.exit(), r.toString());
+        assertTrue(r.out().contains("alert fatal unrecognized_name (112) from the server"), r.toString());
+        assertTrue(r.out().contains("TLS: the server sent the alert fatal unrecognized_name (112)"), r.toString());
+        Lab.Result json = lab.synack("http-get", "--json", "--cacert", lab.get("TLS_CA"), "https://www.synack.test:8445/");
+        assertEquals(1, json.exit(), json.toString());
+        json.out().lines().forEach(synack.cli.render.EventSchema::assertValid);
+        assertTrue(json.out().contains("\"reason\":\"alert_received\""), json.toString());
+    }
+
+    @Test
+    void jsonCarriesTheTlsEventsAndTheCertificateSummary() {
+        Lab.Result r = lab.synack("http-get", "--json", "--cacert", lab.get("TLS_CA"), "https://www.synack.test/hello.txt");
+        assertEquals(0, r.exit(), r.toString());
+        r.out().lines().forEach(synack.cli.render.EventSchema::assertValid);
+        String result = r.out().lines().reduce((a, b) -> b).orElseThrow();
+        for (String s : List.of("\"tls\":{\"version\":\"TLS 1.3\"", "\"alpn\":\"http/1.1\"", "\"verified\":true",
+                "\"matched\":\"DNS:www.synack.test\"", "\"subject\":\"CN=www.synack.test\"", "\"appconnect_ms\":")) {
+            assertTrue(result.contains(s), "missing " + s + " in " + result);
+        }
+        assertTrue(r.out().contains("\"layer\":\"tls\",\"dir\":\"out\",\"record\":\"handshake\""), r.toString());
+    }
+
+    @Test
+    void twentyMegabytesOverTlsArriveByteExactUnderTenPercentLoss(@TempDir Path dir) throws Exception {
+        Lab.Result on = Lab.run(30, "bash", Lab.home().resolve("lab/lab.sh").toString(), "loss", "--id", lab.get("LAB_ID"), "10");
+        assertEquals(0, on.exit(), on.toString());
+        try {
+            Path out = dir.resolve("big20m.bin");
+            Lab.Result r = lab.synack("http-get", "-q", "--cacert", lab.get("TLS_CA"), "-o", out.toString(), "--rto", "300ms",
+                    "https://www.synack.test/big20m.bin");
+            assertEquals(0, r.exit(), r.toString());
+            assertEquals(sha256(www("big20m.bin")), sha256(out));
         } finally {
             Lab.run(30, "bash", Lab.home().resolve("lab/lab.sh").toString(), "loss", "--id", lab.get("LAB_ID"), "0");
         }

@@ -46,6 +46,23 @@ class TextRendererTest {
         assertFalse(out.contains("1200000000"), out);
     }
 
+    @Test
+    void aRoutineNoteIsToldOnlyWithV() {
+        for (int verbosity : new int[] {0, 1}) {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            TextRenderer r = new TextRenderer(new PrintStream(bytes, true, StandardCharsets.UTF_8), new Style(false), verbosity, false, false);
+            r.accept(new Event.Note(1_000, Event.Note.Kind.ROUTINE, "TLS ← application_data record", java.util.Map.of()));
+            r.accept(new Event.Note(1_100, Event.Note.Kind.INFO, "TLS records: 1 in", java.util.Map.of()));
+            String out = bytes.toString(StandardCharsets.UTF_8);
+            assertTrue(out.contains("TLS records: 1 in"), out);
+            if (verbosity == 0) {
+                assertFalse(out.contains("application_data record"), out);
+            } else {
+                assertTrue(out.contains("application_data record"), out);
+            }
+        }
+    }
+
     /**
      * A real handshake, 100 bytes and a close between two of the library's TCP ends, told from the
      * client's side: every frame carries the remark TCP made (on what it sent, on what it received).

@@ -23,6 +23,10 @@ import synack.exchange.tcp.TcpConnection;
 import synack.exchange.tcp.TcpConversation;
 import synack.exchange.tcp.TcpOutcome;
 import synack.exchange.tcp.TcpWarmup;
+import synack.exchange.tls.TlsApp;
+import synack.exchange.tls.TlsFailure;
+import synack.exchange.tls.TlsSession;
+import synack.exchange.tls.TlsTrust;
 import synack.link.ReceivedFrame;
 import synack.net.HostsFile;
 import synack.net.NsSwitch;
@@ -36,7 +40,8 @@ import synack.wire.MacAddress;
  * http-get's whole journey on one link, as one exchange: for each host of the URLs (the URLs on
  * one host:port share a connection) the name is resolved (a cache, else a DNS query to the name
  * server, after ARPing the name server's next hop), the web server's next hop is ARPed, and one
- * TCP connection carries {@link HttpApp}; then a redirect (-L) or the next host. Requests a
+ * TCP connection carries {@link HttpApp} (inside {@link TlsApp} for https://); then a redirect
+ * (-L) or the next host. Requests a
  * server left unanswered when it closed go again on a new connection. The sub-exchanges run
  * inside this one with a {@link PhaseOutput}: their frames and notes are told as they happen,
  * their results kept as data. One result ends the story, with curl's timings.
@@ -172,15 +177,26 @@ public final class HttpJourney implements Exchange {
         default NsSwitch nsSwitch() {
             return NsSwitch.parse("/etc/nsswitch.conf", "");
         }
+
+        /** Whom https:// servers' certificates must lead to (asked at the first https URL): by default the system's store. */
+        default TlsTrust tlsTrust() throws TlsTrust.TrustStoreException {
+            return TlsTrust.system();
+        }
     }
 
     /** Why the run ended without its answer, when it did. */
-    public enum Failure { NAME_NOT_RESOLVED, NEXT_HOP_SILENT, UNREACHABLE_HERE, TOO_MANY_REDIRECTS, BAD_LOCATION, MAX_TIME, INTERRUPTED }
+    public enum Failure {
+        NAME_NOT_RESOLVED, NEXT_HOP_SILENT, UNREACHABLE_HERE, TOO_MANY_REDIRECTS, BAD_LOCATION, MAX_TIME, INTERRUPTED,
+        /** https: the server's certificate was not trusted (exit 5). */
+        TLS_UNTRUSTED,
+        /** https: the handshake failed otherwise (an alert from the server, not TLS at all, a close mid-way). */
+        TLS_FAILED
+    }
 
-    /** One TCP connection of the run and what it carried. */
+    /** One TCP connection of the run and what it carried; {@code tls} is what its TLS came to (null over plain http). */
     public record Connection(int peerIp, int peerPort, int localPort, List<HttpRequest> requests, TcpOutcome outcome,
                              String closedBecause, long connectMicros, long establishedAt, List<HttpApp.Response> responses,
-                             String httpError, boolean satisfied, Verdict tcpVerdict, List<String> tcpLines) {
+                             String httpError, boolean satisfied, Verdict tcpVerdict, List<String> tcpLines, TlsSession tls) {
         public boolean established() {
             return connectMicros >= 0;
         }
@@ -210,6 +226,8 @@ public final class HttpJourney implements Exchange {
     private int sourceAt; // the nsswitch.conf source the name is being asked of
     private DnsLookup lookup;
     private HttpApp app;
+    private TlsApp tlsApp; // the connection's TLS, over https (null over http)
+    private TlsTrust trust; // asked of the environment at the first https URL
     private TcpConversation conversation;
     private int connectionIp;
     private final java.util.Set<Integer> guarded = new java.util.HashSet<>();
@@ -587,7 +605,7 @@ public final class HttpJourney implements Exchange {
         List<HttpApp.Planned> requests = new ArrayList<>();
         for (var it = pending.iterator(); it.hasNext(); ) {
             HttpApp.Planned p = it.next();
-            if (p.url().host().equals(url.host()) && p.url().port() == url.port()) {
+            if (p.url().host().equals(url.host()) && p.url().port() == url.port() && p.url().secure() == url.secure()) {
                 requests.add(p);
                 it.remove();
             }
@@ -604,8 +622,20 @@ public final class HttpJourney implements Exchange {
         // a 100 MB body is not held in memory for a summary's first lines: only --expect-body searches further
         app = new HttpApp(requests, new Session(), settings.requests().compressed(), body, settings.followRedirects(), this::lastSentAt,
                 settings.expectations().body() != null ? HttpApp.PREVIEW : HttpApp.SUMMARY_PREVIEW);
+        tlsApp = null;
+        if (url.secure()) {
+            if (trust == null) {
+                try {
+                    trust = env.tlsTrust();
+                } catch (TlsTrust.TrustStoreException e) {
+                    fail(now, Failure.TLS_FAILED, "TLS: no trust store: " + e.getMessage(), Verdict.NEGATIVE);
+                    return;
+                }
+            }
+            tlsApp = new TlsApp(app, url.host(), url.port(), trust); // SNI and the certificate's name: the URL's host
+        }
         conversation = new TcpConversation(new TcpConversation.Path(to.via().mac(), to.source(), hop, ip, settings.ownsSource()),
-                settings.httpTcp().of(port, url.port(), to.mss()), app, "http-get", random.nextInt(65536));
+                settings.httpTcp().of(port, url.port(), to.mss()), tlsApp != null ? tlsApp : app, "http-get", random.nextInt(65536));
         begin(Step.CONNECTION, conversation, now);
     }
 
@@ -626,8 +656,22 @@ public final class HttpJourney implements Exchange {
         long connect = tcp.establishedAt() >= 0 && firstSend.at() >= 0 ? tcp.establishedAt() - firstSend.at() : -1;
         Connection c = new Connection(connectionIp, tcp.config().remotePort(), tcp.config().localPort(), app.sent(),
                 tcp.outcome(), tcp.closedBecause(), connect, connect >= 0 ? tcp.establishedAt() : -1, List.copyOf(app.responses()), app.error(), app.satisfied(),
-                r != null ? r.verdict() : Verdict.NO_ANSWER, r != null ? r.lines() : List.of());
+                r != null ? r.verdict() : Verdict.NO_ANSWER, r != null ? r.lines() : List.of(), tlsApp != null ? tlsApp.session() : null);
         connections.add(c);
+        TlsFailure tls = c.tls() != null ? c.tls().failure() : null;
+        if (tls != null) {
+            // no HTTP went over this connection: the run ends here, told in TLS's words
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("ok", false);
+            f.put("tls", c.tls().fields());
+            boolean untrusted = tls.reason().untrusted();
+            failure = untrusted ? Failure.TLS_UNTRUSTED : Failure.TLS_FAILED;
+            String text = "TLS: " + (untrusted ? "the server's certificate was not trusted (" + tls.reason().jsonName() + "): " : "")
+                    + tls.detail();
+            f.put("error", text);
+            end(new Event.Result(now, untrusted ? Verdict.UNTRUSTED : Verdict.NEGATIVE, List.of(), text, f));
+            return;
+        }
         List<HttpApp.Planned> front = new ArrayList<>();
         if (settings.followRedirects()) {
             // every redirect -L follows (HttpApp wrote none of their bodies): its target next, before what is left
@@ -670,12 +714,9 @@ public final class HttpJourney implements Exchange {
 
     // ------------------------------------------------------------------ cookies and conditions
 
-    /**
-     * Whether a URL is reached over TLS: a Secure cookie goes only there. (The scheme is the URL's
-     * first word; HttpUrl will say it itself once it takes https.)
-     */
+    /** Whether a URL is reached over TLS: a Secure cookie goes only there. */
     static boolean secure(HttpUrl url) {
-        return url.toString().startsWith("https://");
+        return url.secure();
     }
 
     /** Each request built as it leaves, with the cookies stored by then and the run's condition; each response's cookies stored. */
@@ -790,12 +831,17 @@ public final class HttpJourney implements Exchange {
         long total = last.completeAt() - startedAt;
         long ttfb = last.firstByteAt() - startedAt;
         long connect = lastConnection.establishedAt() >= 0 ? lastConnection.establishedAt() - startedAt : -1;
+        TlsSession tls = lastConnection.tls();
+        long appConnect = tls != null && tls.handshakeDoneAt() >= 0 ? tls.handshakeDoneAt() - startedAt : -1;
         long bytes = all.stream().mapToLong(HttpApp.Response::bodyBytes).sum();
         double seconds = Math.max(1, last.completeAt() - last.sentAt()) / 1e6; // curl's speed: size over request to end
-        timing = new HttpTiming(nameLookupMicros, connect, ttfb, total, last.bodyBytes() / seconds);
-        String summary = String.format(Locale.ROOT, "%d %s  %s — %d bytes; name lookup %s, connect %s, first byte %s, total %s",
+        timing = new HttpTiming(nameLookupMicros, connect, ttfb, total, last.bodyBytes() / seconds, appConnect);
+        String summary = String.format(Locale.ROOT, "%d %s  %s — %d bytes; name lookup %s, connect %s, %sfirst byte %s, total %s",
                 last.status(), last.reason(), last.url(), bytes, Durations.ms(nameLookupMicros), connect >= 0 ? Durations.ms(connect) : "-",
+                tls == null ? "" : "TLS handshake " + (appConnect >= 0 ? Durations.ms(appConnect) : "-") + ", ",
                 Durations.ms(ttfb), Durations.ms(total))
+                + (tls == null ? "" : "; " + tls.version() + " " + tls.cipherSuite() + (tls.insecure() ? ", certificate NOT verified (--insecure)"
+                        : ", certificate verified"))
                 + (last.bodyBytes() >= 100_000 ? String.format(Locale.ROOT, ", %.1f MB/s", timing.megabytesPerSecond()) : "")
                 + (unmet.isEmpty() ? "" : "; expected " + String.join(", ", unmet))
                 + (error != null ? "; " + error : "");
@@ -807,6 +853,9 @@ public final class HttpJourney implements Exchange {
         Map<String, Object> t = new LinkedHashMap<>();
         t.put("namelookup_ms", Durations.msValue(nameLookupMicros));
         t.put("connect_ms", connect >= 0 ? Durations.msValue(connect) : null);
+        if (tls != null) {
+            t.put("appconnect_ms", appConnect >= 0 ? Durations.msValue(appConnect) : null);
+        }
         t.put("ttfb_ms", Durations.msValue(ttfb));
         t.put("total_ms", Durations.msValue(total));
         t.put("mb_per_s", Math.round(timing.megabytesPerSecond() * 100) / 100.0);
@@ -820,6 +869,9 @@ public final class HttpJourney implements Exchange {
         }
         if (error != null) {
             f.put("http_error", error);
+        }
+        if (tls != null) {
+            f.put("tls", tls.fields());
         }
         f.put("tcp", lastConnection.closedBecause());
         f.put("ok", verdict == Verdict.OK);

@@ -46,7 +46,7 @@ public final class TcpConversation implements Exchange {
     private final TcpApp app;
     private final String command;
     private final TcpConnection tcp;
-    private final Control control = new Control();
+    private final Control control = new Direct();
     private final List<byte[]> arrived = new ArrayList<>();
     private long receivedBytes;
     private PlanApp planApp;
@@ -83,44 +83,99 @@ public final class TcpConversation implements Exchange {
         this.tcp = new TcpConnection(config, new Listener());
     }
 
-    /** What an application may do with the connection. */
-    public final class Control {
+    /**
+     * What an application may do with the connection. An interface, so that a layer between TCP
+     * and the application (TLS) can hand the application its own: send() that encrypts, close()
+     * that says close_notify before our FIN.
+     */
+    public interface Control {
+        void send(byte[] data, long t);
+
+        void close(long t);
+
+        void abort(long t, String why);
+
+        /** Calls the application's idle() after this long without data (again after each arrival). */
+        void idleIn(long micros, long t);
+
+        void note(String text, long t);
+
+        /** A note of some kind with its data: {@code fields} go to JSON as they are. */
+        void note(Event.Note.Kind kind, String text, Map<String, Object> fields, long t);
+
+        /** A heading in the story: one per layer or phase (HTTP request, HTTP response, teardown). */
+        void section(String title, long t);
+
+        /** A state machine above TCP moved (a TLS handshake's states): told like TCP's transitions. */
+        void transition(String subject, String from, String to, String cause, boolean inferred, String why, long t);
+
+        /** Bulk transfer: data segments and their ACKs are told only with -v, and ACKs are delayed (every second segment). */
+        void routineData(boolean on);
+
+        /** Whether {@link #routineData} is on: the layers above tell their routine apart too. */
+        boolean routine();
+
+        TcpConnection connection();
+    }
+
+    /** The connection's own Control: straight onto TCP. */
+    private final class Direct implements Control {
+        @Override
         public void send(byte[] data, long t) {
             tcp.send(data, t);
         }
 
+        @Override
         public void close(long t) {
             closing = true;
             idleUntil = Long.MAX_VALUE;
             tcp.close(t);
         }
 
+        @Override
         public void abort(long t, String why) {
             closing = true;
             idleUntil = Long.MAX_VALUE;
             tcp.abort(t, why);
         }
 
-        /** Calls the application's idle() after this long without data (again after each arrival). */
+        @Override
         public void idleIn(long micros, long t) {
             idleUntil = t + micros;
         }
 
+        @Override
         public void note(String text, long t) {
             out.emit(new Event.Note(t, Event.Note.Kind.INFO, text, Map.of()));
         }
 
-        /** A heading in the story: one per layer or phase (HTTP request, HTTP response, teardown). */
+        @Override
+        public void note(Event.Note.Kind kind, String text, Map<String, Object> fields, long t) {
+            out.emit(new Event.Note(t, kind, text, fields));
+        }
+
+        @Override
         public void section(String title, long t) {
             out.emit(new Event.Note(t, Event.Note.Kind.SECTION, title, Map.of()));
         }
 
-        /** Bulk transfer: data segments and their ACKs are told only with -v, and ACKs are delayed (every second segment). */
+        @Override
+        public void transition(String subject, String from, String to, String cause, boolean inferred, String why, long t) {
+            out.emit(new Event.Transition(t, subject, Event.Endpoint.LOCAL, from, to, cause, inferred, why, false));
+        }
+
+        @Override
         public void routineData(boolean on) {
             routineData = on;
             tcp.delayAcks(on ? 2_000 : 0);
         }
 
+        @Override
+        public boolean routine() {
+            return routineData;
+        }
+
+        @Override
         public TcpConnection connection() {
             return tcp;
         }

@@ -40,6 +40,8 @@ final class JourneyRun {
     synack.net.HostsFile hosts;
     synack.net.NsSwitch nsSwitch = synack.net.NsSwitch.parse("/etc/nsswitch.conf", "hosts: files dns\n");
     HttpExpectations expectations = HttpExpectations.NONE;
+    /** Whom https servers' certificates must lead to: the test CA by default. */
+    synack.exchange.tls.TlsTrust tlsTrust = synack.exchange.tls.TlsPair.testCa();
     Integer nameServer = SimulatedNetwork.DNS_IP;
     long maxTimeMicros = 600_000_000;
     Map<String, Integer> known = Map.of();
@@ -112,6 +114,11 @@ final class JourneyRun {
             @Override
             public synack.net.NsSwitch nsSwitch() {
                 return nsSwitch;
+            }
+
+            @Override
+            public synack.exchange.tls.TlsTrust tlsTrust() {
+                return tlsTrust;
             }
         };
         journey = new HttpJourney(settings, env, body, new Random(7));

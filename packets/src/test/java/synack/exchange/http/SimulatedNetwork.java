@@ -96,6 +96,44 @@ final class SimulatedNetwork {
         return this;
     }
 
+    /**
+     * An https server: TLS (an SSLEngine server presenting {@code keystore}'s chain, speaking
+     * {@code protocols}) around the same HTTP handler; its close says close_notify before its FIN.
+     */
+    SimulatedNetwork httpsServer(String ip, int port, String keystore, String[] protocols,
+                                 java.util.function.BiFunction<String, byte[], Reply> handler) {
+        int address = Ip4.parse(ip);
+        Map<SimulatedTcp.Conn, Object[]> tls = new HashMap<>();
+        web.computeIfAbsent(address, k -> new HashMap<>()).put(port, new SimulatedTcp(port, (c, stream) -> {
+            Object[] side = tls.computeIfAbsent(c, k -> new Object[] {new synack.exchange.tls.TlsPair.EngineServer(keystore, protocols,
+                    new String[] {"http/1.1"}, null), new SimulatedTcp.Conn(c.clientIp, c.clientPort, c.serverPort, 0),
+                    new java.io.ByteArrayOutputStream()});
+            synack.exchange.tls.TlsPair.EngineServer engine = (synack.exchange.tls.TlsPair.EngineServer) side[0];
+            SimulatedTcp.Conn plain = (SimulatedTcp.Conn) side[1];
+            java.io.ByteArrayOutputStream plaintext = (java.io.ByteArrayOutputStream) side[2];
+            byte[] fresh = Arrays.copyOfRange(stream, c.consumed, stream.length);
+            c.consumed = stream.length;
+            c.send(engine.receive(fresh));
+            byte[] got = engine.takePlaintext();
+            if (got.length > 0 && !plain.closeAfterSending) {
+                plaintext.writeBytes(got);
+                http(address, plain, plaintext.toByteArray(), handler);
+                byte[] answer = plain.drain();
+                if (answer.length > 0) {
+                    c.send(engine.wrapOut(answer));
+                }
+                if (plain.closeAfterSending) {
+                    c.send(engine.closeOut());
+                    c.close();
+                }
+            }
+            if (engine.failed() && !c.closeAfterSending) {
+                c.close(); // after its alert
+            }
+        }));
+        return this;
+    }
+
     SimulatedTcp server(String ip, int port) {
         return web.get(Ip4.parse(ip)).get(port);
     }

@@ -61,6 +61,13 @@ final class SimulatedTcp {
             closeAfterSending = true;
         }
 
+        /** What the app queued and TCP has not yet taken (a layer between them, TLS, takes it itself). */
+        byte[] drain() {
+            byte[] all = unsent.toByteArray();
+            unsent.reset();
+            return all;
+        }
+
         private int pending() {
             return queued.length - queuedOffset + unsent.size();
         }
