@@ -187,8 +187,26 @@ class HttpsLabIT {
         Lab.Result r = lab.synack("http-get", "--json", "-o", "/dev/null", "--cacert", ca(), "https://www.synack.test/hello.txt");
         assertEquals(0, r.exit(), r.toString());
         assertTrue(r.out().contains("\"layer\":\"tls\""), r.toString());
-        assertTrue(r.out().contains("\"tls\":{"), "the result's tls object:\n" + r);
-        assertTrue(r.out().contains("www.synack.test"), r.toString());
+        String result = r.out().lines().filter(l -> l.contains("\"event\":\"result\"")).findFirst().orElseThrow();
+        assertTrue(result.contains("\"version\":\"TLS 1.3\"") && result.contains("\"verified\":true") && result.contains("\"appconnect_ms\":"),
+                result);
+        // the certificate summary is the lab's www certificate as openssl reads it
+        Lab.Result x509 = Lab.run(10, "openssl", "x509", "-in", Path.of(lab.get("TLS_DIR"), "www.pem").toString(), "-noout", "-serial",
+                "-startdate", "-enddate", "-dateopt", "iso_8601");
+        assertEquals(0, x509.exit(), x509.toString());
+        for (String line : x509.out().strip().split("\n")) {
+            String value = line.substring(line.indexOf('=') + 1).replace(' ', 'T');
+            String key = line.startsWith("serial") ? "serial" : line.startsWith("notBefore") ? "not_before" : "not_after";
+            assertTrue(result.contains("\"" + key + "\":\"" + value + "\""), key + " " + value + " in\n" + result);
+        }
+        assertTrue(result.contains("\"subject\":\"CN=www.synack.test\"") && result.contains("\"issuer\":\"CN=synack lab CA " + lab.get("LAB_ID") + "\""),
+                result);
+        assertTrue(result.contains("\"san\":[\"DNS:www.synack.test\",\"DNS:web.synack.test\",\"DNS:alias.synack.test\",\"IP:198.18.2.2\"]"), result);
+        // a refused certificate: exit 5 in the result too, with the failure named
+        Lab.Result bad = lab.synack("http-get", "--json", "-o", "/dev/null", "--cacert", ca(), "https://expired.synack.test/hello.txt");
+        assertEquals(UNTRUSTED, bad.exit(), bad.toString());
+        String badResult = bad.out().lines().filter(l -> l.contains("\"event\":\"result\"")).findFirst().orElseThrow();
+        assertTrue(badResult.contains("\"exit\":5") && badResult.contains("\"verified\":false") && !badResult.contains("\"failure\":null"), badResult);
     }
 
     @Test
