@@ -41,7 +41,7 @@ freeze_jar() { # freeze_jar "JVM OPTIONS" (the launcher's, for the command measu
 
 freeze_launcher() {
   local jar="$home/cli/target/synack.jar" app="$COPY/app"
-  [[ -f $jar ]] || "$home/synack" --version >/dev/null # the launcher builds it
+  "$home/synack" --version >/dev/null # the launcher builds the jar when it is missing or older than a source
   rm -rf "$app" && mkdir -p "$app/cli/target" "$OUT"
   cp -a "$home/synack" "$app/"
   # cli/target/ as it is, less what only a build uses, and less the start-up archives: a JDK 17 CDS

@@ -35,4 +35,25 @@ class HttpGetBadInputTest {
         InProcess.run(CommandsInProcessTest.withNoSuchInterface("http-get", "-d", "@" + body, "http://198.18.2.2/echo"))
                 .oneLine(ExitCodes.ENVIRONMENT);
     }
+
+    @Test
+    void jsonWithTheJarOnStdoutIsRefused(@TempDir Path dir) {
+        assertTrue(usage("http-get", "--json", "-c", "-", "http://198.18.2.2/").err().contains("--json and -c -"));
+        InProcess.run(CommandsInProcessTest.withNoSuchInterface("http-get", "--json", "-c", dir.resolve("jar.txt").toString(),
+                "http://198.18.2.2/")).oneLine(ExitCodes.ENVIRONMENT); // -c FILE with --json: fine, as far as the missing interface
+    }
+
+    @Test
+    void anEmptyTimeConditionIsAUsageErrorNotTheCurrentDirectorysTime() {
+        assertTrue(usage("http-get", "-z", "", "http://198.18.2.2/").err().contains("-z wants a date"));
+        assertTrue(usage("http-get", "-z", "-", "http://198.18.2.2/").err().contains("-z wants a date"));
+    }
+
+    @Test
+    void aBodyWithTransferEncodingAndANonLatin1HeaderOrCookieAreOneLineEach() {
+        assertTrue(usage("http-get", "-d", "a=1", "-H", "Transfer-Encoding: chunked", "http://198.18.2.2/echo").err()
+                .contains("RFC 9112 §6.2"));
+        assertTrue(usage("http-get", "-H", "X-Name: caf\u00e9 \u2603", "http://198.18.2.2/").err().contains("not a Latin-1 character"));
+        assertTrue(usage("http-get", "-b", "n=\u20ac", "http://198.18.2.2/").err().contains("-b: '\u20ac' is not a Latin-1 character"));
+    }
 }

@@ -97,7 +97,12 @@ public final class DemoCommand implements Callable<Integer> {
             new Step("5. The whole journey of http://www.synack.test/", "DNS, ARP, handshake, the HTTP request and the response "
                     + "message part by part, then the close.",
                     List.of("http-get", "-o", "/dev/null", "--msl", "100ms", "http://www.synack.test/"), List.of(0)),
-            new Step("6. When the server closes first (four-way close, passive side)", "A server without keep-alive sends FIN "
+            new Step("6. The same page over HTTPS (TLS on our own TCP)", "After the TCP handshake, TLS: our ClientHello and the "
+                    + "server's ServerHello in the clear, the certificate checked against the lab's own CA, then the request and "
+                    + "the response as encrypted records, and close_notify before our FIN.",
+                    List.of("http-get", "-o", "/dev/null", "--msl", "100ms", "--cacert", env.get("TLS_CA"), "https://www.synack.test/"),
+                    List.of(0)),
+            new Step("7. When the server closes first (four-way close, passive side)", "A server without keep-alive sends FIN "
                     + "after its answer: we go CLOSE_WAIT → LAST_ACK, and the server waits in TIME_WAIT.",
                     List.of("fin-teardown", "--send", "GET / HTTP/1.1\\r\\nHost: www.synack.test\\r\\n\\r\\n", "198.18.2.2", "8080"),
                     List.of(0)));

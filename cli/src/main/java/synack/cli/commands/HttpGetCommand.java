@@ -103,17 +103,21 @@ public final class HttpGetCommand implements Callable<Integer> {
         "for HEAD prefer -I (as curl warns). Redirects change it by their rules (301/302: POST to GET; 303: to GET; 307/308 keep it)."})
     String method;
 
-    /** -d and --data-binary in the order given: curl joins them, '&' between. */
-    final List<String[]> data = new ArrayList<>();
-
+    /**
+     * -d and --data-binary in the order given ({option, value}; curl joins them, '&' between): -d's
+     * own value, so that picocli resets it with every option when the shell parses the next command.
+     */
     @Option(names = {"-d", "--data"}, paramLabel = "DATA", parameterConsumer = InOrder.class, description = {"Send DATA as the body",
         "(implies POST and a form Content-Type unless -H gives one), with Content-Length; repeat: joined with '&'; @FILE reads",
         "FILE without its CR/LF (@- stdin)."})
-    List<String> dataOption;
+    List<String[]> data;
 
     @Option(names = "--data-binary", paramLabel = "DATA", parameterConsumer = InOrder.class,
             description = "As -d, but @FILE is sent byte for byte.")
     List<String> dataBinaryOption;
+
+    /** The lines of -b FILE whose expiry was capped, told when the run starts (set anew by every {@link #requests()}). */
+    private List<CookieJar.Capped> cappedCookies = List.of();
 
     /** Each -d and --data-binary as it comes: their order is the body's. */
     static final class InOrder implements picocli.CommandLine.IParameterConsumer {
@@ -124,7 +128,10 @@ public final class HttpGetCommand implements Callable<Integer> {
                         + ((picocli.CommandLine.Model.OptionSpec) argSpec).longestName() + "' (DATA)");
             }
             String name = ((picocli.CommandLine.Model.OptionSpec) argSpec).longestName();
-            ((HttpGetCommand) commandSpec.userObject()).data.add(new String[] {name.equals("--data") ? "-d" : name, args.pop()});
+            picocli.CommandLine.Model.OptionSpec d = commandSpec.findOption("--data");
+            List<String[]> given = d.getValue() == null ? new ArrayList<>() : new ArrayList<>(d.<List<String[]>>getValue());
+            given.add(new String[] {name.equals("--data") ? "-d" : name, args.pop()});
+            d.setValue(given);
         }
     }
 
@@ -135,7 +142,7 @@ public final class HttpGetCommand implements Callable<Integer> {
     @Option(names = {"-c", "--cookie-jar"}, paramLabel = "FILE", description = "Write every cookie at the end to FILE (- for stdout), in curl's Netscape format.")
     Path cookieJar;
 
-    @Option(names = "--etag-save", paramLabel = "FILE", description = "Write the (last) response's ETag to FILE (empty when it has none).")
+    @Option(names = "--etag-save", paramLabel = "FILE", description = "Write the (last) response's ETag to FILE; without one FILE is kept (made empty when absent), as curl.")
     Path etagSave;
 
     @Option(names = "--etag-compare", paramLabel = "FILE", description = "Send If-None-Match with the ETag in FILE: a match is 304 Not Modified.")
@@ -220,12 +227,13 @@ public final class HttpGetCommand implements Callable<Integer> {
                 }
             }
         }
-        try {
-            HttpRequest.get(parsed.get(0), head, compressed, true, headers);
+        HttpJourney.Requests requests = requests();
+        try { // the first request as it will leave: -H, the body and -b's cookies checked together (a body with Transfer-Encoding)
+            HttpRequest.of(requests.firstMethod(), parsed.get(0), requests.body(), compressed, true, requests.givenCookies() == null
+                    ? List.of() : List.<String[]>of(new String[] {"Cookie", requests.givenCookies()}), headers);
         } catch (IllegalArgumentException e) {
             throw new UsageProblem(e.getMessage());
         }
-        HttpJourney.Requests requests = requests();
         TlsTrust given = trust(parsed);
         if (parsed.stream().anyMatch(HttpUrl::secure)) {
             synack.exchange.tls.TlsWarmup.start(); // while the capture opens: the JVM's first handshake is slow, and would be timed
@@ -238,6 +246,9 @@ public final class HttpGetCommand implements Callable<Integer> {
                 : live.quiet ? new QuietRenderer(new PrintStream(OutputStream.nullOutputStream()), run.err(), true)
                 : new TextRenderer(narration, new Style(Style.wanted(live.noColor) && !bodyToStdout), live.verbose.length, live.explain,
                         tcp.relative);
+        for (CookieJar.Capped c : cappedCookies) {
+            renderer.accept(new Event.Note(run.now(), Event.Note.Kind.WARNING, c.text(cookie), Map.of()));
+        }
         OutputStream body = null;
         try {
             if (output != null) {
@@ -282,10 +293,14 @@ public final class HttpGetCommand implements Callable<Integer> {
      * (-d files read), the cookies (-b read), the condition (--etag-compare read, -z's date).
      */
     HttpJourney.Requests requests() {
+        cappedCookies = List.of();
+        if (live.json && cookieJar != null && cookieJar.toString().equals("-")) {
+            throw new UsageProblem("--json and -c - both write to stdout, and the jar's lines would break the JSON stream: give -c FILE");
+        }
         if (method != null && !HttpRequest.isToken(method)) {
             throw new UsageProblem("-X wants a method token (letters, digits, !#$%&'*+.^_`|~-), not '" + method + "'");
         }
-        if (head && !data.isEmpty()) {
+        if (head && data != null) {
             throw new UsageProblem("-d/--data-binary and -I ask for two methods (POST and HEAD): give one");
         }
         if (head && method != null && !method.equals("HEAD")) {
@@ -300,11 +315,16 @@ public final class HttpGetCommand implements Callable<Integer> {
             if (given.contains("\r") || given.contains("\n")) {
                 throw new UsageProblem("-b: a cookie string cannot hold a line break");
             }
+            try {
+                HttpRequest.latin1("-b", given);
+            } catch (IllegalArgumentException e) {
+                throw new UsageProblem(e.getMessage());
+            }
         } else if (cookie != null && !cookie.isEmpty()) {
             jar = new CookieJar();
             Path file = Path.of(cookie);
             if (java.nio.file.Files.isReadable(file)) {
-                jar.readNetscape(read(file, "-b"), cookie, now);
+                cappedCookies = jar.readNetscape(read(file, "-b"), cookie, now);
             } // as curl: a -b FILE that is not there starts the engine with no cookies
         }
         if (jar == null && (cookieJar != null || (cookie != null && given == null))) {
@@ -316,7 +336,7 @@ public final class HttpGetCommand implements Callable<Integer> {
 
     /** The body -d and --data-binary give, joined with '&' as curl joins them; null without either. */
     private byte[] body() {
-        if (data.isEmpty()) {
+        if (data == null) {
             return null;
         }
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
@@ -366,6 +386,9 @@ public final class HttpGetCommand implements Callable<Integer> {
             if (t.startsWith("-")) {
                 unmodified = true;
                 t = t.substring(1);
+            }
+            if (t.isBlank()) { // Path.of("") is the current directory: its time is no one's condition
+                throw new UsageProblem("-z wants a date (\"Wed, 02 Dec 2026 10:00:00 GMT\", \"2026-12-02\") or a file, not an empty string");
             }
             time = HttpDate.parseCondition(t);
             from = "-z " + t;
@@ -537,17 +560,27 @@ public final class HttpGetCommand implements Callable<Integer> {
     }
 
     /** The host as the journey sees it: the kernel's routes (on this capture's interface), the run's memory, the session's guards. */
-    /** --etag-save: the last response's ETag and a newline, or an empty file when it had none (as curl). */
+    /**
+     * --etag-save: the last response's ETag and a newline; when it had none the file is left as it
+     * is, and an empty one made only when there is none (as curl: a saved ETag survives a 304 without one).
+     */
     private void saveEtag(LiveRun run, HttpJourney journey) {
         List<synack.exchange.http.HttpApp.Response> all = journey.responses();
         if (etagSave == null || all.isEmpty()) {
             return;
         }
-        String etag = all.get(all.size() - 1).header("ETag");
         try {
-            java.nio.file.Files.writeString(etagSave, etag == null ? "" : etag + "\n", java.nio.charset.StandardCharsets.ISO_8859_1);
+            saveEtag(etagSave, all.get(all.size() - 1).header("ETag"));
         } catch (IOException e) {
             run.err().println("synack http-get: cannot write --etag-save " + etagSave + ": " + e.getMessage());
+        }
+    }
+
+    static void saveEtag(Path file, String etag) throws IOException {
+        if (etag != null) {
+            java.nio.file.Files.writeString(file, etag + "\n", java.nio.charset.StandardCharsets.ISO_8859_1);
+        } else if (!java.nio.file.Files.exists(file)) {
+            java.nio.file.Files.createFile(file);
         }
     }
 

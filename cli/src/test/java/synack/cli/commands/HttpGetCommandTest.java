@@ -117,4 +117,37 @@ class HttpGetCommandTest {
         assertEquals(1_700_000_000L, parsed("-z", etag.toString(), "http://198.18.2.2/").requests().conditional().time());
         assertThrows(UsageProblem.class, () -> parsed("-z", "soon", "http://198.18.2.2/").requests());
     }
+
+    @Test
+    void dataGivenToOneCommandIsGoneWhenTheShellParsesTheNext() {
+        // the shell keeps one CommandLine (one HttpGetCommand) for the session
+        HttpGetCommand c = new HttpGetCommand();
+        CommandLine cl = new CommandLine(c).setExpandAtFiles(false);
+        cl.parseArgs("-d", "a=1", "--data-binary", "b=2", "-d", "c=3", "http://198.18.2.2/");
+        assertEquals("a=1&b=2&c=3", new String(c.requests().body(), java.nio.charset.StandardCharsets.ISO_8859_1), "in the order given");
+        assertEquals("POST", c.requests().firstMethod());
+        cl.parseArgs("http://198.18.2.2/");
+        assertNull(c.requests().body());
+        assertEquals("GET", c.requests().firstMethod());
+        cl.parseArgs("--data=x=1", "-dy=2", "http://198.18.2.2/");
+        assertEquals("x=1&y=2", new String(c.requests().body(), java.nio.charset.StandardCharsets.ISO_8859_1), "attached forms too");
+    }
+
+    @Test
+    void etagSaveKeepsTheSavedEtagWhenTheResponseHasNoneAndMakesAnEmptyFileOnlyWhenThereIsNone(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("etag.txt");
+        HttpGetCommand.saveEtag(f, null);
+        assertEquals("", Files.readString(f), "none before: an empty file, as curl makes");
+        HttpGetCommand.saveEtag(f, "\"v1\"");
+        assertEquals("\"v1\"\n", Files.readString(f));
+        HttpGetCommand.saveEtag(f, null);
+        assertEquals("\"v1\"\n", Files.readString(f), "a 304 without an ETag does not empty it");
+    }
+
+    @Test
+    void aCookieFileLineBeyondTheYear9999IsCappedAndKept(@TempDir Path dir) throws Exception {
+        Path jar = Files.writeString(dir.resolve("in.txt"), "www.synack.test\tFALSE\t/\tFALSE\t99999999999999999999\ta\t1\n");
+        HttpGetCommand c = parsed("-b", jar.toString(), "http://198.18.2.2/");
+        assertEquals(synack.exchange.http.HttpDate.LATEST, c.requests().jar().cookies().get(0).expires());
+    }
 }

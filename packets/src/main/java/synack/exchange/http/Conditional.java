@@ -42,27 +42,77 @@ public record Conditional(String etag, Long time, boolean unmodifiedSince, Strin
         return "conditional request: " + String.join("; ", parts);
     }
 
-    /** What a 304 Not Modified (or a 412) to this request says: what matched, in words. */
+    /** One condition a request carries (RFC 9110 §13.1), by its header field. */
+    public enum Kind {
+        IF_NONE_MATCH("If-None-Match"), IF_MODIFIED_SINCE("If-Modified-Since"), IF_UNMODIFIED_SINCE("If-Unmodified-Since");
+
+        public final String field;
+
+        Kind(String field) {
+            this.field = field;
+        }
+    }
+
+    /** The conditions it carries, in the order a server evaluates them (RFC 9110 §13.2.2: If-Unmodified-Since before If-None-Match). */
+    public List<Kind> kinds() {
+        List<Kind> k = new ArrayList<>();
+        if (time != null && unmodifiedSince) {
+            k.add(Kind.IF_UNMODIFIED_SINCE);
+        }
+        if (etag != null) {
+            k.add(Kind.IF_NONE_MATCH);
+        }
+        if (time != null && !unmodifiedSince) {
+            k.add(Kind.IF_MODIFIED_SINCE);
+        }
+        return k;
+    }
+
+    /**
+     * The condition a response with this status speaks of, or null when none can give it: a 304 is
+     * If-None-Match's match (or If-Modified-Since's "not changed"), a 412 If-Unmodified-Since's
+     * failure (or If-None-Match's match on a method other than GET/HEAD), a 2xx the first condition;
+     * null without any.
+     */
+    public Kind decidedBy(int status) {
+        List<Kind> k = kinds();
+        List<Kind> speaks = status == 304 ? List.of(Kind.IF_NONE_MATCH, Kind.IF_MODIFIED_SINCE)
+                : status == 412 ? List.of(Kind.IF_UNMODIFIED_SINCE, Kind.IF_NONE_MATCH) : k;
+        for (Kind each : speaks) {
+            if (k.contains(each)) {
+                return each;
+            }
+        }
+        return k.isEmpty() ? null : k.get(0); // a server answering what we did not ask: our first condition
+    }
+
+    /** What a 304 Not Modified, a 412 or a 2xx to this request says of its condition, in words. */
     public String explain(HttpApp.Response r) {
         String theirs = r.header("ETag");
         String lastModified = r.header("Last-Modified");
+        String since = time != null ? HttpDate.format(time) : null;
+        String theirEtag = theirs != null ? " (its ETag " + theirs + ")" : "";
+        String theirTime = lastModified != null ? " (Last-Modified " + lastModified + ")" : "";
+        Kind k = decidedBy(r.status());
         if (r.status() == 304) {
-            StringBuilder sb = new StringBuilder("not modified: ");
-            if (etag != null) {
-                sb.append("the server's copy matches our ETag ").append(etag)
-                        .append(theirs != null ? " (its ETag " + theirs + ")" : "");
-            } else if (time != null) {
-                sb.append("the server's copy has not changed since ").append(HttpDate.format(time))
-                        .append(lastModified != null ? " (Last-Modified " + lastModified + ")" : "");
-            }
-            return sb.append(" — no body sent; our copy is current").toString();
+            return "not modified: " + (k == Kind.IF_NONE_MATCH ? "the server's copy matches our ETag " + etag + theirEtag
+                    : "the server's copy has not changed since " + since + theirTime) + " — no body sent; our copy is current";
         }
         if (r.status() == 412) {
-            return "precondition failed: the server's copy changed since " + (time != null ? HttpDate.format(time) : "the condition")
-                    + (lastModified != null ? " (Last-Modified " + lastModified + ")" : "");
+            return "precondition failed: " + (k == Kind.IF_UNMODIFIED_SINCE ? "the server's copy changed since " + since + theirTime
+                    : k == Kind.IF_NONE_MATCH ? "the server's copy matches our ETag " + etag + theirEtag + " (If-None-Match on a "
+                    + r.method() + ": 412, not 304)" : "the server refused a condition we did not send");
         }
-        return "the condition did not hold: the server sent " + r.status() + (theirs != null ? ", ETag " + theirs : "")
-                + (lastModified != null ? ", Last-Modified " + lastModified : "");
+        List<String> held = new ArrayList<>();
+        for (Kind each : kinds()) {
+            held.add(switch (each) {
+                case IF_UNMODIFIED_SINCE -> "the condition held: the server's copy has not changed since " + since + theirTime
+                        + ", so the request was acted on";
+                case IF_NONE_MATCH -> "the server's ETag differs from ours " + etag + theirEtag + ": the body is sent";
+                case IF_MODIFIED_SINCE -> "the server's copy changed since " + since + theirTime + ": the body is sent";
+            });
+        }
+        return r.status() + ": " + String.join("; ", held);
     }
 
     /** The request note's data: {"conditional": {field: value}}. */
@@ -82,8 +132,9 @@ public record Conditional(String etag, Long time, boolean unmodifiedSince, Strin
     public Map<String, Object> fields(int status, String theirEtag, String lastModified) {
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("status", status);
-        f.put("condition", etag != null ? "If-None-Match" : unmodifiedSince ? "If-Unmodified-Since" : "If-Modified-Since");
-        f.put("ours", etag != null ? etag : HttpDate.format(time));
+        Kind k = decidedBy(status);
+        f.put("condition", k.field);
+        f.put("ours", k == Kind.IF_NONE_MATCH ? etag : HttpDate.format(time));
         f.put("etag", theirEtag);
         f.put("last_modified", lastModified);
         return java.util.Collections.singletonMap("condition", f);

@@ -5,9 +5,11 @@ package synack.exchange.http;
  * no Domain attribute widened it, {@code expires} in seconds since the epoch (0: a session cookie,
  * gone at the end of the run), {@code created} its place in the order of creation (kept when a
  * cookie replaces it), {@code from} where it came from (a response's URL, or a file).
+ * {@code path} is the one that matches (RFC 6265 §5.1.4); {@code pathDefaulted} when no Path gave
+ * it, and then the jar file writes it with its end slash, as curl does ("/cookie/" for "/cookie").
  */
-public record Cookie(String name, String value, String domain, boolean hostOnly, String path, boolean secure, boolean httpOnly,
-                     long expires, long created, String from) {
+public record Cookie(String name, String value, String domain, boolean hostOnly, String path, boolean pathDefaulted, boolean secure,
+                     boolean httpOnly, long expires, long created, String from) {
     public boolean persistent() {
         return expires != 0;
     }
@@ -22,13 +24,18 @@ public record Cookie(String name, String value, String domain, boolean hostOnly,
     }
 
     Cookie createdAs(long order) {
-        return new Cookie(name, value, domain, hostOnly, path, secure, httpOnly, expires, order, from);
+        return new Cookie(name, value, domain, hostOnly, path, pathDefaulted, secure, httpOnly, expires, order, from);
     }
 
     /** Its line in curl's Netscape cookie file: domain (a leading dot when subdomains match), TRUE/FALSE, path, secure, expiry, name, value. */
     public String netscapeLine() {
-        return (httpOnly ? "#HttpOnly_" : "") + (hostOnly ? "" : ".") + domain + "\t" + (hostOnly ? "FALSE" : "TRUE") + "\t" + path
+        return (httpOnly ? "#HttpOnly_" : "") + (hostOnly ? "" : ".") + domain + "\t" + (hostOnly ? "FALSE" : "TRUE") + "\t" + filePath()
                 + "\t" + (secure ? "TRUE" : "FALSE") + "\t" + expires + "\t" + name + "\t" + value;
+    }
+
+    /** The path as curl's jar writes it: a default path with its end slash (lib/cookie.c "include end slash"). */
+    public String filePath() {
+        return pathDefaulted && !path.endsWith("/") ? path + "/" : path;
     }
 
     /** Its attributes in words, for the story. */

@@ -39,7 +39,17 @@ public final class HttpApp implements TcpApp {
     }
 
     /** A request still to build: built as it leaves, so it carries what the responses before it set (a cookie). */
-    public record Planned(HttpUrl url, String method, boolean withBody) {}
+    /** A request to make; {@code origin} the URL given that led to it (itself, or the first of its redirects). */
+    public record Planned(HttpUrl url, String method, boolean withBody, HttpUrl origin) {
+        public Planned(HttpUrl url, String method, boolean withBody) {
+            this(url, method, withBody, url);
+        }
+
+        /** Another host, port or scheme than the URL given: where curl stops sending the user's credentials (CVE-2022-27776). */
+        public boolean leftOrigin() {
+            return !url.host().equals(origin.host()) || url.port() != origin.port() || url.secure() != origin.secure();
+        }
+    }
 
     /** Builds each request as it goes and hears each response (the journey: cookies, conditions, their story). */
     public interface Session {

@@ -16,9 +16,14 @@ public final class HttpDate {
 
     private HttpDate() {}
 
-    /** "Tue, 01 Dec 2026 10:00:00 GMT". */
+    /** 9999-12-31 23:59:59 UTC: the last time an HTTP date's four-digit year can say. */
+    public static final long LATEST = 253_402_300_799L;
+    /** 0001-01-01 00:00:00 UTC: the first. */
+    public static final long EARLIEST = -62_135_596_800L;
+
+    /** "Tue, 01 Dec 2026 10:00:00 GMT"; any value, a time beyond the years 1-9999 told as the nearest end. */
     public static String format(long epochSeconds) {
-        return IMF.format(Instant.ofEpochSecond(epochSeconds));
+        return IMF.format(Instant.ofEpochSecond(Math.max(EARLIEST, Math.min(LATEST, epochSeconds))));
     }
 
     /**

@@ -29,6 +29,7 @@ import synack.exchange.tls.TlsSession;
 import synack.exchange.tls.TlsTrust;
 import synack.link.ReceivedFrame;
 import synack.net.HostsFile;
+import synack.net.NameSources;
 import synack.net.NsSwitch;
 import synack.net.Route;
 import synack.wire.DnsMessage;
@@ -441,21 +442,14 @@ public final class HttpJourney implements Exchange {
         if (!host.equals(resolving)) {
             resolving = host;
             resolveStartedAt = now;
-            Walk w = walk(0, now);
-            if (w == Walk.RESOLVED) {
+            NameSources.Walk w = sources().start(host);
+            walked(w, now);
+            if (w.outcome() == NameSources.Outcome.RESOLVED) {
                 next(now); // the hosts file answered: on to the next hop
             }
-            if (w != Walk.ASK_DNS) {
+            if (w.outcome() != NameSources.Outcome.ASK_DNS) {
                 return;
             }
-        }
-        if (settings.nameServer() == null) {
-            if (!nextSource(NsSwitch.Status.UNAVAIL, now)) {
-                fail(now, Failure.NAME_NOT_RESOLVED, "could not resolve " + host + ": no name server to ask", Verdict.NEGATIVE);
-            } else if (!done) {
-                next(now);
-            }
-            return;
         }
         int server = settings.nameServer();
         DnsMessage query;
@@ -484,71 +478,34 @@ public final class HttpJourney implements Exchange {
         begin(Step.DNS, lookup, now);
     }
 
-    private enum Walk { RESOLVED, ASK_DNS, FAILED }
-
-    /** nsswitch.conf's order: with no hosts file to read, DNS alone. */
-    private NsSwitch order() {
-        return env.hostsFile() == null ? new NsSwitch(List.of(new NsSwitch.Source("dns", java.util.EnumSet.of(NsSwitch.Status.SUCCESS))),
-                "DNS only") : env.nsSwitch();
+    /** nsswitch.conf's walk (synack.net's, as every command walks it): with no hosts file to read, DNS alone. */
+    private NameSources sources() {
+        return new NameSources(env.nsSwitch(), env.hostsFile(), settings.nameServer());
     }
 
     /**
-     * Asks the sources of nsswitch.conf's hosts line from {@code from} on: the hosts file answers
-     * at once (or says it has no entry, and the walk goes on unless its criterion stops it); at a
-     * DNS source the query is to be sent (ASK_DNS); past the last, the name is not resolved.
+     * A part of the walk told, step by step, and acted on: the hosts file's address kept, the DNS
+     * source to ask remembered, or the name not resolved (told). False when DNS's own status ends
+     * the walk: the caller tells DNS's failure.
      */
-    private Walk walk(int from, long now) {
-        NsSwitch ns = order();
+    private boolean walked(NameSources.Walk w, long now) {
         String host = resolving;
-        for (int i = from; i < ns.sources().size(); i++) {
-            NsSwitch.Source s = ns.sources().get(i);
-            if (s.dns()) {
-                sourceAt = i;
-                return Walk.ASK_DNS;
-            }
-            if (!s.files()) {
-                out.emit(new Event.Note(now, Event.Note.Kind.INFO, ns.origin() + ": the source '" + s.name()
-                        + "' is not one synack asks (it reads the hosts file and asks DNS): skipped", Map.of()));
-                continue;
-            }
-            HostsFile file = env.hostsFile();
-            HostsFile.Entry e = file.lookup(host);
-            Map<String, Object> f = file.fields(host, e, ns.origin());
-            if (e != null) {
-                out.emit(new Event.Note(now, Event.Note.Kind.SECTION, file.answerText(host, e), f));
-                addresses.put(host, e.address());
+        for (NameSources.Step step : w.steps()) {
+            out.emit(new Event.Note(now, step.section() ? Event.Note.Kind.SECTION : Event.Note.Kind.INFO, step.text(), step.fields()));
+        }
+        switch (w.outcome()) {
+            case RESOLVED -> {
+                addresses.put(host, w.address());
                 nameLookupMicros += now - resolveStartedAt;
                 resolving = null;
-                return Walk.RESOLVED;
             }
-            NsSwitch.Status status = file.present() ? NsSwitch.Status.NOTFOUND : NsSwitch.Status.UNAVAIL;
-            boolean goesOn = ns.continuesAfter(i, status);
-            String then = !goesOn ? (i + 1 < ns.sources().size() ? "nsswitch.conf stops here ([" + status + "=return])"
-                    : "no source after it") : nextDns(ns, i + 1);
-            out.emit(new Event.Note(now, Event.Note.Kind.SECTION, file.path() + (file.present() ? ": no entry for " : " does not exist: no entry for ")
-                    + host + " → " + then, f));
-            if (!goesOn) {
-                fail(now, Failure.NAME_NOT_RESOLVED, "could not resolve " + host + ": no entry in " + file.path() + ", and " + ns.origin()
-                        + " asks nothing after it", Verdict.NEGATIVE);
-                return Walk.FAILED;
+            case ASK_DNS -> sourceAt = w.dnsAt();
+            case NOT_RESOLVED -> fail(now, Failure.NAME_NOT_RESOLVED, "could not resolve " + host + ": " + w.why(), Verdict.NEGATIVE);
+            case DNS_DECIDES -> {
+                return false;
             }
         }
-        fail(now, Failure.NAME_NOT_RESOLVED, "could not resolve " + host + ": no source of " + ns.origin() + " answers it",
-                Verdict.NEGATIVE);
-        return Walk.FAILED;
-    }
-
-    /** "ask 198.18.2.2": the next source, in words. */
-    private String nextDns(NsSwitch ns, int from) {
-        for (int i = from; i < ns.sources().size(); i++) {
-            if (ns.sources().get(i).dns()) {
-                return settings.nameServer() != null ? "ask " + Ip4.toString(settings.nameServer()) : "DNS, with no name server to ask";
-            }
-            if (ns.sources().get(i).files()) {
-                return "the hosts file again";
-            }
-        }
-        return "no source synack asks after it";
+        return true;
     }
 
     /**
@@ -556,17 +513,7 @@ public final class HttpJourney implements Exchange {
      * sources after it are asked (the hosts file after DNS). False when it stops here.
      */
     private boolean nextSource(NsSwitch.Status status, long now) {
-        NsSwitch ns = order();
-        if (!ns.continuesAfter(sourceAt, status)) {
-            return false;
-        }
-        out.emit(new Event.Note(now, Event.Note.Kind.INFO, "DNS came to " + status + ": " + ns.origin() + " goes on to the next source",
-                Map.of()));
-        Walk w = walk(sourceAt + 1, now);
-        if (w == Walk.ASK_DNS) {
-            fail(now, Failure.NAME_NOT_RESOLVED, "could not resolve " + resolving + ": DNS was asked already", Verdict.NEGATIVE);
-        }
-        return true;
+        return walked(sources().afterDns(resolving, sourceAt, status), now);
     }
 
     /** The name server's answer: the first A record (told, with the alias it came through), or why there is none. */
@@ -695,7 +642,7 @@ public final class HttpJourney implements Exchange {
                 RedirectRule rule = RedirectRule.of(resp.status(), resp.method(), resp.plan().withBody());
                 out.emit(new Event.Note(now, Event.Note.Kind.INFO, rule.why(), rule.fields(resp.status(), resp.method(),
                         resp.plan().withBody())));
-                front.add(new HttpApp.Planned(target, rule.method(), rule.withBody()));
+                front.add(new HttpApp.Planned(target, rule.method(), rule.withBody(), resp.plan().origin()));
             }
         }
         front.addAll(app.unanswered()); // a new connection for them
@@ -713,6 +660,9 @@ public final class HttpJourney implements Exchange {
     }
 
     // ------------------------------------------------------------------ cookies and conditions
+
+    /** The -H fields a redirect to another host, port or scheme does not carry (curl's rule, CVE-2022-27776), lower case. */
+    static final java.util.Set<String> CREDENTIALS = java.util.Set.of("authorization", "proxy-authorization", "cookie");
 
     /** Whether a URL is reached over TLS: a Secure cookie goes only there. */
     static boolean secure(HttpUrl url) {
@@ -733,7 +683,24 @@ public final class HttpJourney implements Exchange {
                 added.addAll(q.conditional().headers());
                 out.emit(new Event.Note(now, Event.Note.Kind.INFO, q.conditional().describe(), q.conditional().requestFields()));
             }
-            return HttpRequest.of(plan.method(), plan.url(), plan.withBody() ? q.body() : null, q.compressed(), true, added, q.headers());
+            return HttpRequest.of(plan.method(), plan.url(), plan.withBody() ? q.body() : null, q.compressed(), true, added,
+                    headersFor(plan, now));
+        }
+
+        /** -H's fields for this request: on a redirect to another host, port or scheme, without the credentials (told). */
+        private List<String> headersFor(HttpApp.Planned plan, long now) {
+            List<String> kept = new ArrayList<>();
+            List<String> dropped = new ArrayList<>();
+            for (String h : settings.requests().headers()) {
+                String name = HttpRequest.headerField(h)[0];
+                (plan.leftOrigin() && CREDENTIALS.contains(name.toLowerCase(java.util.Locale.ROOT)) ? dropped : kept).add(h);
+            }
+            if (!dropped.isEmpty()) {
+                List<String> names = dropped.stream().map(h -> HttpRequest.headerField(h)[0]).toList();
+                out.emit(new Event.Note(now, Event.Note.Kind.INFO, "-H " + String.join(", ", names) + " not sent to " + plan.url().authority()
+                        + ": only to " + plan.origin().authority() + ", the host given (as curl, CVE-2022-27776)", Map.of()));
+            }
+            return kept;
         }
 
         @Override
@@ -865,7 +832,7 @@ public final class HttpJourney implements Exchange {
         }
         f.put("responses", HttpApp.describe(all));
         if (settings.requests().jar() != null) {
-            f.put("cookies", settings.requests().jar().cookies().size());
+            f.put("cookies", settings.requests().jar().live(now / 1_000_000).size()); // the expired aside, as -c writes them
         }
         if (error != null) {
             f.put("http_error", error);

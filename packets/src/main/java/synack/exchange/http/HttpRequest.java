@@ -43,7 +43,7 @@ public record HttpRequest(String method, HttpUrl url, List<String[]> headers, by
         put(h, "Accept-Encoding", compressed ? "gzip, deflate" : "identity");
         put(h, "Connection", keepAlive ? "keep-alive" : "close");
         for (String[] a : added) {
-            put(h, a[0], a[1]);
+            put(h, a[0], latin1(a[0], a[1]));
         }
         if (body != null) {
             put(h, "Content-Type", FORM);
@@ -51,6 +51,11 @@ public record HttpRequest(String method, HttpUrl url, List<String[]> headers, by
         }
         for (String e : extra) {
             String[] field = headerField(e);
+            if (body != null && field[0].equalsIgnoreCase("Transfer-Encoding")) {
+                // RFC 9112 §6.2: a sender MUST NOT send Content-Length with Transfer-Encoding, and we frame the body by its length
+                throw new IllegalArgumentException("-H '" + field[0] + ": " + field[1] + "' with -d/--data-binary: synack frames the body"
+                        + " by Content-Length, and a message may not carry both (RFC 9112 §6.2); drop the -H");
+            }
             if (body != null && field[0].equalsIgnoreCase("Content-Length")) {
                 continue; // the body's own length frames it, whatever -H says
             }
@@ -73,7 +78,18 @@ public record HttpRequest(String method, HttpUrl url, List<String[]> headers, by
         if (value.contains("\r") || value.contains("\n")) {
             throw new IllegalArgumentException("a header value cannot hold a line break: '" + name + "'");
         }
-        return new String[] {name, value};
+        return new String[] {name, latin1(name, value)};
+    }
+
+    /** The value, when each character is one octet on the wire (ISO-8859-1, as the head is written); else IllegalArgumentException. */
+    public static String latin1(String name, String value) {
+        for (int i = 0; i < value.length(); i++) {
+            if (value.charAt(i) > 0xff) {
+                throw new IllegalArgumentException(name + ": '" + new String(Character.toChars(value.codePointAt(i)))
+                        + "' is not a Latin-1 character, and a header value is octets (RFC 9110 §5.5): give it percent-encoded");
+            }
+        }
+        return value;
     }
 
     /** RFC 9110 §5.6.2: a method or a field name is a token. */

@@ -2,6 +2,7 @@ package synack.exchange.http;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -42,6 +43,7 @@ class HttpJourneyRequestsTest {
             case "/echo" -> SimulatedNetwork.Reply.of("HTTP/1.1 200 OK\r\nContent-Length: " + body.length + "\r\n\r\n", body, false);
             case "/r302", "/r303", "/r301" -> text(Integer.parseInt(target.substring(2)), "Moved", "", "Location: /hello.txt\r\n");
             case "/r307", "/r308" -> text(Integer.parseInt(target.substring(2)), "Redirect", "", "Location: /echo\r\n");
+            case "/away" -> text(302, "Found", "", "Location: http://" + EDGE + "/\r\n");
             case "/cookie/set" -> text(200, "OK", "cookie set\n", setCookie);
             case "/cookie/redirect" -> text(302, "Found", "", "Location: /cookie/check\r\n" + setCookie);
             case "/cookie/check" -> cookie.contains("lab_session=s3cr3t") ? text(200, "OK", "cookie ok\n", "")
@@ -187,6 +189,53 @@ class HttpJourneyRequestsTest {
     }
 
     @Test
+    void aRedirectToAnotherHostDropsTheCredentialsGivenWithHAndSaysSo() {
+        JourneyRun run = new JourneyRun(labNet());
+        run.follow = true;
+        run.headers = List.of("Authorization: Basic dXNlcjpwYXNz", "Cookie: a=1", "Proxy-Authorization: Basic eA==", "X-Keep: 1");
+        Event.Result r = run.run("http://www.synack.test/away");
+        assertEquals(Verdict.OK, r.verdict(), r.summary());
+        assertEquals("Basic dXNlcjpwYXNz", run.net.requests.get(0).header("Authorization"), "to the host given: sent");
+        assertEquals("a=1", run.net.requests.get(0).header("Cookie"));
+        SimulatedNetwork.Seen away = run.net.requests.get(1);
+        assertEquals(EDGE, away.header("Host"));
+        assertNull(away.header("Authorization"));
+        assertNull(away.header("Proxy-Authorization"));
+        assertNull(away.header("Cookie"));
+        assertEquals("1", away.header("X-Keep"), "the other fields go on");
+        assertTrue(note(run, "-H Authorization, Cookie, Proxy-Authorization not sent to " + EDGE + ": only to www.synack.test") != null);
+
+        JourneyRun same = new JourneyRun(labNet());
+        same.follow = true;
+        same.headers = List.of("Authorization: Basic dXNlcjpwYXNz");
+        same.run("http://www.synack.test/r302");
+        assertEquals("Basic dXNlcjpwYXNz", same.net.requests.get(1).header("Authorization"), "the same host: kept, as curl");
+    }
+
+    @Test
+    void theResultsCookieCountLeavesOutTheExpiredAsTheJarFileDoes() {
+        long t0 = JourneyRun.T0 / 1_000_000;
+        JourneyRun run = new JourneyRun(labNet());
+        run.jar = new CookieJar();
+        // read while both were live; by the run one has expired
+        run.jar.readNetscape("www.synack.test\tFALSE\t/\tFALSE\t" + (t0 - 10) + "\tgone\t1\n"
+                + "www.synack.test\tFALSE\t/\tFALSE\t" + (t0 + 3600) + "\tkept\t2\n", "in.txt", t0 - 100);
+        Event.Result r = run.run("http://www.synack.test/hello.txt");
+        assertEquals(Verdict.OK, r.verdict(), r.summary());
+        assertEquals("kept=2", run.net.requests.get(0).header("Cookie"));
+        assertEquals(1, r.fields().get("cookies"));
+        assertEquals(1, run.jar.live(t0).size());
+        assertEquals(2, run.jar.cookies().size(), "the jar still holds it: only the count and the file leave it out");
+    }
+
+    @Test
+    void aUrlIsSecureByItsSchemeNotByWhatItsTextHolds() {
+        assertTrue(HttpJourney.secure(HttpUrl.parse("https://www.synack.test/")));
+        assertFalse(HttpJourney.secure(HttpUrl.parse("http://www.synack.test/go?to=https://www.synack.test/")));
+        assertFalse(HttpJourney.secure(HttpUrl.parse("http://https.synack.test/")));
+    }
+
+    @Test
     void givenCookiesGoOnEveryRequestAfterTheJars() {
         JourneyRun run = new JourneyRun(labNet());
         run.jar = new CookieJar();
@@ -215,7 +264,7 @@ class HttpJourneyRequestsTest {
         JourneyRun stale = new JourneyRun(labNet());
         stale.conditional = new Conditional("\"old\"", null, false, null);
         assertEquals(200, stale.run("http://www.synack.test/hello.txt").fields().get("status"));
-        assertTrue(note(stale, "the condition did not hold: the server sent 200, ETag " + ETAG) != null);
+        assertTrue(note(stale, "200: the server's ETag differs from ours \"old\" (its ETag " + ETAG + "): the body is sent") != null);
     }
 
     @Test

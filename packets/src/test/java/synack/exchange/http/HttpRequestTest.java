@@ -45,8 +45,10 @@ class HttpRequestTest {
 
     @Test
     void aMethodIsAToken() {
-        assertEquals("OPTIONS * HTTP/1.1".substring(0, 7), HttpRequest.of("OPTIONS", ECHO, null, false, true, List.of(), List.of())
-                .method());
+        HttpRequest options = HttpRequest.of("OPTIONS", ECHO, null, false, true, List.of(), List.of());
+        assertEquals("OPTIONS /echo HTTP/1.1", options.requestLine());
+        assertTrue(new String(options.toBytes(), StandardCharsets.ISO_8859_1).startsWith("OPTIONS /echo HTTP/1.1\r\n"));
+        assertEquals("M-SEARCH /echo HTTP/1.1", HttpRequest.of("M-SEARCH", ECHO, null, false, true, List.of(), List.of()).requestLine());
         assertThrows(IllegalArgumentException.class, () -> HttpRequest.of("GET X", ECHO, null, false, true, List.of(), List.of()));
         assertThrows(IllegalArgumentException.class, () -> HttpRequest.of("", ECHO, null, false, true, List.of(), List.of()));
         assertThrows(IllegalArgumentException.class, () -> HttpRequest.of("P(ST", ECHO, null, false, true, List.of(), List.of()));
@@ -91,5 +93,24 @@ class HttpRequestTest {
         assertEquals(List.of("If-Modified-Since", "Wed, 02 Dec 2026 10:00:00 GMT"), List.of(since.headers().get(0)));
         Conditional unmodified = new Conditional(null, 1_796_205_600L, true, "-z -DATE");
         assertEquals("If-Unmodified-Since", unmodified.headers().get(0)[0]);
+    }
+
+    @Test
+    void aBodyWithATransferEncodingFromHIsRefusedNotSentWithBothFramings() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> HttpRequest.of("POST", ECHO, "abc".getBytes(
+                StandardCharsets.ISO_8859_1), false, true, List.of(), List.of("Transfer-Encoding: chunked")));
+        assertTrue(e.getMessage().contains("RFC 9112 §6.2"), e.getMessage());
+        assertEquals("chunked", HttpRequest.of("GET", ECHO, null, false, true, List.of(), List.of("transfer-encoding: chunked"))
+                .header("Transfer-Encoding"), "without a body it is the user's field to send");
+    }
+
+    @Test
+    void aHeaderValueBeyondLatin1IsRefusedNotSentAsQuestionMarks() {
+        assertThrows(IllegalArgumentException.class, () -> HttpRequest.of("GET", ECHO, null, false, true,
+                java.util.Collections.singletonList(new String[] {"Cookie", "n=\u00fc\u20ac"}), List.of()));
+        assertThrows(IllegalArgumentException.class, () -> HttpRequest.headerField("X-Name: caf\u00e9 \u2603"));
+        assertThrows(IllegalArgumentException.class, () -> HttpRequest.get(ECHO, false, false, true, List.of("X-Emoji: \ud83d\ude00")));
+        HttpRequest latin = HttpRequest.of("GET", ECHO, null, false, true, List.of(), List.of("X-Name: caf\u00e9"));
+        assertTrue(new String(latin.toBytes(), StandardCharsets.ISO_8859_1).contains("X-Name: caf\u00e9\r\n"), "Latin-1 is one octet each");
     }
 }
