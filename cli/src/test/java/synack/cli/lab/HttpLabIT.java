@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,17 +27,6 @@ class HttpLabIT {
         }
     }
 
-    static String sha256(Path file) throws Exception {
-        MessageDigest md = MessageDigest.getInstance("SHA-256");
-        try (var in = Files.newInputStream(file)) {
-            byte[] buf = new byte[1 << 16];
-            int n;
-            while ((n = in.read(buf)) > 0) {
-                md.update(buf, 0, n);
-            }
-        }
-        return HexFormat.of().formatHex(md.digest());
-    }
 
     Path www(String name) {
         return Path.of(lab.get("LAB_DIR"), "www", name);
@@ -56,7 +43,7 @@ class HttpLabIT {
                 "name lookup", "connect", "first byte")) {
             assertTrue(r.out().contains(s), "missing '" + s + "':\n" + r);
         }
-        assertEquals(sha256(www("index.html")), sha256(out));
+        assertEquals(Lab.sha256(www("index.html")), Lab.sha256(out));
     }
 
     @Test
@@ -65,7 +52,7 @@ class HttpLabIT {
         Lab.Result r = lab.synack("http-get", "-o", out.toString(), "http://198.18.2.2/big100m.bin");
         assertEquals(0, r.exit(), r.toString());
         assertEquals(100L << 20, Files.size(out));
-        assertEquals(sha256(www("big100m.bin")), sha256(out));
+        assertEquals(Lab.sha256(www("big100m.bin")), Lab.sha256(out));
     }
 
     @Test
@@ -78,8 +65,8 @@ class HttpLabIT {
         assertTrue(r.out().contains("Content-Encoding gzip:"), r.toString());
         Lab.Result c = lab.in("client", "curl", "-s", "--compressed", "-o", curls.toString(), "http://www.synack.test/text.txt");
         assertEquals(0, c.exit(), c.toString());
-        assertEquals(sha256(curls), sha256(ours));
-        assertEquals(sha256(www("text.txt")), sha256(ours));
+        assertEquals(Lab.sha256(curls), Lab.sha256(ours));
+        assertEquals(Lab.sha256(www("text.txt")), Lab.sha256(ours));
     }
 
     @Test
@@ -146,12 +133,12 @@ class HttpLabIT {
         Lab.Result on = Lab.run(30, "bash", Lab.home().resolve("lab/lab.sh").toString(), "loss", "--id", lab.get("LAB_ID"), "10");
         assertEquals(0, on.exit(), on.toString());
         try {
-            String expected = sha256(www("big20m.bin"));
+            String expected = Lab.sha256(www("big20m.bin"));
             for (int i = 0; i < 5; i++) {
                 Path out = dir.resolve("big20m-" + i + ".bin");
                 Lab.Result r = lab.synack("http-get", "-q", "-o", out.toString(), "--rto", "300ms", "http://198.18.2.2/big20m.bin");
                 assertEquals(0, r.exit(), "run " + i + ":\n" + r);
-                assertEquals(expected, sha256(out), "run " + i);
+                assertEquals(expected, Lab.sha256(out), "run " + i);
             }
         } finally {
             Lab.run(30, "bash", Lab.home().resolve("lab/lab.sh").toString(), "loss", "--id", lab.get("LAB_ID"), "0");
@@ -169,8 +156,8 @@ class HttpLabIT {
         assertEquals(0, r.exit(), r.toString());
         Lab.Result c = lab.in("client", "curl", "-s", "--cacert", ca, "-o", curls.toString(), "https://www.synack.test/big1m.bin");
         assertEquals(0, c.exit(), c.toString());
-        assertEquals(sha256(curls), sha256(ours));
-        assertEquals(sha256(www("big1m.bin")), sha256(ours));
+        assertEquals(Lab.sha256(curls), Lab.sha256(ours));
+        assertEquals(Lab.sha256(www("big1m.bin")), Lab.sha256(ours));
         for (String s : List.of("── TLS handshake with www.synack.test", "ClientHello (decoded from our bytes)", "server name (SNI)   www.synack.test",
                 "version chosen      TLS 1.3", "WAIT_SH → WAIT_EE", "encrypted handshake (TLS 1.3", "DNS:www.synack.test matches www.synack.test",
                 "→ CONNECTED", "close_notify", "TLS handshake ", "TLS 1.3")) {
@@ -239,7 +226,7 @@ class HttpLabIT {
             Lab.Result r = lab.synack("http-get", "-q", "--cacert", lab.get("TLS_CA"), "-o", out.toString(), "--rto", "300ms",
                     "https://www.synack.test/big20m.bin");
             assertEquals(0, r.exit(), r.toString());
-            assertEquals(sha256(www("big20m.bin")), sha256(out));
+            assertEquals(Lab.sha256(www("big20m.bin")), Lab.sha256(out));
         } finally {
             Lab.run(30, "bash", Lab.home().resolve("lab/lab.sh").toString(), "loss", "--id", lab.get("LAB_ID"), "0");
         }

@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,17 +36,6 @@ class HttpsLabIT {
         }
     }
 
-    static String sha256(Path file) throws Exception {
-        MessageDigest md = MessageDigest.getInstance("SHA-256");
-        try (var in = Files.newInputStream(file)) {
-            byte[] buf = new byte[1 << 16];
-            int n;
-            while ((n = in.read(buf)) > 0) {
-                md.update(buf, 0, n);
-            }
-        }
-        return HexFormat.of().formatHex(md.digest());
-    }
 
     static Path www(String name) {
         return Path.of(lab.get("LAB_DIR"), "www", name);
@@ -88,8 +75,8 @@ class HttpsLabIT {
         Path curls = dir.resolve("curl.html");
         Lab.Result c = curl("--cacert", ca(), "-o", curls.toString(), "https://www.synack.test/");
         assertEquals(0, c.exit(), c.toString());
-        assertEquals(sha256(curls), sha256(ours));
-        assertEquals(sha256(www("index.html")), sha256(ours));
+        assertEquals(Lab.sha256(curls), Lab.sha256(ours));
+        assertEquals(Lab.sha256(www("index.html")), Lab.sha256(ours));
         for (String s : List.of("── TCP handshake with 198.18.2.2:443", "── TLS handshake with www.synack.test", "ClientHello", "server name (SNI)",
                 "http/1.1", "ServerHello", "SSLEngine reports TLS 1.3", "subject CN=www.synack.test", "issuer  CN=synack lab CA " + lab.get("LAB_ID"),
                 "DNS:www.synack.test matches www.synack.test", "request line   GET / HTTP/1.1", "close_notify, then our FIN", ", TLS handshake ",
@@ -218,7 +205,7 @@ class HttpsLabIT {
             Lab.Result r = lab.synack("http-get", "-q", "-o", out.toString(), "--rto", "300ms", "--cacert", ca(),
                     "https://www.synack.test/big20m.bin");
             assertEquals(0, r.exit(), r.toString());
-            assertEquals(sha256(www("big20m.bin")), sha256(out));
+            assertEquals(Lab.sha256(www("big20m.bin")), Lab.sha256(out));
         } finally {
             Lab.run(30, "bash", Lab.home().resolve("lab/lab.sh").toString(), "loss", "--id", lab.get("LAB_ID"), "0");
         }

@@ -229,4 +229,17 @@ public final class Lab implements AutoCloseable {
             fail("lab down failed: " + r);
         }
     }
+
+    /** The SHA-256 of a file, in hex: the byte-exact checks of a body against the server's file. */
+    public static String sha256(Path file) throws Exception {
+        java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+        try (var in = java.nio.file.Files.newInputStream(file)) {
+            byte[] buf = new byte[1 << 16];
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                md.update(buf, 0, n);
+            }
+        }
+        return java.util.HexFormat.of().formatHex(md.digest());
+    }
 }
