@@ -579,7 +579,12 @@ public final class HttpJourney implements Exchange {
                     return;
                 }
             }
-            tlsApp = new TlsApp(app, url.host(), url.port(), trust); // SNI and the certificate's name: the URL's host
+            try {
+                tlsApp = new TlsApp(app, url.host(), url.port(), trust); // SNI and the certificate's name: the URL's host
+            } catch (IllegalArgumentException e) { // a name SNI cannot carry; the CLI refuses it as a usage error first
+                fail(now, Failure.BAD_LOCATION, "TLS: " + e.getMessage(), Verdict.NEGATIVE);
+                return;
+            }
         }
         conversation = new TcpConversation(new TcpConversation.Path(to.via().mac(), to.source(), hop, ip, settings.ownsSource()),
                 settings.httpTcp().of(port, url.port(), to.mss()), tlsApp != null ? tlsApp : app, "http-get", random.nextInt(65536));
@@ -634,6 +639,9 @@ public final class HttpJourney implements Exchange {
                 HttpUrl target;
                 try {
                     target = resp.url().resolve(location);
+                    if (target.secure()) {
+                        TlsApp.serverName(target.host()); // refused here, not as a crash when its connection opens
+                    }
                 } catch (IllegalArgumentException e) {
                     fail(now, Failure.BAD_LOCATION, "cannot follow Location '" + location + "': " + e.getMessage(), Verdict.NEGATIVE);
                     return;

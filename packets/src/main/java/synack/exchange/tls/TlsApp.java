@@ -102,7 +102,7 @@ public final class TlsApp implements TcpApp {
             SSLContext ctx = SSLContext.getInstance("TLS");
             // a context of its own: no session is resumed from another connection, so every handshake is whole and checked
             ctx.init(null, new TrustManager[] {verifier}, null);
-            engine = ctx.createSSLEngine(host, port);
+            engine = ctx.createSSLEngine(peerName(host), port);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("the JDK offers no TLS: " + e, e);
         }
@@ -110,15 +110,35 @@ public final class TlsApp implements TcpApp {
         SSLParameters p = engine.getSSLParameters();
         p.setProtocols(new String[] {"TLSv1.3", "TLSv1.2"});
         p.setApplicationProtocols(new String[] {ALPN});
-        if (!HostNames.isAddress(host)) {
-            p.setServerNames(List.of(new SNIHostName(host)));
-        } else {
-            p.setServerNames(List.of());
-        }
+        SNIHostName sni = serverName(host);
+        p.setServerNames(sni == null ? List.of() : List.of(sni));
         p.setEndpointIdentificationAlgorithm(null); // the host name is checked by us (TlsVerifier), with a typed outcome
         engine.setSSLParameters(p);
         appIn = ByteBuffer.allocate(engine.getSession().getApplicationBufferSize());
         netOut = ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
+    }
+
+    /** The name SSLEngine is given for the peer: one trailing dot stripped (a DNS root, not part of the name, as curl does). */
+    static String peerName(String host) {
+        return host.endsWith(".") && host.length() > 1 ? host.substring(0, host.length() - 1) : host;
+    }
+
+    /**
+     * The SNI a host is sent as: null for an address literal (RFC 6066 3: no literals), else the
+     * name without its trailing dot.
+     *
+     * @throws IllegalArgumentException when no SNI host_name can carry it (a label over 63 octets,
+     *                                  a character outside LDH): the caller says whose name it was
+     */
+    public static SNIHostName serverName(String host) {
+        if (HostNames.isAddress(host)) {
+            return null;
+        }
+        try {
+            return new SNIHostName(peerName(host));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("'" + host + "' cannot be sent as a TLS server name (SNI wants LDH labels of 1-63 octets)");
+        }
     }
 
     // ---------------------------------------------------------------- TcpApp
