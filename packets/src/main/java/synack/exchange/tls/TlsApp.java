@@ -653,9 +653,11 @@ public final class TlsApp implements TcpApp {
                 }
             }
             case TlsNames.CHANGE_CIPHER_SPEC -> {
-                if (version == TlsNames.TLS13) {
+                if (version >= TlsNames.TLS13) {
                     what = "ChangeCipherSpec: no meaning in TLS 1.3, sent for middleboxes (RFC 8446 D.4)";
-                } else {
+                } else if (version == 0) {
+                    what = "ChangeCipherSpec before any ServerHello: no version agreed yet, nothing changes";
+                } else { // only below TLS 1.3 does it switch its sender's records to the new keys
                     what = "ChangeCipherSpec: " + (dir == Dir.IN ? "the server's" : "our") + " records are encrypted from here on";
                     after.add(() -> {
                         if (dir == Dir.IN) {
@@ -735,6 +737,7 @@ public final class TlsApp implements TcpApp {
                     f.putAll(sh.fields());
                     note(sh.text(), f);
                     if (sh.helloRetry()) {
+                        version = sh.version(); // its supported_versions: TLS 1.3 from here (the CCS that follows is the middleboxes')
                         move(TlsState.WAIT_SH, "HelloRetryRequest: the server wants another key share", false, null);
                         return;
                     }

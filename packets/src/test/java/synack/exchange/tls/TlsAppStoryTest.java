@@ -1,0 +1,78 @@
+package synack.exchange.tls;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.security.AlgorithmConstraints;
+import java.security.AlgorithmParameters;
+import java.security.CryptoPrimitive;
+import java.security.Key;
+import java.util.Set;
+import javax.net.ssl.SSLParameters;
+import org.junit.jupiter.api.Test;
+
+/** The story TlsApp tells in the handshake's and the close's less common turns (a HelloRetryRequest, the server closing first, ...). */
+class TlsAppStoryTest {
+    static final String[] TLS13 = {"TLSv1.3"};
+    static final String[] TLS12 = {"TLSv1.2"};
+    static final String[] HTTP11 = {"http/1.1"};
+    static final byte[] REQ = "GET / HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+
+    /** The notes and transitions, one a line: what a failing assertion shows. */
+    static String story(TlsPair link) {
+        StringBuilder sb = new StringBuilder();
+        for (TlsPair.Seen s : link.seen) {
+            if (s instanceof TlsPair.Told t) {
+                sb.append("NOTE ").append(t.text()).append('\n');
+            } else if (s instanceof TlsPair.Moved m) {
+                sb.append("MOVE ").append(m.from()).append("->").append(m.to()).append(" : ").append(m.cause()).append('\n');
+            } else {
+                sb.append(s).append('\n');
+            }
+        }
+        return sb.toString();
+    }
+
+    @Test
+    void aHelloRetryRequestKeepsTheTls13StoryItsCcsIsTheMiddleboxesOne() {
+        TlsPair link = new TlsPair();
+        TlsPair.Collect client = new TlsPair.Collect(REQ, REQ.length);
+        TlsApp app = new TlsApp(client, "www.synack.test", 443, TlsPair.testCa());
+        TlsPair.EngineServer server = new TlsPair.EngineServer("www.p12", TLS13, HTTP11, got -> got.length >= REQ.length ? got : null);
+        SSLParameters sp = server.engine.getSSLParameters();
+        // the server takes none of the groups our first ClientHello holds a key share for: it must ask for another
+        sp.setAlgorithmConstraints(new AlgorithmConstraints() {
+            boolean refused(String a) {
+                return a != null && (a.equalsIgnoreCase("x25519") || a.equalsIgnoreCase("XDH") || a.equalsIgnoreCase("x448")
+                        || a.equalsIgnoreCase("secp256r1"));
+            }
+
+            public boolean permits(Set<CryptoPrimitive> p, String a, AlgorithmParameters q) {
+                return !refused(a);
+            }
+
+            public boolean permits(Set<CryptoPrimitive> p, Key k) {
+                return true;
+            }
+
+            public boolean permits(Set<CryptoPrimitive> p, String a, Key k, AlgorithmParameters q) {
+                return !refused(a);
+            }
+        });
+        server.engine.setSSLParameters(sp);
+        link.run(app, server, TlsPair::whole);
+        String story = story(link);
+        assertNull(app.failure(), story);
+        assertTrue(link.notes().stream().anyMatch(n -> "HelloRetryRequest".equals(n.fields().get("message"))), "no HRR happened\n" + story);
+        assertEquals(1, link.notes().stream().filter(n -> "ServerHello".equals(n.fields().get("message"))).count(),
+                "the real ServerHello after the HRR decoded\n" + story);
+        assertEquals(2, link.notes().stream().filter(n -> "ClientHello".equals(n.fields().get("message"))).count(),
+                "our second ClientHello decoded\n" + story);
+        assertTrue(link.states().contains("WAIT_EE"), "states " + link.states());
+        assertFalse(story.contains("records are encrypted from here on"), "the TLS 1.3 middlebox CCS taken for TLS 1.2's\n" + story);
+        assertTrue(story.contains("sent for middleboxes"), story);
+    }
+}
