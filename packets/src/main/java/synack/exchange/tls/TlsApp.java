@@ -684,7 +684,12 @@ public final class TlsApp implements TcpApp {
                     }
                 } else {
                     f.put("encrypted", true);
-                    what = "encrypted alert" + (dir == Dir.OUT && closeNotifySent && failure == null ? ": our close_notify" : "");
+                    what = "encrypted alert" + (dir == Dir.OUT && failure == null && peerCloseNotify
+                            ? ": our close_notify, answering the server's" + (closeNotifySent ? "" : " (SSLEngine's own reply)")
+                            : dir == Dir.OUT && closeNotifySent && failure == null ? ": our close_notify" : "");
+                    if (dir == Dir.OUT && failure == null && (peerCloseNotify || closeNotifySent)) {
+                        f.put("close_notify", "out"); // ours, whether first or the answer
+                    }
                 }
             }
             case TlsNames.APPLICATION_DATA -> {
@@ -696,8 +701,10 @@ public final class TlsApp implements TcpApp {
                             : "encrypted handshake (TLS 1.3: our Finished)";
                 } else if (failure != null && dir == Dir.OUT) {
                     what = "encrypted alert (TLS 1.3 encrypts alerts after ServerHello): SSLEngine's answer to the failure";
-                } else if (dir == Dir.OUT && closeNotifySent) {
-                    what = "our close_notify (an alert, encrypted in TLS 1.3)";
+                } else if (dir == Dir.OUT && (closeNotifySent || peerCloseNotify)) {
+                    what = peerCloseNotify ? "our close_notify, answering the server's (an alert, encrypted in TLS 1.3)"
+                            : "our close_notify (an alert, encrypted in TLS 1.3)";
+                    f.put("close_notify", "out"); // ours, whether first or the answer
                 } else if (dir == Dir.IN && engine.isInboundDone()) {
                     what = "the server's close_notify (an alert, encrypted in TLS 1.3)";
                 } else {
@@ -877,9 +884,15 @@ public final class TlsApp implements TcpApp {
             now = t;
             if (!closeNotifySent && failure == null) {
                 closeNotifySent = true;
+                boolean answered = engine.isOutboundDone(); // SSLEngine answered the server's close_notify itself (TLS 1.2)
                 engine.closeOutbound();
                 outer.routineData(false); // the close_notify's segment is no routine: it is told with the FIN after it
-                TlsApp.this.note("we close TLS first: close_notify, then our FIN", Map.of("close_notify", "out"));
+                if (peerCloseNotify) {
+                    TlsApp.this.note(answered ? "the server's close_notify was answered with ours (SSLEngine's reply); then our FIN"
+                            : "answering the server's close_notify with ours, then our FIN", Map.of("close_notify", "out"));
+                } else {
+                    TlsApp.this.note("we close TLS first: close_notify, then our FIN", Map.of("close_notify", "out"));
+                }
                 for (int i = 0; i < 4 && !engine.isOutboundDone(); i++) {
                     if (!wrap(ByteBuffer.allocate(0))) {
                         break;

@@ -75,4 +75,29 @@ class TlsAppStoryTest {
         assertFalse(story.contains("records are encrypted from here on"), "the TLS 1.3 middlebox CCS taken for TLS 1.2's\n" + story);
         assertTrue(story.contains("sent for middleboxes"), story);
     }
+
+    @Test
+    void theServerClosingFirstIsToldAsOurAnswerToItsCloseNotifyTls12() {
+        serverClosesFirst(TLS12);
+    }
+
+    @Test
+    void theServerClosingFirstIsToldAsOurAnswerToItsCloseNotifyTls13() {
+        serverClosesFirst(TLS13);
+    }
+
+    private static void serverClosesFirst(String[] protocols) {
+        TlsPair link = new TlsPair();
+        TlsPair.Collect client = new TlsPair.Collect(REQ, Integer.MAX_VALUE); // closes only on the server's FIN
+        TlsApp app = new TlsApp(client, "www.synack.test", 443, TlsPair.testCa());
+        TlsPair.EngineServer server = new TlsPair.EngineServer("www.p12", protocols, HTTP11, got -> got.length >= REQ.length
+                ? "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.US_ASCII) : null);
+        server.closeAfterAnswer = true;
+        link.run(app, server, TlsPair::whole);
+        String story = story(link);
+        assertNull(app.failure(), story);
+        assertTrue(story.contains("the server's close_notify"), story);
+        assertFalse(story.contains("we close TLS first"), protocols[0] + ": the server's close_notify came before ours\n" + story);
+        assertTrue(story.contains("our close_notify, answering the server's"), protocols[0] + ": our reply record labelled\n" + story);
+    }
 }
