@@ -606,12 +606,18 @@ public final class HttpJourney implements Exchange {
         Event.Result r = phase.result();
         TcpConnection tcp = conversation.connection();
         long connect = tcp.establishedAt() >= 0 && firstSend.at() >= 0 ? tcp.establishedAt() - firstSend.at() : -1;
+        TlsSession session = tlsApp != null ? tlsApp.session() : null;
+        TlsFailure tls = session != null ? session.failure() : null;
+        String error = app.error();
+        if (tls != null && session.established()) {
+            // TLS broke after its handshake: HTTP went over it, so it is the connection's error (as a reset is)
+            error = (error != null ? error + "; " : "") + "TLS: " + tls.detail();
+        }
         Connection c = new Connection(connectionIp, tcp.config().remotePort(), tcp.config().localPort(), app.sent(),
-                tcp.outcome(), tcp.closedBecause(), connect, connect >= 0 ? tcp.establishedAt() : -1, List.copyOf(app.responses()), app.error(), app.satisfied(),
-                r != null ? r.verdict() : Verdict.NO_ANSWER, r != null ? r.lines() : List.of(), tlsApp != null ? tlsApp.session() : null);
+                tcp.outcome(), tcp.closedBecause(), connect, connect >= 0 ? tcp.establishedAt() : -1, List.copyOf(app.responses()), error,
+                app.satisfied() && tls == null, r != null ? r.verdict() : Verdict.NO_ANSWER, r != null ? r.lines() : List.of(), session);
         connections.add(c);
-        TlsFailure tls = c.tls() != null ? c.tls().failure() : null;
-        if (tls != null) {
+        if (tls != null && !session.established()) {
             // no HTTP went over this connection: the run ends here, told in TLS's words
             Map<String, Object> f = new LinkedHashMap<>();
             f.put("ok", false);

@@ -88,6 +88,8 @@ public final class TlsApp implements TcpApp {
     private long plaintextOut;
     private long quietRecords; // application data records not told one by one (bulk transfer)
     private long sendRecords; // the records of the application's send() in progress
+    private TlsRecord untold; // an application data record handed to SSLEngine, told once it says what it held
+    private boolean refusing; // telling the record SSLEngine refused
 
     /**
      * @param host the URL's host: sent as SNI (unless an address literal) and matched against the
@@ -329,7 +331,9 @@ public final class TlsApp implements TcpApp {
             tellRecord(Dir.IN, record);
         }
         boolean wasInboundDone = engine.isInboundDone();
+        untold = appData ? record : null;
         unwrap(ByteBuffer.wrap(record.wire()));
+        untold = null;
         if (failure != null) {
             return;
         }
@@ -521,9 +525,21 @@ public final class TlsApp implements TcpApp {
         if (failure != null) {
             return;
         }
+        if (untold != null) {
+            // the record it threw on is told all the same, before the failure it led to
+            TlsRecord r = untold;
+            untold = null;
+            refusing = true;
+            tellRecord(Dir.IN, r, "an encrypted record SSLEngine refused; in TLS 1.3 alerts are encrypted", Map.of());
+            refusing = false;
+        }
         TlsVerifier.Outcome v = verifier.outcome();
         TlsFailure f;
-        if (v != null && v.failure() != null) {
+        if (handshakeDoneAt >= 0) {
+            f = new TlsFailure(TlsFailure.Reason.AFTER_HANDSHAKE, "after the handshake, SSLEngine refused a record from the server"
+                    + (version == TlsNames.TLS13 ? " (in TLS 1.3 a fatal alert is encrypted: a server that requires a client"
+                            + " certificate ends this way)" : "") + ": " + e.getMessage(), peerAlert != null && peerAlert.fatal() ? peerAlert : null);
+        } else if (v != null && v.failure() != null) {
             f = v.failure();
         } else if (peerAlert != null && peerAlert.fatal()) {
             f = new TlsFailure(TlsFailure.Reason.ALERT_RECEIVED, "the server sent the alert " + peerAlert, peerAlert);
@@ -694,7 +710,9 @@ public final class TlsApp implements TcpApp {
             }
             case TlsNames.APPLICATION_DATA -> {
                 f.put("encrypted", true);
-                if (handshakeDoneAt < 0 && version == TlsNames.TLS13 && failure == null) {
+                if (refusing) {
+                    what = engineSays;
+                } else if (handshakeDoneAt < 0 && version == TlsNames.TLS13 && failure == null) {
                     what = dir == Dir.IN
                             ? "encrypted handshake (TLS 1.3: EncryptedExtensions, Certificate, CertificateVerify, Finished travel"
                                     + " under the handshake keys; only SSLEngine reads them)"

@@ -148,4 +148,20 @@ class HttpsJourneyTest {
         assertEquals(Verdict.NEGATIVE, r.verdict(), r.summary());
         assertEquals(HttpJourney.Failure.BAD_LOCATION, run.journey.failure(), r.summary());
     }
+
+    @Test
+    void aTlsFailureAfterTheHandshakeIsTheConnectionsErrorNotATlsFailedRun() {
+        SimulatedNetwork net = new SimulatedNetwork().name("www.synack.test", WWW).httpsServer(WWW, 443, "www.p12", new String[] {"TLSv1.3"},
+                (head, b) -> SimulatedNetwork.Reply.ok("never\n", ""), synack.exchange.tls.TlsPair.EngineServer::requiringClientCertificate);
+        JourneyRun run = new JourneyRun(net);
+        Event.Result r = run.run("https://www.synack.test/");
+        assertEquals(Verdict.NEGATIVE, r.verdict(), r.summary());
+        assertNull(run.journey.failure(), "the handshake finished: not a TLS_FAILED run\n" + r.summary());
+        HttpJourney.Connection c = run.journey.connections().get(0);
+        assertTrue(c.tls().established(), r.summary());
+        assertEquals(synack.exchange.tls.TlsFailure.Reason.AFTER_HANDSHAKE, c.tls().failure().reason());
+        assertNotNull(c.httpError(), r.summary());
+        assertTrue(c.httpError().startsWith("TLS: "), c.httpError());
+        assertTrue(r.summary().contains("TLS: after the handshake"), r.summary());
+    }
 }

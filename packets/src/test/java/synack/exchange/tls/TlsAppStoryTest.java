@@ -2,6 +2,7 @@ package synack.exchange.tls;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -99,5 +100,21 @@ class TlsAppStoryTest {
         assertTrue(story.contains("the server's close_notify"), story);
         assertFalse(story.contains("we close TLS first"), protocols[0] + ": the server's close_notify came before ours\n" + story);
         assertTrue(story.contains("our close_notify, answering the server's"), protocols[0] + ": our reply record labelled\n" + story);
+    }
+
+    @Test
+    void anEncryptedFatalAlertAfterOurFinishedIsToldAsARefusedRecordAndAFailureAfterTheHandshake() {
+        TlsPair link = new TlsPair();
+        TlsPair.Collect client = new TlsPair.Collect(REQ, REQ.length);
+        TlsApp app = new TlsApp(client, "www.synack.test", 443, TlsPair.testCa());
+        TlsPair.EngineServer server = new TlsPair.EngineServer("www.p12", TLS13, HTTP11, got -> got.length >= REQ.length ? got : null)
+                .requiringClientCertificate();
+        link.run(app, server, TlsPair::whole);
+        String story = story(link);
+        assertNotNull(app.failure(), story);
+        assertEquals(TlsFailure.Reason.AFTER_HANDSHAKE, app.failure().reason(), story);
+        assertTrue(story.contains("an encrypted record SSLEngine refused; in TLS 1.3 alerts are encrypted"), story);
+        assertTrue(story.indexOf("SSLEngine refused;") < story.indexOf("TLS failed"), "the record before the failure it led to\n" + story);
+        assertTrue(link.finSent, story);
     }
 }
