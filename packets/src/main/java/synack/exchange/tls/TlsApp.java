@@ -343,9 +343,11 @@ public final class TlsApp implements TcpApp {
         if (appData) {
             if (closed) {
                 tellRecord(Dir.IN, record);
+            } else if (plain.length == 0 && version == TlsNames.TLS13) {
+                tellRecord(Dir.IN, record, "no application data in it: a post-handshake message (NewSessionTicket/KeyUpdate),"
+                        + " taken by SSLEngine", Map.of("post_handshake", true));
             } else if (plain.length == 0) {
-                tellRecord(Dir.IN, record, "no application data in it: a post-handshake message (in TLS 1.3 a"
-                        + " NewSessionTicket, or a KeyUpdate), taken by SSLEngine", Map.of("post_handshake", true));
+                tellRecord(Dir.IN, record, "no application data in it (an empty record), taken by SSLEngine", Map.of());
             } else {
                 appRecordsIn++;
                 if (outer.routine()) {
@@ -654,7 +656,8 @@ public final class TlsApp implements TcpApp {
             case TlsNames.HANDSHAKE -> {
                 if (encrypted) {
                     f.put("encrypted", true);
-                    what = "encrypted handshake message (Finished, under the keys just agreed)";
+                    what = handshakeDoneAt >= 0 ? "encrypted handshake message (renegotiation: SSLEngine reads it)"
+                            : "encrypted handshake message (Finished, under the keys just agreed)";
                 } else {
                     List<HandshakeReader.Message> msgs = (dir == Dir.IN ? inHandshake : outHandshake).feed(r.fragment());
                     List<String> names = new ArrayList<>();

@@ -117,4 +117,35 @@ class TlsAppStoryTest {
         assertTrue(story.indexOf("SSLEngine refused;") < story.indexOf("TLS failed"), "the record before the failure it led to\n" + story);
         assertTrue(link.finSent, story);
     }
+
+    @Test
+    void aTls12RenegotiationsRecordsAreToldAsRenegotiationNotAsFinished() {
+        TlsPair link = new TlsPair();
+        byte[] answer = new byte[5_000];
+        new java.util.Random(9).nextBytes(answer);
+        TlsPair.Collect client = new TlsPair.Collect(REQ, answer.length);
+        TlsApp app = new TlsApp(client, "www.synack.test", 443, TlsPair.testCa());
+        TlsPair.EngineServer[] server = new TlsPair.EngineServer[1];
+        boolean[] renegotiated = new boolean[1];
+        server[0] = new TlsPair.EngineServer("www.p12", TLS12, HTTP11, got -> {
+            if (got.length < REQ.length || renegotiated[0]) {
+                return null;
+            }
+            renegotiated[0] = true; // our request in: the server asks for a new handshake (HelloRequest)
+            try {
+                server[0].engine.beginHandshake();
+            } catch (javax.net.ssl.SSLException e) {
+                throw new AssertionError(e);
+            }
+            return new byte[0];
+        });
+        link.run(app, server[0], TlsPair::whole);
+        String story = story(link);
+        int done = story.indexOf("TLS handshake done");
+        assertTrue(done > 0, story);
+        String after = story.substring(done);
+        assertTrue(after.contains("renegotiation: SSLEngine reads it"), after);
+        assertFalse(after.contains("Finished, under the keys just agreed"), after);
+        assertFalse(story.contains("post-handshake message"), "TLS 1.3's words in a TLS 1.2 story\n" + story);
+    }
 }
