@@ -883,6 +883,7 @@ public final class TlsApp implements TcpApp {
         public void send(byte[] data, long t) {
             now = t;
             if (closeNotifySent || failure != null) {
+                notSent(data.length, data.length, closeNotifySent ? "our close_notify is sent" : "TLS failed");
                 return;
             }
             ByteBuffer src = ByteBuffer.wrap(data);
@@ -893,11 +894,23 @@ public final class TlsApp implements TcpApp {
                     break;
                 }
             }
+            if (src.hasRemaining()) {
+                notSent(src.remaining(), data.length, failure != null ? "TLS failed" : engine.isOutboundDone()
+                        ? "SSLEngine's outbound is closed (it answered the server's close_notify)" : "SSLEngine made no record of them");
+            }
             long more = recordsOut - before - 1;
             if (more > 0 && !outer.routine()) {
                 TlsApp.this.note("… and " + more + " more application_data record" + (more == 1 ? "" : "s") + " for the rest of these "
                         + data.length + " bytes (up to 16 KiB of plaintext each)", Map.of("dir", "out", "more_records", more));
             }
+        }
+
+        /** Application bytes that will not leave: said, never dropped in silence. */
+        private void notSent(int left, int of, String why) {
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("dir", "out");
+            f.put("bytes", left);
+            outer.note(Event.Note.Kind.WARNING, left + " of the application's " + of + " bytes not sent: " + why, tls(f), now);
         }
 
         @Override

@@ -13,6 +13,7 @@ import java.security.CryptoPrimitive;
 import java.security.Key;
 import java.util.Set;
 import javax.net.ssl.SSLParameters;
+import synack.exchange.tcp.TcpConversation;
 import org.junit.jupiter.api.Test;
 
 /** The story TlsApp tells in the handshake's and the close's less common turns (a HelloRetryRequest, the server closing first, ...). */
@@ -147,5 +148,35 @@ class TlsAppStoryTest {
         assertTrue(after.contains("renegotiation: SSLEngine reads it"), after);
         assertFalse(after.contains("Finished, under the keys just agreed"), after);
         assertFalse(story.contains("post-handshake message"), "TLS 1.3's words in a TLS 1.2 story\n" + story);
+    }
+
+    @Test
+    void applicationBytesSslEngineWillNotWrapAreToldNotDroppedInSilence() {
+        TlsPair link = new TlsPair();
+        TcpConversation.Control[] control = new TcpConversation.Control[1];
+        TlsPair.Collect client = new TlsPair.Collect(REQ, Integer.MAX_VALUE) {
+            @Override
+            public void established(TcpConversation.Control c, long now) {
+                control[0] = c;
+                super.established(c, now);
+            }
+
+            @Override
+            public void peerFinished(TcpConversation.Control c, long now) {
+                peerFinished = true; // stays open: it sends once more below
+            }
+        };
+        TlsApp app = new TlsApp(client, "www.synack.test", 443, TlsPair.testCa());
+        TlsPair.EngineServer server = new TlsPair.EngineServer("www.p12", TLS12, HTTP11, got -> got.length >= REQ.length
+                ? "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.US_ASCII) : null);
+        server.closeAfterAnswer = true; // its close_notify, which SSLEngine answers itself: our outbound is done
+        link.run(app, server, TlsPair::whole);
+        assertNull(app.failure(), story(link));
+        control[0].send(REQ, link.now + 1);
+        TlsPair.Told told = link.seen.stream().filter(s -> s instanceof TlsPair.Told t && t.text().contains("not sent"))
+                .map(s -> (TlsPair.Told) s).findFirst().orElse(null);
+        assertNotNull(told, story(link));
+        assertEquals(REQ.length, ((Number) told.fields().get("bytes")).intValue(), story(link));
+        assertEquals("out", told.fields().get("dir"));
     }
 }
