@@ -13,8 +13,8 @@ import synack.wire.Ip4;
  * Whether a certificate names the host we asked for, as RFC 6125 says and curl does: the
  * subjectAltName's dNSName entries for a name (a wildcard only as the whole left-most label,
  * matching exactly one label), its iPAddress entries for an address literal; the subject's
- * common name is not looked at (RFC 6125 6.4.4: not when the certificate has SANs, and every
- * public CA's do).
+ * common name only when the certificate has no dNSName SAN at all (RFC 6125 6.4.4; curl and
+ * OpenSSL do the same), never for an address.
  */
 public final class HostNames {
     private HostNames() {}
@@ -50,15 +50,48 @@ public final class HostNames {
         return out;
     }
 
-    /** The SAN entry that names {@code host} ("DNS:*.example.test"), or null when none does. */
+    /**
+     * The SAN entry that names {@code host} ("DNS:*.example.test"), or null when none does; for a
+     * certificate with no dNSName SAN at all, its subject's common name ("CN:www.example.test"),
+     * as curl and OpenSSL do (RFC 6125 6.4.4 allows it then, and only then).
+     */
     public static String matching(String host, X509Certificate cert) {
-        for (String san : sans(cert)) {
+        List<String> sans = sans(cert);
+        for (String san : sans) {
             if (san.startsWith("IP:") ? isAddress(host) && sameAddress(host, san.substring(3))
                     : !isAddress(host) && dnsMatch(host, san.substring(4))) {
                 return san;
             }
         }
+        if (isAddress(host) || sans.stream().anyMatch(s -> s.startsWith("DNS:"))) {
+            return null;
+        }
+        for (String cn : commonNames(cert)) {
+            if (dnsMatch(host, cn)) {
+                return COMMON_NAME + cn;
+            }
+        }
         return null;
+    }
+
+    /** How a match by the common name is written ("CN:name"): told as a fallback, not as a SAN. */
+    public static final String COMMON_NAME = "CN:";
+
+    /** The subject's CN values, read as RFC 2253 says (escapes and all). */
+    static List<String> commonNames(X509Certificate cert) {
+        List<String> out = new ArrayList<>();
+        try {
+            javax.naming.ldap.LdapName dn = new javax.naming.ldap.LdapName(
+                    cert.getSubjectX500Principal().getName(javax.security.auth.x500.X500Principal.RFC2253));
+            for (javax.naming.ldap.Rdn rdn : dn.getRdns()) {
+                if (rdn.getType().equalsIgnoreCase("CN") && rdn.getValue() instanceof String v) {
+                    out.add(v);
+                }
+            }
+        } catch (javax.naming.InvalidNameException e) {
+            return out; // a subject we cannot read names nothing
+        }
+        return out;
     }
 
     /** RFC 6125 6.4: case-insensitive, a trailing dot ignored; "*" only as the whole left-most label, for one label, not over a public suffix alone. */

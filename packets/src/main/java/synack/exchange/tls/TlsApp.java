@@ -509,7 +509,9 @@ public final class TlsApp implements TcpApp {
             text = "certificate NOT checked (--insecure): " + (matchedSan == null ? "no SAN names " + host + ", accepted anyway"
                     : matchedSan + " would match " + host);
         } else if (o.failure() == null) {
-            text = "certificate trusted: the chain leads to " + trust.describe() + "; " + matchedSan + " matches " + host;
+            text = "certificate trusted: the chain leads to " + trust.describe() + "; " + matchedSan + " matches " + host
+                    + (matchedSan.startsWith(HostNames.COMMON_NAME) ? " (the subject's common name: the certificate has no DNS name"
+                            + " in its subjectAltName, so it is looked at, as curl does; RFC 6125 6.4.4)" : "");
         } else {
             text = "certificate refused (" + o.failure().reason().jsonName() + "): " + o.failure().detail();
         }

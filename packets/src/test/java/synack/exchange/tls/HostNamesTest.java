@@ -68,6 +68,17 @@ class HostNamesTest {
         assertNull(HostNames.addressBytes("g::1"));
     }
 
+    @Test
+    void theCommonNameCountsOnlyWhenNoDnsNameSanIsThere() throws Exception {
+        assertEquals("CN:cn.synack.test", HostNames.matching("cn.synack.test", leaf("nosan.p12")), "no SAN at all: its CN");
+        assertEquals("CN:cn.synack.test", HostNames.matching("CN.synack.test.", leaf("nosan.p12")));
+        assertNull(HostNames.matching("other.synack.test", leaf("nosan.p12")));
+        assertEquals("CN:cn.synack.test", HostNames.matching("cn.synack.test", leaf("ipsan.p12")), "an iPAddress SAN only: its CN");
+        assertNull(HostNames.matching("198.18.2.3", leaf("nosan.p12")), "an address is never matched by the CN");
+        assertEquals("IP:198.18.2.3", HostNames.matching("198.18.2.3", leaf("ipsan.p12")));
+        assertNull(HostNames.matching("wrong.synack.test", leaf("wrong.p12")), "a dNSName SAN is there: its CN is not looked at");
+    }
+
     static X509Certificate leaf(String p12) throws Exception {
         KeyStore ks = KeyStore.getInstance("PKCS12");
         try (InputStream in = HostNamesTest.class.getResourceAsStream("/tls/" + p12)) {

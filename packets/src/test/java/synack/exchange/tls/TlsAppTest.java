@@ -346,4 +346,14 @@ class TlsAppTest {
         assertNull(TlsApp.serverName("198.18.2.2"));
         assertEquals("www.synack.test", TlsApp.serverName("www.synack.test.").getAsciiName());
     }
+
+    @Test
+    void aCertificateWithoutDnsNameSansIsMatchedByItsCommonNameAndToldSo() {
+        Outcome o = run("nosan.p12", TLS13, "cn.synack.test", TlsPair.testCa(), "GET / HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII),
+                TlsPair::whole);
+        assertNull(o.app().failure(), () -> String.valueOf(o.link().notes()));
+        assertEquals("CN:cn.synack.test", o.app().session().matchedSan());
+        assertTrue(o.link().notes().stream().anyMatch(n -> n.text().contains("the subject's common name: the certificate has no DNS name")),
+                () -> String.valueOf(o.link().notes()));
+    }
 }
