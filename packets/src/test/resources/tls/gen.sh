@@ -1,7 +1,7 @@
 #!/bin/sh
 # Made ONCE with openssl (OpenSSL 3.0) and committed: the certificates TlsAppTest's in-memory server presents.
 # A throwaway test CA (100 years), a good www.synack.test leaf, an expired one, a not-yet-valid one, a wrong-name one,
-# and a second CA nobody trusts (for the unknown-CA case). Keys are EC P-256; the PKCS12 password is "changeit".
+# and a second CA nobody trusts (for the unknown-CA case). Each line below can be run on its own (the later ones were). Keys are EC P-256; the PKCS12 password is "changeit".
 set -e
 cd "$(dirname "$0")"
 W=$(mktemp -d)
@@ -23,7 +23,8 @@ touch "$W/index.txt"; echo "unique_subject = no" > "$W/index.txt.attr"; echo 100
 ca() { # name, subject CN, key, SAN, startdate, enddate, output
   openssl ecparam -name prime256v1 -genkey -noout -out "$W/$1.key"
   openssl req -new -key "$W/$1.key" -subj "/CN=$2" -out "$W/$1.csr"
-  printf 'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=%s\n' "$3" > "$W/$1.ext"
+  printf 'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\n' > "$W/$1.ext"
+  [ -z "$3" ] || printf 'subjectAltName=%s\n' "$3" >> "$W/$1.ext"
   openssl ca -batch -config "$W/ca.cnf" -cert "$6.pem" -keyfile "$6.key" -in "$W/$1.csr" -out "$W/$1.pem" \
     -startdate "$4" -enddate "$5" -extfile "$W/$1.ext" -notext 2>"$W/ca.log" || { cat "$W/ca.log"; exit 1; }
   cat "$W/$1.pem" "$6.pem" > "$W/$1.chain"
@@ -41,3 +42,6 @@ ca expired expired.synack.test "DNS:expired.synack.test" 20200101000000Z 2021010
 ca notyet notyet.synack.test "DNS:notyet.synack.test" 21000101000000Z 21100101000000Z ca
 ca wrong wrong.synack.test "DNS:other.synack.test" 20250101000000Z 21250101000000Z ca
 ca stranger www.synack.test "DNS:www.synack.test" 20250101000000Z 21250101000000Z other-ca
+# added later (the common-name fallback): no SAN at all, and an iPAddress SAN only; both name cn.synack.test in the CN alone
+ca nosan cn.synack.test "" 20250101000000Z 21250101000000Z ca
+ca ipsan cn.synack.test "IP:198.18.2.3" 20250101000000Z 21250101000000Z ca

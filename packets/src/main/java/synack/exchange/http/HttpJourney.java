@@ -579,7 +579,12 @@ public final class HttpJourney implements Exchange {
                     return;
                 }
             }
-            tlsApp = new TlsApp(app, url.host(), url.port(), trust); // SNI and the certificate's name: the URL's host
+            try {
+                tlsApp = new TlsApp(app, url.host(), url.port(), trust); // SNI and the certificate's name: the URL's host
+            } catch (IllegalArgumentException e) { // a name SNI cannot carry; the CLI refuses it as a usage error first
+                fail(now, Failure.BAD_LOCATION, "TLS: " + e.getMessage(), Verdict.NEGATIVE);
+                return;
+            }
         }
         conversation = new TcpConversation(new TcpConversation.Path(to.via().mac(), to.source(), hop, ip, settings.ownsSource()),
                 settings.httpTcp().of(port, url.port(), to.mss()), tlsApp != null ? tlsApp : app, "http-get", random.nextInt(65536));
@@ -601,12 +606,18 @@ public final class HttpJourney implements Exchange {
         Event.Result r = phase.result();
         TcpConnection tcp = conversation.connection();
         long connect = tcp.establishedAt() >= 0 && firstSend.at() >= 0 ? tcp.establishedAt() - firstSend.at() : -1;
+        TlsSession session = tlsApp != null ? tlsApp.session() : null;
+        TlsFailure tls = session != null ? session.failure() : null;
+        String error = app.error();
+        if (tls != null && session.established()) {
+            // TLS broke after its handshake: HTTP went over it, so it is the connection's error (as a reset is)
+            error = (error != null ? error + "; " : "") + "TLS: " + tls.detail();
+        }
         Connection c = new Connection(connectionIp, tcp.config().remotePort(), tcp.config().localPort(), app.sent(),
-                tcp.outcome(), tcp.closedBecause(), connect, connect >= 0 ? tcp.establishedAt() : -1, List.copyOf(app.responses()), app.error(), app.satisfied(),
-                r != null ? r.verdict() : Verdict.NO_ANSWER, r != null ? r.lines() : List.of(), tlsApp != null ? tlsApp.session() : null);
+                tcp.outcome(), tcp.closedBecause(), connect, connect >= 0 ? tcp.establishedAt() : -1, List.copyOf(app.responses()), error,
+                app.satisfied() && tls == null, r != null ? r.verdict() : Verdict.NO_ANSWER, r != null ? r.lines() : List.of(), session);
         connections.add(c);
-        TlsFailure tls = c.tls() != null ? c.tls().failure() : null;
-        if (tls != null) {
+        if (tls != null && !session.established()) {
             // no HTTP went over this connection: the run ends here, told in TLS's words
             Map<String, Object> f = new LinkedHashMap<>();
             f.put("ok", false);
@@ -634,6 +645,9 @@ public final class HttpJourney implements Exchange {
                 HttpUrl target;
                 try {
                     target = resp.url().resolve(location);
+                    if (target.secure()) {
+                        TlsApp.serverName(target.host()); // refused here, not as a crash when its connection opens
+                    }
                 } catch (IllegalArgumentException e) {
                     fail(now, Failure.BAD_LOCATION, "cannot follow Location '" + location + "': " + e.getMessage(), Verdict.NEGATIVE);
                     return;

@@ -53,6 +53,7 @@ public final class TcpConversation implements Exchange {
     private Output out;
     private final List<Event> pending = new ArrayList<>();
     private boolean buffering;
+    private long lastSentAt = Long.MIN_VALUE; // the stamp of the latest frame we sent
     private boolean routineData;
     private int ipId;
     private long startedAt;
@@ -189,10 +190,12 @@ public final class TcpConversation implements Exchange {
             if (buffering) {
                 // an answer to the segment being processed: it leaves at once, and is told after that segment
                 long t = out.transmit(frame);
+                lastSentAt = Math.max(lastSentAt, t);
                 pending.add(new Event.Frame(t, Event.Direction.OUT, frame, annotation, routine));
                 return t;
             }
             long t = out.send(frame, annotation, routine);
+            lastSentAt = Math.max(lastSentAt, t);
             if (segment.has(TcpSegment.SYN) && !segment.has(TcpSegment.ACK)) {
                 if (synSentAt < 0) {
                     synSentAt = t;
@@ -265,12 +268,17 @@ public final class TcpConversation implements Exchange {
             return; // not this connection (the capture filter is narrow; this is a stray)
         }
         TcpState before = tcp.state();
+        // on the wire before our latest frame left, read only after it was sent (the app sent while this one waited)
+        boolean late = now < lastSentAt;
         buffering = true;
         TcpArrival arrival;
         try {
             arrival = tcp.onSegment(parsed.segment(), now);
         } finally {
             buffering = false;
+        }
+        if (late) {
+            flushLateTransitions();
         }
         Remark note = arrival.remark();
         if (before == TcpState.SYN_SENT && tcp.state() == TcpState.ESTABLISHED) {
@@ -342,13 +350,28 @@ public final class TcpConversation implements Exchange {
     /** Sends the buffered answers and events in the order they belong: after the segment that caused them. */
     private void flushPending() {
         for (Event e : pending) {
-            if (e instanceof Event.Transition t) {
-                out.emit(new Event.Transition(now, t.subject(), t.endpoint(), t.from(), t.to(), t.cause(), t.inferred(), t.why(), false));
-            } else {
-                out.emit(e);
-            }
+            out.emit(e instanceof Event.Transition t ? stamped(t) : e);
         }
         pending.clear();
+    }
+
+    /**
+     * A segment that was on the wire before our latest frame left: told at its wire time, it comes
+     * before that frame and the transition it carried. The transitions it caused are told first,
+     * so they follow what was told last (that latest frame of ours): each starts where the last
+     * ended; the segment itself and our answers to it keep their own times.
+     */
+    private void flushLateTransitions() {
+        for (var it = pending.iterator(); it.hasNext(); ) {
+            if (it.next() instanceof Event.Transition t) {
+                out.emit(stamped(t));
+                it.remove();
+            }
+        }
+    }
+
+    private Event.Transition stamped(Event.Transition t) {
+        return new Event.Transition(now, t.subject(), t.endpoint(), t.from(), t.to(), t.cause(), t.inferred(), t.why(), false);
     }
 
     /** An ICMP error quoting one of our segments: unreachable ends a connection attempt, fragmentation needed lowers the path MTU. */

@@ -88,6 +88,8 @@ public final class TlsApp implements TcpApp {
     private long plaintextOut;
     private long quietRecords; // application data records not told one by one (bulk transfer)
     private long sendRecords; // the records of the application's send() in progress
+    private TlsRecord untold; // an application data record handed to SSLEngine, told once it says what it held
+    private boolean refusing; // telling the record SSLEngine refused
 
     /**
      * @param host the URL's host: sent as SNI (unless an address literal) and matched against the
@@ -102,7 +104,7 @@ public final class TlsApp implements TcpApp {
             SSLContext ctx = SSLContext.getInstance("TLS");
             // a context of its own: no session is resumed from another connection, so every handshake is whole and checked
             ctx.init(null, new TrustManager[] {verifier}, null);
-            engine = ctx.createSSLEngine(host, port);
+            engine = ctx.createSSLEngine(peerName(host), port);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("the JDK offers no TLS: " + e, e);
         }
@@ -110,15 +112,35 @@ public final class TlsApp implements TcpApp {
         SSLParameters p = engine.getSSLParameters();
         p.setProtocols(new String[] {"TLSv1.3", "TLSv1.2"});
         p.setApplicationProtocols(new String[] {ALPN});
-        if (!HostNames.isAddress(host)) {
-            p.setServerNames(List.of(new SNIHostName(host)));
-        } else {
-            p.setServerNames(List.of());
-        }
+        SNIHostName sni = serverName(host);
+        p.setServerNames(sni == null ? List.of() : List.of(sni));
         p.setEndpointIdentificationAlgorithm(null); // the host name is checked by us (TlsVerifier), with a typed outcome
         engine.setSSLParameters(p);
         appIn = ByteBuffer.allocate(engine.getSession().getApplicationBufferSize());
         netOut = ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
+    }
+
+    /** The name SSLEngine is given for the peer: one trailing dot stripped (a DNS root, not part of the name, as curl does). */
+    static String peerName(String host) {
+        return host.endsWith(".") && host.length() > 1 ? host.substring(0, host.length() - 1) : host;
+    }
+
+    /**
+     * The SNI a host is sent as: null for an address literal (RFC 6066 3: no literals), else the
+     * name without its trailing dot.
+     *
+     * @throws IllegalArgumentException when no SNI host_name can carry it (a label over 63 octets,
+     *                                  a character outside LDH): the caller says whose name it was
+     */
+    public static SNIHostName serverName(String host) {
+        if (HostNames.isAddress(host)) {
+            return null;
+        }
+        try {
+            return new SNIHostName(peerName(host));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("'" + host + "' cannot be sent as a TLS server name (SNI wants LDH labels of 1-63 octets)");
+        }
     }
 
     // ---------------------------------------------------------------- TcpApp
@@ -309,7 +331,9 @@ public final class TlsApp implements TcpApp {
             tellRecord(Dir.IN, record);
         }
         boolean wasInboundDone = engine.isInboundDone();
+        untold = appData ? record : null;
         unwrap(ByteBuffer.wrap(record.wire()));
+        untold = null;
         if (failure != null) {
             return;
         }
@@ -319,9 +343,11 @@ public final class TlsApp implements TcpApp {
         if (appData) {
             if (closed) {
                 tellRecord(Dir.IN, record);
+            } else if (plain.length == 0 && version == TlsNames.TLS13) {
+                tellRecord(Dir.IN, record, "no application data in it: a post-handshake message (NewSessionTicket/KeyUpdate),"
+                        + " taken by SSLEngine", Map.of("post_handshake", true));
             } else if (plain.length == 0) {
-                tellRecord(Dir.IN, record, "no application data in it: a post-handshake message (in TLS 1.3 a"
-                        + " NewSessionTicket, or a KeyUpdate), taken by SSLEngine", Map.of("post_handshake", true));
+                tellRecord(Dir.IN, record, "no application data in it (an empty record), taken by SSLEngine", Map.of());
             } else {
                 appRecordsIn++;
                 if (outer.routine()) {
@@ -483,7 +509,9 @@ public final class TlsApp implements TcpApp {
             text = "certificate NOT checked (--insecure): " + (matchedSan == null ? "no SAN names " + host + ", accepted anyway"
                     : matchedSan + " would match " + host);
         } else if (o.failure() == null) {
-            text = "certificate trusted: the chain leads to " + trust.describe() + "; " + matchedSan + " matches " + host;
+            text = "certificate trusted: the chain leads to " + trust.describe() + "; " + matchedSan + " matches " + host
+                    + (matchedSan.startsWith(HostNames.COMMON_NAME) ? " (the subject's common name: the certificate has no DNS name"
+                            + " in its subjectAltName, so it is looked at, as curl does; RFC 6125 6.4.4)" : "");
         } else {
             text = "certificate refused (" + o.failure().reason().jsonName() + "): " + o.failure().detail();
         }
@@ -501,9 +529,21 @@ public final class TlsApp implements TcpApp {
         if (failure != null) {
             return;
         }
+        if (untold != null) {
+            // the record it threw on is told all the same, before the failure it led to
+            TlsRecord r = untold;
+            untold = null;
+            refusing = true;
+            tellRecord(Dir.IN, r, "an encrypted record SSLEngine refused; in TLS 1.3 alerts are encrypted", Map.of());
+            refusing = false;
+        }
         TlsVerifier.Outcome v = verifier.outcome();
         TlsFailure f;
-        if (v != null && v.failure() != null) {
+        if (handshakeDoneAt >= 0) {
+            f = new TlsFailure(TlsFailure.Reason.AFTER_HANDSHAKE, "after the handshake, SSLEngine refused a record from the server"
+                    + (version == TlsNames.TLS13 ? " (in TLS 1.3 a fatal alert is encrypted: a server that requires a client"
+                            + " certificate ends this way)" : "") + ": " + e.getMessage(), peerAlert != null && peerAlert.fatal() ? peerAlert : null);
+        } else if (v != null && v.failure() != null) {
             f = v.failure();
         } else if (peerAlert != null && peerAlert.fatal()) {
             f = new TlsFailure(TlsFailure.Reason.ALERT_RECEIVED, "the server sent the alert " + peerAlert, peerAlert);
@@ -618,7 +658,8 @@ public final class TlsApp implements TcpApp {
             case TlsNames.HANDSHAKE -> {
                 if (encrypted) {
                     f.put("encrypted", true);
-                    what = "encrypted handshake message (Finished, under the keys just agreed)";
+                    what = handshakeDoneAt >= 0 ? "encrypted handshake message (renegotiation: SSLEngine reads it)"
+                            : "encrypted handshake message (Finished, under the keys just agreed)";
                 } else {
                     List<HandshakeReader.Message> msgs = (dir == Dir.IN ? inHandshake : outHandshake).feed(r.fragment());
                     List<String> names = new ArrayList<>();
@@ -633,9 +674,11 @@ public final class TlsApp implements TcpApp {
                 }
             }
             case TlsNames.CHANGE_CIPHER_SPEC -> {
-                if (version == TlsNames.TLS13) {
+                if (version >= TlsNames.TLS13) {
                     what = "ChangeCipherSpec: no meaning in TLS 1.3, sent for middleboxes (RFC 8446 D.4)";
-                } else {
+                } else if (version == 0) {
+                    what = "ChangeCipherSpec before any ServerHello: no version agreed yet, nothing changes";
+                } else { // only below TLS 1.3 does it switch its sender's records to the new keys
                     what = "ChangeCipherSpec: " + (dir == Dir.IN ? "the server's" : "our") + " records are encrypted from here on";
                     after.add(() -> {
                         if (dir == Dir.IN) {
@@ -662,20 +705,29 @@ public final class TlsApp implements TcpApp {
                     }
                 } else {
                     f.put("encrypted", true);
-                    what = "encrypted alert" + (dir == Dir.OUT && closeNotifySent && failure == null ? ": our close_notify" : "");
+                    what = "encrypted alert" + (dir == Dir.OUT && failure == null && peerCloseNotify
+                            ? ": our close_notify, answering the server's" + (closeNotifySent ? "" : " (SSLEngine's own reply)")
+                            : dir == Dir.OUT && closeNotifySent && failure == null ? ": our close_notify" : "");
+                    if (dir == Dir.OUT && failure == null && (peerCloseNotify || closeNotifySent)) {
+                        f.put("close_notify", "out"); // ours, whether first or the answer
+                    }
                 }
             }
             case TlsNames.APPLICATION_DATA -> {
                 f.put("encrypted", true);
-                if (handshakeDoneAt < 0 && version == TlsNames.TLS13 && failure == null) {
+                if (refusing) {
+                    what = engineSays;
+                } else if (handshakeDoneAt < 0 && version == TlsNames.TLS13 && failure == null) {
                     what = dir == Dir.IN
                             ? "encrypted handshake (TLS 1.3: EncryptedExtensions, Certificate, CertificateVerify, Finished travel"
                                     + " under the handshake keys; only SSLEngine reads them)"
                             : "encrypted handshake (TLS 1.3: our Finished)";
                 } else if (failure != null && dir == Dir.OUT) {
                     what = "encrypted alert (TLS 1.3 encrypts alerts after ServerHello): SSLEngine's answer to the failure";
-                } else if (dir == Dir.OUT && closeNotifySent) {
-                    what = "our close_notify (an alert, encrypted in TLS 1.3)";
+                } else if (dir == Dir.OUT && (closeNotifySent || peerCloseNotify)) {
+                    what = peerCloseNotify ? "our close_notify, answering the server's (an alert, encrypted in TLS 1.3)"
+                            : "our close_notify (an alert, encrypted in TLS 1.3)";
+                    f.put("close_notify", "out"); // ours, whether first or the answer
                 } else if (dir == Dir.IN && engine.isInboundDone()) {
                     what = "the server's close_notify (an alert, encrypted in TLS 1.3)";
                 } else {
@@ -715,6 +767,7 @@ public final class TlsApp implements TcpApp {
                     f.putAll(sh.fields());
                     note(sh.text(), f);
                     if (sh.helloRetry()) {
+                        version = sh.version(); // its supported_versions: TLS 1.3 from here (the CCS that follows is the middleboxes')
                         move(TlsState.WAIT_SH, "HelloRetryRequest: the server wants another key share", false, null);
                         return;
                     }
@@ -832,6 +885,7 @@ public final class TlsApp implements TcpApp {
         public void send(byte[] data, long t) {
             now = t;
             if (closeNotifySent || failure != null) {
+                notSent(data.length, data.length, closeNotifySent ? "our close_notify is sent" : "TLS failed");
                 return;
             }
             ByteBuffer src = ByteBuffer.wrap(data);
@@ -842,6 +896,10 @@ public final class TlsApp implements TcpApp {
                     break;
                 }
             }
+            if (src.hasRemaining()) {
+                notSent(src.remaining(), data.length, failure != null ? "TLS failed" : engine.isOutboundDone()
+                        ? "SSLEngine's outbound is closed (it answered the server's close_notify)" : "SSLEngine made no record of them");
+            }
             long more = recordsOut - before - 1;
             if (more > 0 && !outer.routine()) {
                 TlsApp.this.note("… and " + more + " more application_data record" + (more == 1 ? "" : "s") + " for the rest of these "
@@ -849,14 +907,28 @@ public final class TlsApp implements TcpApp {
             }
         }
 
+        /** Application bytes that will not leave: said, never dropped in silence. */
+        private void notSent(int left, int of, String why) {
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("dir", "out");
+            f.put("bytes", left);
+            outer.note(Event.Note.Kind.WARNING, left + " of the application's " + of + " bytes not sent: " + why, tls(f), now);
+        }
+
         @Override
         public void close(long t) {
             now = t;
             if (!closeNotifySent && failure == null) {
                 closeNotifySent = true;
+                boolean answered = engine.isOutboundDone(); // SSLEngine answered the server's close_notify itself (TLS 1.2)
                 engine.closeOutbound();
                 outer.routineData(false); // the close_notify's segment is no routine: it is told with the FIN after it
-                TlsApp.this.note("we close TLS first: close_notify, then our FIN", Map.of("close_notify", "out"));
+                if (peerCloseNotify) {
+                    TlsApp.this.note(answered ? "the server's close_notify was answered with ours (SSLEngine's reply); then our FIN"
+                            : "answering the server's close_notify with ours, then our FIN", Map.of("close_notify", "out"));
+                } else {
+                    TlsApp.this.note("we close TLS first: close_notify, then our FIN", Map.of("close_notify", "out"));
+                }
                 for (int i = 0; i < 4 && !engine.isOutboundDone(); i++) {
                     if (!wrap(ByteBuffer.allocate(0))) {
                         break;

@@ -24,7 +24,12 @@ public record TlsFailure(Reason reason, String detail, TlsAlert alert) {
         /** What came back is not TLS records (a plain-HTTP server on the port, say). */
         NOT_TLS,
         /** Anything else: the server closed mid-handshake, SSLEngine refused what it sent, no answer. */
-        HANDSHAKE_FAILED;
+        HANDSHAKE_FAILED,
+        /**
+         * SSLEngine refused a record after the handshake had finished: in TLS 1.3 a fatal alert is
+         * encrypted, so a server that wants a client certificate says so this way.
+         */
+        AFTER_HANDSHAKE;
 
         /** The server's certificate was not trusted (the journey's exit 5). */
         public boolean untrusted() {

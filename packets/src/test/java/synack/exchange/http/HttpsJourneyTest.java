@@ -122,4 +122,46 @@ class HttpsJourneyTest {
         assertEquals(HttpJourney.Failure.TLS_FAILED, run.journey.failure());
         assertFalse(r.summary().contains("not trusted"), r.summary());
     }
+
+    @Test
+    void aRedirectToAnHttpsHostWithATrailingDotIsFollowed() {
+        SimulatedNetwork net = https("www.p12", "www.synack.test", BOTH, "secure\n".getBytes(StandardCharsets.US_ASCII))
+                .name("www.synack.test.", WWW)
+                .server(WWW, 80, h -> new SimulatedNetwork.Reply(("HTTP/1.1 301 Moved Permanently\r\nLocation: https://www.synack.test./"
+                        + "\r\nContent-Length: 0\r\n\r\n").getBytes(StandardCharsets.US_ASCII), false));
+        JourneyRun run = new JourneyRun(net);
+        run.follow = true;
+        Event.Result r = run.run("http://www.synack.test/");
+        assertEquals(Verdict.OK, r.verdict(), r.summary());
+        assertEquals("secure\n", run.body.toString(StandardCharsets.US_ASCII));
+    }
+
+    @Test
+    void aRedirectToAnHttpsHostSniCannotCarryIsABadLocation() {
+        String host = "a".repeat(64) + ".synack.test";
+        SimulatedNetwork net = https("www.p12", "www.synack.test", BOTH, "secure\n".getBytes(StandardCharsets.US_ASCII))
+                .server(WWW, 80, h -> new SimulatedNetwork.Reply(("HTTP/1.1 301 Moved Permanently\r\nLocation: https://" + host + "/"
+                        + "\r\nContent-Length: 0\r\n\r\n").getBytes(StandardCharsets.US_ASCII), false));
+        JourneyRun run = new JourneyRun(net);
+        run.follow = true;
+        Event.Result r = run.run("http://www.synack.test/");
+        assertEquals(Verdict.NEGATIVE, r.verdict(), r.summary());
+        assertEquals(HttpJourney.Failure.BAD_LOCATION, run.journey.failure(), r.summary());
+    }
+
+    @Test
+    void aTlsFailureAfterTheHandshakeIsTheConnectionsErrorNotATlsFailedRun() {
+        SimulatedNetwork net = new SimulatedNetwork().name("www.synack.test", WWW).httpsServer(WWW, 443, "www.p12", new String[] {"TLSv1.3"},
+                (head, b) -> SimulatedNetwork.Reply.ok("never\n", ""), synack.exchange.tls.TlsPair.EngineServer::requiringClientCertificate);
+        JourneyRun run = new JourneyRun(net);
+        Event.Result r = run.run("https://www.synack.test/");
+        assertEquals(Verdict.NEGATIVE, r.verdict(), r.summary());
+        assertNull(run.journey.failure(), "the handshake finished: not a TLS_FAILED run\n" + r.summary());
+        HttpJourney.Connection c = run.journey.connections().get(0);
+        assertTrue(c.tls().established(), r.summary());
+        assertEquals(synack.exchange.tls.TlsFailure.Reason.AFTER_HANDSHAKE, c.tls().failure().reason());
+        assertNotNull(c.httpError(), r.summary());
+        assertTrue(c.httpError().startsWith("TLS: "), c.httpError());
+        assertTrue(r.summary().contains("TLS: after the handshake"), r.summary());
+    }
 }

@@ -102,11 +102,18 @@ final class SimulatedNetwork {
      */
     SimulatedNetwork httpsServer(String ip, int port, String keystore, String[] protocols,
                                  java.util.function.BiFunction<String, byte[], Reply> handler) {
+        return httpsServer(ip, port, keystore, protocols, handler, e -> e);
+    }
+
+    /** @param setup what is done to each connection's server engine before it starts (requiring a client certificate, say) */
+    SimulatedNetwork httpsServer(String ip, int port, String keystore, String[] protocols,
+                                 java.util.function.BiFunction<String, byte[], Reply> handler,
+                                 java.util.function.UnaryOperator<synack.exchange.tls.TlsPair.EngineServer> setup) {
         int address = Ip4.parse(ip);
         Map<SimulatedTcp.Conn, Object[]> tls = new HashMap<>();
         web.computeIfAbsent(address, k -> new HashMap<>()).put(port, new SimulatedTcp(port, (c, stream) -> {
-            Object[] side = tls.computeIfAbsent(c, k -> new Object[] {new synack.exchange.tls.TlsPair.EngineServer(keystore, protocols,
-                    new String[] {"http/1.1"}, null), new SimulatedTcp.Conn(c.clientIp, c.clientPort, c.serverPort, 0),
+            Object[] side = tls.computeIfAbsent(c, k -> new Object[] {setup.apply(new synack.exchange.tls.TlsPair.EngineServer(keystore, protocols,
+                    new String[] {"http/1.1"}, null)), new SimulatedTcp.Conn(c.clientIp, c.clientPort, c.serverPort, 0),
                     new java.io.ByteArrayOutputStream()});
             synack.exchange.tls.TlsPair.EngineServer engine = (synack.exchange.tls.TlsPair.EngineServer) side[0];
             SimulatedTcp.Conn plain = (SimulatedTcp.Conn) side[1];

@@ -237,4 +237,46 @@ class TcpConversationTest {
     static boolean isFlags(Event.Frame f, int flags) {
         return segment(f).flags() == flags;
     }
+
+    /**
+     * The server's data and FIN come together; our application takes a while over the data and
+     * closes (as TLS does: close_notify and FIN inside received()), so the server's FIN, on the
+     * wire before ours left, is read after ours was sent. Told in wire-time order, every transition
+     * of ours still starts where the last ended.
+     */
+    @Test
+    void transitionsStartWhereTheLastEndedWhenThePeersFinWasOnTheWireBeforeOursLeft() {
+        SimulatedServer server = server(SimulatedServer.Mode.LISTEN);
+        server.sendOnEstablished = "bye".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        server.closeOnAccept = true;
+        VirtualClock clock = new VirtualClock(START);
+        MemoryLink[] wire = MemoryLink.pair(clock, 1_000);
+        wire[1].respondWith(server::answer);
+        List<Event> events = new ArrayList<>();
+        TcpApp app = new TcpApp() {
+            @Override
+            public void established(TcpConversation.Control c, long now) {}
+
+            @Override
+            public void received(TcpConversation.Control c, byte[] data, long now) {
+                clock.advance(50); // the application's time over the data: the server's FIN was stamped before our FIN leaves
+                c.close(clock.nowMicros());
+            }
+
+            @Override
+            public void peerFinished(TcpConversation.Control c, long now) {
+                c.close(now);
+            }
+        };
+        TcpConversation conv = new TcpConversation(new TcpConversation.Path(US, US_IP, HOP, SERVER_IP, true), config(), app, "test", 1);
+        new Runner(wire[0], clock, events::add).run(conv, () -> false);
+        List<Event.Transition> ours = events.stream().filter(e -> e instanceof Event.Transition t && t.endpoint() == Event.Endpoint.LOCAL)
+                .map(e -> (Event.Transition) e).toList();
+        StringBuilder told = new StringBuilder();
+        ours.forEach(t -> told.append(t.from()).append("->").append(t.to()).append(' '));
+        assertTrue(told.toString().contains("ESTABLISHED->FIN_WAIT_1"), told.toString());
+        for (int k = 1; k < ours.size(); k++) {
+            assertEquals(ours.get(k - 1).to(), ours.get(k).from(), "transitions told: " + told);
+        }
+    }
 }

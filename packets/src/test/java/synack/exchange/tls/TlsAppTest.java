@@ -328,4 +328,32 @@ class TlsAppTest {
         assertNull(o.link().message("ClientHello").fields().get("sni"));
         assertEquals("IP:198.18.2.2", o.app().session().matchedSan());
     }
+
+    @Test
+    void aHostWithATrailingDotIsSentAsSniWithoutItAndItsCertificateMatches() {
+        Outcome o = run("www.p12", TLS13, "www.synack.test.", TlsPair.testCa(), "GET / HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII),
+                TlsPair::whole);
+        assertNull(o.app().failure(), () -> String.valueOf(o.link().notes()));
+        assertEquals("www.synack.test", o.link().message("ClientHello").fields().get("sni"));
+    }
+
+    @Test
+    void aNameSniCannotCarryIsRefusedWithAnIllegalArgumentNotACrashInsideTheEngine() {
+        String longLabel = "a".repeat(64) + ".synack.test";
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> TlsApp.serverName(longLabel));
+        assertTrue(e.getMessage().contains(longLabel), e.getMessage());
+        assertNull(TlsApp.serverName("198.18.2.2"));
+        assertEquals("www.synack.test", TlsApp.serverName("www.synack.test.").getAsciiName());
+    }
+
+    @Test
+    void aCertificateWithoutDnsNameSansIsMatchedByItsCommonNameAndToldSo() {
+        Outcome o = run("nosan.p12", TLS13, "cn.synack.test", TlsPair.testCa(), "GET / HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII),
+                TlsPair::whole);
+        assertNull(o.app().failure(), () -> String.valueOf(o.link().notes()));
+        assertEquals("CN:cn.synack.test", o.app().session().matchedSan());
+        assertTrue(o.link().notes().stream().anyMatch(n -> n.text().contains("the subject's common name: the certificate has no DNS name")),
+                () -> String.valueOf(o.link().notes()));
+    }
 }

@@ -258,6 +258,13 @@ public final class TlsPair implements TcpConversation.Control {
      */
     public static final class EngineServer implements Server {
         final SSLEngine engine;
+
+        /** A server that refuses a client without a certificate (TLS 1.3: its alert comes encrypted, after our Finished). */
+        public EngineServer requiringClientCertificate() {
+            engine.setNeedClientAuth(true);
+            return this;
+        }
+
         /** Everything the server decrypted, in order. */
         final ByteArrayOutputStream received = new ByteArrayOutputStream();
         private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
