@@ -56,4 +56,11 @@ class HttpGetBadInputTest {
         assertTrue(usage("http-get", "-H", "X-Name: caf\u00e9 \u2603", "http://198.18.2.2/").err().contains("not a Latin-1 character"));
         assertTrue(usage("http-get", "-b", "n=\u20ac", "http://198.18.2.2/").err().contains("-b: '\u20ac' is not a Latin-1 character"));
     }
+
+    @Test
+    void anHttpsHostThatSniCannotCarryIsAUsageError() {
+        // DNS names may hold '_' (RFC 2181 §11); a TLS server name may not (RFC 6066 §3: a host name's LDH labels)
+        // (java.net.URI already refuses '_' in a host; the SNI check stands behind it for names URI lets through)
+        assertTrue(usage("http-get", "https://a_b.synack.test/").err().contains("a_b.synack.test"));
+    }
 }

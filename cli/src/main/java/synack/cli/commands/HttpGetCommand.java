@@ -225,6 +225,13 @@ public final class HttpGetCommand implements Callable<Integer> {
                 } catch (IllegalArgumentException e) {
                     throw new UsageProblem("not a host name: " + u.host() + " (" + e.getMessage() + ")");
                 }
+                if (u.secure()) {
+                    try {
+                        synack.exchange.tls.TlsApp.serverName(u.host()); // SNI is stricter than DNS (no '_')
+                    } catch (IllegalArgumentException e) {
+                        throw new UsageProblem(e.getMessage());
+                    }
+                }
             }
         }
         HttpJourney.Requests requests = requests();
