@@ -15,11 +15,21 @@ public sealed interface Event {
     /**
      * A frame sent or received; {@code remark} is the exchange's comment on it (may be empty).
      * {@code routine} marks the many look-alike frames of a sweep: text shows them only with -v.
+     * {@code captured} is null for frames synack sent or received live; for a capture file's, where it came from.
      */
-    record Frame(long timeMicros, Direction direction, byte[] bytes, Remark remark, boolean routine, int fragments)
+    record Frame(long timeMicros, Direction direction, byte[] bytes, Remark remark, boolean routine, int fragments, Captured captured)
             implements Event {
         public Frame(long timeMicros, Direction direction, byte[] bytes, Remark remark, boolean routine) {
-            this(timeMicros, direction, bytes, remark, routine, 0);
+            this(timeMicros, direction, bytes, remark, routine, 0, null);
+        }
+
+        public Frame(long timeMicros, Direction direction, byte[] bytes, Remark remark, boolean routine, int fragments) {
+            this(timeMicros, direction, bytes, remark, routine, fragments, null);
+        }
+
+        /** What the bytes begin with: Ethernet for synack's own frames, the capture's link type for a file's. */
+        public synack.wire.LinkType link() {
+            return captured == null ? synack.wire.LinkType.ETHERNET : captured.link();
         }
 
         /** A datagram reassembled from {@code fragments} IPv4 fragments (told before it), not a frame of the wire. */
@@ -27,6 +37,14 @@ public sealed interface Event {
             return fragments > 0;
         }
     }
+
+    /**
+     * Where a frame told by {@code synack explain} came from: its number in the capture file (from 1),
+     * the file's link type, its length on the wire (more than the bytes when the snapshot length cut
+     * it), and the TCP connection it belongs to (tshark's tcp.stream; -1 for none). {@link Direction#OUT}
+     * is then "from side A" (who began the exchange), {@link Direction#IN} "from side B".
+     */
+    record Captured(long number, synack.wire.LinkType link, int originalLength, int stream) {}
 
     /**
      * A state machine moved. {@code subject} names the machine ("198.18.1.1" for a neighbour entry,

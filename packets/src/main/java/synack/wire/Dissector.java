@@ -12,6 +12,20 @@ import java.util.Map;
 public final class Dissector {
     private Dissector() {}
 
+    /**
+     * A frame that begins with {@code link}'s header. Ethernet only for now: the capture reader's
+     * link types (Linux cooked, raw IP, loopback) are decoded here too — TODO(explain) until they are,
+     * the others are one "malformed" layer saying so.
+     */
+    public static List<Layer> dissect(LinkType link, byte[] frame) {
+        if (link == LinkType.ETHERNET) {
+            return dissect(frame);
+        }
+        List<Layer> layers = new ArrayList<>(1);
+        layers.add(malformed("link type " + link + " is not decoded yet"));
+        return layers;
+    }
+
     public static List<Layer> dissect(byte[] frame) {
         List<Layer> layers = new ArrayList<>(3);
         try {

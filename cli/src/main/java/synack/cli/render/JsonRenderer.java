@@ -40,7 +40,7 @@ public final class JsonRenderer extends Renderer {
                 if (!f.remark().isEmpty()) {
                     o.put("note", f.remark().text());
                 }
-                for (Layer l : Dissector.dissect(f.bytes())) {
+                for (Layer l : Dissector.dissect(f.link(), f.bytes())) {
                     o.put(l.name(), l.fields());
                 }
         } else if (event instanceof Event.Transition t) {
