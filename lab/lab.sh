@@ -69,6 +69,7 @@ USAGE="usage: lab.sh up [--id ID] [--owner PID]
        lab.sh env [--id ID]
        lab.sh exec [--id ID] [client|peer|router|server|root|tld|auth|edge] -- CMD [ARGS...]
        lab.sh loss [--id ID] PERCENT
+       lab.sh reorder [--id ID] PERCENT
        lab.sh reap
 environment (up): SYNACK_LAB_OFFLOADS=kernel|off  SYNACK_LAB_GRO=kernel|on"
 
@@ -1426,6 +1427,37 @@ cmd_loss() {
     fi
 }
 
+# Reordering without sch_netem (not every kernel has it; the lab's does not): the router holds back
+# PERCENT of the TCP packets it forwards toward the client in a slow HTB class (2 Mbit/s), so they leave
+# after packets that came later — a few milliseconds late, as a second, slower path would deliver them.
+# HTB and iptables' CLASSIFY target need no classifier module.
+cmd_reorder() {
+    local pct=""
+    while (($#)); do
+        case $1 in
+        --id) [[ $# -ge 2 ]] || usage_error "--id needs a value"; ID=$2; shift 2 ;;
+        *) [[ -z $pct ]] || usage_error "reorder takes one PERCENT"; pct=$1; shift ;;
+        esac
+    done
+    [[ $pct =~ ^[0-9]{1,2}$ ]] || usage_error "reorder takes a PERCENT from 0 to 99"
+    need_root
+    ID=$(resolve_id "${ID:-}")
+    local R; R=$(ns_of "$ID" router)
+    ns_exists "$R" || die 1 "no lab $ID"
+    nsx "$R" iptables -w -t mangle -F POSTROUTING
+    nsx "$R" tc qdisc del dev rc0 root 2>/dev/null || true
+    if ((pct > 0)); then
+        nsx "$R" tc qdisc add dev rc0 root handle 1: htb default 10
+        nsx "$R" tc class add dev rc0 parent 1: classid 1:10 htb rate 10gbit quantum 60000
+        nsx "$R" tc class add dev rc0 parent 1: classid 1:20 htb rate 2mbit ceil 2mbit quantum 1514
+        nsx "$R" iptables -w -t mangle -A POSTROUTING -o br0 -p tcp -m statistic --mode random \
+            --probability "0.$(printf '%02d' "$pct")" -m comment --comment "synack-lab-reorder" -j CLASSIFY --set-class 1:20
+        echo "router holds back ${pct}% of the TCP packets toward the client (reordered)"
+    else
+        echo "router reordering off"
+    fi
+}
+
 # ---------------------------------------------------------------- main
 
 (($#)) || usage_error "missing command"
@@ -1441,6 +1473,7 @@ env) cmd_env "$@" ;;
 exec) cmd_exec "$@" ;;
 reap) cmd_reap "$@" ;;
 loss) cmd_loss "$@" ;;
+reorder) cmd_reorder "$@" ;;
 -h | --help | help) printf '%s\n' "$USAGE"; exit 0 ;;
 *) usage_error "unknown command '$CMD'" ;;
 esac
