@@ -24,7 +24,7 @@ import synack.net.EnvironmentException;
 @Command(name = "synack", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, modelTransformer = Main.Groups.class,
         description = {"Builds every frame by hand (Ethernet, ARP, IPv4, TCP, UDP, DNS, HTTP), sends it with libpcap,",
             "captures the replies and narrates each exchange as annotated state transitions."},
-        subcommands = {ArpResolveCommand.class, DnsResolveCommand.class, HandshakeCommand.class, FinTeardownCommand.class, SynProbeCommand.class, HttpGetCommand.class, DemoCommand.class, LabCommand.class, InstallCommand.class, synack.cli.commands.TrainCommand.class, synack.cli.docs.DocsCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {ArpResolveCommand.class, DnsResolveCommand.class, HandshakeCommand.class, FinTeardownCommand.class, SynProbeCommand.class, HttpGetCommand.class, synack.cli.commands.ExplainCommand.class, DemoCommand.class, LabCommand.class, InstallCommand.class, synack.cli.commands.TrainCommand.class, synack.cli.docs.DocsCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit status: 0 ok, 1 negative answer, 2 usage, 3 environment (privilege, libpcap, interface, route),",
             "4 no answer at all, 130 interrupted. See synack COMMAND --help."})
 public final class Main {

@@ -50,6 +50,7 @@ final class OneCommand {
             case "fin-teardown": return new FinTeardownCommand();
             case "syn-probe": return new SynProbeCommand();
             case "http-get": return new HttpGetCommand();
+            case "explain": return new synack.cli.commands.ExplainCommand();
             case "demo": return new DemoCommand();
             case "lab": return new LabCommand();
             case "install": return new InstallCommand();

@@ -16,7 +16,10 @@ public final class JsonRenderer extends Renderer {
 
     private final PrintStream out;
     private final String command;
-    private final long startMicros;
+    private long startMicros;
+
+    /** {@link #FROM_FIRST_EVENT} as {@code startMicros}: t counts from the first event (a capture file's first frame). */
+    public static final long FROM_FIRST_EVENT = Long.MIN_VALUE;
 
     public JsonRenderer(PrintStream out, String command, long startMicros) {
         this.out = out;
@@ -27,6 +30,9 @@ public final class JsonRenderer extends Renderer {
     @Override
     protected void render(Event event) {
         Map<String, Object> o = new LinkedHashMap<>();
+        if (startMicros == FROM_FIRST_EVENT) {
+            startMicros = event.timeMicros();
+        }
         o.put("t", Math.max(0, event.timeMicros() - startMicros) / 1e6);
         o.put("v", SCHEMA_VERSION);
         if (event instanceof Event.Frame f) {
@@ -34,6 +40,16 @@ public final class JsonRenderer extends Renderer {
                 o.put("command", command);
                 o.put("dir", f.direction() == Event.Direction.OUT ? "out" : "in");
                 o.put("len", f.bytes().length);
+                if (f.captured() != null) { // a capture file's frame (explain): its number there, its connection, its side
+                    o.put("frame", f.captured().number());
+                    o.put("from", f.direction() == Event.Direction.OUT ? "A" : "B");
+                    if (f.captured().stream() >= 0) {
+                        o.put("stream", f.captured().stream());
+                    }
+                    if (f.captured().originalLength() != f.bytes().length) {
+                        o.put("wire_len", f.captured().originalLength());
+                    }
+                }
                 if (f.reassembled()) {
                     o.put("reassembled_from", f.fragments()); // not a frame of the wire: its fragments came before
                 }

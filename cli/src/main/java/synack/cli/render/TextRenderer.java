@@ -62,11 +62,11 @@ public final class TextRenderer extends Renderer {
         boolean outgoing = f.direction() == Event.Direction.OUT;
         // a datagram put together from the fragments told just before: no arrow of the wire
         String arrow = f.reassembled() ? style.in("⇐") : outgoing ? style.out("→") : style.in("←");
-        String line = summary(f.bytes(), layers); // first: a SYN's ISN must be known before its own annotation is read
+        String line = summary(f, layers); // first: a SYN's ISN must be known before its own annotation is read
         String annotation = f.remark().text(relative);
         String note = (f.reassembled() ? "   " + style.dim("(reassembled from " + f.fragments() + " fragments)") : "")
                 + (annotation.isEmpty() ? "" : "   " + style.dim(annotation));
-        out.println(time(f.timeMicros()) + "  " + arrow + "  " + line + note);
+        out.println(time(f.timeMicros()) + "  " + captured(f) + arrow + "  " + line + note);
         if (verbosity >= 1) {
             for (Layer l : layers) {
                 out.println(INDENT + "   " + style.dim(String.format("%-5s", l.name())) + " " + fields(l.fields()));
@@ -77,9 +77,24 @@ public final class TextRenderer extends Renderer {
         }
     }
 
+    /**
+     * A capture file's frame (synack explain): its number in the file, as tshark counts, and its TCP
+     * connection (tshark's tcp.stream); the arrow then points from side A (→) or from side B (←).
+     */
+    private String captured(Event.Frame f) {
+        Event.Captured c = f.captured();
+        if (c == null) {
+            return "";
+        }
+        String cut = c.originalLength() > f.bytes().length
+                ? style.dim("(cut: " + f.bytes().length + " of " + c.originalLength() + " bytes captured) ") : "";
+        return style.dim(String.format(Locale.ROOT, "#%-5d %-6s", c.number(), c.stream() >= 0 ? "tcp." + c.stream() : "")) + cut;
+    }
+
     /** The innermost layer's line; with --relative, TCP numbers count from each side's ISN as Wireshark does. */
-    private String summary(byte[] frame, List<Layer> layers) {
-        if (!relative) {
+    private String summary(Event.Frame f, List<Layer> layers) {
+        byte[] frame = f.bytes();
+        if (!relative || f.link() != synack.wire.LinkType.ETHERNET) {
             return Dissector.summary(layers);
         }
         try {
