@@ -191,7 +191,7 @@ public final class ArpObserver {
             told.facts.put("first_request_frame", e.firstFrame);
             told.facts.put("since_previous_ms", Durations.msValue(told.time - e.lastAt));
             told.remark.words("retry: request " + e.requests + " for " + Ip4.toString(arp.targetIp()) + ", "
-                    + Durations.ms(told.time - e.lastAt) + " after frame " + e.lastFrame + " went unanswered");
+                    + Durations.human(told.time - e.lastAt) + " after frame " + e.lastFrame + " went unanswered");
         } else if (e.state == NeighbourState.REACHABLE) {
             told.finding(ArpFinding.RECONFIRM);
             told.remark.words("asks again for a neighbour it knows (" + e.mac + "): Linux re-confirms an entry gone stale");
@@ -254,8 +254,8 @@ public final class ArpObserver {
                 told.facts.put("rtt_first_ms", Durations.msValue(told.time - e.firstAt));
             }
             told.remark.words("is-at: answers frame " + e.lastFrame + " after " + Durations.ms(rtt)
-                    + (ambiguous ? " (or frame " + e.firstFrame + ", " + Durations.ms(told.time - e.firstAt)
-                    + " before: ARP replies carry no ID, " + e.requests + " requests were out)" : ""));
+                    + (ambiguous ? " (or frame " + e.firstFrame + " after " + Durations.human(told.time - e.firstAt)
+                    + ": ARP replies carry no ID, and " + e.requests + " requests were out)" : ""));
             boolean confirm = e.state == NeighbourState.REACHABLE;
             e.mac = arp.senderMac();
             if (confirm) {
@@ -266,8 +266,8 @@ public final class ArpObserver {
         } else if (e != null && e.state == NeighbourState.REACHABLE) {
             told.finding(ArpFinding.DUPLICATE_REPLY);
             told.facts.put("answered_by", e.mac.toString());
-            told.remark.words(arp.senderMac().equals(e.mac) ? "another is-at for a request already answered"
-                    : "another is-at for a request " + e.mac + " already answered");
+            told.remark.words("another is-at for a request " + e.mac + " already answered"
+                    + (arp.senderMac().equals(e.mac) ? " (the same MAC again)" : ""));
         } else {
             unsolicited++;
             told.finding(ArpFinding.UNSOLICITED_REPLY);

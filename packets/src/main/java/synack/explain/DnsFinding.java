@@ -8,7 +8,7 @@ public enum DnsFinding {
     QUERY,
     /** The same query again (same ports, ID and question) while unanswered: a retransmission. */
     RETRANSMISSION,
-    /** The same question to the same server again under a new ID while the first is unanswered: a retry of its own. */
+    /** The same question to the same server again, under a new ID or from a new port, while the first is unanswered. */
     REQUERY,
     /** A response that matches a query of the capture (addresses, ports, ID and question). */
     ANSWER,

@@ -88,6 +88,7 @@ public final class DnsObserver {
         boolean truncated;
         int retriedOverTcpStream = -1;
         Transaction retryOf; // the truncated UDP transaction this TCP query asks again
+        long askedAgainFrame = -1; // a later query of the same question (new ID or port) while this one waited
 
         Transaction(int index, Key key, DnsTransport transport, EventSink sink, DnsMessage.Question question) {
             this.index = index;
@@ -286,7 +287,7 @@ public final class DnsObserver {
             seen.facts.put("first_query_frame", t.firstQueryFrame);
             seen.facts.put("since_previous_ms", Durations.msValue(seen.time - t.lastQueryAt));
             seen.facts.put("index", t.index);
-            seen.remark.words("retransmission: the same query again (" + t.queries + " in all), " + Durations.ms(seen.time - t.lastQueryAt)
+            seen.remark.words("retransmission: the same query again (" + t.queries + " in all), " + Durations.human(seen.time - t.lastQueryAt)
                     + " after frame " + t.lastQueryFrame + " went unanswered");
             move(t, DnsQueryState.RETRY, seen.time, "no answer in " + Durations.human(seen.time - t.lastQueryAt), true, WHY_RETRY,
                     seen.transitions);
@@ -321,12 +322,15 @@ public final class DnsObserver {
             move(t, DnsQueryState.QUERY_SENT, seen.time, "query sent over TCP (stream " + seen.stream + ")", false, WHY_TCP,
                     seen.transitions);
         } else {
-            if (before != null && before.pending && before.transport == seen.transport() && before.key.id != m.id()) {
+            if (before != null && before.pending && before.transport == seen.transport() && !before.key.equals(key)) {
+                before.askedAgainFrame = seen.frameNumber;
                 seen.finding(DnsFinding.REQUERY);
                 seen.facts.put("again_of_frame", before.lastQueryFrame);
                 seen.facts.put("again_of_id", hex(before.key.id));
-                seen.remark.words("asks again under an ID of its own (frame " + before.lastQueryFrame + " asked as "
-                        + hex(before.key.id) + "): " + what);
+                seen.facts.put("again_of_port", before.key.clientPort);
+                seen.remark.words("asks again, " + Durations.human(seen.time - before.lastQueryAt) + " after frame "
+                        + before.lastQueryFrame + " (ID " + hex(before.key.id) + " from port " + before.key.clientPort
+                        + ") went unanswered: " + what);
             } else {
                 seen.finding(DnsFinding.QUERY);
                 seen.remark.words("query: " + what);
@@ -462,7 +466,7 @@ public final class DnsObserver {
         }
         answerFacts(seen.facts, m);
         seen.remark.words("answers frame " + t.lastQueryFrame + " after " + Durations.ms(rtt)
-                + (t.queries > 1 ? " (" + Durations.ms(seen.time - t.firstQueryAt) + " after the first try, frame "
+                + (t.queries > 1 ? " (" + Durations.human(seen.time - t.firstQueryAt) + " after the first try, frame "
                 + t.firstQueryFrame + ")" : "") + "; " + m.rcodeName() + ", " + AnswerText.answers(m.answers().size())
                 + (m.flagNames().isEmpty() ? "" : " (" + m.flagNames() + ")") + (m.tc() ? "; truncated" : ""));
         seen.factKind = Event.Note.Kind.INFO;
@@ -544,10 +548,14 @@ public final class DnsObserver {
         f.put("first_query_frame", t.firstQueryFrame);
         f.put("last_query_frame", t.lastQueryFrame);
         f.put("waited_ms", Durations.msValue(at - t.lastQueryAt));
+        if (t.askedAgainFrame >= 0) {
+            f.put("asked_again_frame", t.askedAgainFrame);
+        }
         into.add(new Event.Note(at, Event.Note.Kind.INFO, "no answer in the capture to " + t.subject
                 + (t.question == null ? "" : " (" + DnsType.name(t.question.type()) + " " + t.question.name() + ")") + " after "
                 + t.queries + " quer" + (t.queries == 1 ? "y" : "ies") + "; " + Durations.human(at - t.lastQueryAt)
-                + " passed after the last", Map.of("dns", f)));
+                + " passed after the last" + (t.askedAgainFrame >= 0 ? " (the question was asked again in frame "
+                + t.askedAgainFrame + ")" : ""), Map.of("dns", f)));
     }
 
     /** The capture ended: every query still unanswered times out. Called once; later calls do nothing. */

@@ -241,9 +241,20 @@ class DnsObserverTest {
                 findings());
         assertEquals(1L, fact(DnsFinding.REQUERY).get("again_of_frame"));
         assertEquals("0x0a0a", fact(DnsFinding.REQUERY).get("again_of_id"));
+        assertEquals(2L, fact(DnsFinding.TIMED_OUT).get("asked_again_frame"));
         List<DnsExchangeSummary> x = observer.exchanges();
         assertEquals(DnsQueryState.TIMED_OUT, x.get(0).state());
         assertEquals(DnsQueryState.ANSWERED, x.get(1).state());
+    }
+
+    @Test
+    void theSameQuestionFromANewPortUnderTheSameIdIsARequeryToo() throws Exception {
+        query(0, 0x0c0c, NAME);
+        observer.udp(udp(1_000_000, CLIENT, PORT + 1, SERVER, 53, DnsMessage.query(0x0c0c, NAME, DnsType.A, true, 1232).toBytes()));
+
+        assertEquals(List.of(DnsFinding.QUERY.key(), DnsFinding.REQUERY.key()), findings());
+        assertEquals(PORT, fact(DnsFinding.REQUERY).get("again_of_port"));
+        assertEquals(2, observer.exchanges().size());
     }
 
     @Test
