@@ -11,16 +11,16 @@ import synack.wire.DnsType;
  * sections, the data lines -q prints, counts. The exchanges keep the records; only this turns
  * them into text, so every command says an answer the same way.
  */
-final class AnswerText {
+public final class AnswerText {
     private AnswerText() {}
 
     /** One record as dig lays it out: owner, TTL, class, type, data. */
-    static String line(DnsMessage.Record r) {
+    public static String line(DnsMessage.Record r) {
         return String.format(Locale.ROOT, "%-24s %6d  IN  %-6s %s", r.name(), r.ttl(), DnsType.name(r.type()), r.rdataText());
     }
 
     /** The header and every section of a reply, as dig's ";; ->>HEADER<<-" block says it. */
-    static String sections(DnsMessage reply) {
+    public static String sections(DnsMessage reply) {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "status %s, id 0x%04x, flags: %s; question %d, answer %d, authority %d, additional %d",
                 reply.rcodeName(), reply.id(), reply.flagNames(), reply.questions().size(), reply.answers().size(),
@@ -45,7 +45,7 @@ final class AnswerText {
     }
 
     /** The data of each record, one per line: what -q prints. */
-    static List<String> data(List<DnsMessage.Record> records) {
+    public static List<String> data(List<DnsMessage.Record> records) {
         List<String> lines = new ArrayList<>(records.size());
         for (DnsMessage.Record r : records) {
             lines.add(r.rdataText());
@@ -54,7 +54,7 @@ final class AnswerText {
     }
 
     /** "1 answer", "3 answers". */
-    static String answers(int n) {
+    public static String answers(int n) {
         return n + " answer" + (n == 1 ? "" : "s");
     }
 }

@@ -8,10 +8,10 @@ import synack.wire.DnsMessage;
 import synack.wire.DnsType;
 
 /** The JSON form of DNS records in results and answer notes: name, type, ttl and data (dig's presentation). */
-final class RecordFields {
+public final class RecordFields {
     private RecordFields() {}
 
-    static List<Map<String, Object>> of(List<DnsMessage.Record> records) {
+    public static List<Map<String, Object>> of(List<DnsMessage.Record> records) {
         List<Map<String, Object>> out = new ArrayList<>();
         for (DnsMessage.Record r : records) {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -25,7 +25,7 @@ final class RecordFields {
     }
 
     /** The records that are data: without the OPT pseudo-record, which carries the sender's EDNS parameters. */
-    static List<DnsMessage.Record> data(List<DnsMessage.Record> records) {
+    public static List<DnsMessage.Record> data(List<DnsMessage.Record> records) {
         return records.stream().filter(r -> r.type() != DnsType.OPT).toList();
     }
 }
