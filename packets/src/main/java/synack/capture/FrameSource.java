@@ -39,6 +39,7 @@ abstract class FrameSource {
     /** Reports the end of the file in the middle of something, and stops. */
     CapturedFrame truncated(long offset, String what) {
         report(offset, CaptureProblem.Kind.TRUNCATED_FILE, "the file ends inside " + what);
+        in.advance(in.available()); // what is left is the cut piece: read, and of no use
         done = true;
         return null;
     }
