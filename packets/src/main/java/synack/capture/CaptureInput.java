@@ -2,6 +2,7 @@ package synack.capture;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Arrays;
 
 /**
  * The capture file as one buffered stream: big reads into a fixed buffer, records parsed in place
@@ -11,9 +12,12 @@ import java.io.InputStream;
 final class CaptureInput {
     /** 1 MiB: a whole pcapng block up to this size is parsed in place; the largest frame (256 KiB) always fits. */
     static final int BUFFER = 1 << 20;
+    /** Reads of 256 KiB are big enough to cost nothing per frame; the buffer grows to {@link #BUFFER} only for a block that needs it. */
+    static final int INITIAL = 256 * 1024;
 
     private final InputStream in;
-    private final byte[] buf = new byte[BUFFER];
+    private static final int MINIMUM = 4096;
+    private byte[] buf;
     private int pos;
     private int limit;
     private long base; // file offset of buf[0]
@@ -21,6 +25,18 @@ final class CaptureInput {
 
     CaptureInput(InputStream in) {
         this.in = in;
+        // a small file needs no big buffer (10^5 fuzzed captures would otherwise zero 25 GB); a stream that turns out
+        // to hold more than it said (a pipe) grows the buffer as soon as one read fills it
+        int size = INITIAL;
+        try {
+            int hint = in.available();
+            if (hint > 0 && hint < INITIAL) {
+                size = Math.max(MINIMUM, hint + 1);
+            }
+        } catch (IOException e) {
+            size = INITIAL;
+        }
+        this.buf = new byte[size];
     }
 
     /** The file offset of the next unread byte: the bytes read so far. */
@@ -47,12 +63,18 @@ final class CaptureInput {
             limit -= pos;
             pos = 0;
         }
+        if (n > buf.length) {
+            buf = Arrays.copyOf(buf, Math.max(n, INITIAL)); // n <= BUFFER: callers never ask for more
+        }
         while (limit < n && !eof) {
             int r = in.read(buf, limit, buf.length - limit);
             if (r < 0) {
                 eof = true;
             } else {
                 limit += r;
+                if (limit == buf.length && buf.length < INITIAL) {
+                    buf = Arrays.copyOf(buf, INITIAL); // more than the stream said it held: read it in big pieces
+                }
             }
         }
         return limit >= n;

@@ -85,6 +85,39 @@ class CaptureDamageTest {
         }
     }
 
+    /** A pipe gives a few bytes at a time and says it holds almost nothing: the same frames come out. */
+    @ParameterizedTest
+    @ValueSource(strings = {"lo-http.pcap", "merged-eth-sll2.pcapng"})
+    void aStreamThatTricklesReadsTheSame(String fixture) throws IOException {
+        byte[] whole = Fixtures.bytes(fixture);
+        java.io.InputStream trickle = new ByteArrayInputStream(whole) {
+            private int step;
+
+            @Override
+            public synchronized int read(byte[] b, int off, int len) {
+                return super.read(b, off, Math.min(len, 1 + (step++ % 7)));
+            }
+
+            @Override
+            public synchronized int available() {
+                return Math.min(1, super.available());
+            }
+        };
+        List<CapturedFrame> expected = Fixtures.read(whole).frames();
+        List<CaptureProblem> problems = new ArrayList<>();
+        try (CaptureReader r = CaptureReader.of(trickle, fixture, problems::add)) {
+            for (CapturedFrame e : expected) {
+                CapturedFrame f = r.next();
+                assertEquals(e.number(), f.number());
+                assertEquals(e.timeNanos(), f.timeNanos());
+                assertArrayEquals(e.data(), f.data());
+            }
+            assertNull(r.next());
+            assertEquals(whole.length, r.bytesRead());
+        }
+        assertEquals(List.of(), problems);
+    }
+
     @Test
     void notACaptureIsOneLineSayingSo() {
         String m = open("hello, this is text".getBytes(StandardCharsets.US_ASCII), "notes.txt").getMessage();
