@@ -6,10 +6,13 @@ import java.net.UnknownHostException;
 import java.util.EnumMap;
 import java.util.Map;
 import org.pcap4j.core.BpfProgram;
+import org.pcap4j.core.NotOpenException;
+import org.pcap4j.core.PcapHandle;
 import org.pcap4j.core.PcapNativeException;
 import org.pcap4j.core.Pcaps;
 import org.pcap4j.packet.namednumber.DataLinkType;
 import synack.link.PcapLibrary;
+import synack.net.EnvironmentException;
 import synack.wire.LinkType;
 
 /**
@@ -68,12 +71,22 @@ public final class CaptureFilter implements AutoCloseable {
         return p.applyFilter(f.data(), f.originalLength(), f.data().length);
     }
 
+    /** Compiled on a "dead" handle of the link type, whose pcap_geterr holds libpcap's words when compiling fails. */
     private BpfProgram program(LinkType link) throws CaptureFilterException {
+        PcapHandle dead;
         try {
-            return Pcaps.compileFilter(snaplen, DataLinkType.getInstance(dlt(link)), expression,
-                    BpfProgram.BpfCompileMode.OPTIMIZE, NETMASK_UNKNOWN);
+            dead = Pcaps.openDead(DataLinkType.getInstance(dlt(link)), snaplen);
         } catch (PcapNativeException e) {
-            throw new CaptureFilterException(expression, libpcapWords(e.getMessage()));
+            throw new EnvironmentException("libpcap cannot open a handle for link type " + link + ": " + e.getMessage(), e);
+        }
+        try {
+            return dead.compileFilter(expression, BpfProgram.BpfCompileMode.OPTIMIZE, NETMASK_UNKNOWN);
+        } catch (PcapNativeException e) {
+            throw new CaptureFilterException(expression, e.getMessage()); // the message is pcap_geterr's, as tcpdump prints it
+        } catch (NotOpenException e) {
+            throw new IllegalStateException("a handle just opened is not open", e);
+        } finally {
+            dead.close(); // the compiled program is the caller's, freed by close()
         }
     }
 
@@ -83,15 +96,6 @@ public final class CaptureFilter implements AutoCloseable {
      */
     static int dlt(LinkType link) {
         return link == LinkType.RAW ? 12 : link.number();
-    }
-
-    /** pcap4j puts its own words before libpcap's ("Error occurred in pcap_compile: ..."): keep libpcap's. */
-    private static String libpcapWords(String message) {
-        if (message == null) {
-            return "libpcap refused it";
-        }
-        int colon = message.indexOf(": ");
-        return message.startsWith("Error occurred in") && colon >= 0 ? message.substring(colon + 2) : message;
     }
 
     /** PCAP_NETMASK_UNKNOWN: "ip broadcast" is then refused, as tcpdump -r does without an interface. */
