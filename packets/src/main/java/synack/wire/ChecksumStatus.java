@@ -5,9 +5,11 @@ package synack.wire;
  * kernel leaving the sum to a NIC (CHECKSUM_PARTIAL): the field holds only the pseudo-header
  * sum, our capture sees the frame before any NIC fills it in, and the receiving kernel trusts
  * it. Seen on veths, loopback, VMs and GRO/TSO super-frames; it is not corruption.
+ * {@code UNVERIFIABLE}: the capture does not hold the whole segment (the snapshot length cut it, or
+ * it is the first fragment of a datagram), so its sum cannot be checked either way.
  */
 public enum ChecksumStatus {
-    VALID, OFFLOADED, WRONG;
+    VALID, OFFLOADED, WRONG, UNVERIFIABLE;
 
     /**
      * Verifies a TCP or UDP checksum in place (no copy): {@code pseudo} is the pseudo-header
@@ -38,6 +40,7 @@ public enum ChecksumStatus {
             case VALID -> "";
             case OFFLOADED -> " (checksum left to offload)";
             case WRONG -> " (bad checksum)";
+            case UNVERIFIABLE -> " (checksum not verifiable: segment not whole in the capture)";
         };
     }
 }

@@ -1,65 +1,99 @@
 package synack.wire;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Decodes a whole frame into its layers for the renderers. Never throws: what cannot be
- * decoded becomes a final "malformed" layer saying why, so a bad frame is annotated, not fatal.
+ * Decodes a frame into its layers for the renderers. Never throws: what cannot be decoded becomes
+ * a final "malformed" layer saying why, so a bad frame is annotated, not fatal. synack's own frames
+ * and a capture file's take the same path: the link header ({@link LinkLayer}), then the network
+ * layers, read leniently as a capture holds them ({@link CapturedIpv4}).
  */
 public final class Dissector {
     private Dissector() {}
 
-    /**
-     * A frame that begins with {@code link}'s header. Ethernet only for now: the capture reader's
-     * link types (Linux cooked, raw IP, loopback) are decoded here too — TODO(explain) until they are,
-     * the others are one "malformed" layer saying so.
-     */
-    public static List<Layer> dissect(LinkType link, byte[] frame) {
-        if (link == LinkType.ETHERNET) {
-            return dissect(frame);
-        }
-        List<Layer> layers = new ArrayList<>(1);
-        layers.add(malformed("link type " + link + " is not decoded yet"));
-        return layers;
+    /** A frame as synack sends and receives it: Ethernet, whole. */
+    public static List<Layer> dissect(byte[] frame) {
+        return dissect(LinkType.ETHERNET, frame, frame.length);
     }
 
-    public static List<Layer> dissect(byte[] frame) {
-        List<Layer> layers = new ArrayList<>(3);
+    /** A whole frame that begins with {@code link}'s header (null: a link type synack does not decode). */
+    public static List<Layer> dissect(LinkType link, byte[] frame) {
+        return dissect(link, frame, frame.length);
+    }
+
+    /**
+     * A frame of a capture file: it begins with {@code link}'s header and was {@code originalLength}
+     * bytes on the wire, of which {@code frame} holds what the snapshot length kept. The link layer
+     * ("eth" with its 802.1Q tags, "sll", "sll2", "loopback", "raw"), then IPv4 and its transport or
+     * ARP. When the frame was cut, the innermost layer's summary says so and a cut TCP layer gives
+     * the data length that was on the wire.
+     */
+    public static List<Layer> dissect(LinkType link, byte[] frame, int originalLength) {
+        List<Layer> layers = new ArrayList<>(4);
         try {
-            EthernetFrame eth = EthernetFrame.parse(frame);
-            layers.add(eth.describe());
-            switch (eth.etherType()) {
-                case EthernetFrame.TYPE_ARP -> layers.add(ArpPacket.parse(eth.payload()).describe());
-                case EthernetFrame.TYPE_IPV4 -> {
-                    Ipv4Packet ip = Ipv4Packet.parse(eth.payload());
-                    layers.add(ip.describe());
-                    if ((ip.flagsAndFragment() & 0x3fff) != 0) {
-                        layers.add(fragment(ip));
-                        break; // one piece of a datagram: its transport header is whole only once reassembled
-                    }
-                    switch (ip.protocol()) {
-                        case Ipv4Packet.PROTO_TCP -> layers.add(TcpSegment.parse(ip.payload(), ip.source(), ip.destination()).describe());
-                        case Ipv4Packet.PROTO_ICMP -> layers.add(IcmpMessage.parse(ip.payload()).describe());
-                        case Ipv4Packet.PROTO_UDP -> {
-                            UdpDatagram udp = UdpDatagram.parse(ip.payload(), ip.source(), ip.destination());
-                            layers.add(udp.describe());
-                            Layer dns = DnsLayer.of(udp); // by port, or by a strict parse elsewhere: see DnsLayer
-                            if (dns != null) {
-                                layers.add(dns);
-                            }
-                        }
-                        default -> { }
-                    }
-                }
-                default -> { }
-            }
+            LinkLayer l = LinkLayer.parse(link, frame);
+            layers.add(l.describe());
+            network(l, originalLength, layers);
         } catch (MalformedFrameException e) {
             layers.add(malformed(e.getMessage()));
         }
+        if (originalLength > frame.length) {
+            Layer last = layers.remove(layers.size() - 1);
+            last.fields().put("captured", frame.length + " of " + originalLength);
+            layers.add(new Layer(last.name(), last.summary() + " (cut by the snapshot length: " + frame.length + " of "
+                    + originalLength + " bytes captured)", last.fields()));
+        }
         return layers;
+    }
+
+    private static void network(LinkLayer l, int originalLength, List<Layer> layers) throws MalformedFrameException {
+        byte[] frame = l.frame();
+        switch (l.etherType()) {
+            case EthernetFrame.TYPE_ARP -> layers.add(ArpPacket.parse(Arrays.copyOfRange(frame, l.networkOffset(), frame.length)).describe());
+            case EthernetFrame.TYPE_IPV4 -> {
+                CapturedIpv4 c = CapturedIpv4.parse(frame, l.networkOffset(), originalLength);
+                Ipv4Packet ip = c.packet();
+                layers.add(c.describe());
+                if (c.fragment()) {
+                    layers.add(fragment(ip));
+                    return; // one piece of a datagram: its transport header is whole only once reassembled
+                }
+                transport(c, frame, layers);
+            }
+            default -> { }
+        }
+    }
+
+    private static void transport(CapturedIpv4 c, byte[] frame, List<Layer> layers) throws MalformedFrameException {
+        Ipv4Packet ip = c.packet();
+        int at = c.payloadOffset();
+        switch (ip.protocol()) {
+            case Ipv4Packet.PROTO_TCP -> {
+                TcpSegment tcp = TcpSegment.parseCaptured(frame, at, c.capturedPayload(), c.declaredPayload(), ip.source(), ip.destination());
+                Layer t = tcp.describe();
+                if (c.cut()) {
+                    int headerLength = c.capturedPayload() - tcp.data().length;
+                    t.fields().put("len_on_wire", c.declaredPayload() - headerLength);
+                }
+                layers.add(t);
+            }
+            case Ipv4Packet.PROTO_ICMP -> layers.add(IcmpMessage.parse(ip.payload()).describe());
+            case Ipv4Packet.PROTO_UDP -> {
+                UdpDatagram udp = UdpDatagram.parseCaptured(frame, at, c.capturedPayload(), c.declaredPayload(), ip.source(), ip.destination());
+                layers.add(udp.describe());
+                // a cut datagram holds part of a message, which is not one: no DNS layer for it
+                Layer dns = udp.checksum() == ChecksumStatus.UNVERIFIABLE ? null
+                        : DnsLayer.of(udp); // by port, or by a strict parse elsewhere: see DnsLayer
+                if (dns != null) {
+                    layers.add(dns);
+                }
+            }
+            default -> { }
+        }
     }
 
     static Layer fragment(Ipv4Packet ip) {

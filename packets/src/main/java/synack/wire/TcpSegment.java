@@ -207,6 +207,28 @@ public record TcpSegment(int sourcePort, int destinationPort, int seq, int ack, 
                 Arrays.copyOfRange(b, offset + dataOffset, offset + length), checksum);
     }
 
+    /**
+     * A segment read from a capture file: {@code captured} bytes of it at {@code offset}, of the
+     * {@code onWire} bytes the IP header declares ({@link Integer#MAX_VALUE} when not known: the first
+     * fragment of a datagram). The header must be whole; the data is what was captured, and the
+     * checksum is {@link ChecksumStatus#UNVERIFIABLE} unless the whole segment is there.
+     */
+    public static TcpSegment parseCaptured(byte[] b, int offset, int captured, int onWire, int sourceIp, int destinationIp)
+            throws MalformedFrameException {
+        if (captured >= onWire) {
+            return parse(b, offset, onWire, sourceIp, destinationIp, null);
+        }
+        if (captured < 20) {
+            throw new MalformedFrameException(onWire >= 20 ? "TCP header cut: " + captured + " of 20 bytes captured"
+                    : "TCP segment of " + onWire + " bytes is shorter than its 20-byte header");
+        }
+        int dataOffset = ((b[offset + 12] & 0xff) >>> 4) * 4;
+        if (dataOffset > captured && dataOffset <= onWire) {
+            throw new MalformedFrameException("TCP header cut: " + captured + " of " + dataOffset + " bytes captured");
+        }
+        return parse(b, offset, captured, sourceIp, destinationIp, ChecksumStatus.UNVERIFIABLE);
+    }
+
     /** True when the checksum verifies (not when it was left to offload, nor when it is wrong). */
     public boolean checksumValid() {
         return checksum == ChecksumStatus.VALID;

@@ -27,6 +27,32 @@ public record UdpDatagram(int sourcePort, int destinationPort, byte[] payload, C
                 Arrays.copyOfRange(b, HEADER, length), status);
     }
 
+    /**
+     * A datagram read from a capture file: {@code captured} bytes of it at {@code offset}, of the
+     * {@code onWire} bytes the IP header declares ({@link Integer#MAX_VALUE} when not known: the first
+     * fragment). The 8-byte header must be whole; the payload is what was captured up to the UDP
+     * length (bytes after it are padding), the checksum {@link ChecksumStatus#UNVERIFIABLE} unless
+     * the whole datagram is there.
+     */
+    public static UdpDatagram parseCaptured(byte[] b, int offset, int captured, int onWire, int sourceIp, int destinationIp)
+            throws MalformedFrameException {
+        if (captured < HEADER) {
+            throw new MalformedFrameException(onWire >= HEADER ? "UDP header cut: " + captured + " of 8 bytes captured"
+                    : "UDP datagram of " + onWire + " bytes is shorter than its 8-byte header");
+        }
+        int length = ((b[offset + 4] & 0xff) << 8) | (b[offset + 5] & 0xff);
+        if (length < HEADER || length > onWire) {
+            throw new MalformedFrameException("UDP length " + length + " outside 8.." + onWire);
+        }
+        int checksum = ((b[offset + 6] & 0xff) << 8) | (b[offset + 7] & 0xff);
+        boolean whole = length <= captured;
+        ChecksumStatus status = checksum == 0 ? ChecksumStatus.VALID // zero: the sender computed none (RFC 768)
+                : !whole ? ChecksumStatus.UNVERIFIABLE
+                : ChecksumStatus.of(b, offset, length, ChecksumStatus.pseudoHeaderSum(sourceIp, destinationIp, Ipv4Packet.PROTO_UDP, length), checksum);
+        return new UdpDatagram(((b[offset] & 0xff) << 8) | (b[offset + 1] & 0xff), ((b[offset + 2] & 0xff) << 8) | (b[offset + 3] & 0xff),
+                Arrays.copyOfRange(b, offset + HEADER, offset + Math.min(length, captured)), status);
+    }
+
     /** True when the checksum verifies or was not computed (not when left to offload, nor when wrong). */
     public boolean checksumValid() {
         return checksum == ChecksumStatus.VALID;
