@@ -62,6 +62,17 @@ public final class Explainer {
     /** The capture problems as notes, in the order the reader met them (give to {@link CaptureReader#open}). */
     public void problem(CaptureProblem p) {
         problems++;
+        if (!headerTold) { // a problem met while opening the file: told after the header, at the first frame's time
+            early.add(p);
+            return;
+        }
+        tell(p);
+    }
+
+    private final java.util.List<CaptureProblem> early = new java.util.ArrayList<>();
+    private boolean headerTold;
+
+    private void tell(CaptureProblem p) {
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("layer", "capture");
         f.put("problem", p.kind().name().toLowerCase(java.util.Locale.ROOT));
@@ -109,6 +120,9 @@ public final class Explainer {
         f.put("link", reader.linkTypes().stream().map(l -> l.name().toLowerCase(java.util.Locale.ROOT)).toList());
         sink.accept(new Event.Note(t, Event.Note.Kind.HEADER, "explain " + name + " (" + reader.format() + ", link "
                 + reader.linkTypes() + ")" + (settings.stream() != null ? ", TCP connection " + settings.stream() + " only" : ""), f));
+        headerTold = true;
+        early.forEach(this::tell);
+        early.clear();
     }
 
     private void route(DecodedFrame d) {

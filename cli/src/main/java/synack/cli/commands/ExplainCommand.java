@@ -114,12 +114,27 @@ public final class ExplainCommand implements Callable<Integer> {
         o.debug = debug;
         Renderer renderer = Narration.forOptions(o, relative, "explain", JsonRenderer.FROM_FIRST_EVENT, out, err);
         String name = file.equals("-") ? "(standard input)" : file;
+        // the reader may meet a problem while it opens the file, before the explainer exists: kept for it
+        List<synack.capture.CaptureProblem> early = new ArrayList<>();
         Explainer[] explainer = new Explainer[1];
-        try (CaptureReader reader = open(p -> explainer[0].problem(p))) {
+        try (CaptureReader reader = open(p -> {
+            if (explainer[0] == null) {
+                early.add(p);
+            } else {
+                explainer[0].problem(p);
+            }
+        })) {
             CaptureFilter filter = filterWords.isEmpty() ? null : filter(reader);
-            explainer[0] = new Explainer(renderer, new Explainer.Settings(filter, flow));
-            Explainer.Seen seen = explainer[0].run(reader, name);
-            renderer.accept(ExplainStory.result(explainer[0], seen, checks));
+            try {
+                explainer[0] = new Explainer(renderer, new Explainer.Settings(filter, flow));
+                early.forEach(explainer[0]::problem);
+                Explainer.Seen seen = explainer[0].run(reader, name);
+                renderer.accept(ExplainStory.result(explainer[0], seen, checks));
+            } finally {
+                if (filter != null) {
+                    filter.close();
+                }
+            }
         } catch (IOException e) {
             // a file that stops being readable half-way (the damaged content itself is told, not thrown)
             throw new UsageProblem("cannot read " + name + ": " + e.getMessage());
@@ -151,9 +166,9 @@ public final class ExplainCommand implements Callable<Integer> {
         String expression = String.join(" ", filterWords);
         try {
             return CaptureFilter.compile(expression, reader.linkTypes().isEmpty() ? synack.wire.LinkType.ETHERNET
-                    : reader.linkTypes().get(0), 262144);
-        } catch (IllegalArgumentException e) {
-            throw new UsageProblem("capture filter '" + expression + "': " + e.getMessage());
+                    : reader.linkTypes().get(0), reader.snaplen() > 0 ? reader.snaplen() : 262144);
+        } catch (synack.capture.CaptureFilterException e) {
+            throw new UsageProblem("capture filter '" + expression + "': " + e.libpcapMessage());
         }
     }
 }

@@ -56,7 +56,7 @@ public final class JsonRenderer extends Renderer {
                 if (!f.remark().isEmpty()) {
                     o.put("note", f.remark().text());
                 }
-                for (Layer l : Dissector.dissect(f.link(), f.bytes())) {
+                for (Layer l : Dissector.dissect(f.link(), f.bytes(), f.captured() != null ? f.captured().originalLength() : f.bytes().length)) {
                     o.put(l.name(), l.fields());
                 }
         } else if (event instanceof Event.Transition t) {

@@ -58,7 +58,7 @@ public final class TextRenderer extends Renderer {
         if (f.routine() && verbosity == 0) {
             return;
         }
-        List<Layer> layers = Dissector.dissect(f.link(), f.bytes());
+        List<Layer> layers = Dissector.dissect(f.link(), f.bytes(), f.captured() != null ? f.captured().originalLength() : f.bytes().length);
         boolean outgoing = f.direction() == Event.Direction.OUT;
         // a datagram put together from the fragments told just before: no arrow of the wire
         String arrow = f.reassembled() ? style.in("⇐") : outgoing ? style.out("→") : style.in("←");
