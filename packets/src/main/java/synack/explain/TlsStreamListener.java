@@ -41,6 +41,7 @@ public final class TlsStreamListener implements StreamListener {
         long recordBytes;
         long applicationRecords;
         long applicationBytes;
+        long missingBytes; // bytes of its stream the capture does not hold
         boolean applicationTold;
         long lastFrame;
         /** A short encrypted record not yet counted: if the side's stream ends after it, it was probably an alert. */
@@ -127,6 +128,7 @@ public final class TlsStreamListener implements StreamListener {
     @Override
     public void gap(Side from, long timeMicros, long missing) {
         Direction d = of(from);
+        d.missingBytes += missing;
         d.records.gap(missing, timeMicros, d.lastFrame);
     }
 
@@ -524,9 +526,14 @@ public final class TlsStreamListener implements StreamListener {
         f.put("application_records_b", b.applicationRecords);
         f.put("application_bytes_a", a.applicationBytes);
         f.put("application_bytes_b", b.applicationBytes);
+        if (a.missingBytes + b.missingBytes > 0) {
+            f.put("missing_a", a.missingBytes);
+            f.put("missing_b", b.missingBytes);
+        }
         note(Event.Note.Kind.INFO, timeMicros, "TLS totals: A sent " + a.recordCount + " records (" + a.applicationRecords
                 + " of application data, " + a.applicationBytes + " bytes), B " + b.recordCount + " (" + b.applicationRecords
-                + ", " + b.applicationBytes + " bytes)" + (doneMicros >= 0 ? "" : "; the handshake was not seen to end"), f);
+                + ", " + b.applicationBytes + " bytes)" + (a.missingBytes + b.missingBytes > 0 ? "; " + (a.missingBytes + b.missingBytes)
+                + " bytes are not in the capture" : "") + (doneMicros >= 0 ? "" : "; the handshake was not seen to end"), f);
     }
 
     // ---------------------------------------------------------------- words and fields
