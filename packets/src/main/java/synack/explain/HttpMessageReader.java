@@ -48,7 +48,8 @@ final class HttpMessageReader {
 
     private final boolean requests;
     private final Handler handler;
-    private final byte[] line = new byte[MAX_HEAD_BYTES];
+    /** The line being read: grown as long lines need (to at most a head's limit), let go after a long one. */
+    private byte[] line = new byte[128];
     private int lineLength;
     private Phase phase = Phase.START;
     private String startLine;
@@ -130,8 +131,14 @@ final class HttpMessageReader {
                 int n = lineLength > 0 && line[lineLength - 1] == '\r' ? lineLength - 1 : lineLength;
                 String text = new String(line, 0, n, StandardCharsets.ISO_8859_1);
                 lineLength = 0;
+                if (line.length > 4096) {
+                    line = new byte[128]; // many connections may be open: none keeps a long line's room
+                }
                 lineRead(text, timeMicros, frame);
                 return i;
+            }
+            if (lineLength == line.length) {
+                line = java.util.Arrays.copyOf(line, Math.min(MAX_HEAD_BYTES, line.length * 2));
             }
             if (lineLength < line.length) {
                 line[lineLength++] = b;

@@ -19,7 +19,7 @@ final class TlsHandshakeReader {
     }
 
     private final Handler handler;
-    private byte[] buf = new byte[4096];
+    private byte[] buf = new byte[0]; // grown as a message needs, let go when empty
     private int held;
     private long skipping; // bytes of a too-long message still to pass over
 
@@ -36,7 +36,7 @@ final class TlsHandshakeReader {
             i += pass;
         }
         if (held + (end - i) > buf.length) {
-            buf = Arrays.copyOf(buf, Math.max(buf.length * 2, held + (end - i)));
+            buf = Arrays.copyOf(buf, Math.max(Math.max(buf.length * 2, 256), held + (end - i)));
         }
         System.arraycopy(data, i, buf, held, end - i);
         held += end - i;
@@ -63,8 +63,8 @@ final class TlsHandshakeReader {
         }
         System.arraycopy(buf, at, buf, 0, held - at);
         held -= at;
-        if (held == 0 && buf.length > 64 * 1024) {
-            buf = new byte[4096]; // a large message has gone: give its room back
+        if (held == 0 && buf.length > 4096) {
+            buf = new byte[0]; // a large message has gone: give its room back
         }
     }
 

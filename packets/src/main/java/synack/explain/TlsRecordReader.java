@@ -28,7 +28,9 @@ final class TlsRecordReader {
     private final Handler handler;
     private final byte[] header = new byte[TlsRecord.HEADER];
     private int headerBytes;
-    private final byte[] fragment = new byte[TlsRecord.MAX_FRAGMENT];
+    private static final byte[] NONE = new byte[0];
+    /** The fragment of the record in hand (not application data's): grown to its length, let go once large. */
+    private byte[] fragment = NONE;
     private int type;
     private int version;
     private int length;
@@ -79,6 +81,9 @@ final class TlsRecordReader {
                     got = 0;
                     missing = 0;
                     inRecord = true;
+                    if (type != TlsNames.APPLICATION_DATA && fragment.length < length) {
+                        fragment = new byte[Math.max(length, 512)];
+                    }
                 }
                 continue;
             }
@@ -97,6 +102,9 @@ final class TlsRecordReader {
     private void recordDone(long timeMicros, long frame) {
         inRecord = false;
         handler.record(type, version, length, type == TlsNames.APPLICATION_DATA ? null : fragment, missing, timeMicros, frame);
+        if (fragment.length > 4096) {
+            fragment = NONE; // a connection holds no handshake record's room once past it (thousands may be open)
+        }
     }
 
     /** Missing bytes inside a record are counted against it (zeros in its fragment); across its end the side stops. */

@@ -48,7 +48,6 @@ public final class TlsStreamListener implements StreamListener {
         int alertCandidateType = -1;
         int alertCandidateLength;
         long alertCandidateFrame;
-        long alertCandidateMicros;
         /** The handshake messages the record in hand completed. */
         final List<Message> read = new ArrayList<>();
 
@@ -151,7 +150,7 @@ public final class TlsStreamListener implements StreamListener {
     public void captureEnded(long timeMicros) {
         for (Direction d : List.of(a, b)) {
             if (!d.ended) {
-                settleAlertCandidate(d, false);
+                settleAlertCandidate(d, false, timeMicros);
                 int pending = d.records.pendingBytes();
                 if (pending > 0 && !d.records.stopped()) {
                     Map<String, Object> f = fields(d, d.lastFrame);
@@ -166,7 +165,7 @@ public final class TlsStreamListener implements StreamListener {
 
     /** The side closed: a short encrypted record just before is probably its close_notify; a record begun is cut. */
     private void closed(Direction d, long timeMicros) {
-        settleAlertCandidate(d, true);
+        settleAlertCandidate(d, true, timeMicros);
         int pending = d.records.pendingBytes();
         if (pending > 0 && !d.records.stopped()) {
             Map<String, Object> f = fields(d, d.lastFrame);
@@ -181,7 +180,7 @@ public final class TlsStreamListener implements StreamListener {
     private void record(Direction d, int type, int recordVersion, int length, byte[] fragment, long missing, long timeMicros, long frame) {
         now = timeMicros;
         current = frame;
-        settleAlertCandidate(d, false);
+        settleAlertCandidate(d, false, timeMicros);
         d.recordCount++;
         d.recordBytes += length + 5;
         if (type == TlsNames.APPLICATION_DATA) {
@@ -190,7 +189,7 @@ public final class TlsStreamListener implements StreamListener {
         }
         if (type == TlsNames.ALERT && d.encrypted) {
             // TLS 1.2: an alert under the keys, its level and description unreadable; decided when the side goes on or ends
-            holdAlertCandidate(d, type, length, timeMicros, frame);
+            holdAlertCandidate(d, type, length, frame);
             return;
         }
         Map<String, Object> f = fields(d, frame);
@@ -287,7 +286,7 @@ public final class TlsStreamListener implements StreamListener {
             return;
         }
         if (length <= ALERT_SIZED && (version == TlsNames.TLS13 || version == 0)) {
-            holdAlertCandidate(d, TlsNames.APPLICATION_DATA, length, timeMicros, frame);
+            holdAlertCandidate(d, TlsNames.APPLICATION_DATA, length, frame);
             return;
         }
         countApplication(d, length, timeMicros, frame);
@@ -308,15 +307,14 @@ public final class TlsStreamListener implements StreamListener {
         }
     }
 
-    private void holdAlertCandidate(Direction d, int type, int length, long timeMicros, long frame) {
+    private void holdAlertCandidate(Direction d, int type, int length, long frame) {
         d.alertCandidateType = type;
         d.alertCandidateLength = length;
         d.alertCandidateFrame = frame;
-        d.alertCandidateMicros = timeMicros;
     }
 
     /** The short encrypted record held back: {@code atEnd} (the side's stream ended right after it) makes it probably close_notify. */
-    private void settleAlertCandidate(Direction d, boolean atEnd) {
+    private void settleAlertCandidate(Direction d, boolean atEnd, long timeMicros) {
         if (d.alertCandidateType < 0) {
             return;
         }
@@ -324,7 +322,7 @@ public final class TlsStreamListener implements StreamListener {
         d.alertCandidateType = -1;
         boolean alertType = type == TlsNames.ALERT;
         if (!alertType && !atEnd) {
-            countApplication(d, d.alertCandidateLength, d.alertCandidateMicros, d.alertCandidateFrame);
+            countApplication(d, d.alertCandidateLength, timeMicros, d.alertCandidateFrame);
             return;
         }
         Map<String, Object> f = fields(d, d.alertCandidateFrame);
@@ -338,7 +336,7 @@ public final class TlsStreamListener implements StreamListener {
                 + (alertType ? "an encrypted alert" : "an encrypted record the size of an alert")
                 + (atEnd ? ", the last before " + d.side + " closed: probably its close_notify (the contents cannot be read)"
                         : ": its level and description cannot be read; the connection went on, so probably a warning");
-        note(Event.Note.Kind.INFO, d.alertCandidateMicros, text, f);
+        note(Event.Note.Kind.INFO, timeMicros, text, f); // told when settled: the frame field says which record
     }
 
     private void notTls(Direction d, byte[] first, int n, long timeMicros, long frame) {
