@@ -187,8 +187,9 @@ public final class ApplicationListeners implements StreamListener.Factory {
                 held.clear();
                 return;
             }
-            delegate = p == Protocol.HTTP ? new HttpStreamListener(stream, sink, ApplicationListeners.this::exchange)
-                    : new TlsStreamListener(stream, sink);
+            // what follows a CONNECT's 2xx (TLS, most often) or a 101 is chosen afresh from its own first bytes
+            delegate = p == Protocol.HTTP ? new HttpStreamListener(stream, sink, ApplicationListeners.this::exchange,
+                    () -> new Sniffer(stream, sink)) : new TlsStreamListener(stream, sink);
             for (Held h : held) {
                 delegate.bytes(h.from(), h.timeMicros(), h.frame(), h.data(), 0, h.data().length);
             }

@@ -44,7 +44,8 @@ final class HttpMessageReader {
         void stopped(HttpProblem problem, HttpHead head, long timeMicros, long frame);
     }
 
-    private enum Phase { START, HEAD, LENGTH, CHUNK_SIZE, CHUNK_DATA, CHUNK_END, TRAILERS, UNTIL_CLOSE, STOPPED }
+    /** SWITCHED: after a 101 or a CONNECT's 2xx the bytes are another protocol's, handed back to the owner. */
+    private enum Phase { START, HEAD, LENGTH, CHUNK_SIZE, CHUNK_DATA, CHUNK_END, TRAILERS, UNTIL_CLOSE, STOPPED, SWITCHED }
 
     private final boolean requests;
     private final Handler handler;
@@ -74,14 +75,18 @@ final class HttpMessageReader {
         this.handler = handler;
     }
 
-    void feed(byte[] data, int offset, int length, long timeMicros, long frame) {
+    /** Reads the bytes; returns how many were HTTP's (fewer only once the protocol {@link #switched()}). */
+    int feed(byte[] data, int offset, int length, long timeMicros, long frame) {
         int i = offset;
         int end = offset + length;
         while (i < end) {
             switch (phase) {
                 case STOPPED -> {
                     ignoredBytes += end - i;
-                    return;
+                    return length;
+                }
+                case SWITCHED -> {
+                    return i - offset;
                 }
                 case START, HEAD, CHUNK_SIZE, CHUNK_END, TRAILERS -> i = readLine(data, i, end, timeMicros, frame);
                 case LENGTH, CHUNK_DATA -> {
@@ -99,6 +104,7 @@ final class HttpMessageReader {
                 }
             }
         }
+        return length;
     }
 
     /** Bytes up to the end of a line, kept in {@link #line}; the line handled at its LF. Returns where it stopped. */
@@ -223,7 +229,7 @@ final class HttpMessageReader {
         chunkLineBytes = 0;
         if (body.switched()) {
             messageEnded(timeMicros, frame);
-            phase = Phase.STOPPED; // the bytes after it are another protocol's
+            phase = Phase.SWITCHED; // the bytes after it are another protocol's
             return;
         }
         switch (body.framing()) {
@@ -300,7 +306,7 @@ final class HttpMessageReader {
         handler.stopped(why, h, timeMicros, frame);
     }
 
-    /** The owner stops this side (too many requests outstanding, or the protocol switched). */
+    /** The owner stops this side (too many requests outstanding, a framing its head makes impossible). */
     void stop(HttpProblem why, long timeMicros, long frame, boolean tell) {
         if (tell) {
             stop(why, timeMicros, frame);
@@ -310,6 +316,17 @@ final class HttpMessageReader {
         }
     }
 
+    /** The other side's message switched the connection to another protocol: this side's next bytes are that protocol's. */
+    void switchProtocols() {
+        if (phase != Phase.STOPPED) {
+            phase = Phase.SWITCHED;
+        }
+    }
+
+    boolean switched() {
+        return phase == Phase.SWITCHED;
+    }
+
     /**
      * {@code missing} bytes the capture does not hold. Inside a body they are counted as missing and
      * the body goes on; where the framing is (a head, a chunk size, between messages) the side stops.
@@ -317,6 +334,7 @@ final class HttpMessageReader {
     void gap(long missing, long timeMicros, long frame) {
         switch (phase) {
             case STOPPED -> ignoredBytes += missing;
+            case SWITCHED -> { }
             case UNTIL_CLOSE -> missingBytes += missing;
             case LENGTH, CHUNK_DATA -> {
                 long inBody = Math.min(missing, remaining);
@@ -341,7 +359,7 @@ final class HttpMessageReader {
      */
     void end(boolean reset, long timeMicros, long frame) {
         switch (phase) {
-            case STOPPED, START -> { }
+            case STOPPED, START, SWITCHED -> { }
             case UNTIL_CLOSE -> {
                 cutByReset = reset;
                 messageEnded(timeMicros, frame);
@@ -349,14 +367,14 @@ final class HttpMessageReader {
             }
             default -> stop(reset ? HttpProblem.CUT_BY_RESET : HttpProblem.CUT_BY_FIN, timeMicros, frame);
         }
-        if (phase != Phase.STOPPED) {
+        if (phase != Phase.STOPPED && phase != Phase.SWITCHED) {
             phase = Phase.STOPPED; // nothing comes after the close
         }
     }
 
     /** The capture ended: a message in hand is unfinished. */
     void captureEnded(long timeMicros, long frame) {
-        if (phase != Phase.STOPPED && phase != Phase.START) {
+        if (phase != Phase.STOPPED && phase != Phase.START && phase != Phase.SWITCHED) {
             stop(HttpProblem.CAPTURE_ENDED, timeMicros, frame);
         }
     }

@@ -56,6 +56,8 @@ public final class HttpStreamListener implements StreamListener {
     private final int stream;
     private final EventSink sink;
     private final Consumer<HttpExchangeSummary> summaries;
+    private final java.util.function.Supplier<StreamListener> tunnels;
+    private StreamListener tunnel; // what reads the bytes after a 101 or a CONNECT's 2xx
     private final HttpMessageReader requests = new HttpMessageReader(true, new Requests());
     private final HttpMessageReader responses = new HttpMessageReader(false, new Responses());
     /** Requests read (their head at least) whose response is not whole yet, oldest first. */
@@ -71,25 +73,58 @@ public final class HttpStreamListener implements StreamListener {
      * @param summaries each exchange once it is over (answered, cut, or never answered)
      */
     public HttpStreamListener(int stream, EventSink sink, Consumer<HttpExchangeSummary> summaries) {
+        this(stream, sink, summaries, null);
+    }
+
+    /**
+     * @param tunnels makes the listener for what follows a switch of protocol (a CONNECT tunnel's TLS,
+     *                a WebSocket): null, those bytes are only counted
+     */
+    public HttpStreamListener(int stream, EventSink sink, Consumer<HttpExchangeSummary> summaries,
+                              java.util.function.Supplier<StreamListener> tunnels) {
         this.stream = stream;
         this.sink = sink;
         this.summaries = summaries;
+        this.tunnels = tunnels;
+    }
+
+    private HttpMessageReader reader(Side side) {
+        return side == Side.A ? requests : responses;
+    }
+
+    /** The tunnel's listener once the protocol switched on this side (null: none, or not switched). */
+    private StreamListener tunnel(Side side) {
+        if (!reader(side).switched() || tunnels == null) {
+            return null;
+        }
+        if (tunnel == null) {
+            tunnel = tunnels.get();
+        }
+        return tunnel;
     }
 
     @Override
     public void bytes(Side from, long timeMicros, long frameNumber, byte[] data, int offset, int length) {
+        int used;
         if (from == Side.A) {
             lastFrameA = frameNumber;
-            requests.feed(data, offset, length, timeMicros, frameNumber);
+            used = requests.feed(data, offset, length, timeMicros, frameNumber);
         } else {
             lastFrameB = frameNumber;
-            responses.feed(data, offset, length, timeMicros, frameNumber);
+            used = responses.feed(data, offset, length, timeMicros, frameNumber);
+        }
+        StreamListener t = used < length ? tunnel(from) : null;
+        if (t != null) {
+            t.bytes(from, timeMicros, frameNumber, data, offset + used, length - used);
         }
     }
 
     @Override
     public void gap(Side from, long timeMicros, long missing) {
-        if (from == Side.A) {
+        StreamListener t = tunnel(from);
+        if (t != null) {
+            t.gap(from, timeMicros, missing);
+        } else if (from == Side.A) {
             requests.gap(missing, timeMicros, lastFrameA);
         } else {
             responses.gap(missing, timeMicros, lastFrameB);
@@ -98,6 +133,10 @@ public final class HttpStreamListener implements StreamListener {
 
     @Override
     public void end(Side from, long timeMicros, boolean reset) {
+        StreamListener t = tunnel(from);
+        if (t != null) {
+            t.end(from, timeMicros, reset);
+        }
         (from == Side.A ? requests : responses).end(reset, timeMicros, from == Side.A ? lastFrameA : lastFrameB);
         if (reset) {
             // a RST ends the connection both ways: what the other side had in hand is cut too
@@ -110,6 +149,9 @@ public final class HttpStreamListener implements StreamListener {
 
     @Override
     public void captureEnded(long timeMicros) {
+        if (tunnel != null) {
+            tunnel.captureEnded(timeMicros);
+        }
         requests.captureEnded(timeMicros, lastFrameA);
         responses.captureEnded(timeMicros, lastFrameB);
         unanswered(HttpProblem.NO_ANSWER_IN_CAPTURE, timeMicros);
@@ -281,7 +323,7 @@ public final class HttpStreamListener implements StreamListener {
             waiting.pollFirst();
             response(ex, head, timeMicros, frame, switched);
             if (switched) {
-                requests.stop(null, timeMicros, frame, false); // both sides now speak another protocol
+                requests.switchProtocols(); // both sides now speak another protocol
             }
         }
 
@@ -380,8 +422,9 @@ public final class HttpStreamListener implements StreamListener {
                     .append(" after it");
         }
         sb.append("\n  connection     ").append(switched ? (head.status() == 101 ? "switched to " + head.field("Upgrade")
-                        + " (101): the rest of the connection is not HTTP and not decoded" : "a CONNECT tunnel: the rest of the"
-                        + " connection is not HTTP and not decoded")
+                        + " (101): the rest of the connection is not HTTP" : "a CONNECT tunnel: the rest of the connection is"
+                        + " the tunnel's bytes")
+                        + (tunnels == null ? ", not decoded" : ", told as its first bytes show")
                 : closing == null ? "persistent: it stays open for the next request (HTTP/1.1 keep-alive)"
                 : switch (closing) {
                     case RESPONSE_CONNECTION_CLOSE -> "not persistent: the server said Connection: close";

@@ -118,6 +118,47 @@ class ApplicationListenersTest {
     }
 
     @Test
+    void tlsInsideAConnectTunnelIsToldAsTls() {
+        ApplicationListeners factory = new ApplicationListeners();
+        List<Event> events = new ArrayList<>();
+        StreamListener l = factory.open(6, CLIENT, 40000, SERVER, 3128, events::add);
+        Streams.send(l, Side.A, 1, 1, "CONNECT www.synack.test:443 HTTP/1.1\r\nHost: www.synack.test:443\r\n\r\n");
+        Streams.send(l, Side.B, 2, 2, "HTTP/1.1 200 Connection established\r\n\r\n");
+        List<Streams.Run> tls = Streams.load("tls13.stream");
+        for (int i = 0; i < 2; i++) {
+            l.bytes(tls.get(i).side(), 10 + i, 10 + i, tls.get(i).bytes(), 0, tls.get(i).bytes().length);
+        }
+        for (int i = 2; i < tls.size(); i++) {
+            l.bytes(tls.get(i).side(), 10 + i, 10 + i, tls.get(i).bytes(), 0, tls.get(i).bytes().length);
+        }
+        l.end(Side.A, 50, false);
+        l.end(Side.B, 51, false);
+        assertEquals(1, factory.exchanges().size());
+        assertEquals("CONNECT", factory.exchanges().get(0).method());
+        assertEquals(200, factory.exchanges().get(0).status());
+        assertEquals("connect_tunnel", Streams.with(events, "switched", null).get(0).get("switched"));
+        assertEquals("www.synack.test", Streams.with(events, "message", "ClientHello").get(0).get("sni"));
+        assertEquals(1, Streams.with(events, "handshake", "done").stream().filter(f -> f.containsKey("handshake_ms")).count());
+        assertTrue(Streams.kind(events, Event.Note.Kind.WARNING).isEmpty());
+    }
+
+    @Test
+    void aWebSocketAfterItsUpgradeIsCountedNotDecoded() {
+        List<Event> events = new ArrayList<>();
+        StreamListener l = new ApplicationListeners().open(6, CLIENT, 40000, SERVER, 80, events::add);
+        Streams.send(l, Side.A, 1, 1, "GET /chat HTTP/1.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n");
+        Streams.send(l, Side.B, 2, 2, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n\u0081\u0002hi");
+        Streams.send(l, Side.A, 3, 3, "\u0081\u0082abcdef");
+        l.end(Side.A, 4, false);
+        l.end(Side.B, 5, false);
+        assertEquals("websocket", Streams.with(events, "switched", null).get(0).get("switched"));
+        List<Map<String, Object>> rest = Streams.with(events, "layer", "stream");
+        assertEquals(1, rest.size());
+        assertEquals(8L, rest.get(0).get("bytes_a"));
+        assertEquals(4L, rest.get(0).get("bytes_b"));
+    }
+
+    @Test
     void dnsOverTcpIsLeftToTheDnsReader() {
         ApplicationListeners factory = new ApplicationListeners();
         assertNull(factory.open(1, CLIENT, 40000, SERVER, 53, e -> { }));
