@@ -63,7 +63,7 @@ public record HttpHead(boolean request, String method, String target, String ver
     public long contentLength() {
         long length = NO_LENGTH;
         for (String v : tokens("Content-Length")) {
-            if (!v.matches("[0-9]{1,18}")) {
+            if (!HttpMessageReader.digits(v, 10, 18)) {
                 return BAD_LENGTH;
             }
             long n = Long.parseLong(v);

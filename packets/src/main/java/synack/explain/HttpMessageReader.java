@@ -40,7 +40,10 @@ final class HttpMessageReader {
         /** The message is whole (its body may have had bytes missing from the capture: {@link #missingBytes()}). */
         void messageRead(HttpHead head, long timeMicros, long frame);
 
-        /** The side cannot be read further: {@code head} is the message in hand (null when its head was not whole). */
+        /**
+         * The side cannot be read further: {@code head} is the message in hand — when its head was cut, its start
+         * line and the fields before the cut (null when not even the start line was whole and sound).
+         */
         void stopped(HttpProblem problem, HttpHead head, long timeMicros, long frame);
     }
 
@@ -68,6 +71,7 @@ final class HttpMessageReader {
     private long ignoredBytes;
     private HttpProblem problem;
     private boolean cutByReset;
+    private boolean headCut;
 
     /** {@code requests}: this side sends requests (a request line starts each message), else responses (a status line). */
     HttpMessageReader(boolean requests, Handler handler) {
@@ -159,7 +163,7 @@ final class HttpMessageReader {
             case CHUNK_SIZE -> {
                 int semicolon = text.indexOf(';');
                 String size = (semicolon >= 0 ? text.substring(0, semicolon) : text).strip();
-                if (!size.matches("[0-9A-Fa-f]{1,15}")) {
+                if (!digits(size, 16, 15)) {
                     stop(HttpProblem.BAD_CHUNK, timeMicros, frame);
                     return;
                 }
@@ -246,7 +250,7 @@ final class HttpMessageReader {
     /** "METHOD SP target SP HTTP/1.x", or null. */
     private HttpHead requestHead() {
         String[] parts = startLine.split(" ", -1);
-        if (parts.length != 3 || !isToken(parts[0]) || parts[1].isEmpty() || !parts[2].matches("HTTP/1\\.[0-9]")) {
+        if (parts.length != 3 || !isToken(parts[0]) || parts[1].isEmpty() || !isVersion(parts[2])) {
             return null;
         }
         return new HttpHead(true, parts[0], parts[1], parts[2], 0, "", fields, headBytes);
@@ -255,10 +259,29 @@ final class HttpMessageReader {
     /** "HTTP/1.x SP 3DIGIT [SP reason]", or null. */
     private HttpHead responseHead() {
         String[] parts = startLine.split(" ", 3);
-        if (parts.length < 2 || !parts[0].matches("HTTP/1\\.[0-9]") || !parts[1].matches("[0-9]{3}")) {
+        if (parts.length < 2 || !isVersion(parts[0]) || parts[1].length() != 3 || !digits(parts[1], 10, 3)) {
             return null;
         }
         return new HttpHead(false, null, null, parts[0], Integer.parseInt(parts[1]), parts.length > 2 ? parts[2] : "", fields, headBytes);
+    }
+
+    /** "HTTP/1.x", x a digit. */
+    static boolean isVersion(String s) {
+        return s.length() == 8 && s.startsWith("HTTP/1.") && Character.digit(s.charAt(7), 10) >= 0 && s.charAt(7) < 0x80;
+    }
+
+    /** 1 to {@code max} digits of this radix (ASCII only), nothing else. */
+    static boolean digits(String s, int radix, int max) {
+        if (s.isEmpty() || s.length() > max) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= 0x80 || Character.digit(c, radix) < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static boolean isToken(String s) {
@@ -298,6 +321,10 @@ final class HttpMessageReader {
             return;
         }
         HttpHead h = head;
+        headCut = phase == Phase.HEAD;
+        if (h == null && startLine != null && headCut) {
+            h = requests ? requestHead() : responseHead(); // what the cut head said before it was cut (null if nothing sound)
+        }
         phase = Phase.STOPPED;
         problem = why;
         lineLength = 0;
@@ -418,6 +445,11 @@ final class HttpMessageReader {
     /** During {@link Handler#messageRead}: a body framed by the close ended with a RST (it may have been cut). */
     boolean cutByReset() {
         return cutByReset;
+    }
+
+    /** During {@link Handler#stopped}: the message's head was not whole (the head handed over is what came of it). */
+    boolean headCut() {
+        return headCut;
     }
 
     /** Bytes after the side stopped, not read. */

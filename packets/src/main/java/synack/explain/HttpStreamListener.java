@@ -256,6 +256,15 @@ public final class HttpStreamListener implements StreamListener {
 
         @Override
         public void stopped(HttpProblem problem, HttpHead head, long timeMicros, long frame) {
+            if (requestInHand == null && head != null && problem != HttpProblem.TOO_MANY_PIPELINED) {
+                // its head was cut, but its request line was read: the server may still answer it
+                Exchange ex = new Exchange(++count);
+                ex.method = head.method();
+                ex.target = head.target();
+                ex.requestMicros = requests.startMicros();
+                waiting.add(ex);
+                requestInHand = ex;
+            }
             Map<String, Object> f = fields(requestInHand == null ? 0 : requestInHand.number, frame);
             f.put("side", Side.A.name());
             f.put("problem", problem.jsonName());
@@ -342,8 +351,8 @@ public final class HttpStreamListener implements StreamListener {
                 f.put("status", head == null ? null : head.status());
                 f.put("body_bytes", responses.bodyBytes());
                 about = " (the response to request " + ex.number + ", " + ex.what() + ", is cut: "
-                        + (head == null ? "its head is not whole" : head.status() + " " + head.reason() + ", " + responses.bodyBytes()
-                                + " body bytes read") + ")";
+                        + (head == null ? "its head is not whole" : head.status() + " " + head.reason() + ", "
+                                + (responses.headCut() ? "its head not whole" : responses.bodyBytes() + " body bytes read")) + ")";
                 summaries.accept(new HttpExchangeSummary(stream, ex.number, ex.method, ex.target, head == null ? -1 : head.status(),
                         ex.requestMicros, ex.firstByteMicros, -1, ex.requestBodyBytes, responses.bodyBytes(), false));
             }

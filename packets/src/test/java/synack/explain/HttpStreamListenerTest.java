@@ -175,6 +175,29 @@ class HttpStreamListenerTest {
     }
 
     @Test
+    void anHttp10ResponseWithoutKeepAliveEndsTheConnection() {
+        Streams.send(http, Side.A, 1, 1, "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+        Streams.send(http, Side.B, 2, 2, "HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok");
+        Map<String, Object> r = responses().get(0);
+        assertEquals(false, r.get("persistent"));
+        assertEquals(HttpStreamListener.Closing.HTTP10.jsonName(), r.get("closing"));
+        assertEquals(true, r.get("complete"), "Content-Length ends the body, not the close");
+    }
+
+    @Test
+    void missingBytesInARequestHeadStopTheRequestsButItsResponseIsStillRead() {
+        Streams.send(http, Side.A, 1, 1, "GET /first HTTP/1.1\r\nHo");
+        http.gap(Side.A, 2, 30);
+        Streams.send(http, Side.A, 3, 3, "GET /second HTTP/1.1\r\n\r\n");
+        Streams.send(http, Side.B, 4, 4, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+        assertEquals(1, problems(HttpProblem.GAP_IN_FRAMING).size());
+        assertEquals("A", problems(HttpProblem.GAP_IN_FRAMING).get(0).get("side"));
+        assertEquals(1, responses().size());
+        assertEquals(Map.of("method", "GET", "target", "/first"), responses().get(0).get("request"),
+                "the request line was read before the gap: the response answers it");
+    }
+
+    @Test
     void aCloseDelimitedBodyEndedByARstMayBeCut() {
         Streams.send(http, Side.A, 1, 1, "GET / HTTP/1.1\r\n\r\n");
         Streams.send(http, Side.B, 2, 2, "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\npartial");
@@ -212,7 +235,8 @@ class HttpStreamListenerTest {
         assertEquals(1, problems(HttpProblem.GAP_IN_FRAMING).size());
         assertEquals(Side.B.name(), problems(HttpProblem.GAP_IN_FRAMING).get(0).get("side"));
         assertEquals(1, exchanges.size());
-        assertEquals(-1, exchanges.get(0).status());
+        assertEquals(200, exchanges.get(0).status(), "its status line was read before the gap");
+        assertEquals(-1, exchanges.get(0).lastByteMicros());
         assertFalse(exchanges.get(0).complete());
     }
 
