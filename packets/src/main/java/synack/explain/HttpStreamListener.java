@@ -19,6 +19,8 @@ import synack.exchange.http.BodyFraming;
 public final class HttpStreamListener implements StreamListener {
     /** Requests waiting for their response beyond this are not read (a pipeline this deep is an attack or a bug). */
     static final int MAX_OUTSTANDING = 256;
+    /** A waiting request keeps this much of its target (its note has it whole): 256 of them stay small. */
+    static final int KEPT_TARGET = 1024;
 
     /** Why the connection does not go on after a response (RFC 9112 §9.3), as data. */
     public enum Closing {
@@ -193,7 +195,7 @@ public final class HttpStreamListener implements StreamListener {
             }
             Exchange ex = new Exchange(++count);
             ex.method = head.method();
-            ex.target = head.target();
+            ex.target = kept(head.target());
             ex.closeAsked = !head.persistent();
             ex.requestMicros = requests.startMicros();
             waiting.add(ex);
@@ -260,7 +262,7 @@ public final class HttpStreamListener implements StreamListener {
                 // its head was cut, but its request line was read: the server may still answer it
                 Exchange ex = new Exchange(++count);
                 ex.method = head.method();
-                ex.target = head.target();
+                ex.target = kept(head.target());
                 ex.requestMicros = requests.startMicros();
                 waiting.add(ex);
                 requestInHand = ex;
@@ -451,6 +453,10 @@ public final class HttpStreamListener implements StreamListener {
     private static String chunks(int all) {
         int data = Math.max(0, all - 1);
         return data + (data == 1 ? " chunk" : " chunks");
+    }
+
+    private static String kept(String target) {
+        return target.length() <= KEPT_TARGET ? target : target.substring(0, KEPT_TARGET) + "…";
     }
 
     private static void headers(StringBuilder sb, HttpHead head) {

@@ -249,6 +249,48 @@ class ApplicationListenersTest {
     }
 
     @Test
+    void anyMixOfCapturedPiecesCutsAndGapsIsToldWithoutACrash() {
+        java.util.Random random = new java.util.Random(1616);
+        List<List<Streams.Run>> fixtures = new ArrayList<>();
+        for (String name : List.of("http-keepalive.stream", "http-gzip.stream", "http-head.stream", "tls13.stream", "tls12.stream",
+                "tls13-hrr.stream", "tls-version-alert.stream")) {
+            fixtures.add(Streams.load(name));
+        }
+        List<Streams.Run> tunnel = List.of(new Streams.Run(Side.A, Streams.ascii("CONNECT h:443 HTTP/1.1\r\n\r\n")),
+                new Streams.Run(Side.B, Streams.ascii("HTTP/1.1 200 OK\r\n\r\n")));
+        for (int round = 0; round < 3000; round++) {
+            ApplicationListeners factory = new ApplicationListeners();
+            int[] told = {0};
+            StreamListener l = factory.open(round, CLIENT, 40000, SERVER, 443, e -> told[0]++);
+            List<Streams.Run> runs = new ArrayList<>(random.nextBoolean() ? tunnel : List.of());
+            runs.addAll(fixtures.get(random.nextInt(fixtures.size())));
+            long t = 0;
+            for (Streams.Run r : runs) {
+                byte[] b = r.bytes().clone();
+                if (random.nextInt(4) == 0) {
+                    b[random.nextInt(b.length)] ^= (byte) (1 + random.nextInt(255));
+                }
+                for (int at = 0; at < b.length; ) {
+                    int n = Math.min(b.length - at, 1 + random.nextInt(b.length));
+                    l.bytes(random.nextInt(30) == 0 ? r.side().other() : r.side(), ++t, t, b, at, n);
+                    if (random.nextInt(40) == 0) {
+                        l.gap(r.side(), ++t, 1 + random.nextInt(2000));
+                    }
+                    at += n;
+                }
+            }
+            if (random.nextBoolean()) {
+                l.end(Side.A, ++t, random.nextBoolean());
+            }
+            if (random.nextBoolean()) {
+                l.end(Side.B, ++t, random.nextBoolean());
+            }
+            l.captureEnded(++t);
+            assertTrue(told[0] > 0, "every connection that carried bytes is told something");
+        }
+    }
+
+    @Test
     void summariesBeyondTheLimitAreCountedNotKept() {
         ApplicationListeners factory = new ApplicationListeners();
         StreamListener l = factory.open(1, CLIENT, 40000, SERVER, 80, e -> { });
