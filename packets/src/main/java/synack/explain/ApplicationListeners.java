@@ -10,7 +10,8 @@ import synack.event.EventSink;
 /**
  * Chooses what reads each captured TCP connection's bytes, from the first bytes either side sends
  * (not from the ports, which any service may use): a request line ("GET /x HTTP/1.1") from A is
- * HTTP, a TLS record header (0x16 0x03 0x0x and a length a record may have) is TLS. A connection
+ * HTTP, a TLS record header (0x16 0x03 0x0x, or mid-connection 0x17 0x03 0x03, and a length a record
+ * may have) is TLS. A connection
  * to or from port 53 is left to the DNS reader (null). Anything else is counted and said, once,
  * not decoded. Also keeps every HTTP exchange's summary, for the CI gates.
  */
@@ -102,9 +103,13 @@ public final class ApplicationListeners implements StreamListener.Factory {
         return Guess.HTTP;
     }
 
-    /** A TLS record header: a handshake record (0x16), major version 3, a length a record may have. */
+    /**
+     * A TLS record header: a handshake record (0x16 0x03 0x0x), or — a capture begun mid-connection — an
+     * application_data record of TLS 1.2 or 1.3 (0x17 0x03 0x03); then a length a record may have.
+     */
     static Guess guessTls(byte[] b, int n) {
-        if (n >= 1 && (b[0] & 0xff) != 0x16 || n >= 2 && b[1] != 3 || n >= 3 && (b[2] & 0xff) > 4) {
+        int type = b[0] & 0xff;
+        if (type != 0x16 && type != 0x17 || n >= 2 && b[1] != 3 || n >= 3 && (type == 0x16 ? (b[2] & 0xff) > 4 : b[2] != 3)) {
             return Guess.NEITHER;
         }
         if (n < 5) {

@@ -302,8 +302,9 @@ public final class TlsStreamListener implements StreamListener {
             f.put("length", length);
             f.put("encrypted", true);
             note(Event.Note.Kind.INFO, timeMicros, "TLS " + arrow(d) + ": application data begins (encrypted, " + length + " bytes in this"
-                    + " first record); its records are counted, not told one by one" + (doneMicros < 0 ? " — before the handshake"
-                    + " was seen to end" : ""), f);
+                    + " first record); its records are counted, not told one by one" + (doneMicros < 0 ? " — no handshake was seen"
+                    + " to end before it (the capture may have begun mid-connection)" : version == TlsNames.TLS13 && d == b
+                    ? " (in TLS 1.3 the server's first ones are often NewSessionTicket messages, encrypted like the rest)" : ""), f);
         }
     }
 

@@ -159,6 +159,22 @@ class ApplicationListenersTest {
     }
 
     @Test
+    void aTlsConnectionCapturedMidwayIsCountedWithoutAHandshake() {
+        List<Event> events = new ArrayList<>();
+        StreamListener l = new ApplicationListeners().open(8, CLIENT, 40000, SERVER, 443, events::add);
+        List<Streams.Run> tls = Streams.load("tls13.stream");
+        for (int i = 3; i < tls.size(); i++) { // from A's first application record on
+            l.bytes(tls.get(i).side(), i, i, tls.get(i).bytes(), 0, tls.get(i).bytes().length);
+        }
+        l.end(Side.A, 20, false);
+        l.end(Side.B, 21, false);
+        Map<String, Object> totals = Streams.with(events, "records_a", null).get(0);
+        assertEquals("incomplete", totals.get("handshake"));
+        assertEquals(1L, totals.get("application_records_a"));
+        assertEquals(2, Streams.with(events, "probably", "close_notify").size());
+    }
+
+    @Test
     void dnsOverTcpIsLeftToTheDnsReader() {
         ApplicationListeners factory = new ApplicationListeners();
         assertNull(factory.open(1, CLIENT, 40000, SERVER, 53, e -> { }));
@@ -244,6 +260,11 @@ class ApplicationListenersTest {
         assertNull(ApplicationListeners.protocol(Side.A, hello, 3));
         byte[] huge = {0x16, 0x03, 0x03, (byte) 0xff, (byte) 0xff};
         assertEquals(ApplicationListeners.Protocol.NOT_DECODED, ApplicationListeners.protocol(Side.A, huge, 5), "no record is that long");
+        byte[] midConnection = {0x17, 0x03, 0x03, 0x40, 0x11};
+        assertEquals(ApplicationListeners.Protocol.TLS, ApplicationListeners.protocol(Side.A, midConnection, 5),
+                "a capture begun mid-connection sees application data first");
+        byte[] oldData = {0x17, 0x03, 0x01, 0x40, 0x11};
+        assertEquals(ApplicationListeners.Protocol.NOT_DECODED, ApplicationListeners.protocol(Side.A, oldData, 5));
         byte[] empty = {0x16, 0x03, 0x03, 0, 0};
         assertEquals(ApplicationListeners.Protocol.NOT_DECODED, ApplicationListeners.protocol(Side.A, empty, 5));
     }
