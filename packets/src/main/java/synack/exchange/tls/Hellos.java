@@ -13,16 +13,16 @@ import java.util.Map;
  * the narration tells of ClientHello, ServerHello and TLS 1.2's ServerKeyExchange comes from the
  * wire, not from what SSLEngine says it did.
  */
-final class Hellos {
+public final class Hellos {
     private Hellos() {}
 
     /** SHA-256 of "HelloRetryRequest": a ServerHello with this random is one (RFC 8446 4.1.3). */
     private static final byte[] HELLO_RETRY_RANDOM = HexFormat.of().parseHex(
             "cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c");
 
-    record ClientHello(int legacyVersion, List<Integer> suites, String sni, List<String> alpn, List<Integer> versions,
+    public record ClientHello(int legacyVersion, List<Integer> suites, String sni, List<String> alpn, List<Integer> versions,
                        List<Integer> groups, List<Integer> keyShares, List<Integer> signatureSchemes, List<Integer> extensions) {
-        Map<String, Object> fields() {
+        public Map<String, Object> fields() {
             Map<String, Object> f = new LinkedHashMap<>();
             f.put("legacy_version", TlsNames.version(legacyVersion));
             f.put("sni", sni);
@@ -36,7 +36,7 @@ final class Hellos {
             return f;
         }
 
-        String text() {
+        public String text() {
             return "ClientHello (decoded from our bytes):"
                     + "\n  server name (SNI)   " + (sni == null ? "none (an IP address is not sent as SNI, RFC 6066 3)" : sni)
                     + "\n  ALPN                " + (alpn.isEmpty() ? "none" : String.join(", ", alpn))
@@ -51,14 +51,14 @@ final class Hellos {
         }
     }
 
-    record ServerHello(int legacyVersion, int suite, Integer selectedVersion, Integer keyShareGroup, boolean helloRetry,
+    public record ServerHello(int legacyVersion, int suite, Integer selectedVersion, Integer keyShareGroup, boolean helloRetry,
                        String alpn, List<Integer> extensions) {
         /** The version the server chose: supported_versions' when it sent one (TLS 1.3), else legacy_version. */
-        int version() {
+        public int version() {
             return selectedVersion != null ? selectedVersion : legacyVersion;
         }
 
-        Map<String, Object> fields() {
+        public Map<String, Object> fields() {
             Map<String, Object> f = new LinkedHashMap<>();
             f.put("version", TlsNames.version(version()));
             f.put("legacy_version", TlsNames.version(legacyVersion));
@@ -70,7 +70,7 @@ final class Hellos {
             return f;
         }
 
-        String text() {
+        public String text() {
             String name = helloRetry ? "HelloRetryRequest (a ServerHello with the special random, RFC 8446 4.1.4)" : "ServerHello";
             return name + " (decoded from the server's bytes):"
                     + "\n  version chosen      " + TlsNames.version(version())
@@ -85,8 +85,8 @@ final class Hellos {
     }
 
     /** TLS 1.2's ServerKeyExchange: for ECDHE the named group, and the signature scheme over the parameters. */
-    record ServerKeyExchange(String kind, Integer group, Integer scheme, int publicBytes) {
-        Map<String, Object> fields() {
+    public record ServerKeyExchange(String kind, Integer group, Integer scheme, int publicBytes) {
+        public Map<String, Object> fields() {
             Map<String, Object> f = new LinkedHashMap<>();
             f.put("key_exchange", kind);
             f.put("group", group == null ? null : TlsNames.group(group));
@@ -94,14 +94,14 @@ final class Hellos {
             return f;
         }
 
-        String text() {
+        public String text() {
             return "ServerKeyExchange (decoded): " + kind + (group == null ? "" : " over " + TlsNames.group(group))
                     + ", the server's public value " + publicBytes + " bytes"
                     + (scheme == null ? "" : ", signed with " + TlsNames.signatureScheme(scheme));
         }
     }
 
-    static ClientHello clientHello(byte[] body) throws WireReader.Malformed {
+    public static ClientHello clientHello(byte[] body) throws WireReader.Malformed {
         WireReader r = new WireReader(body);
         int legacy = r.u16("legacy_version");
         r.skip(32, "random");
@@ -175,7 +175,7 @@ final class Hellos {
                 List.copyOf(shares), List.copyOf(schemes), List.copyOf(exts));
     }
 
-    static ServerHello serverHello(byte[] body) throws WireReader.Malformed {
+    public static ServerHello serverHello(byte[] body) throws WireReader.Malformed {
         WireReader r = new WireReader(body);
         int legacy = r.u16("legacy_version");
         byte[] random = r.bytes(32, "random");
@@ -206,7 +206,7 @@ final class Hellos {
         return new ServerHello(legacy, suite, selected, group, retry, alpn, List.copyOf(exts));
     }
 
-    static ServerKeyExchange serverKeyExchange(byte[] body, boolean ecdhe) throws WireReader.Malformed {
+    public static ServerKeyExchange serverKeyExchange(byte[] body, boolean ecdhe) throws WireReader.Malformed {
         WireReader r = new WireReader(body);
         if (ecdhe) {
             int curveType = r.u8("curve_type");

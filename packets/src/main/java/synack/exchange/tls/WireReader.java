@@ -3,9 +3,9 @@ package synack.exchange.tls;
 import java.util.Arrays;
 
 /** Reads TLS's presentation-language fields (RFC 8446 3) off a byte array, refusing to read past its end. */
-final class WireReader {
+public final class WireReader {
     /** The bytes end before a field does: the message is malformed. */
-    static final class Malformed extends Exception {
+    public static final class Malformed extends Exception {
         Malformed(String what) {
             super(what);
         }
@@ -15,7 +15,7 @@ final class WireReader {
     private int at;
     private final int end;
 
-    WireReader(byte[] b) {
+    public WireReader(byte[] b) {
         this(b, 0, b.length);
     }
 
@@ -25,7 +25,7 @@ final class WireReader {
         this.end = end;
     }
 
-    int remaining() {
+    public int remaining() {
         return end - at;
     }
 
@@ -35,39 +35,39 @@ final class WireReader {
         }
     }
 
-    int u8(String what) throws Malformed {
+    public int u8(String what) throws Malformed {
         need(1, what);
         return b[at++] & 0xff;
     }
 
-    int u16(String what) throws Malformed {
+    public int u16(String what) throws Malformed {
         need(2, what);
         int v = ((b[at] & 0xff) << 8) | (b[at + 1] & 0xff);
         at += 2;
         return v;
     }
 
-    int u24(String what) throws Malformed {
+    public int u24(String what) throws Malformed {
         need(3, what);
         int v = ((b[at] & 0xff) << 16) | ((b[at + 1] & 0xff) << 8) | (b[at + 2] & 0xff);
         at += 3;
         return v;
     }
 
-    byte[] bytes(int n, String what) throws Malformed {
+    public byte[] bytes(int n, String what) throws Malformed {
         need(n, what);
         byte[] v = Arrays.copyOfRange(b, at, at + n);
         at += n;
         return v;
     }
 
-    void skip(int n, String what) throws Malformed {
+    public void skip(int n, String what) throws Malformed {
         need(n, what);
         at += n;
     }
 
     /** A vector with a length prefix of {@code prefixBytes} (1, 2 or 3): a reader over its contents. */
-    WireReader vector(int prefixBytes, String what) throws Malformed {
+    public WireReader vector(int prefixBytes, String what) throws Malformed {
         int n = switch (prefixBytes) {
             case 1 -> u8(what + " length");
             case 2 -> u16(what + " length");
