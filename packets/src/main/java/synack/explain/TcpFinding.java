@@ -8,7 +8,11 @@ import java.util.Locale;
  * follows), so a test can count the agreement frame by frame.
  */
 public enum TcpFinding {
-    /** Data (or SYN/FIN) below the highest sequence number seen: sent again. */
+    /**
+     * Data (or SYN/FIN) below the highest sequence number seen, sent again after a wait (an RTO).
+     * tshark's tcp.analysis.retransmission also marks the fast and spurious kinds: compare it with
+     * {@link TcpFlowSummary#retransmissions()}.
+     */
     RETRANSMISSION(true, "tcp.analysis.retransmission"),
     /** A retransmission at the sequence number two or more duplicate ACKs asked for, within 20 ms of the last. */
     FAST_RETRANSMISSION(true, "tcp.analysis.fast_retransmission"),
