@@ -44,6 +44,7 @@ final class TcpFlow {
     static final String WHY_REFUSED = "no socket listened on the port, so its kernel answered the SYN with a RST"
             + " (the LISTEN was assumed)";
 
+    private static final TcpFinding[] FINDINGS = TcpFinding.values(); // values() copies its array each call
     private static final int OOO_THRESHOLD_MICROS = 3_000; // Wireshark's, before the handshake RTT is known
     private static final int FAST_RETRANSMIT_WINDOW_MICROS = 20_000;
 
@@ -63,7 +64,7 @@ final class TcpFlow {
     private long handshakeAck = -1;
     private long firstRtt = -1;
 
-    private final int[] findings = new int[TcpFinding.values().length];
+    private final int[] findings = new int[FINDINGS.length];
     private long lostOnWire;
     private long lostInCapture;
     private long reordered;
@@ -369,7 +370,7 @@ final class TcpFlow {
                 rev.ackRtt.add(now - sent);
             }
         }
-        for (TcpFinding finding : TcpFinding.values()) {
+        for (TcpFinding finding : FINDINGS) {
             if (has(finding)) {
                 findings[finding.ordinal()]++;
             }
@@ -529,7 +530,7 @@ final class TcpFlow {
                        List<Event> out) {
         Side side = x.side;
         int seq = t.seq();
-        for (TcpFinding finding : TcpFinding.values()) {
+        for (TcpFinding finding : FINDINGS) {
             if (!has(finding)) {
                 continue;
             }
@@ -915,7 +916,7 @@ final class TcpFlow {
         long aHalf = handshakeAck >= 0 && synAck >= 0 ? handshakeAck - synAck : -1;
         long rtt = aHalf >= 0 && bHalf >= 0 ? aHalf + bHalf : -1;
         Map<TcpFinding, Integer> counts = new EnumMap<>(TcpFinding.class);
-        for (TcpFinding f : TcpFinding.values()) {
+        for (TcpFinding f : FINDINGS) {
             if (findings[f.ordinal()] > 0) {
                 counts.put(f, findings[f.ordinal()]);
             }
