@@ -1,0 +1,263 @@
+package synack.explain;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import synack.capture.DecodedFrame;
+import synack.event.Event;
+import synack.event.EventSink;
+import synack.event.Remark;
+import synack.wire.TcpSegment;
+
+/**
+ * The TCP part of {@code synack explain}: the story of every connection of a capture, told as an
+ * observer of both ends. Streams are numbered as tshark's tcp.stream (0, 1, ... in order of first
+ * appearance; a new SYN on a 4-tuple whose connection had ended, or with another ISN, starts a
+ * new one). Side A sent the first SYN (mid-stream: the first sender, assumed); its frames are
+ * {@link Event.Direction#OUT}, B's {@link Event.Direction#IN}.
+ *
+ * <p>For each segment: the frame, then the transitions it caused, then the notes of its findings;
+ * then what it adds to the application layer's streams. At {@link #finish}: open connections are
+ * told as such and every connection's {@link TcpFlowSummary} is emitted as a PHASE note.
+ *
+ * <p>Memory is bounded: per connection a few hundred bytes plus what the analysis needs
+ * (unacknowledged segments, capped; out-of-order bytes for the application layer, capped per side
+ * and overall); at most {@link #MAX_OPEN} connections at once, the least recently seen forgotten
+ * beyond that.
+ */
+public final class TcpObserver {
+    /** Connections followed at once. */
+    public static final int MAX_OPEN = 100_000;
+    /** Out-of-order bytes held for the application layer by all connections together. */
+    static final long HELD_BUDGET = 32L << 20;
+
+    private final EventSink sink;
+    private final StreamListener.Factory applications;
+    private final int maxOpen;
+    private final TcpReassembly.Budget budget = new TcpReassembly.Budget(HELD_BUDGET);
+    private final LinkedHashMap<FlowKey, TcpFlow> flows = new LinkedHashMap<>(1024, 0.75f, true);
+    /** Summaries by stream number; null while the connection is still followed. */
+    private final List<TcpFlowSummary> ended = new ArrayList<>();
+    private final FlowKey probe = new FlowKey();
+    private final List<Event> pending = new ArrayList<>();
+    private final List<Event> opening = new ArrayList<>();
+    private boolean finished;
+
+    public TcpObserver(EventSink sink, StreamListener.Factory applications) {
+        this(sink, applications, MAX_OPEN);
+    }
+
+    TcpObserver(EventSink sink, StreamListener.Factory applications, int maxOpen) {
+        this.sink = sink;
+        this.applications = applications;
+        this.maxOpen = maxOpen;
+    }
+
+    /** One segment, in capture order (a frame with {@code f.ip() != null && f.tcp() != null}). */
+    public void segment(DecodedFrame f) {
+        if (finished || f.ip() == null || f.tcp() == null) {
+            return;
+        }
+        TcpSegment t = f.tcp();
+        int src = f.ip().source();
+        int dst = f.ip().destination();
+        long now = f.frame().timeMicros();
+        probe.set(src, t.sourcePort(), dst, t.destinationPort());
+        TcpFlow flow = flows.get(probe);
+        pending.clear();
+        int reusedFrom = -1;
+        if (flow != null && startsNewConnection(flow, f)) {
+            reusedFrom = flow.stream;
+            retire(flow);
+            flow = null;
+        }
+        if (flow == null) {
+            flow = open(f, src, dst, now);
+            if (reusedFrom >= 0) {
+                pending.add(flow.portsReused(f.frame().number(), now, reusedFrom));
+            }
+        }
+        Side from = flow.sideOf(src, t.sourcePort());
+        opening.clear();
+        opening.addAll(pending);
+        pending.clear();
+        Remark remark = flow.segment(f, from, pending);
+        sink.accept(new Event.Frame(now, from == Side.A ? Event.Direction.OUT : Event.Direction.IN, f.frame().data(), remark, false,
+                0, new Event.Captured(f.frame().number(), f.frame().link(), f.frame().originalLength(), flow.stream)));
+        // the opening transitions (assumed states) come first, then this segment's own; notes last
+        emitTransitionsThenNotes();
+        pending.clear();
+        opening.clear();
+        flow.deliver(f, from, pending);
+        for (Event e : pending) {
+            sink.accept(e);
+        }
+        pending.clear();
+    }
+
+    private void emitTransitionsThenNotes() {
+        for (Event e : opening) {
+            if (e instanceof Event.Transition) {
+                sink.accept(e);
+            }
+        }
+        for (Event e : pending) {
+            if (e instanceof Event.Transition) {
+                sink.accept(e);
+            }
+        }
+        for (Event e : opening) {
+            if (!(e instanceof Event.Transition)) {
+                sink.accept(e);
+            }
+        }
+        for (Event e : pending) {
+            if (!(e instanceof Event.Transition)) {
+                sink.accept(e);
+            }
+        }
+    }
+
+    /** A pure SYN on a known 4-tuple opens a new connection when the old one ended or the ISN differs (tshark's reused ports). */
+    private static boolean startsNewConnection(TcpFlow flow, DecodedFrame f) {
+        TcpSegment t = f.tcp();
+        if (!t.has(TcpSegment.SYN) || t.has(TcpSegment.ACK)) {
+            return false;
+        }
+        if (t.checksum() == synack.wire.ChecksumStatus.WRONG && !f.truncated()) {
+            return false;
+        }
+        TcpEndpoint sender = flow.end(flow.sideOf(f.ip().source(), t.sourcePort()));
+        return flow.closed() || sender.baseSet && t.seq() != sender.base;
+    }
+
+    private TcpFlow open(DecodedFrame f, int src, int dst, long now) {
+        TcpSegment t = f.tcp();
+        boolean syn = t.has(TcpSegment.SYN);
+        boolean synAck = syn && t.has(TcpSegment.ACK);
+        // A began it: the SYN's sender; for a SYN,ACK seen first, the side it answers; else the first sender, assumed
+        boolean senderIsA = !synAck;
+        int aIp = senderIsA ? src : dst;
+        int aPort = senderIsA ? t.sourcePort() : t.destinationPort();
+        int bIp = senderIsA ? dst : src;
+        int bPort = senderIsA ? t.destinationPort() : t.sourcePort();
+        if (flows.size() >= maxOpen) {
+            evictOldest(now, f.frame().number());
+        }
+        int stream = ended.size();
+        TcpFlow flow = new TcpFlow(stream, aIp, aPort, bIp, bPort, !syn, now, applications, sink, budget);
+        ended.add(null);
+        flows.put(new FlowKey(src, t.sourcePort(), dst, t.destinationPort()), flow);
+        if (syn && !synAck) {
+            flow.assumeListening();
+        } else if (synAck) {
+            flow.assumeSynSent(now, pending);
+            pending.add(flow.note(Event.Note.Kind.INFO, TcpObservation.SYN_NOT_CAPTURED, f.frame().number(), Side.B, now,
+                    "the capture holds B's SYN,ACK but not A's SYN: A is the side it answers", null));
+        } else {
+            flow.assumeEstablished(now, pending);
+            pending.add(flow.note(Event.Note.Kind.INFO, TcpObservation.MID_STREAM, f.frame().number(), Side.A, now,
+                    "the capture begins mid-stream: both ends assumed ESTABLISHED, A assumed to be the first sender seen,"
+                            + " window scale unknown", null));
+        }
+        return flow;
+    }
+
+    private void evictOldest(long now, long frame) {
+        Iterator<Map.Entry<FlowKey, TcpFlow>> it = flows.entrySet().iterator();
+        TcpFlow oldest = it.next().getValue();
+        it.remove();
+        if (!oldest.closed()) {
+            oldest.evicted();
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("layer", "tcp");
+            f.put("stream", oldest.stream);
+            f.put("frame", frame);
+            f.put("observation", TcpObservation.EVICTED.key());
+            f.put("open_connections", maxOpen);
+            sink.accept(new Event.Note(now, Event.Note.Kind.WARNING, "more than " + maxOpen
+                    + " connections open at once: the least recently seen is forgotten, its story ends here", f));
+        }
+        oldest.captureEnded(now);
+        ended.set(oldest.stream, oldest.summary());
+    }
+
+    /** A connection replaced by a new one on its ports: only its summary stays. */
+    private void retire(TcpFlow flow) {
+        probe.set(flow.a.ip, flow.a.port, flow.b.ip, flow.b.port);
+        flows.remove(probe);
+        flow.captureEnded(flow.lastMicros);
+        ended.set(flow.stream, flow.summary());
+    }
+
+    /** The end of the capture: open connections told as such, application layers told, summaries emitted in stream order. */
+    public void finish(long endMicros) {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        List<TcpFlow> live = new ArrayList<>(flows.values());
+        live.sort((x, y) -> Integer.compare(x.stream, y.stream));
+        for (TcpFlow flow : live) {
+            if (!flow.closed()) {
+                Map<String, Object> f = new LinkedHashMap<>();
+                f.put("layer", "tcp");
+                f.put("stream", flow.stream);
+                f.put("observation", TcpObservation.OPEN_AT_END.key());
+                f.put("state_a", flow.a.state.name());
+                f.put("state_b", flow.b.state.name());
+                sink.accept(new Event.Note(endMicros, Event.Note.Kind.INFO, "the capture ends with the connection still open: A in "
+                        + flow.a.state.name() + ", B in " + flow.b.state.name(), f));
+            }
+            flow.captureEnded(endMicros);
+            ended.set(flow.stream, flow.summary());
+        }
+        flows.clear();
+        for (TcpFlowSummary s : ended) {
+            sink.accept(new Event.Note(endMicros, Event.Note.Kind.PHASE, s.toString(), s.fields()));
+        }
+    }
+
+    /** Every connection, in stream order (those still followed summed up as they stand). */
+    public List<TcpFlowSummary> summaries() {
+        List<TcpFlowSummary> all = new ArrayList<>(ended);
+        for (TcpFlow flow : flows.values()) {
+            all.set(flow.stream, flow.summary());
+        }
+        return Collections.unmodifiableList(all);
+    }
+
+    /** A 4-tuple in either direction: the lower endpoint first, so both directions find the same connection. */
+    private static final class FlowKey {
+        private long lo;
+        private long hi;
+
+        FlowKey() {
+        }
+
+        FlowKey(int ip1, int port1, int ip2, int port2) {
+            set(ip1, port1, ip2, port2);
+        }
+
+        void set(int ip1, int port1, int ip2, int port2) {
+            long e1 = (Integer.toUnsignedLong(ip1) << 16) | port1;
+            long e2 = (Integer.toUnsignedLong(ip2) << 16) | port2;
+            lo = Math.min(e1, e2);
+            hi = Math.max(e1, e2);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof FlowKey k && k.lo == lo && k.hi == hi;
+        }
+
+        @Override
+        public int hashCode() {
+            long h = lo * 0x9E3779B97F4A7C15L ^ hi;
+            return (int) (h ^ (h >>> 32));
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package synack.explain;
+
+import synack.wire.Seq;
+
+/**
+ * One side's segments not yet acknowledged, oldest first, as Wireshark keeps them for ACK RTT and
+ * for the original of a retransmission: start, next sequence number, time and frame. Primitive
+ * arrays grown on demand and capped at {@link #MAX} entries (Wireshark's TCP_MAX_UNACKED_SEGMENTS):
+ * when the ACKs are not seen, new segments are no longer remembered.
+ */
+final class TcpUnacked {
+    static final int MAX = 1000;
+
+    private int[] seq = new int[0];
+    private int[] next = new int[0];
+    private long[] time = new long[0];
+    private long[] frame = new long[0];
+    private int size;
+
+    int size() {
+        return size;
+    }
+
+    /** Remembers a segment; false when the list is full. */
+    boolean add(int start, int nextSeq, long micros, long frameNumber) {
+        if (size == MAX) {
+            return false;
+        }
+        if (size == seq.length) {
+            int n = Math.min(MAX, Math.max(4, size * 2));
+            seq = java.util.Arrays.copyOf(seq, n);
+            next = java.util.Arrays.copyOf(next, n);
+            time = java.util.Arrays.copyOf(time, n);
+            frame = java.util.Arrays.copyOf(frame, n);
+        }
+        seq[size] = start;
+        next[size] = nextSeq;
+        time[size] = micros;
+        frame[size] = frameNumber;
+        size++;
+        return true;
+    }
+
+    /**
+     * The oldest segment holding sequence number {@code s}, else the oldest of all (Wireshark's
+     * guess for the original of a retransmission), -1 when none is remembered.
+     */
+    int original(int s) {
+        for (int i = 0; i < size; i++) {
+            if (Seq.leq(seq[i], s) && Seq.lt(s, next[i])) {
+                return i;
+            }
+        }
+        return size > 0 ? 0 : -1;
+    }
+
+    long time(int i) {
+        return time[i];
+    }
+
+    long frame(int i) {
+        return frame[i];
+    }
+
+    /**
+     * Applies an acknowledgment: segments wholly acknowledged are forgotten, one acknowledged in
+     * part keeps its unacknowledged rest. Returns the index-free answer of tshark's ack_rtt: the
+     * time of the oldest segment this ACK covers exactly ({@code ack} = its next sequence number),
+     * or -1; {@link #ackedFrame()} is then that segment's frame.
+     */
+    long ack(int ack) {
+        long matchedTime = -1;
+        matchedFrame = -1;
+        int kept = 0;
+        for (int i = 0; i < size; i++) {
+            if (ack == next[i]) {
+                if (matchedTime < 0) {
+                    matchedTime = time[i];
+                    matchedFrame = frame[i];
+                }
+                continue;
+            }
+            if (Seq.lt(next[i], ack)) {
+                continue;
+            }
+            if (Seq.gt(ack, seq[i])) {
+                seq[i] = ack;
+            }
+            seq[kept] = seq[i];
+            next[kept] = next[i];
+            time[kept] = time[i];
+            frame[kept] = frame[i];
+            kept++;
+        }
+        size = kept;
+        return matchedTime;
+    }
+
+    private long matchedFrame = -1;
+
+    long ackedFrame() {
+        return matchedFrame;
+    }
+
+    /** Forgets everything (the connection is over). */
+    void clear() {
+        size = 0;
+        seq = new int[0];
+        next = new int[0];
+        time = new long[0];
+        frame = new long[0];
+    }
+}
