@@ -27,7 +27,7 @@ lab_up
 SERVER_IP=$(lab_env SERVER_IP)
 
 # --- the capture -----------------------------------------------------------------------------------
-$IN tcpdump -i c0 -U -n -w "$PCAP" 2>"$OUT/tcpdump.err" &
+$IN tcpdump --immediate-mode -i c0 -U -n -w "$PCAP" 2>"$OUT/tcpdump.err" &
 TD=$!
 for ((i = 0; i < 100; i++)); do grep -q "listening on" "$OUT/tcpdump.err" && break; sleep 0.1; done
 for ((i = 0; i < COPIES; i++)); do

@@ -16,7 +16,7 @@ import java.nio.charset.StandardCharsets;
  * UTF-8 and this decodes whole characters back, so nothing is lost between the two, and a
  * character split across two writes waits for its last byte.
  */
-final class WriterStream extends OutputStream {
+public final class WriterStream extends OutputStream {
     private final Writer writer;
     private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
             .onMalformedInput(CodingErrorAction.REPLACE).onUnmappableCharacter(CodingErrorAction.REPLACE);
@@ -28,7 +28,7 @@ final class WriterStream extends OutputStream {
     }
 
     /** A PrintStream onto {@code writer}, flushing it on every line as System.out and System.err do. */
-    static PrintStream printStream(PrintWriter writer) {
+    public static PrintStream printStream(PrintWriter writer) {
         return new PrintStream(new WriterStream(writer), true, StandardCharsets.UTF_8);
     }
 

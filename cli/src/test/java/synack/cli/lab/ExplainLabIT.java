@@ -60,7 +60,7 @@ class ExplainLabIT {
     /** tcpdump on the client's c0 (or any) around {@code traffic}: the capture is whole when this returns. */
     static Path capture(Path dir, String name, String iface, Runnable traffic) throws Exception {
         Path file = dir.resolve(name);
-        Process p = new ProcessBuilder("ip", "netns", "exec", lab.get("NS_CLIENT"), "tcpdump", "-i", iface, "-U", "-n", "-w",
+        Process p = new ProcessBuilder("ip", "netns", "exec", lab.get("NS_CLIENT"), "tcpdump", "--immediate-mode", "-i", iface, "-U", "-n", "-w",
                 file.toString()).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         BufferedReader err = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8));
         String line;
