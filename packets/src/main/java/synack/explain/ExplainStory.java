@@ -44,6 +44,7 @@ public final class ExplainStory {
         }
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("ok", held);
+        f.put("file", seen.file());
         f.put("frames", seen.frames());
         if (seen.matched() != seen.frames()) {
             f.put("matched", seen.matched());

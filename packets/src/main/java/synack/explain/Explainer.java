@@ -24,7 +24,7 @@ public final class Explainer {
     public record Settings(CaptureFilter filter, Integer stream) {}
 
     /** What the run saw, for the result and the CI checks. */
-    public record Seen(long frames, long matched, long bytes, long firstMicros, long lastMicros, int problems) {}
+    public record Seen(String file, long frames, long matched, long bytes, long firstMicros, long lastMicros, int problems) {}
 
     private final EventSink sink;
     private final Settings settings;
@@ -110,7 +110,7 @@ public final class Explainer {
         tcp.finish(lastMicros);
         dns.finish(lastMicros);
         arp.finish(lastMicros);
-        return new Seen(frames, matched, reader.bytesRead(), first, lastMicros, problems);
+        return new Seen(name, frames, matched, reader.bytesRead(), first, lastMicros, problems);
     }
 
     private void header(CaptureReader reader, String name, long t) {

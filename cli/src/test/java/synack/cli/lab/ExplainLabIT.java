@@ -284,8 +284,12 @@ class ExplainLabIT {
         Map<String, Object> result = result(events);
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> dns = (List<Map<String, Object>>) result.get("dns");
-        assertTrue(dns.stream().anyMatch(d -> String.valueOf(d.get("answers")).contains(lab.get("SERVER_IP"))
-                || String.valueOf(d).contains(lab.get("SERVER_IP"))), "dig's answer is told: " + dns);
+        assertTrue(dns.stream().anyMatch(d -> "www.synack.test.".equals(d.get("name")) && "A".equals(d.get("type"))
+                && "NOERROR".equals(d.get("rcode")) && Integer.valueOf(1).equals(d.get("answers"))), "dig's question answered: " + dns);
+        // the answer's record, decoded from the cooked frame as dig printed it
+        assertTrue(events.stream().filter(e -> "frame".equals(e.get("event")) && e.get("dns") != null && e.get("sll2") != null)
+                .anyMatch(e -> String.valueOf(((Map<?, ?>) e.get("dns")).get("answer")).contains(lab.get("SERVER_IP"))),
+                "the answer frame carries " + lab.get("SERVER_IP"));
     }
 
     @Test
@@ -295,10 +299,24 @@ class ExplainLabIT {
         ok(live);
         List<String> liveLocal = json(live).stream().filter(e -> "transition".equals(e.get("event")) && "local".equals(e.get("endpoint")))
                 .map(e -> ((String) e.get("to")).replace('-', '_')).toList();
-        Lab.Result told = lab.synack("explain", "--json", pcap.toString());
-        ok(told);
-        List<String> explained = json(told).stream().filter(e -> "transition".equals(e.get("event")) && "local".equals(e.get("endpoint")))
+        Lab.Result toldRun = lab.synack("explain", "--json", pcap.toString());
+        ok(toldRun);
+        List<String> explained = json(toldRun).stream().filter(e -> "transition".equals(e.get("event")) && "local".equals(e.get("endpoint")))
                 .map(e -> ((String) e.get("to")).replace('-', '_')).toList();
-        assertEquals(liveLocal, explained, "side A's states, live and from its own capture");
+        // the wire cannot show TIME_WAIT's 2MSL timer running out (the live run's last CLOSED); and where the
+        // server's FIN came on the ACK of ours, explain passes through FIN_WAIT_2 within that segment as RFC 9293's
+        // segment processing (and Linux's tcp_rcv_state_process) does, where the live engine goes straight on
+        List<String> wire = new ArrayList<>(liveLocal);
+        if (wire.size() >= 2 && wire.get(wire.size() - 1).equals("CLOSED") && wire.get(wire.size() - 2).equals("TIME_WAIT")) {
+            wire.remove(wire.size() - 1);
+        }
+        List<String> told = new ArrayList<>(explained);
+        if (!wire.contains("FIN_WAIT_2")) {
+            told.remove("FIN_WAIT_2");
+        }
+        assertEquals(wire, told, "side A's states, live " + liveLocal + " and from its own capture " + explained);
+        assertEquals(json(live).stream().filter(e -> "frame".equals(e.get("event"))).count(),
+                json(toldRun).stream().filter(e -> "frame".equals(e.get("event"))).count(),
+                "every frame of the live run is told from its capture");
     }
 }
