@@ -161,6 +161,7 @@ function _complete_synack() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} fin-teardown" ];    then _picocli_synack; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} syn-probe" ];    then _picocli_synack; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} http-get" ];    then _picocli_synack; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} explain" ];    then _picocli_synack; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} demo" ];    then _picocli_synack; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} lab" ];    then _picocli_synack; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} install" ];    then _picocli_synack; return $?; fi
@@ -174,15 +175,17 @@ function _complete_synack() {
   local cmds4=(fin-teardown)
   local cmds5=(syn-probe)
   local cmds6=(http-get)
-  local cmds7=(demo)
-  local cmds8=(lab)
-  local cmds9=(install)
-  local cmds10=(help)
+  local cmds7=(explain)
+  local cmds8=(demo)
+  local cmds9=(lab)
+  local cmds10=(install)
+  local cmds11=(help)
 
-  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_synack_help; return $?; fi
-  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_synack_install; return $?; fi
-  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_synack_lab; return $?; fi
-  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_synack_demo; return $?; fi
+  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_synack_help; return $?; fi
+  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_synack_install; return $?; fi
+  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_synack_lab; return $?; fi
+  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_synack_demo; return $?; fi
+  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_synack_explain; return $?; fi
   if CompWordsContainsArray "${cmds6[@]}"; then _picocli_synack_httpget; return $?; fi
   if CompWordsContainsArray "${cmds5[@]}"; then _picocli_synack_synprobe; return $?; fi
   if CompWordsContainsArray "${cmds4[@]}"; then _picocli_synack_finteardown; return $?; fi
@@ -200,7 +203,7 @@ function _picocli_synack() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="shell arp-resolve dns-resolve handshake fin-teardown syn-probe http-get demo lab install help"
+  local commands="shell arp-resolve dns-resolve handshake fin-teardown syn-probe http-get explain demo lab install help"
   local flag_opts="'-h' '--help' '-V' '--version'"
   local arg_opts=""
 
@@ -636,6 +639,42 @@ function _picocli_synack_httpget() {
   fi
 }
 
+# Generates completions for the options and subcommands of the `explain` subcommand.
+function _picocli_synack_explain() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--relative' '--expect-no-retransmissions' '--expect-no-resets' '--json' '-q' '--quiet' '--explain' '--no-color' '--debug' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--flow' '--expect-handshake-ms' '--expect-status' '-v' '--verbose'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--flow')
+      return
+      ;;
+    '--expect-handshake-ms')
+      return
+      ;;
+    '--expect-status')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
 # Generates completions for the options and subcommands of the `demo` subcommand.
 function _picocli_synack_demo() {
   # Get completion data
@@ -707,7 +746,7 @@ function _picocli_synack_help() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="shell arp-resolve dns-resolve handshake fin-teardown syn-probe http-get demo lab install"
+  local commands="shell arp-resolve dns-resolve handshake fin-teardown syn-probe http-get explain demo lab install"
   local flag_opts="'-h' '--help'"
   local arg_opts=""
 
