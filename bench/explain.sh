@@ -5,14 +5,14 @@
 #   sudo bench/explain.sh         # RUNS=3; results in /tmp/synack-bench-explain/results
 #
 # The capture is made here, in a private lab (id BENCH_ID, default "hbexp"; kernel-default offloads):
-# tcpdump on the client's c0 while curl fetches the lab's 100 MiB file COPIES times (default 10) —
+# tcpdump on the client's c0 while curl fetches the lab's 100 MiB file COPIES times (default 11, about 1.15 GB) —
 # the kernel's own TCP, so the frames are what a user's tcpdump would hold (GSO super-frames of the
 # veth included). Checked in every run: explain exits 0, tells as many TCP connections as tshark's
 # conversation table holds, and reports no damage in the file.
 source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/lib.sh"
 bench_init hbexp /tmp/synack-bench-explain
 RUNS=${RUNS:-3}
-COPIES=${COPIES:-10}
+COPIES=${COPIES:-11}
 need hyperfine hyperfine
 need tshark tshark
 need tcpdump tcpdump
@@ -26,30 +26,6 @@ bench_cleanup() { rm -f "$PCAP"; }
 lab_up
 SERVER_IP=$(lab_env SERVER_IP)
 
-# --- the capture -----------------------------------------------------------------------------------
-$IN tcpdump --immediate-mode -i c0 -U -n -w "$PCAP" 2>"$OUT/tcpdump.err" &
-TD=$!
-for ((i = 0; i < 100; i++)); do grep -q "listening on" "$OUT/tcpdump.err" && break; sleep 0.1; done
-for ((i = 0; i < COPIES; i++)); do
-  $IN curl -s -o /dev/null "http://$SERVER_IP/big100m.bin"
-done
-sleep 0.5
-kill -INT "$TD"; wait "$TD" 2>/dev/null || true
-SIZE=$(stat -c %s "$PCAP")
-FRAMES=$(tcpdump -r "$PCAP" -n 2>/dev/null | wc -l)
-echo "capture: $SIZE bytes, $FRAMES frames ($(tail -2 "$OUT/tcpdump.err" | tr '\n' ' '))" >&2
-
-# --- checks ----------------------------------------------------------------------------------------
-CONVS=$(tshark -n -r "$PCAP" -q -z conv,tcp | grep -c '<->' || true)
-"$SYNACK" explain -q "$PCAP" >"$OUT/explain.out" 2>"$OUT/explain.err" || { echo "bench: explain failed: $(tail -3 "$OUT/explain.err")" >&2; exit 1; }
-TOLD=$(grep -c '^tcp\.' "$OUT/explain.out" || true)
-[[ $TOLD == "$CONVS" ]] || { echo "bench: explain told $TOLD connections, tshark's conv,tcp has $CONVS" >&2; exit 1; }
-if grep -q "capture file:" "$OUT/explain.err"; then echo "bench: explain found damage in the capture" >&2; exit 1; fi
-
-# --- measuring -------------------------------------------------------------------------------------
-hyperfine -N --warmup 1 --runs "$RUNS" --export-json "$OUT/explain.json" \
-  -n synack "$SYNACK explain -q $PCAP" -n tshark "tshark -n -r $PCAP -q -z conv,tcp" >"$OUT/explain.hyperfine" 2>&1
-S=$(jq '.results[0].median' "$OUT/explain.json"); T=$(jq '.results[1].median' "$OUT/explain.json")
 median() { sort -g | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
 rss_cpu() { # CMD -> "RSS_MiB CPU_s", medians of RUNS runs
   local i
@@ -59,19 +35,61 @@ rss_cpu() { # CMD -> "RSS_MiB CPU_s", medians of RUNS runs
   done >"$OUT/time.runs"
   echo "$(awk '{print $4 / 1024}' "$OUT/time.runs" | median) $(awk '{print $2 + $3}' "$OUT/time.runs" | median)"
 }
-read -r SR SC < <(rss_cpu "$SYNACK explain -q $PCAP")
-read -r TR TC < <(rss_cpu "tshark -n -r $PCAP -q -z conv,tcp")
-MB=$(awk -v b="$SIZE" 'BEGIN { printf "%.0f", b / 1e6 }')
+
+# capture NAME: tcpdump on the client's c0 (a 64 MiB buffer, so that it keeps up) while curl fetches the
+# lab's 100 MiB file COPIES times; sets SIZE FRAMES DROPS
+capture() {
+  rm -f "$PCAP"
+  $IN tcpdump --immediate-mode -B 65536 -i c0 -U -n -w "$PCAP" 2>"$OUT/tcpdump-$1.err" &
+  local td=$! i
+  for ((i = 0; i < 100; i++)); do grep -q "listening on" "$OUT/tcpdump-$1.err" && break; sleep 0.1; done
+  for ((i = 0; i < COPIES; i++)); do
+    $IN curl -s -o /dev/null "http://$SERVER_IP/big100m.bin"
+  done
+  sleep 0.5
+  kill -INT "$td"; wait "$td" 2>/dev/null || true
+  SIZE=$(stat -c %s "$PCAP")
+  FRAMES=$(tcpdump -r "$PCAP" -n 2>/dev/null | wc -l)
+  DROPS=$(sed -n 's/^\([0-9]*\) packets dropped by kernel$/\1/p' "$OUT/tcpdump-$1.err")
+}
+
+# measure NAME WHAT: checks, then both tools in one hyperfine run; appends a row to ROWS
+ROWS=()
+measure() {
+  local name=$1 what=$2 convs told s t sr sc tr tc mb
+  convs=$(tshark -n -r "$PCAP" -q -z conv,tcp | grep -c '<->' || true)
+  "$SYNACK" explain -q "$PCAP" >"$OUT/explain-$name.out" 2>"$OUT/explain-$name.err" \
+    || { echo "bench: explain failed: $(tail -3 "$OUT/explain-$name.err")" >&2; exit 1; }
+  told=$(grep -c '^tcp\.' "$OUT/explain-$name.out" || true)
+  [[ $told == "$convs" ]] || { echo "bench: explain told $told connections, tshark's conv,tcp has $convs" >&2; exit 1; }
+  if grep -q "capture file:" "$OUT/explain-$name.err"; then echo "bench: explain found damage in the capture" >&2; exit 1; fi
+  hyperfine -N --warmup 1 --runs "$RUNS" --export-json "$OUT/$name.json" \
+    -n synack "$SYNACK explain -q $PCAP" -n tshark "tshark -n -r $PCAP -q -z conv,tcp" >"$OUT/$name.hyperfine" 2>&1
+  s=$(jq '.results[0].median' "$OUT/$name.json"); t=$(jq '.results[1].median' "$OUT/$name.json")
+  read -r sr sc < <(rss_cpu "$SYNACK explain -q $PCAP")
+  read -r tr tc < <(rss_cpu "tshark -n -r $PCAP -q -z conv,tcp")
+  mb=$(awk -v b="$SIZE" 'BEGIN { printf "%.0f", b / 1e6 }')
+  ROWS+=("$(awk -v w="$what" -v mb="$mb" -v fr="$FRAMES" -v dr="${DROPS:-?}" -v c="$convs" -v s="$s" -v t="$t" -v sr="$sr" -v sc="$sc" \
+    -v tr="$tr" -v tc="$tc" 'BEGIN { printf "| %s: %s MB, %d frames (%s dropped by tcpdump), %d connections | %.2f s, %.0f MB/s, %.0f MiB, CPU %.2f s | %.2f s, %.0f MB/s, %.0f MiB, CPU %.2f s | %.2f× |", w, mb, fr, dr, c, s, mb / s, sr, sc, t, mb / t, tr, tc, s / t }')")
+  echo "${ROWS[-1]}" >&2
+}
+
+# 1: the kernel's defaults: the sender's TSO/GSO super-frames cross the veth whole (up to 64 KiB a frame)
+capture gso
+measure gso "kernel defaults (GSO super-frames)"
+# 2: the same transfer as a NIC without segmentation offload puts it on the wire, frames of the MTU: TSO and
+# GSO off on the server's veth for this capture only (the input of a benchmark, not a network synack runs on)
+ip -n "$(lab_env NS_SERVER)" link show s0 >/dev/null
+ip netns exec "$(lab_env NS_SERVER)" ethtool -K s0 tso off gso off >/dev/null
+capture mtu
+measure mtu "MTU-size frames (sender's TSO/GSO off)"
 {
   echo "bench/explain.sh: $(date -u '+%Y-%m-%d %H:%M UTC'); commit $(git -C "$home" rev-parse --short HEAD); jar $JAR_INFO"
   echo "machine: nproc $NPROC, load $LOAD0 at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end"
-  echo "capture: $MB MB, $FRAMES frames, $CONVS TCP connections (tcpdump -i c0 of curl fetching 100 MiB x $COPIES, kernel offloads)"
-  echo "medians of $RUNS runs (hyperfine -N, warm-up 1); RSS and CPU medians of $RUNS runs of /usr/bin/time"
+  echo "captures: tcpdump -i c0 of curl fetching the lab's 100 MiB file $COPIES times each; medians of $RUNS runs (hyperfine -N,"
+  echo "warm-up 1); peak RSS and CPU (user+sys) medians of $RUNS runs of /usr/bin/time; ratio = synack wall / tshark wall"
   echo
-  echo "| tool | wall | capture MB/s | peak RSS | CPU |"
-  echo "|---|---|---|---|---|"
-  awk -v s="$S" -v t="$T" -v mb="$MB" -v sr="$SR" -v sc="$SC" -v tr="$TR" -v tc="$TC" 'BEGIN {
-    printf "| `synack explain -q` | %.2f s | %.0f | %.0f MiB | %.2f s |\n", s, mb / s, sr, sc
-    printf "| `tshark -r FILE -q -z conv,tcp` | %.2f s | %.0f | %.0f MiB | %.2f s |\n", t, mb / t, tr, tc
-    printf "\nsynack / tshark wall: %.2f×\n", s / t }'
+  echo "| capture | \`synack explain -q FILE\` | \`tshark -n -r FILE -q -z conv,tcp\` | ratio |"
+  echo "|---|---|---|---|"
+  printf '%s\n' "${ROWS[@]}"
 } | tee "$OUT/table.md"

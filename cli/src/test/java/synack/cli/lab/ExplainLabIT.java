@@ -147,7 +147,9 @@ class ExplainLabIT {
             Map.entry("fast_retransmission", "retransmission"), Map.entry("spurious_retransmission", "retransmission"),
             Map.entry("out_of_order", "retransmission"), Map.entry("duplicate_ack", "duplicate_ack"),
             Map.entry("zero_window", "zero_window"), Map.entry("lost_segment", "lost_segment"),
-            Map.entry("ack_lost_segment", "ack_lost_segment"));
+            Map.entry("ack_lost_segment", "ack_lost_segment"), Map.entry("acked_unseen_segment", "ack_lost_segment"),
+            Map.entry("zero_window_probe", "zero_window_probe"), Map.entry("window_update", "window_update"),
+            Map.entry("keep_alive", "keep_alive"));
 
     /** Frame by frame per family: how many tshark flagged, we flagged, both. Printed, and returned for asserts. */
     static Map<String, int[]> agreement(String what, Map<Long, Set<String>> tshark, Map<Long, Set<String>> ours) {
@@ -211,6 +213,35 @@ class ExplainLabIT {
         // the CI gate: this capture has retransmissions
         Lab.Result gate = lab.synack("explain", "-q", "--expect-no-retransmissions", pcap.toString());
         assertEquals(1, gate.exit(), gate.toString());
+    }
+
+    @Test
+    void aSlowReadersZeroWindowsAndTheProbesAgreeWithTshark(@TempDir Path dir) throws Exception {
+        // a client with a small receive buffer that reads slowly: its kernel advertises a zero window, nginx probes it
+        String py = String.join("\n",
+                "import socket, time",
+                "s = socket.socket()",
+                "s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)",
+                "s.connect(('198.18.2.2', 80))",
+                "s.sendall(b'GET /big1m.bin HTTP/1.1\\r\\nHost: x\\r\\nConnection: close\\r\\n\\r\\n')",
+                "time.sleep(0.5)",
+                "got = 0",
+                "for i in range(60):",
+                "    b = s.recv(2048)",
+                "    if not b: break",
+                "    got += len(b)",
+                "    time.sleep(0.02)",
+                "s.close()");
+        Path pcap = capture(dir, "slow.pcap", "c0", () -> ok(lab.in("client", "python3", "-c", py)));
+        Lab.Result r = lab.synack("explain", "--json", pcap.toString());
+        ok(r);
+        Map<String, int[]> a = agreement("a slow reader", tsharkFlags(pcap), ourFindings(json(r)));
+        assertTrue(a.get("zero_window")[0] > 0, "the slow reader's kernel advertised a zero window: " + a.get("zero_window")[0]);
+        for (String family : List.of("zero_window", "zero_window_probe", "retransmission", "duplicate_ack")) {
+            int[] c = a.get(family);
+            assertEquals(c[0], c[2], family + ": every frame tshark flags, explain flags too");
+            assertEquals(c[1], c[2], family + ": every frame explain flags, tshark flags too");
+        }
     }
 
     @Test
