@@ -17,6 +17,12 @@ public record Ipv6Option(int type, byte[] data) {
     /** What a node that does not know the option does with the packet: the type's two high bits. */
     public enum UnknownAction { SKIP, DISCARD, DISCARD_AND_REPORT, DISCARD_AND_REPORT_UNLESS_MULTICAST }
 
+    public Ipv6Option {
+        if (type == PAD1 ? data.length != 0 : data.length > 255) {
+            throw new IllegalArgumentException("IPv6 option type " + type + " cannot carry " + data.length + " data bytes");
+        }
+    }
+
     public static Ipv6Option routerAlert(int value) {
         return new Ipv6Option(ROUTER_ALERT, new byte[] {(byte) (value >>> 8), (byte) value});
     }
