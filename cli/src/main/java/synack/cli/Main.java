@@ -45,7 +45,16 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args));
+        int code;
+        try {
+            code = run(args);
+        } catch (OutOfMemoryError e) {
+            // picocli hands Exceptions to the handler below, not Errors: without this the JVM would exit 1, which
+            // a CI job reads as "a check did not hold"
+            System.err.println("synack: internal error: out of memory (" + e.getMessage() + ")");
+            code = ExitCodes.INTERNAL;
+        }
+        System.exit(code);
     }
 
     /** The command model: what runs, and what completions and man pages are generated from. */

@@ -16,8 +16,28 @@ import org.junit.jupiter.api.io.TempDir;
 class ExplainCommandTest {
     static final Path CAPTURES = Path.of("..", "packets", "src", "test", "resources", "captures").toAbsolutePath().normalize();
 
+    static final tools.jackson.databind.json.JsonMapper JSON = tools.jackson.databind.json.JsonMapper.builder().build();
+
     static String capture(String name) {
         return CAPTURES.resolve(name).toString();
+    }
+
+    /** The --json run's result event. */
+    @SuppressWarnings("unchecked")
+    static java.util.Map<String, Object> result(String... args) {
+        java.util.List<String> all = new java.util.ArrayList<>(java.util.List.of("explain", "--json"));
+        all.addAll(java.util.List.of(args));
+        InProcess.Outcome o = InProcess.run(all.toArray(new String[0]));
+        java.util.List<String> lines = o.outLines();
+        java.util.Map<String, Object> last = JSON.readValue(lines.get(lines.size() - 1), java.util.Map.class);
+        assertEquals("result", last.get("event"), o.toString());
+        assertEquals(o.code(), last.get("exit"), o.toString());
+        return last;
+    }
+
+    @SuppressWarnings("unchecked")
+    static java.util.List<java.util.Map<String, Object>> list(java.util.Map<String, Object> result, String key) {
+        return (java.util.List<java.util.Map<String, Object>>) result.get(key);
     }
 
     @Test
@@ -26,7 +46,10 @@ class ExplainCommandTest {
         assertEquals(0, o.code(), o.toString());
         // the fixture: one curl over IPv4 (tcp.0) and one over IPv6, which explain does not follow yet
         assertEquals(1, o.outLines().stream().filter(l -> l.startsWith("tcp.0 127.0.0.1:")).count(), o.toString());
-        assertTrue(o.out().contains("a closed first"), o.toString());
+        java.util.List<java.util.Map<String, Object>> tcp = list(result(capture("lo-http.pcap")), "tcp");
+        assertEquals(1, tcp.size(), tcp.toString());
+        assertEquals("a_closed_first", tcp.get(0).get("close"), tcp.toString());
+        assertEquals("TIME_WAIT", tcp.get(0).get("state_a"), tcp.toString());
     }
 
     @Test
@@ -35,7 +58,10 @@ class ExplainCommandTest {
                 capture("lo-http.pcap")).code());
         InProcess.Outcome wrong = InProcess.run("explain", "-q", "--expect-status", "404", capture("lo-http.pcap"));
         assertEquals(1, wrong.code(), wrong.toString());
-        assertTrue(wrong.out().contains("check failed: 200 for GET /hello.txt"), wrong.toString());
+        java.util.Map<String, Object> check = list(result("--expect-status", "404", capture("lo-http.pcap")), "checks").get(0);
+        assertEquals("status", check.get("check"));
+        assertEquals(false, check.get("held"));
+        assertEquals(200, list(result(capture("lo-http.pcap")), "http").get(0).get("status"));
         InProcess.Outcome none = InProcess.run("explain", "-q", "--expect-handshake-ms", "5", capture("ipv4-udp.pcapng"));
         assertEquals(1, none.code(), "no handshake at all does not pass a handshake check:\n" + none);
     }
@@ -51,7 +77,9 @@ class ExplainCommandTest {
         assertTrue(none.out().contains("\"matched\":0"), none.out());
         InProcess.Outcome one = InProcess.run("explain", "--flow", "0", capture("lo-http.pcap"));
         assertEquals(0, one.code(), one.toString());
-        assertTrue(one.out().contains("tcp.0") && one.out().contains("TCP connection 0 only"), one.toString());
+        InProcess.Outcome oneJson = InProcess.run("explain", "--json", "--flow", "0", capture("lo-http.pcap"));
+        assertTrue(oneJson.outLines().stream().filter(l -> l.contains("\"event\":\"frame\"")).allMatch(l -> l.contains("\"stream\":0")),
+                "--flow 0 tells only stream 0's frames:\n" + oneJson.out());
     }
 
     @Test

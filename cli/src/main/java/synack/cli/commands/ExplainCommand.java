@@ -153,7 +153,7 @@ public final class ExplainCommand implements Callable<Integer> {
             }
             return CaptureReader.open(p, problems);
         } catch (CaptureFormatException e) {
-            throw new UsageProblem(file + ": " + e.getMessage());
+            throw new UsageProblem(e.getMessage()); // it names the file
         } catch (NoSuchFileException e) {
             throw new UsageProblem("no such file: " + file);
         } catch (IOException e) {
