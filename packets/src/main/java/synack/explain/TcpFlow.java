@@ -342,7 +342,8 @@ final class TcpFlow {
             }
             fwd.unacked.add(seq, nextseq, now, frame);
         }
-        if ((!fwd.hasNext || Seq.gt(nextseq, fwd.nextSeq)) && !has(TcpFinding.ZERO_WINDOW_PROBE)) {
+        // a RST takes no sequence space: a blind one's number must not move what its sender has sent
+        if ((!fwd.hasNext || Seq.gt(nextseq, fwd.nextSeq)) && !has(TcpFinding.ZERO_WINDOW_PROBE) && !rst) {
             fwd.hasNext = true;
             fwd.nextSeq = nextseq;
             fwd.nextSeqFrame = frame;
@@ -422,18 +423,30 @@ final class TcpFlow {
         boolean syn = t.has(TcpSegment.SYN);
         boolean ackFlag = t.has(TcpSegment.ACK);
         if (t.has(TcpSegment.RST)) {
-            reset(x, y, now, out);
+            reset(x, y, t, now, out);
             return;
         }
         if (syn && !ackFlag) {
             if (x.state == TcpState.CLOSED || x.state == TcpState.LISTEN) {
                 move(x, TcpState.SYN_SENT, "sent SYN", false, WHY_SYN_SENT, now, out);
+                if (y.state == TcpState.SYN_SENT && y.synSeen) {
+                    // a simultaneous open (RFC 9293 figure 7): each SYN reaches a side waiting for an answer to its own
+                    move(y, TcpState.SYN_RECEIVED, "the other's SYN arrives while it waits for an answer to its own", true,
+                            WHY_SYN_RECEIVED, now, out);
+                }
             }
         } else if (syn) {
+            TcpState before = x.state;
             if (x.state == TcpState.LISTEN || x.state == TcpState.CLOSED || x.state == TcpState.SYN_SENT) {
                 move(x, TcpState.SYN_RECEIVED, "answered the SYN with SYN,ACK", false,
                         x.stateAssumed ? WHY_SYN_RECEIVED + "; it was listening (assumed: only its answer is seen)" : WHY_SYN_RECEIVED,
                         now, out);
+            }
+            if (ackFlag && (before == TcpState.SYN_RECEIVED || before == TcpState.ESTABLISHED)
+                    && (y.state == TcpState.SYN_SENT || y.state == TcpState.SYN_RECEIVED) && y.synSeen && Seq.geq(ack, y.isn + 1)) {
+                // a simultaneous open: x had the other's SYN before it sent this SYN,ACK, which acknowledges y's SYN;
+                // y is synchronized when it arrives (RFC 9293 3.10.7.3, SYN-SENT with an acceptable ACK)
+                move(y, TcpState.ESTABLISHED, "when this SYN,ACK of its SYN arrives (simultaneous open)", true, WHY_ESTABLISHED, now, out);
             }
         }
         if (ackFlag && !syn) {
@@ -494,7 +507,33 @@ final class TcpFlow {
 
     private TcpReset meaning;
 
-    private void reset(TcpEndpoint x, TcpEndpoint y, long now, List<Event> out) {
+    /** Whether {@code y}'s kernel would take {@code x}'s RST (RFC 9293 3.10.7.3 and 3.10.7.4), as far as the capture shows. */
+    private static boolean acceptable(TcpEndpoint x, TcpEndpoint y, TcpSegment t) {
+        if (y.state == TcpState.SYN_SENT && y.synSeen) {
+            // in SYN_SENT only a RST that acknowledges the SYN counts; any other is dropped
+            return t.has(TcpSegment.ACK) && t.ack() == y.isn + 1;
+        }
+        boolean synchronized_ = y.state != TcpState.LISTEN && y.state != TcpState.CLOSED && y.state != TcpState.TIME_WAIT
+                && y.state != TcpState.SYN_SENT && !x.done();
+        if (!synchronized_ || !y.ackSent || y.winScale == -1 && !y.windowSeen) {
+            return true; // nothing seen to judge it by
+        }
+        // in the receive window: RCV.NXT <= seq < RCV.NXT + RCV.WND, RCV.NXT being what y last acknowledged
+        long window = Math.max(1, y.scaledWindow());
+        long offset = Integer.toUnsignedLong(t.seq() - y.lastAck);
+        return offset < window;
+    }
+
+    /** The last RST was dropped by its receiver: nothing ends (the streams go on). */
+    private boolean resetIgnored;
+
+    private void reset(TcpEndpoint x, TcpEndpoint y, TcpSegment t, long now, List<Event> out) {
+        resetIgnored = false;
+        if (!acceptable(x, y, t)) {
+            meaning = TcpReset.IGNORED;
+            resetIgnored = true;
+            return;
+        }
         if (!x.synSeen && (x.state == TcpState.LISTEN || x.state == TcpState.CLOSED) && y.state == TcpState.SYN_SENT) {
             meaning = TcpReset.REFUSED;
             refused = true;
@@ -674,6 +713,9 @@ final class TcpFlow {
                     case IN_HANDSHAKE -> side + " resets the connection during the handshake";
                     case ABORT -> side + " aborts the connection: data in flight is lost";
                     case AFTER_CLOSE -> side + " answers with RST a segment for a connection it has closed";
+                    case IGNORED -> side + " sends a RST its receiver drops (" + (y.state == TcpState.SYN_SENT
+                            ? "it does not acknowledge the SYN" : "its sequence number is outside the receive window")
+                            + ", RFC 9293 3.10.7): nothing ends";
                 };
             }
             case PORTS_REUSED -> {
@@ -842,8 +884,10 @@ final class TcpFlow {
         boolean syn = t.has(TcpSegment.SYN);
         int boundBefore = x.stream.boundReached() + y.stream.boundReached();
         if (t.has(TcpSegment.RST)) {
-            x.stream.reset(now);
-            y.stream.reset(now);
+            if (!resetIgnored) {
+                x.stream.reset(now);
+                y.stream.reset(now);
+            }
             return;
         }
         if (syn) {

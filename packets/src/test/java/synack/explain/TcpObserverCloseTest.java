@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static synack.explain.TcpScript.ACK;
 import static synack.explain.TcpScript.FIN;
+import static synack.explain.TcpScript.PSH;
 import static synack.explain.TcpScript.RST;
 import static synack.explain.TcpScript.SYN;
 
@@ -103,6 +104,43 @@ class TcpObserverCloseTest {
         assertEquals("refused", reset.get(0).fields().get("reset"));
         assertEquals(Event.Note.Kind.INFO, reset.get(0).kind());
         assertEquals(TcpClosePath.REFUSED, s.summary(0).closePath());
+    }
+
+    @Test
+    void aRstOutsideTheReceiveWindowIsDroppedAndNothingEnds() {
+        // RFC 9293 3.10.7.4: B's RST with a sequence number far past what A acknowledged is not taken (a blind RST)
+        TcpScript s = new TcpScript().handshake();
+        List<Event> rst = s.send(Side.B, RST, 5001 + 3_000_000, 0, 0);
+        assertEquals(List.of(), TcpScript.moves(rst, Side.A));
+        assertEquals(List.of(), TcpScript.moves(rst, Side.B));
+        assertEquals("ignored", TcpScript.findings(rst, TcpFinding.RESET).get(0).fields().get("reset"));
+        List<Event> data = s.send(Side.A, ACK | PSH, 1001, 5001, 502, TcpScript.bytes(100));
+        assertTrue(TcpScript.notes(data).stream().noneMatch(n -> n.fields().containsKey("finding")),
+                "the connection goes on as if the RST had not come: " + TcpScript.notes(data));
+        s.send(Side.B, ACK, 5001, 1101, 509);
+        assertEquals(TcpState.ESTABLISHED, s.summary(0).finalStateA());
+        assertEquals(TcpState.ESTABLISHED, s.summary(0).finalStateB());
+        assertEquals(TcpClosePath.OPEN_AT_END, s.summary(0).closePath());
+    }
+
+    @Test
+    void aRstInTheWindowStillAborts() {
+        TcpScript s = new TcpScript().handshake();
+        // A acknowledged up to 5001 with a window of 502 << 7: a RST a little ahead of it is in the window
+        List<Event> rst = s.send(Side.B, RST, 5001 + 1000, 0, 0);
+        assertEquals(List.of("ESTABLISHED>CLOSED"), TcpScript.moves(rst, Side.A));
+        assertEquals(TcpClosePath.RESET_BY_B, s.summary(0).closePath());
+    }
+
+    @Test
+    void aRstToTheSynThatDoesNotAcknowledgeItIsDropped() {
+        // RFC 9293 3.10.7.3: in SYN_SENT a RST is acceptable only if it acknowledges the SYN
+        TcpScript s = new TcpScript();
+        s.send(Side.A, SYN, 1000, 0, 64240, TcpScript.synOptions(1460, 7));
+        List<Event> rst = s.send(Side.B, RST | ACK, 0, 777, 0);
+        assertEquals(List.of(), TcpScript.moves(rst, Side.A));
+        assertEquals("ignored", TcpScript.findings(rst, TcpFinding.RESET).get(0).fields().get("reset"));
+        assertTrue(s.summary(0).closePath() != TcpClosePath.REFUSED, s.summary(0).toString());
     }
 
     @Test

@@ -121,4 +121,17 @@ class TcpObserverHandshakeTest {
         Remark r = TcpScript.frame(syn).remark();
         assertTrue(r.text().contains("1460") && r.text().contains("SACK") && r.text().contains("128"), r.text());
     }
+
+    @Test
+    void aSimultaneousOpenEndsWithBothEstablishedFromTheSynAcks() {
+        // RFC 9293 figure 7: both send SYN, each answers the other's with SYN,ACK; each is ESTABLISHED when that arrives
+        TcpScript s = new TcpScript();
+        s.send(Side.A, TcpScript.SYN, 1000, 0, 64240, TcpScript.synOptions(1460, 7));
+        s.send(Side.B, TcpScript.SYN, 5000, 0, 65160, TcpScript.synOptions(1460, 7));
+        s.send(Side.A, TcpScript.SYN | TcpScript.ACK, 1000, 5001, 64240, TcpScript.synOptions(1460, 7));
+        s.send(Side.B, TcpScript.SYN | TcpScript.ACK, 5000, 1001, 65160, TcpScript.synOptions(1460, 7));
+        s.observer.finish(s.now);
+        assertEquals(TcpState.ESTABLISHED, s.summary(0).finalStateA(), TcpScript.transitions(s.events).toString());
+        assertEquals(TcpState.ESTABLISHED, s.summary(0).finalStateB(), TcpScript.transitions(s.events).toString());
+    }
 }
