@@ -62,6 +62,11 @@ public record HttpHead(boolean request, String method, String target, String ver
     /** The one length every Content-Length value gives (equal values count as one, RFC 9110 §8.6), NO_LENGTH or BAD_LENGTH. */
     public long contentLength() {
         long length = NO_LENGTH;
+        for (Field f : fields) {
+            if (f.name().equalsIgnoreCase("Content-Length") && f.value().isBlank()) {
+                return BAD_LENGTH; // present but empty: no length (RFC 9110 §8.6)
+            }
+        }
         for (String v : tokens("Content-Length")) {
             if (!HttpMessageReader.digits(v, 10, 18)) {
                 return BAD_LENGTH;

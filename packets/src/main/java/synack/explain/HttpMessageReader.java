@@ -24,8 +24,9 @@ final class HttpMessageReader {
         static final Body UNTIL_CLOSE = new Body(BodyFraming.UNTIL_CLOSE, 0, false);
         static final Body SWITCHED = new Body(BodyFraming.NONE, 0, true);
 
+        /** Content-Length: n (0 is a body, an empty one: not the same story as a message that has none). */
         static Body length(long n) {
-            return n == 0 ? NONE : new Body(BodyFraming.LENGTH, n, false);
+            return new Body(BodyFraming.LENGTH, n, false);
         }
     }
 
@@ -239,8 +240,12 @@ final class HttpMessageReader {
         switch (body.framing()) {
             case NONE -> messageEnded(timeMicros, frame);
             case LENGTH -> {
-                remaining = body.length();
-                phase = Phase.LENGTH;
+                if (body.length() == 0) {
+                    messageEnded(timeMicros, frame);
+                } else {
+                    remaining = body.length();
+                    phase = Phase.LENGTH;
+                }
             }
             case CHUNKED -> phase = Phase.CHUNK_SIZE;
             case UNTIL_CLOSE -> phase = Phase.UNTIL_CLOSE;

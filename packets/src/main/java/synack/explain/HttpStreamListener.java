@@ -212,7 +212,8 @@ public final class HttpStreamListener implements StreamListener {
                 requests.stop(HttpProblem.BAD_CONTENT_LENGTH, timeMicros, frame, true);
                 return HttpMessageReader.Body.NONE;
             }
-            return HttpMessageReader.Body.length(Math.max(0, length));
+            // no Content-Length: no body (a GET's usual case); Content-Length: 0 is an empty one
+            return length == HttpHead.NO_LENGTH ? HttpMessageReader.Body.NONE : HttpMessageReader.Body.length(length);
         }
 
         @Override

@@ -294,6 +294,16 @@ class HttpStreamListenerTest {
     }
 
     @Test
+    void contentLengthZeroIsAnEmptyBodyAndAnEmptyContentLengthIsNoLength() {
+        Streams.send(http, Side.A, 1, 1, "GET /a HTTP/1.1\r\nHost: x\r\n\r\nGET /b HTTP/1.1\r\nHost: x\r\n\r\n");
+        // the second response's Content-Length is empty: no length (RFC 9110 §8.6), so the body runs to the close
+        Streams.send(http, Side.B, 2, 2, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length:\r\n\r\nrest");
+        List<Map<String, Object>> rs = responses();
+        assertEquals("length", rs.get(0).get("framing"), rs.toString());
+        assertEquals(0L, ((Number) rs.get(0).get("body_bytes")).longValue(), rs.toString());
+    }
+
+    @Test
     void anInterimContinueIsToldAndTheFinalResponseAnswersTheSameRequest() {
         Streams.send(http, Side.A, 1, 1, "POST /big HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 4\r\n\r\n");
         Streams.send(http, Side.B, 2, 2, "HTTP/1.1 100 Continue\r\n\r\n");
