@@ -16,6 +16,8 @@ public enum DnsFinding {
     DUPLICATE_ANSWER,
     /** A response to no query in the capture: the query was sent before the capture began (or the capture missed it). */
     NO_QUERY,
+    /** An answer to a query its querier had already given up (timed out): taken by nobody. */
+    LATE_ANSWER,
     /** A response to a client's port that does not match its query (ID, question, server): a querier refuses it. */
     MISMATCH,
     /** The question of a truncated (TC) UDP answer asked again over TCP. */

@@ -252,7 +252,28 @@ public final class DnsObserver {
         seen.factText = "malformed DNS message dropped";
     }
 
+    /**
+     * A query unanswered this long after its last sending has timed out at its querier (glibc and dig wait 5 s a
+     * try): told when the capture's clock passes it, not only at the end, so that a late answer is not taken
+     * for the answer.
+     */
+    static final long GIVE_UP_MICROS = 10_000_000L;
+
+    private void expire(Seen seen) {
+        for (Iterator<Transaction> it = pending.values().iterator(); it.hasNext(); ) {
+            Transaction t = it.next();
+            if (seen.time - t.firstQueryAt <= GIVE_UP_MICROS) {
+                break; // kept in the order first asked: the rest are younger
+            }
+            if (seen.time - t.lastQueryAt > GIVE_UP_MICROS) {
+                it.remove();
+                timeOut(t, seen.time, "no answer within " + GIVE_UP_MICROS / 1_000_000 + " s of the last query", seen.notes);
+            }
+        }
+    }
+
     private void message(Seen seen, DnsMessage m) {
+        expire(seen);
         seen.facts.put("id", hex(m.id()));
         if (!m.questions().isEmpty()) {
             DnsMessage.Question q = m.questions().get(0);
@@ -398,6 +419,17 @@ public final class DnsObserver {
                     + " taken the first and drops this one");
             return;
         }
+        Transaction late = timedOut.get(key);
+        if (late != null && questionMismatch(late, m) == null) {
+            seen.finding(DnsFinding.LATE_ANSWER);
+            seen.facts.put("index", late.index);
+            seen.facts.put("query_frame", late.lastQueryFrame);
+            seen.facts.put("after_ms", (seen.time - late.lastQueryAt) / 1000.0);
+            seen.facts.put("rcode", m.rcodeName());
+            seen.remark.words("a late answer to the query of frame " + late.lastQueryFrame + ", which its querier had given up: "
+                    + "nobody takes it");
+            return;
+        }
         Transaction asker = latestByClient.get(new ClientEnd(seen.dstIp, seen.dstPort, seen.stream));
         if (asker != null && asker.pending) {
             ReplyMismatch wrong;
@@ -529,9 +561,13 @@ public final class DnsObserver {
 
     // ---------------------------------------------------------------- the end
 
+    /** Queries lately given up, so that a late answer is told as one (bounded as the answered ones are). */
+    private final LinkedHashMap<Key, Transaction> timedOut = new LinkedHashMap<>();
+
     private void timeOut(Transaction t, long at, String cause, List<Event> into) {
         t.pending = false;
         pending.remove(t.key);
+        put(timedOut, t.key, t, MAX_RECENT);
         move(t, DnsQueryState.TIMED_OUT, at, cause, true, WHY_TIMED_OUT, into);
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("finding", DnsFinding.TIMED_OUT.key());

@@ -181,6 +181,17 @@ class DnsObserverTest {
     }
 
     @Test
+    void aQueryUnansweredForLongerThanAResolverWaitsTimesOutBeforeALateAnswer() throws Exception {
+        query(0, 0x4444, NAME);
+        reply(30_000_000, SERVER, answer(0x4444, NAME, 0, 1)); // 30 s later: every resolver had given up
+        List<String> f = findings();
+        assertTrue(f.contains(DnsFinding.TIMED_OUT.key()) && f.contains(DnsFinding.LATE_ANSWER.key()) && !f.contains(DnsFinding.ANSWER.key()),
+                f.toString());
+        assertTrue(observer.exchanges().get(0).state() == DnsQueryState.TIMED_OUT, observer.exchanges().toString());
+        assertEquals(-1, observer.exchanges().get(0).rttMicros(), "no round trip is measured to a late answer");
+    }
+
+    @Test
     void anAnswerWithAnotherIdIsAMismatchAndTheQueryStillTimesOut() throws Exception {
         query(0, 0x1111, NAME);
         reply(300, SERVER, answer(0x2222, NAME, 0, 1));
