@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # bench/explain.sh - synack explain of a 1 GiB capture beside tshark -q -z conv,tcp on the same file
-# (issue 16): wall time, capture MB/s, peak RSS and CPU, medians of RUNS runs each, both in one run.
+# (issue 16): wall time, capture MB/s, peak RSS and CPU, both tools in one run.
 #
-#   sudo bench/explain.sh         # RUNS=3; results in /tmp/synack-bench-explain/results
+#   sudo bench/explain.sh         # RUNS=3 TSHARK_RUNS=1; results in /tmp/synack-bench-explain/results
 #
 # The capture is made here, in a private lab (id BENCH_ID, default "hbexp"; kernel-default offloads):
 # tcpdump on the client's c0 while curl fetches the lab's 100 MiB file COPIES times (default 11, about 1.15 GB) —
@@ -12,8 +12,8 @@
 source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/lib.sh"
 bench_init hbexp /tmp/synack-bench-explain
 RUNS=${RUNS:-3}
+TSHARK_RUNS=${TSHARK_RUNS:-1}
 COPIES=${COPIES:-11}
-need hyperfine hyperfine
 need tshark tshark
 need tcpdump tcpdump
 need curl curl
@@ -27,14 +27,6 @@ lab_up
 SERVER_IP=$(lab_env SERVER_IP)
 
 median() { sort -g | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
-rss_cpu() { # CMD -> "RSS_MiB CPU_s", medians of RUNS runs
-  local i
-  for ((i = 0; i < RUNS; i++)); do
-    /usr/bin/time -f '%e %U %S %M' -o "$OUT/time.txt" sh -c "$1" >/dev/null 2>&1 || true
-    tail -1 "$OUT/time.txt"
-  done >"$OUT/time.runs"
-  echo "$(awk '{print $4 / 1024}' "$OUT/time.runs" | median) $(awk '{print $2 + $3}' "$OUT/time.runs" | median)"
-}
 
 # capture NAME: tcpdump on the client's c0 (a 64 MiB buffer, so that it keeps up) while curl fetches the
 # lab's 100 MiB file COPIES times; sets SIZE FRAMES DROPS
@@ -53,8 +45,18 @@ capture() {
   DROPS=$(sed -n 's/^\([0-9]*\) packets dropped by kernel$/\1/p' "$OUT/tcpdump-$1.err")
 }
 
-# measure NAME WHAT: checks, then both tools in one hyperfine run; appends a row to ROWS
+# measure NAME WHAT: checks, then each tool's runs back to back under /usr/bin/time (wall, peak RSS, CPU:
+# medians); synack RUNS times, tshark TSHARK_RUNS times (it takes minutes on a capture of MTU-size frames,
+# where its HTTP reassembly works through every gap); appends a row to ROWS
 ROWS=()
+timed() { # timed N CMD -> "WALL_s RSS_MiB CPU_s", medians of N runs
+  local i
+  for ((i = 0; i < $1; i++)); do
+    /usr/bin/time -f '%e %U %S %M' -o "$OUT/time.txt" sh -c "$2" >/dev/null 2>&1 || true
+    tail -1 "$OUT/time.txt"
+  done >"$OUT/time.runs"
+  echo "$(awk '{print $1}' "$OUT/time.runs" | median) $(awk '{print $4 / 1024}' "$OUT/time.runs" | median) $(awk '{print $2 + $3}' "$OUT/time.runs" | median)"
+}
 measure() {
   local name=$1 what=$2 convs told s t sr sc tr tc mb
   convs=$(tshark -n -r "$PCAP" -q -z conv,tcp | grep -c '<->' || true)
@@ -63,11 +65,8 @@ measure() {
   told=$(grep -c '^tcp\.' "$OUT/explain-$name.out" || true)
   [[ $told == "$convs" ]] || { echo "bench: explain told $told connections, tshark's conv,tcp has $convs" >&2; exit 1; }
   if grep -q "capture file:" "$OUT/explain-$name.err"; then echo "bench: explain found damage in the capture" >&2; exit 1; fi
-  hyperfine -N --warmup 1 --runs "$RUNS" --export-json "$OUT/$name.json" \
-    -n synack "$SYNACK explain -q $PCAP" -n tshark "tshark -n -r $PCAP -q -z conv,tcp" >"$OUT/$name.hyperfine" 2>&1
-  s=$(jq '.results[0].median' "$OUT/$name.json"); t=$(jq '.results[1].median' "$OUT/$name.json")
-  read -r sr sc < <(rss_cpu "$SYNACK explain -q $PCAP")
-  read -r tr tc < <(rss_cpu "tshark -n -r $PCAP -q -z conv,tcp")
+  read -r s sr sc < <(timed "$RUNS" "$SYNACK explain -q $PCAP")
+  read -r t tr tc < <(timed "$TSHARK_RUNS" "tshark -n -r $PCAP -q -z conv,tcp")
   mb=$(awk -v b="$SIZE" 'BEGIN { printf "%.0f", b / 1e6 }')
   ROWS+=("$(awk -v w="$what" -v mb="$mb" -v fr="$FRAMES" -v dr="${DROPS:-?}" -v c="$convs" -v s="$s" -v t="$t" -v sr="$sr" -v sc="$sc" \
     -v tr="$tr" -v tc="$tc" 'BEGIN { printf "| %s: %s MB, %d frames (%s dropped by tcpdump), %d connections | %.2f s, %.0f MB/s, %.0f MiB, CPU %.2f s | %.2f s, %.0f MB/s, %.0f MiB, CPU %.2f s | %.2f× |", w, mb, fr, dr, c, s, mb / s, sr, sc, t, mb / t, tr, tc, s / t }')")
@@ -86,8 +85,8 @@ measure mtu "MTU-size frames (sender's TSO/GSO off)"
 {
   echo "bench/explain.sh: $(date -u '+%Y-%m-%d %H:%M UTC'); commit $(git -C "$home" rev-parse --short HEAD); jar $JAR_INFO"
   echo "machine: nproc $NPROC, load $LOAD0 at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end"
-  echo "captures: tcpdump -i c0 of curl fetching the lab's 100 MiB file $COPIES times each; medians of $RUNS runs (hyperfine -N,"
-  echo "warm-up 1); peak RSS and CPU (user+sys) medians of $RUNS runs of /usr/bin/time; ratio = synack wall / tshark wall"
+  echo "captures: tcpdump -i c0 of curl fetching the lab's 100 MiB file $COPIES times each; wall, peak RSS and CPU (user+sys):"
+  echo "medians of $RUNS runs of synack and $TSHARK_RUNS of tshark under /usr/bin/time, back to back; ratio = synack wall / tshark wall"
   echo
   echo "| capture | \`synack explain -q FILE\` | \`tshark -n -r FILE -q -z conv,tcp\` | ratio |"
   echo "|---|---|---|---|"
