@@ -64,6 +64,32 @@ public final class Dissector {
                 }
                 transport(c, frame, layers);
             }
+            case EthernetFrame.TYPE_IPV6 -> ipv6(Arrays.copyOfRange(frame, l.networkOffset(), frame.length), layers);
+            default -> { }
+        }
+    }
+
+    /** IPv6, its extension headers, and TCP, UDP (and DNS) or ICMPv6 (NDP) when the packet holds its upper layer whole. */
+    private static void ipv6(byte[] packet, List<Layer> layers) throws MalformedFrameException {
+        Ipv6Packet ip = Ipv6Packet.parse(packet);
+        layers.add(ip.describe());
+        if (ip.end() != Ipv6Packet.End.UPPER_LAYER) {
+            return; // ESP, no next header, a fragment: the layer says which
+        }
+        switch (ip.upperProtocol()) {
+            case Ipv6Packet.TCP -> layers.add(Frames6.parseTcp(ip).describe());
+            case Ipv6Packet.UDP -> {
+                UdpDatagram udp = Frames6.parseUdp(ip);
+                layers.add(udp.describe());
+                Layer dns = DnsLayer.of(udp);
+                if (dns != null) {
+                    layers.add(dns);
+                }
+            }
+            case Ipv6Packet.ICMPV6 -> {
+                Icmpv6Message m = Icmpv6Message.parse(ip);
+                layers.add(NdpMessage.isNdp(m.type()) ? NdpMessage.parse(ip).describe() : m.describe());
+            }
             default -> { }
         }
     }

@@ -1,0 +1,36 @@
+package synack.wire;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** IPv6 frames decoded for the renderers: the header, then TCP, UDP and DNS, or ICMPv6 and NDP. */
+class DissectorIpv6Test {
+    static final MacAddress A = MacAddress.parse("02:00:00:00:00:01");
+    static final MacAddress B = MacAddress.parse("02:00:00:00:00:02");
+    static final byte[] SRC = Ip6.parse("2001:db8:1::2");
+    static final byte[] DST = Ip6.parse("2001:db8:2::2");
+
+    static List<String> names(List<Layer> layers) {
+        return layers.stream().map(Layer::name).toList();
+    }
+
+    @Test
+    void tcpAndDnsOverIpv6AreDecodedWithTheirChecksumsVerified() {
+        TcpSegment syn = TcpSegment.of(40000, 80, 1000, 0, TcpSegment.SYN, 64800, TcpSegment.Options.NONE, new byte[0]);
+        List<Layer> tcp = Dissector.dissect(Frames6.tcp(A, B, SRC, DST, syn));
+        assertEquals(List.of("eth", "ipv6", "tcp"), names(tcp), tcp.toString());
+        assertEquals("2001:db8:2::2", tcp.get(1).fields().get("dst"));
+        byte[] query = DnsMessage.query(1, "www.synack.test", DnsType.AAAA, true, 1232).toBytes();
+        List<Layer> dns = Dissector.dissect(Frames6.udp(A, B, SRC, DST, UdpDatagram.of(40001, 53, query)));
+        assertEquals(List.of("eth", "ipv6", "udp", "dns"), names(dns), dns.toString());
+    }
+
+    @Test
+    void aNeighbourSolicitationIsTheNdpLayer() {
+        byte[] ns = NdpMessage.neighborSolicitation(Ip6.parse("fe80::1"), Ip6.parse("fe80::2"), A);
+        List<Layer> layers = Dissector.dissect(Frames6.toMulticast(A, ns));
+        assertEquals(List.of("eth", "ipv6", "ndp"), names(layers), layers.toString());
+    }
+}
