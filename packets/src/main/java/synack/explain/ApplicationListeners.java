@@ -13,11 +13,12 @@ import synack.event.EventSink;
  * HTTP, a TLS record header (0x16 0x03 0x0x, or mid-connection 0x17 0x03 0x03, and a length a record
  * may have) is TLS. A connection
  * to or from port 53 is left to the DNS reader (null). Anything else is counted and said, once,
- * not decoded. Also keeps every HTTP exchange's summary, for the CI gates.
+ * not decoded. Also counts every HTTP exchange for the CI gates ({@link HttpTotals}), and keeps the
+ * first {@link #MAX_EXCHANGES} summaries for the result.
  */
 public final class ApplicationListeners implements StreamListener.Factory {
     /** Summaries kept beyond this are only counted (memory stays bounded on a capture of millions of requests). */
-    static final int MAX_EXCHANGES = 100_000;
+    public static final int MAX_EXCHANGES = 10_000;
     /** The bytes of each side held while the choice is open: a request line longer than this is not taken for HTTP. */
     static final int SNIFF_BYTES = 8 * 1024;
 
@@ -26,6 +27,7 @@ public final class ApplicationListeners implements StreamListener.Factory {
 
     private final List<HttpExchangeSummary> exchanges = new ArrayList<>();
     private long exchangesNotKept;
+    private final HttpTotals totals = new HttpTotals();
 
     public ApplicationListeners() {
     }
@@ -48,7 +50,13 @@ public final class ApplicationListeners implements StreamListener.Factory {
         return exchangesNotKept;
     }
 
+    /** Every HTTP exchange, counted (the listed ones and the others). */
+    public HttpTotals totals() {
+        return totals;
+    }
+
     private void exchange(HttpExchangeSummary s) {
+        totals.add(s);
         if (exchanges.size() < MAX_EXCHANGES) {
             exchanges.add(s);
         } else {

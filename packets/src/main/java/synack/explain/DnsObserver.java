@@ -42,7 +42,7 @@ public final class DnsObserver {
     /** Unanswered queries kept; past it the oldest are told timed out. */
     public static final int MAX_PENDING = 65_536;
     /** Transactions listed by {@link #exchanges()}; later ones are told but not listed. */
-    public static final int MAX_EXCHANGES = 65_536;
+    public static final int MAX_EXCHANGES = 10_000;
     /** Answered transactions kept to tell a duplicate answer, and questions kept to tell a retry. */
     static final int MAX_RECENT = 4_096;
     private static final int FORMERR = 1;
@@ -615,6 +615,11 @@ public final class DnsObserver {
                         + " was not asked again over TCP in the capture: its querier has only part of it", Map.of("dns", f)));
             }
         }
+    }
+
+    /** Transactions seen, listed by {@link #exchanges()} or not. */
+    public int transactions() {
+        return transactions;
     }
 
     /** Every transaction seen (up to {@value #MAX_EXCHANGES}), in the order they began. */

@@ -1,41 +1,50 @@
 package synack.explain;
 
+import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import synack.event.Durations;
 import synack.event.Event;
 import synack.event.Verdict;
 import synack.wire.Ip4;
 
 /**
- * The end of {@code synack explain}: one line per TCP connection, DNS transaction and the ARP
- * total (what -q prints), the whole summaries for --json, and the --expect checks, judged on the
- * summaries' numbers. A check that does not hold makes the verdict NEGATIVE (exit 1).
+ * The end of {@code synack explain}: the lines -q prints beyond the connections' (those stream as
+ * ANSWER notes while the capture is read: one per connection when its summary is final), the
+ * summaries of the first connections, DNS transactions and HTTP exchanges for --json with how many
+ * there were in all, and the --expect checks, judged on running totals. A check that does not hold
+ * makes the verdict NEGATIVE (exit 1). Nothing here grows with the number of connections.
  */
 public final class ExplainStory {
     private ExplainStory() {}
 
     public static Event.Result result(Explainer x, Explainer.Seen seen, ExplainChecks checks) {
         List<TcpFlowSummary> flows = x.tcp().summaries();
+        TcpTotals tcp = x.tcp().totals();
+        long connections = x.tcp().connections();
         List<DnsExchangeSummary> dns = x.dns().exchanges();
+        long transactions = x.dns().transactions();
         List<HttpExchangeSummary> http = x.applications().exchanges();
+        HttpTotals httpTotals = x.applications().totals();
         ArpSummary arp = x.arp().summary();
         List<String> lines = new ArrayList<>();
-        for (TcpFlowSummary f : flows) {
-            lines.add(line(f));
-        }
         for (DnsExchangeSummary d : dns) {
             lines.add(line(d));
+        }
+        if (transactions > dns.size()) {
+            lines.add("dns: " + (transactions - dns.size()) + " more transactions, told above but not listed");
         }
         if (arp.requests() + arp.announcements() + arp.probes() > 0) {
             lines.add("arp: " + arp.requests() + " who-has (" + arp.retries() + " retries), " + arp.answered() + " answered, "
                     + arp.unanswered() + " unanswered, " + arp.conflicts() + " conflicts, " + arp.announcements() + " announcements, "
                     + arp.probes() + " probes");
         }
-        List<ExplainChecks.Outcome> outcomes = judge(checks, flows, http);
+        List<ExplainChecks.Outcome> outcomes = judge(checks, tcp, httpTotals);
         boolean held = outcomes.stream().allMatch(ExplainChecks.Outcome::held);
         for (ExplainChecks.Outcome o : outcomes) {
             if (!o.held()) {
@@ -52,9 +61,16 @@ public final class ExplainStory {
         f.put("bytes", seen.bytes());
         f.put("duration_ms", Math.max(0, seen.lastMicros() - seen.firstMicros()) / 1000.0);
         f.put("problems", seen.problems());
-        f.put("tcp", flows.stream().map(TcpFlowSummary::fields).toList());
-        f.put("dns", dns.stream().map(ExplainStory::fields).toList());
-        f.put("http", http.stream().map(ExplainStory::fields).toList());
+        // the lists are mapped to fields one at a time, as the renderer writes them
+        f.put("tcp", mapped(flows, TcpFlowSummary::fields));
+        f.put("tcp_connections", connections);
+        f.put("tcp_not_listed", connections - flows.size());
+        f.put("dns", mapped(dns, ExplainStory::fields));
+        f.put("dns_transactions", transactions);
+        f.put("dns_not_listed", transactions - dns.size());
+        f.put("http", mapped(http, ExplainStory::fields));
+        f.put("http_exchanges", httpTotals.exchanges());
+        f.put("http_not_listed", httpTotals.exchanges() - http.size());
         f.put("arp", fields(arp));
         if (checks.any()) {
             f.put("checks", outcomes.stream().map(o -> {
@@ -65,43 +81,69 @@ public final class ExplainStory {
                 return (Object) c;
             }).toList());
         }
+        long exchanges = httpTotals.exchanges();
         String summary = seen.frames() + " frames" + (seen.matched() != seen.frames() ? " (" + seen.matched() + " matched the filter)" : "")
-                + " over " + Durations.human(Math.max(0, seen.lastMicros() - seen.firstMicros())) + ": " + flows.size()
-                + " TCP connection" + (flows.size() == 1 ? "" : "s") + ", " + http.size() + " HTTP exchange" + (http.size() == 1 ? "" : "s")
-                + ", " + dns.size() + " DNS transaction" + (dns.size() == 1 ? "" : "s")
+                + " over " + Durations.human(Math.max(0, seen.lastMicros() - seen.firstMicros())) + ": " + connections
+                + " TCP connection" + (connections == 1 ? "" : "s") + ", " + exchanges + " HTTP exchange" + (exchanges == 1 ? "" : "s")
+                + ", " + transactions + " DNS transaction" + (transactions == 1 ? "" : "s")
                 + (seen.problems() > 0 ? "; the file had " + seen.problems() + " problem" + (seen.problems() == 1 ? "" : "s") : "")
                 + (checks.any() ? (held ? "; every check held" : "; a check did not hold") : "");
         return new Event.Result(seen.lastMicros(), held ? Verdict.OK : Verdict.NEGATIVE, lines, summary, f);
     }
 
-    static List<ExplainChecks.Outcome> judge(ExplainChecks c, List<TcpFlowSummary> flows, List<HttpExchangeSummary> http) {
+    /** A list seen through {@code map}: each element mapped when read, none kept. */
+    private static <T> List<Object> mapped(List<T> list, Function<T, Object> map) {
+        return new AbstractList<>() {
+            @Override
+            public Object get(int i) {
+                return map.apply(list.get(i));
+            }
+
+            @Override
+            public int size() {
+                return list.size();
+            }
+        };
+    }
+
+    static List<ExplainChecks.Outcome> judge(ExplainChecks c, TcpTotals tcp, HttpTotals http) {
         List<ExplainChecks.Outcome> out = new ArrayList<>();
         if (c.noRetransmissions()) {
-            int n = flows.stream().mapToInt(TcpFlowSummary::retransmissions).sum();
+            long n = tcp.retransmissions();
+            String named = tcp.retransmittingExamples().stream().map(e -> "tcp." + e.stream() + ": " + e.retransmissions())
+                    .collect(Collectors.joining(", "));
+            long more = tcp.retransmittingConnections() - tcp.retransmittingExamples().size();
             out.add(new ExplainChecks.Outcome(ExplainChecks.Kind.NO_RETRANSMISSIONS, n == 0, n + " retransmitted segment" + (n == 1 ? "" : "s")
-                    + (n == 0 ? "" : " (" + flows.stream().filter(f -> f.retransmissions() > 0).map(f -> "tcp." + f.stream() + ": "
-                    + f.retransmissions()).reduce((a, b) -> a + ", " + b).orElse("") + ")")));
+                    + (n == 0 ? "" : " (" + named + (more > 0 ? ", and " + more + " more connections" : "") + ")")));
         }
         if (c.noResets()) {
-            List<String> reset = flows.stream().filter(f -> f.closePath() == TcpClosePath.RESET_BY_A || f.closePath() == TcpClosePath.RESET_BY_B
-                    || f.closePath() == TcpClosePath.REFUSED).map(f -> "tcp." + f.stream() + " " + f.closePath().key()).toList();
-            out.add(new ExplainChecks.Outcome(ExplainChecks.Kind.NO_RESETS, reset.isEmpty(), reset.isEmpty() ? "no connection reset"
-                    : reset.size() + " reset: " + String.join(", ", reset)));
+            long n = tcp.resets();
+            String named = tcp.resetExamples().stream().map(e -> "tcp." + e.stream() + " " + e.closePath().key())
+                    .collect(Collectors.joining(", "));
+            long more = n - tcp.resetExamples().size();
+            out.add(new ExplainChecks.Outcome(ExplainChecks.Kind.NO_RESETS, n == 0, n == 0 ? "no connection reset"
+                    : n + " reset: " + named + (more > 0 ? ", and " + more + " more" : "")));
         }
         if (c.handshakeMaxMs() != null) {
-            List<TcpFlowSummary> shaken = flows.stream().filter(f -> f.handshakeRttMicros() >= 0).toList();
-            long worst = shaken.stream().mapToLong(TcpFlowSummary::handshakeRttMicros).max().orElse(-1);
-            boolean ok = !shaken.isEmpty() && worst <= c.handshakeMaxMs() * 1000;
-            out.add(new ExplainChecks.Outcome(ExplainChecks.Kind.HANDSHAKE_MS, ok, shaken.isEmpty() ? "no three-way handshake in the capture"
-                    : "slowest handshake " + Durations.human(worst) + " of " + shaken.size() + " (at most " + c.handshakeMaxMs() + " ms asked)"));
+            long shaken = tcp.handshakes();
+            long worst = tcp.slowestHandshakeMicros();
+            boolean ok = shaken > 0 && worst <= c.handshakeMaxMs() * 1000;
+            out.add(new ExplainChecks.Outcome(ExplainChecks.Kind.HANDSHAKE_MS, ok, shaken == 0 ? "no three-way handshake in the capture"
+                    : "slowest handshake " + Durations.human(worst) + " of " + shaken + " (at most " + c.handshakeMaxMs() + " ms asked)"));
         }
         if (c.status() != null) {
-            List<HttpExchangeSummary> answered = http.stream().filter(h -> h.status() > 0).toList();
-            List<String> other = answered.stream().filter(h -> !c.statusMatches(h.status()))
-                    .map(h -> h.status() + " for " + h.method() + " " + h.target() + " (tcp." + h.stream() + ")").toList();
-            boolean ok = !answered.isEmpty() && other.isEmpty();
-            out.add(new ExplainChecks.Outcome(ExplainChecks.Kind.STATUS, ok, answered.isEmpty() ? "no HTTP response in the capture"
-                    : other.isEmpty() ? answered.size() + " responses, all " + c.status() : String.join(", ", other) + " (" + c.status() + " expected)"));
+            List<String> other = new ArrayList<>();
+            for (Map.Entry<Integer, HttpTotals.Status> e : http.statuses().entrySet()) {
+                if (!c.statusMatches(e.getKey())) {
+                    HttpExchangeSummary h = e.getValue().first();
+                    long more = e.getValue().count() - 1;
+                    other.add(e.getKey() + " for " + h.method() + " " + h.target() + " (tcp." + h.stream() + ")"
+                            + (more > 0 ? " and " + more + " more" : ""));
+                }
+            }
+            boolean ok = http.answered() > 0 && other.isEmpty();
+            out.add(new ExplainChecks.Outcome(ExplainChecks.Kind.STATUS, ok, http.answered() == 0 ? "no HTTP response in the capture"
+                    : other.isEmpty() ? http.answered() + " responses, all " + c.status() : String.join(", ", other) + " (" + c.status() + " expected)"));
         }
         return out;
     }

@@ -54,7 +54,8 @@ final class TcpFlow {
     final boolean midStream;
     final long firstMicros;
     long lastMicros;
-    private final StreamListener listener;
+    /** Null once the connection has shed its application layer (closed). */
+    private StreamListener listener;
     private final TcpReassembly.Budget budget;
 
     // handshake timing, microseconds, -1 unknown
@@ -919,6 +920,21 @@ final class TcpFlow {
         if (!a.stream.ended() || !b.stream.ended()) {
             listener.captureEnded(end);
         }
+    }
+
+    /**
+     * The connection is over (both ends closed, reset or refused): the application layer hears its
+     * end and is let go with the reassembly, the unacknowledged segments and the gaps. What stays is
+     * the few numbers later segments of the same ports are told by (states, next sequence numbers, ISNs).
+     */
+    void shed() {
+        captureEnded(lastMicros);
+        listener = null;
+        a.stream = null;
+        b.stream = null;
+        release();
+        a.gaps.clear();
+        b.gaps.clear();
     }
 
     /** Done with the connection: what only live analysis needs is let go. */

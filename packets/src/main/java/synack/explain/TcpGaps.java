@@ -84,6 +84,13 @@ final class TcpGaps {
         return acked;
     }
 
+    /** Forgets every gap and its arrays (the connection is over). */
+    void clear() {
+        start = null;
+        end = null;
+        size = 0;
+    }
+
     private void remove(int i) {
         System.arraycopy(start, i + 1, start, i, size - i - 1);
         System.arraycopy(end, i + 1, end, i, size - i - 1);

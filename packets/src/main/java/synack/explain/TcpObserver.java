@@ -20,40 +20,64 @@ import synack.wire.TcpSegment;
  * {@link Event.Direction#OUT}, B's {@link Event.Direction#IN}.
  *
  * <p>For each segment: the frame, then the transitions it caused, then the notes of its findings;
- * then what it adds to the application layer's streams. At {@link #finish}: open connections are
- * told as such and every connection's {@link TcpFlowSummary} is emitted as a PHASE note.
+ * then what it adds to the application layer's streams. When a connection is forgotten its
+ * {@link TcpFlowSummary} is final: it is emitted at once as an ANSWER note (the line -q prints),
+ * added to the {@link TcpTotals}, and kept for the result only among the first {@link #MAX_LISTED}.
  *
- * <p>Memory is bounded: per connection a few hundred bytes plus what the analysis needs
- * (unacknowledged segments, capped; out-of-order bytes for the application layer, capped per side
- * and overall); at most {@link #MAX_OPEN} connections at once, the least recently seen forgotten
- * beyond that.
+ * <p>Memory is bounded whatever the number of connections. An open connection holds a few hundred
+ * bytes plus what the analysis needs (unacknowledged segments, capped; out-of-order bytes for the
+ * application layer, capped per side and overall); at most {@link #MAX_OPEN} at once, the least
+ * recently seen forgotten beyond that. A closed one (both ends CLOSED or TIME_WAIT, reset, refused)
+ * sheds all that at once and lingers with its numbers only, so that a late segment (the last ACK
+ * again, a RST after the close) is still told against them; it is forgotten after
+ * {@link #LINGER_MICROS} of capture time without a segment (2MSL bounds TIME_WAIT), or beyond
+ * {@link #MAX_CLOSED}, least recently seen first. A segment for a forgotten 4-tuple starts a new
+ * stream.
  */
 public final class TcpObserver {
-    /** Connections followed at once. */
-    public static final int MAX_OPEN = 100_000;
+    /** Open connections followed at once (each a few kilobytes at most besides its held bytes). */
+    public static final int MAX_OPEN = 10_000;
+    /** Closed connections remembered at once for their late segments. */
+    public static final int MAX_CLOSED = 10_000;
+    /** How long, in capture time since its last segment, a closed connection is remembered: 2 minutes, as 2MSL. */
+    public static final long LINGER_MICROS = 120_000_000L;
+    /** Summaries kept for the result: the first streams; later ones are told (ANSWER notes) and counted only. */
+    public static final int MAX_LISTED = 10_000;
     /** Out-of-order bytes held for the application layer by all connections together. */
     static final long HELD_BUDGET = 32L << 20;
 
     private final EventSink sink;
     private final StreamListener.Factory applications;
     private final int maxOpen;
+    private final int maxClosed;
     private final TcpReassembly.Budget budget = new TcpReassembly.Budget(HELD_BUDGET);
+    /** Open connections, least recently seen first. */
     private final LinkedHashMap<FlowKey, TcpFlow> flows = new LinkedHashMap<>(1024, 0.75f, true);
-    /** Summaries by stream number; null while the connection is still followed. */
-    private final List<TcpFlowSummary> ended = new ArrayList<>();
+    /** Closed connections that linger for late segments, least recently seen first. */
+    private final LinkedHashMap<FlowKey, TcpFlow> closed = new LinkedHashMap<>(1024, 0.75f, true);
+    /** The summaries of streams below {@link #MAX_LISTED}, by stream number; null while the connection is followed. */
+    private final List<TcpFlowSummary> listed = new ArrayList<>();
+    private final TcpTotals totals = new TcpTotals();
+    private int streams;
+    private boolean evictionTold;
     private final FlowKey probe = new FlowKey();
     private final List<Event> pending = new ArrayList<>();
     private final List<Event> opening = new ArrayList<>();
     private boolean finished;
 
     public TcpObserver(EventSink sink, StreamListener.Factory applications) {
-        this(sink, applications, MAX_OPEN);
+        this(sink, applications, MAX_OPEN, MAX_CLOSED);
     }
 
     TcpObserver(EventSink sink, StreamListener.Factory applications, int maxOpen) {
+        this(sink, applications, maxOpen, MAX_CLOSED);
+    }
+
+    TcpObserver(EventSink sink, StreamListener.Factory applications, int maxOpen, int maxClosed) {
         this.sink = sink;
         this.applications = applications;
         this.maxOpen = maxOpen;
+        this.maxClosed = maxClosed;
     }
 
     /** One segment, in capture order (a frame with {@code f.ip() != null && f.tcp() != null}). */
@@ -65,13 +89,17 @@ public final class TcpObserver {
         int src = f.ip().source();
         int dst = f.ip().destination();
         long now = f.frame().timeMicros();
+        forgetLingering(now);
         probe.set(src, t.sourcePort(), dst, t.destinationPort());
         TcpFlow flow = flows.get(probe);
+        if (flow == null) {
+            flow = closed.get(probe);
+        }
         pending.clear();
         int reusedFrom = -1;
         if (flow != null && startsNewConnection(flow, f)) {
             reusedFrom = flow.stream;
-            retire(flow);
+            retire(flow, now);
             flow = null;
         }
         if (flow == null) {
@@ -80,6 +108,7 @@ public final class TcpObserver {
                 pending.add(flow.portsReused(f.frame().number(), now, reusedFrom));
             }
         }
+        boolean wasClosed = flow.closed();
         Side from = flow.sideOf(src, t.sourcePort());
         opening.clear();
         opening.addAll(pending);
@@ -96,6 +125,9 @@ public final class TcpObserver {
             sink.accept(e);
         }
         pending.clear();
+        if (!wasClosed && flow.closed()) {
+            close(flow);
+        }
     }
 
     private void emitTransitionsThenNotes() {
@@ -147,9 +179,11 @@ public final class TcpObserver {
         if (flows.size() >= maxOpen) {
             evictOldest(now, f.frame().number());
         }
-        int stream = ended.size();
+        int stream = streams++;
         TcpFlow flow = new TcpFlow(stream, aIp, aPort, bIp, bPort, !syn, now, applications, sink, budget);
-        ended.add(null);
+        if (stream < MAX_LISTED) {
+            listed.add(null);
+        }
         flows.put(new FlowKey(src, t.sourcePort(), dst, t.destinationPort()), flow);
         if (syn && !synAck) {
             flow.assumeListening();
@@ -170,8 +204,9 @@ public final class TcpObserver {
         Iterator<Map.Entry<FlowKey, TcpFlow>> it = flows.entrySet().iterator();
         TcpFlow oldest = it.next().getValue();
         it.remove();
-        if (!oldest.closed()) {
-            oldest.evicted();
+        oldest.evicted();
+        if (!evictionTold) { // told once: a scan would say it for every connection; the summaries' close path says which
+            evictionTold = true;
             Map<String, Object> f = new LinkedHashMap<>();
             f.put("layer", "tcp");
             f.put("stream", oldest.stream);
@@ -179,27 +214,70 @@ public final class TcpObserver {
             f.put("observation", TcpObservation.EVICTED.key());
             f.put("open_connections", maxOpen);
             sink.accept(new Event.Note(now, Event.Note.Kind.WARNING, "more than " + maxOpen
-                    + " connections open at once: the least recently seen is forgotten, its story ends here", f));
+                    + " connections open at once: the least recently seen are forgotten (their close is \"evicted\"),"
+                    + " their stories end there", f));
         }
         oldest.captureEnded(now);
-        ended.set(oldest.stream, oldest.summary());
+        forget(oldest, now);
     }
 
-    /** A connection replaced by a new one on its ports: only its summary stays. */
-    private void retire(TcpFlow flow) {
+    /** A connection both ends have left: it sheds its heavy state and lingers for late segments. */
+    private void close(TcpFlow flow) {
         probe.set(flow.a.ip, flow.a.port, flow.b.ip, flow.b.port);
+        FlowKey key = new FlowKey();
+        key.set(flow.a.ip, flow.a.port, flow.b.ip, flow.b.port);
         flows.remove(probe);
-        flow.captureEnded(flow.lastMicros);
-        ended.set(flow.stream, flow.summary());
+        flow.shed();
+        closed.put(key, flow);
+        if (closed.size() > maxClosed) {
+            Iterator<TcpFlow> it = closed.values().iterator();
+            TcpFlow oldest = it.next();
+            it.remove();
+            forget(oldest, flow.lastMicros);
+        }
     }
 
-    /** The end of the capture: open connections told as such, application layers told, summaries emitted in stream order. */
+    /** Closed connections with no segment for {@link #LINGER_MICROS} of capture time are forgotten. */
+    private void forgetLingering(long now) {
+        Iterator<TcpFlow> it = closed.values().iterator();
+        while (it.hasNext()) {
+            TcpFlow oldest = it.next();
+            if (now - oldest.lastMicros < LINGER_MICROS) {
+                return;
+            }
+            it.remove();
+            forget(oldest, now);
+        }
+    }
+
+    /** A connection replaced by a new one on its ports: its story is over. */
+    private void retire(TcpFlow flow, long now) {
+        probe.set(flow.a.ip, flow.a.port, flow.b.ip, flow.b.port);
+        if (flows.remove(probe) == null) {
+            closed.remove(probe);
+        }
+        flow.captureEnded(flow.lastMicros);
+        forget(flow, now);
+    }
+
+    /** The connection's summary is final: counted, listed if among the first, and told as the line -q prints. */
+    private void forget(TcpFlow flow, long now) {
+        TcpFlowSummary s = flow.summary();
+        totals.add(s);
+        if (s.stream() < MAX_LISTED) {
+            listed.set(s.stream(), s);
+        }
+        sink.accept(new Event.Note(now, Event.Note.Kind.ANSWER, ExplainStory.line(s), s.fields()));
+    }
+
+    /** The end of the capture: open connections told as such, application layers told, the last summaries emitted in stream order. */
     public void finish(long endMicros) {
         if (finished) {
             return;
         }
         finished = true;
         List<TcpFlow> live = new ArrayList<>(flows.values());
+        live.addAll(closed.values());
         live.sort((x, y) -> Integer.compare(x.stream, y.stream));
         for (TcpFlow flow : live) {
             if (!flow.closed()) {
@@ -213,21 +291,48 @@ public final class TcpObserver {
                         + flow.a.state.name() + ", B in " + flow.b.state.name(), f));
             }
             flow.captureEnded(endMicros);
-            ended.set(flow.stream, flow.summary());
         }
         flows.clear();
-        for (TcpFlowSummary s : ended) {
-            sink.accept(new Event.Note(endMicros, Event.Note.Kind.PHASE, s.toString(), s.fields()));
+        closed.clear();
+        for (TcpFlow flow : live) {
+            forget(flow, endMicros);
         }
     }
 
-    /** Every connection, in stream order (those still followed summed up as they stand). */
+    /**
+     * The connections of the first {@link #MAX_LISTED} streams, in stream order (those still followed
+     * summed up as they stand); {@link #totals()} counts them all.
+     */
     public List<TcpFlowSummary> summaries() {
-        List<TcpFlowSummary> all = new ArrayList<>(ended);
-        for (TcpFlow flow : flows.values()) {
-            all.set(flow.stream, flow.summary());
+        List<TcpFlowSummary> all = new ArrayList<>(listed);
+        for (Map<FlowKey, TcpFlow> table : List.of(flows, closed)) {
+            for (TcpFlow flow : table.values()) {
+                if (flow.stream < MAX_LISTED) {
+                    all.set(flow.stream, flow.summary());
+                }
+            }
         }
         return Collections.unmodifiableList(all);
+    }
+
+    /** The totals of every connection whose summary is final (all of them after {@link #finish}). */
+    public TcpTotals totals() {
+        return totals;
+    }
+
+    /** Connections seen (streams numbered), listed or not. */
+    public int connections() {
+        return streams;
+    }
+
+    /** Open connections followed now (at most {@link #MAX_OPEN}). */
+    public int openConnections() {
+        return flows.size();
+    }
+
+    /** Closed connections remembered now for their late segments (at most {@link #MAX_CLOSED}). */
+    public int closedConnections() {
+        return closed.size();
     }
 
     /** A 4-tuple in either direction: the lower endpoint first, so both directions find the same connection. */

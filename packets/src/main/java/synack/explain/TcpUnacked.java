@@ -11,10 +11,14 @@ import synack.wire.Seq;
 final class TcpUnacked {
     static final int MAX = 1000;
 
-    private int[] seq = new int[0];
-    private int[] next = new int[0];
-    private long[] time = new long[0];
-    private long[] frame = new long[0];
+    // shared empty arrays: a connection that never sends data (a port scan's) allocates none
+    private static final int[] NO_INTS = new int[0];
+    private static final long[] NO_LONGS = new long[0];
+
+    private int[] seq = NO_INTS;
+    private int[] next = NO_INTS;
+    private long[] time = NO_LONGS;
+    private long[] frame = NO_LONGS;
     private int size;
 
     int size() {
@@ -105,9 +109,9 @@ final class TcpUnacked {
     /** Forgets everything (the connection is over). */
     void clear() {
         size = 0;
-        seq = new int[0];
-        next = new int[0];
-        time = new long[0];
-        frame = new long[0];
+        seq = NO_INTS;
+        next = NO_INTS;
+        time = NO_LONGS;
+        frame = NO_LONGS;
     }
 }

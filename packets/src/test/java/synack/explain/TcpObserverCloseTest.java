@@ -192,7 +192,7 @@ class TcpObserverCloseTest {
         s.observer.finish(s.now + 5);
         List<Event.Note> open = TcpScript.observations(s.events, TcpObservation.OPEN_AT_END);
         assertEquals(1, open.size());
-        List<Event.Note> phase = TcpScript.notes(s.events).stream().filter(n -> n.kind() == Event.Note.Kind.PHASE).toList();
+        List<Event.Note> phase = TcpScript.notes(s.events).stream().filter(n -> n.kind() == Event.Note.Kind.ANSWER).toList();
         assertEquals(1, phase.size());
         assertEquals("tcp", phase.get(0).fields().get("layer"));
         assertEquals(0, phase.get(0).fields().get("stream"));
