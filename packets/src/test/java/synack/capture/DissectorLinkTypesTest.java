@@ -69,9 +69,9 @@ class DissectorLinkTypesTest {
     }
 
     @Test
-    void ipv6IsTheLinkLayerOnly() throws IOException {
+    void ipv6IsDecodedToItsTransport() throws IOException {
         Fixtures.Read read = Fixtures.read("lo-http.pcap");
         CapturedFrame v6 = read.frames().stream().filter(f -> (f.data()[12] & 0xff) == 0x86).findFirst().orElseThrow();
-        assertEquals(List.of("eth"), names(Dissector.dissect(LinkType.ETHERNET, v6.data())));
+        assertEquals(List.of("eth", "ipv6", "tcp"), names(Dissector.dissect(LinkType.ETHERNET, v6.data())));
     }
 }

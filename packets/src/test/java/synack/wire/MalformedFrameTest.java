@@ -153,7 +153,9 @@ class MalformedFrameTest {
         assertEquals(List.of("eth", "arp"), Dissector.dissect(arpFrame).stream().map(Layer::name).toList());
         byte[] ipFrame = new EthernetFrame(MacAddress.BROADCAST, US, EthernetFrame.TYPE_IPV4, ipv4()).toBytes();
         assertEquals(List.of("eth", "ip", "udp"), Dissector.dissect(ipFrame).stream().map(Layer::name).toList());
-        byte[] other = new EthernetFrame(MacAddress.BROADCAST, US, EthernetFrame.TYPE_IPV6, new byte[40]).toBytes();
+        byte[] other = new EthernetFrame(MacAddress.BROADCAST, US, 0x88cc, new byte[40]).toBytes(); // LLDP: not decoded
         assertEquals(List.of("eth"), Dissector.dissect(other).stream().map(Layer::name).toList());
+        byte[] zeros = new EthernetFrame(MacAddress.BROADCAST, US, EthernetFrame.TYPE_IPV6, new byte[40]).toBytes();
+        assertEquals(List.of("eth", "malformed"), Dissector.dissect(zeros).stream().map(Layer::name).toList(), "IP version 0");
     }
 }
