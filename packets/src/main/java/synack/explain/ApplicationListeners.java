@@ -251,7 +251,9 @@ public final class ApplicationListeners implements StreamListener.Factory {
             Map<String, Object> f = new LinkedHashMap<>();
             f.put("layer", "stream");
             f.put("stream", stream);
-            f.put("frame", lastFrame);
+            if (lastFrame > 0) { // 0: no frame of its own (told at a close, or at the capture's end)
+                f.put("frame", lastFrame);
+            }
             f.put("bytes_a", bytes[0]);
             f.put("bytes_b", bytes[1]);
             if (missing[0] + missing[1] > 0) {

@@ -130,7 +130,9 @@ final class DnsTcpStream implements StreamListener {
 
     private void malformed(Framer f, long timeMicros, long frameNumber, String why) {
         Map<String, Object> facts = facts(f, DnsFinding.MALFORMED);
-        facts.put("frame", frameNumber);
+        if (frameNumber > 0) { // 0: no frame of its own (told at a close, or at the capture's end)
+            facts.put("frame", frameNumber);
+        }
         facts.put("detail", why);
         sink.accept(new Event.Note(timeMicros, Event.Note.Kind.WARNING, "DNS over TCP (stream " + stream + ", frame " + frameNumber
                 + "): dropped: " + why, Map.of("dns", facts)));

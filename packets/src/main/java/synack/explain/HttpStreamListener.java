@@ -505,7 +505,9 @@ public final class HttpStreamListener implements StreamListener {
         if (exchange > 0) {
             f.put("exchange", exchange);
         }
-        f.put("frame", frame);
+        if (frame > 0) { // 0: no frame of its own (told at a close, or at the capture's end)
+            f.put("frame", frame);
+        }
         return f;
     }
 

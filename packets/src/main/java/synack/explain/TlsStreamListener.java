@@ -561,7 +561,9 @@ public final class TlsStreamListener implements StreamListener {
         if (d != null) {
             f.put("side", d.side.name());
         }
-        f.put("frame", frame);
+        if (frame > 0) { // 0: no frame of its own (told at a close, or at the capture's end)
+            f.put("frame", frame);
+        }
         return f;
     }
 

@@ -299,6 +299,61 @@ class ExplainLabIT {
     }
 
     @Test
+    void aServerThatResetsIsToldResetByB(@TempDir Path dir) throws Exception {
+        // a server (python, in the server's namespace) that reads the request and aborts: SO_LINGER 0, then close
+        String server = String.join("\n",
+                "import socket, struct",
+                "l = socket.socket()",
+                "l.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)",
+                "l.bind(('198.18.2.2', 9009))",
+                "l.listen(1)",
+                "l.settimeout(20)",
+                "c, _ = l.accept()",
+                "c.recv(1000)",
+                "c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))",
+                "c.close()");
+        Process p = new ProcessBuilder("ip", "netns", "exec", lab.get("NS_SERVER"), "python3", "-c", server)
+                .redirectErrorStream(true).start();
+        try {
+            Path pcap = capture(dir, "reset.pcap", "c0", () -> {
+                Lab.Result c = Lab.run(10, "true");
+                for (int i = 0; i < 50; i++) { // until the server listens
+                    c = lab.in("client", "curl", "-s", "-o", "/dev/null", "--max-time", "5", "http://198.18.2.2:9009/");
+                    if (c.exit() != 7) {
+                        break; // 7: connection refused, not listening yet
+                    }
+                    Lab.sleep(100);
+                }
+                assertEquals(56, c.exit(), "curl sees the reset (56: failure receiving data):\n" + c);
+            });
+            Map<String, Object> result = result(json(lab.synack("explain", "--json", pcap.toString())));
+            @SuppressWarnings("unchecked")
+            List<Map<String, Object>> flows = (List<Map<String, Object>>) result.get("tcp");
+            assertEquals("reset_by_b", String.valueOf(flows.get(flows.size() - 1).get("close")), flows.toString());
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    @Test
+    void aTlsHandshakeOfCurlIsToldFromItsClearBytes(@TempDir Path dir) throws Exception {
+        Path pcap = capture(dir, "tls.pcap", "c0", () -> ok(lab.in("client", "curl", "-s", "-o", "/dev/null", "--cacert",
+                lab.get("TLS_CA"), "https://www.synack.test/hello.txt")));
+        List<Map<String, Object>> events = json(lab.synack("explain", "--json", pcap.toString()));
+        Map<String, Object> hello = events.stream().filter(e -> "tls".equals(e.get("layer")) && "ClientHello".equals(e.get("message")))
+                .findFirst().orElseThrow(() -> new AssertionError("no ClientHello told"));
+        assertEquals("www.synack.test", hello.get("sni"), hello.toString());
+        Map<String, Object> server = events.stream().filter(e -> "tls".equals(e.get("layer")) && "ServerHello".equals(e.get("message")))
+                .findFirst().orElseThrow(() -> new AssertionError("no ServerHello told"));
+        // tshark's decode of the same ServerHello: the version the server chose
+        Lab.Result t = Lab.run(30, "tshark", "-n", "-r", pcap.toString(), "-Y", "tls.handshake.type == 2", "-T", "fields", "-e",
+                "tls.handshake.extensions.supported_version");
+        ok(t);
+        String chosen = t.out().trim();
+        assertEquals("0x0304".equals(chosen) ? "TLS 1.3" : "TLS 1.2", server.get("version"), server + " vs tshark " + chosen);
+    }
+
+    @Test
     void aCookedCaptureOfEveryInterfaceTellsTheSameConnectionsAndDnsAsTshark(@TempDir Path dir) throws Exception {
         Path pcap = capture(dir, "any.pcap", "any", () -> {
             ok(lab.in("client", "dig", "+short", "@" + lab.get("DNS_IP"), "www.synack.test"));
