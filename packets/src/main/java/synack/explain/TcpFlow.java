@@ -528,6 +528,9 @@ final class TcpFlow {
     /** The last RST was dropped by its receiver: nothing ends (the streams go on). */
     private boolean resetIgnored;
 
+    /** The shortest retransmission timeout a TCP uses: Linux's TCP_RTO_MIN (RFC 6298 says 1 s). */
+    static final long RTO_FLOOR_MICROS = 200_000;
+
     private void reset(TcpEndpoint x, TcpEndpoint y, TcpSegment t, long now, List<Event> out) {
         resetIgnored = false;
         if (!acceptable(x, y, t)) {
@@ -638,7 +641,10 @@ final class TcpFlow {
             case RETRANSMISSION -> {
                 long since = now - originalTime;
                 long rtt = rttReference(x);
-                extra.put("reason", "rto");
+                // RFC 6298 keeps an RTO at 1 s at least (Linux: 200 ms); sooner, and with no duplicate ACKs before it, it is a
+                // tail-loss probe (RACK-TLP, RFC 8985: about two RTTs) or a retransmission the capture saw a second copy of
+                boolean probe = since < RTO_FLOOR_MICROS;
+                extra.put("reason", probe ? "probe" : "rto");
                 extra.put("original_frame", originalFrame);
                 extra.put("since_original_ms", millis(since));
                 extra.put("previous_frame", previousFrame);
@@ -647,7 +653,9 @@ final class TcpFlow {
                     extra.put("rtt_ms", millis(rtt));
                 }
                 return side + " sends again what frame " + originalFrame + " sent " + millis(since) + " ms before, unacknowledged:"
-                        + " a retransmission timeout (RTO)" + (rtt >= 0 ? ", the RTT seen being " + millis(rtt) + " ms" : "");
+                        + (probe ? " too soon for a retransmission timeout (at least 200 ms) and after no duplicate ACKs: a tail-loss"
+                                + " probe (RACK-TLP, RFC 8985)" : " a retransmission timeout (RTO)")
+                        + (rtt >= 0 ? ", the RTT seen being " + millis(rtt) + " ms" : "");
             }
             case FAST_RETRANSMISSION -> {
                 extra.put("reason", "fast");

@@ -18,6 +18,15 @@ class TcpObserverFindingTest {
     }
 
     @Test
+    void aRetransmissionSoonerThanAnyRtoIsToldAProbe() {
+        TcpScript s = new TcpScript().handshake();
+        s.send(Side.A, ACK, 1001, 5001, 502, data(100));
+        s.after(5_000); // 5 ms: no TCP's retransmission timer runs out this soon; RACK-TLP's probe does
+        List<Event.Note> n = TcpScript.findings(s.send(Side.A, ACK, 1001, 5001, 502, data(100)), TcpFinding.RETRANSMISSION);
+        assertEquals("probe", n.get(0).fields().get("reason"));
+    }
+
+    @Test
     void aRetransmissionAfterSilenceIsAnRtoWithItsOriginal() {
         TcpScript s = new TcpScript().handshake(); // frames 1-3, handshake RTT 2 ms
         s.send(Side.A, ACK, 1001, 5001, 502, data(100)); // frame 4
