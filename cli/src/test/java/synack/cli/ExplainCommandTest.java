@@ -77,6 +77,10 @@ class ExplainCommandTest {
         assertTrue(none.out().contains("\"matched\":0"), none.out());
         InProcess.Outcome one = InProcess.run("explain", "--flow", "0", capture("lo-http.pcap"));
         assertEquals(0, one.code(), one.toString());
+        InProcess.Outcome oneQuiet = InProcess.run("explain", "-q", "--flow", "0", capture("lo-http.pcap"));
+        // -q --flow 0: that connection's line, then the summary (as bulk answers end), no DNS or ARP line
+        assertEquals(2, oneQuiet.outLines().size(), oneQuiet.toString());
+        assertTrue(oneQuiet.outLines().get(0).startsWith("tcp.0 "), oneQuiet.toString());
         InProcess.Outcome oneJson = InProcess.run("explain", "--json", "--flow", "0", capture("lo-http.pcap"));
         assertTrue(oneJson.outLines().stream().filter(l -> l.contains("\"event\":\"frame\"")).allMatch(l -> l.contains("\"stream\":0")),
                 "--flow 0 tells only stream 0's frames:\n" + oneJson.out());

@@ -32,18 +32,7 @@ public final class ExplainStory {
         List<HttpExchangeSummary> http = x.applications().exchanges();
         HttpTotals httpTotals = x.applications().totals();
         ArpSummary arp = x.arp().summary();
-        List<String> lines = new ArrayList<>();
-        for (DnsExchangeSummary d : dns) {
-            lines.add(line(d));
-        }
-        if (transactions > dns.size()) {
-            lines.add("dns: " + (transactions - dns.size()) + " more transactions, told above but not listed");
-        }
-        if (arp.requests() + arp.announcements() + arp.probes() > 0) {
-            lines.add("arp: " + arp.requests() + " who-has (" + arp.retries() + " retries), " + arp.answered() + " answered, "
-                    + arp.unanswered() + " unanswered, " + arp.conflicts() + " conflicts, " + arp.announcements() + " announcements, "
-                    + arp.probes() + " probes");
-        }
+        List<String> lines = new ArrayList<>(); // what -q prints besides the answers: the checks that did not hold
         List<ExplainChecks.Outcome> outcomes = judge(checks, tcp, httpTotals);
         boolean held = outcomes.stream().allMatch(ExplainChecks.Outcome::held);
         for (ExplainChecks.Outcome o : outcomes) {
@@ -104,6 +93,33 @@ public final class ExplainStory {
                 return list.size();
             }
         };
+    }
+
+    /**
+     * The DNS transactions and the ARP total as answers (-q's lines after the TCP connections', which
+     * stream as each connection ends), told at the end of the capture: none with --flow N (one connection's story).
+     */
+    public static List<Event.Note> answers(Explainer x, long endMicros) {
+        List<Event.Note> out = new ArrayList<>();
+        if (x.settings().stream() != null) {
+            return out;
+        }
+        List<DnsExchangeSummary> dns = x.dns().exchanges();
+        for (DnsExchangeSummary d : dns) {
+            out.add(new Event.Note(endMicros, Event.Note.Kind.ANSWER, line(d), Map.of("layer", "dns", "index", d.index())));
+        }
+        long transactions = x.dns().transactions();
+        if (transactions > dns.size()) {
+            out.add(new Event.Note(endMicros, Event.Note.Kind.ANSWER, "dns: " + (transactions - dns.size())
+                    + " more transactions, not listed", Map.of("layer", "dns", "not_listed", transactions - dns.size())));
+        }
+        ArpSummary arp = x.arp().summary();
+        if (arp.requests() + arp.announcements() + arp.probes() > 0) {
+            out.add(new Event.Note(endMicros, Event.Note.Kind.ANSWER, "arp: " + arp.requests() + " who-has (" + arp.retries()
+                    + " retries), " + arp.answered() + " answered, " + arp.unanswered() + " unanswered, " + arp.conflicts()
+                    + " conflicts, " + arp.announcements() + " announcements, " + arp.probes() + " probes", Map.of("layer", "arp")));
+        }
+        return out;
     }
 
     static List<ExplainChecks.Outcome> judge(ExplainChecks c, TcpTotals tcp, HttpTotals http) {

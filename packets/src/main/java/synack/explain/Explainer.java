@@ -43,6 +43,10 @@ public final class Explainer {
                 ? dns.overTcp(stream, aIp, aPort, bIp, bPort, s) : applications.open(stream, aIp, aPort, bIp, bPort, s));
     }
 
+    public Settings settings() {
+        return settings;
+    }
+
     public TcpObserver tcp() {
         return tcp;
     }

@@ -129,6 +129,7 @@ public final class ExplainCommand implements Callable<Integer> {
                 explainer[0] = new Explainer(renderer, new Explainer.Settings(filter, flow));
                 early.forEach(explainer[0]::problem);
                 Explainer.Seen seen = explainer[0].run(reader, name);
+                ExplainStory.answers(explainer[0], seen.lastMicros()).forEach(renderer::accept);
                 renderer.accept(ExplainStory.result(explainer[0], seen, checks));
             } finally {
                 if (filter != null) {
