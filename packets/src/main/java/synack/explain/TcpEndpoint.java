@@ -62,7 +62,7 @@ final class TcpEndpoint {
 
     boolean resetSent;
 
-    final TcpUnacked unacked = new TcpUnacked();
+    final TcpUnacked unacked;
     final TcpGaps gaps = new TcpGaps();
     TcpReassembly stream;
     final TcpRtt ackRtt = new TcpRtt();
@@ -71,7 +71,8 @@ final class TcpEndpoint {
     long wireBytes;
     long dataBytes;
 
-    TcpEndpoint(Side side, int ip, int port, int streamNumber) {
+    TcpEndpoint(Side side, int ip, int port, int streamNumber, TcpUnacked.Budget unackedBudget) {
+        this.unacked = new TcpUnacked(unackedBudget);
         this.side = side;
         this.ip = ip;
         this.port = port;

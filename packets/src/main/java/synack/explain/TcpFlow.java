@@ -92,10 +92,11 @@ final class TcpFlow {
     private long oooSince;
 
     TcpFlow(int stream, int aIp, int aPort, int bIp, int bPort, boolean midStream, long firstMicros,
-            StreamListener.Factory applications, synack.event.EventSink sink, TcpReassembly.Budget budget) {
+            StreamListener.Factory applications, synack.event.EventSink sink, TcpReassembly.Budget budget,
+            TcpUnacked.Budget unackedBudget) {
         this.stream = stream;
-        this.a = new TcpEndpoint(Side.A, aIp, aPort, stream);
-        this.b = new TcpEndpoint(Side.B, bIp, bPort, stream);
+        this.a = new TcpEndpoint(Side.A, aIp, aPort, stream, unackedBudget);
+        this.b = new TcpEndpoint(Side.B, bIp, bPort, stream, unackedBudget);
         this.midStream = midStream;
         this.firstMicros = firstMicros;
         this.lastMicros = firstMicros;
@@ -937,8 +938,8 @@ final class TcpFlow {
         b.gaps.clear();
     }
 
-    /** Done with the connection: what only live analysis needs is let go. */
-    private void release() {
+    /** Done with the connection: what only live analysis needs is let go (its unacknowledged lists' budget given back). */
+    void release() {
         a.unacked.clear();
         b.unacked.clear();
     }

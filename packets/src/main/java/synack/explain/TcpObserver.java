@@ -51,6 +51,7 @@ public final class TcpObserver {
     private final int maxOpen;
     private final int maxClosed;
     private final TcpReassembly.Budget budget = new TcpReassembly.Budget(HELD_BUDGET);
+    private final TcpUnacked.Budget unackedBudget = new TcpUnacked.Budget(TcpUnacked.BUDGET_ENTRIES);
     /** Open connections, least recently seen first. */
     private final LinkedHashMap<FlowKey, TcpFlow> flows = new LinkedHashMap<>(1024, 0.75f, true);
     /** Closed connections that linger for late segments, least recently seen first. */
@@ -180,7 +181,7 @@ public final class TcpObserver {
             evictOldest(now, f.frame().number());
         }
         int stream = streams++;
-        TcpFlow flow = new TcpFlow(stream, aIp, aPort, bIp, bPort, !syn, now, applications, sink, budget);
+        TcpFlow flow = new TcpFlow(stream, aIp, aPort, bIp, bPort, !syn, now, applications, sink, budget, unackedBudget);
         if (stream < MAX_LISTED) {
             listed.add(null);
         }
@@ -262,6 +263,7 @@ public final class TcpObserver {
 
     /** The connection's summary is final: counted, listed if among the first, and told as the line -q prints. */
     private void forget(TcpFlow flow, long now) {
+        flow.release(); // an evicted or retired connection gives back what it drew on the shared budgets
         TcpFlowSummary s = flow.summary();
         totals.add(s);
         if (s.stream() < MAX_LISTED) {
