@@ -18,7 +18,7 @@ import synack.event.EventSink;
  */
 public final class ApplicationListeners implements StreamListener.Factory {
     /** Summaries kept beyond this are only counted (memory stays bounded on a capture of millions of requests). */
-    public static final int MAX_EXCHANGES = 10_000;
+    public static final int MAX_EXCHANGES = 1_000;
     /**
      * A request target longer than this is not waited for: a method of capital letters and a space
      * before it are enough to take the connection for HTTP.

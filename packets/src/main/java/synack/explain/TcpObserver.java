@@ -42,7 +42,7 @@ public final class TcpObserver {
     /** How long, in capture time since its last segment, a closed connection is remembered: 2 minutes, as 2MSL. */
     public static final long LINGER_MICROS = 120_000_000L;
     /** Summaries kept for the result: the first streams; later ones are told (ANSWER notes) and counted only. */
-    public static final int MAX_LISTED = 10_000;
+    public static final int MAX_LISTED = 1_000;
     /** Out-of-order bytes held for the application layer by all connections together. */
     static final long HELD_BUDGET = 32L << 20;
 
