@@ -18,9 +18,20 @@ import synack.event.EventSink;
  */
 public final class ApplicationListeners implements StreamListener.Factory {
     /** Summaries kept beyond this are only counted (memory stays bounded on a capture of millions of requests). */
-    public static final int MAX_EXCHANGES = 10_000;
-    /** The bytes of each side held while the choice is open: a request line longer than this is not taken for HTTP. */
-    static final int SNIFF_BYTES = 8 * 1024;
+    public static final int MAX_EXCHANGES = 1_000;
+    /**
+     * A request target longer than this is not waited for: a method of capital letters and a space
+     * before it are enough to take the connection for HTTP.
+     */
+    static final int LONG_TARGET = 2 * 1024;
+    /** The bytes of each side held while the choice is open: enough for a method, a space and a long target. */
+    static final int SNIFF_BYTES = LONG_TARGET + 64;
+    /** Pieces (deliveries) held while the choice is open, per connection. */
+    static final int MAX_PIECES = 16;
+    /** What remembering one piece costs (side, time, frame, length). */
+    private static final int PIECE_COST = 21;
+    /** First bytes (and pieces) held by all undecided connections together. */
+    static final int SNIFF_BUDGET = 4 << 20;
 
     /** What a connection's first bytes say it carries. */
     public enum Protocol { HTTP, TLS, NOT_DECODED }
@@ -28,6 +39,8 @@ public final class ApplicationListeners implements StreamListener.Factory {
     private final List<HttpExchangeSummary> exchanges = new ArrayList<>();
     private long exchangesNotKept;
     private final HttpTotals totals = new HttpTotals();
+    /** What all undecided connections hold now (at most {@link #SNIFF_BUDGET}). */
+    private long sniffHeld;
 
     public ApplicationListeners() {
     }
@@ -43,6 +56,11 @@ public final class ApplicationListeners implements StreamListener.Factory {
     /** Every HTTP exchange told so far, in the order each ended (at most {@link #MAX_EXCHANGES}). */
     public List<HttpExchangeSummary> exchanges() {
         return List.copyOf(exchanges);
+    }
+
+    /** Bytes held now by connections whose protocol is not told yet. */
+    long heldWhileUndecided() {
+        return sniffHeld;
     }
 
     /** HTTP exchanges beyond {@link #MAX_EXCHANGES}, not kept. */
@@ -90,7 +108,9 @@ public final class ApplicationListeners implements StreamListener.Factory {
             if (c <= 0x20 || c == 0x7f) {
                 return Guess.NEITHER;
             }
-            target++;
+            if (++target > LONG_TARGET) {
+                return capitals(b, method) ? Guess.HTTP : Guess.NEITHER;
+            }
             i++;
         }
         if (i == n) {
@@ -109,6 +129,16 @@ public final class ApplicationListeners implements StreamListener.Factory {
             }
         }
         return Guess.HTTP;
+    }
+
+    /** The method is capital letters, as every registered one is. */
+    private static boolean capitals(byte[] b, int length) {
+        for (int i = 0; i < length; i++) {
+            if (b[i] < 'A' || b[i] > 'Z') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -139,15 +169,27 @@ public final class ApplicationListeners implements StreamListener.Factory {
         return tls == Guess.MORE || http == Guess.MORE ? null : Protocol.NOT_DECODED;
     }
 
-    /** Holds each side's first bytes until they tell the protocol, then hands everything to its listener. */
+    /**
+     * Holds each side's first bytes until they tell the protocol, then hands everything to its
+     * listener. Only the bytes themselves are held (at most {@link #SNIFF_BYTES} a side, no copies),
+     * with where each piece came from: {@link #MAX_PIECES} pieces, later ones of the same side
+     * joined to the last. All undecided connections together hold at most {@link #SNIFF_BUDGET}
+     * bytes: past it, a connection is not decoded.
+     */
     private final class Sniffer implements StreamListener {
-        private record Held(Side from, long timeMicros, long frame, byte[] data) {}
-
         private final int stream;
         private final EventSink sink;
         private final byte[][] first = {new byte[0], new byte[0]};
         private final int[] firstLength = new int[2];
-        private final List<Held> held = new ArrayList<>();
+        /** The pieces held, in arrival order: side, time, frame and length of each. */
+        private byte[] pieceSide = new byte[0];
+        private long[] pieceTime = new long[0];
+        private long[] pieceFrame = new long[0];
+        private int[] pieceLength = new int[0];
+        private int pieces;
+        /** What this sniffer has drawn on the shared budget (its arrays' sizes). */
+        private int drawn;
+        private boolean budgetSpent;
         private StreamListener delegate;
         private boolean notDecoded;
         private final long[] bytes = new long[2];
@@ -174,8 +216,11 @@ public final class ApplicationListeners implements StreamListener.Factory {
             }
             int s = from.ordinal();
             int take = Math.min(length, SNIFF_BYTES - firstLength[s]);
-            if (first[s].length < firstLength[s] + take) {
-                first[s] = java.util.Arrays.copyOf(first[s], Math.min(SNIFF_BYTES, Math.max(256, (firstLength[s] + take) * 2)));
+            if (first[s].length < firstLength[s] + take
+                    && !grow(s, Math.min(SNIFF_BYTES, Math.max(256, (firstLength[s] + take) * 2)))) {
+                budgetSpent = true;
+                choose(Protocol.NOT_DECODED);
+                return;
             }
             System.arraycopy(data, offset, first[s], firstLength[s], take);
             firstLength[s] += take;
@@ -184,7 +229,10 @@ public final class ApplicationListeners implements StreamListener.Factory {
                 p = Protocol.NOT_DECODED;
             }
             if (p == null) {
-                held.add(new Held(from, timeMicros, frameNumber, java.util.Arrays.copyOfRange(data, offset, offset + length)));
+                if (!remember(s, timeMicros, frameNumber, length)) {
+                    budgetSpent = true;
+                    choose(Protocol.NOT_DECODED);
+                }
                 return;
             }
             choose(p);
@@ -193,20 +241,75 @@ public final class ApplicationListeners implements StreamListener.Factory {
             }
         }
 
-        private void choose(Protocol p) {
+        /** Room for {@code size} first bytes of side {@code s}, if the shared budget has it. */
+        private boolean grow(int s, int size) {
+            int more = size - first[s].length;
+            if (sniffHeld + more > SNIFF_BUDGET) {
+                return false;
+            }
+            sniffHeld += more;
+            drawn += more;
+            first[s] = java.util.Arrays.copyOf(first[s], size);
+            return true;
+        }
+
+        /** Notes where a held piece came from; false when there is no room for it. */
+        private boolean remember(int s, long timeMicros, long frameNumber, int length) {
+            if (pieces > 0 && pieceSide[pieces - 1] == s && pieces == MAX_PIECES) {
+                pieceLength[pieces - 1] += length; // joined to the last: its bytes stay, its frame is the first's
+                return true;
+            }
+            if (pieces == MAX_PIECES) {
+                return false; // the sides take turns many times and neither is told yet: not a protocol read here
+            }
+            if (pieces == pieceLength.length) {
+                int n = Math.min(MAX_PIECES, Math.max(4, pieces * 2));
+                int more = (n - pieces) * PIECE_COST;
+                if (sniffHeld + more > SNIFF_BUDGET) {
+                    return false;
+                }
+                sniffHeld += more;
+                drawn += more;
+                pieceSide = java.util.Arrays.copyOf(pieceSide, n);
+                pieceTime = java.util.Arrays.copyOf(pieceTime, n);
+                pieceFrame = java.util.Arrays.copyOf(pieceFrame, n);
+                pieceLength = java.util.Arrays.copyOf(pieceLength, n);
+            }
+            pieceSide[pieces] = (byte) s;
+            pieceTime[pieces] = timeMicros;
+            pieceFrame[pieces] = frameNumber;
+            pieceLength[pieces] = length;
+            pieces++;
+            return true;
+        }
+
+        /** Lets go of the held bytes and gives their room back to the other connections. */
+        private void release() {
             first[0] = first[1] = null;
+            pieceSide = null;
+            pieceTime = pieceFrame = null;
+            pieceLength = null;
+            pieces = 0;
+            sniffHeld -= drawn;
+            drawn = 0;
+        }
+
+        private void choose(Protocol p) {
             if (p == Protocol.NOT_DECODED) {
                 notDecoded = true;
-                held.clear();
+                release();
                 return;
             }
             // what follows a CONNECT's 2xx (TLS, most often) or a 101 is chosen afresh from its own first bytes
             delegate = p == Protocol.HTTP ? new HttpStreamListener(stream, sink, ApplicationListeners.this::exchange,
                     () -> new Sniffer(stream, sink)) : new TlsStreamListener(stream, sink);
-            for (Held h : held) {
-                delegate.bytes(h.from(), h.timeMicros(), h.frame(), h.data(), 0, h.data().length);
+            int[] at = new int[2];
+            for (int i = 0; i < pieces; i++) {
+                int s = pieceSide[i];
+                delegate.bytes(Side.values()[s], pieceTime[i], pieceFrame[i], first[s], at[s], pieceLength[i]);
+                at[s] += pieceLength[i];
             }
-            held.clear();
+            release();
         }
 
         @Override
@@ -244,6 +347,9 @@ public final class ApplicationListeners implements StreamListener.Factory {
 
         /** Once: the bytes nobody read (a connection that carried none says nothing). */
         private void tell(long timeMicros) {
+            if (!notDecoded) {
+                choose(Protocol.NOT_DECODED); // over and undecided: its held bytes go
+            }
             if (told || bytes[0] + bytes[1] + missing[0] + missing[1] == 0) {
                 return;
             }
@@ -260,9 +366,13 @@ public final class ApplicationListeners implements StreamListener.Factory {
                 f.put("missing_a", missing[0]);
                 f.put("missing_b", missing[1]);
             }
+            if (budgetSpent) {
+                f.put("undecided_budget_spent", true);
+            }
             sink.accept(new Event.Note(timeMicros, Event.Note.Kind.INFO, "not decoded: " + bytes[0] + " bytes A→B, " + bytes[1]
                     + " bytes B→A" + (missing[0] + missing[1] > 0 ? " (and " + (missing[0] + missing[1]) + " not in the capture)" : "")
-                    + ": neither an HTTP/1.x request nor a TLS record begins them", f));
+                    + (budgetSpent ? ": too many connections were undecided at once to hold their first bytes"
+                    : ": neither an HTTP/1.x request nor a TLS record begins them"), f));
         }
     }
 }

@@ -42,7 +42,7 @@ public final class DnsObserver {
     /** Unanswered queries kept; past it the oldest are told timed out. */
     public static final int MAX_PENDING = 65_536;
     /** Transactions listed by {@link #exchanges()}; later ones are told but not listed. */
-    public static final int MAX_EXCHANGES = 10_000;
+    public static final int MAX_EXCHANGES = 1_000;
     /** Answered transactions kept to tell a duplicate answer, and questions kept to tell a retry. */
     static final int MAX_RECENT = 4_096;
     private static final int FORMERR = 1;

@@ -12,7 +12,8 @@ final class TcpEndpoint {
     final Side side;
     final int ip;
     final int port;
-    final String subject;
+    /** The connection's stream number: the subject of its transitions, made only when one is told. */
+    private final int streamNumber;
 
     TcpState state = TcpState.CLOSED;
     /** The state was assumed, not shown (B's LISTEN before its SYN,ACK; ESTABLISHED mid-stream). */
@@ -62,7 +63,7 @@ final class TcpEndpoint {
 
     boolean resetSent;
 
-    final TcpUnacked unacked = new TcpUnacked();
+    final TcpUnacked unacked;
     final TcpGaps gaps = new TcpGaps();
     TcpReassembly stream;
     final TcpRtt ackRtt = new TcpRtt();
@@ -71,11 +72,17 @@ final class TcpEndpoint {
     long wireBytes;
     long dataBytes;
 
-    TcpEndpoint(Side side, int ip, int port, int streamNumber) {
+    TcpEndpoint(Side side, int ip, int port, int streamNumber, TcpUnacked.Budget unackedBudget) {
+        this.unacked = new TcpUnacked(unackedBudget);
         this.side = side;
         this.ip = ip;
         this.port = port;
-        this.subject = "stream " + streamNumber + " " + side.name();
+        this.streamNumber = streamNumber;
+    }
+
+    /** What transitions of this end name: "stream N A". */
+    String subject() {
+        return "stream " + streamNumber + " " + side.name();
     }
 
     /** The window in bytes, scaled once both SYNs agreed on scaling (a SYN's own window is never scaled). */

@@ -92,10 +92,11 @@ final class TcpFlow {
     private long oooSince;
 
     TcpFlow(int stream, int aIp, int aPort, int bIp, int bPort, boolean midStream, long firstMicros,
-            StreamListener.Factory applications, synack.event.EventSink sink, TcpReassembly.Budget budget) {
+            StreamListener.Factory applications, synack.event.EventSink sink, TcpReassembly.Budget budget,
+            TcpUnacked.Budget unackedBudget) {
         this.stream = stream;
-        this.a = new TcpEndpoint(Side.A, aIp, aPort, stream);
-        this.b = new TcpEndpoint(Side.B, bIp, bPort, stream);
+        this.a = new TcpEndpoint(Side.A, aIp, aPort, stream, unackedBudget);
+        this.b = new TcpEndpoint(Side.B, bIp, bPort, stream, unackedBudget);
         this.midStream = midStream;
         this.firstMicros = firstMicros;
         this.lastMicros = firstMicros;
@@ -386,7 +387,7 @@ final class TcpFlow {
         if (e.state == to) {
             return;
         }
-        out.add(new Event.Transition(now, e.subject, e.side == Side.A ? Event.Endpoint.LOCAL : Event.Endpoint.PEER, e.state.name(), to.name(),
+        out.add(new Event.Transition(now, e.subject(), e.side == Side.A ? Event.Endpoint.LOCAL : Event.Endpoint.PEER, e.state.name(), to.name(),
                 cause, inferred || e.stateAssumed && e.state == TcpState.LISTEN, why, false));
         e.state = to;
         e.stateAssumed = false;
@@ -395,7 +396,7 @@ final class TcpFlow {
     /** The states a capture that began after the handshake starts from, told once, assumed. */
     void assumeEstablished(long now, List<Event> out) {
         for (TcpEndpoint e : new TcpEndpoint[] {a, b}) {
-            out.add(new Event.Transition(now, e.subject, e.side == Side.A ? Event.Endpoint.LOCAL : Event.Endpoint.PEER, UNKNOWN,
+            out.add(new Event.Transition(now, e.subject(), e.side == Side.A ? Event.Endpoint.LOCAL : Event.Endpoint.PEER, UNKNOWN,
                     TcpState.ESTABLISHED.name(), "capture began mid-stream", true,
                     "the handshake is not in the capture: a connection that carries segments both ways is assumed ESTABLISHED", false));
             e.state = TcpState.ESTABLISHED;
@@ -413,7 +414,7 @@ final class TcpFlow {
     void assumeSynSent(long now, List<Event> out) {
         a.state = TcpState.SYN_SENT;
         a.stateAssumed = true;
-        out.add(new Event.Transition(now, a.subject, Event.Endpoint.LOCAL, TcpState.CLOSED.name(), TcpState.SYN_SENT.name(),
+        out.add(new Event.Transition(now, a.subject(), Event.Endpoint.LOCAL, TcpState.CLOSED.name(), TcpState.SYN_SENT.name(),
                 "its SYN, not captured, is answered here", true, WHY_SYN_SENT, false));
         b.state = TcpState.LISTEN;
         b.stateAssumed = true;
@@ -945,8 +946,8 @@ final class TcpFlow {
         b.gaps.clear();
     }
 
-    /** Done with the connection: what only live analysis needs is let go. */
-    private void release() {
+    /** Done with the connection: what only live analysis needs is let go (its unacknowledged lists' budget given back). */
+    void release() {
         a.unacked.clear();
         b.unacked.clear();
     }

@@ -42,7 +42,7 @@ public final class TcpObserver {
     /** How long, in capture time since its last segment, a closed connection is remembered: 2 minutes, as 2MSL. */
     public static final long LINGER_MICROS = 120_000_000L;
     /** Summaries kept for the result: the first streams; later ones are told (ANSWER notes) and counted only. */
-    public static final int MAX_LISTED = 10_000;
+    public static final int MAX_LISTED = 1_000;
     /** Out-of-order bytes held for the application layer by all connections together. */
     static final long HELD_BUDGET = 32L << 20;
 
@@ -51,6 +51,7 @@ public final class TcpObserver {
     private final int maxOpen;
     private final int maxClosed;
     private final TcpReassembly.Budget budget = new TcpReassembly.Budget(HELD_BUDGET);
+    private final TcpUnacked.Budget unackedBudget = new TcpUnacked.Budget(TcpUnacked.BUDGET_ENTRIES);
     /** Open connections, least recently seen first. */
     private final LinkedHashMap<FlowKey, TcpFlow> flows = new LinkedHashMap<>(1024, 0.75f, true);
     /** Closed connections that linger for late segments, least recently seen first. */
@@ -180,7 +181,7 @@ public final class TcpObserver {
             evictOldest(now, f.frame().number());
         }
         int stream = streams++;
-        TcpFlow flow = new TcpFlow(stream, aIp, aPort, bIp, bPort, !syn, now, applications, sink, budget);
+        TcpFlow flow = new TcpFlow(stream, aIp, aPort, bIp, bPort, !syn, now, applications, sink, budget, unackedBudget);
         if (stream < MAX_LISTED) {
             listed.add(null);
         }
@@ -262,6 +263,7 @@ public final class TcpObserver {
 
     /** The connection's summary is final: counted, listed if among the first, and told as the line -q prints. */
     private void forget(TcpFlow flow, long now) {
+        flow.release(); // an evicted or retired connection gives back what it drew on the shared budgets
         TcpFlowSummary s = flow.summary();
         totals.add(s);
         if (s.stream() < MAX_LISTED) {

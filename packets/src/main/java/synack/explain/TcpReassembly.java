@@ -1,19 +1,24 @@
 package synack.explain;
 
-import java.util.ArrayList;
-import java.util.List;
+import java.util.TreeMap;
 import synack.wire.Seq;
 
 /**
  * One side's byte stream put back in order for the application layer: each byte delivered once
  * (retransmitted bytes are not repeated, overlaps trimmed), out-of-order data held until the hole
- * before it fills. Holding is bounded ({@link #MAX_HELD_PER_SIDE}, and a {@link Budget} shared by
- * all connections): past the bound, or when the other side acknowledges bytes nobody repeats, the
+ * before it fills. Holding is bounded ({@link #MAX_HELD_PER_SIDE} bytes and {@link #MAX_CHUNKS_PER_SIDE}
+ * chunks, and a {@link Budget} shared by all connections; each chunk is charged its captured bytes
+ * plus {@link #CHUNK_COST}, what the objects holding it cost, so a flood of empty or one-byte
+ * segments is bounded too): past the bound, or when the other side acknowledges bytes nobody repeats, the
  * hole is told as {@link StreamListener#gap} and the stream goes on. Bytes the snapshot length cut
  * off a frame are a gap too: only captured bytes can be delivered.
  */
 final class TcpReassembly {
     static final int MAX_HELD_PER_SIDE = 1 << 20;
+    /** Chunks held by one side at most: each is a map entry and a record besides its bytes. */
+    static final int MAX_CHUNKS_PER_SIDE = 4096;
+    /** What a held chunk costs beyond its captured bytes (map entry, record, array header), charged to the bounds. */
+    static final int CHUNK_COST = 96;
 
     /** Bytes held out of order by all connections together, and their limit. */
     static final class Budget {
@@ -42,7 +47,11 @@ final class TcpReassembly {
     private boolean started;
     private int next;
     private boolean ended;
-    private List<Chunk> held;
+    /**
+     * Held chunks by sequence number. Every held chunk lies less than 2^31 ahead of {@code next}, so
+     * the mod 2^32 order of {@link Seq} is a consistent order among them.
+     */
+    private TreeMap<Integer, Chunk> held;
     private int heldBytes;
     private boolean finHeld;
     private int finSeq;
@@ -88,8 +97,8 @@ final class TcpReassembly {
             drain(time);
             return;
         }
-        int captured = Math.min(data.length, wireLength);
-        while (!fits(captured) && held != null && !held.isEmpty()) {
+        int cost = cost(data, wireLength);
+        while (!fits(cost) && held != null && !held.isEmpty()) {
             boundReached++;
             skipToFirstHeld(time);
             if (ended) {
@@ -100,7 +109,7 @@ final class TcpReassembly {
                 return;
             }
         }
-        if (!fits(captured)) {
+        if (!fits(cost)) {
             boundReached++;
             listener.gap(side, time, Integer.toUnsignedLong(seq - next));
             next = seq;
@@ -108,7 +117,7 @@ final class TcpReassembly {
             drain(time);
             return;
         }
-        hold(new Chunk(seq, data, wireLength, time, frame), captured);
+        hold(new Chunk(seq, data, wireLength, time, frame), cost);
     }
 
     /** The FIN at {@code seq}: the stream ends there, once everything before it is delivered. */
@@ -137,7 +146,7 @@ final class TcpReassembly {
         }
         int target = finHeld && Seq.gt(ack, finSeq) ? finSeq : ack;
         while (Seq.lt(next, target)) {
-            if (held != null && !held.isEmpty() && Seq.lt(held.get(0).seq(), target)) {
+            if (held != null && !held.isEmpty() && Seq.lt(held.firstKey(), target)) {
                 skipToFirstHeld(time);
             } else {
                 listener.gap(side, time, Integer.toUnsignedLong(target - next));
@@ -173,26 +182,47 @@ final class TcpReassembly {
         }
     }
 
-    private boolean fits(int captured) {
-        return heldBytes + captured <= MAX_HELD_PER_SIDE && budget.held + captured <= budget.limit;
+    /** What holding a chunk is charged: its captured bytes and the objects around them. */
+    private static int cost(byte[] data, int wireLength) {
+        return Math.min(data.length, wireLength) + CHUNK_COST;
     }
 
-    private void hold(Chunk c, int captured) {
+    /** Chunks held now (beyond a hole). */
+    int heldChunks() {
+        return held == null ? 0 : held.size();
+    }
+
+    private boolean fits(int cost) {
+        return heldChunks() < MAX_CHUNKS_PER_SIDE && heldBytes + cost <= MAX_HELD_PER_SIDE
+                && budget.held + cost <= budget.limit;
+    }
+
+    /** Holds a chunk; of two at the same sequence number the one reaching further is kept. */
+    private void hold(Chunk c, int cost) {
         if (held == null) {
-            held = new ArrayList<>();
+            held = new TreeMap<>((x, y) -> x.equals(y) ? 0 : Seq.lt(x, y) ? -1 : 1);
         }
-        int i = held.size();
-        while (i > 0 && Seq.gt(held.get(i - 1).seq(), c.seq())) {
-            i--;
+        Chunk same = held.get(c.seq());
+        if (same != null) {
+            if (Seq.leq(c.end(), same.end())) {
+                return;
+            }
+            release(same);
         }
-        held.add(i, c);
-        heldBytes += captured;
-        budget.held += captured;
+        held.put(c.seq(), c);
+        heldBytes += cost;
+        budget.held += cost;
+    }
+
+    private void release(Chunk c) {
+        int cost = cost(c.data(), c.wireLength());
+        heldBytes -= cost;
+        budget.held -= cost;
     }
 
     /** Gives up on the hole before the first held chunk: told as a gap, then delivery goes on. */
     private void skipToFirstHeld(long time) {
-        Chunk first = held.get(0);
+        Chunk first = held.firstEntry().getValue();
         if (Seq.gt(first.seq(), next)) {
             listener.gap(side, time, Integer.toUnsignedLong(first.seq() - next));
             next = first.seq();
@@ -203,14 +233,12 @@ final class TcpReassembly {
     /** Delivers held chunks that the stream has reached, and the FIN if it is next. */
     private void drain(long time) {
         while (held != null && !held.isEmpty()) {
-            Chunk c = held.get(0);
+            Chunk c = held.firstEntry().getValue();
             if (Seq.gt(c.seq(), next)) {
                 break;
             }
-            held.remove(0);
-            int captured = Math.min(c.data().length, c.wireLength());
-            heldBytes -= captured;
-            budget.held -= captured;
+            held.pollFirstEntry();
+            release(c);
             if (Seq.gt(c.end(), next)) {
                 deliver(c.seq(), c.data(), c.wireLength(), c.time(), c.frame());
             }
@@ -240,9 +268,8 @@ final class TcpReassembly {
     private void end(long time, boolean reset) {
         ended = true;
         if (held != null) {
-            for (Chunk c : held) {
-                int captured = Math.min(c.data().length, c.wireLength());
-                budget.held -= captured;
+            for (Chunk c : held.values()) {
+                release(c);
             }
             held = null;
             heldBytes = 0;

@@ -219,12 +219,74 @@ class ApplicationListenersTest {
     }
 
     @Test
-    void aRequestLineLongerThanTheSniffingWindowIsNotTakenForHttp() {
+    void aLongTargetAfterAMethodOfCapitalsIsHttpWithoutWaitingForTheVersion() {
+        ApplicationListeners factory = new ApplicationListeners();
+        List<Event> events = new ArrayList<>();
+        StreamListener l = factory.open(4, CLIENT, 40000, SERVER, 80, events::add);
+        String target = "/" + "a".repeat(3 * ApplicationListeners.LONG_TARGET);
+        Streams.send(l, Side.A, 1, 1, "GET " + target.substring(0, 1000));
+        Streams.send(l, Side.A, 2, 2, target.substring(1000) + " HTTP/1.1\r\nHost: x\r\n\r\n");
+        Streams.send(l, Side.B, 3, 3, "HTTP/1.1 414 URI Too Long\r\nContent-Length: 0\r\n\r\n");
+        l.end(Side.A, 4, false);
+        l.end(Side.B, 5, false);
+        assertTrue(Streams.with(events, "layer", "stream").isEmpty(), "not counted as undecoded");
+        assertEquals(0, factory.heldWhileUndecided());
+    }
+
+    @Test
+    void aLongWordThatIsNoMethodIsNotTakenForHttp() {
         List<Event> events = new ArrayList<>();
         StreamListener l = new ApplicationListeners().open(4, CLIENT, 40000, SERVER, 80, events::add);
-        Streams.send(l, Side.A, 1, 1, "GET /" + "a".repeat(ApplicationListeners.SNIFF_BYTES));
+        Streams.send(l, Side.A, 1, 1, "get /" + "a".repeat(ApplicationListeners.SNIFF_BYTES));
+        Streams.send(l, Side.B, 1, 1, "x");
         l.captureEnded(2);
         assertEquals(1, Streams.with(events, "layer", "stream").size());
+    }
+
+    /** 5,000 connections each sending 8 KiB of token characters without a space: what waits for a decision is bounded. */
+    @Test
+    void manyUndecidedConnectionsHoldABoundedAmount() {
+        ApplicationListeners factory = new ApplicationListeners();
+        List<Event> events = new ArrayList<>();
+        List<StreamListener> open = new ArrayList<>();
+        byte[] token = Streams.ascii("A".repeat(1024));
+        long mostHeld = 0;
+        for (int c = 0; c < 5000; c++) {
+            StreamListener l = factory.open(c, CLIENT, 10000 + c, SERVER, 80, events::add);
+            open.add(l);
+            for (int k = 0; k < 8; k++) {
+                l.bytes(Side.A, c, c, token, 0, token.length);
+                mostHeld = Math.max(mostHeld, factory.heldWhileUndecided());
+            }
+        }
+        assertTrue(mostHeld <= ApplicationListeners.SNIFF_BUDGET, "held " + mostHeld);
+        for (StreamListener l : open) {
+            l.captureEnded(10_000);
+        }
+        assertEquals(0, factory.heldWhileUndecided(), "nothing held once the connections are over");
+        assertEquals(5000, Streams.with(events, "layer", "stream").size(), "each counted, not decoded");
+    }
+
+    /** About half the budget undecided at once, each a request line still coming: each is still told as HTTP. */
+    @Test
+    void undecidedRequestLinesWithinTheBudgetAreStillHttp() {
+        ApplicationListeners factory = new ApplicationListeners();
+        List<StreamListener> open = new ArrayList<>();
+        int connections = 1000;
+        for (int c = 0; c < connections; c++) {
+            StreamListener l = factory.open(c, CLIENT, 10000 + c, SERVER, 80, e -> { });
+            open.add(l);
+            Streams.send(l, Side.A, c, c, "GET /" + "b".repeat(1000));
+        }
+        for (int c = 0; c < connections; c++) {
+            StreamListener l = open.get(c);
+            Streams.send(l, Side.A, 2000 + c, 2000 + c, " HTTP/1.1\r\nHost: x\r\n\r\n");
+            Streams.send(l, Side.B, 3000 + c, 3000 + c, "HTTP/1.1 204 No Content\r\n\r\n");
+            l.end(Side.A, 4000, false);
+            l.end(Side.B, 4000, false);
+        }
+        assertEquals(connections, factory.totals().exchanges());
+        assertEquals(0, factory.heldWhileUndecided());
     }
 
     @Test

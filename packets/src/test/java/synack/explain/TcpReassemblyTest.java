@@ -187,4 +187,41 @@ class TcpReassemblyTest {
         assertTrue(data.get(0) instanceof Event.Frame);
         assertEquals("app", ((Event.Note) data.get(data.size() - 1)).fields().get("layer"));
     }
+
+    /** Handshake, byte 1001 missing, then many one-byte segments from A, no ACKs: what is held stays bounded. */
+    @Test
+    void aFloodOfOneByteSegmentsBeyondAHoleIsHeldInBoundedChunks() {
+        for (boolean snaplenCut : new boolean[] {false, true}) {
+            Recording r = new Recording();
+            TcpReassembly stream = new TcpReassembly(Side.A, r, new TcpReassembly.Budget(TcpObserver.HELD_BUDGET));
+            stream.start(1001);
+            int n = 10 * TcpReassembly.MAX_CHUNKS_PER_SIDE;
+            int mostHeld = 0;
+            for (int i = 1; i <= n; i++) {
+                // a snaplen-cut segment holds no captured byte: it must cost something all the same
+                stream.data(1001 + i, snaplenCut ? new byte[0] : new byte[] {'x'}, 1, i, i);
+                mostHeld = Math.max(mostHeld, stream.heldChunks());
+            }
+            assertTrue(mostHeld <= TcpReassembly.MAX_CHUNKS_PER_SIDE, "held " + mostHeld + " chunks");
+            assertTrue(stream.boundReached() > 0, "the hole given up before it filled");
+            assertEquals("gap A 1", r.calls.get(0));
+            stream.data(1001, new byte[] {'y'}, 1, n + 1, n + 1);
+            stream.flush(n + 2);
+            assertEquals(snaplenCut ? 0 : n, r.deliveredA, "each captured byte delivered once");
+            assertEquals(0, stream.heldChunks());
+        }
+    }
+
+    @Test
+    void theSharedBudgetIsChargedForEmptyChunksAndGivenBackWhenDelivered() {
+        Recording r = new Recording();
+        TcpReassembly.Budget budget = new TcpReassembly.Budget(TcpObserver.HELD_BUDGET);
+        TcpReassembly stream = new TcpReassembly(Side.A, r, budget);
+        stream.start(1001);
+        stream.data(1002, new byte[0], 10, 1, 1);
+        assertTrue(budget.held() > 0, "an empty chunk still costs its objects");
+        stream.data(1001, new byte[] {'a'}, 1, 2, 2);
+        assertEquals(0, budget.held());
+        assertEquals(List.of("bytes A a", "gap A 10"), r.calls);
+    }
 }
