@@ -44,7 +44,7 @@ public final class TcpObserver {
     /** Summaries kept for the result: the first streams; later ones are told (ANSWER notes) and counted only. */
     public static final int MAX_LISTED = 1_000;
     /** Out-of-order bytes held for the application layer by all connections together. */
-    static final long HELD_BUDGET = 32L << 20;
+    static final long HELD_BUDGET = 8L << 20; // with the other bounds, what a 48 MiB heap (the launcher's) holds
 
     private final EventSink sink;
     private final StreamListener.Factory applications;
