@@ -230,7 +230,7 @@ public final class ApplicationListeners implements StreamListener.Factory {
             }
             if (p == null) {
                 if (!remember(s, timeMicros, frameNumber, length)) {
-                    budgetSpent = true;
+                    budgetSpent = pieces < MAX_PIECES; // else the sides took turns too often, not the shared budget
                     choose(Protocol.NOT_DECODED);
                 }
                 return;

@@ -262,13 +262,11 @@ public final class DnsObserver {
     private void expire(Seen seen) {
         for (Iterator<Transaction> it = pending.values().iterator(); it.hasNext(); ) {
             Transaction t = it.next();
-            if (seen.time - t.firstQueryAt <= GIVE_UP_MICROS) {
-                break; // kept in the order first asked: the rest are younger
+            if (seen.time - t.lastQueryAt <= GIVE_UP_MICROS) {
+                break; // kept in the order last asked (a retry moves to the end): the rest are younger
             }
-            if (seen.time - t.lastQueryAt > GIVE_UP_MICROS) {
-                it.remove();
-                timeOut(t, seen.time, "no answer within " + GIVE_UP_MICROS / 1_000_000 + " s of the last query", seen.notes);
-            }
+            it.remove();
+            timeOut(t, seen.time, "no answer within " + GIVE_UP_MICROS / 1_000_000 + " s of the last query", seen.notes);
         }
     }
 
@@ -315,6 +313,8 @@ public final class DnsObserver {
             move(t, DnsQueryState.QUERY_SENT, seen.time, "query sent again", false, WHY_SENT, seen.transitions);
             t.lastQueryFrame = seen.frameNumber;
             t.lastQueryAt = seen.time;
+            pending.remove(key); // to the end: the map is in the order of last sending (expire() reads it so)
+            pending.put(key, t);
             return;
         }
         if (t != null) { // the ID and ports again, for another question: the first one will not be answered as asked
@@ -379,6 +379,7 @@ public final class DnsObserver {
     }
 
     private void putPending(Transaction t, Seen seen) {
+        pending.remove(t.key); // a retry goes to the end: the map stays in the order of last sending, as expire() reads it
         pending.put(t.key, t);
         if (pending.size() <= maxPending) {
             return;

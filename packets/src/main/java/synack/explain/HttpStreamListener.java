@@ -136,6 +136,9 @@ public final class HttpStreamListener implements StreamListener {
     @Override
     public void end(Side from, long timeMicros, boolean reset) {
         StreamListener t = tunnel(from);
+        if (t == null) {
+            t = tunnel; // a tunnel the other side began hears this side's end too, so that it lets go of what it holds
+        }
         if (t != null) {
             t.end(from, timeMicros, reset);
         }

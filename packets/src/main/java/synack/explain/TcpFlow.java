@@ -433,6 +433,7 @@ final class TcpFlow {
                 move(x, TcpState.SYN_SENT, "sent SYN", false, WHY_SYN_SENT, now, out);
                 if (y.state == TcpState.SYN_SENT && y.synSeen) {
                     // a simultaneous open (RFC 9293 figure 7): each SYN reaches a side waiting for an answer to its own
+                    simultaneousOpen = true;
                     move(y, TcpState.SYN_RECEIVED, "the other's SYN arrives while it waits for an answer to its own", true,
                             WHY_SYN_RECEIVED, now, out);
                 }
@@ -444,7 +445,7 @@ final class TcpFlow {
                         x.stateAssumed ? WHY_SYN_RECEIVED + "; it was listening (assumed: only its answer is seen)" : WHY_SYN_RECEIVED,
                         now, out);
             }
-            if (ackFlag && (before == TcpState.SYN_RECEIVED || before == TcpState.ESTABLISHED)
+            if (ackFlag && simultaneousOpen && (before == TcpState.SYN_RECEIVED || before == TcpState.ESTABLISHED)
                     && (y.state == TcpState.SYN_SENT || y.state == TcpState.SYN_RECEIVED) && y.synSeen && Seq.geq(ack, y.isn + 1)) {
                 // a simultaneous open: x had the other's SYN before it sent this SYN,ACK, which acknowledges y's SYN;
                 // y is synchronized when it arrives (RFC 9293 3.10.7.3, SYN-SENT with an acceptable ACK)
@@ -513,12 +514,13 @@ final class TcpFlow {
     private static boolean acceptable(TcpEndpoint x, TcpEndpoint y, TcpSegment t) {
         if (y.state == TcpState.SYN_SENT && y.synSeen) {
             // in SYN_SENT only a RST that acknowledges the SYN counts; any other is dropped
-            return t.has(TcpSegment.ACK) && t.ack() == y.isn + 1;
+            // (a SYN with data, TCP Fast Open, is acknowledged past its ISN + 1: up to what it sent)
+            return t.has(TcpSegment.ACK) && Seq.geq(t.ack(), y.isn + 1) && (!y.hasNext || Seq.leq(t.ack(), y.nextSeq));
         }
         boolean synchronized_ = y.state != TcpState.LISTEN && y.state != TcpState.CLOSED && y.state != TcpState.TIME_WAIT
                 && y.state != TcpState.SYN_SENT && !x.done();
-        if (!synchronized_ || !y.ackSent || y.winScale == -1 && !y.windowSeen) {
-            return true; // nothing seen to judge it by
+        if (!synchronized_ || !y.ackSent || y.winScale == -1 || !y.windowSeen) {
+            return true; // nothing seen to judge it by (mid-stream the window's scale is unknown)
         }
         // in the receive window: RCV.NXT <= seq < RCV.NXT + RCV.WND, RCV.NXT being what y last acknowledged
         long window = Math.max(1, y.scaledWindow());
@@ -528,6 +530,9 @@ final class TcpFlow {
 
     /** The last RST was dropped by its receiver: nothing ends (the streams go on). */
     private boolean resetIgnored;
+
+    /** Both ends sent a bare SYN (a simultaneous open): only then does a SYN,ACK make its receiver ESTABLISHED on arrival. */
+    private boolean simultaneousOpen;
 
     /** The shortest retransmission timeout a TCP uses: Linux's TCP_RTO_MIN (RFC 6298 says 1 s). */
     static final long RTO_FLOOR_MICROS = 200_000;
@@ -644,8 +649,9 @@ final class TcpFlow {
                 long rtt = rttReference(x);
                 // RFC 6298 keeps an RTO at 1 s at least (Linux: 200 ms); sooner, and with no duplicate ACKs before it, it is a
                 // tail-loss probe (RACK-TLP, RFC 8985: about two RTTs) or a retransmission the capture saw a second copy of
-                boolean probe = since < RTO_FLOOR_MICROS;
-                extra.put("reason", probe ? "probe" : "rto");
+                boolean soon = since < RTO_FLOOR_MICROS;
+                boolean probe = soon && y.dupAcks <= 0;
+                extra.put("reason", !soon ? "rto" : probe ? "probe" : "after_dup_acks");
                 extra.put("original_frame", originalFrame);
                 extra.put("since_original_ms", millis(since));
                 extra.put("previous_frame", previousFrame);
@@ -654,8 +660,10 @@ final class TcpFlow {
                     extra.put("rtt_ms", millis(rtt));
                 }
                 return side + " sends again what frame " + originalFrame + " sent " + millis(since) + " ms before, unacknowledged:"
-                        + (probe ? " too soon for a retransmission timeout (at least 200 ms) and after no duplicate ACKs: a tail-loss"
-                                + " probe (RACK-TLP, RFC 8985)" : " a retransmission timeout (RTO)")
+                        + (probe ? " too soon for a retransmission timeout (at least 200 ms) and after no duplicate ACKs: RACK's"
+                                + " loss detection from SACK or a tail-loss probe (RACK-TLP, RFC 8985)"
+                                : soon ? " after " + y.dupAcks + " duplicate ACKs, later than a fast retransmit's 20 ms: a recovery"
+                                + " retransmission" : " a retransmission timeout (RTO)")
                         + (rtt >= 0 ? ", the RTT seen being " + millis(rtt) + " ms" : "");
             }
             case FAST_RETRANSMISSION -> {

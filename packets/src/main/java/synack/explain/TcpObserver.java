@@ -39,8 +39,12 @@ public final class TcpObserver {
     public static final int MAX_OPEN = 10_000;
     /** Closed connections remembered at once for their late segments. */
     public static final int MAX_CLOSED = 10_000;
-    /** How long, in capture time since its last segment, a closed connection is remembered: 2 minutes, as 2MSL. */
-    public static final long LINGER_MICROS = 120_000_000L;
+    /**
+     * How long, in capture time since its last segment, a closed connection is remembered: 5 minutes, past 2MSL (RFC 9293's
+     * MSL is 2 minutes) and past Linux's longest retransmission timeout (120 s), so that a late segment keeps its stream
+     * number (tshark keeps every conversation for the whole file; past this, or past MAX_CLOSED, the numbers may differ).
+     */
+    public static final long LINGER_MICROS = 300_000_000L;
     /** Summaries kept for the result: the first streams; later ones are told (ANSWER notes) and counted only. */
     public static final int MAX_LISTED = 1_000;
     /** Out-of-order bytes held for the application layer by all connections together. */

@@ -80,15 +80,13 @@ final class TlsRecordReader {
                     length = ((header[3] & 0xff) << 8) | (header[4] & 0xff);
                     got = 0;
                     missing = 0;
-                    inRecord = true;
-                    if (type != TlsNames.APPLICATION_DATA && fragment.length < length) {
-                        fragment = new byte[Math.max(length, 512)];
-                    }
+                    inRecord = true; // room for the fragment grows as its bytes come, not from what the header claims
                 }
                 continue;
             }
             int take = Math.min(length - got, end - i);
             if (type != TlsNames.APPLICATION_DATA) {
+                room(got + take);
                 System.arraycopy(data, i, fragment, got, take);
             }
             got += take;
@@ -96,6 +94,13 @@ final class TlsRecordReader {
             if (got == length) {
                 recordDone(timeMicros, frame);
             }
+        }
+    }
+
+    /** At least {@code needed} bytes of room for the fragment, doubling (a header's length is a claim, not bytes in hand). */
+    private void room(int needed) {
+        if (fragment.length < needed) {
+            fragment = java.util.Arrays.copyOf(fragment, Math.min(length, Math.max(needed, Math.max(512, 2 * fragment.length))));
         }
     }
 
@@ -115,6 +120,7 @@ final class TlsRecordReader {
         }
         if (inRecord && n <= length - got) {
             if (type != TlsNames.APPLICATION_DATA) {
+                room(got + (int) n);
                 java.util.Arrays.fill(fragment, got, got + (int) n, (byte) 0);
             }
             got += (int) n;
@@ -126,6 +132,11 @@ final class TlsRecordReader {
         }
         stopped = true;
         handler.lostSync(n, timeMicros, frame);
+    }
+
+    /** The room held for a record's fragment (tests: it follows the bytes in hand, not the header's claim). */
+    int room() {
+        return fragment.length;
     }
 
     /** Bytes of a record begun and not whole (its header included); 0 between records. */

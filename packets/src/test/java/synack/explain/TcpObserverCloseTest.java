@@ -124,6 +124,17 @@ class TcpObserverCloseTest {
     }
 
     @Test
+    void aRstMidStreamWhereTheWindowScaleIsUnknownIsTaken() {
+        // the capture began after the SYNs: a window is seen, its scale is not, so the RST cannot be judged out of window
+        TcpScript s = new TcpScript();
+        s.send(Side.A, ACK | PSH, 1001, 5001, 229, TcpScript.bytes(3000));
+        s.send(Side.B, ACK, 5001, 1001, 229);
+        List<Event> rst = s.send(Side.A, RST | ACK, 4001, 5001, 0);
+        assertEquals(List.of("ESTABLISHED>CLOSED"), TcpScript.moves(rst, Side.A));
+        assertEquals(TcpClosePath.RESET_BY_A, s.summary(0).closePath());
+    }
+
+    @Test
     void aRstInTheWindowStillAborts() {
         TcpScript s = new TcpScript().handshake();
         // A acknowledged up to 5001 with a window of 502 << 7: a RST a little ahead of it is in the window

@@ -134,4 +134,17 @@ class TcpObserverHandshakeTest {
         assertEquals(TcpState.ESTABLISHED, s.summary(0).finalStateA(), TcpScript.transitions(s.events).toString());
         assertEquals(TcpState.ESTABLISHED, s.summary(0).finalStateB(), TcpScript.transitions(s.events).toString());
     }
+
+    @Test
+    void aSynAckSentAgainIsNotASimultaneousOpen() {
+        TcpScript s = new TcpScript();
+        s.send(Side.A, SYN, 1000, 0, 64240, TcpScript.synOptions(1460, 7));
+        s.send(Side.B, SYN | ACK, 5000, 1001, 65160, TcpScript.synOptions(1460, 7));
+        s.after(1_000_000);
+        List<Event> again = s.send(Side.B, SYN | ACK, 5000, 1001, 65160, TcpScript.synOptions(1460, 7));
+        assertEquals(List.of(), TcpScript.moves(again, Side.A), "B's SYN,ACK sent again moves nobody");
+        List<Event> ack = s.send(Side.A, ACK, 1001, 5001, 502);
+        assertEquals(List.of("SYN_SENT>ESTABLISHED"), TcpScript.moves(ack, Side.A));
+        assertEquals(List.of("SYN_RECEIVED>ESTABLISHED"), TcpScript.moves(ack, Side.B));
+    }
 }
