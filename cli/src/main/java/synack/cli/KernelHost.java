@@ -57,12 +57,12 @@ final class KernelHost implements LiveHost {
     }
 
     @Override
-    public AutoCloseable keepKernelRstsOff(int tcpPort) {
-        return KernelRstFilter.install(tcpPort);
+    public AutoCloseable keepKernelRstsOff(int tcpPort, boolean ipv6) {
+        return KernelRstFilter.install(tcpPort, ipv6);
     }
 
     @Override
-    public AutoCloseable holdUdpPort(int ip, int port) {
+    public AutoCloseable holdUdpPort(synack.wire.IpAddress ip, int port) {
         return UdpPortClaim.claim(ip, port);
     }
 

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.function.Function;
 import synack.link.PcapLink;
 import synack.net.Route;
+import synack.wire.IpAddress;
 
 /**
  * What a live exchange needs of its run, declared once: where its frames go, which of our ports
@@ -18,7 +19,7 @@ public final class LiveFlow {
     /** Which next hops are asked before the exchange. */
     enum NextHop { NONE, ONE, MANY }
 
-    final Integer peer;
+    final IpAddress peer;
     final Route route;
     final boolean segmentOnly;
     boolean tcpPort;
@@ -34,7 +35,7 @@ public final class LiveFlow {
     boolean guardTcpPort;
     String stoppedEarly;
 
-    private LiveFlow(Integer peer, Route route, boolean segmentOnly) {
+    private LiveFlow(IpAddress peer, Route route, boolean segmentOnly) {
         this.peer = peer;
         this.route = route;
         this.segmentOnly = segmentOnly;
@@ -45,6 +46,11 @@ public final class LiveFlow {
      * broadcast or multicast address). Its capture also takes ARP and ICMP for us.
      */
     public static LiveFlow toPeer(int ip) {
+        return toPeer(IpAddress.of(ip));
+    }
+
+    /** As {@link #toPeer(int)}, over IPv4 or IPv6 as the address is. */
+    public static LiveFlow toPeer(IpAddress ip) {
         return new LiveFlow(ip, null, false);
     }
 

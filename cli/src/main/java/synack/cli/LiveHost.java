@@ -37,11 +37,11 @@ public interface LiveHost {
     /** Opens a capture (and the way to send) on {@code interfaceName}, letting in what {@code filter} admits. */
     Link capture(String interfaceName, String filter, PcapLink.Capture size);
 
-    /** Keeps the kernel from resetting a connection it does not know, on our TCP port, until closed. */
-    AutoCloseable keepKernelRstsOff(int tcpPort);
+    /** Keeps the kernel from resetting a connection it does not know, on our TCP port (of the family), until closed. */
+    AutoCloseable keepKernelRstsOff(int tcpPort, boolean ipv6);
 
     /** Holds our UDP port, so the kernel queues replies to it instead of answering ICMP port unreachable. */
-    AutoCloseable holdUdpPort(int ip, int port);
+    AutoCloseable holdUdpPort(synack.wire.IpAddress ip, int port);
 
     /** Lets lo take in the frames we send through it, until closed. */
     AutoCloseable takeInOnLoopback();

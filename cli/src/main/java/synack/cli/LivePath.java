@@ -53,7 +53,7 @@ public final class LivePath implements AutoCloseable {
      */
     public void guardTcpPort() {
         if (!guarded && !end.ownsSource()) {
-            session.onClose(host.keepKernelRstsOff(end.tcpPort()));
+            session.onClose(host.keepKernelRstsOff(end.tcpPort(), end.route().ipv6()));
         }
         guarded = true;
     }

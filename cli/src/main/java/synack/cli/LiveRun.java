@@ -14,6 +14,7 @@ import synack.event.Verdict;
 import synack.exchange.Exchange;
 import synack.net.Route;
 import synack.wire.Ip4;
+import synack.wire.IpAddress;
 import synack.wire.MacAddress;
 
 /**
@@ -88,18 +89,27 @@ public final class LiveRun {
 
     /** Routes to the peer as the kernel would (-i and -S taken into account), checked for a conversation. */
     public Route route(int peer) {
-        return checked(context.host().routing().resolve(peer, live.interfaceName, live.source));
+        return route(IpAddress.of(peer));
+    }
+
+    /** As {@link #route(int)}, for a peer of either family (-S is IPv4's: over IPv6 the kernel chooses our source). */
+    public Route route(IpAddress peer) {
+        if (peer.ipv6() && live.source != null) {
+            throw new UsageProblem("-S " + Ip4.toString(live.source) + " is an IPv4 address and " + peer
+                    + " an IPv6 one: leave out -S (over IPv6 the kernel's route chooses our source)");
+        }
+        return checked(context.host().routing().resolve(peer, live.interfaceName, live.source == null ? null : IpAddress.of(live.source)));
     }
 
     /** What a conversation with one peer cannot use: a broadcast or multicast route, or a foreign -S over lo. */
     public Route checked(Route route) {
         if (route.type() == Route.Type.BROADCAST || route.type() == Route.Type.MULTICAST) {
-            throw new UsageProblem(Ip4.toString(route.destination()) + " is a " + route.type().name().toLowerCase(Locale.ROOT)
+            throw new UsageProblem(route.destinationAddress() + " is a " + route.type().name().toLowerCase(Locale.ROOT)
                     + " address (" + route.how() + "): a conversation needs one host");
         }
         if (route.loopback() && live.source != null && !context.host().holds(live.source)) {
             throw new UsageProblem("-S " + Ip4.toString(live.source) + " is no address of this host: through lo the kernel answers it"
-                    + " by its own route, not back through lo (leave out -S for " + Ip4.toString(route.destination()) + ")");
+                    + " by its own route, not back through lo (leave out -S for " + route.destinationAddress() + ")");
         }
         return route;
     }
@@ -129,7 +139,7 @@ public final class LiveRun {
         LivePath path = new LivePath(session, end, context.host());
         try {
             if (udpPort != 0) {
-                session.claimUdpPort(route.source(), udpPort);
+                session.claimUdpPort(route.sourceAddress(), udpPort);
             }
             if (flow.header != null) {
                 String text = flow.header.apply(end);
@@ -171,6 +181,9 @@ public final class LiveRun {
      */
     private LiveSession conversation(LocalEnd end, String clauses, synack.link.PcapLink.Capture size, Renderer renderer) {
         Route route = end.route();
+        if (route.ipv6()) {
+            return conversation6(end, clauses, size, renderer);
+        }
         String filter = "(arp and ether dst " + route.via().mac() + ")"
                 + (end.ownsSource() ? " or (arp and arp[24:4] = " + Integer.toUnsignedString(route.source()) + ")" : "")
                 + " or (" + clauses + ")"
@@ -179,6 +192,26 @@ public final class LiveRun {
         if (end.ownsSource()) {
             session.answerArpFor(route.source(), route.via().mac()); // nobody else will: no interface holds it
         }
+        if (route.loopback()) {
+            try {
+                session.onClose(context.host().takeInOnLoopback());
+            } catch (RuntimeException e) {
+                session.close();
+                throw e;
+            }
+        }
+        return session;
+    }
+
+    /**
+     * The session of a conversation over IPv6: the exchange's clauses and ICMPv6 to our source —
+     * the errors about our segments, and the neighbour advertisements that answer our
+     * solicitations (the kernel answers the solicitations for our own address itself).
+     */
+    private LiveSession conversation6(LocalEnd end, String clauses, synack.link.PcapLink.Capture size, Renderer renderer) {
+        Route route = end.route();
+        String filter = "(" + clauses + ") or (icmp6 and dst host " + route.sourceAddress() + ")";
+        LiveSession session = LiveSession.open(context.host(), live, renderer, route.via(), filter, size, err);
         if (route.loopback()) {
             try {
                 session.onClose(context.host().takeInOnLoopback());

@@ -96,12 +96,16 @@ public final class LiveSession implements AutoCloseable {
      * hold for an address no interface has, -S: that kernel never answers for it).
      */
     public void claimUdpPort(int ip, int port) {
-        if (claimedUdp.add(((long) ip << 16) | port)) { // several lookups of one session may share a port
+        claimUdpPort(synack.wire.IpAddress.of(ip), port);
+    }
+
+    public void claimUdpPort(synack.wire.IpAddress ip, int port) {
+        if (claimedUdp.add(ip.withPort(port))) { // several lookups of one session may share a port
             onClose(host.holdUdpPort(ip, port));
         }
     }
 
-    private final java.util.Set<Long> claimedUdp = new java.util.HashSet<>();
+    private final java.util.Set<String> claimedUdp = new java.util.HashSet<>();
 
     /** Something to release when the session ends, last registered first released. */
     public void onClose(AutoCloseable cleanup) {

@@ -11,7 +11,7 @@ import synack.exchange.tcp.TcpConnection;
 import synack.exchange.tcp.TcpConversation;
 import synack.exchange.tcp.TcpWarmup;
 import synack.net.Route;
-import synack.wire.Ip4;
+import synack.wire.IpAddress;
 
 /**
  * The flow of a TCP conversation with one peer (our port, the peer's segments to it, the next
@@ -31,8 +31,8 @@ public final class TcpRun {
     }
 
     /** Our port ({@code sourcePort} or random), the peer's segments to it, the next hop asked, the kernel's RSTs held off. */
-    public static LiveFlow flow(String command, int peerIp, int peerPort, Integer sourcePort) {
-        String peer = Ip4.toString(peerIp);
+    public static LiveFlow flow(String command, IpAddress peerIp, int peerPort, Integer sourcePort) {
+        String peer = peerIp.toString();
         return LiveFlow.toPeer(peerIp).tcpSourcePort(sourcePort)
                 .capture(end -> "tcp and src host " + peer + " and src port " + peerPort + " and dst port " + end.tcpPort())
                 .header(end -> header(command, end.route(), end.tcpPort(), peerIp, peerPort),
@@ -41,13 +41,13 @@ public final class TcpRun {
     }
 
     /** Where a conversation's frames go, once its flow is open. */
-    public static TcpConversation.Path path(LivePath path, int peerIp) {
+    public static TcpConversation.Path path(LivePath path, IpAddress peerIp) {
         LocalEnd end = path.end();
-        return new TcpConversation.Path(end.route().via().mac(), end.route().source(), path.nextHop(), peerIp, end.ownsSource());
+        return new TcpConversation.Path(end.route().via().mac(), end.route().sourceAddress(), path.nextHop(), peerIp, end.ownsSource());
     }
 
     /** handshake and fin-teardown: one conversation as the plan says, told from SYN to the last ACK. */
-    public static int conversation(LiveRun run, String command, TcpOptions tcp, Renderer renderer, int peerIp, int peerPort,
+    public static int conversation(LiveRun run, String command, TcpOptions tcp, Renderer renderer, IpAddress peerIp, int peerPort,
                                    TcpConversation.Plan plan) {
         return run.run(flow(command, peerIp, peerPort, tcp.sourcePort), renderer, path -> {
             TcpWarmup.run();
@@ -57,7 +57,7 @@ public final class TcpRun {
     }
 
     /** handshake --keep in the shell: the connection stays open, kept by the run's keeper, after the prompt returns. */
-    public static int keep(LiveRun run, TcpOptions tcp, Renderer renderer, int peerIp, int peerPort) {
+    public static int keep(LiveRun run, TcpOptions tcp, Renderer renderer, IpAddress peerIp, int peerPort) {
         LivePath path = run.open(flow("handshake --keep", peerIp, peerPort, tcp.sourcePort), renderer);
         ConnectionKeeper.Kept k;
         try {
@@ -75,16 +75,16 @@ public final class TcpRun {
             Map<String, Object> f = new LinkedHashMap<>();
             f.put("ok", true);
             f.put("connection", k.id());
-            f.put("peer", Ip4.toString(peerIp) + ":" + peerPort);
+            f.put("peer", peerIp.withPort(peerPort));
             f.put("state", "ESTABLISHED");
             renderer.accept(new Event.Result(run.now(), Verdict.OK,
-                    List.of("connection " + k.id() + " to " + Ip4.toString(peerIp) + ":" + peerPort + " is open (ESTABLISHED)"), null, f));
+                    List.of("connection " + k.id() + " to " + peerIp.withPort(peerPort) + " is open (ESTABLISHED)"), null, f));
             return ExitCodes.OK;
         }
         return k.result() == null ? ExitCodes.NO_ANSWER : ExitCodes.of(k.result().verdict());
     }
 
-    /** @param mss the route's: {@link Route#mss()} (its MTU less 40, at most 65,495) */
+    /** @param mss the route's: {@link Route#mss()} (its MTU less 40 over IPv4, less 60 over IPv6) */
     public static TcpConnection.Config config(TcpOptions o, int sourcePort, int peerPort, int mss) {
         return TcpConnection.Config.defaults(sourcePort, peerPort, randomIsn()).withMsl(o.mslMicros).withRetries(o.retries)
                 .withInitialRto(o.initialRtoMicros).withMss(mss);
@@ -99,8 +99,8 @@ public final class TcpRun {
         return config(o, sourcePort, serverPort, mss);
     }
 
-    public static String header(String command, Route route, int sourcePort, int peerIp, int peerPort) {
-        return command + " " + Ip4.toString(route.source()) + ":" + sourcePort + " → " + Ip4.toString(peerIp) + ":" + peerPort
+    public static String header(String command, Route route, int sourcePort, IpAddress peerIp, int peerPort) {
+        return command + " " + route.sourceAddress().withPort(sourcePort) + " → " + peerIp.withPort(peerPort)
                 + " " + route.describe();
     }
 }

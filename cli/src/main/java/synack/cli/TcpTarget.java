@@ -1,19 +1,32 @@
 package synack.cli;
 
-import synack.wire.Ip4;
+import synack.wire.Ip6;
+import synack.wire.IpAddress;
 
 /** HOST and PORT arguments of the TCP commands, checked once. */
 public final class TcpTarget {
     private TcpTarget() {}
 
-    public static int host(String host) {
-        if (Ip4.isAddress(host)) {
-            return Ip4.parse(host);
+    /** An IPv4 or IPv6 address (an IPv6 one also in URL brackets: [2001:db8::2]). */
+    public static IpAddress host(String host) {
+        String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        if (IpAddress.isAddress(h)) {
+            return IpAddress.parse(h);
         }
-        if (host.matches("[0-9.]+")) {
+        if (h.matches("[0-9.]+")) {
             throw new UsageProblem("not an IPv4 address: " + host);
         }
-        throw new UsageProblem("'" + host + "': give an IPv4 address (names are resolved by dns-resolve, which comes next)");
+        if (h.indexOf(':') >= 0) {
+            String why;
+            try {
+                Ip6.parse(h);
+                why = "";
+            } catch (IllegalArgumentException e) {
+                why = e.getMessage();
+            }
+            throw new UsageProblem(why.isEmpty() ? "not an IPv6 address: " + host : why);
+        }
+        throw new UsageProblem("'" + host + "': give an IPv4 or IPv6 address (names are resolved by dns-resolve, which comes next)");
     }
 
     public static int port(int port, String what) {

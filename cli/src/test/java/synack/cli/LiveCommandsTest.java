@@ -141,7 +141,7 @@ class LiveCommandsTest {
 
         @Override
         public Kept keep(LiveSession session, TcpConversation.Path path, TcpConnection.Config config) {
-            asked.add("keep " + Ip4.toString(path.peerIp()) + ":" + config.remotePort() + " via " + path.nextHopMac());
+            asked.add("keep " + path.peerIp().withPort(config.remotePort()) + " via " + path.nextHopMac());
             session.close();
             return new Kept(3, true, null);
         }

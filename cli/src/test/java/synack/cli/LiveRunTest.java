@@ -109,7 +109,7 @@ class LiveRunTest {
     }
 
     int handshake(LiveRun run, Story story) {
-        return TcpRun.conversation(run, "handshake", tcp(), story, PEER, 80,
+        return TcpRun.conversation(run, "handshake", tcp(), story, synack.wire.IpAddress.of(PEER), 80,
                 new TcpConversation.Plan(new byte[0], TcpConversation.Ending.CLOSE, 0, "handshake"));
     }
 

@@ -15,6 +15,7 @@ import synack.net.Routing;
 import synack.time.Clock;
 import synack.time.VirtualClock;
 import synack.wire.Ip4;
+import synack.wire.IpAddress;
 import synack.wire.MacAddress;
 
 /**
@@ -42,11 +43,13 @@ final class MemoryHost implements LiveHost {
 
     @Override
     public Routing routing() {
-        return new Routing((destination, from, oif) -> {
+        return new Routing((to, from, oif) -> {
+            int destination = to.v4(); // the simulated segment is IPv4 only
             boolean onLink = (destination & 0xffffff00) == (OUR_IP & 0xffffff00);
-            return new KernelRoute(KernelRoute.UNICAST, destination, onLink ? null : SimulatedSegment.ROUTER_IP, "c0",
-                    from == null ? OUR_IP : null, from, 0, 0, List.of(), Ip4.toString(destination) + (onLink ? " dev c0" : " via 198.18.1.1 dev c0"));
-        }, this::interfaceNamed, this::holds);
+            return new KernelRoute(KernelRoute.UNICAST, to, onLink ? null : IpAddress.of(SimulatedSegment.ROUTER_IP), "c0",
+                    from == null ? IpAddress.of(OUR_IP) : null, from, 0, 0, List.of(),
+                    Ip4.toString(destination) + (onLink ? " dev c0" : " via 198.18.1.1 dev c0"));
+        }, this::interfaceNamed, ip -> !ip.ipv6() && holds(ip.v4()));
     }
 
     @Override
@@ -115,13 +118,13 @@ final class MemoryHost implements LiveHost {
     }
 
     @Override
-    public AutoCloseable keepKernelRstsOff(int tcpPort) {
+    public AutoCloseable keepKernelRstsOff(int tcpPort, boolean ipv6) {
         guardedTcpPorts.add(tcpPort);
         return () -> released.add("rst guard " + tcpPort);
     }
 
     @Override
-    public AutoCloseable holdUdpPort(int ip, int port) {
+    public AutoCloseable holdUdpPort(synack.wire.IpAddress ip, int port) {
         heldUdpPorts.add(port);
         return () -> released.add("udp " + port);
     }

@@ -118,10 +118,50 @@ public final class Interface implements Link {
         if (type == EthernetFrame.TYPE_ARP) {
             return answerArp(f) ? null : f;
         }
+        if (type == EthernetFrame.TYPE_IPV6) {
+            return admitIpv6(f);
+        }
         if (type != EthernetFrame.TYPE_IPV4) {
             return f;
         }
         return admitIpv4(f);
+    }
+
+    /**
+     * IPv6 has no header checksum (RFC 8200): the upper layer's, over the IPv6 pseudo-header, is
+     * judged as IPv4's is — for TCP, UDP and ICMPv6 right after the fixed header (the common case;
+     * a packet with extension headers is left to the exchange's own parse, which verifies it).
+     * A UDP checksum of zero is not allowed over IPv6 (RFC 8200 8.1): dropped.
+     */
+    private ReceivedFrame admitIpv6(ReceivedFrame f) {
+        byte[] b = f.bytes();
+        int ip = EthernetFrame.HEADER_LENGTH;
+        if (b.length < ip + 40 || (b[ip] & 0xf0) != 0x60) {
+            return f;
+        }
+        int length = u16(b, ip + 4);
+        int protocol = b[ip + 6] & 0xff;
+        int l4 = ip + 40;
+        if (b.length < l4 + length) {
+            return f; // cut by the capture's snaplen (or malformed: the exchange's parser says which)
+        }
+        int field = switch (protocol) {
+            case 6 -> 16;
+            case 17 -> 6;
+            case 58 -> 2;
+            default -> -1;
+        };
+        if (field < 0 || length < field + 2) {
+            return f;
+        }
+        String what = protocol == 6 ? "TCP" : protocol == 17 ? "UDP" : "ICMPv6";
+        if (protocol == 17 && u16(b, l4 + 6) == 0) {
+            return drop(f, "dropped: UDP checksum is zero, which IPv6 does not allow (RFC 8200 8.1)");
+        }
+        ChecksumStatus status = ChecksumStatus.of(b, l4, length, synack.wire.Checksum6.pseudoHeaderSum(b, ip, protocol, length),
+                u16(b, l4 + field));
+        ReceivedFrame judged = judged(f, status, what);
+        return judged != null && protocol == 6 ? judged.withTcpChecksum(status) : judged;
     }
 
     private ReceivedFrame admitIpv4(ReceivedFrame f) {
@@ -181,6 +221,12 @@ public final class Interface implements Link {
                 return f;
             }
         }
+        ReceivedFrame judged = judged(f, status, what);
+        return judged != null && protocol == 6 ? judged.withTcpChecksum(status) : judged;
+    }
+
+    /** The checksum policy: a wrong sum is dropped and told; one left to offload is accepted and told once. */
+    private ReceivedFrame judged(ReceivedFrame f, ChecksumStatus status, String what) {
         if (status == ChecksumStatus.WRONG) {
             return drop(f, "dropped: " + what + " checksum is wrong (damaged in transit, not an offload)");
         }
@@ -194,7 +240,7 @@ public final class Interface implements Link {
                         Map.of("checksum", "offloaded")));
             }
         }
-        return protocol == 6 ? f.withTcpChecksum(status) : f;
+        return f;
     }
 
     /** A fragment is held until its datagram is whole (RFC 791 3.2); the exchange sees the datagram, once. */

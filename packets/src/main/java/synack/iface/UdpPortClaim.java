@@ -5,7 +5,7 @@ import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
 import synack.net.EnvironmentException;
-import synack.wire.Ip4;
+import synack.wire.IpAddress;
 
 /**
  * Holds a real UDP socket on the port our hand-made datagrams leave from, for the command's
@@ -22,24 +22,28 @@ public final class UdpPortClaim implements AutoCloseable {
     }
 
     public static UdpPortClaim claim(int ip, int port) {
+        return claim(IpAddress.of(ip), port);
+    }
+
+    public static UdpPortClaim claim(IpAddress ip, int port) {
         DatagramSocket s = null;
         try {
             s = new DatagramSocket(null);
             s.setReceiveBufferSize(2048);
-            s.bind(new InetSocketAddress(Ip4.toInet(ip), port));
+            s.bind(new InetSocketAddress(java.net.InetAddress.getByAddress(ip.bytes()), port));
             return new UdpPortClaim(s);
         } catch (java.net.BindException e) {
             s.close();
             if (!synack.net.LocalInterface.hostHolds(ip)) {
                 return new UdpPortClaim(null);
             }
-            throw new EnvironmentException("UDP port " + port + " on " + Ip4.toString(ip) + " is taken by another program ("
+            throw new EnvironmentException("UDP port " + port + " on " + ip + " is taken by another program ("
                     + e.getMessage() + "): try again, another port is chosen each time");
         } catch (SocketException e) {
             if (s != null) {
                 s.close();
             }
-            throw new EnvironmentException("UDP port " + port + " on " + Ip4.toString(ip) + " is taken by another program ("
+            throw new EnvironmentException("UDP port " + port + " on " + ip + " is taken by another program ("
                     + e.getMessage() + "): try again, another port is chosen each time");
         } catch (IOException e) {
             if (s != null) {

@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import synack.wire.Ip4;
+import synack.wire.IpAddress;
 
 /**
  * Asks the kernel itself: {@code ip -j route get DST [from SRC] [oif IF]} — the local table
@@ -52,13 +52,13 @@ public final class IpRouteGet implements RouteSource {
         return Optional.empty();
     }
 
-    static String question(int destination, Integer from, String oif) {
-        return "route get " + Ip4.toString(destination) + (from != null ? " from " + Ip4.toString(from) : "")
+    static String question(IpAddress destination, IpAddress from, String oif) {
+        return "route get " + destination + (from != null ? " from " + from : "")
                 + (oif != null ? " oif " + oif : "");
     }
 
     @Override
-    public KernelRoute get(int destination, Integer from, String oif) {
+    public KernelRoute get(IpAddress destination, IpAddress from, String oif) {
         List<String> cmd = new ArrayList<>(List.of(ip, "-j"));
         cmd.addAll(List.of(question(destination, from, oif).split(" ")));
         Output out = run(cmd, null);
@@ -69,18 +69,18 @@ public final class IpRouteGet implements RouteSource {
     }
 
     @Override
-    public List<KernelRoute> getAll(List<Integer> destinations, Integer from, String oif) {
+    public List<KernelRoute> getAll(List<IpAddress> destinations, IpAddress from, String oif) {
         if (destinations.size() <= 1) {
             return RouteSource.super.getAll(destinations, from, oif);
         }
         StringBuilder in = new StringBuilder();
-        for (int d : destinations) {
+        for (IpAddress d : destinations) {
             in.append(question(d, from, oif)).append('\n');
         }
         Output out = run(List.of(ip, "-j", "-force", "-batch", "-"), in.toString());
         // one line of JSON per answered question, in order; a failed one prints nothing there but
         // "RTNETLINK answers: ..." and "Command failed -:N" on stderr
-        Map<Integer, KernelRoute> answers = new HashMap<>();
+        Map<IpAddress, KernelRoute> answers = new HashMap<>();
         for (String line : out.stdout.split("\n")) {
             if (!line.isBlank()) {
                 KernelRoute r = parse(line.trim(), null);
@@ -90,7 +90,7 @@ public final class IpRouteGet implements RouteSource {
         Map<Integer, String> failures = batchFailures(out.stderr);
         List<KernelRoute> routes = new ArrayList<>(destinations.size());
         for (int i = 0; i < destinations.size(); i++) {
-            int d = destinations.get(i);
+            IpAddress d = destinations.get(i);
             KernelRoute r = answers.get(d);
             if (r == null) {
                 throw noRoute(d, from, oif, failures.getOrDefault(i + 1, out.stderr));
@@ -116,17 +116,17 @@ public final class IpRouteGet implements RouteSource {
         return out;
     }
 
-    private static KernelRoute parse(String json, Integer asked) {
+    private static KernelRoute parse(String json, IpAddress asked) {
         try {
             return KernelRoute.parse(json);
         } catch (IllegalArgumentException e) {
-            throw new EnvironmentException("cannot read the kernel's route" + (asked != null ? " to " + Ip4.toString(asked) : "")
+            throw new EnvironmentException("cannot read the kernel's route" + (asked != null ? " to " + asked : "")
                     + " (ip -j route get): " + e.getMessage(), e);
         }
     }
 
     /** "RTNETLINK answers: Network is unreachable" and its kin, as the one line a user reads. */
-    static EnvironmentException noRoute(int destination, Integer from, String oif, String stderr) {
+    static EnvironmentException noRoute(IpAddress destination, IpAddress from, String oif, String stderr) {
         String said = stderr == null ? "" : stderr.trim().replaceFirst("^RTNETLINK answers:\\s*", "");
         said = said.isEmpty() ? "no answer" : said.lines().findFirst().orElse(said);
         String kind = switch (said) {
@@ -136,8 +136,8 @@ public final class IpRouteGet implements RouteSource {
                     : " (a blackhole route)";
             default -> "";
         };
-        String q = Ip4.toString(destination) + (from != null ? " from " + Ip4.toString(from) : "") + (oif != null ? " oif " + oif : "");
-        return new EnvironmentException("no route to " + Ip4.toString(destination) + ": the kernel says " + said + kind
+        String q = destination + (from != null ? " from " + from : "") + (oif != null ? " oif " + oif : "");
+        return new EnvironmentException("no route to " + destination + ": the kernel says " + said + kind
                 + " (see: ip route get " + q + (oif == null ? "; or choose an interface with -i" : "") + ")");
     }
 

@@ -3,7 +3,7 @@ package synack.net;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import synack.wire.Ip4;
+import synack.wire.IpAddress;
 
 /**
  * The kernel's answer for one destination, as {@code ip -j route get DST} prints it:
@@ -15,9 +15,10 @@ import synack.wire.Ip4;
  * {@code type} is "unicast" when the answer names none (iproute2 leaves it out then);
  * {@code gateway}, {@code prefsrc} and {@code from} are null when absent (prefsrc is absent when
  * the question gave {@code from}); {@code mtu} and {@code advmss} are 0 when the route sets none.
- * {@code how} is the answer in words, for the header line.
+ * {@code how} is the answer in words, for the header line. An IPv6 answer has the same shape
+ * ({@code "gateway":"fe80::1"}, and {@code "protocol":"ra"} when a router advertisement taught it).
  */
-public record KernelRoute(String type, int destination, Integer gateway, String dev, Integer prefsrc, Integer from,
+public record KernelRoute(String type, IpAddress destination, IpAddress gateway, String dev, IpAddress prefsrc, IpAddress from,
                           int mtu, int advmss, List<String> flags, String how) {
     public static final String UNICAST = "unicast";
 
@@ -44,14 +45,15 @@ public record KernelRoute(String type, int destination, Integer gateway, String 
         if (dst == null || dev == null) {
             throw new IllegalArgumentException("not an ip -j route answer: no dst or dev in " + m);
         }
-        if (m.get("via") instanceof Map<?, ?> via) { // "via":{"family":"inet6","host":"fe80::1"} (RFC 5549)
+        if (m.get("via") instanceof Map<?, ?> via) { // an IPv4 route "via":{"family":"inet6","host":"fe80::1"} (RFC 5549)
             throw new IllegalArgumentException("the route to " + dst + " goes via the IPv6 next hop " + via.get("host")
-                    + ", which synack cannot reach (it speaks ARP, not NDP)");
+                    + ": synack sends IPv4 only to an IPv4 next hop (ARP)");
         }
         String type = text(m, "type") != null ? text(m, "type") : UNICAST;
-        Integer gateway = address(m, "gateway");
-        Integer prefsrc = address(m, "prefsrc");
-        Integer from = address(m, "from");
+        IpAddress destination = IpAddress.parse(dst);
+        IpAddress gateway = address(m, "gateway", destination);
+        IpAddress prefsrc = address(m, "prefsrc", destination);
+        IpAddress from = address(m, "from", destination);
         int mtu = 0;
         int advmss = 0;
         // "metrics":[{"mtu":1280}] (a locked mtu prints the same); a cached path MTU shows here too
@@ -67,17 +69,16 @@ public record KernelRoute(String type, int destination, Integer gateway, String 
         if (m.get("flags") instanceof List<?> fl) {
             fl.forEach(f -> flags.add(String.valueOf(f)));
         }
-        int destination = Ip4.parse(dst);
         StringBuilder how = new StringBuilder(type.equals(UNICAST) ? "" : type + " ").append(dst);
         if (from != null) {
-            how.append(" from ").append(Ip4.toString(from));
+            how.append(" from ").append(from);
         }
         if (gateway != null) {
-            how.append(" via ").append(Ip4.toString(gateway));
+            how.append(" via ").append(gateway);
         }
         how.append(" dev ").append(dev);
         if (prefsrc != null) {
-            how.append(" src ").append(Ip4.toString(prefsrc));
+            how.append(" src ").append(prefsrc);
         }
         if (mtu > 0) {
             how.append(" mtu ").append(mtu);
@@ -93,12 +94,14 @@ public record KernelRoute(String type, int destination, Integer gateway, String 
         return m.get(key) instanceof String s ? s : null;
     }
 
-    private static Integer address(Map<?, ?> m, String key) {
+    /** An address of the destination's family, or null (absent, or of the other family). */
+    private static IpAddress address(Map<?, ?> m, String key, IpAddress destination) {
         String s = text(m, key);
         try {
-            return s == null ? null : Integer.valueOf(Ip4.parse(s));
+            IpAddress a = s == null ? null : IpAddress.parse(s);
+            return a != null && a.ipv6() == destination.ipv6() ? a : null;
         } catch (IllegalArgumentException e) {
-            return null; // not IPv4 (an IPv6 gateway of a v4 route: "via inet6 fe80::1")
+            return null;
         }
     }
 

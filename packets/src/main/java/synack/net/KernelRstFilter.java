@@ -13,56 +13,70 @@ import java.util.regex.Pattern;
  * peer's SYN,ACK with a RST that would kill it. This installs a firewall rule dropping the
  * kernel's outgoing RSTs from our source port only, tagged with our pid; it is removed on close
  * (also on Ctrl-C), and a rule whose pid is dead (a crash) is removed at the next start.
+ * IPv6 has a firewall of its own: ip6tables holds the rule for a connection over IPv6.
  */
 public final class KernelRstFilter implements AutoCloseable {
     private static final String TAG = "synack-pid-";
     private static final Pattern STALE = Pattern.compile("^-A (OUTPUT .*--comment \"?" + TAG + "(\\d+)\"? .*)$");
 
+    private final String tool;
     private final List<String> spec;
     private boolean removed;
 
-    private KernelRstFilter(List<String> spec) {
+    private KernelRstFilter(String tool, List<String> spec) {
+        this.tool = tool;
         this.spec = spec;
     }
 
     public static KernelRstFilter install(int localPort) {
+        return install(localPort, false);
+    }
+
+    /** @param ipv6 the connection is over IPv6: the rule goes to ip6tables */
+    public static KernelRstFilter install(int localPort, boolean ipv6) {
+        String tool = ipv6 ? "ip6tables" : "iptables";
         List<String> spec = List.of("OUTPUT", "-p", "tcp", "--sport", Integer.toString(localPort), "--tcp-flags", "RST", "RST",
                 "-m", "comment", "--comment", TAG + ProcessHandle.current().pid(), "-j", "DROP");
-        List<String> cmd = new ArrayList<>(List.of("iptables", "-w", "-I"));
+        List<String> cmd = new ArrayList<>(List.of(tool, "-w", "-I"));
         cmd.addAll(spec);
         // our rule does not depend on the stale ones (other, dead pids): both run at once, and the
         // insert is awaited before we return (before any SYN is sent)
         Started insert = start(cmd);
         RuntimeException staleFailed = null;
         try {
-            removeStale();
+            removeStale(tool);
         } catch (RuntimeException e) {
             staleFailed = e;
         }
         Run r = insert.await();
         if (staleFailed != null) {
             if (r.exit == 0) {
-                new KernelRstFilter(spec).close(); // never a rule left behind, whatever failed
+                new KernelRstFilter(tool, spec).close(); // never a rule left behind, whatever failed
             }
             throw staleFailed;
         }
         if (r.exit != 0) {
             throw new EnvironmentException("cannot add the firewall rule that keeps the kernel from resetting our connection ("
-                    + r.output.trim() + "): install iptables, or use -S with an address no interface holds");
+                    + r.output.trim() + "): install " + tool + (ipv6 ? "" : ", or use -S with an address no interface holds"));
         }
-        return new KernelRstFilter(spec);
+        return new KernelRstFilter(tool, spec);
     }
 
-    /** Rules left by a synack that died without cleaning up (kill -9, power loss). */
+    /** Rules left by a synack that died without cleaning up (kill -9, power loss), in both families' firewalls. */
     public static void removeStale() {
-        Run list = run(List.of("iptables", "-w", "-S", "OUTPUT"));
+        removeStale("iptables");
+        removeStale("ip6tables");
+    }
+
+    private static void removeStale(String tool) {
+        Run list = run(List.of(tool, "-w", "-S", "OUTPUT"));
         if (list.exit != 0) {
             return;
         }
         for (String line : list.output.split("\n")) {
             Matcher m = STALE.matcher(line.trim());
             if (m.matches() && ProcessHandle.of(Long.parseLong(m.group(2))).map(ProcessHandle::isAlive).orElse(false) == false) {
-                List<String> cmd = new ArrayList<>(List.of("iptables", "-w", "-D"));
+                List<String> cmd = new ArrayList<>(List.of(tool, "-w", "-D"));
                 cmd.addAll(splitRule(m.group(1)));
                 run(cmd);
             }
@@ -82,7 +96,7 @@ public final class KernelRstFilter implements AutoCloseable {
     public synchronized void close() {
         if (!removed) {
             removed = true;
-            List<String> cmd = new ArrayList<>(List.of("iptables", "-w", "-D"));
+            List<String> cmd = new ArrayList<>(List.of(tool, "-w", "-D"));
             cmd.addAll(spec);
             run(cmd);
         }

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 import synack.wire.Ip4;
+import synack.wire.IpAddress;
 import synack.wire.MacAddress;
 
 /**
@@ -38,7 +39,94 @@ public record LocalInterface(String name, MacAddress mac, List<Address> addresse
         }
     }
 
+    /**
+     * An IPv6 address the kernel holds on an interface, with its prefix and its state flags as
+     * /proc/net/if_inet6 has them (IFA_F_*): a tentative address (duplicate-address detection
+     * still running, RFC 4862 5.4) cannot be a source yet; a DAD-failed one never will.
+     */
+    public record Address6(IpAddress ip, int prefixLength, int flags) {
+        static final int TENTATIVE = 0x40;
+        static final int DAD_FAILED = 0x08;
+        static final int DEPRECATED = 0x20;
+
+        public boolean usable() {
+            return (flags & (TENTATIVE | DAD_FAILED)) == 0;
+        }
+
+        public boolean contains(IpAddress other) {
+            return ip.samePrefix(other, prefixLength);
+        }
+
+        @Override
+        public String toString() {
+            return ip + "/" + prefixLength;
+        }
+    }
+
     private static final Path SYS = Path.of("/sys/class/net");
+    private static final Path IF_INET6 = Path.of("/proc/net/if_inet6");
+
+    /**
+     * This interface's IPv6 addresses as the kernel holds them now (read when asked, from
+     * /proc/net/if_inet6: none when IPv6 is off), global ones first, then link-local.
+     */
+    public List<Address6> ipv6Addresses() {
+        List<Address6> global = new ArrayList<>();
+        List<Address6> linkLocal = new ArrayList<>();
+        for (String[] f : ifInet6()) {
+            if (f[5].equals(name)) {
+                Address6 a = new Address6(IpAddress.of(hex(f[0])), Integer.parseInt(f[2], 16), Integer.parseInt(f[4], 16));
+                (a.ip().isLinkLocal() ? linkLocal : global).add(a);
+            }
+        }
+        global.addAll(linkLocal);
+        return global;
+    }
+
+    /** The interface's usable link-local address (fe80::/10), null when it has none (yet). */
+    public IpAddress linkLocal6() {
+        return ipv6Addresses().stream().filter(a -> a.usable() && a.ip().isLinkLocal()).map(Address6::ip).findFirst().orElse(null);
+    }
+
+    /** The lines of /proc/net/if_inet6 split in their six fields (address, index, prefix, scope, flags, name). */
+    private static List<String[]> ifInet6() {
+        List<String[]> out = new ArrayList<>();
+        try {
+            for (String line : Files.readAllLines(IF_INET6)) {
+                String[] f = line.trim().split("\\s+");
+                if (f.length == 6 && f[0].length() == 32) {
+                    out.add(f);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // IPv6 off (no such file) or unreadable: no IPv6 addresses
+        }
+        return out;
+    }
+
+    private static byte[] hex(String s) {
+        byte[] b = new byte[s.length() / 2];
+        for (int i = 0; i < b.length; i++) {
+            b[i] = (byte) Integer.parseInt(s.substring(2 * i, 2 * i + 2), 16);
+        }
+        return b;
+    }
+
+    /** Whether {@code ip} is one of this host's addresses (either family); see {@link #hostHolds(int)}. */
+    public static boolean hostHolds(IpAddress ip) {
+        if (!ip.ipv6()) {
+            return hostHolds(ip.v4());
+        }
+        if (ip.equals(IpAddress.parse("::1"))) {
+            return true;
+        }
+        for (String[] f : ifInet6()) {
+            if (IpAddress.of(hex(f[0])).equals(ip)) {
+                return true;
+            }
+        }
+        return false;
+    }
 
     /** Reads an interface, failing with one clear line when it does not exist or is neither Ethernet nor loopback. */
     public static LocalInterface byName(String name) {

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import synack.wire.Ip4;
+import synack.wire.IpAddress;
 
 /**
  * The fallback where iproute2 is not installed: the main table from /proc/net/route (longest
@@ -33,7 +34,13 @@ public final class ProcNetRoute implements RouteSource {
     }
 
     @Override
-    public KernelRoute get(int destination, Integer from, String oif) {
+    public KernelRoute get(IpAddress to, IpAddress source, String oif) {
+        if (to.ipv6()) {
+            throw new EnvironmentException("no route to " + to + ": IPv6 routes are asked of the kernel with ip (iproute2),"
+                    + " which is not installed (apt-get install iproute2)");
+        }
+        int destination = to.v4();
+        Integer from = source == null ? null : source.v4();
         List<LocalInterface> all = interfaces.get();
         if ((destination >>> 24) == 127 || all.stream().anyMatch(i -> i.owns(destination))) {
             int src = from != null ? from : (destination >>> 24) == 127 ? Ip4.parse("127.0.0.1") : destination;
@@ -68,7 +75,8 @@ public final class ProcNetRoute implements RouteSource {
     }
 
     private static KernelRoute answer(String type, int destination, Integer gateway, String dev, Integer src, String how) {
-        return new KernelRoute(type, destination, gateway, dev, src, null, 0, 0, List.of(), how + CAVEAT);
+        return new KernelRoute(type, IpAddress.of(destination), gateway == null ? null : IpAddress.of(gateway), dev,
+                src == null ? null : IpAddress.of(src), null, 0, 0, List.of(), how + CAVEAT);
     }
 
     /** The source address the kernel would use; connecting a UDP socket sends nothing. Null when it will not say. */

@@ -2,6 +2,7 @@ package synack.net;
 
 import java.util.ArrayList;
 import java.util.List;
+import synack.wire.IpAddress;
 
 /**
  * Where the routing decision comes from: the kernel asked with {@code ip -j route get}
@@ -15,12 +16,12 @@ public interface RouteSource {
      *
      * @throws EnvironmentException when there is no route (the CLI's exit 3, one line)
      */
-    KernelRoute get(int destination, Integer from, String oif);
+    KernelRoute get(IpAddress destination, IpAddress from, String oif);
 
     /** The routes to many destinations in order, failing as {@link #get} does at the first without one. */
-    default List<KernelRoute> getAll(List<Integer> destinations, Integer from, String oif) {
+    default List<KernelRoute> getAll(List<IpAddress> destinations, IpAddress from, String oif) {
         List<KernelRoute> out = new ArrayList<>(destinations.size());
-        for (int d : destinations) {
+        for (IpAddress d : destinations) {
             out.add(get(d, from, oif));
         }
         return out;

@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
-import java.util.function.IntPredicate;
-import synack.wire.Ip4;
+import java.util.function.Predicate;
+import synack.wire.IpAddress;
 
 /**
  * Chooses interface, source address, next hop and MTU for a destination by asking the kernel
@@ -22,14 +22,14 @@ public final class Routing {
 
     private final RouteSource kernel;
     private final Function<String, LocalInterface> interfaces;
-    private final IntPredicate hostHolds;
+    private final Predicate<IpAddress> hostHolds;
     private final Map<String, LocalInterface> seen = new HashMap<>();
 
     /**
      * @param interfaces reads an interface by name (failing with the user's one line)
      * @param hostHolds whether an address is this host's own (the kernel's local table)
      */
-    public Routing(RouteSource kernel, Function<String, LocalInterface> interfaces, IntPredicate hostHolds) {
+    public Routing(RouteSource kernel, Function<String, LocalInterface> interfaces, Predicate<IpAddress> hostHolds) {
         this.kernel = kernel;
         this.interfaces = interfaces;
         this.hostHolds = hostHolds;
@@ -47,14 +47,32 @@ public final class Routing {
      * @param interfaceName null to let the kernel choose
      * @param source null to let the kernel choose
      */
-    public Route resolve(int destination, String interfaceName, Integer source) {
-        Integer from = checked(interfaceName, source);
+    public Route resolve(IpAddress destination, String interfaceName, IpAddress source) {
+        if (source != null && source.ipv6() != destination.ipv6()) {
+            throw new EnvironmentException("-S " + source + " and " + destination + " are of different families:"
+                    + " give a source of the destination's family");
+        }
+        IpAddress from = checked(interfaceName, source);
         return route(kernel.get(destination, from, interfaceName), destination, source, from);
     }
 
-    /** {@link #resolve} for many destinations at once (one ip process), in order. */
+    /** {@link #resolve(IpAddress, String, IpAddress)} for IPv4 code. */
+    public Route resolve(int destination, String interfaceName, Integer source) {
+        return resolve(IpAddress.of(destination), interfaceName, source == null ? null : IpAddress.of(source));
+    }
+
+    /** {@link #resolve} for many IPv4 destinations at once (one ip process), in order. */
     public List<Route> resolveAll(List<Integer> destinations, String interfaceName, Integer source) {
-        Integer from = checked(interfaceName, source);
+        List<IpAddress> all = new ArrayList<>(destinations.size());
+        for (int d : destinations) {
+            all.add(IpAddress.of(d));
+        }
+        return resolveAllOf(all, interfaceName, source == null ? null : IpAddress.of(source));
+    }
+
+    /** {@link #resolve} for many destinations at once (one ip process), in order. */
+    public List<Route> resolveAllOf(List<IpAddress> destinations, String interfaceName, IpAddress source) {
+        IpAddress from = checked(interfaceName, source);
         List<KernelRoute> answers = kernel.getAll(destinations, from, interfaceName);
         List<Route> out = new ArrayList<>(answers.size());
         for (int i = 0; i < answers.size(); i++) {
@@ -64,12 +82,12 @@ public final class Routing {
     }
 
     /** Whether {@code ip} is one of this host's own addresses (so the kernel answers for it). */
-    public boolean hostHolds(int ip) {
+    public boolean hostHolds(IpAddress ip) {
         return hostHolds.test(ip);
     }
 
     /** -i must name an interface that is up; -S is asked about only when it is ours. */
-    private Integer checked(String interfaceName, Integer source) {
+    private IpAddress checked(String interfaceName, IpAddress source) {
         if (interfaceName != null) {
             iface(interfaceName).requireUp();
         }
@@ -85,14 +103,17 @@ public final class Routing {
         return i;
     }
 
-    private Route route(KernelRoute k, int destination, Integer source, Integer from) {
+    private Route route(KernelRoute k, IpAddress destination, IpAddress source, IpAddress from) {
         LocalInterface via = iface(k.dev()).requireUp();
-        Integer src = source != null ? source : k.prefsrc() != null ? k.prefsrc() : k.from();
+        IpAddress src = source != null ? source : k.prefsrc() != null ? k.prefsrc() : k.from();
         if (src == null) {
-            if (via.addresses().isEmpty()) {
-                throw new EnvironmentException("interface " + via.name() + " has no IPv4 address; give one with -S/--source");
+            List<IpAddress> held = destination.ipv6() ? via.ipv6Addresses().stream().map(LocalInterface.Address6::ip).toList()
+                    : via.addresses().stream().map(a -> IpAddress.of(a.ip())).toList();
+            if (held.isEmpty()) {
+                throw new EnvironmentException("interface " + via.name() + " has no " + (destination.ipv6() ? "IPv6" : "IPv4")
+                        + " address; give one with -S/--source");
             }
-            src = via.addresses().get(0).ip();
+            src = held.get(0);
         }
         Route.Type type = switch (k.type()) {
             case KernelRoute.UNICAST -> Route.Type.UNICAST;
@@ -101,11 +122,12 @@ public final class Routing {
             case "multicast" -> Route.Type.MULTICAST;
             default -> Route.Type.OTHER;
         };
-        int nextHop = k.gateway() != null ? k.gateway() : destination;
+        IpAddress nextHop = k.gateway() != null ? k.gateway() : destination;
         int mtu = k.mtu() > 0 ? k.mtu() : via.mtu();
-        int mss = k.advmss() > 0 ? Math.min(k.advmss(), Route.mssFor(mtu)) : Route.mssFor(mtu);
+        int mssOfMtu = destination.ipv6() ? Route.mssFor6(mtu) : Route.mssFor(mtu);
+        int mss = k.advmss() > 0 ? Math.min(k.advmss(), mssOfMtu) : mssOfMtu;
         String how = k.how() + (source != null && from == null
-                ? "; -S " + Ip4.toString(source) + " is no address of this host, so this is the route for the kernel's own source" : "");
+                ? "; -S " + source + " is no address of this host, so this is the route for the kernel's own source" : "");
         return new Route(via, src, destination, nextHop, k.gateway() == null, how, type, mtu, mss);
     }
 }

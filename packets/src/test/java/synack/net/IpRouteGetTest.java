@@ -13,6 +13,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import synack.wire.Ip4;
+import synack.wire.IpAddress;
 
 /** The ip process driven for real, with a stand-in script that answers as iproute2 6.1 does. */
 class IpRouteGetTest {
@@ -48,18 +49,18 @@ class IpRouteGetTest {
 
     @Test
     void oneQuestion(@TempDir Path dir) throws IOException {
-        KernelRoute r = fake(dir).get(Ip4.parse("198.18.2.2"), Ip4.parse("198.18.1.2"), "c0");
-        assertEquals("198.18.1.1", Ip4.toString(r.gateway()));
+        KernelRoute r = fake(dir).get(IpAddress.parse("198.18.2.2"), IpAddress.parse("198.18.1.2"), "c0");
+        assertEquals("198.18.1.1", String.valueOf(r.gateway()));
         assertEquals("-j route get 198.18.2.2 from 198.18.1.2 oif c0\n", Files.readString(dir.resolve("asked")));
     }
 
     @Test
     void unreachableIsNoRoute(@TempDir Path dir) throws IOException {
         IpRouteGet ip = fake(dir);
-        EnvironmentException e = assertThrows(EnvironmentException.class, () -> ip.get(Ip4.parse("10.10.1.1"), null, null));
+        EnvironmentException e = assertThrows(EnvironmentException.class, () -> ip.get(IpAddress.parse("10.10.1.1"), null, null));
         assertEquals("no route to 10.10.1.1: the kernel says Network is unreachable (see: ip route get 10.10.1.1; or choose an"
                 + " interface with -i)", e.getMessage());
-        e = assertThrows(EnvironmentException.class, () -> ip.get(Ip4.parse("10.11.1.1"), null, "c0"));
+        e = assertThrows(EnvironmentException.class, () -> ip.get(IpAddress.parse("10.11.1.1"), null, "c0"));
         assertEquals("no route to 10.11.1.1: the kernel says Permission denied (a prohibit route) (see: ip route get 10.11.1.1 oif c0)",
                 e.getMessage());
     }
@@ -67,7 +68,7 @@ class IpRouteGetTest {
     @Test
     void aBatchIsOneProcess(@TempDir Path dir) throws IOException {
         IpRouteGet ip = fake(dir);
-        List<KernelRoute> rs = ip.getAll(List.of(Ip4.parse("127.0.0.1"), Ip4.parse("198.18.2.2"), Ip4.parse("127.0.0.1")), null, null);
+        List<KernelRoute> rs = ip.getAll(List.of(IpAddress.parse("127.0.0.1"), IpAddress.parse("198.18.2.2"), IpAddress.parse("127.0.0.1")), null, null);
         assertEquals(List.of("lo", "c0", "lo"), rs.stream().map(KernelRoute::dev).toList());
         assertEquals("-j -force -batch -\n", Files.readString(dir.resolve("asked")));
     }
@@ -76,7 +77,7 @@ class IpRouteGetTest {
     void aBatchFailsAtItsFirstDestinationWithoutARoute(@TempDir Path dir) throws IOException {
         IpRouteGet ip = fake(dir);
         EnvironmentException e = assertThrows(EnvironmentException.class,
-                () -> ip.getAll(List.of(Ip4.parse("198.18.2.2"), Ip4.parse("10.11.1.1"), Ip4.parse("10.10.1.1")), null, null));
+                () -> ip.getAll(List.of(IpAddress.parse("198.18.2.2"), IpAddress.parse("10.11.1.1"), IpAddress.parse("10.10.1.1")), null, null));
         assertTrue(e.getMessage().startsWith("no route to 10.11.1.1: the kernel says Permission denied (a prohibit route)"),
                 e.getMessage());
     }
@@ -91,7 +92,7 @@ class IpRouteGetTest {
 
     @Test
     void questionsAreIpsWords() {
-        assertEquals("route get 10.0.0.1", IpRouteGet.question(Ip4.parse("10.0.0.1"), null, null));
-        assertEquals("route get 10.0.0.1 from 10.0.0.2 oif eth0", IpRouteGet.question(Ip4.parse("10.0.0.1"), Ip4.parse("10.0.0.2"), "eth0"));
+        assertEquals("route get 10.0.0.1", IpRouteGet.question(IpAddress.parse("10.0.0.1"), null, null));
+        assertEquals("route get 10.0.0.1 from 10.0.0.2 oif eth0", IpRouteGet.question(IpAddress.parse("10.0.0.1"), IpAddress.parse("10.0.0.2"), "eth0"));
     }
 }

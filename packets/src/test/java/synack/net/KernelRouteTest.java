@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import synack.wire.Ip4;
+import synack.wire.IpAddress;
 
 /** Real answers of iproute2 6.1's {@code ip -j route get}, captured in the lab's client namespace and a scratch one. */
 class KernelRouteTest {
@@ -47,10 +48,10 @@ class KernelRouteTest {
     void aGatewayRoute() {
         KernelRoute r = KernelRoute.parse(GATEWAY);
         assertEquals(KernelRoute.UNICAST, r.type());
-        assertEquals("198.18.2.2", Ip4.toString(r.destination()));
-        assertEquals("198.18.1.1", Ip4.toString(r.gateway()));
+        assertEquals("198.18.2.2", String.valueOf(r.destination()));
+        assertEquals("198.18.1.1", String.valueOf(r.gateway()));
         assertEquals("c0", r.dev());
-        assertEquals("198.18.1.2", Ip4.toString(r.prefsrc()));
+        assertEquals("198.18.1.2", String.valueOf(r.prefsrc()));
         assertNull(r.from());
         assertEquals(0, r.mtu());
         assertFalse(r.local());
@@ -71,7 +72,7 @@ class KernelRouteTest {
             assertTrue(r.local(), json);
             assertEquals("lo", r.dev());
             assertNull(r.gateway());
-            assertEquals(r.destination(), (int) r.prefsrc());
+            assertEquals(r.destination(), r.prefsrc());
         }
         assertEquals("the kernel's route: local 127.0.0.1 dev lo src 127.0.0.1", KernelRoute.parse(LOOPBACK).how());
     }
@@ -91,7 +92,7 @@ class KernelRouteTest {
     void aQuestionWithFromHasNoPrefsrc() {
         KernelRoute r = KernelRoute.parse(FROM);
         assertNull(r.prefsrc());
-        assertEquals("10.7.0.2", Ip4.toString(r.from()));
+        assertEquals("10.7.0.2", String.valueOf(r.from()));
         assertEquals("the kernel's route: 8.8.8.8 from 10.7.0.2 via 10.7.0.1 dev d0", r.how());
     }
 

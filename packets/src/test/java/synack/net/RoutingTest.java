@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import synack.wire.Ip4;
+import synack.wire.IpAddress;
 import synack.wire.MacAddress;
 
 /** The route decision fed the kernel's canned answers (KernelRouteTest's captures). */
@@ -35,9 +36,9 @@ class RoutingTest {
         }
 
         @Override
-        public KernelRoute get(int destination, Integer from, String oif) {
+        public KernelRoute get(IpAddress destination, IpAddress from, String oif) {
             asked.add(IpRouteGet.question(destination, from, oif));
-            String json = answers.get(Ip4.toString(destination));
+            String json = answers.get(destination.toString());
             if (json == null) {
                 throw IpRouteGet.noRoute(destination, from, oif, "RTNETLINK answers: Network is unreachable\n");
             }
@@ -63,8 +64,11 @@ class RoutingTest {
     }
 
     static Routing routing(RouteSource source) {
-        return new Routing(source, RoutingTest::byName, ip -> ip == Ip4.parse("198.18.1.2") || ip == Ip4.parse("10.7.0.2")
-                || (ip >>> 24) == 127);
+        return new Routing(source, RoutingTest::byName, a -> !a.ipv6() && held(a.v4()));
+    }
+
+    private static boolean held(int ip) {
+        return ip == Ip4.parse("198.18.1.2") || ip == Ip4.parse("10.7.0.2") || (ip >>> 24) == 127;
     }
 
     static Route resolve(Canned c, String dst) {

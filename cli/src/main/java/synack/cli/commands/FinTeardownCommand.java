@@ -28,7 +28,7 @@ import synack.exchange.tcp.TcpConversation;
             "", "Examples:", "  synack fin-teardown 198.18.2.2 80",
             "  synack fin-teardown --send 'GET / HTTP/1.1\\r\\nHost: x\\r\\nConnection: close\\r\\n\\r\\n' 198.18.2.2 80"})
 public final class FinTeardownCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "HOST", description = "IPv4 address of the server (in synack shell: or the ID of a kept connection).")
+    @Parameters(index = "0", paramLabel = "HOST", description = "IPv4 or IPv6 address of the server (in synack shell: or the ID of a kept connection).")
     String host;
 
     @Parameters(index = "1", paramLabel = "PORT", arity = "0..1", description = "TCP port of the server.")
@@ -57,7 +57,7 @@ public final class FinTeardownCommand implements Callable<Integer> {
         if (port == null) {
             return closeKept(run);
         }
-        int peer = TcpTarget.host(host);
+        synack.wire.IpAddress peer = TcpTarget.host(host);
         TcpTarget.port(port, "PORT");
         if (tcp.sourcePort != null) {
             TcpTarget.port(tcp.sourcePort, "--source-port");

@@ -22,7 +22,7 @@ import synack.exchange.tcp.TcpConversation;
         footer = {"", "Exit status: 0 established, 1 refused (RST) or reset, 2 usage, 3 environment, 4 no answer, 130 interrupted.",
             "", "Examples:", "  synack handshake 198.18.2.2 80", "  synack handshake --rst --relative 198.18.2.2 80"})
 public final class HandshakeCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "HOST", description = "IPv4 address of the server.")
+    @Parameters(index = "0", paramLabel = "HOST", description = "IPv4 or IPv6 address of the server.")
     String host;
 
     @Parameters(index = "1", paramLabel = "PORT", description = "TCP port of the server.")
@@ -45,7 +45,7 @@ public final class HandshakeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        int peer = TcpTarget.host(host);
+        synack.wire.IpAddress peer = TcpTarget.host(host);
         TcpTarget.port(port, "PORT");
         if (tcp.sourcePort != null) {
             TcpTarget.port(tcp.sourcePort, "--source-port");

@@ -651,7 +651,7 @@ public final class HttpGetCommand implements Callable<Integer> {
             public void beforeTcp(int port) {
                 // the kernel knows no connection of ours: keep its RSTs off the port (not for an -S it does not hold)
                 if (!owns && guarded.add(port)) {
-                    session.onClose(run.host().keepKernelRstsOff(port));
+                    session.onClose(run.host().keepKernelRstsOff(port, false)); // http-get is IPv4 today
                 }
             }
         };

@@ -16,7 +16,6 @@ import synack.exchange.tcp.TcpApp;
 import synack.exchange.tcp.TcpConnection;
 import synack.exchange.tcp.TcpConversation;
 import synack.exchange.tcp.TcpState;
-import synack.wire.Ip4;
 
 /**
  * Connections that stay open between shell commands (handshake --keep): each runs on its own
@@ -117,8 +116,8 @@ public final class KeptConnections {
     }
 
     /** Starts the conversation on its own thread; returns once it is established or over. */
-    public static synchronized Kept start(TcpConversation conversation, LiveSession session, int peerIp, int peerPort) {
-        Kept k = new Kept(nextId++, Ip4.toString(peerIp) + ":" + peerPort, conversation, session);
+    public static synchronized Kept start(TcpConversation conversation, LiveSession session, synack.wire.IpAddress peerIp, int peerPort) {
+        Kept k = new Kept(nextId++, peerIp.withPort(peerPort), conversation, session);
         k.thread = new Thread(() -> {
             try {
                 k.result = session.capture(conversation, k.abort::get, () -> {

@@ -14,7 +14,9 @@ import synack.link.ReceivedFrame;
 import synack.wire.EthernetFrame;
 import synack.wire.Frames;
 import synack.wire.IcmpMessage;
-import synack.wire.Ip4;
+import synack.wire.Icmpv6Message;
+import synack.wire.IpAddress;
+import synack.wire.Ipv6Packet;
 import synack.wire.Ipv4Packet;
 import synack.wire.MacAddress;
 import synack.wire.MalformedFrameException;
@@ -29,7 +31,13 @@ import synack.wire.TcpSegment;
 public final class SynProbe implements Exchange {
     public record Settings(int retries, long timeoutMicros, long gapMicros) {}
 
-    public record Path(MacAddress ourMac, MacAddress nextHopMac, int ourIp, int peerIp, int sourcePort, int iss) {}
+    /** Our end and the peer's, both of one family: the probes go over IPv4 or IPv6 as the addresses are. */
+    public record Path(MacAddress ourMac, MacAddress nextHopMac, IpAddress ourIp, IpAddress peerIp, int sourcePort, int iss) {
+        /** An IPv4 path. */
+        public Path(MacAddress ourMac, MacAddress nextHopMac, int ourIp, int peerIp, int sourcePort, int iss) {
+            this(ourMac, nextHopMac, IpAddress.of(ourIp), IpAddress.of(peerIp), sourcePort, iss);
+        }
+    }
 
     public enum Verdict {
         OPEN, CLOSED, FILTERED;
@@ -140,18 +148,23 @@ public final class SynProbe implements Exchange {
             return;
         }
         try {
-            EthernetFrame eth = EthernetFrame.parse(frame.bytes());
-            if (eth.etherType() != EthernetFrame.TYPE_IPV4) {
+            Frames.Tcp tcp = Frames.parseTcp(frame.bytes(), frame.tcpChecksum());
+            if (tcp != null) {
+                if (tcp.between(path.peerIp(), path.ourIp())) {
+                    onTcp(frame, tcp.segment(), out);
+                }
                 return;
             }
-            Ipv4Packet ip = Ipv4Packet.parse(eth.payload());
-            if (ip.destination() != path.ourIp()) {
+            if (path.ourIp().ipv6()) {
+                Frames.Icmp6 icmp6 = Frames.parseIcmp6(frame.bytes());
+                if (icmp6 != null && IpAddress.of(icmp6.ip().destination()).equals(path.ourIp())) {
+                    onIcmp6(frame, icmp6, out);
+                }
                 return;
             }
-            if (ip.protocol() == Ipv4Packet.PROTO_TCP && ip.source() == path.peerIp()) {
-                onTcp(frame, TcpSegment.parse(ip.payload(), ip.source(), ip.destination()), out);
-            } else if (ip.protocol() == Ipv4Packet.PROTO_ICMP) {
-                onIcmp(frame, ip, IcmpMessage.parse(ip.payload()), out);
+            Frames.Icmp icmp = Frames.parseIcmp(frame.bytes());
+            if (icmp != null && icmp.ip().destination() == path.ourIp().v4()) {
+                onIcmp(frame, icmp.ip(), icmp.message(), out);
             }
         } catch (MalformedFrameException e) {
             out.shown(frame, "dropped: " + e.getMessage());
@@ -201,24 +214,41 @@ public final class SynProbe implements Exchange {
     private void onIcmp(ReceivedFrame frame, Ipv4Packet ip, IcmpMessage icmp, Output out) {
         IcmpMessage.Quoted q = icmp.quoted();
         if (icmp.type() != IcmpMessage.UNREACHABLE || q == null || q.protocol() != Ipv4Packet.PROTO_TCP
-                || q.source() != path.ourIp() || q.destination() != path.peerIp() || q.sourcePort() != path.sourcePort()) {
+                || q.source() != path.ourIp().v4() || q.destination() != path.peerIp().v4() || q.sourcePort() != path.sourcePort()) {
             return; // about someone else's packet
         }
-        Probe p = probes.get(q.destinationPort());
+        filtered(frame, q.destinationPort(), q.tcpSeq(), "ICMP " + icmp.meaning() + " (type 3 code " + icmp.code() + ") from "
+                + IpAddress.of(ip.source()), out);
+    }
+
+    /** ICMPv6 destination unreachable quoting our SYN (RFC 4443 3.1): filtered, as nmap reads it. */
+    private void onIcmp6(ReceivedFrame frame, Frames.Icmp6 icmp, Output out) {
+        Icmpv6Message m = icmp.message();
+        Icmpv6Message.Invoking q = m.type() == Icmpv6Message.DESTINATION_UNREACHABLE ? m.invoking() : null;
+        if (q == null || q.protocol() != Ipv6Packet.TCP || !IpAddress.of(q.source()).equals(path.ourIp())
+                || !IpAddress.of(q.destination()).equals(path.peerIp()) || q.sourcePort() != path.sourcePort()) {
+            return; // NDP, echo, or about someone else's packet
+        }
+        filtered(frame, q.destinationPort(), (int) q.tcpSeq(), "ICMPv6 " + m.meaning() + " (type 1 code " + m.code() + ") from "
+                + icmp.source(), out);
+    }
+
+    /** An ICMP error quoting the probe of {@code port}: believed only when it quotes our ISN. */
+    private void filtered(ReceivedFrame frame, int port, int quotedSeq, String reason, Output out) {
+        Probe p = probes.get(port);
         if (p == null || p.sent == 0 || p.verdict != null) {
             return;
         }
-        if (q.tcpSeq() != path.iss()) {
+        if (quotedSeq != path.iss()) {
             // RFC 5927: an error is believed only if it quotes what we sent; anyone can forge the ports
-            out.shown(frame, Remark.builder().words("ignored: it quotes seq ").seq(q.tcpSeq(), q.tcpSeq() - path.iss())
+            out.shown(frame, Remark.builder().words("ignored: it quotes seq ").seq(quotedSeq, quotedSeq - path.iss())
                     .words(", not our probe's ISN ").seq(path.iss(), 0).build());
             return;
         }
         long now = frame.timeMicros();
         p.rtt = now - p.lastSentAt;
         out.shown(frame, "quotes our SYN to port " + p.port + ", RTT " + Durations.ms(p.rtt));
-        verdict(p, Verdict.FILTERED, "ICMP " + icmp.meaning() + " (type 3 code " + icmp.code() + ") from "
-                + Ip4.toString(ip.source()), now, out);
+        verdict(p, Verdict.FILTERED, reason, now, out);
         if (probes.values().stream().allMatch(x -> x.verdict != null)) {
             finish(now, out);
         }
@@ -275,10 +305,10 @@ public final class SynProbe implements Exchange {
         synack.event.Verdict exit = ok ? synack.event.Verdict.OK : answered == 0 ? synack.event.Verdict.NO_ANSWER : synack.event.Verdict.NEGATIVE;
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("ok", ok);
-        f.put("host", Ip4.toString(path.peerIp()));
+        f.put("host", path.peerIp().toString());
         f.put("ports", ports);
         f.put("elapsed_ms", Durations.msValue(now - startedAt));
-        String summary = probes.size() > 1 ? open + " of " + probes.size() + " ports open on " + Ip4.toString(path.peerIp())
+        String summary = probes.size() > 1 ? open + " of " + probes.size() + " ports open on " + path.peerIp()
                 + " in " + Durations.human(now - startedAt) : null;
         return new Event.Result(now, exit, lines, summary, f);
     }

@@ -930,15 +930,34 @@ public final class TcpConnection {
                 + " retransmission goes on");
     }
 
+    /**
+     * An ICMPv6 Packet Too Big quoting one of our segments (RFC 8201): the path takes at most
+     * {@code mtu} bytes; never below IPv6's minimum link MTU of 1280 (RFC 8200 5), whatever the
+     * message says, so a forged small MTU cannot shrink our segments.
+     */
+    public Remark onPacketTooBig(long mtu, int quotedSeq, long now) {
+        boolean inFlightSeq = Seq.inWindow(quotedSeq, sndUna, sndNxt) || quotedSeq == sndUna;
+        if (state == TcpState.CLOSED || !inFlightSeq) {
+            return Remark.builder().words("ignored: it quotes seq ").seq(quotedSeq, quotedSeq - config.iss())
+                    .words(", not one we have in flight").build();
+        }
+        int pmtu = (int) Math.min(Math.max(mtu, 1280), 65_535);
+        return pathMtu(pmtu, pmtu - 60, "packet too big", now);
+    }
+
     /** RFC 1191: the path takes packets of at most {@code mtu} bytes; resend what was too big, in smaller segments. */
     private Remark pathMtu(int mtu, long now) {
         // an old router that sends no MTU: the Internet's minimum datagram; and never below Linux's
         // min_pmtu (552), so a forged "mtu 68" cannot shrink us to 16-byte segments
-        int newMss = Math.max(552, mtu >= 68 ? mtu : 576) - 40;
+        return pathMtu(mtu, Math.max(552, mtu >= 68 ? mtu : 576) - 40, "fragmentation needed", now);
+    }
+
+    /** The path MTU lowered to {@code mtu} (an MSS of {@code newMss}), as {@code why} (the ICMP message) said. */
+    private Remark pathMtu(int mtu, int newMss, String why, long now) {
         if (newMss >= Math.min(peerMss, pathMtuMss)) {
             return Remark.of(pathMtuMss <= newMss
-                    ? "fragmentation needed (mtu " + mtu + ") for a segment sent before we lowered the path MTU: already sent again in pieces"
-                    : "fragmentation needed, next hop MTU " + mtu + ": our segments already fit");
+                    ? why + " (mtu " + mtu + ") for a segment sent before we lowered the path MTU: already sent again in pieces"
+                    : why + ", next hop MTU " + mtu + ": our segments already fit");
         }
         pathMtuMss = newMss;
         int size = sendMss();
@@ -966,7 +985,7 @@ public final class TcpConnection {
                     + f.data.length + " bytes, seq ").seq(f.seq, f.seq - config.iss()).build());
         }
         retransmitAt = now + rto.rto();
-        return Remark.of("fragmentation needed: the path takes " + mtu + " bytes, so segments now carry at most " + size
+        return Remark.of(why + ": the path takes " + mtu + " bytes, so segments now carry at most " + size
                 + " data bytes (" + newMss + " MSS less options); what was too big is sent again in pieces");
     }
 

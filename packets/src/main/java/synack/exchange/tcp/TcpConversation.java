@@ -15,7 +15,9 @@ import synack.link.ReceivedFrame;
 import synack.wire.Frames;
 import synack.wire.IcmpMessage;
 import synack.wire.Ipv4Packet;
-import synack.wire.Ip4;
+import synack.wire.Ipv6Packet;
+import synack.wire.Icmpv6Message;
+import synack.wire.IpAddress;
 import synack.wire.MacAddress;
 import synack.wire.MalformedFrameException;
 import synack.wire.TcpSegment;
@@ -28,8 +30,16 @@ import synack.wire.TcpSegment;
 public final class TcpConversation implements Exchange {
     public enum Ending { CLOSE, RST }
 
-    /** Where the frames go: our MAC/IP, the next hop's MAC, the peer's IP; ownsSource = answer ARP for our IP. */
-    public record Path(MacAddress ourMac, int ourIp, MacAddress nextHopMac, int peerIp, boolean ownsSource) {}
+    /**
+     * Where the frames go: our MAC/IP, the next hop's MAC, the peer's IP (both of one family: the
+     * segments go over IPv4 or IPv6 as they are); ownsSource = answer ARP for our IP.
+     */
+    public record Path(MacAddress ourMac, IpAddress ourIp, MacAddress nextHopMac, IpAddress peerIp, boolean ownsSource) {
+        /** An IPv4 path. */
+        public Path(MacAddress ourMac, int ourIp, MacAddress nextHopMac, int peerIp, boolean ownsSource) {
+            this(ourMac, IpAddress.of(ourIp), nextHopMac, IpAddress.of(peerIp), ownsSource);
+        }
+    }
 
     /**
      * @param send       data to send once established (may be empty)
@@ -257,12 +267,17 @@ public final class TcpConversation implements Exchange {
                 onIcmp(frame, icmp);
                 return;
             }
+            Frames.Icmp6 icmp6 = path.peerIp().ipv6() ? Frames.parseIcmp6(frame.bytes()) : null;
+            if (icmp6 != null) {
+                onIcmp6(frame, icmp6);
+                return;
+            }
             parsed = Frames.parseTcp(frame.bytes(), frame.tcpChecksum());
         } catch (MalformedFrameException e) {
             out.shown(frame, "dropped: " + e.getMessage());
             return;
         }
-        if (parsed == null || parsed.source() != path.peerIp() || parsed.destination() != path.ourIp()
+        if (parsed == null || !parsed.between(path.peerIp(), path.ourIp())
                 || parsed.segment().sourcePort() != tcp.config().remotePort()
                 || parsed.segment().destinationPort() != tcp.config().localPort()) {
             return; // not this connection (the capture filter is narrow; this is a stray)
@@ -378,8 +393,8 @@ public final class TcpConversation implements Exchange {
     private void onIcmp(ReceivedFrame frame, Frames.Icmp icmp) {
         IcmpMessage m = icmp.message();
         IcmpMessage.Quoted q = m.quoted();
-        if (m.type() != IcmpMessage.UNREACHABLE || q == null || q.protocol() != Ipv4Packet.PROTO_TCP
-                || q.source() != path.ourIp() || q.destination() != path.peerIp()
+        if (path.ourIp().ipv6() || m.type() != IcmpMessage.UNREACHABLE || q == null || q.protocol() != Ipv4Packet.PROTO_TCP
+                || q.source() != path.ourIp().v4() || q.destination() != path.peerIp().v4()
                 || q.sourcePort() != tcp.config().localPort() || q.destinationPort() != tcp.config().remotePort()) {
             return; // about someone else's packet
         }
@@ -387,16 +402,60 @@ public final class TcpConversation implements Exchange {
         Remark note;
         try {
             note = tcp.onIcmpUnreachable(m.code(), m.nextHopMtu(), q.tcpSeq(), m.meaning() + " from "
-                    + Ip4.toString(icmp.ip().source()), now);
+                    + IpAddress.of(icmp.ip().source()), now);
         } finally {
             buffering = false;
         }
         if (tcp.state() == TcpState.CLOSED && !everEstablished) {
-            unreachable = m.meaning() + " from " + Ip4.toString(icmp.ip().source()) + " (ICMP type 3 code " + m.code() + ")";
+            unreachable = m.meaning() + " from " + IpAddress.of(icmp.ip().source()) + " (ICMP type 3 code " + m.code() + ")";
         }
         out.shown(frame, note);
         flushPending();
         checkDone(now);
+    }
+
+    /**
+     * An ICMPv6 error quoting one of our segments (RFC 4443): destination unreachable ends a
+     * connection attempt as IPv4's does; packet too big lowers the path MTU (RFC 8201).
+     */
+    private void onIcmp6(ReceivedFrame frame, Frames.Icmp6 icmp) {
+        Icmpv6Message m = icmp.message();
+        if (!m.isError() || (m.type() != Icmpv6Message.DESTINATION_UNREACHABLE && m.type() != Icmpv6Message.PACKET_TOO_BIG)) {
+            return; // NDP, echo, time exceeded: not about our connection's fate
+        }
+        Icmpv6Message.Invoking q = m.invoking();
+        if (q == null || q.protocol() != Ipv6Packet.TCP || !IpAddress.of(q.source()).equals(path.ourIp())
+                || !IpAddress.of(q.destination()).equals(path.peerIp())
+                || q.sourcePort() != tcp.config().localPort() || q.destinationPort() != tcp.config().remotePort()) {
+            return; // about someone else's packet
+        }
+        buffering = true;
+        Remark note;
+        String meaning = m.meaning() + " from " + icmp.source();
+        try {
+            note = m.type() == Icmpv6Message.PACKET_TOO_BIG
+                    ? tcp.onPacketTooBig(m.mtu(), (int) q.tcpSeq(), now)
+                    : tcp.onIcmpUnreachable(Ipv4Codes.of(m.code()), 0, (int) q.tcpSeq(), meaning, now);
+        } finally {
+            buffering = false;
+        }
+        if (tcp.state() == TcpState.CLOSED && !everEstablished) {
+            unreachable = meaning + " (ICMPv6 type " + m.type() + " code " + m.code() + ")";
+        }
+        out.shown(frame, note);
+        flushPending();
+        checkDone(now);
+    }
+
+    /** ICMPv6 destination-unreachable codes (RFC 4443 3.1) as the IPv4 codes TCP reacts to alike (as Linux maps them). */
+    private static final class Ipv4Codes {
+        static int of(int code6) {
+            return switch (code6) {
+                case 4 -> 3;   // port unreachable: refused
+                case 1 -> 13;  // administratively prohibited
+                default -> 1;  // no route, beyond scope, address unreachable, source policy: host unreachable
+            };
+        }
     }
 
     @Override
@@ -425,8 +484,8 @@ public final class TcpConversation implements Exchange {
         boolean refused = tcp.outcome() == TcpOutcome.REFUSED;
         Verdict verdict = verdict(tcp.outcome());
         f.put("ok", verdict == Verdict.OK);
-        f.put("peer", Ip4.toString(path.peerIp()) + ":" + tcp.config().remotePort());
-        f.put("local", Ip4.toString(path.ourIp()) + ":" + tcp.config().localPort());
+        f.put("peer", path.peerIp().withPort(tcp.config().remotePort()));
+        f.put("local", path.ourIp().withPort(tcp.config().localPort()));
         f.put("established", everEstablished);
         f.put("outcome", why);
         f.put("isn", Integer.toUnsignedLong(tcp.iss()));
@@ -444,15 +503,15 @@ public final class TcpConversation implements Exchange {
         String line;
         if (unreachable != null) {
             f.put("icmp", unreachable);
-            line = Ip4.toString(path.peerIp()) + ":" + tcp.config().remotePort() + (refused ? " refused the connection: " : " unreachable: ")
+            line = path.peerIp().withPort(tcp.config().remotePort()) + (refused ? " refused the connection: " : " unreachable: ")
                     + unreachable;
         } else if (refused) {
-            line = Ip4.toString(path.peerIp()) + ":" + tcp.config().remotePort() + " refused the connection (RST)";
+            line = path.peerIp().withPort(tcp.config().remotePort()) + " refused the connection (RST)";
         } else if (!everEstablished) {
-            line = "no answer from " + Ip4.toString(path.peerIp()) + ":" + tcp.config().remotePort() + " to "
+            line = "no answer from " + path.peerIp().withPort(tcp.config().remotePort()) + " to "
                     + syns.size() + " SYN" + (syns.size() == 1 ? "" : "s");
         } else {
-            line = command + " " + Ip4.toString(path.peerIp()) + ":" + tcp.config().remotePort() + ": established in "
+            line = command + " " + path.peerIp().withPort(tcp.config().remotePort()) + ": established in "
                     + Durations.ms(establishedAt - synSentAt) + " (" + (synAckRtt >= 0 ? "RTT " + Durations.ms(synAckRtt)
                             + (syns.size() > 1 ? " from SYN " + rttSyn : "") : "RTT unknown: Karn's rule") + "), " + why
                     + " after " + Durations.human(t - startedAt)
