@@ -109,6 +109,11 @@ final class Peers {
         return Frames6.ethernet(from, toMac, NdpMessage.neighborAdvertisement(target, toIp, target, router, true, true, tlla));
     }
 
+    /** Another host resolving {@code target}: a solicitation from its own address to the target's group. */
+    static byte[] solicitation(MacAddress from, byte[] source, byte[] target) {
+        return Frames6.toMulticast(from, NdpMessage.neighborSolicitation(source, target, from));
+    }
+
     /** An unsolicited advertisement to all nodes (an announcement, or a DAD defence): S clear, O set. */
     static byte[] announcement(MacAddress from, byte[] target) {
         return Frames6.toMulticast(from, NdpMessage.neighborAdvertisement(target, Ip6.allNodes(), target, false, false, true, from));
