@@ -17,6 +17,8 @@ import synack.exchange.arp.NeighbourState;
 import synack.net.Route;
 import synack.oui.OuiRegistry;
 import synack.wire.Ip4;
+import synack.wire.IpAddress;
+import synack.exchange.ndp.NdpResolve;
 import synack.wire.MacAddress;
 
 /**
@@ -37,6 +39,9 @@ final class NextHops {
     static MacAddress one(LiveSession session, Route route, Renderer renderer, SessionMemory memory) {
         if (!route.needsArp()) {
             return tellNoArp(session, route);
+        }
+        if (route.ipv6()) {
+            return oneByNdp(session, route, renderer);
         }
         MacAddress cached = memory.neighbour(route.nextHop());
         if (cached != null) {
@@ -63,6 +68,32 @@ final class NextHops {
         }
         memory.learnedNeighbour(route.nextHop(), arp.entry(route.nextHop()).mac());
         return arp.entry(route.nextHop()).mac();
+    }
+
+    /**
+     * Over IPv6 the next hop's MAC is asked with a neighbour solicitation (RFC 4861 7.2) as a
+     * phase of the story: to the router's link-local address the kernel learned from its router
+     * advertisement, or to the host itself on the link.
+     */
+    private static MacAddress oneByNdp(LiveSession session, Route route, Renderer renderer) {
+        IpAddress hop = route.nextHopAddress();
+        NdpResolve ndp = new NdpResolve(route.via().mac(), route.sourceAddress().bytes(), List.of(hop.bytes()),
+                new ArpResolve.Settings(NdpResolve.MAX_MULTICAST_SOLICIT, NdpResolve.RETRANS_TIMER_MICROS,
+                        NdpResolve.RETRANS_TIMER_MICROS, 0), new OuiRegistry(OuiRegistry.DEFAULT_FILE)::vendorOf, false);
+        Event.Result r = session.phase(ndp, route.onLink() ? "NDP " + hop : "NDP next hop " + hop + " (router)");
+        NdpResolve.Entry e = ndp.entry(hop.bytes());
+        if (r == null || !r.ok() || e == null || e.mac() == null) {
+            if (r != null && r.verdict() != Verdict.INTERRUPTED) {
+                Map<String, Object> f = new LinkedHashMap<>();
+                f.put("ok", false);
+                f.put("error", "next hop " + hop + " did not answer neighbour solicitation");
+                // OUTPUT.md: no answer to neighbour discovery is a negative answer (1), as ARP's is
+                renderer.accept(new Event.Result(r.timeMicros(), Verdict.NEGATIVE,
+                        List.of("next hop " + hop + " did not answer neighbour solicitation: nothing can be sent"), null, f));
+            }
+            return null;
+        }
+        return e.mac();
     }
 
     /**

@@ -28,10 +28,14 @@ import synack.net.Targets;
 import synack.oui.OuiRegistry;
 import synack.wire.Ip4;
 
-@Command(name = "arp-resolve", sortOptions = false, mixinStandardHelpOptions = true,
+@Command(name = "arp-resolve", aliases = "ndp-resolve", sortOptions = false, mixinStandardHelpOptions = true,
         description = {
             "Ask the segment who has an IPv4 address (ARP who-has) and narrate the is-at reply,",
             "the neighbour entry's states (NONE -> INCOMPLETE -> REACHABLE, or FAILED) and the RTT.",
+            "An IPv6 address is asked with neighbour discovery (RFC 4861: a neighbour solicitation to its solicited-node",
+            "multicast address; the advertisement's R/S/O flags told); --probe of an IPv6 address is duplicate-address",
+            "detection (RFC 4862), --routers -i IFACE asks the link's routers (router solicitation and advertisements).",
+            "ndp-resolve is the same command under the name IPv6 users look for.",
             "After the reply it listens on a short settle window, 10 times the RTT and at least 10 ms (--settle), for a",
             "second MAC answering for the address: an address conflict. A second holder hears the same broadcast and",
             "answers as fast as its kernel answers ARP, within microseconds to a few ms; --listen-out listens to the end",
@@ -43,10 +47,11 @@ import synack.wire.Ip4;
             "1 some target did not answer, or more than one MAC answered for an address (a conflict; --probe: the address",
             "is in use), 2 usage, 3 environment, 130 interrupted.",
             "", "Examples:", "  synack arp-resolve 198.18.1.1", "  synack arp-resolve -q 198.18.1.0/24",
-            "  synack arp-resolve --probe 198.18.1.9", "  synack arp-resolve --announce -i c0"})
+            "  synack arp-resolve --probe 198.18.1.9", "  synack arp-resolve --announce -i c0",
+            "  synack ndp-resolve 2001:db8:1::1", "  synack ndp-resolve --probe 2001:db8:1::9", "  synack ndp-resolve --routers -i c0"})
 public final class ArpResolveCommand implements Callable<Integer> {
     @Parameters(paramLabel = "TARGET", arity = "0..*",
-            description = "IPv4 address, CIDR block (198.18.1.0/24) or range (198.18.1.10-20).")
+            description = "IPv4 address, CIDR block (198.18.1.0/24) or range (198.18.1.10-20); or IPv6 addresses.")
     List<String> targets = new ArrayList<>();
 
     @Option(names = {"-c", "--count"}, paramLabel = "N", defaultValue = "3",
@@ -77,8 +82,11 @@ public final class ArpResolveCommand implements Callable<Integer> {
     @Option(names = "--announce", description = "Send gratuitous ARP for our own address (-S or the interface's), nothing else.")
     boolean announce;
 
-    @Option(names = "--probe", description = "RFC 5227 duplicate-address probe of TARGET: is the address free to use?")
+    @Option(names = "--probe", description = "RFC 5227 duplicate-address probe of TARGET (IPv6: RFC 4862 DAD): is the address free to use?")
     boolean probe;
+
+    @Option(names = "--routers", description = "IPv6: solicit the routers on the link (-i IFACE) and narrate their advertisements.")
+    boolean routers;
 
     @Mixin
     LiveOptions live;
@@ -90,6 +98,12 @@ public final class ArpResolveCommand implements Callable<Integer> {
         Renderer renderer = run.narration("arp-resolve");
         if (announce) {
             return announce(run, renderer);
+        }
+        if (routers || targets.stream().anyMatch(t -> t.indexOf(':') >= 0)) {
+            return new NeighbourDiscovery(run, renderer, live, targets, routers, probe,
+                    new NeighbourDiscovery.Timing(countGiven() ? count : null, intervalGiven() ? intervalMicros : null,
+                            timeoutGiven() ? timeoutMicros : null, listenOut ? ArpResolve.Settings.WHOLE_WINDOW
+                            : settleMicros != null ? settleMicros : ArpResolve.Settings.SETTLE)).run();
         }
         Routing routing = run.host().routing();
         List<Integer> addresses;
@@ -189,6 +203,12 @@ public final class ArpResolveCommand implements Callable<Integer> {
         }
         if (announce && probe) {
             throw new UsageProblem("choose one of --announce and --probe");
+        }
+        if (routers && (announce || probe || !targets.isEmpty())) {
+            throw new UsageProblem("--routers takes no TARGET, --probe or --announce: it asks the routers of the link (-i IFACE)");
+        }
+        if (routers) {
+            return;
         }
         if (announce && !targets.isEmpty()) {
             throw new UsageProblem("--announce takes no TARGET: it announces our own address (-S to choose it)");
