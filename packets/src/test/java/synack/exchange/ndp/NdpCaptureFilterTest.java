@@ -27,8 +27,8 @@ class NdpCaptureFilterTest {
     static final byte[] RA = Peers.routerAdvertisement(HOST, ROUTER_LL, 1800, List.of());
     static final byte[] ECHO = Frames6.ethernet(HOST, US, Ipv6Packet.build(HOST_IP, US_IP, Ipv6Packet.ICMPV6, 64,
             Icmpv6Message.echoRequest(1, 1, new byte[8]).toBytes(HOST_IP, US_IP)));
-    static final byte[] UDP = Frames6.udp(HOST, US, HOST_IP, US_IP, new UdpDatagram(136 << 8, 53, new byte[4], null));
     // byte 40 of this one is 136 too (its source port's high byte): only "icmp6" keeps it out
+    static final byte[] UDP = Frames6.udp(HOST, US, HOST_IP, US_IP, new UdpDatagram(136 << 8, 53, new byte[4], null));
     static final List<byte[]> ALL = List.of(NS, NA, RS, RA, ECHO, UDP);
 
     static List<Boolean> matches(String expression) throws CaptureFilterException {
