@@ -97,12 +97,12 @@ public record KernelRoute(String type, IpAddress destination, IpAddress gateway,
         return m.get(key) instanceof String s ? s : null;
     }
 
-    /** An address of the destination's family, or null (absent, or of the other family). */
+    /** An address of the destination's family, or null (absent, of the other family, or unspecified: "from":"::" when none was asked). */
     private static IpAddress address(Map<?, ?> m, String key, IpAddress destination) {
         String s = text(m, key);
         try {
             IpAddress a = s == null ? null : IpAddress.parse(s);
-            return a != null && a.ipv6() == destination.ipv6() ? a : null;
+            return a != null && a.ipv6() == destination.ipv6() && (a.high() | a.low()) != 0 ? a : null;
         } catch (IllegalArgumentException e) {
             return null;
         }

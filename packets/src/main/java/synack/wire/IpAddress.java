@@ -97,7 +97,7 @@ public record IpAddress(boolean ipv6, long high, long low) implements Comparable
         if (prefixLength <= 64) {
             return prefixLength == 0 || (high ^ other.high) >>> (64 - prefixLength) == 0;
         }
-        return high == other.high && (prefixLength >= 128 || (low ^ other.low) >>> (128 - prefixLength) == 0);
+        return high == other.high && (low ^ other.low) >>> (128 - Math.min(prefixLength, 128)) == 0;
     }
 
     /** "198.18.1.2" or "2001:db8::2" (RFC 5952). */
