@@ -9,6 +9,9 @@ public final class TcpTarget {
 
     /** An IPv4 or IPv6 address (an IPv6 one also in URL brackets: [2001:db8::2]). */
     public static IpAddress host(String host) {
+        if (host.startsWith("[") != host.endsWith("]")) {
+            throw new UsageProblem("'" + host + "': an unclosed bracket: give an IPv6 address bare or in brackets ([2001:db8::2])");
+        }
         String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
         if (IpAddress.isAddress(h)) {
             return IpAddress.parse(h);

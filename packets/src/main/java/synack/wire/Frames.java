@@ -156,7 +156,11 @@ public final class Frames {
             }
         }
 
+        /** The IPv4 layer (IPv4 frames only: an IPv6 frame's is {@link Ipv6Packet}, parsed by the caller). */
         public Ipv4Packet ip() {
+            if (ipv6()) {
+                throw new IllegalStateException("an IPv6 frame has no IPv4 layer");
+            }
             try {
                 return Ipv4Packet.parse(eth().payload());
             } catch (MalformedFrameException e) {

@@ -63,11 +63,11 @@ final class NeighbourDiscovery {
     private List<IpAddress> addresses() {
         List<IpAddress> out = new ArrayList<>();
         for (String t : targets) {
-            if (t.contains("/")) {
-                throw new UsageProblem("'" + t + "': an IPv6 prefix is not swept (a /64 holds 2^64 addresses): give the addresses");
-            }
             if (t.indexOf(':') < 0) {
                 throw new UsageProblem("'" + t + "' is IPv4 and the others IPv6: one family per run (ARP or neighbour discovery)");
+            }
+            if (t.contains("/")) {
+                throw new UsageProblem("'" + t + "': an IPv6 prefix is not swept (a /64 holds 2^64 addresses): give the addresses");
             }
             IpAddress a;
             try {

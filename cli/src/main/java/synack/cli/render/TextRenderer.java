@@ -102,8 +102,8 @@ public final class TextRenderer extends Renderer {
             if (t == null) {
                 return Dissector.summary(layers);
             }
-            String fwd = t.source() + ":" + t.segment().sourcePort() + ">" + t.destination() + ":" + t.segment().destinationPort();
-            String rev = t.destination() + ":" + t.segment().destinationPort() + ">" + t.source() + ":" + t.segment().sourcePort();
+            String fwd = t.sourceAddress().withPort(t.segment().sourcePort()) + ">" + t.destinationAddress().withPort(t.segment().destinationPort());
+            String rev = t.destinationAddress().withPort(t.segment().destinationPort()) + ">" + t.sourceAddress().withPort(t.segment().sourcePort());
             if (t.segment().has(synack.wire.TcpSegment.SYN)) {
                 isnByFlow.put(fwd, t.segment().seq());
             }

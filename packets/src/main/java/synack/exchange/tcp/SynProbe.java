@@ -128,7 +128,7 @@ public final class SynProbe implements Exchange {
     private void sendSyn(Probe p, long now, Output out) {
         p.sent++;
         TcpSegment syn = TcpSegment.of(path.sourcePort(), p.port, path.iss(), 0, TcpSegment.SYN, 64240,
-                new TcpSegment.Options(1460, -1, false, -1, -1, List.of()), new byte[0]);
+                new TcpSegment.Options(path.ourIp().ipv6() ? 1440 : 1460, -1, false, -1, -1, List.of()), new byte[0]);
         p.lastSentAt = out.send(frame(syn), p.sent == 1
                 ? Remark.builder().words("probe port " + p.port + " (ISN ").seq(path.iss(), 0).words(")").build()
                 : Remark.of("probe port " + p.port + ", try " + p.sent));
