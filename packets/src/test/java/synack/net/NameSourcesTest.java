@@ -115,7 +115,7 @@ class NameSourcesTest {
         List<String> told = new java.util.ArrayList<>();
         List<String> asked = new java.util.ArrayList<>();
         NameSources.Walk found = ns.resolve("www.synack.test", (n, srv) -> {
-            asked.add(n + "@" + Ip4.toString(srv));
+            asked.add(n + "@" + srv);
             return NameSources.DnsAnswer.found(Ip4.parse("198.18.9.9"));
         }, s -> told.add(s.text()));
         assertEquals(Ip4.parse("198.18.2.2"), found.address(), "the file first: DNS not asked");
@@ -123,7 +123,7 @@ class NameSourcesTest {
 
         told.clear();
         NameSources.Walk w = sources("dns [NOTFOUND=continue] files", HOSTS, NS).resolve("hosts.synack.test", (n, srv) -> {
-            asked.add(n + "@" + Ip4.toString(srv));
+            asked.add(n + "@" + srv);
             return NameSources.DnsAnswer.negative();
         }, s -> told.add(s.text()));
         assertEquals(List.of("hosts.synack.test@198.18.2.2"), asked);
