@@ -54,6 +54,9 @@ public record KernelRoute(String type, IpAddress destination, IpAddress gateway,
         IpAddress gateway = address(m, "gateway", destination);
         IpAddress prefsrc = address(m, "prefsrc", destination);
         IpAddress from = address(m, "from", destination);
+        if (from != null && from.equals(IpAddress.parse("::"))) {
+            from = null; // an IPv6 answer says "from":"::" when the question named none: no source asked
+        }
         int mtu = 0;
         int advmss = 0;
         // "metrics":[{"mtu":1280}] (a locked mtu prints the same); a cached path MTU shows here too

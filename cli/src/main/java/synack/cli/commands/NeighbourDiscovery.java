@@ -151,8 +151,9 @@ final class NeighbourDiscovery {
         DuplicateAddressProbe.Settings s = new DuplicateAddressProbe.Settings(timing.count() != null ? timing.count() : rfc.count(),
                 timing.intervalMicros() != null ? timing.intervalMicros() : rfc.intervalMicros());
         String header = "ndp-resolve --probe " + target + " via " + route.via().name() + " (" + route.via().mac() + ") — "
-                + s.count() + " RFC 4862 duplicate-address probe" + (s.count() == 1 ? "" : "s") + " from ::, "
-                + Durations.human(s.intervalMicros()) + " apart";
+                + s.count() + " RFC 4862 duplicate-address probe" + (s.count() == 1 ? "" : "s") + " from ::"
+                + (s.count() == 1 ? "" : ", " + Durations.human(s.intervalMicros()) + " apart") + ", then wait "
+                + Durations.human(s.intervalMicros());
         return runLive(route, NdpCaptureFilter.duplicateAddressProbe(), header, fields(route),
                 new DuplicateAddressProbe(route.via().mac(), target.bytes(), s));
     }

@@ -176,8 +176,10 @@ public final class Lab implements AutoCloseable {
 
     /** No firewall rule of synack's is left in the client's namespace (each is tagged synack-pid-N). */
     public void assertNoFirewallRuleLeft() {
-        Result rules = in("client", "iptables", "-w", "-S", "OUTPUT");
-        assertFalse(rules.out().contains("synack-pid"), "a synack firewall rule was left behind:\n" + rules);
+        for (String tool : List.of("iptables", "ip6tables")) {
+            Result rules = in("client", tool, "-w", "-S", "OUTPUT");
+            assertFalse(rules.out().contains("synack-pid"), "a synack firewall rule was left behind (" + tool + "):\n" + rules);
+        }
     }
 
     public static void sleep(long millis) {

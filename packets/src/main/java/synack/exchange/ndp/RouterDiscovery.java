@@ -185,7 +185,7 @@ public final class RouterDiscovery implements Exchange {
             if (settings.settleMicros() > 0) {
                 out.emit(new Event.Note(now, Event.Note.Kind.INFO, "listening " + Durations.human(settings.settleMicros())
                         + " more: other routers on the link answer the same solicitation, each after a random delay"
-                        + " of up to 0.5 s (RFC 4861 6.2.6)", Map.of("listen_ms", Durations.msValue(settings.settleMicros()))));
+                        + " of up to 0.5 s (RFC 4861 6.2.6)", Map.of()));
             } else {
                 finish(now, out);
             }
