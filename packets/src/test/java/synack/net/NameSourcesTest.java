@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import synack.wire.Ip4;
+import synack.wire.IpAddress;
 
 /** nsswitch.conf's hosts walk as glibc walks it: each step data, DNS handed to the caller, its criteria honoured. */
 class NameSourcesTest {
@@ -140,5 +141,23 @@ class NameSourcesTest {
         assertNull(sources("dns", HOSTS, NS).resolve("x", (n, srv) -> null, s -> { }), "stopped: no walk");
         assertEquals(NameSources.Outcome.DNS_DECIDES, sources("dns", HOSTS, NS).resolve("x", (n, srv) -> NameSources.DnsAnswer.none(),
                 s -> { }).outcome());
+    }
+
+    @Test
+    void anIpv6WalkReadsTheHostsFilesIpv6LinesAndAsksDnsOverTheServersFamily() {
+        HostsFile hosts = HostsFile.parse("/etc/hosts", "198.18.2.2 www.synack.test\n2001:db8:2::2 www6.synack.test\n");
+        IpAddress server = IpAddress.parse("2001:db8:2::53");
+        NameSources ns = new NameSources(NsSwitch.parse("/etc/nsswitch.conf", "hosts: files dns\n"), hosts, server, AddressFamily.IPV6);
+        NameSources.Walk fromFile = ns.start("www6.synack.test");
+        assertEquals(NameSources.Outcome.RESOLVED, fromFile.outcome());
+        assertEquals(IpAddress.parse("2001:db8:2::2"), fromFile.resolved());
+        List<String> asked = new java.util.ArrayList<>();
+        NameSources.Walk w = ns.resolve("www.synack.test", (n, srv) -> {
+            asked.add(n + "@" + srv);
+            return NameSources.DnsAnswer.found(IpAddress.parse("2001:db8:2::80"));
+        }, s -> { });
+        assertEquals(List.of("www.synack.test@2001:db8:2::53"), asked, "the IPv4 line does not answer an IPv6 question");
+        assertEquals(IpAddress.parse("2001:db8:2::80"), w.resolved());
+        assertEquals("/etc/hosts: no entry for www.synack.test → ask 2001:db8:2::53", w.steps().get(0).text());
     }
 }
