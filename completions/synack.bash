@@ -156,6 +156,7 @@ function _complete_synack() {
   # Edge case: if command line has no space after subcommand, then don't assume this subcommand is selected (remkop/picocli#1468).
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} shell" ];    then _picocli_synack; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} arp-resolve" ];    then _picocli_synack; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} ndp-resolve" ];    then _picocli_synack; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} dns-resolve" ];    then _picocli_synack; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} handshake" ];    then _picocli_synack; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} fin-teardown" ];    then _picocli_synack; return $?; fi
@@ -170,27 +171,29 @@ function _complete_synack() {
   # Find the longest sequence of subcommands and call the bash function for that subcommand.
   local cmds0=(shell)
   local cmds1=(arp-resolve)
-  local cmds2=(dns-resolve)
-  local cmds3=(handshake)
-  local cmds4=(fin-teardown)
-  local cmds5=(syn-probe)
-  local cmds6=(http-get)
-  local cmds7=(explain)
-  local cmds8=(demo)
-  local cmds9=(lab)
-  local cmds10=(install)
-  local cmds11=(help)
+  local cmds2=(ndp-resolve)
+  local cmds3=(dns-resolve)
+  local cmds4=(handshake)
+  local cmds5=(fin-teardown)
+  local cmds6=(syn-probe)
+  local cmds7=(http-get)
+  local cmds8=(explain)
+  local cmds9=(demo)
+  local cmds10=(lab)
+  local cmds11=(install)
+  local cmds12=(help)
 
-  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_synack_help; return $?; fi
-  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_synack_install; return $?; fi
-  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_synack_lab; return $?; fi
-  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_synack_demo; return $?; fi
-  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_synack_explain; return $?; fi
-  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_synack_httpget; return $?; fi
-  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_synack_synprobe; return $?; fi
-  if CompWordsContainsArray "${cmds4[@]}"; then _picocli_synack_finteardown; return $?; fi
-  if CompWordsContainsArray "${cmds3[@]}"; then _picocli_synack_handshake; return $?; fi
-  if CompWordsContainsArray "${cmds2[@]}"; then _picocli_synack_dnsresolve; return $?; fi
+  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_synack_help; return $?; fi
+  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_synack_install; return $?; fi
+  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_synack_lab; return $?; fi
+  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_synack_demo; return $?; fi
+  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_synack_explain; return $?; fi
+  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_synack_httpget; return $?; fi
+  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_synack_synprobe; return $?; fi
+  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_synack_finteardown; return $?; fi
+  if CompWordsContainsArray "${cmds4[@]}"; then _picocli_synack_handshake; return $?; fi
+  if CompWordsContainsArray "${cmds3[@]}"; then _picocli_synack_dnsresolve; return $?; fi
+  if CompWordsContainsArray "${cmds2[@]}"; then _picocli_synack_ndpresolve; return $?; fi
   if CompWordsContainsArray "${cmds1[@]}"; then _picocli_synack_arpresolve; return $?; fi
   if CompWordsContainsArray "${cmds0[@]}"; then _picocli_synack_shell; return $?; fi
 
@@ -203,7 +206,7 @@ function _picocli_synack() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="shell arp-resolve dns-resolve handshake fin-teardown syn-probe http-get explain demo lab install help"
+  local commands="shell arp-resolve ndp-resolve dns-resolve handshake fin-teardown syn-probe http-get explain demo lab install help"
   local flag_opts="'-h' '--help' '-V' '--version'"
   local arg_opts=""
 
@@ -241,7 +244,58 @@ function _picocli_synack_arpresolve() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--listen-out' '--announce' '--probe' '--json' '-q' '--quiet' '--explain' '--no-color' '--debug' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--listen-out' '--announce' '--probe' '--routers' '--json' '-q' '--quiet' '--explain' '--no-color' '--debug' '-h' '--help' '-V' '--version'"
+  local arg_opts="'-c' '--count' '--interval' '--timeout' '--settle' '--rate' '-i' '--interface' '-S' '--source' '-w' '--write' '-v' '--verbose'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '-c'|'--count')
+      return
+      ;;
+    '--interval')
+      return
+      ;;
+    '--timeout')
+      return
+      ;;
+    '--settle')
+      return
+      ;;
+    '--rate')
+      return
+      ;;
+    '-i'|'--interface')
+      return
+      ;;
+    '-S'|'--source')
+      return
+      ;;
+    '-w'|'--write')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `ndp-resolve` subcommand.
+function _picocli_synack_ndpresolve() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--listen-out' '--announce' '--probe' '--routers' '--json' '-q' '--quiet' '--explain' '--no-color' '--debug' '-h' '--help' '-V' '--version'"
   local arg_opts="'-c' '--count' '--interval' '--timeout' '--settle' '--rate' '-i' '--interface' '-S' '--source' '-w' '--write' '-v' '--verbose'"
 
   type compopt &>/dev/null && compopt +o default

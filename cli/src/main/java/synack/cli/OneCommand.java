@@ -45,6 +45,7 @@ final class OneCommand {
     static Object command(String name) {
         switch (name) {
             case "arp-resolve": return new ArpResolveCommand();
+            case "ndp-resolve": return new ArpResolveCommand(); // its alias: the name IPv6 users look for
             case "dns-resolve": return new DnsResolveCommand();
             case "handshake": return new HandshakeCommand();
             case "fin-teardown": return new FinTeardownCommand();

@@ -216,6 +216,9 @@ public final class HttpGetCommand implements Callable<Integer> {
             throw new UsageProblem(e.getMessage());
         }
         for (HttpUrl u : parsed) {
+            if (isLiteral6(u.host())) {
+                continue; // [2001:db8::2]: java.net.URI has checked the IPv6 literal
+            }
             if (!Ip4.isAddress(u.host()) && !u.host().matches("[a-z0-9_.-]+")) {
                 throw new UsageProblem("not a host name: " + u.host());
             }
@@ -451,9 +454,16 @@ public final class HttpGetCommand implements Callable<Integer> {
      * What the capture takes besides ARP and ICMP: the name server's UDP answers, its TCP segments
      * to the port of a truncated answer's retry, and the web servers' segments to our port.
      */
+    /** An IPv6 literal as a URL carries it (RFC 3986 3.2.2): in brackets. */
+    static boolean isLiteral6(String host) {
+        return host.startsWith("[") && host.endsWith("]");
+    }
+
     static String captureFilter(Ports p) {
+        // ICMPv6 too, whatever the first URL's family: a later URL or a redirect may go over IPv6, whose next hop is
+        // asked by neighbour solicitation and whose errors (packet too big) come as ICMPv6
         return "(udp and src port 53 and dst port " + p.dnsUdp() + ") or (tcp and src port 53 and dst port " + p.dnsTcp() + ")"
-                + " or (tcp and dst port " + p.http() + ")";
+                + " or (tcp and dst port " + p.http() + ") or icmp6";
     }
 
     /**
@@ -468,7 +478,7 @@ public final class HttpGetCommand implements Callable<Integer> {
         Integer server = configured.orElse(null);
         if (server == null) {
             for (HttpUrl u : urls) {
-                if (!Ip4.isAddress(u.host())) {
+                if (!Ip4.isAddress(u.host()) && !isLiteral6(u.host())) {
                     throw new EnvironmentException("no IPv4 nameserver in " + where + " to resolve " + u.host());
                 }
             }
@@ -513,7 +523,7 @@ public final class HttpGetCommand implements Callable<Integer> {
         Map<String, Integer> known = new HashMap<>();
         long nameLookup = 0;
         List<String> names = needDns.stream().map(HttpUrl::host)
-                .filter(h -> !Ip4.isAddress(h) && memory.address(h) == null).distinct().toList();
+                .filter(h -> !Ip4.isAddress(h) && !isLiteral6(h) && memory.address(h) == null).distinct().toList();
         if (dnsServer != null && !names.isEmpty() && live.interfaceName == null && run.route(dnsServer).loopback()) {
             // the name server is this host's own (127.0.0.53, a local dnsmasq): ask it through lo, in a
             // capture of its own, for each name the URLs give, then capture where the web servers are
@@ -536,12 +546,14 @@ public final class HttpGetCommand implements Callable<Integer> {
         if (firstIp == null) {
             firstIp = order.fromFilesFirst(hosts, first.host());
         }
-        Route route = run.route(firstIp != null ? firstIp : dnsServer);
+        Route route = isLiteral6(first.host())
+                ? run.route(synack.wire.IpAddress.parse(first.host().substring(1, first.host().length() - 1)))
+                : run.route(firstIp != null ? firstIp : dnsServer);
         boolean owns = run.ownsSource();
         Ports ports = ports();
         // the journey asks its next hops itself (the name server's, then each web server's)
         LiveFlow flow = LiveFlow.along(route).tcpSourcePort(ports.http()).capture(end -> captureFilter(ports)).size(PcapLink.Capture.BULK)
-                .header(end -> "http-get " + String.join(" ", urls) + " from " + Ip4.toString(route.source()) + " on " + route.via().name()
+                .header(end -> "http-get " + String.join(" ", urls) + " from " + route.sourceAddress() + " on " + route.via().name()
                         + " (" + route.via().mac() + ")" + (route.mtu() != 1500 ? ", mtu " + route.mtu() : ""),
                         end -> Map.of("interface", route.via().name()));
         try (LivePath path = run.open(flow, renderer)) {
@@ -595,10 +607,10 @@ public final class HttpGetCommand implements Callable<Integer> {
                                                        HostsFile hosts, NsSwitch order, TlsTrust trust) {
         OuiRegistry oui = new OuiRegistry(OuiRegistry.DEFAULT_FILE);
         SessionMemory memory = run.memory();
-        java.util.Set<Integer> guarded = new java.util.HashSet<>();
+        java.util.Set<String> guarded = new java.util.HashSet<>();
         return new HttpJourney.Environment() {
             @Override
-            public Route route(int destination) {
+            public Route route(synack.wire.IpAddress destination) {
                 return sameInterface(sessionRoute, run.route(destination));
             }
 
@@ -648,10 +660,10 @@ public final class HttpGetCommand implements Callable<Integer> {
             }
 
             @Override
-            public void beforeTcp(int port) {
+            public void beforeTcp(int port, boolean ipv6) {
                 // the kernel knows no connection of ours: keep its RSTs off the port (not for an -S it does not hold)
-                if (!owns && guarded.add(port)) {
-                    session.onClose(run.host().keepKernelRstsOff(port, false)); // http-get is IPv4 today
+                if (!owns && guarded.add(port + (ipv6 ? "/6" : "/4"))) {
+                    session.onClose(run.host().keepKernelRstsOff(port, ipv6));
                 }
             }
         };
@@ -660,7 +672,7 @@ public final class HttpGetCommand implements Callable<Integer> {
     /** One capture serves one interface: a later host the kernel routes elsewhere cannot be reached from it. */
     private static Route sameInterface(Route session, Route to) {
         if (!to.via().name().equals(session.via().name())) {
-            throw new EnvironmentException(Ip4.toString(to.destination()) + " is reached through " + to.via().name() + " (" + to.how()
+            throw new EnvironmentException(to.destinationAddress() + " is reached through " + to.via().name() + " (" + to.how()
                     + ") but this capture is on " + session.via().name() + ": one run serves one interface; fetch it on its own"
                     + " (by address, or with -i)");
         }

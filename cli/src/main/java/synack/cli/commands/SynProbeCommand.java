@@ -147,7 +147,7 @@ public final class SynProbeCommand implements Callable<Integer> {
                 : run.narration("syn-probe");
         ProgressLine progress = new ProgressLine(new FormattedAnswers(base, scanFormat, !states.equals(EnumSet.of(SynSweep.State.OPEN))),
                 run.err(), isSweep && !noProgress && !live.json && ProgressLine.stderrIsTerminal());
-        if (hosts.stream().anyMatch(h -> h.indexOf(':') >= 0)) {
+        if (hosts.stream().anyMatch(SynProbeCommand::isIpv6)) {
             // an IPv6 host: narrated probes of one address (the sweep's template and permutation are IPv4's today)
             if (isSweep) {
                 throw new UsageProblem("a sweep over IPv6 is not built yet: probe one IPv6 host's ports (at most " + NARRATED_MAX
@@ -174,6 +174,12 @@ public final class SynProbeCommand implements Callable<Integer> {
         String portsText = ports != null ? ports : "top " + topPorts;
         return SweepRun.run(run, progress, progress, new SweepRun.Plan(targets, portList, portsText, pps == 0 ? 10_000 : pps,
                 retries == null ? 2 : retries, timeoutMicros, part, seed, states, sourcePort));
+    }
+
+    /** An IPv6 address as given: bare (2001:db8::2) or in brackets ([2001:db8::2]); a prefix is a sweep's. */
+    private static boolean isIpv6(String host) {
+        String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        return h.indexOf(':') >= 0 && (synack.wire.IpAddress.isAddress(h) || h.contains("/"));
     }
 
     private interface Parse<T> {

@@ -34,7 +34,9 @@ import synack.net.NsSwitch;
 import synack.net.Route;
 import synack.wire.DnsMessage;
 import synack.wire.DnsType;
+import synack.exchange.ndp.NdpResolve;
 import synack.wire.Ip4;
+import synack.wire.IpAddress;
 import synack.wire.MacAddress;
 
 /**
@@ -141,8 +143,8 @@ public final class HttpJourney implements Exchange {
 
     /** What the journey asks of the host it runs on. Defaults: nothing cached, no side effects. */
     public interface Environment {
-        /** How a frame to {@code destination} leaves (the kernel's routing decision). */
-        Route route(int destination);
+        /** How a frame to {@code destination} leaves (the kernel's routing decision), over IPv4 or IPv6. */
+        Route route(IpAddress destination);
 
         /** An address already known for a name (the shell's DNS cache, within its TTL), or null. */
         default Integer cachedAddress(String name) {
@@ -166,8 +168,8 @@ public final class HttpJourney implements Exchange {
         /** Before the first DNS query from this port: hold it, so the kernel does not answer the reply with ICMP. */
         default void beforeUdp(int ourIp, int port) {}
 
-        /** Before the first SYN from this port: keep the kernel's RSTs off it. */
-        default void beforeTcp(int port) {}
+        /** Before the first SYN from this port (over IPv6 or IPv4): keep the kernel's RSTs off it. */
+        default void beforeTcp(int port, boolean ipv6) {}
 
         /** The hosts file to read before (or after) DNS, as {@link #nsSwitch()} orders them; null: DNS alone, nothing told. */
         default HostsFile hostsFile() {
@@ -195,7 +197,7 @@ public final class HttpJourney implements Exchange {
     }
 
     /** One TCP connection of the run and what it carried; {@code tls} is what its TLS came to (null over plain http). */
-    public record Connection(int peerIp, int peerPort, int localPort, List<HttpRequest> requests, TcpOutcome outcome,
+    public record Connection(IpAddress peerIp, int peerPort, int localPort, List<HttpRequest> requests, TcpOutcome outcome,
                              String closedBecause, long connectMicros, long establishedAt, List<HttpApp.Response> responses,
                              String httpError, boolean satisfied, Verdict tcpVerdict, List<String> tcpLines, TlsSession tls) {
         public boolean established() {
@@ -213,8 +215,8 @@ public final class HttpJourney implements Exchange {
     private final RandomGenerator random;
 
     private final Deque<HttpApp.Planned> pending = new ArrayDeque<>();
-    private final Map<String, Integer> addresses = new HashMap<>();
-    private final Map<Integer, MacAddress> neighbours = new HashMap<>();
+    private final Map<String, IpAddress> addresses = new HashMap<>();
+    private final Map<IpAddress, MacAddress> neighbours = new HashMap<>();
     private final List<Connection> connections = new ArrayList<>();
     private Output out;
     private Exchange current;
@@ -230,8 +232,8 @@ public final class HttpJourney implements Exchange {
     private TlsApp tlsApp; // the connection's TLS, over https (null over http)
     private TlsTrust trust; // asked of the environment at the first https URL
     private TcpConversation conversation;
-    private int connectionIp;
-    private final java.util.Set<Integer> guarded = new java.util.HashSet<>();
+    private IpAddress connectionIp;
+    private final java.util.Set<String> guarded = new java.util.HashSet<>();
     private int redirects;
     private long startedAt;
     private long nameLookupMicros;
@@ -256,7 +258,7 @@ public final class HttpJourney implements Exchange {
         if (settings.maxTimeMicros() > 0) {
             deadline = startedAt + settings.maxTimeMicros();
         }
-        addresses.putAll(settings.knownAddresses());
+        settings.knownAddresses().forEach((name, ip) -> addresses.put(name, IpAddress.of(ip)));
         Requests q = settings.requests();
         for (HttpUrl u : settings.urls()) {
             pending.add(new HttpApp.Planned(u, q.firstMethod(), q.body() != null));
@@ -333,7 +335,7 @@ public final class HttpJourney implements Exchange {
             Exchange finished = current;
             current = null;
             switch (step) {
-                case NAME_SERVER_HOP, SERVER_HOP -> hopAnswered((ArpResolve) finished, now);
+                case NAME_SERVER_HOP, SERVER_HOP -> hopAnswered(finished, now);
                 case DNS -> answered(now);
                 case CONNECTION -> connectionEnded(now);
             }
@@ -350,7 +352,7 @@ public final class HttpJourney implements Exchange {
             return;
         }
         HttpUrl url = pending.peekFirst().url();
-        Integer ip = addressOf(url.host(), now);
+        IpAddress ip = addressOf(url.host(), now);
         if (ip == null) {
             resolve(url.host(), now);
             return;
@@ -359,8 +361,8 @@ public final class HttpJourney implements Exchange {
         if (to == null) {
             return;
         }
-        MacAddress hop = nextHopOf(to, Step.SERVER_HOP, "ARP: " + (to.onLink() ? Ip4.toString(ip) : "next hop " + Ip4.toString(to.nextHop())),
-                now);
+        String ask = to.ipv6() ? "NDP: " : "ARP: ";
+        MacAddress hop = nextHopOf(to, Step.SERVER_HOP, ask + (to.onLink() ? ip.toString() : "next hop " + to.nextHopAddress()), now);
         if (hop != null) {
             connect(url, ip, to, hop, now);
         }
@@ -371,7 +373,7 @@ public final class HttpJourney implements Exchange {
      * host's routing sends it through another interface than the one this capture is on (a redirect to
      * a host elsewhere, or to a name whose server is on lo).
      */
-    private Route routeTo(int ip, long now) {
+    private Route routeTo(IpAddress ip, long now) {
         try {
             return env.route(ip);
         } catch (synack.net.EnvironmentException e) {
@@ -380,15 +382,18 @@ public final class HttpJourney implements Exchange {
         }
     }
 
-    private Integer addressOf(String host, long now) {
-        if (Ip4.isAddress(host)) {
-            return Ip4.parse(host);
+    /** The URL's host as an address: a literal (an IPv6 one in brackets, RFC 3986), one learned this run, or cached. */
+    private IpAddress addressOf(String host, long now) {
+        String literal = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        if (IpAddress.isAddress(literal)) {
+            return IpAddress.parse(literal);
         }
-        Integer ip = addresses.get(host);
+        IpAddress ip = addresses.get(host);
         if (ip == null) {
-            ip = env.cachedAddress(host);
-            if (ip != null) {
-                section("DNS: " + host + " is " + Ip4.toString(ip) + " (the shell's DNS cache, within its TTL)", now);
+            Integer cached = env.cachedAddress(host);
+            if (cached != null) {
+                ip = IpAddress.of(cached);
+                section("DNS: " + host + " is " + ip + " (the shell's DNS cache, within its TTL)", now);
                 addresses.put(host, ip);
             }
         }
@@ -397,45 +402,58 @@ public final class HttpJourney implements Exchange {
 
     /** The next hop's MAC when it is known (this run, no ARP needed, a cache); else starts ARP and returns null. */
     private MacAddress nextHopOf(Route route, Step arpStep, String title, long now) {
-        MacAddress hop = neighbours.get(route.nextHop());
+        MacAddress hop = neighbours.get(route.nextHopAddress());
         if (hop != null) {
             return hop;
         }
         if (!route.needsArp()) {
             out.emit(synack.exchange.arp.NoArpNeeded.note(now, route));
-            neighbours.put(route.nextHop(), route.nextHopMac());
+            neighbours.put(route.nextHopAddress(), route.nextHopMac());
             return route.nextHopMac();
         }
         section(title, now);
+        arpRoute = route;
+        if (route.ipv6()) { // neighbour solicitation (RFC 4861 7.2): the shell's neighbour cache is IPv4's
+            begin(arpStep, new NdpResolve(route.via().mac(), route.sourceAddress().bytes(), List.of(route.nextHopAddress().bytes()),
+                    new ArpResolve.Settings(3, 1_000_000, 1_000_000, 0), env::vendorOf, false), now);
+            return null;
+        }
         MacAddress cached = env.cachedNeighbour(route.nextHop());
         if (cached != null) {
             out.emit(new Event.Note(now, Event.Note.Kind.INFO, Ip4.toString(route.nextHop()) + " is-at " + cached
                     + " from the shell's neighbour cache: no ARP needed", Map.of()));
-            neighbours.put(route.nextHop(), cached);
+            neighbours.put(route.nextHopAddress(), cached);
             return cached;
         }
-        arpRoute = route;
         begin(arpStep, new ArpResolve(route.via().mac(), route.source(), List.of(route.nextHop()),
                 new ArpResolve.Settings(3, 1_000_000, 1_000_000, 0), env::vendorOf, false), now);
         return null;
     }
 
-    private void hopAnswered(ArpResolve arp, long now) {
+    private void hopAnswered(Exchange asked, long now) {
         Event.Result r = phase.result();
-        int hop = arpRoute.nextHop();
-        if (r == null || !r.ok()) {
+        IpAddress hop = arpRoute.nextHopAddress();
+        MacAddress mac = null;
+        if (asked instanceof ArpResolve arp && r != null && r.ok()) {
+            mac = arp.entry(hop.v4()).mac();
+        } else if (asked instanceof NdpResolve ndp && r != null && r.ok() && ndp.entry(hop.bytes()) != null) {
+            mac = ndp.entry(hop.bytes()).mac();
+        }
+        String protocol = hop.ipv6() ? "neighbour solicitation" : "ARP";
+        if (mac == null) {
             if (step == Step.NAME_SERVER_HOP) {
                 // OUTPUT.md: no ARP reply is a negative answer, whichever next hop it was
                 fail(now, Failure.NAME_NOT_RESOLVED, "could not resolve " + resolving + ": the next hop to the name server did not"
-                        + " answer ARP", Verdict.NEGATIVE);
+                        + " answer " + protocol, Verdict.NEGATIVE);
             } else {
-                fail(now, Failure.NEXT_HOP_SILENT, "next hop " + Ip4.toString(hop) + " did not answer ARP", Verdict.NEGATIVE);
+                fail(now, Failure.NEXT_HOP_SILENT, "next hop " + hop + " did not answer " + protocol, Verdict.NEGATIVE);
             }
             return;
         }
-        MacAddress mac = arp.entry(hop).mac();
         neighbours.put(hop, mac);
-        env.learnedNeighbour(hop, mac);
+        if (!hop.ipv6()) {
+            env.learnedNeighbour(hop.v4(), mac);
+        }
     }
 
     private void resolve(String host, long now) {
@@ -459,7 +477,7 @@ public final class HttpJourney implements Exchange {
             fail(now, Failure.NAME_NOT_RESOLVED, "could not resolve " + host + ": " + e.getMessage(), Verdict.NEGATIVE);
             return;
         }
-        Route toServer = routeTo(server, now);
+        Route toServer = routeTo(IpAddress.of(server), now);
         if (toServer == null) {
             return;
         }
@@ -474,7 +492,7 @@ public final class HttpJourney implements Exchange {
         env.beforeUdp(toServer.source(), udp);
         lookup = new DnsLookup(new DnsLookup.Path(toServer.via().mac(), hop, toServer.source(), server, 53), query,
                 new DnsLookup.Settings(2, 2_000_000, false, udp, settings.dnsTcp().of(tcp, 53, toServer.mss()), List.of(),
-                        () -> guardOnce(tcp)), random.nextInt(65536));
+                        () -> guardOnce(tcp, false)), random.nextInt(65536));
         begin(Step.DNS, lookup, now);
     }
 
@@ -495,7 +513,7 @@ public final class HttpJourney implements Exchange {
         }
         switch (w.outcome()) {
             case RESOLVED -> {
-                addresses.put(host, w.address());
+                addresses.put(host, IpAddress.of(w.address()));
                 nameLookupMicros += now - resolveStartedAt;
                 resolving = null;
             }
@@ -535,7 +553,7 @@ public final class HttpJourney implements Exchange {
         if (a != null) {
             env.learnedAddress(host, a.address(), a.ttlSeconds());
             out.emit(a.note(r != null ? r.timeMicros() : now));
-            addresses.put(host, a.address());
+            addresses.put(host, IpAddress.of(a.address()));
             nameLookupMicros += now - resolveStartedAt;
             resolving = null;
             return;
@@ -548,7 +566,7 @@ public final class HttpJourney implements Exchange {
     }
 
     /** One connection for every pending URL on this host and port, keep-alive. */
-    private void connect(HttpUrl url, int ip, Route to, MacAddress hop, long now) {
+    private void connect(HttpUrl url, IpAddress ip, Route to, MacAddress hop, long now) {
         List<HttpApp.Planned> requests = new ArrayList<>();
         for (var it = pending.iterator(); it.hasNext(); ) {
             HttpApp.Planned p = it.next();
@@ -557,13 +575,13 @@ public final class HttpJourney implements Exchange {
                 it.remove();
             }
         }
-        section("TCP handshake with " + Ip4.toString(ip) + ":" + url.port(), now);
+        section("TCP handshake with " + ip.withPort(url.port()), now);
         int port = settings.ports().http();
         // every connection of this run uses our one port. After our active close ours finished TIME_WAIT before the
         // next opens; after the server's close the server holds TIME_WAIT on this very 4-tuple, and takes our new SYN
         // because our timestamps are newer (RFC 6191, Linux's tcp_tw_reuse logic on the server's side); a server
         // without timestamps may answer it with a challenge ACK first, which our SYN retry gets past
-        guardOnce(port);
+        guardOnce(port, ip.ipv6());
         TcpWarmup.run();
         connectionIp = ip;
         // a 100 MB body is not held in memory for a summary's first lines: only --expect-body searches further
@@ -586,7 +604,7 @@ public final class HttpJourney implements Exchange {
                 return;
             }
         }
-        conversation = new TcpConversation(new TcpConversation.Path(to.via().mac(), to.source(), hop, ip, settings.ownsSource()),
+        conversation = new TcpConversation(new TcpConversation.Path(to.via().mac(), to.sourceAddress(), hop, ip, settings.ownsSource()),
                 settings.httpTcp().of(port, url.port(), to.mss()), tlsApp != null ? tlsApp : app, "http-get", random.nextInt(65536));
         begin(Step.CONNECTION, conversation, now);
     }
@@ -596,9 +614,9 @@ public final class HttpJourney implements Exchange {
     }
 
     /** Keeps the kernel's RSTs off a port of ours, once for the run. */
-    private void guardOnce(int port) {
-        if (guarded.add(port)) {
-            env.beforeTcp(port);
+    private void guardOnce(int port, boolean ipv6) {
+        if (guarded.add(port + (ipv6 ? "/6" : "/4"))) { // each family has a firewall of its own
+            env.beforeTcp(port, ipv6);
         }
     }
 

@@ -72,8 +72,8 @@ final class JourneyRun {
                 JourneyRun::tcp, JourneyRun::tcp, maxTimeMicros, known, 0);
         HttpJourney.Environment env = new HttpJourney.Environment() {
             @Override
-            public Route route(int destination) {
-                return SimulatedNetwork.route(destination);
+            public Route route(synack.wire.IpAddress destination) {
+                return SimulatedNetwork.route(destination.v4());
             }
 
             @Override
@@ -102,7 +102,7 @@ final class JourneyRun {
             }
 
             @Override
-            public void beforeTcp(int port) {
+            public void beforeTcp(int port, boolean ipv6) {
                 net.log.add("guard TCP port " + port);
             }
 
