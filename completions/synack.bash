@@ -346,7 +346,7 @@ function _picocli_synack_dnsresolve() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--no-recurse' '--no-edns' '--tcp' '--trace' '--json' '-q' '--quiet' '--explain' '--no-color' '--debug' '-h' '--help' '-V' '--version'"
+  local flag_opts="'-4' '-6' '--no-recurse' '--no-edns' '--tcp' '--trace' '--json' '-q' '--quiet' '--explain' '--no-color' '--debug' '-h' '--help' '-V' '--version'"
   local arg_opts="'-x' '-t' '--type' '--timeout' '--retries' '--bufsize' '--port' '--expect' '--root-hints' '-f' '--file' '--in-flight' '-i' '--interface' '-S' '--source' '-w' '--write' '-v' '--verbose'"
   local TYPE_option_args=("A" "AAAA" "CNAME" "MX" "NS" "TXT" "SOA" "SRV" "PTR" "CAA" "DS" "DNSKEY" "RRSIG" "NSEC" "HTTPS" "SVCB" "ANY") # --type values
 

@@ -2,7 +2,6 @@ package synack.cli;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 import synack.iface.UdpPortClaim;
 import synack.link.Link;
 import synack.link.PcapLink;
@@ -37,8 +36,8 @@ final class KernelHost implements LiveHost {
     }
 
     @Override
-    public Optional<Integer> nameserver() {
-        return ResolvConf.firstNameserver(Path.of("/etc/resolv.conf"));
+    public List<ResolvConf.Nameserver> nameservers() {
+        return ResolvConf.nameservers(Path.of("/etc/resolv.conf"));
     }
 
     @Override

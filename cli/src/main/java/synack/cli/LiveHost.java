@@ -26,8 +26,13 @@ public interface LiveHost {
     /** Every interface that can be read. */
     List<LocalInterface> interfaces();
 
-    /** The first IPv4 name server of the stub resolver's configuration. */
-    Optional<Integer> nameserver();
+    /** The stub resolver's name servers (resolv.conf's, in order, of either family, at most 3 as glibc reads). */
+    List<synack.net.ResolvConf.Nameserver> nameservers();
+
+    /** The first IPv4 name server of the stub resolver's configuration (IPv4-only callers: http-get). */
+    default Optional<Integer> nameserver() {
+        return synack.net.ResolvConf.first(nameservers(), synack.net.AddressFamily.IPV4).map(s -> s.address().v4());
+    }
 
     Clock clock();
 

@@ -244,6 +244,11 @@ public final class LiveRun {
         return AddressLookup.address(this, renderer, name);
     }
 
+    /** As {@link #address(Renderer, String)}, for an address of {@code family}: AAAA asked for IPv6 (see {@link AddressLookup}). */
+    public IpAddress address(Renderer renderer, String name, synack.net.AddressFamily family) {
+        return AddressLookup.address(this, renderer, name, family);
+    }
+
     /**
      * The exit code of a story told: 130 when the user stopped it, else what its result's verdict
      * maps to (ExitCodes.of), or 4 when no result came at all.

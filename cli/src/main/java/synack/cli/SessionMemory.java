@@ -1,5 +1,7 @@
 package synack.cli;
 
+import synack.net.AddressFamily;
+import synack.wire.IpAddress;
 import synack.wire.MacAddress;
 
 /**
@@ -18,10 +20,30 @@ public interface SessionMemory {
 
     void learnedNeighbour(int ip, MacAddress mac);
 
-    /** An address resolved before whose TTL has not run out, or null. */
+    /** An IPv4 address resolved before whose TTL has not run out, or null. */
     Integer address(String host);
 
     void learnedAddress(String host, int ip, long ttlSeconds);
+
+    /**
+     * An address of {@code family} resolved before whose TTL has not run out, or null: a name is
+     * remembered per family (its A and its AAAA answer are two facts). A memory that keeps IPv4
+     * only (the default) remembers no IPv6 address.
+     */
+    default IpAddress address(String host, AddressFamily family) {
+        if (family == AddressFamily.IPV6) {
+            return null;
+        }
+        Integer ip = address(host);
+        return ip == null ? null : IpAddress.of(ip);
+    }
+
+    /** The address {@code host} resolved to, of its family; a memory that keeps IPv4 only (the default) forgets an IPv6 one. */
+    default void learnedAddress(String host, IpAddress address, long ttlSeconds) {
+        if (!address.ipv6()) {
+            learnedAddress(host, address.v4(), ttlSeconds);
+        }
+    }
 
     /** A one-liner's memory: it knows nothing and keeps nothing. */
     SessionMemory NONE = new SessionMemory() {

@@ -2,7 +2,6 @@ package synack.cli;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.Function;
 import synack.link.Link;
 import synack.link.MemoryLink;
@@ -70,9 +69,12 @@ final class MemoryHost implements LiveHost {
         return List.of(C0);
     }
 
+    /** resolv.conf's name servers: the lab's, unless a test says otherwise. */
+    List<synack.net.ResolvConf.Nameserver> nameservers = List.of(new synack.net.ResolvConf.Nameserver(IpAddress.of(NAME_SERVER), null));
+
     @Override
-    public Optional<Integer> nameserver() {
-        return Optional.of(NAME_SERVER);
+    public List<synack.net.ResolvConf.Nameserver> nameservers() {
+        return nameservers;
     }
 
     @Override

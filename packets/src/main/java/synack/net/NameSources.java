@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
-import synack.wire.Ip4;
+import synack.wire.IpAddress;
 
 /**
  * The walk of nsswitch.conf's hosts line (nsswitch.conf(5)), one for every command that turns a
@@ -76,15 +76,24 @@ public final class NameSources {
     }
 
     /** A walk's steps and where it came to: the address when RESOLVED, the DNS source's index when ASK_DNS, why when NOT_RESOLVED. */
-    public record Walk(List<Step> steps, Outcome outcome, Integer address, int dnsAt, Failure failure, String why) {
+    public record Walk(List<Step> steps, Outcome outcome, IpAddress resolved, int dnsAt, Failure failure, String why) {
         public Walk {
             steps = List.copyOf(steps);
+        }
+
+        /** The IPv4 address resolved (IPv4 walks), or null. */
+        public Integer address() {
+            return resolved == null ? null : resolved.v4();
         }
     }
 
     /** A DNS query's outcome as the caller's {@link Dns} gives it: an address, or NOTFOUND (a negative answer), TRYAGAIN (none). */
-    public record DnsAnswer(Integer address, NsSwitch.Status status) {
+    public record DnsAnswer(IpAddress address, NsSwitch.Status status) {
         public static DnsAnswer found(int address) {
+            return found(IpAddress.of(address));
+        }
+
+        public static DnsAnswer found(IpAddress address) {
             return new DnsAnswer(address, NsSwitch.Status.SUCCESS);
         }
 
@@ -99,18 +108,28 @@ public final class NameSources {
 
     /** Asks {@code nameServer} for {@code name} in line; null when the lookup was stopped (Ctrl-C, its next hop silent: told). */
     public interface Dns {
-        DnsAnswer ask(String name, int nameServer);
+        DnsAnswer ask(String name, IpAddress nameServer);
     }
 
     private final NsSwitch order;
     private final HostsFile hosts;
-    private final Integer nameServer;
+    private final IpAddress nameServer;
+    private final AddressFamily family;
 
     /**
      * The walk of {@code order}, the hosts file {@code hosts} (null: none is read, and the order is
      * DNS alone), DNS asking {@code nameServer} (null: none to ask).
      */
     public NameSources(NsSwitch order, HostsFile hosts, Integer nameServer) {
+        this(order, hosts, nameServer == null ? null : IpAddress.of(nameServer), AddressFamily.IPV4);
+    }
+
+    /**
+     * As above, for an address of {@code family}: the hosts file's lines of that family answer, and
+     * DNS (asked over either family: {@code nameServer}'s) is asked for that family's record.
+     */
+    public NameSources(NsSwitch order, HostsFile hosts, IpAddress nameServer, AddressFamily family) {
+        this.family = family;
         this.order = hosts == null ? new NsSwitch(List.of(new NsSwitch.Source("dns", EnumSet.of(NsSwitch.Status.SUCCESS))), "DNS only")
                 : order;
         this.hosts = hosts;
@@ -122,12 +141,21 @@ public final class NameSources {
         return new NameSources(NsSwitch.read(NsSwitch.DEFAULT), HostsFile.read(HostsFile.DEFAULT), nameServer);
     }
 
+    /** The system's, for an address of {@code family}. */
+    public static NameSources system(IpAddress nameServer, AddressFamily family) {
+        return new NameSources(NsSwitch.read(NsSwitch.DEFAULT), HostsFile.read(HostsFile.DEFAULT), nameServer, family);
+    }
+
     public NsSwitch order() {
         return order;
     }
 
-    public Integer nameServer() {
+    public IpAddress nameServer() {
         return nameServer;
+    }
+
+    public AddressFamily family() {
+        return family;
     }
 
     /** The walk for {@code name} from its first source. */
@@ -156,7 +184,7 @@ public final class NameSources {
             w.steps().forEach(tell);
             all.addAll(w.steps());
         }
-        return new Walk(all, w.outcome(), w.address(), w.dnsAt(), w.failure(), w.why());
+        return new Walk(all, w.outcome(), w.resolved(), w.dnsAt(), w.failure(), w.why());
     }
 
     /**
@@ -197,10 +225,10 @@ public final class NameSources {
                 steps.add(new Step(StepKind.SKIPPED, i, s, name, null, null, true, null, hosts, order.origin()));
                 continue;
             }
-            HostsFile.Entry e = hosts.lookup(name);
+            HostsFile.Entry e = hosts.lookup(name, family);
             if (e != null) {
                 steps.add(new Step(StepKind.FILES_ANSWERED, i, s, name, e, NsSwitch.Status.SUCCESS, false, null, hosts, order.origin()));
-                return new Walk(steps, Outcome.RESOLVED, e.address(), -1, null, null);
+                return new Walk(steps, Outcome.RESOLVED, e.ip(), -1, null, null);
             }
             NsSwitch.Status status = hosts.present() ? NsSwitch.Status.NOTFOUND : NsSwitch.Status.UNAVAIL;
             boolean goesOn = order.continuesAfter(i, status);
@@ -221,7 +249,7 @@ public final class NameSources {
         for (int j = i + 1; j < order.sources().size(); j++) {
             NsSwitch.Source s = order.sources().get(j);
             if (s.dns()) {
-                return nameServer != null ? "ask " + Ip4.toString(nameServer) : "DNS, with no name server to ask";
+                return nameServer != null ? "ask " + nameServer : "DNS, with no name server to ask";
             }
             if (s.files()) {
                 boolean before = order.sources().subList(0, i + 1).stream().anyMatch(NsSwitch.Source::files);

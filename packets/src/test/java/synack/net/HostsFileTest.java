@@ -11,6 +11,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import synack.wire.Ip4;
+import synack.wire.IpAddress;
 
 /** hosts(5) and nsswitch.conf(5)'s hosts line, as glibc reads them. */
 class HostsFileTest {
@@ -27,6 +28,22 @@ class HostsFileTest {
         assertNull(h.lookup("www.synack.test"));
         assertEquals(Ip4.parse("127.0.0.1"), h.lookup("localhost").address(), "the IPv6 line does not take it");
         assertNull(h.lookup("ip6-localhost"), "A records only");
+    }
+
+    @Test
+    void ipv6LinesAnswerWhereAnIpv6AddressIsWanted() {
+        HostsFile h = HostsFile.parse("/etc/hosts", LAB + "2001:db8:2::2 www6.synack.test override.synack.test\n"
+                + "fe80::1%c0 scoped.synack.test\n2001:db8::9 www6.synack.test\n");
+        assertEquals(new HostsFile.Entry(IpAddress.parse("::1"), 5), h.lookup("ip6-localhost", AddressFamily.IPV6));
+        assertEquals(IpAddress.parse("::1"), h.lookup("localhost", AddressFamily.IPV6).ip(), "each family its own first line");
+        assertEquals(IpAddress.parse("127.0.0.1"), h.lookup("localhost", AddressFamily.IPV4).ip());
+        assertEquals(new HostsFile.Entry(IpAddress.parse("2001:db8:2::2"), 8), h.lookup("WWW6.synack.test.", AddressFamily.IPV6));
+        assertEquals(IpAddress.parse("2001:db8:2::2"), h.lookup("override.synack.test", AddressFamily.IPV6).ip());
+        assertEquals(Ip4.parse("198.18.4.2"), h.lookup("override.synack.test").address(), "the IPv4 answer is unchanged");
+        assertNull(h.lookup("www6.synack.test"), "no IPv4 line names it");
+        assertNull(h.lookup("scoped.synack.test", AddressFamily.IPV6), "a scope id is not followed");
+        assertEquals("/etc/hosts: www6.synack.test is 2001:db8:2::2 (line 8) — no DNS query",
+                h.answerText("www6.synack.test", h.lookup("www6.synack.test", AddressFamily.IPV6)));
     }
 
     @Test

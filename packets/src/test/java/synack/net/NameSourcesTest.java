@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import synack.wire.Ip4;
+import synack.wire.IpAddress;
 
 /** nsswitch.conf's hosts walk as glibc walks it: each step data, DNS handed to the caller, its criteria honoured. */
 class NameSourcesTest {
@@ -115,7 +116,7 @@ class NameSourcesTest {
         List<String> told = new java.util.ArrayList<>();
         List<String> asked = new java.util.ArrayList<>();
         NameSources.Walk found = ns.resolve("www.synack.test", (n, srv) -> {
-            asked.add(n + "@" + Ip4.toString(srv));
+            asked.add(n + "@" + srv);
             return NameSources.DnsAnswer.found(Ip4.parse("198.18.9.9"));
         }, s -> told.add(s.text()));
         assertEquals(Ip4.parse("198.18.2.2"), found.address(), "the file first: DNS not asked");
@@ -123,7 +124,7 @@ class NameSourcesTest {
 
         told.clear();
         NameSources.Walk w = sources("dns [NOTFOUND=continue] files", HOSTS, NS).resolve("hosts.synack.test", (n, srv) -> {
-            asked.add(n + "@" + Ip4.toString(srv));
+            asked.add(n + "@" + srv);
             return NameSources.DnsAnswer.negative();
         }, s -> told.add(s.text()));
         assertEquals(List.of("hosts.synack.test@198.18.2.2"), asked);
@@ -140,5 +141,23 @@ class NameSourcesTest {
         assertNull(sources("dns", HOSTS, NS).resolve("x", (n, srv) -> null, s -> { }), "stopped: no walk");
         assertEquals(NameSources.Outcome.DNS_DECIDES, sources("dns", HOSTS, NS).resolve("x", (n, srv) -> NameSources.DnsAnswer.none(),
                 s -> { }).outcome());
+    }
+
+    @Test
+    void anIpv6WalkReadsTheHostsFilesIpv6LinesAndAsksDnsOverTheServersFamily() {
+        HostsFile hosts = HostsFile.parse("/etc/hosts", "198.18.2.2 www.synack.test\n2001:db8:2::2 www6.synack.test\n");
+        IpAddress server = IpAddress.parse("2001:db8:2::53");
+        NameSources ns = new NameSources(NsSwitch.parse("/etc/nsswitch.conf", "hosts: files dns\n"), hosts, server, AddressFamily.IPV6);
+        NameSources.Walk fromFile = ns.start("www6.synack.test");
+        assertEquals(NameSources.Outcome.RESOLVED, fromFile.outcome());
+        assertEquals(IpAddress.parse("2001:db8:2::2"), fromFile.resolved());
+        List<String> asked = new java.util.ArrayList<>();
+        NameSources.Walk w = ns.resolve("www.synack.test", (n, srv) -> {
+            asked.add(n + "@" + srv);
+            return NameSources.DnsAnswer.found(IpAddress.parse("2001:db8:2::80"));
+        }, s -> { });
+        assertEquals(List.of("www.synack.test@2001:db8:2::53"), asked, "the IPv4 line does not answer an IPv6 question");
+        assertEquals(IpAddress.parse("2001:db8:2::80"), w.resolved());
+        assertEquals("/etc/hosts: no entry for www.synack.test → ask 2001:db8:2::53", w.steps().get(0).text());
     }
 }

@@ -25,11 +25,14 @@ import synack.exchange.dns.DnsExpectation;
 import synack.exchange.dns.DnsLookup;
 import synack.exchange.dns.DnsTrace;
 import synack.exchange.dns.RootHints;
+import synack.net.AddressFamily;
 import synack.net.EnvironmentException;
+import synack.net.ResolvConf;
 import synack.net.Routing;
 import synack.wire.DnsMessage;
 import synack.wire.DnsType;
 import synack.wire.Ip4;
+import synack.wire.IpAddress;
 
 @Command(name = "dns-resolve", sortOptions = false, mixinStandardHelpOptions = true,
         description = {"Ask a DNS server a question with hand-built UDP frames, like dig: the query and the answer with",
@@ -42,11 +45,14 @@ import synack.wire.Ip4;
             "RTT is timed from that try. A FORMERR to a query with EDNS is asked again without EDNS, as dig does.",
             "--trace takes --tcp (every hop over TCP); it starts from the root hints, so @SERVER is refused (give",
             "--root-hints FILE). -f is UDP only and one server's: -f with --tcp or --trace is refused.",
+            "@SERVER is an IPv4 or IPv6 address (@2001:db8:2::2 or @[2001:db8:2::2]); without it, resolv.conf's first name",
+            "server is asked, of the family -4 or -6 names when given (as dig). --trace is IPv4 only.",
             "Exit status: 0 answered (and every --expect held), 1 NXDOMAIN/SERVFAIL/REFUSED, an --expect unmet, or",
             "replies that arrived but could not be used (malformed, or without our question: the server did answer,",
             "so it is not silence), 2 usage, 3 environment, 4 no reply at all after every retry, 130 interrupted.", "", "Examples:",
             "  synack dns-resolve www.synack.test", "  synack dns-resolve @198.18.2.2 synack.test MX",
-            "  synack dns-resolve -x 198.18.2.2", "  synack dns-resolve -q big.synack.test TXT --no-edns",
+            "  synack dns-resolve -x 198.18.2.2", "  synack dns-resolve -6 www.synack.test AAAA",
+            "  synack dns-resolve @2001:db8:2::2 www.synack.test AAAA", "  synack dns-resolve -q big.synack.test TXT --no-edns",
             "  synack dns-resolve www.synack.test --expect A=198.18.2.2"})
 public final class DnsResolveCommand implements Callable<Integer> {
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -54,8 +60,14 @@ public final class DnsResolveCommand implements Callable<Integer> {
     @Parameters(paramLabel = "ARG", arity = "0..*", description = "NAME, TYPE and @SERVER, in any order.")
     List<String> args = new ArrayList<>();
 
-    @Option(names = "-x", paramLabel = "ADDR", description = "Reverse lookup: ask PTR of ADDR's in-addr.arpa name.")
+    @Option(names = "-x", paramLabel = "ADDR", description = "Reverse lookup: ask PTR of ADDR's in-addr.arpa (IPv4) or ip6.arpa (IPv6) name.")
     String reverse;
+
+    @Option(names = "-4", description = "Ask over IPv4 only, as dig -4: resolv.conf's first IPv4 name server (an IPv6 @SERVER is refused).")
+    boolean onlyIpv4;
+
+    @Option(names = "-6", description = "Ask over IPv6 only, as dig -6: resolv.conf's first IPv6 name server (an IPv4 @SERVER is refused).")
+    boolean onlyIpv6;
 
     /** What TAB offers for -t (the shell and the generated completions). */
     static final class RecordTypes extends java.util.ArrayList<String> {
@@ -126,13 +138,10 @@ public final class DnsResolveCommand implements Callable<Integer> {
         String name = null;
         Integer type = null;
         String typeWord = null;
-        Integer server = null;
+        IpAddress server = null;
         for (String a : args) {
             if (a.startsWith("@")) {
-                if (!Ip4.isAddress(a.substring(1))) {
-                    throw new UsageProblem("@SERVER must be an IPv4 address, not '" + a.substring(1) + "'");
-                }
-                server = Ip4.parse(a.substring(1));
+                server = serverArgument(a.substring(1));
             } else if (type == null && isType(a)) {
                 type = DnsType.parse(a); // before or after the name, as dig takes it
                 typeWord = a;
@@ -149,12 +158,19 @@ public final class DnsResolveCommand implements Callable<Integer> {
             type = null;
         }
         if (reverse != null) {
-            if (!Ip4.isAddress(reverse)) {
-                throw new UsageProblem("-x wants an IPv4 address, not '" + reverse + "'");
+            if (!IpAddress.isAddress(reverse)) {
+                throw new UsageProblem("-x wants an IPv4 or IPv6 address, not '" + reverse + "'");
             }
-            int ip = Ip4.parse(reverse);
-            name = (ip & 0xff) + "." + ((ip >>> 8) & 0xff) + "." + ((ip >>> 16) & 0xff) + "." + (ip >>> 24) + ".in-addr.arpa";
+            name = reverseName(IpAddress.parse(reverse));
             type = type == null ? DnsType.PTR : type;
+        }
+        if (onlyIpv4 && onlyIpv6) {
+            throw new UsageProblem("-4 and -6 do not go together: give one, or neither to ask resolv.conf's first name server");
+        }
+        AddressFamily only = onlyIpv4 ? AddressFamily.IPV4 : onlyIpv6 ? AddressFamily.IPV6 : null;
+        if (server != null && only != null && !only.holds(server)) {
+            throw new UsageProblem("-" + (only == AddressFamily.IPV6 ? "6" : "4") + " asks over " + only.label() + " only, and @"
+                    + server + " is an " + AddressFamily.of(server).label() + " address");
         }
         if (typeOption != null) {
             type = parseType(typeOption);
@@ -170,14 +186,18 @@ public final class DnsResolveCommand implements Callable<Integer> {
             throw new UsageProblem("-f asks over UDP only (many queries in flight from one port): --tcp is not supported with it");
         }
         if (trace && server != null) {
-            throw new UsageProblem("--trace starts from the root hints, not from @" + Ip4.toString(server)
+            throw new UsageProblem("--trace starts from the root hints, not from @" + server
                     + ": give --root-hints FILE to start elsewhere");
+        }
+        if (trace && only == AddressFamily.IPV6) {
+            throw new UsageProblem("--trace asks the servers' IPv4 addresses (the root hints' and the glue's A records): -6 is not"
+                    + " supported with it yet");
         }
         if (trace && port != 53) {
             throw new UsageProblem("--trace asks every server on port 53: --port is not supported with it");
         }
         if (file != null) {
-            return bulk(run, server, type == null ? DnsType.A : type, name);
+            return bulk(run, server, only, type == null ? DnsType.A : type, name);
         }
         if (name == null) {
             throw new UsageProblem("missing NAME (or -x ADDR)");
@@ -200,37 +220,77 @@ public final class DnsResolveCommand implements Callable<Integer> {
         if (trace) {
             return trace(run, name, type == null ? DnsType.A : type, expectations, written);
         }
-        int srvIp = server != null ? server : nameserver(run);
+        IpAddress srvIp = server != null ? server : nameserver(run, only);
         int qtype = type == null ? DnsType.A : type;
         DnsMessage query = DnsMessage.query(RANDOM.nextInt(65536), name, qtype, !noRecurse, noEdns ? 0 : bufsize);
         var renderer = run.narration("dns-resolve");
-        String srv = Ip4.toString(srvIp);
+        String srv = srvIp.toString();
         String asked = name + (written.equals(name) ? "" : " (" + written + ")");
         LiveFlow flow = LiveFlow.toPeer(srvIp).udpSourcePort().tcpSourcePort(null)
-                .capture(end -> "(udp and src port " + port + " and dst host " + Ip4.toString(end.route().source()) + ")"
+                .capture(end -> "(udp and src port " + port + " and dst host " + end.route().sourceAddress() + ")"
                         + " or (tcp and src host " + srv + " and src port " + port + " and dst port " + end.tcpPort() + ")")
-                .header(end -> "dns-resolve " + asked + " " + DnsType.name(qtype) + " @" + srv + ":" + port + " from "
-                        + Ip4.toString(end.route().source()) + ":" + end.udpPort() + " " + end.route().describe() + " — "
+                .header(end -> "dns-resolve " + asked + " " + DnsType.name(qtype) + " @" + srvIp.withPort(port) + " over "
+                        + AddressFamily.of(srvIp).label() + " from " + end.route().sourceAddress().withPort(end.udpPort()) + " "
+                        + end.route().describe() + " — "
                         + (noRecurse ? "no recursion" : "recursion desired") + (noEdns ? ", no EDNS" : ", EDNS0 udp=" + bufsize),
                         end -> Map.of("interface", end.route().via().name()))
                 .arpNextHop();
         return run.run(flow, renderer, path -> {
             LocalEnd end = path.end();
             // the kernel's RSTs are held off our TCP port only if a truncated answer sends us there
-            return new DnsLookup(new DnsLookup.Path(end.route().via().mac(), path.nextHop(), end.route().source(), srvIp, port), query,
+            return new DnsLookup(new DnsLookup.Path(end.route().via().mac(), path.nextHop(), end.route().sourceAddress(), srvIp, port),
+                    query,
                     new DnsLookup.Settings(retries, timeoutMicros, tcp, end.udpPort(), TcpRun.dnsTcpConfig(end.tcpPort(), port,
                             end.route().mss()), expectations, path::guardTcpPort),
                     RANDOM.nextInt(65536));
         });
     }
 
-    /** The stub resolver's name server, when no @SERVER is given. */
-    private static int nameserver(LiveRun run) {
-        return run.host().nameserver().orElseThrow(() -> new EnvironmentException(
-                "no IPv4 nameserver in /etc/resolv.conf: name a server with @ADDR"));
+    /** The stub resolver's name server, when no @SERVER is given: resolv.conf's first (of {@code only}'s family, -4/-6). */
+    private static IpAddress nameserver(LiveRun run, AddressFamily only) {
+        return nameserver(run.host().nameservers(), only);
     }
 
-    private int bulk(LiveRun run, Integer server, int defaultType, String extraName) {
+    /**
+     * resolv.conf's first name server of {@code only}'s family (null: of either, in the file's
+     * order, as dig takes it). One with a scope id (fe80::1%eth0) is passed over: synack does not
+     * follow scope ids, and says so when no other is left.
+     */
+    static IpAddress nameserver(List<ResolvConf.Nameserver> servers, AddressFamily only) {
+        String of = only == null ? "" : only.label() + " ";
+        return ResolvConf.first(servers, only).map(ResolvConf.Nameserver::address).orElseThrow(() -> new EnvironmentException(
+                ResolvConf.firstScoped(servers, only).map(s -> "the " + of + "name server " + s + " in /etc/resolv.conf has a scope id"
+                        + " (a link-local address on " + s.zone() + "), which synack does not follow: name a server with @ADDR")
+                        .orElse("no " + of + "nameserver in /etc/resolv.conf: name a server with @ADDR")));
+    }
+
+    /** @SERVER as dig takes it: an IPv4 or IPv6 address, an IPv6 one also in brackets (@[2001:db8::2]). */
+    static IpAddress serverArgument(String text) {
+        String bare = text.startsWith("[") && text.endsWith("]") ? text.substring(1, text.length() - 1) : text;
+        if (bare.indexOf('%') >= 0) {
+            throw new UsageProblem("@" + text + ": a scope id (%IFACE) is not supported; give a global IPv6 address");
+        }
+        if (!IpAddress.isAddress(bare)) {
+            throw new UsageProblem("@SERVER must be an IPv4 or IPv6 address, not '" + text + "'");
+        }
+        return IpAddress.parse(bare);
+    }
+
+    /** The PTR name of an address: 2.2.18.198.in-addr.arpa, or the nibbles of an IPv6 one under ip6.arpa (RFC 3596). */
+    static String reverseName(IpAddress ip) {
+        byte[] b = ip.bytes();
+        StringBuilder s = new StringBuilder();
+        for (int i = b.length - 1; i >= 0; i--) {
+            if (ip.ipv6()) {
+                s.append(Character.forDigit(b[i] & 0xf, 16)).append('.').append(Character.forDigit((b[i] >>> 4) & 0xf, 16)).append('.');
+            } else {
+                s.append(b[i] & 0xff).append('.');
+            }
+        }
+        return s + (ip.ipv6() ? "ip6.arpa" : "in-addr.arpa");
+    }
+
+    private int bulk(LiveRun run, IpAddress server, AddressFamily only, int defaultType, String extraName) {
         if (inFlight < 1 || inFlight > 10_000) {
             throw new UsageProblem("--in-flight must be 1 to 10000, not " + inFlight);
         }
@@ -274,17 +334,18 @@ public final class DnsResolveCommand implements Callable<Integer> {
         if (questions.isEmpty()) {
             throw new UsageProblem(file + " holds no names");
         }
-        int srvIp = server != null ? server : nameserver(run);
+        IpAddress srvIp = server != null ? server : nameserver(run, only);
         var renderer = run.narration("dns-resolve");
         int names = questions.size();
         LiveFlow flow = LiveFlow.toPeer(srvIp).udpSourcePort().size(bulkCapture(inFlight, noEdns ? 512 : bufsize))
                 .capture(end -> "udp and src port " + port + " and dst port " + end.udpPort())
-                .header(end -> "dns-resolve -f " + file + ": " + names + " names @" + Ip4.toString(srvIp) + ":" + port
-                        + " from port " + end.udpPort() + ", in flight adapting, at most " + inFlight + " " + end.route().describe(),
+                .header(end -> "dns-resolve -f " + file + ": " + names + " names @" + srvIp.withPort(port) + " over "
+                        + AddressFamily.of(srvIp).label() + " from port " + end.udpPort() + ", in flight adapting, at most " + inFlight + " " + end.route().describe(),
                         end -> Map.of("interface", end.route().via().name()))
                 .arpNextHop();
         return run.run(flow, renderer, path -> new DnsBulk(
-                new DnsLookup.Path(path.end().route().via().mac(), path.nextHop(), path.end().route().source(), srvIp, port), questions,
+                new DnsLookup.Path(path.end().route().via().mac(), path.nextHop(), path.end().route().sourceAddress(), srvIp, port),
+                questions,
                 new DnsBulk.Settings(inFlight, retries, timeoutMicros, !noRecurse, noEdns ? 0 : bufsize, path.end().udpPort()),
                 RANDOM));
     }

@@ -21,7 +21,6 @@ import synack.wire.DnsMessage;
 import synack.wire.DnsName;
 import synack.wire.DnsType;
 import synack.wire.Frames;
-import synack.wire.Ip4;
 import synack.wire.MalformedFrameException;
 import synack.wire.UdpDatagram;
 
@@ -139,8 +138,8 @@ public final class DnsBulk implements Exchange {
             return;
         }
         try {
-            Frames.Udp parsed = Frames.parseUdp(frame.bytes());
-            if (parsed == null || parsed.ip().source() != path.serverIp() || parsed.ip().destination() != path.ourIp()) {
+            UdpInFrame parsed = UdpInFrame.parse(frame.bytes());
+            if (parsed == null || !parsed.source().equals(path.serverIp()) || !parsed.destination().equals(path.ourIp())) {
                 return;
             }
             UdpDatagram udp = parsed.datagram();
@@ -261,7 +260,8 @@ public final class DnsBulk implements Exchange {
         f.put("noerror", noError);
         f.put("negative", negative);
         f.put("timed_out", timedOut);
-        f.put("server", Ip4.toString(path.serverIp()));
+        f.put("server", path.serverIp().toString());
+        f.put("family", path.ipv6() ? "ipv6" : "ipv4");
         f.put("elapsed_ms", Durations.msValue(now - startedAt));
         f.put("queries_sent", sent);
         f.put("retries_sent", retransmissions);

@@ -21,8 +21,10 @@ import synack.wire.DnsName;
 import synack.wire.DnsType;
 import synack.wire.Frames;
 import synack.wire.IcmpMessage;
-import synack.wire.Ip4;
+import synack.wire.Icmpv6Message;
+import synack.wire.IpAddress;
 import synack.wire.Ipv4Packet;
+import synack.wire.Ipv6Packet;
 import synack.wire.MacAddress;
 import synack.wire.MalformedFrameException;
 import synack.wire.UdpDatagram;
@@ -35,7 +37,27 @@ import synack.wire.UdpDatagram;
  * message behind a two-byte length. The transaction's states are {@link DnsQueryState}'s.
  */
 public final class DnsLookup implements Exchange {
-    public record Path(MacAddress ourMac, MacAddress nextHopMac, int ourIp, int serverIp, int serverPort) {}
+    /**
+     * Where the query goes: our MAC and address, the next hop's MAC, the server's address and port.
+     * Both addresses are of one family: the query travels over IPv4 or IPv6 as they are.
+     */
+    public record Path(MacAddress ourMac, MacAddress nextHopMac, IpAddress ourIp, IpAddress serverIp, int serverPort) {
+        public Path {
+            if (ourIp.ipv6() != serverIp.ipv6()) {
+                throw new IllegalArgumentException("our address " + ourIp + " and the server's " + serverIp + " are of two families");
+            }
+        }
+
+        /** An IPv4 path. */
+        public Path(MacAddress ourMac, MacAddress nextHopMac, int ourIp, int serverIp, int serverPort) {
+            this(ourMac, nextHopMac, IpAddress.of(ourIp), IpAddress.of(serverIp), serverPort);
+        }
+
+        /** Whether the query goes over IPv6. */
+        public boolean ipv6() {
+            return serverIp.ipv6();
+        }
+    }
 
     /**
      * @param beforeTcp run once before the first TCP segment (the CLI keeps the kernel's RSTs off that port);
@@ -72,6 +94,7 @@ public final class DnsLookup implements Exchange {
 
     private static final java.security.SecureRandom IDS = new java.security.SecureRandom();
     private static final int FORMERR = 1;
+    private static final int PORT_UNREACHABLE6 = 4; // ICMPv6 destination unreachable, RFC 4443 3.1
 
     /** Each retry's ID from a SecureRandom of this class's own. */
     public DnsLookup(Path path, DnsMessage query, Settings settings, int firstIpId) {
@@ -120,7 +143,7 @@ public final class DnsLookup implements Exchange {
         tries++;
         tryIds.add(query.id());
         UdpDatagram d = UdpDatagram.of(settings.udpSourcePort(), path.serverPort(), query.toBytes());
-        byte[] frame = Frames.udp(path.ourMac(), path.nextHopMac(), path.ourIp(), path.serverIp(), ipId++ & 0xffff, d);
+        byte[] frame = Frames.udp(path.ourMac(), path.nextHopMac(), path.ourIp(), path.serverIp(), ipId++ & 0xffff, d); // either family
         sentAt = out.send(frame, "try " + tries + " of " + maxTries + ", from port " + settings.udpSourcePort()
                 + (tries == 1 ? "" : String.format(Locale.ROOT, ", ID 0x%04x of its own", query.id()))
                 + (ednsDropped && query.ednsUdpSize() < 0 ? ", without EDNS" : ""));
@@ -152,19 +175,23 @@ public final class DnsLookup implements Exchange {
                 onIcmp(frame, icmp);
                 return;
             }
-            Frames.Udp parsed = Frames.parseUdp(frame.bytes());
-            if (parsed == null || parsed.ip().destination() != path.ourIp()) {
+            Frames.Icmp6 icmp6 = path.ipv6() ? Frames.parseIcmp6(frame.bytes()) : null;
+            if (icmp6 != null) {
+                onIcmp6(frame, icmp6);
                 return;
             }
-            Ipv4Packet ip = parsed.ip();
+            UdpInFrame parsed = UdpInFrame.parse(frame.bytes());
+            if (parsed == null || !parsed.destination().equals(path.ourIp())) {
+                return;
+            }
             UdpDatagram udp = parsed.datagram();
             if (udp.sourcePort() != path.serverPort() && udp.destinationPort() != settings.udpSourcePort()) {
                 return; // neither from the server's port nor to ours: some other conversation
             }
             ReplyMismatch mismatch = null;
-            if (ip.source() != path.serverIp()) {
-                mismatch = new ReplyMismatch(ReplyMismatch.Reason.OTHER_SERVER, Ip4.toString(ip.source()),
-                        Ip4.toString(path.serverIp()));
+            if (!parsed.source().equals(path.serverIp())) {
+                mismatch = new ReplyMismatch(ReplyMismatch.Reason.OTHER_SERVER, parsed.source().toString(),
+                        path.serverIp().toString());
             } else if (udp.sourcePort() != path.serverPort()) {
                 mismatch = new ReplyMismatch(ReplyMismatch.Reason.OTHER_SERVER_PORT, String.valueOf(udp.sourcePort()),
                         String.valueOf(path.serverPort()));
@@ -192,7 +219,7 @@ public final class DnsLookup implements Exchange {
                 rejected.remove(mismatch);
                 out.shown(frame, "FORMERR to our EDNS query" + (reply.questions().isEmpty() ? ", without the question" : "")
                         + ": the server may not speak EDNS (RFC 6891 section 7)");
-                out.emit(new Event.Note(frame.timeMicros(), Event.Note.Kind.WARNING, "FORMERR from " + Ip4.toString(path.serverIp())
+                out.emit(new Event.Note(frame.timeMicros(), Event.Note.Kind.WARNING, "FORMERR from " + path.serverIp()
                         + " to a query with EDNS: asking again without EDNS, as dig does (--no-edns asks so from the start)",
                         Map.of()));
                 ednsDropped = true;
@@ -237,17 +264,43 @@ public final class DnsLookup implements Exchange {
     private void onIcmp(ReceivedFrame frame, Frames.Icmp icmp) {
         IcmpMessage m = icmp.message();
         IcmpMessage.Quoted q = m.quoted();
-        if (m.type() != IcmpMessage.UNREACHABLE || q == null || q.protocol() != Ipv4Packet.PROTO_UDP
-                || q.source() != path.ourIp() || q.destination() != path.serverIp()
+        if (path.ipv6() || m.type() != IcmpMessage.UNREACHABLE || q == null || q.protocol() != Ipv4Packet.PROTO_UDP
+                || q.source() != path.ourIp().v4() || q.destination() != path.serverIp().v4()
                 || q.sourcePort() != settings.udpSourcePort() || q.destinationPort() != path.serverPort()) {
             return;
         }
-        String what = m.meaning() + " from " + Ip4.toString(icmp.ip().source());
+        String what = m.meaning() + " from " + IpAddress.of(icmp.ip().source());
         out.shown(frame, "our query cannot be answered: " + what);
         move(frame.timeMicros(), DnsQueryState.UNREACHABLE, "ICMP " + m.meaning(), m.code() == 3
                 ? "the server's host has no socket on that UDP port: its kernel says so instead of a DNS answer"
                 : "the network cannot deliver the query to the server");
         fail(frame.timeMicros(), (m.code() == 3 ? "connection refused: " : "unreachable: ") + what + " (ICMP type 3 code "
+                + m.code() + ")", Verdict.NEGATIVE);
+    }
+
+    /**
+     * An ICMPv6 destination unreachable quoting our query (RFC 4443 3.1): code 4, port unreachable,
+     * is the server's kernel saying nobody listens; the others say the network cannot deliver it.
+     * Either ends the lookup, as ICMP does over IPv4.
+     */
+    private void onIcmp6(ReceivedFrame frame, Frames.Icmp6 icmp) {
+        Icmpv6Message m = icmp.message();
+        if (m.type() != Icmpv6Message.DESTINATION_UNREACHABLE) {
+            return; // NDP, echo, packet too big (our queries are small): not about the query's fate
+        }
+        Icmpv6Message.Invoking q = m.invoking();
+        if (q == null || q.protocol() != Ipv6Packet.UDP || !IpAddress.of(q.source()).equals(path.ourIp())
+                || !IpAddress.of(q.destination()).equals(path.serverIp())
+                || q.sourcePort() != settings.udpSourcePort() || q.destinationPort() != path.serverPort()) {
+            return; // about someone else's packet
+        }
+        boolean refused = m.code() == PORT_UNREACHABLE6;
+        String what = m.meaning() + " from " + icmp.source();
+        out.shown(frame, "our query cannot be answered: " + what);
+        move(frame.timeMicros(), DnsQueryState.UNREACHABLE, "ICMPv6 " + m.meaning(), refused
+                ? "the server's host has no socket on that UDP port: its kernel says so instead of a DNS answer"
+                : "the network cannot deliver the query to the server");
+        fail(frame.timeMicros(), (refused ? "connection refused: " : "unreachable: ") + what + " (ICMPv6 type 1 code "
                 + m.code() + ")", Verdict.NEGATIVE);
     }
 
@@ -372,13 +425,18 @@ public final class DnsLookup implements Exchange {
             move(now, DnsQueryState.REJECTED, rejected.size() + " unusable " + (rejected.size() == 1 ? "reply" : "replies") + " to "
                     + tries + " queries", "replies that cannot be read, or that do not carry our question, cannot be told"
                     + " from forgeries (RFC 5452): none is taken, and we waited for a usable one until the last try ran out");
-            fail(now, "no usable reply from " + Ip4.toString(path.serverIp()) + " to " + tries + " queries: " + rejected.size()
+            fail(now, "no usable reply from " + path.serverIp() + " to " + tries + " queries: " + rejected.size()
                     + " arrived and " + (rejected.size() == 1 ? "was" : "were") + " refused, the last as " + last.words(),
                     Verdict.NEGATIVE);
         } else {
             move(now, DnsQueryState.TIMED_OUT, "no reply to " + tries + " queries", "every try went unanswered: the server is silent");
-            fail(now, "no reply from " + Ip4.toString(path.serverIp()) + " to " + tries + " queries", Verdict.NO_ANSWER);
+            fail(now, "no reply from " + path.serverIp() + " to " + tries + " queries", Verdict.NO_ANSWER);
         }
+    }
+
+    /** The transport's family in JSON results: "ipv4" or "ipv6". */
+    private String family() {
+        return path.ipv6() ? "ipv6" : "ipv4";
     }
 
     private void fail(long now, String why, Verdict exit) {
@@ -386,7 +444,8 @@ public final class DnsLookup implements Exchange {
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("ok", false);
         f.put("error", why);
-        f.put("server", Ip4.toString(path.serverIp()));
+        f.put("server", path.serverIp().toString());
+        f.put("family", family());
         f.put("tries", tries);
         f.put("elapsed_ms", Durations.msValue(now - startedAt));
         if (!rejected.isEmpty()) {
@@ -401,14 +460,15 @@ public final class DnsLookup implements Exchange {
         Verdict exit = DnsExpectation.verdict(settings.expectations(), answer, unmet);
         DnsMessage.Question q = query.questions().get(0);
         String summary = q.name() + " " + DnsType.name(q.type()) + ": " + answer.rcodeName() + ", "
-                + AnswerText.answers(answer.answers().size()) + " from " + Ip4.toString(path.serverIp()) + " over "
-                + transport.name() + (ednsDropped ? " without EDNS (FORMERR to EDNS)" : "") + " in " + Durations.human(now - startedAt)
+                + AnswerText.answers(answer.answers().size()) + " from " + path.serverIp() + " over "
+                + transport.name() + (path.ipv6() ? " over IPv6" : "") + (ednsDropped ? " without EDNS (FORMERR to EDNS)" : "") + " in " + Durations.human(now - startedAt)
                 + (unmet.isEmpty() ? "" : "; expectation not met: " + String.join(", ", unmet));
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("ok", exit == Verdict.OK);
         f.put("name", q.name());
         f.put("type", DnsType.name(q.type()));
-        f.put("server", Ip4.toString(path.serverIp()));
+        f.put("server", path.serverIp().toString());
+        f.put("family", family());
         f.put("transport", transport.key());
         f.put("rcode", answer.rcodeName());
         f.put("flags", answer.flagNames());

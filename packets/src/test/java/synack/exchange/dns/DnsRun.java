@@ -21,14 +21,19 @@ final class DnsRun {
     final VirtualClock clock = new VirtualClock(T0);
     final MemoryLink wire;
 
-    private DnsRun(SimulatedDnsServers servers) {
+    private DnsRun(java.util.function.Function<synack.link.ReceivedFrame, List<byte[]>> responder) {
         MemoryLink[] pair = MemoryLink.pair(clock, LATENCY);
         wire = pair[0];
-        pair[1].respondWith(servers::answer);
+        pair[1].respondWith(responder);
     }
 
     static DnsRun of(SimulatedDnsServers servers, Exchange exchange) {
-        DnsRun run = new DnsRun(servers);
+        return of(servers::answer, exchange);
+    }
+
+    /** As {@link #of(SimulatedDnsServers, Exchange)}, with any responder on the far side. */
+    static DnsRun of(java.util.function.Function<synack.link.ReceivedFrame, List<byte[]>> responder, Exchange exchange) {
+        DnsRun run = new DnsRun(responder);
         new Runner(run.wire, run.clock, run.events::add).run(exchange, () -> run.clock.nowMicros() > T0 + 600_000_000L);
         return run;
     }

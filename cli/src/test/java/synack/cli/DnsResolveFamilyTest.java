@@ -1,0 +1,82 @@
+package synack.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import synack.net.ResolvConf;
+import synack.wire.Ip4;
+import synack.wire.IpAddress;
+
+/**
+ * dns-resolve's transport family, as dig's -4/-6 choose it: the server given or resolv.conf's
+ * first of the family, a server of the other family refused in one line (exit 2), and no name
+ * server of the family an environment problem (exit 3). The in-memory segment is IPv4 only:
+ * the IPv6 transport itself is DnsOverIpv6Test's (packets) and the lab's.
+ */
+class DnsResolveFamilyTest {
+    final MemoryHost host = new MemoryHost();
+    final SimulatedSegment net = new SimulatedSegment();
+
+    DnsResolveFamilyTest() {
+        host.network = net;
+        net.names = Map.of("www.synack.test", Ip4.parse("198.18.2.2"));
+    }
+
+    InProcess.Outcome run(String... args) {
+        return InProcess.run(new RunContext(host, SessionMemory.NONE, ConnectionKeeper.NONE), args);
+    }
+
+    static ResolvConf.Nameserver ns(String text) {
+        int p = text.indexOf('%');
+        return p < 0 ? new ResolvConf.Nameserver(IpAddress.parse(text), null)
+                : new ResolvConf.Nameserver(IpAddress.parse(text.substring(0, p)), text.substring(p + 1));
+    }
+
+    @Test
+    void aServerOfTheOtherFamilyAndBothFlagsAreUsageMistakesInOneLine() {
+        String e6 = run("dns-resolve", "-6", "@198.18.2.2", "www.synack.test").oneLine(ExitCodes.USAGE).err();
+        assertTrue(e6.contains("-6 asks over IPv6 only, and @198.18.2.2 is an IPv4 address"), e6);
+        String e4 = run("dns-resolve", "-4", "@[2001:db8:2::2]", "www.synack.test", "AAAA").oneLine(ExitCodes.USAGE).err();
+        assertTrue(e4.contains("-4 asks over IPv4 only, and @2001:db8:2::2 is an IPv6 address"), e4);
+        run("dns-resolve", "-4", "-6", "www.synack.test").oneLine(ExitCodes.USAGE);
+        String trace = run("dns-resolve", "-6", "--trace", "www.synack.test").oneLine(ExitCodes.USAGE).err();
+        assertTrue(trace.contains("-6 is not supported"), trace);
+        String scoped = run("dns-resolve", "@fe80::1%c0", "www.synack.test").oneLine(ExitCodes.USAGE).err();
+        assertTrue(scoped.contains("scope id"), scoped);
+        run("dns-resolve", "@2001:db8::zz", "www.synack.test").oneLine(ExitCodes.USAGE);
+        assertEquals(List.of(), host.filters, "nothing was captured, nothing sent");
+    }
+
+    @Test
+    void minusSixWithNoIpv6NameServerInResolvConfIsAnEnvironmentProblem() {
+        String none = run("dns-resolve", "-6", "www.synack.test").oneLine(ExitCodes.ENVIRONMENT).err();
+        assertTrue(none.contains("no IPv6 nameserver in /etc/resolv.conf"), none);
+        host.nameservers = List.of(ns("fe80::1%c0"), ns("198.18.2.2"));
+        String scoped = run("dns-resolve", "-6", "www.synack.test").oneLine(ExitCodes.ENVIRONMENT).err();
+        assertTrue(scoped.contains("fe80::1%c0") && scoped.contains("scope id"), scoped);
+    }
+
+    @Test
+    void minusFourTakesTheFirstIpv4NameServerWhereAnIpv6OneComesFirst() {
+        host.nameservers = List.of(ns("2001:db8:2::2"), ns("198.18.2.2"));
+        InProcess.Outcome o = run("dns-resolve", "-4", "www.synack.test");
+        assertEquals(ExitCodes.OK, o.code(), o.toString());
+        assertTrue(o.out().startsWith("dns-resolve www.synack.test A @198.18.2.2:53 over IPv4 from 198.18.1.2:"), o.toString());
+        host.nameservers = List.of(ns("fe80::1%c0"), ns("198.18.2.2"));
+        InProcess.Outcome passedOver = run("dns-resolve", "-q", "www.synack.test");
+        assertEquals(ExitCodes.OK, passedOver.code(), "a scoped server is passed over for the next: " + passedOver);
+        assertEquals(List.of("198.18.2.2"), passedOver.outLines());
+    }
+
+    @Test
+    void theJsonResultSaysTheServerAndTheFamily() {
+        InProcess.Outcome o = run("dns-resolve", "--json", "-4", "www.synack.test");
+        assertEquals(ExitCodes.OK, o.code(), o.toString());
+        String last = o.outLines().get(o.outLines().size() - 1);
+        assertTrue(last.contains("\"server\":\"198.18.2.2\"") && last.contains("\"family\":\"ipv4\""), last);
+        synack.cli.render.EventSchema.assertEveryLineValid(o.out());
+    }
+}
