@@ -1,17 +1,25 @@
 #!/usr/bin/env bash
-# lab.sh - throwaway test network for synack, built from Linux network namespaces.
+# lab.sh - throwaway test network for synack, built from Linux network namespaces. Dual-stack:
 #
-#   client (c0 198.18.1.2, nginx on 127.0.0.1:80 and 198.18.1.2:80) ─┐
-#                           ├─ br0 198.18.1.1 [router] r1 198.18.2.1 ── s0 198.18.2.2 (server: nginx, dnsmasq)
-#   peer   (p0 198.18.1.3) ─┘           br1 198.18.3.1
-#                                          ├─ n0 198.18.3.10 (root: nsd, zone ".")
-#                                          ├─ n0 198.18.3.11 (tld:  nsd, zone "test.")
-#                                          └─ n0 198.18.3.12 (auth: nsd, zone "synack.test.")
-#                                       re0 198.18.4.1 ══ e0 198.18.4.2 (edge: nginx; MTU 1280 both ends)
+#   client (c0 198.18.1.2 2001:db8:1::2, nginx on 127.0.0.1 ::1 and its own addresses :80) ─┐
+#          ├─ br0 198.18.1.1 2001:db8:1::1 [router] r1 198.18.2.1 2001:db8:2::1 ── s0 198.18.2.2 2001:db8:2::2
+#   peer   (p0 198.18.1.3 2001:db8:1::3) ─┘  (radvd on br0)                         (server: nginx, dnsmasq)
+#                                          br1 198.18.3.1 2001:db8:3::1
+#                                          ├─ n0 198.18.3.10 2001:db8:3::10 (root: nsd, zone ".")
+#                                          ├─ n0 198.18.3.11 2001:db8:3::11 (tld:  nsd, zone "test.")
+#                                          └─ n0 198.18.3.12 2001:db8:3::12 (auth: nsd, zone "synack.test.")
+#                                          re0 198.18.4.1 2001:db8:4::1 ══ e0 198.18.4.2 2001:db8:4::2
+#                                                                  (edge: nginx; MTU 1280 both ends)
+#
+# IPv6: one /64 per segment of 2001:db8::/32 (2001:db8:1::/64 client LAN, :2:: server, :3:: DNS tree,
+# :4:: edge), the kernel's defaults everywhere but forwarding=1 in the router. The client and the peer
+# learn their IPv6 default route (via the router's link-local address on br0) from radvd's router
+# advertisements (the prefix on-link, no SLAAC: their addresses are static); the others have a static
+# one via their router address. 2001:db8:2::99 is nobody.
 #
 # Everything lives in namespaces named sk-ID-{client,peer,router,server,root,tld,auth,edge}; every veth is
 # created directly inside a namespace, so the host's own interfaces, routes and firewall
-# are never touched. There is no route out of 198.18.0.0/15. See lab/README.md.
+# are never touched. There is no route out of 198.18.0.0/15 or 2001:db8::/32. See lab/README.md.
 set -euo pipefail
 set -E
 umask 022
@@ -1563,21 +1571,6 @@ cmd_status() {
         else echo "  dnsmasq pid ${p:-?} NOT answering"; ok=0; fi
         if check_ping "$id"; then echo "  client -> server $SERVER_IP reachable"
         else echo "  client -> server $SERVER_IP UNREACHABLE"; ok=0; fi
-        # IPv6: DAD, the router's advertisements, reachability and every service over IPv6
-        local t ll; t=$(tentative_addr "$id"); ll=$(gateway_ll6 "$id")
-        if [[ -n $t ]]; then echo "  ipv6    address NOT ready (duplicate address detection: $t)"; ok=0
-        else echo "  ipv6    every address has passed duplicate address detection"; fi
-        p=$(read_pid "$dir/radvd/radvd.pid")
-        if radvd_alive "$id"; then echo "  radvd   pid $p, advertises $CLIENT_PREFIX6 on br0 from ${ll:-?} (log $dir/radvd/radvd.log)"
-        else echo "  radvd   pid ${p:-?} NOT running (see $dir/radvd/radvd.log)"; ok=0; fi
-        if check_ra "$id"; then echo "  client, peer IPv6 default route via $ll learned from the RA"
-        else echo "  client, peer NO IPv6 default route from the RA (client: $(ra_default "$(ns_of "$id" client)"))"; ok=0; fi
-        if check_ping6 "$id"; then echo "  client -> server $SERVER_IP6 reachable"
-        else echo "  client -> server $SERVER_IP6 UNREACHABLE"; ok=0; fi
-        local bad6; bad6=$(check_ipv6_services "$id")
-        if [[ -z $bad6 ]]; then
-            echo "  ipv6    nginx (http, https), dnsmasq, nsd root/tld/auth, client and edge nginx answer over IPv6"
-        else echo "  ipv6    $bad6 NOT answering over IPv6"; ok=0; fi
         if ! ns_exists "$(ns_of "$id" edge)"; then
             echo "  client nginx / edge MISSING (lab built before them; rebuild it)"; ok=0
         else
@@ -1609,6 +1602,21 @@ cmd_status() {
                 printf '  %-7s nsd pid %s NOT answering (see %s)\n' "$r" "${p:-?}" "$dir/nsd-$r/nsd.log"; ok=0
             fi
         done
+        # IPv6: DAD, the router's advertisements, reachability and every service over IPv6
+        local t ll; t=$(tentative_addr "$id"); ll=$(gateway_ll6 "$id")
+        if [[ -n $t ]]; then echo "  ipv6    address NOT ready (duplicate address detection: $t)"; ok=0
+        else echo "  ipv6    every address has passed duplicate address detection"; fi
+        p=$(read_pid "$dir/radvd/radvd.pid")
+        if radvd_alive "$id"; then echo "  radvd   pid $p, advertises $CLIENT_PREFIX6 on br0 from ${ll:-?} (log $dir/radvd/radvd.log)"
+        else echo "  radvd   pid ${p:-?} NOT running (see $dir/radvd/radvd.log)"; ok=0; fi
+        if check_ra "$id"; then echo "  client, peer IPv6 default route via $ll learned from the RA"
+        else echo "  client, peer NO IPv6 default route from the RA (client: $(ra_default "$(ns_of "$id" client)"))"; ok=0; fi
+        if check_ping6 "$id"; then echo "  client -> server $SERVER_IP6 reachable"
+        else echo "  client -> server $SERVER_IP6 UNREACHABLE"; ok=0; fi
+        local bad6; bad6=$(check_ipv6_services "$id")
+        if [[ -z $bad6 ]]; then
+            echo "  ipv6    nginx (http, https), dnsmasq, nsd root/tld/auth, client and edge nginx answer over IPv6"
+        else echo "  ipv6    $bad6 NOT answering over IPv6"; ok=0; fi
     else
         ok=0
     fi
