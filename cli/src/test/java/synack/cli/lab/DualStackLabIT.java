@@ -158,11 +158,12 @@ class DualStackLabIT {
             assertEquals(Lab.sha256(v4), Lab.sha256(v6), "/" + file);
             assertEquals(Lab.sha256(www(file.isEmpty() ? "index.html" : file)), Lab.sha256(v6), "/" + file);
         }
-        // HTTPS on the IPv6 address: the certificate names it (IP SAN), verified with the lab's CA
+        // HTTPS on the IPv6 address, the www certificate verified by name with the lab's CA
         String hello = Files.readString(www("hello.txt"));
         for (String port : List.of("443", "8443", "8444")) {
-            Lab.Result tls = ok(lab.in("client", "curl", "-s", "-m", "10", "--cacert", lab.get("TLS_CA"), "https://[2001:db8:2::2]:" + port + "/hello.txt"));
-            assertEquals(hello, tls.out(), port);
+            Lab.Result tls = ok(lab.in("client", "curl", "-s", "-m", "10", "-w", " %{remote_ip}", "--cacert", lab.get("TLS_CA"),
+                    "--resolve", "www.synack.test:" + port + ":[2001:db8:2::2]", "https://www.synack.test:" + port + "/hello.txt"));
+            assertEquals(hello + " 2001:db8:2::2", tls.out(), port);
         }
         // the edge's nginx and the client's own, on their IPv6 addresses
         for (String url : List.of("http://[2001:db8:4::2]/hello.txt", "http://[::1]/hello.txt", "http://[2001:db8:1::2]/hello.txt")) {
