@@ -1,17 +1,25 @@
 #!/usr/bin/env bash
-# lab.sh - throwaway test network for synack, built from Linux network namespaces.
+# lab.sh - throwaway test network for synack, built from Linux network namespaces. Dual-stack:
 #
-#   client (c0 198.18.1.2, nginx on 127.0.0.1:80 and 198.18.1.2:80) ─┐
-#                           ├─ br0 198.18.1.1 [router] r1 198.18.2.1 ── s0 198.18.2.2 (server: nginx, dnsmasq)
-#   peer   (p0 198.18.1.3) ─┘           br1 198.18.3.1
-#                                          ├─ n0 198.18.3.10 (root: nsd, zone ".")
-#                                          ├─ n0 198.18.3.11 (tld:  nsd, zone "test.")
-#                                          └─ n0 198.18.3.12 (auth: nsd, zone "synack.test.")
-#                                       re0 198.18.4.1 ══ e0 198.18.4.2 (edge: nginx; MTU 1280 both ends)
+#   client (c0 198.18.1.2 2001:db8:1::2, nginx on 127.0.0.1 ::1 and its own addresses :80) ─┐
+#          ├─ br0 198.18.1.1 2001:db8:1::1 [router] r1 198.18.2.1 2001:db8:2::1 ── s0 198.18.2.2 2001:db8:2::2
+#   peer   (p0 198.18.1.3 2001:db8:1::3) ─┘  (radvd on br0)                         (server: nginx, dnsmasq)
+#                                          br1 198.18.3.1 2001:db8:3::1
+#                                          ├─ n0 198.18.3.10 2001:db8:3::10 (root: nsd, zone ".")
+#                                          ├─ n0 198.18.3.11 2001:db8:3::11 (tld:  nsd, zone "test.")
+#                                          └─ n0 198.18.3.12 2001:db8:3::12 (auth: nsd, zone "synack.test.")
+#                                          re0 198.18.4.1 2001:db8:4::1 ══ e0 198.18.4.2 2001:db8:4::2
+#                                                                  (edge: nginx; MTU 1280 both ends)
+#
+# IPv6: one /64 per segment of 2001:db8::/32 (2001:db8:1::/64 client LAN, :2:: server, :3:: DNS tree,
+# :4:: edge), the kernel's defaults everywhere but forwarding=1 in the router. The client and the peer
+# learn their IPv6 default route (via the router's link-local address on br0) from radvd's router
+# advertisements (the prefix on-link, no SLAAC: their addresses are static); the others have a static
+# one via their router address. 2001:db8:2::99 is nobody.
 #
 # Everything lives in namespaces named sk-ID-{client,peer,router,server,root,tld,auth,edge}; every veth is
 # created directly inside a namespace, so the host's own interfaces, routes and firewall
-# are never touched. There is no route out of 198.18.0.0/15. See lab/README.md.
+# are never touched. There is no route out of 198.18.0.0/15 or 2001:db8::/32. See lab/README.md.
 set -euo pipefail
 set -E
 umask 022
@@ -48,6 +56,24 @@ EDGE_MTU=1280
 EDGE_NAME=edge.synack.test
 NO_HOST_IP=198.18.2.99        # on the server's subnet, nobody there: the router's ARP fails
 LOOPBACK_IP=127.0.0.1
+# IPv6 (issue 17): the same plan in 2001:db8::/32 (documentation space), one /64 per segment; the
+# client and peer learn their default route from the router's advertisements (radvd on br0)
+CLIENT_IP6=2001:db8:1::2
+PEER_IP6=2001:db8:1::3
+GATEWAY_IP6=2001:db8:1::1
+CLIENT_PREFIX6=2001:db8:1::/64
+ROUTER_SERVER_IP6=2001:db8:2::1
+SERVER_IP6=2001:db8:2::2
+DNS_BRIDGE_IP6=2001:db8:3::1
+ROOT_DNS_IP6=2001:db8:3::10
+TLD_DNS_IP6=2001:db8:3::11
+AUTH_DNS_IP6=2001:db8:3::12
+ROUTER_EDGE_IP6=2001:db8:4::1
+EDGE_IP6=2001:db8:4::2
+NO_HOST_IP6=2001:db8:2::99    # on the server's /64, nobody there: the router's neighbour discovery fails
+LOOPBACK_IP6=::1
+V6ONLY_NAME=v6only.synack.test   # AAAA only (no A)
+V4ONLY_NAME=v4only.synack.test   # A only (no AAAA): the server
 # HTTPS (issue 15): names with their own certificates on the server's :443 (SNI), all from a CA
 # made at `up`; the hosts file's names in the client
 EXPIRED_NAME=expired.synack.test
@@ -134,6 +160,14 @@ dns_ip_of() {
     root) printf '%s' "$ROOT_DNS_IP" ;;
     tld) printf '%s' "$TLD_DNS_IP" ;;
     auth) printf '%s' "$AUTH_DNS_IP" ;;
+    esac
+}
+# ... and its IPv6 address
+dns_ip6_of() {
+    case $1 in
+    root) printf '%s' "$ROOT_DNS_IP6" ;;
+    tld) printf '%s' "$TLD_DNS_IP6" ;;
+    auth) printf '%s' "$AUTH_DNS_IP6" ;;
     esac
 }
 
@@ -310,7 +344,9 @@ ensure_tools() {
     have ip || missing+=(iproute2)
     have nginx || missing+=(nginx-light)
     have dnsmasq || missing+=(dnsmasq-base)
-    have iptables || missing+=(iptables)
+    have iptables && have ip6tables || missing+=(iptables)
+    have radvd || missing+=(radvd)       # the router's advertisements on the client LAN
+    have ndisc6 || missing+=(ndisc6)     # ndisc6, rdisc6: the lab's IPv6 oracles
     local had_nsd=1
     have nsd || { missing+=(nsd); had_nsd=0; }
     have openssl || missing+=(openssl)   # the lab's CA and certificates, made at every up
@@ -326,7 +362,9 @@ ensure_tools() {
         fi
         ((had_nsd)) || disable_distro_nsd
         local t
-        for t in ip nginx dnsmasq iptables nsd openssl; do have "$t" || die 3 "'$t' still missing after install"; done
+        for t in ip nginx dnsmasq iptables ip6tables radvd ndisc6 nsd openssl; do
+            have "$t" || die 3 "'$t' still missing after install"
+        done
         have_libpcap || die 3 "libpcap still missing after installing libpcap0.8 (looked at ${PCAP_CANDIDATES[*]})"
     fi
     # ethtool is needed to build the lab with SYNACK_LAB_OFFLOADS=off or SYNACK_LAB_GRO=on
@@ -374,6 +412,55 @@ check_dns() {
     [[ $(nsx "$c" dig +short +time=1 +tries=1 "@$SERVER_IP" "$WEB_NAME" A 2>/dev/null) == "$SERVER_IP" ]]
 }
 nginx_alive() { pid_alive "$(read_pid "$LABS_DIR/$1/nginx.pid")"; }
+radvd_alive() { pid_alive "$(read_pid "$LABS_DIR/$1/radvd/radvd.pid")"; }
+
+# IPv6. ra_default NS: the namespace's IPv6 default route if it was learned from a router
+# advertisement ("proto ra"), as "fe80::... dev IF"
+ra_default() {
+    ip -n "$1" -6 route show default proto ra 2>/dev/null |
+        awk '$1 == "default" && $2 == "via" { for (i = 3; i < NF; i++) if ($i == "dev") { print $3 " dev " $(i + 1); exit } }'
+}
+# gateway_ll6 ID: the router's link-local address on br0 (the client LAN), where the RA comes from
+gateway_ll6() {
+    ip -n "$(ns_of "$1" router)" -6 -o addr show dev br0 scope link 2>/dev/null | awk '{ sub(/\/.*/, "", $4); print $4; exit }'
+}
+# check_ra ID: the client and the peer route IPv6 by default via the router's link-local address on br0, learned from its RA
+check_ra() {
+    local ll; ll=$(gateway_ll6 "$1")
+    [[ -n $ll ]] && [[ $(ra_default "$(ns_of "$1" client)") == "$ll dev c0" ]] &&
+        [[ $(ra_default "$(ns_of "$1" peer)") == "$ll dev p0" ]]
+}
+check_ping6() {
+    local c; c=$(ns_of "$1" client)
+    if have ping; then
+        nsx "$c" ping -6 -c1 -W1 -q "$SERVER_IP6" >/dev/null 2>&1
+    else
+        nsx "$c" timeout 2 bash -c "exec 3<>/dev/tcp/$SERVER_IP6/80" >/dev/null 2>&1
+    fi
+}
+# check_ipv6_services ID: prints the first IPv6 service that does not answer the client yet, or nothing:
+# the server's nginx (http, https :443 :8443 :8444), dnsmasq, the three nsd, the client's own nginx, the edge's
+check_ipv6_services() {
+    local id=$1 c r; c=$(ns_of "$1" client)
+    http_ok "$c" "http://[$SERVER_IP6]/" || { echo "nginx [$SERVER_IP6]:80"; return 0; }
+    https_ok "$id" 443 "$SERVER_IP6" && https_ok "$id" 8443 "$SERVER_IP6" && https_ok "$id" 8444 "$SERVER_IP6" ||
+        { echo "nginx https [$SERVER_IP6] :443 :8443 :8444"; return 0; }
+    if have dig; then
+        [[ $(nsx "$c" dig -6 +short +time=1 +tries=1 "@$SERVER_IP6" "$WEB_NAME" AAAA 2>/dev/null) == "$SERVER_IP6" ]] ||
+            { echo "dnsmasq $SERVER_IP6"; return 0; }
+        for r in "${DNS_ROLES[@]}"; do check_nsd "$id" "$r" 6 || { echo "nsd $r $(dns_ip6_of "$r")"; return 0; }; done
+    fi
+    http_ok "$c" "http://[$LOOPBACK_IP6]/hello.txt" && http_ok "$c" "http://[$CLIENT_IP6]/hello.txt" ||
+        { echo "client nginx [$LOOPBACK_IP6]:80 [$CLIENT_IP6]:80"; return 0; }
+    http_ok "$c" "http://[$EDGE_IP6]/hello.txt" || echo "edge nginx [$EDGE_IP6]:80"
+    return 0
+}
+# check_ipv6 ID: IPv6 is healthy: no address in DAD, radvd runs, the client's RA default route,
+# ping and every service over IPv6
+check_ipv6() {
+    [[ -z $(tentative_addr "$1") ]] && radvd_alive "$1" && check_ra "$1" && check_ping6 "$1" &&
+        [[ -z $(check_ipv6_services "$1") ]]
+}
 # the client's own nginx (loopback and own address) and the edge's nginx
 nginx2_alive() { pid_alive "$(read_pid "$LABS_DIR/$1/nginx-$2/nginx.pid")"; }
 # http_ok NS URL: a GET of URL from namespace NS answers 200 (curl), or at least connects
@@ -382,7 +469,8 @@ http_ok() {
         [[ $(nsx "$1" curl -s -o /dev/null -m 2 -w '%{http_code}' "$2" 2>/dev/null) == 200 ]]
     else
         local hp=${2#http://}; hp=${hp%%/*}
-        nsx "$1" timeout 2 bash -c "exec 3<>/dev/tcp/${hp%:*}/80" >/dev/null 2>&1
+        [[ $hp == \[* ]] && hp=${hp#\[} && hp=${hp%%\]*}     # [v6]
+        nsx "$1" timeout 2 bash -c "exec 3<>/dev/tcp/$hp/80" >/dev/null 2>&1
     fi
 }
 check_client_nginx() {
@@ -396,13 +484,14 @@ check_edge() {
 # check_https ID: the server's TLS listeners answer the client with the good certificate, verified
 # against the lab's CA: https://www.synack.test/ on :443, :8443 (1.3 only) and :8444 (1.2 only).
 # Without curl: a verified handshake with openssl s_client.
-https_ok() {   # https_ok ID PORT
-    local c ca=$LABS_DIR/$1/tls/ca.pem; c=$(ns_of "$1" client)
+https_ok() {   # https_ok ID PORT [ADDRESS]: at the server's IPv4 address, or the one given
+    local c ca=$LABS_DIR/$1/tls/ca.pem ip=${3:-$SERVER_IP} hp; c=$(ns_of "$1" client)
+    hp=$ip; [[ $ip == *:* ]] && hp="[$ip]"
     if have curl; then
         [[ $(nsx "$c" curl -s -o /dev/null -m 2 -w '%{http_code}' --cacert "$ca" \
-            --resolve "$WEB_NAME:$2:$SERVER_IP" "https://$WEB_NAME:$2/hello.txt" 2>/dev/null) == 200 ]]
+            --resolve "$WEB_NAME:$2:$hp" "https://$WEB_NAME:$2/hello.txt" 2>/dev/null) == 200 ]]
     else
-        nsx "$c" timeout 2 openssl s_client -connect "$SERVER_IP:$2" -servername "$WEB_NAME" -CAfile "$ca" \
+        nsx "$c" timeout 2 openssl s_client -connect "$hp:$2" -servername "$WEB_NAME" -CAfile "$ca" \
             -verify_return_error -verify_hostname "$WEB_NAME" </dev/null >/dev/null 2>&1
     fi
 }
@@ -410,17 +499,19 @@ check_https() { https_ok "$1" 443 && https_ok "$1" 8443 && https_ok "$1" 8444; }
 dnsmasq_alive() { pid_alive "$(read_pid "$LABS_DIR/$1/dnsmasq.pid")"; }
 nsd_alive() { pid_alive "$(read_pid "$LABS_DIR/$1/nsd-$2/nsd.pid")"; }
 
-# check_nsd ID ROLE: the role's nsd answers (asked from the client, without recursion):
-# root refers www.synack.test to test., tld refers it to synack.test., auth answers it.
+# check_nsd ID ROLE [6]: the role's nsd answers (asked from the client, without recursion, at its
+# IPv4 address, or with 6 its IPv6 address and for the AAAA): root refers www.synack.test to test.,
+# tld refers it to synack.test., auth answers it.
 check_nsd() {
-    local c ip out; c=$(ns_of "$1" client); ip=$(dns_ip_of "$2")
+    local c ip out type=A want=$SERVER_IP; c=$(ns_of "$1" client); ip=$(dns_ip_of "$2")
+    [[ ${3:-} == 6 ]] && ip=$(dns_ip6_of "$2") && type=AAAA && want=$SERVER_IP6
     have dig || return 0
     case $2 in
     auth)
-        [[ $(nsx "$c" dig +norec +short +time=1 +tries=1 "@$ip" "$WEB_NAME" A 2>/dev/null) == "$SERVER_IP" ]] ;;
+        [[ $(nsx "$c" dig +norec +short +time=1 +tries=1 "@$ip" "$WEB_NAME" "$type" 2>/dev/null) == "$want" ]] ;;
     root | tld)
         local zone=test.; [[ $2 == tld ]] && zone=synack.test.
-        out=$(nsx "$c" dig +norec +noall +authority +time=1 +tries=1 "@$ip" "$WEB_NAME" A 2>/dev/null) || return 1
+        out=$(nsx "$c" dig +norec +noall +authority +time=1 +tries=1 "@$ip" "$WEB_NAME" "$type" 2>/dev/null) || return 1
         awk -v z="$zone" '$1 == z && $4 == "NS" { f = 1 } END { exit !f }' <<<"$out" ;;
     esac
 }
@@ -435,10 +526,11 @@ healthy() {
     grep -q '^NS_ROOT=' "$LABS_DIR/$id/env" || return 1      # built before the DNS tree
     grep -q '^NS_EDGE=' "$LABS_DIR/$id/env" || return 1      # built before the edge
     grep -q '^TLS_CA=' "$LABS_DIR/$id/env" || return 1       # built before HTTPS (issue 15)
+    grep -q '^CLIENT_IP6=' "$LABS_DIR/$id/env" || return 1   # built before IPv6 (issue 17)
     all_ns_of "$id" || return 1
     nginx_alive "$id" && dnsmasq_alive "$id" || return 1
     check_ping "$id" && check_http "$id" && check_https "$id" && check_dns "$id" && dns_tree_ok "$id" &&
-        check_client_nginx "$id" && check_edge "$id"
+        check_client_nginx "$id" && check_edge "$id" && check_ipv6 "$id"
 }
 
 # env_value ID KEY: a value from the lab's env file
@@ -501,6 +593,25 @@ CLIENT_HOSTS=$NETNS_ETC/$(ns_of "$id" client)/hosts
 OFFLOADS=$OFFLOADS_MODE
 GRO=$GRO_MODE
 CLIENT_OFFLOADS=$(client_offloads "$id")
+CLIENT_IP6=$CLIENT_IP6
+PEER_IP6=$PEER_IP6
+GATEWAY_IP6=$GATEWAY_IP6
+GATEWAY_LL6=$(gateway_ll6 "$id")
+CLIENT_PREFIX6=$CLIENT_PREFIX6
+ROUTER_SERVER_IP6=$ROUTER_SERVER_IP6
+SERVER_IP6=$SERVER_IP6
+DNS_IP6=$SERVER_IP6
+DNS_BRIDGE_IP6=$DNS_BRIDGE_IP6
+ROOT_DNS_IP6=$ROOT_DNS_IP6
+TLD_DNS_IP6=$TLD_DNS_IP6
+AUTH_DNS_IP6=$AUTH_DNS_IP6
+ROUTER_EDGE_IP6=$ROUTER_EDGE_IP6
+EDGE_IP6=$EDGE_IP6
+NO_HOST_IP6=$NO_HOST_IP6
+LOOPBACK_IP6=$LOOPBACK_IP6
+V6ONLY_NAME=$V6ONLY_NAME
+V4ONLY_NAME=$V4ONLY_NAME
+RADVD_CONF=$dir/radvd/radvd.conf
 EOF
     mv -f "$dir/env.tmp" "$dir/env"
 }
@@ -550,12 +661,14 @@ EOF
 $head
     server {
         listen $SERVER_IP:80 default_server;
+        listen [$SERVER_IP6]:80 default_server;
         server_name $WEB_NAME _;
         include $dir/site.conf;
     }
     # a server that closes first: no keep-alive, so nginx sends its FIN right after the response
     server {
         listen $SERVER_IP:8080;
+        listen [$SERVER_IP6]:8080;
         server_name $WEB_NAME _;
         root $dir/www;
         index index.html;
@@ -565,8 +678,11 @@ $head
     # (443 is open too: the HTTPS server below)
     server {
         listen $SERVER_IP:1;
+        listen [$SERVER_IP6]:1;
         listen $SERVER_IP:31337;
+        listen [$SERVER_IP6]:31337;
         listen $SERVER_IP:65535;
+        listen [$SERVER_IP6]:65535;
         return 204;
     }
 
@@ -576,6 +692,7 @@ $head
     ssl_protocols TLSv1.2 TLSv1.3;
     server {
         listen $SERVER_IP:443 ssl default_server;
+        listen [$SERVER_IP6]:443 ssl default_server;
         server_name $WEB_NAME web.synack.test alias.synack.test;
         ssl_certificate $tls/www.pem;
         ssl_certificate_key $tls/www.key;
@@ -583,6 +700,7 @@ $head
     }
     server {
         listen $SERVER_IP:443 ssl;
+        listen [$SERVER_IP6]:443 ssl;
         server_name $EXPIRED_NAME;
         ssl_certificate $tls/expired.pem;      # validity wholly in the past
         ssl_certificate_key $tls/expired.key;
@@ -590,6 +708,7 @@ $head
     }
     server {
         listen $SERVER_IP:443 ssl;
+        listen [$SERVER_IP6]:443 ssl;
         server_name $WRONG_NAME;
         ssl_certificate $tls/wrong.pem;        # its SAN names only $WRONG_CERT_NAME
         ssl_certificate_key $tls/wrong.key;
@@ -597,6 +716,7 @@ $head
     }
     server {
         listen $SERVER_IP:8443 ssl;            # TLS 1.3 only: a 1.2 client gets protocol_version
+        listen [$SERVER_IP6]:8443 ssl;
         server_name _;
         ssl_protocols TLSv1.3;
         ssl_certificate $tls/www.pem;
@@ -605,6 +725,7 @@ $head
     }
     server {
         listen $SERVER_IP:8444 ssl;            # TLS 1.2 only: a 1.3 client negotiates 1.2
+        listen [$SERVER_IP6]:8444 ssl;
         server_name _;
         ssl_protocols TLSv1.2;
         ssl_certificate $tls/www.pem;
@@ -613,6 +734,7 @@ $head
     }
     server {
         listen $SERVER_IP:8445 ssl;            # every ClientHello gets a fatal unrecognized_name (112)
+        listen [$SERVER_IP6]:8445 ssl;
         server_name _;
         ssl_reject_handshake on;
     }
@@ -627,8 +749,9 @@ $head
 EOF
 
     # the client's own nginx (loopback and its own address) and the edge's: same files
-    write_small_nginx_conf "$id" client "listen $LOOPBACK_IP:80 default_server; listen $CLIENT_IP:80;"
-    write_small_nginx_conf "$id" edge "listen $EDGE_IP:80 default_server;"
+    write_small_nginx_conf "$id" client "listen $LOOPBACK_IP:80 default_server; listen $CLIENT_IP:80;
+        listen [$LOOPBACK_IP6]:80 default_server; listen [$CLIENT_IP6]:80;"
+    write_small_nginx_conf "$id" edge "listen $EDGE_IP:80 default_server; listen [$EDGE_IP6]:80 default_server;"
 
     cat >"$dir/dnsmasq.conf" <<EOF
 # synack lab $id - generated by lab.sh
@@ -637,6 +760,7 @@ port=53
 # default is 1232): big.synack.test TXT with +bufsize=4096 comes IPv4-fragmented
 edns-packet-max=4096
 listen-address=$SERVER_IP
+listen-address=$SERVER_IP6
 bind-interfaces
 no-resolv
 no-hosts
@@ -649,14 +773,18 @@ local-ttl=60
 local=/synack.test/
 local=/18.198.in-addr.arpa/
 local=/19.198.in-addr.arpa/
-host-record=www.synack.test,$SERVER_IP,2001:db8::2
+local=/8.b.d.0.1.0.0.2.ip6.arpa/
+# every name of a lab host has its A and its AAAA; one name has only an AAAA, two only an A
+host-record=$WEB_NAME,$SERVER_IP,$SERVER_IP6
 host-record=mail.synack.test,198.18.2.3
-host-record=$EDGE_NAME,$EDGE_IP
+host-record=$EDGE_NAME,$EDGE_IP,$EDGE_IP6
+host-record=$V6ONLY_NAME,$SERVER_IP6
+host-record=$V4ONLY_NAME,$SERVER_IP
 # the HTTPS server's other certificates' names; override.synack.test is the edge in the
 # client's hosts file, which wins over this answer
-host-record=$EXPIRED_NAME,$SERVER_IP
-host-record=$WRONG_NAME,$SERVER_IP
-host-record=$OVERRIDE_NAME,$SERVER_IP
+host-record=$EXPIRED_NAME,$SERVER_IP,$SERVER_IP6
+host-record=$WRONG_NAME,$SERVER_IP,$SERVER_IP6
+host-record=$OVERRIDE_NAME,$SERVER_IP,$SERVER_IP6
 cname=web.synack.test,www.synack.test
 mx-host=synack.test,mail.synack.test,10
 txt-record=synack.test,"v=synack lab"
@@ -665,9 +793,9 @@ ptr-record=2.2.18.198.in-addr.arpa,www.synack.test
 cname=alias.synack.test,web.synack.test
 # the DNS tree's name server names: dig +trace looks up each NS name it is referred to
 # through the stub resolver (getaddrinfo, i.e. this dnsmasq), not through the glue
-host-record=a.root.test,$ROOT_DNS_IP
-host-record=ns.test,$TLD_DNS_IP
-host-record=ns.synack.test,$AUTH_DNS_IP
+host-record=a.root.test,$ROOT_DNS_IP,$ROOT_DNS_IP6
+host-record=ns.test,$TLD_DNS_IP,$TLD_DNS_IP6
+host-record=ns.synack.test,$AUTH_DNS_IP,$AUTH_DNS_IP6
 EOF
     # one txt-record line per string: several TXT records for one name, not one record
     # with several strings. Without EDNS the answer does not fit 512 bytes: dnsmasq sets TC.
@@ -851,6 +979,7 @@ write_dns_tree_files() {
 ; synack lab $id - root hints (BIND format), generated by lab.sh
 .                        3600000      NS    a.root.test.
 a.root.test.             3600000      A     $ROOT_DNS_IP
+a.root.test.             3600000      AAAA  $ROOT_DNS_IP6
 EOF
     for r in "${DNS_ROLES[@]}"; do
         d=$dir/nsd-$r
@@ -865,8 +994,10 @@ EOF
 # synack lab $id - nsd for the $r zone "$zone", generated by lab.sh
 server:
     ip-address: $(dns_ip_of "$r")
+    ip-address: $(dns_ip6_of "$r")
     port: 53
-    do-ip6: no
+    do-ip4: yes
+    do-ip6: yes
     username: ""
     chroot: ""
     database: ""
@@ -896,6 +1027,7 @@ EOF
 @                   SOA   ns.elsewhere.synack.test. hostmaster.outside.test. 1 3600 600 86400 60
 @                   NS    ns.elsewhere.synack.test.
 www                 A     $SERVER_IP
+www                 AAAA  $SERVER_IP6
 EOF
         fi
         {
@@ -907,9 +1039,11 @@ EOF
 .                   SOA   a.root.test. hostmaster.root.test. 1 3600 600 86400 60
 .                   NS    a.root.test.
 a.root.test.        A     $ROOT_DNS_IP
-; delegation of test.
+a.root.test.        AAAA  $ROOT_DNS_IP6
+; delegation of test. (glue of both families)
 test.               NS    ns.test.
 ns.test.            A     $TLD_DNS_IP
+ns.test.            AAAA  $TLD_DNS_IP6
 EOF
                 ;;
             tld)
@@ -918,10 +1052,13 @@ EOF
 @                   SOA   ns.test. hostmaster.test. 1 3600 600 86400 60
 @                   NS    ns.test.
 ns                  A     $TLD_DNS_IP
+ns                  AAAA  $TLD_DNS_IP6
 a.root              A     $ROOT_DNS_IP
-; delegation of synack.test.
+a.root              AAAA  $ROOT_DNS_IP6
+; delegation of synack.test. (glue of both families)
 synack              NS    ns.synack.test.
 ns.synack           A     $AUTH_DNS_IP
+ns.synack           AAAA  $AUTH_DNS_IP6
 ; delegation of outside.test. to a name server named outside it: no glue, as
 ; with most real delegations; a resolver must first find that name's address
 outside             NS    ns.elsewhere.synack.test.
@@ -933,14 +1070,19 @@ EOF
 @                   SOA   ns.synack.test. hostmaster.synack.test. 1 3600 600 86400 60
 @                   NS    ns.synack.test.
 ns                  A     $AUTH_DNS_IP
+ns                  AAAA  $AUTH_DNS_IP6
 ns.elsewhere        A     $AUTH_DNS_IP
+ns.elsewhere        AAAA  $AUTH_DNS_IP6
 www                 A     $SERVER_IP
-www                 AAAA  2001:db8::2
+www                 AAAA  $SERVER_IP6
 web                 CNAME www
 alias               CNAME web.synack.test.
 @                   MX    10 mail
 mail                A     198.18.2.3
 edge                A     $EDGE_IP
+edge                AAAA  $EDGE_IP6
+v6only              AAAA  $SERVER_IP6
+v4only              A     $SERVER_IP
 @                   TXT   "v=synack lab"
 _http._tcp          SRV   0 5 80 www
 @                   CAA   0 issue "letsencrypt.org"
@@ -975,12 +1117,17 @@ build_lab() {
     local DNS_NS=()
     for r in "${DNS_ROLES[@]}"; do DNS_NS+=("$(ns_of "$id" "$r")"); done
 
+    [[ -d /proc/sys/net/ipv6 ]] || die 3 "this kernel has no IPv6 (booted with ipv6.disable=1?): the lab is dual-stack"
     for ns in "$C" "$P" "$R" "$S" "${DNS_NS[@]}" "$E"; do
         ns_exists "$ns" && die 1 "namespace $ns already exists"
         ip netns add "$ns"
         CREATED_NS+=("$ns")
-        nssysctl "$ns" net.ipv6.conf.all.disable_ipv6 1
-        nssysctl "$ns" net.ipv6.conf.default.disable_ipv6 1
+        # IPv6 on, the kernel's default (a host whose own setting new namespaces inherit,
+        # net.core.devconf_inherit_init_net, could have it off)
+        if [[ $(nsx "$ns" cat /proc/sys/net/ipv6/conf/default/disable_ipv6) != 0 ]]; then
+            nssysctl "$ns" net.ipv6.conf.all.disable_ipv6 0
+            nssysctl "$ns" net.ipv6.conf.default.disable_ipv6 0
+        fi
         ip -n "$ns" link set lo up
     done
 
@@ -996,27 +1143,33 @@ build_lab() {
     ip -n "$C" addr add "$CLIENT_IP/24" dev c0
     ip -n "$P" addr add "$PEER_IP/24" dev p0
     ip -n "$S" addr add "$SERVER_IP/24" dev s0
+    # IPv6: static addresses (SLAAC is off in the router's advertisements, see start_radvd)
+    ip -n "$R" addr add "$GATEWAY_IP6/64" dev br0
+    ip -n "$R" addr add "$ROUTER_SERVER_IP6/64" dev r1
+    ip -n "$C" addr add "$CLIENT_IP6/64" dev c0
+    ip -n "$P" addr add "$PEER_IP6/64" dev p0
+    ip -n "$S" addr add "$SERVER_IP6/64" dev s0
 
     # router: second bridge for the DNS tree; each nsd namespace has its n0 on it
     ip -n "$R" link add br1 type bridge stp_state 0 forward_delay 0
     ip -n "$R" addr add "$DNS_BRIDGE_IP/24" dev br1
+    ip -n "$R" addr add "$DNS_BRIDGE_IP6/64" dev br1
     for r in "${DNS_ROLES[@]}"; do
         ns=$(ns_of "$id" "$r")
         ip -n "$R" link add "r$r" type veth peer name n0 netns "$ns"
         ip -n "$R" link set "r$r" master br1
         ip -n "$ns" addr add "$(dns_ip_of "$r")/24" dev n0
+        ip -n "$ns" addr add "$(dns_ip6_of "$r")/64" dev n0
     done
 
     # router: a routed link with MTU 1280 at both ends to the edge (a tunnel's or an IPv6-minimum
-    # path's MTU): the router answers a DF packet too big for it with ICMP fragmentation needed
+    # path's MTU): the router answers a DF packet too big for it with ICMP fragmentation needed,
+    # and an IPv6 packet too big for it (IPv6 routers never fragment) with ICMPv6 Packet Too Big
     ip -n "$R" link add re0 mtu "$EDGE_MTU" type veth peer name e0 mtu "$EDGE_MTU" netns "$E"
     ip -n "$R" addr add "$ROUTER_EDGE_IP/24" dev re0
     ip -n "$E" addr add "$EDGE_IP/24" dev e0
-
-    # IPv6 off on everything that now exists (the "all" write propagates, be explicit anyway)
-    for ns in "$C" "$P" "$R" "$S" "${DNS_NS[@]}" "$E"; do
-        nssysctl "$ns" net.ipv6.conf.all.disable_ipv6 1
-    done
+    ip -n "$R" addr add "$ROUTER_EDGE_IP6/64" dev re0
+    ip -n "$E" addr add "$EDGE_IP6/64" dev e0
 
     # Offloads stay as the kernel sets them (checksum offload, TSO/GSO on; GRO as the driver
     # leaves it): that is the network users have. SYNACK_LAB_OFFLOADS=off turns them off on every
@@ -1062,6 +1215,17 @@ build_lab() {
     ip -n "$E" route add 198.18.1.0/24 via "$ROUTER_EDGE_IP" advmss 1460
     nssysctl "$R" net.ipv4.ip_forward 1
 
+    # IPv6: the router forwards (and so ignores advertisements itself); the client and peer get their
+    # default route from radvd's advertisements on br0 (the kernel's accept_ra=1 on a host), the
+    # others a static one via their router address. The edge's IPv6 MSS toward the client's LAN is
+    # 1440 (1500 - 40 - 20) for the same reason as the IPv4 one: the router then answers the client's
+    # full-size segments with Packet Too Big (mtu 1280).
+    nssysctl "$R" net.ipv6.conf.all.forwarding 1
+    ip -n "$S" -6 route add default via "$ROUTER_SERVER_IP6"
+    for ns in "${DNS_NS[@]}"; do ip -n "$ns" -6 route add default via "$DNS_BRIDGE_IP6"; done
+    ip -n "$E" -6 route add default via "$ROUTER_EDGE_IP6"
+    ip -n "$E" -6 route add "$CLIENT_PREFIX6" via "$ROUTER_EDGE_IP6" advmss 1440
+
     # the client's resolver: `ip netns exec NS` bind-mounts /etc/netns/NS/resolv.conf over
     # /etc/resolv.conf (only for processes it starts; /etc/resolv.conf itself is untouched)
     mkdir -p "$NETNS_ETC/$C"
@@ -1081,9 +1245,22 @@ build_lab() {
     # UDP 5354 is dropped, so a DNS question there meets silence (UDP 5353, where nothing
     # listens, draws the kernel's port unreachable instead)
     nsx "$S" iptables -w -A INPUT -p udp --dport 5354 -j DROP
+    # ... and the same over IPv6 (ICMPv6 destination unreachable: code 1 administratively
+    # prohibited, code 4 port unreachable)
+    nsx "$S" ip6tables -w -A INPUT -p tcp --dport 82 -j DROP
+    nsx "$S" ip6tables -w -A INPUT -p tcp --dport 83 -j REJECT --reject-with icmp6-adm-prohibited
+    nsx "$S" ip6tables -w -A INPUT -p tcp --dport 84 -j REJECT --reject-with icmp6-port-unreachable
+    nsx "$S" ip6tables -w -A INPUT -p udp --dport 5354 -j DROP
 
     # services on the server; the client's own nginx (lo and c0) and the edge's
     write_server_files "$id"
+    # they bind to their IPv6 addresses, which they can only once duplicate address detection has
+    # passed; from here on the one wait budget (LAB_WAIT_SECS) covers DAD, the router's
+    # advertisement and every service answering
+    READY_DEADLINE=$((SECONDS + WAIT_SECS))
+    wait_dad "$id"
+    write_radvd_conf "$id"
+    start_radvd "$id"
     start_nginx "$id" server "$dir/nginx.conf" "$dir/nginx-error.log"
     start_nginx "$id" client "$dir/nginx-client/nginx.conf" "$dir/nginx-client/nginx-error.log"
     start_nginx "$id" edge "$dir/nginx-edge/nginx.conf" "$dir/nginx-edge/nginx-error.log"
@@ -1104,6 +1281,64 @@ build_lab() {
     done
 }
 
+# write_radvd_conf ID: LAB_DIR/radvd/radvd.conf, the router's advertisements on br0 (the client LAN):
+# the client's /64 on-link, no SLAAC (the client and the peer keep their static addresses, so a
+# test knows its source address), the router as default router (lifetime 1800 s), and the server
+# as recursive DNS server (RDNSS; nothing in the lab reads it: the client's resolv.conf stays)
+write_radvd_conf() {
+    local id=$1 d=$LABS_DIR/$1/radvd
+    mkdir -p "$d"
+    cat >"$d/radvd.conf" <<EOF
+# synack lab $id - radvd in the router, on br0 only, generated by lab.sh
+interface br0 {
+    AdvSendAdvert on;
+    MaxRtrAdvInterval 600;
+    AdvDefaultLifetime 1800;
+    prefix $CLIENT_PREFIX6 {
+        AdvOnLink on;
+        AdvAutonomous off;
+    };
+    RDNSS $SERVER_IP6 {
+    };
+};
+EOF
+}
+
+# start_radvd ID: radvd in the router (it daemonises; pid file and log in LAB_DIR/radvd/)
+start_radvd() {
+    local id=$1 dir=$LABS_DIR/$1 d=$LABS_DIR/$1/radvd
+    if ! daemon_start "$dir/start.log" ip netns exec "$(ns_of "$id" router)" \
+        radvd -C "$d/radvd.conf" -p "$d/radvd.pid" -m logfile -l "$d/radvd.log"; then
+        cat "$dir/start.log" >&2 || true
+        die 1 "radvd failed to start (see $d/radvd.log)"
+    fi
+}
+
+# tentative_addr ID: prints "NS IF ADDR STATE" of the first IPv6 address in the lab still in
+# duplicate address detection (tentative) or found a duplicate (dadfailed), or nothing
+tentative_addr() {
+    local r ns
+    for r in $(roles_of "$1"); do
+        ns=$(ns_of "$1" "$r")
+        ip -n "$ns" -6 -o addr show tentative 2>/dev/null | awk -v ns="$ns" '
+            { s = ($0 ~ /dadfailed/) ? "dadfailed" : "tentative"; sub(/\/.*/, "", $4); print ns, $2, $4, s; f = 1; exit }
+            END { exit !f }' && return 0
+    done
+    return 0
+}
+
+# wait_dad ID: until every IPv6 address in the lab has passed DAD (within READY_DEADLINE)
+wait_dad() {
+    local t
+    while :; do
+        t=$(tentative_addr "$1")
+        [[ -n $t ]] || return 0
+        [[ $t != *dadfailed ]] || die 1 "lab $1: IPv6 duplicate address detection failed: $t"
+        ((SECONDS <= READY_DEADLINE)) || die 1 "lab $1 not ready after ${WAIT_SECS}s (failed: IPv6 duplicate address detection: $t)"
+        sleep 0.1
+    done
+}
+
 # start cold: no ARP entries in any of the lab's namespaces
 flush_neigh() {
     local r
@@ -1121,12 +1356,16 @@ ready_step() {
         nsd_alive "$id" "$r" && check_nsd "$id" "$r" || { echo "nsd $r $(dns_ip_of "$r")"; return 0; }
     done
     check_client_nginx "$id" || { echo "client nginx $LOOPBACK_IP:80 $CLIENT_IP:80"; return 0; }
-    check_edge "$id" || echo "edge nginx $EDGE_IP:80"
+    check_edge "$id" || { echo "edge nginx $EDGE_IP:80"; return 0; }
+    radvd_alive "$id" || { echo "radvd (see $LABS_DIR/$id/radvd/radvd.log)"; return 0; }
+    check_ra "$id" || { echo "IPv6 default route from the router's advertisement (client, peer)"; return 0; }
+    check_ping6 "$id" || { echo "ping -6 $SERVER_IP6"; return 0; }
+    check_ipv6_services "$id"
     return 0
 }
 
 wait_ready() {
-    local id=$1 deadline=$((SECONDS + WAIT_SECS)) what="ping"
+    local id=$1 deadline=${READY_DEADLINE:-$((SECONDS + WAIT_SECS))} what="ping"
     while ((SECONDS <= deadline)); do
         what=$(ready_step "$id")
         [[ -n $what ]] || return 0
@@ -1307,6 +1546,11 @@ cmd_status() {
             addrs=$(ip -n "$ns" -4 -o addr show scope global 2>/dev/null | awk '{printf "%s %s  ", $2, $4}')
             rt=$(ip -n "$ns" route show default 2>/dev/null | awk '{print "default via " $3; exit}')
             printf '  %-7s %-18s %s%s\n' "$r" "$ns" "${addrs:-no addresses  }" "${rt:-no default route}"
+            addrs=$(ip -n "$ns" -6 -o addr show scope global 2>/dev/null | awk '{printf "%s %s  ", $2, $4}')
+            rt=$(ip -n "$ns" -6 route show default 2>/dev/null |
+                awk '{ p = ""; for (i = 1; i < NF; i++) if ($i == "proto" && $(i + 1) == "ra") p = " (from RA)"
+                       print "default via " $3 p; exit }')
+            printf '  %-7s %-18s %s%s\n' "" "" "${addrs:-no IPv6 addresses  }" "${rt:-no IPv6 default route}"
         else
             printf '  %-7s %-18s MISSING\n' "$r" "$ns"; ok=0
         fi
@@ -1358,6 +1602,21 @@ cmd_status() {
                 printf '  %-7s nsd pid %s NOT answering (see %s)\n' "$r" "${p:-?}" "$dir/nsd-$r/nsd.log"; ok=0
             fi
         done
+        # IPv6: DAD, the router's advertisements, reachability and every service over IPv6
+        local t ll; t=$(tentative_addr "$id"); ll=$(gateway_ll6 "$id")
+        if [[ -n $t ]]; then echo "  ipv6    address NOT ready (duplicate address detection: $t)"; ok=0
+        else echo "  ipv6    every address has passed duplicate address detection"; fi
+        p=$(read_pid "$dir/radvd/radvd.pid")
+        if radvd_alive "$id"; then echo "  radvd   pid $p, advertises $CLIENT_PREFIX6 on br0 from ${ll:-?} (log $dir/radvd/radvd.log)"
+        else echo "  radvd   pid ${p:-?} NOT running (see $dir/radvd/radvd.log)"; ok=0; fi
+        if check_ra "$id"; then echo "  client, peer IPv6 default route via $ll learned from the RA"
+        else echo "  client, peer NO IPv6 default route from the RA (client: $(ra_default "$(ns_of "$id" client)"))"; ok=0; fi
+        if check_ping6 "$id"; then echo "  client -> server $SERVER_IP6 reachable"
+        else echo "  client -> server $SERVER_IP6 UNREACHABLE"; ok=0; fi
+        local bad6; bad6=$(check_ipv6_services "$id")
+        if [[ -z $bad6 ]]; then
+            echo "  ipv6    nginx (http, https), dnsmasq, nsd root/tld/auth, client and edge nginx answer over IPv6"
+        else echo "  ipv6    $bad6 NOT answering over IPv6"; ok=0; fi
     else
         ok=0
     fi
@@ -1403,7 +1662,8 @@ cmd_reap() {
     fi
 }
 
-# loss PERCENT: random loss in the router, both directions (iptables statistic); 0 removes it
+# loss PERCENT: random loss in the router, both directions, both families (iptables and ip6tables
+# statistic; neighbour discovery is never forwarded, so it is not dropped); 0 removes it
 cmd_loss() {
     local pct=""
     while (($#)); do
@@ -1417,10 +1677,15 @@ cmd_loss() {
     ID=$(resolve_id "${ID:-}")
     local R; R=$(ns_of "$ID" router)
     ns_exists "$R" || die 1 "no lab $ID"
-    nsx "$R" iptables -w -F FORWARD
+    local t
+    for t in iptables ip6tables; do
+        nsx "$R" "$t" -w -F FORWARD
+        if ((pct > 0)); then
+            nsx "$R" "$t" -w -A FORWARD -m statistic --mode random --probability "0.$(printf '%02d' "$pct")" \
+                -m comment --comment "synack-lab-loss" -j DROP
+        fi
+    done
     if ((pct > 0)); then
-        nsx "$R" iptables -w -A FORWARD -m statistic --mode random --probability "0.$(printf '%02d' "$pct")" \
-            -m comment --comment "synack-lab-loss" -j DROP
         echo "router drops ${pct}% of forwarded packets"
     else
         echo "router loss off"
@@ -1428,7 +1693,7 @@ cmd_loss() {
 }
 
 # Reordering without sch_netem (not every kernel has it; the lab's does not): the router holds back
-# PERCENT of the TCP packets it forwards toward the client in a slow HTB class (2 Mbit/s), so they leave
+# PERCENT of the TCP packets (IPv4 and IPv6) it forwards toward the client in a slow HTB class (2 Mbit/s), so they leave
 # after packets that came later — a few milliseconds late, as a second, slower path would deliver them.
 # HTB and iptables' CLASSIFY target need no classifier module.
 cmd_reorder() {
@@ -1444,14 +1709,17 @@ cmd_reorder() {
     ID=$(resolve_id "${ID:-}")
     local R; R=$(ns_of "$ID" router)
     ns_exists "$R" || die 1 "no lab $ID"
-    nsx "$R" iptables -w -t mangle -F POSTROUTING
+    local t
+    for t in iptables ip6tables; do nsx "$R" "$t" -w -t mangle -F POSTROUTING; done
     nsx "$R" tc qdisc del dev rc0 root 2>/dev/null || true
     if ((pct > 0)); then
         nsx "$R" tc qdisc add dev rc0 root handle 1: htb default 10
         nsx "$R" tc class add dev rc0 parent 1: classid 1:10 htb rate 10gbit quantum 60000
         nsx "$R" tc class add dev rc0 parent 1: classid 1:20 htb rate 2mbit ceil 2mbit quantum 1514
-        nsx "$R" iptables -w -t mangle -A POSTROUTING -o br0 -p tcp -m statistic --mode random \
-            --probability "0.$(printf '%02d' "$pct")" -m comment --comment "synack-lab-reorder" -j CLASSIFY --set-class 1:20
+        for t in iptables ip6tables; do
+            nsx "$R" "$t" -w -t mangle -A POSTROUTING -o br0 -p tcp -m statistic --mode random \
+                --probability "0.$(printf '%02d' "$pct")" -m comment --comment "synack-lab-reorder" -j CLASSIFY --set-class 1:20
+        done
         echo "router holds back ${pct}% of the TCP packets toward the client (reordered)"
     else
         echo "router reordering off"
