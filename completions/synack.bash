@@ -592,7 +592,7 @@ function _picocli_synack_httpget() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-I' '--head' '--compressed' '-L' '--location' '-k' '--insecure' '--relative' '--json' '-q' '--quiet' '--explain' '--no-color' '--debug' '-h' '--help' '-V' '--version'"
+  local flag_opts="'-I' '--head' '--compressed' '-4' '--ipv4' '-6' '--ipv6' '-L' '--location' '-k' '--insecure' '--relative' '--json' '-q' '--quiet' '--explain' '--no-color' '--debug' '-h' '--help' '-V' '--version'"
   local arg_opts="'-H' '--header' '-X' '--request' '-d' '--data' '--data-binary' '-b' '--cookie' '-c' '--cookie-jar' '--etag-save' '--etag-compare' '-z' '--time-cond' '-o' '--output' '--max-redirs' '-m' '--max-time' '--cacert' '--expect-status' '--expect-body' '-p' '--source-port' '--retries' '--rto' '--msl' '-i' '--interface' '-S' '--source' '-w' '--write' '-v' '--verbose'"
 
   type compopt &>/dev/null && compopt +o default

@@ -158,6 +158,13 @@ public final class HttpGetCommand implements Callable<Integer> {
     @Option(names = "--compressed", description = "Ask for gzip/deflate (Accept-Encoding) and decode the body.")
     boolean compressed;
 
+    @Option(names = {"-4", "--ipv4"}, description = "Resolve names to IPv4 addresses only (A records), as curl -4.")
+    boolean ipv4Only;
+
+    @Option(names = {"-6", "--ipv6"}, description = "Resolve names to IPv6 addresses only (AAAA records), as curl -6."
+            + " Without either, a name with both is connected to by Happy Eyeballs (RFC 8305): IPv6 first, IPv4 250 ms later.")
+    boolean ipv6Only;
+
     @Option(names = {"-L", "--location"}, description = "Follow redirects (3xx with Location).")
     boolean follow;
 
@@ -208,6 +215,9 @@ public final class HttpGetCommand implements Callable<Integer> {
             } catch (PatternSyntaxException e) {
                 throw new UsageProblem("--expect-body is not a regular expression: " + e.getDescription());
             }
+        }
+        if (ipv4Only && ipv6Only) {
+            throw new UsageProblem("choose one of -4 and -6");
         }
         HttpExpectations expectations;
         try {
@@ -563,7 +573,8 @@ public final class HttpGetCommand implements Callable<Integer> {
                     (local, remote, mss) -> TcpRun.config(tcp, local, remote, mss).withReceiveWindow(receiveWindow(mss)),
                     (local, remote, mss) -> TcpRun.dnsTcpConfig(local, remote, mss),
                     maxTimeMicros == null ? 0 : maxTimeMicros, known, nameLookup);
-            HttpJourney journey = new HttpJourney(settings, environment(run, session, route, owns, hosts, order, trust), body, RANDOM);
+            HttpJourney journey = new HttpJourney(settings, environment(run, session, route, owns, hosts, order, trust,
+                    ipv4Only ? synack.net.AddressFamily.IPV4 : ipv6Only ? synack.net.AddressFamily.IPV6 : null), body, RANDOM);
             synack.exchange.tls.TlsWarmup.await(); // before anything is timed
             // --max-time is the journey's own deadline: the session stops it only for Ctrl-C
             Event.Result r = session.capture(journey);
@@ -604,7 +615,8 @@ public final class HttpGetCommand implements Callable<Integer> {
     }
 
     private static HttpJourney.Environment environment(LiveRun run, LiveSession session, Route sessionRoute, boolean owns,
-                                                       HostsFile hosts, NsSwitch order, TlsTrust trust) {
+                                                       HostsFile hosts, NsSwitch order, TlsTrust trust,
+                                                       synack.net.AddressFamily family) {
         OuiRegistry oui = new OuiRegistry(OuiRegistry.DEFAULT_FILE);
         SessionMemory memory = run.memory();
         java.util.Set<String> guarded = new java.util.HashSet<>();
@@ -657,6 +669,16 @@ public final class HttpGetCommand implements Callable<Integer> {
             @Override
             public void beforeUdp(int ourIp, int port) {
                 session.claimUdpPort(ourIp, port);
+            }
+
+            @Override
+            public boolean ipv6Usable() {
+                return sessionRoute.via().ipv6Addresses().stream().anyMatch(a -> a.usable() && !a.ip().isLinkLocal());
+            }
+
+            @Override
+            public synack.net.AddressFamily family() {
+                return family;
             }
 
             @Override

@@ -174,6 +174,80 @@ class Ipv6LabIT {
         lab.assertNoFirewallRuleLeft();
     }
 
+    static Path www(String name) {
+        return Path.of(lab.get("LAB_DIR"), "www", name);
+    }
+
+    static String result(Lab.Result r) {
+        return r.out().lines().filter(l -> l.contains("\"event\":\"result\"")).reduce((x, y) -> y).orElseThrow(() ->
+                new AssertionError("no result line:\n" + r));
+    }
+
+    @Test
+    void twentyMegabytesOverIpv6ThroughTheRouterArriveByteExact(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("big20m.bin");
+        Lab.Result r = lab.synack("http-get", "-o", out.toString(), "http://[" + lab.get("SERVER_IP6") + "]/big20m.bin");
+        assertEquals(0, r.exit(), r.toString());
+        assertEquals(20L << 20, Files.size(out));
+        assertEquals(Lab.sha256(www("big20m.bin")), Lab.sha256(out));
+        assertTrue(r.err().contains("NDP: next hop " + lab.get("GATEWAY_LL6")), r.toString());
+        lab.assertNoFirewallRuleLeft();
+    }
+
+    @Test
+    void aNameWithBothFamiliesIsFetchedOverIpv6FirstAndMinus4KeepsToIpv4(@TempDir Path dir) throws Exception {
+        String name = lab.get("WEB_NAME");
+        Lab.Result both = lab.synack("http-get", "--json", "-o", dir.resolve("a").toString(), "http://" + name + "/");
+        assertEquals(0, both.exit(), both.toString());
+        String r = result(both);
+        assertTrue(r.contains("\"family\":\"ipv6\"") && r.contains("\"peer\":\"[" + lab.get("SERVER_IP6") + "]:80\""), r);
+        assertTrue(both.out().contains("RFC 8305"), "the story says why IPv6 went first:\n" + both);
+        Lab.Result four = lab.synack("http-get", "--json", "-4", "-o", dir.resolve("b").toString(), "http://" + name + "/");
+        assertEquals(0, four.exit(), four.toString());
+        assertTrue(result(four).contains("\"family\":\"ipv4\""), result(four));
+        assertEquals(Lab.sha256(dir.resolve("a")), Lab.sha256(dir.resolve("b")), "the same page over both families");
+        Lab.Result only6 = lab.synack("http-get", "-q", "-o", dir.resolve("c").toString(), "http://" + lab.get("V6ONLY_NAME") + "/");
+        assertEquals(0, only6.exit(), only6.toString());
+        assertEquals(Lab.sha256(dir.resolve("a")), Lab.sha256(dir.resolve("c")));
+    }
+
+    @Test
+    void aBigRequestTowardTheMtu1280EdgeIsCutToThePathMtuAfterPacketTooBig(@TempDir Path dir) throws Exception {
+        String big = "x".repeat(4000);
+        Path pcap = dir.resolve("req6.pcap");
+        Lab.Result r = lab.synack("http-get", "-w", pcap.toString(), "-H", "X-Big: " + big,
+                "http://[" + lab.get("EDGE_IP6") + "]/hello.txt");
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.out().contains("hello from the synack lab"), r.toString());
+        Lab.Result read = Lab.run(30, "tcpdump", "-nn", "-r", pcap.toString(), "(ip6 and tcp and src host " + lab.get("CLIENT_IP6")
+                + ") or icmp6");
+        // the edge's kernel advertises MSS 1440 (its route, not its link, sets it): our first segments fill 1500-byte
+        // packets, the router answers them with Packet Too Big, and the rest go within 1280 (1208 data bytes)
+        assertTrue(r.err().contains("packet too big: the path takes 1280 bytes, so segments now carry at most 1208 data bytes"),
+                "the ICMPv6 is acted on:\n" + r);
+        assertTrue(r.err().contains("resent within the path MTU"), r.toString());
+        boolean tooBig = false;
+        int fullAfter = 0;
+        for (String line : read.out().split("\n")) {
+            if (line.contains("packet too big")) {
+                tooBig = true;
+                continue;
+            }
+            java.util.regex.Matcher m = Pattern.compile("length (\\d+)").matcher(line);
+            if (line.contains("Flags") && m.find()) {
+                int len = Integer.parseInt(m.group(1));
+                assertTrue(len <= 1428, "a segment larger than the MSS less options: " + line);
+                if (tooBig && len > 1208) {
+                    fullAfter++; // sent before we read the ICMPv6: at most the ones already in flight
+                }
+            }
+        }
+        assertTrue(tooBig, "the router's Packet Too Big is in our pcap:\n" + read.out());
+        assertTrue(fullAfter <= 3, "full-size segments kept coming after Packet Too Big:\n" + read.out());
+        Lab.Result expert = Lab.run(60, "tshark", "-r", pcap.toString(), "-q", "-z", "expert");
+        assertFalse(expert.out().contains("Error"), expert.toString());
+    }
+
     @Test
     void synProbesOverIpv6TellOpenClosedAndFiltered() {
         String server = lab.get("SERVER_IP6");

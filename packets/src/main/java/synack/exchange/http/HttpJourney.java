@@ -18,6 +18,7 @@ import synack.exchange.Exchange;
 import synack.exchange.Output;
 import synack.exchange.PhaseOutput;
 import synack.exchange.arp.ArpResolve;
+import synack.exchange.dns.AddressAnswer;
 import synack.exchange.dns.DnsLookup;
 import synack.exchange.tcp.TcpConnection;
 import synack.exchange.tcp.TcpConversation;
@@ -168,6 +169,19 @@ public final class HttpJourney implements Exchange {
         /** Before the first DNS query from this port: hold it, so the kernel does not answer the reply with ICMP. */
         default void beforeUdp(int ourIp, int port) {}
 
+        /**
+         * Whether this host can reach IPv6 addresses (a global IPv6 address on the capture's
+         * interface, as glibc's AI_ADDRCONFIG asks): only then is a name's AAAA record asked.
+         */
+        default boolean ipv6Usable() {
+            return false;
+        }
+
+        /** -4 / -6: the one family a name's address is asked of (null: both, IPv6 first where it is usable). */
+        default synack.net.AddressFamily family() {
+            return null;
+        }
+
         /** Before the first SYN from this port (over IPv6 or IPv4): keep the kernel's RSTs off it. */
         default void beforeTcp(int port, boolean ipv6) {}
 
@@ -233,6 +247,12 @@ public final class HttpJourney implements Exchange {
     private TlsTrust trust; // asked of the environment at the first https URL
     private TcpConversation conversation;
     private IpAddress connectionIp;
+    /** A name's IPv4 address when its IPv6 one goes first: the second attempt of a race (RFC 8305). */
+    private final Map<String, IpAddress> alternates = new HashMap<>();
+    private int asking = DnsType.A; // the record type of the lookup in flight
+    private AddressAnswer found6; // the AAAA answer while the A record is asked
+    private ConnectionRace race; // the connection's two attempts, when its host has both families
+    private Attempt[] attempts; // the race's attempts, in its order
     private final java.util.Set<String> guarded = new java.util.HashSet<>();
     private int redirects;
     private long startedAt;
@@ -285,7 +305,9 @@ public final class HttpJourney implements Exchange {
             return;
         }
         if (now >= deadline) {
-            if (step == Step.CONNECTION && current == conversation && !current.isDone()) {
+            if (step == Step.CONNECTION && current == race && race != null && !race.isDone()) {
+                race.abort(now, MAX_TIME_REACHED);
+            } else if (step == Step.CONNECTION && current == conversation && !current.isDone()) {
                 // the connection's RST says why: the limit, not the user (Ctrl-C is abort() below)
                 conversation.control().abort(now, MAX_TIME_REACHED);
             }
@@ -361,11 +383,27 @@ public final class HttpJourney implements Exchange {
         if (to == null) {
             return;
         }
-        String ask = to.ipv6() ? "NDP: " : "ARP: ";
-        MacAddress hop = nextHopOf(to, Step.SERVER_HOP, ask + (to.onLink() ? ip.toString() : "next hop " + to.nextHopAddress()), now);
-        if (hop != null) {
-            connect(url, ip, to, hop, now);
+        MacAddress hop = nextHopOf(to, Step.SERVER_HOP, hopTitle(to, ip), now);
+        if (hop == null) {
+            return;
         }
+        IpAddress other = alternates.get(url.host());
+        if (other == null) {
+            connect(url, ip, to, hop, null, null, null, now);
+            return;
+        }
+        Route otherTo = routeTo(other, now);
+        if (otherTo == null) {
+            return;
+        }
+        MacAddress otherHop = nextHopOf(otherTo, Step.SERVER_HOP, hopTitle(otherTo, other), now);
+        if (otherHop != null) {
+            connect(url, ip, to, hop, other, otherTo, otherHop, now);
+        }
+    }
+
+    private static String hopTitle(Route to, IpAddress ip) {
+        return (to.ipv6() ? "NDP: " : "ARP: ") + (to.onLink() ? ip.toString() : "next hop " + to.nextHopAddress());
     }
 
     /**
@@ -440,6 +478,9 @@ public final class HttpJourney implements Exchange {
             mac = ndp.entry(hop.bytes()).mac();
         }
         String protocol = hop.ipv6() ? "neighbour solicitation" : "ARP";
+        if (mac == null && step == Step.SERVER_HOP && !pending.isEmpty() && fellBack(pending.peekFirst().url().host(), hop, now)) {
+            return;
+        }
         if (mac == null) {
             if (step == Step.NAME_SERVER_HOP) {
                 // OUTPUT.md: no ARP reply is a negative answer, whichever next hop it was
@@ -460,6 +501,10 @@ public final class HttpJourney implements Exchange {
         if (!host.equals(resolving)) {
             resolving = host;
             resolveStartedAt = now;
+            found6 = null;
+            synack.net.AddressFamily only = env.family();
+            // RFC 8305 3: AAAA first, then A (asked in turn here); AAAA only where IPv6 can be reached
+            asking = only == synack.net.AddressFamily.IPV6 || (only == null && env.ipv6Usable()) ? DnsType.AAAA : DnsType.A;
             NameSources.Walk w = sources().start(host);
             walked(w, now);
             if (w.outcome() == NameSources.Outcome.RESOLVED) {
@@ -472,7 +517,7 @@ public final class HttpJourney implements Exchange {
         int server = settings.nameServer();
         DnsMessage query;
         try {
-            query = DnsMessage.query(random.nextInt(65536), host, DnsType.A, true, 1232);
+            query = DnsMessage.query(random.nextInt(65536), host, asking, true, 1232);
         } catch (IllegalArgumentException e) { // a Location naming a host no DNS name can be (a label over 63 octets)
             fail(now, Failure.NAME_NOT_RESOLVED, "could not resolve " + host + ": " + e.getMessage(), Verdict.NEGATIVE);
             return;
@@ -486,7 +531,7 @@ public final class HttpJourney implements Exchange {
         if (hop == null) {
             return;
         }
-        section("DNS: " + host + " → ?", now);
+        section("DNS: " + host + (asking == DnsType.AAAA ? " AAAA" : "") + " → ?", now);
         int udp = settings.ports().dnsUdp();
         int tcp = settings.ports().dnsTcp(); // a truncated answer's TCP retry: a port of its own, guarded before its SYN
         env.beforeUdp(toServer.source(), udp);
@@ -540,6 +585,23 @@ public final class HttpJourney implements Exchange {
         String host = resolving;
         DnsMessage answer = lookup.answer();
         lookup = null;
+        if (asking == DnsType.AAAA && env.family() == null) {
+            // the AAAA answer (or its absence) is kept; the A record is asked next
+            found6 = answer == null ? null : AddressAnswer.of(host, answer, DnsType.AAAA);
+            if (found6 != null) {
+                out.emit(found6.note(r != null ? r.timeMicros() : now));
+            } else {
+                out.emit(new Event.Note(now, Event.Note.Kind.INFO, host + " has no IPv6 address (" + (answer == null
+                        ? "no answer to AAAA" : answer.rcodeName() + ", no AAAA record") + "): its A record next", Map.of()));
+            }
+            asking = DnsType.A;
+            resolve(host, now);
+            return;
+        }
+        if (answer == null && found6 != null) {
+            useAddresses(host, found6, null, now);
+            return;
+        }
         if (answer == null) {
             if (nextSource(NsSwitch.Status.TRYAGAIN, now)) {
                 return;
@@ -549,24 +611,68 @@ public final class HttpJourney implements Exchange {
                     r != null ? r.verdict() : Verdict.NO_ANSWER); // the lookup's own: ICMP refused or a garbled answer is 1
             return;
         }
-        synack.exchange.dns.AddressAnswer a = synack.exchange.dns.AddressAnswer.of(host, answer);
-        if (a != null) {
-            env.learnedAddress(host, a.address(), a.ttlSeconds());
-            out.emit(a.note(r != null ? r.timeMicros() : now));
-            addresses.put(host, IpAddress.of(a.address()));
-            nameLookupMicros += now - resolveStartedAt;
-            resolving = null;
+        AddressAnswer a = AddressAnswer.of(host, answer, asking);
+        if (a != null || found6 != null) {
+            if (a != null) {
+                out.emit(a.note(r != null ? r.timeMicros() : now));
+            }
+            useAddresses(host, found6 != null ? found6 : a, found6 != null ? a : null, now);
             return;
         }
         // the name server answered: the name has no address
         if (nextSource(NsSwitch.Status.NOTFOUND, now)) {
             return;
         }
-        fail(now, Failure.NAME_NOT_RESOLVED, "could not resolve " + host + ": " + answer.rcodeName() + ", no A record", Verdict.NEGATIVE);
+        fail(now, Failure.NAME_NOT_RESOLVED, "could not resolve " + host + ": " + answer.rcodeName() + ", no "
+                + (asking == DnsType.AAAA ? "AAAA" : "A") + " record", Verdict.NEGATIVE);
     }
 
-    /** One connection for every pending URL on this host and port, keep-alive. */
-    private void connect(HttpUrl url, IpAddress ip, Route to, MacAddress hop, long now) {
+    /**
+     * The name's address (and its IPv4 one, when an IPv6 address goes first): kept for the run,
+     * and an IPv4 one for the shell's cache. With both, what comes next is told (RFC 8305).
+     */
+    private void useAddresses(String host, AddressAnswer first, AddressAnswer second, long now) {
+        for (AddressAnswer x : new AddressAnswer[] {first, second}) {
+            if (x != null && !x.ip().ipv6()) {
+                env.learnedAddress(host, x.address(), x.ttlSeconds());
+            }
+        }
+        addresses.put(host, first.ip());
+        if (second != null) {
+            alternates.put(host, second.ip());
+            out.emit(new Event.Note(now, Event.Note.Kind.INFO, host + " has both families: IPv6 " + first.ip() + " is tried first,"
+                    + " IPv4 " + second.ip() + " " + ConnectionRace.ATTEMPT_DELAY_MICROS / 1000 + " ms later unless IPv6 has connected"
+                    + " by then (Happy Eyeballs, RFC 8305; IPv6 first as RFC 6724's default policy prefers it)",
+                    Map.of("happy_eyeballs", true)));
+        }
+        nameLookupMicros += now - resolveStartedAt;
+        resolving = null;
+    }
+
+    /**
+     * A silent next hop of a host's IPv6 address when it has an IPv4 one too: the IPv4 address
+     * alone, told (RFC 8305: the other family). False when there is nothing to fall back on.
+     */
+    private boolean fellBack(String host, IpAddress hop, long now) {
+        IpAddress other = alternates.remove(host);
+        if (other == null || !hop.ipv6()) {
+            if (other != null) {
+                alternates.put(host, other);
+            }
+            return false;
+        }
+        addresses.put(host, other);
+        out.emit(new Event.Note(now, Event.Note.Kind.WARNING, "next hop " + hop + " did not answer neighbour solicitation:"
+                + " IPv4 " + other + " instead (RFC 8305: the other family)", Map.of("happy_eyeballs", "fallback")));
+        return true;
+    }
+
+    /** One attempt at the connection: its TCP, the HTTP (and TLS) it carries, the address it goes to. */
+    private record Attempt(TcpConversation conversation, HttpApp app, TlsApp tls, IpAddress ip) {}
+
+    /** One connection for every pending URL on this host and port, keep-alive; two attempts raced when {@code other} is given. */
+    private void connect(HttpUrl url, IpAddress ip, Route to, MacAddress hop, IpAddress other, Route otherTo, MacAddress otherHop,
+                         long now) {
         List<HttpApp.Planned> requests = new ArrayList<>();
         for (var it = pending.iterator(); it.hasNext(); ) {
             HttpApp.Planned p = it.next();
@@ -575,19 +681,18 @@ public final class HttpJourney implements Exchange {
                 it.remove();
             }
         }
-        section("TCP handshake with " + ip.withPort(url.port()), now);
+        section(other == null ? "TCP handshake with " + ip.withPort(url.port())
+                : "TCP handshakes with " + ip.withPort(url.port()) + ", then " + other.withPort(url.port()) + " (Happy Eyeballs)", now);
         int port = settings.ports().http();
         // every connection of this run uses our one port. After our active close ours finished TIME_WAIT before the
         // next opens; after the server's close the server holds TIME_WAIT on this very 4-tuple, and takes our new SYN
         // because our timestamps are newer (RFC 6191, Linux's tcp_tw_reuse logic on the server's side); a server
         // without timestamps may answer it with a challenge ACK first, which our SYN retry gets past
         guardOnce(port, ip.ipv6());
+        if (other != null) {
+            guardOnce(port, other.ipv6());
+        }
         TcpWarmup.run();
-        connectionIp = ip;
-        // a 100 MB body is not held in memory for a summary's first lines: only --expect-body searches further
-        app = new HttpApp(requests, new Session(), settings.requests().compressed(), body, settings.followRedirects(), this::lastSentAt,
-                settings.expectations().body() != null ? HttpApp.PREVIEW : HttpApp.SUMMARY_PREVIEW);
-        tlsApp = null;
         if (url.secure()) {
             if (trust == null) {
                 try {
@@ -597,16 +702,50 @@ public final class HttpJourney implements Exchange {
                     return;
                 }
             }
+        }
+        Attempt a = attempt(url, requests, ip, to, hop, port, now);
+        Attempt b = a == null || other == null ? null : attempt(url, requests, other, otherTo, otherHop, port, now);
+        if (a == null || (other != null && b == null)) {
+            return; // told: a name SNI cannot carry
+        }
+        use(a);
+        if (b == null) {
+            race = null;
+            attempts = null;
+            begin(Step.CONNECTION, conversation, now);
+            return;
+        }
+        attempts = new Attempt[] {a, b};
+        race = new ConnectionRace(a.conversation(), b.conversation(), ip + " has not connected within "
+                + ConnectionRace.ATTEMPT_DELAY_MICROS / 1000 + " ms: " + other.withPort(url.port()) + " too (RFC 8305's Connection Attempt Delay)");
+        begin(Step.CONNECTION, race, now);
+    }
+
+    /** An attempt's conversation, its HTTP over it (and TLS, over https); null when TLS cannot carry the name (told). */
+    private Attempt attempt(HttpUrl url, List<HttpApp.Planned> requests, IpAddress ip, Route to, MacAddress hop, int port, long now) {
+        // a 100 MB body is not held in memory for a summary's first lines: only --expect-body searches further
+        HttpApp http = new HttpApp(requests, new Session(), settings.requests().compressed(), body, settings.followRedirects(),
+                this::lastSentAt, settings.expectations().body() != null ? HttpApp.PREVIEW : HttpApp.SUMMARY_PREVIEW);
+        TlsApp tls = null;
+        if (url.secure()) {
             try {
-                tlsApp = new TlsApp(app, url.host(), url.port(), trust); // SNI and the certificate's name: the URL's host
+                tls = new TlsApp(http, url.host(), url.port(), trust); // SNI and the certificate's name: the URL's host
             } catch (IllegalArgumentException e) { // a name SNI cannot carry; the CLI refuses it as a usage error first
                 fail(now, Failure.BAD_LOCATION, "TLS: " + e.getMessage(), Verdict.NEGATIVE);
-                return;
+                return null;
             }
         }
-        conversation = new TcpConversation(new TcpConversation.Path(to.via().mac(), to.sourceAddress(), hop, ip, settings.ownsSource()),
-                settings.httpTcp().of(port, url.port(), to.mss()), tlsApp != null ? tlsApp : app, "http-get", random.nextInt(65536));
-        begin(Step.CONNECTION, conversation, now);
+        TcpConversation c = new TcpConversation(new TcpConversation.Path(to.via().mac(), to.sourceAddress(), hop, ip, settings.ownsSource()),
+                settings.httpTcp().of(port, url.port(), to.mss()), tls != null ? tls : http, "http-get", random.nextInt(65536));
+        return new Attempt(c, http, tls, ip);
+    }
+
+    /** The attempt whose connection the run goes on with. */
+    private void use(Attempt a) {
+        conversation = a.conversation();
+        app = a.app();
+        tlsApp = a.tls();
+        connectionIp = a.ip();
     }
 
     private long lastSentAt() {
@@ -621,6 +760,12 @@ public final class HttpJourney implements Exchange {
     }
 
     private void connectionEnded(long now) {
+        if (race != null) {
+            TcpConversation decided = race.decided();
+            use(decided == attempts[0].conversation() ? attempts[0] : attempts[1]);
+            race = null;
+            attempts = null;
+        }
         Event.Result r = phase.result();
         TcpConnection tcp = conversation.connection();
         long connect = tcp.establishedAt() >= 0 && firstSend.at() >= 0 ? tcp.establishedAt() - firstSend.at() : -1;
@@ -849,6 +994,8 @@ public final class HttpJourney implements Exchange {
         f.put("url", last.url().toString());
         f.put("bytes", bytes);
         f.put("sha256", last.sha256());
+        f.put("peer", lastConnection.peerIp().withPort(lastConnection.peerPort()));
+        f.put("family", lastConnection.peerIp().ipv6() ? "ipv6" : "ipv4");
         Map<String, Object> t = new LinkedHashMap<>();
         t.put("namelookup_ms", Durations.msValue(nameLookupMicros));
         t.put("connect_ms", connect >= 0 ? Durations.msValue(connect) : null);

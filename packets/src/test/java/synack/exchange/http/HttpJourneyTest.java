@@ -44,7 +44,9 @@ class HttpJourneyTest {
         assertEquals(26L, r.fields().get("bytes"));
         assertEquals(sha256("hello from the synack lab\n"), r.fields().get("sha256"));
         assertEquals("TIME_WAIT over", r.fields().get("tcp"));
-        assertEquals(List.of("status", "reason", "url", "bytes", "sha256", "timing", "responses", "tcp", "ok"),
+        assertEquals("198.18.2.2:80", r.fields().get("peer"));
+        assertEquals("ipv4", r.fields().get("family"));
+        assertEquals(List.of("status", "reason", "url", "bytes", "sha256", "peer", "family", "timing", "responses", "tcp", "ok"),
                 List.copyOf(r.fields().keySet()), "the JSON result's keys, in their order");
         @SuppressWarnings("unchecked")
         Map<String, Object> timing = (Map<String, Object>) r.fields().get("timing");
