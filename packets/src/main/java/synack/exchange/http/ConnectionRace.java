@@ -89,7 +89,7 @@ final class ConnectionRace implements Exchange {
 
     private void startSecond(long now, String why) {
         secondStarted = true;
-        out.emit(new Event.Note(now, Event.Note.Kind.SECTION, why, Map.of("happy_eyeballs", "second attempt")));
+        out.emit(new Event.Note(now, Event.Note.Kind.SECTION, why, Map.of()));
         secondOut = new PhaseOutput(out);
         second.start(now, secondOut);
     }

@@ -643,7 +643,7 @@ public final class HttpJourney implements Exchange {
             out.emit(new Event.Note(now, Event.Note.Kind.INFO, host + " has both families: IPv6 " + first.ip() + " is tried first,"
                     + " IPv4 " + second.ip() + " " + ConnectionRace.ATTEMPT_DELAY_MICROS / 1000 + " ms later unless IPv6 has connected"
                     + " by then (Happy Eyeballs, RFC 8305; IPv6 first as RFC 6724's default policy prefers it)",
-                    Map.of("happy_eyeballs", true)));
+                    Map.of()));
         }
         nameLookupMicros += now - resolveStartedAt;
         resolving = null;
@@ -663,7 +663,7 @@ public final class HttpJourney implements Exchange {
         }
         addresses.put(host, other);
         out.emit(new Event.Note(now, Event.Note.Kind.WARNING, "next hop " + hop + " did not answer neighbour solicitation:"
-                + " IPv4 " + other + " instead (RFC 8305: the other family)", Map.of("happy_eyeballs", "fallback")));
+                + " IPv4 " + other + " instead (RFC 8305: the other family)", Map.of()));
         return true;
     }
 
