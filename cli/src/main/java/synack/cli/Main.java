@@ -67,13 +67,24 @@ public final class Main {
         return configured(new CommandLine(new Main(context)));
     }
 
+    /** The command's name as the user typed it: an alias (ndp-resolve) rather than the name it stands for. */
+    static String invokedName(CommandLine.Model.CommandSpec spec, java.util.List<String> args) {
+        String name = spec.qualifiedName();
+        for (String alias : spec.aliases()) {
+            if (args.contains(alias)) {
+                return name.substring(0, name.length() - spec.name().length()) + alias;
+            }
+        }
+        return name;
+    }
+
     /** Error handling, help layout: the same for the full model and a one-liner's ({@link OneCommand}). */
     static CommandLine configured(CommandLine cli) {
         // @FILE belongs to the options that read files (http-get -d @FILE, as curl), not to picocli's argument files
         cli.setExpandAtFiles(false);
         cli.setParameterExceptionHandler((ex, a) -> {
             PrintWriter err = ex.getCommandLine().getErr();
-            String name = ex.getCommandLine().getCommandSpec().qualifiedName();
+            String name = invokedName(ex.getCommandLine().getCommandSpec(), java.util.Arrays.asList(a));
             // one line: what is wrong, and where to read how to do it right
             err.println(name + ": " + ex.getMessage() + " (see '" + name + " --help')");
             err.flush();
@@ -82,7 +93,7 @@ public final class Main {
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             boolean debug = parseResult.originalArgs().contains("--debug");
             PrintWriter err = commandLine.getErr();
-            String name = commandLine.getCommandSpec().qualifiedName();
+            String name = invokedName(commandLine.getCommandSpec(), parseResult.originalArgs());
             int code;
             if (ex instanceof EnvironmentException) {
                 code = ExitCodes.ENVIRONMENT;
