@@ -210,7 +210,9 @@ public final class LiveRun {
      */
     private LiveSession conversation6(LocalEnd end, String clauses, synack.link.PcapLink.Capture size, Renderer renderer) {
         Route route = end.route();
-        String filter = "(" + clauses + ") or (icmp6 and dst host " + route.sourceAddress() + ")";
+        // ARP to our MAC too: a later part of the story may go over IPv4 (http-get's next URL, a redirect)
+        String filter = "(arp and ether dst " + route.via().mac() + ") or (" + clauses + ") or (icmp6 and dst host "
+                + route.sourceAddress() + ")";
         LiveSession session = LiveSession.open(context.host(), live, renderer, route.via(), filter, size, err);
         if (route.loopback()) {
             try {

@@ -142,6 +142,12 @@ public final class Interface implements Link {
         int length = u16(b, ip + 4);
         int protocol = b[ip + 6] & 0xff;
         int l4 = ip + 40;
+        if (protocol == 44) {
+            // told, not silently lost: a fragmented answer (a big DNS reply over IPv6) would otherwise just time out
+            told.add(new Event.Frame(f.timeMicros(), Event.Direction.IN, f.bytes(), Remark.of("dropped: an IPv6 fragment"
+                    + " (RFC 8200 4.5): synack does not reassemble IPv6 fragments yet"), false));
+            return null;
+        }
         if (b.length < l4 + length) {
             return f; // cut by the capture's snaplen (or malformed: the exchange's parser says which)
         }

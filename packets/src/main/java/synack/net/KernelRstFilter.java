@@ -118,11 +118,11 @@ public final class KernelRstFilter implements AutoCloseable {
                 String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
                 if (!process.waitFor(10, TimeUnit.SECONDS)) {
                     process.destroyForcibly();
-                    return new Run(-1, "iptables timed out");
+                    return new Run(-1, cmdName(process) + " timed out");
                 }
                 return new Run(process.exitValue(), output);
             } catch (IOException e) {
-                return new Run(-1, "iptables output unreadable: " + e.getMessage());
+                return new Run(-1, cmdName(process) + " output unreadable: " + e.getMessage());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return new Run(-1, "interrupted");
@@ -130,11 +130,16 @@ public final class KernelRstFilter implements AutoCloseable {
         }
     }
 
+    /** The firewall tool a process runs (iptables or ip6tables), for its messages. */
+    private static String cmdName(Process process) {
+        return process.info().command().map(c -> c.substring(c.lastIndexOf('/') + 1)).orElse("the firewall tool");
+    }
+
     private static Started start(List<String> cmd) {
         try {
             return new Started(new ProcessBuilder(cmd).redirectErrorStream(true).start(), null);
         } catch (IOException e) {
-            return new Started(null, new Run(-1, "iptables not found"));
+            return new Started(null, new Run(-1, cmd.get(0) + " not found"));
         }
     }
 }

@@ -38,6 +38,15 @@ public final class Ip6 {
         if (text == null || text.isEmpty()) {
             throw bad(text, "empty");
         }
+        if (text.indexOf('%') >= 0) {
+            throw bad(text, "a zone index (%" + text.substring(text.indexOf('%') + 1) + ") is not part of the address: name the link with -i");
+        }
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (!(c >= '0' && c <= '9') && !(c >= 'a' && c <= 'f') && !(c >= 'A' && c <= 'F') && c != ':' && c != '.') {
+                throw bad(text, "'" + c + "' is not a hex digit, ':' or '.'");
+            }
+        }
         int gap = text.indexOf("::");
         if (gap >= 0 && text.indexOf("::", gap + 1) >= 0) {
             throw bad(text, "\"::\" may appear only once");

@@ -42,6 +42,36 @@ public record IpAddress(boolean ipv6, long high, long low) implements Comparable
         throw new IllegalArgumentException("not an IP address: " + text);
     }
 
+    /**
+     * An address as a user or a URL writes it: an IPv4 one, or an IPv6 one bare or in brackets
+     * ([2001:db8::2], RFC 3986); null when the text is no address at all (a name). An IPv6 text
+     * that cannot be one (a zone index, a bad group) or an IPv4-mapped address (::ffff:0:0/96,
+     * never on the wire: RFC 4291 2.5.5.2) is refused with why.
+     */
+    public static IpAddress literal(String text) {
+        boolean bracketed = text.startsWith("[") && text.endsWith("]") && text.length() > 2;
+        String t = bracketed ? text.substring(1, text.length() - 1) : text;
+        if (text.startsWith("[") != text.endsWith("]")) {
+            throw new IllegalArgumentException("'" + text + "': an unclosed bracket: give an IPv6 address bare or in brackets"
+                    + " ([2001:db8::2])");
+        }
+        if (!bracketed && Ip4.isAddress(t)) {
+            return of(Ip4.parse(t));
+        }
+        if (t.indexOf(':') < 0) {
+            if (bracketed) {
+                throw new IllegalArgumentException("'" + text + "': brackets hold an IPv6 address");
+            }
+            return null;
+        }
+        IpAddress a = of(Ip6.parse(t)); // says why it is not one
+        if (a.high == 0 && (a.low >>> 32) == 0xffffL) {
+            throw new IllegalArgumentException(t + " is an IPv4-mapped address (never on the wire, RFC 4291 2.5.5.2): give "
+                    + Ip4.toString((int) a.low));
+        }
+        return a;
+    }
+
     public static boolean isAddress(String text) {
         return Ip4.isAddress(text) || (text.indexOf(':') >= 0 && Ip6.isAddress(text));
     }

@@ -55,6 +55,7 @@ import synack.net.ResolvConf;
 import synack.net.Route;
 import synack.oui.OuiRegistry;
 import synack.wire.Ip4;
+import synack.wire.IpAddress;
 import synack.wire.MacAddress;
 
 @Command(name = "http-get", sortOptions = false, mixinStandardHelpOptions = true,
@@ -227,7 +228,19 @@ public final class HttpGetCommand implements Callable<Integer> {
         }
         for (HttpUrl u : parsed) {
             if (isLiteral6(u.host())) {
-                continue; // [2001:db8::2]: java.net.URI has checked the IPv6 literal
+                IpAddress literal;
+                try {
+                    literal = IpAddress.literal(u.host()); // java.net.URI takes a zone index (%25eth0): we do not
+                } catch (IllegalArgumentException e) {
+                    throw new UsageProblem(e.getMessage());
+                }
+                if (ipv4Only) {
+                    throw new UsageProblem("-4 and the IPv6 address " + literal + " in " + u + ": leave out -4");
+                }
+                continue;
+            }
+            if (ipv6Only && Ip4.isAddress(u.host())) {
+                throw new UsageProblem("-6 and the IPv4 address " + u.host() + " in " + u + ": leave out -6");
             }
             if (!Ip4.isAddress(u.host()) && !u.host().matches("[a-z0-9_.-]+")) {
                 throw new UsageProblem("not a host name: " + u.host());
@@ -473,7 +486,7 @@ public final class HttpGetCommand implements Callable<Integer> {
         // ICMPv6 too, whatever the first URL's family: a later URL or a redirect may go over IPv6, whose next hop is
         // asked by neighbour solicitation and whose errors (packet too big) come as ICMPv6
         return "(udp and src port 53 and dst port " + p.dnsUdp() + ") or (tcp and src port 53 and dst port " + p.dnsTcp() + ")"
-                + " or (tcp and dst port " + p.http() + ") or icmp6";
+                + " or (tcp and dst port " + p.http() + ") or icmp6 or icmp";
     }
 
     /**
@@ -557,7 +570,7 @@ public final class HttpGetCommand implements Callable<Integer> {
             firstIp = order.fromFilesFirst(hosts, first.host());
         }
         Route route = isLiteral6(first.host())
-                ? run.route(synack.wire.IpAddress.parse(first.host().substring(1, first.host().length() - 1)))
+                ? run.route(IpAddress.literal(first.host()))
                 : run.route(firstIp != null ? firstIp : dnsServer);
         boolean owns = run.ownsSource();
         Ports ports = ports();
@@ -673,7 +686,8 @@ public final class HttpGetCommand implements Callable<Integer> {
 
             @Override
             public boolean ipv6Usable() {
-                return sessionRoute.via().ipv6Addresses().stream().anyMatch(a -> a.usable() && !a.ip().isLinkLocal());
+                // -S names an IPv4 source: over IPv6 the kernel would choose ours, so IPv4 alone
+                return run.options().source == null && sessionRoute.via().ipv6Addresses().stream().anyMatch(a -> a.usable() && !a.ip().isLinkLocal());
             }
 
             @Override

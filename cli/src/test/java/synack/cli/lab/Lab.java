@@ -178,6 +178,7 @@ public final class Lab implements AutoCloseable {
     public void assertNoFirewallRuleLeft() {
         for (String tool : List.of("iptables", "ip6tables")) {
             Result rules = in("client", tool, "-w", "-S", "OUTPUT");
+            assertEquals(0, rules.exit(), tool + " -S OUTPUT failed: " + rules);
             assertFalse(rules.out().contains("synack-pid"), "a synack firewall rule was left behind (" + tool + "):\n" + rules);
         }
     }

@@ -5,7 +5,7 @@ import java.util.Map;
 import synack.event.Event;
 import synack.event.Verdict;
 import synack.net.Route;
-import synack.wire.Ip4;
+import synack.wire.IpAddress;
 
 /**
  * The phase told instead of ARP when a route's next-hop MAC needs no asking: lo's zero MACs, a
@@ -22,8 +22,10 @@ public final class NoArpNeeded {
 
     static String words(Route route) {
         if (route.loopback()) {
-            boolean own = route.local() && (route.destination() >>> 24) != 127;
-            return "loopback: " + (own ? Ip4.toString(route.destination()) + " is this host's own address, so the kernel routes it through lo;"
+            IpAddress to = route.destinationAddress();
+            boolean loopbackAddress = to.ipv6() ? to.equals(IpAddress.parse("::1")) : (to.v4() >>> 24) == 127;
+            boolean own = route.local() && !loopbackAddress;
+            return "loopback: " + (own ? to + " is this host's own address, so the kernel routes it through lo;"
                     + " frames go through lo" : "frames go through " + route.via().name()) + " with zero MACs, no ARP"
                     + " (lo takes them in with accept_local and route_localnet on, until the end of this run)";
         }

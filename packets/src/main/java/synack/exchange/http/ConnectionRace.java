@@ -100,12 +100,12 @@ final class ConnectionRace implements Exchange {
             if (established(first)) {
                 winner = first;
                 if (secondStarted && !second.isDone()) {
-                    second.control().abort(now, "the other family connected first (RFC 8305)");
+                    abandon(second, secondOut, now, "the other family connected first (RFC 8305)");
                 }
             } else if (secondStarted && established(second)) {
                 winner = second;
                 if (!first.isDone()) {
-                    first.control().abort(now, "the other family connected first (RFC 8305)");
+                    abandon(first, firstOut, now, "the other family connected first (RFC 8305)");
                 }
             } else if (!secondStarted && first.isDone()) {
                 startSecond(now, "the first attempt failed before it connected: the other family at once (RFC 8305 5)");
@@ -118,6 +118,12 @@ final class ConnectionRace implements Exchange {
                 out.emit(decided.result());
             }
         }
+    }
+
+    /** Our RST ends the attempt; its timer call then lets it see it is over (a conversation tells its end from there). */
+    private static void abandon(TcpConversation c, PhaseOutput out, long now, String why) {
+        c.control().abort(now, why);
+        c.onTimer(now, out);
     }
 
     private static boolean established(TcpConversation c) {
@@ -143,10 +149,10 @@ final class ConnectionRace implements Exchange {
     /** Ends every attempt still open with our RST, for {@code why} (--max-time). */
     void abort(long now, String why) {
         if (!first.isDone()) {
-            first.control().abort(now, why);
+            abandon(first, firstOut, now, why);
         }
         if (secondStarted && !second.isDone()) {
-            second.control().abort(now, why);
+            abandon(second, secondOut, now, why);
         }
         decide(now);
     }

@@ -379,7 +379,12 @@ public final class HttpJourney implements Exchange {
             resolve(url.host(), now);
             return;
         }
-        Route to = routeTo(ip, now);
+        IpAddress other = alternates.get(url.host());
+        Route to = other == null ? routeTo(ip, now) : routeOrWhy(ip, url.host(), now);
+        if (to == null && other != null) { // told: the other family alone
+            next(now);
+            return;
+        }
         if (to == null) {
             return;
         }
@@ -387,19 +392,39 @@ public final class HttpJourney implements Exchange {
         if (hop == null) {
             return;
         }
-        IpAddress other = alternates.get(url.host());
-        if (other == null) {
-            connect(url, ip, to, hop, null, null, null, now);
-            return;
-        }
-        Route otherTo = routeTo(other, now);
+        other = alternates.get(url.host());
+        Route otherTo = other == null ? null : routeOrWhy(other, url.host(), now);
         if (otherTo == null) {
+            connect(url, ip, to, hop, null, null, null, now);
             return;
         }
         MacAddress otherHop = nextHopOf(otherTo, Step.SERVER_HOP, hopTitle(otherTo, other), now);
         if (otherHop != null) {
             connect(url, ip, to, hop, other, otherTo, otherHop, now);
         }
+    }
+
+    /**
+     * With both families, one that has no route here (no IPv6 default route, another interface)
+     * is that attempt failing: the other alone, told (RFC 8305). Null then.
+     */
+    private Route routeOrWhy(IpAddress ip, String host, long now) {
+        try {
+            return env.route(ip);
+        } catch (synack.net.EnvironmentException e) {
+            dropFamily(host, ip, e.getMessage(), now);
+            return null;
+        }
+    }
+
+    /** One of a host's two addresses is out of the race (told): the other goes alone. */
+    private void dropFamily(String host, IpAddress failed, String why, long now) {
+        IpAddress first = addresses.get(host);
+        IpAddress other = alternates.remove(host);
+        IpAddress left = failed.equals(first) ? other : first;
+        addresses.put(host, left);
+        out.emit(new Event.Note(now, Event.Note.Kind.WARNING, why + ": " + (left.ipv6() ? "IPv6 " : "IPv4 ") + left
+                + " alone (RFC 8305: the other family)", Map.of()));
     }
 
     private static String hopTitle(Route to, IpAddress ip) {
@@ -422,9 +447,13 @@ public final class HttpJourney implements Exchange {
 
     /** The URL's host as an address: a literal (an IPv6 one in brackets, RFC 3986), one learned this run, or cached. */
     private IpAddress addressOf(String host, long now) {
-        String literal = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-        if (IpAddress.isAddress(literal)) {
-            return IpAddress.parse(literal);
+        try {
+            IpAddress literal = IpAddress.literal(host);
+            if (literal != null) {
+                return literal;
+            }
+        } catch (IllegalArgumentException e) {
+            return null; // a Location's literal that is none: its DNS lookup says it cannot be a name either
         }
         IpAddress ip = addresses.get(host);
         if (ip == null) {
@@ -650,20 +679,17 @@ public final class HttpJourney implements Exchange {
     }
 
     /**
-     * A silent next hop of a host's IPv6 address when it has an IPv4 one too: the IPv4 address
-     * alone, told (RFC 8305: the other family). False when there is nothing to fall back on.
+     * A silent next hop of one of a host's two addresses: the other address alone, told (RFC
+     * 8305: the other family). False when the host has one address only.
      */
     private boolean fellBack(String host, IpAddress hop, long now) {
-        IpAddress other = alternates.remove(host);
-        if (other == null || !hop.ipv6()) {
-            if (other != null) {
-                alternates.put(host, other);
-            }
+        IpAddress first = addresses.get(host);
+        IpAddress other = alternates.get(host);
+        if (first == null || other == null) {
             return false;
         }
-        addresses.put(host, other);
-        out.emit(new Event.Note(now, Event.Note.Kind.WARNING, "next hop " + hop + " did not answer neighbour solicitation:"
-                + " IPv4 " + other + " instead (RFC 8305: the other family)", Map.of()));
+        IpAddress failed = hop.ipv6() == first.ipv6() ? first : other;
+        dropFamily(host, failed, "next hop " + hop + " did not answer " + (hop.ipv6() ? "neighbour solicitation" : "ARP"), now);
         return true;
     }
 

@@ -452,7 +452,7 @@ public final class TcpConversation implements Exchange {
         static int of(int code6) {
             return switch (code6) {
                 case 4 -> 3;   // port unreachable: refused
-                case 1 -> 13;  // administratively prohibited
+                case 1, 5, 6 -> 13;  // administratively prohibited, source address failed policy, reject route
                 default -> 1;  // no route, beyond scope, address unreachable, source policy: host unreachable
             };
         }
