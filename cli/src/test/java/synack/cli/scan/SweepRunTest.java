@@ -17,7 +17,7 @@ import synack.wire.MacAddress;
 
 class SweepRunTest {
     static SweepRun.Plan plan(List<Integer> hosts, List<Integer> ports, Shard shard) {
-        return new SweepRun.Plan(hosts, ports, "x", 1000, 0, 1_000_000, shard, null, EnumSet.of(SynSweep.State.OPEN), null);
+        return new SweepRun.Plan(hosts.stream().map(synack.wire.IpAddress::of).toList(), ports, "x", 1000, 0, 1_000_000, shard, null, EnumSet.of(SynSweep.State.OPEN), null);
     }
 
     @Test
