@@ -102,6 +102,16 @@ class ScanIpv6LabIT {
         String result = r.out().lines().reduce((a, b) -> b).orElse("");
         assertTrue(result.contains("\"hosts\":2") && result.contains("\"probes\":10") && result.contains("\"forged\":0"), result);
         assertTrue(result.contains("\"open_ports\":[{\"host\":\"" + server + "\",\"port\":80,"), result);
+        // --format list: the open ports alone on stdout, each IPv6 host in brackets before its port (as curl and ss write it)
+        Lab.Result list = lab.synack("syn-probe", "-p", "80-84", server, edge, "--format", "list");
+        assertEquals(0, list.exit(), list.toString());
+        java.util.Set<String> open = new java.util.TreeSet<>();
+        theirs.forEach((k, v) -> {
+            if (v.equals("open")) {
+                open.add("[" + k.substring(0, k.indexOf(' ')) + "]:" + k.substring(k.indexOf(' ') + 1));
+            }
+        });
+        assertEquals(open, new java.util.TreeSet<>(list.out().lines().filter(l -> !l.isBlank()).toList()), list.toString());
     }
 
     @Test
