@@ -98,18 +98,19 @@ final class NextHops {
 
     /**
      * Each route's next-hop MAC (null for a route left out, or a host on the link that did not
-     * answer ARP); null when there is none at all (told) or on Ctrl-C. One next hop for all is
-     * asked as {@link #one} asks it; several are asked together in one ARP phase.
+     * answer); null when there is none at all (told) or on Ctrl-C. One next hop for all is
+     * asked as {@link #one} asks it; several are asked together in one phase: ARP over IPv4,
+     * neighbour solicitations over IPv6 (a sweep of on-link hosts).
      */
     static MacAddress[] many(LiveSession session, List<Route> routes, Renderer renderer, SessionMemory memory) {
-        Set<Integer> hopIps = new LinkedHashSet<>();
+        Set<IpAddress> hops = new LinkedHashSet<>();
         for (Route r : routes) {
             if (r != null) {
-                hopIps.add(r.nextHop());
+                hops.add(r.nextHopAddress());
             }
         }
         Route anyRoute = routes.stream().filter(Objects::nonNull).findFirst().orElseThrow();
-        Map<Integer, MacAddress> macs = new LinkedHashMap<>();
+        Map<IpAddress, MacAddress> macs = new LinkedHashMap<>();
         if (!anyRoute.needsArp()) { // through lo: zero MACs for every host, told once
             MacAddress mac = tellNoArp(session, anyRoute);
             MacAddress[] out = new MacAddress[routes.size()];
@@ -118,52 +119,92 @@ final class NextHops {
             }
             return out;
         }
-        if (hopIps.size() == 1) {
+        if (hops.size() == 1) {
             MacAddress mac = one(session, anyRoute, renderer, memory);
             if (mac == null) {
                 return null;
             }
-            macs.put(anyRoute.nextHop(), mac);
+            macs.put(anyRoute.nextHopAddress(), mac);
         } else {
-            List<Integer> toAsk = new ArrayList<>();
-            for (int ip : hopIps) {
-                MacAddress cached = memory.neighbour(ip);
-                if (cached != null) {
-                    macs.put(ip, cached);
-                } else {
-                    toAsk.add(ip);
-                }
-            }
-            if (!toAsk.isEmpty()) {
-                ArpResolve arp = new ArpResolve(anyRoute.via().mac(), anyRoute.source(), toAsk, new ArpResolve.Settings(3, 1_000_000,
-                        1_000_000, 1_000), new OuiRegistry(OuiRegistry.DEFAULT_FILE)::vendorOf, true);
-                Event.Result r = session.phase(arp, String.format(Locale.ROOT, "ARP %,d on-link target%s and next hops", toAsk.size(),
-                        toAsk.size() == 1 ? "" : "s"));
-                if (r == null || r.verdict() == Verdict.INTERRUPTED) {
-                    return null;
-                }
-                for (int ip : toAsk) {
-                    ArpResolve.Entry e = arp.entry(ip);
-                    if (e != null && e.state() == NeighbourState.REACHABLE && e.mac() != null) {
-                        macs.put(ip, e.mac());
-                        memory.learnedNeighbour(ip, e.mac());
-                    }
-                }
+            boolean asked = anyRoute.ipv6() ? askByNdp(session, anyRoute, hops, macs) : askByArp(session, anyRoute, hops, macs, memory);
+            if (!asked) {
+                return null;
             }
             if (macs.isEmpty()) {
+                String protocol = anyRoute.ipv6() ? "neighbour solicitation" : "ARP";
                 Map<String, Object> f = new LinkedHashMap<>();
                 f.put("ok", false);
-                f.put("error", "no target or next hop answered ARP");
+                f.put("error", "no target or next hop answered " + protocol);
                 // OUTPUT.md: no ARP reply is a negative answer (1), for one next hop or all of a sweep's
                 renderer.accept(new Event.Result(session.now(), Verdict.NEGATIVE,
-                        List.of("no target or next hop answered ARP: nothing can be sent"), null, f));
+                        List.of("no target or next hop answered " + protocol + ": nothing can be sent"), null, f));
                 return null;
             }
         }
         MacAddress[] out = new MacAddress[routes.size()];
         for (int i = 0; i < out.length; i++) {
-            out[i] = routes.get(i) == null ? null : macs.get(routes.get(i).nextHop());
+            out[i] = routes.get(i) == null ? null : macs.get(routes.get(i).nextHopAddress());
         }
         return out;
+    }
+
+    /** Several IPv4 next hops: the shell's memory first, the rest in one ARP phase; false on Ctrl-C. */
+    private static boolean askByArp(LiveSession session, Route anyRoute, Set<IpAddress> hops, Map<IpAddress, MacAddress> macs,
+                                    SessionMemory memory) {
+        List<Integer> toAsk = new ArrayList<>();
+        for (IpAddress hop : hops) {
+            int ip = hop.v4();
+            MacAddress cached = memory.neighbour(ip);
+            if (cached != null) {
+                macs.put(hop, cached);
+            } else {
+                toAsk.add(ip);
+            }
+        }
+        if (toAsk.isEmpty()) {
+            return true;
+        }
+        ArpResolve arp = new ArpResolve(anyRoute.via().mac(), anyRoute.source(), toAsk, new ArpResolve.Settings(3, 1_000_000,
+                1_000_000, 1_000), new OuiRegistry(OuiRegistry.DEFAULT_FILE)::vendorOf, true);
+        Event.Result r = session.phase(arp, String.format(Locale.ROOT, "ARP %,d on-link target%s and next hops", toAsk.size(),
+                toAsk.size() == 1 ? "" : "s"));
+        if (r == null || r.verdict() == Verdict.INTERRUPTED) {
+            return false;
+        }
+        for (int ip : toAsk) {
+            ArpResolve.Entry e = arp.entry(ip);
+            if (e != null && e.state() == NeighbourState.REACHABLE && e.mac() != null) {
+                macs.put(IpAddress.of(ip), e.mac());
+                memory.learnedNeighbour(ip, e.mac());
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Several IPv6 next hops (hosts on the link, and perhaps a router): one phase of neighbour
+     * solicitations (RFC 4861 7.2), each to its solicited-node multicast address, paced as
+     * arp-resolve's sweep; false on Ctrl-C.
+     */
+    private static boolean askByNdp(LiveSession session, Route anyRoute, Set<IpAddress> hops, Map<IpAddress, MacAddress> macs) {
+        List<byte[]> toAsk = new ArrayList<>();
+        for (IpAddress hop : hops) {
+            toAsk.add(hop.bytes());
+        }
+        NdpResolve ndp = new NdpResolve(anyRoute.via().mac(), anyRoute.sourceAddress().bytes(), toAsk,
+                new ArpResolve.Settings(NdpResolve.MAX_MULTICAST_SOLICIT, NdpResolve.RETRANS_TIMER_MICROS,
+                        NdpResolve.RETRANS_TIMER_MICROS, 1_000), new OuiRegistry(OuiRegistry.DEFAULT_FILE)::vendorOf, true);
+        Event.Result r = session.phase(ndp, String.format(Locale.ROOT, "NDP %,d on-link target%s and next hops", toAsk.size(),
+                toAsk.size() == 1 ? "" : "s"));
+        if (r == null || r.verdict() == Verdict.INTERRUPTED) {
+            return false;
+        }
+        for (IpAddress hop : hops) {
+            NdpResolve.Entry e = ndp.entry(hop.bytes());
+            if (e != null && e.state() == NeighbourState.REACHABLE && e.mac() != null) {
+                macs.put(hop, e.mac());
+            }
+        }
+        return true;
     }
 }

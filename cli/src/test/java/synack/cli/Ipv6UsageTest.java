@@ -49,10 +49,12 @@ class Ipv6UsageTest {
     }
 
     @Test
-    void aSweepOverIpv6IsNotBuilt() {
-        says(mistake("syn-probe", "--sweep", "-p", "80", "2001:db8::2"), "a sweep over IPv6 is not built yet",
-                "without --sweep");
-        says(mistake("syn-probe", "--json", "--sweep", "-p", "80", "2001:db8::2"), "a sweep over IPv6 is not built yet");
+    void aSweepOverIpv6TakesAtMostASlash112AndOneFamily() {
+        says(mistake("syn-probe", "-p", "80", "2001:db8::/64"), "2001:db8::/64 holds 2^64 addresses", "/112");
+        says(mistake("syn-probe", "--json", "-p", "80", "2001:db8::/64"), "2^64");
+        says(mistake("syn-probe", "-p", "80", "198.18.2.2", "2001:db8::2"), "one family per sweep", "198.18.2.2 is IPv4",
+                "2001:db8::2 is IPv6", "two runs");
+        says(mistake("syn-probe", "-p", "80", "2001:db8::1-2001:db8::ff:0"), "more than 65536");
     }
 
     @Test

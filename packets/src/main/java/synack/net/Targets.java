@@ -5,11 +5,18 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import synack.wire.Ip4;
+import synack.wire.Ip6;
+import synack.wire.IpAddress;
 
 /**
  * Parses IPv4 targets as users write them: an address (198.18.1.1), a CIDR block (198.18.1.0/24),
  * or a range (198.18.1.10-20 or 198.18.1.10-198.18.1.20). A block leaves out its network and
  * broadcast addresses, as arp-scan and nmap do (except /31 and /32).
+ *
+ * <p>IPv6 targets ({@link #parse6}): an address (2001:db8::1, also in brackets), a prefix no
+ * larger than a /112 (65,536 addresses; every address of it, as nmap -6 takes one: IPv6 has no
+ * broadcast), or a range (2001:db8::1-2001:db8::ff, or 2001:db8::1-ff: the end's last group).
+ * A /64 holds 2^64 addresses: no sweep can ask them all, and zmap and masscan refuse it too.
  */
 public final class Targets {
     public static final int MAX_ADDRESSES = 65_536;
@@ -83,6 +90,116 @@ public final class Targets {
         List<Integer> out = new ArrayList<>((int) Math.max(0, last - first + 1));
         for (long a = first; a <= last; a++) {
             out.add((int) a);
+        }
+        return out;
+    }
+
+    /** Whether a target is written as IPv6: brackets, or two colons at least (every IPv6 text has; 198.18.2.2:80 has one). */
+    public static boolean isIpv6(String spec) {
+        return spec.startsWith("[") || spec.indexOf(':') != spec.lastIndexOf(':');
+    }
+
+    /** The smallest IPv6 prefix length a sweep takes: a /112 holds 65,536 addresses. */
+    public static final int MIN_IPV6_PREFIX = 112;
+
+    /** An IPv6 target: an address, a prefix of at most 65,536 addresses, or a range (see the class comment). */
+    public static List<IpAddress> parse6(String spec) {
+        String s = spec.trim();
+        if (s.startsWith("[")) {
+            int close = s.indexOf(']');
+            if (close < 0) {
+                throw new IllegalArgumentException("'" + spec + "' opens a bracket it does not close (want [2001:db8::1])");
+            }
+            s = s.substring(1, close) + s.substring(close + 1);
+        }
+        if (s.contains("/")) {
+            String[] parts = s.split("/", -1);
+            if (parts.length != 2 || !parts[1].matches("\\d{1,3}") || Integer.parseInt(parts[1]) > 128) {
+                throw new IllegalArgumentException("bad prefix length in " + spec + " (want 112-128)");
+            }
+            int prefix = Integer.parseInt(parts[1]);
+            if (prefix < MIN_IPV6_PREFIX) {
+                throw new IllegalArgumentException(spec + " holds 2^" + (128 - prefix) + " addresses: a sweep takes at most a /112 (65,536),"
+                        + " as no sweep can ask a /64's 2^64 (zmap and masscan do not either)");
+            }
+            IpAddress base = address6(parts[0], spec);
+            long mask = prefix == 128 ? -1L : ~((1L << (128 - prefix)) - 1);
+            return range6(base.high(), base.low() & mask, 1L << (128 - prefix));
+        }
+        if (s.contains("-")) {
+            String[] parts = s.split("-", -1);
+            if (parts.length != 2) {
+                throw new IllegalArgumentException("bad range " + spec + " (want 2001:db8::1-2001:db8::ff or 2001:db8::1-ff)");
+            }
+            IpAddress start = address6(parts[0], spec);
+            IpAddress end;
+            if (parts[1].indexOf(':') >= 0) {
+                end = address6(parts[1], spec);
+            } else if (parts[1].matches("[0-9A-Fa-f]{1,4}")) {
+                end = new IpAddress(true, start.high(), (start.low() & ~0xffffL) | Long.parseLong(parts[1], 16));
+            } else {
+                throw new IllegalArgumentException("bad range end in " + spec + " (want an address or the last group, as in 2001:db8::1-ff)");
+            }
+            if (end.compareTo(start) < 0) {
+                throw new IllegalArgumentException("range " + spec + " ends before it starts");
+            }
+            if (end.high() != start.high() || Long.compareUnsigned(end.low() - start.low(), MAX_ADDRESSES) >= 0) {
+                throw new IllegalArgumentException("range " + spec + " holds more than " + MAX_ADDRESSES + " addresses; the limit is "
+                        + MAX_ADDRESSES);
+            }
+            return range6(start.high(), start.low(), end.low() - start.low() + 1);
+        }
+        return List.of(address6(s, spec));
+    }
+
+    /**
+     * Targets of either family as written (IPv4 as {@link #parse(String)}, IPv6 as {@link #parse6}),
+     * deduplicated in order. One family per run: a sweep sends one kind of frame from one source.
+     */
+    public static List<IpAddress> parseAddresses(List<String> specs) {
+        Set<IpAddress> out = new LinkedHashSet<>();
+        for (String spec : specs) {
+            if (isIpv6(spec)) {
+                out.addAll(parse6(spec));
+            } else {
+                for (int a : parse(spec)) {
+                    out.add(IpAddress.of(a));
+                }
+            }
+            checkOneFamily(out);
+            if (out.size() > MAX_ADDRESSES) {
+                throw new IllegalArgumentException("more than " + MAX_ADDRESSES + " addresses; split the sweep");
+            }
+        }
+        return new ArrayList<>(out);
+    }
+
+    /** Throws unless every address is of the first one's family. */
+    public static void checkOneFamily(java.util.Collection<IpAddress> addresses) {
+        IpAddress first = null;
+        for (IpAddress a : addresses) {
+            if (first == null) {
+                first = a;
+            } else if (a.ipv6() != first.ipv6()) {
+                IpAddress v4 = first.ipv6() ? a : first;
+                IpAddress v6 = first.ipv6() ? first : a;
+                throw new IllegalArgumentException("one family per sweep: " + v4 + " is IPv4 and " + v6
+                        + " is IPv6; sweep them in two runs");
+            }
+        }
+    }
+
+    private static IpAddress address6(String text, String spec) {
+        if (!Ip6.isAddress(text)) {
+            throw new IllegalArgumentException("'" + text + "' in " + spec + " is not an IPv6 address");
+        }
+        return IpAddress.of(Ip6.parse(text));
+    }
+
+    private static List<IpAddress> range6(long high, long firstLow, long count) {
+        List<IpAddress> out = new ArrayList<>((int) count);
+        for (long i = 0; i < count; i++) {
+            out.add(new IpAddress(true, high, firstLow + i));
         }
         return out;
     }

@@ -51,12 +51,15 @@ import synack.wire.Ip4;
             "  synack syn-probe 198.18.2.2 -p 80",
             "  synack syn-probe 198.18.2.2 -p- --rate 100000",
             "  synack syn-probe 198.18.3.0/24 --top-ports 100 --format list",
+            "  synack syn-probe 2001:db8:1::/120 -p 22,80,443",
             "  synack syn-probe 198.18.2.2 -p- --shard 0/3 --json    # and 1/3, 2/3 elsewhere"})
 public final class SynProbeCommand implements Callable<Integer> {
     static final int NARRATED_MAX = 16;
 
     @Parameters(arity = "1..*", paramLabel = "HOST",
-            description = "Targets: addresses, names, ranges (198.18.1.10-20) and CIDR blocks (198.18.3.0/24).")
+            description = {"Targets: addresses, names, ranges (198.18.1.10-20) and CIDR blocks (198.18.3.0/24);",
+                "IPv6 addresses, ranges (2001:db8::1-ff) and prefixes up to a /112 (65,536 addresses: a /64's 2^64 is no sweep).",
+                "One family per run (one source address, one kind of frame): sweep IPv4 and IPv6 targets separately."})
     List<String> hosts;
 
     @Option(names = {"-p", "--ports"}, paramLabel = "PORTS",
@@ -147,20 +150,16 @@ public final class SynProbeCommand implements Callable<Integer> {
                 : run.narration("syn-probe");
         ProgressLine progress = new ProgressLine(new FormattedAnswers(base, scanFormat, !states.equals(EnumSet.of(SynSweep.State.OPEN))),
                 run.err(), isSweep && !noProgress && !live.json && ProgressLine.stderrIsTerminal());
-        if (hosts.stream().anyMatch(SynProbeCommand::isIpv6)) {
-            // an IPv6 host: narrated probes of one address (the sweep's template and permutation are IPv4's today)
-            if (isSweep) {
-                throw new UsageProblem("a sweep over IPv6 is not built yet: probe one IPv6 host's ports (at most " + NARRATED_MAX
-                        + ") without --sweep, --shard, --seed, --show or --format");
-            }
+        if (!isSweep && hosts.stream().anyMatch(SynProbeCommand::isIpv6)) {
+            // one IPv6 host, a few ports: every frame told
             return narrated(run, progress, TcpTarget.host(hosts.get(0)), portList, pps == 0 ? 1000 : pps, retries == null ? 1 : retries);
         }
-        List<Integer> targets = targets(run, progress);
+        List<synack.wire.IpAddress> targets = targets(run, progress);
         if (targets == null) { // a name that did not resolve (its result is told), or Ctrl-C
             return LiveRun.exitCode(progress);
         }
         if (!isSweep) {
-            return narrated(run, progress, synack.wire.IpAddress.of(targets.get(0)), portList, pps == 0 ? 1000 : pps,
+            return narrated(run, progress, targets.get(0), portList, pps == 0 ? 1000 : pps,
                     retries == null ? 1 : retries);
         }
         if (part.count() > 1 && (long) targets.size() * portList.size() < part.count()) {
@@ -228,33 +227,37 @@ public final class SynProbeCommand implements Callable<Integer> {
         return out;
     }
 
-    /** Addresses, ranges and blocks as written; names asked of the name server first (null when one fails, or on Ctrl-C). */
-    private List<Integer> targets(LiveRun run, Renderer renderer) {
-        List<Integer> out = new ArrayList<>();
-        Set<Integer> seen = new LinkedHashSet<>();
+    /**
+     * Addresses, ranges and blocks (and IPv6 prefixes) as written; names asked of the name server
+     * first (null when one fails, or on Ctrl-C). One family per run: a mix is the user's to split.
+     */
+    private List<synack.wire.IpAddress> targets(LiveRun run, Renderer renderer) {
+        Set<synack.wire.IpAddress> out = new LinkedHashSet<>();
         for (String h : hosts) {
-            List<Integer> some;
-            if (h.matches("[0-9./-]+")) {
-                some = parse(() -> Targets.parse(h));
+            List<synack.wire.IpAddress> some;
+            if (Targets.isIpv6(h)) {
+                some = parse(() -> Targets.parse6(h));
+            } else if (h.matches("[0-9./-]+")) {
+                some = parse(() -> Targets.parse(h)).stream().map(synack.wire.IpAddress::of).toList();
             } else if (h.matches("[A-Za-z0-9_.-]+")) {
                 Integer ip = run.address(renderer, h);
                 if (ip == null) {
                     return null;
                 }
-                some = List.of(ip);
+                some = List.of(synack.wire.IpAddress.of(ip));
             } else {
                 throw new UsageProblem("'" + h + "' is not an address, range, CIDR block or host name");
             }
-            for (int ip : some) {
-                if (seen.add(ip)) {
-                    out.add(ip);
-                }
-            }
+            out.addAll(some);
+            parse(() -> {
+                Targets.checkOneFamily(out);
+                return null;
+            });
             if (out.size() > Targets.MAX_ADDRESSES) {
                 throw new UsageProblem("more than " + Targets.MAX_ADDRESSES + " hosts; split the sweep");
             }
         }
-        return out;
+        return new ArrayList<>(out);
     }
 
     /** A few ports of one host: every SYN and answer told. */

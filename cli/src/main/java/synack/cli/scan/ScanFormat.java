@@ -25,12 +25,14 @@ public enum ScanFormat {
     public String line(Map<String, Object> f, boolean withState) {
         String host = String.valueOf(f.get("host"));
         int port = ((Number) f.get("port")).intValue();
+        // an IPv6 host takes brackets before its port (RFC 3986, as curl and ss write it); nmap's -oG line names the host alone
+        String hostPort = (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
         String state = String.valueOf(f.get("state"));
         // a list names no service: the services file is read only for the formats that show one
         return switch (this) {
-            case LIST -> host + ":" + port + (withState ? " " + state : "");
+            case LIST -> hostPort + (withState ? " " + state : "");
             case GREP -> "Host: " + host + " ()\tPorts: " + port + "/" + state + "/tcp//" + TopPorts.serviceName(port) + "///"; // nmap -oG: port/state/proto/owner/service/rpc/version/
-            case TEXT -> String.format(Locale.ROOT, "%-8s %-21s %-14s %s%s%s", state, host + ":" + port + "/tcp",
+            case TEXT -> String.format(Locale.ROOT, "%-8s %-21s %-14s %s%s%s", state, hostPort + "/tcp",
                     TopPorts.serviceName(port).isEmpty() ? "-" : TopPorts.serviceName(port), f.get("reason"), f.get("ttl") == null ? "" : " ttl " + f.get("ttl"),
                     f.get("rtt_ms") == null ? "" : String.format(Locale.ROOT, " rtt %.2f ms", ((Number) f.get("rtt_ms")).doubleValue()));
         };

@@ -17,11 +17,11 @@ import synack.exchange.scan.SipHash;
 import synack.exchange.scan.SynSweep;
 import synack.link.PcapLink;
 import synack.net.Route;
-import synack.wire.Ip4;
+import synack.wire.IpAddress;
 
 /**
- * syn-probe over many probes: routes every target (one interface, one source address), ARPs
- * the next hops as a phase, keeps the kernel's RSTs off our one source port, and runs the
+ * syn-probe over many probes: routes every target (one interface, one source address, one
+ * family), asks the next hops as a phase (ARP over IPv4, neighbour solicitation over IPv6), keeps the kernel's RSTs off our one source port, and runs the
  * stateless {@link SynSweep} with a progress bar on a terminal.
  */
 public final class SweepRun {
@@ -35,7 +35,7 @@ public final class SweepRun {
     static final PcapLink.Capture CAPTURE = new PcapLink.Capture(PcapLink.Capture.HEADERS.snaplen(), 4 * 1024 * 1024, false);
 
     /** What the command line asked for, checked. */
-    public record Plan(List<Integer> hosts, List<Integer> ports, String portsText, long rate, int retries, long waitMicros,
+    public record Plan(List<IpAddress> hosts, List<Integer> ports, String portsText, long rate, int retries, long waitMicros,
                        Shard shard, Long seed, Set<SynSweep.State> show, Integer sourcePort) {}
 
     private SweepRun() {}
@@ -43,7 +43,8 @@ public final class SweepRun {
     public static int run(LiveRun run, Renderer renderer, ProgressLine progress, Plan plan) {
         LiveOptions live = run.options();
         // every target routed by the kernel at once (one ip process, however many hosts)
-        List<Route> routes = new ArrayList<>(run.host().routing().resolveAll(plan.hosts(), live.interfaceName, live.source));
+        List<Route> routes = new ArrayList<>(run.host().routing().resolveAllOf(plan.hosts(), live.interfaceName,
+                live.source == null ? null : IpAddress.of(live.source)));
         String[] why = leftOut(routes);
         Route first = null;
         for (int i = 0; i < routes.size(); i++) {
@@ -52,8 +53,8 @@ public final class SweepRun {
                 routes.set(i, null);
             } else if (first == null) {
                 first = run.checked(r);
-            } else if (!r.via().name().equals(first.via().name()) || r.source() != first.source()) {
-                throw new UsageProblem("targets " + Ip4.toString(first.destination()) + " and " + Ip4.toString(r.destination())
+            } else if (!r.via().name().equals(first.via().name()) || !r.sourceAddress().equals(first.sourceAddress())) {
+                throw new UsageProblem("targets " + first.destinationAddress() + " and " + r.destinationAddress()
                         + " leave by different interfaces or source addresses (" + first.via().name() + ", " + r.via().name()
                         + "): sweep them separately or choose one with -i");
             }
@@ -63,15 +64,15 @@ public final class SweepRun {
         }
         Route along = first;
         long seed = plan.seed() != null ? plan.seed() : plan.shard().isWhole() ? RANDOM.nextLong() : seedOf(plan);
-        ProbeSpace space = new ProbeSpace(plan.hosts(), plan.ports());
+        ProbeSpace space = ProbeSpace.of(plan.hosts(), plan.ports());
         LiveFlow flow = LiveFlow.along(along).tcpSourcePort(plan.sourcePort()).size(CAPTURE)
-                .capture(end -> "tcp and dst port " + end.tcpPort() + " and dst host " + Ip4.toString(end.route().source()))
+                .capture(end -> "tcp and dst port " + end.tcpPort() + " and dst host " + end.route().sourceAddress())
                 .header(end -> header(plan, space, along, end.tcpPort(), seed), end -> Map.of("interface", along.via().name(),
                         "seed", Long.toUnsignedString(seed)))
                 .arpNextHops(routes).guardTcpPort()
                 .resultWhenStoppedEarly("interrupted before the sweep began");
         return run.run(flow, renderer, path -> {
-            SynSweep sweep = new SynSweep(new SynSweep.Path(along.via().mac(), along.source(), path.end().tcpPort(), path.end().ownsSource()),
+            SynSweep sweep = new SynSweep(new SynSweep.Path(along.via().mac(), along.sourceAddress(), path.end().tcpPort(), path.end().ownsSource()),
                     space, path.nextHops(), why, new SynSweep.Settings(plan.rate(), plan.retries(), plan.waitMicros(), plan.shard(), seed,
                             plan.show(), live.verbose.length > 0), new SipHash(RANDOM.nextLong(), RANDOM.nextLong()));
             progress.watch(sweep);
@@ -108,20 +109,25 @@ public final class SweepRun {
     }
 
     private static String header(Plan plan, ProbeSpace space, Route first, int sport, long seed) {
-        return String.format(Locale.ROOT, "syn-probe %s × %s = %,d probes%s from %s:%d %s — at most %,d SYN/s, %d retr%s, order seed %s",
-                space.hostCount() == 1 ? Ip4.toString(space.host(0)) : String.format(Locale.ROOT, "%,d hosts", space.hostCount()),
+        return String.format(Locale.ROOT, "syn-probe %s × %s = %,d probes%s from %s %s — at most %,d SYN/s, %d retr%s, order seed %s",
+                space.hostCount() == 1 ? space.hostText(0) : String.format(Locale.ROOT, "%,d hosts", space.hostCount()),
                 space.portCount() == 1 ? "port " + plan.portsText() : String.format(Locale.ROOT, "%,d ports", space.portCount()),
                 space.size(), plan.shard().isWhole() ? "" : String.format(Locale.ROOT, ", shard %s asks %,d", plan.shard(),
                         plan.shard().sizeOf(space.size())),
-                Ip4.toString(first.source()), sport, first.describe(), plan.rate(), plan.retries(), plan.retries() == 1 ? "y" : "ies",
+                first.sourceAddress().withPort(sport), first.describe(), plan.rate(), plan.retries(), plan.retries() == 1 ? "y" : "ies",
                 Long.toUnsignedString(seed));
     }
 
     /** Shards that were given no seed agree on one: a hash of the hosts and ports they all sweep. */
     static long seedOf(Plan plan) {
         long h = 0xcbf29ce484222325L; // FNV-1a
-        for (int x : plan.hosts()) {
-            h = (h ^ x) * 0x100000001b3L;
+        for (IpAddress x : plan.hosts()) {
+            if (x.ipv6()) {
+                h = (h ^ x.high()) * 0x100000001b3L;
+                h = (h ^ x.low()) * 0x100000001b3L;
+            } else {
+                h = (h ^ x.v4()) * 0x100000001b3L; // the int, sign-extended: the seed IPv4 shards always derived
+            }
         }
         h = (h ^ 0x5eed) * 0x100000001b3L;
         for (int x : plan.ports()) {

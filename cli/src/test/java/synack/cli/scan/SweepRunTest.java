@@ -3,6 +3,7 @@ package synack.cli.scan;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.EnumSet;
 import java.util.List;
@@ -17,7 +18,7 @@ import synack.wire.MacAddress;
 
 class SweepRunTest {
     static SweepRun.Plan plan(List<Integer> hosts, List<Integer> ports, Shard shard) {
-        return new SweepRun.Plan(hosts, ports, "x", 1000, 0, 1_000_000, shard, null, EnumSet.of(SynSweep.State.OPEN), null);
+        return new SweepRun.Plan(hosts.stream().map(synack.wire.IpAddress::of).toList(), ports, "x", 1000, 0, 1_000_000, shard, null, EnumSet.of(SynSweep.State.OPEN), null);
     }
 
     @Test
@@ -36,6 +37,27 @@ class SweepRunTest {
         assertEquals("Host: 198.18.2.2 ()\tPorts: 80/open/tcp//http///", ScanFormat.GREP.line(f, false));
         assertEquals("198.18.2.2:80", ScanFormat.LIST.line(f, false));
         assertEquals("198.18.2.2:80 open", ScanFormat.LIST.line(f, true));
+    }
+
+    @Test
+    void anIpv6HostTakesBracketsBeforeItsPortButNotInTheGreppableLine() {
+        Map<String, Object> f = new java.util.HashMap<>(Map.of("host", "2001:db8:2::2", "port", 80, "state", "open", "reason", "syn-ack"));
+        f.put("ttl", 63);
+        f.put("rtt_ms", null);
+        assertEquals("[2001:db8:2::2]:80", ScanFormat.LIST.line(f, false));
+        assertEquals("Host: 2001:db8:2::2 ()\tPorts: 80/open/tcp//http///", ScanFormat.GREP.line(f, false));
+        assertTrue(ScanFormat.TEXT.line(f, false).startsWith("open     [2001:db8:2::2]:80/tcp"), ScanFormat.TEXT.line(f, false));
+    }
+
+    @Test
+    void ipv6ShardsAgreeOnASeedAndItDiffersFromAnotherSweeps() {
+        List<synack.wire.IpAddress> a = List.of(synack.wire.IpAddress.parse("2001:db8::1"), synack.wire.IpAddress.parse("2001:db8::2"));
+        List<synack.wire.IpAddress> b = List.of(synack.wire.IpAddress.parse("2001:db8::1"), synack.wire.IpAddress.parse("2001:db8::3"));
+        SweepRun.Plan p0 = new SweepRun.Plan(a, List.of(80), "80", 1000, 0, 1_000_000, new Shard(0, 2), null, EnumSet.of(SynSweep.State.OPEN), null);
+        SweepRun.Plan p1 = new SweepRun.Plan(a, List.of(80), "80", 1000, 0, 1_000_000, new Shard(1, 2), null, EnumSet.of(SynSweep.State.OPEN), null);
+        SweepRun.Plan other = new SweepRun.Plan(b, List.of(80), "80", 1000, 0, 1_000_000, new Shard(0, 2), null, EnumSet.of(SynSweep.State.OPEN), null);
+        assertEquals(SweepRun.seedOf(p0), SweepRun.seedOf(p1));
+        assertNotEquals(SweepRun.seedOf(p0), SweepRun.seedOf(other));
     }
 
     static final LocalInterface C0 = new LocalInterface("c0", MacAddress.parse("02:00:00:00:00:01"),

@@ -7,7 +7,6 @@ import java.util.Locale;
 import java.util.Map;
 import synack.event.Durations;
 import synack.event.Event;
-import synack.wire.Ip4;
 import synack.wire.MacAddress;
 
 /**
@@ -118,9 +117,12 @@ final class SweepTally {
         f.put("forged", forged);
         f.put("malformed", malformed);
         List<Map<String, Object>> openList = new ArrayList<>();
-        for (SynSweep.Open o : open) {
+        List<SynSweep.Open> sorted = new ArrayList<>(open);
+        // by address (IpAddress's order: numeric, IPv6's 128 bits too), then port: the same list whatever order answers came in
+        sorted.sort(java.util.Comparator.comparing(SynSweep.Open::host).thenComparingInt(SynSweep.Open::port));
+        for (SynSweep.Open o : sorted) {
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("host", Ip4.toString(o.host()));
+            m.put("host", o.host().toString());
             m.put("port", o.port());
             m.put("rtt_ms", o.rttMicros() < 0 ? null : Durations.msValue(o.rttMicros()));
             m.put("ttl", o.ttl());
@@ -136,8 +138,8 @@ final class SweepTally {
         for (int h = 0; h < space.hostCount(); h++) {
             if (nextHop[h] == null) {
                 if (!many) {
-                    out.append(Ip4.toString(space.host(h))).append(": not probed (")
-                            .append(whyNotProbed[h] != null ? whyNotProbed[h] : "no ARP reply").append(")\n");
+                    out.append(space.hostText(h)).append(": not probed (").append(whyNotProbed[h] != null ? whyNotProbed[h]
+                            : space.ipv6() ? "no neighbour advertisement" : "no ARP reply").append(")\n");
                 }
                 continue;
             }
@@ -145,7 +147,7 @@ final class SweepTally {
                 continue;
             }
             long hostSilent = probesByHost[h] - openByHost[h] - closedByHost[h] - icmpByHost[h];
-            out.append(String.format(Locale.ROOT, "%s: %,d open, %,d closed, %,d filtered%s\n", Ip4.toString(space.host(h)),
+            out.append(String.format(Locale.ROOT, "%s: %,d open, %,d closed, %,d filtered%s\n", space.hostText(h),
                     openByHost[h], closedByHost[h], icmpByHost[h] + hostSilent, filteredDetail(h, fewSilent)));
         }
         // a rate over a handful of SYNs measures start-up, not sending: shown from 100 on

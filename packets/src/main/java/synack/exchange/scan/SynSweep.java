@@ -15,7 +15,10 @@ import synack.wire.ArpPacket;
 import synack.wire.EthernetFrame;
 import synack.wire.Frames;
 import synack.wire.IcmpMessage;
+import synack.wire.ChecksumStatus;
+import synack.wire.Icmpv6Message;
 import synack.wire.Ip4;
+import synack.wire.IpAddress;
 import synack.wire.MacAddress;
 import synack.wire.MalformedFrameException;
 import synack.wire.TcpSegment;
@@ -30,8 +33,17 @@ import synack.wire.TcpSegment;
  * {@link SweepTally} counts what was found and writes the result.
  */
 public final class SynSweep implements Exchange {
-    /** Our end: MAC, address and the one source port every probe uses; ownsSource = answer ARP for the address. */
-    public record Path(MacAddress ourMac, int ourIp, int sourcePort, boolean ownsSource) {}
+    /** Our end: MAC, address (the sweep's family) and the one source port every probe uses; ownsSource = answer ARP for the address. */
+    public record Path(MacAddress ourMac, IpAddress ourAddress, int sourcePort, boolean ownsSource) {
+        public Path(MacAddress ourMac, int ourIp, int sourcePort, boolean ownsSource) {
+            this(ourMac, IpAddress.of(ourIp), sourcePort, ownsSource);
+        }
+
+        /** Our IPv4 address as an int (IPv4 sweeps). */
+        public int ourIp() {
+            return ourAddress.v4();
+        }
+    }
 
     /**
      * @param ratePps      SYNs per second (the schedule, kept also when a reply interrupts)
@@ -45,8 +57,8 @@ public final class SynSweep implements Exchange {
 
     public enum State { OPEN, CLOSED, FILTERED }
 
-    /** An open port as the result lists it. */
-    public record Open(int host, int port, long rttMicros, int ttl) {}
+    /** An open port as the result lists it (ttl: the hop limit over IPv6). */
+    public record Open(IpAddress host, int port, long rttMicros, int ttl) {}
 
     private static final long MIN_WAIT_MICROS = 100_000;
     private static final int RING = 1 << 16;
@@ -66,8 +78,11 @@ public final class SynSweep implements Exchange {
     private final Permutation order;
     private final long shardProbes;
     private final long[] answered;
-    private final SynTemplate template;
-    private final byte[] frame = new byte[SynTemplate.LENGTH];
+    private final boolean ipv6;
+    private final int ourIp; // IPv4: our address as the int the fast path uses
+    private final SynTemplate template; // IPv4
+    private final SynTemplate6 template6; // IPv6
+    private final byte[] frame;
     private final double intervalMicros;
     private final long[] ringProbe = new long[RING];
     private final long[] ringSentAt = new long[RING];
@@ -97,6 +112,9 @@ public final class SynSweep implements Exchange {
      */
     public SynSweep(Path path, ProbeSpace space, MacAddress[] nextHop, String[] whyNotProbed, Settings settings, SipHash cookie) {
         this.shardProbes = settings.shard().sizeOf(space.size());
+        if (space.ipv6() != path.ourAddress().ipv6()) {
+            throw new IllegalArgumentException("our address " + path.ourAddress() + " is not of the targets' family");
+        }
         if (shardProbes > MAX_PROBES) {
             throw new IllegalArgumentException(String.format(Locale.ROOT, "%,d probes in one run is more than %,d (one bit each): "
                     + "split the sweep with --shard", shardProbes, MAX_PROBES));
@@ -108,7 +126,11 @@ public final class SynSweep implements Exchange {
         this.cookie = cookie;
         this.order = new Permutation(space.size(), settings.seed());
         this.answered = new long[(int) ((shardProbes + 63) / 64)];
-        this.template = new SynTemplate(path.ourMac(), path.ourIp(), path.sourcePort());
+        this.ipv6 = space.ipv6();
+        this.ourIp = ipv6 ? 0 : path.ourIp();
+        this.template = ipv6 ? null : new SynTemplate(path.ourMac(), ourIp, path.sourcePort());
+        this.template6 = ipv6 ? new SynTemplate6(path.ourMac(), path.ourAddress(), path.sourcePort()) : null;
+        this.frame = new byte[ipv6 ? SynTemplate6.LENGTH : SynTemplate.LENGTH];
         this.intervalMicros = 1e6 / settings.ratePps();
         this.tally = new SweepTally(space, nextHop, whyNotProbed);
         this.ipId = (int) (settings.seed() ^ path.sourcePort()) & 0xffff;
@@ -129,6 +151,15 @@ public final class SynSweep implements Exchange {
     /** The sequence number of the SYN to host:port: 32 bits of SipHash over both ends' addresses and ports. */
     public static int cookieOf(SipHash key, int ourIp, int ourPort, int host, int port) {
         return (int) key.hash12(ourIp, host, (ourPort << 16) | port);
+    }
+
+    /** Over IPv6: 32 bits of SipHash over both ends' 128-bit addresses and the ports (as masscan and zmap key theirs). */
+    public static int cookieOf(SipHash key, IpAddress ours, int ourPort, IpAddress host, int port) {
+        return cookie6(key, ours, ourPort, host.high(), host.low(), port);
+    }
+
+    private static int cookie6(SipHash key, IpAddress ours, int ourPort, long hostHigh, long hostLow, int port) {
+        return (int) key.hash36(ours.high(), ours.low(), hostHigh, hostLow, (ourPort << 16) | port);
     }
 
     @Override
@@ -183,11 +214,17 @@ public final class SynSweep implements Exchange {
             if (pass == 0) {
                 tally.probing(h);
             }
-            int host = space.host(h);
             int port = space.portOf(probe);
-            template.write(frame, nextHop[h], host, port, cookieOf(cookie, path.ourIp(), path.sourcePort(), host, port), ipId++);
+            if (ipv6) {
+                long high = space.high(h);
+                long low = space.low(h);
+                template6.write(frame, nextHop[h], high, low, port, cookie6(cookie, path.ourAddress(), path.sourcePort(), high, low, port));
+            } else {
+                int host = space.host(h);
+                template.write(frame, nextHop[h], host, port, cookieOf(cookie, ourIp, path.sourcePort(), host, port), ipId++);
+            }
             long t = settings.tellFrames()
-                    ? out.send(frame.clone(), "probe " + Ip4.toString(host) + ":" + port + (pass > 0 ? ", try " + (pass + 1) : ""), true)
+                    ? out.send(frame.clone(), "probe " + space.address(h).withPort(port) + (pass > 0 ? ", try " + (pass + 1) : ""), true)
                     : out.transmit(frame);
             ringProbe[(int) (n & (RING - 1))] = n;
             ringSentAt[(int) (n & (RING - 1))] = t;
@@ -234,13 +271,17 @@ public final class SynSweep implements Exchange {
         if (done) {
             return;
         }
+        if (ipv6) {
+            onFrame6(rf, out);
+            return;
+        }
         byte[] f = rf.bytes();
         Reply r;
         try {
             if (path.ownsSource() && answerArp(rf, out)) {
                 return;
             }
-            r = Reply.parse(f, path.ourIp(), path.sourcePort());
+            r = Reply.parse(f, ourIp, path.sourcePort());
         } catch (MalformedFrameException e) {
             tally.malformed++;
             drop(rf, out, "dropped: " + e.getMessage());
@@ -251,35 +292,69 @@ public final class SynSweep implements Exchange {
         }
         long probe = space.indexOf(r.host(), r.port());
         long n = probe < 0 ? -1 : localIndex(probe);
-        if (n < 0 || r.ack() - 1 != cookieOf(cookie, path.ourIp(), path.sourcePort(), r.host(), r.port())) {
-            tally.forged++;
-            drop(rf, out, "ignored: " + Ip4.toString(r.host()) + ":" + r.port() + " answers a SYN we did not send (ack "
-                    + Integer.toUnsignedString(r.ack()) + " is not our cookie + 1)");
+        if (n < 0 || r.ack() - 1 != cookieOf(cookie, ourIp, path.sourcePort(), r.host(), r.port())) {
+            forged(rf, out, Ip4.toString(r.host()) + ":" + r.port(), r.ack());
             return;
         }
+        answer(rf, out, r.kind(), space.hostIndex(r.host()), r.port(), n, r.ack(), r.ttl(),
+                r.kind() == Reply.Kind.ICMP_UNREACHABLE ? "icmp " + new IcmpMessage(r.icmpType(), r.icmpCode(), new byte[0]).meaning()
+                        + " from " + Ip4.toString(r.from()) : null);
+    }
+
+    /** A frame of an IPv6 sweep: the same checks, the reply read by {@link Reply6}. */
+    private void onFrame6(ReceivedFrame rf, Output out) {
+        Reply6 r;
+        try {
+            r = Reply6.parse(rf.bytes(), path.ourAddress(), path.sourcePort());
+        } catch (MalformedFrameException e) {
+            tally.malformed++;
+            drop(rf, out, "dropped: " + e.getMessage());
+            return;
+        }
+        if (r == null || r.kind() == Reply.Kind.OTHER_TCP) {
+            return;
+        }
+        long probe = space.indexOf(r.host(), r.port());
+        long n = probe < 0 ? -1 : localIndex(probe);
+        if (n < 0 || r.ack() - 1 != cookieOf(cookie, path.ourAddress(), path.sourcePort(), r.host(), r.port())) {
+            forged(rf, out, r.host().withPort(r.port()), r.ack());
+            return;
+        }
+        answer(rf, out, r.kind(), space.hostIndex(r.host()), r.port(), n, r.ack(), r.hopLimit(),
+                r.kind() == Reply.Kind.ICMP_UNREACHABLE ? "icmp6 " + new Icmpv6Message(Icmpv6Message.DESTINATION_UNREACHABLE,
+                        r.icmpCode(), ChecksumStatus.VALID, new byte[0]).meaning() + " from " + r.from() : null);
+    }
+
+    private void forged(ReceivedFrame rf, Output out, String hostPort, int ack) {
+        tally.forged++;
+        drop(rf, out, "ignored: " + hostPort + " answers a SYN we did not send (ack " + Integer.toUnsignedString(ack)
+                + " is not our cookie + 1)");
+    }
+
+    /** A reply that answers this shard's n-th probe (to host h, port): counted, told, and a SYN,ACK reset. */
+    private void answer(ReceivedFrame rf, Output out, Reply.Kind kind, int h, int port, long n, int ack, int ttl, String icmpReason) {
         repliesSinceTick++;
         long now = rf.timeMicros();
         if (isAnswered(n)) {
             tally.duplicates++;
-            if (r.kind() == Reply.Kind.SYN_ACK) {
-                sendRst(r, out); // the server sends its SYN,ACK again: our RST was lost, so RST again
+            if (kind == Reply.Kind.SYN_ACK) {
+                sendRst(h, port, ack, out); // the server sends its SYN,ACK again: our RST was lost, so RST again
             }
             if (settings.tellFrames()) {
-                out.shown(rf, "duplicate answer for " + Ip4.toString(r.host()) + ":" + r.port());
+                out.shown(rf, "duplicate answer for " + space.address(h).withPort(port));
             }
             return;
         }
         answered[(int) (n >>> 6)] |= 1L << n;
         long rtt = rttOf(n, now);
-        int h = space.hostIndex(r.host());
         State state;
         String reason;
-        switch (r.kind()) {
+        switch (kind) {
             case SYN_ACK -> {
                 state = State.OPEN;
                 reason = "syn-ack";
-                tally.open(h, new Open(r.host(), r.port(), rtt, r.ttl()));
-                sendRst(r, out);
+                tally.open(h, new Open(space.address(h), port, rtt, ttl));
+                sendRst(h, port, ack, out);
             }
             case RST -> {
                 state = State.CLOSED;
@@ -288,22 +363,23 @@ public final class SynSweep implements Exchange {
             }
             default -> {
                 state = State.FILTERED;
-                reason = "icmp " + new IcmpMessage(r.icmpType(), r.icmpCode(), new byte[0]).meaning() + " from " + Ip4.toString(r.from());
+                reason = icmpReason;
                 tally.filteredByIcmp(h, reason);
             }
         }
         if (settings.tellFrames()) {
-            out.shown(rf, "ack = cookie + 1: answers our SYN to " + Ip4.toString(r.host()) + ":" + r.port());
+            out.shown(rf, "ack = cookie + 1: answers our SYN to " + space.address(h).withPort(port));
         }
         if (settings.show().contains(state)) {
-            tell(now, r.host(), r.port(), state, reason, rtt, r.ttl(), out);
+            tell(now, h, port, state, reason, rtt, ttl, out);
         }
         checkComplete(now, out);
     }
 
-    private void tell(long now, int host, int port, State state, String reason, long rtt, int ttl, Output out) {
+    private void tell(long now, int h, int port, State state, String reason, long rtt, int ttl, Output out) {
+        String host = space.hostText(h);
         Map<String, Object> f = new LinkedHashMap<>();
-        f.put("host", Ip4.toString(host));
+        f.put("host", host);
         f.put("port", port);
         f.put("proto", "tcp");
         f.put("state", state.name().toLowerCase(Locale.ROOT));
@@ -311,7 +387,7 @@ public final class SynSweep implements Exchange {
         f.put("ttl", ttl < 0 ? null : ttl);
         f.put("rtt_ms", rtt < 0 ? null : Durations.msValue(rtt));
         // a plain line; the command writes it in the user's --format from the fields
-        String text = state.name().toLowerCase(Locale.ROOT) + " " + Ip4.toString(host) + ":" + port + "/tcp " + reason;
+        String text = state.name().toLowerCase(Locale.ROOT) + " " + space.address(h).withPort(port) + "/tcp " + reason;
         out.emit(new Event.Note(now, Event.Note.Kind.ANSWER, text, f));
     }
 
@@ -328,10 +404,10 @@ public final class SynSweep implements Exchange {
         return rtt;
     }
 
-    private void sendRst(Reply r, Output out) {
-        MacAddress hop = nextHop[space.hostIndex(r.host())];
-        TcpSegment rst = TcpSegment.of(path.sourcePort(), r.port(), r.ack(), 0, TcpSegment.RST, 0, TcpSegment.Options.NONE, new byte[0]);
-        byte[] bytes = Frames.tcp(path.ourMac(), hop, path.ourIp(), r.host(), ipId++ & 0xffff, rst);
+    private void sendRst(int h, int port, int ack, Output out) {
+        TcpSegment rst = TcpSegment.of(path.sourcePort(), port, ack, 0, TcpSegment.RST, 0, TcpSegment.Options.NONE, new byte[0]);
+        byte[] bytes = ipv6 ? Frames.tcp(path.ourMac(), nextHop[h], path.ourAddress(), space.address(h), 0, rst)
+                : Frames.tcp(path.ourMac(), nextHop[h], ourIp, space.host(h), ipId++ & 0xffff, rst);
         if (settings.tellFrames()) {
             out.send(bytes, "RST: we never complete the handshake, the server frees its half-open slot", true);
         } else {
@@ -346,8 +422,8 @@ public final class SynSweep implements Exchange {
             return false;
         }
         ArpPacket arp = ArpPacket.parse(EthernetFrame.parse(f).payload());
-        if (arp.operation() == ArpPacket.REQUEST && arp.targetIp() == path.ourIp() && !arp.isProbe()) {
-            out.send(new ArpPacket(ArpPacket.REPLY, path.ourMac(), path.ourIp(), arp.senderMac(), arp.senderIp())
+        if (arp.operation() == ArpPacket.REQUEST && arp.targetIp() == ourIp && !arp.isProbe()) {
+            out.send(new ArpPacket(ArpPacket.REPLY, path.ourMac(), ourIp, arp.senderMac(), arp.senderIp())
                     .toFrame(path.ourMac()), "we own this address (-S): is-at our MAC", true);
         }
         return true;
@@ -377,7 +453,7 @@ public final class SynSweep implements Exchange {
         if (tellSilent || tally.silent() <= MAX_NAMED_SILENT) {
             forEachSilent(p -> {
                 if (tellSilent) {
-                    tell(now, space.hostOf(p), space.portOf(p), State.FILTERED, "no-response", -1, -1, out);
+                    tell(now, space.hostIndexOf(p), space.portOf(p), State.FILTERED, "no-response", -1, -1, out);
                 }
                 if (few.size() < MAX_NAMED_SILENT) {
                     few.add(p);
