@@ -20,7 +20,7 @@ fi
 
 # What the tests use: libpcap for the link, the lab's peers and plumbing, and the oracles
 # (tcpdump, and tshark's expert analysis: tshark -r F -q -z expert).
-packages=(libpcap0.8 nginx-light dnsmasq-base nsd radvd ndisc6 iproute2 iptables ieee-data tcpdump tshark ethtool iputils-ping
+packages=(libpcap0.8 nginx-light dnsmasq-base nsd radvd ndisc6 nmap iproute2 iptables ieee-data tcpdump tshark ethtool iputils-ping
           util-linux curl bind9-dnsutils man-db procps tmux zsh maven iputils-arping python3
           apache2 lighttpd busybox bind9 bind9-utils unbound openssl)
 missing=()
