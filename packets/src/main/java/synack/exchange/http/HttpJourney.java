@@ -457,7 +457,7 @@ public final class HttpJourney implements Exchange {
         }
         IpAddress ip = addresses.get(host);
         if (ip == null) {
-            Integer cached = env.cachedAddress(host);
+            Integer cached = env.family() == synack.net.AddressFamily.IPV6 ? null : env.cachedAddress(host); // the cache is IPv4's
             if (cached != null) {
                 ip = IpAddress.of(cached);
                 section("DNS: " + host + " is " + ip + " (the shell's DNS cache, within its TTL)", now);
@@ -572,7 +572,11 @@ public final class HttpJourney implements Exchange {
 
     /** nsswitch.conf's walk (synack.net's, as every command walks it): with no hosts file to read, DNS alone. */
     private NameSources sources() {
-        return new NameSources(env.nsSwitch(), env.hostsFile(), settings.nameServer());
+        // -6: the hosts file's IPv6 lines; otherwise its IPv4 ones (the A record's family)
+        synack.net.AddressFamily family = env.family() == synack.net.AddressFamily.IPV6 ? synack.net.AddressFamily.IPV6
+                : synack.net.AddressFamily.IPV4;
+        return new NameSources(env.nsSwitch(), env.hostsFile(), settings.nameServer() == null ? null
+                : IpAddress.of(settings.nameServer()), family);
     }
 
     /**
@@ -587,7 +591,7 @@ public final class HttpJourney implements Exchange {
         }
         switch (w.outcome()) {
             case RESOLVED -> {
-                addresses.put(host, IpAddress.of(w.address()));
+                addresses.put(host, w.resolved());
                 nameLookupMicros += now - resolveStartedAt;
                 resolving = null;
             }
