@@ -130,14 +130,14 @@ public final class Explainer {
     }
 
     private void route(DecodedFrame d) {
-        if (d.tcp() != null && d.ip() != null) {
+        if (d.tcp() != null && d.hasIp()) {
             tcp.segment(d);
         } else if (d.udp() != null && (d.udp().sourcePort() == 53 || d.udp().destinationPort() == 53)) {
             dns.udp(d);
         } else if (d.arp() != null) {
             arp.arp(d);
         } else {
-            // what no observer follows (ICMP, IPv6, other UDP, a malformed frame) is still told, decoded
+            // what no observer follows (ICMP, ICMPv6 and NDP, other UDP, a fragment, a malformed frame) is still told, decoded
             Remark r = d.malformed() != null ? Remark.of("not decoded further: " + d.malformed()) : Remark.NONE;
             sink.accept(new Event.Frame(d.frame().timeMicros(), Event.Direction.OUT, d.frame().data(), r, false, 0,
                     new Event.Captured(d.frame().number(), d.frame().link(), d.frame().originalLength(), -1)));
