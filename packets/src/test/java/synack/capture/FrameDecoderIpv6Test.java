@@ -160,4 +160,30 @@ class FrameDecoderIpv6Test {
         assertEquals(0x86dd, d.etherType());
         assertEquals(2, d.tcp().destinationPort());
     }
+
+    /** Damaged IPv6 packets (extension headers, fragments, lengths, cuts; seeded) are annotated, never thrown. */
+    @Test
+    void damagedIpv6PacketsAreNamedNeverThrown() {
+        java.util.Random random = new java.util.Random(617);
+        byte[] udp = Frames6.udpBytes(new UdpDatagram(5353, 53, new byte[30], ChecksumStatus.VALID), A, B);
+        List<byte[]> seeds = List.of(Ipv6Packet.build(A, B, Ipv6Packet.TCP, 64, tcp(new byte[200])),
+                Ipv6Packet.build(A, B, 64, List.of(Ipv6Extension.HopByHop.padded(List.of(Ipv6Option.routerAlert(0))),
+                        new Ipv6Extension.Fragment(0, true, 9)), Ipv6Packet.TCP, tcp(new byte[64])),
+                Ipv6Packet.build(A, B, 64, List.of(Ipv6Extension.DestinationOptions.padded(List.of())), Ipv6Packet.UDP, udp));
+        int decoded = 0;
+        for (int run = 0; run < 200_000; run++) {
+            byte[] p = seeds.get(random.nextInt(seeds.size())).clone();
+            for (int k = 1 + random.nextInt(4); k > 0; k--) {
+                int at = random.nextInt(Math.min(p.length, 120)); // the headers, where the lengths and next headers are
+                p[at] = (byte) random.nextInt(256);
+            }
+            int captured = random.nextInt(4) == 0 ? random.nextInt(p.length + 1) : p.length;
+            DecodedFrame d = FrameDecoder.decode(raw(Arrays.copyOf(p, captured), p.length));
+            assertTrue(d.malformed() != null || d.ip6() != null || d.etherType() != 0x86dd);
+            if (d.tcp() != null || d.udp() != null) {
+                decoded++;
+            }
+        }
+        assertTrue(decoded > 50_000, "most damage leaves a transport header to read: " + decoded);
+    }
 }
