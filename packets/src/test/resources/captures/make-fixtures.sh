@@ -53,7 +53,23 @@ ipv6_fixture() {
         -e tcp.analysis.flags -e http.request.method -e http.request.uri -e http.response.code -e dns.id \
         -e dns.flags.response -e dns.qry.name -e dns.flags.rcode -e dns.count.answers -e udp.stream \
         2>/dev/null > veth6-http-dns.pcap.explain.tsv
-    chmod 644 veth6-http-dns.pcap veth6-http-dns.pcap.explain.tsv
+    # veth6-ndp.pcap: neighbour discovery on the same pair: the client's cache flushed, then ping -6 (a solicitation
+    # and its advertisement, each way), and a second client address added without nodad (duplicate address
+    # detection: a solicitation from ::)
+    $c ip -6 neigh flush dev v6c
+    $s ip -6 neigh flush dev v6s
+    $c tcpdump -U -q -i v6c -w veth6-ndp.pcap 'icmp6 and (ip6[40] == 135 or ip6[40] == 136)' 2>/dev/null &
+    dump=$!
+    sleep 1
+    $c ping -6 -c 1 -W 2 2001:db8:77::2 >/dev/null
+    $c ip addr add 2001:db8:77::5/64 dev v6c
+    sleep 3
+    kill -INT "$dump"
+    wait "$dump" || true
+    tshark -r veth6-ndp.pcap -T fields -E occurrence=f -e frame.number -e ipv6.src -e ipv6.dst -e icmpv6.type \
+        -e icmpv6.nd.ns.target_address -e icmpv6.nd.na.target_address -e icmpv6.opt.linkaddr -e icmpv6.nd.na.flag.s \
+        2>/dev/null > veth6-ndp.pcap.explain.tsv
+    chmod 644 veth6-http-dns.pcap veth6-http-dns.pcap.explain.tsv veth6-ndp.pcap veth6-ndp.pcap.explain.tsv
 }
 ipv6_fixture
 if [ "${ONLY:-}" = ipv6 ]; then
@@ -117,7 +133,7 @@ ETH='02 00 00 00 00 02 02 00 00 00 00 01'
 # (frame.number, frame.len, frame.cap_len, frame.time_epoch, ip.src, ip.dst, tcp.srcport, tcp.dstport,
 # tcp.seq_raw, tcp.ack_raw, tcp.flags, tcp.len, udp.srcport, udp.dstport, ip.len)
 for f in *.pcap *.pcapng; do
-    [ "$f" = veth6-http-dns.pcap ] && continue # its goldens are explain's (above)
+    case "$f" in veth6-*) continue ;; esac # their goldens are explain's (above)
     tshark -r "$f" -T fields -e frame.number -e frame.len -e frame.cap_len -e frame.time_epoch -e ip.src -e ip.dst \
         -e tcp.srcport -e tcp.dstport -e tcp.seq_raw -e tcp.ack_raw -e tcp.flags -e tcp.len -e udp.srcport -e udp.dstport \
         -e ip.len 2>/dev/null > "$f.tshark.tsv"

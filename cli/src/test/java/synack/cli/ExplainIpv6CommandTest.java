@@ -44,6 +44,17 @@ class ExplainIpv6CommandTest {
     }
 
     @Test
+    void neighbourDiscoveryIsToldAsWhoHasAndIsAtInSchemaValidJson() {
+        InProcess.Outcome o = InProcess.run("explain", "--json", ExplainCommandTest.capture("veth6-ndp.pcap"));
+        assertEquals(0, o.code(), o.toString());
+        EventSchema.assertEveryLineValid(o.out());
+        InProcess.Outcome text = InProcess.run("explain", ExplainCommandTest.capture("veth6-ndp.pcap"));
+        assertTrue(text.out().contains("who-has: 2001:db8:77::1"), text.out());
+        assertTrue(text.out().contains("is-at: 2001:db8:77::2 is at "), text.out());
+        assertTrue(text.out().contains("duplicate address detection"), text.out());
+    }
+
+    @Test
     void flowKeepsOneIpv6Connection() {
         InProcess.Outcome one = InProcess.run("explain", "--json", "--flow", "1", FIXTURE);
         assertEquals(0, one.code(), one.toString());

@@ -40,7 +40,7 @@ class ExplainFuzzTest {
         // little-endian pcap files (records are easy to find and move), every link type and both protocols' stories
         List<byte[]> seeds = List.of(fixture("lo-http.pcap"), fixture("lo-http-snap96.pcap"), fixture("any-http-sll.pcap"),
                 fixture("any-http-sll2.pcap"), fixture("null-udp.pcap"), fixture("vlan-udp.pcap"), fixture("raw-udp.pcap"),
-                fixture("veth6-http-dns.pcap")); // IPv6: TCP, HTTP, DNS over UDP and over TCP
+                fixture("veth6-http-dns.pcap"), fixture("veth6-ndp.pcap")); // IPv6: TCP, HTTP, DNS over UDP and TCP; NDP
         Random random = new Random(1616);
         long events = 0;
         long results = 0;
