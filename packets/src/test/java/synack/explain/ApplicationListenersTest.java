@@ -14,8 +14,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import synack.wire.IpAddress;
 import synack.event.Event;
+import synack.wire.IpAddress;
 
 class ApplicationListenersTest {
     /** Captured byte streams (see src/test/resources/synack/explain/gen-*.sh) and what a listener said of them. */

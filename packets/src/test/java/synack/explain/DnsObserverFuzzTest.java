@@ -7,10 +7,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
-import synack.wire.IpAddress;
 import synack.event.Event;
 import synack.wire.DnsMessage;
 import synack.wire.DnsType;
+import synack.wire.IpAddress;
 
 /** Hostile payloads: every datagram is told (one frame each), nothing throws, and TCP framing survives any bytes. */
 class DnsObserverFuzzTest {
