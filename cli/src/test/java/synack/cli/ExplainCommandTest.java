@@ -44,12 +44,15 @@ class ExplainCommandTest {
     void aCaptureOfTwoHttpExchangesIsToldWithOneLinePerConnectionAndExitZero() {
         InProcess.Outcome o = InProcess.run("explain", "-q", capture("lo-http.pcap"));
         assertEquals(0, o.code(), o.toString());
-        // the fixture: one curl over IPv4 (tcp.0) and one over IPv6, which explain does not follow yet
+        // the fixture: one curl over IPv4 (tcp.0) and one over IPv6 (tcp.1), as tshark's tcp.stream numbers them
         assertEquals(1, o.outLines().stream().filter(l -> l.startsWith("tcp.0 127.0.0.1:")).count(), o.toString());
+        assertEquals(1, o.outLines().stream().filter(l -> l.startsWith("tcp.1 [::1]:")).count(), o.toString());
         java.util.List<java.util.Map<String, Object>> tcp = list(result(capture("lo-http.pcap")), "tcp");
-        assertEquals(1, tcp.size(), tcp.toString());
+        assertEquals(2, tcp.size(), tcp.toString());
         assertEquals("a_closed_first", tcp.get(0).get("close"), tcp.toString());
         assertEquals("TIME_WAIT", tcp.get(0).get("state_a"), tcp.toString());
+        assertEquals("[::1]:8081", tcp.get(1).get("b"), tcp.toString());
+        assertEquals(2, list(result(capture("lo-http.pcap")), "http").size(), "both connections' exchanges");
     }
 
     @Test

@@ -3,8 +3,10 @@ package synack.capture;
 import java.util.Arrays;
 import synack.wire.ArpPacket;
 import synack.wire.CapturedIpv4;
+import synack.wire.CapturedIpv6;
 import synack.wire.EthernetFrame;
 import synack.wire.Ipv4Packet;
+import synack.wire.Ipv6Packet;
 import synack.wire.LinkLayer;
 import synack.wire.MalformedFrameException;
 import synack.wire.TcpSegment;
@@ -13,8 +15,8 @@ import synack.wire.UdpDatagram;
 /**
  * Decodes a captured frame as far as explain's observers need it: the link header of its link type
  * ({@link LinkLayer}: Ethernet with 802.1Q/802.1ad tags skipped, Linux cooked v1 and v2, BSD
- * loopback, raw IP), then ARP, or IPv4 and its TCP or UDP header. Never throws: what cannot be
- * decoded is named in {@link DecodedFrame#malformed()}.
+ * loopback, raw IP), then ARP, or IPv4 or IPv6 (its extension headers walked) and its TCP or UDP
+ * header. Never throws: what cannot be decoded is named in {@link DecodedFrame#malformed()}.
  *
  * <p>Leniency, as a capture needs it ({@link CapturedIpv4}):
  * <ul>
@@ -27,7 +29,10 @@ import synack.wire.UdpDatagram;
  *   <li>a fragment: the first one's transport header is decoded (its data only this fragment's,
  *       checksum unverifiable); later fragments give ip only.</li>
  * </ul>
- * IPv6 is recognised ({@code etherType} 0x86dd) and not decoded: ip null, malformed null.
+ * IPv6 is read as leniently ({@link CapturedIpv6}: cut, payload length 0 as TSO, padding), and
+ * its fragments as IPv4's: the first one's transport header is decoded, a later one gives ip6
+ * only. Where the walk through its headers stops before an upper layer (a later fragment, ESP, no
+ * next header, a cut inside an extension header), {@code malformed} says so.
  */
 public final class FrameDecoder {
     private FrameDecoder() {}
@@ -48,6 +53,7 @@ public final class FrameDecoder {
         return switch (etherType) {
             case EthernetFrame.TYPE_ARP -> arp(f, at);
             case EthernetFrame.TYPE_IPV4 -> ipv4(f, at);
+            case EthernetFrame.TYPE_IPV6 -> ipv6(f, at);
             default -> new DecodedFrame(f, etherType, null, null, null, 0, null, f.cut(), null);
         };
     }
@@ -97,6 +103,54 @@ public final class FrameDecoder {
         } catch (MalformedFrameException e) {
             return failed(f, EthernetFrame.TYPE_IPV4, ip, c.cut(), e.getMessage());
         }
+    }
+
+    private static DecodedFrame ipv6(CapturedFrame f, int at) {
+        byte[] b = f.data();
+        CapturedIpv6 c;
+        try {
+            c = CapturedIpv6.parse(b, at, f.originalLength());
+        } catch (MalformedFrameException e) {
+            return failed(f, EthernetFrame.TYPE_IPV6, null, f.cut(), e.getMessage());
+        }
+        Ipv6Packet ip = c.packet();
+        if (!c.upperLayerHere()) {
+            return new DecodedFrame(f, EthernetFrame.TYPE_IPV6, null, null, ip, null, 0, null, c.cut(), stopped(ip));
+        }
+        // a first fragment's transport segment goes on in the next fragments: its length is not known here
+        int onWire = c.fragment() ? Integer.MAX_VALUE : c.declaredPayload();
+        int from = c.payloadOffset();
+        try {
+            switch (ip.upperProtocol()) {
+                case Ipv6Packet.TCP -> {
+                    TcpSegment tcp = CapturedIpv6.tcp(b, from, c.capturedPayload(), onWire, ip.source(), ip.destination());
+                    int headerLength = ((b[from + 12] & 0xff) >>> 4) * 4;
+                    int dataOnWire = c.fragment() ? tcp.data().length : c.declaredPayload() - headerLength;
+                    return new DecodedFrame(f, EthernetFrame.TYPE_IPV6, null, null, ip, tcp, dataOnWire, null, c.cut(), null);
+                }
+                case Ipv6Packet.UDP -> {
+                    UdpDatagram udp = CapturedIpv6.udp(b, from, c.capturedPayload(), onWire, ip.source(), ip.destination());
+                    return new DecodedFrame(f, EthernetFrame.TYPE_IPV6, null, null, ip, null, 0, udp, c.cut(), null);
+                }
+                default -> {
+                    return new DecodedFrame(f, EthernetFrame.TYPE_IPV6, null, null, ip, null, 0, null, c.cut(), null);
+                }
+            }
+        } catch (MalformedFrameException e) {
+            return new DecodedFrame(f, EthernetFrame.TYPE_IPV6, null, null, ip, null, 0, null, c.cut(), e.getMessage());
+        }
+    }
+
+    /** Why an IPv6 packet's upper layer is not read here. */
+    private static String stopped(Ipv6Packet ip) {
+        return switch (ip.end()) {
+            case LATER_FRAGMENT -> "IPv6 fragment at offset " + ip.fragment().offset() + " of a larger "
+                    + Ipv6Packet.nextHeaderName(ip.upperProtocol()) + " datagram (fragments are not reassembled)";
+            case ENCRYPTED -> "IPv6 payload encrypted (ESP)";
+            case NO_NEXT_HEADER -> null; // nothing follows by design: not a failure
+            case TRUNCATED -> "IPv6 extension header cut by the snapshot length";
+            default -> null;
+        };
     }
 
     private static DecodedFrame failed(CapturedFrame f, int etherType, Ipv4Packet ip, boolean truncated, String why) {

@@ -46,7 +46,7 @@ public final class ApplicationListeners implements StreamListener.Factory {
     }
 
     @Override
-    public StreamListener open(int stream, int aIp, int aPort, int bIp, int bPort, EventSink sink) {
+    public StreamListener open(int stream, synack.wire.IpAddress aIp, int aPort, synack.wire.IpAddress bIp, int bPort, EventSink sink) {
         if (aPort == 53 || bPort == 53) {
             return null; // DNS over TCP: the DNS reader's
         }

@@ -13,7 +13,7 @@ import synack.exchange.dns.DnsTransport;
  * the stream where a truncated UDP answer's question went again (-1 for none). {@code queries}: how many
  * times the query was seen (retransmissions included; 0 when it is not in the capture).
  */
-public record DnsExchangeSummary(int index, int clientIp, int clientPort, int serverIp, int serverPort, int id, String name,
+public record DnsExchangeSummary(int index, synack.wire.IpAddress clientIp, int clientPort, synack.wire.IpAddress serverIp, int serverPort, int id, String name,
                                  int type, String rcode, int answers, long rttMicros, DnsTransport transport, int tcpStream,
                                  boolean truncated, int retriedOverTcpStream, int queries, DnsQueryState state) {
     /** True when an answer matched the query (whatever its rcode). */

@@ -19,7 +19,7 @@ import synack.exchange.dns.ReplyMismatch;
 import synack.wire.DnsMessage;
 import synack.wire.DnsName;
 import synack.wire.DnsType;
-import synack.wire.Ip4;
+import synack.wire.IpAddress;
 import synack.wire.MalformedFrameException;
 
 /**
@@ -58,13 +58,13 @@ public final class DnsObserver {
     private static final String WHY_TIMED_OUT = "no answer in the capture: the querier's wait ran out (or the capture ended first)";
 
     /** Which query a response answers: both ends, the ID, and the TCP stream (-1 over UDP). */
-    private record Key(int clientIp, int clientPort, int serverIp, int serverPort, int id, int stream) {}
+    private record Key(IpAddress clientIp, int clientPort, IpAddress serverIp, int serverPort, int id, int stream) {}
 
     /** A client's socket: where responses to its queries arrive. */
-    private record ClientEnd(int ip, int port, int stream) {}
+    private record ClientEnd(IpAddress ip, int port, int stream) {}
 
     /** One client's question to one server, whatever the ports and ID: what a retry (new ID, or TCP) asks again. */
-    private record Asked(int clientIp, int serverIp, String name, int type, int klass) {}
+    private record Asked(IpAddress clientIp, IpAddress serverIp, String name, int type, int klass) {}
 
     /** One DNS transaction: a query and what became of it. */
     private static final class Transaction {
@@ -121,9 +121,9 @@ public final class DnsObserver {
         final EventSink sink;
         final long time;
         final long frameNumber;
-        final int srcIp;
+        final IpAddress srcIp;
         final int srcPort;
-        final int dstIp;
+        final IpAddress dstIp;
         final int dstPort;
         Event.Direction direction = Event.Direction.OUT;
         final Remark.Builder remark = Remark.builder();
@@ -133,8 +133,8 @@ public final class DnsObserver {
         Event.Note.Kind factKind;
         String factText;
 
-        Seen(DecodedFrame udpFrame, int stream, EventSink sink, long time, long frameNumber, int srcIp, int srcPort, int dstIp,
-             int dstPort) {
+        Seen(DecodedFrame udpFrame, int stream, EventSink sink, long time, long frameNumber, IpAddress srcIp, int srcPort,
+             IpAddress dstIp, int dstPort) {
             this.udpFrame = udpFrame;
             this.stream = stream;
             this.sink = sink;
@@ -201,21 +201,21 @@ public final class DnsObserver {
     }
 
     /** The subject of a transaction's transitions, as the live lookup's ("query 0x1a2b"), with the client that asked. */
-    public static String querySubject(int clientIp, int clientPort, int id) {
-        return String.format(Locale.ROOT, "query 0x%04x from %s:%d", id, Ip4.toString(clientIp), clientPort);
+    public static String querySubject(IpAddress clientIp, int clientPort, int id) {
+        return String.format(Locale.ROOT, "query 0x%04x from %s", id, clientIp.withPort(clientPort));
     }
 
     /** A UDP datagram with port 53 on either side, in capture order. */
     public void udp(DecodedFrame f) {
         long time = f.frame().timeMicros();
         long number = f.frame().number();
-        if (f.ip() == null || f.udp() == null) {
-            Seen seen = new Seen(f, -1, sink, time, number, 0, 0, 0, 0);
+        if (!f.hasIp() || f.udp() == null) {
+            Seen seen = new Seen(f, -1, sink, time, number, null, 0, null, 0);
             dropped(seen, f.malformed() != null ? f.malformed() : "no UDP datagram to read");
             seen.emit();
             return;
         }
-        Seen seen = new Seen(f, -1, sink, time, number, f.ip().source(), f.udp().sourcePort(), f.ip().destination(),
+        Seen seen = new Seen(f, -1, sink, time, number, f.source(), f.udp().sourcePort(), f.destination(),
                 f.udp().destinationPort());
         try {
             message(seen, DnsMessage.parse(f.udp().payload()));
@@ -228,12 +228,12 @@ public final class DnsObserver {
     }
 
     /** What reads the DNS messages of one TCP connection (port 53 on a side), from the TCP observer's ordered bytes. */
-    public StreamListener overTcp(int stream, int aIp, int aPort, int bIp, int bPort, EventSink sink) {
+    public StreamListener overTcp(int stream, IpAddress aIp, int aPort, IpAddress bIp, int bPort, EventSink sink) {
         return new DnsTcpStream(this, stream, aIp, aPort, bIp, bPort, sink);
     }
 
     /** One whole DNS message of a TCP stream (without its length), from DnsTcpStream. */
-    void tcpMessage(int stream, EventSink to, long time, long frameNumber, int srcIp, int srcPort, int dstIp, int dstPort,
+    void tcpMessage(int stream, EventSink to, long time, long frameNumber, IpAddress srcIp, int srcPort, IpAddress dstIp, int dstPort,
                     byte[] message) {
         Seen seen = new Seen(null, stream, to, time, frameNumber, srcIp, srcPort, dstIp, dstPort);
         try {
@@ -434,8 +434,8 @@ public final class DnsObserver {
         Transaction asker = latestByClient.get(new ClientEnd(seen.dstIp, seen.dstPort, seen.stream));
         if (asker != null && asker.pending) {
             ReplyMismatch wrong;
-            if (asker.key.serverIp != seen.srcIp) {
-                wrong = new ReplyMismatch(ReplyMismatch.Reason.OTHER_SERVER, Ip4.toString(seen.srcIp), Ip4.toString(asker.key.serverIp));
+            if (!asker.key.serverIp.equals(seen.srcIp)) {
+                wrong = new ReplyMismatch(ReplyMismatch.Reason.OTHER_SERVER, seen.srcIp.toString(), asker.key.serverIp.toString());
             } else if (asker.key.serverPort != seen.srcPort) {
                 wrong = new ReplyMismatch(ReplyMismatch.Reason.OTHER_SERVER_PORT, String.valueOf(seen.srcPort),
                         String.valueOf(asker.key.serverPort));
@@ -659,7 +659,7 @@ public final class DnsObserver {
         return String.format(Locale.ROOT, "0x%04x", id);
     }
 
-    private static String end(int ip, int port) {
-        return Ip4.toString(ip) + ":" + port;
+    private static String end(IpAddress ip, int port) {
+        return ip.withPort(port);
     }
 }

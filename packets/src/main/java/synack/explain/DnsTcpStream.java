@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import synack.event.Event;
 import synack.event.EventSink;
+import synack.wire.IpAddress;
 
 /**
  * The DNS messages of one TCP connection: each side's ordered bytes cut into messages by their
@@ -18,14 +19,14 @@ final class DnsTcpStream implements StreamListener {
 
     /** One side's framing: the message being put together. */
     private static final class Framer {
-        final int ip;
+        final IpAddress ip;
         final int port;
         byte[] buffer = new byte[2];
         int have;
         long firstFrame = -1;
         boolean lost;
 
-        Framer(int ip, int port) {
+        Framer(IpAddress ip, int port) {
             this.ip = ip;
             this.port = port;
         }
@@ -42,7 +43,7 @@ final class DnsTcpStream implements StreamListener {
     private final Framer a;
     private final Framer b;
 
-    DnsTcpStream(DnsObserver observer, int stream, int aIp, int aPort, int bIp, int bPort, EventSink sink) {
+    DnsTcpStream(DnsObserver observer, int stream, IpAddress aIp, int aPort, IpAddress bIp, int bPort, EventSink sink) {
         this.observer = observer;
         this.stream = stream;
         this.sink = sink;
@@ -102,7 +103,7 @@ final class DnsTcpStream implements StreamListener {
         Map<String, Object> facts = facts(f, DnsFinding.STREAM_GAP);
         facts.put("missing", missing);
         sink.accept(new Event.Note(timeMicros, Event.Note.Kind.WARNING, "DNS over TCP (stream " + stream + "): " + missing
-                + " bytes from " + synack.wire.Ip4.toString(f.ip) + ":" + f.port + " are not in the capture; where its next"
+                + " bytes from " + f.ip.withPort(f.port) + " are not in the capture; where its next"
                 + " message begins cannot be known, so the rest of its side is not read", Map.of("dns", facts)));
     }
 
@@ -143,7 +144,7 @@ final class DnsTcpStream implements StreamListener {
         facts.put("finding", finding.key());
         facts.put("transport", "tcp");
         facts.put("stream", stream);
-        facts.put("from", synack.wire.Ip4.toString(f.ip) + ":" + f.port);
+        facts.put("from", f.ip.withPort(f.port));
         return facts;
     }
 }

@@ -11,7 +11,6 @@ import java.util.stream.Collectors;
 import synack.event.Durations;
 import synack.event.Event;
 import synack.event.Verdict;
-import synack.wire.Ip4;
 
 /**
  * The end of {@code synack explain}: the lines -q prints beyond the connections' (those stream as
@@ -165,8 +164,8 @@ public final class ExplainStory {
     }
 
     static String line(TcpFlowSummary f) {
-        StringBuilder sb = new StringBuilder("tcp.").append(f.stream()).append(' ').append(Ip4.toString(f.aIp())).append(':').append(f.aPort())
-                .append(" → ").append(Ip4.toString(f.bIp())).append(':').append(f.bPort()).append(": ")
+        StringBuilder sb = new StringBuilder("tcp.").append(f.stream()).append(' ').append(f.aIp().withPort(f.aPort()))
+                .append(" → ").append(f.bIp().withPort(f.bPort())).append(": ")
                 .append(f.framesA() + f.framesB()).append(" frames, ").append(f.dataBytesA()).append(" / ").append(f.dataBytesB())
                 .append(" data bytes A→B / B→A");
         if (f.handshakeRttMicros() >= 0) {
@@ -196,8 +195,7 @@ public final class ExplainStory {
 
     static String line(DnsExchangeSummary d) {
         String q = (d.name() == null ? "(no question)" : d.name()) + (d.type() >= 0 ? " " + synack.wire.DnsType.name(d.type()) : "");
-        return "dns." + d.index() + " " + Ip4.toString(d.clientIp()) + ":" + d.clientPort() + " → " + Ip4.toString(d.serverIp()) + ":"
-                + d.serverPort() + " " + d.transport().name().toLowerCase(Locale.ROOT) + " id " + d.id() + " " + q + ": "
+        return "dns." + d.index() + " " + d.clientIp().withPort(d.clientPort()) + " → " + d.serverIp().withPort(d.serverPort()) + " " + d.transport().name().toLowerCase(Locale.ROOT) + " id " + d.id() + " " + q + ": "
                 + (d.answered() ? d.rcode() + ", " + d.answers() + " answer" + (d.answers() == 1 ? "" : "s")
                         + (d.rttMicros() >= 0 ? " in " + Durations.human(d.rttMicros()) : "") : "no answer in the capture")
                 + (d.truncated() ? ", truncated" + (d.retriedOverTcpStream() >= 0 ? " (retried over tcp." + d.retriedOverTcpStream() + ")" : "") : "");
@@ -206,8 +204,8 @@ public final class ExplainStory {
     static Map<String, Object> fields(DnsExchangeSummary d) {
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("index", d.index());
-        f.put("client", Ip4.toString(d.clientIp()) + ":" + d.clientPort());
-        f.put("server", Ip4.toString(d.serverIp()) + ":" + d.serverPort());
+        f.put("client", d.clientIp().withPort(d.clientPort()));
+        f.put("server", d.serverIp().withPort(d.serverPort()));
         f.put("transport", d.transport().name().toLowerCase(Locale.ROOT));
         f.put("id", d.id());
         f.put("name", d.name());

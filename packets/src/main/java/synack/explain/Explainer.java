@@ -30,6 +30,7 @@ public final class Explainer {
     private final Settings settings;
     private final ArpObserver arp;
     private final DnsObserver dns;
+    private final NdpObserver ndp;
     private final ApplicationListeners applications = new ApplicationListeners();
     private final TcpObserver tcp;
     private int problems;
@@ -39,6 +40,7 @@ public final class Explainer {
         this.settings = settings;
         this.arp = new ArpObserver(sink);
         this.dns = new DnsObserver(sink);
+        this.ndp = new NdpObserver(sink);
         this.tcp = new TcpObserver(sink, (stream, aIp, aPort, bIp, bPort, s) -> aPort == 53 || bPort == 53
                 ? dns.overTcp(stream, aIp, aPort, bIp, bPort, s) : applications.open(stream, aIp, aPort, bIp, bPort, s));
     }
@@ -57,6 +59,10 @@ public final class Explainer {
 
     public ArpObserver arp() {
         return arp;
+    }
+
+    public NdpObserver ndp() {
+        return ndp;
     }
 
     public ApplicationListeners applications() {
@@ -114,6 +120,7 @@ public final class Explainer {
         tcp.finish(lastMicros);
         dns.finish(lastMicros);
         arp.finish(lastMicros);
+        ndp.finish(lastMicros);
         return new Seen(name, frames, matched, reader.bytesRead(), first, lastMicros, problems);
     }
 
@@ -130,14 +137,16 @@ public final class Explainer {
     }
 
     private void route(DecodedFrame d) {
-        if (d.tcp() != null && d.ip() != null) {
+        if (d.tcp() != null && d.hasIp()) {
             tcp.segment(d);
         } else if (d.udp() != null && (d.udp().sourcePort() == 53 || d.udp().destinationPort() == 53)) {
             dns.udp(d);
         } else if (d.arp() != null) {
             arp.arp(d);
+        } else if (NdpObserver.isNeighbourDiscovery(d)) {
+            ndp.ndp(d);
         } else {
-            // what no observer follows (ICMP, IPv6, other UDP, a malformed frame) is still told, decoded
+            // what no observer follows (ICMP, ICMPv6 but neighbour solicitations and advertisements, other UDP, a fragment, a malformed frame) is still told, decoded
             Remark r = d.malformed() != null ? Remark.of("not decoded further: " + d.malformed()) : Remark.NONE;
             sink.accept(new Event.Frame(d.frame().timeMicros(), Event.Direction.OUT, d.frame().data(), r, false, 0,
                     new Event.Captured(d.frame().number(), d.frame().link(), d.frame().originalLength(), -1)));

@@ -1,6 +1,7 @@
 package synack.explain;
 
 import synack.event.EventSink;
+import synack.wire.IpAddress;
 
 /**
  * What reads one TCP connection's byte streams once the TCP observer has put them in order
@@ -27,8 +28,8 @@ public interface StreamListener {
     interface Factory {
         /**
          * {@code stream}: the connection's number (tshark's tcp.stream); {@code a}/{@code b}: each side's
-         * IPv4 address and port; {@code sink}: where the listener's events go.
+         * address (IPv4 or IPv6) and port; {@code sink}: where the listener's events go.
          */
-        StreamListener open(int stream, int aIp, int aPort, int bIp, int bPort, EventSink sink);
+        StreamListener open(int stream, IpAddress aIp, int aPort, IpAddress bIp, int bPort, EventSink sink);
     }
 }

@@ -10,7 +10,7 @@ import synack.exchange.tcp.TcpState;
  */
 final class TcpEndpoint {
     final Side side;
-    final int ip;
+    final synack.wire.IpAddress ip;
     final int port;
     /** The connection's stream number: the subject of its transitions, made only when one is told. */
     private final int streamNumber;
@@ -72,7 +72,7 @@ final class TcpEndpoint {
     long wireBytes;
     long dataBytes;
 
-    TcpEndpoint(Side side, int ip, int port, int streamNumber, TcpUnacked.Budget unackedBudget) {
+    TcpEndpoint(Side side, synack.wire.IpAddress ip, int port, int streamNumber, TcpUnacked.Budget unackedBudget) {
         this.unacked = new TcpUnacked(unackedBudget);
         this.side = side;
         this.ip = ip;

@@ -9,6 +9,7 @@ import synack.event.Event;
 import synack.event.Remark;
 import synack.exchange.tcp.TcpState;
 import synack.wire.ChecksumStatus;
+import synack.wire.IpAddress;
 import synack.wire.Seq;
 import synack.wire.TcpSegment;
 
@@ -91,7 +92,7 @@ final class TcpFlow {
     private long unseenBytes;
     private long oooSince;
 
-    TcpFlow(int stream, int aIp, int aPort, int bIp, int bPort, boolean midStream, long firstMicros,
+    TcpFlow(int stream, IpAddress aIp, int aPort, IpAddress bIp, int bPort, boolean midStream, long firstMicros,
             StreamListener.Factory applications, synack.event.EventSink sink, TcpReassembly.Budget budget,
             TcpUnacked.Budget unackedBudget) {
         this.stream = stream;
@@ -113,9 +114,9 @@ final class TcpFlow {
         return s == Side.A ? a : b;
     }
 
-    /** The side that sent a segment from {@code ip}:{@code port}. */
-    Side sideOf(int ip, int port) {
-        return ip == a.ip && port == a.port ? Side.A : Side.B;
+    /** The side that sent segment {@code f} (its addresses compared in place: no allocation per segment). */
+    Side sideOf(DecodedFrame f) {
+        return f.tcp().sourcePort() == a.port && f.sourceIs(a.ip) ? Side.A : Side.B;
     }
 
     /** Both ends are gone (CLOSED or TIME_WAIT after the connection), or it was reset. */

@@ -5,10 +5,10 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import synack.exchange.tcp.TcpState;
-import synack.wire.Ip4;
+import synack.wire.IpAddress;
 
 /**
- * One connection of a capture, summed up: who (A began it, B answered), when, how much each side
+ * One connection of a capture, summed up: who (A began it, B answered; addresses of either family), when, how much each side
  * sent, how long the handshake took and in which half, the ACK round trips, the count of each
  * {@link TcpFinding}, what was lost where, and how it ended.
  *
@@ -21,7 +21,7 @@ import synack.wire.Ip4;
  * {@code lostInCaptureBytes} the receiver acknowledged though the capture never held them and
  * nobody repeated them, {@code reorderedBytes} came late without being asked for.
  */
-public record TcpFlowSummary(int stream, int aIp, int aPort, int bIp, int bPort, long firstMicros, long lastMicros,
+public record TcpFlowSummary(int stream, IpAddress aIp, int aPort, IpAddress bIp, int bPort, long firstMicros, long lastMicros,
                              long framesA, long framesB, long wireBytesA, long wireBytesB, long dataBytesA, long dataBytesB,
                              long handshakeRttMicros, long handshakeAHalfMicros, long handshakeBHalfMicros,
                              TcpRttStats ackRttA, TcpRttStats ackRttB, Map<TcpFinding, Integer> findings,
@@ -59,8 +59,8 @@ public record TcpFlowSummary(int stream, int aIp, int aPort, int bIp, int bPort,
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("layer", "tcp");
         f.put("stream", stream);
-        f.put("a", Ip4.toString(aIp) + ":" + aPort);
-        f.put("b", Ip4.toString(bIp) + ":" + bPort);
+        f.put("a", aIp.withPort(aPort));
+        f.put("b", bIp.withPort(bPort));
         f.put("first_us", firstMicros);
         f.put("last_us", lastMicros);
         f.put("frames_a", framesA);
@@ -104,7 +104,7 @@ public record TcpFlowSummary(int stream, int aIp, int aPort, int bIp, int bPort,
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "stream %d %s:%d -> %s:%d %s", stream, Ip4.toString(aIp), aPort, Ip4.toString(bIp), bPort,
+        return String.format(Locale.ROOT, "stream %d %s -> %s %s", stream, aIp.withPort(aPort), bIp.withPort(bPort),
                 closePath.key());
     }
 }

@@ -10,6 +10,7 @@ import synack.capture.DecodedFrame;
 import synack.event.Event;
 import synack.event.EventSink;
 import synack.event.Remark;
+import synack.wire.IpAddress;
 import synack.wire.TcpSegment;
 
 /**
@@ -85,17 +86,15 @@ public final class TcpObserver {
         this.maxClosed = maxClosed;
     }
 
-    /** One segment, in capture order (a frame with {@code f.ip() != null && f.tcp() != null}). */
+    /** One segment, in capture order (a frame with {@code f.hasIp() && f.tcp() != null}), over IPv4 or IPv6. */
     public void segment(DecodedFrame f) {
-        if (finished || f.ip() == null || f.tcp() == null) {
+        if (finished || !f.hasIp() || f.tcp() == null) {
             return;
         }
         TcpSegment t = f.tcp();
-        int src = f.ip().source();
-        int dst = f.ip().destination();
         long now = f.frame().timeMicros();
         forgetLingering(now);
-        probe.set(src, t.sourcePort(), dst, t.destinationPort());
+        probe.set(f);
         TcpFlow flow = flows.get(probe);
         if (flow == null) {
             flow = closed.get(probe);
@@ -108,13 +107,13 @@ public final class TcpObserver {
             flow = null;
         }
         if (flow == null) {
-            flow = open(f, src, dst, now);
+            flow = open(f, now);
             if (reusedFrom >= 0) {
                 pending.add(flow.portsReused(f.frame().number(), now, reusedFrom));
             }
         }
         boolean wasClosed = flow.closed();
-        Side from = flow.sideOf(src, t.sourcePort());
+        Side from = flow.sideOf(f);
         opening.clear();
         opening.addAll(pending);
         pending.clear();
@@ -167,19 +166,21 @@ public final class TcpObserver {
         if (t.checksum() == synack.wire.ChecksumStatus.WRONG && !f.truncated()) {
             return false;
         }
-        TcpEndpoint sender = flow.end(flow.sideOf(f.ip().source(), t.sourcePort()));
+        TcpEndpoint sender = flow.end(flow.sideOf(f));
         return flow.closed() || sender.baseSet && t.seq() != sender.base;
     }
 
-    private TcpFlow open(DecodedFrame f, int src, int dst, long now) {
+    private TcpFlow open(DecodedFrame f, long now) {
+        IpAddress src = f.source();
+        IpAddress dst = f.destination();
         TcpSegment t = f.tcp();
         boolean syn = t.has(TcpSegment.SYN);
         boolean synAck = syn && t.has(TcpSegment.ACK);
         // A began it: the SYN's sender; for a SYN,ACK seen first, the side it answers; else the first sender, assumed
         boolean senderIsA = !synAck;
-        int aIp = senderIsA ? src : dst;
+        IpAddress aIp = senderIsA ? src : dst;
         int aPort = senderIsA ? t.sourcePort() : t.destinationPort();
-        int bIp = senderIsA ? dst : src;
+        IpAddress bIp = senderIsA ? dst : src;
         int bPort = senderIsA ? t.destinationPort() : t.sourcePort();
         if (flows.size() >= maxOpen) {
             evictOldest(now, f.frame().number());
@@ -229,8 +230,7 @@ public final class TcpObserver {
     /** A connection both ends have left: it sheds its heavy state and lingers for late segments. */
     private void close(TcpFlow flow) {
         probe.set(flow.a.ip, flow.a.port, flow.b.ip, flow.b.port);
-        FlowKey key = new FlowKey();
-        key.set(flow.a.ip, flow.a.port, flow.b.ip, flow.b.port);
+        FlowKey key = new FlowKey(flow.a.ip, flow.a.port, flow.b.ip, flow.b.port);
         flows.remove(probe);
         flow.shed();
         closed.put(key, flow);
@@ -341,33 +341,75 @@ public final class TcpObserver {
         return closed.size();
     }
 
-    /** A 4-tuple in either direction: the lower endpoint first, so both directions find the same connection. */
+    /**
+     * A 4-tuple in either direction, of either family: the lower endpoint first, so both directions
+     * find the same connection. An address is held as {@link IpAddress} holds it (IPv4 in the low
+     * 32 bits), read from the frame in place: the probe is set once per segment without allocating.
+     */
     private static final class FlowKey {
-        private long lo;
-        private long hi;
+        private boolean ipv6;
+        private long loHigh;
+        private long loLow;
+        private int loPort;
+        private long hiHigh;
+        private long hiLow;
+        private int hiPort;
 
         FlowKey() {
         }
 
-        FlowKey(int ip1, int port1, int ip2, int port2) {
+        FlowKey(IpAddress ip1, int port1, IpAddress ip2, int port2) {
             set(ip1, port1, ip2, port2);
         }
 
-        void set(int ip1, int port1, int ip2, int port2) {
-            long e1 = (Integer.toUnsignedLong(ip1) << 16) | port1;
-            long e2 = (Integer.toUnsignedLong(ip2) << 16) | port2;
-            lo = Math.min(e1, e2);
-            hi = Math.max(e1, e2);
+        void set(IpAddress ip1, int port1, IpAddress ip2, int port2) {
+            set(ip1.ipv6(), ip1.high(), ip1.low(), port1, ip2.high(), ip2.low(), port2);
+        }
+
+        void set(DecodedFrame f) {
+            TcpSegment t = f.tcp();
+            if (f.ip() != null) {
+                set(false, 0, Integer.toUnsignedLong(f.ip().source()), t.sourcePort(), 0, Integer.toUnsignedLong(f.ip().destination()),
+                        t.destinationPort());
+            } else {
+                byte[] s = f.ip6().source();
+                byte[] d = f.ip6().destination();
+                set(true, DecodedFrame.longAt(s, 0), DecodedFrame.longAt(s, 8), t.sourcePort(), DecodedFrame.longAt(d, 0),
+                        DecodedFrame.longAt(d, 8), t.destinationPort());
+            }
+        }
+
+        private void set(boolean v6, long high1, long low1, int port1, long high2, long low2, int port2) {
+            ipv6 = v6;
+            int c = high1 != high2 ? Long.compareUnsigned(high1, high2)
+                    : low1 != low2 ? Long.compareUnsigned(low1, low2) : Integer.compare(port1, port2);
+            if (c <= 0) {
+                loHigh = high1;
+                loLow = low1;
+                loPort = port1;
+                hiHigh = high2;
+                hiLow = low2;
+                hiPort = port2;
+            } else {
+                loHigh = high2;
+                loLow = low2;
+                loPort = port2;
+                hiHigh = high1;
+                hiLow = low1;
+                hiPort = port1;
+            }
         }
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof FlowKey k && k.lo == lo && k.hi == hi;
+            return o instanceof FlowKey k && k.loLow == loLow && k.hiLow == hiLow && k.loPort == loPort && k.hiPort == hiPort
+                    && k.loHigh == loHigh && k.hiHigh == hiHigh && k.ipv6 == ipv6;
         }
 
         @Override
         public int hashCode() {
-            long h = lo * 0x9E3779B97F4A7C15L ^ hi;
+            long h = ((loLow << 16) | loPort) * 0x9E3779B97F4A7C15L ^ ((hiLow << 16) | hiPort);
+            h ^= (loHigh ^ hiHigh * 31) * 0xC2B2AE3D27D4EB4FL;
             return (int) (h ^ (h >>> 32));
         }
     }

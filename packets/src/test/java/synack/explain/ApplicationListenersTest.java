@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import synack.event.Event;
+import synack.wire.IpAddress;
 
 class ApplicationListenersTest {
     /** Captured byte streams (see src/test/resources/synack/explain/gen-*.sh) and what a listener said of them. */
@@ -98,7 +99,7 @@ class ApplicationListenersTest {
     void httpIsToldByItsRequestLineOnAnyPort() {
         ApplicationListeners factory = new ApplicationListeners();
         List<Event> events = new ArrayList<>();
-        StreamListener l = factory.open(3, CLIENT, 40000, SERVER, 9999, events::add);
+        StreamListener l = factory.open(3, IpAddress.of(CLIENT), 40000, IpAddress.of(SERVER), 9999, events::add);
         Streams.replay(Streams.load("http-keepalive.stream"), l);
         assertEquals(List.of(200, 404), factory.exchanges().stream().map(HttpExchangeSummary::status).toList());
         assertTrue(factory.exchanges().stream().allMatch(e -> e.stream() == 3 && e.complete()));
@@ -109,7 +110,7 @@ class ApplicationListenersTest {
     @Test
     void tlsIsToldByItsRecordHeaderEvenOnPort80() {
         List<Event> events = new ArrayList<>();
-        StreamListener l = new ApplicationListeners().open(1, CLIENT, 40000, SERVER, 80, events::add);
+        StreamListener l = new ApplicationListeners().open(1, IpAddress.of(CLIENT), 40000, IpAddress.of(SERVER), 80, events::add);
         Streams.replay(Streams.load("tls13.stream"), l);
         assertFalse(Streams.with(events, "layer", "tls").isEmpty());
         assertTrue(Streams.with(events, "layer", "http").isEmpty());
@@ -121,7 +122,7 @@ class ApplicationListenersTest {
     void tlsInsideAConnectTunnelIsToldAsTls() {
         ApplicationListeners factory = new ApplicationListeners();
         List<Event> events = new ArrayList<>();
-        StreamListener l = factory.open(6, CLIENT, 40000, SERVER, 3128, events::add);
+        StreamListener l = factory.open(6, IpAddress.of(CLIENT), 40000, IpAddress.of(SERVER), 3128, events::add);
         Streams.send(l, Side.A, 1, 1, "CONNECT www.synack.test:443 HTTP/1.1\r\nHost: www.synack.test:443\r\n\r\n");
         Streams.send(l, Side.B, 2, 2, "HTTP/1.1 200 Connection established\r\n\r\n");
         List<Streams.Run> tls = Streams.load("tls13.stream");
@@ -145,7 +146,7 @@ class ApplicationListenersTest {
     @Test
     void aWebSocketAfterItsUpgradeIsCountedNotDecoded() {
         List<Event> events = new ArrayList<>();
-        StreamListener l = new ApplicationListeners().open(6, CLIENT, 40000, SERVER, 80, events::add);
+        StreamListener l = new ApplicationListeners().open(6, IpAddress.of(CLIENT), 40000, IpAddress.of(SERVER), 80, events::add);
         Streams.send(l, Side.A, 1, 1, "GET /chat HTTP/1.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n");
         Streams.send(l, Side.B, 2, 2, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n\u0081\u0002hi");
         Streams.send(l, Side.A, 3, 3, "\u0081\u0082abcdef");
@@ -161,7 +162,7 @@ class ApplicationListenersTest {
     @Test
     void aTlsConnectionCapturedMidwayIsCountedWithoutAHandshake() {
         List<Event> events = new ArrayList<>();
-        StreamListener l = new ApplicationListeners().open(8, CLIENT, 40000, SERVER, 443, events::add);
+        StreamListener l = new ApplicationListeners().open(8, IpAddress.of(CLIENT), 40000, IpAddress.of(SERVER), 443, events::add);
         List<Streams.Run> tls = Streams.load("tls13.stream");
         for (int i = 3; i < tls.size(); i++) { // from A's first application record on
             l.bytes(tls.get(i).side(), i, i, tls.get(i).bytes(), 0, tls.get(i).bytes().length);
@@ -177,15 +178,15 @@ class ApplicationListenersTest {
     @Test
     void dnsOverTcpIsLeftToTheDnsReader() {
         ApplicationListeners factory = new ApplicationListeners();
-        assertNull(factory.open(1, CLIENT, 40000, SERVER, 53, e -> { }));
-        assertNull(factory.open(1, SERVER, 53, CLIENT, 40000, e -> { }));
+        assertNull(factory.open(1, IpAddress.of(CLIENT), 40000, IpAddress.of(SERVER), 53, e -> { }));
+        assertNull(factory.open(1, IpAddress.of(SERVER), 53, IpAddress.of(CLIENT), 40000, e -> { }));
     }
 
     @Test
     void aRequestLineInOneByteSegmentsIsStillHttp() {
         ApplicationListeners factory = new ApplicationListeners();
         List<Event> events = new ArrayList<>();
-        StreamListener l = factory.open(2, CLIENT, 40000, SERVER, 8080, events::add);
+        StreamListener l = factory.open(2, IpAddress.of(CLIENT), 40000, IpAddress.of(SERVER), 8080, events::add);
         byte[] request = Streams.ascii("GET /index.html HTTP/1.1\r\nHost: x\r\n\r\n");
         for (int i = 0; i < request.length; i++) {
             l.bytes(Side.A, 10 + i, 1 + i, request, i, 1);
@@ -203,7 +204,7 @@ class ApplicationListenersTest {
     @Test
     void anotherProtocolIsCountedAndToldOnceAtTheEnd() {
         List<Event> events = new ArrayList<>();
-        StreamListener l = new ApplicationListeners().open(4, CLIENT, 40000, SERVER, 22, events::add);
+        StreamListener l = new ApplicationListeners().open(4, IpAddress.of(CLIENT), 40000, IpAddress.of(SERVER), 22, events::add);
         Streams.send(l, Side.B, 1, 1, "SSH-2.0-OpenSSH_9.2\r\n");
         Streams.send(l, Side.A, 2, 2, "SSH-2.0-synack\r\n");
         Streams.send(l, Side.A, 3, 3, "x".repeat(100));
@@ -222,7 +223,7 @@ class ApplicationListenersTest {
     void aLongTargetAfterAMethodOfCapitalsIsHttpWithoutWaitingForTheVersion() {
         ApplicationListeners factory = new ApplicationListeners();
         List<Event> events = new ArrayList<>();
-        StreamListener l = factory.open(4, CLIENT, 40000, SERVER, 80, events::add);
+        StreamListener l = factory.open(4, IpAddress.of(CLIENT), 40000, IpAddress.of(SERVER), 80, events::add);
         String target = "/" + "a".repeat(3 * ApplicationListeners.LONG_TARGET);
         Streams.send(l, Side.A, 1, 1, "GET " + target.substring(0, 1000));
         Streams.send(l, Side.A, 2, 2, target.substring(1000) + " HTTP/1.1\r\nHost: x\r\n\r\n");
@@ -236,7 +237,7 @@ class ApplicationListenersTest {
     @Test
     void aLongWordThatIsNoMethodIsNotTakenForHttp() {
         List<Event> events = new ArrayList<>();
-        StreamListener l = new ApplicationListeners().open(4, CLIENT, 40000, SERVER, 80, events::add);
+        StreamListener l = new ApplicationListeners().open(4, IpAddress.of(CLIENT), 40000, IpAddress.of(SERVER), 80, events::add);
         Streams.send(l, Side.A, 1, 1, "get /" + "a".repeat(ApplicationListeners.SNIFF_BYTES));
         Streams.send(l, Side.B, 1, 1, "x");
         l.captureEnded(2);
@@ -252,7 +253,7 @@ class ApplicationListenersTest {
         byte[] token = Streams.ascii("A".repeat(1024));
         long mostHeld = 0;
         for (int c = 0; c < 5000; c++) {
-            StreamListener l = factory.open(c, CLIENT, 10000 + c, SERVER, 80, events::add);
+            StreamListener l = factory.open(c, IpAddress.of(CLIENT), 10000 + c, IpAddress.of(SERVER), 80, events::add);
             open.add(l);
             for (int k = 0; k < 8; k++) {
                 l.bytes(Side.A, c, c, token, 0, token.length);
@@ -274,7 +275,7 @@ class ApplicationListenersTest {
         List<StreamListener> open = new ArrayList<>();
         int connections = 1000;
         for (int c = 0; c < connections; c++) {
-            StreamListener l = factory.open(c, CLIENT, 10000 + c, SERVER, 80, e -> { });
+            StreamListener l = factory.open(c, IpAddress.of(CLIENT), 10000 + c, IpAddress.of(SERVER), 80, e -> { });
             open.add(l);
             Streams.send(l, Side.A, c, c, "GET /" + "b".repeat(1000));
         }
@@ -292,7 +293,7 @@ class ApplicationListenersTest {
     @Test
     void firstBytesMissingFromTheCaptureCannotBeToldApart() {
         List<Event> events = new ArrayList<>();
-        StreamListener l = new ApplicationListeners().open(4, CLIENT, 40000, SERVER, 80, events::add);
+        StreamListener l = new ApplicationListeners().open(4, IpAddress.of(CLIENT), 40000, IpAddress.of(SERVER), 80, events::add);
         l.gap(Side.A, 1, 100);
         Streams.send(l, Side.A, 2, 2, "Host: x\r\n\r\n");
         l.end(Side.A, 3, true);
@@ -304,7 +305,7 @@ class ApplicationListenersTest {
     @Test
     void aConnectionWithoutBytesSaysNothing() {
         List<Event> events = new ArrayList<>();
-        StreamListener l = new ApplicationListeners().open(4, CLIENT, 40000, SERVER, 80, events::add);
+        StreamListener l = new ApplicationListeners().open(4, IpAddress.of(CLIENT), 40000, IpAddress.of(SERVER), 80, events::add);
         l.end(Side.A, 1, false);
         l.end(Side.B, 2, false);
         assertTrue(events.isEmpty());
@@ -344,7 +345,7 @@ class ApplicationListenersTest {
         for (int round = 0; round < 3000; round++) {
             ApplicationListeners factory = new ApplicationListeners();
             int[] told = {0};
-            StreamListener l = factory.open(round, CLIENT, 40000, SERVER, 443, e -> told[0]++);
+            StreamListener l = factory.open(round, IpAddress.of(CLIENT), 40000, IpAddress.of(SERVER), 443, e -> told[0]++);
             List<Streams.Run> runs = new ArrayList<>(random.nextBoolean() ? tunnel : List.of());
             runs.addAll(fixtures.get(random.nextInt(fixtures.size())));
             long t = 0;
@@ -376,7 +377,7 @@ class ApplicationListenersTest {
     @Test
     void summariesBeyondTheLimitAreCountedNotKept() {
         ApplicationListeners factory = new ApplicationListeners();
-        StreamListener l = factory.open(1, CLIENT, 40000, SERVER, 80, e -> { });
+        StreamListener l = factory.open(1, IpAddress.of(CLIENT), 40000, IpAddress.of(SERVER), 80, e -> { });
         int n = ApplicationListeners.MAX_EXCHANGES + 5;
         byte[] request = Streams.ascii("GET / HTTP/1.1\r\n\r\n");
         byte[] response = Streams.ascii("HTTP/1.1 204 No Content\r\n\r\n");

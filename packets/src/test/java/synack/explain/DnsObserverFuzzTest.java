@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import synack.event.Event;
 import synack.wire.DnsMessage;
 import synack.wire.DnsType;
+import synack.wire.IpAddress;
 
 /** Hostile payloads: every datagram is told (one frame each), nothing throws, and TCP framing survives any bytes. */
 class DnsObserverFuzzTest {
@@ -47,7 +48,7 @@ class DnsObserverFuzzTest {
         List<Event> events = new ArrayList<>();
         DnsObserver observer = new DnsObserver(events::add);
         for (int s = 0; s < 200; s++) {
-            StreamListener tcp = observer.overTcp(s, DnsObserverTest.CLIENT, 41_000 + s, DnsObserverTest.SERVER, 53, events::add);
+            StreamListener tcp = observer.overTcp(s, IpAddress.of(DnsObserverTest.CLIENT), 41_000 + s, IpAddress.of(DnsObserverTest.SERVER), 53, events::add);
             for (int k = 0; k < 20; k++) {
                 byte[] chunk = new byte[random.nextInt(300)];
                 random.nextBytes(chunk);
@@ -55,7 +56,7 @@ class DnsObserverFuzzTest {
             }
             tcp.captureEnded(DnsObserverTest.T0 + 100);
         }
-        StreamListener clean = observer.overTcp(999, DnsObserverTest.CLIENT, 50_000, DnsObserverTest.SERVER, 53, events::add);
+        StreamListener clean = observer.overTcp(999, IpAddress.of(DnsObserverTest.CLIENT), 50_000, IpAddress.of(DnsObserverTest.SERVER), 53, events::add);
         byte[] q = DnsObserverTest.framed(DnsMessage.query(0x0999, DnsObserverTest.NAME, DnsType.A, true, 0));
         clean.bytes(Side.A, DnsObserverTest.T0 + 200, 1, q, 0, q.length);
         observer.finish(DnsObserverTest.T0 + 300);

@@ -19,6 +19,7 @@ import synack.wire.DnsType;
 import synack.wire.EthernetFrame;
 import synack.wire.Frames;
 import synack.wire.Ip4;
+import synack.wire.IpAddress;
 import synack.wire.Ipv4Packet;
 import synack.wire.LinkType;
 import synack.wire.MacAddress;
@@ -127,13 +128,13 @@ class DnsObserverTest {
         assertEquals(300L, records.get(0).get("ttl"));
 
         assertEquals(List.of("NONE>QUERY_SENT", "QUERY_SENT>ANSWERED"), moves());
-        String subject = DnsObserver.querySubject(CLIENT, PORT, 0x1a2b);
+        String subject = DnsObserver.querySubject(IpAddress.of(CLIENT), PORT, 0x1a2b);
         assertTrue(transitions().stream().allMatch(t -> t.subject().equals(subject)));
 
         List<DnsExchangeSummary> x = observer.exchanges();
         assertEquals(1, x.size());
         DnsExchangeSummary s = x.get(0);
-        assertEquals(new DnsExchangeSummary(0, CLIENT, PORT, SERVER, 53, 0x1a2b, NAME, DnsType.A, "NOERROR", 2, 1_500,
+        assertEquals(new DnsExchangeSummary(0, IpAddress.of(CLIENT), PORT, IpAddress.of(SERVER), 53, 0x1a2b, NAME, DnsType.A, "NOERROR", 2, 1_500,
                 DnsTransport.UDP, -1, false, -1, 1, DnsQueryState.ANSWERED), s);
         assertTrue(s.answered());
     }
@@ -291,7 +292,7 @@ class DnsObserverTest {
     void aTruncatedAnswerRetriedOverTcpIsToldAnsweredInFull() throws Exception {
         query(0, 0x00aa, NAME);
         reply(500, SERVER, answer(0x00aa, NAME, DnsMessage.TC, 0));
-        StreamListener tcp = observer.overTcp(3, CLIENT, 41_000, SERVER, 53, events::add);
+        StreamListener tcp = observer.overTcp(3, IpAddress.of(CLIENT), 41_000, IpAddress.of(SERVER), 53, events::add);
         byte[] q = framed(DnsMessage.query(0x00bb, NAME, DnsType.A, true, 1232));
         tcp.bytes(Side.A, T0 + 2_000, 6, q, 0, 1); // the length split across segments
         tcp.bytes(Side.A, T0 + 2_100, 7, q, 1, q.length - 1);
@@ -303,7 +304,7 @@ class DnsObserverTest {
 
         assertEquals(List.of(DnsFinding.QUERY.key(), DnsFinding.ANSWER.key(), DnsFinding.TCP_RETRY.key(), DnsFinding.ANSWER.key(),
                 DnsFinding.RETRIED_OVER_TCP.key()), findings());
-        String udpSubject = DnsObserver.querySubject(CLIENT, PORT, 0x00aa);
+        String udpSubject = DnsObserver.querySubject(IpAddress.of(CLIENT), PORT, 0x00aa);
         assertTrue(transitions().stream().allMatch(t -> t.subject().equals(udpSubject)), "the TCP retry goes on the UDP query's story");
         assertEquals(List.of("NONE>QUERY_SENT", "QUERY_SENT>TRUNCATED", "TRUNCATED>QUERY_SENT", "QUERY_SENT>ANSWERED"), moves());
         Map<String, Object> retry = fact(DnsFinding.TCP_RETRY);
@@ -362,7 +363,7 @@ class DnsObserverTest {
 
     @Test
     void aGapInATcpStreamStopsItsFramingAndAStreamEndingInsideAMessageIsTold() {
-        StreamListener tcp = observer.overTcp(1, CLIENT, 41_000, SERVER, 53, events::add);
+        StreamListener tcp = observer.overTcp(1, IpAddress.of(CLIENT), 41_000, IpAddress.of(SERVER), 53, events::add);
         byte[] q = framed(DnsMessage.query(1, NAME, DnsType.A, true, 0));
         tcp.bytes(Side.A, T0, 4, q, 0, 5);
         tcp.gap(Side.A, T0 + 10, 100);
@@ -379,7 +380,7 @@ class DnsObserverTest {
 
     @Test
     void twoMessagesInOneSegmentAreBothRead() {
-        StreamListener tcp = observer.overTcp(2, CLIENT, 41_000, SERVER, 53, events::add);
+        StreamListener tcp = observer.overTcp(2, IpAddress.of(CLIENT), 41_000, IpAddress.of(SERVER), 53, events::add);
         byte[] q1 = framed(DnsMessage.query(1, NAME, DnsType.A, true, 0));
         byte[] q2 = framed(DnsMessage.query(2, "mail.synack.test.", DnsType.A, true, 0));
         byte[] both = new byte[q1.length + q2.length];

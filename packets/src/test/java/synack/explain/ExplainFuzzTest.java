@@ -19,7 +19,7 @@ import synack.event.Event;
 
 /**
  * 100,000 damaged captures (seeded: the same every run) through the whole of explain — reader,
- * decoder, the TCP, HTTP, TLS, DNS and ARP observers, the result — and nothing escapes but
+ * decoder (IPv4 and IPv6: lo-http.pcap and veth6-http-dns.pcap carry both), the TCP, HTTP, TLS, DNS and ARP observers, the result — and nothing escapes but
  * CaptureFormatException from opening. The mutations aim at what the observers read: bytes of the
  * packets (flags, sequence numbers, lengths, DNS and HTTP bytes), records repeated (a
  * retransmission the capture made up) and records swapped (reordering), besides cut files.
@@ -39,7 +39,8 @@ class ExplainFuzzTest {
     void damagedCapturesAreToldNeverThrown() throws IOException {
         // little-endian pcap files (records are easy to find and move), every link type and both protocols' stories
         List<byte[]> seeds = List.of(fixture("lo-http.pcap"), fixture("lo-http-snap96.pcap"), fixture("any-http-sll.pcap"),
-                fixture("any-http-sll2.pcap"), fixture("null-udp.pcap"), fixture("vlan-udp.pcap"), fixture("raw-udp.pcap"));
+                fixture("any-http-sll2.pcap"), fixture("null-udp.pcap"), fixture("vlan-udp.pcap"), fixture("raw-udp.pcap"),
+                fixture("veth6-http-dns.pcap"), fixture("veth6-ndp.pcap")); // IPv6: TCP, HTTP, DNS over UDP and TCP; NDP
         Random random = new Random(1616);
         long events = 0;
         long results = 0;

@@ -24,7 +24,7 @@ class TcpReassemblyTest {
 
         StreamListener.Factory factory() {
             return (stream, aIp, aPort, bIp, bPort, sink) -> {
-                opened.add(new int[] {stream, aIp, aPort, bIp, bPort});
+                opened.add(new int[] {stream, aIp.v4(), aPort, bIp.v4(), bPort});
                 return this;
             };
         }

@@ -28,6 +28,8 @@ final class TcpScript {
     static final int B_IP = Ip4.parse("198.18.0.2");
     static final int A_PORT = 40000;
     static final int B_PORT = 80;
+    static final byte[] A_IP6 = synack.wire.Ip6.parse("2001:db8:77::1");
+    static final byte[] B_IP6 = synack.wire.Ip6.parse("2001:db8:77::2");
     static final int SYN = TcpSegment.SYN;
     static final int ACK = TcpSegment.ACK;
     static final int FIN = TcpSegment.FIN;
@@ -39,6 +41,8 @@ final class TcpScript {
     long now = 1_000_000_000L;
     long number;
     int aPort = A_PORT;
+    /** The segments go over IPv6 (A 2001:db8:77::1, B 2001:db8:77::2), decoded by FrameDecoder as a capture's are. */
+    boolean ipv6;
 
     TcpScript() {
         this(null);
@@ -78,6 +82,9 @@ final class TcpScript {
         int sport = from == Side.A ? aPort : B_PORT;
         int dport = from == Side.A ? B_PORT : aPort;
         TcpSegment full = TcpSegment.of(sport, dport, (int) seq, (int) ack, flags, window, options, data);
+        if (ipv6) {
+            return send6(from, full, checksum, captured);
+        }
         byte[] bytes = Frames.tcp(MacAddress.ZERO, MacAddress.ZERO, src, dst, (int) number, full);
         int cut = data.length - captured;
         byte[] held = Arrays.copyOf(bytes, bytes.length - cut);
@@ -93,6 +100,21 @@ final class TcpScript {
         CapturedFrame frame = new CapturedFrame(number, now * 1000, 0, LinkType.ETHERNET, bytes.length, held);
         int before = events.size();
         observer.segment(new DecodedFrame(frame, 0x0800, null, ip, seen, data.length, null, cut > 0, null));
+        return new ArrayList<>(events.subList(before, events.size()));
+    }
+
+    private List<Event> send6(Side from, TcpSegment full, ChecksumStatus checksum, int captured) {
+        byte[] bytes = synack.wire.Frames6.tcp(MacAddress.ZERO, MacAddress.ZERO, from == Side.A ? A_IP6 : B_IP6,
+                from == Side.A ? B_IP6 : A_IP6, full);
+        int cut = full.data().length - captured;
+        number++;
+        CapturedFrame frame = new CapturedFrame(number, now * 1000, 0, LinkType.ETHERNET, bytes.length,
+                Arrays.copyOf(bytes, bytes.length - cut));
+        DecodedFrame d = synack.capture.FrameDecoder.decode(frame);
+        TcpSegment seen = new TcpSegment(full.sourcePort(), full.destinationPort(), full.seq(), full.ack(), full.flags(), full.window(),
+                full.options(), Arrays.copyOf(full.data(), captured), checksum);
+        int before = events.size();
+        observer.segment(new DecodedFrame(frame, 0x86dd, null, null, d.ip6(), seen, full.data().length, null, cut > 0, null));
         return new ArrayList<>(events.subList(before, events.size()));
     }
 

@@ -198,11 +198,27 @@ class TcpTsharkOracleTest {
 
     @Test
     void everyFrameHasTsharksFlagsAndStream() throws Exception {
+        agreeWithTshark(false);
+    }
+
+    /**
+     * The same scenarios, every other one over IPv6 (2001:db8:77::1 and ::2, on the ports of the
+     * IPv4 one before it): the findings are tshark's on both families, and the streams tshark's
+     * tcp.stream, which counts IPv4 and IPv6 conversations together in capture order.
+     */
+    @Test
+    void overBothFamiliesTheFlagsAndStreamsAreTsharksToo() throws Exception {
+        agreeWithTshark(true);
+    }
+
+    private void agreeWithTshark(boolean alternateFamilies) throws Exception {
         Assumptions.assumeTrue(tsharkPresent(), "tshark is not installed");
         TcpScript s = new TcpScript();
-        int port = 41000;
+        int n = 0;
         for (Consumer<TcpScript> scenario : scenarios().values()) {
-            s.aPort = port++;
+            s.aPort = 41000 + (alternateFamilies ? n / 2 : n);
+            s.ipv6 = alternateFamilies && n % 2 == 1;
+            n++;
             s.after(10_000_000);
             scenario.accept(s);
         }
