@@ -337,8 +337,8 @@ class ExplainLabIT {
 
     @Test
     void aTlsHandshakeOfCurlIsToldFromItsClearBytes(@TempDir Path dir) throws Exception {
-        // -4: www.synack.test has an AAAA too now, and explain follows IPv4 connections only (IPv6 ones are decoded, not followed)
-        Path pcap = capture(dir, "tls.pcap", "c0", () -> ok(lab.in("client", "curl", "-4", "-s", "-o", "/dev/null", "--cacert",
+        // www.synack.test has an AAAA too: curl goes over IPv6 first, and explain follows it as it does IPv4
+        Path pcap = capture(dir, "tls.pcap", "c0", () -> ok(lab.in("client", "curl", "-s", "-o", "/dev/null", "--cacert",
                 lab.get("TLS_CA"), "https://www.synack.test/hello.txt")));
         List<Map<String, Object>> events = json(lab.synack("explain", "--json", pcap.toString()));
         Map<String, Object> hello = events.stream().filter(e -> "tls".equals(e.get("layer")) && "ClientHello".equals(e.get("message")))
