@@ -93,6 +93,9 @@ public final class Lab implements AutoCloseable {
         return synackIn("client", args);
     }
 
+    /** The longest a command in the lab may take: a stuck one fails its test after this, it does not hang the run. */
+    static final int SYNACK_TIMEOUT_SECONDS = 300;
+
     /**
      * Runs synack in one of the lab's namespaces (client, peer, router, server, edge, ...). With
      * --json every line of stdout must be a valid event of docs/events.schema.json: a key that
@@ -102,7 +105,7 @@ public final class Lab implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", get("NS_" + role.toUpperCase()), "java", "-XX:+UseSerialGC",
                 "-XX:TieredStopAtLevel=1", "-jar", jar()));
         cmd.addAll(List.of(args));
-        Result r = run(60, cmd.toArray(new String[0]));
+        Result r = run(SYNACK_TIMEOUT_SECONDS, cmd.toArray(new String[0]));
         if (List.of(args).contains("--json")) {
             validated(r, false, args);
         }
@@ -114,7 +117,7 @@ public final class Lab implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", get("NS_" + role.toUpperCase()), ""));
         cmd.remove(cmd.size() - 1);
         cmd.addAll(List.of(args));
-        return run(60, cmd.toArray(new String[0]));
+        return run(SYNACK_TIMEOUT_SECONDS, cmd.toArray(new String[0]));
     }
 
     /** The MAC of an interface in one of the namespaces, as the kernel reports it. */
@@ -204,25 +207,37 @@ public final class Lab implements AutoCloseable {
             Process p = pb.start();
             var out = p.getInputStream();
             var err = p.getErrorStream();
-            var errText = new java.util.concurrent.CompletableFuture<String>();
-            Thread t = new Thread(() -> {
-                try {
-                    errText.complete(new String(err.readAllBytes(), StandardCharsets.UTF_8));
-                } catch (IOException e) {
-                    errText.complete("");
-                }
-            });
-            t.start();
-            String outText = new String(out.readAllBytes(), StandardCharsets.UTF_8);
+            // both streams read on threads of their own: the time-out holds even when the command hangs with
+            // its output open (a stuck synack must fail its test, not hang the run)
+            var outText = readAll(out);
+            var errText = readAll(err);
             if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
                 p.destroyForcibly();
-                fail("timed out after " + timeoutSeconds + " s: " + String.join(" ", cmd));
+                p.waitFor(10, TimeUnit.SECONDS);
+                fail("timed out after " + timeoutSeconds + " s: " + String.join(" ", cmd) + "\n--- stdout\n"
+                        + outText.getNow("") + "\n--- stderr\n" + errText.getNow(""));
             }
-            t.join();
-            return new Result(p.exitValue(), outText, errText.get());
-        } catch (IOException | InterruptedException | java.util.concurrent.ExecutionException e) {
+            return new Result(p.exitValue(), outText.get(10, TimeUnit.SECONDS), errText.get(10, TimeUnit.SECONDS));
+        } catch (IOException | InterruptedException | java.util.concurrent.ExecutionException
+                 | java.util.concurrent.TimeoutException e) {
             throw new AssertionError("could not run " + String.join(" ", cmd) + ": " + e, e);
         }
+    }
+
+    /** A stream read to its end on a thread of its own. */
+    private static java.util.concurrent.CompletableFuture<String> readAll(java.io.InputStream in) {
+        var text = new java.util.concurrent.CompletableFuture<String>();
+        Thread t = new Thread(() -> {
+            try {
+                text.complete(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                text.complete("");
+            }
+        }, "lab-output");
+        t.setDaemon(true);
+        t.start();
+        return text;
     }
 
     @Override
