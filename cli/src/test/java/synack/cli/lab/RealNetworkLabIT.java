@@ -93,7 +93,10 @@ class RealNetworkLabIT {
         // reordered before it (GRO's flushes on c0); a gap nothing filled would be our capture's loss
         assertTrue(e.get("Previous segment(s) not captured") <= e.get("retransmission") + e.get("out-of-order"),
                 "gaps in our own pcap that nothing filled: " + e + "\n" + tail(r));
-        assertEquals(0, e.get("Duplicate ACK"), "duplicate ACKs on a clean link: " + e);
+        // a segment that came out of order (reordered before our capture point, as above) is answered with a
+        // duplicate ACK, as RFC 5681 4.2 asks: one each, no more
+        assertTrue(e.get("Duplicate ACK") <= e.get("out-of-order") + e.get("Previous segment(s) not captured"),
+                "duplicate ACKs on a clean link that no out-of-order segment asked for: " + e);
         assertEquals(0, e.get("Malformed") + e.get("Illegal characters"), "tshark warnings: " + e);
         assertEquals(0, timeGoesBackwards(pcap), "the pcap's timestamps go backwards");
         assertFalse((r.out() + r.err()).contains("our capture dropped"), "synack says its capture dropped frames:\n" + tail(r));
