@@ -61,6 +61,9 @@ class Ipv6UsageTest {
     void anIpv4SourceForAnIpv6PeerIsRefused() {
         says(mistake("handshake", "-S", "198.18.1.2", "2001:db8::2", "80"), "-S 198.18.1.2", "2001:db8::2", "leave out -S");
         says(mistake("arp-resolve", "-S", "198.18.1.2", "2001:db8::1"), "-S 198.18.1.2 is an IPv4 address", "leave out -S");
+        says(mistake("syn-probe", "-p", "80", "-S", "198.18.0.9", "2001:db8:2::/120"), "-S 198.18.0.9", "leave out -S");
+        // a port after the brackets is not the host it would glue into (2001:db8::1:80): ports go in -p
+        says(mistake("syn-probe", "-p", "80", "[2001:db8::1]:80"), "[2001:db8::1]:80", "ports go in -p");
     }
 
     @Test

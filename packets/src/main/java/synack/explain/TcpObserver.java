@@ -408,8 +408,11 @@ public final class TcpObserver {
 
         @Override
         public int hashCode() {
-            long h = ((loLow << 16) | loPort) * 0x9E3779B97F4A7C15L ^ ((hiLow << 16) | hiPort);
-            h ^= (loHigh ^ hiHigh * 31) * 0xC2B2AE3D27D4EB4FL;
+            // every bit of both addresses and ports mixed in (an IPv6 capture whose hosts differ only in the
+            // fifth group must not share a bucket); for IPv4 the high halves are 0 and the low ones the addresses
+            long h = loLow * 0x9E3779B97F4A7C15L ^ hiLow * 0xC2B2AE3D27D4EB4FL ^ loHigh * 0x165667B19E3779F9L
+                    ^ hiHigh * 0x27D4EB2F165667C5L ^ (((long) loPort << 16) | hiPort) * 0x94D049BB133111EBL;
+            h ^= h >>> 31;
             return (int) (h ^ (h >>> 32));
         }
     }

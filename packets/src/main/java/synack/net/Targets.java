@@ -110,7 +110,12 @@ public final class Targets {
             if (close < 0) {
                 throw new IllegalArgumentException("'" + spec + "' opens a bracket it does not close (want [2001:db8::1])");
             }
-            s = s.substring(1, close) + s.substring(close + 1);
+            String after = s.substring(close + 1);
+            if (!after.isEmpty() && !after.startsWith("/") && !after.startsWith("-")) {
+                throw new IllegalArgumentException("'" + spec + "': after the brackets only /LENGTH or -END"
+                        + (after.startsWith(":") ? " (ports go in -p)" : ""));
+            }
+            s = s.substring(1, close) + after;
         }
         if (s.contains("/")) {
             String[] parts = s.split("/", -1);
@@ -159,14 +164,16 @@ public final class Targets {
     public static List<IpAddress> parseAddresses(List<String> specs) {
         Set<IpAddress> out = new LinkedHashSet<>();
         for (String spec : specs) {
+            List<IpAddress> added = new ArrayList<>();
             if (isIpv6(spec)) {
-                out.addAll(parse6(spec));
+                added.addAll(parse6(spec));
             } else {
                 for (int a : parse(spec)) {
-                    out.add(IpAddress.of(a));
+                    added.add(IpAddress.of(a));
                 }
             }
-            checkOneFamily(out);
+            checkOneFamily(out.isEmpty() ? null : out.iterator().next(), added);
+            out.addAll(added);
             if (out.size() > MAX_ADDRESSES) {
                 throw new IllegalArgumentException("more than " + MAX_ADDRESSES + " addresses; split the sweep");
             }
@@ -176,8 +183,12 @@ public final class Targets {
 
     /** Throws unless every address is of the first one's family. */
     public static void checkOneFamily(java.util.Collection<IpAddress> addresses) {
-        IpAddress first = null;
-        for (IpAddress a : addresses) {
+        checkOneFamily(null, addresses);
+    }
+
+    /** Throws unless every address {@code added} is of {@code first}'s family (null: the first added one's): linear, per argument. */
+    public static void checkOneFamily(IpAddress first, java.util.Collection<IpAddress> added) {
+        for (IpAddress a : added) {
             if (first == null) {
                 first = a;
             } else if (a.ipv6() != first.ipv6()) {

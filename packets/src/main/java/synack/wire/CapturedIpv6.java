@@ -38,7 +38,11 @@ public record CapturedIpv6(Ipv6Packet packet, int payloadOffset, int declaredPay
             throw new MalformedFrameException("IP version " + version + " in an IPv6 frame");
         }
         int payloadLength = u16(frame, offset + 4);
-        boolean tso = payloadLength == 0 && captured > Ipv6Packet.HEADER;
+        // payload length 0 with bytes after the header: a TSO/GSO super-frame (or a jumbogram) as the sender's capture
+        // shows it — unless it says "no next header" (59, legal with length 0) or the bytes are Ethernet's padding
+        // (a 60-byte minimum frame holds 6 after a bare IPv6 header)
+        boolean tso = payloadLength == 0 && (frame[offset + 6] & 0xff) != Ipv6Packet.NO_NEXT_HEADER
+                && onWire > Ipv6Packet.HEADER + 6;
         int declared = tso ? onWire - Ipv6Packet.HEADER : payloadLength;
         if (Ipv6Packet.HEADER + declared > onWire) {
             throw new MalformedFrameException("IPv6 payload length " + declared + " runs past the "

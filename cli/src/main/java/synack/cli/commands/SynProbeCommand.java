@@ -158,6 +158,10 @@ public final class SynProbeCommand implements Callable<Integer> {
         if (targets == null) { // a name that did not resolve (its result is told), or Ctrl-C
             return LiveRun.exitCode(progress);
         }
+        if (live.source != null && !targets.isEmpty() && targets.get(0).ipv6()) {
+            throw new UsageProblem("-S " + synack.wire.Ip4.toString(live.source) + " is an IPv4 address and " + targets.get(0)
+                    + " an IPv6 one: leave out -S (over IPv6 the kernel's route chooses our source)");
+        }
         if (!isSweep) {
             return narrated(run, progress, targets.get(0), portList, pps == 0 ? 1000 : pps,
                     retries == null ? 1 : retries);
@@ -248,11 +252,12 @@ public final class SynProbeCommand implements Callable<Integer> {
             } else {
                 throw new UsageProblem("'" + h + "' is not an address, range, CIDR block or host name");
             }
-            out.addAll(some);
+            synack.wire.IpAddress first = out.isEmpty() ? null : out.iterator().next();
             parse(() -> {
-                Targets.checkOneFamily(out);
+                Targets.checkOneFamily(first, some);
                 return null;
             });
+            out.addAll(some);
             if (out.size() > Targets.MAX_ADDRESSES) {
                 throw new UsageProblem("more than " + Targets.MAX_ADDRESSES + " hosts; split the sweep");
             }

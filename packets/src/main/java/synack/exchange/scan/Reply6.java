@@ -25,6 +25,11 @@ public record Reply6(Reply.Kind kind, IpAddress host, int port, int ack, int hop
             return null; // not to us
         }
         int hopLimit = f[ETH + 7] & 0xff;
+        if (f.length < ETH + 40 + (((f[ETH + 4] & 0xff) << 8) | (f[ETH + 5] & 0xff))) {
+            // cut by the sweep's short capture: an answer to our SYN is short (a SYN,ACK, a RST, an error quoting
+            // an 80-byte SYN), so a longer frame is someone else's (a big ping, a packet too big): not malformed
+            return null;
+        }
         Frames.Tcp tcp = Frames.parseTcp(f);
         if (tcp != null) {
             TcpSegment s = tcp.segment();

@@ -107,7 +107,10 @@ class SynSweepIpv6Test {
         // every open port got our RST over IPv6 at seq = cookie + 1
         assertEquals(3, peers.rstsSeen.size());
         for (TcpSegment rst : peers.rstsSeen) {
-            assertTrue(rst.has(TcpSegment.RST));
+            assertTrue(rst.has(TcpSegment.RST) && !rst.has(TcpSegment.ACK), "a bare RST: " + rst);
+            IpAddress host = rst.destinationPort() == 22 ? B : A; // the open ports: A 80 and 443, B 22
+            assertEquals(SynSweep.cookieOf(KEY, US_IP, SPORT, host, rst.destinationPort()) + 1, rst.seq(),
+                    "the RST's seq is our SYN's cookie + 1, in the server's window: " + rst);
         }
         assertTrue(res.summary().contains("2001:db8:2::10: 1 open, 1 closed, 2 filtered"), res.summary());
     }
