@@ -82,6 +82,14 @@ class ArpPeersLabIT {
         ok(Lab.run(30, "ip", "-n", router, "link", "set", "rslow", "master", "br0", "up"));
         ok(Lab.run(30, "ip", "-n", slowNs, "addr", "add", SLOW + "/24", "dev", "slow0"));
         ok(Lab.run(30, "ip", "-n", slowNs, "link", "set", "slow0", "up"));
+        // the slow host answers through the relay before a test asks it (CI once saw no reply at all to the first
+        // test's three requests on a loaded machine): a ping over the path, bounded, then its held ARP reply dies out
+        boolean answered = false;
+        for (int i = 0; i < 10 && !answered; i++) {
+            answered = lab.in("client", "ping", "-c", "1", "-W", "3", SLOW).exit() == 0;
+        }
+        assertTrue(answered, "the slow host never answered a ping through the relay");
+        Lab.sleep(2_000);
     }
 
     @AfterAll
