@@ -39,28 +39,11 @@ for row in "${ROWS[@]}"; do
   $IN $peer >/dev/null 2>&1 || { echo "bench: '$peer' failed (exit $?)" >&2; exit 1; }
 done
 
-median_rss() { # median peak RSS in MiB of RSS_RUNS runs in the client namespace
-  local i
-  for ((i = 0; i < RSS_RUNS; i++)); do $IN /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -n 1; done \
-    | sort -n | awk '{v[NR]=$1} END {printf "%.1f", v[int((NR+1)/2)]/1024}'
-}
-med() { jq -r ".results[$2].median" "$1"; }
-cpu() { jq -r ".results[$2] | (.user + .system) * 1000 | round" "$1"; }
-
 {
   echo "IPv6 one-liners, $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git -C "$home" rev-parse --short HEAD), jar $JAR_INFO,"
   echo "load $(cut -d' ' -f1-3 /proc/loadavg), $RUNS runs each (hyperfine -N -w 3), kernel-default offloads"
   echo
   echo "| work | synack (./synack) | peer, same run | ratio | peak RSS synack / peer, MiB | CPU (user+sys) synack / peer |"
   echo "| --- | --- | --- | --- | --- | --- |"
-  i=0
-  for row in "${ROWS[@]}"; do
-    IFS='|' read -r work mine peer <<<"$row"
-    json="$OUT/v6-$i.json"
-    hyperfine -N -w 3 -r "$RUNS" --export-json "$json" -n synack "$IN $mine" -n peer "$IN $peer" >"$OUT/hyperfine-$i.txt" 2>&1
-    a=$(med "$json" 0); b=$(med "$json" 1)
-    printf '| `%s` | %.3f s | `%s` %.3f s | %.1f× | %s / %s | %s / %s ms |\n' "$work" "$a" "${peer%% *}" "$b" \
-      "$(awk -v a="$a" -v b="$b" 'BEGIN {print a / b}')" "$(median_rss $mine)" "$(median_rss $peer)" "$(cpu "$json" 0)" "$(cpu "$json" 1)"
-    i=$((i + 1))
-  done
+  side_by_side v6 "${ROWS[@]}"
 } | tee "$OUT/rows.md"

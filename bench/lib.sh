@@ -7,6 +7,8 @@
 #   freeze_launcher          the same, but the launcher itself is copied and run (its own JVM choice and
 #                            options), its archives rebuilt by it in the copy; sets SYNACK, JAR_INFO, ARCHIVE_INFO
 #   launcher_jvm ARGS...     the java binary and options the frozen launcher execs for ARGS (via strace)
+#   side_by_side TAG ROW...  each "work|synack command|peer command" in one hyperfine run (RUNS runs, in the
+#                            client namespace), printed as a markdown row: medians, ratio, peak RSS (RSS_RUNS runs), CPU
 #   lab_up                   a lab of our own, down again however the script ends (a function
 #                            bench_cleanup, when the script defines one, runs first); sets envfile,
 #                            lab_env KEY reads from it, IN runs in the client namespace
@@ -89,4 +91,27 @@ lab_env() { sed -n "s/^$1=//p" "$envfile"; }
 _bench_exit() {
   if declare -F bench_cleanup >/dev/null; then bench_cleanup || true; fi
   "$home/synack" lab down --id "$ID" >/dev/null 2>&1 || true
+}
+
+median_rss() { # median peak RSS in MiB of RSS_RUNS runs in the client namespace
+  local i
+  for ((i = 0; i < RSS_RUNS; i++)); do $IN /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -n 1; done \
+    | sort -n | awk '{v[NR]=$1} END {printf "%.1f", v[int((NR+1)/2)]/1024}'
+}
+hf_median() { jq -r ".results[$2].median" "$1"; }
+# CPU per run (hyperfine's mean user + system): on a loaded 2-CPU machine a steadier figure than wall
+hf_cpu() { jq -r ".results[$2] | (.user + .system) * 1000 | round" "$1"; }
+
+side_by_side() { # side_by_side TAG ROW...: one markdown row per "work|synack command|peer command"
+  local tag=$1 i=0 row work mine peer json a b
+  shift
+  for row in "$@"; do
+    IFS='|' read -r work mine peer <<<"$row"
+    json="$OUT/$tag-$i.json"
+    hyperfine -N -w 3 -r "$RUNS" --export-json "$json" -n synack "$IN $mine" -n peer "$IN $peer" >"$OUT/hyperfine-$tag-$i.txt" 2>&1
+    a=$(hf_median "$json" 0); b=$(hf_median "$json" 1)
+    printf '| `%s` | %.3f s | `%s` %.3f s | %.1f× | %s / %s | %s / %s ms |\n' "$work" "$a" "${peer%% *}" "$b" \
+      "$(awk -v a="$a" -v b="$b" 'BEGIN {print a / b}')" "$(median_rss $mine)" "$(median_rss $peer)" "$(hf_cpu "$json" 0)" "$(hf_cpu "$json" 1)"
+    i=$((i + 1))
+  done
 }
