@@ -3,7 +3,8 @@ package synack.cli;
 /**
  * A live one-liner spends its first 100-200 ms on one core building picocli's model, then loads
  * JNA, pcap4j and libpcap (50-80 ms) on the same core. This does the loading on the other core
- * meanwhile: a daemon thread that only loads (nothing is opened, nothing sent). Whatever goes
+ * meanwhile: a daemon thread that only loads (nothing is opened, nothing sent), and starts one
+ * process that asks nothing ({@code ip -V}: the JVM's first process is the expensive one). Whatever goes
  * wrong here is ignored: the main path loads the same things again and fails there exactly as
  * without the warm-up (the JVM initialises a class once, whichever thread gets there first).
  */
@@ -37,6 +38,12 @@ final class LiveWarmup extends Thread {
 
     @Override
     public void run() {
+        try {
+            // first the JVM's first process (the route lookup is the main path's next need), then libpcap
+            synack.net.IpRouteGet.warmUp();
+        } catch (Throwable ignored) {
+            // the route lookup meets the same problem and tells it
+        }
         try {
             synack.link.PcapLibrary.ensureLoadable(); // JNA, pcap4j's bindings, dlopen of libpcap
             ClassLoader loader = LiveWarmup.class.getClassLoader();
