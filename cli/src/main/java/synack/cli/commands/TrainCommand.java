@@ -44,6 +44,33 @@ import synack.wire.MacAddress;
  */
 @Command(name = "train-startup", hidden = true, description = "Load the classes of a live command, for the launcher's start-up archive.")
 public final class TrainCommand implements Callable<Integer> {
+    /**
+     * The classes a live one-liner still loaded from its jars or the JDK's modules after the in-memory
+     * run (-Xlog:class+load, "source: jrt:/" or "file:"): libpcap's capture, the RST guard, our UDP port's socket.
+     */
+    private static final String[] HOST_CLASSES = {
+        "synack.link.PcapLink", "synack.link.PcapWaiter", "synack.link.Privileges",
+        "org.pcap4j.core.PcapHandle$Builder", "org.pcap4j.core.PcapNetworkInterface$PromiscuousMode",
+        "org.pcap4j.core.PcapHandle$PcapDirection", "org.pcap4j.core.PcapHandle$BlockingMode", "org.pcap4j.core.PcapStat",
+        "org.pcap4j.core.NativeMappings$PcapLibrary", "org.pcap4j.core.NativeMappings$pcap_stat_ex",
+        "com.sun.jna.Library$Handler", "com.sun.jna.Library$Handler$FunctionInfo", "com.sun.jna.Function$PostCallRead",
+        "com.sun.jna.AltCallingConvention", "com.sun.jna.Structure$StructureSet", "com.sun.jna.internal.ReflectionUtils",
+        "synack.net.KernelRstFilter", "synack.net.KernelRstFilter$Started", "synack.net.KernelRstFilter$Run",
+        "synack.net.KernelRstFilter$Reaper",
+        "synack.iface.UdpPortClaim", "java.net.DatagramSocket", "java.net.DatagramSocket$1", "java.net.MulticastSocket",
+        "java.net.InetSocketAddress", "java.net.InetSocketAddress$InetSocketAddressHolder", "java.net.BindException",
+        "java.net.StandardSocketOptions", "java.net.StandardSocketOptions$StdSocketOption", "java.net.StandardProtocolFamily",
+        "java.nio.channels.DatagramChannel", "java.nio.channels.MulticastChannel", "java.nio.channels.spi.SelectorProvider",
+        "sun.nio.ch.DatagramChannelImpl", "sun.nio.ch.DatagramChannelImpl$DefaultOptionsHolder", "sun.nio.ch.DatagramDispatcher",
+        "sun.nio.ch.DatagramSocketAdaptor", "sun.nio.ch.DatagramSocketAdaptor$DatagramSockets", "sun.nio.ch.DefaultSelectorProvider",
+        "sun.nio.ch.EPollSelectorProvider", "sun.nio.ch.SelectorProviderImpl", "sun.nio.ch.Net", "sun.nio.ch.Net$1",
+        "sun.nio.ch.NativeSocketAddress", "sun.nio.ch.SocketOptionRegistry", "sun.nio.ch.SocketOptionRegistry$LazyInitialization",
+        "sun.nio.ch.SocketOptionRegistry$RegistryKey", "sun.nio.ch.OptionKey", "sun.nio.ch.ExtendedSocketOption",
+        "sun.net.NetProperties", "sun.net.ResourceManager", "sun.net.ext.ExtendedSocketOptions",
+        "jdk.net.ExtendedSocketOptions", "jdk.net.LinuxSocketOptions",
+        "jdk.internal.event.ProcessStartEvent", "jdk.internal.event.SecurityProviderServiceEvent",
+    };
+
     @Override
     public Integer call() throws IOException {
         CommandLine cli = Main.commandLine();
@@ -89,13 +116,13 @@ public final class TrainCommand implements Callable<Integer> {
         } catch (RuntimeException e) {
             // no iproute2 here: the command falls back and says so
         }
-        // the RST guard's classes (the in-memory run keeps no firewall, and nothing here may touch one)
-        for (String name : new String[] {"synack.net.KernelRstFilter", "synack.net.KernelRstFilter$Started", "synack.net.KernelRstFilter$Run",
-                "synack.net.KernelRstFilter$Reaper"}) {
+        // what only the machine's own host loads (the in-memory run has no capture, firewall or UDP port of the
+        // kernel's, and nothing here may touch them): loaded, not initialised, so the archive holds them too
+        for (String name : HOST_CLASSES) {
             try {
                 Class.forName(name, false, TrainCommand.class.getClassLoader());
-            } catch (ClassNotFoundException e) {
-                // renamed: the archive holds less, the command runs the same
+            } catch (ClassNotFoundException | LinkageError e) {
+                // renamed or absent here: the archive holds less, the command runs the same
             }
         }
         // a short story through each renderer, into nothing
