@@ -17,15 +17,15 @@ import synack.wire.IpAddress;
  */
 public final class LiveFlow {
     /**
-     * A one-liner's capture unless its command chooses another: whole frames, a 4 MiB ring. The ring is
+     * A one-liner's capture unless its command chooses another: whole frames, a 2 MiB ring. The ring is
      * resident memory (the kernel maps every page), and libpcap gives a whole-frame slot a 128 KiB block
      * (a 64 KiB super-frame and its header) and sizes the ring in frames, not blocks: {@link
      * PcapLink.Capture#WHOLE}'s 8 MiB became 127 slots and 16 MiB resident (measured in /proc/PID/smaps:
-     * 16,384 kB on the socket's mapping), a quarter of a one-liner's peak RSS for an exchange of a
-     * handful of frames. 4 MiB still holds 63 super-frames, as many as WHOLE's own account of itself
-     * promises (8,192 kB resident).
+     * 16,384 kB on the socket's mapping), a quarter of a one-liner's peak RSS. 2 MiB is 31 slots (4 MiB
+     * resident): a one-liner's peer sends what one exchange allows before we answer (a SYN,ACK, an answer,
+     * at most an initial window of ten segments or super-frames), and we read as frames come in.
      */
-    static final PcapLink.Capture EXCHANGE = new PcapLink.Capture(PcapLink.SNAPLEN, 4 * 1024 * 1024, false);
+    static final PcapLink.Capture EXCHANGE = new PcapLink.Capture(PcapLink.SNAPLEN, 2 * 1024 * 1024, false);
 
     /** Which next hops are asked before the exchange. */
     enum NextHop { NONE, ONE, MANY }
