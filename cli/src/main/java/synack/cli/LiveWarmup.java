@@ -3,14 +3,18 @@ package synack.cli;
 /**
  * A live one-liner spends its first 100-200 ms on one core building picocli's model, then loads
  * JNA, pcap4j and libpcap (50-80 ms) on the same core. This does the loading on the other core
- * meanwhile: a daemon thread that only loads (nothing is opened, nothing sent). Whatever goes
+ * meanwhile: a daemon thread that only loads (nothing is opened, nothing sent), and starts one
+ * process that asks nothing ({@code ip -V}: the JVM's first process is the expensive one). Whatever goes
  * wrong here is ignored: the main path loads the same things again and fails there exactly as
  * without the warm-up (the JVM initialises a class once, whichever thread gets there first).
  */
 final class LiveWarmup extends Thread {
-    private LiveWarmup() {
+    private final boolean tcp;
+
+    private LiveWarmup(boolean tcp) {
         super("synack-warmup");
         setDaemon(true);
+        this.tcp = tcp;
     }
 
     /** Starts the warm-up when {@code args} run a live command (not help, not the shell or the lab). */
@@ -23,7 +27,17 @@ final class LiveWarmup extends Thread {
                 return;
             }
         }
-        new LiveWarmup().start();
+        new LiveWarmup(tcp(args[0])).start();
+    }
+
+    /** The commands that run {@link synack.exchange.tcp.TcpWarmup} before their SYN (through {@link TcpRun} or HttpJourney). */
+    private static boolean tcp(String command) {
+        switch (command) {
+            case "handshake": case "fin-teardown": case "http-get":
+                return true;
+            default:
+                return false;
+        }
     }
 
     private static boolean live(String command) {
@@ -38,6 +52,12 @@ final class LiveWarmup extends Thread {
     @Override
     public void run() {
         try {
+            // first the JVM's first process (the route lookup is the main path's next need), then libpcap
+            synack.net.IpRouteGet.warmUp();
+        } catch (Throwable ignored) {
+            // the route lookup meets the same problem and tells it
+        }
+        try {
             synack.link.PcapLibrary.ensureLoadable(); // JNA, pcap4j's bindings, dlopen of libpcap
             ClassLoader loader = LiveWarmup.class.getClassLoader();
             for (String name : new String[] {"org.pcap4j.core.PcapHandle", "org.pcap4j.core.PcapHandle$Builder",
@@ -51,6 +71,16 @@ final class LiveWarmup extends Thread {
             com.sun.jna.NativeLibrary.getInstance(com.sun.jna.Platform.C_LIBRARY_NAME).getFunction("poll");
         } catch (Throwable ignored) {
             // the main path meets the same problem and tells it
+        }
+        if (tcp) {
+            try {
+                // the in-memory connection the command runs before its SYN (between the next hop's ARP reply and
+                // the SYN, 25-80 ms on the main thread when cold: class loading and linking, ~10% of handshake's
+                // main-thread samples): run here first, the command's own run finds it all loaded and linked
+                synack.exchange.tcp.TcpWarmup.run();
+            } catch (Throwable ignored) {
+                // the command's own run meets the same problem
+            }
         }
     }
 }

@@ -21,11 +21,13 @@ public final class KernelRstFilter implements AutoCloseable {
 
     private final String tool;
     private final List<String> spec;
+    private final Reaper reaper;
     private boolean removed;
 
-    private KernelRstFilter(String tool, List<String> spec) {
+    private KernelRstFilter(String tool, List<String> spec, Reaper reaper) {
         this.tool = tool;
         this.spec = spec;
+        this.reaper = reaper;
     }
 
     public static KernelRstFilter install(int localPort) {
@@ -39,27 +41,63 @@ public final class KernelRstFilter implements AutoCloseable {
                 "-m", "comment", "--comment", TAG + ProcessHandle.current().pid(), "-j", "DROP");
         List<String> cmd = new ArrayList<>(List.of(tool, "-w", "-I"));
         cmd.addAll(spec);
-        // our rule does not depend on the stale ones (other, dead pids): both run at once, and the
-        // insert is awaited before we return (before any SYN is sent)
+        // our rule does not depend on the stale ones (other, dead pids): the insert alone is awaited
+        // before we return (before any SYN is sent); the stale ones are listed and removed on a thread
+        // of their own meanwhile (starting a process takes the starting thread 3-30 ms, its run 2-20 ms
+        // more), and close() waits for that thread
         Started insert = start(cmd);
-        RuntimeException staleFailed = null;
-        try {
-            removeStale(tool);
-        } catch (RuntimeException e) {
-            staleFailed = e;
-        }
+        Reaper reaper = new Reaper(tool);
+        reaper.start();
         Run r = insert.await();
-        if (staleFailed != null) {
-            if (r.exit == 0) {
-                new KernelRstFilter(tool, spec).close(); // never a rule left behind, whatever failed
-            }
-            throw staleFailed;
-        }
         if (r.exit != 0) {
+            try {
+                reaper.finish();
+            } catch (RuntimeException e) {
+                // the insert's failure is the one to tell
+            }
             throw new EnvironmentException("cannot add the firewall rule that keeps the kernel from resetting our connection ("
                     + r.output.trim() + "): install " + tool + (ipv6 ? "" : ", or use -S with an address no interface holds"));
         }
-        return new KernelRstFilter(tool, spec);
+        return new KernelRstFilter(tool, spec, reaper);
+    }
+
+    /** The stale rules' removal ({@link #removeStale(String)}) on a thread of its own; what went wrong is thrown by {@link #finish}. */
+    private static final class Reaper extends Thread {
+        private final String tool;
+        private volatile RuntimeException failed;
+
+        Reaper(String tool) {
+            super("synack-rst-filter-reaper");
+            setDaemon(true);
+            this.tool = tool;
+        }
+
+        @Override
+        public void run() {
+            try {
+                removeStale(tool);
+            } catch (RuntimeException e) {
+                failed = e;
+            }
+        }
+
+        void finish() {
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    join();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true; // Ctrl-C's cleanup: the removal still completes (each process is bounded)
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            if (failed != null) {
+                throw failed;
+            }
+        }
     }
 
     /** Rules left by a synack that died without cleaning up (kill -9, power loss), in both families' firewalls. */
@@ -99,6 +137,7 @@ public final class KernelRstFilter implements AutoCloseable {
             List<String> cmd = new ArrayList<>(List.of(tool, "-w", "-D"));
             cmd.addAll(spec);
             run(cmd);
+            reaper.finish(); // our rule is gone first, whatever the stale ones' removal met
         }
     }
 

@@ -21,6 +21,7 @@ import synack.exchange.Exchange;
 import synack.exchange.arp.ArpAnnounce;
 import synack.exchange.arp.ArpProbe;
 import synack.exchange.arp.ArpResolve;
+import synack.link.PcapLink;
 import synack.net.LocalInterface;
 import synack.net.Route;
 import synack.net.Routing;
@@ -257,10 +258,18 @@ public final class ArpResolveCommand implements Callable<Integer> {
         return runLive(run, renderer, route, "arp", header, headerFields, new ArpProbe(route.via().mac(), addresses.get(0), s));
     }
 
+    /**
+     * What ARP needs of a capture: its frames are 42 bytes (60 padded, 64 with a VLAN tag) and the
+     * filter lets in nothing else, so a 1,518-byte snaplen never cuts one (-w writes them whole, as
+     * before). Small slots make a small ring: 512 KiB holds 300 replies (a sweep's burst) and is
+     * ~0.6 MiB resident, where whole-frame slots of 128 KiB made {@link PcapLink.Capture#WHOLE} 16 MiB.
+     */
+    static final PcapLink.Capture ARP_CAPTURE = new PcapLink.Capture(1518, 512 * 1024, false);
+
     /** ARP is of the segment only: the frames on the route's interface, no next hop to ask. */
     private static int runLive(LiveRun run, Renderer renderer, Route route, String filter, String header,
                                Map<String, Object> fields, Exchange exchange) {
-        return run.run(LiveFlow.onSegment(route).capture(end -> filter).header(end -> header, end -> fields), renderer, path -> exchange);
+        return run.run(LiveFlow.onSegment(route).capture(end -> filter).size(ARP_CAPTURE).header(end -> header, end -> fields), renderer, path -> exchange);
     }
 
     @picocli.CommandLine.Spec

@@ -44,6 +44,33 @@ import synack.wire.MacAddress;
  */
 @Command(name = "train-startup", hidden = true, description = "Load the classes of a live command, for the launcher's start-up archive.")
 public final class TrainCommand implements Callable<Integer> {
+    /**
+     * The classes a live one-liner still loaded from its jars or the JDK's modules after the in-memory
+     * run (-Xlog:class+load, "source: jrt:/" or "file:"): libpcap's capture, the RST guard, our UDP port's socket.
+     */
+    private static final String[] HOST_CLASSES = {
+        "synack.link.PcapLink", "synack.link.PcapWaiter", "synack.link.Privileges",
+        "org.pcap4j.core.PcapHandle$Builder", "org.pcap4j.core.PcapNetworkInterface$PromiscuousMode",
+        "org.pcap4j.core.PcapHandle$PcapDirection", "org.pcap4j.core.PcapHandle$BlockingMode", "org.pcap4j.core.PcapStat",
+        "org.pcap4j.core.NativeMappings$PcapLibrary", "org.pcap4j.core.NativeMappings$pcap_stat_ex",
+        "com.sun.jna.Library$Handler", "com.sun.jna.Library$Handler$FunctionInfo", "com.sun.jna.Function$PostCallRead",
+        "com.sun.jna.AltCallingConvention", "com.sun.jna.Structure$StructureSet", "com.sun.jna.internal.ReflectionUtils",
+        "synack.net.KernelRstFilter", "synack.net.KernelRstFilter$Started", "synack.net.KernelRstFilter$Run",
+        "synack.net.KernelRstFilter$Reaper",
+        "synack.iface.UdpPortClaim", "java.net.DatagramSocket", "java.net.DatagramSocket$1", "java.net.MulticastSocket",
+        "java.net.InetSocketAddress", "java.net.InetSocketAddress$InetSocketAddressHolder", "java.net.BindException",
+        "java.net.StandardSocketOptions", "java.net.StandardSocketOptions$StdSocketOption", "java.net.StandardProtocolFamily",
+        "java.nio.channels.DatagramChannel", "java.nio.channels.MulticastChannel", "java.nio.channels.spi.SelectorProvider",
+        "sun.nio.ch.DatagramChannelImpl", "sun.nio.ch.DatagramChannelImpl$DefaultOptionsHolder", "sun.nio.ch.DatagramDispatcher",
+        "sun.nio.ch.DatagramSocketAdaptor", "sun.nio.ch.DatagramSocketAdaptor$DatagramSockets", "sun.nio.ch.DefaultSelectorProvider",
+        "sun.nio.ch.EPollSelectorProvider", "sun.nio.ch.SelectorProviderImpl", "sun.nio.ch.Net", "sun.nio.ch.Net$1",
+        "sun.nio.ch.NativeSocketAddress", "sun.nio.ch.SocketOptionRegistry", "sun.nio.ch.SocketOptionRegistry$LazyInitialization",
+        "sun.nio.ch.SocketOptionRegistry$RegistryKey", "sun.nio.ch.OptionKey", "sun.nio.ch.ExtendedSocketOption",
+        "sun.net.NetProperties", "sun.net.ResourceManager", "sun.net.ext.ExtendedSocketOptions",
+        "jdk.net.ExtendedSocketOptions", "jdk.net.LinuxSocketOptions",
+        "jdk.internal.event.ProcessStartEvent", "jdk.internal.event.SecurityProviderServiceEvent",
+    };
+
     @Override
     public Integer call() throws IOException {
         CommandLine cli = Main.commandLine();
@@ -70,11 +97,33 @@ public final class TrainCommand implements Callable<Integer> {
         Dissector.dissect(synack.wire.Frames.udp(mac, mac, 1, 2, 3, synack.wire.UdpDatagram.of(5353, 53,
                 DnsMessage.query(1, "www.synack.test", DnsType.A, true, 1232).toBytes())));
         TcpWarmup.run();
+        // the one-liners run whole on an in-memory wire (nothing sent): the live path's classes and lambdas.
+        // On a thread bounded in time: whatever happens there, the rest is trained and the archive recorded
+        Thread live = new Thread(() -> synack.cli.TrainingHost.train(List.of(new String[] {"arp-resolve", "-q", "198.18.1.1"},
+                new String[] {"syn-probe", "-q", "-p", "80", "198.18.2.2"}, new String[] {"dns-resolve", "-q", "www.synack.test"},
+                new String[] {"handshake", "--rst", "198.18.2.2", "80"}, new String[] {"arp-resolve", "198.18.1.1"},
+                new String[] {"handshake", "198.18.2.2", "80"})), "synack-train-live");
+        live.setDaemon(true);
+        live.start();
+        try {
+            live.join(30_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         // the kernel's routing decision: `ip -j route get` (a process, JSON), as every live command asks it
         try {
             LiveHost.KERNEL.routing().resolve(Ip4.parse("127.0.0.1"), null, null);
         } catch (RuntimeException e) {
             // no iproute2 here: the command falls back and says so
+        }
+        // what only the machine's own host loads (the in-memory run has no capture, firewall or UDP port of the
+        // kernel's, and nothing here may touch them): loaded, not initialised, so the archive holds them too
+        for (String name : HOST_CLASSES) {
+            try {
+                Class.forName(name, false, TrainCommand.class.getClassLoader());
+            } catch (ClassNotFoundException | LinkageError e) {
+                // renamed or absent here: the archive holds less, the command runs the same
+            }
         }
         // a short story through each renderer, into nothing
         byte[] arp = ArpPacket.request(mac, Ip4.parse("198.18.1.2"), Ip4.parse("198.18.1.1")).toFrame(mac);
