@@ -10,6 +10,7 @@ import synack.event.Verdict;
 import synack.exchange.tcp.TcpConnection;
 import synack.exchange.tcp.TcpConversation;
 import synack.exchange.tcp.TcpWarmup;
+import synack.link.PcapLink;
 import synack.net.Route;
 import synack.wire.IpAddress;
 
@@ -30,10 +31,17 @@ public final class TcpRun {
         return RANDOM.nextInt();
     }
 
+    /**
+     * A TCP conversation's ring: what the peer may send before we answer is our whole receive window (64,240
+     * bytes: 44 full segments when they come one per frame, offloads off), so its slots (63) hold a window and
+     * spare; {@link LiveFlow#EXCHANGE}'s 31 would drop frames if we were held up while a window came in.
+     */
+    static final PcapLink.Capture CONVERSATION = new PcapLink.Capture(PcapLink.SNAPLEN, 4 * 1024 * 1024, false);
+
     /** Our port ({@code sourcePort} or random), the peer's segments to it, the next hop asked, the kernel's RSTs held off. */
     public static LiveFlow flow(String command, IpAddress peerIp, int peerPort, Integer sourcePort) {
         String peer = peerIp.toString();
-        return LiveFlow.toPeer(peerIp).tcpSourcePort(sourcePort)
+        return LiveFlow.toPeer(peerIp).tcpSourcePort(sourcePort).size(CONVERSATION)
                 .capture(end -> "tcp and src host " + peer + " and src port " + peerPort + " and dst port " + end.tcpPort())
                 .header(end -> header(command, end.route(), end.tcpPort(), peerIp, peerPort),
                         end -> Map.of("interface", end.route().via().name()))
