@@ -201,36 +201,7 @@ public final class SynSweep implements Exchange {
     private void sendDue(long now, Output out) {
         int steps = 0;
         while (next < shardProbes && nextSendAt <= now && steps++ < MAX_BATCH) {
-            long n = next++;
-            if (pass > 0 && isAnswered(n)) {
-                continue;
-            }
-            long probe = probeAt(n);
-            int h = space.hostIndexOf(probe);
-            if (nextHop[h] == null) {
-                tally.notSent += pass == 0 ? 1 : 0;
-                continue;
-            }
-            if (pass == 0) {
-                tally.probing(h);
-            }
-            int port = space.portOf(probe);
-            if (ipv6) {
-                long high = space.high(h);
-                long low = space.low(h);
-                template6.write(frame, nextHop[h], high, low, port, cookie6(cookie, path.ourAddress(), path.sourcePort(), high, low, port));
-            } else {
-                int host = space.host(h);
-                template.write(frame, nextHop[h], host, port, cookieOf(cookie, ourIp, path.sourcePort(), host, port), ipId++);
-            }
-            long t = settings.tellFrames()
-                    ? out.send(frame.clone(), "probe " + space.address(h).withPort(port) + (pass > 0 ? ", try " + (pass + 1) : ""), true)
-                    : out.transmit(frame);
-            ringProbe[(int) (n & (RING - 1))] = n;
-            ringSentAt[(int) (n & (RING - 1))] = t;
-            sent++;
-            sentInPass++;
-            nextSendAt = passStartedAt + (long) (sentInPass * intervalMicros);
+            sendProbe(next++, out);
         }
         if (next >= shardProbes) {
             sending = false;
@@ -245,6 +216,43 @@ public final class SynSweep implements Exchange {
                     Durations.human(wait)), Map.of("pass", pass + 1, "sent", sentInPass)));
             checkComplete(now, out);
         }
+    }
+
+    /**
+     * This pass's n-th probe: its SYN sent, unless it was answered in an earlier pass or its host
+     * has no next hop. A method of its own, called once a probe, so the JIT compiles it after a
+     * few hundred SYNs rather than once the loop around it has run many thousand times.
+     */
+    private void sendProbe(long n, Output out) {
+        if (pass > 0 && isAnswered(n)) {
+            return;
+        }
+        long probe = probeAt(n);
+        int h = space.hostIndexOf(probe);
+        if (nextHop[h] == null) {
+            tally.notSent += pass == 0 ? 1 : 0;
+            return;
+        }
+        if (pass == 0) {
+            tally.probing(h);
+        }
+        int port = space.portOf(probe);
+        if (ipv6) {
+            long high = space.high(h);
+            long low = space.low(h);
+            template6.write(frame, nextHop[h], high, low, port, cookie6(cookie, path.ourAddress(), path.sourcePort(), high, low, port));
+        } else {
+            int host = space.host(h);
+            template.write(frame, nextHop[h], host, port, cookieOf(cookie, ourIp, path.sourcePort(), host, port), ipId++);
+        }
+        long t = settings.tellFrames()
+                ? out.send(frame.clone(), "probe " + space.address(h).withPort(port) + (pass > 0 ? ", try " + (pass + 1) : ""), true)
+                : out.transmit(frame);
+        ringProbe[(int) (n & (RING - 1))] = n;
+        ringSentAt[(int) (n & (RING - 1))] = t;
+        sent++;
+        sentInPass++;
+        nextSendAt = passStartedAt + (long) (sentInPass * intervalMicros);
     }
 
     private void endPass(long now, Output out) {
