@@ -23,7 +23,8 @@ import org.pcap4j.core.PcapHandle;
  * every argument by reflection and boxes the result, ~3 µs a frame, 13% of a full-port sweep's
  * CPU. The frame's header and data pointers come back in one 16-byte buffer, read with one call,
  * and the header itself with one more, into arrays kept for the next frame: per frame, four
- * crossings into native code and the frame's own byte[] (which the caller keeps).
+ * crossings into native code and the frame's own byte[] (which the caller keeps); a send is
+ * two (the copy into a native buffer kept for the next, and the call).
  *
  * <p>The class registers its methods when it is initialised (libpcap's path must be known by
  * then: {@link PcapLibrary#ensureLoadable}); the live commands' warm-up initialises it on the
@@ -41,7 +42,7 @@ final class PcapWaiter {
 
     private static native int pcap_next_ex(Pointer p, Pointer header, Pointer data);
 
-    private static native int pcap_sendpacket(Pointer p, byte[] buf, int size);
+    private static native int pcap_sendpacket(Pointer p, Pointer buf, int size);
 
     private static native int pcap_get_selectable_fd(Pointer p);
 
@@ -66,6 +67,7 @@ final class PcapWaiter {
     private final long[] header64 = new long[3];
     private final int[] header32 = new int[4];
     private final Cursor cursor = new Cursor();
+    private Memory sendBuffer = new Memory(2048);
 
     /** A pointer moved to each frame's header and data in turn (JNA's Pointer keeps its address in a protected field). */
     private static final class Cursor extends Pointer {
@@ -108,9 +110,18 @@ final class PcapWaiter {
         Libc.poll(pollfd, 1, millis);
     }
 
-    /** Sends one frame; libpcap's return code (negative: failed; pcap_geterr says why). */
+    /**
+     * Sends one frame; libpcap's return code (negative: failed; pcap_geterr says why). The frame
+     * is copied into a native buffer kept for the next send: a byte[] handed to a direct mapping
+     * is copied into a fresh malloc'd block and back again after the call (JNI's
+     * Get/ReleaseByteArrayElements), twice the copies and a malloc and free per frame.
+     */
     int send(byte[] frame) {
-        return pcap_sendpacket(pcap, frame, frame.length);
+        if (sendBuffer.size() < frame.length) {
+            sendBuffer = new Memory(Math.max(frame.length, 2 * sendBuffer.size()));
+        }
+        sendBuffer.write(0, frame, 0, frame.length);
+        return pcap_sendpacket(pcap, sendBuffer, frame.length);
     }
 
     /**
