@@ -456,13 +456,11 @@ public final class SynSweep implements Exchange {
             sending = false;
         }
         // the silent probes: each told with --show filtered; named in the summary when there are few
-        List<Long> few = new ArrayList<>();
         boolean tellSilent = settings.show().contains(State.FILTERED);
-        if (tellSilent || tally.silent() <= MAX_NAMED_SILENT) {
+        List<Long> few = !tellSilent && tally.silent() <= MAX_NAMED_SILENT ? fewSilent() : new ArrayList<>();
+        if (tellSilent) {
             forEachSilent(p -> {
-                if (tellSilent) {
-                    tell(now, space.hostIndexOf(p), space.portOf(p), State.FILTERED, "no-response", -1, -1, out);
-                }
+                tell(now, space.hostIndexOf(p), space.portOf(p), State.FILTERED, "no-response", -1, -1, out);
                 if (few.size() < MAX_NAMED_SILENT) {
                     few.add(p);
                 }
@@ -470,6 +468,32 @@ public final class SynSweep implements Exchange {
         }
         done = true;
         out.emit(result(now, tally.silent() <= MAX_NAMED_SILENT ? few : List.of(), false));
+    }
+
+    /**
+     * The few probes of this shard still unanswered (at most {@link #MAX_NAMED_SILENT} are), in host
+     * and port order: found from the answered bits a word at a time rather than by asking every
+     * probe of the space which shard's it is (65,536 inverse permutations, interpreted at first,
+     * for the one port a full-port sweep usually names).
+     */
+    private List<Long> fewSilent() {
+        List<Long> few = new ArrayList<>();
+        for (int w = 0; w < answered.length; w++) {
+            long unanswered = ~answered[w];
+            if (w == answered.length - 1 && (shardProbes & 63) != 0) {
+                unanswered &= (1L << (shardProbes & 63)) - 1; // bits past the shard's last probe
+            }
+            while (unanswered != 0) {
+                long n = ((long) w << 6) + Long.numberOfTrailingZeros(unanswered);
+                unanswered &= unanswered - 1;
+                long p = probeAt(n);
+                if (nextHop[space.hostIndexOf(p)] != null) {
+                    few.add(p);
+                }
+            }
+        }
+        java.util.Collections.sort(few); // probe numbers are host-major: host, then port order
+        return few.size() <= MAX_NAMED_SILENT ? few : new ArrayList<>(few.subList(0, MAX_NAMED_SILENT));
     }
 
     /** Calls back with every probe of this shard still unanswered, in host and port order (no list is built). */
