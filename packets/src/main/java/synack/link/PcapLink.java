@@ -161,10 +161,19 @@ public final class PcapLink implements Link {
 
     @Override
     public void send(byte[] frame) throws IOException {
-        try {
-            handle.sendPacket(frame);
-        } catch (PcapNativeException | NotOpenException e) {
-            throw new IOException("send on " + interfaceName + " failed: " + e.getMessage(), e);
+        if (!handle.isOpen()) {
+            throw new IOException("send on " + interfaceName + " failed: the capture is closed");
+        }
+        // libpcap directly (pcap4j's sendPacket takes a lock and checks twice per frame; the handle is
+        // used from one thread, as the receive side always was)
+        if (waiter.send(frame) < 0) {
+            String why;
+            try {
+                why = handle.getError();
+            } catch (NotOpenException e) {
+                why = "the capture is closed";
+            }
+            throw new IOException("send on " + interfaceName + " failed: " + why);
         }
     }
 

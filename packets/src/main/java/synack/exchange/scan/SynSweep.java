@@ -201,36 +201,7 @@ public final class SynSweep implements Exchange {
     private void sendDue(long now, Output out) {
         int steps = 0;
         while (next < shardProbes && nextSendAt <= now && steps++ < MAX_BATCH) {
-            long n = next++;
-            if (pass > 0 && isAnswered(n)) {
-                continue;
-            }
-            long probe = probeAt(n);
-            int h = space.hostIndexOf(probe);
-            if (nextHop[h] == null) {
-                tally.notSent += pass == 0 ? 1 : 0;
-                continue;
-            }
-            if (pass == 0) {
-                tally.probing(h);
-            }
-            int port = space.portOf(probe);
-            if (ipv6) {
-                long high = space.high(h);
-                long low = space.low(h);
-                template6.write(frame, nextHop[h], high, low, port, cookie6(cookie, path.ourAddress(), path.sourcePort(), high, low, port));
-            } else {
-                int host = space.host(h);
-                template.write(frame, nextHop[h], host, port, cookieOf(cookie, ourIp, path.sourcePort(), host, port), ipId++);
-            }
-            long t = settings.tellFrames()
-                    ? out.send(frame.clone(), "probe " + space.address(h).withPort(port) + (pass > 0 ? ", try " + (pass + 1) : ""), true)
-                    : out.transmit(frame);
-            ringProbe[(int) (n & (RING - 1))] = n;
-            ringSentAt[(int) (n & (RING - 1))] = t;
-            sent++;
-            sentInPass++;
-            nextSendAt = passStartedAt + (long) (sentInPass * intervalMicros);
+            sendProbe(next++, out);
         }
         if (next >= shardProbes) {
             sending = false;
@@ -245,6 +216,43 @@ public final class SynSweep implements Exchange {
                     Durations.human(wait)), Map.of("pass", pass + 1, "sent", sentInPass)));
             checkComplete(now, out);
         }
+    }
+
+    /**
+     * This pass's n-th probe: its SYN sent, unless it was answered in an earlier pass or its host
+     * has no next hop. A method of its own, called once a probe, so the JIT compiles it after a
+     * few hundred SYNs rather than once the loop around it has run many thousand times.
+     */
+    private void sendProbe(long n, Output out) {
+        if (pass > 0 && isAnswered(n)) {
+            return;
+        }
+        long probe = probeAt(n);
+        int h = space.hostIndexOf(probe);
+        if (nextHop[h] == null) {
+            tally.notSent += pass == 0 ? 1 : 0;
+            return;
+        }
+        if (pass == 0) {
+            tally.probing(h);
+        }
+        int port = space.portOf(probe);
+        if (ipv6) {
+            long high = space.high(h);
+            long low = space.low(h);
+            template6.write(frame, nextHop[h], high, low, port, cookie6(cookie, path.ourAddress(), path.sourcePort(), high, low, port));
+        } else {
+            int host = space.host(h);
+            template.write(frame, nextHop[h], host, port, cookieOf(cookie, ourIp, path.sourcePort(), host, port), ipId++);
+        }
+        long t = settings.tellFrames()
+                ? out.send(frame.clone(), "probe " + space.address(h).withPort(port) + (pass > 0 ? ", try " + (pass + 1) : ""), true)
+                : out.transmit(frame);
+        ringProbe[(int) (n & (RING - 1))] = n;
+        ringSentAt[(int) (n & (RING - 1))] = t;
+        sent++;
+        sentInPass++;
+        nextSendAt = passStartedAt + (long) (sentInPass * intervalMicros);
     }
 
     private void endPass(long now, Output out) {
@@ -448,13 +456,11 @@ public final class SynSweep implements Exchange {
             sending = false;
         }
         // the silent probes: each told with --show filtered; named in the summary when there are few
-        List<Long> few = new ArrayList<>();
         boolean tellSilent = settings.show().contains(State.FILTERED);
-        if (tellSilent || tally.silent() <= MAX_NAMED_SILENT) {
+        List<Long> few = !tellSilent && tally.silent() <= MAX_NAMED_SILENT ? fewSilent() : new ArrayList<>();
+        if (tellSilent) {
             forEachSilent(p -> {
-                if (tellSilent) {
-                    tell(now, space.hostIndexOf(p), space.portOf(p), State.FILTERED, "no-response", -1, -1, out);
-                }
+                tell(now, space.hostIndexOf(p), space.portOf(p), State.FILTERED, "no-response", -1, -1, out);
                 if (few.size() < MAX_NAMED_SILENT) {
                     few.add(p);
                 }
@@ -462,6 +468,32 @@ public final class SynSweep implements Exchange {
         }
         done = true;
         out.emit(result(now, tally.silent() <= MAX_NAMED_SILENT ? few : List.of(), false));
+    }
+
+    /**
+     * The few probes of this shard still unanswered (at most {@link #MAX_NAMED_SILENT} are), in host
+     * and port order: found from the answered bits a word at a time rather than by asking every
+     * probe of the space which shard's it is (65,536 inverse permutations, interpreted at first,
+     * for the one port a full-port sweep usually names).
+     */
+    private List<Long> fewSilent() {
+        List<Long> few = new ArrayList<>();
+        for (int w = 0; w < answered.length; w++) {
+            long unanswered = ~answered[w];
+            if (w == answered.length - 1 && (shardProbes & 63) != 0) {
+                unanswered &= (1L << (shardProbes & 63)) - 1; // bits past the shard's last probe
+            }
+            while (unanswered != 0) {
+                long n = ((long) w << 6) + Long.numberOfTrailingZeros(unanswered);
+                unanswered &= unanswered - 1;
+                long p = probeAt(n);
+                if (nextHop[space.hostIndexOf(p)] != null) {
+                    few.add(p);
+                }
+            }
+        }
+        java.util.Collections.sort(few); // probe numbers are host-major: host, then port order
+        return few.size() <= MAX_NAMED_SILENT ? few : new ArrayList<>(few.subList(0, MAX_NAMED_SILENT));
     }
 
     /** Calls back with every probe of this shard still unanswered, in host and port order (no list is built). */

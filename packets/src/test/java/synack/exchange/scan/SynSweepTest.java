@@ -77,6 +77,34 @@ class SynSweepTest {
     }
 
     @Test
+    void theFewSilentProbesAreNamedInHostAndPortOrderShardByShard() {
+        List<Integer> ports = IntStream.range(0, 1000).boxed().toList();
+        SimulatedHosts peers = new SimulatedHosts().host("198.18.2.2", Set.of(80), Set.of(999, 82, 7), Set.of())
+                .host("198.18.2.3", Set.of(), Set.of(5), Set.of());
+        Run whole = run(peers, List.of(A, B), ports, settings(1, Shard.WHOLE, 3), 0, null);
+        assertEquals(4L, whole.result().fields().get("filtered_silent"));
+        assertTrue(whole.result().summary().contains("198.18.2.2: 1 open, 996 closed, 3 filtered (7 no-response; 82 no-response; 999 no-response)"),
+                whole.result().summary());
+        assertTrue(whole.result().summary().contains("198.18.2.3: 0 open, 999 closed, 1 filtered (5 no-response)"), whole.result().summary());
+        // each shard names the silent probes it asked, and only those
+        int named = 0;
+        for (int i = 0; i < 3; i++) {
+            SimulatedHosts shardPeers = new SimulatedHosts().host("198.18.2.2", Set.of(80), Set.of(999, 82, 7), Set.of())
+                    .host("198.18.2.3", Set.of(), Set.of(5), Set.of());
+            Run r = run(shardPeers, List.of(A, B), ports, settings(1, new Shard(i, 3), 3), 0, null);
+            String summary = r.result().summary();
+            for (int[] silent : new int[][] {{A, 999}, {A, 82}, {A, 7}, {B, 5}}) {
+                boolean asked = shardPeers.synsSeen.containsKey(SimulatedHosts.key(silent[0], silent[1]));
+                boolean told = summary.contains(Ip4.toString(silent[0]) + ": ") && java.util.regex.Pattern.compile(
+                        java.util.regex.Pattern.quote(Ip4.toString(silent[0])) + ": [^\\n]*[( ]" + silent[1] + " no-response").matcher(summary).find();
+                assertEquals(asked, told, silent[1] + " in shard " + i + ": " + summary);
+                named += told ? 1 : 0;
+            }
+        }
+        assertEquals(4, named, "every silent probe is named by exactly one shard");
+    }
+
+    @Test
     void aFullPortSweepFindsExactlyTheOpenPorts() {
         SimulatedHosts peers = new SimulatedHosts().host("198.18.2.2", Set.of(1, 80, 8080, 65535), Set.of(82), Set.of(83));
         Run r = run(peers, List.of(A), ALL_PORTS, settings(1, Shard.WHOLE, 9), 0, null);
