@@ -46,6 +46,9 @@ public final class DnsBulk implements Exchange {
         long deadline;
         long sequence;
         boolean answered;
+        long answeredAt;
+        int backoff; // the window's back-off this name's latest loss caused, 0 for none
+        boolean late; // a loss of it was found spurious (told to the window once)
 
         Pending(Question question, int id, byte[] payload, int tries) {
             this.question = question;
@@ -174,6 +177,11 @@ public final class DnsBulk implements Exchange {
                 Pending earlier = retried.get(reply.id());
                 if (earlier != null && answers(reply, udp.payload(), earlier)) {
                     duplicates++; // the answer to the other try: the name was asked more than once and told already
+                    if (!earlier.late) {
+                        // both tries answered: the first was late, not lost, and the first answer most likely its own
+                        earlier.late = true;
+                        window.spurious(earlier.backoff, earlier.answeredAt - earlier.sentAt[0]);
+                    }
                     out.shown(frame, "another answer to " + earlier.question.name() + " (asked " + earlier.tries + " times), told already");
                 } else {
                     out.shown(frame, String.format(Locale.ROOT, "ignored: ID 0x%04x or its question matches no outstanding query", reply.id()));
@@ -183,10 +191,18 @@ public final class DnsBulk implements Exchange {
             long now = frame.timeMicros();
             outstanding.remove(reply.id());
             p.answered = true;
+            p.answeredAt = now;
             if (p.tries > 1) {
                 retried.put(p.id, p);
             }
-            window.answered(p.tries == 1 ? now - p.lastSentAt() : -1); // Karn: which try an answer answers is unknown after a retry
+            if (p.tries > 1 && now < p.sentAt[1]) {
+                // it came before the first retry left (we read it late): that try was never lost, and its RTT is known
+                p.late = true;
+                window.spurious(p.backoff, -1);
+                window.answered(now - p.sentAt[0]);
+            } else {
+                window.answered(p.tries == 1 ? now - p.lastSentAt() : -1); // Karn: which try an answer answers is unknown after a retry
+            }
             if (reply.rcode() == 0) {
                 noError++;
             } else {
@@ -251,7 +267,10 @@ public final class DnsBulk implements Exchange {
             if (p.answered || p.deadline > now) {
                 continue;
             }
-            window.lost(p.sequence);
+            int backoff = window.lost(p.sequence);
+            if (backoff > 0) {
+                p.backoff = backoff;
+            }
             if (p.tries <= settings.retries()) {
                 retransmissions++;
                 send(p, now, out);
@@ -306,7 +325,7 @@ public final class DnsBulk implements Exchange {
         List<String> pacing = new ArrayList<>();
         pacing.add(String.format(Locale.ROOT, "window %d to %d queries in flight allowed (first %d, last %d, cap %d), %d back-off%s", window.lowest(),
                 window.highest(), Math.min(DnsWindow.INITIAL, window.cap()), window.allowed(), window.cap(), window.backoffs(),
-                window.backoffs() == 1 ? "" : "s"));
+                window.backoffs() == 1 ? "" : "s") + (window.undone() > 0 ? " (" + window.undone() + " undone: the loss was an answer late)" : ""));
         pacing.add(sent + " queries sent, " + retransmissions + " of them asked again (" + window.losses() + " tr"
                 + (window.losses() == 1 ? "y" : "ies") + " unanswered in time)" + (duplicates > 0 ? ", " + duplicates
                 + " answered twice" : ""));
