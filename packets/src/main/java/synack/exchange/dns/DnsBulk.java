@@ -71,6 +71,8 @@ public final class DnsBulk implements Exchange {
     }
 
     private static final Remark FIRST_TRY = Remark.of("");
+    /** An answer read this long after it came waited for us: we, not the window, set the pace (see DnsWindow.answered). */
+    static final long READ_LATE_MICROS = 1_000;
 
     private final DnsLookup.Path path;
     private final Settings settings;
@@ -84,6 +86,7 @@ public final class DnsBulk implements Exchange {
     private final byte[] idBytes = new byte[1024];
     private int idBytesAt = 1024;
     private int ipId;
+    private long lastSentAt = Long.MIN_VALUE;
     private long startedAt;
     private boolean done;
     private int noError;
@@ -145,6 +148,7 @@ public final class DnsBulk implements Exchange {
         byte[] frame = Frames.udp(path.ourMac(), path.nextHopMac(), path.ourIp(), path.serverIp(), ipId++ & 0xffff, d);
         long at = out.send(frame, p.tries > 1 ? Remark.of("try " + p.tries) : FIRST_TRY, true);
         p.sentAt[p.tries - 1] = at;
+        lastSentAt = Math.max(lastSentAt, at);
         p.sequence = window.sent();
         // the last try waits the whole --timeout: a slow server (a recursive one, asking the world) still has its chance
         p.deadline = at + (p.tries > settings.retries() ? settings.timeoutMicros() : window.waitMicros(p.tries));
@@ -195,13 +199,15 @@ public final class DnsBulk implements Exchange {
             if (p.tries > 1) {
                 retried.put(p.id, p);
             }
+            // we sent a query this long after the answer came, so it waited in our capture ring at least that long
+            boolean readLate = lastSentAt - now > READ_LATE_MICROS;
             if (p.tries > 1 && now < p.sentAt[1]) {
                 // it came before the first retry left (we read it late): that try was never lost, and its RTT is known
                 p.late = true;
                 window.spurious(p.backoff, -1);
-                window.answered(now - p.sentAt[0]);
+                window.answered(now - p.sentAt[0], readLate);
             } else {
-                window.answered(p.tries == 1 ? now - p.lastSentAt() : -1); // Karn: which try an answer answers is unknown after a retry
+                window.answered(p.tries == 1 ? now - p.lastSentAt() : -1, readLate); // Karn: which try an answer answers is unknown after a retry
             }
             if (reply.rcode() == 0) {
                 noError++;
@@ -325,7 +331,9 @@ public final class DnsBulk implements Exchange {
         List<String> pacing = new ArrayList<>();
         pacing.add(String.format(Locale.ROOT, "window %d to %d queries in flight allowed (first %d, last %d, cap %d), %d back-off%s", window.lowest(),
                 window.highest(), Math.min(DnsWindow.INITIAL, window.cap()), window.allowed(), window.cap(), window.backoffs(),
-                window.backoffs() == 1 ? "" : "s") + (window.undone() > 0 ? " (" + window.undone() + " undone: the loss was an answer late)" : ""));
+                window.backoffs() == 1 ? "" : "s") + (window.undone() > 0 ? " (" + window.undone() + " undone: the loss was an answer late)" : "")
+                + (window.readLate() > 0 ? ", not grown by " + window.readLate() + " answer" + (window.readLate() == 1 ? "" : "s")
+                        + " that waited for us" : ""));
         pacing.add(sent + " queries sent, " + retransmissions + " of them asked again (" + window.losses() + " tr"
                 + (window.losses() == 1 ? "y" : "ies") + " unanswered in time)" + (duplicates > 0 ? ", " + duplicates
                 + " answered twice" : ""));

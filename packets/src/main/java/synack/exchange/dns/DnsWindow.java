@@ -34,6 +34,7 @@ public final class DnsWindow {
     private int highest;
     private int losses;
     private int backoffs;
+    private long appLimited;
     private int undoFor;
     private int undone;
     private double undoWindow;
@@ -68,6 +69,16 @@ public final class DnsWindow {
      * An answer came. {@code rttMicros} is its RTT when unambiguous (to a first try: Karn's rule), else negative.
      */
     public void answered(long rttMicros) {
+        answered(rttMicros, false);
+    }
+
+    /**
+     * As {@link #answered(long)}; {@code readLate}: the answer waited for us (we were still busy with earlier ones when
+     * it came). Then the window does not grow: it is not what limits the pace, and the queries a larger one would
+     * add wait in our own queue of answers, or, when the server stalls for a moment, in its socket buffer (a few
+     * hundred small datagrams, past which it drops them), as RFC 7661 keeps an unused congestion window from growing.
+     */
+    public void answered(long rttMicros, boolean readLate) {
         if (rttMicros >= 0) {
             sample(rttMicros);
         }
@@ -75,6 +86,8 @@ public final class DnsWindow {
         answeredSinceBackoff = true;
         if (queued > 2 * QUEUE_TARGET) {
             window = Math.max(1, window - 1 / window); // one less per window of answers: the server's queue grows
+        } else if (readLate) {
+            appLimited++;
         } else if (queued <= QUEUE_TARGET) {
             if (window < ssthresh) {
                 window += 1; // slow start: doubles every round trip
@@ -131,6 +144,11 @@ public final class DnsWindow {
             undone++;
             note();
         }
+    }
+
+    /** Answers that did not grow the window because they had waited for us. */
+    public long readLate() {
+        return appLimited;
     }
 
     /** Back-offs undone because the loss that caused them was an answer late (see {@link #spurious}). */

@@ -132,4 +132,24 @@ class DnsWindowTest {
         assertEquals(0, w.undone());
         assertEquals(true, w.waitMicros(1) > 100_000, "the late sample counts: " + w.waitMicros(1));
     }
+
+    @Test
+    void answersThatWaitedForUsDoNotGrowTheWindow() {
+        DnsWindow w = new DnsWindow(500, 2_000_000);
+        for (int i = 0; i < 1000; i++) {
+            w.answered(20, true); // a fast server, and a client behind with its answers: the window is not the limit
+        }
+        assertEquals(16, w.allowed(), "not grown");
+        assertEquals(1000, w.readLate());
+        w.answered(20, false);
+        assertEquals(17, w.allowed(), "grows again once we keep up");
+        for (int i = 0; i < 400; i++) {
+            w.answered(20, false);
+        }
+        int grown = w.allowed();
+        for (int i = 0; i < 400; i++) {
+            w.answered(2_000, true); // read late, and the server's queue long: it still shrinks
+        }
+        assertEquals(true, w.allowed() < grown, "shrinks: " + w.allowed() + " < " + grown);
+    }
 }
