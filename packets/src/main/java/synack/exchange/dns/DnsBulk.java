@@ -21,6 +21,7 @@ import synack.wire.DnsMessage;
 import synack.wire.DnsName;
 import synack.wire.DnsType;
 import synack.wire.Frames;
+import synack.wire.IpAddress;
 import synack.wire.MalformedFrameException;
 import synack.wire.UdpDatagram;
 
@@ -46,6 +47,9 @@ public final class DnsBulk implements Exchange {
         long deadline;
         long sequence;
         boolean answered;
+        long answeredAt;
+        int backoff; // the window's back-off this name's latest loss caused, 0 for none
+        boolean late; // a loss of it was found spurious (told to the window once)
 
         Pending(Question question, int id, byte[] payload, int tries) {
             this.question = question;
@@ -68,6 +72,8 @@ public final class DnsBulk implements Exchange {
     }
 
     private static final Remark FIRST_TRY = Remark.of("");
+    /** An answer read this long after it came waited for us: we, not the window, set the pace (see DnsWindow.answered). */
+    static final long READ_LATE_MICROS = 1_000;
 
     private final DnsLookup.Path path;
     private final Settings settings;
@@ -78,7 +84,10 @@ public final class DnsBulk implements Exchange {
     /** Answered names that had been asked more than once, by ID: the answer to the other try may still come. */
     private final Map<Integer, Pending> retried = new HashMap<>();
     private final PriorityQueue<Pending> timers = new PriorityQueue<>((a, b) -> Long.compare(a.deadline, b.deadline));
+    private final byte[] idBytes = new byte[1024];
+    private int idBytesAt = 1024;
     private int ipId;
+    private long lastSentAt = Long.MIN_VALUE;
     private long startedAt;
     private boolean done;
     private int noError;
@@ -110,13 +119,27 @@ public final class DnsBulk implements Exchange {
             Question q = waiting.poll();
             int id;
             do {
-                id = random.nextInt(65536);
+                id = nextId();
             } while (outstanding.containsKey(id));
             Pending p = new Pending(q, id, DnsMessage.queryBytes(id, q.name(), q.type(), settings.recurse(), settings.ednsSize()),
                     settings.retries() + 1);
             outstanding.put(id, p);
             send(p, now, out);
         }
+    }
+
+    /**
+     * A random ID from the caller's source, two bytes at a time from a block drawn at once: a secure source's
+     * every call costs a lock and a digest, and a run asks for one per name.
+     */
+    private int nextId() {
+        if (idBytesAt + 2 > idBytes.length) {
+            random.nextBytes(idBytes);
+            idBytesAt = 0;
+        }
+        int id = (idBytes[idBytesAt] & 0xff) << 8 | (idBytes[idBytesAt + 1] & 0xff);
+        idBytesAt += 2;
+        return id;
     }
 
     private void send(Pending p, long now, Output out) {
@@ -126,6 +149,7 @@ public final class DnsBulk implements Exchange {
         byte[] frame = Frames.udp(path.ourMac(), path.nextHopMac(), path.ourIp(), path.serverIp(), ipId++ & 0xffff, d);
         long at = out.send(frame, p.tries > 1 ? Remark.of("try " + p.tries) : FIRST_TRY, true);
         p.sentAt[p.tries - 1] = at;
+        lastSentAt = Math.max(lastSentAt, at);
         p.sequence = window.sent();
         // the last try waits the whole --timeout: a slow server (a recursive one, asking the world) still has its chance
         p.deadline = at + (p.tries > settings.retries() ? settings.timeoutMicros() : window.waitMicros(p.tries));
@@ -139,7 +163,7 @@ public final class DnsBulk implements Exchange {
         }
         try {
             UdpInFrame parsed = UdpInFrame.parse(frame.bytes());
-            if (parsed == null || !parsed.source().equals(path.serverIp()) || !parsed.destination().equals(path.ourIp())) {
+            if (parsed == null || !same(parsed.source(), path.serverIp()) || !same(parsed.destination(), path.ourIp())) {
                 return;
             }
             UdpDatagram udp = parsed.datagram();
@@ -158,6 +182,11 @@ public final class DnsBulk implements Exchange {
                 Pending earlier = retried.get(reply.id());
                 if (earlier != null && answers(reply, udp.payload(), earlier)) {
                     duplicates++; // the answer to the other try: the name was asked more than once and told already
+                    if (!earlier.late) {
+                        // both tries answered: the first was late, not lost, and the first answer most likely its own
+                        earlier.late = true;
+                        window.spurious(earlier.backoff, earlier.answeredAt - earlier.sentAt[0]);
+                    }
                     out.shown(frame, "another answer to " + earlier.question.name() + " (asked " + earlier.tries + " times), told already");
                 } else {
                     out.shown(frame, String.format(Locale.ROOT, "ignored: ID 0x%04x or its question matches no outstanding query", reply.id()));
@@ -167,10 +196,20 @@ public final class DnsBulk implements Exchange {
             long now = frame.timeMicros();
             outstanding.remove(reply.id());
             p.answered = true;
+            p.answeredAt = now;
             if (p.tries > 1) {
                 retried.put(p.id, p);
             }
-            window.answered(p.tries == 1 ? now - p.lastSentAt() : -1); // Karn: which try an answer answers is unknown after a retry
+            // we sent a query this long after the answer came, so it waited in our capture ring at least that long
+            boolean readLate = lastSentAt - now > READ_LATE_MICROS;
+            if (p.tries > 1 && now < p.sentAt[1]) {
+                // it came before the first retry left (we read it late): that try was never lost, and its RTT is known
+                p.late = true;
+                window.spurious(p.backoff, -1);
+                window.answered(now - p.sentAt[0], readLate);
+            } else {
+                window.answered(p.tries == 1 ? now - p.lastSentAt() : -1, readLate); // Karn: which try an answer answers is unknown after a retry
+            }
             if (reply.rcode() == 0) {
                 noError++;
             } else {
@@ -178,22 +217,35 @@ public final class DnsBulk implements Exchange {
             }
             String name = DnsMessage.absolute(p.question.name()); // as we asked it (the server may echo it in another case)
             String type = DnsType.name(p.question.type());
-            List<String> data = AnswerText.data(reply.answers());
+            String rcode = reply.rcodeName();
+            List<DnsMessage.Record> answers = reply.answers();
+            // the line and the fields in one pass over the records (a run tells thousands of these)
+            StringBuilder text = new StringBuilder(name.length() + 24 + 24 * answers.size()).append(name).append(' ').append(type)
+                    .append(' ').append(rcode);
+            for (DnsMessage.Record r : answers) {
+                text.append(' ').append(r.rdataText());
+            }
+            if (reply.tc()) {
+                text.append(" (TC: truncated, not retried over TCP in bulk)");
+            }
             Map<String, Object> f = new LinkedHashMap<>();
             f.put("name", name);
             f.put("type", type);
-            f.put("rcode", reply.rcodeName());
-            f.put("answers", RecordFields.of(reply.answers()));
+            f.put("rcode", rcode);
+            f.put("answers", RecordFields.of(answers));
             f.put("rtt_ms", Durations.msValue(p.rttMicros(now)));
             f.put("tries", p.tries);
-            out.emit(new Event.Note(now, Event.Note.Kind.ANSWER, name + " " + type + " " + reply.rcodeName()
-                    + (data.isEmpty() ? "" : " " + String.join(" ", data))
-                    + (reply.tc() ? " (TC: truncated, not retried over TCP in bulk)" : ""), f));
+            out.emit(new Event.Note(now, Event.Note.Kind.ANSWER, text.toString(), f));
             fill(now, out);
             maybeFinish(now, out);
         } catch (MalformedFrameException e) {
             out.shown(frame, "dropped: " + e.getMessage());
         }
+    }
+
+    /** a.equals(b), field by field: a record's generated equals goes through method handles, slow before the JIT, twice a frame. */
+    private static boolean same(IpAddress a, IpAddress b) {
+        return a.ipv6() == b.ipv6() && a.high() == b.high() && a.low() == b.low();
     }
 
     /** A reply to p's query: QR set, its one question p's name (in any case), type and class. */
@@ -227,7 +279,10 @@ public final class DnsBulk implements Exchange {
             if (p.answered || p.deadline > now) {
                 continue;
             }
-            window.lost(p.sequence);
+            int backoff = window.lost(p.sequence);
+            if (backoff > 0) {
+                p.backoff = backoff;
+            }
             if (p.tries <= settings.retries()) {
                 retransmissions++;
                 send(p, now, out);
@@ -282,7 +337,9 @@ public final class DnsBulk implements Exchange {
         List<String> pacing = new ArrayList<>();
         pacing.add(String.format(Locale.ROOT, "window %d to %d queries in flight allowed (first %d, last %d, cap %d), %d back-off%s", window.lowest(),
                 window.highest(), Math.min(DnsWindow.INITIAL, window.cap()), window.allowed(), window.cap(), window.backoffs(),
-                window.backoffs() == 1 ? "" : "s"));
+                window.backoffs() == 1 ? "" : "s") + (window.undone() > 0 ? " (" + window.undone() + " undone: the loss was an answer late)" : "")
+                + (window.readLate() > 0 ? ", not grown by " + window.readLate() + " answer" + (window.readLate() == 1 ? "" : "s")
+                        + " that waited for us" : ""));
         pacing.add(sent + " queries sent, " + retransmissions + " of them asked again (" + window.losses() + " tr"
                 + (window.losses() == 1 ? "y" : "ies") + " unanswered in time)" + (duplicates > 0 ? ", " + duplicates
                 + " answered twice" : ""));

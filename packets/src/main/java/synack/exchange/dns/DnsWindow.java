@@ -34,6 +34,12 @@ public final class DnsWindow {
     private int highest;
     private int losses;
     private int backoffs;
+    private long appLimited;
+    private int undoFor;
+    private int undone;
+    private double undoWindow;
+    private double undoSsthresh;
+    private long undoRecoverAfter;
 
     /** @param cap never more outstanding than this; @param maxRtoMicros no try waits longer (the user's --timeout) */
     public DnsWindow(int cap, long maxRtoMicros) {
@@ -63,6 +69,16 @@ public final class DnsWindow {
      * An answer came. {@code rttMicros} is its RTT when unambiguous (to a first try: Karn's rule), else negative.
      */
     public void answered(long rttMicros) {
+        answered(rttMicros, false);
+    }
+
+    /**
+     * As {@link #answered(long)}; {@code readLate}: the answer waited for us (we were still busy with earlier ones when
+     * it came). Then the window does not grow: it is not what limits the pace, and the queries a larger one would
+     * add wait in our own queue of answers, or, when the server stalls for a moment, in its socket buffer (a few
+     * hundred small datagrams, past which it drops them), as RFC 7661 keeps an unused congestion window from growing.
+     */
+    public void answered(long rttMicros, boolean readLate) {
         if (rttMicros >= 0) {
             sample(rttMicros);
         }
@@ -70,6 +86,8 @@ public final class DnsWindow {
         answeredSinceBackoff = true;
         if (queued > 2 * QUEUE_TARGET) {
             window = Math.max(1, window - 1 / window); // one less per window of answers: the server's queue grows
+        } else if (readLate) {
+            appLimited++;
         } else if (queued <= QUEUE_TARGET) {
             if (window < ssthresh) {
                 window += 1; // slow start: doubles every round trip
@@ -82,19 +100,60 @@ public final class DnsWindow {
         note();
     }
 
-    /** A try went unanswered for its RTO: the path or the server lost it (or it is very late). */
-    public void lost(long sequence) {
+    /**
+     * A try went unanswered for its RTO: the path or the server lost it (or it is very late). Returns the number of
+     * the back-off it caused (1, 2, ...), or 0 when it caused none: what {@link #spurious} is told if it was late.
+     */
+    public int lost(long sequence) {
         losses++;
         // one back-off per window: the other losses of this window are the same event. And only when an answer came
         // since the last one: halving again for a server gone silent would not make it answer, only slow the run
         if (sequence > recoverAfter && answeredSinceBackoff) {
+            undoWindow = window;
+            undoSsthresh = ssthresh;
+            undoRecoverAfter = recoverAfter;
             answeredSinceBackoff = false;
             ssthresh = Math.max(1, Math.floor(window / 2));
             window = ssthresh;
             recoverAfter = sent - 1;
             backoffs++;
+            undoFor = backoffs;
+            note();
+            return backoffs;
+        }
+        return 0;
+    }
+
+    /**
+     * A try taken for lost was answered after all (its answer came before the retry left, or the retry's answer came
+     * as a second one): the server was late, not losing. {@code lateRttMicros}, when not negative, is how long that
+     * first try's answer took, a sample the RTO has to cover (Karn's rule kept it out, RFC 4015 lets it in). When the
+     * back-off its loss caused ({@code backoff}, from {@link #lost}) is still the last one, it is undone: the window
+     * and threshold as they were (RFC 4015's response), so that a late answer costs a query, not half the window.
+     */
+    public void spurious(int backoff, long lateRttMicros) {
+        if (lateRttMicros >= 0) {
+            sample(lateRttMicros);
+        }
+        if (backoff > 0 && backoff == undoFor) {
+            window = Math.min(cap, Math.max(window, undoWindow));
+            ssthresh = Math.max(ssthresh, undoSsthresh);
+            recoverAfter = undoRecoverAfter; // a real loss of that window backs off after all
+            answeredSinceBackoff = true;
+            undoFor = 0;
+            undone++;
             note();
         }
+    }
+
+    /** Answers that did not grow the window because they had waited for us. */
+    public long readLate() {
+        return appLimited;
+    }
+
+    /** Back-offs undone because the loss that caused them was an answer late (see {@link #spurious}). */
+    public int undone() {
+        return undone;
     }
 
     private void sample(long r) {

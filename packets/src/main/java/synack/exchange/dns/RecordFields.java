@@ -12,7 +12,7 @@ public final class RecordFields {
     private RecordFields() {}
 
     public static List<Map<String, Object>> of(List<DnsMessage.Record> records) {
-        List<Map<String, Object>> out = new ArrayList<>();
+        List<Map<String, Object>> out = new ArrayList<>(records.size());
         for (DnsMessage.Record r : records) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("name", r.name());

@@ -90,4 +90,66 @@ class DnsWindowTest {
         slow.answered(200_000);
         assertEquals(300_000, slow.waitMicros(1), "200 ms + 4 × 100 ms, at most the timeout");
     }
+
+    @Test
+    void aLossFoundSpuriousUndoesItsBackOffAndLengthensTheRto() {
+        DnsWindow w = new DnsWindow(100, 2_000_000);
+        for (int i = 0; i < 16; i++) {
+            w.answered(1_000);
+        }
+        assertEquals(32, w.allowed());
+        int backoff = w.lost(w.sent());
+        assertEquals(1, backoff, "the first back-off");
+        assertEquals(16, w.allowed());
+        assertEquals(0, w.lost(w.sent() - 1), "the same window's other loss: no back-off of its own");
+        w.spurious(backoff, 200_000); // its answer came after all, 200 ms after the try
+        assertEquals(32, w.allowed(), "the window as before the back-off");
+        assertEquals(1, w.undone());
+        assertEquals(1, w.backoffs(), "it did back off, and is told so");
+        assertEquals(16, w.lowest());
+        assertEquals(true, w.waitMicros(1) > 200_000, "the RTO covers the late answer: " + w.waitMicros(1));
+        w.spurious(backoff, -1);
+        assertEquals(1, w.undone(), "undone once");
+        assertEquals(32, w.allowed());
+        w.answered(1_000);
+        int second = w.lost(w.sent());
+        assertEquals(2, second, "a loss after the undone back-off is news again");
+        w.answered(1_000);
+        int third = w.lost(w.sent());
+        assertEquals(3, third);
+        int before = w.allowed();
+        w.spurious(second, -1);
+        assertEquals(before, w.allowed(), "a back-off followed by another is not undone");
+        assertEquals(1, w.undone());
+    }
+
+    @Test
+    void aLateAnswerWithoutABackOffOnlyTimesTheRtt() {
+        DnsWindow w = new DnsWindow(100, 2_000_000);
+        w.answered(1_000);
+        assertEquals(50_000, w.waitMicros(1));
+        w.spurious(0, 100_000);
+        assertEquals(0, w.undone());
+        assertEquals(true, w.waitMicros(1) > 100_000, "the late sample counts: " + w.waitMicros(1));
+    }
+
+    @Test
+    void answersThatWaitedForUsDoNotGrowTheWindow() {
+        DnsWindow w = new DnsWindow(500, 2_000_000);
+        for (int i = 0; i < 1000; i++) {
+            w.answered(20, true); // a fast server, and a client behind with its answers: the window is not the limit
+        }
+        assertEquals(16, w.allowed(), "not grown");
+        assertEquals(1000, w.readLate());
+        w.answered(20, false);
+        assertEquals(17, w.allowed(), "grows again once we keep up");
+        for (int i = 0; i < 400; i++) {
+            w.answered(20, false);
+        }
+        int grown = w.allowed();
+        for (int i = 0; i < 400; i++) {
+            w.answered(2_000, true); // read late, and the server's queue long: it still shrinks
+        }
+        assertEquals(true, w.allowed() < grown, "shrinks: " + w.allowed() + " < " + grown);
+    }
 }
