@@ -36,7 +36,7 @@ public final class TcpRun {
      * bytes: 44 full segments when they come one per frame, offloads off), so its slots (63) hold a window and
      * spare; {@link LiveFlow#EXCHANGE}'s 31 would drop frames if we were held up while a window came in.
      */
-    static final PcapLink.Capture CONVERSATION = new PcapLink.Capture(PcapLink.SNAPLEN, 4 * 1024 * 1024, false);
+    public static final PcapLink.Capture CONVERSATION = new PcapLink.Capture(PcapLink.SNAPLEN, 4 * 1024 * 1024, false);
 
     /** Our port ({@code sourcePort} or random), the peer's segments to it, the next hop asked, the kernel's RSTs held off. */
     public static LiveFlow flow(String command, IpAddress peerIp, int peerPort, Integer sourcePort) {

@@ -139,8 +139,8 @@ public final class PcapLink implements Link {
             handle.setFilter(bpfFilter, BpfProgram.BpfCompileMode.OPTIMIZE);
             handle.setBlockingMode(PcapHandle.BlockingMode.NONBLOCKING);
             return new PcapLink(handle, interfaceName, PcapWaiter.of(handle));
-        } catch (PcapNativeException | NotOpenException | IllegalStateException e) {
-            handle.close();
+        } catch (PcapNativeException | NotOpenException | IllegalStateException | LinkageError e) {
+            handle.close(); // LinkageError: libpcap lacks a function PcapWaiter binds directly (its class failed to initialise)
             throw new EnvironmentException("cannot set up capture with filter '" + bpfFilter + "' on " + interfaceName + ": " + e.getMessage(), e);
         }
     }
@@ -186,6 +186,15 @@ public final class PcapLink implements Link {
             ReceivedFrame frame = waiter.next();
             if (frame != null) {
                 return frame;
+            }
+            if (waiter.failed()) { // the interface went away or down: poll would wake at once, for ever
+                String why;
+                try {
+                    why = handle.getError();
+                } catch (NotOpenException e) {
+                    why = "the capture is closed";
+                }
+                throw new IOException("capture on " + interfaceName + " failed: " + why);
             }
             long remaining = deadlineMicros - Clock.SYSTEM.nowMicros();
             if (remaining <= 0 || Thread.currentThread().isInterrupted()) {

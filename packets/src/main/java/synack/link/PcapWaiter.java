@@ -57,6 +57,7 @@ final class PcapWaiter {
 
     private final Pointer pcap;
     private final Memory pollfd = new Memory(8); // struct pollfd { int fd; short events; short revents; }
+    private boolean failed;
     /** pcap_next_ex's two out-parameters side by side: the header's address, then the data's. */
     private final Memory out = new Memory(2L * Native.POINTER_SIZE);
     private final Pointer headerOut;
@@ -129,10 +130,16 @@ final class PcapWaiter {
      * allocated once: pcap4j's getNextRawPacket builds a JNA Structure for every packet, which
      * costs more than the rest of our per-segment work together.
      */
+    /** Whether the last {@link #next} failed rather than found nothing waiting. */
+    boolean failed() {
+        return failed;
+    }
+
     ReceivedFrame next() {
         int rc = pcap_next_ex(pcap, headerOut, dataOut);
         if (rc != 1) {
-            return null; // 0: nothing waiting; negative: error or end, reported by the caller's next receive
+            failed = rc < 0; // 0: nothing waiting; negative: an error (the interface gone), see failed()
+            return null;
         }
         long header;
         long data;

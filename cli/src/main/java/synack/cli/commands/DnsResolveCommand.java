@@ -226,7 +226,9 @@ public final class DnsResolveCommand implements Callable<Integer> {
         var renderer = run.narration("dns-resolve");
         String srv = srvIp.toString();
         String asked = name + (written.equals(name) ? "" : " (" + written + ")");
-        LiveFlow flow = LiveFlow.toPeer(srvIp).udpSourcePort().tcpSourcePort(null)
+        // a TCP answer comes as a window of segments, a big UDP one (--bufsize up to 65535) as a burst of fragments:
+        // the TCP conversation's ring holds either
+        LiveFlow flow = LiveFlow.toPeer(srvIp).udpSourcePort().tcpSourcePort(null).size(TcpRun.CONVERSATION)
                 .capture(end -> "(udp and src port " + port + " and dst host " + end.route().sourceAddress() + ")"
                         + " or (tcp and src host " + srv + " and src port " + port + " and dst port " + end.tcpPort() + ")")
                 .header(end -> "dns-resolve " + asked + " " + DnsType.name(qtype) + " @" + srvIp.withPort(port) + " over "
@@ -381,7 +383,7 @@ public final class DnsResolveCommand implements Callable<Integer> {
         var renderer = run.narration("dns-resolve");
         int firstRoot = hints.servers().get(0).ip();
         Routing routing = run.host().routing();
-        LiveFlow flow = LiveFlow.toPeer(firstRoot).tcpSourcePort(null)
+        LiveFlow flow = LiveFlow.toPeer(firstRoot).tcpSourcePort(null).size(TcpRun.CONVERSATION)
                 .capture(end -> "(udp and src port 53 and dst host " + Ip4.toString(end.route().source()) + ")"
                         + " or (tcp and src port 53 and dst port " + end.tcpPort() + ")")
                 .header(end -> "dns-resolve --trace " + name + (written.equals(name) ? "" : " (" + written + ")") + " "

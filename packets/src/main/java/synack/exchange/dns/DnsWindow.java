@@ -36,6 +36,8 @@ public final class DnsWindow {
     private int backoffs;
     private long appLimited;
     private int undoFor;
+    /** Losses of the last back-off's window not yet shown late: it is undone only when none is left (as Linux's undo_retrans). */
+    private int undoPending;
     private int undone;
     private double undoWindow;
     private double undoSsthresh;
@@ -102,7 +104,8 @@ public final class DnsWindow {
 
     /**
      * A try went unanswered for its RTO: the path or the server lost it (or it is very late). Returns the number of
-     * the back-off it caused (1, 2, ...), or 0 when it caused none: what {@link #spurious} is told if it was late.
+     * the back-off it caused or belongs to (1, 2, ...: a later loss of the same window is part of the same event), or
+     * 0 when none: what {@link #spurious} is told if it was late.
      */
     public int lost(long sequence) {
         losses++;
@@ -118,7 +121,12 @@ public final class DnsWindow {
             recoverAfter = sent - 1;
             backoffs++;
             undoFor = backoffs;
+            undoPending = 1;
             note();
+            return backoffs;
+        }
+        if (undoFor > 0 && undoFor == backoffs && sequence <= recoverAfter) {
+            undoPending++; // the same window's: the back-off stands unless this one too turns out late
             return backoffs;
         }
         return 0;
@@ -128,14 +136,15 @@ public final class DnsWindow {
      * A try taken for lost was answered after all (its answer came before the retry left, or the retry's answer came
      * as a second one): the server was late, not losing. {@code lateRttMicros}, when not negative, is how long that
      * first try's answer took, a sample the RTO has to cover (Karn's rule kept it out, RFC 4015 lets it in). When the
-     * back-off its loss caused ({@code backoff}, from {@link #lost}) is still the last one, it is undone: the window
-     * and threshold as they were (RFC 4015's response), so that a late answer costs a query, not half the window.
+     * back-off its loss caused ({@code backoff}, from {@link #lost}) is still the last one and every loss of that
+     * window has now been shown late, it is undone: the window and threshold as they were (RFC 4015's response), so
+     * that late answers cost a query each, not half the window; one real loss among them keeps the back-off.
      */
     public void spurious(int backoff, long lateRttMicros) {
         if (lateRttMicros >= 0) {
             sample(lateRttMicros);
         }
-        if (backoff > 0 && backoff == undoFor) {
+        if (backoff > 0 && backoff == undoFor && --undoPending <= 0) {
             window = Math.min(cap, Math.max(window, undoWindow));
             ssthresh = Math.max(ssthresh, undoSsthresh);
             recoverAfter = undoRecoverAfter; // a real loss of that window backs off after all

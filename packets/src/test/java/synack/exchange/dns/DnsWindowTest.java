@@ -101,9 +101,13 @@ class DnsWindowTest {
         int backoff = w.lost(w.sent());
         assertEquals(1, backoff, "the first back-off");
         assertEquals(16, w.allowed());
-        assertEquals(0, w.lost(w.sent() - 1), "the same window's other loss: no back-off of its own");
+        assertEquals(1, w.lost(w.sent() - 1), "the same window's other loss: part of the same back-off, none of its own");
+        assertEquals(16, w.allowed());
         w.spurious(backoff, 200_000); // its answer came after all, 200 ms after the try
-        assertEquals(32, w.allowed(), "the window as before the back-off");
+        assertEquals(16, w.allowed(), "the other loss may be real: the back-off stands");
+        assertEquals(0, w.undone());
+        w.spurious(backoff, -1); // the other one's answer came late too
+        assertEquals(32, w.allowed(), "every loss of that window was late: the window as before the back-off");
         assertEquals(1, w.undone());
         assertEquals(1, w.backoffs(), "it did back off, and is told so");
         assertEquals(16, w.lowest());
