@@ -215,6 +215,37 @@ class RealNetworkLabIT {
         }
     }
 
+    @Test
+    void anInterfaceDeletedMidRunEndsTheRunAtOnceWithTheReason() throws Exception {
+        // an interface of its own in the client namespace (the lab's stay as they are), deleted 1.5 s into an 8 s wait
+        String ns = lab.get("NS_CLIENT");
+        for (String[] c : List.of(new String[] {"link", "add", "gone0", "type", "veth", "peer", "name", "gone1"},
+                new String[] {"addr", "add", "198.18.98.1/24", "dev", "gone0"}, new String[] {"link", "set", "gone1", "up"},
+                new String[] {"link", "set", "gone0", "up"})) {
+            List<String> cmd = new ArrayList<>(List.of("ip", "-n", ns));
+            cmd.addAll(List.of(c));
+            Lab.Result r = Lab.run(10, cmd.toArray(new String[0]));
+            assertEquals(0, r.exit(), r.toString());
+        }
+        Thread deleter = new Thread(() -> {
+            Lab.sleep(1_500);
+            Lab.run(10, "ip", "-n", ns, "link", "del", "gone0");
+        });
+        deleter.start();
+        long[] ms = new long[1];
+        Lab.Result[] r = new Lab.Result[1];
+        try {
+            ms[0] = millis(() -> r[0] = lab.synack("arp-resolve", "-c", "1", "--timeout", "8s", "-i", "gone0", "198.18.98.2"));
+        } finally {
+            deleter.join();
+            Lab.run(10, "ip", "-n", ns, "link", "del", "gone0"); // gone already unless the run failed early
+        }
+        assertEquals(3, r[0].exit(), tail(r[0]));
+        assertTrue(r[0].err().contains("capture on gone0 failed"), tail(r[0]));
+        assertFalse(r[0].out().contains("FAILED"), "the interface went away, not the neighbour:\n" + tail(r[0]));
+        assertTrue(ms[0] < 6_000, "at once, not at the end of the wait: " + ms[0] + " ms");
+    }
+
     // ------------------------------------------------------------------ ICMP errors
 
     @Test
