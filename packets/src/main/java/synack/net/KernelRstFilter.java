@@ -93,6 +93,8 @@ public final class KernelRstFilter implements AutoCloseable {
         private final List<String> removal;
         private volatile RuntimeException failed;
         private volatile Process remover;
+        /** Counted down once the removal is started (or could not be): close need not wait for the stale rules first. */
+        private final java.util.concurrent.CountDownLatch removerStarted = new java.util.concurrent.CountDownLatch(1);
 
         Reaper(String tool, List<String> removal) {
             super("synack-rst-filter-reaper");
@@ -109,6 +111,8 @@ public final class KernelRstFilter implements AutoCloseable {
                 remover = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             } catch (IOException | RuntimeException e) {
                 // no shell: close removes the rule itself
+            } finally {
+                removerStarted.countDown();
             }
             try {
                 removeStale(tool);
@@ -117,8 +121,20 @@ public final class KernelRstFilter implements AutoCloseable {
             }
         }
 
-        /** The waiting removal, once {@link #finish} returned; null when it could not be started. */
+        /** The waiting removal, once it is started (waited for); null when it could not be. */
         Process remover() {
+            boolean interrupted = false;
+            while (isAlive()) {
+                try {
+                    removerStarted.await();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true; // Ctrl-C's cleanup: starting a process is bounded
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
             return remover;
         }
 
@@ -175,19 +191,13 @@ public final class KernelRstFilter implements AutoCloseable {
     public synchronized void close() {
         if (!removed) {
             removed = true;
-            RuntimeException stale = null;
-            try {
-                reaper.finish();
-            } catch (RuntimeException e) {
-                stale = e;
-            }
+            // our rule first (the stale ones' removal may still run: it started after the insert, and the exchange
+            // may have taken less time than its processes), whatever the stale ones' removal meets
             Process remover = reaper.remover();
             if (remover == null || signalled(remover).await().exit != 0) {
                 run(removal(tool, spec)); // the waiting removal was not there, or did not remove it: once more, here
             }
-            if (stale != null) {
-                throw stale; // our rule is gone first, whatever the stale ones' removal met
-            }
+            reaper.finish();
         }
     }
 
