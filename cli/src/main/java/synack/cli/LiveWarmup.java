@@ -10,13 +10,11 @@ package synack.cli;
  */
 final class LiveWarmup extends Thread {
     private final boolean tcp;
-    private final Class<?> command;
 
-    private LiveWarmup(boolean tcp, Class<?> command) {
+    private LiveWarmup(boolean tcp) {
         super("synack-warmup");
         setDaemon(true);
         this.tcp = tcp;
-        this.command = command;
     }
 
     /** Starts the warm-up when {@code args} run a live command (not help, not the shell or the lab). */
@@ -29,8 +27,7 @@ final class LiveWarmup extends Thread {
                 return;
             }
         }
-        Object command = OneCommand.command(args[0]);
-        new LiveWarmup(tcp(args[0]), command == null ? null : command.getClass()).start();
+        new LiveWarmup(tcp(args[0])).start();
     }
 
     /** The commands that run {@link synack.exchange.tcp.TcpWarmup} before their SYN (through {@link TcpRun} or HttpJourney). */
@@ -52,65 +49,19 @@ final class LiveWarmup extends Thread {
         }
     }
 
-    /**
-     * Parses the annotations picocli reads to build the command's model: the command's and its mixins' fields
-     * and methods, and the public methods it looks for @Command among (Object's carry @IntrinsicCandidate).
-     * The JDK keeps what it parsed on the class's own Field and Method objects, and generates one proxy class
-     * per annotation type: each a few milliseconds cold; parsing was ~35-60% of the model's build (sampled). Done here, on the other
-     * core, while the main thread builds the root's model (picocli's first run); the main thread then finds
-     * them parsed, or waits for the one being parsed (the JDK parses each member's annotations once).
-     */
-    static void annotations(Class<?> type) {
-        for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
-            c.getDeclaredAnnotations();
-            for (java.lang.reflect.Field f : c.getDeclaredFields()) {
-                f.getDeclaredAnnotations();
-                if (f.isAnnotationPresent(picocli.CommandLine.Mixin.class) || f.isAnnotationPresent(picocli.CommandLine.ArgGroup.class)) {
-                    annotations(f.getType());
-                }
-            }
-            for (java.lang.reflect.Method m : c.getDeclaredMethods()) {
-                m.getDeclaredAnnotations();
-            }
-        }
-        for (java.lang.reflect.Method m : type.getMethods()) {
-            m.getDeclaredAnnotations();
-        }
-    }
-
-    /**
-     * The JDK types picocli's every command line registers a converter for, by name, each with a reflective
-     * look-up of its factory method (the first look-up lists all of a class's methods): done here first, the
-     * main thread's registration finds them loaded and listed.
-     */
-    private static final String[] CONVERTED = {"java.time.Duration", "java.time.Instant", "java.time.LocalDate",
-        "java.time.LocalDateTime", "java.time.LocalTime", "java.time.MonthDay", "java.time.OffsetDateTime", "java.time.OffsetTime",
-        "java.time.Period", "java.time.Year", "java.time.YearMonth", "java.time.ZonedDateTime", "java.time.ZoneId",
-        "java.time.ZoneOffset", "java.sql.Connection", "java.sql.Driver", "java.sql.DriverManager", "java.sql.Time",
-        "java.sql.Timestamp", "java.nio.file.Path", "java.nio.file.Paths"};
-
-    static void converters() {
-        ClassLoader loader = LiveWarmup.class.getClassLoader();
-        for (String name : CONVERTED) {
-            try {
-                Class.forName(name, false, loader).getDeclaredMethods();
-            } catch (ClassNotFoundException | LinkageError ignored) {
-                // picocli registers no converter for it either
-            }
-        }
-    }
-
     @Override
     public void run() {
-        // first what the main thread needs first: picocli's model (its converters, then the command's annotations
-        // once the main thread is past the root's), then the route's process, libpcap, the TCP engine
+        // Not picocli's model: the command's annotations parsed here while the main thread builds the root's took
+        // this thread 40-60 ms for ~10 ms of the main thread's, and libpcap came late (15 alternating handshakes:
+        // wall 0.356 s with, 0.317 s without, main's 0.352 s); the JDK types its converters are registered for,
+        // listed here first, saved no wall time and cost 10 ms of CPU and 0.5 MiB
         try {
-            converters();
-            if (command != null) {
-                annotations(command);
-            }
+            // the command's first need once parsed: our port and ISN from a SecureRandom, whose first construction
+            // (the security providers) and first draw (seeding) cost the main thread 10-20 ms cold
+            LiveRun.randomPort();
+            TcpRun.randomIsn();
         } catch (Throwable ignored) {
-            // picocli meets the same problem and tells it
+            // the command's own draw meets the same problem
         }
         try {
             // first the JVM's first process (the route lookup is the main path's next need), then libpcap
