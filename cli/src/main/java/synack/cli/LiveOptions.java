@@ -3,6 +3,8 @@ package synack.cli;
 import picocli.CommandLine.Option;
 
 /** Options every live command shares: where to send from, how to tell it, where to record it. */
+// no @Command methods here: picocli need not look for them among every public method (Object's included)
+@picocli.CommandLine.Command(addMethodSubcommands = false)
 public final class LiveOptions {
     @Option(names = {"-i", "--interface"}, paramLabel = "IFACE",
             description = "Send and capture on this interface (default: the one the routing table chooses).")

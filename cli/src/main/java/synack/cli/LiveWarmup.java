@@ -51,6 +51,18 @@ final class LiveWarmup extends Thread {
 
     @Override
     public void run() {
+        // Not picocli's model: the command's annotations parsed here while the main thread builds the root's took
+        // this thread 40-60 ms for ~10 ms of the main thread's, and libpcap came late (15 alternating handshakes:
+        // wall 0.356 s with, 0.317 s without, main's 0.352 s); the JDK types its converters are registered for,
+        // listed here first, saved no wall time and cost 10 ms of CPU and 0.5 MiB
+        try {
+            // the command's first need once parsed: our port and ISN from a SecureRandom, whose first construction
+            // (the security providers) and first draw (seeding) cost the main thread 10-20 ms cold
+            LiveRun.randomPort();
+            TcpRun.randomIsn();
+        } catch (Throwable ignored) {
+            // the command's own draw meets the same problem
+        }
         try {
             // first the JVM's first process (the route lookup is the main path's next need), then libpcap
             synack.net.IpRouteGet.warmUp();

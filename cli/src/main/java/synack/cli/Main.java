@@ -21,7 +21,7 @@ import synack.cli.commands.LabCommand;
 import synack.cli.commands.SynProbeCommand;
 import synack.net.EnvironmentException;
 
-@Command(name = "synack", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, modelTransformer = Main.Groups.class,
+@Command(name = "synack", mixinStandardHelpOptions = true, addMethodSubcommands = false, versionProvider = Main.Version.class, modelTransformer = Main.Groups.class,
         description = {"Builds every frame by hand (Ethernet, ARP, IPv4, TCP, UDP, DNS, HTTP), sends it with libpcap,",
             "captures the replies and narrates each exchange as annotated state transitions."},
         subcommands = {ArpResolveCommand.class, DnsResolveCommand.class, HandshakeCommand.class, FinTeardownCommand.class, SynProbeCommand.class, HttpGetCommand.class, synack.cli.commands.ExplainCommand.class, DemoCommand.class, LabCommand.class, InstallCommand.class, synack.cli.commands.TrainCommand.class, synack.cli.docs.DocsCommand.class, CommandLine.HelpCommand.class},

@@ -3,6 +3,8 @@ package synack.cli;
 import picocli.CommandLine.Option;
 
 /** Options of the commands that open a TCP connection by hand. */
+// no @Command methods here: picocli need not look for them among every public method (Object's included)
+@picocli.CommandLine.Command(addMethodSubcommands = false)
 public final class TcpOptions {
     @Option(names = {"-p", "--source-port"}, paramLabel = "PORT",
             description = "Our source port (default: random in 61000-65535, outside the kernel's ephemeral range).")

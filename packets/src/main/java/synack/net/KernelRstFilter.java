@@ -12,12 +12,25 @@ import java.util.regex.Pattern;
  * The host's kernel knows nothing of a connection synack builds by hand, so it answers the
  * peer's SYN,ACK with a RST that would kill it. This installs a firewall rule dropping the
  * kernel's outgoing RSTs from our source port only, tagged with our pid; it is removed on close
- * (also on Ctrl-C), and a rule whose pid is dead (a crash) is removed at the next start.
+ * (also on Ctrl-C, and by the waiting removal below when we are killed), and a rule whose pid is dead
+ * (the machine went down meanwhile) is removed at the next start.
  * IPv6 has a firewall of its own: ip6tables holds the rule for a connection over IPv6.
+ *
+ * <p>The removal is started while the connection runs: a shell waiting on a pipe from us, which
+ * runs {@code iptables -D} the moment we write to it (close) or the pipe closes (we died). Starting
+ * a process from a JVM takes the starting thread 3-30 ms, more than the removal itself; close then
+ * waits only for the removal (~12 ms, most of it the kernel's), alongside the capture's close.
+ * Where that shell cannot be had or did not remove the rule, close runs {@code iptables -D} itself.
  */
 public final class KernelRstFilter implements AutoCloseable {
     private static final String TAG = "synack-pid-";
     private static final Pattern STALE = Pattern.compile("^-A (OUTPUT .*--comment \"?" + TAG + "(\\d+)\"? .*)$");
+
+    /**
+     * The removal, waiting: ignores the signals a terminal sends the whole process group (Ctrl-C, a closed
+     * terminal, kill without -9), so that it runs when we write a line or when the pipe closes, whichever first.
+     */
+    private static final String REMOVER = "trap '' INT HUP TERM QUIT; read -r _; exec \"$@\"";
 
     private final String tool;
     private final List<String> spec;
@@ -46,7 +59,7 @@ public final class KernelRstFilter implements AutoCloseable {
         // of their own meanwhile (starting a process takes the starting thread 3-30 ms, its run 2-20 ms
         // more), and close() waits for that thread
         Started insert = start(cmd);
-        Reaper reaper = new Reaper(tool);
+        Reaper reaper = new Reaper(tool, removal(tool, spec));
         reaper.start();
         Run r = insert.await();
         if (r.exit != 0) {
@@ -55,30 +68,74 @@ public final class KernelRstFilter implements AutoCloseable {
             } catch (RuntimeException e) {
                 // the insert's failure is the one to tell
             }
+            if (reaper.remover() != null) {
+                reaper.remover().destroyForcibly(); // nothing to remove (SIGKILL: it ignores the others)
+            }
             throw new EnvironmentException("cannot add the firewall rule that keeps the kernel from resetting our connection ("
                     + r.output.trim() + "): install " + tool + (ipv6 ? "" : ", or use -S with an address no interface holds"));
         }
         return new KernelRstFilter(tool, spec, reaper);
     }
 
-    /** The stale rules' removal ({@link #removeStale(String)}) on a thread of its own; what went wrong is thrown by {@link #finish}. */
+    /** {@code tool -w -D spec...}: our rule's removal. */
+    private static List<String> removal(String tool, List<String> spec) {
+        List<String> cmd = new ArrayList<>(List.of(tool, "-w", "-D"));
+        cmd.addAll(spec);
+        return cmd;
+    }
+
+    /**
+     * On a thread of its own, while the insert runs: our rule's removal started (waiting, see {@link #REMOVER}),
+     * then the stale rules' removal ({@link #removeStale(String)}); what went wrong is thrown by {@link #finish}.
+     */
     private static final class Reaper extends Thread {
         private final String tool;
+        private final List<String> removal;
         private volatile RuntimeException failed;
+        private volatile Process remover;
+        /** Counted down once the removal is started (or could not be): close need not wait for the stale rules first. */
+        private final java.util.concurrent.CountDownLatch removerStarted = new java.util.concurrent.CountDownLatch(1);
 
-        Reaper(String tool) {
+        Reaper(String tool, List<String> removal) {
             super("synack-rst-filter-reaper");
             setDaemon(true);
             this.tool = tool;
+            this.removal = removal;
         }
 
         @Override
         public void run() {
+            List<String> cmd = new ArrayList<>(List.of("sh", "-c", REMOVER, "synack-rst-guard"));
+            cmd.addAll(removal);
+            try {
+                remover = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            } catch (IOException | RuntimeException e) {
+                // no shell: close removes the rule itself
+            } finally {
+                removerStarted.countDown();
+            }
             try {
                 removeStale(tool);
             } catch (RuntimeException e) {
                 failed = e;
             }
+        }
+
+        /** The waiting removal, once it is started (waited for); null when it could not be. */
+        Process remover() {
+            boolean interrupted = false;
+            while (isAlive()) {
+                try {
+                    removerStarted.await();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true; // Ctrl-C's cleanup: starting a process is bounded
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            return remover;
         }
 
         void finish() {
@@ -134,11 +191,26 @@ public final class KernelRstFilter implements AutoCloseable {
     public synchronized void close() {
         if (!removed) {
             removed = true;
-            List<String> cmd = new ArrayList<>(List.of(tool, "-w", "-D"));
-            cmd.addAll(spec);
-            run(cmd);
-            reaper.finish(); // our rule is gone first, whatever the stale ones' removal met
+            // our rule first (the stale ones' removal may still run: it started after the insert, and the exchange
+            // may have taken less time than its processes), whatever the stale ones' removal meets
+            Process remover = reaper.remover();
+            if (remover == null || signalled(remover).await().exit != 0) {
+                run(removal(tool, spec)); // the waiting removal was not there, or did not remove it: once more, here
+            }
+            reaper.finish();
         }
+    }
+
+    /** The waiting removal told to run now (a line on its pipe); a pipe already closed: it has run, or died (its exit tells). */
+    private static Started signalled(Process remover) {
+        try {
+            java.io.OutputStream in = remover.getOutputStream();
+            in.write('\n');
+            in.close();
+        } catch (IOException e) {
+            // it is no longer reading: its exit status says whether the rule went
+        }
+        return new Started(remover, null);
     }
 
     private record Run(int exit, String output) {}

@@ -29,7 +29,7 @@ import synack.net.Targets;
 import synack.oui.OuiRegistry;
 import synack.wire.Ip4;
 
-@Command(name = "arp-resolve", aliases = "ndp-resolve", sortOptions = false, mixinStandardHelpOptions = true,
+@Command(name = "arp-resolve", aliases = "ndp-resolve", sortOptions = false, mixinStandardHelpOptions = true, addMethodSubcommands = false,
         description = {
             "Ask the segment who has an IPv4 address (ARP who-has) and narrate the is-at reply,",
             "the neighbour entry's states (NONE -> INCOMPLETE -> REACHABLE, or FAILED) and the RTT.",

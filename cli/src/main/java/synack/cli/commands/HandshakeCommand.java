@@ -15,7 +15,7 @@ import synack.cli.TcpTarget;
 import synack.cli.UsageProblem;
 import synack.exchange.tcp.TcpConversation;
 
-@Command(name = "handshake", sortOptions = false, mixinStandardHelpOptions = true,
+@Command(name = "handshake", sortOptions = false, mixinStandardHelpOptions = true, addMethodSubcommands = false,
         description = {"Open a TCP connection by hand — SYN, SYN,ACK, ACK — and narrate each segment with its",
             "seq/ack arithmetic (ack = their seq + 1), window and options, our states as measured and the",
             "server's as inferred (LISTEN → SYN_RECEIVED → ESTABLISHED). Then close politely (FIN), or --rst."},
