@@ -89,7 +89,7 @@ final class AddressLookup {
     private static NameSources.DnsAnswer ask(LiveRun run, Renderer renderer, String name, IpAddress server, DnsMessage query,
                                              AddressFamily family, DnsFailure[] failed) {
         String type = DnsType.name(family.recordType());
-        LiveFlow flow = LiveFlow.toPeer(server).udpSourcePort().tcpSourcePort(null)
+        LiveFlow flow = LiveFlow.toPeer(server).udpSourcePort().tcpSourcePort(null).size(TcpRun.CONVERSATION) // a TCP answer's window
                 .capture(end -> "(udp and src port 53 and dst port " + end.udpPort() + ") or (tcp and src host " + server
                         + " and src port 53 and dst port " + end.tcpPort() + ")")
                 .section(end -> "DNS: " + name + (family == AddressFamily.IPV6 ? " AAAA" : "") + " → ? (@" + server + ")")

@@ -50,9 +50,9 @@ public final class TopPorts {
              BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.US_ASCII))) {
             for (String line; (line = r.readLine()) != null; ) {
                 if (!line.startsWith("#") && !line.isBlank()) {
-                    String[] f = line.trim().split("\\s+");
+                    String[] f = words(line, 2);
                     p.add(Integer.parseInt(f[0]));
-                    n.put(Integer.parseInt(f[0]), f.length > 1 ? f[1] : "");
+                    n.put(Integer.parseInt(f[0]), f[1] != null ? f[1] : "");
                 }
             }
         } catch (IOException e) {
@@ -62,9 +62,11 @@ public final class TopPorts {
         if (Files.isReadable(services)) {
             try {
                 for (String line : Files.readAllLines(services, StandardCharsets.UTF_8)) {
-                    String[] f = line.replaceAll("#.*", "").trim().split("\\s+");
-                    if (f.length >= 2 && f[1].endsWith("/tcp") && f[1].matches("\\d+/tcp")) {
-                        n.put(Integer.parseInt(f[1].substring(0, f[1].indexOf('/'))), f[0]);
+                    int hash = line.indexOf('#');
+                    String[] f = words(hash < 0 ? line : line.substring(0, hash), 2);
+                    int slash = f[1] == null ? -1 : f[1].indexOf('/');
+                    if (slash > 0 && f[1].substring(slash).equals("/tcp") && digits(f[1], slash)) {
+                        n.put(Integer.parseInt(f[1].substring(0, slash)), f[0]);
                     }
                 }
             } catch (IOException | RuntimeException e) {
@@ -73,5 +75,38 @@ public final class TopPorts {
         }
         ports = List.copyOf(p);
         names = n;
+    }
+
+    /**
+     * The first {@code count} whitespace-separated words of a line (null where it has fewer). By hand, not with
+     * split's regex: /etc/services is thousands of lines read on the first open port a sweep finds, and regex code
+     * run that often is compiled by the JIT mid-sweep (about 35 ms of a sweep's main thread).
+     */
+    static String[] words(String line, int count) {
+        String[] out = new String[count];
+        int i = 0;
+        for (int w = 0; w < count; w++) {
+            while (i < line.length() && Character.isWhitespace(line.charAt(i))) {
+                i++;
+            }
+            if (i == line.length()) {
+                break;
+            }
+            int start = i;
+            while (i < line.length() && !Character.isWhitespace(line.charAt(i))) {
+                i++;
+            }
+            out[w] = line.substring(start, i);
+        }
+        return out;
+    }
+
+    private static boolean digits(String s, int end) {
+        for (int i = 0; i < end; i++) {
+            if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return end > 0;
     }
 }

@@ -34,7 +34,7 @@ import synack.wire.DnsType;
 import synack.wire.Ip4;
 import synack.wire.IpAddress;
 
-@Command(name = "dns-resolve", sortOptions = false, mixinStandardHelpOptions = true,
+@Command(name = "dns-resolve", sortOptions = false, mixinStandardHelpOptions = true, addMethodSubcommands = false,
         description = {"Ask a DNS server a question with hand-built UDP frames, like dig: the query and the answer with",
             "their header flags (QR AA TC RD RA), rcode and every section with TTLs, the transaction's states",
             "(QUERY_SENT → ANSWERED, → RETRY, → TIMED_OUT). A truncated answer (TC) is asked again over synack's own TCP."},

@@ -35,7 +35,7 @@ import synack.net.Targets;
 import synack.net.TopPorts;
 import synack.wire.Ip4;
 
-@Command(name = "syn-probe", sortOptions = false, mixinStandardHelpOptions = true,
+@Command(name = "syn-probe", sortOptions = false, mixinStandardHelpOptions = true, addMethodSubcommands = false,
         description = {"Half-open probes: a SYN to each port, no handshake. SYN,ACK → open (then RST, so the server",
             "frees its SYN_RECEIVED slot); RST → closed; ICMP unreachable → filtered (type and code shown);",
             "silence after every retry → filtered.", "",
