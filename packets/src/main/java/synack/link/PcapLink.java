@@ -167,13 +167,16 @@ public final class PcapLink implements Link {
         // libpcap directly (pcap4j's sendPacket takes a lock and checks twice per frame; the handle is
         // used from one thread, as the receive side always was)
         if (waiter.send(frame) < 0) {
-            String why;
-            try {
-                why = handle.getError();
-            } catch (NotOpenException e) {
-                why = "the capture is closed";
-            }
-            throw new IOException("send on " + interfaceName + " failed: " + why);
+            throw new IOException("send on " + interfaceName + " failed: " + libpcapError());
+        }
+    }
+
+    /** libpcap's words for its last error on this handle. */
+    private String libpcapError() {
+        try {
+            return handle.getError();
+        } catch (NotOpenException e) {
+            return "the capture is closed";
         }
     }
 
@@ -188,13 +191,7 @@ public final class PcapLink implements Link {
                 return frame;
             }
             if (waiter.failed()) { // the interface went away or down: poll would wake at once, for ever
-                String why;
-                try {
-                    why = handle.getError();
-                } catch (NotOpenException e) {
-                    why = "the capture is closed";
-                }
-                throw new IOException("capture on " + interfaceName + " failed: " + why);
+                throw new IOException("capture on " + interfaceName + " failed: " + libpcapError());
             }
             long remaining = deadlineMicros - Clock.SYSTEM.nowMicros();
             if (remaining <= 0 || Thread.currentThread().isInterrupted()) {
