@@ -73,14 +73,10 @@ final class LiveWarmup extends Thread {
             synack.link.PcapLibrary.ensureLoadable(); // JNA, pcap4j's bindings, dlopen of libpcap
             ClassLoader loader = LiveWarmup.class.getClassLoader();
             for (String name : new String[] {"org.pcap4j.core.PcapHandle", "org.pcap4j.core.PcapHandle$Builder",
-                    "org.pcap4j.core.BpfProgram", "synack.link.PcapLink", "synack.link.PcapWaiter",
+                    "org.pcap4j.core.BpfProgram", "synack.link.PcapLink", "synack.link.PcapWaiter", // PcapWaiter binds libpcap and poll as it loads
                     "java.lang.ProcessImpl", "java.lang.ProcessHandleImpl"}) { // the first process (ip route, iptables) loads these
                 Class.forName(name, true, loader);
             }
-            // the functions PcapWaiter looks up by name (JNA caches libraries and functions)
-            String lib = System.getProperty("org.pcap4j.core.pcapLibName", "pcap");
-            com.sun.jna.NativeLibrary.getInstance(lib).getFunction("pcap_next_ex");
-            com.sun.jna.NativeLibrary.getInstance(com.sun.jna.Platform.C_LIBRARY_NAME).getFunction("poll");
         } catch (Throwable ignored) {
             // the main path meets the same problem and tells it
         }
