@@ -47,8 +47,8 @@ import synack.wire.IpAddress;
             "@SERVER is an IPv4 or IPv6 address (@2001:db8:2::2 or @[2001:db8:2::2]); without it, resolv.conf's first name",
             "server is asked, of the family -4 or -6 names when given (as dig). --trace walks one family: with -6 only the",
             "root hints' and the glue's IPv6 addresses (AAAA) are asked, with -4 only IPv4 ones (A); with neither, the family",
-            "the host has a route for, IPv4 first when it has both (as dig +trace). A referral without glue of that family:",
-            "the server's name is traced from the root for its address of that family first.",
+            "the host has a route for, IPv4 when it has both (dig +trace picks either at random at each hop). A referral",
+            "without glue of that family: the server's name is traced from the root for its address of that family first.",
             "Exit status: 0 answered (and every --expect held), 1 NXDOMAIN/SERVFAIL/REFUSED, an --expect unmet, or",
             "replies that arrived but could not be used (malformed, or without our question: the server did answer,",
             "so it is not silence), 2 usage, 3 environment, 4 no reply at all after every retry, 130 interrupted.", "", "Examples:",
@@ -410,7 +410,9 @@ public final class DnsResolveCommand implements Callable<Integer> {
 
     /**
      * -4 or -6 as given (the root hints must have an address of that family); with neither, the
-     * family the host has a route for, IPv4 first when it has both, as dig +trace asks.
+     * family the host has a route for, IPv4 when it has both. dig +trace, given neither, picks
+     * among the servers' addresses of both families at random at each hop (dig 9.18, seen in the
+     * lab); one family for the whole walk keeps the story on one path, and says which it was.
      */
     private static TraceStart traceStart(LiveRun run, RootHints hints, Path hintsFile, AddressFamily only) {
         if (only != null) {
@@ -424,21 +426,34 @@ public final class DnsResolveCommand implements Callable<Integer> {
         }
         List<RootHints.Server> v4 = hints.of(AddressFamily.IPV4);
         List<RootHints.Server> v6 = hints.of(AddressFamily.IPV6);
+        synack.net.Route route4 = null;
+        synack.net.Route route6 = null;
         EnvironmentException noV4 = null;
+        EnvironmentException noV6 = null;
         if (!v4.isEmpty()) {
             try {
-                return new TraceStart(AddressFamily.IPV4, "the host has an IPv4 route to the root; IPv4 first, as dig +trace",
-                        run.route(v4.get(0).ip()));
+                route4 = run.route(v4.get(0).ip());
             } catch (EnvironmentException e) {
                 noV4 = e;
             }
         }
-        if (v6.isEmpty()) {
-            throw noV4; // hints of IPv4 only (RootHints.read refuses none at all), and no route for it: that one line
+        if (!v6.isEmpty()) {
+            try {
+                route6 = run.route(v6.get(0).ip());
+            } catch (EnvironmentException | UsageProblem e) { // -S is IPv4's: an IPv6 walk is not for it
+                noV6 = e instanceof EnvironmentException ee ? ee : null;
+            }
         }
-        synack.net.Route route6 = run.route(v6.get(0).ip()); // no route either way: the kernel's one line for IPv6
-        return new TraceStart(AddressFamily.IPV6, v4.isEmpty() ? "the root hints give IPv6 addresses only"
-                : "no IPv4 route to " + v4.get(0).ip() + ", an IPv6 one to " + v6.get(0).ip(), route6);
+        if (route4 != null) {
+            return new TraceStart(AddressFamily.IPV4, v6.isEmpty() ? "the root hints give IPv4 addresses only"
+                    : route6 != null ? "the host has routes of both families: IPv4 first, and for the whole walk"
+                    : "no IPv6 route to " + v6.get(0).ip(), route4);
+        }
+        if (route6 != null) {
+            return new TraceStart(AddressFamily.IPV6, v4.isEmpty() ? "the root hints give IPv6 addresses only"
+                    : "no IPv4 route to " + v4.get(0).ip(), route6);
+        }
+        throw noV4 != null ? noV4 : noV6 != null ? noV6 : new EnvironmentException("no route to any root server in " + hintsFile);
     }
 
     private static boolean isType(String s) {
