@@ -59,6 +59,21 @@ class DnsResolveFamilyTest {
     }
 
     @Test
+    void traceWithoutAFamilyTakesTheOneTheHostHasARouteForAndSaysWhy(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        // hints of both families (the IPv6 one first), on a host with an IPv4 route only
+        java.nio.file.Path hints = java.nio.file.Files.writeString(dir.resolve("root.hints"),
+                ". NS a.root.test.\na.root.test. AAAA 2001:db8:3::10\na.root.test. A 198.18.3.10\n");
+        InProcess.Outcome o = run("dns-resolve", "--trace", "--retries", "0", "--timeout", "50ms", "--root-hints", hints.toString(),
+                "www.synack.test");
+        assertTrue(o.out().startsWith("dns-resolve --trace www.synack.test A over IPv4 (no IPv6 route to 2001:db8:3::10) from the root"
+                + " (a.root.test. 198.18.3.10, "), o.toString());
+        String six = run("dns-resolve", "--trace", "-6", "--root-hints", hints.toString(), "www.synack.test")
+                .oneLine(ExitCodes.ENVIRONMENT).err();
+        assertTrue(six.contains("no route to 2001:db8:3::10"), six);
+    }
+
+    @Test
     void minusSixWithNoIpv6NameServerInResolvConfIsAnEnvironmentProblem() {
         String none = run("dns-resolve", "-6", "www.synack.test").oneLine(ExitCodes.ENVIRONMENT).err();
         assertTrue(none.contains("no IPv6 nameserver in /etc/resolv.conf"), none);
