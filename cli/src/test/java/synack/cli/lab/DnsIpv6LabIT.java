@@ -284,6 +284,30 @@ class DnsIpv6LabIT {
     }
 
     @Test
+    void traceMinusSixStopsInOneLineWhereTheServerHasNoIpv6AddressAsDigMinusSixTraceDoes() {
+        // test. delegates v4ns.test. to v4only.synack.test., which has an A and no AAAA: over IPv6 nobody can be asked
+        Lab.Result d = lab.in("client", "dig", "-6", "+trace", "+nodnssec", "+time=2", "+tries=2", "@" + lab.get("ROOT_DNS_IP6"),
+                "www.v4ns.test", "AAAA");
+        assertTrue(d.out().contains("couldn't get address for 'v4only.synack.test'"), "dig -6 +trace stops there:\n" + d);
+        Lab.Result r = lab.synack("dns-resolve", "--json", "--trace", "-6", "--root-hints", lab.get("ROOT_HINTS"), "www.v4ns.test",
+                "AAAA");
+        assertEquals(1, r.exit(), r.toString());
+        String result = r.out().lines().filter(l -> l.contains("\"event\":\"result\"")).findFirst().orElseThrow();
+        assertTrue(result.contains("\"error\":\"v4only.synack.test., the server for v4ns.test., has no IPv6 address (its AAAA answer"
+                + " is empty): a walk over IPv6 cannot go on\""), result);
+        // dig prints the referral from test. (v4ns.test. NS v4only.synack.test.) without its "Received" line, then stops
+        assertTrue(d.out().lines().anyMatch(l -> l.matches("v4ns\\.test\\.\\s+60\\s+IN\\s+NS\\s+v4only\\.synack\\.test\\.")), d.toString());
+        assertEquals(digHops(d.out()), ourHops(r).subList(0, 1), d + "\n" + r);
+        assertEquals(List.of(new Hop(".", lab.get("ROOT_DNS_IP6")), new Hop("test.", lab.get("TLD_DNS_IP6"))), ourHops(r),
+                "the same zones asked before the walk stopped:\n" + r);
+        Lab.Result text = lab.synack("dns-resolve", "-q", "--trace", "-6", "--root-hints", lab.get("ROOT_HINTS"), "www.v4ns.test",
+                "AAAA");
+        assertEquals(1, text.exit(), text.toString());
+        assertEquals(1, (text.out() + text.err()).lines().filter(l -> !l.isBlank()).count(), "one line says why:\n" + text);
+        noStackTrace(text);
+    }
+
+    @Test
     void aTraceOverIpv6DecodesInTsharkWithoutWarningsAndSendsNothingOverIpv4(@TempDir Path dir) throws Exception {
         Path pcap = dir.resolve("trace6.pcap");
         Lab.Result r = lab.synack("dns-resolve", "-w", pcap.toString(), "--trace", "-6", "--root-hints", lab.get("ROOT_HINTS"),
