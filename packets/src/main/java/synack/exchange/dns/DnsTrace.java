@@ -39,8 +39,10 @@ import synack.wire.MacAddress;
  * addresses of that family, the glue's A records over IPv4 or AAAA records over IPv6. A referral
  * whose glue has no address of our family (only A glue on an IPv6 walk) is followed as a glueless
  * one: the server's own name is traced from the root for its address of our family (dig asks the
- * stub resolver for it instead); a server with none ends the walk, saying so. Names compare as names ({@link DnsName}, RFC 4343): a server may answer in
- * any case, and a name is inside a zone label by label, not because its text ends the same way.
+ * stub resolver for it instead); a server with none ends the walk, saying so.
+ *
+ * <p>Names compare as names ({@link DnsName}, RFC 4343): a server may answer in any case, and a
+ * name is inside a zone label by label, not because its text ends the same way.
  */
 public final class DnsTrace implements Exchange {
     /**

@@ -6,9 +6,9 @@ import synack.wire.DnsMessage;
 
 /**
  * One question of an iterative resolution: which server (its name and the address asked, of
- * the walk's family), for which zone, what it answered and
- * what the trace made of it. {@code step} is null while undecided, or when the hop ended the
- * trace (a lame referral) or waits for a name server's address.
+ * the walk's family), for which zone, what it answered and what the trace made of it.
+ * {@code step} is null while undecided, or when the hop ended the trace (a lame referral) or
+ * waits for a name server's address.
  *
  * @param target the CNAME's target or the referral's child zone, for those steps
  */
