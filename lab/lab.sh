@@ -1062,6 +1062,8 @@ ns.synack           AAAA  $AUTH_DNS_IP6
 ; delegation of outside.test. to a name server named outside it: no glue, as
 ; with most real delegations; a resolver must first find that name's address
 outside             NS    ns.elsewhere.synack.test.
+; delegation of v4ns.test. to a server with an IPv4 address only (no AAAA anywhere): a walk over IPv6 cannot go on
+v4ns                NS    v4only.synack.test.
 EOF
                 ;;
             auth)

@@ -36,18 +36,41 @@ class DnsResolveFamilyTest {
     }
 
     @Test
-    void aServerOfTheOtherFamilyAndBothFlagsAreUsageMistakesInOneLine() {
+    void aServerOfTheOtherFamilyAndBothFlagsAreUsageMistakesInOneLine(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
         String e6 = run("dns-resolve", "-6", "@198.18.2.2", "www.synack.test").oneLine(ExitCodes.USAGE).err();
         assertTrue(e6.contains("-6 asks over IPv6 only, and @198.18.2.2 is an IPv4 address"), e6);
         String e4 = run("dns-resolve", "-4", "@[2001:db8:2::2]", "www.synack.test", "AAAA").oneLine(ExitCodes.USAGE).err();
         assertTrue(e4.contains("-4 asks over IPv4 only, and @2001:db8:2::2 is an IPv6 address"), e4);
         run("dns-resolve", "-4", "-6", "www.synack.test").oneLine(ExitCodes.USAGE);
-        String trace = run("dns-resolve", "-6", "--trace", "www.synack.test").oneLine(ExitCodes.USAGE).err();
-        assertTrue(trace.contains("-6 is not supported"), trace);
+        // --trace -6 walks the root hints' AAAA records: hints with none cannot start it
+        java.nio.file.Path v4Hints = java.nio.file.Files.writeString(dir.resolve("v4.hints"), ". NS a.root.test.\na.root.test. A 198.18.3.10\n");
+        String trace = run("dns-resolve", "-6", "--trace", "--root-hints", v4Hints.toString(), "www.synack.test")
+                .oneLine(ExitCodes.USAGE).err();
+        assertTrue(trace.contains("give no IPv6 address (AAAA) for any root server: -6 cannot start there"), trace);
+        java.nio.file.Path v6Hints = java.nio.file.Files.writeString(dir.resolve("v6.hints"), ". NS a.root.test.\na.root.test. AAAA 2001:db8:3::10\n");
+        String trace4 = run("dns-resolve", "-4", "--trace", "--root-hints", v6Hints.toString(), "www.synack.test")
+                .oneLine(ExitCodes.USAGE).err();
+        assertTrue(trace4.contains("give no IPv4 address (A) for any root server: -4 cannot start there"), trace4);
         String scoped = run("dns-resolve", "@fe80::1%c0", "www.synack.test").oneLine(ExitCodes.USAGE).err();
         assertTrue(scoped.contains("scope id"), scoped);
         run("dns-resolve", "@2001:db8::zz", "www.synack.test").oneLine(ExitCodes.USAGE);
         assertEquals(List.of(), host.filters, "nothing was captured, nothing sent");
+    }
+
+    @Test
+    void traceWithoutAFamilyTakesTheOneTheHostHasARouteForAndSaysWhy(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        // hints of both families (the IPv6 one first), on a host with an IPv4 route only
+        java.nio.file.Path hints = java.nio.file.Files.writeString(dir.resolve("root.hints"),
+                ". NS a.root.test.\na.root.test. AAAA 2001:db8:3::10\na.root.test. A 198.18.3.10\n");
+        InProcess.Outcome o = run("dns-resolve", "--trace", "--retries", "0", "--timeout", "50ms", "--root-hints", hints.toString(),
+                "www.synack.test");
+        assertTrue(o.out().startsWith("dns-resolve --trace www.synack.test A over IPv4 (no IPv6 route to 2001:db8:3::10) from the root"
+                + " (a.root.test. 198.18.3.10, "), o.toString());
+        String six = run("dns-resolve", "--trace", "-6", "--root-hints", hints.toString(), "www.synack.test")
+                .oneLine(ExitCodes.ENVIRONMENT).err();
+        assertTrue(six.contains("no route to 2001:db8:3::10"), six);
     }
 
     @Test

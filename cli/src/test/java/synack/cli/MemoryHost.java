@@ -43,7 +43,10 @@ final class MemoryHost implements LiveHost {
     @Override
     public Routing routing() {
         return new Routing((to, from, oif) -> {
-            int destination = to.v4(); // the simulated segment is IPv4 only
+            if (to.ipv6()) { // the simulated segment is IPv4 only: as a host without an IPv6 route
+                throw new synack.net.EnvironmentException("no route to " + to + ": the kernel says Network is unreachable");
+            }
+            int destination = to.v4();
             boolean onLink = (destination & 0xffffff00) == (OUR_IP & 0xffffff00);
             return new KernelRoute(KernelRoute.UNICAST, to, onLink ? null : IpAddress.of(SimulatedSegment.ROUTER_IP), "c0",
                     from == null ? IpAddress.of(OUR_IP) : null, from, 0, 0, List.of(),

@@ -31,7 +31,6 @@ import synack.net.ResolvConf;
 import synack.net.Routing;
 import synack.wire.DnsMessage;
 import synack.wire.DnsType;
-import synack.wire.Ip4;
 import synack.wire.IpAddress;
 
 @Command(name = "dns-resolve", sortOptions = false, mixinStandardHelpOptions = true, addMethodSubcommands = false,
@@ -46,13 +45,17 @@ import synack.wire.IpAddress;
             "--trace takes --tcp (every hop over TCP); it starts from the root hints, so @SERVER is refused (give",
             "--root-hints FILE). -f is UDP only and one server's: -f with --tcp or --trace is refused.",
             "@SERVER is an IPv4 or IPv6 address (@2001:db8:2::2 or @[2001:db8:2::2]); without it, resolv.conf's first name",
-            "server is asked, of the family -4 or -6 names when given (as dig). --trace is IPv4 only.",
+            "server is asked, of the family -4 or -6 names when given (as dig). --trace walks one family: with -6 only the",
+            "root hints' and the glue's IPv6 addresses (AAAA) are asked, with -4 only IPv4 ones (A); with neither, the family",
+            "the host has a route for, IPv4 when it has both (dig +trace picks either at random at each hop). A referral",
+            "without glue of that family: the server's name is traced from the root for its address of that family first.",
             "Exit status: 0 answered (and every --expect held), 1 NXDOMAIN/SERVFAIL/REFUSED, an --expect unmet, or",
             "replies that arrived but could not be used (malformed, or without our question: the server did answer,",
             "so it is not silence), 2 usage, 3 environment, 4 no reply at all after every retry, 130 interrupted.", "", "Examples:",
             "  synack dns-resolve www.synack.test", "  synack dns-resolve @198.18.2.2 synack.test MX",
             "  synack dns-resolve -x 198.18.2.2", "  synack dns-resolve -6 www.synack.test AAAA",
             "  synack dns-resolve @2001:db8:2::2 www.synack.test AAAA", "  synack dns-resolve -q big.synack.test TXT --no-edns",
+            "  synack dns-resolve --trace -6 --root-hints FILE www.synack.test",
             "  synack dns-resolve www.synack.test --expect A=198.18.2.2"})
 public final class DnsResolveCommand implements Callable<Integer> {
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -108,7 +111,7 @@ public final class DnsResolveCommand implements Callable<Integer> {
             description = "Exit 1 unless the answer holds this record (A=198.18.2.2, MX=10 mail.synack.test) or RCODE=NXDOMAIN. Repeatable.")
     List<String> expect = new ArrayList<>();
 
-    @Option(names = "--trace", description = "Resolve iteratively from the root, like dig +trace: follow each referral and its glue, and CNAMEs.")
+    @Option(names = "--trace", description = "Resolve iteratively from the root, like dig +trace: follow each referral and its glue, and CNAMEs; over IPv4 or IPv6 (-4/-6).")
     boolean trace;
 
     @Option(names = "--root-hints", paramLabel = "FILE",
@@ -189,10 +192,6 @@ public final class DnsResolveCommand implements Callable<Integer> {
             throw new UsageProblem("--trace starts from the root hints, not from @" + server
                     + ": give --root-hints FILE to start elsewhere");
         }
-        if (trace && only == AddressFamily.IPV6) {
-            throw new UsageProblem("--trace asks the servers' IPv4 addresses (the root hints' and the glue's A records): -6 is not"
-                    + " supported with it yet");
-        }
         if (trace && port != 53) {
             throw new UsageProblem("--trace asks every server on port 53: --port is not supported with it");
         }
@@ -218,7 +217,7 @@ public final class DnsResolveCommand implements Callable<Integer> {
             }
         }
         if (trace) {
-            return trace(run, name, type == null ? DnsType.A : type, expectations, written);
+            return trace(run, name, type == null ? DnsType.A : type, expectations, written, only);
         }
         IpAddress srvIp = server != null ? server : nameserver(run, only);
         int qtype = type == null ? DnsType.A : type;
@@ -371,7 +370,7 @@ public final class DnsResolveCommand implements Callable<Integer> {
 
     private static final int MAX_BULK_RING = 64 << 20;
 
-    private int trace(LiveRun run, String name, int qtype, List<DnsExpectation> expectations, String written) {
+    private int trace(LiveRun run, String name, int qtype, List<DnsExpectation> expectations, String written, AddressFamily only) {
         Path hintsFile = rootHints != null ? rootHints : RootHints.DEBIAN;
         RootHints hints;
         try {
@@ -380,25 +379,81 @@ public final class DnsResolveCommand implements Callable<Integer> {
             throw new UsageProblem("cannot read root hints " + hintsFile + ": " + e.getMessage()
                     + (rootHints == null ? " (give --root-hints FILE)" : ""));
         }
+        TraceStart start = traceStart(run, hints, hintsFile, only);
+        RootHints.Server firstRoot = hints.of(start.family()).get(0);
         var renderer = run.narration("dns-resolve");
-        int firstRoot = hints.servers().get(0).ip();
         Routing routing = run.host().routing();
-        LiveFlow flow = LiveFlow.toPeer(firstRoot).tcpSourcePort(null).size(TcpRun.CONVERSATION)
-                .capture(end -> "(udp and src port 53 and dst host " + Ip4.toString(end.route().source()) + ")"
+        LiveFlow flow = LiveFlow.along(start.route()).tcpSourcePort(null).size(TcpRun.CONVERSATION)
+                .capture(end -> "(udp and src port 53 and dst host " + end.route().sourceAddress() + ")"
                         + " or (tcp and src port 53 and dst port " + end.tcpPort() + ")")
                 .header(end -> "dns-resolve --trace " + name + (written.equals(name) ? "" : " (" + written + ")") + " "
-                        + DnsType.name(qtype) + (tcp ? " over TCP" : "") + " from the root ("
-                        + hints.servers().get(0).name() + " " + Ip4.toString(firstRoot) + ", " + hintsFile + ") "
+                        + DnsType.name(qtype) + (tcp ? " over TCP" : "") + " over " + start.family().label() + " (" + start.why()
+                        + ") from the root (" + firstRoot.name() + " " + firstRoot.ip() + ", " + hintsFile + ") "
                         + end.route().describe(), end -> Map.of("interface", end.route().via().name()))
                 .arpNextHop();
         return run.run(flow, renderer, path -> {
             LocalEnd end = path.end();
-            return new DnsTrace(end.route().via().mac(), end.route().source(), name, qtype, hints,
-                    ip -> routing.resolve(ip, end.route().via().name(), end.route().source()).nextHop(),
-                    Map.of(end.route().nextHop(), path.nextHop()), RANDOM, new DnsTrace.Settings(retries, timeoutMicros,
+            IpAddress us = end.route().sourceAddress();
+            String via = end.route().via().name();
+            // each server's next hop as the kernel routes it from our address (the router, or the server on the link);
+            // the flow's own next hop is known already
+            return new DnsTrace(end.route().via().mac(), us, name, qtype, hints,
+                    ip -> routing.resolve(ip, via, us).nextHopAddress(),
+                    Map.of(end.route().nextHopAddress(), path.nextHop()), RANDOM, new DnsTrace.Settings(retries, timeoutMicros,
                             noEdns ? 0 : bufsize, TcpRun.dnsTcpConfig(end.tcpPort(), 53, end.route().mss()), expectations,
-                            path::guardTcpPort, tcp));
+                            path::guardTcpPort, tcp, udpPort -> path.session().claimUdpPort(us, udpPort)));
         });
+    }
+
+    /** The family a trace walks over, why, and the route to its first root server. */
+    record TraceStart(AddressFamily family, String why, synack.net.Route route) {}
+
+    /**
+     * -4 or -6 as given (the root hints must have an address of that family); with neither, the
+     * family the host has a route for, IPv4 when it has both. dig +trace, given neither, picks
+     * among the servers' addresses of both families at random at each hop (dig 9.18, seen in the
+     * lab); one family for the whole walk keeps the story on one path, and says which it was.
+     */
+    private static TraceStart traceStart(LiveRun run, RootHints hints, Path hintsFile, AddressFamily only) {
+        if (only != null) {
+            List<RootHints.Server> roots = hints.of(only);
+            if (roots.isEmpty()) {
+                throw new UsageProblem("the root hints " + hintsFile + " give no " + only.label() + " address ("
+                        + DnsType.name(only.recordType()) + ") for any root server: -" + (only == AddressFamily.IPV6 ? "6" : "4")
+                        + " cannot start there (leave it out, or give --root-hints FILE)");
+            }
+            return new TraceStart(only, "-" + (only == AddressFamily.IPV6 ? "6" : "4"), run.route(roots.get(0).ip()));
+        }
+        List<RootHints.Server> v4 = hints.of(AddressFamily.IPV4);
+        List<RootHints.Server> v6 = hints.of(AddressFamily.IPV6);
+        synack.net.Route route4 = null;
+        synack.net.Route route6 = null;
+        EnvironmentException noV4 = null;
+        EnvironmentException noV6 = null;
+        if (!v4.isEmpty()) {
+            try {
+                route4 = run.route(v4.get(0).ip());
+            } catch (EnvironmentException e) {
+                noV4 = e;
+            }
+        }
+        if (!v6.isEmpty()) {
+            try {
+                route6 = run.route(v6.get(0).ip());
+            } catch (EnvironmentException | UsageProblem e) { // -S is IPv4's: an IPv6 walk is not for it
+                noV6 = e instanceof EnvironmentException ee ? ee : null;
+            }
+        }
+        if (route4 != null) {
+            return new TraceStart(AddressFamily.IPV4, v6.isEmpty() ? "the root hints give IPv4 addresses only"
+                    : route6 != null ? "the host has routes of both families: IPv4 first, and for the whole walk"
+                    : "no IPv6 route to " + v6.get(0).ip(), route4);
+        }
+        if (route6 != null) {
+            return new TraceStart(AddressFamily.IPV6, v4.isEmpty() ? "the root hints give IPv6 addresses only"
+                    : "no IPv4 route to " + v4.get(0).ip(), route6);
+        }
+        throw noV4 != null ? noV4 : noV6 != null ? noV6 : new EnvironmentException("no route to any root server in " + hintsFile);
     }
 
     private static boolean isType(String s) {

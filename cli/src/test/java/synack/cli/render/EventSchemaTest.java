@@ -280,6 +280,8 @@ class EventSchemaTest {
         Map<String, Object> timing = map("namelookup_ms", 0.9, "connect_ms", null, "ttfb_ms", 2.0, "total_ms", 3.0, "mb_per_s", 0.01);
         Map<String, Object> hop = map("zone", ".", "server", "a.root.test.", "ip", "198.18.3.10", "rcode", "NOERROR", "aa", false,
                 "outcome", "referral to test.");
+        Map<String, Object> hop6 = map("zone", "test.", "server", "ns.test.", "ip", "2001:db8:3::11", "rcode", "NOERROR", "aa", false,
+                "outcome", "referral to synack.test.");
         Map<String, Object> record = map("name", "www.synack.test.", "type", "A", "ttl", 60L, "data", "198.18.2.2");
         Object[][] cases = {
             {"handshake", Verdict.OK, established},
@@ -288,9 +290,15 @@ class EventSchemaTest {
             {"handshake", Verdict.NEGATIVE, map("ok", false, "error", "next hop 198.18.1.1 did not answer ARP")},
             {"syn-probe", Verdict.INTERRUPTED, map("ok", false, "error", "interrupted")},
             {"dns-resolve", Verdict.OK, map("ok", true, "name", "alias.synack.test", "type", "A", "rcode", "NOERROR",
-                    "answers", List.of(record), "cnames", List.of("alias.synack.test. → web.synack.test."), "hops", List.of(hop),
-                    "server_address_hops", 0, "elapsed_ms", 12.0, "unmet", List.of())},
-            {"dns-resolve", Verdict.NEGATIVE, map("ok", false, "error", "more than 30 hops: a referral loop?", "hops", List.of(hop))},
+                    "answers", List.of(record), "cnames", List.of("alias.synack.test. → web.synack.test."), "family", "ipv4",
+                    "hops", List.of(hop), "server_address_hops", 0, "elapsed_ms", 12.0, "unmet", List.of())},
+            {"dns-resolve", Verdict.OK, map("ok", true, "name", "www.synack.test.", "type", "AAAA", "rcode", "NOERROR",
+                    "answers", List.of(record), "cnames", List.of(), "family", "ipv6", "hops", List.of(hop6),
+                    "server_address_hops", 0, "elapsed_ms", 12.0)},
+            {"dns-resolve", Verdict.NEGATIVE, map("ok", false, "error", "more than 30 hops: a referral loop?", "family", "ipv4",
+                    "hops", List.of(hop))},
+            {"dns-resolve", Verdict.NEGATIVE, map("ok", false, "error", "ns.v4.test., the server for v4.test., has no IPv6 address",
+                    "family", "ipv6", "hops", List.of(hop6))},
             {"dns-resolve", Verdict.INTERRUPTED, map("ok", false)},
             {"http-get", Verdict.OK, map("status", 200, "reason", "OK", "url", "http://www.synack.test/", "bytes", 26L, "sha256", SHA,
                     "timing", timing, "responses", List.of(response), "tcp", "TIME_WAIT over", "ok", true)},

@@ -5,6 +5,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.function.IntConsumer;
 import java.util.function.IntUnaryOperator;
 import java.util.random.RandomGenerator;
 import synack.event.Durations;
@@ -14,12 +16,14 @@ import synack.exchange.Exchange;
 import synack.exchange.Output;
 import synack.exchange.PhaseOutput;
 import synack.exchange.arp.ArpResolve;
+import synack.exchange.ndp.NdpResolve;
 import synack.exchange.tcp.TcpConnection;
 import synack.link.ReceivedFrame;
+import synack.net.AddressFamily;
 import synack.wire.DnsMessage;
 import synack.wire.DnsName;
 import synack.wire.DnsType;
-import synack.wire.Ip4;
+import synack.wire.IpAddress;
 import synack.wire.MacAddress;
 
 /**
@@ -28,17 +32,34 @@ import synack.wire.MacAddress;
  * to the zone's, until a server answers with authority; a CNAME restarts the walk from the root
  * for its target. A referral that names its servers without their addresses (no glue: the server's
  * name lies outside the zone it serves) is followed as a resolver does: a trace of its own from the
- * root finds the server's address first. Each hop is a {@link DnsLookup} (with ARP first when a new
- * next hop is needed). Names compare as names ({@link DnsName}, RFC 4343): a server may answer in
- * any case, and a name is inside a zone label by label, not because its text ends the same way.
+ * root finds the server's address first. Each hop is a {@link DnsLookup} (with ARP, or a neighbour
+ * solicitation over IPv6, first when a new next hop is needed).
+ *
+ * <p>One family for the whole walk, our address's, as dig +trace -4 or -6: the root hints'
+ * addresses of that family, the glue's A records over IPv4 or AAAA records over IPv6. A referral
+ * whose glue has no address of our family (only A glue on an IPv6 walk) is followed as a glueless
+ * one: the server's own name is traced from the root for its address of our family (dig asks the
+ * stub resolver for it instead); a server with none ends the walk, saying so.
+ *
+ * <p>Names compare as names ({@link DnsName}, RFC 4343): a server may answer in any case, and a
+ * name is inside a zone label by label, not because its text ends the same way.
  */
 public final class DnsTrace implements Exchange {
-    /** @param tcpOnly every hop asked over TCP from the start (--trace --tcp), not only after a truncated answer */
+    /**
+     * @param tcpOnly every hop asked over TCP from the start (--trace --tcp), not only after a truncated answer
+     * @param beforeUdp given each hop's UDP source port before its first query (the CLI holds the port, so the
+     *                  kernel answers the server's reply with no ICMP port unreachable); null: nothing to do
+     */
     public record Settings(int retries, long timeoutMicros, int ednsSize, TcpConnection.Config tcp,
-                           List<DnsExpectation> expectations, Runnable beforeTcp, boolean tcpOnly) {
+                           List<DnsExpectation> expectations, Runnable beforeTcp, boolean tcpOnly, IntConsumer beforeUdp) {
         public Settings(int retries, long timeoutMicros, int ednsSize, TcpConnection.Config tcp, List<DnsExpectation> expectations,
                         Runnable beforeTcp) {
-            this(retries, timeoutMicros, ednsSize, tcp, expectations, beforeTcp, false);
+            this(retries, timeoutMicros, ednsSize, tcp, expectations, beforeTcp, false, null);
+        }
+
+        public Settings(int retries, long timeoutMicros, int ednsSize, TcpConnection.Config tcp, List<DnsExpectation> expectations,
+                        Runnable beforeTcp, boolean tcpOnly) {
+            this(retries, timeoutMicros, ednsSize, tcp, expectations, beforeTcp, tcpOnly, null);
         }
     }
 
@@ -47,12 +68,13 @@ public final class DnsTrace implements Exchange {
     private static final int MAX_DEPTH = 3; // traces for a server's address, inside traces
 
     private final MacAddress ourMac;
-    private final int ourIp;
+    private final IpAddress ourIp;
+    private final AddressFamily family;
     private final String originalName;
     private final int type;
     private final RootHints roots;
-    private final IntUnaryOperator nextHopOf;
-    private final Map<Integer, MacAddress> neighbours;
+    private final Function<IpAddress, IpAddress> nextHopOf;
+    private final Map<IpAddress, MacAddress> neighbours;
     private final RandomGenerator random;
     private final Settings settings;
 
@@ -76,16 +98,36 @@ public final class DnsTrace implements Exchange {
     private boolean done;
     private Output out;
 
+    /** An IPv4 walk (the IPv4 code and its tests). */
     public DnsTrace(MacAddress ourMac, int ourIp, String name, int type, RootHints roots, IntUnaryOperator nextHopOf,
                     Map<Integer, MacAddress> knownNeighbours, RandomGenerator random, Settings settings) {
+        this(ourMac, IpAddress.of(ourIp), name, type, roots, ip -> IpAddress.of(nextHopOf.applyAsInt(ip.v4())), ipv4Keys(knownNeighbours),
+                random, settings, 0);
+    }
+
+    /**
+     * A walk over our address's family: only the servers' addresses of that family are asked.
+     *
+     * @param nextHopOf the next hop towards a server's address (the kernel's route: the router, or the server on the link)
+     * @param knownNeighbours next hops whose MACs are known already (the flow's own)
+     */
+    public DnsTrace(MacAddress ourMac, IpAddress ourIp, String name, int type, RootHints roots, Function<IpAddress, IpAddress> nextHopOf,
+                    Map<IpAddress, MacAddress> knownNeighbours, RandomGenerator random, Settings settings) {
         this(ourMac, ourIp, name, type, roots, nextHopOf, knownNeighbours, random, settings, 0);
     }
 
-    private DnsTrace(MacAddress ourMac, int ourIp, String name, int type, RootHints roots, IntUnaryOperator nextHopOf,
-                     Map<Integer, MacAddress> knownNeighbours, RandomGenerator random, Settings settings, int depth) {
+    private static Map<IpAddress, MacAddress> ipv4Keys(Map<Integer, MacAddress> macs) {
+        Map<IpAddress, MacAddress> m = new HashMap<>();
+        macs.forEach((ip, mac) -> m.put(IpAddress.of(ip), mac));
+        return m;
+    }
+
+    private DnsTrace(MacAddress ourMac, IpAddress ourIp, String name, int type, RootHints roots, Function<IpAddress, IpAddress> nextHopOf,
+                     Map<IpAddress, MacAddress> knownNeighbours, RandomGenerator random, Settings settings, int depth) {
         this.depth = depth;
         this.ourMac = ourMac;
         this.ourIp = ourIp;
+        this.family = AddressFamily.of(ourIp);
         this.originalName = RootHints.absolute(name);
         this.name = this.originalName;
         this.type = type;
@@ -100,7 +142,12 @@ public final class DnsTrace implements Exchange {
     public void start(long now, Output output) {
         out = output;
         startedAt = now;
-        servers = roots.servers();
+        servers = roots.of(family);
+        if (servers.isEmpty()) {
+            fail(now, TraceFailure.NO_SERVER_ADDRESS, "the root hints give no " + family.label() + " address ("
+                    + DnsType.name(family.recordType()) + ") for any root server: a walk over " + family.label() + " cannot start");
+            return;
+        }
         askNext(now);
     }
 
@@ -110,21 +157,30 @@ public final class DnsTrace implements Exchange {
             return;
         }
         server = servers.get(0);
-        int hop = nextHopOf.applyAsInt(server.ip());
+        IpAddress hop = nextHopOf.apply(server.ip());
         MacAddress mac = neighbours.get(hop);
         phase = new PhaseOutput(out);
         if (mac == null) {
             resolvingNextHop = true;
-            current = new ArpResolve(ourMac, ourIp, List.of(hop), new ArpResolve.Settings(3, 1_000_000, 1_000_000, 0),
-                    m -> null, false);
+            // a server behind another next hop than the ones asked so far: its MAC first, by ARP or by NDP (RFC 4861 7.2)
+            current = family == AddressFamily.IPV6
+                    ? new NdpResolve(ourMac, ourIp.bytes(), List.of(hop.bytes()), new ArpResolve.Settings(NdpResolve.MAX_MULTICAST_SOLICIT,
+                            NdpResolve.RETRANS_TIMER_MICROS, NdpResolve.RETRANS_TIMER_MICROS, 0), m -> null, false)
+                    : new ArpResolve(ourMac, ourIp.v4(), List.of(hop.v4()), new ArpResolve.Settings(3, 1_000_000, 1_000_000, 0),
+                            m -> null, false);
         } else {
             resolvingNextHop = false;
             hops++;
-            out.emit(new Event.Note(now, Event.Note.Kind.INFO, (depth == 0 ? "" : "(finding " + originalName + ") ") + "hop " + hops + ": ask " + server.name() + " (" + Ip4.toString(server.ip())
-                    + "), a server for " + zone + ", about " + name + " " + DnsType.name(type) + " without recursion" + (settings.tcpOnly() ? ", over TCP" : ""), Map.of()));
+            out.emit(new Event.Note(now, Event.Note.Kind.INFO, (depth == 0 ? "" : "(finding " + originalName + ") ") + "hop " + hops
+                    + ": ask " + server.name() + " (" + server.ip() + "), a server for " + zone + ", about " + name + " "
+                    + DnsType.name(type) + " without recursion" + (settings.tcpOnly() ? ", over TCP" : ""), Map.of()));
             DnsMessage query = DnsMessage.query(random.nextInt(65536), name, type, false, settings.ednsSize());
+            int udpPort = 61000 + random.nextInt(4536); // a port of its own per hop, as dig's (RFC 5452 9.2)
+            if (settings.beforeUdp() != null && !settings.tcpOnly()) {
+                settings.beforeUdp().accept(udpPort);
+            }
             current = new DnsLookup(new DnsLookup.Path(ourMac, mac, ourIp, server.ip(), 53), query,
-                    new DnsLookup.Settings(settings.retries(), settings.timeoutMicros(), settings.tcpOnly(), 61000 + random.nextInt(4536),
+                    new DnsLookup.Settings(settings.retries(), settings.timeoutMicros(), settings.tcpOnly(), udpPort,
                             settings.tcp(), List.of(), settings.beforeTcp()), random.nextInt(65536), () -> random.nextInt(65536));
         }
         current.start(now, phase);
@@ -158,13 +214,22 @@ public final class DnsTrace implements Exchange {
             return;
         }
         if (resolvingNextHop) {
-            ArpResolve arp = (ArpResolve) current;
-            int hop = nextHopOf.applyAsInt(server.ip());
-            if (r == null || !r.ok()) {
-                fail(now, TraceFailure.NEXT_HOP_SILENT, "next hop " + Ip4.toString(hop) + " did not answer ARP");
+            IpAddress hop = nextHopOf.apply(server.ip());
+            MacAddress mac = null;
+            if (r != null && r.ok()) {
+                if (current instanceof NdpResolve ndp) {
+                    NdpResolve.Entry e = ndp.entry(hop.bytes());
+                    mac = e == null ? null : e.mac();
+                } else {
+                    mac = ((ArpResolve) current).entry(hop.v4()).mac();
+                }
+            }
+            if (mac == null) {
+                fail(now, TraceFailure.NEXT_HOP_SILENT, "next hop " + hop + " did not answer "
+                        + (family == AddressFamily.IPV6 ? "neighbour solicitation" : "ARP"));
                 return;
             }
-            neighbours.put(hop, arp.entry(hop).mac());
+            neighbours.put(hop, mac);
             askNext(now);
             return;
         }
@@ -185,7 +250,7 @@ public final class DnsTrace implements Exchange {
             // a lame server (RFC 1034 5.3.3, RFC 4697 2.1): it does not serve the zone it was named for; a resolver
             // asks the zone's next server, as unbound does, instead of taking its error for the zone's answer
             decided(TraceHop.Step.LAME, null);
-            out.emit(new Event.Note(now, Event.Note.Kind.WARNING, server.name() + " (" + Ip4.toString(server.ip()) + ") is lame for "
+            out.emit(new Event.Note(now, Event.Note.Kind.WARNING, server.name() + " (" + server.ip() + ") is lame for "
                     + zone + ": " + answer.rcodeName() + "; trying the next server for " + zone, Map.of()));
             servers = servers.subList(1, servers.size());
             askNext(now);
@@ -226,7 +291,7 @@ public final class DnsTrace implements Exchange {
                     + ": start again from the root for the target", Map.of()));
             name = RootHints.absolute(cname.target());
             zone = ".";
-            servers = roots.servers();
+            servers = roots.of(family);
             askNext(now);
             return;
         }
@@ -245,6 +310,7 @@ public final class DnsTrace implements Exchange {
             return;
         }
         List<RootHints.Server> next = new ArrayList<>();
+        boolean otherFamilyGlue = false;
         for (DnsMessage.Record n : ns) {
             if (!DnsName.same(n.name(), child)) {
                 continue; // NS records of another zone are no part of this referral
@@ -252,17 +318,19 @@ public final class DnsTrace implements Exchange {
             String target = RootHints.absolute(n.target());
             // glue counts only inside the zone of the server that gave it (its bailiwick): the server for test. may
             // not say where ns.example. is, or anyone could send us to an address of their choosing (RFC 5452 6)
-            answer.additional().stream().filter(a -> a.type() == DnsType.A && DnsName.same(a.name(), target)
-                    && DnsName.isAtOrBelow(a.name(), zone)).findFirst()
-                    .ifPresent(a -> next.add(new RootHints.Server(target, a.address())));
+            List<DnsMessage.Record> glue = answer.additional().stream().filter(a -> DnsName.same(a.name(), target)
+                    && DnsName.isAtOrBelow(a.name(), zone)).toList();
+            glue.stream().map(DnsTrace::addressOf).filter(ip -> ip != null && family.holds(ip)).findFirst()
+                    .ifPresent(ip -> next.add(new RootHints.Server(target, ip)));
+            otherFamilyGlue |= glue.stream().map(DnsTrace::addressOf).anyMatch(ip -> ip != null && !family.holds(ip));
         }
         if (next.isEmpty()) {
-            findServerAddress(now, child, RootHints.absolute(ns.get(0).target()));
+            findServerAddress(now, child, RootHints.absolute(ns.get(0).target()), otherFamilyGlue);
             return;
         }
         decided(TraceHop.Step.REFERRAL, child);
         out.emit(new Event.Note(now, Event.Note.Kind.INFO, "referral: " + child + " is delegated to " + next.get(0).name() + " ("
-                + Ip4.toString(next.get(0).ip()) + ")" + (next.size() > 1 ? " and " + (next.size() - 1) + " more" : "")
+                + next.get(0).ip() + ")" + (next.size() > 1 ? " and " + (next.size() - 1) + " more" : "")
                 + " — the glue in ADDITIONAL gives the address", Map.of()));
         zone = child;
         servers = next;
@@ -282,20 +350,36 @@ public final class DnsTrace implements Exchange {
         hopLog.set(last, hopLog.get(last).ended(step, target));
     }
 
-    /** A referral without glue: trace the server's own name from the root, then go on with the zone. */
-    private void findServerAddress(long now, String child, String serverName) {
+    /** The address an A or AAAA record holds, or null for another record (or a malformed one). */
+    private static IpAddress addressOf(DnsMessage.Record r) {
+        if (r.type() == DnsType.A && r.rdata().length == 4) {
+            return IpAddress.of(r.address());
+        }
+        return r.type() == DnsType.AAAA && r.rdata().length == 16 ? IpAddress.of(r.rdata()) : null;
+    }
+
+    /**
+     * A referral without glue of our family: trace the server's own name from the root for its
+     * address of our family, then go on with the zone.
+     *
+     * @param otherFamilyGlue the referral did give an address, of the other family only
+     */
+    private void findServerAddress(long now, String child, String serverName, boolean otherFamilyGlue) {
         if (depth >= MAX_DEPTH) {
             fail(now, TraceFailure.GLUELESS_TOO_DEEP, "referral to " + child + " names " + serverName
                     + " without its address, and finding it needs more than " + MAX_DEPTH + " traces inside each other");
             return;
         }
-        out.emit(new Event.Note(now, Event.Note.Kind.INFO, "referral: " + child + " is delegated to " + serverName + ", with no address for it"
-                + " (no glue: the name lies outside " + child + "): first find " + serverName + " A, from the root", Map.of()));
+        String record = DnsType.name(family.recordType());
+        out.emit(new Event.Note(now, Event.Note.Kind.INFO, "referral: " + child + " is delegated to " + serverName
+                + (otherFamilyGlue ? ", with no " + family.label() + " address for it (its glue is of the other family only, and this walk"
+                        + " asks " + family.label() + " servers)" : ", with no address for it (no glue: the name lies outside " + child + ")")
+                + ": first find " + serverName + " " + record + ", from the root", Map.of()));
         resolvingServerOf = child;
         phase = new PhaseOutput(out);
-        current = new DnsTrace(ourMac, ourIp, serverName, DnsType.A, roots, nextHopOf, neighbours, random,
+        current = new DnsTrace(ourMac, ourIp, serverName, family.recordType(), roots, nextHopOf, neighbours, random,
                 new Settings(settings.retries(), settings.timeoutMicros(), settings.ednsSize(), settings.tcp(), List.of(),
-                        settings.beforeTcp(), settings.tcpOnly()), depth + 1);
+                        settings.beforeTcp(), settings.tcpOnly(), settings.beforeUdp()), depth + 1);
         current.start(now, phase);
         advance(now);
     }
@@ -306,18 +390,23 @@ public final class DnsTrace implements Exchange {
         neighbours.putAll(inner.neighbours);
         serverHops += inner.hops + inner.serverHops;
         DnsMessage a = inner.finalAnswer;
-        DnsMessage.Record address = a == null ? null
-                : a.answers().stream().filter(x -> x.type() == DnsType.A).reduce((first, second) -> second).orElse(null);
+        // the last address of our family: the end of a CNAME chain, when the name is an alias
+        IpAddress address = a == null ? null : a.answers().stream().map(DnsTrace::addressOf)
+                .filter(ip -> ip != null && family.holds(ip)).reduce((first, second) -> second).orElse(null);
         if (address == null) {
+            String record = DnsType.name(family.recordType());
             // the inner trace's reason is the reason (a glueless loop, a lame server…); the verdict stays this one's
-            fail(now, inner.failure != null ? inner.failure : TraceFailure.NO_SERVER_ADDRESS, "could not find the address of "
-                    + inner.originalName + ", the server for " + child, TraceFailure.NO_SERVER_ADDRESS.verdict());
+            fail(now, inner.failure != null ? inner.failure : TraceFailure.NO_SERVER_ADDRESS, a != null && a.rcode() == 0
+                    ? inner.originalName + ", the server for " + child + ", has no " + family.label() + " address (its " + record
+                    + " answer is empty): a walk over " + family.label() + " cannot go on"
+                    : "could not find the " + family.label() + " address of " + inner.originalName + ", the server for " + child,
+                    TraceFailure.NO_SERVER_ADDRESS.verdict());
             return;
         }
-        out.emit(new Event.Note(now, Event.Note.Kind.INFO, inner.originalName + " is " + Ip4.toString(address.address()) + ": back to "
+        out.emit(new Event.Note(now, Event.Note.Kind.INFO, inner.originalName + " is " + address + ": back to "
                 + child + " and " + name, Map.of()));
         zone = child;
-        servers = List.of(new RootHints.Server(inner.originalName, address.address()));
+        servers = List.of(new RootHints.Server(inner.originalName, address));
         askNext(now);
     }
 
@@ -338,6 +427,7 @@ public final class DnsTrace implements Exchange {
         f.put("rcode", answer.rcodeName());
         f.put("answers", RecordFields.of(answer.answers()));
         f.put("cnames", chain);
+        f.put("family", family.key());
         f.put("hops", hops());
         f.put("server_address_hops", serverHops);
         f.put("elapsed_ms", Durations.msValue(now - startedAt));
@@ -365,6 +455,7 @@ public final class DnsTrace implements Exchange {
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("ok", false);
         f.put("error", words);
+        f.put("family", family.key());
         f.put("hops", hops());
         out.emit(new Event.Result(now, verdict, List.of(), words, f));
     }

@@ -3,12 +3,12 @@ package synack.exchange.dns;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import synack.wire.DnsMessage;
-import synack.wire.Ip4;
 
 /**
- * One question of an iterative resolution: which server, for which zone, what it answered and
- * what the trace made of it. {@code step} is null while undecided, or when the hop ended the
- * trace (a lame referral) or waits for a name server's address.
+ * One question of an iterative resolution: which server (its name and the address asked, of
+ * the walk's family), for which zone, what it answered and what the trace made of it.
+ * {@code step} is null while undecided, or when the hop ended the trace (a lame referral) or
+ * waits for a name server's address.
  *
  * @param target the CNAME's target or the referral's child zone, for those steps
  */
@@ -43,7 +43,7 @@ public record TraceHop(String zone, RootHints.Server server, int rcode, String r
         Map<String, Object> h = new LinkedHashMap<>();
         h.put("zone", zone);
         h.put("server", server.name());
-        h.put("ip", Ip4.toString(server.ip()));
+        h.put("ip", server.ip().toString()); // either family: the walk's
         h.put("rcode", rcodeName);
         h.put("aa", authoritative);
         if (step != null) {

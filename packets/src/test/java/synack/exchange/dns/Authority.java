@@ -12,7 +12,7 @@ import synack.wire.DnsType;
  * An authoritative-only name server in a few lines, as nsd answers (RFC 1034 section 4.3.2):
  * for a name inside one of its zones it gives the records (AA), follows CNAMEs that stay inside
  * the zone, says NXDOMAIN for a name that does not exist; for a name below a zone cut it refers
- * (NS in AUTHORITY, and the addresses of those servers in ADDITIONAL when it holds them: glue).
+ * (NS in AUTHORITY, and the addresses of those servers, A and AAAA, in ADDITIONAL when it holds them: glue).
  * Records keep the case they are written in, so a test can serve {@code WWW.Synack.TEST.}.
  */
 final class Authority implements Function<DnsMessage, DnsMessage> {
@@ -32,6 +32,10 @@ final class Authority implements Function<DnsMessage, DnsMessage> {
 
     Authority a(String owner, String address) {
         return with(DnsMessage.Record.a(owner, 300, synack.wire.Ip4.parse(address)));
+    }
+
+    Authority aaaa(String owner, String address) {
+        return with(DnsMessage.Record.of(owner, DnsType.AAAA, 300, synack.wire.IpAddress.parse(address).bytes()));
     }
 
     Authority ns(String owner, String server) {
@@ -113,6 +117,7 @@ final class Authority implements Function<DnsMessage, DnsMessage> {
         List<DnsMessage.Record> glue = new ArrayList<>();
         for (DnsMessage.Record n : ns) {
             glue.addAll(at(n.target(), DnsType.A));
+            glue.addAll(at(n.target(), DnsType.AAAA));
         }
         return glue;
     }

@@ -53,7 +53,7 @@ class DnsTraceTest {
 
         /** The hops, each as "zone@server-ip". */
         List<String> hops() {
-            return trace.hopsTaken().stream().map(h -> h.zone() + "@" + Ip4.toString(h.server().ip())).toList();
+            return trace.hopsTaken().stream().map(h -> h.zone() + "@" + h.server().ip()).toList();
         }
 
         List<TraceHop.Step> steps() {
