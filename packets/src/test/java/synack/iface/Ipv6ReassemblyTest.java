@@ -134,6 +134,19 @@ class Ipv6ReassemblyTest {
         assertEquals(11, DnsMessage.parse(u.payload()).answers().size());
     }
 
+    /** scapy's IPv6ExtHdrFragment(offset=185, m=1, id=0xabcdef01, nh=17) / 16 bytes (Ipv6GoldenTest's): another implementation's bytes. */
+    @Test
+    void scapysLaterFragmentIsReadAsScapyMeantIt() throws MalformedFrameException {
+        byte[] scapy = java.util.HexFormat.of().parseHex("6000000000182c4020010db800010000000000000000000120010db80002000000000000"
+                + "00000009110005c9abcdef0178787878787878787878787878787878");
+        Ipv6Reassembly r = new Ipv6Reassembly(Limits.DEFAULT);
+        Fragment f = assertInstanceOf(Fragment.class, r.offer(scapy, 0));
+        assertEquals(Reason.HELD, f.reason());
+        assertEquals(new Piece(185 * 8, 16, true), f.piece());
+        assertEquals(new Key(IpAddress.parse("2001:db8:1::1"), IpAddress.parse("2001:db8:2::9"), 0xabcdef01L), f.key());
+        assertEquals(16, r.bytesHeld(), "no first fragment yet: only its bytes");
+    }
+
     @Test
     void reverseOrder() throws MalformedFrameException {
         byte[] udp = udp();
