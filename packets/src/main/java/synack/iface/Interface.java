@@ -133,7 +133,8 @@ public final class Interface implements Link {
      * IPv6 has no header checksum (RFC 8200): the upper layer's, over the IPv6 pseudo-header, is
      * judged as IPv4's is — for TCP, UDP and ICMPv6 right after the fixed header (the common case;
      * a packet with extension headers is left to the exchange's own parse, which verifies it).
-     * A UDP checksum of zero is not allowed over IPv6 (RFC 8200 8.1): dropped.
+     * A UDP checksum of zero is not allowed over IPv6 (RFC 8200 8.1): dropped. A fragment is
+     * reassembled first ({@link #reassemble6}), so the checksum is judged over the whole datagram.
      */
     private ReceivedFrame admitIpv6(ReceivedFrame f) {
         byte[] b = f.bytes();
