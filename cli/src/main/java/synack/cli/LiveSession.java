@@ -71,13 +71,19 @@ public final class LiveSession implements AutoCloseable {
         }
     }
 
-    /** Later fragments addressed to one of the interface's addresses (none: no such clause). */
+    /** Later IPv4 fragments and all IPv6 fragments addressed to one of the interface's addresses (none: no clause). */
     private static String laterFragmentsTo(LocalInterface via) {
         StringBuilder hosts = new StringBuilder();
         for (LocalInterface.Address a : via.addresses()) {
             hosts.append(hosts.length() == 0 ? "" : " or ").append("dst host ").append(synack.wire.Ip4.toString(a.ip()));
         }
-        return hosts.length() == 0 ? "" : " or (ip[6:2] & 0x1fff != 0 and (" + hosts + "))";
+        StringBuilder hosts6 = new StringBuilder();
+        for (LocalInterface.Address6 a : via.ipv6Addresses()) {
+            hosts6.append(hosts6.length() == 0 ? "" : " or ").append("dst host ").append(a.ip());
+        }
+        // an IPv6 fragment, the first included, has next header 44 where "udp" looks: none matches the exchange's filter
+        return (hosts.length() == 0 ? "" : " or (ip[6:2] & 0x1fff != 0 and (" + hosts + "))")
+                + (hosts6.length() == 0 ? "" : " or (ip6[6] == 44 and (" + hosts6 + "))");
     }
 
     /** The time of the host the session captures on (the stamps its frames carry). */

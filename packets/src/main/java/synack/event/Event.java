@@ -32,7 +32,7 @@ public sealed interface Event {
             return captured == null ? synack.wire.LinkType.ETHERNET : captured.link();
         }
 
-        /** A datagram reassembled from {@code fragments} IPv4 fragments (told before it), not a frame of the wire. */
+        /** A datagram reassembled from {@code fragments} IPv4 or IPv6 fragments (told before it), not a frame of the wire. */
         public boolean reassembled() {
             return fragments > 0;
         }

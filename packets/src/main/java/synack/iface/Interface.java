@@ -14,6 +14,7 @@ import synack.wire.Checksum;
 import synack.wire.ChecksumStatus;
 import synack.wire.EthernetFrame;
 import synack.wire.Ip4;
+import synack.wire.Ipv6Packet;
 import synack.wire.MacAddress;
 import synack.wire.MalformedFrameException;
 
@@ -33,6 +34,7 @@ public final class Interface implements Link {
     private final Clock clock;
     private final List<Event> told = new ArrayList<>();
     private final Ipv4Reassembly reassembly = new Ipv4Reassembly(Ipv4Reassembly.Limits.DEFAULT);
+    private final Ipv6Reassembly reassembly6 = new Ipv6Reassembly(Ipv6Reassembly.Limits.DEFAULT);
     private int ownedIp;
     private MacAddress ownedMac;
     private boolean offloadTold;
@@ -131,7 +133,8 @@ public final class Interface implements Link {
      * IPv6 has no header checksum (RFC 8200): the upper layer's, over the IPv6 pseudo-header, is
      * judged as IPv4's is — for TCP, UDP and ICMPv6 right after the fixed header (the common case;
      * a packet with extension headers is left to the exchange's own parse, which verifies it).
-     * A UDP checksum of zero is not allowed over IPv6 (RFC 8200 8.1): dropped.
+     * A UDP checksum of zero is not allowed over IPv6 (RFC 8200 8.1): dropped. A fragment is
+     * reassembled first ({@link #reassemble6}), so the checksum is judged over the whole datagram.
      */
     private ReceivedFrame admitIpv6(ReceivedFrame f) {
         byte[] b = f.bytes();
@@ -142,14 +145,17 @@ public final class Interface implements Link {
         int length = u16(b, ip + 4);
         int protocol = b[ip + 6] & 0xff;
         int l4 = ip + 40;
-        if (protocol == 44) {
-            // told, not silently lost: a fragmented answer (a big DNS reply over IPv6) would otherwise just time out
-            told.add(new Event.Frame(f.timeMicros(), Event.Direction.IN, f.bytes(), Remark.of("dropped: an IPv6 fragment"
-                    + " (RFC 8200 4.5): synack does not reassemble IPv6 fragments yet"), false));
-            return null;
-        }
         if (b.length < l4 + length) {
             return f; // cut by the capture's snaplen (or malformed: the exchange's parser says which)
+        }
+        if (protocol == Ipv6Packet.FRAGMENT || Ipv6Reassembly.mayHideFragmentHeader(protocol)) {
+            f = reassemble6(f, length, protocol);
+            if (f == null) {
+                return null;
+            }
+            b = f.bytes();
+            length = u16(b, ip + 4);
+            protocol = b[ip + 6] & 0xff; // the reassembled datagram's: the Fragment header is gone
         }
         int field = switch (protocol) {
             case 6 -> 16;
@@ -282,9 +288,59 @@ public final class Interface implements Link {
         return null;
     }
 
+    /**
+     * An IPv6 fragment is held until its datagram is whole (RFC 8200 4.5), as an IPv4 one is; the exchange sees
+     * the datagram, once, and the intake's checksum policy then judges it whole. An atomic fragment (RFC 6946) and
+     * a packet whose extension headers hold no Fragment header go on as they are.
+     */
+    private ReceivedFrame reassemble6(ReceivedFrame f, int payloadLength, int protocol) {
+        expire(f.timeMicros());
+        int ip = EthernetFrame.HEADER_LENGTH;
+        byte[] packet = java.util.Arrays.copyOfRange(f.bytes(), ip, ip + Ipv6Packet.HEADER + payloadLength);
+        Ipv6Reassembly.Outcome o;
+        try {
+            o = reassembly6.offer(packet, f.timeMicros());
+        } catch (MalformedFrameException e) {
+            // a fragment we cannot read is told and dropped; other extension headers are the exchange's to annotate
+            return protocol == Ipv6Packet.FRAGMENT ? drop(f, "dropped: " + e.getMessage()) : f;
+        }
+        if (o instanceof Ipv6Reassembly.Whole) {
+            return f;
+        }
+        if (o instanceof Ipv6Reassembly.Reassembled r) {
+            told.add(new Event.Frame(f.timeMicros(), Event.Direction.IN, f.bytes(), Remark.of("the last missing piece: reassembled from "
+                    + r.received().fragments() + " fragments, " + r.packet().length + " bytes (RFC 8200 4.5)"), false));
+            byte[] whole = new byte[ip + r.packet().length];
+            System.arraycopy(f.bytes(), 0, whole, 0, ip);
+            System.arraycopy(r.packet(), 0, whole, ip, r.packet().length);
+            return new ReceivedFrame(whole, f.timeMicros(), r.received().fragments());
+        }
+        Ipv6Reassembly.Fragment frag = (Ipv6Reassembly.Fragment) o;
+        for (Ipv6Reassembly.Expired e : frag.evicted()) {
+            tellExpired(e.key(), e.reason().name(), e.received(), f.timeMicros());
+        }
+        told.add(new Event.Frame(f.timeMicros(), Event.Direction.IN, f.bytes(), Remark.of(frag.reason() == Ipv6Reassembly.Reason.HELD
+                ? "held until " + frag.key() + " is whole"
+                : "dropped (" + why6(frag) + (frag.reason().dropsDatagram() ? ", with the whole datagram" : "") + ")"), false));
+        return null;
+    }
+
+    private static String why6(Ipv6Reassembly.Fragment frag) {
+        Ipv4Reassembly.Piece p = frag.piece();
+        return switch (frag.reason()) {
+            case BAD_LENGTH -> p.length() == 0 ? "bad length: no bytes after the Fragment header"
+                    : "bad length: " + p.length() + " bytes with more fragments to follow is not a multiple of 8 (RFC 8200 4.5)";
+            case HEADER_CHAIN_INCOMPLETE -> "the first fragment does not hold the whole header chain up to the upper-layer"
+                    + " header (RFC 7112)";
+            case OVERLAP_CONFLICT -> "overlaps bytes held: bytes " + p.offset() + "-" + p.end() + " (RFC 5722)";
+            case TOO_LARGE -> "the reassembled payload would pass 65,535 bytes (RFC 8200 4.5)";
+            default -> frag.reason().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+        };
+    }
+
     /** When a held datagram's reassembly time runs out (Long.MAX_VALUE when none is held). */
     public long nextDeadlineMicros() {
-        return reassembly.nextDeadlineMicros();
+        return Math.min(reassembly.nextDeadlineMicros(), reassembly6.nextDeadlineMicros());
     }
 
     /** Gives up the datagrams whose time ran out, and tells them: called by the runner at that deadline. */
@@ -292,12 +348,19 @@ public final class Interface implements Link {
         for (Ipv4Reassembly.Expired e : reassembly.expire(nowMicros)) {
             tellExpired(e, nowMicros);
         }
+        for (Ipv6Reassembly.Expired e : reassembly6.expire(nowMicros)) {
+            tellExpired(e.key(), e.reason().name(), e.received(), nowMicros);
+        }
     }
 
     private void tellExpired(Ipv4Reassembly.Expired e, long t) {
-        told.add(new Event.Note(t, Event.Note.Kind.WARNING, e.key() + ": " + e.received().fragments() + " fragments ("
-                + e.received().bytes() + " bytes) given up (" + e.reason().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
-                + ")" + (e.received().firstArrived() ? "" : "; the first fragment never came"), Map.of("reassembly", e.reason().name())));
+        tellExpired(e.key(), e.reason().name(), e.received(), t);
+    }
+
+    private void tellExpired(Object key, String reason, Ipv4Reassembly.Received received, long t) {
+        told.add(new Event.Note(t, Event.Note.Kind.WARNING, key + ": " + received.fragments() + " fragments ("
+                + received.bytes() + " bytes) given up (" + reason.toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
+                + ")" + (received.firstArrived() ? "" : "; the first fragment never came"), Map.of("reassembly", reason)));
     }
 
     private ReceivedFrame drop(ReceivedFrame f, String why) {

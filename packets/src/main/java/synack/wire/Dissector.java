@@ -73,6 +73,11 @@ public final class Dissector {
     private static void ipv6(byte[] packet, List<Layer> layers) throws MalformedFrameException {
         Ipv6Packet ip = Ipv6Packet.parse(packet);
         layers.add(ip.describe());
+        Ipv6Extension.Fragment fragment = ip.fragment();
+        if (fragment != null && !fragment.isAtomic()) {
+            layers.add(fragment(ip, fragment, packet));
+            return; // as for IPv4: the transport is decoded in the reassembled datagram
+        }
         if (ip.end() != Ipv6Packet.End.UPPER_LAYER) {
             return; // ESP, no next header, a fragment: the layer says which
         }
@@ -132,6 +137,26 @@ public final class Dissector {
         return new Layer("fragment", "IPv4 fragment id 0x" + Integer.toHexString(ip.identification()) + " of a "
                 + Ipv4Packet.protocolName(ip.protocol()) + " datagram: bytes " + offset + "-" + (offset + ip.payload().length)
                 + (more ? ", more follow" : ", the last"), f);
+    }
+
+    /** The IPv6 counterpart: offset and length count the fragmentable part, what follows the Fragment header. */
+    static Layer fragment(Ipv6Packet ip, Ipv6Extension.Fragment fragment, byte[] packet) {
+        int unfragmentable = Ipv6Packet.HEADER;
+        for (Ipv6Extension e : ip.extensions()) {
+            if (e == fragment) {
+                break;
+            }
+            unfragmentable += e.length();
+        }
+        int length = Math.min(packet.length, Ipv6Packet.HEADER + ip.payloadLength()) - unfragmentable - Ipv6Extension.Fragment.LENGTH;
+        int offset = fragment.offset();
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("offset", offset);
+        f.put("length", length);
+        f.put("more_fragments", fragment.more());
+        // every fragment's Fragment header names what the fragmentable part starts with (RFC 8200 4.5)
+        return new Layer("fragment", "IPv6 fragment id 0x" + Long.toHexString(fragment.identification()) + " of a "
+                + Ipv6Packet.nextHeaderName(ip.upperProtocol()) + " datagram: bytes " + offset + "-" + (offset + length) + (fragment.more() ? ", more follow" : ", the last"), f);
     }
 
     public static Layer malformed(String why) {

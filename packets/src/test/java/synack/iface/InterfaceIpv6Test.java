@@ -171,4 +171,121 @@ class InterfaceIpv6Test {
         assertEquals(ChecksumStatus.WRONG, Frames.parseTcp(f.bytes(), f.tcpChecksum()).segment().checksum(),
                 "the exchange's own parse still finds it wrong");
     }
+
+    // ------------------------------------------------------------------ fragments (RFC 8200 4.5)
+
+    /** A UDP answer of 2,000 bytes from B, cut as Linux cuts it at a 1,500 MTU: 1,448 bytes, then the rest. */
+    static List<byte[]> fragmentedAnswer(long id, boolean damaged) {
+        byte[] data = new byte[2000];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = (byte) i;
+        }
+        byte[] udp = Frames6.udpBytes(UdpDatagram.of(53, 40000, data), IP_B.bytes(), IP_A.bytes());
+        if (damaged) {
+            udp[1500] ^= 1; // in the second fragment: only the whole datagram's sum can see it
+        }
+        return List.of(fragment6(id, 0, true, Arrays.copyOfRange(udp, 0, 1448)),
+                fragment6(id, 1448, false, Arrays.copyOfRange(udp, 1448, udp.length)));
+    }
+
+    static byte[] fragment6(long id, int offset, boolean more, byte[] bytes) {
+        return Frames6.ethernet(B, A, Ipv6Packet.build(IP_B.bytes(), IP_A.bytes(), 64,
+                List.of(new synack.wire.Ipv6Extension.Fragment(offset, more, id)), Ipv6Packet.UDP, bytes));
+    }
+
+    /** The UDP datagram of an IPv6 frame, as the exchanges read it. */
+    static UdpDatagram udp6(byte[] frame) throws Exception {
+        return Frames6.parseUdp(Ipv6Packet.parse(Arrays.copyOfRange(frame, 14, frame.length)));
+    }
+
+    @Test
+    void ipv6FragmentsAreHeldAndTheExchangeSeesTheWholeDatagramOnce() throws Exception {
+        List<byte[]> f = fragmentedAnswer(0xabcdL, false);
+        assertNull(deliver(f.get(1)), "held");
+        ReceivedFrame whole = deliver(f.get(0));
+        assertNotNull(whole);
+        assertEquals(2, whole.fragments(), "marked: this datagram never crossed the wire whole");
+        UdpDatagram udp = udp6(whole.bytes());
+        assertEquals(ChecksumStatus.VALID, udp.checksum());
+        assertEquals(2000, udp.payload().length);
+        assertEquals(Ipv6Packet.UDP, whole.bytes()[14 + 6], "the Fragment header is gone");
+        List<Event> told = iface.takeTold();
+        assertEquals(2, told.size(), "both fragments are told");
+        assertTrue(toldText(told.get(0)).contains("held until 2001:db8:2::2 → 2001:db8:1::2 id 0x0000abcd is whole"),
+                toldText(told.get(0)));
+        assertTrue(toldText(told.get(1)).contains("reassembled from 2 fragments, 2048 bytes (RFC 8200 4.5)"), toldText(told.get(1)));
+        for (Event e : told) {
+            List<synack.wire.Layer> layers = synack.wire.Dissector.dissect(((Event.Frame) e).bytes());
+            assertEquals("fragment", layers.get(layers.size() - 1).name(), "each fragment is told as one");
+        }
+    }
+
+    @Test
+    void theChecksumPolicyJudgesTheReassembledDatagram() throws Exception {
+        List<byte[]> f = fragmentedAnswer(0x1234L, true);
+        assertNull(deliver(f.get(0)));
+        assertNull(deliver(f.get(1)), "the whole datagram's UDP checksum is wrong: dropped");
+        List<Event> told = iface.takeTold();
+        assertEquals(3, told.size(), told.toString());
+        assertTrue(toldText(told.get(2)).contains("UDP checksum is wrong"), toldText(told.get(2)));
+        assertEquals(1, iface.damagedFrames());
+    }
+
+    @Test
+    void anOverlapIsToldAndDropsTheDatagram() throws Exception {
+        List<byte[]> f = fragmentedAnswer(0x77L, false);
+        assertNull(deliver(f.get(0)));
+        assertNull(deliver(fragment6(0x77L, 1440, false, new byte[100])));
+        String text = toldText(iface.takeTold().get(1));
+        assertTrue(text.contains("overlaps bytes held") && text.contains("RFC 5722") && text.contains("with the whole datagram"), text);
+        assertEquals(Long.MAX_VALUE, iface.nextDeadlineMicros(), "nothing held");
+        assertNull(deliver(f.get(1)), "the rest starts over alone");
+    }
+
+    @Test
+    void malformedFragmentsAreToldAndDroppedNeverThrown() throws Exception {
+        assertNull(deliver(fragment6(9, 0, true, new byte[13])));
+        assertTrue(toldText(iface.takeTold().get(0)).contains("not a multiple of 8"));
+        assertNull(deliver(fragment6(9, 65_528, false, new byte[16])));
+        assertTrue(toldText(iface.takeTold().get(0)).contains("65,535"));
+        assertNull(deliver(fragment6(9, 0, true, new byte[8])), "held: its 8 bytes hold the whole UDP header");
+        iface.takeTold();
+        byte[] cut = fragment6(10, 0, true, new byte[8]);
+        byte[] shortChain = Frames6.ethernet(B, A, Ipv6Packet.build(IP_B.bytes(), IP_A.bytes(), 64,
+                List.of(new synack.wire.Ipv6Extension.Fragment(0, true, 11)), Ipv6Packet.TCP, new byte[16]));
+        assertNull(deliver(shortChain));
+        assertTrue(toldText(iface.takeTold().get(0)).contains("RFC 7112"), "a TCP header cut by the first fragment");
+        byte[] broken = Arrays.copyOf(cut, 14 + 44); // the Fragment header itself cut, the payload length agreeing
+        broken[14 + 4] = 0;
+        broken[14 + 5] = 4;
+        assertNull(deliver(broken));
+        assertTrue(toldText(iface.takeTold().get(0)).startsWith("dropped: IPv6 fragment header"), "said, not thrown");
+    }
+
+    @Test
+    void anAtomicFragmentPassesAtOnce() throws Exception {
+        byte[] udp = Frames6.udpBytes(UdpDatagram.of(53, 40000, new byte[30]), IP_B.bytes(), IP_A.bytes());
+        byte[] atomic = fragment6(5, 0, false, udp);
+        ReceivedFrame f = deliver(atomic);
+        assertNotNull(f);
+        assertArrayEquals(atomic, f.bytes());
+        assertEquals(0, f.fragments());
+        assertEquals(ChecksumStatus.VALID, udp6(f.bytes()).checksum(), "read after its Fragment header");
+        assertTrue(iface.takeTold().isEmpty());
+    }
+
+    @Test
+    void anIpv6DatagramWhoseFirstFragmentNeverComesIsGivenUpAfterSixtySeconds() throws Exception {
+        assertNull(deliver(fragmentedAnswer(0x42L, false).get(1)));
+        iface.takeTold();
+        long deadline = iface.nextDeadlineMicros();
+        assertEquals(60_000_000L, deadline - clock.nowMicros(), 1_000);
+        iface.expire(deadline);
+        List<Event> told = iface.takeTold();
+        assertEquals(1, told.size());
+        Event.Note n = (Event.Note) told.get(0);
+        assertEquals(Event.Note.Kind.WARNING, n.kind());
+        assertEquals("TIMEOUT", n.fields().get("reassembly"));
+        assertTrue(n.text().contains("the first fragment never came"), n.text());
+    }
 }

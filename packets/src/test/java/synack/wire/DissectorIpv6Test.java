@@ -33,4 +33,24 @@ class DissectorIpv6Test {
         List<Layer> layers = Dissector.dissect(Frames6.toMulticast(A, ns));
         assertEquals(List.of("eth", "ipv6", "ndp"), names(layers), layers.toString());
     }
+
+    @Test
+    void aFragmentIsToldAsIpv4FragmentsAreAndAnAtomicOneAsAWholePacket() {
+        byte[] udp = Frames6.udpBytes(UdpDatagram.of(53, 40001, new byte[2000]), DST, SRC);
+        List<Ipv6Extension> hop = List.of(Ipv6Extension.HopByHop.padded(List.of()));
+        List<Layer> first = Dissector.dissect(Frames6.ethernet(B, A, Ipv6Packet.build(DST, SRC, 64,
+                List.of(hop.get(0), new Ipv6Extension.Fragment(0, true, 0x2a)), Ipv6Packet.UDP, java.util.Arrays.copyOf(udp, 1440))));
+        assertEquals(List.of("eth", "ipv6", "fragment"), names(first), first.toString());
+        Layer f = first.get(2);
+        assertEquals(0, f.fields().get("offset"));
+        assertEquals(1440, f.fields().get("length"), "the bytes after the Fragment header, the hop-by-hop not counted");
+        assertEquals(true, f.fields().get("more_fragments"));
+        assertEquals("IPv6 fragment id 0x2a of a UDP datagram: bytes 0-1440, more follow", f.summary());
+        List<Layer> later = Dissector.dissect(Frames6.ethernet(B, A, Ipv6Packet.build(DST, SRC, 64,
+                List.of(new Ipv6Extension.Fragment(1440, false, 0x2a)), Ipv6Packet.UDP, java.util.Arrays.copyOfRange(udp, 1440, udp.length))));
+        assertEquals("IPv6 fragment id 0x2a of a UDP datagram: bytes 1440-2008, the last", later.get(2).summary());
+        List<Layer> atomic = Dissector.dissect(Frames6.ethernet(B, A, Ipv6Packet.build(DST, SRC, 64,
+                List.of(new Ipv6Extension.Fragment(0, false, 0x2b)), Ipv6Packet.UDP, udp)));
+        assertEquals(List.of("eth", "ipv6", "udp"), names(atomic).subList(0, 3), "RFC 6946: a whole packet " + atomic);
+    }
 }

@@ -116,4 +116,49 @@ class Ipv6FuzzTest {
         assertTrue(outcomes.keySet().stream().anyMatch(k -> k.startsWith("NDP option")), outcomes.toString());
         assertTrue(outcomes.keySet().stream().anyMatch(k -> k.startsWith("IPv6 option")), outcomes.toString());
     }
+
+    /**
+     * The same hostile bytes through what the intake and the renderers do with a fragment: the reassembly returns
+     * or throws MalformedFrameException and keeps its bounds, the dissector never throws. The seeds add fragments
+     * of a UDP datagram, cut as a kernel cuts them, to the golden packets (scapy's later fragment among them).
+     */
+    @Test
+    void fragmentsNeverBreakTheReassemblyOrTheDissector() {
+        java.util.List<byte[]> seeds = new java.util.ArrayList<>(Ipv6GoldenTest.ALL.stream().map(Ipv6GoldenTest::hex).toList());
+        byte[] src = Ip6.parse("2001:db8:2::2");
+        byte[] dst = Ip6.parse("2001:db8:1::2");
+        byte[] udp = Frames6.udpBytes(UdpDatagram.of(53, 40000, new byte[600]), src, dst);
+        java.util.List<Ipv6Extension> hop = java.util.List.of(Ipv6Extension.HopByHop.padded(java.util.List.of(Ipv6Option.routerAlert(0))));
+        for (int at = 0; at < udp.length; at += 256) {
+            java.util.List<Ipv6Extension> headers = new java.util.ArrayList<>(at == 0 ? hop : java.util.List.of());
+            headers.add(new Ipv6Extension.Fragment(at, at + 256 < udp.length, 7));
+            seeds.add(Ipv6Packet.build(src, dst, 64, headers, Ipv6Packet.UDP, Arrays.copyOfRange(udp, at, Math.min(udp.length, at + 256))));
+        }
+        byte[][] all = seeds.toArray(byte[][]::new);
+        synack.iface.Ipv6Reassembly.Limits limits = new synack.iface.Ipv6Reassembly.Limits(4, 65_535, 8, 1_000_000L, 4 * 65_575);
+        synack.iface.Ipv6Reassembly reassembly = new synack.iface.Ipv6Reassembly(limits);
+        Map<String, Integer> outcomes = new TreeMap<>();
+        Random r = new Random(20261204L);
+        MacAddress a = MacAddress.parse("02:00:00:00:00:0a");
+        for (int i = 0; i < PACKETS; i++) {
+            byte[] packet = mutate(r, all);
+            try {
+                java.util.List<Layer> layers = Dissector.dissect(Frames6.ethernet(a, a, packet));
+                assertTrue(!layers.isEmpty() && Dissector.summary(layers) != null);
+                synack.iface.Ipv6Reassembly.Outcome o = reassembly.offer(packet, i * 1_000L);
+                String kind = o instanceof synack.iface.Ipv6Reassembly.Fragment f ? f.reason().name() : o.getClass().getSimpleName();
+                outcomes.merge(kind, 1, Integer::sum);
+            } catch (MalformedFrameException e) {
+                outcomes.merge("malformed", 1, Integer::sum);
+            } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+                fail("packet " + i + " (" + HexFormat.of().formatHex(packet) + ") threw " + e, e);
+            }
+            assertTrue(reassembly.datagramsHeld() <= limits.maxDatagrams());
+            assertTrue(reassembly.bytesHeld() >= 0 && reassembly.bytesHeld() <= limits.maxHeldBytes());
+        }
+        System.out.println("Ipv6FuzzTest fragments: " + PACKETS + " packets: " + outcomes);
+        for (String k : java.util.List.of("HELD", "Reassembled", "Whole", "BAD_LENGTH", "malformed")) {
+            assertTrue(outcomes.getOrDefault(k, 0) > 0, k + " never reached: " + outcomes);
+        }
+    }
 }
