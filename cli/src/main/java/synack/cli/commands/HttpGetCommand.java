@@ -650,6 +650,16 @@ public final class HttpGetCommand implements Callable<Integer> {
             }
 
             @Override
+            public synack.wire.IpAddress cachedAddress(String name, synack.net.AddressFamily family) {
+                return memory.address(name, family);
+            }
+
+            @Override
+            public void learnedAddress(String name, synack.wire.IpAddress ip, long ttlSeconds) {
+                memory.learnedAddress(name, ip, ttlSeconds);
+            }
+
+            @Override
             public MacAddress cachedNeighbour(int ip) {
                 return memory.neighbour(ip);
             }
@@ -657,6 +667,16 @@ public final class HttpGetCommand implements Callable<Integer> {
             @Override
             public void learnedNeighbour(int ip, MacAddress mac) {
                 memory.learnedNeighbour(ip, mac);
+            }
+
+            @Override
+            public MacAddress cachedNeighbour(synack.wire.IpAddress ip, String interfaceName) {
+                return memory.neighbour(ip, interfaceName);
+            }
+
+            @Override
+            public void learnedNeighbour(synack.wire.IpAddress ip, String interfaceName, MacAddress mac) {
+                memory.learnedNeighbour(ip, interfaceName, mac);
             }
 
             @Override
