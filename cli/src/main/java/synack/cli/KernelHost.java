@@ -26,6 +26,11 @@ final class KernelHost implements LiveHost {
     }
 
     @Override
+    public boolean holds(synack.wire.IpAddress ip) {
+        return LocalInterface.hostHolds(ip);
+    }
+
+    @Override
     public LocalInterface interfaceNamed(String name) {
         return LocalInterface.byName(name);
     }

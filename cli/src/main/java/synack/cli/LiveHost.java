@@ -20,6 +20,11 @@ public interface LiveHost {
     /** Whether {@code ip} is one of this host's own addresses (the kernel answers for it). */
     boolean holds(int ip);
 
+    /** As {@link #holds(int)}, for an address of either family (a host without IPv6 holds none). */
+    default boolean holds(synack.wire.IpAddress ip) {
+        return !ip.ipv6() && holds(ip.v4());
+    }
+
     /** The interface named (failing with the user's one line when there is none). */
     LocalInterface interfaceNamed(String name);
 

@@ -10,9 +10,15 @@ public final class LiveOptions {
             description = "Send and capture on this interface (default: the one the routing table chooses).")
     public String interfaceName;
 
-    @Option(names = {"-S", "--source"}, paramLabel = "ADDR", converter = Ipv4Converter.class,
-            description = "Source IPv4 address (default: the one the kernel would choose).")
-    public Integer source;
+    @Option(names = {"-S", "--source"}, paramLabel = "ADDR", converter = IpAddressConverter.class,
+            description = "Source address, IPv4 or IPv6, of the target's family (default: the one the kernel would choose); "
+                    + "the route is the kernel's from it (ip route get DST from ADDR).")
+    public synack.wire.IpAddress source;
+
+    /** -S where only an IPv4 one can be meant (the caller has checked the family); null without -S. */
+    public Integer source4() {
+        return source == null ? null : source.v4();
+    }
 
     @Option(names = {"-w", "--write"}, paramLabel = "FILE.pcap",
             description = "Write every frame sent and received to a pcap file (tcpdump, Wireshark).")

@@ -92,13 +92,27 @@ public final class LiveRun {
         return route(IpAddress.of(peer));
     }
 
-    /** As {@link #route(int)}, for a peer of either family (-S is IPv4's: over IPv6 the kernel chooses our source). */
+    /**
+     * As {@link #route(int)}, for a peer of either family: -S, of the peer's family, picks the
+     * route as {@code ip route get DST from SRC} does (for IPv6 too: a policy rule or a
+     * source-specific route may send it another way than the kernel's own source would go).
+     */
     public Route route(IpAddress peer) {
-        if (peer.ipv6() && live.source != null) {
-            throw new UsageProblem("-S " + Ip4.toString(live.source) + " is an IPv4 address and " + peer
-                    + " an IPv6 one: leave out -S (over IPv6 the kernel's route chooses our source)");
+        requireSourceFamily(peer);
+        return checked(context.host().routing().resolve(peer, live.interfaceName, live.source));
+    }
+
+    /** -S and the peer are of one family, or the run stops here with the user's one line (exit 2). */
+    public void requireSourceFamily(IpAddress peer) {
+        if (live.source != null && live.source.ipv6() != peer.ipv6()) {
+            throw new UsageProblem(sourceMismatch(live.source, peer));
         }
-        return checked(context.host().routing().resolve(peer, live.interfaceName, live.source == null ? null : IpAddress.of(live.source)));
+    }
+
+    /** The one line for an -S of the other family than the target's. */
+    public static String sourceMismatch(IpAddress source, IpAddress peer) {
+        return "-S " + source + " is an " + synack.net.AddressFamily.of(source).label() + " address and " + peer + " an "
+                + synack.net.AddressFamily.of(peer).label() + " one: give -S of the target's family, or leave out -S";
     }
 
     /** What a conversation with one peer cannot use: a broadcast or multicast route, or a foreign -S over lo. */
@@ -108,13 +122,16 @@ public final class LiveRun {
                     + " address (" + route.how() + "): a conversation needs one host");
         }
         if (route.loopback() && live.source != null && !context.host().holds(live.source)) {
-            throw new UsageProblem("-S " + Ip4.toString(live.source) + " is no address of this host: through lo the kernel answers it"
+            throw new UsageProblem("-S " + live.source + " is no address of this host: through lo the kernel answers it"
                     + " by its own route, not back through lo (leave out -S for " + route.destinationAddress() + ")");
         }
         return route;
     }
 
-    /** -S with an address this host does not hold: the kernel will not answer for it, so we do (ARP, and no RST rule). */
+    /**
+     * -S with an address this host does not hold: the kernel will not answer for it, so we do
+     * (ARP, or over IPv6 the neighbour solicitations for it), and no RST rule is needed.
+     */
     public boolean ownsSource() {
         return live.source != null && !context.host().holds(live.source);
     }
@@ -176,21 +193,22 @@ public final class LiveRun {
     }
 
     /**
-     * A session for a conversation with a peer: the exchange's clauses, ARP to our MAC (and to an
-     * -S address we answer for) and ICMP to our source; lo takes our frames in for its length.
+     * A session for a conversation with a peer: the exchange's clauses, ARP to our MAC and ICMP
+     * to our source — over IPv6 ICMPv6: the errors about our segments, and the neighbour
+     * advertisements that answer our solicitations (the kernel answers the solicitations for our
+     * own address itself). ARP to our MAC over IPv6 too: a later part of the story may go over
+     * IPv4 (http-get's name server, its next URL). An -S no interface holds is answered for by us
+     * (see {@link #answerForOwnedSource}); lo takes our frames in for its length.
      */
     private LiveSession conversation(LocalEnd end, String clauses, synack.link.PcapLink.Capture size, Renderer renderer) {
         Route route = end.route();
-        if (route.ipv6()) {
-            return conversation6(end, clauses, size, renderer);
-        }
-        String filter = "(arp and ether dst " + route.via().mac() + ")"
-                + (end.ownsSource() ? " or (arp and arp[24:4] = " + Integer.toUnsignedString(route.source()) + ")" : "")
-                + " or (" + clauses + ")"
-                + " or (icmp and dst host " + Ip4.toString(route.source()) + ")";
+        String filter = "(arp and ether dst " + route.via().mac() + ") or (" + clauses + ")"
+                + (route.ipv6() ? " or (icmp6 and dst host " + route.sourceAddress() + ")"
+                        : " or (icmp and dst host " + Ip4.toString(route.source()) + ")")
+                + (end.ownsSource() ? ownedSourceClause() : "");
         LiveSession session = LiveSession.open(context.host(), live, renderer, route.via(), filter, size, err);
         if (end.ownsSource()) {
-            session.answerArpFor(route.source(), route.via().mac()); // nobody else will: no interface holds it
+            answerForOwnedSource(session, route.via().mac());
         }
         if (route.loopback()) {
             try {
@@ -204,25 +222,22 @@ public final class LiveRun {
     }
 
     /**
-     * The session of a conversation over IPv6: the exchange's clauses and ICMPv6 to our source —
-     * the errors about our segments, and the neighbour advertisements that answer our
-     * solicitations (the kernel answers the solicitations for our own address itself).
+     * What asks for an -S no interface holds: ARP who-has for an IPv4 one, the neighbour
+     * solicitations for an IPv6 one, which go to its solicited-node group (RFC 4861 7.2.2).
      */
-    private LiveSession conversation6(LocalEnd end, String clauses, synack.link.PcapLink.Capture size, Renderer renderer) {
-        Route route = end.route();
-        // ARP to our MAC too: a later part of the story may go over IPv4 (http-get's next URL, a redirect)
-        String filter = "(arp and ether dst " + route.via().mac() + ") or (" + clauses + ") or (icmp6 and dst host "
-                + route.sourceAddress() + ")";
-        LiveSession session = LiveSession.open(context.host(), live, renderer, route.via(), filter, size, err);
-        if (route.loopback()) {
-            try {
-                session.onClose(context.host().takeInOnLoopback());
-            } catch (RuntimeException e) {
-                session.close();
-                throw e;
-            }
+    private String ownedSourceClause() {
+        return live.source.ipv6()
+                ? " or (icmp6 and dst host " + IpAddress.of(synack.wire.Ip6.solicitedNode(live.source.bytes())) + ")"
+                : " or (arp and arp[24:4] = " + Integer.toUnsignedString(live.source.v4()) + ")";
+    }
+
+    /** Nobody else will answer for an -S no interface holds: we do, ARP or neighbour solicitations, whatever the exchange. */
+    private void answerForOwnedSource(LiveSession session, MacAddress ours) {
+        if (live.source.ipv6()) {
+            session.answerNeighbourSolicitationsFor(live.source, ours);
+        } else {
+            session.answerArpFor(live.source.v4(), ours);
         }
-        return session;
     }
 
     /** Opens the flow, runs the exchange built on it, and returns the exit code its result asks for. */

@@ -96,6 +96,11 @@ public final class LiveSession implements AutoCloseable {
         link.answerArpFor(ip, mac);
     }
 
+    /** With an IPv6 -S ADDR that no interface holds, we answer the neighbour solicitations for it, whatever the exchange. */
+    public void answerNeighbourSolicitationsFor(synack.wire.IpAddress ip, synack.wire.MacAddress mac) {
+        link.answerNeighbourSolicitationsFor(ip, mac);
+    }
+
     /**
      * Our UDP port, held by a real socket for the session (see UdpPortClaim): the kernel then
      * queues replies to it instead of answering each with ICMP port unreachable (nothing to

@@ -22,8 +22,9 @@ import synack.exchange.ndp.NdpResolve;
 import synack.wire.MacAddress;
 
 /**
- * The MAC our frames go to, found before the exchange: asked with ARP as a phase of the story,
- * taken from the run's memory when a neighbour answered recently (the shell), or known without
+ * The MAC our frames go to, found before the exchange: asked with ARP (IPv4) or a neighbour
+ * solicitation (IPv6) as a phase of the story, taken from the run's memory when the neighbour
+ * answered recently (the shell, both families), or known without
  * asking (lo's zero MACs, broadcast, multicast) and told as such.
  */
 final class NextHops {
@@ -40,16 +41,12 @@ final class NextHops {
         if (!route.needsArp()) {
             return tellNoArp(session, route);
         }
-        if (route.ipv6()) {
-            return oneByNdp(session, route, renderer);
-        }
-        MacAddress cached = memory.neighbour(route.nextHop());
+        MacAddress cached = fromMemory(session, route, memory);
         if (cached != null) {
-            session.tell(new Event.Note(session.now(), Event.Note.Kind.INFO, "next hop " + Ip4.toString(route.nextHop())
-                    + " is-at " + cached + " from the shell's neighbour cache (REACHABLE, learned "
-                    + Durations.human(memory.neighbourAgeMicros(route.nextHop())) + " ago): no ARP needed",
-                    Map.of()));
             return cached;
+        }
+        if (route.ipv6()) {
+            return oneByNdp(session, route, renderer, memory);
         }
         ArpResolve arp = new ArpResolve(route.via().mac(), route.source(), List.of(route.nextHop()),
                 new ArpResolve.Settings(3, 1_000_000, 1_000_000, 0), new OuiRegistry(OuiRegistry.DEFAULT_FILE)::vendorOf, false);
@@ -66,7 +63,7 @@ final class NextHops {
             }
             return null;
         }
-        memory.learnedNeighbour(route.nextHop(), arp.entry(route.nextHop()).mac());
+        memory.learnedNeighbour(route.nextHopAddress(), route.via().name(), arp.entry(route.nextHop()).mac());
         return arp.entry(route.nextHop()).mac();
     }
 
@@ -75,7 +72,7 @@ final class NextHops {
      * phase of the story: to the router's link-local address the kernel learned from its router
      * advertisement, or to the host itself on the link.
      */
-    private static MacAddress oneByNdp(LiveSession session, Route route, Renderer renderer) {
+    private static MacAddress oneByNdp(LiveSession session, Route route, Renderer renderer, SessionMemory memory) {
         IpAddress hop = route.nextHopAddress();
         NdpResolve ndp = new NdpResolve(route.via().mac(), route.sourceAddress().bytes(), List.of(hop.bytes()),
                 new ArpResolve.Settings(NdpResolve.MAX_MULTICAST_SOLICIT, NdpResolve.RETRANS_TIMER_MICROS,
@@ -93,7 +90,42 @@ final class NextHops {
             }
             return null;
         }
+        memory.learnedNeighbour(hop, route.via().name(), e.mac());
         return e.mac();
+    }
+
+    /**
+     * The next hop's MAC from the run's memory (the shell), told as such, or null. A remembered
+     * neighbour is one that answered within the last 30 s: the kernel's REACHABLE (RFC 4861's
+     * REACHABLE_TIME, Linux's base_reachable_time), used without asking as the kernel uses a
+     * REACHABLE entry; an older one would be STALE, and is asked again.
+     */
+    private static MacAddress fromMemory(LiveSession session, Route route, SessionMemory memory) {
+        IpAddress hop = route.nextHopAddress();
+        String link = route.via().name();
+        MacAddress cached = memory.neighbour(hop, link);
+        if (cached == null) {
+            return null;
+        }
+        long age = memory.neighbourAgeMicros(hop, link);
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("neighbour_cache", cacheFields(hop, link, cached, age));
+        session.tell(new Event.Note(session.now(), Event.Note.Kind.INFO, "next hop " + hop + (hop.ipv6() && hop.isLinkLocal() ? "%" + link : "")
+                + " is-at " + cached + " from the shell's neighbour cache (REACHABLE, learned " + Durations.human(age) + " ago): no "
+                + (hop.ipv6() ? "neighbour solicitation" : "ARP") + " needed", f));
+        return cached;
+    }
+
+    /** The --json form of a remembered neighbour (schema: note.info's neighbour_cache). */
+    private static Map<String, Object> cacheFields(IpAddress hop, String link, MacAddress mac, long ageMicros) {
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("ip", hop.toString());
+        f.put("family", hop.ipv6() ? "ipv6" : "ipv4");
+        f.put("interface", link);
+        f.put("mac", mac.toString());
+        f.put("state", "REACHABLE");
+        f.put("age_ms", ageMicros / 1000.0);
+        return f;
     }
 
     /**
@@ -126,7 +158,7 @@ final class NextHops {
             }
             macs.put(anyRoute.nextHopAddress(), mac);
         } else {
-            boolean asked = anyRoute.ipv6() ? askByNdp(session, anyRoute, hops, macs) : askByArp(session, anyRoute, hops, macs, memory);
+            boolean asked = anyRoute.ipv6() ? askByNdp(session, anyRoute, hops, macs, memory) : askByArp(session, anyRoute, hops, macs, memory);
             if (!asked) {
                 return null;
             }
@@ -154,7 +186,7 @@ final class NextHops {
         List<Integer> toAsk = new ArrayList<>();
         for (IpAddress hop : hops) {
             int ip = hop.v4();
-            MacAddress cached = memory.neighbour(ip);
+            MacAddress cached = memory.neighbour(hop, anyRoute.via().name());
             if (cached != null) {
                 macs.put(hop, cached);
             } else {
@@ -175,7 +207,7 @@ final class NextHops {
             ArpResolve.Entry e = arp.entry(ip);
             if (e != null && e.state() == NeighbourState.REACHABLE && e.mac() != null) {
                 macs.put(IpAddress.of(ip), e.mac());
-                memory.learnedNeighbour(ip, e.mac());
+                memory.learnedNeighbour(IpAddress.of(ip), anyRoute.via().name(), e.mac());
             }
         }
         return true;
@@ -186,10 +218,22 @@ final class NextHops {
      * solicitations (RFC 4861 7.2), each to its solicited-node multicast address, paced as
      * arp-resolve's sweep; false on Ctrl-C.
      */
-    private static boolean askByNdp(LiveSession session, Route anyRoute, Set<IpAddress> hops, Map<IpAddress, MacAddress> macs) {
+    private static boolean askByNdp(LiveSession session, Route anyRoute, Set<IpAddress> hops, Map<IpAddress, MacAddress> macs,
+                                    SessionMemory memory) {
+        String link = anyRoute.via().name();
         List<byte[]> toAsk = new ArrayList<>();
+        List<IpAddress> asked = new ArrayList<>();
         for (IpAddress hop : hops) {
-            toAsk.add(hop.bytes());
+            MacAddress cached = memory.neighbour(hop, link);
+            if (cached != null) {
+                macs.put(hop, cached);
+            } else {
+                toAsk.add(hop.bytes());
+                asked.add(hop);
+            }
+        }
+        if (toAsk.isEmpty()) {
+            return true;
         }
         NdpResolve ndp = new NdpResolve(anyRoute.via().mac(), anyRoute.sourceAddress().bytes(), toAsk,
                 new ArpResolve.Settings(NdpResolve.MAX_MULTICAST_SOLICIT, NdpResolve.RETRANS_TIMER_MICROS,
@@ -199,10 +243,11 @@ final class NextHops {
         if (r == null || r.verdict() == Verdict.INTERRUPTED) {
             return false;
         }
-        for (IpAddress hop : hops) {
+        for (IpAddress hop : asked) {
             NdpResolve.Entry e = ndp.entry(hop.bytes());
             if (e != null && e.state() == NeighbourState.REACHABLE && e.mac() != null) {
                 macs.put(hop, e.mac());
+                memory.learnedNeighbour(hop, link, e.mac());
             }
         }
         return true;

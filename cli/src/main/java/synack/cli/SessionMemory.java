@@ -6,10 +6,10 @@ import synack.wire.MacAddress;
 
 /**
  * What a run may remember from the runs before it, as a host's kernel does: the neighbours that
- * answered ARP and the names that were resolved. The shell remembers (see its SessionCaches);
- * a one-liner remembers nothing ({@link #NONE}) and tells its whole story every time. The runner
- * hands this to the code that resolves next hops and names, so that code never reaches into the
- * shell.
+ * answered ARP or a neighbour solicitation, and the names that were resolved. The shell remembers
+ * (see its SessionCaches); a one-liner remembers nothing ({@link #NONE}) and tells its whole
+ * story every time. The runner hands this to the code that resolves next hops and names, so that
+ * code never reaches into the shell.
  */
 public interface SessionMemory {
     /** The MAC of a neighbour that answered recently enough to be trusted still, or null. */
@@ -19,6 +19,27 @@ public interface SessionMemory {
     long neighbourAgeMicros(int ip);
 
     void learnedNeighbour(int ip, MacAddress mac);
+
+    /**
+     * A neighbour of either family, as {@link #neighbour(int)}: an IPv6 one is known by its whole
+     * address, and a link-local one on its interface only (fe80::1 on one link is not fe80::1 on
+     * another; RFC 4291 2.5.6). A memory that keeps IPv4 only (the default) knows no IPv6 neighbour.
+     */
+    default MacAddress neighbour(IpAddress ip, String interfaceName) {
+        return ip.ipv6() ? null : neighbour(ip.v4());
+    }
+
+    /** As {@link #neighbourAgeMicros(int)}, for a neighbour of either family. */
+    default long neighbourAgeMicros(IpAddress ip, String interfaceName) {
+        return ip.ipv6() ? -1 : neighbourAgeMicros(ip.v4());
+    }
+
+    /** A neighbour's answer (ARP reply or neighbour advertisement) on {@code interfaceName}. */
+    default void learnedNeighbour(IpAddress ip, String interfaceName, MacAddress mac) {
+        if (!ip.ipv6()) {
+            learnedNeighbour(ip.v4(), mac);
+        }
+    }
 
     /** An IPv4 address resolved before whose TTL has not run out, or null. */
     Integer address(String host);

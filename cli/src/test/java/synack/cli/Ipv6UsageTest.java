@@ -67,6 +67,37 @@ class Ipv6UsageTest {
     }
 
     @Test
+    void anIpv6SourceForAnIpv4PeerIsRefusedAsTheReverseIs() {
+        says(mistake("handshake", "-S", "2001:db8:1::2", "198.18.2.2", "80"), "-S 2001:db8:1::2 is an IPv6 address",
+                "198.18.2.2 an IPv4 one", "of the target's family", "leave out -S");
+        says(mistake("fin-teardown", "-S", "2001:db8:1::2", "198.18.2.2", "80"), "-S 2001:db8:1::2 is an IPv6 address");
+        says(mistake("syn-probe", "-p", "80", "-S", "2001:db8:1::2", "198.18.2.2"), "-S 2001:db8:1::2 is an IPv6 address");
+        says(mistake("syn-probe", "-p", "80", "-S", "2001:db8:1::2", "198.18.2.0/28"), "-S 2001:db8:1::2", "an IPv4 one");
+        says(mistake("arp-resolve", "-S", "2001:db8:1::2", "198.18.1.1"), "-S 2001:db8:1::2 is an IPv6 address", "leave out -S");
+        says(mistake("arp-resolve", "--announce", "-i", "c0", "-S", "2001:db8:1::2"), "--announce is gratuitous ARP");
+        says(mistake("ndp-resolve", "-S", "2001:db8:1::2", "2001:db8:1::1"), "-S 2001:db8:1::2:", "leave out -S");
+    }
+
+    @Test
+    void httpGetKeepsToTheFamilyOfItsSource() {
+        says(mistake("http-get", "-S", "2001:db8:1::2", "http://198.18.2.2/"), "-S 2001:db8:1::2 is an IPv6 address",
+                "198.18.2.2 an IPv4 one");
+        says(mistake("http-get", "-S", "198.18.1.2", "http://[2001:db8:2::2]/"), "-S 198.18.1.2 is an IPv4 address",
+                "2001:db8:2::2 an IPv6 one");
+        says(mistake("http-get", "-S", "2001:db8:1::2", "-4", "http://www.synack.test/"), "-S 2001:db8:1::2", "-4",
+                "leave out one of them");
+        says(mistake("http-get", "-S", "198.18.1.2", "-6", "http://www.synack.test/"), "-S 198.18.1.2", "-6");
+    }
+
+    @Test
+    void aSourceIsOneAddressOfEitherFamilyWithoutAZone() {
+        says(mistake("handshake", "-S", "fe80::1%c0", "2001:db8::2", "80"), "fe80::1%c0", "without its %zone", "-i IFACE");
+        says(mistake("handshake", "-S", "2001:db8::zz", "2001:db8::2", "80"), "2001:db8::zz", "not a hex digit");
+        says(mistake("handshake", "-S", "198.18.1.300", "198.18.2.2", "80"), "198.18.1.300");
+        says(mistake("handshake", "-S", "www.synack.test", "198.18.2.2", "80"), "www.synack.test");
+    }
+
+    @Test
     void neighbourDiscoveryTargetsAreIpv6AddressesOfOneLink() {
         says(mistake("arp-resolve", "2001:db8::/64"), "'2001:db8::/64'", "not swept", "give the addresses");
         says(mistake("arp-resolve", "198.18.1.1", "2001:db8::1"), "'198.18.1.1'", "one family per run");

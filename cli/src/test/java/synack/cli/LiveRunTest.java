@@ -173,12 +173,12 @@ class LiveRunTest {
 
     @Test
     void anSourceAddressNoInterfaceHoldsIsAnsweredForAndNeedsNoRstGuard() {
-        live.source = Ip4.parse("198.18.1.77");
+        live.source = synack.wire.IpAddress.parse("198.18.1.77");
         Story story = new Story();
         handshake(run(SessionMemory.NONE), story);
-        assertTrue(host.filters.get(0).contains("(arp and arp[24:4] = " + Integer.toUnsignedString(live.source) + ")"), host.filters.toString());
+        assertTrue(host.filters.get(0).contains("(arp and arp[24:4] = " + Integer.toUnsignedString(live.source.v4()) + ")"), host.filters.toString());
         assertEquals(List.of(), host.guardedTcpPorts); // the kernel does not know the address: it sends no RST for it
-        assertEquals(live.source.intValue(), net.arpAsked.get(0).senderIp());
+        assertEquals(live.source.v4(), net.arpAsked.get(0).senderIp());
     }
 
     @Test

@@ -53,6 +53,14 @@ public final class Interface implements Link {
         return link instanceof Interface i ? i : new Interface(link, 0, clock);
     }
 
+    /** An IPv6 -S no interface holds: we answer the neighbour solicitations for it (null: none). */
+    private OwnedAddress6 owned6;
+
+    /** As {@link #answerArpFor}, for an IPv6 -S: its neighbour solicitations are answered (RFC 4861 7.2.4). */
+    public void answerNeighbourSolicitationsFor(synack.wire.IpAddress ip, MacAddress mac) {
+        this.owned6 = new OwnedAddress6(ip, mac);
+    }
+
     /** With -S ADDR that no interface holds, nobody else answers ARP for it: we do, for every exchange. */
     public void answerArpFor(int ip, MacAddress mac) {
         this.ownedIp = ip;
@@ -121,7 +129,7 @@ public final class Interface implements Link {
             return answerArp(f) ? null : f;
         }
         if (type == EthernetFrame.TYPE_IPV6) {
-            return admitIpv6(f);
+            return answerNeighbourSolicitation(f) ? null : admitIpv6(f);
         }
         if (type != EthernetFrame.TYPE_IPV4) {
             return f;
@@ -389,6 +397,19 @@ public final class Interface implements Link {
         long t = clock.nowMicros();
         link.send(reply);
         told.add(new Event.Frame(t, Event.Direction.OUT, reply, Remark.of("we own this address (-S): is-at our MAC"), false));
+        return true;
+    }
+
+    /** Answers a neighbour solicitation for the IPv6 address we own (-S); true when the frame was one. */
+    private boolean answerNeighbourSolicitation(ReceivedFrame f) throws IOException {
+        OwnedAddress6.Answer a = owned6 == null ? null : owned6.answer(f.bytes());
+        if (a == null) {
+            return false;
+        }
+        told.add(a.questionFrame(f.timeMicros(), f.bytes()));
+        long t = clock.nowMicros();
+        link.send(a.reply());
+        told.add(a.replyFrame(t));
         return true;
     }
 

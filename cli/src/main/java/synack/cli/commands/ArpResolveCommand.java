@@ -98,6 +98,9 @@ public final class ArpResolveCommand implements Callable<Integer> {
         LiveRun run = LiveRun.of(spec, live);
         Renderer renderer = run.narration("arp-resolve");
         if (announce) {
+            if (live.source != null && live.source.ipv6()) {
+                throw new UsageProblem("-S " + live.source + " is an IPv6 address: --announce is gratuitous ARP, IPv4's (give an IPv4 -S)");
+            }
             return announce(run, renderer);
         }
         if (routers || targets.stream().anyMatch(t -> t.indexOf(':') >= 0)) {
@@ -112,6 +115,9 @@ public final class ArpResolveCommand implements Callable<Integer> {
             addresses = Targets.parse(targets);
         } catch (IllegalArgumentException e) {
             throw new UsageProblem(e.getMessage());
+        }
+        if (!addresses.isEmpty()) {
+            run.requireSourceFamily(synack.wire.IpAddress.of(addresses.get(0))); // ARP is IPv4's: an IPv6 -S cannot ask it
         }
         boolean sweep = Targets.isSweep(targets);
         Route route = arpRoute(run, routing, addresses, sweep);
@@ -162,7 +168,7 @@ public final class ArpResolveCommand implements Callable<Integer> {
     private Route arpRoute(LiveRun run, Routing routing, List<Integer> addresses, boolean sweep) {
         Route first = null;
         for (int i = 0; i < (sweep ? Math.min(8, addresses.size()) : 1); i++) {
-            Route r = routing.resolve(addresses.get(i), live.interfaceName, live.source);
+            Route r = routing.resolve(addresses.get(i), live.interfaceName, live.source4());
             if (!r.loopback()) {
                 return r;
             }
@@ -181,7 +187,7 @@ public final class ArpResolveCommand implements Callable<Integer> {
                     + " (the kernel routes it through lo, where there is no ARP)"
                     + (holder != null ? "; to ask whether another host claims it too: arp-resolve --probe " + t : ""));
         }
-        return new Route(holder.requireUp(), live.source != null ? live.source : target, target, target, true,
+        return new Route(holder.requireUp(), live.source != null ? live.source4() : target, target, target, true,
                 "our own address on " + holder.name());
     }
 
@@ -234,7 +240,7 @@ public final class ArpResolveCommand implements Callable<Integer> {
         if (live.source == null && via.addresses().isEmpty()) {
             throw new synack.net.EnvironmentException("interface " + via.name() + " has no IPv4 address; give one with -S/--source");
         }
-        int src = live.source != null ? live.source : via.addresses().get(0).ip();
+        int src = live.source != null ? live.source4() : via.addresses().get(0).ip();
         Route route = new Route(via, src, src, src, true, "announce on " + via.name());
         int n = countGiven() ? count : 2; // RFC 5227 ANNOUNCE_NUM
         Exchange exchange = new ArpAnnounce(route.via().mac(), route.source(), n, intervalGiven() ? intervalMicros : 2_000_000);

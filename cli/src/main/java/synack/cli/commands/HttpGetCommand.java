@@ -220,6 +220,12 @@ public final class HttpGetCommand implements Callable<Integer> {
         if (ipv4Only && ipv6Only) {
             throw new UsageProblem("choose one of -4 and -6");
         }
+        // -S keeps the web servers to its family, as -4 / -6 do (the name server is asked over its own)
+        IpAddress source = live.source;
+        if (source != null && (source.ipv6() ? ipv4Only : ipv6Only)) {
+            throw new UsageProblem("-S " + source + " is an " + synack.net.AddressFamily.of(source).label() + " address and "
+                    + (ipv4Only ? "-4" : "-6") + " asks for the other family: leave out one of them");
+        }
         HttpExpectations expectations;
         try {
             expectations = new HttpExpectations(expectStatus, bodyPattern);
@@ -237,7 +243,13 @@ public final class HttpGetCommand implements Callable<Integer> {
                 if (ipv4Only) {
                     throw new UsageProblem("-4 and the IPv6 address " + literal + " in " + u + ": leave out -4");
                 }
+                if (source != null && !source.ipv6()) {
+                    throw new UsageProblem(LiveRun.sourceMismatch(source, literal));
+                }
                 continue;
+            }
+            if (source != null && source.ipv6() && Ip4.isAddress(u.host())) {
+                throw new UsageProblem(LiveRun.sourceMismatch(source, IpAddress.parse(u.host())));
             }
             if (ipv6Only && Ip4.isAddress(u.host())) {
                 throw new UsageProblem("-6 and the IPv4 address " + u.host() + " in " + u + ": leave out -6");
@@ -547,7 +559,9 @@ public final class HttpGetCommand implements Callable<Integer> {
         long nameLookup = 0;
         List<String> names = needDns.stream().map(HttpUrl::host)
                 .filter(h -> !Ip4.isAddress(h) && !isLiteral6(h) && memory.address(h) == null).distinct().toList();
-        if (dnsServer != null && !names.isEmpty() && live.interfaceName == null && run.route(dnsServer).loopback()) {
+        // (an IPv6 -S: that lookup asks A records only, which -S leaves unused)
+        if (dnsServer != null && !names.isEmpty() && live.interfaceName == null && (live.source == null || !live.source.ipv6())
+                && run.route(dnsServer).loopback()) {
             // the name server is this host's own (127.0.0.53, a local dnsmasq): ask it through lo, in a
             // capture of its own, for each name the URLs give, then capture where the web servers are
             for (String name : names) {
@@ -571,12 +585,13 @@ public final class HttpGetCommand implements Callable<Integer> {
         }
         Route route = isLiteral6(first.host())
                 ? run.route(IpAddress.literal(first.host()))
-                : run.route(firstIp != null ? firstIp : dnsServer);
+                : routeTo(run, IpAddress.of(firstIp != null ? firstIp : dnsServer), dnsServer);
         boolean owns = run.ownsSource();
         Ports ports = ports();
         // the journey asks its next hops itself (the name server's, then each web server's)
         LiveFlow flow = LiveFlow.along(route).tcpSourcePort(ports.http()).capture(end -> captureFilter(ports)).size(PcapLink.Capture.BULK)
-                .header(end -> "http-get " + String.join(" ", urls) + " from " + route.sourceAddress() + " on " + route.via().name()
+                .header(end -> "http-get " + String.join(" ", urls) + " from " + (live.source != null ? live.source : route.sourceAddress())
+                        + " on " + route.via().name()
                         + " (" + route.via().mac() + ")" + (route.mtu() != 1500 ? ", mtu " + route.mtu() : ""),
                         end -> Map.of("interface", route.via().name()));
         try (LivePath path = run.open(flow, renderer)) {
@@ -587,7 +602,8 @@ public final class HttpGetCommand implements Callable<Integer> {
                     (local, remote, mss) -> TcpRun.dnsTcpConfig(local, remote, mss),
                     maxTimeMicros == null ? 0 : maxTimeMicros, known, nameLookup);
             HttpJourney journey = new HttpJourney(settings, environment(run, session, route, owns, hosts, order, trust,
-                    ipv4Only ? synack.net.AddressFamily.IPV4 : ipv6Only ? synack.net.AddressFamily.IPV6 : null), body, RANDOM);
+                    ipv4Only ? synack.net.AddressFamily.IPV4 : ipv6Only ? synack.net.AddressFamily.IPV6
+                            : live.source != null ? synack.net.AddressFamily.of(live.source) : null, dnsServer), body, RANDOM);
             synack.exchange.tls.TlsWarmup.await(); // before anything is timed
             // --max-time is the journey's own deadline: the session stops it only for Ctrl-C
             Event.Result r = session.capture(journey);
@@ -629,14 +645,14 @@ public final class HttpGetCommand implements Callable<Integer> {
 
     private static HttpJourney.Environment environment(LiveRun run, LiveSession session, Route sessionRoute, boolean owns,
                                                        HostsFile hosts, NsSwitch order, TlsTrust trust,
-                                                       synack.net.AddressFamily family) {
+                                                       synack.net.AddressFamily family, Integer dnsServer) {
         OuiRegistry oui = new OuiRegistry(OuiRegistry.DEFAULT_FILE);
         SessionMemory memory = run.memory();
         java.util.Set<String> guarded = new java.util.HashSet<>();
         return new HttpJourney.Environment() {
             @Override
             public Route route(synack.wire.IpAddress destination) {
-                return sameInterface(sessionRoute, run.route(destination));
+                return sameInterface(sessionRoute, routeTo(run, destination, dnsServer));
             }
 
             @Override
@@ -650,6 +666,16 @@ public final class HttpGetCommand implements Callable<Integer> {
             }
 
             @Override
+            public synack.wire.IpAddress cachedAddress(String name, synack.net.AddressFamily family) {
+                return memory.address(name, family);
+            }
+
+            @Override
+            public void learnedAddress(String name, synack.wire.IpAddress ip, long ttlSeconds) {
+                memory.learnedAddress(name, ip, ttlSeconds);
+            }
+
+            @Override
             public MacAddress cachedNeighbour(int ip) {
                 return memory.neighbour(ip);
             }
@@ -657,6 +683,16 @@ public final class HttpGetCommand implements Callable<Integer> {
             @Override
             public void learnedNeighbour(int ip, MacAddress mac) {
                 memory.learnedNeighbour(ip, mac);
+            }
+
+            @Override
+            public MacAddress cachedNeighbour(synack.wire.IpAddress ip, String interfaceName) {
+                return memory.neighbour(ip, interfaceName);
+            }
+
+            @Override
+            public void learnedNeighbour(synack.wire.IpAddress ip, String interfaceName, MacAddress mac) {
+                memory.learnedNeighbour(ip, interfaceName, mac);
             }
 
             @Override
@@ -686,8 +722,10 @@ public final class HttpGetCommand implements Callable<Integer> {
 
             @Override
             public boolean ipv6Usable() {
-                // -S names an IPv4 source: over IPv6 the kernel would choose ours, so IPv4 alone
-                return run.options().source == null && sessionRoute.via().ipv6Addresses().stream().anyMatch(a -> a.usable() && !a.ip().isLinkLocal());
+                // -S keeps to its own family: an IPv6 one to IPv6, an IPv4 one to IPv4
+                IpAddress source = run.options().source;
+                return source != null ? source.ipv6()
+                        : sessionRoute.via().ipv6Addresses().stream().anyMatch(a -> a.usable() && !a.ip().isLinkLocal());
             }
 
             @Override
@@ -706,6 +744,23 @@ public final class HttpGetCommand implements Callable<Integer> {
     }
 
     /** One capture serves one interface: a later host the kernel routes elsewhere cannot be reached from it. */
+    /**
+     * The route to {@code destination}: from -S, of its family. The name server alone may be of the
+     * other family (resolv.conf's, over IPv4): it is asked from the kernel's own source, as a
+     * resolver would, while -S keeps the web servers to its family. Any other address of the other
+     * family cannot be reached from -S (a redirect to one): told as such.
+     */
+    private static Route routeTo(LiveRun run, IpAddress destination, Integer dnsServer) {
+        IpAddress source = run.options().source;
+        if (source == null || source.ipv6() == destination.ipv6()) {
+            return run.route(destination);
+        }
+        if (dnsServer != null && destination.equals(IpAddress.of(dnsServer))) {
+            return run.checked(run.host().routing().resolve(destination, run.options().interfaceName, null));
+        }
+        throw new EnvironmentException(LiveRun.sourceMismatch(source, destination));
+    }
+
     private static Route sameInterface(Route session, Route to) {
         if (!to.via().name().equals(session.via().name())) {
             throw new EnvironmentException(to.destinationAddress() + " is reached through " + to.via().name() + " (" + to.how()

@@ -19,7 +19,6 @@ import synack.exchange.ndp.RouterDiscovery;
 import synack.net.LocalInterface;
 import synack.net.Route;
 import synack.oui.OuiRegistry;
-import synack.wire.Ip4;
 import synack.wire.IpAddress;
 
 /**
@@ -53,8 +52,8 @@ final class NeighbourDiscovery {
 
     int run() {
         if (live.source != null) {
-            throw new UsageProblem("-S " + Ip4.toString(live.source) + " is an IPv4 address: neighbour discovery speaks from the"
-                    + " interface's own IPv6 address (leave out -S)");
+            throw new UsageProblem("-S " + live.source + (live.source.ipv6() ? ":" : " is an IPv4 address:")
+                    + " neighbour discovery speaks from the interface's own IPv6 address (leave out -S)");
         }
         return routers ? routers() : probe ? probe() : resolve();
     }

@@ -158,9 +158,8 @@ public final class SynProbeCommand implements Callable<Integer> {
         if (targets == null) { // a name that did not resolve (its result is told), or Ctrl-C
             return LiveRun.exitCode(progress);
         }
-        if (live.source != null && !targets.isEmpty() && targets.get(0).ipv6()) {
-            throw new UsageProblem("-S " + synack.wire.Ip4.toString(live.source) + " is an IPv4 address and " + targets.get(0)
-                    + " an IPv6 one: leave out -S (over IPv6 the kernel's route chooses our source)");
+        if (!targets.isEmpty()) {
+            run.requireSourceFamily(targets.get(0)); // a sweep is of one family: its first target's
         }
         if (!isSweep) {
             return narrated(run, progress, targets.get(0), portList, pps == 0 ? 1000 : pps,

@@ -44,7 +44,7 @@ public final class SweepRun {
         LiveOptions live = run.options();
         // every target routed by the kernel at once (one ip process, however many hosts)
         List<Route> routes = new ArrayList<>(run.host().routing().resolveAllOf(plan.hosts(), live.interfaceName,
-                live.source == null ? null : IpAddress.of(live.source)));
+                live.source));
         String[] why = leftOut(routes);
         Route first = null;
         for (int i = 0; i < routes.size(); i++) {

@@ -154,12 +154,35 @@ public final class HttpJourney implements Exchange {
 
         default void learnedAddress(String name, int ip, long ttlSeconds) {}
 
+        /** As {@link #cachedAddress(String)}, for the name's address of {@code family} (its A or its AAAA answer). */
+        default IpAddress cachedAddress(String name, synack.net.AddressFamily family) {
+            Integer ip = family == synack.net.AddressFamily.IPV6 ? null : cachedAddress(name);
+            return ip == null ? null : IpAddress.of(ip);
+        }
+
+        default void learnedAddress(String name, IpAddress ip, long ttlSeconds) {
+            if (!ip.ipv6()) {
+                learnedAddress(name, ip.v4(), ttlSeconds);
+            }
+        }
+
         /** A neighbour's MAC already known (the shell's neighbour cache), or null. */
         default MacAddress cachedNeighbour(int ip) {
             return null;
         }
 
         default void learnedNeighbour(int ip, MacAddress mac) {}
+
+        /** As {@link #cachedNeighbour(int)}, for either family: a link-local IPv6 one on {@code interfaceName} only. */
+        default MacAddress cachedNeighbour(IpAddress ip, String interfaceName) {
+            return ip.ipv6() ? null : cachedNeighbour(ip.v4());
+        }
+
+        default void learnedNeighbour(IpAddress ip, String interfaceName, MacAddress mac) {
+            if (!ip.ipv6()) {
+                learnedNeighbour(ip.v4(), mac);
+            }
+        }
 
         /** The vendor a MAC's OUI names, or null. */
         default String vendorOf(MacAddress mac) {
@@ -456,15 +479,35 @@ public final class HttpJourney implements Exchange {
             return null; // a Location's literal that is none: its DNS lookup says it cannot be a name either
         }
         IpAddress ip = addresses.get(host);
-        if (ip == null) {
-            Integer cached = env.family() == synack.net.AddressFamily.IPV6 ? null : env.cachedAddress(host); // the cache is IPv4's
-            if (cached != null) {
-                ip = IpAddress.of(cached);
-                section("DNS: " + host + " is " + ip + " (the shell's DNS cache, within its TTL)", now);
-                addresses.put(host, ip);
-            }
+        return ip != null ? ip : cachedAddressOf(host, now);
+    }
+
+    /**
+     * The shell's DNS cache, per family: used only when it holds every family this run would ask
+     * (AAAA and A with both usable, else the one), so the cache gives the same choice as DNS
+     * would (IPv6 first, IPv4 as Happy Eyeballs' second); otherwise DNS is asked.
+     */
+    private IpAddress cachedAddressOf(String host, long now) {
+        synack.net.AddressFamily only = env.family();
+        boolean wants6 = only == synack.net.AddressFamily.IPV6 || (only == null && env.ipv6Usable());
+        boolean wants4 = only != synack.net.AddressFamily.IPV6;
+        IpAddress v6 = wants6 ? env.cachedAddress(host, synack.net.AddressFamily.IPV6) : null;
+        IpAddress v4 = wants4 ? env.cachedAddress(host, synack.net.AddressFamily.IPV4) : null;
+        if ((wants6 && v6 == null) || (wants4 && v4 == null)) {
+            return null;
         }
-        return ip;
+        IpAddress first = v6 != null ? v6 : v4;
+        section("DNS: " + host + " is " + first + (v6 != null && v4 != null ? " and " + v4 : "")
+                + " (the shell's DNS cache: " + (v6 != null && v4 != null ? "its AAAA and A answers, within their TTLs"
+                : "its " + (v6 != null ? "AAAA" : "A") + " answer, within its TTL") + ")", now);
+        addresses.put(host, first);
+        if (v6 != null && v4 != null) {
+            alternates.put(host, v4);
+            out.emit(new Event.Note(now, Event.Note.Kind.INFO, host + " has both families: IPv6 " + v6 + " is tried first,"
+                    + " IPv4 " + v4 + " " + ConnectionRace.ATTEMPT_DELAY_MICROS / 1000 + " ms later unless IPv6 has connected"
+                    + " by then (Happy Eyeballs, RFC 8305; IPv6 first as RFC 6724's default policy prefers it)", Map.of()));
+        }
+        return first;
     }
 
     /** The next hop's MAC when it is known (this run, no ARP needed, a cache); else starts ARP and returns null. */
@@ -480,17 +523,17 @@ public final class HttpJourney implements Exchange {
         }
         section(title, now);
         arpRoute = route;
-        if (route.ipv6()) { // neighbour solicitation (RFC 4861 7.2): the shell's neighbour cache is IPv4's
+        MacAddress cached = env.cachedNeighbour(route.nextHopAddress(), route.via().name());
+        if (cached != null) {
+            out.emit(new Event.Note(now, Event.Note.Kind.INFO, route.nextHopAddress() + " is-at " + cached
+                    + " from the shell's neighbour cache: no " + (route.ipv6() ? "neighbour solicitation" : "ARP") + " needed", Map.of()));
+            neighbours.put(route.nextHopAddress(), cached);
+            return cached;
+        }
+        if (route.ipv6()) { // neighbour solicitation (RFC 4861 7.2)
             begin(arpStep, new NdpResolve(route.via().mac(), route.sourceAddress().bytes(), List.of(route.nextHopAddress().bytes()),
                     new ArpResolve.Settings(3, 1_000_000, 1_000_000, 0), env::vendorOf, false), now);
             return null;
-        }
-        MacAddress cached = env.cachedNeighbour(route.nextHop());
-        if (cached != null) {
-            out.emit(new Event.Note(now, Event.Note.Kind.INFO, Ip4.toString(route.nextHop()) + " is-at " + cached
-                    + " from the shell's neighbour cache: no ARP needed", Map.of()));
-            neighbours.put(route.nextHopAddress(), cached);
-            return cached;
         }
         begin(arpStep, new ArpResolve(route.via().mac(), route.source(), List.of(route.nextHop()),
                 new ArpResolve.Settings(3, 1_000_000, 1_000_000, 0), env::vendorOf, false), now);
@@ -521,9 +564,7 @@ public final class HttpJourney implements Exchange {
             return;
         }
         neighbours.put(hop, mac);
-        if (!hop.ipv6()) {
-            env.learnedNeighbour(hop.v4(), mac);
-        }
+        env.learnedNeighbour(hop, arpRoute.via().name(), mac);
     }
 
     private void resolve(String host, long now) {
@@ -662,12 +703,12 @@ public final class HttpJourney implements Exchange {
 
     /**
      * The name's address (and its IPv4 one, when an IPv6 address goes first): kept for the run,
-     * and an IPv4 one for the shell's cache. With both, what comes next is told (RFC 8305).
+     * and both for the shell's cache. With both, what comes next is told (RFC 8305).
      */
     private void useAddresses(String host, AddressAnswer first, AddressAnswer second, long now) {
         for (AddressAnswer x : new AddressAnswer[] {first, second}) {
-            if (x != null && !x.ip().ipv6()) {
-                env.learnedAddress(host, x.address(), x.ttlSeconds());
+            if (x != null) {
+                env.learnedAddress(host, x.ip(), x.ttlSeconds());
             }
         }
         addresses.put(host, first.ip());
