@@ -450,9 +450,10 @@ public final class HttpGetCommand implements Callable<Integer> {
     }
 
     /** The ports of one run, chosen before the capture opens: its filter admits exactly them. */
-    record Ports(int http, int dnsUdp, int dnsTcp) {
+    /** dnsTcp: the AAAA query's (or the one query's) TCP retry; dnsTcpA: the A query's, when both are asked at once. */
+    record Ports(int http, int dnsUdp, int dnsTcp, int dnsTcpA) {
         HttpJourney.Ports journey() {
-            return new HttpJourney.Ports(http, dnsUdp, dnsTcp);
+            return new HttpJourney.Ports(http, dnsUdp, dnsTcp, dnsTcpA);
         }
     }
 
@@ -461,7 +462,7 @@ public final class HttpGetCommand implements Callable<Integer> {
         int http = tcp.sourcePort != null ? TcpTarget.port(tcp.sourcePort, "--source-port") : TcpRun.randomSourcePort();
         int dnsUdp = otherThan(http);
         int dnsTcp = otherThan(http, dnsUdp);
-        return new Ports(http, dnsUdp, dnsTcp);
+        return new Ports(http, dnsUdp, dnsTcp, otherThan(http, dnsUdp, dnsTcp));
     }
 
     private static int otherThan(int... taken) {
@@ -485,7 +486,8 @@ public final class HttpGetCommand implements Callable<Integer> {
     static String captureFilter(Ports p) {
         // ICMPv6 too, whatever the first URL's family: a later URL or a redirect may go over IPv6, whose next hop is
         // asked by neighbour solicitation and whose errors (packet too big) come as ICMPv6
-        return "(udp and src port 53 and dst port " + p.dnsUdp() + ") or (tcp and src port 53 and dst port " + p.dnsTcp() + ")"
+        return "(udp and src port 53 and dst port " + p.dnsUdp() + ") or (tcp and src port 53 and (dst port " + p.dnsTcp()
+                + " or dst port " + p.dnsTcpA() + "))"
                 + " or (tcp and dst port " + p.http() + ") or icmp6 or icmp";
     }
 
@@ -646,6 +648,16 @@ public final class HttpGetCommand implements Callable<Integer> {
 
             @Override
             public void learnedAddress(String name, int ip, long ttlSeconds) {
+                memory.learnedAddress(name, ip, ttlSeconds);
+            }
+
+            @Override
+            public IpAddress cachedAddress(String name, synack.net.AddressFamily f) {
+                return memory.address(name, f); // a memory that keeps IPv4 alone answers null for IPv6
+            }
+
+            @Override
+            public void learnedAddress(String name, IpAddress ip, long ttlSeconds) {
                 memory.learnedAddress(name, ip, ttlSeconds);
             }
 

@@ -534,6 +534,11 @@ public final class DnsLookup implements Exchange {
         return tries;
     }
 
+    /** Whether one of our UDP tries carried this ID: a reply with it is this lookup's to judge. */
+    public boolean sentId(int id) {
+        return tryIds.contains(id);
+    }
+
     /** The replies that were not the answer to our question, in the order they came, and why. */
     public List<ReplyMismatch> ignored() {
         return List.copyOf(ignored);
