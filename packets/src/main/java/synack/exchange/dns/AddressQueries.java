@@ -233,13 +233,18 @@ public final class AddressQueries implements Exchange {
 
     /** A step of RFC 8305 3's rule, as data: {"resolution": {rule, delay_ms, waited_ms?}}. */
     private void resolution(long at, String rule, String text, long waitedMicros) {
+        out.emit(new Event.Note(at, Event.Note.Kind.INFO, text, resolutionFields(rule, waitedMicros)));
+    }
+
+    /** A note's data for a step of the rule (also the journey's late_joined and late_unused): waitedMicros -1 when none. */
+    public static Map<String, Object> resolutionFields(String rule, long waitedMicros) {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("rule", rule);
         r.put("delay_ms", Durations.msValue(RESOLUTION_DELAY_MICROS));
         if (waitedMicros >= 0) {
             r.put("waited_ms", Durations.msValue(waitedMicros));
         }
-        out.emit(new Event.Note(at, Event.Note.Kind.INFO, text, Map.of("resolution", r)));
+        return Map.of("resolution", r);
     }
 
     /** One part's end, as data: {"dns_answer": {name, type, outcome, address, rcode, after_ms, cached}}. */

@@ -829,10 +829,7 @@ public final class HttpJourney implements Exchange {
     }
 
     private void lateNote(long now, String rule, String text) {
-        Map<String, Object> r = new LinkedHashMap<>();
-        r.put("rule", rule);
-        r.put("delay_ms", Durations.msValue(AddressQueries.RESOLUTION_DELAY_MICROS));
-        out.emit(new Event.Note(now, Event.Note.Kind.INFO, text, Map.of("resolution", r)));
+        out.emit(new Event.Note(now, Event.Note.Kind.INFO, text, AddressQueries.resolutionFields(rule, -1)));
     }
 
     /** A query still asked when its answer can no longer be used (the connection is over, the run ends): stopped. */
