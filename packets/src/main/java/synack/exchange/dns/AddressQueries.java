@@ -78,6 +78,7 @@ public final class AddressQueries implements Exchange {
     private final Family four;
     private Output out;
     private long startedAt;
+    private long firstSentAt = -1; // when the first query left: the answers' after_ms count from it
     private long delayEndsAt = -1; // the Resolution Delay's end while it runs
     private boolean ready;
     private long readyAt = -1;
@@ -98,15 +99,33 @@ public final class AddressQueries implements Exchange {
     public void start(long now, Output output) {
         out = output;
         startedAt = now;
-        for (Family f : new Family[] {six, four}) { // AAAA first, then A at once (RFC 8305 3)
+        // AAAA first, then A at once (RFC 8305 3): both frames are made, then sent one right after the other, and
+        // only then told (a name server on the next link answers within the time the telling takes)
+        byte[][] frames = new byte[2][];
+        Family[] both = {six, four};
+        for (int k = 0; k < 2; k++) {
+            if (both[k].part.lookup() != null) {
+                both[k].out = new PhaseOutput(new Stamped());
+                frames[k] = both[k].part.lookup().firstFrame(now, both[k].out);
+            }
+        }
+        long[] at = new long[2];
+        for (int k = 0; k < 2; k++) {
+            if (frames[k] != null) {
+                at[k] = both[k].out.transmit(frames[k]);
+            }
+        }
+        for (int k = 0; k < 2; k++) {
+            if (frames[k] != null) {
+                both[k].part.lookup().firstSent(at[k], frames[k]);
+            }
+        }
+        for (Family f : both) {
             if (f.part.known() != null) {
                 f.outcome = Outcome.ADDRESS;
                 f.address = f.part.known();
                 f.at = now;
                 tellAnswer(f, true, now);
-            } else if (f.part.lookup() != null) {
-                f.out = new PhaseOutput(out);
-                f.part.lookup().start(now, f.out);
             }
         }
         settle(now);
@@ -257,7 +276,8 @@ public final class AddressQueries implements Exchange {
         a.put("outcome", f.outcome.name().toLowerCase(java.util.Locale.ROOT));
         a.put("address", f.address == null ? null : f.address.ip().toString());
         a.put("rcode", answer == null ? null : answer.rcodeName());
-        a.put("after_ms", Durations.msValue(f.at - startedAt));
+        long since = cached || firstSentAt < 0 ? startedAt : firstSentAt;
+        a.put("after_ms", Durations.msValue(Math.max(0, f.at - since)));
         a.put("cached", cached);
         String text = switch (f.outcome) {
             case ADDRESS -> name + " " + type + ": " + f.address.ip() + (f.address.viaAlias() == null ? "" : " (via CNAME "
@@ -267,9 +287,39 @@ public final class AddressQueries implements Exchange {
                     ? f.out.result().summary() : "no answer");
         };
         if (!cached) {
-            text += " (" + Durations.ms(f.at - startedAt) + " after the queries left)";
+            text += " (" + Durations.ms(Math.max(0, f.at - since)) + " after the first query left)";
         }
         out.emit(new Event.Note(f.at >= 0 ? f.at : now, Event.Note.Kind.INFO, text, Map.of("dns_answer", a)));
+    }
+
+    /** Our output, noting when the first query left. */
+    private final class Stamped implements Output {
+        @Override
+        public long send(byte[] frame, synack.event.Remark remark, boolean routine) {
+            return stamped(out.send(frame, remark, routine));
+        }
+
+        private long stamped(long at) {
+            if (firstSentAt < 0) {
+                firstSentAt = at;
+            }
+            return at;
+        }
+
+        @Override
+        public long transmit(byte[] frame) {
+            return stamped(out.transmit(frame));
+        }
+
+        @Override
+        public void shown(ReceivedFrame frame, synack.event.Remark remark) {
+            out.shown(frame, remark);
+        }
+
+        @Override
+        public void emit(Event event) {
+            out.emit(event);
+        }
     }
 
     @Override
