@@ -83,6 +83,24 @@ class HappyEyeballsLabIT {
 
     @Test
     void byNameBothQueriesLeaveBackToBackAndIpv6Wins(@TempDir Path dir) throws Exception {
+        // dnsmasq, one router hop away on veth, answers in about the time one more send takes (glibc's
+        // sendmmsg of A and AAAA shows its first answer between them in most runs here): whether the A query
+        // beats the AAAA answer is a race on any client. What synack decides is checked on every run; that
+        // both left before the first answer is asked of one run in five (sending the A query only after the
+        // AAAA answer, as before, never shows it)
+        int bothBeforeAnAnswer = 0;
+        for (int run = 0; run < 5 && bothBeforeAnAnswer == 0; run++) {
+            if (fetchByName(dir.resolve("run" + run))) {
+                bothBeforeAnAnswer++;
+            }
+        }
+        assertEquals(1, bothBeforeAnAnswer, "in one of five runs the capture shows both queries before the first answer");
+        lab.assertNoFirewallRuleLeft();
+    }
+
+    /** One fetch of www by name, checked; whether its capture shows both queries before the first answer. */
+    boolean fetchByName(Path dir) throws Exception {
+        java.nio.file.Files.createDirectories(dir);
         Path pcap = dir.resolve("he.pcap");
         Path body = dir.resolve("index.html");
         Lab.Result r = lab.synack("http-get", "--json", "-w", pcap.toString(), "-o", body.toString(), "http://" + lab.get("WEB_NAME") + "/");
@@ -95,8 +113,8 @@ class HappyEyeballsLabIT {
 
         // the capture: AAAA then A, one port, two IDs, and nothing of ours in between
         List<String[]> dns = dns(pcap);
-        List<String[]> queries = dns.stream().filter(f -> f[3].equals("False")).toList();
-        List<String[]> answers = dns.stream().filter(f -> f[3].equals("True")).toList();
+        List<String[]> queries = dns.stream().filter(f -> f[3].equals("0")).toList();
+        List<String[]> answers = dns.stream().filter(f -> f[3].equals("1")).toList();
         assertEquals(2, queries.size(), "two queries, each once");
         assertEquals(List.of("28", "1"), queries.stream().map(f -> f[4]).toList(), "AAAA first, then A");
         assertEquals(queries.get(0)[1], queries.get(1)[1], "one UDP port for both, as glibc asks");
@@ -104,28 +122,16 @@ class HappyEyeballsLabIT {
         assertEquals(2, answers.size());
         int aaaaQuery = Integer.parseInt(queries.get(0)[0]);
         int aQuery = Integer.parseInt(queries.get(1)[0]);
-        int ourNext = firstFrame(pcap, "(icmpv6.type == 135 or tcp.flags.syn == 1) and frame.number > " + aaaaQuery
-                + " and (ipv6.src == " + lab.get("CLIENT_IP6") + " or ip.src == " + lab.get("CLIENT_IP") + ")");
-        assertTrue(aQuery < ourNext, "the A query left before anything the AAAA answer led to (frame " + aQuery + " < " + ourNext + ")");
-        assertTrue(aQuery < Integer.parseInt(answers.stream().filter(f -> f[4].equals("1")).findFirst().orElseThrow()[0]));
+        int ourNext = firstFrame(pcap, "frame.number > " + aaaaQuery + " and not dns and (ipv6.src == " + lab.get("CLIENT_IP6")
+                + " or ip.src == " + lab.get("CLIENT_IP") + " or arp.src.proto_ipv4 == " + lab.get("CLIENT_IP") + ")");
+        assertTrue(aQuery < ourNext, "the A query right behind the AAAA one, before anything an answer led to (frame " + aQuery
+                + " < " + ourNext + ")");
+        int firstAnswer = answers.stream().mapToInt(f -> Integer.parseInt(f[0])).min().orElseThrow();
         // the first IPv6 SYN is ours, to the server; IPv6 connected
         assertTrue(firstFrame(pcap, "ipv6.dst == " + lab.get("SERVER_IP6") + " and tcp.flags.syn == 1") < Integer.MAX_VALUE);
         expertClean(pcap);
 
-        // the story: the A query left before the first answer was acted on; each answer told as data; IPv6 first
-        int aSent = -1;
-        int firstAnswerTold = -1;
-        for (int i = 0; i < events.size(); i++) {
-            Map<String, Object> e = events.get(i);
-            if (aSent < 0 && "frame".equals(e.get("event")) && "out".equals(e.get("dir"))
-                    && String.valueOf(e.get("dns")).contains("question=[www.synack.test. IN A]")) {
-                aSent = i;
-            }
-            if (firstAnswerTold < 0 && e.get("dns_answer") != null) {
-                firstAnswerTold = i;
-            }
-        }
-        assertTrue(aSent >= 0 && aSent < firstAnswerTold, "the A query is told sent before any answer: " + aSent + " / " + firstAnswerTold);
+        // the story: each answer told as data, IPv6 first
         List<Map<String, Object>> told = notes(events, "dns_answer");
         assertEquals(2, told.size(), told.toString());
         for (Map<String, Object> a : told) {
@@ -142,7 +148,7 @@ class HappyEyeballsLabIT {
         @SuppressWarnings("unchecked")
         double lookup = ((Number) ((Map<String, Object>) result.get("timing")).get("namelookup_ms")).doubleValue();
         assertEquals((began - start) * 1000, lookup, 0.01, "namelookup_ms is the lookup's end as the story tells it");
-        lab.assertNoFirewallRuleLeft();
+        return aQuery < firstAnswer;
     }
 
     @Test
@@ -155,7 +161,7 @@ class HappyEyeballsLabIT {
         assertEquals(Lab.sha256(www("hello.txt")), Lab.sha256(body));
         List<Map<String, Object>> events = events(r);
         assertEquals("ipv4", result(events).get("family"));
-        List<String[]> queries = dns(pcap).stream().filter(f -> f[3].equals("False")).toList();
+        List<String[]> queries = dns(pcap).stream().filter(f -> f[3].equals("0")).toList();
         assertEquals(List.of("28", "1"), queries.stream().map(f -> f[4]).toList(), "both asked, AAAA first");
         Map<String, Object> aaaa = notes(events, "dns_answer").stream().filter(a -> a.get("type").equals("AAAA")).findFirst().orElseThrow();
         assertEquals("no_address", aaaa.get("outcome"));
@@ -175,7 +181,7 @@ class HappyEyeballsLabIT {
                     "http://" + lab.get("WEB_NAME") + "/");
             assertEquals(0, r.exit(), r.toString());
             assertEquals(c[2], result(events(r)).get("family"));
-            List<String[]> queries = dns(pcap).stream().filter(f -> f[3].equals("False")).toList();
+            List<String[]> queries = dns(pcap).stream().filter(f -> f[3].equals("0")).toList();
             assertEquals(List.of(c[1]), queries.stream().map(f -> f[4]).toList(), c[0]);
             assertEquals(List.of(), notes(events(r), "resolution"), "one family: nothing to choose");
             assertEquals(Lab.sha256(www("index.html")), Lab.sha256(dir.resolve("b" + c[0])));
