@@ -163,7 +163,8 @@ public final class HttpGetCommand implements Callable<Integer> {
     boolean ipv4Only;
 
     @Option(names = {"-6", "--ipv6"}, description = "Resolve names to IPv6 addresses only (AAAA records), as curl -6."
-            + " Without either, a name with both is connected to by Happy Eyeballs (RFC 8305): IPv6 first, IPv4 250 ms later.")
+            + " Without either, the AAAA and A queries leave together (RFC 8305 3: an A answer first waits 50 ms for the AAAA)"
+            + " and a name with both is connected to by Happy Eyeballs (RFC 8305): IPv6 first, IPv4 250 ms later.")
     boolean ipv6Only;
 
     @Option(names = {"-L", "--location"}, description = "Follow redirects (3xx with Location).")

@@ -280,14 +280,15 @@ public final class AddressQueries implements Exchange {
         a.put("after_ms", Durations.msValue(Math.max(0, f.at - since)));
         a.put("cached", cached);
         String text = switch (f.outcome) {
-            case ADDRESS -> name + " " + type + ": " + f.address.ip() + (f.address.viaAlias() == null ? "" : " (via CNAME "
-                    + f.address.viaAlias() + ")") + (cached ? " (the shell's DNS cache, within its TTL)" : "");
+            case ADDRESS -> name + " is " + f.address.ip() + (f.address.viaAlias() == null ? "" : " (via CNAME "
+                    + f.address.viaAlias() + ")") + " (" + type + (cached ? ", the shell's DNS cache, within its TTL)" : "");
             case NO_ADDRESS -> name + " " + type + ": " + answer.rcodeName() + ", no " + type + " record";
             default -> name + " " + type + ": " + (f.out.result() != null && f.out.result().summary() != null
                     ? f.out.result().summary() : "no answer");
         };
         if (!cached) {
-            text += " (" + Durations.ms(Math.max(0, f.at - since)) + " after the first query left)";
+            String after = Durations.ms(Math.max(0, f.at - since)) + " after the first query left)";
+            text += f.outcome == Outcome.ADDRESS ? ", " + after : " (" + after;
         }
         out.emit(new Event.Note(f.at >= 0 ? f.at : now, Event.Note.Kind.INFO, text, Map.of("dns_answer", a)));
     }
