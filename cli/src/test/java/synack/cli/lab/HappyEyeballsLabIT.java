@@ -83,8 +83,8 @@ class HappyEyeballsLabIT {
 
     @Test
     void byNameBothQueriesLeaveBackToBackAndIpv6Wins(@TempDir Path dir) throws Exception {
-        // dnsmasq, one router hop away on veth, answers in about the time one more send takes (glibc's
-        // sendmmsg of A and AAAA shows its first answer between them in most runs here): whether the A query
+        // dnsmasq, one router hop away on veth, answers in about the time one more send takes (glibc's getent
+        // ahosts shows its first answer between its two queries in most runs here): whether the A query
         // beats the AAAA answer is a race on any client. What synack decides is checked on every run; that
         // both left before the first answer is asked of one run in five (sending the A query only after the
         // AAAA answer, as before, never shows it)

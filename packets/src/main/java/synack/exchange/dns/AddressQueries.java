@@ -220,7 +220,8 @@ public final class AddressQueries implements Exchange {
         } else if (four.outcome == Outcome.ADDRESS) {
             if (delayEndsAt < 0) {
                 delayEndsAt = four.at + RESOLUTION_DELAY_MICROS;
-                resolution(four.at, "wait_for_aaaa", "the A answer came first: waiting up to " + RESOLUTION_DELAY_MICROS / 1000
+                resolution(four.at, "wait_for_aaaa", (four.part.known() != null ? "the A address is known already (the shell's cache)"
+                        : "the A answer came first") + ": waiting up to " + RESOLUTION_DELAY_MICROS / 1000
                         + " ms for the AAAA one (RFC 8305 3's Resolution Delay)", -1);
             }
             if (now >= delayEndsAt) {
