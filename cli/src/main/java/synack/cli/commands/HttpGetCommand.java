@@ -163,7 +163,8 @@ public final class HttpGetCommand implements Callable<Integer> {
     boolean ipv4Only;
 
     @Option(names = {"-6", "--ipv6"}, description = "Resolve names to IPv6 addresses only (AAAA records), as curl -6."
-            + " Without either, a name with both is connected to by Happy Eyeballs (RFC 8305): IPv6 first, IPv4 250 ms later.")
+            + " Without either, the AAAA and A queries leave together (RFC 8305 3: an A answer first waits 50 ms for the AAAA)"
+            + " and a name with both is connected to by Happy Eyeballs (RFC 8305): IPv6 first, IPv4 250 ms later.")
     boolean ipv6Only;
 
     @Option(names = {"-L", "--location"}, description = "Follow redirects (3xx with Location).")
@@ -462,9 +463,10 @@ public final class HttpGetCommand implements Callable<Integer> {
     }
 
     /** The ports of one run, chosen before the capture opens: its filter admits exactly them. */
-    record Ports(int http, int dnsUdp, int dnsTcp) {
+    /** dnsTcp: the AAAA query's (or the one query's) TCP retry; dnsTcpA: the A query's, when both are asked at once. */
+    record Ports(int http, int dnsUdp, int dnsTcp, int dnsTcpA) {
         HttpJourney.Ports journey() {
-            return new HttpJourney.Ports(http, dnsUdp, dnsTcp);
+            return new HttpJourney.Ports(http, dnsUdp, dnsTcp, dnsTcpA);
         }
     }
 
@@ -473,7 +475,7 @@ public final class HttpGetCommand implements Callable<Integer> {
         int http = tcp.sourcePort != null ? TcpTarget.port(tcp.sourcePort, "--source-port") : TcpRun.randomSourcePort();
         int dnsUdp = otherThan(http);
         int dnsTcp = otherThan(http, dnsUdp);
-        return new Ports(http, dnsUdp, dnsTcp);
+        return new Ports(http, dnsUdp, dnsTcp, otherThan(http, dnsUdp, dnsTcp));
     }
 
     private static int otherThan(int... taken) {
@@ -497,7 +499,8 @@ public final class HttpGetCommand implements Callable<Integer> {
     static String captureFilter(Ports p) {
         // ICMPv6 too, whatever the first URL's family: a later URL or a redirect may go over IPv6, whose next hop is
         // asked by neighbour solicitation and whose errors (packet too big) come as ICMPv6
-        return "(udp and src port 53 and dst port " + p.dnsUdp() + ") or (tcp and src port 53 and dst port " + p.dnsTcp() + ")"
+        return "(udp and src port 53 and dst port " + p.dnsUdp() + ") or (tcp and src port 53 and (dst port " + p.dnsTcp()
+                + " or dst port " + p.dnsTcpA() + "))"
                 + " or (tcp and dst port " + p.http() + ") or icmp6 or icmp";
     }
 

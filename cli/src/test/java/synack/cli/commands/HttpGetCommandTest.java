@@ -55,7 +55,11 @@ class HttpGetCommandTest {
         assertNotEquals(p.dnsUdp(), p.dnsTcp(), "the TCP retry has a port of its own");
         assertNotEquals(p.http(), p.dnsTcp());
         String filter = HttpGetCommand.captureFilter(p);
-        assertTrue(filter.contains("(tcp and src port 53 and dst port " + p.dnsTcp() + ")"), filter);
+        // each of the two queries asked at once (AAAA, A) has a TCP retry port of its own
+        assertNotEquals(p.dnsTcp(), p.dnsTcpA());
+        assertNotEquals(p.dnsUdp(), p.dnsTcpA());
+        assertNotEquals(p.http(), p.dnsTcpA());
+        assertTrue(filter.contains("(tcp and src port 53 and (dst port " + p.dnsTcp() + " or dst port " + p.dnsTcpA() + "))"), filter);
         assertTrue(filter.contains("(udp and src port 53 and dst port " + p.dnsUdp() + ")"), filter);
         assertTrue(filter.contains("(tcp and dst port " + p.http() + ")"), filter);
     }

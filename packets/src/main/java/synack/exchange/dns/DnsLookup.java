@@ -133,6 +133,32 @@ public final class DnsLookup implements Exchange {
     }
 
     private void sendUdp(long now) {
+        byte[] frame = nextUdpFrame();
+        udpSent(out.send(frame, tryRemark()));
+    }
+
+    /**
+     * {@link #start}, in two steps, for a caller that sends two lookups' first queries back to
+     * back ({@link AddressQueries}: nothing of either's story is told between the two frames):
+     * the first query's frame, to be transmitted by the caller; then {@link #firstSent}.
+     */
+    byte[] firstFrame(long now, Output output) {
+        if (settings.tcpOnly()) {
+            throw new IllegalStateException("a TCP-only lookup has no first UDP frame");
+        }
+        this.out = output;
+        startedAt = now;
+        return nextUdpFrame();
+    }
+
+    /** The first query's frame left at {@code at}: told, and its wait begins. */
+    void firstSent(long at, byte[] frame) {
+        out.emit(new Event.Frame(at, Event.Direction.OUT, frame, synack.event.Remark.of(tryRemark()), false));
+        udpSent(at);
+    }
+
+    /** The next try's frame: an ID of its own after the first. */
+    private byte[] nextUdpFrame() {
         if (tries > 0) {
             int id;
             do {
@@ -143,10 +169,17 @@ public final class DnsLookup implements Exchange {
         tries++;
         tryIds.add(query.id());
         UdpDatagram d = UdpDatagram.of(settings.udpSourcePort(), path.serverPort(), query.toBytes());
-        byte[] frame = Frames.udp(path.ourMac(), path.nextHopMac(), path.ourIp(), path.serverIp(), ipId++ & 0xffff, d); // either family
-        sentAt = out.send(frame, "try " + tries + " of " + maxTries + ", from port " + settings.udpSourcePort()
+        return Frames.udp(path.ourMac(), path.nextHopMac(), path.ourIp(), path.serverIp(), ipId++ & 0xffff, d); // either family
+    }
+
+    private String tryRemark() {
+        return "try " + tries + " of " + maxTries + ", from port " + settings.udpSourcePort()
                 + (tries == 1 ? "" : String.format(Locale.ROOT, ", ID 0x%04x of its own", query.id()))
-                + (ednsDropped && query.ednsUdpSize() < 0 ? ", without EDNS" : ""));
+                + (ednsDropped && query.ednsUdpSize() < 0 ? ", without EDNS" : "");
+    }
+
+    private void udpSent(long at) {
+        sentAt = at;
         trySentAt.add(sentAt);
         move(sentAt, DnsQueryState.QUERY_SENT, tries == 1 ? "query sent over UDP" : "query sent again",
                 "a stub resolver asks once over UDP and waits; UDP gives no delivery guarantee, so silence means ask again");
@@ -532,6 +565,11 @@ public final class DnsLookup implements Exchange {
     /** Queries sent over UDP. */
     public int tries() {
         return tries;
+    }
+
+    /** Whether one of our UDP tries carried this ID: a reply with it is this lookup's to judge. */
+    public boolean sentId(int id) {
+        return tryIds.contains(id);
     }
 
     /** The replies that were not the answer to our question, in the order they came, and why. */

@@ -22,8 +22,9 @@ final class ConnectionRace implements Exchange {
     static final long ATTEMPT_DELAY_MICROS = 250_000;
 
     private final TcpConversation first;
-    private final TcpConversation second;
-    private final String secondWhy;
+    private TcpConversation second; // null while the other family's address is still asked (or when it has none)
+    private String secondWhy;
+    private boolean awaiting; // the other family's answer is still to come: the race is not over with the first alone
     private PhaseOutput firstOut;
     private PhaseOutput secondOut;
     private Output out;
@@ -37,6 +38,41 @@ final class ConnectionRace implements Exchange {
         this.first = first;
         this.second = second;
         this.secondWhy = secondWhy;
+    }
+
+    /**
+     * A race whose second address is still being asked (RFC 8305 3: an answer that comes after
+     * the attempts began is added to them): {@link #join} brings it, {@link #noSecond} says none comes.
+     */
+    static ConnectionRace awaitingSecond(TcpConversation first) {
+        ConnectionRace r = new ConnectionRace(first, null, null);
+        r.awaiting = true;
+        return r;
+    }
+
+    /** Whether a late second attempt can still take part: none yet, and the first has not connected. */
+    boolean canJoin() {
+        return awaiting && winner == null && !isDone();
+    }
+
+    /**
+     * The late address's attempt: started when the Connection Attempt Delay since the first has
+     * passed (at once, then, or when the first has failed), else when it does.
+     */
+    void join(TcpConversation late, String why, long now) {
+        awaiting = false;
+        second = late;
+        secondWhy = why;
+        if (now >= secondAt) {
+            startSecond(now, why);
+        }
+        decide(now);
+    }
+
+    /** The other family has no address after all: the first goes alone. */
+    void noSecond(long now) {
+        awaiting = false;
+        decide(now);
     }
 
     /** The attempt that connected first; null before, and when none did. */
@@ -75,7 +111,7 @@ final class ConnectionRace implements Exchange {
 
     @Override
     public void onTimer(long now, Output output) {
-        if (!secondStarted && winner == null && now >= secondAt) {
+        if (!secondStarted && second != null && winner == null && now >= secondAt) {
             startSecond(now, secondWhy);
         }
         if (!first.isDone() && now >= first.nextDeadlineMicros()) {
@@ -107,7 +143,7 @@ final class ConnectionRace implements Exchange {
                 if (!first.isDone()) {
                     abandon(first, firstOut, now, "the other family connected first (RFC 8305)");
                 }
-            } else if (!secondStarted && first.isDone()) {
+            } else if (!secondStarted && second != null && first.isDone()) {
                 startSecond(now, "the first attempt failed before it connected: the other family at once (RFC 8305 5)");
             }
         }
@@ -135,7 +171,7 @@ final class ConnectionRace implements Exchange {
         long next = first.isDone() ? Long.MAX_VALUE : first.nextDeadlineMicros();
         if (secondStarted) {
             next = Math.min(next, second.isDone() ? Long.MAX_VALUE : second.nextDeadlineMicros());
-        } else if (winner == null) {
+        } else if (winner == null && second != null) {
             next = Math.min(next, secondAt);
         }
         return next;
@@ -143,7 +179,8 @@ final class ConnectionRace implements Exchange {
 
     @Override
     public boolean isDone() {
-        return first.isDone() && (!secondStarted || second.isDone());
+        // a late second is waited for only while nothing has connected
+        return first.isDone() && (!awaiting || winner != null) && (!secondStarted || second.isDone());
     }
 
     /** Ends every attempt still open with our RST, for {@code why} (--max-time). */

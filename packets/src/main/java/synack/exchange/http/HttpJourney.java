@@ -19,6 +19,7 @@ import synack.exchange.Output;
 import synack.exchange.PhaseOutput;
 import synack.exchange.arp.ArpResolve;
 import synack.exchange.dns.AddressAnswer;
+import synack.exchange.dns.AddressQueries;
 import synack.exchange.dns.DnsLookup;
 import synack.exchange.tcp.TcpConnection;
 import synack.exchange.tcp.TcpConversation;
@@ -114,7 +115,12 @@ public final class HttpJourney implements Exchange {
     }
 
     /** Our ports: every HTTP connection's (one after the other, each after the last's TIME_WAIT), the DNS query's, and its TCP retry's. */
-    public record Ports(int http, int dnsUdp, int dnsTcp) {}
+    public record Ports(int http, int dnsUdp, int dnsTcp, int dnsTcpA) {
+        /** With the A query's TCP retry on the port after the first's (tests). */
+        public Ports(int http, int dnsUdp, int dnsTcp) {
+            this(http, dnsUdp, dnsTcp, dnsTcp + 1);
+        }
+    }
 
     /** The TCP configuration for a connection from {@code localPort} to {@code remotePort} over a route with this MSS. */
     @FunctionalInterface
@@ -154,12 +160,13 @@ public final class HttpJourney implements Exchange {
 
         default void learnedAddress(String name, int ip, long ttlSeconds) {}
 
-        /** As {@link #cachedAddress(String)}, for the name's address of {@code family} (its A or its AAAA answer). */
+        /** An address of {@code family} already known for a name (the shell's cache), or null; by default IPv4's alone. */
         default IpAddress cachedAddress(String name, synack.net.AddressFamily family) {
-            Integer ip = family == synack.net.AddressFamily.IPV6 ? null : cachedAddress(name);
+            Integer ip = family == synack.net.AddressFamily.IPV4 ? cachedAddress(name) : null;
             return ip == null ? null : IpAddress.of(ip);
         }
 
+        /** An address a name's A or AAAA answer gave; by default an IPv4 one is kept, an IPv6 one forgotten. */
         default void learnedAddress(String name, IpAddress ip, long ttlSeconds) {
             if (!ip.ipv6()) {
                 learnedAddress(name, ip.v4(), ttlSeconds);
@@ -264,7 +271,9 @@ public final class HttpJourney implements Exchange {
     private String resolving; // the name being resolved, from its first step on
     private long resolveStartedAt;
     private int sourceAt; // the nsswitch.conf source the name is being asked of
-    private DnsLookup lookup;
+    private AddressQueries queries; // the name's AAAA and A queries, while the DNS step runs
+    private AddressQueries background; // their query still asked after the connection attempts began (RFC 8305 3)
+    private String backgroundHost;
     private HttpApp app;
     private TlsApp tlsApp; // the connection's TLS, over https (null over http)
     private TlsTrust trust; // asked of the environment at the first https URL
@@ -272,10 +281,10 @@ public final class HttpJourney implements Exchange {
     private IpAddress connectionIp;
     /** A name's IPv4 address when its IPv6 one goes first: the second attempt of a race (RFC 8305). */
     private final Map<String, IpAddress> alternates = new HashMap<>();
-    private int asking = DnsType.A; // the record type of the lookup in flight
-    private AddressAnswer found6; // the AAAA answer while the A record is asked
     private ConnectionRace race; // the connection's two attempts, when its host has both families
     private Attempt[] attempts; // the race's attempts, in its order
+    private HttpUrl raceUrl; // what the race's connection carries, for an attempt that joins late
+    private List<HttpApp.Planned> raceRequests;
     private final java.util.Set<String> guarded = new java.util.HashSet<>();
     private int redirects;
     private long startedAt;
@@ -316,6 +325,10 @@ public final class HttpJourney implements Exchange {
 
     @Override
     public void onFrame(ReceivedFrame frame, Output output) {
+        if (!done && background != null) {
+            background.onFrame(frame, phase);
+            backgroundAdvanced(frame.timeMicros());
+        }
         if (!done && current != null) {
             current.onFrame(frame, phase);
             advance(frame.timeMicros());
@@ -338,7 +351,11 @@ public final class HttpJourney implements Exchange {
             fail(now, Failure.MAX_TIME, MAX_TIME_REACHED, Verdict.NO_ANSWER);
             return;
         }
-        if (current != null && now >= current.nextDeadlineMicros()) {
+        if (background != null && now >= background.nextDeadlineMicros()) {
+            background.onTimer(now, phase);
+            backgroundAdvanced(now);
+        }
+        if (!done && current != null && now >= current.nextDeadlineMicros()) {
             current.onTimer(now, phase);
             advance(now);
         }
@@ -353,6 +370,7 @@ public final class HttpJourney implements Exchange {
     }
 
     private void stopCurrent(long now) {
+        stopBackground(now);
         if (current != null && !current.isDone()) {
             current.abort(now, phase);
         }
@@ -364,7 +382,8 @@ public final class HttpJourney implements Exchange {
         if (done) {
             return Long.MAX_VALUE;
         }
-        return Math.min(deadline, current == null ? Long.MAX_VALUE : current.nextDeadlineMicros());
+        long next = Math.min(deadline, current == null ? Long.MAX_VALUE : current.nextDeadlineMicros());
+        return background == null ? next : Math.min(next, background.nextDeadlineMicros());
     }
 
     @Override
@@ -376,7 +395,8 @@ public final class HttpJourney implements Exchange {
 
     /** Acts on every step that has finished: each may start the next. */
     private void advance(long now) {
-        while (!done && current != null && current.isDone()) {
+        // the DNS step ends when RFC 8305 3's rule lets the attempts begin, which may be before both answers are in
+        while (!done && current != null && (current.isDone() || (current == queries && queries.ready()))) {
             Exchange finished = current;
             current = null;
             switch (step) {
@@ -571,10 +591,6 @@ public final class HttpJourney implements Exchange {
         if (!host.equals(resolving)) {
             resolving = host;
             resolveStartedAt = now;
-            found6 = null;
-            synack.net.AddressFamily only = env.family();
-            // RFC 8305 3: AAAA first, then A (asked in turn here); AAAA only where IPv6 can be reached
-            asking = only == synack.net.AddressFamily.IPV6 || (only == null && env.ipv6Usable()) ? DnsType.AAAA : DnsType.A;
             NameSources.Walk w = sources().start(host);
             walked(w, now);
             if (w.outcome() == NameSources.Outcome.RESOLVED) {
@@ -585,9 +601,21 @@ public final class HttpJourney implements Exchange {
             }
         }
         int server = settings.nameServer();
-        DnsMessage query;
+        // RFC 8305 3: AAAA and A at once, AAAA first; AAAA only where IPv6 can be reached; a family the
+        // shell's cache knows is not asked
+        IpAddress cached6 = wants(synack.net.AddressFamily.IPV6) ? env.cachedAddress(host, synack.net.AddressFamily.IPV6) : null;
+        IpAddress cached4 = wants(synack.net.AddressFamily.IPV4) ? env.cachedAddress(host, synack.net.AddressFamily.IPV4) : null;
+        boolean ask6 = wants(synack.net.AddressFamily.IPV6) && cached6 == null;
+        boolean ask4 = wants(synack.net.AddressFamily.IPV4) && cached4 == null;
+        DnsMessage query6;
+        DnsMessage query4;
         try {
-            query = DnsMessage.query(random.nextInt(65536), host, asking, true, 1232);
+            query6 = ask6 ? DnsMessage.query(random.nextInt(65536), host, DnsType.AAAA, true, 1232) : null;
+            int id4;
+            do {
+                id4 = random.nextInt(65536);
+            } while (query6 != null && id4 == query6.id()); // both from one port: the ID tells whose a reply is
+            query4 = ask4 ? DnsMessage.query(id4, host, DnsType.A, true, 1232) : null;
         } catch (IllegalArgumentException e) { // a Location naming a host no DNS name can be (a label over 63 octets)
             fail(now, Failure.NAME_NOT_RESOLVED, "could not resolve " + host + ": " + e.getMessage(), Verdict.NEGATIVE);
             return;
@@ -601,14 +629,35 @@ public final class HttpJourney implements Exchange {
         if (hop == null) {
             return;
         }
-        section("DNS: " + host + (asking == DnsType.AAAA ? " AAAA" : "") + " → ?", now);
+        section("DNS: " + host + (ask6 && ask4 ? " AAAA and A" : ask6 ? " AAAA" : "") + " → ?"
+                + (ask6 && ask4 ? " (both at once, AAAA first: RFC 8305 3)" : "")
+                + (cached4 != null ? " (its A from the shell's cache)" : cached6 != null ? " (its AAAA from the shell's cache)" : ""), now);
         int udp = settings.ports().dnsUdp();
-        int tcp = settings.ports().dnsTcp(); // a truncated answer's TCP retry: a port of its own, guarded before its SYN
         env.beforeUdp(toServer.source(), udp);
-        lookup = new DnsLookup(new DnsLookup.Path(toServer.via().mac(), hop, toServer.source(), server, 53), query,
+        // a truncated answer's TCP retry: a port of its own for each query (both may be truncated at once), guarded before its SYN
+        int tcp6 = settings.ports().dnsTcp();
+        int tcp4 = ask6 ? settings.ports().dnsTcpA() : settings.ports().dnsTcp();
+        AddressQueries.Part six = ask6 ? AddressQueries.Part.ask(lookup(toServer, hop, server, query6, udp, tcp6))
+                : cached6 != null ? AddressQueries.Part.known(new AddressAnswer(host, cached6, 0, null)) : AddressQueries.Part.none();
+        AddressQueries.Part four = ask4 ? AddressQueries.Part.ask(lookup(toServer, hop, server, query4, udp, tcp4))
+                : cached4 != null ? AddressQueries.Part.known(new AddressAnswer(host, cached4, 0, null)) : AddressQueries.Part.none();
+        queries = new AddressQueries(host, six, four);
+        begin(Step.DNS, queries, now);
+    }
+
+    private DnsLookup lookup(Route toServer, MacAddress hop, int server, DnsMessage query, int udp, int tcp) {
+        return new DnsLookup(new DnsLookup.Path(toServer.via().mac(), hop, toServer.source(), server, 53), query,
                 new DnsLookup.Settings(2, 2_000_000, false, udp, settings.dnsTcp().of(tcp, 53, toServer.mss()), List.of(),
                         () -> guardOnce(tcp, false)), random.nextInt(65536));
-        begin(Step.DNS, lookup, now);
+    }
+
+    /** Whether a name's address of this family is wanted: -4/-6 say which; otherwise IPv4, and IPv6 where this host can reach it. */
+    private boolean wants(synack.net.AddressFamily f) {
+        synack.net.AddressFamily only = env.family();
+        if (f == synack.net.AddressFamily.IPV6) {
+            return only == synack.net.AddressFamily.IPV6 || (only == null && env.ipv6Usable());
+        }
+        return only != synack.net.AddressFamily.IPV6;
     }
 
     /** nsswitch.conf's walk (synack.net's, as every command walks it): with no hosts file to read, DNS alone. */
@@ -653,74 +702,164 @@ public final class HttpJourney implements Exchange {
         return walked(sources().afterDns(resolving, sourceAt, status), now);
     }
 
-    /** The name server's answer: the first A record (told, with the alias it came through), or why there is none. */
+    /**
+     * The DNS step is over (RFC 8305 3's rule let the attempts begin): the addresses in hand, the
+     * AAAA's first; a query still asked goes on in the background, its answer joining later.
+     * Without any address, why there is none.
+     */
     private void answered(long now) {
-        Event.Result r = phase.result();
+        AddressQueries q = queries;
+        queries = null;
         String host = resolving;
-        DnsMessage answer = lookup.answer();
-        lookup = null;
-        if (asking == DnsType.AAAA && env.family() == null) {
-            // the AAAA answer (or its absence) is kept; the A record is asked next
-            found6 = answer == null ? null : AddressAnswer.of(host, answer, DnsType.AAAA);
-            if (found6 != null) {
-                out.emit(found6.note(r != null ? r.timeMicros() : now));
-            } else {
-                out.emit(new Event.Note(now, Event.Note.Kind.INFO, host + " has no IPv6 address (" + (answer == null
-                        ? "no answer to AAAA" : answer.rcodeName() + ", no AAAA record") + "): its A record next", Map.of()));
+        AddressAnswer six = q.address(DnsType.AAAA);
+        AddressAnswer four = q.address(DnsType.A);
+        if (six == null && four == null) {
+            noAddress(q, host, now);
+            return;
+        }
+        for (int type : new int[] {DnsType.AAAA, DnsType.A}) {
+            if (q.address(type) != null && !q.cached(type)) {
+                env.learnedAddress(host, q.address(type).ip(), q.address(type).ttlSeconds());
             }
-            asking = DnsType.A;
-            resolve(host, now);
-            return;
         }
-        if (answer == null && found6 != null) {
-            useAddresses(host, found6, null, now);
-            return;
+        if (!q.isDone()) {
+            background = q;
+            backgroundHost = host;
         }
+        useAddresses(host, six != null ? six : four, six != null ? four : null, q.readyAt() >= 0 ? q.readyAt() : now);
+    }
+
+    /** Neither family had an address: the next nsswitch.conf source, or the failure (the A query's status decides, as before). */
+    private void noAddress(AddressQueries q, String host, long now) {
+        int decides = q.asked(DnsType.A) ? DnsType.A : DnsType.AAAA;
+        DnsMessage answer = q.answer(decides);
         if (answer == null) {
             if (nextSource(NsSwitch.Status.TRYAGAIN, now)) {
                 return;
             }
+            Event.Result r = q.result(decides);
             fail(now, Failure.NAME_NOT_RESOLVED, "could not resolve " + host + ": "
                     + (r != null && r.summary() != null ? r.summary() : "no answer from the name server"),
                     r != null ? r.verdict() : Verdict.NO_ANSWER); // the lookup's own: ICMP refused or a garbled answer is 1
-            return;
-        }
-        AddressAnswer a = AddressAnswer.of(host, answer, asking);
-        if (a != null || found6 != null) {
-            if (a != null) {
-                out.emit(a.note(r != null ? r.timeMicros() : now));
-            }
-            useAddresses(host, found6 != null ? found6 : a, found6 != null ? a : null, now);
             return;
         }
         // the name server answered: the name has no address
         if (nextSource(NsSwitch.Status.NOTFOUND, now)) {
             return;
         }
-        fail(now, Failure.NAME_NOT_RESOLVED, "could not resolve " + host + ": " + answer.rcodeName() + ", no "
-                + (asking == DnsType.AAAA ? "AAAA" : "A") + " record", Verdict.NEGATIVE);
+        String types = q.asked(DnsType.AAAA) && q.asked(DnsType.A) ? "AAAA or A" : DnsType.name(decides);
+        fail(now, Failure.NAME_NOT_RESOLVED, "could not resolve " + host + ": " + answer.rcodeName() + ", no " + types + " record",
+                Verdict.NEGATIVE);
     }
 
     /**
-     * The name's address (and its IPv4 one, when an IPv6 address goes first): kept for the run,
-     * and both for the shell's cache. With both, what comes next is told (RFC 8305).
+     * The name's address (and its IPv4 one, when an IPv6 address goes first), kept for the run.
+     * With both, what comes next is told (RFC 8305). {@code readyAt}: when the rule let the
+     * attempts begin, the end of the name lookup (curl's time_namelookup).
      */
-    private void useAddresses(String host, AddressAnswer first, AddressAnswer second, long now) {
-        for (AddressAnswer x : new AddressAnswer[] {first, second}) {
-            if (x != null) {
-                env.learnedAddress(host, x.ip(), x.ttlSeconds());
-            }
-        }
+    private void useAddresses(String host, AddressAnswer first, AddressAnswer second, long readyAt) {
         addresses.put(host, first.ip());
         if (second != null) {
             alternates.put(host, second.ip());
-            out.emit(new Event.Note(now, Event.Note.Kind.INFO, host + " has both families: IPv6 " + first.ip() + " is tried first,"
+            out.emit(new Event.Note(readyAt, Event.Note.Kind.INFO, host + " has both families: IPv6 " + first.ip() + " is tried first,"
                     + " IPv4 " + second.ip() + " " + ConnectionRace.ATTEMPT_DELAY_MICROS / 1000 + " ms later unless IPv6 has connected"
                     + " by then (Happy Eyeballs, RFC 8305; IPv6 first as RFC 6724's default policy prefers it)",
                     Map.of()));
         }
-        nameLookupMicros += now - resolveStartedAt;
+        nameLookupMicros += readyAt - resolveStartedAt;
         resolving = null;
+    }
+
+    /**
+     * The background query has ended (RFC 8305 3: an answer after the attempts began is added to
+     * them): its address joins the race when the race can still take it, or waits for a next hop
+     * being asked; otherwise it is told as not used. Without an address, the race goes on alone.
+     */
+    private void backgroundAdvanced(long now) {
+        if (background == null || !background.isDone()) {
+            return;
+        }
+        AddressQueries q = background;
+        String host = backgroundHost;
+        background = null;
+        backgroundHost = null;
+        int type = q.pendingAtReady();
+        AddressAnswer late = type == 0 ? null : q.address(type);
+        if (late != null) {
+            env.learnedAddress(host, late.ip(), late.ttlSeconds());
+        }
+        boolean racing = step == Step.CONNECTION && race != null && current == race && raceUrl != null && raceUrl.host().equals(host);
+        if (late == null) {
+            if (racing) {
+                race.noSecond(now);
+                advance(now);
+            }
+            return; // its answer was told as it came
+        }
+        if (racing && race.canJoin()) {
+            joinLate(host, late.ip(), now);
+            advance(now);
+            return;
+        }
+        if (racing) {
+            race.noSecond(now); // the first has connected
+            advance(now);
+        }
+        if (step == Step.SERVER_HOP && !pending.isEmpty() && pending.peekFirst().url().host().equals(host)
+                && addresses.containsKey(host) && !alternates.containsKey(host)) {
+            alternates.put(host, late.ip()); // the next hop being asked is the first address's; this one's follows
+            lateNote(now, "late_joined", DnsType.name(type) + " answer after the lookup ended: " + late.ip()
+                    + " joins the connection attempts (RFC 8305 3)");
+            return;
+        }
+        lateNote(now, "late_unused", DnsType.name(type) + " answer after the connection attempts had " + (racing ? "connected" : "ended")
+                + ": " + late.ip() + " not used");
+    }
+
+    /** A late address's attempt joins the race, when its next hop is already known (a race does not stop to ask it). */
+    private void joinLate(String host, IpAddress ip, long now) {
+        Route to = routeOrWhy(ip, host, now);
+        MacAddress hop = to == null ? null : neighbours.get(to.nextHopAddress());
+        if (to != null && hop == null && !to.needsArp()) {
+            hop = to.nextHopMac();
+        }
+        if (to != null && hop == null && !to.ipv6()) {
+            hop = env.cachedNeighbour(to.nextHopAddress(), to.via().name());
+        }
+        if (hop == null) {
+            if (to != null) {
+                lateNote(now, "late_unused", ip + " came after the connection attempts began and its next hop " + to.nextHopAddress()
+                        + " is not known yet: not used (the race does not stop to ask it)");
+            }
+            race.noSecond(now);
+            return;
+        }
+        int port = settings.ports().http();
+        guardOnce(port, ip.ipv6());
+        Attempt b = attempt(raceUrl, raceRequests, ip, to, hop, port, now);
+        if (b == null) {
+            race.noSecond(now);
+            return;
+        }
+        attempts[1] = b;
+        alternates.put(host, ip);
+        lateNote(now, "late_joined", (ip.ipv6() ? "AAAA" : "A") + " answer after the connection attempts began: " + ip
+                + " joins them, " + ConnectionRace.ATTEMPT_DELAY_MICROS / 1000 + " ms after the first unless it has connected (RFC 8305 3, 5)");
+        race.join(b.conversation(), attempts[0].ip() + " has not connected within " + ConnectionRace.ATTEMPT_DELAY_MICROS / 1000
+                + " ms: " + ip.withPort(raceUrl.port()) + " too (RFC 8305's Connection Attempt Delay)", now);
+    }
+
+    private void lateNote(long now, String rule, String text) {
+        out.emit(new Event.Note(now, Event.Note.Kind.INFO, text, AddressQueries.resolutionFields(rule, -1)));
+    }
+
+    /** A query still asked when its answer can no longer be used (the connection is over, the run ends): stopped. */
+    private void stopBackground(long now) {
+        if (background != null) {
+            background.stop(now);
+            background = null;
+            backgroundHost = null;
+        }
     }
 
     /**
@@ -752,7 +891,10 @@ public final class HttpJourney implements Exchange {
                 it.remove();
             }
         }
-        section(other == null ? "TCP handshake with " + ip.withPort(url.port())
+        boolean awaiting = other == null && background != null && url.host().equals(backgroundHost);
+        section(awaiting ? "TCP handshake with " + ip.withPort(url.port()) + " (its " + (ip.ipv6() ? "A" : "AAAA")
+                + " answer, still to come, may join: Happy Eyeballs)"
+                : other == null ? "TCP handshake with " + ip.withPort(url.port())
                 : "TCP handshakes with " + ip.withPort(url.port()) + ", then " + other.withPort(url.port()) + " (Happy Eyeballs)", now);
         int port = settings.ports().http();
         // every connection of this run uses our one port. After our active close ours finished TIME_WAIT before the
@@ -780,6 +922,14 @@ public final class HttpJourney implements Exchange {
             return; // told: a name SNI cannot carry
         }
         use(a);
+        raceUrl = url;
+        raceRequests = requests;
+        if (awaiting) {
+            attempts = new Attempt[] {a, null};
+            race = ConnectionRace.awaitingSecond(a.conversation());
+            begin(Step.CONNECTION, race, now);
+            return;
+        }
         if (b == null) {
             race = null;
             attempts = null;
@@ -837,6 +987,9 @@ public final class HttpJourney implements Exchange {
             race = null;
             attempts = null;
         }
+        raceUrl = null;
+        raceRequests = null;
+        stopBackground(now); // the connection is over: a query still asked for its host is not waited for
         Event.Result r = phase.result();
         TcpConnection tcp = conversation.connection();
         long connect = tcp.establishedAt() >= 0 && firstSend.at() >= 0 ? tcp.establishedAt() - firstSend.at() : -1;
@@ -1017,6 +1170,7 @@ public final class HttpJourney implements Exchange {
     }
 
     private void end(Event.Result r) {
+        stopBackground(r.timeMicros());
         done = true;
         current = null;
         result = r;

@@ -152,4 +152,113 @@ class ConnectionRaceTest {
         assertTrue(syn4.at() - syn6.at() < ConnectionRace.ATTEMPT_DELAY_MICROS, "the second attempt at once after a refusal");
         assertEquals(Verdict.OK, r.result().verdict());
     }
+
+    /** The race with its second address still being asked: it joins (or is said to have none) at {@code joinAt}. */
+    static final class LateJoin implements synack.exchange.Exchange {
+        final ConnectionRace race;
+        final TcpConversation late;
+        final long joinAt;
+        boolean joined;
+
+        LateJoin(ConnectionRace race, TcpConversation late, long joinAt) {
+            this.race = race;
+            this.late = late;
+            this.joinAt = joinAt;
+        }
+
+        @Override
+        public void start(long now, synack.exchange.Output output) {
+            race.start(now, output);
+        }
+
+        @Override
+        public void onFrame(ReceivedFrame frame, synack.exchange.Output output) {
+            race.onFrame(frame, output);
+        }
+
+        @Override
+        public void onTimer(long now, synack.exchange.Output output) {
+            if (!joined && now >= joinAt) {
+                joined = true;
+                if (late == null) {
+                    race.noSecond(now);
+                } else if (race.canJoin()) {
+                    race.join(late, "late: IPv4 too", now);
+                }
+            }
+            if (now >= race.nextDeadlineMicros()) {
+                race.onTimer(now, output);
+            }
+        }
+
+        @Override
+        public void abort(long now, synack.exchange.Output output) {
+            race.abort(now, output);
+        }
+
+        @Override
+        public long nextDeadlineMicros() {
+            return joined ? race.nextDeadlineMicros() : Math.min(joinAt, race.nextDeadlineMicros());
+        }
+
+        @Override
+        public boolean isDone() {
+            return race.isDone();
+        }
+    }
+
+    /** IPv6 starts alone; the A answer comes {@code joinAfter} later (RFC 8305 3), or (withA false) the A part ends without one. */
+    static Run lateRace(Ipv6Side v6, long joinAfter, boolean withA) {
+        VirtualClock clock = new VirtualClock(START);
+        MemoryLink[] wire = MemoryLink.pair(clock, 1_000);
+        Server server = new Server(v6);
+        wire[1].respondWith(server::answer);
+        TcpConversation six = conversation(US6, SERVER6);
+        TcpConversation four = conversation(US4, SERVER4);
+        ConnectionRace race = ConnectionRace.awaitingSecond(six);
+        List<Event> events = new ArrayList<>();
+        new Runner(wire[0], clock, events::add).run(new LateJoin(race, withA ? four : null, START + joinAfter),
+                () -> clock.nowMicros() > START + 120_000_000L);
+        assertTrue(race.isDone() && clock.nowMicros() < START + 60_000_000L, "the race ended by itself; seen " + server.seen);
+        return new Run(race, six, four, events, server);
+    }
+
+    @Test
+    void aLateAddressStartsWhenTheAttemptDelayEndsNotBefore() {
+        Run r = lateRace(Ipv6Side.SILENT, 100_000, true);
+        Seen syn6 = r.server().of(true).get(0);
+        Seen syn4 = r.server().of(false).get(0);
+        assertEquals(ConnectionRace.ATTEMPT_DELAY_MICROS, syn4.at() - syn6.at(), 2_000, "joined at 100 ms, started at 250 ms");
+        assertSame(r.v4(), r.race().winner());
+    }
+
+    @Test
+    void aLateAddressAfterTheAttemptDelayStartsAtOnce() {
+        Run r = lateRace(Ipv6Side.SILENT, 400_000, true);
+        Seen syn6 = r.server().of(true).get(0);
+        Seen syn4 = r.server().of(false).get(0);
+        assertEquals(400_000, syn4.at() - syn6.at(), 2_000, "at the join, 400 ms in");
+        assertSame(r.v4(), r.race().winner());
+    }
+
+    @Test
+    void aFirstAttemptThatFailedWaitsForTheLateAddressAndItStartsAtOnce() {
+        Run r = lateRace(Ipv6Side.REFUSES, 100_000, true);
+        Seen syn6 = r.server().of(true).get(0);
+        Seen syn4 = r.server().of(false).get(0);
+        assertEquals(100_000, syn4.at() - syn6.at(), 2_000, "the refused IPv6 did not end the race: IPv4 when its address came");
+        assertSame(r.v4(), r.race().winner());
+        assertEquals(Verdict.OK, r.result().verdict());
+    }
+
+    @Test
+    void noLateAddressLeavesTheFirstAttemptsEnd() {
+        Run refused = lateRace(Ipv6Side.REFUSES, 100_000, false);
+        assertTrue(refused.server().of(false).isEmpty());
+        assertEquals(null, refused.race().winner());
+        assertTrue(refused.result() != null && refused.result().verdict() != Verdict.OK, String.valueOf(refused.result()));
+        Run connected = lateRace(Ipv6Side.ANSWERS, 30_000_000, true);
+        assertSame(connected.v6(), connected.race().winner(), "IPv6 connected and finished: the race is not held for a late answer");
+        assertTrue(connected.server().of(false).isEmpty());
+    }
 }

@@ -48,6 +48,8 @@ final class JourneyRun {
     /** The shell's caches, as the journey's environment offers them. */
     final Map<String, Integer> cachedAddresses = new java.util.HashMap<>();
     final Map<Integer, synack.wire.MacAddress> cachedNeighbours = new java.util.HashMap<>();
+    /** Whether the environment says IPv6 can be reached (a name's AAAA is then asked too; the network has no IPv6 route). */
+    boolean ipv6Usable;
     /** The runner's stop condition (Ctrl-C), asked before each wait. */
     java.util.function.BooleanSupplier stop = () -> false;
     HttpJourney journey;
@@ -104,6 +106,11 @@ final class JourneyRun {
             @Override
             public void beforeTcp(int port, boolean ipv6) {
                 net.log.add("guard TCP port " + port);
+            }
+
+            @Override
+            public boolean ipv6Usable() {
+                return ipv6Usable;
             }
 
             @Override

@@ -76,6 +76,8 @@ final class SimulatedNetwork {
     final SimulatedTcp dnsTcp = new SimulatedTcp(53, this::dnsOverTcp);
     /** The name server says TC over UDP and gives the answer only over TCP. */
     boolean truncateOverUdp;
+    /** The name server never answers an AAAA query (else: NOERROR without a record for a name it has). */
+    boolean aaaaSilent;
     int arpRequests;
     private int ipId;
 
@@ -228,12 +230,20 @@ final class SimulatedNetwork {
         }
         dnsUdpPorts.add(u.datagram().sourcePort());
         log.add("DNS query over UDP from port " + u.datagram().sourcePort());
-        byte[] answer = answerDns(u.datagram().payload(), truncateOverUdp);
+        byte[] answer = aaaaSilent && isAaaa(u.datagram().payload()) ? null : answerDns(u.datagram().payload(), truncateOverUdp);
         if (answer == null) {
             return List.of();
         }
         return List.of(Frames.udp(ROUTER_MAC, u.eth().source(), DNS_IP, u.ip().source(), ipId++,
                 UdpDatagram.of(53, u.datagram().sourcePort(), answer)));
+    }
+
+    private static boolean isAaaa(byte[] queryBytes) {
+        try {
+            return DnsMessage.parse(queryBytes).questions().get(0).type() == DnsType.AAAA;
+        } catch (MalformedFrameException e) {
+            return false;
+        }
     }
 
     private byte[] answerDns(byte[] queryBytes, boolean truncate) {
@@ -250,6 +260,8 @@ final class SimulatedNetwork {
         List<DnsMessage.Record> answers = new ArrayList<>();
         if (truncate) {
             flags |= DnsMessage.TC;
+        } else if (ip != null && question.type() == DnsType.AAAA) {
+            // the zone is IPv4's: its names have no AAAA record (NOERROR, no answer)
         } else if (ip != null) {
             byte[] rdata = new byte[4];
             Ip4.write(ip, rdata, 0);
