@@ -27,9 +27,18 @@ public final class WriterStream extends OutputStream {
         this.writer = writer;
     }
 
-    /** A PrintStream onto {@code writer}, flushing it on every line as System.out and System.err do. */
+    /** A PrintStream onto {@code writer}, flushing it on every line as System.out and System.err do: stderr's. */
     public static PrintStream printStream(PrintWriter writer) {
         return new PrintStream(new WriterStream(writer), true, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * A PrintStream onto {@code writer} that leaves flushing to its owner: a command's stdout. A flush
+     * per line was a write(2) per line, the largest part of printing a bulk run's 20,000; the renderers
+     * flush where a reader would otherwise wait (see {@link synack.cli.render.Renderer#flush}).
+     */
+    public static PrintStream buffered(PrintWriter writer) {
+        return new PrintStream(new WriterStream(writer), false, StandardCharsets.UTF_8);
     }
 
     @Override
