@@ -38,7 +38,43 @@ public final class WriterStream extends OutputStream {
      * flush where a reader would otherwise wait (see {@link synack.cli.render.Renderer#flush}).
      */
     public static PrintStream buffered(PrintWriter writer) {
-        return new PrintStream(new WriterStream(writer), false, StandardCharsets.UTF_8);
+        return new Direct(writer);
+    }
+
+    /**
+     * The renderers' lines go to the writer as the characters they are: encoding each to UTF-8 only to
+     * decode it again here cost a bulk run as much as its writes. Anything else (bytes, printf)
+     * takes the stream's way to the same writer, in the same order.
+     */
+    private static final class Direct extends PrintStream {
+        private final PrintWriter writer;
+
+        Direct(PrintWriter writer) {
+            super(new WriterStream(writer), false, StandardCharsets.UTF_8);
+            this.writer = writer;
+        }
+
+        @Override
+        public void print(String s) {
+            synchronized (this) {
+                writer.write(String.valueOf(s));
+            }
+        }
+
+        @Override
+        public void println(String s) {
+            synchronized (this) {
+                writer.write(String.valueOf(s));
+                writer.write(System.lineSeparator());
+            }
+        }
+
+        @Override
+        public void println() {
+            synchronized (this) {
+                writer.write(System.lineSeparator());
+            }
+        }
     }
 
     @Override
