@@ -68,7 +68,24 @@ public final class Interrupts {
         if (OUTPUTS.isEmpty()) {
             return;
         }
-        Thread flush = new Thread(() -> {
+        Thread flush = new Flush();
+        flush.setDaemon(true);
+        flush.start();
+        try {
+            flush.join(FLUSH_WAIT_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** A class, not a lambda: the JVM would bootstrap its first lambda here at every exit. */
+    private static final class Flush extends Thread {
+        Flush() {
+            super("synack-flush");
+        }
+
+        @Override
+        public void run() {
             for (Flushable f : OUTPUTS) {
                 try {
                     f.flush();
@@ -76,13 +93,6 @@ public final class Interrupts {
                     // the reader is gone (a closed pipe): nothing left to tell it
                 }
             }
-        }, "synack-flush");
-        flush.setDaemon(true);
-        flush.start();
-        try {
-            flush.join(FLUSH_WAIT_MILLIS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
