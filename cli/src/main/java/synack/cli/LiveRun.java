@@ -45,7 +45,7 @@ public final class LiveRun {
     /** The runner for a command parsed by {@code spec}: its options, its command line's context and streams. */
     public static LiveRun of(CommandSpec spec, LiveOptions live) {
         CommandLine cli = spec.commandLine();
-        return new LiveRun(live, RunContext.of(spec), WriterStream.printStream(cli.getOut()), WriterStream.printStream(cli.getErr()));
+        return new LiveRun(live, RunContext.of(spec), WriterStream.buffered(cli.getOut()), WriterStream.printStream(cli.getErr()));
     }
 
     public LiveOptions options() {

@@ -61,6 +61,7 @@ public final class LiveSession implements AutoCloseable {
             if (writer != null) {
                 link = new RecordingLink(link, writer, host.clock());
             }
+            link = new FlushBeforeWait(link, host.clock(), renderer::flush);
             return new LiveSession(renderer, new Interface(link, via.mtu(), host.clock()), host, err);
         } catch (RuntimeException e) {
             if (writer != null) {
@@ -190,6 +191,7 @@ public final class LiveSession implements AutoCloseable {
             return;
         }
         closed = true;
+        renderer.flush(); // a phase's story (a name looked up before the sweep) is whole on the screen before what comes next
         try {
             // closing a capture waits for the kernel (a packet socket's release waits out an RCU grace
             // period, ~15-20 ms), as removing a firewall rule does: with cleanups to do, both wait at once

@@ -82,6 +82,11 @@ public final class Main {
     static CommandLine configured(CommandLine cli) {
         // @FILE belongs to the options that read files (http-get -d @FILE, as curl), not to picocli's argument files
         cli.setExpandAtFiles(false);
+        // one stdout for every command of the model (picocli would make one per command on first use): it is
+        // buffered and flushed at exit (run); stderr flushes it first, so that what it says comes in order
+        PrintWriter out = cli.getOut();
+        cli.setOut(out);
+        cli.setErr(new PrintWriter(new StdoutFirst(cli.getErr(), out), true));
         cli.setParameterExceptionHandler((ex, a) -> {
             PrintWriter err = ex.getCommandLine().getErr();
             String name = invokedName(ex.getCommandLine().getCommandSpec(), java.util.Arrays.asList(a));
@@ -169,10 +174,20 @@ public final class Main {
         }
         LiveWarmup.startFor(args); // libpcap loads on the other core while picocli builds the model
         CommandLine one = OneCommand.forArgs(args, RunContext.ONE_LINER);
-        if (one != null) {
-            return configured(one).execute(args);
+        CommandLine cli = one != null ? configured(one) : commandLine();
+        // stdout is buffered: what is left in it reaches the screen at exit, Ctrl-C's exit too
+        Interrupts.flushAtExit(cli.getOut());
+        try {
+            return execute(cli, one != null, args);
+        } finally {
+            cli.getOut().flush();
         }
-        CommandLine cli = commandLine();
+    }
+
+    private static int execute(CommandLine cli, boolean oneCommand, String... args) {
+        if (oneCommand) {
+            return cli.execute(args);
+        }
         if (args.length == 0 && System.console() != null) {
             for (CommandGroup g : groups()) {
                 if (g.onTerminalWithoutArguments() != null) {

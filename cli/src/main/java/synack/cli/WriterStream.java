@@ -27,9 +27,54 @@ public final class WriterStream extends OutputStream {
         this.writer = writer;
     }
 
-    /** A PrintStream onto {@code writer}, flushing it on every line as System.out and System.err do. */
+    /** A PrintStream onto {@code writer}, flushing it on every line as System.out and System.err do: stderr's. */
     public static PrintStream printStream(PrintWriter writer) {
         return new PrintStream(new WriterStream(writer), true, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * A PrintStream onto {@code writer} that leaves flushing to its owner: a command's stdout. A flush
+     * per line was a write(2) per line, the largest part of printing a bulk run's 20,000; the renderers
+     * flush where a reader would otherwise wait (see {@link synack.cli.render.Renderer#flush}).
+     */
+    public static PrintStream buffered(PrintWriter writer) {
+        return new Direct(writer);
+    }
+
+    /**
+     * The renderers' lines go to the writer as the characters they are: encoding each to UTF-8 only to
+     * decode it again here cost a bulk run as much as its writes. Anything else (bytes, printf)
+     * takes the stream's way to the same writer, in the same order.
+     */
+    private static final class Direct extends PrintStream {
+        private final PrintWriter writer;
+
+        Direct(PrintWriter writer) {
+            super(new WriterStream(writer), false, StandardCharsets.UTF_8);
+            this.writer = writer;
+        }
+
+        @Override
+        public void print(String s) {
+            synchronized (this) {
+                writer.write(String.valueOf(s));
+            }
+        }
+
+        @Override
+        public void println(String s) {
+            synchronized (this) {
+                writer.write(String.valueOf(s));
+                writer.write(System.lineSeparator());
+            }
+        }
+
+        @Override
+        public void println() {
+            synchronized (this) {
+                writer.write(System.lineSeparator());
+            }
+        }
     }
 
     @Override

@@ -32,6 +32,40 @@ class WriterStreamTest {
     }
 
     @Test
+    void theBufferedStreamWritesNothingUntilFlushedAndKeepsTheOrderOfLinesBytesAndFormats() {
+        StringWriter sink = new StringWriter();
+        java.io.Writer held = new java.io.Writer() { // what reaches the screen: only on flush
+            private final StringBuilder pending = new StringBuilder();
+
+            @Override
+            public void write(char[] c, int off, int len) {
+                pending.append(c, off, len);
+            }
+
+            @Override
+            public void flush() {
+                sink.write(pending.toString());
+                pending.setLength(0);
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        PrintStream out = WriterStream.buffered(new PrintWriter(held, true));
+        out.println("→ one");
+        out.write("é".getBytes(StandardCharsets.UTF_8), 0, 2);
+        out.print(" two ");
+        out.printf("%d%n", 3);
+        out.println((Object) null);
+        out.println();
+        assertEquals("", sink.toString(), "a line is not a flush");
+        out.flush();
+        String nl = System.lineSeparator();
+        assertEquals("→ one" + nl + "é two 3" + nl + "null" + nl + nl, sink.toString());
+    }
+
+    @Test
     void moreThanABufferAtOnce() {
         StringWriter sink = new StringWriter();
         PrintStream out = WriterStream.printStream(new PrintWriter(sink));

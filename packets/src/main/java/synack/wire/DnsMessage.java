@@ -298,7 +298,7 @@ public record DnsMessage(int id, int flags, List<Question> questions, List<Recor
         String flagNames = flagNames();
         String flagPart = flagNames.isEmpty() ? "" : " (" + flagNames + ")";
         if (!qr()) {
-            sb.append(String.format(Locale.ROOT, "query 0x%04x", id));
+            sb.append("query ").append(Hex.u16(id));
             if (questions.isEmpty()) {
                 sb.append(" (no question)");
             } else {
@@ -310,7 +310,7 @@ public record DnsMessage(int id, int flags, List<Question> questions, List<Recor
             }
             return sb.append(flagPart).toString();
         }
-        sb.append(String.format(Locale.ROOT, "answer 0x%04x ", id)).append(rcodeName()).append(flagPart);
+        sb.append("answer ").append(Hex.u16(id)).append(' ').append(rcodeName()).append(flagPart);
         sb.append(' ').append(answers.size()).append(answers.size() == 1 ? " answer, " : " answers, ");
         sb.append(authority.size()).append(" authority, ").append(additional.size()).append(" additional");
         return sb.toString();
@@ -318,7 +318,7 @@ public record DnsMessage(int id, int flags, List<Question> questions, List<Recor
 
     public Layer describe() {
         Map<String, Object> f = new LinkedHashMap<>();
-        f.put("id", String.format(Locale.ROOT, "0x%04x", id));
+        f.put("id", Hex.u16(id));
         f.put("opcode", opcodeName(opcode()));
         f.put("flags", flagNames());
         f.put("rcode", rcodeName());

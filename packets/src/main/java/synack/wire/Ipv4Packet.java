@@ -83,7 +83,7 @@ public record Ipv4Packet(int tos, int totalLength, int identification, int flags
         f.put("id", identification);
         f.put("len", totalLength);
         f.put("df", (flagsAndFragment & 0x4000) != 0);
-        f.put("checksum", String.format("0x%04x%s", headerChecksum, checksumValid ? "" : " (bad)"));
+        f.put("checksum", Hex.u16(headerChecksum) + (checksumValid ? "" : " (bad)"));
         return new Layer("ip", Ip4.toString(source) + " → " + Ip4.toString(destination) + " " + protocolName(protocol)
                 + " ttl=" + ttl + (checksumValid ? "" : " (bad header checksum)"), f);
     }

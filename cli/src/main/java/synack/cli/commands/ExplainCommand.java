@@ -103,7 +103,7 @@ public final class ExplainCommand implements Callable<Integer> {
             throw new UsageProblem("--flow wants a connection number from 0 (Wireshark's tcp.stream), not " + flow);
         }
         CommandLine cli = spec.commandLine();
-        PrintStream out = WriterStream.printStream(cli.getOut());
+        PrintStream out = WriterStream.buffered(cli.getOut()); // flushed on the result, and before stdin makes us wait
         PrintStream err = WriterStream.printStream(cli.getErr());
         LiveOptions o = new LiveOptions(); // the narration options explain shares with the live commands
         o.json = json;
@@ -117,7 +117,7 @@ public final class ExplainCommand implements Callable<Integer> {
         // the reader may meet a problem while it opens the file, before the explainer exists: kept for it
         List<synack.capture.CaptureProblem> early = new ArrayList<>();
         Explainer[] explainer = new Explainer[1];
-        try (CaptureReader reader = open(p -> {
+        try (CaptureReader reader = open(renderer, p -> {
             if (explainer[0] == null) {
                 early.add(p);
             } else {
@@ -143,10 +143,10 @@ public final class ExplainCommand implements Callable<Integer> {
         return renderer.exitCode();
     }
 
-    private CaptureReader open(java.util.function.Consumer<synack.capture.CaptureProblem> problems) {
+    private CaptureReader open(Renderer renderer, java.util.function.Consumer<synack.capture.CaptureProblem> problems) {
         try {
             if (file.equals("-")) {
-                return CaptureReader.of(System.in, "-", problems);
+                return CaptureReader.of(new FlushBeforeWait(System.in, renderer), "-", problems);
             }
             Path p = Path.of(file);
             if (Files.isDirectory(p)) {
@@ -159,6 +159,37 @@ public final class ExplainCommand implements Callable<Integer> {
             throw new UsageProblem("no such file: " + file);
         } catch (IOException e) {
             throw new UsageProblem("cannot read " + file + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Standard input that flushes the story told so far before a read that would wait: a capture
+     * piped in as it is made (tcpdump -w - | synack explain -) is told as its frames come.
+     */
+    private static final class FlushBeforeWait extends java.io.FilterInputStream {
+        private final Renderer renderer;
+
+        FlushBeforeWait(java.io.InputStream in, Renderer renderer) {
+            super(in);
+            this.renderer = renderer;
+        }
+
+        @Override
+        public int read() throws IOException {
+            flushIfWaiting();
+            return super.read();
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            flushIfWaiting();
+            return super.read(b, off, len);
+        }
+
+        private void flushIfWaiting() throws IOException {
+            if (in.available() == 0) {
+                renderer.flush();
+            }
         }
     }
 

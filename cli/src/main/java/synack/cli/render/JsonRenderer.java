@@ -82,6 +82,10 @@ public final class JsonRenderer extends Renderer {
                 o.putIfAbsent("ok", r.ok());
         }
         out.println(Json.write(o));
+    }
+
+    @Override
+    public void flush() {
         out.flush();
     }
 }

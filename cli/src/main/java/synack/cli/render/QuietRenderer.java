@@ -41,11 +41,15 @@ public final class QuietRenderer extends Renderer {
                     err.println(r.summary()); // why the exit code is not 0, where a script's log shows it
                 }
             }
-            out.flush();
         } else if (event instanceof Event.Note n && n.kind() == Event.Note.Kind.ANSWER) {
             out.println(n.text()); // bulk answers stream as they arrive
         } else if (event instanceof Event.Note n && n.kind() == Event.Note.Kind.WARNING) {
             err.println("warning: " + n.text());
         }
+    }
+
+    @Override
+    public void flush() {
+        out.flush();
     }
 }

@@ -47,6 +47,10 @@ public final class TextRenderer extends Renderer {
         } else if (event instanceof Event.Result r) {
             result(r);
         }
+    }
+
+    @Override
+    public void flush() {
         out.flush();
     }
 

@@ -24,4 +24,9 @@ public final class FormattedAnswers extends Renderer {
         }
     }
 
+    @Override
+    public void flush() {
+        inner.flush();
+    }
+
 }

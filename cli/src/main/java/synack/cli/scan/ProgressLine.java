@@ -92,4 +92,9 @@ public final class ProgressLine extends Renderer {
         clear();
         inner.accept(event);
     }
+
+    @Override
+    public void flush() {
+        inner.flush();
+    }
 }

@@ -37,6 +37,7 @@ public final class ShellCommand implements Callable<Integer> {
         cli.getCommandSpec().removeSubcommand("shell");
         cli.addSubcommand("connections", new ConnectionsCommand());
         cli.addSubcommand("send", new SendCommand());
+        cli.setOut(cli.getOut()).setErr(cli.getErr()); // the shell's own commands share the model's streams too
         org.jline.reader.impl.completer.SystemCompleter model = new PicocliCommands(cli).compileCompleters();
         model.compile();
         org.jline.reader.Completer completer = (lineReader, parsed, candidates) -> {
@@ -93,6 +94,7 @@ public final class ShellCommand implements Callable<Integer> {
                         .filter(w -> !w.isEmpty()).toArray(String[]::new);
                 SessionCaches.seen(words);
                 int code = cli.execute(words);
+                cli.getOut().flush(); // the command's stdout is buffered: all of it before the prompt comes back
                 if (Interrupts.requested()) {
                     terminal.writer().println("(interrupted; exit " + code + ")");
                 } else if (code != 0) {

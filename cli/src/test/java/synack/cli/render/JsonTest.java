@@ -38,6 +38,35 @@ class JsonTest {
     }
 
     @Test
+    void everyCharacterIsEscapedAsOneAtATimeWouldEscapeIt() {
+        // the writer appends runs of plain characters at once: the same text as the rule applied to each
+        java.util.Random random = new java.util.Random(14);
+        String alphabet = "ab\"\\\n\r\t\u0000\u001f\u007f →é\ud83d\ude00";
+        for (int n = 0; n < 2000; n++) {
+            StringBuilder s = new StringBuilder();
+            for (int i = random.nextInt(12); i > 0; i--) {
+                s.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            assertEquals(oneAtATime(s.toString()), Json.write(s.toString()), s.toString());
+        }
+    }
+
+    private static String oneAtATime(String s) {
+        StringBuilder sb = new StringBuilder("\"");
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                default -> sb.append(c < 0x20 ? String.format("\\u%04x", (int) c) : String.valueOf(c));
+            }
+        }
+        return sb.append('"').toString();
+    }
+
+    @Test
     void mapsKeepTheirOrderAndNest() {
         Map<String, Object> inner = new LinkedHashMap<>();
         inner.put("ip", "198.18.1.1");
