@@ -17,7 +17,7 @@ import synack.time.Clock;
 final class KernelHost implements LiveHost {
     @Override
     public Routing routing() {
-        return Routing.fromKernel();
+        return EarlyCapture.routing(Routing.fromKernel()); // the target's route, when a one-liner's warm-up asked it
     }
 
     @Override
@@ -57,7 +57,8 @@ final class KernelHost implements LiveHost {
 
     @Override
     public Link capture(String interfaceName, String filter, PcapLink.Capture size) {
-        return PcapLink.open(interfaceName, filter, size);
+        PcapLink.Activated early = EarlyCapture.take(interfaceName, size); // a one-liner's, activated while it parsed
+        return early != null ? PcapLink.open(early, filter) : PcapLink.open(interfaceName, filter, size);
     }
 
     @Override

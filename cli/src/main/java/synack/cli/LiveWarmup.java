@@ -3,22 +3,35 @@ package synack.cli;
 /**
  * A live one-liner spends its first 100-200 ms on one core building picocli's model, then loads
  * JNA, pcap4j and libpcap (50-80 ms) on the same core. This does the loading on the other core
- * meanwhile: a daemon thread that only loads (nothing is opened, nothing sent), and starts one
+ * meanwhile: a daemon thread that sends nothing (it loads, and at most opens the capture, below), and starts one
  * process that asks nothing ({@code ip -V}: the JVM's first process is the expensive one). Whatever goes
  * wrong here is ignored: the main path loads the same things again and fails there exactly as
  * without the warm-up (the JVM initialises a class once, whichever thread gets there first).
+ * When the command line names its target, the route is asked on a thread of its own and the capture is
+ * activated here on its interface ({@link EarlyCapture}): the command takes it if it is the one it opens.
  */
 final class LiveWarmup extends Thread {
-    private final boolean tcp;
+    private final String command;
+    /** Whether the command's capture is activated here ({@link EarlyCapture}). */
+    private final boolean early;
 
-    private LiveWarmup(boolean tcp) {
+    private LiveWarmup(String command, boolean early) {
         super("synack-warmup");
         setDaemon(true);
-        this.tcp = tcp;
+        this.command = command;
+        this.early = early;
     }
 
     /** Starts the warm-up when {@code args} run a live command (not help, not the shell or the lab). */
     static void startFor(String[] args) {
+        startFor(args, false);
+    }
+
+    /**
+     * @param captureEarly the process is this one-liner's own (Main.main on the kernel): its capture may be
+     *                     activated here too ({@link EarlyCapture}), when the command line names its target
+     */
+    static void startFor(String[] args, boolean captureEarly) {
         if (args.length == 0 || !live(args[0])) {
             return;
         }
@@ -27,7 +40,40 @@ final class LiveWarmup extends Thread {
                 return;
             }
         }
-        new LiveWarmup(tcp(args[0])).start();
+        // the target and the capture are found on the other threads: parsing an address, and the classes that
+        // hold the captures (TcpRun's SecureRandom: 10 ms), cost this one time it needs for picocli
+        boolean early = captureEarly && capturable(args[0]);
+        if (early) {
+            EarlyCapture.begin(args); // the target's route, asked on a thread of its own from now
+        }
+        new LiveWarmup(args[0], early).start();
+    }
+
+    /** The commands whose first capture {@link #capture} knows. */
+    private static boolean capturable(String command) {
+        switch (command) {
+            case "handshake": case "fin-teardown": case "dns-resolve": case "syn-probe": case "arp-resolve":
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    /**
+     * The capture a one-liner of {@code command} opens first, as its flow declares it (a sweep or a bulk run
+     * declares another: the guess is then given up, see {@link EarlyCapture}); null where none is guessed.
+     */
+    private static synack.link.PcapLink.Capture capture(String command) {
+        switch (command) {
+            case "handshake": case "fin-teardown": case "dns-resolve":
+                return TcpRun.CONVERSATION;
+            case "syn-probe":
+                return LiveFlow.EXCHANGE;
+            case "arp-resolve":
+                return synack.cli.commands.ArpResolveCommand.ARP_CAPTURE;
+            default:
+                return null;
+        }
     }
 
     /** The commands that run {@link synack.exchange.tcp.TcpWarmup} before their SYN (through {@link TcpRun} or HttpJourney). */
@@ -64,8 +110,11 @@ final class LiveWarmup extends Thread {
             // the command's own draw meets the same problem
         }
         try {
-            // first the JVM's first process (the route lookup is the main path's next need), then libpcap
-            synack.net.IpRouteGet.warmUp();
+            // first the JVM's first process (the route lookup is the main path's next need), then libpcap;
+            // with a target, the route thread's lookup of its route is that first process
+            if (!early) {
+                synack.net.IpRouteGet.warmUp();
+            }
         } catch (Throwable ignored) {
             // the route lookup meets the same problem and tells it
         }
@@ -80,7 +129,21 @@ final class LiveWarmup extends Thread {
         } catch (Throwable ignored) {
             // the main path meets the same problem and tells it
         }
-        if (tcp) {
+        if (early) {
+            synack.link.PcapLink.Activated activated = null;
+            try {
+                String via = EarlyCapture.interfaceName(); // the route thread's answer
+                if (via != null) {
+                    activated = synack.link.PcapLink.activate(via, capture(command));
+                    activated.letNothingIn(); // until the command sets its filter
+                }
+            } catch (Throwable ignored) {
+                // the command's own open meets the same problem and tells it
+            } finally {
+                EarlyCapture.done(activated);
+            }
+        }
+        if (tcp(command)) {
             try {
                 // the in-memory connection the command runs before its SYN (between the next hop's ARP reply and
                 // the SYN, 25-80 ms on the main thread when cold: class loading and linking, ~10% of handshake's

@@ -47,7 +47,7 @@ public final class Main {
     public static void main(String[] args) {
         int code;
         try {
-            code = run(args);
+            code = run(true, args);
         } catch (OutOfMemoryError e) {
             // picocli hands Exceptions to the handler below, not Errors: without this the JVM would exit 1, which
             // a CI job reads as "a check did not hold"
@@ -163,6 +163,11 @@ public final class Main {
     }
 
     public static int run(String... args) {
+        return run(false, args);
+    }
+
+    /** @param process this JVM runs this command alone (Main.main): its capture may be activated while it parses */
+    private static int run(boolean process, String... args) {
         if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
             // what picocli prints for -V (the provider's lines, which hold no markup), without
             // building a model first: that costs twice the JVM's own start
@@ -172,7 +177,7 @@ public final class Main {
             System.out.flush();
             return ExitCodes.OK;
         }
-        LiveWarmup.startFor(args); // libpcap loads on the other core while picocli builds the model
+        LiveWarmup.startFor(args, process); // libpcap loads on the other core while picocli builds the model
         CommandLine one = OneCommand.forArgs(args, RunContext.ONE_LINER);
         CommandLine cli = one != null ? configured(one) : commandLine();
         // stdout is buffered: what is left in it reaches the screen at exit, Ctrl-C's exit too

@@ -113,20 +113,78 @@ public final class PcapLink implements Link {
     }
 
     public static PcapLink open(String interfaceName, String bpfFilter, Capture capture) {
+        return open(activate(interfaceName, capture), bpfFilter);
+    }
+
+    /**
+     * A capture's first half: libpcap loaded, the handle activated on the interface (its ring set up and
+     * mapped, bound), no filter yet. Setting up the ring is the slow part of an open: the kernel waits out an
+     * RCU grace period in it, whether or not anything captures yet (PACKET_RX_RING, 15-30 ms here), so a
+     * one-liner may do it while its command line is parsed ({@link #open(Activated, String)} finishes it).
+     */
+    public static Activated activate(String interfaceName, Capture capture) {
         PcapLibrary.ensureLoadable();
-        PcapHandle handle;
         try {
-            handle = new PcapHandle.Builder(interfaceName)
+            return new Activated(new PcapHandle.Builder(interfaceName)
                     .snaplen(capture.snaplen())
                     .bufferSize(capture.bufferBytes())
                     .promiscuousMode(PcapNetworkInterface.PromiscuousMode.NONPROMISCUOUS)
                     .timeoutMillis(capture.packed() ? PACKED_TIMEOUT_MILLIS : POLL_MILLIS)
                     .immediateMode(!capture.packed())
                     .timestampPrecision(PcapHandle.TimestampPrecision.MICRO)
-                    .build();
+                    .build(), interfaceName, capture);
         } catch (PcapNativeException e) {
             throw explain(interfaceName, e.getMessage());
         }
+    }
+
+    /**
+     * A capture activated, not yet filtered: what it holds is told only once {@link #open(Activated, String)}
+     * has set the filter (libpcap filters the frames the ring took before then in userland, as for any open).
+     */
+    public static final class Activated implements AutoCloseable {
+        private final PcapHandle handle;
+        private final String interfaceName;
+        private final Capture capture;
+
+        private Activated(PcapHandle handle, String interfaceName, Capture capture) {
+            this.handle = handle;
+            this.interfaceName = interfaceName;
+            this.capture = capture;
+        }
+
+        /** Whether it is what {@link #activate} would make for these: the same interface, the same capture. */
+        public boolean isFor(String interfaceName, Capture capture) {
+            // fields compared: a record's equals bootstraps a method handle the first time (milliseconds on 17)
+            return this.interfaceName.equals(interfaceName) && this.capture.snaplen() == capture.snaplen()
+                    && this.capture.bufferBytes() == capture.bufferBytes() && this.capture.packed() == capture.packed();
+        }
+
+        /**
+         * Lets nothing into the ring until {@link #open(Activated, String)} sets the filter: a capture activated
+         * early would otherwise fill its ring with whatever the interface carries meanwhile (libpcap filters
+         * those frames in userland once the filter is set, but a full ring drops what comes next). The same
+         * reject-all filter libpcap itself sets for a moment whenever a filter is set.
+         */
+        public void letNothingIn() {
+            try {
+                handle.setFilter("less 1", BpfProgram.BpfCompileMode.OPTIMIZE); // no Ethernet frame is that short
+            } catch (PcapNativeException | NotOpenException e) {
+                throw new EnvironmentException("cannot set up capture on " + interfaceName + ": " + e.getMessage(), e);
+            }
+        }
+
+        /** Gives it up unused. */
+        @Override
+        public void close() {
+            handle.close();
+        }
+    }
+
+    /** A capture's second half: the link type checked, inbound frames only, the filter, non-blocking reads. */
+    public static PcapLink open(Activated activated, String bpfFilter) {
+        PcapHandle handle = activated.handle;
+        String interfaceName = activated.interfaceName;
         org.pcap4j.packet.namednumber.DataLinkType dlt = handle.getDlt();
         if (!org.pcap4j.packet.namednumber.DataLinkType.EN10MB.equals(dlt)) {
             handle.close();

@@ -43,6 +43,45 @@ public final class Routing {
         return new Routing(source, LocalInterface::byName, LocalInterface::hostHolds);
     }
 
+    /** The kernel's own answer for {@code destination}, without -S or -i: what {@link #knowing} is given. */
+    public KernelRoute ask(IpAddress destination) {
+        return kernel.get(destination, null, null);
+    }
+
+    /**
+     * This routing with one answer known already: {@code destination}'s route as the kernel chose it
+     * without -S or -i, asked moments before (by a one-liner's warm-up thread while its command line is
+     * parsed: one process fewer on the way to the first frame); every other question goes to the kernel.
+     */
+    public Routing knowing(IpAddress destination, KernelRoute answer) {
+        return new Routing(new Known(kernel, destination, answer), interfaces, hostHolds);
+    }
+
+    /** A route source that answers one question from what it was told (fields compared: a record's equals bootstraps). */
+    private static final class Known implements RouteSource {
+        private final RouteSource kernel;
+        private final IpAddress destination;
+        private final KernelRoute answer;
+
+        Known(RouteSource kernel, IpAddress destination, KernelRoute answer) {
+            this.kernel = kernel;
+            this.destination = destination;
+            this.answer = answer;
+        }
+
+        @Override
+        public KernelRoute get(IpAddress d, IpAddress from, String oif) {
+            boolean same = from == null && oif == null && d.ipv6() == destination.ipv6() && d.high() == destination.high()
+                    && d.low() == destination.low();
+            return same ? answer : kernel.get(d, from, oif);
+        }
+
+        @Override
+        public java.util.List<KernelRoute> getAll(java.util.List<IpAddress> destinations, IpAddress from, String oif) {
+            return kernel.getAll(destinations, from, oif); // many at once: the kernel's one process, as without
+        }
+    }
+
     /**
      * @param interfaceName null to let the kernel choose
      * @param source null to let the kernel choose

@@ -204,4 +204,23 @@ class RoutingTest {
         assertEquals(65495, Route.mssFor(65535));
         assertEquals(Route.MAX_MSS, Route.mssFor(1 << 20));
     }
+
+    @Test
+    void aRouteKnownAlreadyIsNotAskedAgainAndEveryOtherQuestionIs() {
+        Canned c = lab();
+        IpAddress server = IpAddress.of(Ip4.parse("198.18.2.2"));
+        KernelRoute asked = routing(c).ask(server); // what a one-liner's warm-up asks while the command line is parsed
+        assertEquals(List.of("route get 198.18.2.2"), c.asked);
+        Routing knowing = routing(c).knowing(server, asked);
+
+        Route r = knowing.resolve(server, null, null);
+        assertEquals(List.of("route get 198.18.2.2"), c.asked, "the known answer, not a second ip process");
+        assertEquals(resolve(lab(), "198.18.2.2").toString(), r.toString(), "the same route as asking the kernel now");
+
+        knowing.resolve(server, "c0", null); // -i: another question
+        knowing.resolve(server, null, IpAddress.of(Ip4.parse("198.18.1.2"))); // -S: another question
+        knowing.resolve(IpAddress.of(Ip4.parse("198.18.1.1")), null, null); // another destination
+        assertEquals(List.of("route get 198.18.2.2", "route get 198.18.2.2 oif c0", "route get 198.18.2.2 from 198.18.1.2",
+                "route get 198.18.1.1"), c.asked);
+    }
 }

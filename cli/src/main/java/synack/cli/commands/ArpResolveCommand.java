@@ -270,7 +270,7 @@ public final class ArpResolveCommand implements Callable<Integer> {
      * before). Small slots make a small ring: 512 KiB holds 300 replies (a sweep's burst) and is
      * ~0.6 MiB resident, where whole-frame slots of 128 KiB made {@link PcapLink.Capture#WHOLE} 16 MiB.
      */
-    static final PcapLink.Capture ARP_CAPTURE = new PcapLink.Capture(1518, 512 * 1024, false);
+    public static final PcapLink.Capture ARP_CAPTURE = new PcapLink.Capture(1518, 512 * 1024, false);
 
     /** ARP is of the segment only: the frames on the route's interface, no next hop to ask. */
     private static int runLive(LiveRun run, Renderer renderer, Route route, String filter, String header,

@@ -1,0 +1,40 @@
+package synack.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import org.junit.jupiter.api.Test;
+
+/** The target whose route a one-liner's early capture is activated on: only a guess, so none where unsure. */
+class EarlyCaptureTest {
+    private static String target(String... args) {
+        synack.wire.IpAddress a = EarlyCapture.target(args);
+        return a == null ? null : a.toString();
+    }
+
+    @Test
+    void theFirstAddressNamedIsTheTarget() {
+        assertEquals("198.18.2.2", target("handshake", "-q", "--rst", "198.18.2.2", "80"));
+        assertEquals("198.18.2.2", target("syn-probe", "-q", "-p", "80", "198.18.2.2"));
+        assertEquals("198.18.1.1", target("arp-resolve", "-q", "-c", "1", "198.18.1.1"));
+        assertEquals("2001:db8:2::2", target("handshake", "[2001:db8:2::2]", "80"));
+    }
+
+    @Test
+    void dnsResolveRoutesToItsServerNotToTheNameOrAReverseLookup() {
+        assertEquals("198.18.2.2", target("dns-resolve", "-q", "@198.18.2.2", "www.synack.test"));
+        assertEquals("198.18.2.2", target("dns-resolve", "-x", "198.18.1.1", "@198.18.2.2"));
+        assertNull(target("dns-resolve", "-q", "www.synack.test"), "resolv.conf's server: not guessed");
+        assertNull(target("dns-resolve", "-f", "names.txt", "@198.18.2.2"), "a bulk run declares another capture");
+    }
+
+    @Test
+    void noGuessWhereTheCommandLineChoosesTheRouteOtherwiseOrNamesNoAddress() {
+        assertNull(target("handshake", "-i", "c0", "198.18.2.2", "80"));
+        assertNull(target("handshake", "--interface=c0", "198.18.2.2", "80"));
+        assertNull(target("syn-probe", "-S", "198.18.1.9", "-p", "80", "198.18.2.2"));
+        assertNull(target("handshake", "www.synack.test", "80"));
+        assertNull(target("handshake", "[2001:db8::2", "80"), "a bad address is the command's to tell");
+        assertNull(target("handshake"));
+    }
+}
