@@ -112,8 +112,10 @@ public final class LiveSession implements AutoCloseable {
     }
 
     public void claimUdpPort(synack.wire.IpAddress ip, int port) {
-        if (claimedUdp.add(ip.withPort(port))) { // several lookups of one session may share a port
-            onClose(host.holdUdpPort(ip, port));
+        String key = ip.withPort(port);
+        if (!claimedUdp.contains(key)) { // several lookups of one session may share a port
+            onClose(host.holdUdpPort(ip, port)); // a port that cannot be held is not remembered as held
+            claimedUdp.add(key);
         }
     }
 

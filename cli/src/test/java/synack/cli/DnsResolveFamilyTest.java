@@ -102,4 +102,52 @@ class DnsResolveFamilyTest {
         assertTrue(last.contains("\"server\":\"198.18.2.2\"") && last.contains("\"family\":\"ipv4\""), last);
         synack.cli.render.EventSchema.assertEveryLineValid(o.out());
     }
+
+    @Test
+    void anIpv6SourceAsksOverIpv6AsMinusSixWouldWithAndWithoutTrace(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        // resolv.conf's first is IPv4: -S of IPv6 takes the IPv6 one, and the run ends where this host's IPv6 ends (no route),
+        // not with a usage mistake about the IPv4 server it never chose
+        host.nameservers = List.of(ns("198.18.2.2"), ns("2001:db8:2::2"));
+        String stub = run("dns-resolve", "-S", "2001:db8:1::2", "www.synack.test").oneLine(ExitCodes.ENVIRONMENT).err();
+        assertTrue(stub.contains("no route to 2001:db8:2::2"), stub);
+        host.nameservers = List.of(ns("198.18.2.2"));
+        String none = run("dns-resolve", "-S", "2001:db8:1::2", "www.synack.test").oneLine(ExitCodes.ENVIRONMENT).err();
+        assertTrue(none.contains("no IPv6 nameserver in /etc/resolv.conf") && none.contains("-S 2001:db8:1::2 asks over IPv6"), none);
+        java.nio.file.Path hints = java.nio.file.Files.writeString(dir.resolve("root.hints"),
+                ". NS a.root.test.\na.root.test. A 198.18.3.10\na.root.test. AAAA 2001:db8:3::10\n");
+        String trace = run("dns-resolve", "--trace", "-S", "2001:db8:1::2", "--root-hints", hints.toString(), "www.synack.test")
+                .oneLine(ExitCodes.ENVIRONMENT).err();
+        assertTrue(trace.contains("no route to 2001:db8:3::10"), trace);
+        java.nio.file.Path v4Hints = java.nio.file.Files.writeString(dir.resolve("v4.hints"), ". NS a.root.test.\na.root.test. A 198.18.3.10\n");
+        String noRoot = run("dns-resolve", "--trace", "-S", "2001:db8:1::2", "--root-hints", v4Hints.toString(), "www.synack.test")
+                .oneLine(ExitCodes.USAGE).err();
+        assertTrue(noRoot.contains("give no IPv6 address (AAAA) for any root server: -S 2001:db8:1::2 cannot start there"), noRoot);
+        assertEquals(List.of(), host.filters, "nothing was captured, nothing sent");
+    }
+
+    @Test
+    void anIpv4SourceWalksOverIpv4AndSaysSo(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws java.io.IOException {
+        java.nio.file.Path hints = java.nio.file.Files.writeString(dir.resolve("root.hints"),
+                ". NS a.root.test.\na.root.test. AAAA 2001:db8:3::10\na.root.test. A 198.18.3.10\n");
+        InProcess.Outcome o = run("dns-resolve", "--trace", "-S", "198.18.1.2", "--retries", "0", "--timeout", "50ms",
+                "--root-hints", hints.toString(), "www.synack.test");
+        assertTrue(o.out().startsWith("dns-resolve --trace www.synack.test A over IPv4 (-S 198.18.1.2) from the root"
+                + " (a.root.test. 198.18.3.10, "), o.toString());
+        host.nameservers = List.of(ns("2001:db8:2::2"), ns("198.18.2.2"));
+        InProcess.Outcome stub = run("dns-resolve", "-S", "198.18.1.2", "www.synack.test");
+        assertEquals(ExitCodes.OK, stub.code(), stub.toString());
+        assertTrue(stub.out().startsWith("dns-resolve www.synack.test A @198.18.2.2:53 over IPv4 from 198.18.1.2:"), stub.toString());
+    }
+
+    @Test
+    void aSourceAndTheOtherFamilysFlagOrServerAreOneLineMistakes() {
+        String e4 = run("dns-resolve", "-S", "2001:db8:1::2", "-4", "www.synack.test").oneLine(ExitCodes.USAGE).err();
+        assertTrue(e4.contains("-S 2001:db8:1::2 is an IPv6 address and -4 asks for the other family: leave out one of them"), e4);
+        String e6 = run("dns-resolve", "-S", "198.18.1.2", "-6", "--trace", "www.synack.test").oneLine(ExitCodes.USAGE).err();
+        assertTrue(e6.contains("-S 198.18.1.2 is an IPv4 address and -6"), e6);
+        String at = run("dns-resolve", "-S", "2001:db8:1::2", "@198.18.2.2", "www.synack.test").oneLine(ExitCodes.USAGE).err();
+        assertTrue(at.contains("-S 2001:db8:1::2 is an IPv6 address and 198.18.2.2 an IPv4 one"), at);
+        assertEquals(List.of(), host.filters, "nothing was captured, nothing sent");
+    }
 }

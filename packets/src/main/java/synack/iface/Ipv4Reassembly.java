@@ -2,10 +2,7 @@ package synack.iface;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import synack.wire.Checksum;
 import synack.wire.Ip4;
 import synack.wire.Ipv4Packet;
@@ -20,6 +17,10 @@ import synack.wire.MalformedFrameException;
  * <p>Fragments are keyed by (source, destination, protocol, identification), as RFC 791 says. Held pieces never
  * overlap (see {@link Reason#OVERLAP_CONFLICT}), so RFC 815's "no holes left" is simply: the last fragment has
  * arrived and the bytes held add up to its end.
+ *
+ * <p>The bookkeeping (datagrams held, overlap, ends, deadlines, evictions) is {@link FragmentQueue}'s, shared
+ * with {@link Ipv6Reassembly}; this class reads the IPv4 header, refuses what only IPv4 refuses, and builds the
+ * reassembled header.
  *
  * <p>Not thread-safe: one intake loop owns it.
  */
@@ -169,12 +170,14 @@ public final class Ipv4Reassembly {
     public record Expired(Key key, Reason reason, Received received) {}
 
     private final Limits limits;
-    // insertion order is arrival order of each datagram's first fragment: the head is the oldest, evicted first
-    private final Map<Key, Datagram> held = new LinkedHashMap<>();
-    private long heldBytes;
+    private final FragmentQueue<Key, Header> queue;
+
+    /** What a datagram keeps of fragment zero: its header, options and all. */
+    private record Header(byte[] bytes) implements FragmentQueue.Head {}
 
     public Ipv4Reassembly(Limits limits) {
         this.limits = limits;
+        this.queue = new FragmentQueue<>(limits.maxDatagrams, limits.maxFragments, limits.timeoutMicros, limits.maxHeldBytes);
     }
 
     public Limits limits() {
@@ -182,11 +185,11 @@ public final class Ipv4Reassembly {
     }
 
     public int datagramsHeld() {
-        return held.size();
+        return queue.datagramsHeld();
     }
 
     public long bytesHeld() {
-        return heldBytes;
+        return queue.bytesHeld();
     }
 
     /**
@@ -204,214 +207,72 @@ public final class Ipv4Reassembly {
         int ihl = Ipv4Packet.MIN_HEADER + ip.options().length;
         Key key = new Key(ip.source(), ip.destination(), ip.protocol(), ip.identification());
         Piece piece = new Piece(offset, ip.payload().length, more);
-        Datagram d = held.get(key);
-        List<Expired> evicted = new ArrayList<>();
-        if (d != null && nowMicros >= d.deadline) {
-            // past its time though expire() has not been called yet: it is gone, this fragment starts afresh
-            evicted.add(remove(key, Reason.TIMEOUT));
-            d = null;
-        }
-        Received before = d == null ? Received.NONE : d.received();
-
+        FragmentQueue.Start<Key> start = queue.start(key, nowMicros);
         if (!ip.checksumValid()) {
-            return new Fragment(Reason.BAD_CHECKSUM, key, piece, before, evicted);
+            return new Fragment(Reason.BAD_CHECKSUM, key, piece, start.before(), expired(start.evicted()));
         }
         if (piece.length == 0 || (more && piece.length % 8 != 0)) {
-            return new Fragment(Reason.BAD_LENGTH, key, piece, before, evicted);
+            return new Fragment(Reason.BAD_LENGTH, key, piece, start.before(), expired(start.evicted()));
         }
         // the first fragment's header heads the datagram; until it comes, the shortest header is all we know
-        int header = offset == 0 ? ihl : d != null && d.first != null ? d.first.length : Ipv4Packet.MIN_HEADER;
-        int end = Math.max(piece.end(), d == null ? 0 : d.expectedEnd());
-        if (header + end > limits.maxDatagramBytes) {
-            return drop(Reason.TOO_LARGE, key, piece, before, evicted);
+        FragmentQueue.Held<Key, Header> held = queue.hold(start, piece, packet, ihl,
+                offset == 0 ? new Header(Arrays.copyOf(packet, ihl)) : null, Ipv4Packet.MIN_HEADER, limits.maxDatagramBytes,
+                nowMicros);
+        if (held.step() == FragmentQueue.Step.COMPLETE) {
+            return new Reassembled(assemble(held.joined(), held.head().bytes().length), key, held.datagram());
         }
-        if (d == null) {
-            if (held.size() >= limits.maxDatagrams) {
-                evicted.add(removeOldest(null, Reason.TOO_MANY_DATAGRAMS));
-            }
-            d = new Datagram(nowMicros, deadline(nowMicros));
-            held.put(key, d);
-        }
-        d.lastMicros = nowMicros;
-
-        if (inconsistentEnd(d, piece)) {
-            return drop(Reason.INCONSISTENT_END, key, piece, before, evicted);
-        }
-        Reason overlap = overlap(d, piece, packet, ihl);
-        if (overlap == Reason.DUPLICATE) {
-            d.duplicates++;
-            return new Fragment(Reason.DUPLICATE, key, piece, d.received(), evicted);
-        }
-        if (overlap != null) {
-            return drop(overlap, key, piece, before, evicted);
-        }
-        if (d.pieces.size() >= limits.maxFragments) {
-            return drop(Reason.TOO_MANY_FRAGMENTS, key, piece, before, evicted);
-        }
-
-        d.add(piece, ip.payload(), offset == 0 ? Arrays.copyOf(packet, ihl) : null);
-        heldBytes += piece.length + (offset == 0 ? ihl : 0);
-        if (d.complete()) {
-            forget(key);
-            return new Reassembled(d.assemble(), key, d.received());
-        }
-        while (heldBytes > limits.maxHeldBytes) {
-            evicted.add(removeOldest(key, Reason.TOO_MUCH_MEMORY));
-        }
-        return new Fragment(Reason.HELD, key, piece, d.received(), evicted);
+        return new Fragment(reason(held.step()), key, piece, held.datagram(), expired(held.evicted()));
     }
 
     /** Lets go of every datagram whose time is up at nowMicros (the deadline itself included), oldest first. */
     public List<Expired> expire(long nowMicros) {
-        List<Expired> out = new ArrayList<>();
-        for (Iterator<Map.Entry<Key, Datagram>> it = held.entrySet().iterator(); it.hasNext(); ) {
-            Map.Entry<Key, Datagram> e = it.next();
-            if (nowMicros >= e.getValue().deadline) {
-                it.remove();
-                heldBytes -= e.getValue().bytes();
-                out.add(new Expired(e.getKey(), Reason.TIMEOUT, e.getValue().received()));
-            }
-        }
-        return out;
+        return expired(queue.expire(nowMicros));
     }
 
     /** When {@link #expire} next has something to do; Long.MAX_VALUE when nothing is held. */
     public long nextDeadlineMicros() {
-        long next = Long.MAX_VALUE;
-        for (Datagram d : held.values()) {
-            next = Math.min(next, d.deadline); // the caller's clock may step back, so the head is not always first
-        }
-        return next;
+        return queue.nextDeadlineMicros();
     }
 
-    private long deadline(long nowMicros) {
-        // fixed from the first fragment, never pushed back: a slow trickle must not hold memory for ever
-        return nowMicros > Long.MAX_VALUE - limits.timeoutMicros ? Long.MAX_VALUE : nowMicros + limits.timeoutMicros;
+    /**
+     * The joined datagram as an IPv4 packet: fragment zero's header with MF and offset cleared (DF and the
+     * reserved bit as it had them), the total length and the header checksum recomputed.
+     */
+    private static byte[] assemble(byte[] out, int headerLength) {
+        int total = out.length;
+        out[2] = (byte) (total >>> 8);
+        out[3] = (byte) total;
+        out[6] &= (byte) 0xc0;
+        out[7] = 0;
+        out[10] = 0;
+        out[11] = 0;
+        int sum = Checksum.compute(out, 0, headerLength);
+        out[10] = (byte) (sum >>> 8);
+        out[11] = (byte) sum;
+        return out;
     }
 
-    private Fragment drop(Reason reason, Key key, Piece piece, Received before, List<Expired> evicted) {
-        if (held.containsKey(key)) {
-            remove(key, reason);
-        }
-        return new Fragment(reason, key, piece, before, evicted);
+    private static Reason reason(FragmentQueue.Step step) {
+        return switch (step) {
+            case HELD -> Reason.HELD;
+            case DUPLICATE -> Reason.DUPLICATE;
+            case OVERLAP_CONFLICT -> Reason.OVERLAP_CONFLICT;
+            case INCONSISTENT_END -> Reason.INCONSISTENT_END;
+            case TOO_LARGE -> Reason.TOO_LARGE;
+            case TOO_MANY_FRAGMENTS -> Reason.TOO_MANY_FRAGMENTS;
+            case COMPLETE -> throw new IllegalArgumentException("a complete datagram is Reassembled, not a Fragment");
+        };
     }
 
-    private Expired remove(Key key, Reason reason) {
-        return new Expired(key, reason, forget(key).received());
-    }
-
-    private Datagram forget(Key key) {
-        Datagram d = held.remove(key);
-        heldBytes -= d.bytes();
-        return d;
-    }
-
-    private Expired removeOldest(Key keep, Reason reason) {
-        for (Key k : held.keySet()) {
-            if (!k.equals(keep)) {
-                return remove(k, reason);
-            }
+    private static List<Expired> expired(List<FragmentQueue.Evicted<Key>> evicted) {
+        List<Expired> out = new ArrayList<>(evicted.size());
+        for (FragmentQueue.Evicted<Key> e : evicted) {
+            out.add(new Expired(e.key(), switch (e.why()) {
+                case TIMEOUT -> Reason.TIMEOUT;
+                case TOO_MANY_DATAGRAMS -> Reason.TOO_MANY_DATAGRAMS;
+                case TOO_MUCH_MEMORY -> Reason.TOO_MUCH_MEMORY;
+            }, e.received()));
         }
-        throw new AssertionError("nothing to evict"); // Limits guarantees one datagram always fits
-    }
-
-    /** RFC 791's end rules as Linux enforces them: one end, and nothing held or offered past it. */
-    private static boolean inconsistentEnd(Datagram d, Piece p) {
-        if (!p.more) {
-            return p.end() < d.maxEnd || (d.lastArrived() && p.end() != d.end);
-        }
-        return d.lastArrived() && p.end() > d.end;
-    }
-
-    /** null for no overlap, DUPLICATE for bytes already held exactly, else OVERLAP_CONFLICT. */
-    private static Reason overlap(Datagram d, Piece p, byte[] packet, int ihl) {
-        int shared = 0;
-        boolean same = true;
-        for (int i = 0; i < d.pieces.size(); i++) {
-            Piece q = d.pieces.get(i);
-            int from = Math.max(p.offset, q.offset);
-            int to = Math.min(p.end(), q.end());
-            if (from < to) {
-                shared += to - from;
-                same &= Arrays.equals(packet, ihl + from - p.offset, ihl + to - p.offset,
-                        d.payloads.get(i), from - q.offset, to - q.offset);
-            }
-        }
-        if (shared == 0) {
-            return null;
-        }
-        return shared == p.length && same ? Reason.DUPLICATE : Reason.OVERLAP_CONFLICT;
-    }
-
-    /** One datagram being reassembled: its pieces in arrival order, never overlapping. */
-    private static final class Datagram {
-        final long firstMicros;
-        final long deadline;
-        long lastMicros;
-        final List<Piece> pieces = new ArrayList<>();
-        final List<byte[]> payloads = new ArrayList<>();
-        byte[] first; // fragment zero's header, options and all
-        int covered;
-        int maxEnd;
-        int end = -1; // the last fragment's end, once it has come
-        int duplicates;
-
-        Datagram(long firstMicros, long deadline) {
-            this.firstMicros = firstMicros;
-            this.deadline = deadline;
-            this.lastMicros = firstMicros;
-        }
-
-        boolean lastArrived() {
-            return end >= 0;
-        }
-
-        int expectedEnd() {
-            return Math.max(end, maxEnd);
-        }
-
-        void add(Piece p, byte[] payload, byte[] header) {
-            pieces.add(p);
-            payloads.add(payload);
-            if (header != null) {
-                first = header;
-            }
-            covered += p.length;
-            maxEnd = Math.max(maxEnd, p.end());
-            if (!p.more) {
-                end = p.end();
-            }
-        }
-
-        boolean complete() {
-            return first != null && lastArrived() && covered == end;
-        }
-
-        long bytes() {
-            return covered + (first == null ? 0 : first.length);
-        }
-
-        Received received() {
-            return new Received(pieces, duplicates, covered, first != null, lastArrived(), end, firstMicros,
-                    lastMicros);
-        }
-
-        byte[] assemble() {
-            byte[] out = Arrays.copyOf(first, first.length + end);
-            for (int i = 0; i < pieces.size(); i++) {
-                System.arraycopy(payloads.get(i), 0, out, first.length + pieces.get(i).offset, pieces.get(i).length);
-            }
-            int total = out.length;
-            out[2] = (byte) (total >>> 8);
-            out[3] = (byte) total;
-            out[6] &= (byte) 0xc0; // keep DF (and the reserved bit) as fragment zero had them; MF and offset go
-            out[7] = 0;
-            out[10] = 0;
-            out[11] = 0;
-            int sum = Checksum.compute(out, 0, first.length);
-            out[10] = (byte) (sum >>> 8);
-            out[11] = (byte) sum;
-            return out;
-        }
+        return out;
     }
 }

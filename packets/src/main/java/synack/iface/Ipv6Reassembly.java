@@ -2,10 +2,7 @@ package synack.iface;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import synack.iface.Ipv4Reassembly.Piece;
 import synack.iface.Ipv4Reassembly.Received;
 import synack.wire.IpAddress;
@@ -31,6 +28,9 @@ import synack.wire.MalformedFrameException;
  *   <li>any overlap drops the datagram (RFC 5722), an exact duplicate excepted (RFC 8200 4.5 allows ignoring it);</li>
  *   <li>the time-out is RFC 8200's 60 s, which is also Linux's ip6frag_time.</li>
  * </ul>
+ *
+ * <p>The bookkeeping both families share is {@link FragmentQueue}'s; this class walks the header chain, refuses
+ * what only IPv6 refuses, and builds the reassembled header.
  *
  * <p>Not thread-safe: one intake loop owns it.
  */
@@ -131,12 +131,17 @@ public final class Ipv6Reassembly {
     public record Expired(Key key, Reason reason, Received received) {}
 
     private final Limits limits;
-    // insertion order is arrival order of each datagram's first fragment: the head is the oldest, evicted first
-    private final Map<Key, Datagram> held = new LinkedHashMap<>();
-    private long heldBytes;
+    private final FragmentQueue<Key, Unfragmentable> queue;
+
+    /**
+     * What a datagram keeps of its first fragment: the unfragmentable part, where its last next-header field is,
+     * and the next header the Fragment header announced (what follows once the Fragment header is gone).
+     */
+    private record Unfragmentable(byte[] bytes, int lastNextHeaderAt, int nextHeader) implements FragmentQueue.Head {}
 
     public Ipv6Reassembly(Limits limits) {
         this.limits = limits;
+        this.queue = new FragmentQueue<>(limits.maxDatagrams, limits.maxFragments, limits.timeoutMicros, limits.maxHeldBytes);
     }
 
     public Limits limits() {
@@ -144,11 +149,11 @@ public final class Ipv6Reassembly {
     }
 
     public int datagramsHeld() {
-        return held.size();
+        return queue.datagramsHeld();
     }
 
     public long bytesHeld() {
-        return heldBytes;
+        return queue.bytesHeld();
     }
 
     /**
@@ -180,66 +185,23 @@ public final class Ipv6Reassembly {
         int from = unfragmentable + Ipv6Extension.Fragment.LENGTH;
         Key key = new Key(IpAddress.of(ip.source()), IpAddress.of(ip.destination()), header.identification());
         Piece piece = new Piece(header.offset(), end - from, header.more());
-        Datagram d = held.get(key);
-        List<Expired> evicted = new ArrayList<>();
-        if (d != null && nowMicros >= d.deadline) {
-            evicted.add(remove(key, Reason.TIMEOUT)); // past its time though expire() has not run: start afresh
-            d = null;
-        }
-        Received before = d == null ? Received.NONE : d.received();
-
+        FragmentQueue.Start<Key> start = queue.start(key, nowMicros);
         if (piece.length() == 0 || (piece.more() && piece.length() % 8 != 0)) {
-            return new Fragment(Reason.BAD_LENGTH, key, piece, before, evicted);
+            return new Fragment(Reason.BAD_LENGTH, key, piece, start.before(), expired(start.evicted()));
         }
         if (piece.offset() == 0 && !wholeHeaderChain(ip)) {
-            return new Fragment(Reason.HEADER_CHAIN_INCOMPLETE, key, piece, before, evicted);
+            return new Fragment(Reason.HEADER_CHAIN_INCOMPLETE, key, piece, start.before(), expired(start.evicted()));
         }
-        // the payload length the reassembled datagram would have (RFC 8200 4.5's 65,535 check)
-        int unfragmentableHeld = piece.offset() == 0 || d == null || d.first == null ? unfragmentable : d.first.length;
-        int fragmentableEnd = Math.max(piece.end(), d == null ? 0 : d.expectedEnd());
-        if (unfragmentableHeld - Ipv6Packet.HEADER + fragmentableEnd > limits.maxPayloadBytes) {
-            return drop(Reason.TOO_LARGE, key, piece, before, evicted);
+        Unfragmentable first = piece.offset() != 0 ? null
+                : new Unfragmentable(Arrays.copyOf(packet, unfragmentable), lastNextHeaderAt, packet[unfragmentable] & 0xff);
+        // the payload length the reassembled datagram would have is bounded (RFC 8200 4.5's 65,535 check); until
+        // the first fragment comes, this fragment's unfragmentable part stands for its
+        FragmentQueue.Held<Key, Unfragmentable> held = queue.hold(start, piece, packet, from, first, unfragmentable,
+                Ipv6Packet.HEADER + limits.maxPayloadBytes, nowMicros);
+        if (held.step() == FragmentQueue.Step.COMPLETE) {
+            return new Reassembled(assemble(held.joined(), held.head()), key, held.datagram());
         }
-        if (d == null) {
-            if (held.size() >= limits.maxDatagrams) {
-                evicted.add(removeOldest(null, Reason.TOO_MANY_DATAGRAMS));
-            }
-            d = new Datagram(nowMicros, deadline(nowMicros));
-            held.put(key, d);
-        }
-        d.lastMicros = nowMicros;
-
-        if (inconsistentEnd(d, piece)) {
-            return drop(Reason.INCONSISTENT_END, key, piece, before, evicted);
-        }
-        Reason overlap = overlap(d, piece, packet, from);
-        if (overlap == Reason.DUPLICATE) {
-            d.duplicates++;
-            return new Fragment(Reason.DUPLICATE, key, piece, d.received(), evicted);
-        }
-        if (overlap != null) {
-            return drop(overlap, key, piece, before, evicted);
-        }
-        if (d.pieces.size() >= limits.maxFragments) {
-            return drop(Reason.TOO_MANY_FRAGMENTS, key, piece, before, evicted);
-        }
-
-        byte[] first = null;
-        if (piece.offset() == 0) {
-            first = Arrays.copyOf(packet, unfragmentable);
-            d.lastNextHeaderAt = lastNextHeaderAt;
-            d.nextHeader = packet[unfragmentable] & 0xff; // the Fragment header's next header
-        }
-        d.add(piece, Arrays.copyOfRange(packet, from, end), first);
-        heldBytes += piece.length() + (first == null ? 0 : first.length);
-        if (d.complete()) {
-            forget(key);
-            return new Reassembled(d.assemble(), key, d.received());
-        }
-        while (heldBytes > limits.maxHeldBytes) {
-            evicted.add(removeOldest(key, Reason.TOO_MUCH_MEMORY));
-        }
-        return new Fragment(Reason.HELD, key, piece, d.received(), evicted);
+        return new Fragment(reason(held.step()), key, piece, held.datagram(), expired(held.evicted()));
     }
 
     /**
@@ -253,25 +215,12 @@ public final class Ipv6Reassembly {
 
     /** Lets go of every datagram whose time is up at nowMicros (the deadline itself included), oldest first. */
     public List<Expired> expire(long nowMicros) {
-        List<Expired> out = new ArrayList<>();
-        for (Iterator<Map.Entry<Key, Datagram>> it = held.entrySet().iterator(); it.hasNext(); ) {
-            Map.Entry<Key, Datagram> e = it.next();
-            if (nowMicros >= e.getValue().deadline) {
-                it.remove();
-                heldBytes -= e.getValue().bytes();
-                out.add(new Expired(e.getKey(), Reason.TIMEOUT, e.getValue().received()));
-            }
-        }
-        return out;
+        return expired(queue.expire(nowMicros));
     }
 
     /** When {@link #expire} next has something to do; Long.MAX_VALUE when nothing is held. */
     public long nextDeadlineMicros() {
-        long next = Long.MAX_VALUE;
-        for (Datagram d : held.values()) {
-            next = Math.min(next, d.deadline);
-        }
-        return next;
+        return queue.nextDeadlineMicros();
     }
 
     /**
@@ -291,131 +240,36 @@ public final class Ipv6Reassembly {
         };
     }
 
-    private long deadline(long nowMicros) {
-        // fixed from the first fragment, never pushed back: a slow trickle must not hold memory for ever
-        return nowMicros > Long.MAX_VALUE - limits.timeoutMicros ? Long.MAX_VALUE : nowMicros + limits.timeoutMicros;
+    /** The joined datagram as an IPv6 packet: the payload length recomputed, the Fragment header's next header in its place. */
+    private static byte[] assemble(byte[] out, Unfragmentable first) {
+        int payloadLength = out.length - Ipv6Packet.HEADER;
+        out[4] = (byte) (payloadLength >>> 8);
+        out[5] = (byte) payloadLength;
+        out[first.lastNextHeaderAt()] = (byte) first.nextHeader(); // the Fragment header is gone: what it announced follows
+        return out;
     }
 
-    private Fragment drop(Reason reason, Key key, Piece piece, Received before, List<Expired> evicted) {
-        if (held.containsKey(key)) {
-            remove(key, reason);
-        }
-        return new Fragment(reason, key, piece, before, evicted);
+    private static Reason reason(FragmentQueue.Step step) {
+        return switch (step) {
+            case HELD -> Reason.HELD;
+            case DUPLICATE -> Reason.DUPLICATE;
+            case OVERLAP_CONFLICT -> Reason.OVERLAP_CONFLICT;
+            case INCONSISTENT_END -> Reason.INCONSISTENT_END;
+            case TOO_LARGE -> Reason.TOO_LARGE;
+            case TOO_MANY_FRAGMENTS -> Reason.TOO_MANY_FRAGMENTS;
+            case COMPLETE -> throw new IllegalArgumentException("a complete datagram is Reassembled, not a Fragment");
+        };
     }
 
-    private Expired remove(Key key, Reason reason) {
-        return new Expired(key, reason, forget(key).received());
-    }
-
-    private Datagram forget(Key key) {
-        Datagram d = held.remove(key);
-        heldBytes -= d.bytes();
-        return d;
-    }
-
-    private Expired removeOldest(Key keep, Reason reason) {
-        for (Key k : held.keySet()) {
-            if (!k.equals(keep)) {
-                return remove(k, reason);
-            }
+    private static List<Expired> expired(List<FragmentQueue.Evicted<Key>> evicted) {
+        List<Expired> out = new ArrayList<>(evicted.size());
+        for (FragmentQueue.Evicted<Key> e : evicted) {
+            out.add(new Expired(e.key(), switch (e.why()) {
+                case TIMEOUT -> Reason.TIMEOUT;
+                case TOO_MANY_DATAGRAMS -> Reason.TOO_MANY_DATAGRAMS;
+                case TOO_MUCH_MEMORY -> Reason.TOO_MUCH_MEMORY;
+            }, e.received()));
         }
-        throw new AssertionError("nothing to evict"); // Limits guarantees one datagram always fits
-    }
-
-    /** One end, and nothing held or offered past it (as for IPv4). */
-    private static boolean inconsistentEnd(Datagram d, Piece p) {
-        if (!p.more()) {
-            return p.end() < d.maxEnd || (d.lastArrived() && p.end() != d.end);
-        }
-        return d.lastArrived() && p.end() > d.end;
-    }
-
-    /** null for no overlap, DUPLICATE for bytes already held exactly, else OVERLAP_CONFLICT. */
-    private static Reason overlap(Datagram d, Piece p, byte[] packet, int from) {
-        int shared = 0;
-        boolean same = true;
-        for (int i = 0; i < d.pieces.size(); i++) {
-            Piece q = d.pieces.get(i);
-            int lo = Math.max(p.offset(), q.offset());
-            int hi = Math.min(p.end(), q.end());
-            if (lo < hi) {
-                shared += hi - lo;
-                same &= Arrays.equals(packet, from + lo - p.offset(), from + hi - p.offset(),
-                        d.payloads.get(i), lo - q.offset(), hi - q.offset());
-            }
-        }
-        if (shared == 0) {
-            return null;
-        }
-        // bytes all held already, and the same: a copy (as IPv4's policy, and Linux's IPFRAG_DUP); else RFC 5722
-        return shared == p.length() && same ? Reason.DUPLICATE : Reason.OVERLAP_CONFLICT;
-    }
-
-    /** One datagram being reassembled: its pieces in arrival order, never overlapping. */
-    private static final class Datagram {
-        final long firstMicros;
-        final long deadline;
-        long lastMicros;
-        final List<Piece> pieces = new ArrayList<>();
-        final List<byte[]> payloads = new ArrayList<>();
-        byte[] first; // the first fragment's unfragmentable part
-        int lastNextHeaderAt;
-        int nextHeader;
-        int covered;
-        int maxEnd;
-        int end = -1; // the last fragment's end, once it has come
-        int duplicates;
-
-        Datagram(long firstMicros, long deadline) {
-            this.firstMicros = firstMicros;
-            this.deadline = deadline;
-            this.lastMicros = firstMicros;
-        }
-
-        boolean lastArrived() {
-            return end >= 0;
-        }
-
-        int expectedEnd() {
-            return Math.max(end, maxEnd);
-        }
-
-        void add(Piece p, byte[] payload, byte[] header) {
-            pieces.add(p);
-            payloads.add(payload);
-            if (header != null) {
-                first = header;
-            }
-            covered += p.length();
-            maxEnd = Math.max(maxEnd, p.end());
-            if (!p.more()) {
-                end = p.end();
-            }
-        }
-
-        boolean complete() {
-            return first != null && lastArrived() && covered == end;
-        }
-
-        long bytes() {
-            return covered + (first == null ? 0 : first.length);
-        }
-
-        Received received() {
-            return new Received(pieces, duplicates, covered, first != null, lastArrived(), end, firstMicros,
-                    lastMicros);
-        }
-
-        byte[] assemble() {
-            byte[] out = Arrays.copyOf(first, first.length + end);
-            for (int i = 0; i < pieces.size(); i++) {
-                System.arraycopy(payloads.get(i), 0, out, first.length + pieces.get(i).offset(), pieces.get(i).length());
-            }
-            int payloadLength = out.length - Ipv6Packet.HEADER;
-            out[4] = (byte) (payloadLength >>> 8);
-            out[5] = (byte) payloadLength;
-            out[lastNextHeaderAt] = (byte) nextHeader; // the Fragment header is gone: what it announced follows
-            return out;
-        }
+        return out;
     }
 }

@@ -175,6 +175,20 @@ public final class DnsResolveCommand implements Callable<Integer> {
             throw new UsageProblem("-" + (only == AddressFamily.IPV6 ? "6" : "4") + " asks over " + only.label() + " only, and @"
                     + server + " is an " + AddressFamily.of(server).label() + " address");
         }
+        // -S keeps the question to its family, as -4 / -6 do (http-get's rule): resolv.conf's first server
+        // and the root hints are taken of -S's family, not found to be of the other one after the fact
+        String onlyBy = only == null ? null : only == AddressFamily.IPV6 ? "-6" : "-4"; // the option that chose the family
+        String bySource = null; // "-S ADDR" when -S chose it
+        IpAddress source = live.source;
+        if (source != null && only != null && !only.holds(source)) {
+            throw new UsageProblem("-S " + source + " is an " + AddressFamily.of(source).label() + " address and " + onlyBy
+                    + " asks for the other family: leave out one of them");
+        }
+        if (source != null && only == null) {
+            only = AddressFamily.of(source); // an @SERVER of the other family is refused by the route (-S's one line)
+            bySource = "-S " + source;
+            onlyBy = bySource;
+        }
         if (typeOption != null) {
             type = parseType(typeOption);
         }
@@ -196,7 +210,7 @@ public final class DnsResolveCommand implements Callable<Integer> {
             throw new UsageProblem("--trace asks every server on port 53: --port is not supported with it");
         }
         if (file != null) {
-            return bulk(run, server, only, type == null ? DnsType.A : type, name);
+            return bulk(run, server, only, bySource, type == null ? DnsType.A : type, name);
         }
         if (name == null) {
             throw new UsageProblem("missing NAME (or -x ADDR)");
@@ -217,9 +231,9 @@ public final class DnsResolveCommand implements Callable<Integer> {
             }
         }
         if (trace) {
-            return trace(run, name, type == null ? DnsType.A : type, expectations, written, only);
+            return trace(run, name, type == null ? DnsType.A : type, expectations, written, only, onlyBy);
         }
-        IpAddress srvIp = server != null ? server : nameserver(run, only);
+        IpAddress srvIp = server != null ? server : nameserver(run, only, bySource);
         int qtype = type == null ? DnsType.A : type;
         DnsMessage query = DnsMessage.query(RANDOM.nextInt(65536), name, qtype, !noRecurse, noEdns ? 0 : bufsize);
         var renderer = run.narration("dns-resolve");
@@ -247,9 +261,16 @@ public final class DnsResolveCommand implements Callable<Integer> {
         });
     }
 
-    /** The stub resolver's name server, when no @SERVER is given: resolv.conf's first (of {@code only}'s family, -4/-6). */
-    private static IpAddress nameserver(LiveRun run, AddressFamily only) {
-        return nameserver(run.host().nameservers(), only);
+    /**
+     * The stub resolver's name server, when no @SERVER is given: resolv.conf's first (of {@code only}'s
+     * family: -4/-6, or -S's, which {@code bySource} names, null for -4/-6 or neither).
+     */
+    private static IpAddress nameserver(LiveRun run, AddressFamily only, String bySource) {
+        return nameserver(run.host().nameservers(), only, bySource);
+    }
+
+    static IpAddress nameserver(List<ResolvConf.Nameserver> servers, AddressFamily only) {
+        return nameserver(servers, only, null);
     }
 
     /**
@@ -257,12 +278,14 @@ public final class DnsResolveCommand implements Callable<Integer> {
      * order, as dig takes it). One with a scope id (fe80::1%eth0) is passed over: synack does not
      * follow scope ids, and says so when no other is left.
      */
-    static IpAddress nameserver(List<ResolvConf.Nameserver> servers, AddressFamily only) {
+    static IpAddress nameserver(List<ResolvConf.Nameserver> servers, AddressFamily only, String bySource) {
         String of = only == null ? "" : only.label() + " ";
+        String fix = bySource == null ? "name a server with @ADDR"
+                : "name a server with @ADDR, or give -S of the other family (" + bySource + " asks over " + only.label() + ")";
         return ResolvConf.first(servers, only).map(ResolvConf.Nameserver::address).orElseThrow(() -> new EnvironmentException(
                 ResolvConf.firstScoped(servers, only).map(s -> "the " + of + "name server " + s + " in /etc/resolv.conf has a scope id"
-                        + " (a link-local address on " + s.zone() + "), which synack does not follow: name a server with @ADDR")
-                        .orElse("no " + of + "nameserver in /etc/resolv.conf: name a server with @ADDR")));
+                        + " (a link-local address on " + s.zone() + "), which synack does not follow: " + fix)
+                        .orElse("no " + of + "nameserver in /etc/resolv.conf: " + fix)));
     }
 
     /** @SERVER as dig takes it: an IPv4 or IPv6 address, an IPv6 one also in brackets (@[2001:db8::2]). */
@@ -291,7 +314,7 @@ public final class DnsResolveCommand implements Callable<Integer> {
         return s + (ip.ipv6() ? "ip6.arpa" : "in-addr.arpa");
     }
 
-    private int bulk(LiveRun run, IpAddress server, AddressFamily only, int defaultType, String extraName) {
+    private int bulk(LiveRun run, IpAddress server, AddressFamily only, String bySource, int defaultType, String extraName) {
         if (inFlight < 1 || inFlight > 10_000) {
             throw new UsageProblem("--in-flight must be 1 to 10000, not " + inFlight);
         }
@@ -335,7 +358,7 @@ public final class DnsResolveCommand implements Callable<Integer> {
         if (questions.isEmpty()) {
             throw new UsageProblem(file + " holds no names");
         }
-        IpAddress srvIp = server != null ? server : nameserver(run, only);
+        IpAddress srvIp = server != null ? server : nameserver(run, only, bySource);
         var renderer = run.narration("dns-resolve");
         int names = questions.size();
         LiveFlow flow = LiveFlow.toPeer(srvIp).udpSourcePort().size(bulkCapture(inFlight, noEdns ? 512 : bufsize))
@@ -370,7 +393,8 @@ public final class DnsResolveCommand implements Callable<Integer> {
 
     private static final int MAX_BULK_RING = 64 << 20;
 
-    private int trace(LiveRun run, String name, int qtype, List<DnsExpectation> expectations, String written, AddressFamily only) {
+    private int trace(LiveRun run, String name, int qtype, List<DnsExpectation> expectations, String written, AddressFamily only,
+            String onlyBy) {
         Path hintsFile = rootHints != null ? rootHints : RootHints.DEBIAN;
         RootHints hints;
         try {
@@ -379,7 +403,7 @@ public final class DnsResolveCommand implements Callable<Integer> {
             throw new UsageProblem("cannot read root hints " + hintsFile + ": " + e.getMessage()
                     + (rootHints == null ? " (give --root-hints FILE)" : ""));
         }
-        TraceStart start = traceStart(run, hints, hintsFile, only);
+        TraceStart start = traceStart(run, hints, hintsFile, only, onlyBy);
         RootHints.Server firstRoot = hints.of(start.family()).get(0);
         var renderer = run.narration("dns-resolve");
         Routing routing = run.host().routing();
@@ -409,39 +433,42 @@ public final class DnsResolveCommand implements Callable<Integer> {
     record TraceStart(AddressFamily family, String why, synack.net.Route route) {}
 
     /**
-     * -4 or -6 as given (the root hints must have an address of that family); with neither, the
-     * family the host has a route for, IPv4 when it has both. dig +trace, given neither, picks
-     * among the servers' addresses of both families at random at each hop (dig 9.18, seen in the
-     * lab); one family for the whole walk keeps the story on one path, and says which it was.
+     * -4 or -6 as given, or -S's family ({@code onlyBy} names which; the root hints must have an
+     * address of that family); with none, the family the host has a route for, IPv4 when it has
+     * both. dig +trace, given neither, picks among the servers' addresses of both families at
+     * random at each hop (dig 9.18, seen in the lab); one family for the whole walk keeps the story
+     * on one path, and says which it was.
      */
-    private static TraceStart traceStart(LiveRun run, RootHints hints, Path hintsFile, AddressFamily only) {
+    private static TraceStart traceStart(LiveRun run, RootHints hints, Path hintsFile, AddressFamily only, String onlyBy) {
         if (only != null) {
             List<RootHints.Server> roots = hints.of(only);
             if (roots.isEmpty()) {
                 throw new UsageProblem("the root hints " + hintsFile + " give no " + only.label() + " address ("
-                        + DnsType.name(only.recordType()) + ") for any root server: -" + (only == AddressFamily.IPV6 ? "6" : "4")
+                        + DnsType.name(only.recordType()) + ") for any root server: " + onlyBy
                         + " cannot start there (leave it out, or give --root-hints FILE)");
             }
-            return new TraceStart(only, "-" + (only == AddressFamily.IPV6 ? "6" : "4"), run.route(roots.get(0).ip()));
+            return new TraceStart(only, onlyBy, run.route(roots.get(0).ip()));
         }
         List<RootHints.Server> v4 = hints.of(AddressFamily.IPV4);
         List<RootHints.Server> v6 = hints.of(AddressFamily.IPV6);
+        // a family that cannot start (no route, or a route a conversation cannot use) leaves the walk to the other;
+        // with neither, the IPv4 reason is told (the one a user of an IPv4-only host expects)
+        RuntimeException noV4 = null;
+        RuntimeException noV6 = null;
         synack.net.Route route4 = null;
         synack.net.Route route6 = null;
-        EnvironmentException noV4 = null;
-        EnvironmentException noV6 = null;
         if (!v4.isEmpty()) {
             try {
                 route4 = run.route(v4.get(0).ip());
-            } catch (EnvironmentException e) {
+            } catch (EnvironmentException | UsageProblem e) {
                 noV4 = e;
             }
         }
         if (!v6.isEmpty()) {
             try {
                 route6 = run.route(v6.get(0).ip());
-            } catch (EnvironmentException | UsageProblem e) { // -S is IPv4's: an IPv6 walk is not for it
-                noV6 = e instanceof EnvironmentException ee ? ee : null;
+            } catch (EnvironmentException | UsageProblem e) {
+                noV6 = e;
             }
         }
         if (route4 != null) {

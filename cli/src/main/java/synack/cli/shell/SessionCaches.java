@@ -108,6 +108,29 @@ public final class SessionCaches implements SessionMemory {
     @Override
     public synchronized void learnedNeighbour(IpAddress ip, String interfaceName, MacAddress mac) {
         neighbours.put(NeighbourKey.of(ip, interfaceName), new Neighbour(mac, clock.nowMicros()));
+        if (neighbours.size() >= neighboursPruneAt) {
+            long now = clock.nowMicros();
+            neighbours.values().removeIf(n -> now - n.learnedAt > REACHABLE_MICROS); // never answered again: asked anew
+            neighboursPruneAt = nextPrune(neighbours.size());
+        }
+    }
+
+    /**
+     * When the next prune is due: when the map has doubled since this one (at least {@link #PRUNE_FROM}),
+     * so a long session's sweeps keep only what is still trusted, at a cost per learning that stays
+     * constant on average (a prune walks the map once, after as many learnings as it kept).
+     */
+    static int nextPrune(int kept) {
+        return Math.max(PRUNE_FROM, 2 * kept);
+    }
+
+    static final int PRUNE_FROM = 256;
+    private int neighboursPruneAt = PRUNE_FROM;
+    private int addressesPruneAt = PRUNE_FROM;
+
+    /** How many neighbours and names are held, expired or not (for the tests of pruning). */
+    synchronized int held() {
+        return neighbours.size() + addresses.size();
     }
 
     @Override
@@ -134,5 +157,10 @@ public final class SessionCaches implements SessionMemory {
     @Override
     public synchronized void learnedAddress(String host, IpAddress address, long ttlSeconds) {
         addresses.put(NameKey.of(host, AddressFamily.of(address)), new Address(address, clock.nowMicros() + ttlSeconds * 1_000_000));
+        if (addresses.size() >= addressesPruneAt) {
+            long now = clock.nowMicros();
+            addresses.values().removeIf(a -> now >= a.expiresAt); // past its TTL: asked anew
+            addressesPruneAt = nextPrune(addresses.size());
+        }
     }
 }

@@ -241,6 +241,31 @@ class DnsIpv6LabIT {
     }
 
     @Test
+    void anIpv6SourceWalksOverIpv6AsMinusSixDoesAndAsksNoIpv4Server() {
+        // review finding 4: -S of IPv6 without -6 used to end in exit 2 ("... and 198.18.3.10 an IPv4 one")
+        String us = lab.get("CLIENT_IP6");
+        String root6 = lab.get("ROOT_DNS_IP6");
+        Lab.Result r = lab.synack("dns-resolve", "--json", "--trace", "-S", us, "--root-hints", lab.get("ROOT_HINTS"),
+                "www.synack.test", "AAAA");
+        assertEquals(0, r.exit(), r.toString());
+        assertEquals(List.of(new Hop(".", root6), new Hop("test.", lab.get("TLD_DNS_IP6")), new Hop("synack.test.", lab.get("AUTH_DNS_IP6"))),
+                ourHops(r), r.toString());
+        assertTrue(traceAnswers(r).contains(server()), r.toString());
+        Lab.Result text = lab.synack("dns-resolve", "--trace", "-S", us, "--root-hints", lab.get("ROOT_HINTS"), "www.synack.test");
+        assertEquals(0, text.exit(), text.toString());
+        assertTrue(text.out().contains("over IPv6 (-S " + us + ") from the root (a.root.test. " + root6), text.toString());
+        // the lab's resolv.conf names an IPv4 server only: said in one line, as -6 says it (exit 3), not a family mismatch
+        Lab.Result stub = lab.synack("dns-resolve", "-S", us, "www.synack.test", "AAAA");
+        assertEquals(3, stub.exit(), stub.toString());
+        assertEquals(1, stub.err().lines().count(), stub.toString());
+        assertTrue(stub.err().contains("no IPv6 nameserver in /etc/resolv.conf"), stub.toString());
+        noStackTrace(stub);
+        Lab.Result at = lab.synack("dns-resolve", "-q", "-S", us, "@" + server(), "www.synack.test", "AAAA");
+        assertEquals(0, at.exit(), at.toString());
+        assertEquals(dig("www.synack.test", "AAAA"), new TreeSet<>(at.out().lines().map(String::trim).toList()));
+    }
+
+    @Test
     void traceWithoutAFamilyWalksOverIpv4AsDigMinusFourTraceDoes() {
         // dig +trace without -4/-6 picks each hop's server among the addresses of both families at random (dig 9.18 in
         // the lab: 2001:db8:3::10, 198.18.3.11, 2001:db8:3::12 in one run, all IPv4 in the next): synack walks one

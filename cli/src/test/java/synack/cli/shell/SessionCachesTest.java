@@ -100,4 +100,28 @@ class SessionCachesTest {
         assertTrue(SessionCaches.hostsSeen().contains("http://[2001:db8:2::2]/"));
         assertTrue(!SessionCaches.hostsSeen().contains("80") && !SessionCaches.hostsSeen().contains("handshake"));
     }
+
+    @Test
+    void aLongSessionsSweepsKeepOnlyWhatIsStillTrusted() {
+        // an IPv6 sweep a minute, for an hour: 1000 neighbours each time, none answering again
+        for (int minute = 0; minute < 60; minute++) {
+            for (int i = 0; i < 1000; i++) {
+                memory.learnedNeighbour(IpAddress.parse("2001:db8:" + (minute + 1) + "::" + Integer.toHexString(i + 1)), "c0", OTHER);
+            }
+            memory.learnedAddress("host" + minute + ".synack.test", IpAddress.parse("2001:db8:2::" + (minute + 1)), 1);
+            clock.advance(60_000_000);
+        }
+        // the expired ones are pruned as new ones are learned: at most this minute's and the last prune's leftovers
+        assertTrue(memory.held() <= 2 * (1000 + SessionCaches.PRUNE_FROM), "held " + memory.held() + " of 60060 learned");
+        IpAddress fresh = IpAddress.parse("2001:db8:99::1");
+        memory.learnedNeighbour(fresh, "c0", ROUTER);
+        assertEquals(ROUTER, memory.neighbour(fresh, "c0"), "what was just learned stays");
+        // a neighbour still REACHABLE is never pruned, however many come after it
+        IpAddress kept = IpAddress.parse("2001:db8:98::1");
+        memory.learnedNeighbour(kept, "c0", ROUTER);
+        for (int i = 0; i < 3 * SessionCaches.PRUNE_FROM; i++) {
+            memory.learnedNeighbour(IpAddress.parse("2001:db8:97::" + Integer.toHexString(i + 1)), "c0", OTHER);
+        }
+        assertEquals(ROUTER, memory.neighbour(kept, "c0"));
+    }
 }

@@ -48,7 +48,9 @@ public final class DnsTrace implements Exchange {
     /**
      * @param tcpOnly every hop asked over TCP from the start (--trace --tcp), not only after a truncated answer
      * @param beforeUdp given each hop's UDP source port before its first query (the CLI holds the port, so the
-     *                  kernel answers the server's reply with no ICMP port unreachable); null: nothing to do
+     *                  kernel answers the server's reply with no ICMP port unreachable); it throws
+     *                  EnvironmentException when it cannot (another program holds the port), and another
+     *                  port is tried; null: nothing to do
      */
     public record Settings(int retries, long timeoutMicros, int ednsSize, TcpConnection.Config tcp,
                            List<DnsExpectation> expectations, Runnable beforeTcp, boolean tcpOnly, IntConsumer beforeUdp) {
@@ -66,6 +68,7 @@ public final class DnsTrace implements Exchange {
     private static final int MAX_HOPS = 20;
     private static final int MAX_CNAMES = 8;
     private static final int MAX_DEPTH = 3; // traces for a server's address, inside traces
+    private static final int MAX_PORT_TRIES = 8; // per hop: random ports another program holds, passed over
 
     private final MacAddress ourMac;
     private final IpAddress ourIp;
@@ -175,16 +178,35 @@ public final class DnsTrace implements Exchange {
                     + ": ask " + server.name() + " (" + server.ip() + "), a server for " + zone + ", about " + name + " "
                     + DnsType.name(type) + " without recursion" + (settings.tcpOnly() ? ", over TCP" : ""), Map.of()));
             DnsMessage query = DnsMessage.query(random.nextInt(65536), name, type, false, settings.ednsSize());
-            int udpPort = 61000 + random.nextInt(4536); // a port of its own per hop, as dig's (RFC 5452 9.2)
-            if (settings.beforeUdp() != null && !settings.tcpOnly()) {
-                settings.beforeUdp().accept(udpPort);
-            }
+            int udpPort = udpPort();
             current = new DnsLookup(new DnsLookup.Path(ourMac, mac, ourIp, server.ip(), 53), query,
                     new DnsLookup.Settings(settings.retries(), settings.timeoutMicros(), settings.tcpOnly(), udpPort,
                             settings.tcp(), List.of(), settings.beforeTcp()), random.nextInt(65536), () -> random.nextInt(65536));
         }
         current.start(now, phase);
         advance(now);
+    }
+
+    /**
+     * A UDP source port of its own for a hop, as dig's (RFC 5452 9.2), held by beforeUdp: one
+     * another program holds is passed over for another random one, a few times at most (the last
+     * refusal ends the walk, as one-query commands end when their port is taken).
+     */
+    private int udpPort() {
+        for (int tries = 1; ; tries++) {
+            int port = 61000 + random.nextInt(4536);
+            if (settings.beforeUdp() == null || settings.tcpOnly()) {
+                return port;
+            }
+            try {
+                settings.beforeUdp().accept(port);
+                return port;
+            } catch (synack.net.EnvironmentException taken) {
+                if (tries == MAX_PORT_TRIES) {
+                    throw taken;
+                }
+            }
+        }
     }
 
     @Override

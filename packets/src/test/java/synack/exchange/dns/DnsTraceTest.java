@@ -292,4 +292,47 @@ class DnsTraceTest {
         assertEquals(TraceFailure.HOP_LIMIT, run.trace().failure());
         assertEquals(20, servers.queries.size(), "twenty hops, then no more");
     }
+
+    @Test
+    void aHopsUdpPortThatIsTakenIsPassedOverForAnother() {
+        // the first two ports each hop draws are held by another program: the hop asks from the third
+        List<Integer> offered = new java.util.ArrayList<>();
+        java.util.Set<Integer> held = new java.util.HashSet<>();
+        int[] refusals = {0};
+        java.util.function.IntConsumer claim = port -> {
+            offered.add(port);
+            if (refusals[0]++ % 3 != 2) {
+                throw new synack.net.EnvironmentException("UDP port " + port + " is taken by another program");
+            }
+            held.add(port);
+        };
+        SimulatedDnsServers servers = hierarchy();
+        DnsTrace t = new DnsTrace(SimulatedDnsServers.US, SimulatedDnsServers.US_IP, "www.synack.test", DnsType.A, HINTS,
+                ip -> SimulatedDnsServers.ROUTER_IP, Map.of(SimulatedDnsServers.ROUTER_IP, SimulatedDnsServers.ROUTER), new Random(7),
+                new DnsTrace.Settings(1, 1_000_000, 1232, TcpConnection.Config.defaults(50_000, 53, 1).withMsl(100_000), List.of(),
+                        null, false, claim));
+        Traced run = new Traced(t, DnsRun.of(servers, t));
+        assertEquals(Verdict.OK, run.verdict());
+        assertEquals(List.of("198.18.2.2"), run.addresses());
+        assertEquals(9, offered.size(), "three hops, three ports offered each: " + offered);
+        assertEquals(3, servers.queries.size());
+        assertEquals(held, servers.queries.stream().map(SimulatedDnsServers.Query::clientPort).collect(java.util.stream.Collectors.toSet()),
+                "each hop asked from the port it held: " + servers.queries);
+    }
+
+    @Test
+    void aHopWhosePortsAreAllTakenEndsTheWalkAfterAFewTries() {
+        int[] offered = {0};
+        DnsTrace t = new DnsTrace(SimulatedDnsServers.US, SimulatedDnsServers.US_IP, "www.synack.test", DnsType.A, HINTS,
+                ip -> SimulatedDnsServers.ROUTER_IP, Map.of(SimulatedDnsServers.ROUTER_IP, SimulatedDnsServers.ROUTER), new Random(7),
+                new DnsTrace.Settings(1, 1_000_000, 1232, TcpConnection.Config.defaults(50_000, 53, 1).withMsl(100_000), List.of(),
+                        null, false, port -> {
+                            offered[0]++;
+                            throw new synack.net.EnvironmentException("UDP port " + port + " is taken by another program");
+                        }));
+        SimulatedDnsServers servers = hierarchy();
+        org.junit.jupiter.api.Assertions.assertThrows(synack.net.EnvironmentException.class, () -> DnsRun.of(servers, t));
+        assertEquals(8, offered[0], "a bounded number of ports, then the refusal");
+        assertEquals(List.of(), servers.queries, "no query left");
+    }
 }
