@@ -185,6 +185,11 @@ public final class HttpJourney implements Exchange {
             return ip.ipv6() ? null : cachedNeighbour(ip.v4());
         }
 
+        /** How long ago the cached neighbour answered, in microseconds (-1: not known). */
+        default long cachedNeighbourAgeMicros(IpAddress ip, String interfaceName) {
+            return -1;
+        }
+
         default void learnedNeighbour(IpAddress ip, String interfaceName, MacAddress mac) {
             if (!ip.ipv6()) {
                 learnedNeighbour(ip.v4(), mac);
@@ -274,6 +279,13 @@ public final class HttpJourney implements Exchange {
     private AddressQueries queries; // the name's AAAA and A queries, while the DNS step runs
     private AddressQueries background; // their query still asked after the connection attempts began (RFC 8305 3)
     private String backgroundHost;
+    // RFC 8305 5: the host whose first address failed (no route here, a silent next hop) while its other
+    // family's query is still asked: the run waits for that answer, and fails as told here if it brings none
+    private String awaitingFor;
+    private Failure awaitingFailure;
+    private String awaitingWhy;
+    /** Hosts whose second address came during the first's next-hop step: it joins only with a next hop already known. */
+    private final java.util.Set<String> lateAlternates = new java.util.HashSet<>();
     private HttpApp app;
     private TlsApp tlsApp; // the connection's TLS, over https (null over http)
     private TlsTrust trust; // asked of the environment at the first https URL
@@ -423,12 +435,16 @@ public final class HttpJourney implements Exchange {
             return;
         }
         IpAddress other = alternates.get(url.host());
-        Route to = other == null ? routeTo(ip, now) : routeOrWhy(ip, url.host(), now);
-        if (to == null && other != null) { // told: the other family alone
-            next(now);
-            return;
-        }
-        if (to == null) {
+        Route to;
+        try {
+            to = env.route(ip);
+        } catch (synack.net.EnvironmentException e) {
+            if (other != null) {
+                dropFamily(url.host(), ip, e.getMessage(), now); // told: the other family alone
+                next(now);
+            } else if (!awaitOther(url.host(), Failure.UNREACHABLE_HERE, e.getMessage(), now)) {
+                fail(now, Failure.UNREACHABLE_HERE, e.getMessage(), Verdict.NEGATIVE);
+            }
             return;
         }
         MacAddress hop = nextHopOf(to, Step.SERVER_HOP, hopTitle(to, ip), now);
@@ -441,10 +457,40 @@ public final class HttpJourney implements Exchange {
             connect(url, ip, to, hop, null, null, null, now);
             return;
         }
+        if (lateAlternates.remove(url.host())) {
+            // it came while the first's next hop was asked: the first attempt does not wait for another next hop
+            MacAddress known = knownHop(otherTo, now);
+            if (known == null) {
+                alternates.remove(url.host());
+                lateNote(now, "late_unused", other + " came after the lookup ended and its next hop " + otherTo.nextHopAddress()
+                        + " is not known yet: not used (the first attempt does not wait to ask it)");
+                connect(url, ip, to, hop, null, null, null, now);
+            } else {
+                connect(url, ip, to, hop, other, otherTo, known, now);
+            }
+            return;
+        }
         MacAddress otherHop = nextHopOf(otherTo, Step.SERVER_HOP, hopTitle(otherTo, other), now);
         if (otherHop != null) {
             connect(url, ip, to, hop, other, otherTo, otherHop, now);
         }
+    }
+
+    /**
+     * The host's only address so far failed ({@code why}) while its other family's query is still
+     * asked: that is this attempt failing, not the run (RFC 8305 5: on to the next address). The
+     * run waits for the answer (told); false when no query is still asked for the host.
+     */
+    private boolean awaitOther(String host, Failure failure, String why, long now) {
+        if (background == null || !host.equals(backgroundHost)) {
+            return false;
+        }
+        awaitingFor = host;
+        awaitingFailure = failure;
+        awaitingWhy = why;
+        out.emit(new Event.Note(now, Event.Note.Kind.WARNING, why + ": waiting for the " + DnsType.name(background.pendingAtReady())
+                + " answer, still to come (RFC 8305 5: the next address)", Map.of()));
+        return true;
     }
 
     /**
@@ -466,6 +512,7 @@ public final class HttpJourney implements Exchange {
         IpAddress other = alternates.remove(host);
         IpAddress left = failed.equals(first) ? other : first;
         addresses.put(host, left);
+        lateAlternates.remove(host);
         out.emit(new Event.Note(now, Event.Note.Kind.WARNING, why + ": " + (left.ipv6() ? "IPv6 " : "IPv4 ") + left
                 + " alone (RFC 8305: the other family)", Map.of()));
     }
@@ -543,11 +590,8 @@ public final class HttpJourney implements Exchange {
         }
         section(title, now);
         arpRoute = route;
-        MacAddress cached = env.cachedNeighbour(route.nextHopAddress(), route.via().name());
+        MacAddress cached = fromCache(route, now);
         if (cached != null) {
-            out.emit(new Event.Note(now, Event.Note.Kind.INFO, route.nextHopAddress() + " is-at " + cached
-                    + " from the shell's neighbour cache: no " + (route.ipv6() ? "neighbour solicitation" : "ARP") + " needed", Map.of()));
-            neighbours.put(route.nextHopAddress(), cached);
             return cached;
         }
         if (route.ipv6()) { // neighbour solicitation (RFC 4861 7.2)
@@ -560,6 +604,32 @@ public final class HttpJourney implements Exchange {
         return null;
     }
 
+    /** The next hop's MAC from the shell's neighbour cache (told, as every command tells it), or null. */
+    private MacAddress fromCache(Route route, long now) {
+        IpAddress hop = route.nextHopAddress();
+        String link = route.via().name();
+        MacAddress cached = env.cachedNeighbour(hop, link);
+        if (cached != null) {
+            out.emit(synack.exchange.arp.NeighbourCacheNote.note(now, hop, link, cached, env.cachedNeighbourAgeMicros(hop, link)));
+            neighbours.put(hop, cached);
+        }
+        return cached;
+    }
+
+    /** The next hop's MAC when it is known without asking (this run, no ARP needed, the shell's cache), else null. */
+    private MacAddress knownHop(Route route, long now) {
+        MacAddress hop = neighbours.get(route.nextHopAddress());
+        if (hop != null) {
+            return hop;
+        }
+        if (!route.needsArp()) {
+            out.emit(synack.exchange.arp.NoArpNeeded.note(now, route));
+            neighbours.put(route.nextHopAddress(), route.nextHopMac());
+            return route.nextHopMac();
+        }
+        return fromCache(route, now);
+    }
+
     private void hopAnswered(Exchange asked, long now) {
         Event.Result r = phase.result();
         IpAddress hop = arpRoute.nextHopAddress();
@@ -570,7 +640,8 @@ public final class HttpJourney implements Exchange {
             mac = ndp.entry(hop.bytes()).mac();
         }
         String protocol = hop.ipv6() ? "neighbour solicitation" : "ARP";
-        if (mac == null && step == Step.SERVER_HOP && !pending.isEmpty() && fellBack(pending.peekFirst().url().host(), hop, now)) {
+        if (mac == null && step == Step.SERVER_HOP && !pending.isEmpty() && (fellBack(pending.peekFirst().url().host(), hop, now)
+                || awaitOther(pending.peekFirst().url().host(), Failure.NEXT_HOP_SILENT, "next hop " + hop + " did not answer " + protocol, now))) {
             return;
         }
         if (mac == null) {
@@ -788,6 +859,18 @@ public final class HttpJourney implements Exchange {
         if (late != null) {
             env.learnedAddress(host, late.ip(), late.ttlSeconds());
         }
+        if (host.equals(awaitingFor)) {
+            awaitingFor = null;
+            if (late == null) {
+                fail(now, awaitingFailure, awaitingWhy + "; the " + DnsType.name(type) + " query brought no address", Verdict.NEGATIVE);
+                return;
+            }
+            addresses.put(host, late.ip()); // the failed address is done with: this one goes alone
+            lateNote(now, "late_joined", DnsType.name(type) + " answer after the first address failed: " + late.ip() + " is tried");
+            next(now);
+            advance(now);
+            return;
+        }
         boolean racing = step == Step.CONNECTION && race != null && current == race && raceUrl != null && raceUrl.host().equals(host);
         if (late == null) {
             if (racing) {
@@ -807,9 +890,10 @@ public final class HttpJourney implements Exchange {
         }
         if (step == Step.SERVER_HOP && !pending.isEmpty() && pending.peekFirst().url().host().equals(host)
                 && addresses.containsKey(host) && !alternates.containsKey(host)) {
-            alternates.put(host, late.ip()); // the next hop being asked is the first address's; this one's follows
+            alternates.put(host, late.ip()); // the next hop being asked is the first address's; the first attempt does not wait for this one's
+            lateAlternates.add(host);
             lateNote(now, "late_joined", DnsType.name(type) + " answer after the lookup ended: " + late.ip()
-                    + " joins the connection attempts (RFC 8305 3)");
+                    + " joins the connection attempts if its next hop is known without asking (RFC 8305 3)");
             return;
         }
         lateNote(now, "late_unused", DnsType.name(type) + " answer after the connection attempts had " + (racing ? "connected" : "ended")
@@ -819,13 +903,7 @@ public final class HttpJourney implements Exchange {
     /** A late address's attempt joins the race, when its next hop is already known (a race does not stop to ask it). */
     private void joinLate(String host, IpAddress ip, long now) {
         Route to = routeOrWhy(ip, host, now);
-        MacAddress hop = to == null ? null : neighbours.get(to.nextHopAddress());
-        if (to != null && hop == null && !to.needsArp()) {
-            hop = to.nextHopMac();
-        }
-        if (to != null && hop == null && !to.ipv6()) {
-            hop = env.cachedNeighbour(to.nextHopAddress(), to.via().name());
-        }
+        MacAddress hop = to == null ? null : knownHop(to, now);
         if (hop == null) {
             if (to != null) {
                 lateNote(now, "late_unused", ip + " came after the connection attempts began and its next hop " + to.nextHopAddress()
