@@ -137,7 +137,7 @@ public final class HttpJourney implements Exchange {
      */
     public record Settings(List<HttpUrl> urls, Requests requests, boolean followRedirects, int maxRedirects,
                            HttpExpectations expectations, Integer nameServer, Ports ports, boolean ownsSource,
-                           TcpConfigs httpTcp, TcpConfigs dnsTcp, long maxTimeMicros, Map<String, Integer> knownAddresses,
+                           TcpConfigs httpTcp, TcpConfigs dnsTcp, long maxTimeMicros, Map<String, IpAddress> knownAddresses,
                            long priorNameLookupMicros) {
         public Settings {
             urls = List.copyOf(urls);
@@ -153,36 +153,17 @@ public final class HttpJourney implements Exchange {
         /** How a frame to {@code destination} leaves (the kernel's routing decision), over IPv4 or IPv6. */
         Route route(IpAddress destination);
 
-        /** An address already known for a name (the shell's DNS cache, within its TTL), or null. */
-        default Integer cachedAddress(String name) {
-            return null;
-        }
-
-        default void learnedAddress(String name, int ip, long ttlSeconds) {}
-
-        /** An address of {@code family} already known for a name (the shell's cache), or null; by default IPv4's alone. */
+        /** An address of {@code family} already known for a name (the shell's DNS cache, within its TTL), or null. */
         default IpAddress cachedAddress(String name, synack.net.AddressFamily family) {
-            Integer ip = family == synack.net.AddressFamily.IPV4 ? cachedAddress(name) : null;
-            return ip == null ? null : IpAddress.of(ip);
-        }
-
-        /** An address a name's A or AAAA answer gave; by default an IPv4 one is kept, an IPv6 one forgotten. */
-        default void learnedAddress(String name, IpAddress ip, long ttlSeconds) {
-            if (!ip.ipv6()) {
-                learnedAddress(name, ip.v4(), ttlSeconds);
-            }
-        }
-
-        /** A neighbour's MAC already known (the shell's neighbour cache), or null. */
-        default MacAddress cachedNeighbour(int ip) {
             return null;
         }
 
-        default void learnedNeighbour(int ip, MacAddress mac) {}
+        /** An address a name's A or AAAA answer gave, for its TTL. */
+        default void learnedAddress(String name, IpAddress ip, long ttlSeconds) {}
 
-        /** As {@link #cachedNeighbour(int)}, for either family: a link-local IPv6 one on {@code interfaceName} only. */
+        /** A neighbour's MAC already known (the shell's neighbour cache), or null: a link-local IPv6 one on {@code interfaceName} only. */
         default MacAddress cachedNeighbour(IpAddress ip, String interfaceName) {
-            return ip.ipv6() ? null : cachedNeighbour(ip.v4());
+            return null;
         }
 
         /** How long ago the cached neighbour answered, in microseconds (-1: not known). */
@@ -190,11 +171,8 @@ public final class HttpJourney implements Exchange {
             return -1;
         }
 
-        default void learnedNeighbour(IpAddress ip, String interfaceName, MacAddress mac) {
-            if (!ip.ipv6()) {
-                learnedNeighbour(ip.v4(), mac);
-            }
-        }
+        /** A neighbour that answered ARP or a neighbour solicitation on {@code interfaceName}. */
+        default void learnedNeighbour(IpAddress ip, String interfaceName, MacAddress mac) {}
 
         /** The vendor a MAC's OUI names, or null. */
         default String vendorOf(MacAddress mac) {
@@ -217,8 +195,12 @@ public final class HttpJourney implements Exchange {
             return null;
         }
 
-        /** Before the first SYN from this port (over IPv6 or IPv4): keep the kernel's RSTs off it. */
-        default void beforeTcp(int port, boolean ipv6) {}
+        /**
+         * Before the first SYN from this port and {@code source} (of either family): keep the kernel's
+         * RSTs off it. The source decides: a spoofed -S needs no guard, the kernel's own address does
+         * (resolv.conf's name server is asked from it).
+         */
+        default void beforeTcp(int port, IpAddress source) {}
 
         /** The hosts file to read before (or after) DNS, as {@link #nsSwitch()} orders them; null: DNS alone, nothing told. */
         default HostsFile hostsFile() {
@@ -322,7 +304,7 @@ public final class HttpJourney implements Exchange {
         if (settings.maxTimeMicros() > 0) {
             deadline = startedAt + settings.maxTimeMicros();
         }
-        settings.knownAddresses().forEach((name, ip) -> addresses.put(name, IpAddress.of(ip)));
+        addresses.putAll(settings.knownAddresses());
         Requests q = settings.requests();
         for (HttpUrl u : settings.urls()) {
             pending.add(new HttpApp.Planned(u, q.firstMethod(), q.body() != null));
@@ -555,9 +537,8 @@ public final class HttpJourney implements Exchange {
      * would (IPv6 first, IPv4 as Happy Eyeballs' second); otherwise DNS is asked.
      */
     private IpAddress cachedAddressOf(String host, long now) {
-        synack.net.AddressFamily only = env.family();
-        boolean wants6 = only == synack.net.AddressFamily.IPV6 || (only == null && env.ipv6Usable());
-        boolean wants4 = only != synack.net.AddressFamily.IPV6;
+        boolean wants6 = wants(synack.net.AddressFamily.IPV6);
+        boolean wants4 = wants(synack.net.AddressFamily.IPV4);
         IpAddress v6 = wants6 ? env.cachedAddress(host, synack.net.AddressFamily.IPV6) : null;
         IpAddress v4 = wants4 ? env.cachedAddress(host, synack.net.AddressFamily.IPV4) : null;
         if ((wants6 && v6 == null) || (wants4 && v4 == null)) {
@@ -569,10 +550,7 @@ public final class HttpJourney implements Exchange {
                 : "its " + (v6 != null ? "AAAA" : "A") + " answer, within its TTL") + ")", now);
         addresses.put(host, first);
         if (v6 != null && v4 != null) {
-            alternates.put(host, v4);
-            out.emit(new Event.Note(now, Event.Note.Kind.INFO, host + " has both families: IPv6 " + v6 + " is tried first,"
-                    + " IPv4 " + v4 + " " + ConnectionRace.ATTEMPT_DELAY_MICROS / 1000 + " ms later unless IPv6 has connected"
-                    + " by then (Happy Eyeballs, RFC 8305; IPv6 first as RFC 6724's default policy prefers it)", Map.of()));
+            bothFamilies(host, v6, v4, now);
         }
         return first;
     }
@@ -708,19 +686,32 @@ public final class HttpJourney implements Exchange {
         // a truncated answer's TCP retry: a port of its own for each query (both may be truncated at once), guarded before its SYN
         int tcp6 = settings.ports().dnsTcp();
         int tcp4 = ask6 ? settings.ports().dnsTcpA() : settings.ports().dnsTcp();
-        AddressQueries.Part six = ask6 ? AddressQueries.Part.ask(lookup(toServer, hop, server, query6, udp, tcp6))
+        DnsLookup[] both = new DnsLookup[2]; // [AAAA, A]: each retry's ID is none of the other's, so a reply says whose it is
+        both[0] = ask6 ? lookup(toServer, hop, server, query6, udp, tcp6, () -> both[1]) : null;
+        both[1] = ask4 ? lookup(toServer, hop, server, query4, udp, tcp4, () -> both[0]) : null;
+        AddressQueries.Part six = ask6 ? AddressQueries.Part.ask(both[0])
                 : cached6 != null ? AddressQueries.Part.known(new AddressAnswer(host, cached6, 0, null)) : AddressQueries.Part.none();
-        AddressQueries.Part four = ask4 ? AddressQueries.Part.ask(lookup(toServer, hop, server, query4, udp, tcp4))
+        AddressQueries.Part four = ask4 ? AddressQueries.Part.ask(both[1])
                 : cached4 != null ? AddressQueries.Part.known(new AddressAnswer(host, cached4, 0, null)) : AddressQueries.Part.none();
         queries = new AddressQueries(host, six, four);
         begin(Step.DNS, queries, now);
     }
 
-    private DnsLookup lookup(Route toServer, MacAddress hop, int server, DnsMessage query, int udp, int tcp) {
+    /** One query's lookup; {@code other}: the other family's, asked from the same port (null: none), whose IDs its retries avoid. */
+    private DnsLookup lookup(Route toServer, MacAddress hop, int server, DnsMessage query, int udp, int tcp,
+                             java.util.function.Supplier<DnsLookup> other) {
+        java.util.function.IntSupplier retryId = () -> {
+            int id;
+            do {
+                id = random.nextInt(65536);
+            } while (other.get() != null && other.get().sentId(id)); // both first tries have left before any retry
+            return id;
+        };
         return new DnsLookup(new DnsLookup.Path(toServer.via().mac(), hop, toServer.source(), server, 53), query,
                 new DnsLookup.Settings(2, 2_000_000, false, udp, settings.dnsTcp().of(tcp, 53, toServer.mss()), List.of(),
-                        () -> guardOnce(tcp, false)), random.nextInt(65536));
+                        () -> guardOnce(tcp, toServer.sourceAddress())), random.nextInt(65536), retryId);
     }
+
 
     /** Whether a name's address of this family is wanted: -4/-6 say which; otherwise IPv4, and IPv6 where this host can reach it. */
     private boolean wants(synack.net.AddressFamily f) {
@@ -831,14 +822,18 @@ public final class HttpJourney implements Exchange {
     private void useAddresses(String host, AddressAnswer first, AddressAnswer second, long readyAt) {
         addresses.put(host, first.ip());
         if (second != null) {
-            alternates.put(host, second.ip());
-            out.emit(new Event.Note(readyAt, Event.Note.Kind.INFO, host + " has both families: IPv6 " + first.ip() + " is tried first,"
-                    + " IPv4 " + second.ip() + " " + ConnectionRace.ATTEMPT_DELAY_MICROS / 1000 + " ms later unless IPv6 has connected"
-                    + " by then (Happy Eyeballs, RFC 8305; IPv6 first as RFC 6724's default policy prefers it)",
-                    Map.of()));
+            bothFamilies(host, first.ip(), second.ip(), readyAt);
         }
         nameLookupMicros += readyAt - resolveStartedAt;
         resolving = null;
+    }
+
+    /** A host with both families: its IPv4 address kept as the race's second attempt, what comes next told. */
+    private void bothFamilies(String host, IpAddress v6, IpAddress v4, long now) {
+        alternates.put(host, v4);
+        out.emit(new Event.Note(now, Event.Note.Kind.INFO, host + " has both families: IPv6 " + v6 + " is tried first,"
+                + " IPv4 " + v4 + " " + ConnectionRace.ATTEMPT_DELAY_MICROS / 1000 + " ms later unless IPv6 has connected"
+                + " by then (Happy Eyeballs, RFC 8305; IPv6 first as RFC 6724's default policy prefers it)", Map.of()));
     }
 
     /**
@@ -913,7 +908,7 @@ public final class HttpJourney implements Exchange {
             return;
         }
         int port = settings.ports().http();
-        guardOnce(port, ip.ipv6());
+        guardOnce(port, to.sourceAddress());
         Attempt b = attempt(raceUrl, raceRequests, ip, to, hop, port, now);
         if (b == null) {
             race.noSecond(now);
@@ -979,9 +974,9 @@ public final class HttpJourney implements Exchange {
         // next opens; after the server's close the server holds TIME_WAIT on this very 4-tuple, and takes our new SYN
         // because our timestamps are newer (RFC 6191, Linux's tcp_tw_reuse logic on the server's side); a server
         // without timestamps may answer it with a challenge ACK first, which our SYN retry gets past
-        guardOnce(port, ip.ipv6());
+        guardOnce(port, to.sourceAddress());
         if (other != null) {
-            guardOnce(port, other.ipv6());
+            guardOnce(port, otherTo.sourceAddress());
         }
         TcpWarmup.run();
         if (url.secure()) {
@@ -1052,9 +1047,9 @@ public final class HttpJourney implements Exchange {
     }
 
     /** Keeps the kernel's RSTs off a port of ours, once for the run. */
-    private void guardOnce(int port, boolean ipv6) {
-        if (guarded.add(port + (ipv6 ? "/6" : "/4"))) { // each family has a firewall of its own
-            env.beforeTcp(port, ipv6);
+    private void guardOnce(int port, IpAddress source) {
+        if (guarded.add(port + "/" + source)) { // each family has a firewall of its own; each source its own need
+            env.beforeTcp(port, source);
         }
     }
 

@@ -87,6 +87,11 @@ class HttpJourneyTwoFamiliesTest {
         assertTrue(told(run, "joins them"), "the late AAAA joins the race");
         assertEquals(List.of("198.18.2.2:80 from port 41000", "[" + V6 + "]:80"), run.syns().subList(0, 2));
         assertTrue(run.net.log.stream().noneMatch(l -> l.startsWith("NS for")), "the cached neighbour needed no solicitation");
+        Event.Note cacheNote = run.events.stream().filter(e -> e instanceof Event.Note n && n.fields().get("neighbour_cache") != null)
+                .map(e -> (Event.Note) e).findFirst().orElseThrow();
+        assertEquals("next hop fe80::1%eth0 is-at 02:00:00:00:00:01 from the shell's neighbour cache (REACHABLE, learned 1.000 s ago):"
+                + " no neighbour solicitation needed", cacheNote.text());
+        assertEquals("fe80::1", ((java.util.Map<?, ?>) cacheNote.fields().get("neighbour_cache")).get("ip"));
         assertEquals(1, run.learnedCount(NAME + " AAAA"));
         assertEquals(1, run.learnedCount(NAME + " A"));
     }
@@ -140,6 +145,7 @@ class HttpJourneyTwoFamiliesTest {
         assertEquals(0, run.learnedCount(NAME + " AAAA"));
         assertEquals(1, run.learnedCount(NAME + " A"));
         assertTrue(told(run, "its AAAA from the shell's cache"));
+        assertTrue(told(run, "the AAAA address is known already (the shell's cache): IPv6 " + V6), "a cached AAAA is not an answer that came");
     }
 
     @Test

@@ -81,7 +81,8 @@ final class JourneyRun {
         HttpJourney.Settings settings = new HttpJourney.Settings(parsed, new HttpJourney.Requests(head, compressed, headers, method, data,
                 conditional, jar, givenCookies), follow,
                 maxRedirects, expectations, nameServer, new HttpJourney.Ports(HTTP_PORT, DNS_UDP_PORT, DNS_TCP_PORT), false,
-                JourneyRun::tcp, JourneyRun::tcp, maxTimeMicros, known, 0);
+                JourneyRun::tcp, JourneyRun::tcp, maxTimeMicros, known.entrySet().stream()
+                .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> synack.wire.IpAddress.of(e.getValue()))), 0);
         HttpJourney.Environment env = new HttpJourney.Environment() {
             @Override
             public Route route(synack.wire.IpAddress destination) {
@@ -128,7 +129,7 @@ final class JourneyRun {
             }
 
             @Override
-            public void beforeTcp(int port, boolean ipv6) {
+            public void beforeTcp(int port, synack.wire.IpAddress source) {
                 net.log.add("guard TCP port " + port);
             }
 
