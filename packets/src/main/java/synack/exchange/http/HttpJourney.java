@@ -406,6 +406,9 @@ public final class HttpJourney implements Exchange {
 
     /** Takes the first pending URL one step on: its address, its next hop, its connection; or ends the run. */
     private void next(long now) {
+        if (awaitingFor != null) {
+            return; // the first address failed: nothing more until the other family's answer comes (backgroundAdvanced)
+        }
         if (pending.isEmpty()) {
             finish(now);
             return;

@@ -61,6 +61,8 @@ class HttpJourneyTwoFamiliesTest {
         assertTrue(run.net.log.indexOf("NS for fe80::1") < run.net.log.indexOf("learned " + NAME + " A 198.18.2.2 for 300 s"),
                 "the IPv6 next hop was solicited before the A answer came: " + run.net.log);
         assertTrue(told(run, "did not answer neighbour solicitation: waiting for the A answer"), "the wait is told");
+        long solicited = run.net.log.stream().filter(l -> l.startsWith("NS for fe80::1")).count();
+        assertEquals(3, solicited, "one neighbour solicitation step (three tries), not asked again while waiting: " + run.net.log);
         assertEquals(1, run.learnedCount(NAME + " A"));
     }
 
@@ -94,6 +96,21 @@ class HttpJourneyTwoFamiliesTest {
         assertEquals("fe80::1", ((java.util.Map<?, ?>) cacheNote.fields().get("neighbour_cache")).get("ip"));
         assertEquals(1, run.learnedCount(NAME + " AAAA"));
         assertEquals(1, run.learnedCount(NAME + " A"));
+    }
+
+    @Test
+    void aLateAAnswerJoinsAnIpv6AttemptAndWinsWhenIpv6IsSilent() {
+        JourneyRun run = bothFamilies(true);
+        run.ipv6Route = true;
+        run.cachedNeighbours6.put(JourneyRun.ROUTER_IP6, MacAddress.parse("02:00:00:00:00:01"));
+        run.net.answerDelay.put(DnsType.A, 20_000L); // the AAAA answer first: IPv6 at once, the A joins when it comes
+        Event.Result r = run.run("http://www.synack.test/");
+        assertEquals(Verdict.OK, r.verdict(), r.summary());
+        assertEquals("ipv4", r.fields().get("family"), "IPv6 never answers here: the joined IPv4 attempt wins");
+        assertEquals(List.of("[" + V6 + "]:80", "198.18.2.2:80 from port 41000"), run.syns().subList(0, 2));
+        assertTrue(told(run, "joins them"));
+        assertEquals(1, run.learnedCount(NAME + " A"));
+        assertEquals(1, run.learnedCount(NAME + " AAAA"));
     }
 
     @Test
