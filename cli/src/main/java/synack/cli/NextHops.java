@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import synack.cli.render.Renderer;
-import synack.event.Durations;
 import synack.event.Event;
 import synack.event.Verdict;
 import synack.exchange.arp.ArpResolve;
@@ -104,28 +103,10 @@ final class NextHops {
         IpAddress hop = route.nextHopAddress();
         String link = route.via().name();
         MacAddress cached = memory.neighbour(hop, link);
-        if (cached == null) {
-            return null;
+        if (cached != null) {
+            session.tell(synack.exchange.arp.NeighbourCacheNote.note(session.now(), hop, link, cached, memory.neighbourAgeMicros(hop, link)));
         }
-        long age = memory.neighbourAgeMicros(hop, link);
-        Map<String, Object> f = new LinkedHashMap<>();
-        f.put("neighbour_cache", cacheFields(hop, link, cached, age));
-        session.tell(new Event.Note(session.now(), Event.Note.Kind.INFO, "next hop " + hop + (hop.ipv6() && hop.isLinkLocal() ? "%" + link : "")
-                + " is-at " + cached + " from the shell's neighbour cache (REACHABLE, learned " + Durations.human(age) + " ago): no "
-                + (hop.ipv6() ? "neighbour solicitation" : "ARP") + " needed", f));
         return cached;
-    }
-
-    /** The --json form of a remembered neighbour (schema: note.info's neighbour_cache). */
-    private static Map<String, Object> cacheFields(IpAddress hop, String link, MacAddress mac, long ageMicros) {
-        Map<String, Object> f = new LinkedHashMap<>();
-        f.put("ip", hop.toString());
-        f.put("family", hop.ipv6() ? "ipv6" : "ipv4");
-        f.put("interface", link);
-        f.put("mac", mac.toString());
-        f.put("state", "REACHABLE");
-        f.put("age_ms", ageMicros / 1000.0);
-        return f;
     }
 
     /**

@@ -462,8 +462,10 @@ public final class HttpGetCommand implements Callable<Integer> {
         }
     }
 
-    /** The ports of one run, chosen before the capture opens: its filter admits exactly them. */
-    /** dnsTcp: the AAAA query's (or the one query's) TCP retry; dnsTcpA: the A query's, when both are asked at once. */
+    /**
+     * The ports of one run, chosen before the capture opens: its filter admits exactly them. dnsTcp:
+     * the AAAA query's (or the one query's) TCP retry; dnsTcpA: the A query's, when both are asked at once.
+     */
     record Ports(int http, int dnsUdp, int dnsTcp, int dnsTcpA) {
         HttpJourney.Ports journey() {
             return new HttpJourney.Ports(http, dnsUdp, dnsTcp, dnsTcpA);
@@ -487,15 +489,15 @@ public final class HttpGetCommand implements Callable<Integer> {
         }
     }
 
-    /**
-     * What the capture takes besides ARP and ICMP: the name server's UDP answers, its TCP segments
-     * to the port of a truncated answer's retry, and the web servers' segments to our port.
-     */
     /** An IPv6 literal as a URL carries it (RFC 3986 3.2.2): in brackets. */
     static boolean isLiteral6(String host) {
         return host.startsWith("[") && host.endsWith("]");
     }
 
+    /**
+     * What the capture takes besides ARP and ICMP: the name server's UDP answers, its TCP segments
+     * to the port of a truncated answer's retry, and the web servers' segments to our port.
+     */
     static String captureFilter(Ports p) {
         // ICMPv6 too, whatever the first URL's family: a later URL or a redirect may go over IPv6, whose next hop is
         // asked by neighbour solicitation and whose errors (packet too big) come as ICMPv6
@@ -558,18 +560,22 @@ public final class HttpGetCommand implements Callable<Integer> {
         // a name the hosts file answers before DNS needs no name server; the journey tells the file's answer itself
         List<HttpUrl> needDns = targets.stream().filter(u -> order.fromFilesFirst(hosts, u.host()) == null).toList();
         Integer dnsServer = nameServer(needDns, run.host().nameserver(), "/etc/resolv.conf");
-        Map<String, Integer> known = new HashMap<>();
+        // -4 / -6, or -S's family: the one family a name's address is asked of (null: both, IPv6 first where usable)
+        synack.net.AddressFamily family = ipv4Only ? synack.net.AddressFamily.IPV4 : ipv6Only ? synack.net.AddressFamily.IPV6
+                : live.source != null ? synack.net.AddressFamily.of(live.source) : null;
+        Map<String, IpAddress> known = new HashMap<>();
         long nameLookup = 0;
-        List<String> names = needDns.stream().map(HttpUrl::host)
-                .filter(h -> !Ip4.isAddress(h) && !isLiteral6(h) && memory.address(h) == null).distinct().toList();
-        // (an IPv6 -S: that lookup asks A records only, which -S leaves unused)
+        List<String> names = needDns.stream().map(HttpUrl::host).filter(h -> !Ip4.isAddress(h) && !isLiteral6(h)).distinct().toList();
+        // (an IPv6 -S: that lookup goes from the kernel's IPv4 address to an IPv4 name server, which -S cannot reach)
         if (dnsServer != null && !names.isEmpty() && live.interfaceName == null && (live.source == null || !live.source.ipv6())
                 && run.route(dnsServer).loopback()) {
-            // the name server is this host's own (127.0.0.53, a local dnsmasq): ask it through lo, in a
-            // capture of its own, for each name the URLs give, then capture where the web servers are
+            // the name server is this host's own (127.0.0.53, a local dnsmasq): every name is resolved here, through lo
+            // in a capture of its own (the shell's cache first, as every command asks it), then the capture goes where the
+            // web servers are. One family: AAAA with -6, else A (no Happy Eyeballs for a name asked through lo)
+            synack.net.AddressFamily asked = family == synack.net.AddressFamily.IPV6 ? family : synack.net.AddressFamily.IPV4;
             for (String name : names) {
                 long t0 = run.now();
-                Integer ip = run.address(renderer, name);
+                IpAddress ip = run.address(renderer, name, asked);
                 if (ip == null) { // told (exit 1 or 4), or Ctrl-C
                     return LiveRun.exitCode(renderer);
                 }
@@ -579,16 +585,16 @@ public final class HttpGetCommand implements Callable<Integer> {
         }
         // the capture goes where the first URL's server is, or where its name server is
         HttpUrl first = targets.get(0);
-        Integer firstIp = Ip4.isAddress(first.host()) ? Integer.valueOf(Ip4.parse(first.host())) : known.get(first.host());
-        if (firstIp == null) {
-            firstIp = memory.address(first.host());
+        IpAddress firstIp = Ip4.isAddress(first.host()) ? IpAddress.of(Ip4.parse(first.host())) : known.get(first.host());
+        if (firstIp == null && memory.address(first.host()) != null) {
+            firstIp = IpAddress.of(memory.address(first.host()));
         }
-        if (firstIp == null) {
-            firstIp = order.fromFilesFirst(hosts, first.host());
+        if (firstIp == null && order.fromFilesFirst(hosts, first.host()) != null) {
+            firstIp = IpAddress.of(order.fromFilesFirst(hosts, first.host()));
         }
         Route route = isLiteral6(first.host())
                 ? run.route(IpAddress.literal(first.host()))
-                : routeTo(run, IpAddress.of(firstIp != null ? firstIp : dnsServer), dnsServer);
+                : routeTo(run, firstIp != null ? firstIp : IpAddress.of(dnsServer), dnsServer);
         boolean owns = run.ownsSource();
         Ports ports = ports();
         // the journey asks its next hops itself (the name server's, then each web server's)
@@ -605,8 +611,7 @@ public final class HttpGetCommand implements Callable<Integer> {
                     (local, remote, mss) -> TcpRun.dnsTcpConfig(local, remote, mss),
                     maxTimeMicros == null ? 0 : maxTimeMicros, known, nameLookup);
             HttpJourney journey = new HttpJourney(settings, environment(run, session, route, owns, hosts, order, trust,
-                    ipv4Only ? synack.net.AddressFamily.IPV4 : ipv6Only ? synack.net.AddressFamily.IPV6
-                            : live.source != null ? synack.net.AddressFamily.of(live.source) : null, dnsServer), body, RANDOM);
+                    family, dnsServer), body, RANDOM);
             synack.exchange.tls.TlsWarmup.await(); // before anything is timed
             // --max-time is the journey's own deadline: the session stops it only for Ctrl-C
             Event.Result r = session.capture(journey);
@@ -621,7 +626,6 @@ public final class HttpGetCommand implements Callable<Integer> {
         }
     }
 
-    /** The host as the journey sees it: the kernel's routes (on this capture's interface), the run's memory, the session's guards. */
     /**
      * --etag-save: the last response's ETag and a newline; when it had none the file is left as it
      * is, and an empty one made only when there is none (as curl: a saved ETag survives a 304 without one).
@@ -646,6 +650,7 @@ public final class HttpGetCommand implements Callable<Integer> {
         }
     }
 
+    /** The host as the journey sees it: the kernel's routes (on this capture's interface), the run's memory, the session's guards. */
     private static HttpJourney.Environment environment(LiveRun run, LiveSession session, Route sessionRoute, boolean owns,
                                                        HostsFile hosts, NsSwitch order, TlsTrust trust,
                                                        synack.net.AddressFamily family, Integer dnsServer) {
@@ -659,16 +664,6 @@ public final class HttpGetCommand implements Callable<Integer> {
             }
 
             @Override
-            public Integer cachedAddress(String name) {
-                return memory.address(name);
-            }
-
-            @Override
-            public void learnedAddress(String name, int ip, long ttlSeconds) {
-                memory.learnedAddress(name, ip, ttlSeconds);
-            }
-
-            @Override
             public synack.wire.IpAddress cachedAddress(String name, synack.net.AddressFamily family) {
                 return memory.address(name, family);
             }
@@ -679,18 +674,13 @@ public final class HttpGetCommand implements Callable<Integer> {
             }
 
             @Override
-            public MacAddress cachedNeighbour(int ip) {
-                return memory.neighbour(ip);
-            }
-
-            @Override
-            public void learnedNeighbour(int ip, MacAddress mac) {
-                memory.learnedNeighbour(ip, mac);
-            }
-
-            @Override
             public MacAddress cachedNeighbour(synack.wire.IpAddress ip, String interfaceName) {
                 return memory.neighbour(ip, interfaceName);
+            }
+
+            @Override
+            public long cachedNeighbourAgeMicros(synack.wire.IpAddress ip, String interfaceName) {
+                return memory.neighbourAgeMicros(ip, interfaceName);
             }
 
             @Override
@@ -737,16 +727,17 @@ public final class HttpGetCommand implements Callable<Integer> {
             }
 
             @Override
-            public void beforeTcp(int port, boolean ipv6) {
-                // the kernel knows no connection of ours: keep its RSTs off the port (not for an -S it does not hold)
-                if (!owns && guarded.add(port + (ipv6 ? "/6" : "/4"))) {
-                    session.onClose(run.host().keepKernelRstsOff(port, ipv6));
+            public void beforeTcp(int port, synack.wire.IpAddress source) {
+                // the kernel knows no connection of ours: keep its RSTs off the port. Not for an -S it does not hold
+                // (no kernel socket answers there), but for the kernel's own address resolv.conf's name server is asked from
+                boolean spoofed = owns && source.equals(run.options().source);
+                if (!spoofed && guarded.add(port + (source.ipv6() ? "/6" : "/4"))) {
+                    session.onClose(run.host().keepKernelRstsOff(port, source.ipv6()));
                 }
             }
         };
     }
 
-    /** One capture serves one interface: a later host the kernel routes elsewhere cannot be reached from it. */
     /**
      * The route to {@code destination}: from -S, of its family. The name server alone may be of the
      * other family (resolv.conf's, over IPv4): it is asked from the kernel's own source, as a
@@ -764,6 +755,7 @@ public final class HttpGetCommand implements Callable<Integer> {
         throw new EnvironmentException(LiveRun.sourceMismatch(source, destination));
     }
 
+    /** One capture serves one interface: a later host the kernel routes elsewhere cannot be reached from it. */
     private static Route sameInterface(Route session, Route to) {
         if (!to.via().name().equals(session.via().name())) {
             throw new EnvironmentException(to.destinationAddress() + " is reached through " + to.via().name() + " (" + to.how()

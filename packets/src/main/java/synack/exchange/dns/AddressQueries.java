@@ -199,7 +199,8 @@ public final class AddressQueries implements Exchange {
             begin(now, "aaaa_address", waited
                     ? "the AAAA answer came " + Durations.ms(six.at - four.at) + " into the Resolution Delay: IPv6 " + six.address.ip()
                             + " first (RFC 8305 3)"
-                    : "the AAAA answer came first: IPv6 " + six.address.ip() + " at once (RFC 8305 3)"
+                    : (six.part.known() != null ? "the AAAA address is known already (the shell's cache)" : "the AAAA answer came first")
+                            + ": IPv6 " + six.address.ip() + " at once (RFC 8305 3)"
                             + (four.running() ? "; the A answer joins when it comes" : ""),
                     waited ? six.at - four.at : -1);
         } else if (six.outcome != Outcome.ASKING || !six.part.present()) {

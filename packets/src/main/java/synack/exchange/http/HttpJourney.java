@@ -137,7 +137,7 @@ public final class HttpJourney implements Exchange {
      */
     public record Settings(List<HttpUrl> urls, Requests requests, boolean followRedirects, int maxRedirects,
                            HttpExpectations expectations, Integer nameServer, Ports ports, boolean ownsSource,
-                           TcpConfigs httpTcp, TcpConfigs dnsTcp, long maxTimeMicros, Map<String, Integer> knownAddresses,
+                           TcpConfigs httpTcp, TcpConfigs dnsTcp, long maxTimeMicros, Map<String, IpAddress> knownAddresses,
                            long priorNameLookupMicros) {
         public Settings {
             urls = List.copyOf(urls);
@@ -153,43 +153,26 @@ public final class HttpJourney implements Exchange {
         /** How a frame to {@code destination} leaves (the kernel's routing decision), over IPv4 or IPv6. */
         Route route(IpAddress destination);
 
-        /** An address already known for a name (the shell's DNS cache, within its TTL), or null. */
-        default Integer cachedAddress(String name) {
-            return null;
-        }
-
-        default void learnedAddress(String name, int ip, long ttlSeconds) {}
-
-        /** An address of {@code family} already known for a name (the shell's cache), or null; by default IPv4's alone. */
+        /** An address of {@code family} already known for a name (the shell's DNS cache, within its TTL), or null. */
         default IpAddress cachedAddress(String name, synack.net.AddressFamily family) {
-            Integer ip = family == synack.net.AddressFamily.IPV4 ? cachedAddress(name) : null;
-            return ip == null ? null : IpAddress.of(ip);
-        }
-
-        /** An address a name's A or AAAA answer gave; by default an IPv4 one is kept, an IPv6 one forgotten. */
-        default void learnedAddress(String name, IpAddress ip, long ttlSeconds) {
-            if (!ip.ipv6()) {
-                learnedAddress(name, ip.v4(), ttlSeconds);
-            }
-        }
-
-        /** A neighbour's MAC already known (the shell's neighbour cache), or null. */
-        default MacAddress cachedNeighbour(int ip) {
             return null;
         }
 
-        default void learnedNeighbour(int ip, MacAddress mac) {}
+        /** An address a name's A or AAAA answer gave, for its TTL. */
+        default void learnedAddress(String name, IpAddress ip, long ttlSeconds) {}
 
-        /** As {@link #cachedNeighbour(int)}, for either family: a link-local IPv6 one on {@code interfaceName} only. */
+        /** A neighbour's MAC already known (the shell's neighbour cache), or null: a link-local IPv6 one on {@code interfaceName} only. */
         default MacAddress cachedNeighbour(IpAddress ip, String interfaceName) {
-            return ip.ipv6() ? null : cachedNeighbour(ip.v4());
+            return null;
         }
 
-        default void learnedNeighbour(IpAddress ip, String interfaceName, MacAddress mac) {
-            if (!ip.ipv6()) {
-                learnedNeighbour(ip.v4(), mac);
-            }
+        /** How long ago the cached neighbour answered, in microseconds (-1: not known). */
+        default long cachedNeighbourAgeMicros(IpAddress ip, String interfaceName) {
+            return -1;
         }
+
+        /** A neighbour that answered ARP or a neighbour solicitation on {@code interfaceName}. */
+        default void learnedNeighbour(IpAddress ip, String interfaceName, MacAddress mac) {}
 
         /** The vendor a MAC's OUI names, or null. */
         default String vendorOf(MacAddress mac) {
@@ -212,8 +195,12 @@ public final class HttpJourney implements Exchange {
             return null;
         }
 
-        /** Before the first SYN from this port (over IPv6 or IPv4): keep the kernel's RSTs off it. */
-        default void beforeTcp(int port, boolean ipv6) {}
+        /**
+         * Before the first SYN from this port and {@code source} (of either family): keep the kernel's
+         * RSTs off it. The source decides: a spoofed -S needs no guard, the kernel's own address does
+         * (resolv.conf's name server is asked from it).
+         */
+        default void beforeTcp(int port, IpAddress source) {}
 
         /** The hosts file to read before (or after) DNS, as {@link #nsSwitch()} orders them; null: DNS alone, nothing told. */
         default HostsFile hostsFile() {
@@ -274,6 +261,13 @@ public final class HttpJourney implements Exchange {
     private AddressQueries queries; // the name's AAAA and A queries, while the DNS step runs
     private AddressQueries background; // their query still asked after the connection attempts began (RFC 8305 3)
     private String backgroundHost;
+    // RFC 8305 5: the host whose first address failed (no route here, a silent next hop) while its other
+    // family's query is still asked: the run waits for that answer, and fails as told here if it brings none
+    private String awaitingFor;
+    private Failure awaitingFailure;
+    private String awaitingWhy;
+    /** Hosts whose second address came during the first's next-hop step: it joins only with a next hop already known. */
+    private final java.util.Set<String> lateAlternates = new java.util.HashSet<>();
     private HttpApp app;
     private TlsApp tlsApp; // the connection's TLS, over https (null over http)
     private TlsTrust trust; // asked of the environment at the first https URL
@@ -310,7 +304,7 @@ public final class HttpJourney implements Exchange {
         if (settings.maxTimeMicros() > 0) {
             deadline = startedAt + settings.maxTimeMicros();
         }
-        settings.knownAddresses().forEach((name, ip) -> addresses.put(name, IpAddress.of(ip)));
+        addresses.putAll(settings.knownAddresses());
         Requests q = settings.requests();
         for (HttpUrl u : settings.urls()) {
             pending.add(new HttpApp.Planned(u, q.firstMethod(), q.body() != null));
@@ -412,6 +406,9 @@ public final class HttpJourney implements Exchange {
 
     /** Takes the first pending URL one step on: its address, its next hop, its connection; or ends the run. */
     private void next(long now) {
+        if (awaitingFor != null) {
+            return; // the first address failed: nothing more until the other family's answer comes (backgroundAdvanced)
+        }
         if (pending.isEmpty()) {
             finish(now);
             return;
@@ -423,12 +420,16 @@ public final class HttpJourney implements Exchange {
             return;
         }
         IpAddress other = alternates.get(url.host());
-        Route to = other == null ? routeTo(ip, now) : routeOrWhy(ip, url.host(), now);
-        if (to == null && other != null) { // told: the other family alone
-            next(now);
-            return;
-        }
-        if (to == null) {
+        Route to;
+        try {
+            to = env.route(ip);
+        } catch (synack.net.EnvironmentException e) {
+            if (other != null) {
+                dropFamily(url.host(), ip, e.getMessage(), now); // told: the other family alone
+                next(now);
+            } else if (!awaitOther(url.host(), Failure.UNREACHABLE_HERE, e.getMessage(), now)) {
+                fail(now, Failure.UNREACHABLE_HERE, e.getMessage(), Verdict.NEGATIVE);
+            }
             return;
         }
         MacAddress hop = nextHopOf(to, Step.SERVER_HOP, hopTitle(to, ip), now);
@@ -441,10 +442,40 @@ public final class HttpJourney implements Exchange {
             connect(url, ip, to, hop, null, null, null, now);
             return;
         }
+        if (lateAlternates.remove(url.host())) {
+            // it came while the first's next hop was asked: the first attempt does not wait for another next hop
+            MacAddress known = knownHop(otherTo, now);
+            if (known == null) {
+                alternates.remove(url.host());
+                lateNote(now, "late_unused", other + " came after the lookup ended and its next hop " + otherTo.nextHopAddress()
+                        + " is not known yet: not used (the first attempt does not wait to ask it)");
+                connect(url, ip, to, hop, null, null, null, now);
+            } else {
+                connect(url, ip, to, hop, other, otherTo, known, now);
+            }
+            return;
+        }
         MacAddress otherHop = nextHopOf(otherTo, Step.SERVER_HOP, hopTitle(otherTo, other), now);
         if (otherHop != null) {
             connect(url, ip, to, hop, other, otherTo, otherHop, now);
         }
+    }
+
+    /**
+     * The host's only address so far failed ({@code why}) while its other family's query is still
+     * asked: that is this attempt failing, not the run (RFC 8305 5: on to the next address). The
+     * run waits for the answer (told); false when no query is still asked for the host.
+     */
+    private boolean awaitOther(String host, Failure failure, String why, long now) {
+        if (background == null || !host.equals(backgroundHost)) {
+            return false;
+        }
+        awaitingFor = host;
+        awaitingFailure = failure;
+        awaitingWhy = why;
+        out.emit(new Event.Note(now, Event.Note.Kind.WARNING, why + ": waiting for the " + DnsType.name(background.pendingAtReady())
+                + " answer, still to come (RFC 8305 5: the next address)", Map.of()));
+        return true;
     }
 
     /**
@@ -466,6 +497,7 @@ public final class HttpJourney implements Exchange {
         IpAddress other = alternates.remove(host);
         IpAddress left = failed.equals(first) ? other : first;
         addresses.put(host, left);
+        lateAlternates.remove(host);
         out.emit(new Event.Note(now, Event.Note.Kind.WARNING, why + ": " + (left.ipv6() ? "IPv6 " : "IPv4 ") + left
                 + " alone (RFC 8305: the other family)", Map.of()));
     }
@@ -508,9 +540,8 @@ public final class HttpJourney implements Exchange {
      * would (IPv6 first, IPv4 as Happy Eyeballs' second); otherwise DNS is asked.
      */
     private IpAddress cachedAddressOf(String host, long now) {
-        synack.net.AddressFamily only = env.family();
-        boolean wants6 = only == synack.net.AddressFamily.IPV6 || (only == null && env.ipv6Usable());
-        boolean wants4 = only != synack.net.AddressFamily.IPV6;
+        boolean wants6 = wants(synack.net.AddressFamily.IPV6);
+        boolean wants4 = wants(synack.net.AddressFamily.IPV4);
         IpAddress v6 = wants6 ? env.cachedAddress(host, synack.net.AddressFamily.IPV6) : null;
         IpAddress v4 = wants4 ? env.cachedAddress(host, synack.net.AddressFamily.IPV4) : null;
         if ((wants6 && v6 == null) || (wants4 && v4 == null)) {
@@ -522,10 +553,7 @@ public final class HttpJourney implements Exchange {
                 : "its " + (v6 != null ? "AAAA" : "A") + " answer, within its TTL") + ")", now);
         addresses.put(host, first);
         if (v6 != null && v4 != null) {
-            alternates.put(host, v4);
-            out.emit(new Event.Note(now, Event.Note.Kind.INFO, host + " has both families: IPv6 " + v6 + " is tried first,"
-                    + " IPv4 " + v4 + " " + ConnectionRace.ATTEMPT_DELAY_MICROS / 1000 + " ms later unless IPv6 has connected"
-                    + " by then (Happy Eyeballs, RFC 8305; IPv6 first as RFC 6724's default policy prefers it)", Map.of()));
+            bothFamilies(host, v6, v4, now);
         }
         return first;
     }
@@ -543,11 +571,8 @@ public final class HttpJourney implements Exchange {
         }
         section(title, now);
         arpRoute = route;
-        MacAddress cached = env.cachedNeighbour(route.nextHopAddress(), route.via().name());
+        MacAddress cached = fromCache(route, now);
         if (cached != null) {
-            out.emit(new Event.Note(now, Event.Note.Kind.INFO, route.nextHopAddress() + " is-at " + cached
-                    + " from the shell's neighbour cache: no " + (route.ipv6() ? "neighbour solicitation" : "ARP") + " needed", Map.of()));
-            neighbours.put(route.nextHopAddress(), cached);
             return cached;
         }
         if (route.ipv6()) { // neighbour solicitation (RFC 4861 7.2)
@@ -560,6 +585,32 @@ public final class HttpJourney implements Exchange {
         return null;
     }
 
+    /** The next hop's MAC from the shell's neighbour cache (told, as every command tells it), or null. */
+    private MacAddress fromCache(Route route, long now) {
+        IpAddress hop = route.nextHopAddress();
+        String link = route.via().name();
+        MacAddress cached = env.cachedNeighbour(hop, link);
+        if (cached != null) {
+            out.emit(synack.exchange.arp.NeighbourCacheNote.note(now, hop, link, cached, env.cachedNeighbourAgeMicros(hop, link)));
+            neighbours.put(hop, cached);
+        }
+        return cached;
+    }
+
+    /** The next hop's MAC when it is known without asking (this run, no ARP needed, the shell's cache), else null. */
+    private MacAddress knownHop(Route route, long now) {
+        MacAddress hop = neighbours.get(route.nextHopAddress());
+        if (hop != null) {
+            return hop;
+        }
+        if (!route.needsArp()) {
+            out.emit(synack.exchange.arp.NoArpNeeded.note(now, route));
+            neighbours.put(route.nextHopAddress(), route.nextHopMac());
+            return route.nextHopMac();
+        }
+        return fromCache(route, now);
+    }
+
     private void hopAnswered(Exchange asked, long now) {
         Event.Result r = phase.result();
         IpAddress hop = arpRoute.nextHopAddress();
@@ -570,7 +621,8 @@ public final class HttpJourney implements Exchange {
             mac = ndp.entry(hop.bytes()).mac();
         }
         String protocol = hop.ipv6() ? "neighbour solicitation" : "ARP";
-        if (mac == null && step == Step.SERVER_HOP && !pending.isEmpty() && fellBack(pending.peekFirst().url().host(), hop, now)) {
+        if (mac == null && step == Step.SERVER_HOP && !pending.isEmpty() && (fellBack(pending.peekFirst().url().host(), hop, now)
+                || awaitOther(pending.peekFirst().url().host(), Failure.NEXT_HOP_SILENT, "next hop " + hop + " did not answer " + protocol, now))) {
             return;
         }
         if (mac == null) {
@@ -637,19 +689,32 @@ public final class HttpJourney implements Exchange {
         // a truncated answer's TCP retry: a port of its own for each query (both may be truncated at once), guarded before its SYN
         int tcp6 = settings.ports().dnsTcp();
         int tcp4 = ask6 ? settings.ports().dnsTcpA() : settings.ports().dnsTcp();
-        AddressQueries.Part six = ask6 ? AddressQueries.Part.ask(lookup(toServer, hop, server, query6, udp, tcp6))
+        DnsLookup[] both = new DnsLookup[2]; // [AAAA, A]: each retry's ID is none of the other's, so a reply says whose it is
+        both[0] = ask6 ? lookup(toServer, hop, server, query6, udp, tcp6, () -> both[1]) : null;
+        both[1] = ask4 ? lookup(toServer, hop, server, query4, udp, tcp4, () -> both[0]) : null;
+        AddressQueries.Part six = ask6 ? AddressQueries.Part.ask(both[0])
                 : cached6 != null ? AddressQueries.Part.known(new AddressAnswer(host, cached6, 0, null)) : AddressQueries.Part.none();
-        AddressQueries.Part four = ask4 ? AddressQueries.Part.ask(lookup(toServer, hop, server, query4, udp, tcp4))
+        AddressQueries.Part four = ask4 ? AddressQueries.Part.ask(both[1])
                 : cached4 != null ? AddressQueries.Part.known(new AddressAnswer(host, cached4, 0, null)) : AddressQueries.Part.none();
         queries = new AddressQueries(host, six, four);
         begin(Step.DNS, queries, now);
     }
 
-    private DnsLookup lookup(Route toServer, MacAddress hop, int server, DnsMessage query, int udp, int tcp) {
+    /** One query's lookup; {@code other}: the other family's, asked from the same port (null: none), whose IDs its retries avoid. */
+    private DnsLookup lookup(Route toServer, MacAddress hop, int server, DnsMessage query, int udp, int tcp,
+                             java.util.function.Supplier<DnsLookup> other) {
+        java.util.function.IntSupplier retryId = () -> {
+            int id;
+            do {
+                id = random.nextInt(65536);
+            } while (other.get() != null && other.get().sentId(id)); // both first tries have left before any retry
+            return id;
+        };
         return new DnsLookup(new DnsLookup.Path(toServer.via().mac(), hop, toServer.source(), server, 53), query,
                 new DnsLookup.Settings(2, 2_000_000, false, udp, settings.dnsTcp().of(tcp, 53, toServer.mss()), List.of(),
-                        () -> guardOnce(tcp, false)), random.nextInt(65536));
+                        () -> guardOnce(tcp, toServer.sourceAddress())), random.nextInt(65536), retryId);
     }
+
 
     /** Whether a name's address of this family is wanted: -4/-6 say which; otherwise IPv4, and IPv6 where this host can reach it. */
     private boolean wants(synack.net.AddressFamily f) {
@@ -760,14 +825,18 @@ public final class HttpJourney implements Exchange {
     private void useAddresses(String host, AddressAnswer first, AddressAnswer second, long readyAt) {
         addresses.put(host, first.ip());
         if (second != null) {
-            alternates.put(host, second.ip());
-            out.emit(new Event.Note(readyAt, Event.Note.Kind.INFO, host + " has both families: IPv6 " + first.ip() + " is tried first,"
-                    + " IPv4 " + second.ip() + " " + ConnectionRace.ATTEMPT_DELAY_MICROS / 1000 + " ms later unless IPv6 has connected"
-                    + " by then (Happy Eyeballs, RFC 8305; IPv6 first as RFC 6724's default policy prefers it)",
-                    Map.of()));
+            bothFamilies(host, first.ip(), second.ip(), readyAt);
         }
         nameLookupMicros += readyAt - resolveStartedAt;
         resolving = null;
+    }
+
+    /** A host with both families: its IPv4 address kept as the race's second attempt, what comes next told. */
+    private void bothFamilies(String host, IpAddress v6, IpAddress v4, long now) {
+        alternates.put(host, v4);
+        out.emit(new Event.Note(now, Event.Note.Kind.INFO, host + " has both families: IPv6 " + v6 + " is tried first,"
+                + " IPv4 " + v4 + " " + ConnectionRace.ATTEMPT_DELAY_MICROS / 1000 + " ms later unless IPv6 has connected"
+                + " by then (Happy Eyeballs, RFC 8305; IPv6 first as RFC 6724's default policy prefers it)", Map.of()));
     }
 
     /**
@@ -788,6 +857,18 @@ public final class HttpJourney implements Exchange {
         if (late != null) {
             env.learnedAddress(host, late.ip(), late.ttlSeconds());
         }
+        if (host.equals(awaitingFor)) {
+            awaitingFor = null;
+            if (late == null) {
+                fail(now, awaitingFailure, awaitingWhy + "; the " + DnsType.name(type) + " query brought no address", Verdict.NEGATIVE);
+                return;
+            }
+            addresses.put(host, late.ip()); // the failed address is done with: this one goes alone
+            lateNote(now, "late_joined", DnsType.name(type) + " answer after the first address failed: " + late.ip() + " is tried");
+            next(now);
+            advance(now);
+            return;
+        }
         boolean racing = step == Step.CONNECTION && race != null && current == race && raceUrl != null && raceUrl.host().equals(host);
         if (late == null) {
             if (racing) {
@@ -807,9 +888,10 @@ public final class HttpJourney implements Exchange {
         }
         if (step == Step.SERVER_HOP && !pending.isEmpty() && pending.peekFirst().url().host().equals(host)
                 && addresses.containsKey(host) && !alternates.containsKey(host)) {
-            alternates.put(host, late.ip()); // the next hop being asked is the first address's; this one's follows
+            alternates.put(host, late.ip()); // the next hop being asked is the first address's; the first attempt does not wait for this one's
+            lateAlternates.add(host);
             lateNote(now, "late_joined", DnsType.name(type) + " answer after the lookup ended: " + late.ip()
-                    + " joins the connection attempts (RFC 8305 3)");
+                    + " joins the connection attempts if its next hop is known without asking (RFC 8305 3)");
             return;
         }
         lateNote(now, "late_unused", DnsType.name(type) + " answer after the connection attempts had " + (racing ? "connected" : "ended")
@@ -819,13 +901,7 @@ public final class HttpJourney implements Exchange {
     /** A late address's attempt joins the race, when its next hop is already known (a race does not stop to ask it). */
     private void joinLate(String host, IpAddress ip, long now) {
         Route to = routeOrWhy(ip, host, now);
-        MacAddress hop = to == null ? null : neighbours.get(to.nextHopAddress());
-        if (to != null && hop == null && !to.needsArp()) {
-            hop = to.nextHopMac();
-        }
-        if (to != null && hop == null && !to.ipv6()) {
-            hop = env.cachedNeighbour(to.nextHopAddress(), to.via().name());
-        }
+        MacAddress hop = to == null ? null : knownHop(to, now);
         if (hop == null) {
             if (to != null) {
                 lateNote(now, "late_unused", ip + " came after the connection attempts began and its next hop " + to.nextHopAddress()
@@ -835,7 +911,7 @@ public final class HttpJourney implements Exchange {
             return;
         }
         int port = settings.ports().http();
-        guardOnce(port, ip.ipv6());
+        guardOnce(port, to.sourceAddress());
         Attempt b = attempt(raceUrl, raceRequests, ip, to, hop, port, now);
         if (b == null) {
             race.noSecond(now);
@@ -901,9 +977,9 @@ public final class HttpJourney implements Exchange {
         // next opens; after the server's close the server holds TIME_WAIT on this very 4-tuple, and takes our new SYN
         // because our timestamps are newer (RFC 6191, Linux's tcp_tw_reuse logic on the server's side); a server
         // without timestamps may answer it with a challenge ACK first, which our SYN retry gets past
-        guardOnce(port, ip.ipv6());
+        guardOnce(port, to.sourceAddress());
         if (other != null) {
-            guardOnce(port, other.ipv6());
+            guardOnce(port, otherTo.sourceAddress());
         }
         TcpWarmup.run();
         if (url.secure()) {
@@ -974,9 +1050,9 @@ public final class HttpJourney implements Exchange {
     }
 
     /** Keeps the kernel's RSTs off a port of ours, once for the run. */
-    private void guardOnce(int port, boolean ipv6) {
-        if (guarded.add(port + (ipv6 ? "/6" : "/4"))) { // each family has a firewall of its own
-            env.beforeTcp(port, ipv6);
+    private void guardOnce(int port, IpAddress source) {
+        if (guarded.add(port + "/" + source)) { // each family has a firewall of its own; each source its own need
+            env.beforeTcp(port, source);
         }
     }
 

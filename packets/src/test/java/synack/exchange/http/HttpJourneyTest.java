@@ -55,7 +55,7 @@ class HttpJourneyTest {
 
         // the phases in wire order: ARP the router, ask the name server, then the handshake
         assertEquals(List.of("ARP who-has 198.18.1.1", "learned neighbour 198.18.1.1", "hold UDP port 42000",
-                "DNS query over UDP from port 42000", "learned www.synack.test for 300 s", "guard TCP port 41000",
+                "DNS query over UDP from port 42000", "learned www.synack.test A 198.18.2.2 for 300 s", "guard TCP port 41000",
                 "SYN 198.18.2.2:80 from port 41000"), run.net.log);
         assertEquals(1, run.net.arpRequests, "one ARP: the name server and the web server share the next hop");
         assertEquals("GET /hello.txt HTTP/1.1", run.net.requests.get(0).requestLine());

@@ -48,8 +48,18 @@ final class JourneyRun {
     /** The shell's caches, as the journey's environment offers them. */
     final Map<String, Integer> cachedAddresses = new java.util.HashMap<>();
     final Map<Integer, synack.wire.MacAddress> cachedNeighbours = new java.util.HashMap<>();
-    /** Whether the environment says IPv6 can be reached (a name's AAAA is then asked too; the network has no IPv6 route). */
+    /** The shell's IPv6 caches: a name's AAAA address, a neighbour by its whole address. */
+    final Map<String, synack.wire.IpAddress> cachedAddresses6 = new java.util.HashMap<>();
+    final Map<synack.wire.IpAddress, synack.wire.MacAddress> cachedNeighbours6 = new java.util.HashMap<>();
+    /** Whether the environment says IPv6 can be reached (a name's AAAA is then asked too). */
     boolean ipv6Usable;
+    /**
+     * Whether the host has an IPv6 default route (via the router's fe80::1, which never answers a
+     * solicitation, nor does any IPv6 host); without one, routing an IPv6 address fails as the kernel's does.
+     */
+    boolean ipv6Route;
+    static final synack.wire.IpAddress OUR_IP6 = synack.wire.IpAddress.parse("2001:db8:1::2");
+    static final synack.wire.IpAddress ROUTER_IP6 = synack.wire.IpAddress.parse("fe80::1");
     /** The runner's stop condition (Ctrl-C), asked before each wait. */
     java.util.function.BooleanSupplier stop = () -> false;
     HttpJourney journey;
@@ -71,32 +81,47 @@ final class JourneyRun {
         HttpJourney.Settings settings = new HttpJourney.Settings(parsed, new HttpJourney.Requests(head, compressed, headers, method, data,
                 conditional, jar, givenCookies), follow,
                 maxRedirects, expectations, nameServer, new HttpJourney.Ports(HTTP_PORT, DNS_UDP_PORT, DNS_TCP_PORT), false,
-                JourneyRun::tcp, JourneyRun::tcp, maxTimeMicros, known, 0);
+                JourneyRun::tcp, JourneyRun::tcp, maxTimeMicros, known.entrySet().stream()
+                .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> synack.wire.IpAddress.of(e.getValue()))), 0);
         HttpJourney.Environment env = new HttpJourney.Environment() {
             @Override
             public Route route(synack.wire.IpAddress destination) {
-                return SimulatedNetwork.route(destination.v4());
+                if (!destination.ipv6()) {
+                    return SimulatedNetwork.route(destination.v4());
+                }
+                if (!ipv6Route) {
+                    throw new synack.net.EnvironmentException("no route to " + destination + " (no IPv6 default route)");
+                }
+                return new Route(SimulatedNetwork.ETH, OUR_IP6, destination, ROUTER_IP6, false, "default via fe80::1 (test)",
+                        Route.Type.UNICAST, 1500, Route.mssFor6(1500));
             }
 
             @Override
-            public Integer cachedAddress(String name) {
-                return cachedAddresses.get(name);
+            public synack.wire.IpAddress cachedAddress(String name, synack.net.AddressFamily family) {
+                return family == synack.net.AddressFamily.IPV6 ? cachedAddresses6.get(name)
+                        : cachedAddresses.containsKey(name) ? synack.wire.IpAddress.of(cachedAddresses.get(name)) : null;
             }
 
             @Override
-            public void learnedAddress(String name, int ip, long ttlSeconds) {
-                net.log.add("learned " + name + " for " + ttlSeconds + " s");
+            public void learnedAddress(String name, synack.wire.IpAddress ip, long ttlSeconds) {
+                net.log.add("learned " + name + (ip.ipv6() ? " AAAA " : " A ") + ip + " for " + ttlSeconds + " s");
             }
 
             @Override
-            public synack.wire.MacAddress cachedNeighbour(int ip) {
-                return cachedNeighbours.get(ip);
+            public synack.wire.MacAddress cachedNeighbour(synack.wire.IpAddress ip, String interfaceName) {
+                return ip.ipv6() ? cachedNeighbours6.get(ip) : cachedNeighbours.get(ip.v4());
             }
 
             @Override
-            public void learnedNeighbour(int ip, synack.wire.MacAddress mac) {
-                net.log.add("learned neighbour " + synack.wire.Ip4.toString(ip));
+            public long cachedNeighbourAgeMicros(synack.wire.IpAddress ip, String interfaceName) {
+                return 1_000_000; // the shell's cache learned it a second ago
             }
+
+            @Override
+            public void learnedNeighbour(synack.wire.IpAddress ip, String interfaceName, synack.wire.MacAddress mac) {
+                net.log.add("learned neighbour " + ip);
+            }
+
 
             @Override
             public void beforeUdp(int ourIp, int port) {
@@ -104,7 +129,7 @@ final class JourneyRun {
             }
 
             @Override
-            public void beforeTcp(int port, boolean ipv6) {
+            public void beforeTcp(int port, synack.wire.IpAddress source) {
                 net.log.add("guard TCP port " + port);
             }
 
@@ -131,6 +156,7 @@ final class JourneyRun {
         journey = new HttpJourney(settings, env, body, new Random(7));
         clock = new VirtualClock(T0);
         MemoryLink[] wire = MemoryLink.pair(clock, 500);
+        net.later = wire[0]::inject;
         wire[1].respondWith(net::answer);
         new Runner(wire[0], clock, events::add).run(journey, stop);
         return result();
@@ -142,6 +168,11 @@ final class JourneyRun {
             throw new AssertionError("the story does not end with a result: " + last);
         }
         return r;
+    }
+
+    /** How many times the environment was told a name's address was learned. */
+    long learnedCount(String name) {
+        return net.log.stream().filter(l -> l.startsWith("learned " + name + " ")).count();
     }
 
     /** The SYNs the network saw, as "ip:port from port N". */

@@ -69,6 +69,12 @@ final class SimulatedNetwork {
     }
 
     final Map<String, Integer> zone = new HashMap<>();
+    /** The names' AAAA records (a name without one: NOERROR, no answer). */
+    final Map<String, synack.wire.IpAddress> zone6 = new HashMap<>();
+    /** How much later than at once the name server answers a query of a type (DnsType → µs); the frame is injected then. */
+    final Map<Integer, Long> answerDelay = new HashMap<>();
+    /** Where a delayed answer goes: the client's end of the wire, at a time (set by JourneyRun). */
+    java.util.function.BiConsumer<byte[], Long> later;
     final Map<Integer, Map<Integer, SimulatedTcp>> web = new HashMap<>();
     final List<Seen> requests = new ArrayList<>();
     final List<Integer> dnsUdpPorts = new ArrayList<>();
@@ -83,6 +89,11 @@ final class SimulatedNetwork {
 
     SimulatedNetwork name(String name, String ip) {
         zone.put(name, Ip4.parse(ip));
+        return this;
+    }
+
+    SimulatedNetwork name6(String name, String ip) {
+        zone6.put(name, synack.wire.IpAddress.parse(ip));
         return this;
     }
 
@@ -201,6 +212,10 @@ final class SimulatedNetwork {
     List<byte[]> answer(ReceivedFrame frame) {
         try {
             EthernetFrame eth = EthernetFrame.parse(frame.bytes());
+            if (eth.etherType() == 0x86dd) {
+                ipv6(eth.payload());
+                return List.of(); // IPv6 is seen (logged), never answered: no neighbour answers a solicitation here
+            }
             if (eth.etherType() == EthernetFrame.TYPE_ARP) {
                 ArpPacket a = ArpPacket.parse(eth.payload());
                 if (a.operation() == ArpPacket.REQUEST && a.targetIp() == ROUTER_IP) {
@@ -212,7 +227,7 @@ final class SimulatedNetwork {
             }
             Frames.Udp udp = Frames.parseUdp(frame.bytes());
             if (udp != null) {
-                return udp(udp);
+                return udp(udp, frame.timeMicros());
             }
             Frames.Tcp tcp = Frames.parseTcp(frame.bytes());
             if (tcp != null) {
@@ -224,7 +239,18 @@ final class SimulatedNetwork {
         return List.of();
     }
 
-    private List<byte[]> udp(Frames.Udp u) {
+    /** Logs an IPv6 packet of ours: "NS" for a neighbour solicitation, "SYN [ip]:port" for a SYN (no extension headers). */
+    private void ipv6(byte[] p) {
+        byte[] dst = Arrays.copyOfRange(p, 24, 40);
+        int next = p[6] & 0xff;
+        if (next == 58 && (p[40] & 0xff) == 135) {
+            log.add("NS for " + synack.wire.IpAddress.of(Arrays.copyOfRange(p, 48, 64)));
+        } else if (next == 6 && (p[40 + 13] & 0x12) == 0x02) {
+            log.add("SYN " + synack.wire.IpAddress.of(dst).withPort(((p[42] & 0xff) << 8) | (p[43] & 0xff)));
+        }
+    }
+
+    private List<byte[]> udp(Frames.Udp u, long at) {
         if (u.ip().destination() != DNS_IP || u.datagram().destinationPort() != 53) {
             return List.of();
         }
@@ -234,15 +260,25 @@ final class SimulatedNetwork {
         if (answer == null) {
             return List.of();
         }
-        return List.of(Frames.udp(ROUTER_MAC, u.eth().source(), DNS_IP, u.ip().source(), ipId++,
-                UdpDatagram.of(53, u.datagram().sourcePort(), answer)));
+        byte[] reply = Frames.udp(ROUTER_MAC, u.eth().source(), DNS_IP, u.ip().source(), ipId++,
+                UdpDatagram.of(53, u.datagram().sourcePort(), answer));
+        Long delay = answerDelay.get(typeOf(u.datagram().payload()));
+        if (delay != null) {
+            later.accept(reply, at + 500 + delay);
+            return List.of();
+        }
+        return List.of(reply);
     }
 
     private static boolean isAaaa(byte[] queryBytes) {
+        return typeOf(queryBytes) == DnsType.AAAA;
+    }
+
+    private static int typeOf(byte[] queryBytes) {
         try {
-            return DnsMessage.parse(queryBytes).questions().get(0).type() == DnsType.AAAA;
+            return DnsMessage.parse(queryBytes).questions().get(0).type();
         } catch (MalformedFrameException e) {
-            return false;
+            return -1;
         }
     }
 
@@ -260,8 +296,11 @@ final class SimulatedNetwork {
         List<DnsMessage.Record> answers = new ArrayList<>();
         if (truncate) {
             flags |= DnsMessage.TC;
+        } else if (question.type() == DnsType.AAAA && zone6.containsKey(name)) {
+            answers.add(new DnsMessage.Record(question.name(), DnsType.AAAA, DnsType.IN, 300, zone6.get(name).bytes(),
+                    zone6.get(name).toString()));
         } else if (ip != null && question.type() == DnsType.AAAA) {
-            // the zone is IPv4's: its names have no AAAA record (NOERROR, no answer)
+            // a name of the IPv4 zone alone has no AAAA record (NOERROR, no answer)
         } else if (ip != null) {
             byte[] rdata = new byte[4];
             Ip4.write(ip, rdata, 0);
