@@ -137,8 +137,8 @@ final class EarlyCapture {
         boolean dns = command.equals("dns-resolve");
         for (int i = 1; i < args.length; i++) {
             String a = args[i];
-            if (a.equals("-i") || a.startsWith("--interface") || a.equals("-S") || a.startsWith("--source")
-                    || a.equals("-f") || a.startsWith("--file") || a.equals("--")) {
+            if (a.startsWith("--interface") || a.startsWith("--source") || a.startsWith("--file") || a.equals("--")
+                    || (a.length() > 1 && a.charAt(0) == '-' && a.charAt(1) != '-' && chooses(a))) {
                 return null;
             }
             if (dns != a.startsWith("@")) {
@@ -154,6 +154,17 @@ final class EarlyCapture {
             }
         }
         return null;
+    }
+
+    /** A short option, or a cluster of them ({@code -qS}, {@code -ic0}), that holds -i, -S or -f: the route is not the target's alone. */
+    private static boolean chooses(String shortOptions) {
+        for (int i = 1; i < shortOptions.length(); i++) {
+            char c = shortOptions.charAt(i);
+            if (c == 'i' || c == 'S' || c == 'f') {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -183,6 +194,12 @@ final class EarlyCapture {
         while (forRoute ? routePending : capturePending) {
             long left = end - System.nanoTime();
             if (left <= 0) {
+                // given up once for all: a later question asks on its own at once, not after another wait
+                if (forRoute) {
+                    routePending = false;
+                } else {
+                    capturePending = false;
+                }
                 return false;
             }
             try {

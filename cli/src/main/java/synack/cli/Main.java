@@ -180,8 +180,11 @@ public final class Main {
         LiveWarmup.startFor(args, process); // libpcap loads on the other core while picocli builds the model
         CommandLine one = OneCommand.forArgs(args, RunContext.ONE_LINER);
         CommandLine cli = one != null ? configured(one) : commandLine();
-        // stdout is buffered: what is left in it reaches the screen at exit, Ctrl-C's exit too
-        Interrupts.flushAtExit(cli.getOut());
+        if (process) {
+            // stdout is buffered: what is left in it reaches the screen at exit, Ctrl-C's exit too (once per
+            // process: a JVM that calls run() again and again, the tests, would keep one writer per call)
+            Interrupts.flushAtExit(cli.getOut());
+        }
         try {
             return execute(cli, one != null, args);
         } finally {

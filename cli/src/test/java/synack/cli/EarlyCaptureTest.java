@@ -37,4 +37,13 @@ class EarlyCaptureTest {
         assertNull(target("handshake", "[2001:db8::2", "80"), "a bad address is the command's to tell");
         assertNull(target("handshake"));
     }
+
+    @Test
+    void noGuessWhereAClusterOrAnAttachedValueHoldsIOrSOrF() {
+        assertNull(target("syn-probe", "-qS", "198.18.1.2", "-p", "80", "198.18.2.2"), "-S in a cluster: its value is no target");
+        assertNull(target("handshake", "-ic0", "198.18.2.2", "80"));
+        assertNull(target("syn-probe", "-S198.18.1.9", "-p", "80", "198.18.2.2"));
+        assertNull(target("dns-resolve", "-fnames.txt", "@198.18.2.2"));
+        assertEquals("198.18.2.2", target("handshake", "-qv", "--rst", "198.18.2.2", "80"), "a cluster without them guesses still");
+    }
 }

@@ -60,7 +60,7 @@ public sealed interface Event {
     /** Anything else worth saying, of one {@link Kind}; {@code fields} go to JSON as they are. */
     record Note(long timeMicros, Kind kind, String text, Map<String, Object> fields) implements Event {
         public Note {
-            fields = inOrder(fields);
+            fields = FieldOrder.stable(fields); // --json keys in one order at every run
         }
 
         public enum Kind {
@@ -87,7 +87,7 @@ public sealed interface Event {
     record Result(long timeMicros, Verdict verdict, java.util.List<String> lines, String summary, Map<String, Object> fields)
             implements Event {
         public Result {
-            fields = inOrder(fields);
+            fields = FieldOrder.stable(fields); // --json keys in one order at every run
         }
 
         public boolean ok() {
@@ -98,18 +98,5 @@ public sealed interface Event {
         public Result interrupted(String summary) {
             return new Result(timeMicros, Verdict.INTERRUPTED, lines, summary, fields);
         }
-    }
-
-    /**
-     * Fields in an order that is the same at every run. Map.of's order changes from one JVM start
-     * to the next (its iteration is salted), so a script diffing two runs' --json saw keys move:
-     * such a map is copied in name order. A HashMap or LinkedHashMap (one order every run) and a
-     * sorted map are kept as they are, the very object (whoever built it may still add to it).
-     */
-    private static Map<String, Object> inOrder(Map<String, Object> fields) {
-        if (fields == null || fields.size() < 2 || fields instanceof java.util.HashMap || fields instanceof java.util.SortedMap) {
-            return fields;
-        }
-        return java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(fields));
     }
 }

@@ -32,7 +32,7 @@ public final class Json {
         } else if (v instanceof Map<?, ?> m) {
             sb.append('{');
             boolean first = true;
-            for (Map.Entry<?, ?> e : m.entrySet()) {
+            for (Map.Entry<?, ?> e : synack.event.FieldOrder.stable(m).entrySet()) { // a nested Map.of too: one order every run
                 if (!first) {
                     sb.append(',');
                 }

@@ -11,6 +11,19 @@ import org.junit.jupiter.api.Test;
 
 class JsonTest {
     @Test
+    void aNestedMapOfIsWrittenInNameOrderAndAnOrderedMapAsBuilt() {
+        // Map.of iterates in an order salted at each JVM start: 8 keys in name order by chance is 1 in 40,320
+        Map<String, Object> eight = Map.of("limit", 8, "finding", "x", "zone", "test.", "after_ms", 1.5, "bytes", 60,
+                "address", "198.18.1.1", "mac", "m", "tries", 1);
+        assertEquals("{\"arp\":{\"address\":\"198.18.1.1\",\"after_ms\":1.5,\"bytes\":60,\"finding\":\"x\",\"limit\":8,"
+                + "\"mac\":\"m\",\"tries\":1,\"zone\":\"test.\"}}", Json.write(Map.of("arp", eight)));
+        Map<String, Object> built = new LinkedHashMap<>();
+        built.put("zone", "test.");
+        built.put("address", "198.18.1.1");
+        assertEquals("{\"zone\":\"test.\",\"address\":\"198.18.1.1\"}", Json.write(built));
+    }
+
+    @Test
     void scalars() {
         assertEquals("null", Json.write(null));
         assertEquals("true", Json.write(true));

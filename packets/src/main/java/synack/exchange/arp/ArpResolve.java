@@ -349,7 +349,7 @@ public final class ArpResolve implements Exchange {
         if (!done) {
             done = true;
             Event.Result r = result(now);
-            out.emit(new Event.Result(now, synack.event.Verdict.INTERRUPTED, r.lines(), "interrupted: " + r.summary(), r.fields()));
+            out.emit(r.interrupted(r.summary() == null ? "interrupted" : "interrupted: " + r.summary()));
         }
     }
 

@@ -523,7 +523,7 @@ public final class SynSweep implements Exchange {
             }
             done = true;
             Event.Result r = result(now, List.of(), true);
-            out.emit(new Event.Result(now, synack.event.Verdict.INTERRUPTED, r.lines(), "interrupted: " + r.summary(), r.fields()));
+            out.emit(r.interrupted(r.summary() == null ? "interrupted" : "interrupted: " + r.summary()));
         }
     }
 
