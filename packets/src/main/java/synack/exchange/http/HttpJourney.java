@@ -560,16 +560,11 @@ public final class HttpJourney implements Exchange {
 
     /** The next hop's MAC when it is known (this run, no ARP needed, a cache); else starts ARP and returns null. */
     private MacAddress nextHopOf(Route route, Step arpStep, String title, long now) {
-        MacAddress hop = neighbours.get(route.nextHopAddress());
+        MacAddress hop = knownThisRun(route, now);
         if (hop != null) {
             return hop;
         }
-        if (!route.needsArp()) {
-            out.emit(synack.exchange.arp.NoArpNeeded.note(now, route));
-            neighbours.put(route.nextHopAddress(), route.nextHopMac());
-            return route.nextHopMac();
-        }
-        section(title, now);
+        section(title, now); // the cache's answer is told under the title, as the asking would be
         arpRoute = route;
         MacAddress cached = fromCache(route, now);
         if (cached != null) {
@@ -599,6 +594,12 @@ public final class HttpJourney implements Exchange {
 
     /** The next hop's MAC when it is known without asking (this run, no ARP needed, the shell's cache), else null. */
     private MacAddress knownHop(Route route, long now) {
+        MacAddress hop = knownThisRun(route, now);
+        return hop != null ? hop : fromCache(route, now);
+    }
+
+    /** The next hop's MAC this run has already (a neighbour that answered, or a route that needs no ARP: told), else null. */
+    private MacAddress knownThisRun(Route route, long now) {
         MacAddress hop = neighbours.get(route.nextHopAddress());
         if (hop != null) {
             return hop;
@@ -608,7 +609,7 @@ public final class HttpJourney implements Exchange {
             neighbours.put(route.nextHopAddress(), route.nextHopMac());
             return route.nextHopMac();
         }
-        return fromCache(route, now);
+        return null;
     }
 
     private void hopAnswered(Exchange asked, long now) {
