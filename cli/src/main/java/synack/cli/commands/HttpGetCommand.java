@@ -566,14 +566,16 @@ public final class HttpGetCommand implements Callable<Integer> {
         Map<String, IpAddress> known = new HashMap<>();
         long nameLookup = 0;
         List<String> names = needDns.stream().map(HttpUrl::host).filter(h -> !Ip4.isAddress(h) && !isLiteral6(h)).distinct().toList();
-        boolean loName = dnsServer != null && !names.isEmpty() && live.interfaceName == null && run.route(dnsServer).loopback();
-        if (loName && live.source != null && live.source.ipv6()) {
-            // the lookup through lo goes from an IPv4 address, and the journey's capture cannot reach lo: said plainly,
-            // not as the web server's route "reached through" another interface
+        boolean asksNames = dnsServer != null && !names.isEmpty() && live.interfaceName == null;
+        boolean source6 = live.source != null && live.source.ipv6();
+        if (asksNames && source6 && (dnsServer >>> 24) == 127) {
+            // (an IPv6 -S: the IPv4 name server is asked from the kernel's own IPv4 address, which the route to it
+            // with -S cannot give.) One on lo (127/8): the journey's capture cannot reach it; said plainly, not as the
+            // web server's route "reached through" another interface
             throw new EnvironmentException("the name server " + Ip4.toString(dnsServer) + " is on lo, which an IPv6 -S "
                     + live.source + " cannot ask: give the URL's address ([v6]) or leave out -S");
         }
-        if (loName) {
+        if (asksNames && !source6 && run.route(dnsServer).loopback()) {
             // the name server is this host's own (127.0.0.53, a local dnsmasq): every name is resolved here, through lo
             // in a capture of its own (the shell's cache first, as every command asks it), then the capture goes where the
             // web servers are. One family: AAAA with -6, else A (no Happy Eyeballs for a name asked through lo)
