@@ -84,9 +84,13 @@ class ArpPeersLabIT {
         ok(Lab.run(30, "ip", "-n", slowNs, "link", "set", "slow0", "up"));
         // the slow host answers through the relay before a test asks it (CI once saw no reply at all to the first
         // test's three requests on a loaded machine): a ping over the path, bounded, then its held ARP reply dies out
+        // (a ping that finds the kernel's entry FAILED returns at once: a second between tries lets the kernel ask again)
         boolean answered = false;
-        for (int i = 0; i < 10 && !answered; i++) {
-            answered = lab.in("client", "ping", "-c", "1", "-W", "3", SLOW).exit() == 0;
+        for (int i = 0; i < 15 && !answered; i++) {
+            answered = lab.in("client", "ping", "-c", "1", "-W", "5", SLOW).exit() == 0;
+            if (!answered) {
+                Lab.sleep(1_000);
+            }
         }
         assertTrue(answered, "the slow host never answered a ping through the relay");
         Lab.sleep(2_000);
