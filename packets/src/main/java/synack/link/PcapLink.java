@@ -174,10 +174,17 @@ public final class PcapLink implements Link {
             }
         }
 
-        /** Gives it up unused. */
+        /** Gives it up unused (without waiting for the kernel to release it: {@link LateRelease}). */
         @Override
         public void close() {
+            int ring = -1;
+            try {
+                ring = handle.isOpen() ? LateRelease.handOver(PcapWaiter.socket(handle)) : -1;
+            } catch (LinkageError | RuntimeException e) {
+                // libpcap's fd unknown here: the close waits
+            }
             handle.close();
+            LateRelease.letGo(ring);
         }
     }
 
@@ -273,8 +280,11 @@ public final class PcapLink implements Link {
         }
     }
 
+    /** Closes the capture without waiting for the kernel to release its socket ({@link LateRelease}). */
     @Override
     public void close() {
+        int ring = handle.isOpen() ? LateRelease.handOver(waiter.socket()) : -1;
         handle.close();
+        LateRelease.letGo(ring);
     }
 }

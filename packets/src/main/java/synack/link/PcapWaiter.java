@@ -91,19 +91,32 @@ final class PcapWaiter {
     }
 
     static PcapWaiter of(PcapHandle handle) {
-        Pointer pcap;
-        try {
-            Field f = PcapHandle.class.getDeclaredField("handle");
-            f.setAccessible(true);
-            pcap = (Pointer) f.get(handle);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("this pcap4j has no PcapHandle.handle field", e);
-        }
+        Pointer pcap = pcap(handle);
         int fd = pcap_get_selectable_fd(pcap);
         if (fd < 0) {
             throw new IllegalStateException("libpcap has no selectable fd for this handle");
         }
         return new PcapWaiter(fd, pcap);
+    }
+
+    /** The handle's socket, or -1 when libpcap has none to tell. */
+    static int socket(PcapHandle handle) {
+        return pcap_get_selectable_fd(pcap(handle));
+    }
+
+    private static Pointer pcap(PcapHandle handle) {
+        try {
+            Field f = PcapHandle.class.getDeclaredField("handle");
+            f.setAccessible(true);
+            return (Pointer) f.get(handle);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("this pcap4j has no PcapHandle.handle field", e);
+        }
+    }
+
+    /** The handle's socket. */
+    int socket() {
+        return pollfd.getInt(0);
     }
 
     /** Sleeps until the fd is readable or {@code millis} pass; returns early on either (poll writes revents itself). */

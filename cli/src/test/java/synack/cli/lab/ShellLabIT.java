@@ -104,6 +104,15 @@ class ShellLabIT {
         // the shell remembers the gateway's MAC for 30 s, as a kernel's neighbour cache does
         keys("syn-probe 198.18.2.2 -p 80", "Enter");
         waitFor(s -> s.contains("from the shell's neighbour cache") && s.contains("80/tcp    open"), "the cached next hop");
+        // between commands, with no connection open, the shell holds no capture: every one it opened was released
+        // (the kernel releases a closed one a grace period or two later, see LateRelease), though its JVM lives on
+        long sockets = -1;
+        for (int i = 0; i < 50 && sockets != 0; i++) {
+            Lab.Result packet = lab.in("client", "cat", "/proc/net/packet");
+            sockets = packet.out().lines().count() - 1;
+            Lab.sleep(100);
+        }
+        assertEquals(0, sockets, "packet sockets left in the client's namespace by the shell");
         keys("C-d");
         Thread.sleep(1000);
         assertTrue(Files.readString(home.resolve(".synack_history")).contains("arp-resolve -q 198.18.1.1"), "history persisted");

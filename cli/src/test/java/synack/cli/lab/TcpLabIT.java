@@ -217,4 +217,30 @@ class TcpLabIT {
             Lab.run(30, "bash", Lab.home().resolve("lab/lab.sh").toString(), "loss", "--id", lab.get("LAB_ID"), "0");
         }
     }
+
+    /** The packet sockets of the client's namespace (/proc/net/packet is per namespace), header line not counted. */
+    private static long packetSockets() {
+        Lab.Result r = lab.in("client", "cat", "/proc/net/packet");
+        assertEquals(0, r.exit(), r.toString());
+        return r.out().lines().count() - 1;
+    }
+
+    /**
+     * A capture is closed without waiting for the kernel's release (an io_uring takes the last reference and a kernel
+     * worker drops it): the sockets must still be gone once the commands have exited, not kept alive by that handover.
+     */
+    @Test
+    void everyCaptureSocketIsReleasedOnceTheCommandsHaveExited() {
+        long before = packetSockets();
+        assertEquals(0, lab.synack("handshake", "-q", "--rst", "198.18.2.2", "80").exit());
+        assertEquals(0, lab.synack("arp-resolve", "-q", "198.18.1.1").exit());
+        assertEquals(0, lab.synack("dns-resolve", "-q", "@" + lab.get("DNS_IP"), lab.get("WEB_NAME")).exit());
+        assertEquals(0, lab.synack("syn-probe", "-q", "-p", "80", "198.18.2.2").exit());
+        long left = packetSockets();
+        for (int i = 0; i < 50 && left > before; i++) {
+            Lab.sleep(100); // the release runs a grace period or two after the exit: milliseconds
+            left = packetSockets();
+        }
+        assertEquals(before, left, "packet sockets left in the client's namespace 5 s after the commands exited");
+    }
 }
