@@ -129,16 +129,16 @@ final class EarlyCapture {
 
     /**
      * The address whose route the command's capture goes out by, when the command line names one
-     * literally: the first IPv4 or IPv6 address (dns-resolve: its @SERVER). None with -i or -S, which
-     * choose the route otherwise, nor with a file of names. Only a guess: the interface is checked.
+     * literally: the first IPv4 or IPv6 address (dns-resolve: its @SERVER, for one name or a file of them). None
+     * with -i or -S, which choose the route otherwise. Only a guess: the interface is checked.
      */
     static IpAddress target(String[] args) {
         String command = args[0];
         boolean dns = command.equals("dns-resolve");
         for (int i = 1; i < args.length; i++) {
             String a = args[i];
-            if (a.startsWith("--interface") || a.startsWith("--source") || a.startsWith("--file") || a.equals("--")
-                    || (a.length() > 1 && a.charAt(0) == '-' && a.charAt(1) != '-' && chooses(a))) {
+            if (a.startsWith("--interface") || a.startsWith("--source") || (!dns && a.startsWith("--file")) || a.equals("--")
+                    || (a.length() > 1 && a.charAt(0) == '-' && a.charAt(1) != '-' && chooses(a, dns))) {
                 return null;
             }
             if (dns != a.startsWith("@")) {
@@ -156,11 +156,14 @@ final class EarlyCapture {
         return null;
     }
 
-    /** A short option, or a cluster of them ({@code -qS}, {@code -ic0}), that holds -i, -S or -f: the route is not the target's alone. */
-    private static boolean chooses(String shortOptions) {
+    /**
+     * A short option, or a cluster of them ({@code -qS}, {@code -ic0}), that holds -i or -S (the route is not the
+     * target's alone), or -f but for dns-resolve (whose -f names a file of names asked of its @SERVER).
+     */
+    private static boolean chooses(String shortOptions, boolean dns) {
         for (int i = 1; i < shortOptions.length(); i++) {
             char c = shortOptions.charAt(i);
-            if (c == 'i' || c == 'S' || c == 'f') {
+            if (c == 'i' || c == 'S' || (c == 'f' && !dns)) {
                 return true;
             }
         }

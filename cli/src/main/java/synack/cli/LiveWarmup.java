@@ -11,14 +11,16 @@ package synack.cli;
  * activated here on its interface ({@link EarlyCapture}): the command takes it if it is the one it opens.
  */
 final class LiveWarmup extends Thread {
+    private final String[] args;
     private final String command;
     /** Whether the command's capture is activated here ({@link EarlyCapture}). */
     private final boolean early;
 
-    private LiveWarmup(String command, boolean early) {
+    private LiveWarmup(String[] args, boolean early) {
         super("synack-warmup");
         setDaemon(true);
-        this.command = command;
+        this.args = args;
+        this.command = args[0];
         this.early = early;
     }
 
@@ -46,7 +48,7 @@ final class LiveWarmup extends Thread {
         if (early) {
             EarlyCapture.begin(args); // the target's route, asked on a thread of its own from now
         }
-        new LiveWarmup(args[0], early).start();
+        new LiveWarmup(args, early).start();
     }
 
     /** The commands whose first capture {@link #capture} knows. */
@@ -63,9 +65,12 @@ final class LiveWarmup extends Thread {
      * The capture a one-liner of {@code command} opens first, as its flow declares it (a sweep or a bulk run
      * declares another: the guess is then given up, see {@link EarlyCapture}); null where none is guessed.
      */
-    private static synack.link.PcapLink.Capture capture(String command) {
+    static synack.link.PcapLink.Capture capture(String[] args) {
+        String command = args[0];
         switch (command) {
-            case "handshake": case "fin-teardown": case "dns-resolve":
+            case "dns-resolve":
+                return bulk(args) ? synack.cli.commands.DnsResolveCommand.bulkCapture() : TcpRun.CONVERSATION;
+            case "handshake": case "fin-teardown":
                 return TcpRun.CONVERSATION;
             case "syn-probe":
                 return LiveFlow.EXCHANGE;
@@ -74,6 +79,16 @@ final class LiveWarmup extends Thread {
             default:
                 return null;
         }
+    }
+
+    /** dns-resolve -f FILE (--file): a bulk run, with a ring of its own (the defaults' guess: other options make another). */
+    private static boolean bulk(String[] args) {
+        for (String a : args) {
+            if (a.equals("--file") || a.startsWith("--file=") || (a.length() > 1 && a.charAt(0) == '-' && a.charAt(1) != '-' && a.indexOf('f') > 0)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The commands that run {@link synack.exchange.tcp.TcpWarmup} before their SYN (through {@link TcpRun} or HttpJourney). */
@@ -134,7 +149,7 @@ final class LiveWarmup extends Thread {
             try {
                 String via = EarlyCapture.interfaceName(); // the route thread's answer
                 if (via != null) {
-                    activated = synack.link.PcapLink.activate(via, capture(command));
+                    activated = synack.link.PcapLink.activate(via, capture(args));
                     activated.letNothingIn(); // until the command sets its filter
                 }
             } catch (Throwable ignored) {

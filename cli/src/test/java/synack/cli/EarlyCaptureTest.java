@@ -25,7 +25,8 @@ class EarlyCaptureTest {
         assertEquals("198.18.2.2", target("dns-resolve", "-q", "@198.18.2.2", "www.synack.test"));
         assertEquals("198.18.2.2", target("dns-resolve", "-x", "198.18.1.1", "@198.18.2.2"));
         assertNull(target("dns-resolve", "-q", "www.synack.test"), "resolv.conf's server: not guessed");
-        assertNull(target("dns-resolve", "-f", "names.txt", "@198.18.2.2"), "a bulk run declares another capture");
+        assertEquals("198.18.2.2", target("dns-resolve", "-f", "names.txt", "@198.18.2.2"), "a bulk run asks its server too");
+        assertEquals("198.18.2.2", target("dns-resolve", "--file=names.txt", "@198.18.2.2"));
     }
 
     @Test
@@ -39,11 +40,21 @@ class EarlyCaptureTest {
     }
 
     @Test
-    void noGuessWhereAClusterOrAnAttachedValueHoldsIOrSOrF() {
+    void noGuessWhereAClusterOrAnAttachedValueHoldsIOrS() {
         assertNull(target("syn-probe", "-qS", "198.18.1.2", "-p", "80", "198.18.2.2"), "-S in a cluster: its value is no target");
         assertNull(target("handshake", "-ic0", "198.18.2.2", "80"));
         assertNull(target("syn-probe", "-S198.18.1.9", "-p", "80", "198.18.2.2"));
-        assertNull(target("dns-resolve", "-fnames.txt", "@198.18.2.2"));
+        assertNull(target("handshake", "-fx", "198.18.2.2", "80"), "-f is dns-resolve's file of names only");
+        assertEquals("198.18.2.2", target("dns-resolve", "-qfnames.txt", "@198.18.2.2"));
         assertEquals("198.18.2.2", target("handshake", "-qv", "--rst", "198.18.2.2", "80"), "a cluster without them guesses still");
+    }
+
+    /** The ring the warm-up activates is the one the command opens: a bulk run's for -f, a conversation's otherwise. */
+    @Test
+    void theWarmupGuessesABulkRunsRingFromItsDefaults() {
+        assertEquals(synack.cli.commands.DnsResolveCommand.bulkCapture(),
+                LiveWarmup.capture(new String[] {"dns-resolve", "--json", "-f", "names.txt", "@198.18.2.2"}));
+        assertEquals(synack.cli.commands.DnsResolveCommand.bulkCapture(), LiveWarmup.capture(new String[] {"dns-resolve", "-qf", "n", "@198.18.2.2"}));
+        assertEquals(TcpRun.CONVERSATION, LiveWarmup.capture(new String[] {"dns-resolve", "-q", "@198.18.2.2", "www.synack.test"}));
     }
 }

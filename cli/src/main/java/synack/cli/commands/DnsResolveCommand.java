@@ -97,7 +97,7 @@ public final class DnsResolveCommand implements Callable<Integer> {
     @Option(names = "--no-edns", description = "No EDNS0 OPT record: answers are limited to 512 bytes over UDP.")
     boolean noEdns;
 
-    @Option(names = "--bufsize", paramLabel = "BYTES", defaultValue = "1232",
+    @Option(names = "--bufsize", paramLabel = "BYTES", defaultValue = BUFSIZE,
             description = "EDNS0 UDP payload size we advertise (default: ${DEFAULT-VALUE}, the DNS flag day 2020 value).")
     int bufsize;
 
@@ -122,7 +122,7 @@ public final class DnsResolveCommand implements Callable<Integer> {
             description = "Resolve every name in FILE (one 'NAME [TYPE]' per line, - for stdin), answers as they arrive.")
     String file;
 
-    @Option(names = "--in-flight", paramLabel = "N", defaultValue = "500",
+    @Option(names = "--in-flight", paramLabel = "N", defaultValue = IN_FLIGHT,
             description = {"With -f: queries outstanding at once at most (default: ${DEFAULT-VALUE}). The number in flight starts at 16",
                 "and adapts, as TCP's window: it grows while answers come back promptly and backs off when the server's",
                 "queue lengthens (the RTT grows) or a try goes unanswered; a try is asked again after the RTO the answers",
@@ -380,6 +380,15 @@ public final class DnsResolveCommand implements Callable<Integer> {
      * every answer the window may have outstanding and as many again for a burst. The ring is mapped whole into our
      * memory: sized to the cap, not to the largest run.
      */
+    /** The defaults of --in-flight and --bufsize, named for the guess of a bulk run's ring made before they are parsed. */
+    private static final String IN_FLIGHT = "500";
+    private static final String BUFSIZE = "1232";
+
+    /** The capture -f opens with the default --in-flight and --bufsize (a one-liner's warm-up activates it while picocli parses). */
+    public static synack.link.PcapLink.Capture bulkCapture() {
+        return bulkCapture(Integer.parseInt(IN_FLIGHT), Integer.parseInt(BUFSIZE));
+    }
+
     static synack.link.PcapLink.Capture bulkCapture(int cap, int answerBytes) {
         int snaplen = Math.max(1518, answerBytes + 100); // Ethernet, VLAN, IPv4 with options, UDP
         int bytes = 1 << 20;
