@@ -12,13 +12,16 @@ package synack.cli;
  */
 final class LiveWarmup extends Thread {
     private final String command;
+    /** The command line, for the capture its command opens ({@link #capture}). */
+    private final String[] args;
     /** Whether the command's capture is activated here ({@link EarlyCapture}). */
     private final boolean early;
 
-    private LiveWarmup(String command, boolean early) {
+    private LiveWarmup(String[] args, boolean early) {
         super("synack-warmup");
         setDaemon(true);
-        this.command = command;
+        this.command = args[0];
+        this.args = args;
         this.early = early;
     }
 
@@ -46,7 +49,7 @@ final class LiveWarmup extends Thread {
         if (early) {
             EarlyCapture.begin(args); // the target's route, asked on a thread of its own from now
         }
-        new LiveWarmup(args[0], early).start();
+        new LiveWarmup(args, early).start();
     }
 
     /** The commands whose first capture {@link #capture} knows. */
@@ -63,17 +66,49 @@ final class LiveWarmup extends Thread {
      * The capture a one-liner of {@code command} opens first, as its flow declares it (a sweep or a bulk run
      * declares another: the guess is then given up, see {@link EarlyCapture}); null where none is guessed.
      */
-    private static synack.link.PcapLink.Capture capture(String command) {
-        switch (command) {
-            case "handshake": case "fin-teardown": case "dns-resolve":
+    static synack.link.PcapLink.Capture capture(String[] args) {
+        switch (args[0]) {
+            case "handshake":
+                return java.util.Arrays.asList(args).contains("--rst") ? LiveFlow.FEW_FRAMES : TcpRun.CONVERSATION;
+            case "fin-teardown": case "dns-resolve":
                 return TcpRun.CONVERSATION;
             case "syn-probe":
-                return LiveFlow.EXCHANGE;
+                return synack.cli.commands.SynProbeCommand.narratedCapture(portsNamed(args));
             case "arp-resolve":
                 return synack.cli.commands.ArpResolveCommand.ARP_CAPTURE;
             default:
                 return null;
         }
+    }
+
+    /**
+     * How many ports syn-probe's -p names, as far as a glance tells (a list; a range or anything else counts as
+     * many): a wrong guess only costs the early capture, which the command then opens itself.
+     */
+    private static int portsNamed(String[] args) {
+        String list = null;
+        for (int i = 1; i < args.length; i++) {
+            String a = args[i];
+            if ((a.equals("-p") || a.equals("--ports")) && i + 1 < args.length) {
+                list = args[i + 1];
+            } else if (a.startsWith("--ports=")) {
+                list = a.substring("--ports=".length());
+            } else if (a.startsWith("-p") && a.length() > 2 && !a.startsWith("-p-")) {
+                list = a.substring(2);
+            } else if (a.startsWith("--top-ports")) {
+                return Integer.MAX_VALUE; // with -p too, more than either names
+            }
+        }
+        if (list == null || list.isEmpty() || list.indexOf('-') >= 0) {
+            return Integer.MAX_VALUE;
+        }
+        int ports = 1;
+        for (int i = 0; i < list.length(); i++) {
+            if (list.charAt(i) == ',') {
+                ports++;
+            }
+        }
+        return ports;
     }
 
     /** The commands that run {@link synack.exchange.tcp.TcpWarmup} before their SYN (through {@link TcpRun} or HttpJourney). */
@@ -134,7 +169,7 @@ final class LiveWarmup extends Thread {
             try {
                 String via = EarlyCapture.interfaceName(); // the route thread's answer
                 if (via != null) {
-                    activated = synack.link.PcapLink.activate(via, capture(command));
+                    activated = synack.link.PcapLink.activate(via, capture(args));
                     activated.letNothingIn(); // until the command sets its filter
                 }
             } catch (Throwable ignored) {
