@@ -70,8 +70,11 @@ final class LiveWarmup extends Thread {
         switch (args[0]) {
             case "handshake":
                 return java.util.Arrays.asList(args).contains("--rst") ? LiveFlow.FEW_FRAMES : TcpRun.CONVERSATION;
-            case "fin-teardown": case "dns-resolve":
+            case "fin-teardown":
                 return TcpRun.CONVERSATION;
+            case "dns-resolve": // --trace opens the conversation's ring
+                return java.util.Arrays.asList(args).contains("--trace") ? TcpRun.CONVERSATION
+                        : synack.cli.commands.DnsResolveCommand.oneNameCapture(bufsizeNamed(args));
             case "syn-probe":
                 return synack.cli.commands.SynProbeCommand.narratedCapture(portsNamed(args));
             case "arp-resolve":
@@ -109,6 +112,26 @@ final class LiveWarmup extends Thread {
             }
         }
         return ports;
+    }
+
+    /** dns-resolve's --bufsize as the command line gives it (its default when it does not; --no-edns: 512). */
+    private static int bufsizeNamed(String[] args) {
+        int bufsize = 1232;
+        for (int i = 1; i < args.length; i++) {
+            String value = args[i].equals("--bufsize") && i + 1 < args.length ? args[i + 1]
+                    : args[i].startsWith("--bufsize=") ? args[i].substring("--bufsize=".length()) : null;
+            if (args[i].equals("--no-edns")) {
+                return 512;
+            }
+            if (value != null) {
+                try {
+                    bufsize = Integer.parseInt(value);
+                } catch (NumberFormatException e) {
+                    return Integer.MAX_VALUE; // a usage error: the command says so
+                }
+            }
+        }
+        return bufsize;
     }
 
     /** The commands that run {@link synack.exchange.tcp.TcpWarmup} before their SYN (through {@link TcpRun} or HttpJourney). */

@@ -3,6 +3,7 @@ package synack.cli;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import org.junit.jupiter.api.Test;
+import synack.cli.commands.DnsResolveCommand;
 import synack.cli.commands.SynProbeCommand;
 import synack.exchange.tcp.TcpConversation;
 
@@ -37,8 +38,17 @@ class LiveWarmupCaptureTest {
     }
 
     @Test
+    void dnsResolveGuessesItsBufsize() {
+        assertSame(DnsResolveCommand.oneNameCapture(1232), LiveWarmup.capture(new String[] {"dns-resolve", "-q", "@198.18.2.2", "www.synack.test"}));
+        assertSame(LiveFlow.EXCHANGE, DnsResolveCommand.oneNameCapture(1232));
+        assertSame(DnsResolveCommand.oneNameCapture(512), LiveWarmup.capture(new String[] {"dns-resolve", "@198.18.2.2", "big.synack.test", "TXT", "--no-edns"}));
+        assertSame(DnsResolveCommand.oneNameCapture(4096), LiveWarmup.capture(new String[] {"dns-resolve", "@198.18.2.2", "x", "--bufsize", "4096"}));
+        assertSame(DnsResolveCommand.oneNameCapture(65535), LiveWarmup.capture(new String[] {"dns-resolve", "@198.18.2.2", "x", "--bufsize=65535"}));
+        assertSame(TcpRun.CONVERSATION, DnsResolveCommand.oneNameCapture(65535)); // a burst of up to 45 fragments
+    }
+
+    @Test
     void otherCommandsKeepTheirRings() {
-        assertSame(TcpRun.CONVERSATION, LiveWarmup.capture(new String[] {"dns-resolve", "-q", "@198.18.2.2", "www.synack.test"}));
         assertSame(TcpRun.CONVERSATION, LiveWarmup.capture(new String[] {"fin-teardown", "198.18.2.2", "80"}));
         assertSame(synack.cli.commands.ArpResolveCommand.ARP_CAPTURE, LiveWarmup.capture(new String[] {"arp-resolve", "198.18.1.1"}));
     }
