@@ -29,8 +29,9 @@ public final class LiveFlow {
 
     /**
      * A capture for an exchange whose peer can send a few frames at most before it is over, whole frames
-     * all the same: 1 MiB is 15 slots of 65,632 bytes (the largest frame an interface with offloads hands
-     * over, and libpcap's header), 1.9 MiB resident instead of {@link #EXCHANGE}'s 4 or a conversation's 8.
+     * all the same: libpcap makes 1 MiB 16 slots of the largest frame an interface with offloads hands over
+     * (each in a 128 KiB block: the socket's mapping is 2,048 kB in /proc/PID/smaps), 2 MiB resident instead
+     * of {@link #EXCHANGE}'s 4 or a conversation's 8.
      * A frame that comes while every slot is full is dropped by the kernel and counted; the story then
      * says how many our capture lost (Runner's warning), as for any ring. No frame is cut: the snaplen
      * is the same whole-frame one.
