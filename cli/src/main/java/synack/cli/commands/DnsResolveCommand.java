@@ -262,9 +262,9 @@ public final class DnsResolveCommand implements Callable<Integer> {
     /**
      * One name's capture. A UDP answer is one frame at the default --bufsize (1232), three fragments at 4096;
      * a TCP answer (--tcp, or after a truncated one) comes as the server's initial window (ten segments, RFC
-     * 6928) and then a few segments per ACK of ours, which {@link LiveFlow#EXCHANGE}'s 31 slots hold with
+     * 6928) and then a few segments per ACK of ours, which {@link LiveFlow#EXCHANGE}'s 32 slots hold with
      * room (4 MiB resident instead of 8). Only a UDP answer of more than 4096 bytes comes as a burst that
-     * nothing paces (up to 45 fragments): the TCP conversation's ring (63 slots). Whatever finds the ring
+     * nothing paces (up to 45 fragments): the TCP conversation's ring (64 slots). Whatever finds the ring
      * full is dropped by the kernel and counted, and the story says so; a TCP segment lost so is sent again.
      */
     public static synack.link.PcapLink.Capture oneNameCapture(int bufsize) {
