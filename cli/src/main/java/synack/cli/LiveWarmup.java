@@ -11,16 +11,17 @@ package synack.cli;
  * activated here on its interface ({@link EarlyCapture}): the command takes it if it is the one it opens.
  */
 final class LiveWarmup extends Thread {
-    private final String[] args;
     private final String command;
+    /** The command line, for the capture its command opens ({@link #capture}). */
+    private final String[] args;
     /** Whether the command's capture is activated here ({@link EarlyCapture}). */
     private final boolean early;
 
     private LiveWarmup(String[] args, boolean early) {
         super("synack-warmup");
         setDaemon(true);
-        this.args = args;
         this.command = args[0];
+        this.args = args;
         this.early = early;
     }
 
@@ -66,19 +67,72 @@ final class LiveWarmup extends Thread {
      * declares another: the guess is then given up, see {@link EarlyCapture}); null where none is guessed.
      */
     static synack.link.PcapLink.Capture capture(String[] args) {
-        String command = args[0];
-        switch (command) {
-            case "dns-resolve":
-                return bulk(args) ? synack.cli.commands.DnsResolveCommand.bulkCapture() : TcpRun.CONVERSATION;
-            case "handshake": case "fin-teardown":
+        switch (args[0]) {
+            case "handshake":
+                return java.util.Arrays.asList(args).contains("--rst") ? LiveFlow.FEW_FRAMES : TcpRun.CONVERSATION;
+            case "fin-teardown":
                 return TcpRun.CONVERSATION;
+            case "dns-resolve": // -f a bulk run's ring (its defaults' guess), --trace the conversation's
+                return bulk(args) ? synack.cli.commands.DnsResolveCommand.bulkCapture()
+                        : java.util.Arrays.asList(args).contains("--trace") ? TcpRun.CONVERSATION
+                        : synack.cli.commands.DnsResolveCommand.oneNameCapture(bufsizeNamed(args));
             case "syn-probe":
-                return LiveFlow.EXCHANGE;
+                return synack.cli.commands.SynProbeCommand.narratedCapture(portsNamed(args));
             case "arp-resolve":
                 return synack.cli.commands.ArpResolveCommand.ARP_CAPTURE;
             default:
                 return null;
         }
+    }
+
+    /**
+     * How many ports syn-probe's -p names, as far as a glance tells (a list; a range or anything else counts as
+     * many): a wrong guess only costs the early capture, which the command then opens itself.
+     */
+    private static int portsNamed(String[] args) {
+        String list = null;
+        for (int i = 1; i < args.length; i++) {
+            String a = args[i];
+            if ((a.equals("-p") || a.equals("--ports")) && i + 1 < args.length) {
+                list = args[i + 1];
+            } else if (a.startsWith("--ports=")) {
+                list = a.substring("--ports=".length());
+            } else if (a.startsWith("-p") && a.length() > 2 && !a.startsWith("-p-")) {
+                list = a.substring(2);
+            } else if (a.startsWith("--top-ports")) {
+                return Integer.MAX_VALUE; // with -p too, more than either names
+            }
+        }
+        if (list == null || list.isEmpty() || list.indexOf('-') >= 0) {
+            return Integer.MAX_VALUE;
+        }
+        int ports = 1;
+        for (int i = 0; i < list.length(); i++) {
+            if (list.charAt(i) == ',') {
+                ports++;
+            }
+        }
+        return ports;
+    }
+
+    /** dns-resolve's --bufsize as the command line gives it (its default when it does not; --no-edns: 512). */
+    private static int bufsizeNamed(String[] args) {
+        int bufsize = 1232;
+        for (int i = 1; i < args.length; i++) {
+            String value = args[i].equals("--bufsize") && i + 1 < args.length ? args[i + 1]
+                    : args[i].startsWith("--bufsize=") ? args[i].substring("--bufsize=".length()) : null;
+            if (args[i].equals("--no-edns")) {
+                return 512;
+            }
+            if (value != null) {
+                try {
+                    bufsize = Integer.parseInt(value);
+                } catch (NumberFormatException e) {
+                    return Integer.MAX_VALUE; // a usage error: the command says so
+                }
+            }
+        }
+        return bufsize;
     }
 
     /** dns-resolve -f FILE (--file): a bulk run, with a ring of its own (the defaults' guess: other options make another). */

@@ -28,6 +28,15 @@ import synack.net.EnvironmentException;
         footer = {"", "Exit status: 0 ok, 1 negative answer, 2 usage, 3 environment (privilege, libpcap, interface, route),",
             "4 no answer at all, 130 interrupted. See synack COMMAND --help."})
 public final class Main {
+    static {
+        // No option of ours is a java.time or java.sql type: without this, each CommandLine's interpreter looks
+        // up their converters by reflection (every declared method of 17 JDK classes, ~80 classes loaded and
+        // ~0.4 MiB allocated per one-liner, before the model is built). A user's own setting wins.
+        if (System.getProperty("picocli.converters.excludes") == null) {
+            System.setProperty("picocli.converters.excludes", "java\\.time\\..*,java\\.sql\\..*");
+        }
+    }
+
     private final RunContext context;
 
     /** A one-liner's: the kernel, nothing remembered, nothing kept. */

@@ -38,10 +38,23 @@ public final class TcpRun {
      */
     public static final PcapLink.Capture CONVERSATION = new PcapLink.Capture(PcapLink.SNAPLEN, 4 * 1024 * 1024, false);
 
+    /**
+     * The capture of a conversation that our RST ends as soon as it is established (handshake --rst): the
+     * peer sends its SYN,ACK and, a server that speaks first, at most its initial window (ten segments on
+     * Linux, RFC 6928; one frame each, or fewer super-frames) before our RST reaches it, and nothing after.
+     */
+    public static PcapLink.Capture capture(TcpConversation.Plan plan) {
+        return plan.ending() == TcpConversation.Ending.RST && plan.send().length == 0 ? LiveFlow.FEW_FRAMES : CONVERSATION;
+    }
+
     /** Our port ({@code sourcePort} or random), the peer's segments to it, the next hop asked, the kernel's RSTs held off. */
     public static LiveFlow flow(String command, IpAddress peerIp, int peerPort, Integer sourcePort) {
+        return flow(command, peerIp, peerPort, sourcePort, CONVERSATION);
+    }
+
+    static LiveFlow flow(String command, IpAddress peerIp, int peerPort, Integer sourcePort, PcapLink.Capture capture) {
         String peer = peerIp.toString();
-        return LiveFlow.toPeer(peerIp).tcpSourcePort(sourcePort).size(CONVERSATION)
+        return LiveFlow.toPeer(peerIp).tcpSourcePort(sourcePort).size(capture)
                 .capture(end -> "tcp and src host " + peer + " and src port " + peerPort + " and dst port " + end.tcpPort())
                 .header(end -> header(command, end.route(), end.tcpPort(), peerIp, peerPort),
                         end -> Map.of("interface", end.route().via().name()))
@@ -57,7 +70,7 @@ public final class TcpRun {
     /** handshake and fin-teardown: one conversation as the plan says, told from SYN to the last ACK. */
     public static int conversation(LiveRun run, String command, TcpOptions tcp, Renderer renderer, IpAddress peerIp, int peerPort,
                                    TcpConversation.Plan plan) {
-        return run.run(flow(command, peerIp, peerPort, tcp.sourcePort), renderer, path -> {
+        return run.run(flow(command, peerIp, peerPort, tcp.sourcePort, capture(plan)), renderer, path -> {
             TcpWarmup.run();
             return new TcpConversation(path(path, peerIp), config(tcp, path.end().tcpPort(), peerPort, path.end().route().mss()), plan,
                     RANDOM.nextInt(65536));

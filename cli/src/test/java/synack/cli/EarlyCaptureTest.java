@@ -49,12 +49,13 @@ class EarlyCaptureTest {
         assertEquals("198.18.2.2", target("handshake", "-qv", "--rst", "198.18.2.2", "80"), "a cluster without them guesses still");
     }
 
-    /** The ring the warm-up activates is the one the command opens: a bulk run's for -f, a conversation's otherwise. */
+    /** The ring the warm-up activates is the one the command opens: a bulk run's for -f, one name's otherwise. */
     @Test
     void theWarmupGuessesABulkRunsRingFromItsDefaults() {
         assertEquals(synack.cli.commands.DnsResolveCommand.bulkCapture(),
                 LiveWarmup.capture(new String[] {"dns-resolve", "--json", "-f", "names.txt", "@198.18.2.2"}));
         assertEquals(synack.cli.commands.DnsResolveCommand.bulkCapture(), LiveWarmup.capture(new String[] {"dns-resolve", "-qf", "n", "@198.18.2.2"}));
-        assertEquals(TcpRun.CONVERSATION, LiveWarmup.capture(new String[] {"dns-resolve", "-q", "@198.18.2.2", "www.synack.test"}));
+        assertEquals(synack.cli.commands.DnsResolveCommand.oneNameCapture(1232),
+                LiveWarmup.capture(new String[] {"dns-resolve", "-q", "@198.18.2.2", "www.synack.test"}));
     }
 }

@@ -239,9 +239,7 @@ public final class DnsResolveCommand implements Callable<Integer> {
         var renderer = run.narration("dns-resolve");
         String srv = srvIp.toString();
         String asked = name + (written.equals(name) ? "" : " (" + written + ")");
-        // a TCP answer comes as a window of segments, a big UDP one (--bufsize up to 65535) as a burst of fragments:
-        // the TCP conversation's ring holds either
-        LiveFlow flow = LiveFlow.toPeer(srvIp).udpSourcePort().tcpSourcePort(null).size(TcpRun.CONVERSATION)
+        LiveFlow flow = LiveFlow.toPeer(srvIp).udpSourcePort().tcpSourcePort(null).size(oneNameCapture(noEdns ? 512 : bufsize))
                 .capture(end -> "(udp and src port " + port + " and dst host " + end.route().sourceAddress() + ")"
                         + " or (tcp and src host " + srv + " and src port " + port + " and dst port " + end.tcpPort() + ")")
                 .header(end -> "dns-resolve " + asked + " " + DnsType.name(qtype) + " @" + srvIp.withPort(port) + " over "
@@ -259,6 +257,18 @@ public final class DnsResolveCommand implements Callable<Integer> {
                             end.route().mss()), expectations, path::guardTcpPort),
                     RANDOM.nextInt(65536));
         });
+    }
+
+    /**
+     * One name's capture. A UDP answer is one frame at the default --bufsize (1232), three fragments at 4096;
+     * a TCP answer (--tcp, or after a truncated one) comes as the server's initial window (ten segments, RFC
+     * 6928) and then a few segments per ACK of ours, which {@link LiveFlow#EXCHANGE}'s 32 slots hold with
+     * room (4 MiB resident instead of 8). Only a UDP answer of more than 4096 bytes comes as a burst that
+     * nothing paces (up to 45 fragments): the TCP conversation's ring (64 slots). Whatever finds the ring
+     * full is dropped by the kernel and counted, and the story says so; a TCP segment lost so is sent again.
+     */
+    public static synack.link.PcapLink.Capture oneNameCapture(int bufsize) {
+        return bufsize <= 4096 ? LiveFlow.EXCHANGE : TcpRun.CONVERSATION;
     }
 
     /**

@@ -264,12 +264,21 @@ public final class SynProbeCommand implements Callable<Integer> {
         return new ArrayList<>(out);
     }
 
+    /**
+     * A narrated probe's capture: each port answers once (SYN,ACK, RST or an ICMP error; a second SYN only
+     * re-asks a silent port), and no data comes, so up to {@link LiveFlow#FEW_FRAMES_ANSWERS} ports take
+     * {@link LiveFlow#FEW_FRAMES}; more take the one-liners' usual ring.
+     */
+    public static synack.link.PcapLink.Capture narratedCapture(int ports) {
+        return ports <= LiveFlow.FEW_FRAMES_ANSWERS ? LiveFlow.FEW_FRAMES : LiveFlow.EXCHANGE;
+    }
+
     /** A few ports of one host: every SYN and answer told. */
     private int narrated(LiveRun run, Renderer renderer, synack.wire.IpAddress peer, List<Integer> portList, long pps, int tries) {
         if (portList.contains(0)) {
             throw new UsageProblem("port 0 is for sweeps (add --sweep); a narrated probe takes 1-65535");
         }
-        LiveFlow flow = LiveFlow.toPeer(peer).tcpSourcePort(sourcePort)
+        LiveFlow flow = LiveFlow.toPeer(peer).tcpSourcePort(sourcePort).size(narratedCapture(portList.size()))
                 .capture(end -> "tcp and src host " + peer + " and dst port " + end.tcpPort())
                 .header(end -> "syn-probe " + peer + " ports " + (ports != null ? ports : "top " + topPorts) + " from "
                         + end.route().sourceAddress().withPort(end.tcpPort()) + " " + end.route().describe() + " — " + (tries + 1)
