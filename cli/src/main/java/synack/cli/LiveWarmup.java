@@ -52,7 +52,7 @@ final class LiveWarmup extends Thread {
     /** The commands whose first capture {@link #capture} knows. */
     private static boolean capturable(String command) {
         switch (command) {
-            case "handshake": case "fin-teardown": case "dns-resolve": case "syn-probe": case "arp-resolve":
+            case "handshake": case "fin-teardown": case "dns-resolve": case "syn-probe": case "arp-resolve": case "ndp-resolve":
                 return true;
             default:
                 return false;
@@ -62,15 +62,17 @@ final class LiveWarmup extends Thread {
     /**
      * The capture a one-liner of {@code command} opens first, as its flow declares it (a sweep or a bulk run
      * declares another: the guess is then given up, see {@link EarlyCapture}); null where none is guessed.
+     * {@code ipv6}: the target is an IPv6 address.
      */
-    private static synack.link.PcapLink.Capture capture(String command) {
+    private static synack.link.PcapLink.Capture capture(String command, boolean ipv6) {
         switch (command) {
             case "handshake": case "fin-teardown": case "dns-resolve":
                 return TcpRun.CONVERSATION;
             case "syn-probe":
                 return LiveFlow.EXCHANGE;
-            case "arp-resolve":
-                return synack.cli.commands.ArpResolveCommand.ARP_CAPTURE;
+            case "arp-resolve": case "ndp-resolve":
+                // an IPv6 target is neighbour discovery's, whose flow keeps LiveFlow's ring
+                return ipv6 ? LiveFlow.EXCHANGE : synack.cli.commands.ArpResolveCommand.ARP_CAPTURE;
             default:
                 return null;
         }
@@ -86,9 +88,10 @@ final class LiveWarmup extends Thread {
         }
     }
 
+    /** The live commands, under the names users type: ndp-resolve is arp-resolve's alias (see OneCommand). */
     private static boolean live(String command) {
         switch (command) {
-            case "arp-resolve": case "dns-resolve": case "handshake": case "fin-teardown": case "syn-probe": case "http-get":
+            case "arp-resolve": case "ndp-resolve": case "dns-resolve": case "handshake": case "fin-teardown": case "syn-probe": case "http-get":
                 return true;
             default:
                 return false;
@@ -134,7 +137,7 @@ final class LiveWarmup extends Thread {
             try {
                 String via = EarlyCapture.interfaceName(); // the route thread's answer
                 if (via != null) {
-                    activated = synack.link.PcapLink.activate(via, capture(command));
+                    activated = synack.link.PcapLink.activate(via, capture(command, EarlyCapture.targetIsIpv6()));
                     activated.letNothingIn(); // until the command sets its filter
                 }
             } catch (Throwable ignored) {
