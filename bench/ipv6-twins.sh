@@ -43,6 +43,6 @@ done
   echo
   echo "| work | IPv6 (./synack) | IPv4 twin, same run | ratio | peak RSS IPv6 / IPv4, MiB | CPU (user+sys) IPv6 / IPv4 |"
   echo "| --- | --- | --- | --- | --- | --- |"
-  # side_by_side labels the second command by its first word: here the launcher, so the twin's own column says IPv4
-  side_by_side twin "${ROWS[@]}"
+  # side_by_side labels the second command by its first word: the launcher here, so it is called what it is
+  side_by_side twin "${ROWS[@]}" | sed "s|\`$S\`|IPv4|"
 } | tee "$OUT/rows.md"

@@ -150,8 +150,9 @@ final class LiveWarmup extends Thread {
             try {
                 // the in-memory connection the command runs before its SYN (between the next hop's ARP reply and
                 // the SYN, 25-80 ms on the main thread when cold: class loading and linking, ~10% of handshake's
-                // main-thread samples): run here first, the command's own run finds it all loaded and linked
-                synack.exchange.tcp.TcpWarmup.run();
+                // main-thread samples): run here first, the command's own run finds it all loaded and linked; over
+                // IPv6 when the target named is an IPv6 address (its framing and checksum are other code)
+                synack.exchange.tcp.TcpWarmup.run(early && EarlyCapture.targetIsIpv6());
             } catch (Throwable ignored) {
                 // the command's own run meets the same problem
             }
