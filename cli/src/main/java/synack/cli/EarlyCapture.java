@@ -94,6 +94,13 @@ final class EarlyCapture {
         return Routing.fromKernel().knowing(target, k).resolve(target, null, null).via().name();
     }
 
+    /** The warm-up thread, once {@link #interfaceName} answered: whether the target is an IPv6 address. */
+    static boolean targetIsIpv6() {
+        synchronized (LOCK) {
+            return target != null && target.ipv6();
+        }
+    }
+
     /** The warm-up thread: the capture it activated (null: none could be). */
     static void done(PcapLink.Activated activated) {
         synchronized (LOCK) {

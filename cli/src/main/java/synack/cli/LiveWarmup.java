@@ -55,7 +55,7 @@ final class LiveWarmup extends Thread {
     /** The commands whose first capture {@link #capture} knows. */
     private static boolean capturable(String command) {
         switch (command) {
-            case "handshake": case "fin-teardown": case "dns-resolve": case "syn-probe": case "arp-resolve":
+            case "handshake": case "fin-teardown": case "dns-resolve": case "syn-probe": case "arp-resolve": case "ndp-resolve":
                 return true;
             default:
                 return false;
@@ -65,8 +65,14 @@ final class LiveWarmup extends Thread {
     /**
      * The capture a one-liner of {@code command} opens first, as its flow declares it (a sweep or a bulk run
      * declares another: the guess is then given up, see {@link EarlyCapture}); null where none is guessed.
+     * For an IPv4 target.
      */
     static synack.link.PcapLink.Capture capture(String[] args) {
+        return capture(args, false);
+    }
+
+    /** As {@link #capture(String[])}; {@code ipv6}: the target is an IPv6 address. */
+    static synack.link.PcapLink.Capture capture(String[] args, boolean ipv6) {
         switch (args[0]) {
             case "handshake":
                 return java.util.Arrays.asList(args).contains("--rst") ? LiveFlow.FEW_FRAMES : TcpRun.CONVERSATION;
@@ -78,8 +84,9 @@ final class LiveWarmup extends Thread {
                         : synack.cli.commands.DnsResolveCommand.oneNameCapture(bufsizeNamed(args));
             case "syn-probe":
                 return synack.cli.commands.SynProbeCommand.narratedCapture(portsNamed(args));
-            case "arp-resolve":
-                return synack.cli.commands.ArpResolveCommand.ARP_CAPTURE;
+            case "arp-resolve": case "ndp-resolve":
+                // an IPv6 target is neighbour discovery's, whose flow keeps LiveFlow's ring
+                return ipv6 ? LiveFlow.EXCHANGE : synack.cli.commands.ArpResolveCommand.ARP_CAPTURE;
             default:
                 return null;
         }
@@ -155,9 +162,10 @@ final class LiveWarmup extends Thread {
         }
     }
 
+    /** The live commands, under the names users type: ndp-resolve is arp-resolve's alias (see OneCommand). */
     private static boolean live(String command) {
         switch (command) {
-            case "arp-resolve": case "dns-resolve": case "handshake": case "fin-teardown": case "syn-probe": case "http-get":
+            case "arp-resolve": case "ndp-resolve": case "dns-resolve": case "handshake": case "fin-teardown": case "syn-probe": case "http-get":
                 return true;
             default:
                 return false;
@@ -203,7 +211,7 @@ final class LiveWarmup extends Thread {
             try {
                 String via = EarlyCapture.interfaceName(); // the route thread's answer
                 if (via != null) {
-                    activated = synack.link.PcapLink.activate(via, capture(args));
+                    activated = synack.link.PcapLink.activate(via, capture(args, EarlyCapture.targetIsIpv6()));
                     activated.letNothingIn(); // until the command sets its filter
                 }
             } catch (Throwable ignored) {
@@ -216,8 +224,9 @@ final class LiveWarmup extends Thread {
             try {
                 // the in-memory connection the command runs before its SYN (between the next hop's ARP reply and
                 // the SYN, 25-80 ms on the main thread when cold: class loading and linking, ~10% of handshake's
-                // main-thread samples): run here first, the command's own run finds it all loaded and linked
-                synack.exchange.tcp.TcpWarmup.run();
+                // main-thread samples): run here first, the command's own run finds it all loaded and linked; over
+                // IPv6 when the target named is an IPv6 address (its framing and checksum are other code)
+                synack.exchange.tcp.TcpWarmup.run(early && EarlyCapture.targetIsIpv6());
             } catch (Throwable ignored) {
                 // the command's own run meets the same problem
             }

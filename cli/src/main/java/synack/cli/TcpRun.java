@@ -71,7 +71,7 @@ public final class TcpRun {
     public static int conversation(LiveRun run, String command, TcpOptions tcp, Renderer renderer, IpAddress peerIp, int peerPort,
                                    TcpConversation.Plan plan) {
         return run.run(flow(command, peerIp, peerPort, tcp.sourcePort, capture(plan)), renderer, path -> {
-            TcpWarmup.run();
+            TcpWarmup.run(peerIp.ipv6());
             return new TcpConversation(path(path, peerIp), config(tcp, path.end().tcpPort(), peerPort, path.end().route().mss()), plan,
                     RANDOM.nextInt(65536));
         });
@@ -86,7 +86,7 @@ public final class TcpRun {
                 path.close();
                 return LiveRun.exitCode(renderer);
             }
-            TcpWarmup.run();
+            TcpWarmup.run(peerIp.ipv6());
             k = run.keeper().keep(path.session(), path(path, peerIp), config(tcp, path.end().tcpPort(), peerPort, path.end().route().mss()));
         } catch (RuntimeException e) {
             path.close();

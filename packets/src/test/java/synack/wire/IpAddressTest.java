@@ -68,6 +68,21 @@ class IpAddressTest {
         assertNotEquals(a("2001:db8::2"), a("2001:db8::3"));
         assertNotEquals(a("::c612:102"), a("198.18.1.2"), "an IPv6 address with the same low bits is another address");
         assertNotEquals(a("::ffff:198.18.1.2"), a("198.18.1.2"), "IPv4-mapped is an IPv6 address, not the IPv4 one");
+        assertNotEquals(a("2001:db8::2"), a("2001:db9::2"), "the high 64 bits count too");
+        assertNotEquals(a("198.18.1.2"), null);
+        assertNotEquals(a("198.18.1.2"), "198.18.1.2");
+    }
+
+    /** The record IpAddress would be without its written-out equals and hashCode. */
+    private record Generated(boolean ipv6, long high, long low) {}
+
+    @Test
+    void hashCodeIsTheRecordsOwnSoHashedCollectionsKeepTheirOrder() {
+        for (String t : List.of("198.18.1.2", "255.255.255.254", "0.0.0.0", "2001:db8::2", "fe80::10b8:4bff:fed8:5abb", "::", "::1",
+                "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff")) {
+            IpAddress ip = a(t);
+            assertEquals(new Generated(ip.ipv6(), ip.high(), ip.low()).hashCode(), ip.hashCode(), t);
+        }
     }
 
     @Test

@@ -4,6 +4,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import synack.wire.Dissector;
 import synack.wire.Frames;
+import synack.wire.IpAddress;
 import synack.wire.MacAddress;
 import synack.wire.MalformedFrameException;
 import synack.wire.TcpSegment;
@@ -12,18 +13,29 @@ import synack.wire.TcpSegment;
  * Runs a whole connection between two engines in memory before the real one, so the JVM has
  * loaded and compiled the segment paths before our first SYN: otherwise class loading sits
  * between the server's SYN,ACK and our ACK and inflates what we report as connect time.
- * Nothing here touches the wire.
+ * Nothing here touches the wire. The frames are of the connection's family: IPv6's framing,
+ * checksum and dissection are other code than IPv4's, cold otherwise on the way to an IPv6 SYN.
  */
 public final class TcpWarmup {
+    private static final IpAddress[] V4 = {IpAddress.parse("198.18.0.1"), IpAddress.parse("198.18.0.2")};
+    private static final IpAddress[] V6 = {IpAddress.parse("2001:db8::1"), IpAddress.parse("2001:db8::2")};
+
     private TcpWarmup() {}
 
+    /** Over IPv4. */
     public static void run() {
+        run(false);
+    }
+
+    /** @param ipv6 the real connection is over IPv6: so are the frames here */
+    public static void run(boolean ipv6) {
+        IpAddress[] ends = ipv6 ? V6 : V4;
         MacAddress mac = MacAddress.parse("02:00:00:00:00:01");
         Deque<byte[]> toServer = new ArrayDeque<>();
         Deque<byte[]> toClient = new ArrayDeque<>();
         long[] now = {1};
-        TcpConnection client = new TcpConnection(TcpConnection.Config.defaults(40000, 80, 1), sink(toServer, mac, 1, 2));
-        TcpConnection server = new TcpConnection(TcpConnection.Config.defaults(80, 40000, 2), sink(toClient, mac, 2, 1));
+        TcpConnection client = new TcpConnection(TcpConnection.Config.defaults(40000, 80, 1), sink(toServer, mac, ends[0], ends[1]));
+        TcpConnection server = new TcpConnection(TcpConnection.Config.defaults(80, 40000, 2), sink(toClient, mac, ends[1], ends[0]));
         server.listen();
         client.connect(now[0]);
         for (int step = 0; step < 64 && (!toServer.isEmpty() || !toClient.isEmpty()); step++) {
@@ -55,7 +67,7 @@ public final class TcpWarmup {
         }
     }
 
-    private static TcpListener sink(Deque<byte[]> queue, MacAddress mac, int from, int to) {
+    private static TcpListener sink(Deque<byte[]> queue, MacAddress mac, IpAddress from, IpAddress to) {
         return new TcpListener() {
             @Override
             public long send(TcpSegment segment, synack.event.Remark annotation) {
