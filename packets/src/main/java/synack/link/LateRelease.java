@@ -4,6 +4,8 @@ import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Platform;
+import com.sun.jna.Pointer;
+import java.lang.ref.Reference;
 
 /**
  * Closing a capture without waiting for the kernel. Releasing a packet socket that has a ring
@@ -14,8 +16,11 @@ import com.sun.jna.Platform;
  * reference, and closing the io_uring lets a kernel worker drop the last one and release the
  * socket a few milliseconds later, after we have gone. The socket captures nothing meanwhile.
  *
- * <p>Where io_uring is not there (kernels before 5.1, kernel.io_uring_disabled=2, a container's
- * seccomp profile that refuses it), nothing is handed over and the close waits as it always did.
+ * <p>Only from Linux 5.7 on: before it (commit 85faa7b8346e) closing an io_uring waited in close(2)
+ * itself, and on 5.1-5.4 freed the registered socket there too, so the hand-over would wait longer.
+ * Where io_uring is not there (kernels before 5.1, kernel.io_uring_disabled, a container's seccomp
+ * profile that refuses it) or SYNACK_IO_URING=off says so (a seccomp profile that kills instead of
+ * refusing), nothing is handed over and the close waits as it always did.
  */
 final class LateRelease {
     /** io_uring_setup(2) and io_uring_register(2): the same numbers on x86-64, arm64 and the generic table. */
@@ -26,7 +31,11 @@ final class LateRelease {
     private static final int PARAMS_SIZE = 120;
     private static final int SOL_SOCKET = 1;
     private static final int SO_ATTACH_FILTER = 26;
-    private static final boolean LINUX = Platform.isLinux();
+    /** Linux 5.7 or later, 64-bit (syscall(2)'s arguments are C longs, passed as Java longs), not turned off. */
+    private static final boolean USABLE = Platform.isLinux() && Native.LONG_SIZE == 8 && fromLinux57(System.getProperty("os.version", ""))
+            && !"off".equals(System.getenv("SYNACK_IO_URING"));
+    /** Set when the kernel refused an io_uring once: the next closes do not ask again. */
+    private static volatile boolean refused;
 
     /** libc, as a JNA direct mapping (see {@link PcapWaiter}); syscall(2) passes its arguments through as they are. */
     private static final class Libc {
@@ -48,26 +57,48 @@ final class LateRelease {
      * once the owner has closed the socket, or -1 when nothing was handed over (the close then waits).
      */
     static int handOver(int socket) {
-        if (!LINUX || socket < 0) {
+        if (!USABLE || refused || socket < 0) {
             return -1;
         }
+        int ring = -1;
         try {
             Memory params = new Memory(PARAMS_SIZE);
             params.clear();
-            int ring = (int) Libc.syscall(IO_URING_SETUP, 1, com.sun.jna.Pointer.nativeValue(params), 0, 0);
+            ring = (int) Libc.syscall(IO_URING_SETUP, 1, Pointer.nativeValue(params), 0, 0);
+            Reference.reachabilityFence(params); // the kernel wrote into it: not freed before the call returned
             if (ring < 0) {
+                refused = true;
                 return -1;
             }
             Memory files = new Memory(4);
             files.setInt(0, socket);
-            if (Libc.syscall(IO_URING_REGISTER, ring, IORING_REGISTER_FILES, com.sun.jna.Pointer.nativeValue(files), 1) < 0) {
+            long registered = Libc.syscall(IO_URING_REGISTER, ring, IORING_REGISTER_FILES, Pointer.nativeValue(files), 1);
+            Reference.reachabilityFence(files);
+            if (registered < 0) {
+                refused = true;
                 Libc.close(ring);
                 return -1;
             }
             takeNothing(socket);
             return ring;
         } catch (LinkageError | RuntimeException e) {
-            return -1; // no JNA binding here: the close waits
+            refused = true; // no JNA binding here: the close waits
+            if (ring >= 0) {
+                Libc.close(ring); // the socket is registered: closing the ring is what releases it
+            }
+            return -1;
+        }
+    }
+
+    /** "5.7", "6.18.44-fc-v1272", ...: at least 5.7. */
+    static boolean fromLinux57(String version) {
+        String[] parts = version.split("[.-]", 3);
+        try {
+            int major = Integer.parseInt(parts[0]);
+            int minor = parts.length > 1 ? Integer.parseInt(parts[1]) : 0;
+            return major > 5 || (major == 5 && minor >= 7);
+        } catch (NumberFormatException e) {
+            return false;
         }
     }
 
@@ -91,5 +122,6 @@ final class LateRelease {
         fprog.setShort(0, (short) 1);
         fprog.setPointer(Native.POINTER_SIZE, program);
         Libc.setsockopt(socket, SOL_SOCKET, SO_ATTACH_FILTER, fprog, (int) fprog.size());
+        Reference.reachabilityFence(program); // reached only through fprog's raw bytes until the kernel copied it
     }
 }

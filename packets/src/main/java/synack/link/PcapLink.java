@@ -183,8 +183,11 @@ public final class PcapLink implements Link {
             } catch (LinkageError | RuntimeException e) {
                 // libpcap's fd unknown here: the close waits
             }
-            handle.close();
-            LateRelease.letGo(ring);
+            try {
+                handle.close();
+            } finally {
+                LateRelease.letGo(ring);
+            }
         }
     }
 
@@ -283,8 +286,16 @@ public final class PcapLink implements Link {
     /** Closes the capture without waiting for the kernel to release its socket ({@link LateRelease}). */
     @Override
     public void close() {
-        int ring = handle.isOpen() ? LateRelease.handOver(waiter.socket()) : -1;
-        handle.close();
-        LateRelease.letGo(ring);
+        int ring = -1;
+        try {
+            ring = handle.isOpen() ? LateRelease.handOver(waiter.socket()) : -1;
+        } catch (LinkageError e) {
+            // JNA's libc binding not to be had: the close waits
+        }
+        try {
+            handle.close();
+        } finally {
+            LateRelease.letGo(ring);
+        }
     }
 }
