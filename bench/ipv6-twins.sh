@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench/ipv6-twins.sh - each IPv6 one-liner beside its IPv4 twin, both synack, in one hyperfine run
-# (alternating is hyperfine's order: all runs of one, then the other; the pair shares the machine's
-# load of that minute). What an IPv6 one-liner costs more than the same work over IPv4.
+# (not alternating: hyperfine runs all of one, then the other; the pair shares the machine's load of
+# that minute). What an IPv6 one-liner costs more than the same work over IPv4.
 #
 #   sudo bench/ipv6-twins.sh     # results in /tmp/synack-bench-ipv6-twins/results (override: OUT=DIR)
 #

@@ -93,33 +93,35 @@ final class LiveWarmup extends Thread {
     }
 
     /**
-     * How many ports syn-probe's -p names, as far as a glance tells (a list; a range or anything else counts as
-     * many): a wrong guess only costs the early capture, which the command then opens itself.
+     * How many ports syn-probe's -p and --top-ports name, counted as the command counts them (a list without its
+     * repeats, ranges, a cluster such as -qp80); what does not parse counts as many: a wrong guess only costs the
+     * early capture, which the command then opens itself.
      */
     private static int portsNamed(String[] args) {
-        String list = null;
-        for (int i = 1; i < args.length; i++) {
-            String a = args[i];
-            if ((a.equals("-p") || a.equals("--ports")) && i + 1 < args.length) {
-                list = args[i + 1];
-            } else if (a.startsWith("--ports=")) {
-                list = a.substring("--ports=".length());
-            } else if (a.startsWith("-p") && a.length() > 2 && !a.startsWith("-p-")) {
-                list = a.substring(2);
-            } else if (a.startsWith("--top-ports")) {
-                return Integer.MAX_VALUE; // with -p too, more than either names
+        java.util.Set<Integer> ports = new java.util.HashSet<>();
+        try {
+            for (int i = 1; i < args.length; i++) {
+                String a = args[i];
+                String list = null;
+                if ((a.equals("-p") || a.equals("--ports")) && i + 1 < args.length) {
+                    list = args[i + 1];
+                } else if (a.startsWith("--ports=")) {
+                    list = a.substring("--ports=".length());
+                } else if (a.startsWith("--top-ports")) {
+                    String n = a.startsWith("--top-ports=") ? a.substring("--top-ports=".length()) : i + 1 < args.length ? args[i + 1] : "";
+                    ports.addAll(synack.net.TopPorts.top(Integer.parseInt(n)));
+                } else if (a.length() > 2 && a.charAt(0) == '-' && a.charAt(1) != '-' && a.indexOf('p') > 0) {
+                    int p = a.indexOf('p'); // -p80, -qp80, -qp 80
+                    list = p + 1 < a.length() ? a.substring(p + 1) : i + 1 < args.length ? args[i + 1] : null;
+                }
+                if (list != null) {
+                    ports.addAll(synack.net.Ports.parse(list, true));
+                }
             }
+        } catch (RuntimeException e) {
+            return Integer.MAX_VALUE; // the command tells what is wrong with it
         }
-        if (list == null || list.isEmpty() || list.indexOf('-') >= 0) {
-            return Integer.MAX_VALUE;
-        }
-        int ports = 1;
-        for (int i = 0; i < list.length(); i++) {
-            if (list.charAt(i) == ',') {
-                ports++;
-            }
-        }
-        return ports;
+        return ports.isEmpty() ? Integer.MAX_VALUE : ports.size();
     }
 
     /** dns-resolve's --bufsize as the command line gives it (its default when it does not; --no-edns: 512). */

@@ -33,6 +33,11 @@ class LiveWarmupCaptureTest {
         assertSame(SynProbeCommand.narratedCapture(3), LiveWarmup.capture(new String[] {"syn-probe", "198.18.2.2", "--ports=22,80,443"}));
         assertSame(SynProbeCommand.narratedCapture(12),
                 LiveWarmup.capture(new String[] {"syn-probe", "198.18.2.2", "--ports", "1,2,3,4,5,6,7,8,9,10,11,12"}));
+        // counted as the command counts them: a range, repeats, a cluster, --top-ports
+        assertSame(SynProbeCommand.narratedCapture(6), LiveWarmup.capture(new String[] {"syn-probe", "198.18.2.2", "-p", "20-25"}));
+        assertSame(SynProbeCommand.narratedCapture(2), LiveWarmup.capture(new String[] {"syn-probe", "-qp", "80,80,443", "198.18.2.2"}));
+        assertSame(SynProbeCommand.narratedCapture(1), LiveWarmup.capture(new String[] {"syn-probe", "-qp80", "198.18.2.2"}));
+        assertSame(SynProbeCommand.narratedCapture(5), LiveWarmup.capture(new String[] {"syn-probe", "--top-ports", "5", "198.18.2.2"}));
         assertSame(LiveFlow.FEW_FRAMES, SynProbeCommand.narratedCapture(LiveFlow.FEW_FRAMES_ANSWERS));
         assertSame(LiveFlow.EXCHANGE, SynProbeCommand.narratedCapture(LiveFlow.FEW_FRAMES_ANSWERS + 1));
     }
@@ -50,6 +55,14 @@ class LiveWarmupCaptureTest {
     @Test
     void otherCommandsKeepTheirRings() {
         assertSame(TcpRun.CONVERSATION, LiveWarmup.capture(new String[] {"fin-teardown", "198.18.2.2", "80"}));
+        assertSame(synack.cli.commands.ArpResolveCommand.ARP_CAPTURE, LiveWarmup.capture(new String[] {"arp-resolve", "198.18.1.1"}));
+    }
+
+    /** ndp-resolve, and arp-resolve of an IPv6 target, open neighbour discovery's ring; of an IPv4 target ARP's. */
+    @Test
+    void neighbourDiscoveryTakesItsOwnRingAndArpItsOwn() {
+        assertSame(LiveFlow.EXCHANGE, LiveWarmup.capture(new String[] {"ndp-resolve", "-q", "2001:db8:1::1"}, true));
+        assertSame(synack.cli.commands.ArpResolveCommand.ARP_CAPTURE, LiveWarmup.capture(new String[] {"ndp-resolve", "198.18.1.1"}, false));
         assertSame(synack.cli.commands.ArpResolveCommand.ARP_CAPTURE, LiveWarmup.capture(new String[] {"arp-resolve", "198.18.1.1"}));
     }
 }

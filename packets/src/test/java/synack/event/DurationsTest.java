@@ -20,7 +20,8 @@ class DurationsTest {
         for (int i = 0; i < 100_000; i++) {
             long v = random.nextInt(Integer.MAX_VALUE) * (long) (1 + random.nextInt(1000));
             assertEquals(String.format(Locale.ROOT, "%.3f ms", v / 1000.0), Durations.ms(v));
-            assertEquals(String.format(Locale.ROOT, "%.3f s", v / 1e6), v >= 1_000_000 ? Durations.human(v) : String.format(Locale.ROOT, "%.3f s", v / 1e6));
+            assertEquals(v >= 1_000_000 ? String.format(Locale.ROOT, "%.3f s", v / 1e6) : String.format(Locale.ROOT, "%.3f ms", v / 1000.0),
+                    Durations.human(v));
         }
     }
 }

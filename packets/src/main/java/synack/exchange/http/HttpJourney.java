@@ -982,7 +982,7 @@ public final class HttpJourney implements Exchange {
         if (other != null) {
             guardOnce(port, otherTo.sourceAddress());
         }
-        TcpWarmup.run();
+        TcpWarmup.run(ip.ipv6()); // over the family of the connection, as handshake's
         if (url.secure()) {
             if (trust == null) {
                 try {
