@@ -30,11 +30,7 @@ ROWS=(
 )
 
 # every command answers before it is timed
-for row in "${ROWS[@]}"; do
-  IFS='|' read -r work six four <<<"$row"
-  $IN $six >/dev/null 2>&1 || { echo "bench: '$six' failed (exit $?)" >&2; exit 1; }
-  $IN $four >/dev/null 2>&1 || { echo "bench: '$four' failed (exit $?)" >&2; exit 1; }
-done
+answers_first 2 "${ROWS[@]}"
 
 {
   echo "IPv6 one-liners beside their IPv4 twins, $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git -C "$home" rev-parse --short HEAD),"

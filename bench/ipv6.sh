@@ -33,11 +33,7 @@ ROWS=(
 )
 
 # every command answers before it is timed
-for row in "${ROWS[@]}"; do
-  IFS='|' read -r work mine peer <<<"$row"
-  $IN $mine >/dev/null 2>&1 || { echo "bench: '$mine' failed (exit $?)" >&2; exit 1; }
-  $IN $peer >/dev/null 2>&1 || { echo "bench: '$peer' failed (exit $?)" >&2; exit 1; }
-done
+answers_first 2 "${ROWS[@]}"
 
 {
   echo "IPv6 one-liners, $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git -C "$home" rev-parse --short HEAD), jar $JAR_INFO,"

@@ -102,6 +102,16 @@ hf_median() { jq -r ".results[$2].median" "$1"; }
 # CPU per run (hyperfine's mean user + system): on a loaded 2-CPU machine a steadier figure than wall
 hf_cpu() { jq -r ".results[$2] | (.user + .system) * 1000 | round" "$1"; }
 
+answers_first() { # answers_first N ROW...: the first N commands of each "work|command|command" row each exit 0 once, before anything is timed
+  local n=$1 row work a b
+  shift
+  for row in "$@"; do
+    IFS='|' read -r work a b <<<"$row"
+    $IN $a >/dev/null 2>&1 || { echo "bench: '$a' failed (exit $?)" >&2; exit 1; }
+    ((n < 2)) || $IN $b >/dev/null 2>&1 || { echo "bench: '$b' failed (exit $?)" >&2; exit 1; }
+  done
+}
+
 side_by_side() { # side_by_side TAG ROW...: one markdown row per "work|synack command|peer command"
   local tag=$1 i=0 row work mine peer json a b
   shift

@@ -44,10 +44,7 @@ ROWS=(
 )
 
 # every command answers before it is timed
-for row in "${ROWS[@]}"; do
-  IFS='|' read -r work mine peer <<<"$row"
-  $IN $mine >/dev/null 2>&1 || { echo "bench: '$mine' failed (exit $?)" >&2; exit 1; }
-done
+answers_first 1 "${ROWS[@]}"
 
 # 2. Each one-liner beside its peer, in one hyperfine run.
 {
