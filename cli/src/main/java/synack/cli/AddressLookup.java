@@ -1,9 +1,9 @@
 package synack.cli;
 
-import java.security.SecureRandom;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import synack.net.Unpredictable;
 import synack.cli.render.Renderer;
 import synack.event.Event;
 import synack.event.Verdict;
@@ -28,7 +28,6 @@ import synack.wire.IpAddress;
  * command's main one, on a flow of its own; its answer is learned.
  */
 final class AddressLookup {
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private AddressLookup() {}
 
@@ -49,7 +48,7 @@ final class AddressLookup {
     static IpAddress address(LiveRun run, Renderer renderer, String name, AddressFamily family) {
         DnsMessage query;
         try {
-            query = DnsMessage.query(RANDOM.nextInt(65536), name, family.recordType(), true, 1232);
+            query = DnsMessage.query(Unpredictable.nextInt(65536), name, family.recordType(), true, 1232);
         } catch (IllegalArgumentException e) { // the user's name cannot be a DNS name (a label over 63 octets)
             throw new UsageProblem("not a host name: " + name + " (" + e.getMessage() + ")");
         }
@@ -102,7 +101,7 @@ final class AddressLookup {
             DnsLookup lookup = new DnsLookup(new DnsLookup.Path(end.route().via().mac(), path.nextHop(), end.route().sourceAddress(),
                     server, 53), query, new DnsLookup.Settings(2, 2_000_000, false, end.udpPort(),
                             TcpRun.dnsTcpConfig(end.tcpPort(), 53, end.route().mss()), List.of(), path::guardTcpPort),
-                    RANDOM.nextInt(65536));
+                    Unpredictable.nextInt(65536));
             Event.Result r = path.session().capture(lookup);
             if (Interrupts.requested()) {
                 return null;

@@ -38,6 +38,14 @@ public final class LiveFlow {
      */
     public static final PcapLink.Capture FEW_FRAMES = new PcapLink.Capture(PcapLink.SNAPLEN, 1024 * 1024, false);
 
+    /**
+     * A capture for one answer: a SYN,ACK our RST ends at once (handshake --rst), one port's answer (syn-probe of one
+     * port), with its next hop's ARP or NDP and a retransmission or two. 512 KiB is 8 whole-frame slots, 1 MiB resident
+     * instead of {@link #FEW_FRAMES}'s 2 (a one-liner's peak RSS, issue 14); a frame that finds them full is dropped,
+     * counted and told, as for any ring.
+     */
+    public static final PcapLink.Capture ONE_ANSWER = new PcapLink.Capture(PcapLink.SNAPLEN, 512 * 1024, false);
+
     /** What {@link #FEW_FRAMES} holds with room to spare for ARP, ICMP and a retransmission. */
     public static final int FEW_FRAMES_ANSWERS = 10;
 

@@ -1,13 +1,13 @@
 package synack.cli;
 
 import java.io.PrintStream;
-import java.security.SecureRandom;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
+import synack.net.Unpredictable;
 import synack.cli.render.Renderer;
 import synack.event.Event;
 import synack.event.Verdict;
@@ -28,7 +28,6 @@ import synack.wire.MacAddress;
  * machine, the memory and the connection keeper come from the {@link RunContext}.
  */
 public final class LiveRun {
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final LiveOptions live;
     private final RunContext context;
@@ -137,7 +136,7 @@ public final class LiveRun {
     }
 
     static int randomPort() {
-        return 61000 + RANDOM.nextInt(65536 - 61000);
+        return 61000 + Unpredictable.nextInt(65536 - 61000);
     }
 
     /**

@@ -44,7 +44,7 @@ final class LiveWarmup extends Thread {
             }
         }
         // the target and the capture are found on the other threads: parsing an address, and the classes that
-        // hold the captures (TcpRun's SecureRandom: 10 ms), cost this one time it needs for picocli
+        // hold the captures, cost this one time it needs for picocli
         boolean early = captureEarly && capturable(args[0]);
         if (early) {
             EarlyCapture.begin(args); // the target's route, asked on a thread of its own from now
@@ -75,7 +75,7 @@ final class LiveWarmup extends Thread {
     static synack.link.PcapLink.Capture capture(String[] args, boolean ipv6) {
         switch (args[0]) {
             case "handshake":
-                return java.util.Arrays.asList(args).contains("--rst") ? LiveFlow.FEW_FRAMES : TcpRun.CONVERSATION;
+                return java.util.Arrays.asList(args).contains("--rst") ? LiveFlow.ONE_ANSWER : TcpRun.CONVERSATION;
             case "fin-teardown":
                 return TcpRun.CONVERSATION;
             case "dns-resolve": // -f a bulk run's ring (its defaults' guess), --trace the conversation's
@@ -181,8 +181,8 @@ final class LiveWarmup extends Thread {
         // wall 0.356 s with, 0.317 s without, main's 0.352 s); the JDK types its converters are registered for,
         // listed here first, saved no wall time and cost 10 ms of CPU and 0.5 MiB
         try {
-            // the command's first need once parsed: our port and ISN from a SecureRandom, whose first construction
-            // (the security providers) and first draw (seeding) cost the main thread 10-20 ms cold
+            // the command's first need once parsed: our port and ISN (Unpredictable: /dev/urandom opened and read
+            // once here; a SecureRandom's first construction and draw had cost the main thread 10-20 ms cold)
             LiveRun.randomPort();
             TcpRun.randomIsn();
         } catch (Throwable ignored) {

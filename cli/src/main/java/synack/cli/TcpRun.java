@@ -1,9 +1,9 @@
 package synack.cli;
 
-import java.security.SecureRandom;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import synack.net.Unpredictable;
 import synack.cli.render.Renderer;
 import synack.event.Event;
 import synack.event.Verdict;
@@ -19,7 +19,6 @@ import synack.wire.IpAddress;
  * hop, the RST guard) on the {@link LiveRun}, and the TCP settings the commands share.
  */
 public final class TcpRun {
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private TcpRun() {}
 
@@ -28,7 +27,7 @@ public final class TcpRun {
     }
 
     public static int randomIsn() {
-        return RANDOM.nextInt();
+        return Unpredictable.nextInt();
     }
 
     /**
@@ -40,11 +39,12 @@ public final class TcpRun {
 
     /**
      * The capture of a conversation that our RST ends as soon as it is established (handshake --rst): the
-     * peer sends its SYN,ACK and, a server that speaks first, at most its initial window (ten segments on
-     * Linux, RFC 6928; one frame each, or fewer super-frames) before our RST reaches it, and nothing after.
+     * peer sends its SYN,ACK and, a server that speaks first, its greeting (a banner: one segment) before our RST
+     * reaches it, and nothing after: {@link LiveFlow#ONE_ANSWER}. A server that sent a whole initial window (ten
+     * segments, RFC 6928) at once would find its last ones dropped by the kernel, counted and told.
      */
     public static PcapLink.Capture capture(TcpConversation.Plan plan) {
-        return plan.ending() == TcpConversation.Ending.RST && plan.send().length == 0 ? LiveFlow.FEW_FRAMES : CONVERSATION;
+        return plan.ending() == TcpConversation.Ending.RST && plan.send().length == 0 ? LiveFlow.ONE_ANSWER : CONVERSATION;
     }
 
     /** Our port ({@code sourcePort} or random), the peer's segments to it, the next hop asked, the kernel's RSTs held off. */
@@ -73,7 +73,7 @@ public final class TcpRun {
         return run.run(flow(command, peerIp, peerPort, tcp.sourcePort, capture(plan)), renderer, path -> {
             TcpWarmup.run(peerIp.ipv6());
             return new TcpConversation(path(path, peerIp), config(tcp, path.end().tcpPort(), peerPort, path.end().route().mss()), plan,
-                    RANDOM.nextInt(65536));
+                    Unpredictable.nextInt(65536));
         });
     }
 

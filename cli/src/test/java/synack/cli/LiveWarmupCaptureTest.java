@@ -19,7 +19,7 @@ class LiveWarmupCaptureTest {
     @Test
     void handshakeWithRstTakesTheSmallRingAsItsConversationDoes() {
         assertSame(TcpRun.capture(RST), LiveWarmup.capture(new String[] {"handshake", "-q", "--rst", "198.18.2.2", "80"}));
-        assertSame(LiveFlow.FEW_FRAMES, TcpRun.capture(RST));
+        assertSame(LiveFlow.ONE_ANSWER, TcpRun.capture(RST));
         assertSame(TcpRun.capture(CLOSE), LiveWarmup.capture(new String[] {"handshake", "198.18.2.2", "80"}));
         assertSame(TcpRun.CONVERSATION, TcpRun.capture(CLOSE));
         // data sent, or a close: the peer's whole window may come, as before
@@ -38,6 +38,8 @@ class LiveWarmupCaptureTest {
         assertSame(SynProbeCommand.narratedCapture(2), LiveWarmup.capture(new String[] {"syn-probe", "-qp", "80,80,443", "198.18.2.2"}));
         assertSame(SynProbeCommand.narratedCapture(1), LiveWarmup.capture(new String[] {"syn-probe", "-qp80", "198.18.2.2"}));
         assertSame(SynProbeCommand.narratedCapture(5), LiveWarmup.capture(new String[] {"syn-probe", "--top-ports", "5", "198.18.2.2"}));
+        assertSame(LiveFlow.ONE_ANSWER, SynProbeCommand.narratedCapture(1));
+        assertSame(LiveFlow.FEW_FRAMES, SynProbeCommand.narratedCapture(2));
         assertSame(LiveFlow.FEW_FRAMES, SynProbeCommand.narratedCapture(LiveFlow.FEW_FRAMES_ANSWERS));
         assertSame(LiveFlow.EXCHANGE, SynProbeCommand.narratedCapture(LiveFlow.FEW_FRAMES_ANSWERS + 1));
     }
@@ -45,7 +47,7 @@ class LiveWarmupCaptureTest {
     @Test
     void dnsResolveGuessesItsBufsize() {
         assertSame(DnsResolveCommand.oneNameCapture(1232), LiveWarmup.capture(new String[] {"dns-resolve", "-q", "@198.18.2.2", "www.synack.test"}));
-        assertSame(LiveFlow.EXCHANGE, DnsResolveCommand.oneNameCapture(1232));
+        assertSame(LiveFlow.FEW_FRAMES, DnsResolveCommand.oneNameCapture(1232));
         assertSame(DnsResolveCommand.oneNameCapture(512), LiveWarmup.capture(new String[] {"dns-resolve", "@198.18.2.2", "big.synack.test", "TXT", "--no-edns"}));
         assertSame(DnsResolveCommand.oneNameCapture(4096), LiveWarmup.capture(new String[] {"dns-resolve", "@198.18.2.2", "x", "--bufsize", "4096"}));
         assertSame(DnsResolveCommand.oneNameCapture(65535), LiveWarmup.capture(new String[] {"dns-resolve", "@198.18.2.2", "x", "--bufsize=65535"}));

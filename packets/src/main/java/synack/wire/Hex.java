@@ -1,13 +1,13 @@
 package synack.wire;
 
 /** Hex as the renderers show it, without a Formatter (it parses its pattern with a regex on every call). */
-final class Hex {
+public final class Hex {
     private static final char[] DIGITS = "0123456789abcdef".toCharArray();
 
     private Hex() {}
 
     /** "0x" and four lowercase digits: what String.format("0x%04x", v) writes, for a 16-bit field (an ID, a checksum). */
-    static String u16(int v) {
+    public static String u16(int v) {
         if (v < 0 || v > 0xffff) {
             return String.format("0x%04x", v);
         }

@@ -1,7 +1,6 @@
 package synack.cli.commands;
 
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +11,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
+import synack.net.Unpredictable;
 import synack.cli.DurationConverter;
 import synack.cli.LiveFlow;
 import synack.cli.LiveOptions;
@@ -58,7 +58,6 @@ import synack.wire.IpAddress;
             "  synack dns-resolve --trace -6 --root-hints FILE www.synack.test",
             "  synack dns-resolve www.synack.test --expect A=198.18.2.2"})
 public final class DnsResolveCommand implements Callable<Integer> {
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     @Parameters(paramLabel = "ARG", arity = "0..*", description = "NAME, TYPE and @SERVER, in any order.")
     List<String> args = new ArrayList<>();
@@ -235,7 +234,7 @@ public final class DnsResolveCommand implements Callable<Integer> {
         }
         IpAddress srvIp = server != null ? server : nameserver(run, only, bySource);
         int qtype = type == null ? DnsType.A : type;
-        DnsMessage query = DnsMessage.query(RANDOM.nextInt(65536), name, qtype, !noRecurse, noEdns ? 0 : bufsize);
+        DnsMessage query = DnsMessage.query(Unpredictable.nextInt(65536), name, qtype, !noRecurse, noEdns ? 0 : bufsize);
         var renderer = run.narration("dns-resolve");
         String srv = srvIp.toString();
         String asked = name + (written.equals(name) ? "" : " (" + written + ")");
@@ -255,20 +254,20 @@ public final class DnsResolveCommand implements Callable<Integer> {
                     query,
                     new DnsLookup.Settings(retries, timeoutMicros, tcp, end.udpPort(), TcpRun.dnsTcpConfig(end.tcpPort(), port,
                             end.route().mss()), expectations, path::guardTcpPort),
-                    RANDOM.nextInt(65536));
+                    Unpredictable.nextInt(65536));
         });
     }
 
     /**
      * One name's capture. A UDP answer is one frame at the default --bufsize (1232), three fragments at 4096;
      * a TCP answer (--tcp, or after a truncated one) comes as the server's initial window (ten segments, RFC
-     * 6928) and then a few segments per ACK of ours, which {@link LiveFlow#EXCHANGE}'s 32 slots hold with
-     * room (4 MiB resident instead of 8). Only a UDP answer of more than 4096 bytes comes as a burst that
+     * 6928) and then a few segments per ACK of ours, which {@link LiveFlow#FEW_FRAMES}'s 16 slots hold as we
+     * read them (2 MiB resident; {@link LiveFlow#EXCHANGE}'s 32 were 4 of a one-liner's ~54 MiB peak). Only a UDP answer of more than 4096 bytes comes as a burst that
      * nothing paces (up to 45 fragments): the TCP conversation's ring (64 slots). Whatever finds the ring
      * full is dropped by the kernel and counted, and the story says so; a TCP segment lost so is sent again.
      */
     public static synack.link.PcapLink.Capture oneNameCapture(int bufsize) {
-        return bufsize <= 4096 ? LiveFlow.EXCHANGE : TcpRun.CONVERSATION;
+        return bufsize <= 4096 ? LiveFlow.FEW_FRAMES : TcpRun.CONVERSATION;
     }
 
     /**
@@ -381,7 +380,7 @@ public final class DnsResolveCommand implements Callable<Integer> {
                 new DnsLookup.Path(path.end().route().via().mac(), path.nextHop(), path.end().route().sourceAddress(), srvIp, port),
                 questions,
                 new DnsBulk.Settings(inFlight, retries, timeoutMicros, !noRecurse, noEdns ? 0 : bufsize, path.end().udpPort()),
-                RANDOM));
+                Unpredictable.asRandom()));
     }
 
     /**
@@ -442,7 +441,7 @@ public final class DnsResolveCommand implements Callable<Integer> {
             // the flow's own next hop is known already
             return new DnsTrace(end.route().via().mac(), us, name, qtype, hints,
                     ip -> routing.resolve(ip, via, us).nextHopAddress(),
-                    Map.of(end.route().nextHopAddress(), path.nextHop()), RANDOM, new DnsTrace.Settings(retries, timeoutMicros,
+                    Map.of(end.route().nextHopAddress(), path.nextHop()), Unpredictable.asRandom(), new DnsTrace.Settings(retries, timeoutMicros,
                             noEdns ? 0 : bufsize, TcpRun.dnsTcpConfig(end.tcpPort(), 53, end.route().mss()), expectations,
                             path::guardTcpPort, tcp, udpPort -> path.session().claimUdpPort(us, udpPort)));
         });

@@ -266,11 +266,11 @@ public final class SynProbeCommand implements Callable<Integer> {
 
     /**
      * A narrated probe's capture: each port answers once (SYN,ACK, RST or an ICMP error; a second SYN only
-     * re-asks a silent port), and no data comes, so up to {@link LiveFlow#FEW_FRAMES_ANSWERS} ports take
-     * {@link LiveFlow#FEW_FRAMES}; more take the one-liners' usual ring.
+     * re-asks a silent port), and no data comes, so one port takes {@link LiveFlow#ONE_ANSWER}, up to {@link
+     * LiveFlow#FEW_FRAMES_ANSWERS} ports {@link LiveFlow#FEW_FRAMES}; more take the one-liners' usual ring.
      */
     public static synack.link.PcapLink.Capture narratedCapture(int ports) {
-        return ports <= LiveFlow.FEW_FRAMES_ANSWERS ? LiveFlow.FEW_FRAMES : LiveFlow.EXCHANGE;
+        return ports <= 1 ? LiveFlow.ONE_ANSWER : ports <= LiveFlow.FEW_FRAMES_ANSWERS ? LiveFlow.FEW_FRAMES : LiveFlow.EXCHANGE;
     }
 
     /** A few ports of one host: every SYN and answer told. */

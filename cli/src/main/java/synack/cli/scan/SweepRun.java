@@ -1,11 +1,11 @@
 package synack.cli.scan;
 
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import synack.net.Unpredictable;
 import synack.cli.LiveFlow;
 import synack.cli.LiveOptions;
 import synack.cli.LiveRun;
@@ -25,7 +25,6 @@ import synack.wire.IpAddress;
  * stateless {@link SynSweep} with a progress bar on a terminal.
  */
 public final class SweepRun {
-    private static final SecureRandom RANDOM = new SecureRandom();
     /**
      * Headers only, in a 4 MiB ring. The ring is resident in full from the start (the kernel maps
      * every page of it), so its size is RSS. In immediate mode (TPACKET_V2) a 256-byte snaplen takes
@@ -63,7 +62,7 @@ public final class SweepRun {
             throw new UsageProblem("every target is a broadcast or multicast address");
         }
         Route along = first;
-        long seed = plan.seed() != null ? plan.seed() : plan.shard().isWhole() ? RANDOM.nextLong() : seedOf(plan);
+        long seed = plan.seed() != null ? plan.seed() : plan.shard().isWhole() ? Unpredictable.nextLong() : seedOf(plan);
         ProbeSpace space = ProbeSpace.of(plan.hosts(), plan.ports());
         LiveFlow flow = LiveFlow.along(along).tcpSourcePort(plan.sourcePort()).size(CAPTURE)
                 .capture(end -> "tcp and dst port " + end.tcpPort() + " and dst host " + end.route().sourceAddress())
@@ -74,7 +73,7 @@ public final class SweepRun {
         return run.run(flow, renderer, path -> {
             SynSweep sweep = new SynSweep(new SynSweep.Path(along.via().mac(), along.sourceAddress(), path.end().tcpPort(), path.end().ownsSource()),
                     space, path.nextHops(), why, new SynSweep.Settings(plan.rate(), plan.retries(), plan.waitMicros(), plan.shard(), seed,
-                            plan.show(), live.verbose.length > 0), new SipHash(RANDOM.nextLong(), RANDOM.nextLong()));
+                            plan.show(), live.verbose.length > 0), new SipHash(Unpredictable.nextLong(), Unpredictable.nextLong()));
             progress.watch(sweep);
             return sweep;
         }, progress::tick);

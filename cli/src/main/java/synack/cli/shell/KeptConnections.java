@@ -6,8 +6,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.security.SecureRandom;
 import java.util.function.BooleanSupplier;
+import synack.net.Unpredictable;
 import synack.cli.ConnectionKeeper;
 import synack.cli.LiveSession;
 import synack.event.Event;
@@ -24,7 +24,6 @@ import synack.exchange.tcp.TcpState;
  * shell reach them as the run's {@link ConnectionKeeper} ({@link #KEEPER}).
  */
 public final class KeptConnections {
-    private static final SecureRandom RANDOM = new SecureRandom();
     private static final AtomicBoolean SHELL = new AtomicBoolean();
     private static final Map<Integer, Kept> OPEN = new TreeMap<>();
     private static int nextId = 1;
@@ -40,7 +39,7 @@ public final class KeptConnections {
 
         @Override
         public Kept keep(LiveSession session, TcpConversation.Path path, TcpConnection.Config config) {
-            TcpConversation conv = new TcpConversation(path, config, new KeepApp(), "handshake", RANDOM.nextInt(65536));
+            TcpConversation conv = new TcpConversation(path, config, new KeepApp(), "handshake", Unpredictable.nextInt(65536));
             KeptConnections.Kept k = start(conv, session, path.peerIp(), config.remotePort());
             return new Kept(k.id(), k.state() == TcpState.ESTABLISHED, k.result());
         }

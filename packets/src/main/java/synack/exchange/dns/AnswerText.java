@@ -2,9 +2,9 @@ package synack.exchange.dns;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import synack.wire.DnsMessage;
 import synack.wire.DnsType;
+import synack.wire.Hex;
 
 /**
  * The words of a DNS answer, made in one place from its typed records: dig's record lines and
@@ -16,15 +16,31 @@ public final class AnswerText {
 
     /** One record as dig lays it out: owner, TTL, class, type, data. */
     public static String line(DnsMessage.Record r) {
-        return String.format(Locale.ROOT, "%-24s %6d  IN  %-6s %s", r.name(), r.ttl(), DnsType.name(r.type()), r.rdataText());
+        // what "%-24s %6d  IN  %-6s %s" writes, without a Formatter: a one-name lookup otherwise loads it, its
+        // locale data and their ~40 classes for this line alone (issue 14: a one-liner's start and peak RSS)
+        StringBuilder sb = new StringBuilder(64);
+        padRight(sb, r.name(), 24).append(' ');
+        String ttl = Long.toString(r.ttl());
+        sb.append(" ".repeat(Math.max(0, 6 - ttl.length()))).append(ttl).append("  IN  ");
+        padRight(sb, DnsType.name(r.type()), 6).append(' ').append(r.rdataText());
+        return sb.toString();
+    }
+
+    private static StringBuilder padRight(StringBuilder sb, String s, int width) {
+        sb.append(s);
+        for (int i = s.length(); i < width; i++) {
+            sb.append(' ');
+        }
+        return sb;
     }
 
     /** The header and every section of a reply, as dig's ";; ->>HEADER<<-" block says it. */
     public static String sections(DnsMessage reply) {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "status %s, id 0x%04x, flags: %s; question %d, answer %d, authority %d, additional %d",
-                reply.rcodeName(), reply.id(), reply.flagNames(), reply.questions().size(), reply.answers().size(),
-                reply.authority().size(), reply.additional().size()));
+        sb.append("status ").append(reply.rcodeName()).append(", id ").append(Hex.u16(reply.id()))
+                .append(", flags: ").append(reply.flagNames()).append("; question ").append(reply.questions().size())
+                .append(", answer ").append(reply.answers().size()).append(", authority ").append(reply.authority().size())
+                .append(", additional ").append(reply.additional().size());
         if (reply.ednsUdpSize() > 0) {
             sb.append("; EDNS udp=").append(reply.ednsUdpSize());
         }

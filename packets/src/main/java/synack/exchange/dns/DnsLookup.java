@@ -20,6 +20,7 @@ import synack.wire.DnsMessage;
 import synack.wire.DnsName;
 import synack.wire.DnsType;
 import synack.wire.Frames;
+import synack.wire.Hex;
 import synack.wire.IcmpMessage;
 import synack.wire.Icmpv6Message;
 import synack.wire.IpAddress;
@@ -92,13 +93,12 @@ public final class DnsLookup implements Exchange {
     private Output out;
     private PhaseOutput tcpOut;
 
-    private static final java.security.SecureRandom IDS = new java.security.SecureRandom();
     private static final int FORMERR = 1;
     private static final int PORT_UNREACHABLE6 = 4; // ICMPv6 destination unreachable, RFC 4443 3.1
 
-    /** Each retry's ID from a SecureRandom of this class's own. */
+    /** Each retry's ID unpredictable (RFC 5452), from {@link synack.net.Unpredictable}. */
     public DnsLookup(Path path, DnsMessage query, Settings settings, int firstIpId) {
-        this(path, query, settings, firstIpId, () -> IDS.nextInt(65536));
+        this(path, query, settings, firstIpId, () -> synack.net.Unpredictable.nextInt(65536));
     }
 
     /**
@@ -112,7 +112,7 @@ public final class DnsLookup implements Exchange {
         this.ipId = firstIpId;
         this.nextId = nextId;
         this.maxTries = settings.retries() + 1;
-        this.subject = String.format(Locale.ROOT, "query 0x%04x", query.id());
+        this.subject = "query " + Hex.u16(query.id());
     }
 
     /** The same question under another ID, with or without its OPT record. */
@@ -174,7 +174,7 @@ public final class DnsLookup implements Exchange {
 
     private String tryRemark() {
         return "try " + tries + " of " + maxTries + ", from port " + settings.udpSourcePort()
-                + (tries == 1 ? "" : String.format(Locale.ROOT, ", ID 0x%04x of its own", query.id()))
+                + (tries == 1 ? "" : ", ID " + Hex.u16(query.id()) + " of its own")
                 + (ednsDropped && query.ednsUdpSize() < 0 ? ", without EDNS" : "");
     }
 
@@ -275,7 +275,7 @@ public final class DnsLookup implements Exchange {
             answeredTry = which + 1;
             answerRtt = rtt;
             out.shown(frame, "ID, ports and question match; RTT " + Durations.ms(rtt)
-                    + (tries > 1 ? " from try " + answeredTry + " (its ID " + String.format(Locale.ROOT, "0x%04x", reply.id())
+                    + (tries > 1 ? " from try " + answeredTry + " (its ID " + Hex.u16(reply.id())
                     + (answeredTry < tries ? "; a reply to an earlier try, not to the latest" : "") + ")" : ""));
             if (reply.tc()) {
                 move(frame.timeMicros(), DnsQueryState.TRUNCATED, "TC set: the answer did not fit",
@@ -348,8 +348,8 @@ public final class DnsLookup implements Exchange {
             return ReplyMismatch.of(ReplyMismatch.Reason.NOT_A_REPLY, "");
         }
         if (!tryIds.contains(reply.id()) && (transport == DnsTransport.UDP || reply.id() != query.id())) {
-            return new ReplyMismatch(ReplyMismatch.Reason.OTHER_ID, String.format(Locale.ROOT, "0x%04x", reply.id()),
-                    String.format(Locale.ROOT, "0x%04x", query.id()));
+            return new ReplyMismatch(ReplyMismatch.Reason.OTHER_ID, Hex.u16(reply.id()),
+                    Hex.u16(query.id()));
         }
         DnsMessage.Question ours = query.questions().get(0);
         if (reply.questions().size() != 1) {
