@@ -53,6 +53,9 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Only what this one-liner loads (its own archive); without it, what every command loads.")
     String command;
 
+    @picocli.CommandLine.Option(names = "-q", description = "The one-liner's quiet form only (-q), as the launcher's archive for it.")
+    boolean quiet;
+
     /**
      * The classes a live one-liner still loaded from its jars or the JDK's modules after the in-memory
      * run (-Xlog:class+load, "source: jrt:/" or "file:"): libpcap's capture, the RST guard, our UDP port's socket.
@@ -121,9 +124,11 @@ public final class TrainCommand implements Callable<Integer> {
     /**
      * What {@code train-startup COMMAND} runs on the in-memory wire: the one-liner's entries of {@link #LIVE}, both
      * families (arp-resolve's IPv6 twin is ndp-resolve: the same command), and fin-teardown's own, which the
-     * general archive leaves to handshake's close.
+     * general archive leaves to handshake's close; each in the quiet form ({@code quiet}: with -q) or the narrated
+     * one (without), as the launcher keeps an archive for each (a narrated story loads ~80 classes more than a
+     * quiet one: Formatter, locale data, the styles; ~0.7 MiB resident in an archive that holds them).
      */
-    public static List<String[]> liveFor(String command) {
+    public static List<String[]> liveFor(String command, boolean quiet) {
         String family = family(command);
         List<String[]> own = new java.util.ArrayList<>();
         for (String[] args : LIVE) {
@@ -135,7 +140,16 @@ public final class TrainCommand implements Callable<Integer> {
             own.add(new String[] {"fin-teardown", "198.18.2.2", "80"});
             own.add(new String[] {"fin-teardown", "2001:db8:2::2", "80"});
         }
-        return own;
+        java.util.Map<String, String[]> forms = new java.util.LinkedHashMap<>();
+        for (String[] args : own) {
+            List<String> form = new java.util.ArrayList<>(List.of(args));
+            form.remove("-q");
+            if (quiet) {
+                form.add(1, "-q");
+            }
+            forms.putIfAbsent(String.join(" ", form), form.toArray(new String[0]));
+        }
+        return List.copyOf(forms.values());
     }
 
     private static String family(String command) {
@@ -148,20 +162,22 @@ public final class TrainCommand implements Callable<Integer> {
      * would be recorded too, ~170 classes that the one-liner's own run never loads.
      */
     public static void main(String[] args) throws IOException {
-        if (args.length > 1 || (args.length == 1 && !ONE_LINERS.contains(args[0]))) {
-            System.err.println("synack: train-startup [COMMAND]: COMMAND one of " + String.join(", ", ONE_LINERS));
+        boolean quiet = args.length == 2 && args[1].equals("-q");
+        if (args.length > (quiet ? 2 : 1) || (args.length >= 1 && !ONE_LINERS.contains(args[0]))) {
+            System.err.println("synack: train-startup [COMMAND [-q]]: COMMAND one of " + String.join(", ", ONE_LINERS));
             System.exit(ExitCodes.USAGE);
         }
         TrainCommand training = new TrainCommand();
-        training.command = args.length == 1 ? args[0] : null;
+        training.command = args.length >= 1 ? args[0] : null;
+        training.quiet = quiet;
         System.exit(training.call());
     }
 
     @Override
     public Integer call() throws IOException {
-        if (command != null && !ONE_LINERS.contains(command)) {
-            throw new CommandLine.ParameterException(new CommandLine(this), "no archive of its own for " + command
-                    + " (one of " + String.join(", ", ONE_LINERS) + ", or none for every command's)");
+        if (command != null && !ONE_LINERS.contains(command) || command == null && quiet) {
+            throw new CommandLine.ParameterException(new CommandLine(this), (command == null ? "-q needs a COMMAND" : "no archive of its own for " + command)
+                    + " (one of " + String.join(", ", ONE_LINERS) + "; none for every command's)");
         }
         boolean all = command == null;
         boolean tcp = all || List.of("handshake", "fin-teardown", "syn-probe").contains(command);
@@ -200,7 +216,7 @@ public final class TrainCommand implements Callable<Integer> {
         }
         // the one-liners run whole on an in-memory wire (nothing sent): the live path's classes and lambdas.
         // On a thread bounded in time: whatever happens there, the rest is trained and the archive recorded
-        List<String[]> lines = all ? LIVE : liveFor(command);
+        List<String[]> lines = all ? LIVE : liveFor(command, quiet);
         Thread live = new Thread(() -> synack.cli.TrainingHost.train(lines), "synack-train-live");
         live.setDaemon(true);
         live.start();
@@ -234,7 +250,7 @@ public final class TrainCommand implements Callable<Integer> {
         // a short story through each renderer, into nothing
         byte[] arp = ArpPacket.request(mac, Ip4.parse("198.18.1.2"), Ip4.parse("198.18.1.1")).toFrame(mac);
         PrintStream nowhere = new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
-        for (int style = 0; style < 3; style++) {
+        for (int style = quiet ? 1 : 0; style < (quiet ? 2 : 3); style++) {
             LiveOptions o = new LiveOptions();
             o.json = style == 0;
             o.quiet = style == 1;
