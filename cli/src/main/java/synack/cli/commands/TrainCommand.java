@@ -180,7 +180,8 @@ public final class TrainCommand implements Callable<Integer> {
                     + " (one of " + String.join(", ", ONE_LINERS) + "; none for every command's)");
         }
         boolean all = command == null;
-        boolean tcp = all || List.of("handshake", "fin-teardown", "syn-probe").contains(command);
+        boolean tcp = all || List.of("handshake", "fin-teardown", "syn-probe").contains(command); // the RST guard
+        boolean connects = all || List.of("handshake", "fin-teardown").contains(command); // TcpWarmup, as LiveWarmup runs it
         boolean dns = all || command.equals("dns-resolve");
         if (all) {
             CommandLine cli = Main.commandLine();
@@ -206,12 +207,14 @@ public final class TrainCommand implements Callable<Integer> {
         synack.cli.TcpRun.randomSourcePort();
         synack.cli.TcpRun.randomIsn();
         MacAddress mac = MacAddress.parse("02:00:00:00:00:01");
-        Dissector.dissect(ArpPacket.request(mac, Ip4.parse("198.18.1.2"), Ip4.parse("198.18.1.1")).toFrame(mac));
-        if (dns) {
-            Dissector.dissect(synack.wire.Frames.udp(mac, mac, 1, 2, 3, synack.wire.UdpDatagram.of(5353, 53,
-                    DnsMessage.query(1, "www.synack.test", DnsType.A, true, 1232).toBytes())));
+        if (!quiet) { // a story dissects its frames, a quiet run does not
+            Dissector.dissect(ArpPacket.request(mac, Ip4.parse("198.18.1.2"), Ip4.parse("198.18.1.1")).toFrame(mac));
+            if (dns) {
+                Dissector.dissect(synack.wire.Frames.udp(mac, mac, 1, 2, 3, synack.wire.UdpDatagram.of(5353, 53,
+                        DnsMessage.query(1, "www.synack.test", DnsType.A, true, 1232).toBytes())));
+            }
         }
-        if (tcp) {
+        if (connects) {
             TcpWarmup.run();
         }
         // the one-liners run whole on an in-memory wire (nothing sent): the live path's classes and lambdas.
