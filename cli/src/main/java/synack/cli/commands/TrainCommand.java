@@ -203,7 +203,7 @@ public final class TrainCommand implements Callable<Integer> {
         } catch (EnvironmentException | PcapNativeException | NotOpenException e) {
             // no libpcap here: the archive holds the rest, and the live command says what is missing
         }
-        // the warm-up thread's first draws (LiveWarmup, every live command): the SecureRandoms seeded, SHA1PRNG's digest
+        // the warm-up thread's first draws (LiveWarmup, every live command): our port's and ISN's source made ready
         synack.cli.TcpRun.randomSourcePort();
         synack.cli.TcpRun.randomIsn();
         MacAddress mac = MacAddress.parse("02:00:00:00:00:01");
