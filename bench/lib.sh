@@ -5,7 +5,8 @@
 #   freeze_jar "JVM OPTIONS" a private copy of the jar and lib/, so that a rebuild by the launcher
 #                            (sources edited meanwhile) cannot land in a timing run; sets SYNACK, JAR_INFO
 #   freeze_launcher          the same, but the launcher itself is copied and run (its own JVM choice and
-#                            options), its archives rebuilt by it in the copy; sets SYNACK, JAR_INFO, ARCHIVE_INFO
+#                            options), its archives rebuilt by it in the copy (the general one and each
+#                            one-liner's, both forms); sets SYNACK, JAR_INFO, ARCHIVE_INFO
 #   launcher_jvm ARGS...     the java binary and options the frozen launcher execs for ARGS (via strace)
 #   side_by_side TAG ROW...  each "work|synack command|peer command" in one hyperfine run (RUNS runs, in the
 #                            client namespace), printed as a markdown row: medians, ratio, peak RSS (RSS_RUNS runs), CPU
@@ -56,12 +57,26 @@ freeze_launcher() {
   SYNACK="$app/synack"
   "$SYNACK" --version >/dev/null 2>"$OUT/freeze.err" && ! grep -q building "$OUT/freeze.err" \
     || { echo "bench: the frozen launcher still wants a build: $(cat "$OUT/freeze.err")" >&2; exit 3; }
+  # each one-liner starts from an archive of its own, one for its quiet form and one for the others, recorded
+  # by the launcher at that form's first start (~1.3 s): recorded here, before anything is timed (--help
+  # starts no warm-up and sends nothing; ndp-resolve shares arp-resolve's)
+  local c
+  for c in arp-resolve dns-resolve handshake fin-teardown syn-probe; do
+    "$SYNACK" "$c" --help >/dev/null 2>>"$OUT/freeze.err" && "$SYNACK" "$c" -q --help >/dev/null 2>>"$OUT/freeze.err" \
+      || { echo "bench: the frozen launcher's $c --help failed: $(cat "$OUT/freeze.err")" >&2; exit 3; }
+  done
   JAR_INFO="$(date -u -r "$jar" '+%Y-%m-%d %H:%M UTC'), sha256 $(sha256sum "$app/cli/target/synack.jar" | cut -c1-12)"
   # how many of synack's own classes --version maps from an archive (CDS, AOT cache) rather than the jar
   JAVA_TOOL_OPTIONS="-Xlog:class+load:file=$OUT/freeze-classes.txt" "$SYNACK" --version >/dev/null 2>&1 || true
   ARCHIVE_INFO="--version loads $(grep -c ' synack\.' "$OUT/freeze-classes.txt" || true) synack classes,"
   ARCHIVE_INFO+=" $(grep ' synack\.' "$OUT/freeze-classes.txt" | grep -c 'shared objects file' || true) of them from an archive;"
-  ARCHIVE_INFO+=" archives in the copy: $(cd "$app/cli/target" && ls startup 2>/dev/null | tr '\n' ' ' || true)"
+  # the general archive's name, then each one-liner's by what it adds to it (-COMMAND, -COMMAND-q)
+  local names general
+  names=$(ls "$app/cli/target/startup" 2>/dev/null | grep -v '\.failed$' || true)
+  general=$(awk '{ print length, $0 }' <<<"$names" | sort -n | head -1 | cut -d' ' -f2-)
+  ARCHIVE_INFO+=" archives in the copy: ${general:-none}, the one-liners' (its name and):"
+  ARCHIVE_INFO+="$(grep -vxF "$general" <<<"$names" | sed "s/^${general%.*}/ /" | tr -d '\n' || true)"
+  ARCHIVE_INFO+="$(ls "$app/cli/target/startup" 2>/dev/null | grep '\.failed$' | sed 's/^/ FAILED: /' | tr '\n' ' ' || true)"
 }
 
 launcher_jvm() { # launcher_jvm ARGS... -> "JDK_DIR OPTIONS" (up to -jar) of the exec it makes

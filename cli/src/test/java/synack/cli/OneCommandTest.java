@@ -139,5 +139,13 @@ class OneCommandTest {
         // option renamed in a one-liner's training arguments would fail it silently, every start slower)
         InProcess.Outcome o = InProcess.run("train-startup");
         assertEquals(0, o.code(), o.toString());
+        // and each one-liner's own (the launcher runs those through TrainCommand.main, the same call)
+        for (String[] own : new String[][] {{"train-startup", "handshake"}, {"train-startup", "dns-resolve", "-q"}}) {
+            InProcess.Outcome one = InProcess.run(own);
+            assertEquals(0, one.code(), one.toString());
+        }
+        // a name without an archive of its own is a usage error, not an archive of nothing
+        assertEquals(ExitCodes.USAGE, InProcess.run("train-startup", "explain").code());
+        assertEquals(ExitCodes.USAGE, InProcess.run("train-startup", "-q").code());
     }
 }

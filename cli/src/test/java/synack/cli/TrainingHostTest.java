@@ -22,6 +22,25 @@ class TrainingHostTest {
     }
 
     @Test
+    void eachOneLinersOwnTrainingRunsToItsAnswerInBothFamiliesAndForms() {
+        // what `train-startup COMMAND [-q]` runs for the launcher's per-command archives
+        for (String command : TrainCommand.ONE_LINERS) {
+            for (boolean quiet : new boolean[] {false, true}) {
+                List<String[]> lines = TrainCommand.liveFor(command, quiet);
+                String told = command + (quiet ? " -q: " : ": ") + lines.stream().map(a -> String.join(" ", a)).toList();
+                org.junit.jupiter.api.Assertions.assertTrue(lines.stream().anyMatch(a -> String.join(" ", a).contains(":")), told + " has no IPv6 run");
+                org.junit.jupiter.api.Assertions.assertTrue(lines.stream().anyMatch(a -> !String.join(" ", a).contains(":")), told + " has no IPv4 run");
+                for (String[] a : lines) {
+                    org.junit.jupiter.api.Assertions.assertEquals(quiet, List.of(a).contains("-q"), told);
+                    org.junit.jupiter.api.Assertions.assertEquals(command.equals("ndp-resolve") ? "arp-resolve" : command,
+                            a[0].equals("ndp-resolve") ? "arp-resolve" : a[0], told);
+                }
+                assertArrayEquals(new int[lines.size()], TrainingHost.train(lines), () -> "exit statuses of " + told);
+            }
+        }
+    }
+
+    @Test
     void aCommandThatFailsThereIsToldByItsExitStatus() {
         // no such interface in memory: a usage or environment error, not a success
         int[] codes = TrainingHost.train(List.<String[]>of(new String[] {"arp-resolve", "-q", "-i", "eth9", "198.18.1.1"}));
