@@ -12,7 +12,7 @@ import time
 ORDER = ["archive", "libjvm.so", "other files", "java heap", "code cache", "other anon", "ring"]
 
 
-def kind(name, perm, size_kb):
+def kind(name, perm, start):
     if name.endswith(".jsa") or name.endswith(".aot"):
         return "archive"
     if "libjvm" in name:
@@ -21,8 +21,11 @@ def kind(name, perm, size_kb):
         return "ring"
     if name.startswith("/"):
         return "other files"
-    if size_kb > 300_000 and perm == "rw-p":
-        return "java heap"  # the heap's reservation is the one large read-write mapping
+    if start < 0x800000000 and perm == "rw-p" and not name:
+        # compressed oops put the heap below 32 GiB, where nothing else anonymous lives (the class space and the
+        # archive start at 32 GiB, malloc and thread stacks near the top); its committed part is rw-p however
+        # small -Xms makes it (a size test missed the one-liners' 12 MiB)
+        return "java heap"
     if perm == "rwxp":
         return "code cache"
     return "other anon"
@@ -46,7 +49,7 @@ def main():
         m = re.match(r"^([0-9a-f]+)-([0-9a-f]+) (\S+) \S+ \S+ \S+\s*(.*)$", line)
         if m:
             a, b, perm, name = m.groups()
-            cur = kind(name, perm, (int(b, 16) - int(a, 16)) // 1024)
+            cur = kind(name, perm, int(a, 16))
             continue
         m = re.match(r"^Rss:\s+(\d+)", line)
         if m and cur:
