@@ -96,15 +96,33 @@ public final class Main {
         PrintWriter out = cli.getOut();
         cli.setOut(out);
         cli.setErr(new PrintWriter(new StdoutFirst(cli.getErr(), out), true));
-        cli.setParameterExceptionHandler((ex, a) -> {
+        // named classes, not lambdas: nothing to bootstrap at start. (With picocli's Java 5 class files a lambda of
+        // these interfaces also linked them while the start-up archive was dumped, which left them out of it - JDK
+        // 17: "Old class has been linked" - and every one-liner opened the jars to load them: 10-17 ms of its main thread)
+        cli.setParameterExceptionHandler(new UsageErrors());
+        cli.setExecutionExceptionHandler(new RunErrors());
+        reflow(cli);
+        cli.setUsageHelpAutoWidth(true); // a wide terminal gets wide help; a pipe gets picocli's 80 columns
+        return cli;
+    }
+
+    /** A wrong option or argument: one line saying what, and where to read how (exit 2). */
+    private static final class UsageErrors implements CommandLine.IParameterExceptionHandler {
+        @Override
+        public int handleParseException(CommandLine.ParameterException ex, String[] a) {
             PrintWriter err = ex.getCommandLine().getErr();
             String name = invokedName(ex.getCommandLine().getCommandSpec(), java.util.Arrays.asList(a));
             // one line: what is wrong, and where to read how to do it right
             err.println(name + ": " + ex.getMessage() + " (see '" + name + " --help')");
             err.flush();
             return ExitCodes.USAGE;
-        });
-        cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+        }
+    }
+
+    /** What a command threw: the environment's (3), a user's mistake found late (2), or our own bug (70). */
+    private static final class RunErrors implements CommandLine.IExecutionExceptionHandler {
+        @Override
+        public int handleExecutionException(Exception ex, CommandLine commandLine, CommandLine.ParseResult parseResult) {
             boolean debug = parseResult.originalArgs().contains("--debug");
             PrintWriter err = commandLine.getErr();
             String name = invokedName(commandLine.getCommandSpec(), parseResult.originalArgs());
@@ -129,10 +147,7 @@ public final class Main {
             }
             err.flush();
             return code;
-        });
-        reflow(cli);
-        cli.setUsageHelpAutoWidth(true); // a wide terminal gets wide help; a pipe gets picocli's 80 columns
-        return cli;
+        }
     }
 
     /** A one-liner's model for {@code args} (root and the one command), or the full model where only it answers. */
