@@ -5,8 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The host's kernel knows nothing of a connection synack builds by hand, so it answers the
@@ -16,21 +14,42 @@ import java.util.regex.Pattern;
  * (the machine went down meanwhile) is removed at the next start.
  * IPv6 has a firewall of its own: ip6tables holds the rule for a connection over IPv6.
  *
- * <p>The removal is started while the connection runs: a shell waiting on a pipe from us, which
+ * <p>The removal is started while the connection runs: a keeper shell waiting on a pipe from us, which
  * runs {@code iptables -D} the moment we write to it (close) or the pipe closes (we died). Starting
  * a process from a JVM takes the starting thread 3-30 ms, more than the removal itself; close then
- * waits only for the removal (~12 ms, most of it the kernel's), alongside the capture's close.
- * Where that shell cannot be had or did not remove the rule, close runs {@code iptables -D} itself.
+ * waits only until the removal has committed (see {@link #removed}), alongside the capture's close.
+ * The keeper runs in the background, not as our child: a JVM does not exit while a child it started
+ * runs (its reaper thread waits in the kernel, and the JVM's exit waits for threads in native code),
+ * and iptables lingers 10-15 ms after its commit. It also removes the stale rules of dead pids.
+ * Where the keeper cannot be had or did not remove the rule, close runs {@code iptables -D} itself.
  */
 public final class KernelRstFilter implements AutoCloseable {
     private static final String TAG = "synack-pid-";
-    private static final Pattern STALE = Pattern.compile("^-A (OUTPUT .*--comment \"?" + TAG + "(\\d+)\"? .*)$");
 
     /**
-     * The removal, waiting: ignores the signals a terminal sends the whole process group (Ctrl-C, a closed
-     * terminal, kill without -9), so that it runs when we write a line or when the pipe closes, whichever first.
+     * The keeper ({@code sh -c KEEPER name TOOL -w -D SPEC...}), our child while the connection runs: it starts the
+     * stale rules' removal in the background (a dead pid's rules: a run killed with -9, a machine that went down;
+     * each rebuilt from its port and pid, nothing of the listing run as code), waits for a line from us (close) or
+     * the pipe's end (we died), whichever first, then starts our rule's removal in the background, says its pid and
+     * exits: no child of ours outlives the exchange, and the removal is watched by its pid ({@link #removed}).
+     * Ignored: the signals a terminal sends the whole process group (Ctrl-C, a closed terminal, kill without -9),
+     * which stay ignored in what it starts.
      */
-    private static final String REMOVER = "trap '' INT HUP TERM QUIT; read -r _; exec \"$@\"";
+    static final String KEEPER = String.join("\n",
+            "trap '' INT HUP TERM QUIT",
+            "tool=$1",
+            "(",
+            "  $tool -w -S OUTPUT 2>/dev/null | while read -r line; do",
+            "    case $line in *--comment*" + TAG + "[0-9]*) ;; *) continue ;; esac",
+            "    pid=${line##*" + TAG + "}; pid=${pid%%[!0-9]*}",
+            "    port=${line##*--sport }; port=${port%% *}",
+            "    [ -n \"$pid\" ] && [ -n \"$port\" ] && [ ! -e \"/proc/$pid\" ] || continue",
+            "    $tool -w -D OUTPUT -p tcp --sport \"$port\" --tcp-flags RST RST -m comment --comment \"" + TAG + "$pid\" -j DROP",
+            "  done",
+            ") </dev/null >/dev/null 2>&1 &",
+            "read -r _",
+            "\"$@\" </dev/null >/dev/null 2>&1 &",
+            "echo $!");
 
     private final String tool;
     private final List<String> spec;
@@ -55,21 +74,16 @@ public final class KernelRstFilter implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of(tool, "-w", "-I"));
         cmd.addAll(spec);
         // our rule does not depend on the stale ones (other, dead pids): the insert alone is awaited
-        // before we return (before any SYN is sent); the stale ones are listed and removed on a thread
-        // of their own meanwhile (starting a process takes the starting thread 3-30 ms, its run 2-20 ms
-        // more), and close() waits for that thread
+        // before we return (before any SYN is sent); the keeper is started on a thread of its own
+        // meanwhile (starting a process takes the starting thread 3-30 ms) and removes the stale ones
         Started insert = start(cmd);
-        Reaper reaper = new Reaper(tool, removal(tool, spec));
+        Reaper reaper = new Reaper(removal(tool, spec));
         reaper.start();
         Run r = insert.await();
         if (r.exit != 0) {
-            try {
-                reaper.finish();
-            } catch (RuntimeException e) {
-                // the insert's failure is the one to tell
-            }
-            if (reaper.remover() != null) {
-                reaper.remover().destroyForcibly(); // nothing to remove (SIGKILL: it ignores the others)
+            reaper.finish();
+            if (reaper.keeper() != null) {
+                reaper.keeper().destroyForcibly(); // nothing to remove (SIGKILL: it ignores the others)
             }
             throw new EnvironmentException("cannot add the firewall rule that keeps the kernel from resetting our connection ("
                     + r.output.trim() + "): install " + tool + (ipv6 ? "" : ", or use -S with an address no interface holds"));
@@ -85,48 +99,44 @@ public final class KernelRstFilter implements AutoCloseable {
     }
 
     /**
-     * On a thread of its own, while the insert runs: our rule's removal started (waiting, see {@link #REMOVER}),
-     * then the stale rules' removal ({@link #removeStale(String)}); what went wrong is thrown by {@link #finish}.
+     * On a thread of its own, while the insert runs: the keeper started ({@link #KEEPER}) and its pid read.
      */
     private static final class Reaper extends Thread {
-        private final String tool;
         private final List<String> removal;
-        private volatile RuntimeException failed;
-        private volatile Process remover;
-        /** Counted down once the removal is started (or could not be): close need not wait for the stale rules first. */
-        private final java.util.concurrent.CountDownLatch removerStarted = new java.util.concurrent.CountDownLatch(1);
+        private volatile Process keeper;
+        /** Counted down once the keeper is started (or could not be). */
+        private final java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
 
-        Reaper(String tool, List<String> removal) {
+        Reaper(List<String> removal) {
             super("synack-rst-filter-reaper");
             setDaemon(true);
-            this.tool = tool;
             this.removal = removal;
         }
 
         @Override
         public void run() {
-            List<String> cmd = new ArrayList<>(List.of("sh", "-c", REMOVER, "synack-rst-guard"));
+            List<String> cmd = new ArrayList<>(List.of("sh", "-c", KEEPER, "synack-rst-guard"));
             cmd.addAll(removal);
             try {
-                remover = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+                keeper = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             } catch (IOException | RuntimeException e) {
                 // no shell: close removes the rule itself
             } finally {
-                removerStarted.countDown();
-            }
-            try {
-                removeStale(tool);
-            } catch (RuntimeException e) {
-                failed = e;
+                started.countDown();
             }
         }
 
-        /** The waiting removal, once it is started (waited for); null when it could not be. */
-        Process remover() {
+        /** The keeper once it is started (waited for); null when it could not be. */
+        Process keeper() {
+            await();
+            return keeper;
+        }
+
+        private void await() {
             boolean interrupted = false;
             while (isAlive()) {
                 try {
-                    removerStarted.await();
+                    started.await();
                     break;
                 } catch (InterruptedException e) {
                     interrupted = true; // Ctrl-C's cleanup: starting a process is bounded
@@ -135,7 +145,6 @@ public final class KernelRstFilter implements AutoCloseable {
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
-            return remover;
         }
 
         void finish() {
@@ -151,66 +160,103 @@ public final class KernelRstFilter implements AutoCloseable {
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
-            if (failed != null) {
-                throw failed;
-            }
         }
-    }
-
-    /** Rules left by a synack that died without cleaning up (kill -9, power loss), in both families' firewalls. */
-    public static void removeStale() {
-        removeStale("iptables");
-        removeStale("ip6tables");
-    }
-
-    private static void removeStale(String tool) {
-        Run list = run(List.of(tool, "-w", "-S", "OUTPUT"));
-        if (list.exit != 0) {
-            return;
-        }
-        for (String line : list.output.split("\n")) {
-            Matcher m = STALE.matcher(line.trim());
-            if (m.matches() && ProcessHandle.of(Long.parseLong(m.group(2))).map(ProcessHandle::isAlive).orElse(false) == false) {
-                List<String> cmd = new ArrayList<>(List.of(tool, "-w", "-D"));
-                cmd.addAll(splitRule(m.group(1)));
-                run(cmd);
-            }
-        }
-    }
-
-    private static List<String> splitRule(String rule) {
-        List<String> out = new ArrayList<>();
-        Matcher m = Pattern.compile("\"([^\"]*)\"|(\\S+)").matcher(rule);
-        while (m.find()) {
-            out.add(m.group(1) != null ? m.group(1) : m.group(2));
-        }
-        return out;
     }
 
     @Override
     public synchronized void close() {
         if (!removed) {
             removed = true;
-            // our rule first (the stale ones' removal may still run: it started after the insert, and the exchange
-            // may have taken less time than its processes), whatever the stale ones' removal meets
-            Process remover = reaper.remover();
-            if (remover == null || signalled(remover).await().exit != 0) {
-                run(removal(tool, spec)); // the waiting removal was not there, or did not remove it: once more, here
+            long removal = started(reaper.keeper());
+            if (removal <= 0 || !removed(removal)) {
+                run(removal(tool, spec)); // the keeper was not there, or did not remove it: once more, here
             }
-            reaper.finish();
         }
     }
 
-    /** The waiting removal told to run now (a line on its pipe); a pipe already closed: it has run, or died (its exit tells). */
-    private static Started signalled(Process remover) {
+    /**
+     * Whether the keeper, told to run, removed our rule. The rule is gone once iptables has committed its change
+     * and closes its netlink socket; closing that socket then keeps the process 10-15 ms more in the kernel
+     * (nf_tables flushes its deferred frees at a netfilter socket's release: an RCU grace period), which a one-liner
+     * would wait out before exiting. So the removal's sockets are watched (by the pid the keeper said): once it has
+     * held one and holds none, the commit is behind it (iptables-nft closes its socket after the kernel's answer to
+     * the batch; legacy's after its setsockopt). Where that was not seen (no /proc, the socket came and went between
+     * two looks, it ended first), the firewall is asked whether the rule is still there ({@code -C}). A failed removal
+     * closes its socket the same way; the one run again by close would fail alike (the same command).
+     */
+    private boolean removed(long removal) {
+        java.io.File proc = new java.io.File("/proc/" + removal);
+        java.io.File fds = new java.io.File(proc, "fd");
+        boolean heldSocket = false;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (running(proc) && System.nanoTime() < deadline) {
+            int sockets = sockets(fds);
+            if (sockets < 0) {
+                break; // not visible here
+            }
+            if (sockets > 0) {
+                heldSocket = true;
+            } else if (heldSocket) {
+                return true;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(200_000);
+        }
+        if (heldSocket) {
+            return true; // it let go of its socket and ended between two looks
+        }
+        List<String> check = new ArrayList<>(List.of(tool, "-w", "-C"));
+        check.addAll(spec);
+        return run(check).exit != 0; // -C exits 0 while the rule is there
+    }
+
+    /** The process is there and not a zombie ({@code /proc/PID/stat}'s state after the command's name). */
+    private static boolean running(java.io.File proc) {
         try {
-            java.io.OutputStream in = remover.getOutputStream();
+            String stat = java.nio.file.Files.readString(new java.io.File(proc, "stat").toPath(), StandardCharsets.US_ASCII);
+            int end = stat.lastIndexOf(')');
+            return end > 0 && end + 2 < stat.length() && stat.charAt(end + 2) != 'Z';
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** How many sockets the process holds ({@code /proc/PID/fd}), or -1 when that cannot be read. */
+    private static int sockets(java.io.File fds) {
+        String[] names = fds.list();
+        if (names == null) {
+            return -1;
+        }
+        int n = 0;
+        for (String name : names) {
+            try {
+                if (java.nio.file.Files.readSymbolicLink(new java.io.File(fds, name).toPath()).toString().startsWith("socket:")) {
+                    n++;
+                }
+            } catch (IOException | UnsupportedOperationException | SecurityException e) {
+                // closed while we looked: not a socket held
+            }
+        }
+        return n;
+    }
+
+    /**
+     * The keeper told to run now (a line on its pipe): the pid of the removal it started, or -1 when it is not there
+     * (it could not be started, or died: close then removes the rule itself, or finds it gone).
+     */
+    private static long started(Process keeper) {
+        if (keeper == null) {
+            return -1;
+        }
+        try {
+            java.io.OutputStream in = keeper.getOutputStream();
             in.write('\n');
             in.close();
-        } catch (IOException e) {
-            // it is no longer reading: its exit status says whether the rule went
+            String pid = new java.io.BufferedReader(new java.io.InputStreamReader(keeper.getInputStream(), StandardCharsets.US_ASCII))
+                    .readLine();
+            return pid == null ? -1 : Long.parseLong(pid.trim());
+        } catch (IOException | NumberFormatException e) {
+            return -1;
         }
-        return new Started(remover, null);
     }
 
     private record Run(int exit, String output) {}
