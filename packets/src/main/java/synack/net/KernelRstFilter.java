@@ -199,7 +199,7 @@ public final class KernelRstFilter implements AutoCloseable {
             } else if (heldSocket) {
                 return true;
             }
-            java.util.concurrent.locks.LockSupport.parkNanos(200_000);
+            java.util.concurrent.locks.LockSupport.parkNanos(50_000);
         }
         if (heldSocket) {
             return true; // it let go of its socket and ended between two looks
