@@ -11,6 +11,7 @@ import synack.cli.commands.HttpGetCommand;
 import synack.cli.commands.InstallCommand;
 import synack.cli.commands.LabCommand;
 import synack.cli.commands.SynProbeCommand;
+import synack.cli.model.ModelReader;
 
 /**
  * A one-liner's command model: the root and the one subcommand it invokes, not the dozen others
@@ -33,7 +34,11 @@ final class OneCommand {
             return null;
         }
         CommandLine root = root(context);
-        CommandLine sub = new CommandLine(command);
+        // the model the build wrote from the command's annotations (synack.cli.model), or the annotations themselves
+        CommandLine sub = ModelReader.commandLine(command);
+        if (sub == null) {
+            sub = new CommandLine(command);
+        }
         root.addSubcommand(sub.getCommandName(), sub);
         return root;
     }
@@ -61,7 +66,12 @@ final class OneCommand {
 
     /** The root as the full model has it for a subcommand's run: name, -h/-V, the version; no subcommands. */
     private static CommandLine root(RunContext context) {
-        CommandSpec spec = CommandSpec.wrapWithoutInspection(new Main(context));
+        Main main = new Main(context);
+        CommandLine fromFile = ModelReader.commandLine(main);
+        if (fromFile != null) {
+            return fromFile;
+        }
+        CommandSpec spec = CommandSpec.wrapWithoutInspection(main);
         spec.name("synack");
         spec.mixinStandardHelpOptions(true);
         spec.versionProvider(new Main.Version());
