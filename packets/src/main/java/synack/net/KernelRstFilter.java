@@ -25,6 +25,12 @@ import java.util.concurrent.TimeUnit;
  */
 public final class KernelRstFilter implements AutoCloseable {
     private static final String TAG = "synack-pid-";
+    /**
+     * Each rule's own number in this JVM, after the pid in its tag (synack-pid-PID-N): two guards of one port (two
+     * kept connections from one --source-port in the shell) are two rules, and each removal takes its own
+     * (identical rules removed at once left one behind: both removals took the same).
+     */
+    private static final java.util.concurrent.atomic.AtomicInteger RULES = new java.util.concurrent.atomic.AtomicInteger();
 
     /**
      * The keeper ({@code sh -c KEEPER name TOOL -w -D SPEC...}), our child while the connection runs: it starts the
@@ -40,11 +46,13 @@ public final class KernelRstFilter implements AutoCloseable {
             "tool=$1",
             "(",
             "  $tool -w -S OUTPUT 2>/dev/null | while read -r line; do",
-            "    case $line in *--comment*" + TAG + "[0-9]*) ;; *) continue ;; esac",
-            "    pid=${line##*" + TAG + "}; pid=${pid%%[!0-9]*}",
+            "    case $line in *--comment\\ " + TAG + "[0-9]*) ;; *) continue ;; esac",
+            "    tag=${line##*--comment }; tag=${tag%% *}; n=${tag#" + TAG + "}",
+            "    case $n in *[!0-9-]*) continue ;; esac", // PID or PID-N, digits only: nothing else is ours
+            "    pid=${n%%-*}",
             "    port=${line##*--sport }; port=${port%% *}",
             "    [ -n \"$pid\" ] && [ -n \"$port\" ] && [ ! -e \"/proc/$pid\" ] || continue",
-            "    $tool -w -D OUTPUT -p tcp --sport \"$port\" --tcp-flags RST RST -m comment --comment \"" + TAG + "$pid\" -j DROP",
+            "    $tool -w -D OUTPUT -p tcp --sport \"$port\" --tcp-flags RST RST -m comment --comment \"$tag\" -j DROP",
             "  done",
             ") </dev/null >/dev/null 2>&1 &",
             "read -r _",
@@ -70,7 +78,7 @@ public final class KernelRstFilter implements AutoCloseable {
     public static KernelRstFilter install(int localPort, boolean ipv6) {
         String tool = ipv6 ? "ip6tables" : "iptables";
         List<String> spec = List.of("OUTPUT", "-p", "tcp", "--sport", Integer.toString(localPort), "--tcp-flags", "RST", "RST",
-                "-m", "comment", "--comment", TAG + ProcessHandle.current().pid(), "-j", "DROP");
+                "-m", "comment", "--comment", TAG + ProcessHandle.current().pid() + "-" + RULES.incrementAndGet(), "-j", "DROP");
         List<String> cmd = new ArrayList<>(List.of(tool, "-w", "-I"));
         cmd.addAll(spec);
         // our rule does not depend on the stale ones (other, dead pids): the insert alone is awaited
