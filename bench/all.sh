@@ -208,31 +208,40 @@ bad="" pbad=""
 one_liner 5 "\`--version\`" "$SYNACK --version" "java -version (${JDK##*/})" "$JDK/bin/java -version" "$bad" "$pbad"
 
 # 6. http-get 100 MB, byte-exact: before each run (hyperfine --prepare) and after the last, the body
-#    of the run before is compared with the server's file (cmp) and removed.
+#    of the run before is compared with the server's file (cmp) and removed. 6m: the same with --msl 0, no
+#    TIME_WAIT (synack closes first and holds its 2MSL itself, 1 s by default; curl leaves its TIME_WAIT to the
+#    kernel after it exits): the transfer's own speed, told, not a goal of its own.
 WWW="$LAB_DIR/www/big100m.bin"
 SIZE=$(stat -c %s "$WWW")
 URL="http://$SERVER_IP/big100m.bin"
 BODY_S="$OUT/body-synack.bin"; BODY_C="$OUT/body-curl.bin"
 CMP="sh -c 'for f in $BODY_S $BODY_C; do [ -e \$f ] || continue; if cmp -s \$f $WWW; then echo ok; else echo \"bad \$f\"; fi >>$OUT/cmp.log; rm -f \$f; done'"
-: >"$OUT/cmp.log"
-GET="$SYNACK http-get -q -o $BODY_S $URL"
-CURL="curl -s -o $BODY_C $URL"
-measure row6 "$GET" "$CURL" --prepare "$CMP"
-eval "$CMP"
-fails=(); syn=""
-cmp_ok=$(grep -c '^ok$' "$OUT/cmp.log" || true); cmp_bad=$(grep -c '^bad ' "$OUT/cmp.log" || true)
-# the RSS runs write their bodies too: the last one of each is checked by the eval above
-((cmp_bad == 0 && cmp_ok >= 2 * (RUNS + 1))) || syn="✘ body not byte-exact ($cmp_bad differed, $cmp_ok equal)"
-[[ $S_EXITS == 0 ]] || syn="✘ synack exited $S_EXITS"
-[[ $P_EXITS == 0 ]] || fails+=("curl exited $P_EXITS")
-speed_ratio=$(awk -v a="$S_MED" -v b="$P_MED" 'BEGIN { printf "%.2f", b / a }')
-ok "$speed_ratio >= 0.25" || fails+=(speed)
-ok "$S_RSS <= 96" || fails+=(RSS)
 mbs() { awk -v z="$SIZE" -v t="$1" 'BEGIN { printf "%.0f", z / t / 1e6 }'; }
-[[ -n $syn ]] && fails+=(check) || syn="$(f3 "$S_MED") s ($(mbs "$S_MED") MB/s)"
-ratio="$(x "$S_MED" "$P_MED" 1) (speed ${speed_ratio}×)"; [[ $syn != ✘* ]] || ratio="✘"
-row 6 "\`http-get\` $((SIZE / 1048576)) MiB, byte-exact (cmp, $cmp_ok bodies)" "$syn" "\`curl -s -o\` $(f3 "$P_MED") s ($(mbs "$P_MED") MB/s)" \
-  "$ratio" "$(mib "$S_RSS") / $(mib "$P_RSS") MiB" "$(cpu)" "speed ≥ 0.25× curl's, ≤ 96 MiB" "${fails[@]}"
+transfer() { # transfer N [SYNACK OPTIONS]
+  local n=$1 opts=${2:-} fails=() syn="" goal="speed ≥ 0.25× curl's, ≤ 96 MiB"
+  : >"$OUT/cmp.log"
+  measure "row$n" "$SYNACK http-get -q $opts${opts:+ }-o $BODY_S $URL" "curl -s -o $BODY_C $URL" --prepare "$CMP"
+  eval "$CMP"
+  local cmp_ok cmp_bad speed_ratio ratio
+  cmp_ok=$(grep -c '^ok$' "$OUT/cmp.log" || true); cmp_bad=$(grep -c '^bad ' "$OUT/cmp.log" || true)
+  # the RSS runs write their bodies too: the last one of each is checked by the eval above
+  ((cmp_bad == 0 && cmp_ok >= 2 * (RUNS + 1))) || syn="✘ body not byte-exact ($cmp_bad differed, $cmp_ok equal)"
+  [[ $S_EXITS == 0 ]] || syn="✘ synack exited $S_EXITS"
+  [[ $P_EXITS == 0 ]] || fails+=("curl exited $P_EXITS")
+  speed_ratio=$(awk -v a="$S_MED" -v b="$P_MED" 'BEGIN { printf "%.2f", b / a }')
+  if [[ -n $opts ]]; then
+    goal="— (told: no TIME_WAIT)"
+  else
+    ok "$speed_ratio >= 0.25" || fails+=(speed)
+    ok "$S_RSS <= 96" || fails+=(RSS)
+  fi
+  [[ -n $syn ]] && fails+=(check) || syn="$(f3 "$S_MED") s ($(mbs "$S_MED") MB/s)"
+  ratio="$(x "$S_MED" "$P_MED" 1) (speed ${speed_ratio}×)"; [[ $syn != ✘* ]] || ratio="✘"
+  row "$n" "\`http-get${opts:+ }$opts\` $((SIZE / 1048576)) MiB, byte-exact (cmp, $cmp_ok bodies)" "$syn" "\`curl -s -o\` $(f3 "$P_MED") s ($(mbs "$P_MED") MB/s)" \
+    "$ratio" "$(mib "$S_RSS") / $(mib "$P_RSS") MiB" "$(cpu)" "$goal" "${fails[@]}"
+}
+transfer 6
+transfer 6m "--msl 0"
 
 # 7-9. dns-resolve -f, 10,000 names, defaults (options and output: a line per name, as dig +short's), beside
 #    dig +short -f: every other line one of five names of the zone (A, A, CNAME, CNAME chain, A), the others
