@@ -363,7 +363,7 @@ jvm_row "3" dns-resolve -q "@$DNS_IP" www.synack.test
 jvm_row "4" handshake -q --rst "$SERVER_IP" 80
 jvm_row "5" --version
 jvm_row "6" http-get -q -o /dev/null "$URL"
-jvm_row "7-9" dns-resolve -q -f "$FILE" "@$DNS_IP"
+jvm_row "7-9" dns-resolve -f "$FILE" "@$DNS_IP"
 jvm_row "10" arp-resolve -q "$NET"
 jvm_row "11" syn-probe -q "$SERVER_IP" -p- --rate "$RATE"
 JVMS=("${JVMS[@]//"$COPY"/\$COPY}")

@@ -20,7 +20,7 @@ import synack.cli.model.ModelReader;
  * object either way, so it parses, helps and fails exactly as in the full model. Anything else
  * (no arguments, help, an unknown or misspelled name, the shell, docs) gets {@link Main#commandLine}.
  */
-final class OneCommand {
+public final class OneCommand {
     private OneCommand() {
     }
 
@@ -35,7 +35,13 @@ final class OneCommand {
         }
         CommandLine root = root(context);
         // the model the build wrote from the command's annotations (synack.cli.model), or the annotations themselves
-        CommandLine sub = ModelReader.commandLine(command);
+        CommandLine sub = null;
+        try {
+            sub = ModelReader.commandLine(command);
+        } catch (RuntimeException e) {
+            // a file that does not fit its class (classes compiled over a build's): what the annotations say, on a fresh object
+            command = command(args[0]);
+        }
         if (sub == null) {
             sub = new CommandLine(command);
         }
@@ -47,7 +53,7 @@ final class OneCommand {
      * synack's own commands by name. A switch, not a map of lambdas: a lambda's first bootstrap
      * costs milliseconds that this path exists to save. OneCommandTest checks it against the full model.
      */
-    static Object command(String name) {
+    public static Object command(String name) {
         switch (name) {
             case "arp-resolve": return new ArpResolveCommand();
             case "ndp-resolve": return new ArpResolveCommand(); // its alias: the name IPv6 users look for
@@ -67,9 +73,13 @@ final class OneCommand {
     /** The root as the full model has it for a subcommand's run: name, -h/-V, the version; no subcommands. */
     private static CommandLine root(RunContext context) {
         Main main = new Main(context);
-        CommandLine fromFile = ModelReader.commandLine(main);
-        if (fromFile != null) {
-            return fromFile;
+        try {
+            CommandLine fromFile = ModelReader.commandLine(main);
+            if (fromFile != null) {
+                return fromFile;
+            }
+        } catch (RuntimeException e) {
+            // as for the command's (forArgs)
         }
         CommandSpec spec = CommandSpec.wrapWithoutInspection(main);
         spec.name("synack");

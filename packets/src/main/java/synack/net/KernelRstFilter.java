@@ -51,6 +51,7 @@ public final class KernelRstFilter implements AutoCloseable {
             "    case $n in *[!0-9-]*) continue ;; esac", // PID or PID-N, digits only: nothing else is ours
             "    pid=${n%%-*}",
             "    port=${line##*--sport }; port=${port%% *}",
+            "    case $port in ''|*[!0-9]*) continue ;; esac",
             "    [ -n \"$pid\" ] && [ -n \"$port\" ] && [ ! -e \"/proc/$pid\" ] || continue",
             "    $tool -w -D OUTPUT -p tcp --sport \"$port\" --tcp-flags RST RST -m comment --comment \"$tag\" -j DROP",
             "  done",

@@ -15,9 +15,9 @@ final class ModelFile {
 
     static final String SUFFIX = ".model";
 
-    /** Where the build puts the model of a command whose user object has this class. */
+    /** Where the build puts the model of a command whose user object has this class (beside ModelReader's class). */
     static String resource(Class<?> commandClass) {
-        return commandClass.getSimpleName() + SUFFIX;
+        return commandClass.getName() + SUFFIX;
     }
 
     static String line(String key, String... values) {

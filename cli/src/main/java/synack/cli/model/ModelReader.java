@@ -45,9 +45,16 @@ public final class ModelReader {
             return null;
         }
         try (BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-            return new Build(command).read(lines);
+            return spec(command, lines);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** {@code command}'s model from a model file's lines (the build reads back what it wrote, {@link ModelWriter}). */
+    static CommandSpec spec(Object command, BufferedReader lines) throws IOException {
+        try {
+            return new Build(command).read(lines);
         } catch (ReflectiveOperationException e) {
             // the file was written from these very classes by the build: a mismatch is our bug
             throw new IllegalStateException("the command model of " + command.getClass().getName() + " does not fit its class", e);
@@ -79,10 +86,12 @@ public final class ModelReader {
             }
             add();
             spec.aliases(aliases.toArray(new String[0]));
+            // as picocli: the command's transformer last, and @Spec given what it made
+            CommandSpec made = transformer == null ? spec : transformer.transform(spec);
             for (String name : specFields) {
-                field(command.getClass(), name).set(command, spec);
+                field(command.getClass(), name).set(command, made);
             }
-            return transformer == null ? spec : transformer.transform(spec);
+            return made;
         }
 
         private void attribute(String key, String[] v) throws ReflectiveOperationException {
@@ -100,9 +109,13 @@ public final class ModelReader {
                 case "showDefaultValues": usage.showDefaultValues(Boolean.parseBoolean(v[0])); break;
                 case "abbreviateSynopsis": usage.abbreviateSynopsis(Boolean.parseBoolean(v[0])); break;
                 case "hidden": usage.hidden(Boolean.parseBoolean(v[0])); break;
-                case "mixin": {
-                    Object mixin = instance(v[1]);
-                    field(command.getClass(), v[0]).set(command, mixin);
+                case "mixin": { // its field, and its class for a field that holds none yet (picocli keeps one it holds)
+                    Field f = field(command.getClass(), v[0]);
+                    Object mixin = f.get(command);
+                    if (mixin == null) {
+                        mixin = instance(v[1]);
+                        f.set(command, mixin);
+                    }
                     mixins.put(v[0], mixin);
                     break;
                 }

@@ -1,12 +1,19 @@
 package synack.cli.model;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.StringReader;
 import java.lang.reflect.Field;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.IdentityHashMap;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -16,6 +23,7 @@ import picocli.CommandLine.Model.PositionalParamSpec;
 import picocli.CommandLine.Model.UsageMessageSpec;
 import picocli.CommandLine.Range;
 import synack.cli.Main;
+import synack.cli.OneCommand;
 
 /**
  * Run by the build (process-classes): writes each command's model, as picocli builds it from the
@@ -31,20 +39,138 @@ public final class ModelWriter {
     }
 
     /** args[0]: the directory (target/classes/synack/cli/model). */
-    public static void main(String[] args) throws IOException {
+    public static void main(String[] args) throws Exception {
         Path dir = Path.of(args[0]);
         Files.createDirectories(dir);
-        CommandLine full = new CommandLine(new Main()); // as annotated: Main.configured() reflows the texts at run time
-        write(dir, full.getCommandSpec());  // a one-liner's root: its name, -h/-V and version, no subcommands
-        for (CommandLine sub : full.getSubcommands().values()) {
-            CommandSpec spec = sub.getCommandSpec();
-            String why = unsupported(spec);
-            if (why == null) {
-                write(dir, spec);
-            } else {
-                System.out.println("synack model: no model file for " + spec.name() + ": " + why);
+        // this build's files only: a command dropped or renamed leaves none behind to be read
+        try (DirectoryStream<Path> old = Files.newDirectoryStream(dir, "*" + ModelFile.SUFFIX)) {
+            for (Path p : old) {
+                Files.delete(p);
             }
         }
+        for (Object command : commands()) {
+            CommandSpec spec = annotated(command);
+            String why = command instanceof Main ? null : unsupported(spec);
+            if (why != null) { // its one-liner reads the annotations, as before (ModelFileTest fails for a one-liner's)
+                System.out.println("synack model: no model file for " + spec.name() + ": " + why);
+                continue;
+            }
+            String text = text(spec);
+            if (command instanceof Main) { // a one-liner's root: the command under it is its only subcommand, no group added
+                for (String sub : new ArrayList<>(spec.subcommands().keySet())) {
+                    spec.removeSubcommand(sub);
+                }
+                spec.modelTransformer(null);
+            }
+            // read back as a one-liner will: a model the file cannot tell whole fails the build, not a user
+            String differs = differences(spec, ModelReader.spec(command.getClass().getDeclaredConstructor().newInstance(),
+                    new BufferedReader(new StringReader(text))));
+            if (differs != null) {
+                throw new IllegalStateException("the model file of " + spec.name() + " would differ from its annotations: " + differs);
+            }
+            Files.writeString(dir.resolve(ModelFile.resource(command.getClass())), text, StandardCharsets.UTF_8);
+        }
+    }
+
+    /** The commands a one-liner runs ({@link OneCommand#command}), each once (ndp-resolve is arp-resolve), and the root. */
+    static List<Object> commands() {
+        List<Object> out = new ArrayList<>();
+        out.add(new Main());
+        Set<Class<?>> seen = new HashSet<>();
+        for (String name : Main.commandLine().getSubcommands().keySet()) {
+            Object command = OneCommand.command(name);
+            if (command != null && seen.add(command.getClass())) {
+                out.add(command);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * {@code command}'s model as picocli reads its annotations, before any model transformer (the reader runs it, as
+     * picocli does after reading them).
+     */
+    static CommandSpec annotated(Object command) {
+        return CommandSpec.forAnnotatedObject(command);
+    }
+
+    /** What differs between two models of a command, as a user meets them (help, each arg), or null when nothing. */
+    static String differences(CommandSpec annotated, CommandSpec fromFile) {
+        String a = usage(annotated);
+        String b = usage(fromFile);
+        if (!a.equals(b)) {
+            return "help\n" + a + "\nagainst\n" + b;
+        }
+        String options = differences(annotated.options(), fromFile.options());
+        return options != null ? options : differences(annotated.positionalParameters(), fromFile.positionalParameters());
+    }
+
+    private static String differences(List<? extends ArgSpec> annotated, List<? extends ArgSpec> fromFile) {
+        if (annotated.size() != fromFile.size()) {
+            return annotated.size() + " args against " + fromFile.size();
+        }
+        for (int i = 0; i < annotated.size(); i++) {
+            String x = describe(annotated.get(i));
+            String y = describe(fromFile.get(i));
+            if (!x.equals(y)) {
+                return x + "\nagainst\n" + y;
+            }
+        }
+        return null;
+    }
+
+    private static String usage(CommandSpec spec) {
+        CommandLine cli = new CommandLine(spec);
+        cli.setUsageHelpAutoWidth(false);
+        cli.setUsageHelpWidth(100);
+        return cli.getUsageMessage(CommandLine.Help.Ansi.OFF);
+    }
+
+    /** Everything picocli tells of an arg, as text: what helps, parses, converts and completes. */
+    public static String describe(ArgSpec a) {
+        java.util.TreeMap<String, Object> m = new java.util.TreeMap<>();
+        if (a instanceof OptionSpec) {
+            OptionSpec o = (OptionSpec) a;
+            m.put("names", Arrays.asList(o.names()));
+            m.put("negatable", o.negatable());
+            m.put("usageHelp", o.usageHelp());
+            m.put("versionHelp", o.versionHelp());
+            m.put("fallbackValue", o.fallbackValue());
+            m.put("order", o.order());
+        } else {
+            m.put("index", ((PositionalParamSpec) a).index());
+        }
+        m.put("paramLabel", a.paramLabel());
+        m.put("description", Arrays.asList(a.description()));
+        m.put("arity", a.arity() + " unspecified=" + a.arity().isUnspecified());
+        m.put("required", a.required());
+        m.put("hidden", a.hidden());
+        m.put("hideParamSyntax", a.hideParamSyntax());
+        m.put("type", a.type());
+        m.put("auxiliaryTypes", Arrays.asList(a.auxiliaryTypes()));
+        m.put("defaultValue", a.defaultValue());
+        m.put("showDefaultValue", a.showDefaultValue());
+        m.put("split", a.splitRegex() + " / " + a.splitRegexSynopsisLabel());
+        List<Class<?>> converters = new ArrayList<>();
+        for (Object c : a.converters()) {
+            converters.add(c.getClass());
+        }
+        m.put("converters", converters);
+        List<String> candidates = new ArrayList<>();
+        if (a.completionCandidates() != null) {
+            a.completionCandidates().forEach(candidates::add);
+        }
+        m.put("completionCandidates", candidates);
+        m.put("parameterConsumer", a.parameterConsumer() == null ? null : a.parameterConsumer().getClass());
+        Object initial = a.initialValue();
+        m.put("initialValue", a.hasInitialValue() + " " + (initial instanceof boolean[] ? Arrays.toString((boolean[]) initial)
+                : initial instanceof Object[] ? Arrays.deepToString((Object[]) initial) : String.valueOf(initial)));
+        m.put("typeInfo", a.typeInfo().getClassName() + " boolean=" + a.typeInfo().isBoolean() + " multi=" + a.typeInfo().isMultiValue()
+                + " array=" + a.typeInfo().isArray() + " collection=" + a.typeInfo().isCollection() + " map=" + a.typeInfo().isMap()
+                + " enum=" + a.typeInfo().isEnum() + " optional=" + a.typeInfo().isOptional() + " " + a.typeInfo().getEnumConstantNames());
+        m.put("toString", a.toString());
+        m.put("scope", a.scopeType() + " inherited=" + a.inherited() + " interactive=" + a.interactive() + " key=" + a.descriptionKey());
+        return m.toString();
     }
 
     /** Why a command's model cannot be told in a model file, or null when it can. */
@@ -55,6 +181,17 @@ public final class ModelWriter {
         if (!spec.argGroups().isEmpty()) {
             return "argument groups";
         }
+        // what the file does not tell: each must be as picocli has it without annotations
+        CommandSpec plain = CommandSpec.create();
+        if (spec.defaultValueProvider() != null || spec.resourceBundle() != null || !spec.unmatchedArgsBindings().isEmpty()
+                || !spec.parentCommandElements().isEmpty() || (spec.versionProvider() == null && spec.version().length > 0)
+                || spec.exitCodeOnSuccess() != plain.exitCodeOnSuccess() || spec.exitCodeOnUsageHelp() != plain.exitCodeOnUsageHelp()
+                || spec.exitCodeOnVersionHelp() != plain.exitCodeOnVersionHelp()
+                || spec.exitCodeOnInvalidInput() != plain.exitCodeOnInvalidInput()
+                || spec.exitCodeOnExecutionException() != plain.exitCodeOnExecutionException()
+                || !spec.usageMessage().exitCodeList().equals(plain.usageMessage().exitCodeList())) {
+            return "a default value provider, resource bundle, @Unmatched, @ParentCommand, version or exit codes of its own";
+        }
         for (CommandSpec mixin : spec.mixins().values()) {
             if (!mixin.mixins().isEmpty() || !mixin.specElements().isEmpty()) {
                 return "a mixin with mixins or @Spec of its own";
@@ -64,7 +201,8 @@ public final class ModelWriter {
             if (!(arg.userObject() instanceof Field) && owner(spec, arg) != HELP) {
                 return arg + " is not a field";
             }
-            if (preprocessor(arg) != NO_PREPROCESSOR || arg.inherited() || arg.interactive()) {
+            if (preprocessor(arg) != NO_PREPROCESSOR || arg.inherited() || arg.interactive()
+                    || arg.scopeType() != CommandLine.ScopeType.LOCAL) {
                 return arg + ": a preprocessor, inherited or interactive";
             }
         }
@@ -90,13 +228,23 @@ public final class ModelWriter {
 
     /** The model file's text for {@code spec} (its subcommands left out: a one-liner's root has none). */
     static String text(CommandSpec spec) {
+        // the texts as written: the model read from the file interpolates them at run time, as picocli does
+        spec.interpolateVariables(false);
+        try {
+            return uninterpolated(spec);
+        } finally {
+            spec.interpolateVariables(null);
+        }
+    }
+
+    private static String uninterpolated(CommandSpec spec) {
         StringBuilder out = new StringBuilder();
         out.append(ModelFile.line("command", spec.name()));
         for (String alias : spec.aliases()) {
             out.append(ModelFile.line("alias", alias));
         }
-        // run at the end of the build, as picocli runs it (lab's parser passes its options through); not the root's:
-        // a one-liner's root has no subcommands for Main.Groups to add to
+        // run last, as picocli runs it (lab's parser passes its options through); not the root's: a one-liner's
+        // root has no subcommands for Main.Groups to add to
         if (spec.modelTransformer() != null && !(spec.userObject() instanceof Main)) {
             out.append(ModelFile.line("modelTransformer", spec.modelTransformer().getClass().getName()));
         }
@@ -112,11 +260,10 @@ public final class ModelWriter {
         out.append(ModelFile.line("showDefaultValues", String.valueOf(u.showDefaultValues())));
         out.append(ModelFile.line("abbreviateSynopsis", String.valueOf(u.abbreviateSynopsis())));
         out.append(ModelFile.line("hidden", String.valueOf(u.hidden())));
-        Map<CommandSpec, String> mixinNames = new IdentityHashMap<>();
-        spec.mixins().forEach((name, mixin) -> mixinNames.put(mixin, name));
-        for (Map.Entry<String, CommandSpec> m : spec.mixins().entrySet()) {
-            if (!m.getKey().equals(HELP)) {
-                out.append(ModelFile.line("mixin", m.getKey(), m.getValue().userObject().getClass().getName()));
+        for (String name : spec.mixins().keySet()) {
+            if (!name.equals(HELP)) {
+                Field f = mixinField(spec, name);
+                out.append(ModelFile.line("mixin", f.getName(), f.getType().getName()));
             }
         }
         for (IAnnotatedElement e : spec.specElements()) {
@@ -125,8 +272,8 @@ public final class ModelWriter {
         for (OptionSpec o : spec.options()) {
             OptionSpec.Builder b = o.toBuilder();
             out.append(ModelFile.line("option", b.names()));
-            arg(out, spec, o, new Raw(b.type(), b.auxiliaryTypes(), b.arity(), b.paramLabel(), b.description(), b.defaultValue(),
-                    b.splitRegex(), b.splitRegexSynopsisLabel(), b.converters(), b.completionCandidates(), b.toString()));
+            arg(out, spec, o, new Raw(b.type(), b.auxiliaryTypes(), b.arity(), b.paramLabel(), b.description(), b.required(),
+                    b.defaultValue(), b.splitRegex(), b.splitRegexSynopsisLabel(), b.converters(), b.completionCandidates(), b.toString()));
             out.append(ModelFile.line("negatable", String.valueOf(b.negatable())));
             out.append(ModelFile.line("usageHelp", String.valueOf(b.usageHelp())));
             out.append(ModelFile.line("versionHelp", String.valueOf(b.versionHelp())));
@@ -139,10 +286,19 @@ public final class ModelWriter {
             PositionalParamSpec.Builder b = p.toBuilder();
             out.append(ModelFile.line("positional"));
             out.append(range("index", b.index()));
-            arg(out, spec, p, new Raw(b.type(), b.auxiliaryTypes(), b.arity(), b.paramLabel(), b.description(), b.defaultValue(),
-                    b.splitRegex(), b.splitRegexSynopsisLabel(), b.converters(), b.completionCandidates(), b.toString()));
+            arg(out, spec, p, new Raw(b.type(), b.auxiliaryTypes(), b.arity(), b.paramLabel(), b.description(), b.required(),
+                    b.defaultValue(), b.splitRegex(), b.splitRegexSynopsisLabel(), b.converters(), b.completionCandidates(), b.toString()));
         }
         return out.toString();
+    }
+
+    /** The field a mixin of {@code spec} is held in ({@code @Mixin(name = ...)} may name it otherwise). */
+    private static Field mixinField(CommandSpec spec, String mixinName) {
+        IAnnotatedElement e = spec.mixinAnnotatedElements().get(mixinName);
+        if (e == null || !(e.userObject() instanceof Field)) {
+            throw new IllegalStateException(spec.name() + ": mixin " + mixinName + " is not a field");
+        }
+        return (Field) e.userObject();
     }
 
     /**
@@ -150,7 +306,7 @@ public final class ModelWriter {
      * its builder (of a class that is not public) does not.
      */
     private record Raw(Class<?> type, Class<?>[] auxiliaryTypes, Range arity, String paramLabel, String[] description,
-            String defaultValue, String splitRegex, String splitRegexSynopsisLabel, Object[] converters,
+            boolean required, String defaultValue, String splitRegex, String splitRegexSynopsisLabel, Object[] converters,
             Iterable<String> completionCandidates, String described) {
     }
 
@@ -158,7 +314,7 @@ public final class ModelWriter {
         String owner = owner(spec, arg);
         if (owner != HELP) {
             String field = ((Field) arg.userObject()).getName();
-            out.append(ModelFile.line("field", owner == null ? field : owner + "." + field));
+            out.append(ModelFile.line("field", owner == null ? field : mixinField(spec, owner).getName() + "." + field));
         } else if (arg.initialValue() instanceof Boolean) {
             // -h/-V: their values live in picocli's own binding, not a field of ours; false, as the mixin's fields start
             out.append(ModelFile.line("initialValue", arg.initialValue().toString()));
@@ -174,7 +330,7 @@ public final class ModelWriter {
         if (arg.descriptionKey() != null) {
             out.append(ModelFile.line("descriptionKey", arg.descriptionKey()));
         }
-        out.append(ModelFile.line("required", String.valueOf(arg.required())));
+        out.append(ModelFile.line("required", String.valueOf(b.required())));
         out.append(ModelFile.line("argHidden", String.valueOf(arg.hidden())));
         if (b.defaultValue() != null) {
             out.append(ModelFile.line("defaultValue", b.defaultValue()));

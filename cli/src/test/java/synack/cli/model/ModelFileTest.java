@@ -1,7 +1,8 @@
-package synack.cli;
+package synack.cli.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.InputStream;
@@ -18,7 +19,9 @@ import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
-import synack.cli.model.ModelReader;
+import synack.cli.DurationConverter;
+import synack.cli.Main;
+import synack.cli.OneCommand;
 
 /**
  * A one-liner's command model comes from the file the build wrote from the annotations
@@ -38,24 +41,28 @@ class ModelFileTest {
 
     @Test
     void everyOneLinerAndTheRootHaveAModelFileOfThisBuild() throws Exception {
-        List<Object> commands = new ArrayList<>();
-        commands.add(new Main());
-        for (String name : oneLiners()) {
-            commands.add(OneCommand.command(name));
-        }
+        List<Object> commands = ModelWriter.commands();
         assertTrue(commands.size() >= 7, commands.toString());
         for (Object command : commands) {
             assertNotNull(ModelReader.spec(command), command.getClass() + " has no model file: the build writes it (process-classes)");
             String written;
-            try (InputStream in = ModelReader.class.getResourceAsStream(command.getClass().getSimpleName() + ".model")) {
+            try (InputStream in = ModelReader.class.getResourceAsStream(ModelFile.resource(command.getClass()))) {
                 written = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             }
             // what the writer makes of the annotations now: a file from an older build would differ
-            CommandSpec annotated = new CommandLine(command.getClass().getDeclaredConstructor().newInstance()).getCommandSpec();
-            java.lang.reflect.Method text = Class.forName("synack.cli.model.ModelWriter").getDeclaredMethod("text", CommandSpec.class);
-            text.setAccessible(true);
-            assertEquals(text.invoke(null, annotated), written, command.getClass().getSimpleName());
+            Object fresh = command.getClass().getDeclaredConstructor().newInstance();
+            assertEquals(ModelWriter.text(ModelWriter.annotated(fresh)), written, command.getClass().getSimpleName());
         }
+    }
+
+    @Test
+    void aFileThatDoesNotFitItsClassIsAnErrorTheOneLinerFallsBackFrom() {
+        // a field renamed since the file was written (classes compiled over a build's): OneCommand reads the annotations
+        String stale = ModelFile.line("command", "handshake") + ModelFile.line("mixin", "renamed", "synack.cli.TcpOptions");
+        assertThrows(IllegalStateException.class, () -> ModelReader.spec(new synack.cli.commands.HandshakeCommand(),
+                new java.io.BufferedReader(new java.io.StringReader(stale))));
+        assertThrows(IllegalStateException.class, () -> ModelReader.spec(new synack.cli.commands.HandshakeCommand(),
+                new java.io.BufferedReader(new java.io.StringReader(ModelFile.line("no-such-attribute", "x")))));
     }
 
     @Test
@@ -76,49 +83,8 @@ class ModelFileTest {
         }
     }
 
-    /** Everything picocli tells of an arg, as text: what helps, parses, converts and completes. */
     private static String attributes(ArgSpec a) {
-        TreeMap<String, Object> m = new TreeMap<>();
-        if (a instanceof OptionSpec) {
-            OptionSpec o = (OptionSpec) a;
-            m.put("names", Arrays.asList(o.names()));
-            m.put("negatable", o.negatable());
-            m.put("usageHelp", o.usageHelp());
-            m.put("versionHelp", o.versionHelp());
-            m.put("fallbackValue", o.fallbackValue());
-            m.put("order", o.order());
-        } else {
-            m.put("index", ((PositionalParamSpec) a).index());
-        }
-        m.put("paramLabel", a.paramLabel());
-        m.put("description", Arrays.asList(a.description()));
-        m.put("arity", a.arity() + " unspecified=" + a.arity().isUnspecified());
-        m.put("required", a.required());
-        m.put("hidden", a.hidden());
-        m.put("hideParamSyntax", a.hideParamSyntax());
-        m.put("type", a.type());
-        m.put("auxiliaryTypes", Arrays.asList(a.auxiliaryTypes()));
-        m.put("defaultValue", a.defaultValue());
-        m.put("showDefaultValue", a.showDefaultValue());
-        m.put("split", a.splitRegex() + " / " + a.splitRegexSynopsisLabel());
-        List<Class<?>> converters = new ArrayList<>();
-        for (Object c : a.converters()) {
-            converters.add(c.getClass());
-        }
-        m.put("converters", converters);
-        List<String> candidates = new ArrayList<>();
-        if (a.completionCandidates() != null) {
-            a.completionCandidates().forEach(candidates::add);
-        }
-        m.put("completionCandidates", candidates);
-        m.put("parameterConsumer", a.parameterConsumer() == null ? null : a.parameterConsumer().getClass());
-        m.put("initialValue", a.hasInitialValue() + " " + deep(a.initialValue()));
-        m.put("typeInfo", a.typeInfo().getClassName() + " boolean=" + a.typeInfo().isBoolean() + " multi=" + a.typeInfo().isMultiValue()
-                + " array=" + a.typeInfo().isArray() + " collection=" + a.typeInfo().isCollection() + " map=" + a.typeInfo().isMap()
-                + " enum=" + a.typeInfo().isEnum() + " optional=" + a.typeInfo().isOptional() + " " + a.typeInfo().getEnumConstantNames());
-        m.put("toString", a.toString());
-        m.put("scope", a.scopeType() + " inherited=" + a.inherited() + " interactive=" + a.interactive() + " key=" + a.descriptionKey());
-        return m.toString();
+        return ModelWriter.describe(a);
     }
 
     @Test
