@@ -250,7 +250,7 @@ public final class ModelReader {
     }
 
     /** A field of an object as picocli reads and writes an option's value. */
-    private static final class FieldValue implements IGetter, ISetter {
+    static final class FieldValue implements IGetter, ISetter {
         private final Object owner;
         private final Field field;
 

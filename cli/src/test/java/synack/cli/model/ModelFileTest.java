@@ -56,6 +56,17 @@ class ModelFileTest {
     }
 
     @Test
+    void aOneLinerRunsTheModelFromItsFile() {
+        // the fallback to the annotations is silent: here it must not be what a one-liner gets
+        for (String name : oneLiners()) {
+            CommandSpec sub = Main.oneCommand(name, "--help").getSubcommands().get(name).getCommandSpec();
+            long fromFile = sub.args().stream().filter(a -> a.getter() instanceof ModelReader.FieldValue).count();
+            assertTrue(fromFile > 0 && fromFile == sub.args().stream().filter(a -> a.userObject() instanceof java.lang.reflect.Field).count(),
+                    name + ": " + fromFile + " of its args bound by the model file");
+        }
+    }
+
+    @Test
     void aFileThatDoesNotFitItsClassIsAnErrorTheOneLinerFallsBackFrom() {
         // a field renamed since the file was written (classes compiled over a build's): OneCommand reads the annotations
         String stale = ModelFile.line("command", "handshake") + ModelFile.line("mixin", "renamed", "synack.cli.TcpOptions");
