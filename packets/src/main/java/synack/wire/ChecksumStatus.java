@@ -13,15 +13,19 @@ public enum ChecksumStatus {
 
     /**
      * Verifies a TCP or UDP checksum in place (no copy): {@code pseudo} is the pseudo-header
-     * sum, {@code field} the checksum field as received.
+     * sum, {@code field} the checksum field as received. A field that holds the pseudo-header sum
+     * is the offload's mark and is told so without summing the segment: a bulk transfer's 64 KB
+     * super-frames all carry it, and summing each only to find it wrong took ~30 ms of a 100 MiB
+     * http-get. A segment whose real sum verifies and happens to equal its pseudo-header sum (1 in
+     * 65,536) is told as left to offload too: its field holds exactly what an offloaded one holds.
      */
     public static ChecksumStatus of(byte[] b, int offset, int length, int pseudo, int field) {
-        if ((~Checksum.sum(b, offset, length, pseudo) & 0xffff) == 0) {
-            return VALID;
-        }
         // Linux sets th->check = ~csum_tcpudp_magic(saddr, daddr, len, proto, 0): the folded
         // pseudo-header sum, uncomplemented. One's-complement has two zeros: 0x0000 = 0xffff.
-        return field % 0xffff == pseudo % 0xffff ? OFFLOADED : WRONG;
+        if (field % 0xffff == pseudo % 0xffff) {
+            return OFFLOADED;
+        }
+        return (~Checksum.sum(b, offset, length, pseudo) & 0xffff) == 0 ? VALID : WRONG;
     }
 
     /** The IPv4 pseudo-header sum (RFC 793/768): addresses, protocol, transport length. */
