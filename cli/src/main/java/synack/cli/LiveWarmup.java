@@ -233,5 +233,12 @@ final class LiveWarmup extends Thread {
                 // the command's own run meets the same problem
             }
         }
+        if (command.equals("http-get")) {
+            try {
+                synack.exchange.http.BodyHash.warmUp(); // libcrypto bound before the first body byte
+            } catch (Throwable ignored) {
+                // the body's hash falls back to the JDK's
+            }
+        }
     }
 }

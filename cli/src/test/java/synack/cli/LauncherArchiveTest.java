@@ -98,6 +98,19 @@ class LauncherArchiveTest {
     }
 
     @Test
+    void httpGetRunsOnC1UnlessAUrlIsOverTls() throws Exception {
+        for (String[] args : new String[][] {{"http-get", "-q", "http://198.18.2.2/"}, {"http-get", "-o", "x", "HTTP://198.18.2.2/"}}) {
+            String exec = last(run(args));
+            assertTrue(exec.contains("-XX:TieredStopAtLevel=1 ") && exec.contains("-Xmx64m "), String.join(" ", args) + ": " + exec);
+        }
+        for (String[] args : new String[][] {{"http-get", "https://www.synack.test/"}, {"http-get", "http://a/", "HTTPS://b/"}}) {
+            String exec = last(run(args));
+            assertFalse(exec.contains("TieredStopAtLevel"), String.join(" ", args) + ": " + exec);
+            assertTrue(exec.contains("-Xmx64m "), String.join(" ", args) + ": " + exec);
+        }
+    }
+
+    @Test
     void theLaunchersOneLinersAreTheOnesTrainCommandTrains() throws Exception {
         Files.createDirectories(home.resolve("cli/target/startup"));
         for (String command : TrainCommand.ONE_LINERS) {

@@ -4,10 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -74,7 +71,7 @@ public final class HttpApp implements TcpApp {
     private final List<Planned> unanswered = new ArrayList<>();
     private int index;
     private HttpResponseParser parser;
-    private MessageDigest sha;
+    private BodyHash sha;
     private ContentDecoder decoder;
     private boolean codingChecked;
     private String bodyError; // this response's body could not be decoded or written: parsing goes on, the body is dropped
@@ -145,7 +142,7 @@ public final class HttpApp implements TcpApp {
         sent.add(r);
         c.note(r.describe(), now);
         parser = new HttpResponseParser(r.method().equals("HEAD"), this::body);
-        sha = sha256();
+        sha = BodyHash.start();
         releaseDecoder();
         codingChecked = false;
         bodyError = null;
@@ -158,14 +155,6 @@ public final class HttpApp implements TcpApp {
         long left = lastSentAt.getAsLong();
         sentAt = left >= now ? left : now; // the request's segment went out now (or is queued: then from now)
         c.idleIn(30_000_000, now);
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new AssertionError("every JDK has SHA-256", e);
-        }
     }
 
     @Override
@@ -291,7 +280,7 @@ public final class HttpApp implements TcpApp {
         }
         HttpRequest r = sent.get(index);
         Response resp = new Response(r.url(), r.method(), parser.status(), parser.reason(), List.copyOf(parser.headers()),
-                parser.bodyBytes(), decodedBytes, HexFormat.of().formatHex(sha.digest()), parser.framing(),
+                parser.bodyBytes(), decodedBytes, sha.hex(), parser.framing(),
                 parser.chunks(), sentAt, firstByteAt, now, preview.toByteArray(), error, requests.get(index));
         responses.add(resp);
         c.note(bodySummary(resp), now);
