@@ -52,8 +52,11 @@ public final class TrainingHost implements LiveHost {
     private static final IpAddress ROUTER_IP6 = IpAddress.parse("2001:db8:1::1");
     private static final IpAddress ROUTER_LL6 = IpAddress.parse("fe80::1");
 
+    private static final int BODY = 4000;
     private final VirtualClock clock = new VirtualClock(1_700_000_000_000_000L);
     private int ipId;
+    /** The response bytes the web server has sent on this run's connection (a run makes one). */
+    private int served;
 
     private TrainingHost() {
     }
@@ -177,8 +180,11 @@ public final class TrainingHost implements LiveHost {
             Frames.Tcp t = Frames.parseTcp(frame.bytes());
             if (t != null) {
                 TcpSegment s = t.segment();
+                if (s.data().length > 0 && !s.has(TcpSegment.FIN)) { // a request: the server's response, in two segments
+                    return respond(t, s);
+                }
                 if (s.has(TcpSegment.FIN)) { // our close: the server closes too (FIN,ACK), and we ACK it
-                    TcpSegment finAck = TcpSegment.of(s.destinationPort(), s.sourcePort(), 0x5eed + 1, s.seq() + 1,
+                    TcpSegment finAck = TcpSegment.of(s.destinationPort(), s.sourcePort(), 0x5eed + 1 + served, s.seq() + 1,
                             TcpSegment.FIN | TcpSegment.ACK, 65160, TcpSegment.Options.NONE, new byte[0]);
                     return List.of(Frames.tcp(ROUTER_MAC, t.eth().source(), t.destinationAddress(), t.sourceAddress(), ipId++, finAck));
                 }
@@ -214,6 +220,28 @@ public final class TrainingHost implements LiveHost {
             return List.of();
         }
         return List.of();
+    }
+
+    /**
+     * Every host's web server (http-get): to any request, 200 with a body of {@link #BODY} bytes, head and
+     * body in two segments, as a kernel's would come; then it waits for our close.
+     */
+    private List<byte[]> respond(Frames.Tcp t, TcpSegment request) {
+        byte[] head = ("HTTP/1.1 200 OK\r\nServer: training\r\nContent-Type: text/plain\r\nContent-Length: " + BODY
+                + "\r\nConnection: keep-alive\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+        byte[] response = new byte[head.length + BODY];
+        System.arraycopy(head, 0, response, 0, head.length);
+        java.util.Arrays.fill(response, head.length, response.length, (byte) 'x');
+        int ack = request.seq() + request.data().length;
+        int half = response.length / 2;
+        List<byte[]> frames = new java.util.ArrayList<>();
+        for (int[] part : new int[][] {{0, half}, {half, response.length}}) {
+            TcpSegment data = TcpSegment.of(request.destinationPort(), request.sourcePort(), 0x5eed + 1 + served, ack,
+                    TcpSegment.PSH | TcpSegment.ACK, 65160, TcpSegment.Options.NONE, java.util.Arrays.copyOfRange(response, part[0], part[1]));
+            served += part[1] - part[0];
+            frames.add(Frames.tcp(ROUTER_MAC, t.eth().source(), t.destinationAddress(), t.sourceAddress(), ipId++, data));
+        }
+        return frames;
     }
 
     /** The target of a neighbour solicitation for the router (its global or link-local address), else null. */

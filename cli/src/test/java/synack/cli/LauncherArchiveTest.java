@@ -123,7 +123,7 @@ class LauncherArchiveTest {
             assertTrue(last(lines).contains("-" + own + ".jsa "), command + ": " + last(lines));
         }
         // and a command that has none trains the general archive through the model
-        List<String> http = run("http-get", "--help");
-        assertTrue(http.get(0).endsWith("-jar " + home.resolve("cli/target/synack.jar") + " train-startup"), http.toString());
+        List<String> explain = run("explain", "--help");
+        assertTrue(explain.get(0).endsWith("-jar " + home.resolve("cli/target/synack.jar") + " train-startup"), explain.toString());
     }
 }

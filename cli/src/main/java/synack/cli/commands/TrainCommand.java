@@ -110,7 +110,9 @@ public final class TrainCommand implements Callable<Integer> {
             new String[] {"handshake", "198.18.2.2", "80"},
             new String[] {"ndp-resolve", "-q", "2001:db8:1::1"}, new String[] {"ndp-resolve", "2001:db8:1::1"},
             new String[] {"syn-probe", "-q", "-p", "80", "2001:db8:2::2"}, new String[] {"handshake", "--rst", "2001:db8:2::2", "80"},
-            new String[] {"dns-resolve", "-q", "-6", "-t", "AAAA", "www.synack.test", "@2001:db8:2::2"});
+            new String[] {"dns-resolve", "-q", "-6", "-t", "AAAA", "www.synack.test", "@2001:db8:2::2"},
+            new String[] {"http-get", "-q", "http://198.18.2.2/"}, new String[] {"http-get", "http://198.18.2.2/"},
+            new String[] {"http-get", "-q", "http://[2001:db8:2::2]/"});
 
     /** Each one-liner's own model, parsed as its run parses it (not run: nothing is sent). */
     private static final List<String[]> PARSED = List.of(new String[] {"arp-resolve", "-q", "198.18.1.1"},
@@ -119,7 +121,8 @@ public final class TrainCommand implements Callable<Integer> {
             new String[] {"http-get", "-q", "http://198.18.2.2/"});
 
     /** The one-liners an archive of their own is trained for (the launcher's list is the same), ndp-resolve as arp-resolve's alias. */
-    public static final List<String> ONE_LINERS = List.of("arp-resolve", "ndp-resolve", "dns-resolve", "handshake", "fin-teardown", "syn-probe");
+    public static final List<String> ONE_LINERS = List.of("arp-resolve", "ndp-resolve", "dns-resolve", "handshake", "fin-teardown", "syn-probe",
+            "http-get");
 
     /**
      * What {@code train-startup COMMAND} runs on the in-memory wire: the one-liner's entries of {@link #LIVE}, both
@@ -180,8 +183,8 @@ public final class TrainCommand implements Callable<Integer> {
                     + " (one of " + String.join(", ", ONE_LINERS) + "; none for every command's)");
         }
         boolean all = command == null;
-        boolean tcp = all || List.of("handshake", "fin-teardown", "syn-probe").contains(command); // the RST guard
-        boolean connects = all || List.of("handshake", "fin-teardown").contains(command); // TcpWarmup, as LiveWarmup runs it
+        boolean tcp = all || List.of("handshake", "fin-teardown", "syn-probe", "http-get").contains(command); // the RST guard
+        boolean connects = all || List.of("handshake", "fin-teardown", "http-get").contains(command); // TcpWarmup, as LiveWarmup runs it
         boolean dns = all || command.equals("dns-resolve");
         if (all) {
             CommandLine cli = Main.commandLine();
