@@ -202,6 +202,9 @@ final class LiveWarmup extends Thread {
             ClassLoader loader = LiveWarmup.class.getClassLoader();
             for (String name : new String[] {"org.pcap4j.core.PcapHandle", "org.pcap4j.core.PcapHandle$Builder",
                     "org.pcap4j.core.BpfProgram", "synack.link.PcapLink", "synack.link.PcapWaiter", // PcapWaiter binds libpcap and poll as it loads
+                    // pcap4j's bindings (a JNA proxy: ~13 ms), made at the handle's first open: on the main thread of a command
+                    // without an early capture (http-get, the bulk and sweep forms) otherwise
+                    "org.pcap4j.core.NativeMappings$PcapLibrary",
                     "java.lang.ProcessImpl", "java.lang.ProcessHandleImpl"}) { // the first process (ip route, iptables) loads these
                 Class.forName(name, true, loader);
             }

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -89,7 +88,6 @@ import synack.wire.MacAddress;
             "IP SANs, and sends no SNI); ALPN offers http/1.1; TLS 1.3 and 1.2. The certificate chain must lead to the",
             "system's CAs (/etc/ssl/certs/ca-certificates.crt, as curl; else the JDK's), or to --cacert's; -k checks nothing."})
 public final class HttpGetCommand implements Callable<Integer> {
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     @Parameters(paramLabel = "URL", arity = "1..*", description = "http:// or https:// URLs; several on one host share one keep-alive connection.")
     List<String> urls = new ArrayList<>();
@@ -618,7 +616,7 @@ public final class HttpGetCommand implements Callable<Integer> {
                     (local, remote, mss) -> TcpRun.dnsTcpConfig(local, remote, mss),
                     maxTimeMicros == null ? 0 : maxTimeMicros, known, nameLookup);
             HttpJourney journey = new HttpJourney(settings, environment(run, session, route, owns, hosts, order, trust,
-                    family, dnsServer), body, RANDOM);
+                    family, dnsServer), body, synack.net.Unpredictable.asRandom()); // DNS IDs, ports, ISNs: as the one-liners draw them
             synack.exchange.tls.TlsWarmup.await(); // before anything is timed
             // --max-time is the journey's own deadline: the session stops it only for Ctrl-C
             Event.Result r = session.capture(journey);
