@@ -22,9 +22,9 @@ need curl curl
 need tcpdump tcpdump
 need jq jq
 
-# 1. A private copy of the jar, with the launcher's JVM options for http-get: serial GC, but the
-#    full JIT (no TieredStopAtLevel=1).
-JOPTS="-XX:+UseSerialGC -Xshare:auto"
+# 1. A private copy of the jar, with the launcher's JVM options for a plain http-get: serial GC, C1 alone
+#    (its body hash from libcrypto), the one-liners' young generation and a 64 MiB heap.
+JOPTS="-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -Xmn8m -XX:TLABSize=16k -Xmx64m -Xshare:auto"
 freeze_jar "$JOPTS"
 
 # 2. The lab, gone again however this script ends.

@@ -34,8 +34,8 @@ import synack.wire.UdpDatagram;
 /**
  * The one-liners run whole for the start-up archive ({@code train-startup}), on an in-memory
  * wire in virtual time: nothing is sent, no process started, no firewall touched. A router at
- * 198.18.1.1 answers ARP, every host behind it listens on every TCP port (SYN,ACK) and closes when we
- * do (FIN,ACK), and the name server answers A and AAAA. The same over IPv6: we are 2001:db8:1::2 on
+ * 198.18.1.1 answers ARP, every host behind it listens on every TCP port (SYN,ACK), answers a request with
+ * a web page (200, 4,000 bytes) and closes when we do (FIN,ACK), and the name server answers A and AAAA. The same over IPv6: we are 2001:db8:1::2 on
  * 2001:db8:1::/64, the router (2001:db8:1::1, next hop fe80::1 for the rest) answers neighbour
  * solicitations, and the hosts behind it answer TCP and DNS as above. The live path's classes (the runner,
  * the session, each exchange, the renderers' story, NDP and the IPv6 wire formats) and its lambdas are then
@@ -223,8 +223,8 @@ public final class TrainingHost implements LiveHost {
     }
 
     /**
-     * Every host's web server (http-get): to any request, 200 with a body of {@link #BODY} bytes, head and
-     * body in two segments, as a kernel's would come; then it waits for our close.
+     * Every host's web server (http-get): to any request, 200 with a body of {@link #BODY} bytes in segments of
+     * at most the MSS we advertise (1,460); then it waits for our close.
      */
     private List<byte[]> respond(Frames.Tcp t, TcpSegment request) {
         byte[] head = ("HTTP/1.1 200 OK\r\nServer: training\r\nContent-Type: text/plain\r\nContent-Length: " + BODY
@@ -233,12 +233,12 @@ public final class TrainingHost implements LiveHost {
         System.arraycopy(head, 0, response, 0, head.length);
         java.util.Arrays.fill(response, head.length, response.length, (byte) 'x');
         int ack = request.seq() + request.data().length;
-        int half = response.length / 2;
         List<byte[]> frames = new java.util.ArrayList<>();
-        for (int[] part : new int[][] {{0, half}, {half, response.length}}) {
+        for (int from = 0; from < response.length; from += 1460) {
+            int to = Math.min(response.length, from + 1460);
             TcpSegment data = TcpSegment.of(request.destinationPort(), request.sourcePort(), 0x5eed + 1 + served, ack,
-                    TcpSegment.PSH | TcpSegment.ACK, 65160, TcpSegment.Options.NONE, java.util.Arrays.copyOfRange(response, part[0], part[1]));
-            served += part[1] - part[0];
+                    TcpSegment.PSH | TcpSegment.ACK, 65160, TcpSegment.Options.NONE, java.util.Arrays.copyOfRange(response, from, to));
+            served += to - from;
             frames.add(Frames.tcp(ROUTER_MAC, t.eth().source(), t.destinationAddress(), t.sourceAddress(), ipId++, data));
         }
         return frames;

@@ -105,9 +105,12 @@ class LauncherArchiveTest {
         }
         for (String[] args : new String[][] {{"http-get", "https://www.synack.test/"}, {"http-get", "http://a/", "HTTPS://b/"}}) {
             String exec = last(run(args));
-            assertFalse(exec.contains("TieredStopAtLevel"), String.join(" ", args) + ": " + exec);
-            assertTrue(exec.contains("-Xmx64m "), String.join(" ", args) + ": " + exec);
+            assertFalse(exec.contains("TieredStopAtLevel") || exec.contains("CompileThresholdScaling"), String.join(" ", args) + ": " + exec);
+            assertTrue(exec.contains("-Xmx64m ") && exec.contains("-http-get.jsa "), String.join(" ", args) + ": " + exec);
         }
+        // its quiet form wherever -q stands, an archive of its own either way
+        assertTrue(last(run("http-get", "http://198.18.2.2/", "-q")).contains("-http-get-q.jsa "));
+        assertTrue(last(run("http-get", "-o", "x", "http://198.18.2.2/")).contains("-http-get.jsa "));
     }
 
     @Test

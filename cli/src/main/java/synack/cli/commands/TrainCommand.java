@@ -111,8 +111,9 @@ public final class TrainCommand implements Callable<Integer> {
             new String[] {"ndp-resolve", "-q", "2001:db8:1::1"}, new String[] {"ndp-resolve", "2001:db8:1::1"},
             new String[] {"syn-probe", "-q", "-p", "80", "2001:db8:2::2"}, new String[] {"handshake", "--rst", "2001:db8:2::2", "80"},
             new String[] {"dns-resolve", "-q", "-6", "-t", "AAAA", "www.synack.test", "@2001:db8:2::2"},
-            new String[] {"http-get", "-q", "http://198.18.2.2/"}, new String[] {"http-get", "http://198.18.2.2/"},
-            new String[] {"http-get", "-q", "http://[2001:db8:2::2]/"});
+            // the body to a file (-o, as a download takes it), not to the training's real fd 1
+            new String[] {"http-get", "-q", "-o", "/dev/null", "http://198.18.2.2/"}, new String[] {"http-get", "-o", "/dev/null", "http://198.18.2.2/"},
+            new String[] {"http-get", "-q", "-o", "/dev/null", "http://[2001:db8:2::2]/"});
 
     /** Each one-liner's own model, parsed as its run parses it (not run: nothing is sent). */
     private static final List<String[]> PARSED = List.of(new String[] {"arp-resolve", "-q", "198.18.1.1"},

@@ -72,7 +72,7 @@ public abstract class BodyHash {
         static final boolean AVAILABLE = bind();
         private static final int CHUNK = 256 * 1024;
         private final Memory context = new Memory(256); // SHA256_CTX is 112 bytes
-        private final Memory buffer = new Memory(CHUNK);
+        private Memory buffer; // made at the first update: a HEAD's or a 304's hash needs none
         private final Memory digest = new Memory(32);
 
         private static boolean bind() {
@@ -103,6 +103,9 @@ public abstract class BodyHash {
 
         @Override
         public void update(byte[] data, int offset, int length) {
+            if (buffer == null && length > 0) {
+                buffer = new Memory(CHUNK);
+            }
             while (length > 0) {
                 int n = Math.min(length, CHUNK);
                 buffer.write(0, data, offset, n);
@@ -114,7 +117,7 @@ public abstract class BodyHash {
 
         @Override
         public String hex() {
-            SHA256_Final(digest, context);
+            SHA256_Final(digest, context); // once: HttpApp asks when the response is complete
             return HexFormat.of().formatHex(digest.getByteArray(0, 32));
         }
     }
