@@ -193,8 +193,14 @@ resolve_id() {
 # teardown ID: kill every process in the lab's namespaces, delete them, remove the lab dir.
 teardown() {
     local id=$1 r ns p pids=() i
-    for r in "${ROLES[@]}"; do
-        ns=$(ns_of "$id" "$r")
+    # the lab's roles, and any other namespace named for it (a test's extra hosts: ArpPeersLabIT's -dup and -slow,
+    # left behind when its JVM was killed)
+    local spaces=()
+    for r in "${ROLES[@]}"; do spaces+=("$(ns_of "$id" "$r")"); done
+    while read -r ns _; do
+        [[ $ns == "sk-$id-"* && " ${spaces[*]} " != *" $ns "* ]] && spaces+=("$ns")
+    done < <(ip netns list 2>/dev/null || true)
+    for ns in "${spaces[@]}"; do
         ns_exists "$ns" || continue
         for p in $(ip netns pids "$ns" 2>/dev/null || true); do
             [[ $p == "$$" ]] || pids+=("$p")
@@ -210,8 +216,7 @@ teardown() {
         done
         kill -KILL "${pids[@]}" 2>/dev/null || true
     fi
-    for r in "${ROLES[@]}"; do
-        ns=$(ns_of "$id" "$r")
+    for ns in "${spaces[@]}"; do
         ns_exists "$ns" && { ip netns del "$ns" 2>/dev/null || true; }
         # per-namespace /etc overrides (only this lab's own directories)
         [[ -e $NETNS_ETC/$ns ]] && rm -rf -- "${NETNS_ETC:?}/$ns"
