@@ -54,8 +54,13 @@ class RealNetworkLabIT {
     /**
      * One tshark pass over a capture: how many frames carry each expert message we care about, and, under
      * "unasked duplicate ACK", our duplicate ACKs that no segment asked for (RFC 5681 4.2: one answers a segment
-     * that did not start at what we acknowledge, beyond a hole or old): sent with no data from the server since our
-     * last frame, or after segments that all began exactly at what we acknowledge (they should have moved it on).
+     * that did not start at what we acknowledge, beyond a hole or old). Each of our ACKs answers segments captured
+     * before it, and not always the last ones: the engine may be a few frames behind the capture (GRO's flushes
+     * reorder an offloads-off transfer into one-segment fills of a hole interleaved with segments beyond it, each
+     * answered at once). So the server's data segments wait in capture order until answered: an ACK that moves
+     * ours on answers those that start below it; a duplicate ACK answers the first one waiting that does not start
+     * at what it acknowledges, and with none waiting it was asked by nothing (sent with no data, or after segments
+     * that began exactly at its ack and should have moved it on).
      */
     static Map<String, Integer> expert(Path pcap, int serverPort) {
         Lab.Result r = Lab.run(300, "tshark", "-r", pcap.toString(), "-T", "fields", "-E", "occurrence=a", "-E", "aggregator=|",
@@ -63,7 +68,7 @@ class RealNetworkLabIT {
         assertEquals(0, r.exit(), r.toString());
         Map<String, Integer> counts = new java.util.LinkedHashMap<>();
         EXPERT_KEYS.forEach(k -> counts.put(k, 0));
-        List<Long> startsSinceOurLast = new ArrayList<>();
+        List<Long> waiting = new ArrayList<>(); // the server's data segments not yet answered, by their seq
         int unasked = 0;
         for (String line : r.out().split("\n")) {
             String[] f = line.split("\t", -1);
@@ -81,17 +86,29 @@ class RealNetworkLabIT {
             }
             if (Integer.parseInt(f[0]) == serverPort) {
                 if (Long.parseLong(f[2]) > 0) {
-                    startsSinceOurLast.add(Long.parseLong(f[1]));
+                    waiting.add(Long.parseLong(f[1]));
                 }
                 continue;
             }
-            if (messages.contains("duplicate ack")) {
-                long ack = Long.parseLong(f[3]);
-                if (startsSinceOurLast.stream().allMatch(seq -> seq == ack)) {
-                    unasked++;
-                }
+            if (f[3].isEmpty()) {
+                continue;
             }
-            startsSinceOurLast.clear();
+            long ack = Long.parseLong(f[3]);
+            if (messages.contains("duplicate ack")) {
+                int asker = -1;
+                for (int i = 0; i < waiting.size() && asker < 0; i++) {
+                    if (waiting.get(i) != ack) {
+                        asker = i;
+                    }
+                }
+                if (asker < 0) {
+                    unasked++;
+                } else {
+                    waiting.remove(asker);
+                }
+            } else {
+                waiting.removeIf(seq -> seq < ack); // relative sequence numbers: no wrap within one capture
+            }
         }
         counts.put("unasked duplicate ACK", unasked);
         return counts;
