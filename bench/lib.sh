@@ -57,11 +57,11 @@ freeze_launcher() {
   SYNACK="$app/synack"
   "$SYNACK" --version >/dev/null 2>"$OUT/freeze.err" && ! grep -q building "$OUT/freeze.err" \
     || { echo "bench: the frozen launcher still wants a build: $(cat "$OUT/freeze.err")" >&2; exit 3; }
-  # each one-liner starts from an archive of its own, one for its quiet form and one for the others, recorded
+  # each one-liner (and http-get) starts from an archive of its own, one for its quiet form and one for the others, recorded
   # by the launcher at that form's first start (~1.3 s): recorded here, before anything is timed (--help
   # starts no warm-up and sends nothing; ndp-resolve shares arp-resolve's)
   local c
-  for c in arp-resolve dns-resolve handshake fin-teardown syn-probe; do
+  for c in arp-resolve dns-resolve handshake fin-teardown syn-probe http-get; do
     "$SYNACK" "$c" --help >/dev/null 2>>"$OUT/freeze.err" && "$SYNACK" "$c" -q --help >/dev/null 2>>"$OUT/freeze.err" \
       || { echo "bench: the frozen launcher's $c --help failed: $(cat "$OUT/freeze.err")" >&2; exit 3; }
   done
