@@ -34,9 +34,9 @@ import synack.wire.UdpDatagram;
 /**
  * The one-liners run whole for the start-up archive ({@code train-startup}), on an in-memory
  * wire in virtual time: nothing is sent, no process started, no firewall touched. A router at
- * 198.18.1.1 answers ARP, every host behind it listens on every TCP port (SYN,ACK), answers a request with
- * a web page (200, 4,000 bytes) and closes when we do (FIN,ACK), and the name server answers A and AAAA. The same over IPv6: we are 2001:db8:1::2 on
- * 2001:db8:1::/64, the router (2001:db8:1::1, next hop fe80::1 for the rest) answers neighbour
+ * 198.18.1.1 answers ARP, every host behind it listens on every TCP port (SYN,ACK), answers a request
+ * with a web page (200, 4,000 bytes) and closes when we do (FIN,ACK), and the name server answers A and
+ * AAAA. The same over IPv6: we are 2001:db8:1::2 on 2001:db8:1::/64, the router (2001:db8:1::1, next hop fe80::1 for the rest) answers neighbour
  * solicitations, and the hosts behind it answer TCP and DNS as above. The live path's classes (the runner,
  * the session, each exchange, the renderers' story, NDP and the IPv6 wire formats) and its lambdas are then
  * in the archive: loaded from the jar and verified at the first real run otherwise, ~120 classes, 40-70 ms
@@ -180,7 +180,7 @@ public final class TrainingHost implements LiveHost {
             Frames.Tcp t = Frames.parseTcp(frame.bytes());
             if (t != null) {
                 TcpSegment s = t.segment();
-                if (s.data().length > 0 && !s.has(TcpSegment.FIN)) { // a request: the server's response, in two segments
+                if (s.data().length > 0 && !s.has(TcpSegment.FIN)) { // a request: the server's response, MSS-sized segments
                     return respond(t, s);
                 }
                 if (s.has(TcpSegment.FIN)) { // our close: the server closes too (FIN,ACK), and we ACK it
